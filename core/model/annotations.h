@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include <QLatin1StringView>
+
+// Well-known annotations the catalog itself sets or reads.
+namespace Greenroom::Model::Annotations {
+inline constexpr QLatin1StringView ManagedByLocation("backstage.io/managed-by-location");
+inline constexpr QLatin1StringView ManagedByOriginLocation("backstage.io/managed-by-origin-location");
+inline constexpr QLatin1StringView SourceLocation("backstage.io/source-location");
+inline constexpr QLatin1StringView ViewUrl("backstage.io/view-url");
+inline constexpr QLatin1StringView EditUrl("backstage.io/edit-url");
+inline constexpr QLatin1StringView Orphan("backstage.io/orphan");
+inline constexpr QLatin1StringView TechDocsRef("backstage.io/techdocs-ref");
+} // namespace Greenroom::Model::Annotations

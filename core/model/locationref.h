@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include <common/result.h>
+
+#include <QString>
+
+namespace Greenroom::Model {
+
+/*
+ * A location reference `<type>:<target>` (`file:/srv/catalog-info.yaml`,
+ * `url:https://...`), parsed as parseLocationRef does: split at the first
+ * ':', both sides trimmed and non-empty; `http`/`https` as the type and
+ * `javascript:` targets are refused.
+ */
+struct LocationRef
+{
+    QString type;
+    QString target;
+
+    static Result<LocationRef> parse(const QString &ref);
+    QString toString() const { return type + QLatin1Char(':') + target; }
+    friend bool operator==(const LocationRef &, const LocationRef &) = default;
+};
+
+// True for `javascript:` URLs, tolerating what browsers tolerate around them.
+bool isJavaScriptUrl(const QString &url);
+
+} // namespace Greenroom::Model

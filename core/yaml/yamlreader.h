@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include "yamldocument.h"
+
+#include <QByteArray>
+#include <QString>
+
+namespace Greenroom::Yaml {
+
+/*
+ * Reads YAML the way Backstage's catalog does (the `yaml` npm package with its
+ * defaults): YAML 1.2 core schema (so `yes`/`on` stay strings), several
+ * documents per stream, duplicate keys rejected, merge keys (`<<`) kept as
+ * ordinary keys, and alias expansion bounded against "billion laughs" inputs.
+ * Nesting is bounded too, so nothing downstream needs deep recursion.
+ *
+ * Stateless; safe to call from several threads at once.
+ */
+struct YamlLimits
+{
+    int maxDepth = 256;          // nested collections per document
+    int maxAliasCount = 100;     // same rule and default as the `yaml` package
+};
+
+class YamlReader
+{
+public:
+    // `sourceName` is used in error messages only (file path or location ref).
+    static YamlStream read(const QByteArray &text, const QString &sourceName,
+                           const YamlLimits &limits = {});
+};
+
+} // namespace Greenroom::Yaml

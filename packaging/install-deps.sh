@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Installs the Debian 12 packages Greenroom needs to build, run and test.
+# Idempotent: asks dpkg first and only calls apt-get for what is missing,
+# so `make run` / `make test` stay fast on a machine that is already set up.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build ccache pkg-config git
+  # Qt 6: Core/Network/Gui/Widgets/Test, WebEngine, HttpServer, WebSockets
+  qt6-base-dev qt6-base-dev-tools libgl-dev
+  qt6-webengine-dev qt6-httpserver-dev qt6-websockets-dev
+  # libraries named in the brief
+  libyaml-cpp-dev libgit2-dev libsqlite3-dev libpq-dev libmd4c-dev libmd4c-html0-dev
+  # headless UI tests and the PostgreSQL store tests
+  xvfb xauth postgresql
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "packaging: all ${#packages[@]} build and test packages are installed"
+  exit 0
+fi
+
+echo "packaging: installing ${missing[*]}"
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "packaging: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
