@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include "catalogingester.h"
+
+namespace Greenroom::Ingest {
+
+CatalogIngester::CatalogIngester(Store::CatalogStore &store, IngestOptions options)
+    : m_store(store), m_processor(std::move(options))
+{
+}
+
+Result<CatalogIngester::Outcome> CatalogIngester::ingest(const Model::LocationRef &location)
+{
+    const LocationReadResult read = m_processor.read(location);
+    auto report = m_store.applyLocation(read.write);
+    if (!report)
+        return report.error();
+    Outcome outcome;
+    outcome.report = report.value();
+    outcome.errors = read.write.errors + report->conflicts;
+    outcome.filesRead = read.filesRead;
+    outcome.documentsRead = read.documentsRead;
+    return outcome;
+}
+
+} // namespace Greenroom::Ingest

@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include "locationprocessor.h"
+
+#include "glob_p.h"
+
+#include <model/annotations.h>
+#include <model/entityprocessor.h>
+#include <model/entityref.h>
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QSet>
+#include <QtConcurrent/QtConcurrentMap>
+
+namespace Greenroom::Ingest {
+
+using Store::ProcessingErrorRecord;
+
+namespace {
+
+const QString FileType = QStringLiteral("file");
+
+// One document of a file, processed on its own.
+struct DocumentResult
+{
+    int line = 0;
+    QString ref;                        // when the document names an entity
+    QJsonObject annotated;              // the document with location annotations, for the rules
+    Model::ProcessingOutcome outcome;
+    std::optional<ProcessingErrorRecord> readError;   // fails the parent Location
+    std::optional<ProcessingErrorRecord> entityError; // fails only this entity
+};
+
+struct FileResult
+{
+    QString path;
+    std::optional<ProcessingErrorRecord> readError;
+    QList<DocumentResult> documents;
+};
+
+struct FileJob
+{
+    QString path;
+    QString originKey;
+    QString parentRef;
+    const IngestOptions *options = nullptr;
+};
+
+QString jsTypeOf(const QJsonValue &value)
+{
+    if (value.isString())
+        return QStringLiteral("string");
+    if (value.isDouble())
+        return QStringLiteral("number");
+    if (value.isBool())
+        return QStringLiteral("boolean");
+    return QStringLiteral("object");
+}
+
+ProcessingErrorRecord record(const QString &name, const QString &message, const QString &file, int line)
+{
+    ProcessingErrorRecord r;
+    r.name = name;
+    r.message = message;
+    r.reason = message;
+    r.file = file;
+    r.line = line;
+    return r;
+}
+
+QJsonObject withLocationAnnotations(QJsonObject entity, const QString &locationKey, const QString &originKey)
+{
+    QJsonObject metadata = entity.value(QLatin1String("metadata")).toObject();
+    QJsonObject annotations = metadata.value(QLatin1String("annotations")).toObject();
+    annotations.insert(Model::Annotations::ManagedByLocation, locationKey);
+    annotations.insert(Model::Annotations::ManagedByOriginLocation, originKey);
+    metadata.insert(QLatin1String("annotations"), annotations);
+    entity.insert(QLatin1String("metadata"), metadata);
+    return entity;
+}
+
+QString formatMiB(qint64 bytes)
+{
+    return QString::number(double(bytes) / (1024.0 * 1024.0), 'f', 1) + QStringLiteral(" MiB");
+}
+
+FileResult processFile(const FileJob &job)
+{
+    FileResult result;
+    result.path = job.path;
+    const QString locationKey = FileType + QLatin1Char(':') + job.path;
+    QFile file(job.path);
+    if (file.size() > job.options->maxFileBytes) {
+        result.readError = record(QStringLiteral("InputError"),
+                                  QStringLiteral("file %1 is %2, larger than the limit of %3")
+                                      .arg(job.path, formatMiB(file.size()), formatMiB(job.options->maxFileBytes)),
+                                  job.path, 0);
+        return result;
+    }
+    if (!file.open(QIODevice::ReadOnly)) {
+        result.readError = record(QStringLiteral("Error"),
+                                  QStringLiteral("file %1 could not be read, %2").arg(job.path, file.errorString()),
+                                  job.path, 0);
+        return result;
+    }
+    const Yaml::YamlStream stream = Yaml::YamlReader::read(file.readAll(), job.path, job.options->yamlLimits);
+    for (const Yaml::YamlDocument &document : stream.documents) {
+        DocumentResult doc;
+        doc.line = document.line;
+        if (document.error) {
+            const Error &e = *document.error;
+            doc.readError = record(QStringLiteral("Error"),
+                                   QStringLiteral("YAML error at %1, YAMLParseError: %2 at line %3, column %4")
+                                       .arg(locationKey, e.message).arg(e.line).arg(e.column),
+                                   job.path, e.line);
+            doc.readError->reason = e.message;
+            result.documents.append(doc);
+            continue;
+        }
+        if (document.value.isNull() || document.value.isUndefined())
+            continue;   // empty documents are skipped
+        if (!document.value.isObject()) {
+            doc.readError = record(QStringLiteral("Error"),
+                                   QStringLiteral("Expected object at root, got %1").arg(jsTypeOf(document.value)),
+                                   job.path, document.line);
+            result.documents.append(doc);
+            continue;
+        }
+        const QJsonObject raw = document.value.toObject();
+        const QJsonValue kind = raw.value(QLatin1String("kind"));
+        const QJsonValue name = raw.value(QLatin1String("metadata"))[QLatin1String("name")];
+        if (kind.isString() && name.isString())
+            doc.ref = Model::EntityRef::canonical(raw);
+        doc.annotated = withLocationAnnotations(raw, locationKey, job.originKey);
+        doc.outcome = Model::EntityProcessor::process(doc.annotated);
+        if (!doc.outcome.isOk()) {
+            const Model::EntityProblem &p = *doc.outcome.problem;
+            doc.entityError = record(p.name, p.fullMessage(), job.path, document.positions.line(p.path));
+            doc.entityError->reason = p.reason();
+        } else {
+            const qint64 size = QJsonDocument(doc.outcome.processed.entity).toJson(QJsonDocument::Compact).size();
+            if (size > job.options->maxEntityBytes) {
+                doc.entityError = record(QStringLiteral("InputError"),
+                                         QStringLiteral("Entity %1 is %2, larger than the limit of %3")
+                                             .arg(doc.ref, formatMiB(size), formatMiB(job.options->maxEntityBytes)),
+                                         job.path, document.line);
+            }
+        }
+        if (doc.entityError) {
+            doc.entityError->locationKey = locationKey;
+            doc.entityError->entityRef = doc.ref;
+        }
+        result.documents.append(std::move(doc));
+    }
+    return result;
+}
+
+// A Location entity waiting to have its targets read.
+struct PendingLocation
+{
+    QString ref;
+    QJsonObject entity;
+    Model::LocationRef readFrom;   // where the Location entity itself was read
+};
+
+QJsonObject statusItem(const ProcessingErrorRecord &error, const Model::EntityProblem *problem)
+{
+    QJsonObject serialized{{QStringLiteral("name"), error.name}, {QStringLiteral("message"), error.message}};
+    if (problem && !problem->causeName.isEmpty()) {
+        serialized.insert(QStringLiteral("message"), problem->fullMessage());
+        serialized.insert(QStringLiteral("cause"), QJsonObject{{QStringLiteral("name"), problem->causeName},
+                                                               {QStringLiteral("message"), problem->causeMessage}});
+    }
+    return {{QStringLiteral("type"), QStringLiteral("backstage.io/catalog-processing")},
+            {QStringLiteral("level"), QStringLiteral("error")},
+            {QStringLiteral("message"), error.name + QStringLiteral(": ") + serialized.value(QLatin1String("message")).toString()},
+            {QStringLiteral("error"), serialized}};
+}
+
+} // namespace
+
+bool LocationReadResult::hasErrors() const
+{
+    return std::any_of(write.errors.cbegin(), write.errors.cend(),
+                       [](const ProcessingErrorRecord &e) { return e.level == QLatin1String("error"); });
+}
+
+LocationProcessor::LocationProcessor(IngestOptions options) : m_options(std::move(options)) {}
+
+QJsonObject LocationProcessor::generatedLocationEntity(const Model::LocationRef &location)
+{
+    const QString key = location.toString();
+    const QString hash = QString::fromLatin1(QCryptographicHash::hash(key.toUtf8(), QCryptographicHash::Sha1).toHex());
+    return QJsonObject{
+        {QStringLiteral("apiVersion"), QStringLiteral("backstage.io/v1alpha1")},
+        {QStringLiteral("kind"), QStringLiteral("Location")},
+        {QStringLiteral("metadata"),
+         QJsonObject{{QStringLiteral("name"), QStringLiteral("generated-") + hash},
+                     {QStringLiteral("namespace"), Model::DefaultNamespace},
+                     {QStringLiteral("annotations"),
+                      QJsonObject{{Model::Annotations::ManagedByLocation, key},
+                                  {Model::Annotations::ManagedByOriginLocation, key}}}}},
+        {QStringLiteral("spec"), QJsonObject{{QStringLiteral("type"), location.type},
+                                             {QStringLiteral("target"), location.target}}}};
+}
+
+LocationReadResult LocationProcessor::read(const Model::LocationRef &registered) const
+{
+    LocationReadResult result;
+    Store::LocationWrite &write = result.write;
+    Model::LocationRef root = registered;
+    if (root.type == FileType)
+        root.target = QFileInfo(root.target).absoluteFilePath();   // config file locations are made absolute
+    write.originKey = root.toString();
+
+    const auto addError = [&](ProcessingErrorRecord error, const QString &entityRef, const QString &locationKey) {
+        error.originKey = write.originKey;
+        if (error.entityRef.isEmpty())
+            error.entityRef = entityRef;
+        if (error.locationKey.isEmpty())
+            error.locationKey = locationKey;
+        write.errors.append(error);
+    };
+
+    const QJsonObject rootEntity = generatedLocationEntity(root);
+    const Model::ProcessingOutcome rootOutcome = Model::EntityProcessor::process(rootEntity);
+    write.entities.append({rootOutcome.processed.entity, rootOutcome.processed.ref, rootOutcome.processed.relations,
+                           write.originKey, QString()});
+
+    QList<PendingLocation> level{{rootOutcome.processed.ref, rootOutcome.processed.entity, root}};
+    QSet<QString> visited{rootOutcome.processed.ref};
+    QSet<QString> written{rootOutcome.processed.ref};
+
+    while (!level.isEmpty()) {
+        // 1. Resolve each Location's targets to files.
+        struct LocationJobs
+        {
+            PendingLocation location;
+            QList<qsizetype> jobIndexes;
+            bool failed = false;
+        };
+        QList<LocationJobs> locations;
+        QList<FileJob> jobs;
+        for (const PendingLocation &pending : level) {
+            LocationJobs entry{pending, {}, false};
+            const QString parentKey = pending.readFrom.toString();
+            const QJsonObject spec = pending.entity.value(QLatin1String("spec")).toObject();
+            const QString type = spec.value(QLatin1String("type")).toString(pending.readFrom.type);
+            const bool optional = spec.value(QLatin1String("presence")).toString() == QLatin1String("optional");
+            const auto fail = [&](const QString &name, const QString &message) {
+                addError(record(name, message, pending.readFrom.target, 0), pending.ref, parentKey);
+                entry.failed = true;
+            };
+            if (type != pending.readFrom.type && type != QLatin1String("url")) {
+                fail(QStringLiteral("InputError"), QStringLiteral("Registered locations must be of an allowed type [\"url\"]"));
+                locations.append(entry);
+                continue;
+            }
+            QStringList targets;
+            if (spec.contains(QLatin1String("target")))
+                targets.append(spec.value(QLatin1String("target")).toString());
+            for (const QJsonValue &t : spec.value(QLatin1String("targets")).toArray())
+                targets.append(t.toString());
+            for (const QString &target : targets) {
+                if (type != FileType) {
+                    fail(QStringLiteral("InputError"),
+                         QStringLiteral("No processor was able to handle reading of %1:%2").arg(type, target));
+                    continue;
+                }
+                if (target.endsWith(QLatin1Char('/'))) {
+                    fail(QStringLiteral("InputError"),
+                         QStringLiteral("LocationEntityProcessor cannot handle file type location with target %1 that "
+                                        "ends with a path separator").arg(pending.readFrom.target));
+                    continue;
+                }
+                QString resolved = target;
+                if (pending.readFrom.type == FileType && target.startsWith(QLatin1Char('.')))
+                    resolved = QFileInfo(pending.readFrom.target).absoluteDir().filePath(target);
+                resolved = QDir::cleanPath(QDir::current().absoluteFilePath(resolved));
+                const QStringList files = Internal::expandFileGlob(resolved);
+                if (files.isEmpty() && !optional)
+                    fail(QStringLiteral("NotFoundError"), QStringLiteral("file %1 does not exist").arg(target));
+                for (const QString &file : files) {
+                    entry.jobIndexes.append(jobs.size());
+                    jobs.append({file, write.originKey, pending.ref, &m_options});
+                }
+            }
+            locations.append(entry);
+        }
+
+        // 2. Read and process every file of this level, in parallel.
+        const QList<FileResult> files = QtConcurrent::blockingMapped(jobs, processFile);
+        result.filesRead += int(files.size());
+
+        // 3. Per Location: any read error or refused kind fails it as a whole.
+        QList<PendingLocation> next;
+        for (LocationJobs &entry : locations) {
+            const PendingLocation &parent = entry.location;
+            const QString parentKey = parent.readFrom.toString();
+            for (qsizetype index : std::as_const(entry.jobIndexes)) {
+                const FileResult &file = files.at(index);
+                if (file.readError) {
+                    addError(*file.readError, parent.ref, parentKey);
+                    entry.failed = true;
+                }
+                for (const DocumentResult &doc : file.documents) {
+                    ++result.documentsRead;
+                    if (doc.readError) {
+                        addError(*doc.readError, parent.ref, FileType + QLatin1Char(':') + file.path);
+                        entry.failed = true;
+                    } else if (!doc.ref.isEmpty() && doc.ref != parent.ref
+                               && !m_options.rules.isAllowed(doc.annotated, root)) {
+                        ProcessingErrorRecord refused = record(
+                            QStringLiteral("NotAllowedError"),
+                            QStringLiteral("Entity %1 at %2, originated at %3, is not of an allowed kind for that location")
+                                .arg(doc.ref, parentKey, write.originKey),
+                            file.path, doc.line);
+                        addError(refused, doc.ref, FileType + QLatin1Char(':') + file.path);
+                        entry.failed = true;
+                    }
+                }
+            }
+            if (entry.failed) {
+                write.keptParents.insert(parent.ref);
+                continue;
+            }
+            // 4. The Location succeeded: its children land, or fail one by one.
+            for (qsizetype index : std::as_const(entry.jobIndexes)) {
+                const FileResult &file = files.at(index);
+                for (const DocumentResult &doc : file.documents) {
+                    if (doc.ref == parent.ref)
+                        continue;   // a child with its parent's ref is ignored
+                    if (doc.entityError) {
+                        addError(*doc.entityError, doc.ref, FileType + QLatin1Char(':') + file.path);
+                        if (!doc.ref.isEmpty()) {
+                            write.failures.append({doc.ref, statusItem(*doc.entityError,
+                                                                        doc.outcome.problem ? &*doc.outcome.problem : nullptr)});
+                        }
+                        continue;
+                    }
+                    const Model::ProcessedEntity &processed = doc.outcome.processed;
+                    if (written.contains(processed.ref)) {
+                        ProcessingErrorRecord duplicate = record(
+                            QStringLiteral("ConflictError"),
+                            QStringLiteral("Detected conflicting entityRef %1 in %2; it was read from another file of the "
+                                           "same location first").arg(processed.ref, file.path),
+                            file.path, doc.line);
+                        duplicate.level = QStringLiteral("warning");
+                        addError(duplicate, processed.ref, FileType + QLatin1Char(':') + file.path);
+                        continue;
+                    }
+                    written.insert(processed.ref);
+                    write.entities.append({processed.entity, processed.ref, processed.relations,
+                                           FileType + QLatin1Char(':') + file.path, parent.ref});
+                    if (processed.entity.value(QLatin1String("kind")).toString() == QLatin1String("Location")
+                        && !visited.contains(processed.ref)) {
+                        visited.insert(processed.ref);
+                        next.append({processed.ref, processed.entity, {FileType, file.path}});
+                    }
+                }
+            }
+        }
+        level = next;
+    }
+    return result;
+}
+
+} // namespace Greenroom::Ingest

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include "catalogrules.h"
+
+#include <model/locationref.h>
+#include <store/storetypes.h>
+#include <yaml/yamlreader.h>
+
+namespace Greenroom::Ingest {
+
+struct IngestOptions
+{
+    CatalogRules rules = CatalogRules::defaults();
+    // Bigger entities are refused (a 10 MB description is a mistake, and the
+    // whole entity travels to every desktop client).
+    qint64 maxEntityBytes = 4 * 1024 * 1024;
+    // Bigger files are not read at all.
+    qint64 maxFileBytes = 64 * 1024 * 1024;
+    Yaml::YamlLimits yamlLimits;
+};
+
+// What reading one registered location produced, ready for CatalogStore::applyLocation.
+struct LocationReadResult
+{
+    Store::LocationWrite write;
+    int filesRead = 0;
+    int documentsRead = 0;
+    bool hasErrors() const;
+};
+
+/*
+ * Reads a registered location the way Backstage's processing loop does, in
+ * one pass: the generated Location entity for it, the files its targets name
+ * (relative paths, globs), Location entities found there and their targets in
+ * turn. Each document becomes an entity (validated, related, with location
+ * annotations) or a processing error with file and line. A Location whose read
+ * fails (missing file, YAML error, a kind the rules refuse) fails as a whole:
+ * what it produced before is kept.
+ *
+ * Handles `file` locations; other types are reported as unreadable here.
+ * Files of one level are parsed in parallel. Not thread-safe itself.
+ */
+class LocationProcessor
+{
+public:
+    explicit LocationProcessor(IngestOptions options = {});
+
+    LocationReadResult read(const Model::LocationRef &registered) const;
+
+    // The Location entity Backstage generates for a registered location.
+    static QJsonObject generatedLocationEntity(const Model::LocationRef &location);
+
+private:
+    IngestOptions m_options;
+};
+
+} // namespace Greenroom::Ingest

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include <common/result.h>
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace Greenroom::Model {
+
+/*
+ * A catalog filter in Backstage's semantics: any one of `anyOf` must match
+ * (separate `filter=` parameters are OR-ed); within it every condition must
+ * hold (statements are AND-ed). A condition with no values means "the key
+ * exists"; several values mean "equals one of them" (same-key statements are
+ * OR-ed). Keys and values are compared case-insensitively, so they are kept
+ * lower-cased here.
+ */
+struct EntityFilter
+{
+    struct Condition
+    {
+        QString key;
+        QStringList values;   // lower case; empty = key exists
+        friend bool operator==(const Condition &, const Condition &) = default;
+    };
+    using AllOf = QList<Condition>;
+
+    QList<AllOf> anyOf;   // empty = no filter, everything matches
+
+    bool isEmpty() const { return anyOf.isEmpty(); }
+    // Parses the values of repeated `filter=` query parameters (already percent-decoded).
+    static Result<EntityFilter> parse(const QStringList &filterParameters);
+    // The same conditions AND-ed with `other` (used for by-refs filters and permissions).
+    EntityFilter intersectedWith(const EntityFilter &other) const;
+};
+
+} // namespace Greenroom::Model

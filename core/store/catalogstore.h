@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include "storetypes.h"
+
+#include <common/result.h>
+
+#include <optional>
+
+namespace Greenroom::Store {
+
+/*
+ * Where the catalog lives: entities as their final (stitched) JSON plus the
+ * indexes that filters, ordering, facets and full-text search need, the
+ * relations between them, processing errors per location, and the change
+ * sequence that desktop clients sync from.
+ *
+ * Every write is one transaction: readers see a location's previous output or
+ * its new output, never a mix, and a crash mid-write leaves the previous one.
+ * An instance is used from one thread at a time; open one per thread.
+ */
+class CatalogStore
+{
+public:
+    virtual ~CatalogStore() = default;
+
+    // Replaces everything `write.originKey` produced with `write`'s entities:
+    // new refs are inserted, changed ones updated, vanished ones deleted
+    // (tombstoned), unchanged ones left alone (no change row).
+    virtual Result<WriteReport> applyLocation(const LocationWrite &write) = 0;
+    // Deletes one entity (DELETE /entities/by-uid); unknown uids are no error.
+    virtual Status removeEntityByUid(const QString &uid) = 0;
+
+    virtual std::optional<StoredEntity> entityByRef(const QString &ref) = 0;
+    virtual std::optional<StoredEntity> entityByUid(const QString &uid) = 0;
+    // Same length and order as `refs`; nullopt where a ref is unknown or filtered out.
+    virtual Result<QList<std::optional<StoredEntity>>> entitiesByRefs(const QStringList &refs,
+                                                                      const Model::EntityFilter &filter = {}) = 0;
+    virtual Result<EntityPage> queryEntities(const EntityQuery &query) = 0;
+    virtual Result<Facets> facets(const QStringList &facetKeys, const Model::EntityFilter &filter = {}) = 0;
+    // Greenroom's own ranked search (FTS5 over names, titles, descriptions, tags).
+    virtual Result<QList<SearchHit>> search(const QString &text, int limit) = 0;
+
+    virtual QList<Change> changesSince(qint64 afterSequence, int limit) = 0;
+    virtual qint64 lastSequence() = 0;
+    virtual qint64 entityCount() = 0;
+    virtual QList<ProcessingErrorRecord> processingErrors(const QString &originKey = {}) = 0;
+};
+
+} // namespace Greenroom::Store

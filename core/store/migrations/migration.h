@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include <QList>
+#include <QString>
+
+namespace Greenroom::Store::Internal {
+
+// A numbered schema change. Applied in order at open; the database's
+// `PRAGMA user_version` is the number of the last one applied.
+struct Migration
+{
+    int version;
+    QString sql;
+};
+
+// All SQLite migrations, oldest first; one file per migration.
+const QList<Migration> &sqliteMigrations();
+
+Migration sqliteMigration0001Initial();
+
+} // namespace Greenroom::Store::Internal

@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include "migration.h"
+
+namespace Greenroom::Store::Internal {
+
+const QList<Migration> &sqliteMigrations()
+{
+    static const QList<Migration> migrations{sqliteMigration0001Initial()};
+    return migrations;
+}
+
+} // namespace Greenroom::Store::Internal

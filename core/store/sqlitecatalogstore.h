@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include "catalogstore.h"
+
+#include <memory>
+
+namespace Greenroom::Store {
+
+class SqliteCatalogStorePrivate;
+
+/*
+ * The embedded store: one SQLite file in WAL mode (the server's default and
+ * the desktop's cache). Opening applies pending numbered migrations and
+ * refuses a file written by a newer Greenroom. Writes are single transactions;
+ * other connections keep reading while one writes.
+ */
+class SqliteCatalogStore final : public CatalogStore
+{
+public:
+    static Result<std::unique_ptr<SqliteCatalogStore>> open(const QString &path);
+    ~SqliteCatalogStore() override;
+
+    // The schema version this build writes.
+    static int schemaVersion();
+
+    Result<WriteReport> applyLocation(const LocationWrite &write) override;
+    Status removeEntityByUid(const QString &uid) override;
+    std::optional<StoredEntity> entityByRef(const QString &ref) override;
+    std::optional<StoredEntity> entityByUid(const QString &uid) override;
+    Result<QList<std::optional<StoredEntity>>> entitiesByRefs(const QStringList &refs,
+                                                              const Model::EntityFilter &filter) override;
+    Result<EntityPage> queryEntities(const EntityQuery &query) override;
+    Result<Facets> facets(const QStringList &facetKeys, const Model::EntityFilter &filter) override;
+    Result<QList<SearchHit>> search(const QString &text, int limit) override;
+    QList<Change> changesSince(qint64 afterSequence, int limit) override;
+    qint64 lastSequence() override;
+    qint64 entityCount() override;
+    QList<ProcessingErrorRecord> processingErrors(const QString &originKey) override;
+
+private:
+    SqliteCatalogStore();
+    std::unique_ptr<SqliteCatalogStorePrivate> d;
+};
+
+} // namespace Greenroom::Store

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include <model/entityfilter.h>
+#include <model/relation.h>
+
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QList>
+#include <QSet>
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+namespace Greenroom::Store {
+
+// An entity as readers get it: final JSON with uid, etag, relations, status.
+struct StoredEntity
+{
+    QJsonObject entity;
+    QString ref;
+    QString uid;
+    QString etag;
+    qint64 sequence = 0;     // change sequence of its last change
+    QString originKey;       // registered location whose processing produced it
+    QString locationKey;     // location it was read from (managed-by-location)
+    QString parentRef;       // entity that emitted it; empty for a root
+};
+
+struct Change
+{
+    enum class Type { Upsert, Delete };
+    qint64 sequence = 0;
+    Type type = Type::Upsert;
+    QString ref;
+    QString uid;
+    QString etag;
+};
+
+// A problem met while reading a location, kept until its next read.
+struct ProcessingErrorRecord
+{
+    QString originKey;
+    QString locationKey;   // location ref of the file or URL
+    QString file;          // path or URL of the document
+    int line = 0;
+    QString entityRef;     // when the problem is about one entity
+    QString name;          // InputError, NotFoundError, ...
+    QString message;       // Backstage's full message
+    QString reason;        // the innermost cause, for people
+    QString level = QStringLiteral("error");   // error | warning
+};
+
+// One entity produced by reading a location.
+struct EntityWrite
+{
+    QJsonObject entity;     // processed: policies applied, location annotations set
+    QString ref;
+    QList<Model::Relation> relations;   // forward and reverse as emitted
+    QString locationKey;
+    QString parentRef;
+};
+
+// An entity that exists already but failed this time: its last good version
+// stays, with the problem shown in status.items.
+struct EntityFailure
+{
+    QString ref;
+    QJsonObject statusItem;
+};
+
+struct LocationWrite
+{
+    QString originKey;
+    QList<EntityWrite> entities;
+    QList<EntityFailure> failures;
+    // Entities whose own read failed: what they emitted before is kept.
+    QSet<QString> keptParents;
+    QList<ProcessingErrorRecord> errors;   // replace the origin's previous ones
+};
+
+struct WriteReport
+{
+    int inserted = 0;
+    int updated = 0;
+    int unchanged = 0;
+    int deleted = 0;
+    int restitched = 0;     // other entities whose relations changed
+    QList<ProcessingErrorRecord> conflicts;   // refs owned by another origin, not written
+    qint64 lastSequence = 0;
+};
+
+struct EntityOrder
+{
+    QString field;
+    bool descending = false;
+};
+
+// Backstage's fullTextFilter: a case-insensitive substring of any listed field.
+struct FullTextFilter
+{
+    QString term;
+    QStringList fields;
+};
+
+struct EntityQuery
+{
+    Model::EntityFilter filter;
+    FullTextFilter fullText;
+    QList<EntityOrder> order;        // empty: by entity ref
+    // Entities without a value for the first order field: dropped (by-query)
+    // or put after all others (paginated GET /entities).
+    bool keepEntitiesWithoutOrderValue = false;
+    qint64 offset = 0;
+    qint64 limit = -1;               // -1: no limit
+    // Keyset paging (single order field): the key of the row to continue
+    // after, as returned in EntityPage::lastKey. Offset is ignored with it.
+    QStringList after;
+    bool backwards = false;          // page before `after` instead of after it
+    bool countTotal = false;
+};
+
+struct EntityPage
+{
+    QList<StoredEntity> items;
+    qint64 totalItems = -1;   // -1 when not counted
+    bool hasMore = false;     // rows exist past this page in its direction
+    QStringList firstKey;     // keyset of the first and last item
+    QStringList lastKey;
+};
+
+struct FacetCount
+{
+    QString value;
+    qint64 count = 0;
+};
+// Facet key as requested -> counts sorted by value.
+using Facets = QList<std::pair<QString, QList<FacetCount>>>;
+
+struct SearchHit
+{
+    StoredEntity entity;
+    double rank = 0;   // lower is better (FTS5 bm25)
+};
+
+} // namespace Greenroom::Store
