@@ -3,6 +3,7 @@
 #include "locationprocessor.h"
 
 #include "glob_p.h"
+#include "placeholderresolver.h"
 
 #include <model/annotations.h>
 #include <model/entityprocessor.h>
@@ -47,6 +48,7 @@ struct FileJob
     QString path;
     QString originKey;
     QString parentRef;
+    QString placeholderRoot;   // folder placeholders may read from
     const IngestOptions *options = nullptr;
 };
 
@@ -136,7 +138,12 @@ FileResult processFile(const FileJob &job)
         if (kind.isString() && name.isString())
             doc.ref = Model::EntityRef::canonical(raw);
         doc.annotated = withLocationAnnotations(raw, locationKey, job.originKey);
-        doc.outcome = Model::EntityProcessor::process(doc.annotated);
+        QJsonObject resolved = doc.annotated;
+        const PlaceholderResolver placeholders(job.path, job.placeholderRoot, job.options->maxEntityBytes);
+        if (auto problem = placeholders.resolve(resolved))
+            doc.outcome.problem = problem;
+        else
+            doc.outcome = Model::EntityProcessor::process(resolved);
         if (!doc.outcome.isOk()) {
             const Model::EntityProblem &p = *doc.outcome.problem;
             doc.entityError = record(p.name, p.fullMessage(), job.path, document.positions.line(p.path));
@@ -216,6 +223,8 @@ LocationReadResult LocationProcessor::read(const Model::LocationRef &registered)
     if (root.type == FileType)
         root.target = QFileInfo(root.target).absoluteFilePath();   // config file locations are made absolute
     write.originKey = root.toString();
+    // Placeholders may read anything below the registered file's folder.
+    const QString placeholderRoot = QFileInfo(root.target).absolutePath();
 
     const auto addError = [&](ProcessingErrorRecord error, const QString &entityRef, const QString &locationKey) {
         error.originKey = write.originKey;
@@ -286,7 +295,7 @@ LocationReadResult LocationProcessor::read(const Model::LocationRef &registered)
                     fail(QStringLiteral("NotFoundError"), QStringLiteral("file %1 does not exist").arg(target));
                 for (const QString &file : files) {
                     entry.jobIndexes.append(jobs.size());
-                    jobs.append({file, write.originKey, pending.ref, &m_options});
+                    jobs.append({file, write.originKey, pending.ref, placeholderRoot, &m_options});
                 }
             }
             locations.append(entry);

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include "placeholderresolver.h"
+
+#include <yaml/yamlreader.h>
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace Greenroom::Ingest {
+
+namespace {
+
+struct Failure
+{
+    QString message;
+};
+
+} // namespace
+
+PlaceholderResolver::PlaceholderResolver(QString entityFile, QString allowedRoot, qint64 maxBytes)
+    : m_entityFile(std::move(entityFile)), m_allowedRoot(std::move(allowedRoot)), m_maxBytes(maxBytes)
+{
+}
+
+std::optional<Model::EntityProblem> PlaceholderResolver::resolve(QJsonObject &entity) const
+{
+    std::optional<Failure> failure;
+    const QDir base = QFileInfo(m_entityFile).absoluteDir();
+    const QString root = QDir::cleanPath(m_allowedRoot) + QLatin1Char('/');
+
+    const auto readFile = [&](const QString &key, const QJsonValue &value, QByteArray &content) {
+        if (!value.isString()) {
+            failure = Failure{QStringLiteral("Placeholder $%1 expected a string value parameter, in the form of an "
+                                             "absolute URL or a relative path").arg(key)};
+            return false;
+        }
+        const QString path = QDir::cleanPath(base.absoluteFilePath(value.toString()));
+        if (!path.startsWith(root)) {
+            failure = Failure{QStringLiteral("Placeholder $%1 could not read location %2, it is outside %3")
+                                  .arg(key, value.toString(), QDir::cleanPath(m_allowedRoot))};
+            return false;
+        }
+        QFile file(path);
+        if (file.size() > m_maxBytes || !file.open(QIODevice::ReadOnly)) {
+            const QString why = file.size() > m_maxBytes ? QStringLiteral("the file is too large")
+                                                         : QStringLiteral("NotFoundError: ") + file.errorString();
+            failure = Failure{QStringLiteral("Placeholder $%1 could not read location %2, %3").arg(key, value.toString(), why)};
+            return false;
+        }
+        content = file.readAll();
+        return true;
+    };
+
+    // Returns the replacement for `value`, or `value` itself when nothing changes.
+    std::function<QJsonValue(const QJsonValue &)> process = [&](const QJsonValue &value) -> QJsonValue {
+        if (failure)
+            return value;
+        if (value.isArray()) {
+            QJsonArray array = value.toArray();
+            for (qsizetype i = 0; i < array.size(); ++i)
+                array.replace(i, process(array.at(i)));
+            return array;
+        }
+        if (!value.isObject())
+            return value;
+        QJsonObject object = value.toObject();
+        const QStringList keys = object.keys();
+        const bool hasDollar = std::any_of(keys.cbegin(), keys.cend(),
+                                           [](const QString &k) { return k.startsWith(QLatin1Char('$')); });
+        if (!hasDollar) {
+            for (auto it = object.begin(); it != object.end(); ++it)
+                it.value() = process(it.value());
+            return object;
+        }
+        if (keys.size() != 1)
+            return object;
+        const QString key = keys.first().mid(1);
+        const QJsonValue parameter = object.value(keys.first());
+        QByteArray content;
+        if (key == QLatin1String("text")) {
+            if (readFile(key, parameter, content))
+                return QString::fromUtf8(content);
+        } else if (key == QLatin1String("json")) {
+            if (readFile(key, parameter, content)) {
+                QJsonParseError error;
+                const QJsonDocument document = QJsonDocument::fromJson(content, &error);
+                if (error.error == QJsonParseError::NoError)
+                    return document.isArray() ? QJsonValue(document.array()) : QJsonValue(document.object());
+                failure = Failure{QStringLiteral("Placeholder $json failed to parse JSON data at %1, SyntaxError: %2")
+                                      .arg(parameter.toString(), error.errorString())};
+            }
+        } else if (key == QLatin1String("yaml")) {
+            if (readFile(key, parameter, content)) {
+                const Yaml::YamlStream stream = Yaml::YamlReader::read(content, parameter.toString());
+                QList<Yaml::YamlDocument> documents;
+                for (const Yaml::YamlDocument &d : stream.documents) {
+                    if (d.error || !d.value.isNull())
+                        documents.append(d);
+                }
+                if (documents.size() != 1) {
+                    failure = Failure{QStringLiteral("Placeholder $yaml expected to find exactly one document of data at "
+                                                     "%1, found %2").arg(parameter.toString()).arg(documents.size())};
+                } else if (documents.first().error) {
+                    failure = Failure{QStringLiteral("Placeholder $yaml found an error in the data at %1, %2")
+                                          .arg(parameter.toString(), documents.first().error->message)};
+                } else {
+                    return documents.first().value;
+                }
+            }
+        }
+        return object;   // unknown resolvers leave the object as it is
+    };
+
+    const QJsonValue resolved = process(entity);
+    if (failure) {
+        return Model::EntityProblem{QStringLiteral("InputError"),
+                                    QStringLiteral("Processor PlaceholderProcessor threw an error while preprocessing"),
+                                    QStringLiteral("Error"), failure->message, {}};
+    }
+    entity = resolved.toObject();
+    return std::nullopt;
+}
+
+} // namespace Greenroom::Ingest

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include "commands/command.h"
+#include "commands/ingestcommand.h"
+#include "commands/validatecommand.h"
+
+#include <QCoreApplication>
+#include <QTextStream>
+
+using namespace Greenroom::Server;
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("greenroom-server"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(GREENROOM_VERSION));
+
+    QStringList arguments = QCoreApplication::arguments();
+    const QString command = arguments.size() > 1 ? arguments.at(1) : QString();
+    // Each command parses its own options; it sees "greenroom-server <command> ...".
+    arguments.removeAt(std::min<qsizetype>(1, arguments.size() - 1));
+    if (command == QLatin1String("validate"))
+        return runValidateCommand(arguments);
+    if (command == QLatin1String("ingest"))
+        return runIngestCommand(arguments);
+
+    QTextStream err(stderr);
+    err << "usage: greenroom-server <command> [options]\n\n"
+           "commands:\n"
+           "  validate [--json] PATH...        check catalog files the way Backstage's catalog does\n"
+           "  ingest --db FILE LOCATION...     read catalog files into a SQLite store\n";
+    return command.isEmpty() || command == QLatin1String("--help") || command == QLatin1String("help") ? ExitOk : ExitUsage;
+}
