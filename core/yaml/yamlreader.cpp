@@ -39,7 +39,6 @@ public:
         m_stack.clear();
         m_anchors.clear();
         m_failed = false;
-        m_rootSeen = false;
     }
 
     void OnDocumentEnd() override {}
@@ -153,7 +152,6 @@ private:
         if (m_stack.empty()) {
             m_document.value = value;
             m_document.positions.insert(QString(), mark.line + 1);
-            m_rootSeen = true;
             return;
         }
         Frame &frame = m_stack.back();
@@ -218,7 +216,6 @@ private:
         QJsonValue value = frame.isMap ? QJsonValue(frame.object) : QJsonValue(frame.array);
         if (frame.anchor)
             m_anchors[frame.anchor] = Anchor{value, std::max(frame.weight, 1), 0};
-        const YAML::Mark mark = markAt(frame.line);
         if (m_stack.empty()) {
             m_document.value = value;
             m_document.positions.insert(QString(), frame.line);
@@ -234,14 +231,6 @@ private:
             m_document.positions.insert(frame.pathKey, frame.line);
             parent.array.append(value);
         }
-        Q_UNUSED(mark)
-    }
-
-    static YAML::Mark markAt(int line)
-    {
-        YAML::Mark mark = YAML::Mark::null_mark();
-        mark.line = line - 1;
-        return mark;
     }
 
     QString m_sourceName;
@@ -250,7 +239,6 @@ private:
     std::vector<Frame> m_stack;
     std::unordered_map<YAML::anchor_t, Anchor> m_anchors;
     bool m_failed = false;
-    bool m_rootSeen = false;
 };
 
 } // namespace
@@ -266,10 +254,21 @@ YamlStream YamlReader::read(const QByteArray &text, const QString &sourceName, c
             stream.documents.append(builder.takeDocument());
     } catch (const YAML::Exception &e) {
         // yaml-cpp cannot resume after a syntax error: what came before is kept,
-        // the broken document and everything after it become one error.
-        YamlDocument broken;
-        Error error = Error::input(QString::fromStdString(e.msg));
+        // the broken document and everything after it become one error. If our
+        // own limits had already refused the document, that error says more.
+        YamlDocument broken = builder.takeDocument();
+        if (broken.error) {
+            stream.documents.append(std::move(broken));
+            return stream;
+        }
+        QString message = QString::fromStdString(e.msg);
+        // yaml-cpp's scanner gives up on deep flow nesting ([[[[...) before any
+        // event reaches us, with a message that names no cause.
+        if (e.msg == YAML::ErrorMsg::BAD_FILE || dynamic_cast<const YAML::DeepRecursion *>(&e))
+            message = QStringLiteral("Nesting is too deep to read (yaml-cpp: %1)").arg(message);
+        Error error = Error::input(message);
         error.at(sourceName, e.mark.line + 1, e.mark.column + 1);
+        broken.value = QJsonValue();
         broken.line = e.mark.line + 1;
         broken.error = error;
         stream.documents.append(std::move(broken));

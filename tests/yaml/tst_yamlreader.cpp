@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include <yaml/yamlreader.h>
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace Greenroom::Yaml;
+
+class TestYamlReader : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void coreSchemaScalars_data();
+    void coreSchemaScalars();
+    void multipleDocumentsKeepTheirLines();
+    void sourceMapPointsAtFields();
+    void emptyDocumentIsNull();
+    void duplicateKeyIsAnErrorWithItsLine();
+    void syntaxErrorKeepsEarlierDocuments();
+    void aliasesWithinLimitWork();
+    void aliasBombIsRefusedQuickly();
+    void deepNestingIsRefused();
+    void deepFlowNestingIsRefused();
+    void nestingAtTheLimitIsAccepted();
+    void hugeScalarIsReadInBoundedTime();
+    void mergeKeyIsAnOrdinaryKey();
+};
+
+void TestYamlReader::coreSchemaScalars_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QJsonValue>("expected");
+    QTest::newRow("plain word") << QByteArray("v: hello") << QJsonValue(QStringLiteral("hello"));
+    QTest::newRow("yes stays a string") << QByteArray("v: yes") << QJsonValue(QStringLiteral("yes"));
+    QTest::newRow("on stays a string") << QByteArray("v: on") << QJsonValue(QStringLiteral("on"));
+    QTest::newRow("true") << QByteArray("v: True") << QJsonValue(true);
+    QTest::newRow("false") << QByteArray("v: FALSE") << QJsonValue(false);
+    QTest::newRow("tilde") << QByteArray("v: ~") << QJsonValue(QJsonValue::Null);
+    QTest::newRow("empty") << QByteArray("v:") << QJsonValue(QJsonValue::Null);
+    QTest::newRow("integer") << QByteArray("v: 8080") << QJsonValue(8080);
+    QTest::newRow("negative") << QByteArray("v: -12") << QJsonValue(-12);
+    QTest::newRow("hex") << QByteArray("v: 0x1F") << QJsonValue(31);
+    QTest::newRow("octal") << QByteArray("v: 0o17") << QJsonValue(15);
+    QTest::newRow("float") << QByteArray("v: 1.5e3") << QJsonValue(1500.0);
+    QTest::newRow("version-like stays a string") << QByteArray("v: 1.2.3") << QJsonValue(QStringLiteral("1.2.3"));
+    QTest::newRow("quoted number is a string") << QByteArray("v: \"42\"") << QJsonValue(QStringLiteral("42"));
+    QTest::newRow("explicit str tag") << QByteArray("v: !!str 42") << QJsonValue(QStringLiteral("42"));
+    QTest::newRow("block literal") << QByteArray("v: |\n  a\n  b\n") << QJsonValue(QStringLiteral("a\nb\n"));
+    QTest::newRow("unicode") << QByteArray("v: Chlo\xc3\xa9") << QJsonValue(QStringLiteral("Chlo\u00e9"));
+}
+
+void TestYamlReader::coreSchemaScalars()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QJsonValue, expected);
+    const YamlStream stream = YamlReader::read(text, QStringLiteral("test.yaml"));
+    QCOMPARE(stream.documents.size(), 1);
+    QVERIFY(!stream.documents.first().error);
+    QCOMPARE(stream.documents.first().value.toObject().value(QStringLiteral("v")), expected);
+}
+
+void TestYamlReader::multipleDocumentsKeepTheirLines()
+{
+    const QByteArray text = "a: 1\n---\n# comment\nb: 2\n---\nc: [x, y]\n";
+    const YamlStream stream = YamlReader::read(text, QStringLiteral("multi.yaml"));
+    QCOMPARE(stream.documents.size(), 3);
+    QCOMPARE(stream.documents[0].line, 1);
+    QCOMPARE(stream.documents[1].positions.line({}), 4);
+    QCOMPARE(stream.documents[2].value.toObject().value(QStringLiteral("c")).toArray().size(), 2);
+}
+
+void TestYamlReader::sourceMapPointsAtFields()
+{
+    const QByteArray text = "apiVersion: v1\nkind: Component\nmetadata:\n  name: x\n  tags:\n    - a\n    - b\n";
+    const YamlStream stream = YamlReader::read(text, QStringLiteral("f.yaml"));
+    const SourceMap &map = stream.documents.first().positions;
+    QCOMPARE(map.line({QStringLiteral("kind")}), 2);
+    QCOMPARE(map.line({QStringLiteral("metadata"), QStringLiteral("name")}), 4);
+    QCOMPARE(map.line({QStringLiteral("metadata"), QStringLiteral("tags"), QStringLiteral("1")}), 7);
+    // Unknown paths answer with the nearest ancestor.
+    QCOMPARE(map.line({QStringLiteral("metadata"), QStringLiteral("nope")}), 3);
+}
+
+void TestYamlReader::emptyDocumentIsNull()
+{
+    const YamlStream stream = YamlReader::read("---\n---\na: 1\n", QStringLiteral("e.yaml"));
+    QVERIFY(stream.documents.size() >= 2);
+    QVERIFY(stream.documents.first().value.isNull());
+    QCOMPARE(stream.documents.last().value.toObject().value(QStringLiteral("a")).toInt(), 1);
+}
+
+void TestYamlReader::duplicateKeyIsAnErrorWithItsLine()
+{
+    const YamlStream stream = YamlReader::read("metadata:\n  name: a\n  name: b\n---\nok: 1\n", QStringLiteral("dup.yaml"));
+    QCOMPARE(stream.documents.size(), 2);
+    QVERIFY(stream.documents[0].error);
+    QCOMPARE(stream.documents[0].error->line, 3);
+    QCOMPARE(stream.documents[0].error->file, QStringLiteral("dup.yaml"));
+    QVERIFY(stream.documents[0].error->message.contains(QStringLiteral("\"name\" is repeated")));
+    QVERIFY(!stream.documents[1].error);   // the sibling still reads
+}
+
+void TestYamlReader::syntaxErrorKeepsEarlierDocuments()
+{
+    const YamlStream stream = YamlReader::read("a: 1\n---\nb: [unclosed\nc: 2\n", QStringLiteral("bad.yaml"));
+    QCOMPARE(stream.documents.size(), 2);
+    QVERIFY(!stream.documents[0].error);
+    QVERIFY(stream.documents[1].error);
+    QVERIFY(stream.documents[1].error->line >= 3);
+    QVERIFY(!stream.documents[1].error->message.isEmpty());
+}
+
+void TestYamlReader::aliasesWithinLimitWork()
+{
+    const YamlStream stream = YamlReader::read("base: &b {x: 1}\none: *b\ntwo: *b\n", QStringLiteral("a.yaml"));
+    QVERIFY(!stream.documents.first().error);
+    QCOMPARE(stream.documents.first().value[QStringLiteral("two")][QStringLiteral("x")].toInt(), 1);
+}
+
+void TestYamlReader::aliasBombIsRefusedQuickly()
+{
+    QByteArray text = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+    for (char level = 'b'; level <= 'i'; ++level) {
+        const char previous = char(level - 1);
+        text += QByteArray(1, level) + ": &" + QByteArray(1, level) + " [";
+        for (int i = 0; i < 9; ++i)
+            text += QByteArray(i ? ", *" : "*") + QByteArray(1, previous);
+        text += "]\n";
+    }
+    QElapsedTimer timer;
+    timer.start();
+    const YamlStream stream = YamlReader::read(text, QStringLiteral("bomb.yaml"));
+    QVERIFY(timer.elapsed() < 1000);
+    QCOMPARE(stream.documents.size(), 1);
+    QVERIFY(stream.documents.first().error);
+    QVERIFY(stream.documents.first().error->message.contains(QStringLiteral("resource exhaustion")));
+}
+
+void TestYamlReader::deepNestingIsRefused()
+{
+    // 400 levels: beyond our limit, within what yaml-cpp can still skip over,
+    // so the document after it is read too.
+    QByteArray text;
+    for (int depth = 0; depth < 400; ++depth)
+        text += QByteArray(depth * 2, ' ') + "k" + QByteArray::number(depth) + ":\n";
+    text += "---\nok: 1\n";
+    QElapsedTimer timer;
+    timer.start();
+    const YamlStream stream = YamlReader::read(text, QStringLiteral("deep.yaml"));
+    QVERIFY(timer.elapsed() < 2000);
+    QVERIFY(!stream.documents.isEmpty());
+    QVERIFY(stream.documents.first().error);
+    QVERIFY2(stream.documents.first().error->message.contains(QStringLiteral("deeper than 256")),
+             qPrintable(stream.documents.first().error->message));
+    QCOMPARE(stream.documents.first().error->line, 257);   // where level 257 opens
+    QCOMPARE(stream.documents.size(), 2);   // the next document still reads
+    QVERIFY(!stream.documents.last().error);
+}
+
+void TestYamlReader::deepFlowNestingIsRefused()
+{
+    // 1,000 levels: refused by our limit or, past ~500, by yaml-cpp's scanner;
+    // either way the message says why.
+    const QByteArray text = "v: " + QByteArray(1000, '[') + QByteArray(1000, ']') + "\n";
+    QElapsedTimer timer;
+    timer.start();
+    const YamlStream stream = YamlReader::read(text, QStringLiteral("deep.yaml"));
+    QVERIFY(timer.elapsed() < 2000);
+    QVERIFY(stream.documents.last().error);
+    QVERIFY2(stream.documents.last().error->message.startsWith(QStringLiteral("Nesting is")),
+             qPrintable(stream.documents.last().error->message));
+    QCOMPARE(stream.documents.last().error->file, QStringLiteral("deep.yaml"));
+}
+
+void TestYamlReader::nestingAtTheLimitIsAccepted()
+{
+    // The root map is level 1, so 255 brackets make 256 levels.
+    const QByteArray text = "v: " + QByteArray(255, '[') + QByteArray(255, ']') + "\n";
+    const YamlStream stream = YamlReader::read(text, QStringLiteral("deep.yaml"));
+    QCOMPARE(stream.documents.size(), 1);
+    QVERIFY(!stream.documents.first().error);
+}
+
+void TestYamlReader::hugeScalarIsReadInBoundedTime()
+{
+    const QByteArray text = "description: " + QByteArray(10 * 1024 * 1024, 'x') + "\n";
+    QElapsedTimer timer;
+    timer.start();
+    const YamlStream stream = YamlReader::read(text, QStringLiteral("big.yaml"));
+    QVERIFY(timer.elapsed() < 10000);
+    QCOMPARE(stream.documents.first().value[QStringLiteral("description")].toString().size(), 10 * 1024 * 1024);
+}
+
+void TestYamlReader::mergeKeyIsAnOrdinaryKey()
+{
+    // Backstage parses with merge keys off: `<<` is just a key.
+    const YamlStream stream = YamlReader::read("base: &b {x: 1}\nchild:\n  <<: *b\n  y: 2\n", QStringLiteral("m.yaml"));
+    const QJsonObject child = stream.documents.first().value[QStringLiteral("child")].toObject();
+    QVERIFY(child.contains(QStringLiteral("<<")));
+    QVERIFY(!child.contains(QStringLiteral("x")));
+}
+
+QTEST_GUILESS_MAIN(TestYamlReader)
+#include "tst_yamlreader.moc"
