@@ -465,6 +465,7 @@ Result<WriteReport> SqliteCatalogStore::applyLocation(const LocationWrite &write
         return Error::internal(d->db.lastError());
 
     QSet<QString> seen;
+    QSet<QString> bodiesWritten;   // inserted or updated: their change is not a "re-relation"
     for (const EntityWrite &w : write.entities) {
         if (seen.contains(w.ref)) {
             ProcessingErrorRecord conflict;
@@ -500,6 +501,7 @@ Result<WriteReport> SqliteCatalogStore::applyLocation(const LocationWrite &write
             if (Status s = d->insertRelations(it->id, w.relations, state); !s)
                 return s.error();
             state.restitch.insert(w.ref);
+            bodiesWritten.insert(w.ref);
             ++report.updated;
             continue;
         }
@@ -528,6 +530,7 @@ Result<WriteReport> SqliteCatalogStore::applyLocation(const LocationWrite &write
         if (Status s = d->insertRelations(id, w.relations, state); !s)
             return s.error();
         state.restitch.insert(w.ref);
+        bodiesWritten.insert(w.ref);
         ++report.inserted;
     }
 
@@ -559,12 +562,11 @@ Result<WriteReport> SqliteCatalogStore::applyLocation(const LocationWrite &write
     }
 
     // Stitch everything whose body, status or relations may have changed.
-    const QSet<QString> written = seen;
     for (const QString &ref : std::as_const(state.restitch)) {
         auto changed = d->stitch(ref, state);
         if (!changed)
             return changed.error();
-        if (changed.value() && !written.contains(ref))
+        if (changed.value() && !bodiesWritten.contains(ref))
             ++report.restitched;
     }
     if (Status s = d->flushFacetDeltas(state); !s)

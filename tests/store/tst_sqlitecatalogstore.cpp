@@ -1,0 +1,495 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include <model/entityprocessor.h>
+#include <store/sqlitecatalogstore.h>
+
+#include <QJsonDocument>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sqlite3.h>
+
+using namespace Greenroom;
+using namespace Greenroom::Store;
+
+namespace {
+
+const QString Origin = QStringLiteral("file:/org/catalog-info.yaml");
+
+// An entity as a location would produce it: processed, relations derived.
+EntityWrite entity(const char *kind, const char *name, const QJsonObject &spec, const QJsonObject &metadataExtra = {})
+{
+    QJsonObject metadata = metadataExtra;
+    metadata.insert(QStringLiteral("name"), QString::fromUtf8(name));
+    QJsonObject raw{{QStringLiteral("apiVersion"), QStringLiteral("backstage.io/v1alpha1")},
+                    {QStringLiteral("kind"), QString::fromUtf8(kind)},
+                    {QStringLiteral("metadata"), metadata},
+                    {QStringLiteral("spec"), spec}};
+    const Model::ProcessingOutcome outcome = Model::EntityProcessor::process(raw);
+    if (!outcome.isOk())
+        qFatal("test entity invalid: %s", qPrintable(outcome.problem->statusMessage()));
+    return {outcome.processed.entity, outcome.processed.ref, outcome.processed.relations, Origin, QString()};
+}
+
+QJsonObject component(const char *owner, const char *lifecycle = "production", const char *system = nullptr)
+{
+    QJsonObject spec{{QStringLiteral("type"), QStringLiteral("service")},
+                     {QStringLiteral("lifecycle"), QString::fromUtf8(lifecycle)},
+                     {QStringLiteral("owner"), QString::fromUtf8(owner)}};
+    if (system)
+        spec.insert(QStringLiteral("system"), QString::fromUtf8(system));
+    return spec;
+}
+
+QJsonObject group()
+{
+    return {{QStringLiteral("type"), QStringLiteral("team")}, {QStringLiteral("children"), QJsonArray{}}};
+}
+
+LocationWrite writeOf(QList<EntityWrite> entities, const QString &origin = Origin)
+{
+    LocationWrite write;
+    write.originKey = origin;
+    for (EntityWrite &e : entities)
+        e.locationKey = origin;
+    write.entities = entities;
+    return write;
+}
+
+QStringList refs(const EntityPage &page)
+{
+    QStringList out;
+    for (const StoredEntity &e : page.items)
+        out << e.ref;
+    return out;
+}
+
+} // namespace
+
+class TestSqliteCatalogStore : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void roundTripByRefAndUid();
+    void changeRowsOnlyOnRealChange();
+    void vanishedEntitiesBecomeTombstones();
+    void relationsAppearOnBothEnds();
+    void conflictingOriginIsIgnored();
+    void failureKeepsLastGoodVersionWithStatus();
+    void keptParentKeepsItsChildren();
+    void filters_data();
+    void filters();
+    void orderingAndOffsetPaging();
+    void keysetPagingWalksEverythingOnce();
+    void fullTextFilter();
+    void facets();
+    void ftsSearch();
+    void entitiesByRefsKeepsOrderAndNulls();
+    void removeByUid();
+    void reopenKeepsDataAndRefusesNewerSchema();
+
+private:
+    std::unique_ptr<SqliteCatalogStore> openStore();
+    void seed();
+    QTemporaryDir m_dir;
+    QString m_path;
+    std::unique_ptr<SqliteCatalogStore> m_store;
+};
+
+std::unique_ptr<SqliteCatalogStore> TestSqliteCatalogStore::openStore()
+{
+    auto store = SqliteCatalogStore::open(m_path);
+    if (!store)
+        qFatal("%s", qPrintable(store.error().message));
+    return std::move(store).value();
+}
+
+void TestSqliteCatalogStore::init()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    m_store.reset();
+    m_path = m_dir.filePath(QStringLiteral("%1.sqlite").arg(QTest::currentTestFunction()));
+    QFile::remove(m_path);
+    m_store = openStore();
+}
+
+void TestSqliteCatalogStore::seed()
+{
+    auto report = m_store->applyLocation(writeOf({
+        entity("Group", "team-a", group()),
+        entity("Group", "team-b", group()),
+        entity("System", "shop", {{QStringLiteral("owner"), QStringLiteral("team-a")}}),
+        entity("Component", "cart", component("team-a", "production", "shop"),
+               {{QStringLiteral("tags"), QJsonArray{QStringLiteral("java"), QStringLiteral("web")}},
+                {QStringLiteral("title"), QStringLiteral("Shopping Cart")},
+                {QStringLiteral("description"), QStringLiteral("Keeps baskets for customers")}}),
+        entity("Component", "Payments", component("team-b", "experimental"),
+               {{QStringLiteral("tags"), QJsonArray{QStringLiteral("go")}}}),
+        entity("Component", "search", component("team-b", "production"),
+               {{QStringLiteral("annotations"), QJsonObject{{QStringLiteral("backstage.io/techdocs-ref"), QStringLiteral("dir:.")}}}}),
+        entity("API", "cart-api", {{QStringLiteral("type"), QStringLiteral("openapi")},
+                                   {QStringLiteral("lifecycle"), QStringLiteral("production")},
+                                   {QStringLiteral("owner"), QStringLiteral("team-a")},
+                                   {QStringLiteral("definition"), QStringLiteral("openapi: 3.0.0")}}),
+    }));
+    QVERIFY2(report, report ? "" : qPrintable(report.error().message));
+    QCOMPARE(report->inserted, 7);
+}
+
+void TestSqliteCatalogStore::roundTripByRefAndUid()
+{
+    seed();
+    const auto cart = m_store->entityByRef(QStringLiteral("Component:Default/CART"));
+    QVERIFY(cart);
+    QCOMPARE(cart->ref, QStringLiteral("component:default/cart"));
+    QCOMPARE(cart->entity[QStringLiteral("metadata")][QStringLiteral("title")].toString(), QStringLiteral("Shopping Cart"));
+    QCOMPARE(cart->entity[QStringLiteral("metadata")][QStringLiteral("uid")].toString(), cart->uid);
+    QCOMPARE(cart->entity[QStringLiteral("metadata")][QStringLiteral("etag")].toString(), cart->etag);
+    QCOMPARE(cart->etag.size(), 40);
+    const auto byUid = m_store->entityByUid(cart->uid);
+    QVERIFY(byUid);
+    QCOMPARE(byUid->entity, cart->entity);
+    QVERIFY(!m_store->entityByRef(QStringLiteral("component:default/nope")));
+    // Case of the body is kept; identity is lower case.
+    QCOMPARE(m_store->entityByRef(QStringLiteral("component:default/payments"))->entity[QStringLiteral("metadata")]
+                 [QStringLiteral("name")].toString(), QStringLiteral("Payments"));
+}
+
+void TestSqliteCatalogStore::changeRowsOnlyOnRealChange()
+{
+    seed();
+    const qint64 before = m_store->lastSequence();
+    const QString uid = m_store->entityByRef(QStringLiteral("component:default/cart"))->uid;
+    QCOMPARE(m_store->changesSince(0, 1000).size(), 7);
+
+    // The same write again: nothing changes, no change rows.
+    LocationWrite again = writeOf({entity("Group", "team-a", group()), entity("Group", "team-b", group()),
+                                   entity("System", "shop", {{QStringLiteral("owner"), QStringLiteral("team-a")}}),
+                                   entity("Component", "cart", component("team-a", "production", "shop"),
+                                          {{QStringLiteral("tags"), QJsonArray{QStringLiteral("java"), QStringLiteral("web")}},
+                                           {QStringLiteral("title"), QStringLiteral("Shopping Cart")},
+                                           {QStringLiteral("description"), QStringLiteral("Keeps baskets for customers")}}),
+                                   entity("Component", "Payments", component("team-b", "experimental"),
+                                          {{QStringLiteral("tags"), QJsonArray{QStringLiteral("go")}}}),
+                                   entity("Component", "search", component("team-b", "production"),
+                                          {{QStringLiteral("annotations"), QJsonObject{{QStringLiteral("backstage.io/techdocs-ref"), QStringLiteral("dir:.")}}}}),
+                                   entity("API", "cart-api", {{QStringLiteral("type"), QStringLiteral("openapi")},
+                                                              {QStringLiteral("lifecycle"), QStringLiteral("production")},
+                                                              {QStringLiteral("owner"), QStringLiteral("team-a")},
+                                                              {QStringLiteral("definition"), QStringLiteral("openapi: 3.0.0")}})});
+    auto report = m_store->applyLocation(again);
+    QVERIFY(report);
+    QCOMPARE(report->unchanged, 7);
+    QCOMPARE(m_store->lastSequence(), before);
+
+    // Change one entity's owner: it changes, and so do both groups (ownerOf moves).
+    again.entities[3] = entity("Component", "cart", component("team-b", "production", "shop"));
+    again.entities[3].locationKey = Origin;
+    report = m_store->applyLocation(again);
+    QVERIFY(report);
+    QCOMPARE(report->updated, 1);
+    QCOMPARE(report->restitched, 2);
+    const QList<Change> changes = m_store->changesSince(before, 100);
+    QStringList changed;
+    for (const Change &c : changes)
+        changed << c.ref;
+    changed.sort();
+    QCOMPARE(changed, (QStringList{QStringLiteral("component:default/cart"), QStringLiteral("group:default/team-a"),
+                                   QStringLiteral("group:default/team-b")}));
+    // uid is stable across updates; the sequence holds each entity once.
+    QCOMPARE(m_store->entityByRef(QStringLiteral("component:default/cart"))->uid, uid);
+    QCOMPARE(m_store->changesSince(0, 1000).size(), 7);
+}
+
+void TestSqliteCatalogStore::vanishedEntitiesBecomeTombstones()
+{
+    seed();
+    const QString uid = m_store->entityByRef(QStringLiteral("component:default/search"))->uid;
+    const qint64 before = m_store->lastSequence();
+    auto report = m_store->applyLocation(writeOf({entity("Group", "team-a", group()), entity("Group", "team-b", group())}));
+    QVERIFY(report);
+    QCOMPARE(report->deleted, 5);
+    QVERIFY(!m_store->entityByRef(QStringLiteral("component:default/search")));
+    bool sawTombstone = false;
+    for (const Change &c : m_store->changesSince(before, 100)) {
+        if (c.ref == QLatin1String("component:default/search")) {
+            QCOMPARE(c.type, Change::Type::Delete);
+            QCOMPARE(c.uid, uid);
+            sawTombstone = true;
+        }
+    }
+    QVERIFY(sawTombstone);
+    // Groups lost their ownerOf relations, so they changed too.
+    QVERIFY(m_store->entityByRef(QStringLiteral("group:default/team-a"))->entity[QStringLiteral("relations")].toArray().isEmpty());
+    auto all = m_store->queryEntities({});
+    QCOMPARE(all->items.size(), 2);
+}
+
+void TestSqliteCatalogStore::relationsAppearOnBothEnds()
+{
+    // The owner does not exist yet: the relation is kept, dangling.
+    QVERIFY(m_store->applyLocation(writeOf({entity("Component", "cart", component("team-a"))})));
+    QCOMPARE(m_store->entityByRef(QStringLiteral("component:default/cart"))->entity[QStringLiteral("relations")],
+             QJsonValue(QJsonArray{QJsonObject{{QStringLiteral("type"), QStringLiteral("ownedBy")},
+                                               {QStringLiteral("targetRef"), QStringLiteral("group:default/team-a")}}}));
+    // The group arrives from another location: it shows the reverse relation at once.
+    auto report = m_store->applyLocation(writeOf({entity("Group", "team-a", group())}, QStringLiteral("file:/org/groups.yaml")));
+    QVERIFY(report);
+    const QJsonArray relations = m_store->entityByRef(QStringLiteral("group:default/team-a"))->entity[QStringLiteral("relations")].toArray();
+    QCOMPARE(relations.size(), 1);
+    QCOMPARE(relations[0][QStringLiteral("type")].toString(), QStringLiteral("ownerOf"));
+    QCOMPARE(relations[0][QStringLiteral("targetRef")].toString(), QStringLiteral("component:default/cart"));
+}
+
+void TestSqliteCatalogStore::conflictingOriginIsIgnored()
+{
+    QVERIFY(m_store->applyLocation(writeOf({entity("Component", "cart", component("team-a"))})));
+    auto report = m_store->applyLocation(
+        writeOf({entity("Component", "cart", component("team-b"))}, QStringLiteral("file:/other/catalog-info.yaml")));
+    QVERIFY(report);
+    QCOMPARE(report->inserted, 0);
+    QCOMPARE(report->conflicts.size(), 1);
+    QVERIFY(report->conflicts.first().message.contains(QStringLiteral("conflicting entityRef component:default/cart")));
+    QCOMPARE(m_store->entityByRef(QStringLiteral("component:default/cart"))->entity[QStringLiteral("spec")]
+                 [QStringLiteral("owner")].toString(), QStringLiteral("team-a"));
+    QCOMPARE(m_store->processingErrors(QStringLiteral("file:/other/catalog-info.yaml")).size(), 1);
+}
+
+void TestSqliteCatalogStore::failureKeepsLastGoodVersionWithStatus()
+{
+    seed();
+    const StoredEntity before = *m_store->entityByRef(QStringLiteral("component:default/cart"));
+    LocationWrite write = writeOf({entity("Group", "team-a", group())});
+    write.failures.append({QStringLiteral("component:default/cart"),
+                           QJsonObject{{QStringLiteral("type"), QStringLiteral("backstage.io/catalog-processing")},
+                                       {QStringLiteral("level"), QStringLiteral("error")},
+                                       {QStringLiteral("message"), QStringLiteral("InputError: broken")}}});
+    QVERIFY(m_store->applyLocation(write));
+    const auto after = m_store->entityByRef(QStringLiteral("component:default/cart"));
+    QVERIFY(after);
+    QCOMPARE(after->entity[QStringLiteral("spec")], before.entity[QStringLiteral("spec")]);
+    QCOMPARE(after->entity[QStringLiteral("status")][QStringLiteral("items")][0][QStringLiteral("message")].toString(),
+             QStringLiteral("InputError: broken"));
+    QVERIFY(after->etag != before.etag);
+}
+
+void TestSqliteCatalogStore::keptParentKeepsItsChildren()
+{
+    EntityWrite location = entity("Location", "more", {{QStringLiteral("target"), QStringLiteral("./x.yaml")}});
+    EntityWrite child = entity("Component", "child", component("team-a"));
+    child.parentRef = location.ref;
+    EntityWrite grandchild = entity("Component", "grandchild", component("team-a"));
+    grandchild.parentRef = child.ref;
+    QVERIFY(m_store->applyLocation(writeOf({location, child, grandchild})));
+    LocationWrite failed = writeOf({location});
+    failed.keptParents.insert(location.ref);
+    auto report = m_store->applyLocation(failed);
+    QVERIFY(report);
+    QCOMPARE(report->deleted, 0);
+    QVERIFY(m_store->entityByRef(QStringLiteral("component:default/grandchild")));
+}
+
+void TestSqliteCatalogStore::filters_data()
+{
+    QTest::addColumn<QStringList>("filter");
+    QTest::addColumn<QStringList>("expected");
+    const auto list = [](std::initializer_list<const char *> items) {
+        QStringList out;
+        for (const char *i : items)
+            out << QString::fromUtf8(i);
+        return out;
+    };
+    QTest::newRow("kind, case-insensitive") << list({"KIND=component"})
+        << list({"component:default/cart", "component:default/payments", "component:default/search"});
+    QTest::newRow("AND within one filter") << list({"kind=component,spec.lifecycle=production"})
+        << list({"component:default/cart", "component:default/search"});
+    QTest::newRow("same key is OR") << list({"kind=group,kind=system"})
+        << list({"group:default/team-a", "group:default/team-b", "system:default/shop"});
+    QTest::newRow("separate filters are OR") << list({"kind=api", "metadata.name=shop"})
+        << list({"api:default/cart-api", "system:default/shop"});
+    QTest::newRow("exists") << list({"metadata.annotations.backstage.io/techdocs-ref"}) << list({"component:default/search"});
+    QTest::newRow("object key does not exist as a leaf") << list({"metadata.tags.java"}) << list({"component:default/cart"});
+    QTest::newRow("array item value") << list({"metadata.tags=web"}) << list({"component:default/cart"});
+    QTest::newRow("relations need full refs") << list({"relations.ownedBy=group:default/team-b"})
+        << list({"component:default/payments", "component:default/search"});
+    QTest::newRow("spec.owner is the text as written") << list({"spec.owner=group:default/team-b"}) << list({});
+    QTest::newRow("value case kept in name, matched without case") << list({"metadata.name=PAYMENTS"})
+        << list({"component:default/payments"});
+    QTest::newRow("leaf-only: objects do not exist") << list({"metadata.annotations"}) << list({});
+}
+
+void TestSqliteCatalogStore::filters()
+{
+    QFETCH(QStringList, filter);
+    QFETCH(QStringList, expected);
+    seed();
+    EntityQuery query;
+    query.filter = *Model::EntityFilter::parse(filter);
+    query.countTotal = true;
+    auto page = m_store->queryEntities(query);
+    QVERIFY2(page, page ? "" : qPrintable(page.error().message));
+    QCOMPARE(refs(*page), expected);
+    QCOMPARE(page->totalItems, expected.size());
+}
+
+void TestSqliteCatalogStore::orderingAndOffsetPaging()
+{
+    seed();
+    EntityQuery query;
+    query.filter = *Model::EntityFilter::parse({QStringLiteral("kind=component")});
+    query.order = {{QStringLiteral("metadata.name"), true}};
+    auto page = m_store->queryEntities(query);
+    QCOMPARE(refs(*page), (QStringList{QStringLiteral("component:default/search"), QStringLiteral("component:default/payments"),
+                                       QStringLiteral("component:default/cart")}));
+    // Entities without the order field are dropped, or kept last.
+    query.order = {{QStringLiteral("metadata.title"), false}};
+    QCOMPARE(refs(*m_store->queryEntities(query)), QStringList{QStringLiteral("component:default/cart")});
+    query.keepEntitiesWithoutOrderValue = true;
+    QCOMPARE(m_store->queryEntities(query)->items.size(), 3);
+    QCOMPARE(m_store->queryEntities(query)->items.first().ref, QStringLiteral("component:default/cart"));
+    // Offset/limit over the default order (by ref).
+    EntityQuery paged;
+    paged.limit = 3;
+    paged.offset = 2;
+    auto second = m_store->queryEntities(paged);
+    QCOMPARE(refs(*second), (QStringList{QStringLiteral("component:default/payments"), QStringLiteral("component:default/search"),
+                                         QStringLiteral("group:default/team-a")}));
+    QVERIFY(second->hasMore);
+    paged.offset = 6;
+    QVERIFY(!m_store->queryEntities(paged)->hasMore);
+}
+
+void TestSqliteCatalogStore::keysetPagingWalksEverythingOnce()
+{
+    seed();
+    for (bool descending : {false, true}) {
+        EntityQuery query;
+        query.order = {{QStringLiteral("metadata.name"), descending}};
+        query.limit = 2;
+        QStringList walked;
+        QList<QStringList> keys;
+        for (int guard = 0; guard < 10; ++guard) {
+            auto page = m_store->queryEntities(query);
+            QVERIFY(page);
+            walked += refs(*page);
+            keys.append(page->firstKey);
+            if (!page->hasMore)
+                break;
+            query.after = page->lastKey;
+        }
+        QCOMPARE(walked.size(), 7);
+        QCOMPARE(QSet<QString>(walked.begin(), walked.end()).size(), 7);
+        // And backwards from the last page's first row gives the page before it.
+        EntityQuery back = query;
+        back.after = keys.last();
+        back.backwards = true;
+        auto previous = m_store->queryEntities(back);
+        QCOMPARE(refs(*previous), walked.mid(walked.size() - 1 - 2, 2));
+    }
+}
+
+void TestSqliteCatalogStore::fullTextFilter()
+{
+    seed();
+    EntityQuery query;
+    query.fullText = {QStringLiteral(" BASKET "), {QStringLiteral("metadata.description"), QStringLiteral("metadata.name")}};
+    QCOMPARE(refs(*m_store->queryEntities(query)), QStringList{QStringLiteral("component:default/cart")});
+    query.fullText = {QStringLiteral("%"), {QStringLiteral("metadata.name")}};
+    QVERIFY(m_store->queryEntities(query)->items.isEmpty());   // % is literal
+}
+
+void TestSqliteCatalogStore::facets()
+{
+    seed();
+    auto all = m_store->facets({QStringLiteral("kind"), QStringLiteral("Metadata.Tags"), QStringLiteral("spec.nothing")}, {});
+    QVERIFY(all);
+    QCOMPARE(all->size(), 3);
+    QCOMPARE(all->at(0).first, QStringLiteral("kind"));
+    QStringList kinds;
+    for (const FacetCount &c : all->at(0).second)
+        kinds << c.value + QLatin1Char('=') + QString::number(c.count);
+    QCOMPARE(kinds, (QStringList{QStringLiteral("API=1"), QStringLiteral("Component=3"), QStringLiteral("Group=2"),
+                                 QStringLiteral("System=1")}));
+    QCOMPARE(all->at(1).first, QStringLiteral("Metadata.Tags"));   // key as requested
+    QCOMPARE(all->at(1).second.size(), 3);
+    QVERIFY(all->at(2).second.isEmpty());
+
+    auto filtered = m_store->facets({QStringLiteral("spec.lifecycle")},
+                                    *Model::EntityFilter::parse({QStringLiteral("spec.owner=team-b")}));
+    QVERIFY(filtered);
+    QCOMPARE(filtered->at(0).second.size(), 2);
+    QCOMPARE(filtered->at(0).second.at(0).value, QStringLiteral("experimental"));
+    QCOMPARE(filtered->at(0).second.at(0).count, 1);
+
+    // Counts follow deletions.
+    QVERIFY(m_store->applyLocation(writeOf({entity("Group", "team-a", group())})));
+    auto after = m_store->facets({QStringLiteral("kind")}, {});
+    QCOMPARE(after->at(0).second.size(), 1);
+    QCOMPARE(after->at(0).second.at(0).count, 1);
+}
+
+void TestSqliteCatalogStore::ftsSearch()
+{
+    seed();
+    auto hits = m_store->search(QStringLiteral("shop"), 10);
+    QVERIFY(hits);
+    QVERIFY(!hits->isEmpty());
+    QCOMPARE(hits->first().entity.ref, QStringLiteral("system:default/shop"));
+    // Prefix matching and FTS syntax in user text is harmless.
+    QCOMPARE(m_store->search(QStringLiteral("bask"), 10)->first().entity.ref, QStringLiteral("component:default/cart"));
+    QVERIFY(m_store->search(QStringLiteral("\"unbalanced AND OR NEAR("), 10));
+    QVERIFY(m_store->search(QString(), 10)->isEmpty());
+}
+
+void TestSqliteCatalogStore::entitiesByRefsKeepsOrderAndNulls()
+{
+    seed();
+    const QStringList wanted{QStringLiteral("group:default/team-b"), QStringLiteral("component:default/nope"),
+                             QStringLiteral("COMPONENT:default/cart"), QStringLiteral("cart"),
+                             QStringLiteral("group:default/team-b")};
+    auto result = m_store->entitiesByRefs(wanted, {});
+    QVERIFY(result);
+    QCOMPARE(result->size(), 5);
+    QVERIFY(result->at(0) && !result->at(1) && result->at(2) && !result->at(3) && result->at(4));
+    auto filtered = m_store->entitiesByRefs(wanted, *Model::EntityFilter::parse({QStringLiteral("kind=component")}));
+    QVERIFY(!filtered->at(0) && filtered->at(2));
+}
+
+void TestSqliteCatalogStore::removeByUid()
+{
+    seed();
+    const QString uid = m_store->entityByRef(QStringLiteral("component:default/cart"))->uid;
+    QVERIFY(m_store->removeEntityByUid(uid));
+    QVERIFY(!m_store->entityByUid(uid));
+    QVERIFY(m_store->removeEntityByUid(QStringLiteral("no-such-uid")));
+    // team-a no longer owns cart.
+    const QJsonArray relations = m_store->entityByRef(QStringLiteral("group:default/team-a"))->entity[QStringLiteral("relations")].toArray();
+    for (const QJsonValue &r : relations)
+        QVERIFY(r[QStringLiteral("targetRef")].toString() != QLatin1String("component:default/cart"));
+}
+
+void TestSqliteCatalogStore::reopenKeepsDataAndRefusesNewerSchema()
+{
+    seed();
+    m_store.reset();
+    m_store = openStore();
+    QCOMPARE(m_store->entityCount(), 7);
+    m_store.reset();
+
+    // Pretend a newer Greenroom wrote the file.
+    sqlite3 *db = nullptr;
+    QCOMPARE(sqlite3_open(m_path.toUtf8().constData(), &db), SQLITE_OK);
+    const QByteArray bump = "PRAGMA user_version = " + QByteArray::number(SqliteCatalogStore::schemaVersion() + 1);
+    QCOMPARE(sqlite3_exec(db, bump.constData(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+    auto refused = SqliteCatalogStore::open(m_path);
+    QVERIFY(!refused);
+    QVERIFY2(refused.error().message.contains(QStringLiteral("written by a newer Greenroom")), qPrintable(refused.error().message));
+    QVERIFY(refused.error().message.contains(m_path));
+}
+
+QTEST_GUILESS_MAIN(TestSqliteCatalogStore)
+#include "tst_sqlitecatalogstore.moc"
