@@ -112,7 +112,8 @@ FileResult processFile(const FileJob &job)
     const Yaml::YamlStream stream = Yaml::YamlReader::read(file.readAll(), job.path, job.options->yamlLimits);
     for (const Yaml::YamlDocument &document : stream.documents) {
         DocumentResult doc;
-        doc.line = document.line;
+        // The first line of content, not the `---` before it.
+        doc.line = document.positions.isEmpty() ? document.line : document.positions.line({});
         if (document.error) {
             const Error &e = *document.error;
             doc.readError = record(QStringLiteral("Error"),
@@ -128,7 +129,7 @@ FileResult processFile(const FileJob &job)
         if (!document.value.isObject()) {
             doc.readError = record(QStringLiteral("Error"),
                                    QStringLiteral("Expected object at root, got %1").arg(jsTypeOf(document.value)),
-                                   job.path, document.line);
+                                   job.path, doc.line);
             result.documents.append(doc);
             continue;
         }
@@ -154,7 +155,7 @@ FileResult processFile(const FileJob &job)
                 doc.entityError = record(QStringLiteral("InputError"),
                                          QStringLiteral("Entity %1 is %2, larger than the limit of %3")
                                              .arg(doc.ref, formatMiB(size), formatMiB(job.options->maxEntityBytes)),
-                                         job.path, document.line);
+                                         job.path, doc.line);
             }
         }
         if (doc.entityError) {

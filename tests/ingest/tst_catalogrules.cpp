@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include <ingest/catalogrules.h>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTest>
+
+using namespace Greenroom;
+using namespace Greenroom::Ingest;
+
+class TestCatalogRules : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void defaultsAllowComponentApiLocation();
+    void configuredRulesMatchKindTypeAndLocation();
+    void exactAndPatternTogetherIsAnError();
+
+private:
+    static QJsonObject entity(const char *kind, const char *type = "x")
+    {
+        return {{QStringLiteral("kind"), QString::fromUtf8(kind)},
+                {QStringLiteral("spec"), QJsonObject{{QStringLiteral("type"), QString::fromUtf8(type)}}}};
+    }
+};
+
+void TestCatalogRules::defaultsAllowComponentApiLocation()
+{
+    const CatalogRules rules = CatalogRules::defaults();
+    const Model::LocationRef origin{QStringLiteral("url"), QStringLiteral("https://h/c.yaml")};
+    QVERIFY(rules.isAllowed(entity("Component"), origin));
+    QVERIFY(rules.isAllowed(entity("api"), origin));   // case-insensitive
+    QVERIFY(rules.isAllowed(entity("Location"), origin));
+    for (const char *kind : {"User", "Group", "System", "Domain", "Resource", "Template"})
+        QVERIFY2(!rules.isAllowed(entity(kind), origin), kind);
+    QVERIFY(CatalogRules::allowAll().isAllowed(entity("User"), origin));
+}
+
+void TestCatalogRules::configuredRulesMatchKindTypeAndLocation()
+{
+    const auto rules = CatalogRules::fromConfig(QJsonDocument::fromJson(R"([
+        {"allow": ["Component"]},
+        {"allow": [{"kind": "Resource", "spec.type": "database"}]},
+        {"allow": ["User", "Group"], "locations": [{"type": "file", "pattern": "/srv/org/**/*.yaml"}]},
+        {"allow": ["Template"], "locations": [{"type": "url", "exact": "https://h/templates.yaml"}]}
+    ])").array());
+    QVERIFY(rules);
+    const Model::LocationRef orgFile{QStringLiteral("file"), QStringLiteral("/srv/org/people/users.yaml")};
+    const Model::LocationRef other{QStringLiteral("file"), QStringLiteral("/srv/apps/catalog-info.yaml")};
+    QVERIFY(rules->isAllowed(entity("User"), orgFile));
+    QVERIFY(rules->isAllowed(entity("group"), QStringLiteral("file") == orgFile.type ? orgFile : other));
+    QVERIFY(!rules->isAllowed(entity("User"), other));
+    QVERIFY(rules->isAllowed(entity("Resource", "Database"), other));
+    QVERIFY(!rules->isAllowed(entity("Resource", "bucket"), other));
+    QVERIFY(rules->isAllowed(entity("Template"), {QStringLiteral("url"), QStringLiteral("https://h/templates.yaml")}));
+    QVERIFY(!rules->isAllowed(entity("Template"), {QStringLiteral("url"), QStringLiteral("https://h/other.yaml")}));
+    QVERIFY(!rules->isAllowed(entity("API"), other));
+}
+
+void TestCatalogRules::exactAndPatternTogetherIsAnError()
+{
+    const auto rules = CatalogRules::fromConfig(QJsonDocument::fromJson(
+        R"([{"allow": ["User"], "locations": [{"type": "file", "exact": "/a", "pattern": "/b*"}]}])").array());
+    QVERIFY(!rules);
+    QCOMPARE(rules.error().message, QStringLiteral("catalog.rules[0].locations cannot have both exact and pattern"));
+}
+
+QTEST_GUILESS_MAIN(TestCatalogRules)
+#include "tst_catalogrules.moc"
