@@ -26,7 +26,7 @@ test: build
 	@cd $(BUILD_DIR) && QT_QPA_PLATFORM=offscreen ctest --output-on-failure -j $(JOBS)
 
 bench: build
-	@$(BUILD_DIR)/tests/bench/bench_ingest
+	@$(BUILD_DIR)/tests/bench/bench_ingest $(BENCH_SIZES)
 
 clean:
 	@rm -rf $(BUILD_DIR)

@@ -14,6 +14,8 @@
 #include <QLoggingCategory>
 #include <QUuid>
 
+#include <unordered_map>
+
 namespace Greenroom::Store {
 
 Q_LOGGING_CATEGORY(lcStore, "greenroom.store")
@@ -116,8 +118,19 @@ public:
     Database db;
     QString path;
 
+    // Prepared statements by SQL text: writes run the same few statements
+    // hundreds of thousands of times, and preparing costs more than running.
+    std::unordered_map<QString, Statement> statements;
+
     Status migrate();
-    Result<Statement> prepare(const QString &sql) { return db.prepare(sql); }
+    Result<Statement *> prepare(const QString &sql);
+    // Queries build SQL per filter shape; keep the cache from growing without
+    // bound. Called only where no cached statement is in use.
+    void trimStatementCache()
+    {
+        if (statements.size() > 256)
+            statements.clear();
+    }
 
     std::optional<StoredEntity> readEntity(const QString &where, const QVariant &param);
     static StoredEntity entityFromRow(const Statement &row);
@@ -139,6 +152,19 @@ public:
     Result<qint64> appendChange(const QString &ref, const QString &uid, bool deleted, const QString &etag,
                                 WriteState &state);
 };
+
+Result<Statement *> SqliteCatalogStorePrivate::prepare(const QString &sql)
+{
+    auto it = statements.find(sql);
+    if (it == statements.end()) {
+        auto statement = db.prepare(sql);
+        if (!statement)
+            return statement.error();
+        it = statements.emplace(sql, std::move(statement).value()).first;
+    }
+    it->second.reset();
+    return &it->second;
+}
 
 SqliteCatalogStore::SqliteCatalogStore() : d(std::make_unique<SqliteCatalogStorePrivate>()) {}
 SqliteCatalogStore::~SqliteCatalogStore() = default;
@@ -222,10 +248,10 @@ std::optional<StoredEntity> SqliteCatalogStorePrivate::readEntity(const QString 
     auto stmt = prepare(QStringLiteral("SELECT " ENTITY_COLUMNS " FROM entities e WHERE ") + where);
     if (!stmt)
         return std::nullopt;
-    stmt.value().bindVariant(1, param);
-    if (!stmt.value().next())
+    stmt.value()->bindVariant(1, param);
+    if (!stmt.value()->next())
         return std::nullopt;
-    return entityFromRow(stmt.value());
+    return entityFromRow(*stmt.value());
 }
 
 std::optional<StoredEntity> SqliteCatalogStore::entityByRef(const QString &ref)
@@ -245,7 +271,7 @@ Status SqliteCatalogStorePrivate::insertRelations(qint64 originId, const QList<M
     if (!insert)
         return insert.error();
     for (const Model::Relation &r : relations) {
-        if (!insert.value().bind(1, originId).bind(2, r.sourceRef).bind(3, r.type).bind(4, r.targetRef).run())
+        if (!insert.value()->bind(1, originId).bind(2, r.sourceRef).bind(3, r.type).bind(4, r.targetRef).run())
             return Error::internal(db.lastError());
         state.restitch.insert(r.sourceRef);
     }
@@ -257,11 +283,11 @@ Status SqliteCatalogStorePrivate::deleteRelations(qint64 originId, WriteState &s
     auto sources = prepare(QStringLiteral("SELECT DISTINCT source_ref FROM relations WHERE origin_id = ?"));
     if (!sources)
         return sources.error();
-    sources.value().bind(1, originId);
-    while (sources.value().next())
-        state.restitch.insert(sources.value().text(0));
+    sources.value()->bind(1, originId);
+    while (sources.value()->next())
+        state.restitch.insert(sources.value()->text(0));
     auto remove = prepare(QStringLiteral("DELETE FROM relations WHERE origin_id = ?"));
-    if (!remove || !remove.value().bind(1, originId).run())
+    if (!remove || !remove.value()->bind(1, originId).run())
         return Error::internal(db.lastError());
     return Ok{};
 }
@@ -271,12 +297,12 @@ Status SqliteCatalogStorePrivate::deleteSearchRows(qint64 id, WriteState &state)
     auto old = prepare(QStringLiteral("SELECT key, original_value FROM search WHERE entity_id = ? AND original_value IS NOT NULL"));
     if (!old)
         return old.error();
-    old.value().bind(1, id);
-    while (old.value().next())
-        state.facetDeltas[{old.value().text(0), old.value().text(1)}] -= 1;
+    old.value()->bind(1, id);
+    while (old.value()->next())
+        state.facetDeltas[{old.value()->text(0), old.value()->text(1)}] -= 1;
     auto remove = prepare(QStringLiteral("DELETE FROM search WHERE entity_id = ?"));
     auto removeFts = prepare(QStringLiteral("DELETE FROM entities_fts WHERE rowid = ?"));
-    if (!remove || !removeFts || !remove.value().bind(1, id).run() || !removeFts.value().bind(1, id).run())
+    if (!remove || !removeFts || !remove.value()->bind(1, id).run() || !removeFts.value()->bind(1, id).run())
         return Error::internal(db.lastError());
     return Ok{};
 }
@@ -298,7 +324,7 @@ Status SqliteCatalogStorePrivate::writeSearchRows(qint64 id, const QJsonObject &
         const bool first = !keysSeen.contains(row.key);
         if (first)
             keysSeen.insert(row.key);
-        if (!insert.value().bind(1, id).bind(2, row.key).bind(3, row.value).bind(4, row.originalValue)
+        if (!insert.value()->bind(1, id).bind(2, row.key).bind(3, row.value).bind(4, row.originalValue)
                  .bind(5, qint64(first)).run())
             return Error::internal(db.lastError());
         if (!row.originalValue.isNull())
@@ -309,7 +335,7 @@ Status SqliteCatalogStorePrivate::writeSearchRows(qint64 id, const QJsonObject &
         "INSERT INTO entities_fts(rowid, name, title, description, tags, kind, type, owner) VALUES (?,?,?,?,?,?,?,?)"));
     if (!insertFts)
         return insertFts.error();
-    if (!insertFts.value().bind(1, id).bind(2, fts.name).bind(3, fts.title).bind(4, fts.description)
+    if (!insertFts.value()->bind(1, id).bind(2, fts.name).bind(3, fts.title).bind(4, fts.description)
              .bind(5, fts.tags).bind(6, fts.kind).bind(7, fts.type).bind(8, fts.owner).run())
         return Error::internal(db.lastError());
     return Ok{};
@@ -324,7 +350,7 @@ Status SqliteCatalogStorePrivate::flushFacetDeltas(WriteState &state)
     for (auto it = state.facetDeltas.cbegin(); it != state.facetDeltas.cend(); ++it) {
         if (it.value() == 0)
             continue;
-        if (!upsert.value().bind(1, it.key().first).bind(2, it.key().second).bind(3, it.value()).run())
+        if (!upsert.value()->bind(1, it.key().first).bind(2, it.key().second).bind(3, it.value()).run())
             return Error::internal(db.lastError());
     }
     state.facetDeltas.clear();
@@ -341,7 +367,7 @@ Result<qint64> SqliteCatalogStorePrivate::appendChange(const QString &ref, const
     auto insert = prepare(QStringLiteral("INSERT OR REPLACE INTO changes(ref, uid, deleted, etag, changed_at) VALUES (?,?,?,?,?)"));
     if (!insert)
         return insert.error();
-    if (!insert.value().bind(1, ref).bind(2, uid).bind(3, qint64(deleted)).bind(4, etag).bind(5, state.now).run())
+    if (!insert.value()->bind(1, ref).bind(2, uid).bind(3, qint64(deleted)).bind(4, etag).bind(5, state.now).run())
         return Error::internal(db.lastError());
     return qint64(sqlite3_last_insert_rowid(db.handle()));
 }
@@ -354,7 +380,7 @@ Status SqliteCatalogStorePrivate::deleteEntityRow(qint64 id, const QString &ref,
     if (Status s = deleteSearchRows(id, state); !s)
         return s;
     auto remove = prepare(QStringLiteral("DELETE FROM entities WHERE id = ?"));
-    if (!remove || !remove.value().bind(1, id).run())
+    if (!remove || !remove.value()->bind(1, id).run())
         return Error::internal(db.lastError());
     if (auto change = appendChange(ref, uid, true, QString(), state); !change)
         return change.error();
@@ -370,16 +396,16 @@ Result<bool> SqliteCatalogStorePrivate::stitch(const QString &ref, WriteState &s
     auto row = prepare(QStringLiteral("SELECT id, uid, body, status_items, etag, sequence FROM entities WHERE ref = ?"));
     if (!row)
         return row.error();
-    row.value().bind(1, ref);
-    if (!row.value().next())
+    row.value()->bind(1, ref);
+    if (!row.value()->next())
         return false;   // a relation to an entity that does not exist (yet)
-    const qint64 id = row.value().integer(0);
-    const QString uid = row.value().text(1);
-    QJsonObject final = parseObject(row.value().blob(2));
-    const QByteArray statusItems = row.value().isNull(3) ? QByteArray() : row.value().blob(3);
-    const QString oldEtag = row.value().text(4);
-    const bool isNew = row.value().integer(5) == 0;
-    row.value().reset();
+    const qint64 id = row.value()->integer(0);
+    const QString uid = row.value()->text(1);
+    QJsonObject final = parseObject(row.value()->blob(2));
+    const QByteArray statusItems = row.value()->isNull(3) ? QByteArray() : row.value()->blob(3);
+    const QString oldEtag = row.value()->text(4);
+    const bool isNew = row.value()->integer(5) == 0;
+    row.value()->reset();
 
     QJsonObject metadata = final.value(QLatin1String("metadata")).toObject();
     metadata.remove(QLatin1String("etag"));   // an author's etag is not ours to serve
@@ -390,13 +416,13 @@ Result<bool> SqliteCatalogStorePrivate::stitch(const QString &ref, WriteState &s
                                             "ORDER BY type, target_ref"));
     if (!relations)
         return relations.error();
-    relations.value().bind(1, ref);
+    relations.value()->bind(1, ref);
     QJsonArray relationArray;
-    while (relations.value().next()) {
-        relationArray.append(QJsonObject{{QStringLiteral("type"), relations.value().text(0)},
-                                         {QStringLiteral("targetRef"), relations.value().text(1)}});
+    while (relations.value()->next()) {
+        relationArray.append(QJsonObject{{QStringLiteral("type"), relations.value()->text(0)},
+                                         {QStringLiteral("targetRef"), relations.value()->text(1)}});
     }
-    relations.value().reset();
+    relations.value()->reset();
     final.insert(QLatin1String("relations"), relationArray);
     if (!statusItems.isEmpty()) {
         final.insert(QLatin1String("status"),
@@ -417,7 +443,7 @@ Result<bool> SqliteCatalogStorePrivate::stitch(const QString &ref, WriteState &s
     if (!sequence)
         return sequence.error();
     auto update = prepare(QStringLiteral("UPDATE entities SET final = ?, etag = ?, sequence = ? WHERE id = ?"));
-    if (!update || !update.value().bind(1, compactJson(final)).bind(2, etag).bind(3, sequence.value()).bind(4, id).run())
+    if (!update || !update.value()->bind(1, compactJson(final)).bind(2, etag).bind(3, sequence.value()).bind(4, id).run())
         return Error::internal(db.lastError());
     return true;
 }
@@ -447,11 +473,11 @@ Result<WriteReport> SqliteCatalogStore::applyLocation(const LocationWrite &write
             "SELECT id, ref, uid, body, parent_ref, location_key, status_items IS NOT NULL FROM entities WHERE origin_key = ?"));
         if (!rows)
             return rows.error();
-        rows.value().bind(1, write.originKey);
-        while (rows.value().next()) {
-            existing.insert(rows.value().text(1),
-                            {rows.value().integer(0), rows.value().text(2), rows.value().blob(3), rows.value().text(4),
-                             rows.value().text(5), rows.value().integer(6) != 0});
+        rows.value()->bind(1, write.originKey);
+        while (rows.value()->next()) {
+            existing.insert(rows.value()->text(1),
+                            {rows.value()->integer(0), rows.value()->text(2), rows.value()->blob(3), rows.value()->text(4),
+                             rows.value()->text(5), rows.value()->integer(6) != 0});
         }
     }
 
@@ -488,13 +514,13 @@ Result<WriteReport> SqliteCatalogStore::applyLocation(const LocationWrite &write
                 ++report.unchanged;
                 if (it->hasStatus) {   // it processed cleanly again: its old problem goes
                     auto clear = d->prepare(QStringLiteral("UPDATE entities SET status_items = NULL WHERE id = ?"));
-                    if (!clear || !clear.value().bind(1, it->id).run())
+                    if (!clear || !clear.value()->bind(1, it->id).run())
                         return Error::internal(d->db.lastError());
                     state.restitch.insert(w.ref);
                 }
                 continue;
             }
-            if (!update.value().bind(1, body).bind(2, w.locationKey).bind(3, w.parentRef).bind(4, it->id).run())
+            if (!update.value()->bind(1, body).bind(2, w.locationKey).bind(3, w.parentRef).bind(4, it->id).run())
                 return Error::internal(d->db.lastError());
             if (Status s = d->deleteRelations(it->id, state); !s)
                 return s.error();
@@ -505,8 +531,8 @@ Result<WriteReport> SqliteCatalogStore::applyLocation(const LocationWrite &write
             ++report.updated;
             continue;
         }
-        owner.value().bind(1, w.ref);
-        if (owner.value().next() && !owner.value().isNull(0)) {
+        owner.value()->bind(1, w.ref);
+        if (owner.value()->next() && !owner.value()->isNull(0)) {
             // First writer wins (Backstage 6.4): another location owns this ref.
             ProcessingErrorRecord conflict;
             conflict.originKey = write.originKey;
@@ -516,14 +542,14 @@ Result<WriteReport> SqliteCatalogStore::applyLocation(const LocationWrite &write
             conflict.level = QStringLiteral("warning");
             conflict.message = conflict.reason =
                 QStringLiteral("Detected conflicting entityRef %1 already referenced by %2 and now also %3")
-                    .arg(w.ref, owner.value().text(1), w.locationKey);
+                    .arg(w.ref, owner.value()->text(1), w.locationKey);
             report.conflicts.append(conflict);
-            owner.value().reset();
+            owner.value()->reset();
             continue;
         }
-        owner.value().reset();
+        owner.value()->reset();
         const QString uid = QUuid::createUuid().toString(QUuid::WithoutBraces);
-        if (!insert.value().bind(1, w.ref).bind(2, uid).bind(3, w.entity.value(QLatin1String("kind")).toString().toLower())
+        if (!insert.value()->bind(1, w.ref).bind(2, uid).bind(3, w.entity.value(QLatin1String("kind")).toString().toLower())
                  .bind(4, write.originKey).bind(5, w.locationKey).bind(6, w.parentRef).bind(7, body).run())
             return Error::internal(d->db.lastError());
         const qint64 id = sqlite3_last_insert_rowid(d->db.handle());
@@ -538,7 +564,7 @@ Result<WriteReport> SqliteCatalogStore::applyLocation(const LocationWrite &write
     QSet<QString> kept = write.keptParents;
     for (const EntityFailure &failure : write.failures) {
         auto mark = d->prepare(QStringLiteral("UPDATE entities SET status_items = ? WHERE ref = ? AND origin_key = ?"));
-        if (!mark || !mark.value().bind(1, QJsonDocument(QJsonArray{failure.statusItem}).toJson(QJsonDocument::Compact))
+        if (!mark || !mark.value()->bind(1, QJsonDocument(QJsonArray{failure.statusItem}).toJson(QJsonDocument::Compact))
                           .bind(2, failure.ref).bind(3, write.originKey).run())
             return Error::internal(d->db.lastError());
         state.restitch.insert(failure.ref);
@@ -576,10 +602,10 @@ Result<WriteReport> SqliteCatalogStore::applyLocation(const LocationWrite &write
     auto addError = d->prepare(QStringLiteral(
         "INSERT INTO processing_errors(origin_key, location_key, file, line, entity_ref, name, message, reason, level) "
         "VALUES (?,?,?,?,?,?,?,?,?)"));
-    if (!clearErrors || !addError || !clearErrors.value().bind(1, write.originKey).run())
+    if (!clearErrors || !addError || !clearErrors.value()->bind(1, write.originKey).run())
         return Error::internal(d->db.lastError());
     for (const ProcessingErrorRecord &e : write.errors + report.conflicts) {
-        if (!addError.value().bind(1, write.originKey).bind(2, e.locationKey).bind(3, e.file).bind(4, qint64(e.line))
+        if (!addError.value()->bind(1, write.originKey).bind(2, e.locationKey).bind(3, e.file).bind(4, qint64(e.line))
                  .bind(5, e.entityRef).bind(6, e.name).bind(7, e.message).bind(8, e.reason).bind(9, e.level).run())
             return Error::internal(d->db.lastError());
     }
@@ -598,12 +624,12 @@ Status SqliteCatalogStore::removeEntityByUid(const QString &uid)
     auto row = d->prepare(QStringLiteral("SELECT id, ref FROM entities WHERE uid = ?"));
     if (!row)
         return row.error();
-    row.value().bind(1, uid);
-    if (!row.value().next())
+    row.value()->bind(1, uid);
+    if (!row.value()->next())
         return Ok{};
-    const qint64 id = row.value().integer(0);
-    const QString ref = row.value().text(1);
-    row.value().reset();
+    const qint64 id = row.value()->integer(0);
+    const QString ref = row.value()->text(1);
+    row.value()->reset();
     SqliteCatalogStorePrivate::WriteState state;
     state.now = QDateTime::currentMSecsSinceEpoch();
     int deleted = 0;
@@ -621,6 +647,7 @@ Status SqliteCatalogStore::removeEntityByUid(const QString &uid)
 Result<QList<std::optional<StoredEntity>>> SqliteCatalogStore::entitiesByRefs(const QStringList &refs,
                                                                               const Model::EntityFilter &filter)
 {
+    d->trimStatementCache();
     const SqlCondition condition = filterCondition(filter);
     QString sql = QStringLiteral("SELECT " ENTITY_COLUMNS " FROM entities e WHERE e.ref = ?");
     if (!condition.sql.isEmpty())
@@ -631,20 +658,21 @@ Result<QList<std::optional<StoredEntity>>> SqliteCatalogStore::entitiesByRefs(co
     QList<std::optional<StoredEntity>> result;
     result.reserve(refs.size());
     for (const QString &ref : refs) {
-        stmt.value().bind(1, ref.toLower());
+        stmt.value()->bind(1, ref.toLower());
         for (qsizetype i = 0; i < condition.params.size(); ++i)
-            stmt.value().bindVariant(int(i) + 2, condition.params.at(i));
-        if (stmt.value().next())
-            result.append(SqliteCatalogStorePrivate::entityFromRow(stmt.value()));
+            stmt.value()->bindVariant(int(i) + 2, condition.params.at(i));
+        if (stmt.value()->next())
+            result.append(SqliteCatalogStorePrivate::entityFromRow(*stmt.value()));
         else
             result.append(std::nullopt);
-        stmt.value().reset();
+        stmt.value()->reset();
     }
     return result;
 }
 
 Result<EntityPage> SqliteCatalogStore::queryEntities(const EntityQuery &query)
 {
+    d->trimStatementCache();
     SqlCondition where = filterCondition(query.filter);
     const QString term = query.fullText.term.trimmed();
     if (!term.isEmpty()) {
@@ -694,12 +722,12 @@ Result<EntityPage> SqliteCatalogStore::queryEntities(const EntityQuery &query)
         int index = 1;
         if (ordered) {
             for (const QVariant &p : joinParams)
-                count.value().bindVariant(index++, p);
+                count.value()->bindVariant(index++, p);
         }
         for (const QVariant &p : where.params)
-            count.value().bindVariant(index++, p);
-        count.value().next();
-        page.totalItems = count.value().integer(0);
+            count.value()->bindVariant(index++, p);
+        count.value()->next();
+        page.totalItems = count.value()->integer(0);
     }
 
     SqlCondition keyset = where;
@@ -728,17 +756,17 @@ Result<EntityPage> SqliteCatalogStore::queryEntities(const EntityQuery &query)
         return stmt.error();
     int index = 1;
     for (const QVariant &p : joinParams)
-        stmt.value().bindVariant(index++, p);
+        stmt.value()->bindVariant(index++, p);
     for (const QVariant &p : keyset.params)
-        stmt.value().bindVariant(index++, p);
+        stmt.value()->bindVariant(index++, p);
     QList<QStringList> keys;
-    while (stmt.value().next()) {
+    while (stmt.value()->next()) {
         if (query.limit >= 0 && page.items.size() == query.limit) {
             page.hasMore = true;
             break;
         }
-        StoredEntity entity = SqliteCatalogStorePrivate::entityFromRow(stmt.value());
-        keys.append(ordered ? QStringList{stmt.value().text(8), entity.uid} : QStringList{entity.ref});
+        StoredEntity entity = SqliteCatalogStorePrivate::entityFromRow(*stmt.value());
+        keys.append(ordered ? QStringList{stmt.value()->text(8), entity.uid} : QStringList{entity.ref});
         page.items.append(std::move(entity));
     }
     if (reverse) {
@@ -754,22 +782,23 @@ Result<EntityPage> SqliteCatalogStore::queryEntities(const EntityQuery &query)
 
 Result<Facets> SqliteCatalogStore::facets(const QStringList &facetKeys, const Model::EntityFilter &filter)
 {
+    d->trimStatementCache();
     Facets result;
     const SqlCondition where = filterCondition(filter);
     for (const QString &facet : facetKeys) {
         QList<FacetCount> counts;
-        Result<Statement> stmt = where.sql.isEmpty()
+        Result<Statement *> stmt = where.sql.isEmpty()
             ? d->prepare(QStringLiteral("SELECT value, count FROM facet_counts WHERE key = ? ORDER BY value"))
             : d->prepare(QStringLiteral("SELECT s.original_value, count(*) FROM search s JOIN entities e ON e.id = s.entity_id "
                                         "WHERE s.key = ? AND s.original_value IS NOT NULL AND (%1) "
                                         "GROUP BY s.original_value ORDER BY s.original_value").arg(where.sql));
         if (!stmt)
             return stmt.error();
-        stmt.value().bind(1, facet.toLower());
+        stmt.value()->bind(1, facet.toLower());
         for (qsizetype i = 0; i < where.params.size(); ++i)
-            stmt.value().bindVariant(int(i) + 2, where.params.at(i));
-        while (stmt.value().next())
-            counts.append({stmt.value().text(0), stmt.value().integer(1)});
+            stmt.value()->bindVariant(int(i) + 2, where.params.at(i));
+        while (stmt.value()->next())
+            counts.append({stmt.value()->text(0), stmt.value()->integer(1)});
         result.append({facet, counts});
     }
     return result;
@@ -800,9 +829,9 @@ Result<QList<SearchHit>> SqliteCatalogStore::search(const QString &text, int lim
                                           "WHERE entities_fts MATCH ? ORDER BY r LIMIT ?"));
     if (!stmt)
         return stmt.error();
-    stmt.value().bind(1, terms.join(QLatin1Char(' '))).bind(2, qint64(limit));
-    while (stmt.value().next())
-        hits.append({SqliteCatalogStorePrivate::entityFromRow(stmt.value()), stmt.value().real(8)});
+    stmt.value()->bind(1, terms.join(QLatin1Char(' '))).bind(2, qint64(limit));
+    while (stmt.value()->next())
+        hits.append({SqliteCatalogStorePrivate::entityFromRow(*stmt.value()), stmt.value()->real(8)});
     return hits;
 }
 
@@ -813,11 +842,11 @@ QList<Change> SqliteCatalogStore::changesSince(qint64 afterSequence, int limit)
                                           "ORDER BY sequence LIMIT ?"));
     if (!stmt)
         return changes;
-    stmt.value().bind(1, afterSequence).bind(2, qint64(limit));
-    while (stmt.value().next()) {
-        changes.append({stmt.value().integer(0),
-                        stmt.value().integer(3) ? Change::Type::Delete : Change::Type::Upsert,
-                        stmt.value().text(1), stmt.value().text(2), stmt.value().text(4)});
+    stmt.value()->bind(1, afterSequence).bind(2, qint64(limit));
+    while (stmt.value()->next()) {
+        changes.append({stmt.value()->integer(0),
+                        stmt.value()->integer(3) ? Change::Type::Delete : Change::Type::Upsert,
+                        stmt.value()->text(1), stmt.value()->text(2), stmt.value()->text(4)});
     }
     return changes;
 }
@@ -825,17 +854,17 @@ QList<Change> SqliteCatalogStore::changesSince(qint64 afterSequence, int limit)
 qint64 SqliteCatalogStore::lastSequence()
 {
     auto stmt = d->prepare(QStringLiteral("SELECT coalesce(max(sequence), 0) FROM changes"));
-    if (!stmt || !stmt.value().next())
+    if (!stmt || !stmt.value()->next())
         return 0;
-    return stmt.value().integer(0);
+    return stmt.value()->integer(0);
 }
 
 qint64 SqliteCatalogStore::entityCount()
 {
     auto stmt = d->prepare(QStringLiteral("SELECT count(*) FROM entities"));
-    if (!stmt || !stmt.value().next())
+    if (!stmt || !stmt.value()->next())
         return 0;
-    return stmt.value().integer(0);
+    return stmt.value()->integer(0);
 }
 
 QList<ProcessingErrorRecord> SqliteCatalogStore::processingErrors(const QString &originKey)
@@ -845,9 +874,9 @@ QList<ProcessingErrorRecord> SqliteCatalogStore::processingErrors(const QString 
                                           "FROM processing_errors WHERE ? IS NULL OR origin_key = ? ORDER BY id"));
     if (!stmt)
         return errors;
-    stmt.value().bind(1, originKey).bind(2, originKey);
-    while (stmt.value().next()) {
-        const Statement &r = stmt.value();
+    stmt.value()->bind(1, originKey).bind(2, originKey);
+    while (stmt.value()->next()) {
+        const Statement &r = *stmt.value();
         errors.append({r.text(0), r.text(1), r.text(2), int(r.integer(3)), r.text(4), r.text(5), r.text(6), r.text(7),
                        r.text(8)});
     }

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+//
+// bench_ingest [N...]: for each N (default 10000 and 100000) generates an
+// organisation of N entities, ingests it into an empty SQLite store and prints
+// entities/s, seconds and peak RSS; on the largest store it then times by-ref
+// lookups, a filtered page of 100 and facet queries (p50/p99 over many runs).
+#include "orggenerator.h"
+
+#include <ingest/catalogingester.h>
+#include <store/sqlitecatalogstore.h>
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QTextStream>
+
+#include <sys/resource.h>
+
+using namespace Greenroom;
+
+namespace {
+
+QTextStream out(stdout);
+
+double peakRssMiB()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_maxrss) / 1024.0;
+}
+
+struct Percentiles
+{
+    double p50, p99;
+};
+
+template<typename F>
+Percentiles timeMany(int runs, F &&f)
+{
+    QList<double> ms;
+    for (int i = 0; i < runs; ++i) {
+        QElapsedTimer t;
+        t.start();
+        f(i);
+        ms.append(double(t.nsecsElapsed()) / 1e6);
+    }
+    std::sort(ms.begin(), ms.end());
+    return {ms.at(ms.size() / 2), ms.at(std::min<qsizetype>(ms.size() - 1, ms.size() * 99 / 100))};
+}
+
+void report(const char *what, Percentiles p)
+{
+    out << QStringLiteral("  %1  p50 %2 ms  p99 %3 ms").arg(QString::fromLatin1(what), -34)
+               .arg(p.p50, 0, 'f', 3).arg(p.p99, 0, 'f', 3)
+        << Qt::endl;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QList<int> sizes;
+    for (int i = 1; i < argc; ++i)
+        sizes.append(QString::fromLocal8Bit(argv[i]).toInt());
+    if (sizes.isEmpty())
+        sizes = {10000, 100000};
+
+    std::unique_ptr<Store::SqliteCatalogStore> store;
+    QTemporaryDir work;
+    for (int size : sizes) {
+        const QString folder = work.filePath(QStringLiteral("org-%1").arg(size));
+        QElapsedTimer generate;
+        generate.start();
+        const QString root = Bench::generateOrganisation(folder, size);
+        out << "org of ~" << size << " entities generated in " << generate.elapsed() << " ms" << Qt::endl;
+
+        store.reset();
+        auto opened = Store::SqliteCatalogStore::open(work.filePath(QStringLiteral("store-%1.sqlite").arg(size)));
+        if (!opened)
+            qFatal("%s", qPrintable(opened.error().message));
+        store = std::move(opened).value();
+        Ingest::IngestOptions options;
+        options.rules = Ingest::CatalogRules::allowAll();
+        Ingest::CatalogIngester ingester(*store, options);
+        QElapsedTimer timer;
+        timer.start();
+        auto outcome = ingester.ingest({QStringLiteral("file"), root});
+        const double seconds = double(timer.nsecsElapsed()) / 1e9;
+        if (!outcome)
+            qFatal("%s", qPrintable(outcome.error().message));
+        if (!outcome->errors.isEmpty())
+            qFatal("unexpected error: %s", qPrintable(outcome->errors.first().message));
+        const qint64 entities = store->entityCount();
+        out << QStringLiteral("ingest %1 entities from %2 files: %3 s, %4 entities/s, peak RSS %5 MiB")
+                   .arg(entities).arg(outcome->filesRead).arg(seconds, 0, 'f', 2)
+                   .arg(double(entities) / seconds, 0, 'f', 0).arg(peakRssMiB(), 0, 'f', 0)
+            << Qt::endl;
+
+        QElapsedTimer again;
+        again.start();
+        auto second = ingester.ingest({QStringLiteral("file"), root});
+        out << QStringLiteral("re-ingest unchanged: %1 s, %2 unchanged, %3 change rows")
+                   .arg(double(again.nsecsElapsed()) / 1e9, 0, 'f', 2).arg(second->report.unchanged)
+                   .arg(store->lastSequence() - outcome->report.lastSequence)
+            << Qt::endl;
+    }
+
+    Store::CatalogStore &catalog = *store;
+    const int repos = sizes.last() / 2;
+    auto *random = QRandomGenerator::global();
+    out << "queries on the last store:" << Qt::endl;
+    report("by-ref lookup", timeMany(5000, [&](int) {
+        const QString ref = QStringLiteral("component:default/component-%1").arg(random->bounded(repos));
+        if (!catalog.entityByRef(ref))
+            qFatal("missing %s", qPrintable(ref));
+    }));
+    Store::EntityQuery page;
+    page.filter = *Model::EntityFilter::parse({QStringLiteral("kind=component,spec.lifecycle=production")});
+    page.order = {{QStringLiteral("metadata.name"), false}};
+    page.limit = 100;
+    report("filtered page of 100 (ordered)", timeMany(300, [&](int) {
+        if (catalog.queryEntities(page)->items.size() != 100)
+            qFatal("short page");
+    }));
+    Store::EntityQuery counted = page;
+    counted.countTotal = true;
+    report("  same, with totalItems", timeMany(300, [&](int) { (void)catalog.queryEntities(counted); }));
+    Store::EntityQuery byOwner;
+    byOwner.filter = *Model::EntityFilter::parse({QStringLiteral("relations.ownedby=group:default/team-3")});
+    byOwner.limit = 100;
+    report("page of 100 by owner", timeMany(300, [&](int) { (void)catalog.queryEntities(byOwner); }));
+    Store::EntityQuery next = page;
+    next.after = catalog.queryEntities(page)->lastKey;
+    report("next page by cursor", timeMany(300, [&](int) { (void)catalog.queryEntities(next); }));
+    report("facets kind + spec.type", timeMany(300, [&](int) {
+        (void)catalog.facets({QStringLiteral("kind"), QStringLiteral("spec.type")}, {});
+    }));
+    const auto componentsOnly = *Model::EntityFilter::parse({QStringLiteral("kind=component")});
+    report("facet spec.lifecycle, kind=component", timeMany(50, [&](int) {
+        (void)catalog.facets({QStringLiteral("spec.lifecycle")}, componentsOnly);
+    }));
+    report("full-text search", timeMany(300, [&](int i) { (void)catalog.search(QStringLiteral("component %1").arg(i), 20); }));
+    return 0;
+}

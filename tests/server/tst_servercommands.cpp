@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include <store/sqlitecatalogstore.h>
+#include <testconfig.h>
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+using namespace Greenroom;
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Run runServer(const QStringList &arguments)
+{
+    QProcess process;
+    process.start(QStringLiteral(GREENROOM_SERVER_BINARY), arguments);
+    if (!process.waitForFinished(120000))
+        qFatal("greenroom-server did not finish");
+    return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
+            QString::fromUtf8(process.readAllStandardError())};
+}
+
+void writeFile(const QString &path, const QByteArray &content)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        qFatal("cannot write %s", qPrintable(path));
+    file.write(content);
+}
+
+QByteArray component(int i)
+{
+    return "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: c" + QByteArray::number(i)
+           + "\n  description: " + QByteArray(200, 'd') + "\nspec:\n  type: service\n  lifecycle: production\n  owner: team-"
+           + QByteArray::number(i % 50) + "\n";
+}
+
+} // namespace
+
+class TestServerCommands : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void validateDemoIsClean();
+    void validateReportsFileLineRefAndReason();
+    void validateJson();
+    void validateUsageErrors();
+    void ingestKilledMidWriteLosesNothing();
+};
+
+void TestServerCommands::validateDemoIsClean()
+{
+    const Run run = runServer({QStringLiteral("validate"), QStringLiteral(GREENROOM_SOURCE_DIR "/resources/demo")});
+    QCOMPARE(run.exitCode, 0);
+    QVERIFY2(run.out.startsWith(QStringLiteral("valid: ")), qPrintable(run.out));
+    QVERIFY(run.err.isEmpty());
+}
+
+void TestServerCommands::validateReportsFileLineRefAndReason()
+{
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("catalog-info.yaml"));
+    writeFile(file, "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: -bad\nspec:\n  type: service\n"
+                    "  lifecycle: production\n  owner: a\n---\napiVersion: backstage.io/v1alpha1\nkind: Group\n"
+                    "metadata:\n  name: g\nspec:\n  type: team\n");
+    const Run run = runServer({QStringLiteral("validate"), file});
+    QCOMPARE(run.exitCode, 1);
+    const QStringList lines = run.err.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 2);
+    QCOMPARE(lines[0], file + QStringLiteral(":4: component:default/-bad: \"metadata.name\" is not valid; expected a string "
+                                              "that is sequences of [a-zA-Z0-9] separated by any of [-_.], at most 63 "
+                                              "characters in total but found \"-bad\"."));
+    QCOMPARE(lines[1], file + QStringLiteral(":14: group:default/g: /spec must have required property 'children' - "
+                                              "missingProperty: children"));
+    QVERIFY(run.out.startsWith(QStringLiteral("invalid: ")));
+}
+
+void TestServerCommands::validateJson()
+{
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("x.yaml"));
+    writeFile(file, "kind: [unclosed\n");
+    const Run run = runServer({QStringLiteral("validate"), QStringLiteral("--json"), file});
+    QCOMPARE(run.exitCode, 1);
+    const QJsonObject report = QJsonDocument::fromJson(run.out.toUtf8()).object();
+    QCOMPARE(report[QStringLiteral("valid")].toBool(), false);
+    const QJsonArray errors = report[QStringLiteral("errors")].toArray();
+    QCOMPARE(errors.size(), 1);
+    QCOMPARE(errors[0][QStringLiteral("file")].toString(), file);
+    QVERIFY(errors[0][QStringLiteral("line")].toInt() >= 1);
+    QVERIFY(errors[0][QStringLiteral("message")].toString().startsWith(QStringLiteral("YAML error at file:") + file));
+}
+
+void TestServerCommands::validateUsageErrors()
+{
+    QCOMPARE(runServer({QStringLiteral("validate")}).exitCode, 2);
+    QCOMPARE(runServer({QStringLiteral("no-such-command")}).exitCode, 2);
+    const Run missing = runServer({QStringLiteral("validate"), QStringLiteral("/nonexistent/catalog-info.yaml")});
+    QCOMPARE(missing.exitCode, 1);
+    QVERIFY(missing.err.contains(QStringLiteral("/nonexistent/catalog-info.yaml: no such catalog file")));
+}
+
+void TestServerCommands::ingestKilledMidWriteLosesNothing()
+{
+    QTemporaryDir dir;
+    const QString database = dir.filePath(QStringLiteral("catalog.sqlite"));
+    const QString small = dir.filePath(QStringLiteral("small/catalog-info.yaml"));
+    writeFile(small, component(0));
+    QCOMPARE(runServer({QStringLiteral("ingest"), QStringLiteral("--db"), database, small}).exitCode, 0);
+
+    // A location big enough that its one write transaction takes a while.
+    QByteArray big;
+    for (int i = 1; i <= 30000; ++i)
+        big += (i > 1 ? "---\n" : "") + component(i);
+    const QString bigFile = dir.filePath(QStringLiteral("big/catalog-info.yaml"));
+    writeFile(bigFile, big);
+
+    int killedDuringWrite = 0;
+    for (int attempt = 0; attempt < 3 && killedDuringWrite == 0; ++attempt) {
+        QProcess process;
+        process.start(QStringLiteral(GREENROOM_SERVER_BINARY), {QStringLiteral("ingest"), QStringLiteral("--db"), database, bigFile});
+        QVERIFY(process.waitForStarted());
+        // Wait until the writer holds the WAL (the transaction is under way), then kill it.
+        const QString wal = database + QStringLiteral("-wal");
+        const qint64 walBefore = QFileInfo(wal).size();
+        for (int i = 0; i < 600 && process.state() == QProcess::Running; ++i) {
+            if (QFileInfo(wal).size() > walBefore + 4 * 1024 * 1024)
+                break;
+            QTest::qWait(50);
+        }
+        if (process.state() == QProcess::Running) {
+            ::kill(pid_t(process.processId()), SIGKILL);
+            process.waitForFinished();
+            ++killedDuringWrite;
+        }
+    }
+    QVERIFY2(killedDuringWrite > 0, "the ingest finished before it could be killed");
+
+    // The store opens, holds exactly what was committed before, and takes the write again.
+    auto store = Store::SqliteCatalogStore::open(database);
+    QVERIFY2(store, store ? "" : qPrintable(store.error().message));
+    QCOMPARE(store.value()->entityCount(), 2);   // the small location and its entity
+    QVERIFY(store.value()->entityByRef(QStringLiteral("component:default/c0")));
+    store.value().reset();
+    const Run retry = runServer({QStringLiteral("ingest"), QStringLiteral("--db"), database, bigFile});
+    QCOMPARE(retry.exitCode, 0);
+    auto reopened = Store::SqliteCatalogStore::open(database);
+    QCOMPARE(reopened.value()->entityCount(), 2 + 1 + 30000);
+}
+
+QTEST_GUILESS_MAIN(TestServerCommands)
+#include "tst_servercommands.moc"
