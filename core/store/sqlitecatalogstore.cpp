@@ -3,58 +3,23 @@
 #include "sqlitecatalogstore.h"
 
 #include "migrations/migration.h"
-#include "sqlitedatabase_p.h"
+#include "sqlitecatalogstore_p.h"
+#include "stitcher_p.h"
 
-#include <model/entityref.h>
-#include <model/entitysearch.h>
-
-#include <QCryptographicHash>
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QUuid>
-
-#include <unordered_map>
+#include <QtConcurrent/QtConcurrentMap>
 
 namespace Greenroom::Store {
 
-Q_LOGGING_CATEGORY(lcStore, "greenroom.store")
+Q_LOGGING_CATEGORY(lcStore, "greenroom.store", QtInfoMsg)
 
 using namespace Internal;
 
 namespace {
-
-QByteArray compactJson(const QJsonObject &object)
-{
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
-}
-
-QJsonObject parseObject(const QByteArray &json)
-{
-    return QJsonDocument::fromJson(json).object();
-}
-
-// Text the FTS5 index gets for an entity.
-struct FtsColumns
-{
-    QString name, title, description, tags, kind, type, owner;
-
-    static FtsColumns of(const QJsonObject &entity)
-    {
-        const QJsonObject metadata = entity.value(QLatin1String("metadata")).toObject();
-        const QJsonObject spec = entity.value(QLatin1String("spec")).toObject();
-        QStringList tags;
-        for (const QJsonValue &tag : metadata.value(QLatin1String("tags")).toArray())
-            tags.append(tag.toString());
-        return {metadata.value(QLatin1String("name")).toString(),
-                metadata.value(QLatin1String("title")).toString(),
-                metadata.value(QLatin1String("description")).toString(),
-                tags.join(QLatin1Char(' ')),
-                entity.value(QLatin1String("kind")).toString(),
-                spec.value(QLatin1String("type")).toString(),
-                spec.value(QLatin1String("owner")).toString()};
-    }
-};
 
 QString placeholders(qsizetype n)
 {
@@ -74,84 +39,36 @@ QString likePattern(const QString &term)
     return QLatin1Char('%') + escaped + QLatin1Char('%');
 }
 
-// A WHERE fragment with its parameters, built from a filter.
-struct SqlCondition
+void bindAll(Statement &statement, const QVariantList &params, int first = 1)
 {
-    QString sql;
-    QVariantList params;
-
-    void andWith(const QString &fragment, const QVariantList &fragmentParams)
-    {
-        sql = sql.isEmpty() ? fragment : QStringLiteral("(%1) AND (%2)").arg(sql, fragment);
-        params += fragmentParams;
-    }
-};
-
-SqlCondition filterCondition(const Model::EntityFilter &filter)
-{
-    SqlCondition condition;
-    QStringList groups;
-    for (const Model::EntityFilter::AllOf &allOf : filter.anyOf) {
-        QStringList parts;
-        for (const Model::EntityFilter::Condition &c : allOf) {
-            condition.params.append(c.key);
-            if (c.values.isEmpty()) {
-                parts.append(QStringLiteral("e.id IN (SELECT entity_id FROM search WHERE key = ?)"));
-            } else {
-                parts.append(QStringLiteral("e.id IN (SELECT entity_id FROM search WHERE key = ? AND value IN (%1))")
-                                 .arg(placeholders(c.values.size())));
-                for (const QString &value : c.values)
-                    condition.params.append(value);
-            }
-        }
-        groups.append(QLatin1Char('(') + parts.join(QStringLiteral(" AND ")) + QLatin1Char(')'));
-    }
-    condition.sql = groups.join(QStringLiteral(" OR "));
-    return condition;
+    for (qsizetype i = 0; i < params.size(); ++i)
+        statement.bindVariant(first + int(i), params.at(i));
 }
+
+ProcessingErrorRecord conflictRecord(const QString &origin, const QString &locationKey, const QString &ref,
+                                     const QString &message)
+{
+    ProcessingErrorRecord conflict;
+    conflict.originKey = origin;
+    conflict.locationKey = locationKey;
+    conflict.entityRef = ref;
+    conflict.name = QStringLiteral("ConflictError");
+    conflict.level = QStringLiteral("warning");
+    conflict.message = conflict.reason = message;
+    return conflict;
+}
+
+#define ENTITY_COLUMNS "e.final, e.ref, e.uid, e.etag, e.sequence, e.origin_key, e.location_key, e.parent_ref"
 
 } // namespace
 
-class SqliteCatalogStorePrivate
+void SqlCondition::andWith(const QString &fragment, const QVariantList &fragmentParams)
 {
-public:
-    Database db;
-    QString path;
-
-    // Prepared statements by SQL text: writes run the same few statements
-    // hundreds of thousands of times, and preparing costs more than running.
-    std::unordered_map<QString, Statement> statements;
-
-    Status migrate();
-    Result<Statement *> prepare(const QString &sql);
-    // Queries build SQL per filter shape; keep the cache from growing without
-    // bound. Called only where no cached statement is in use.
-    void trimStatementCache()
-    {
-        if (statements.size() > 256)
-            statements.clear();
-    }
-
-    std::optional<StoredEntity> readEntity(const QString &where, const QVariant &param);
-    static StoredEntity entityFromRow(const Statement &row);
-
-    // Write helpers, used inside a transaction.
-    struct WriteState
-    {
-        QHash<std::pair<QString, QString>, qint64> facetDeltas;
-        QSet<QString> restitch;
-        qint64 now = 0;
-    };
-    Status insertRelations(qint64 originId, const QList<Model::Relation> &relations, WriteState &state);
-    Status deleteRelations(qint64 originId, WriteState &state);
-    Status deleteEntityRow(qint64 id, const QString &ref, const QString &uid, WriteState &state, int &deleted);
-    Result<bool> stitch(const QString &ref, WriteState &state);
-    Status writeSearchRows(qint64 id, const QJsonObject &final, bool isNew, WriteState &state);
-    Status deleteSearchRows(qint64 id, WriteState &state);
-    Status flushFacetDeltas(WriteState &state);
-    Result<qint64> appendChange(const QString &ref, const QString &uid, bool deleted, const QString &etag,
-                                WriteState &state);
-};
+    if (fragment.isEmpty())
+        return;
+    sql = sql.isEmpty() ? fragment : QStringLiteral("(%1) AND (%2)").arg(sql, fragment);
+    params += fragmentParams;
+}
 
 Result<Statement *> SqliteCatalogStorePrivate::prepare(const QString &sql)
 {
@@ -164,6 +81,39 @@ Result<Statement *> SqliteCatalogStorePrivate::prepare(const QString &sql)
     }
     it->second.reset();
     return &it->second;
+}
+
+void SqliteCatalogStorePrivate::trimCaches()
+{
+    if (statements.size() > 256)
+        statements.clear();
+    if (counts.size() > 1024)
+        counts.clear();
+}
+
+Result<qint64> SqliteCatalogStorePrivate::keyId(const QString &key, bool create)
+{
+    const auto cached = keyIds.constFind(key);
+    if (cached != keyIds.cend())
+        return cached.value();
+    auto find = prepare(QStringLiteral("SELECT id FROM search_keys WHERE key = ?"));
+    if (!find)
+        return find.error();
+    find.value()->bind(1, key);
+    if (find.value()->next()) {
+        const qint64 id = find.value()->integer(0);
+        find.value()->reset();
+        keyIds.insert(key, id);
+        return id;
+    }
+    if (!create)
+        return qint64(-1);
+    auto insert = prepare(QStringLiteral("INSERT INTO search_keys(key) VALUES (?)"));
+    if (!insert || !insert.value()->bind(1, key).run())
+        return Error::internal(db.lastError());
+    const qint64 id = sqlite3_last_insert_rowid(db.handle());
+    keyIds.insert(key, id);
+    return id;
 }
 
 SqliteCatalogStore::SqliteCatalogStore() : d(std::make_unique<SqliteCatalogStorePrivate>()) {}
@@ -184,8 +134,8 @@ Result<std::unique_ptr<SqliteCatalogStore>> SqliteCatalogStore::open(const QStri
     // process never loses a committed transaction; a power cut may lose the
     // last ones but never corrupts.
     for (const char *pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
-                               "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -65536",
-                               "PRAGMA mmap_size = 268435456"}) {
+                               "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -131072",
+                               "PRAGMA mmap_size = 1073741824"}) {
         if (Status s = store->d->db.exec(QString::fromLatin1(pragma)); !s)
             return Error::internal(QStringLiteral("Cannot open database %1: %2").arg(path, s.error().message));
     }
@@ -222,7 +172,7 @@ Status SqliteCatalogStorePrivate::migrate()
             return s;
         if (Status s = tx.commit(); !s)
             return s;
-        qCInfo(lcStore) << "database" << path << "migrated to schema version" << migration.version;
+        qCDebug(lcStore) << "database" << path << "migrated to schema version" << migration.version;
     }
     return Ok{};
 }
@@ -230,7 +180,7 @@ Status SqliteCatalogStorePrivate::migrate()
 StoredEntity SqliteCatalogStorePrivate::entityFromRow(const Statement &row)
 {
     StoredEntity e;
-    e.entity = parseObject(row.blob(0));
+    e.entity = QJsonDocument::fromJson(row.blob(0)).object();
     e.ref = row.text(1);
     e.uid = row.text(2);
     e.etag = row.text(3);
@@ -241,8 +191,6 @@ StoredEntity SqliteCatalogStorePrivate::entityFromRow(const Statement &row)
     return e;
 }
 
-#define ENTITY_COLUMNS "e.final, e.ref, e.uid, e.etag, e.sequence, e.origin_key, e.location_key, e.parent_ref"
-
 std::optional<StoredEntity> SqliteCatalogStorePrivate::readEntity(const QString &where, const QVariant &param)
 {
     auto stmt = prepare(QStringLiteral("SELECT " ENTITY_COLUMNS " FROM entities e WHERE ") + where);
@@ -251,7 +199,9 @@ std::optional<StoredEntity> SqliteCatalogStorePrivate::readEntity(const QString 
     stmt.value()->bindVariant(1, param);
     if (!stmt.value()->next())
         return std::nullopt;
-    return entityFromRow(*stmt.value());
+    StoredEntity entity = entityFromRow(*stmt.value());
+    stmt.value()->reset();
+    return entity;
 }
 
 std::optional<StoredEntity> SqliteCatalogStore::entityByRef(const QString &ref)
@@ -263,6 +213,9 @@ std::optional<StoredEntity> SqliteCatalogStore::entityByUid(const QString &uid)
 {
     return d->readEntity(QStringLiteral("e.uid = ?"), uid);
 }
+
+// ---------------------------------------------------------------------------
+// Writing
 
 Status SqliteCatalogStorePrivate::insertRelations(qint64 originId, const QList<Model::Relation> &relations,
                                                   WriteState &state)
@@ -294,69 +247,76 @@ Status SqliteCatalogStorePrivate::deleteRelations(qint64 originId, WriteState &s
 
 Status SqliteCatalogStorePrivate::deleteSearchRows(qint64 id, WriteState &state)
 {
-    auto old = prepare(QStringLiteral("SELECT key, original_value FROM search WHERE entity_id = ? AND original_value IS NOT NULL"));
+    auto old = prepare(QStringLiteral("SELECT key_id, coalesce(original_value, value) FROM search "
+                                      "WHERE entity_id = ? AND value IS NOT NULL"));
     if (!old)
         return old.error();
     old.value()->bind(1, id);
     while (old.value()->next())
-        state.facetDeltas[{old.value()->text(0), old.value()->text(1)}] -= 1;
+        state.facetDeltas[{old.value()->integer(0), old.value()->text(1)}] -= 1;
     auto remove = prepare(QStringLiteral("DELETE FROM search WHERE entity_id = ?"));
-    auto removeFts = prepare(QStringLiteral("DELETE FROM entities_fts WHERE rowid = ?"));
-    if (!remove || !removeFts || !remove.value()->bind(1, id).run() || !removeFts.value()->bind(1, id).run())
+    if (!remove || !remove.value()->bind(1, id).run())
         return Error::internal(db.lastError());
-    return Ok{};
-}
-
-Status SqliteCatalogStorePrivate::writeSearchRows(qint64 id, const QJsonObject &final, bool isNew, WriteState &state)
-{
-    auto rows = Model::EntitySearch::rows(final);
-    if (!rows)
-        return rows.error();
-    if (!isNew) {
-        if (Status s = deleteSearchRows(id, state); !s)
-            return s;
-    }
-    auto insert = prepare(QStringLiteral("INSERT INTO search(entity_id, key, value, original_value, first) VALUES (?,?,?,?,?)"));
-    if (!insert)
-        return insert.error();
-    QSet<QString> keysSeen;
-    for (const Model::SearchRow &row : rows.value()) {
-        const bool first = !keysSeen.contains(row.key);
-        if (first)
-            keysSeen.insert(row.key);
-        if (!insert.value()->bind(1, id).bind(2, row.key).bind(3, row.value).bind(4, row.originalValue)
-                 .bind(5, qint64(first)).run())
-            return Error::internal(db.lastError());
-        if (!row.originalValue.isNull())
-            state.facetDeltas[{row.key, row.originalValue}] += 1;
-    }
-    const FtsColumns fts = FtsColumns::of(final);
-    auto insertFts = prepare(QStringLiteral(
-        "INSERT INTO entities_fts(rowid, name, title, description, tags, kind, type, owner) VALUES (?,?,?,?,?,?,?,?)"));
-    if (!insertFts)
-        return insertFts.error();
-    if (!insertFts.value()->bind(1, id).bind(2, fts.name).bind(3, fts.title).bind(4, fts.description)
-             .bind(5, fts.tags).bind(6, fts.kind).bind(7, fts.type).bind(8, fts.owner).run())
+    auto removeFts = prepare(QStringLiteral("DELETE FROM entities_fts WHERE rowid = ?"));
+    if (!removeFts || !removeFts.value()->bind(1, id).run())
         return Error::internal(db.lastError());
     return Ok{};
 }
 
 Status SqliteCatalogStorePrivate::flushFacetDeltas(WriteState &state)
 {
-    auto upsert = prepare(QStringLiteral("INSERT INTO facet_counts(key, value, count) VALUES (?,?,?) "
-                                         "ON CONFLICT(key, value) DO UPDATE SET count = count + excluded.count"));
-    if (!upsert)
-        return upsert.error();
+    // Keys with many distinct values (names, uids, paths) are not worth a
+    // counter per value: past this many they are counted on demand instead.
+    constexpr qsizetype MaxCountedValues = 1000;
+    QHash<qint64, QList<std::pair<QString, qint64>>> byKey;
     for (auto it = state.facetDeltas.cbegin(); it != state.facetDeltas.cend(); ++it) {
-        if (it.value() == 0)
-            continue;
-        if (!upsert.value()->bind(1, it.key().first).bind(2, it.key().second).bind(3, it.value()).run())
-            return Error::internal(db.lastError());
+        if (it.value() != 0)
+            byKey[it.key().first].append({it.key().second, it.value()});
     }
     state.facetDeltas.clear();
-    if (Status s = db.exec(QStringLiteral("DELETE FROM facet_counts WHERE count <= 0")); !s)
-        return s;
-    return Ok{};
+    auto upsert = prepare(QStringLiteral("INSERT INTO facet_counts(key_id, value, count) VALUES (?,?,?) "
+                                         "ON CONFLICT(key_id, value) DO UPDATE SET count = count + excluded.count"));
+    auto size = prepare(QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM facet_counts WHERE key_id = ? LIMIT ?)"));
+    auto stopCounting = prepare(QStringLiteral("INSERT OR IGNORE INTO facet_uncounted(key_id) VALUES (?)"));
+    auto dropCounts = prepare(QStringLiteral("DELETE FROM facet_counts WHERE key_id = ?"));
+    if (!upsert || !size || !stopCounting || !dropCounts)
+        return Error::internal(db.lastError());
+    for (auto it = byKey.cbegin(); it != byKey.cend(); ++it) {
+        const qint64 keyId = it.key();
+        auto counted = isFacetCounted(keyId);
+        if (!counted)
+            return counted.error();
+        if (!counted.value())
+            continue;
+        bool tooMany = it.value().size() > MaxCountedValues;
+        if (!tooMany) {
+            for (const auto &[value, delta] : it.value()) {
+                if (!upsert.value()->bind(1, keyId).bind(2, value).bind(3, delta).run())
+                    return Error::internal(db.lastError());
+            }
+            Statement &s = *size.value();
+            s.bind(1, keyId).bind(2, qint64(MaxCountedValues + 1));
+            s.next();
+            tooMany = s.integer(0) > MaxCountedValues;
+            s.reset();
+        }
+        if (tooMany) {
+            if (!stopCounting.value()->bind(1, keyId).run() || !dropCounts.value()->bind(1, keyId).run())
+                return Error::internal(db.lastError());
+        }
+    }
+    return db.exec(QStringLiteral("DELETE FROM facet_counts WHERE count <= 0"));
+}
+
+Result<bool> SqliteCatalogStorePrivate::isFacetCounted(qint64 keyId)
+{
+    auto uncounted = prepare(QStringLiteral("SELECT 1 FROM facet_uncounted WHERE key_id = ?"));
+    if (!uncounted)
+        return uncounted.error();
+    uncounted.value()->bind(1, keyId);
+    const bool counted = !uncounted.value()->next();
+    uncounted.value()->reset();
+    return counted;
 }
 
 Result<qint64> SqliteCatalogStorePrivate::appendChange(const QString &ref, const QString &uid, bool deleted,
@@ -385,67 +345,132 @@ Status SqliteCatalogStorePrivate::deleteEntityRow(qint64 id, const QString &ref,
     if (auto change = appendChange(ref, uid, true, QString(), state); !change)
         return change.error();
     state.restitch.remove(ref);
+    state.bodies.remove(ref);
     ++deleted;
     return Ok{};
 }
 
-// Recomputes an entity's final JSON from its body, its relations and its
-// status; writes it (and a change row) only when the etag changes.
-Result<bool> SqliteCatalogStorePrivate::stitch(const QString &ref, WriteState &state)
+Result<QSet<QString>> SqliteCatalogStorePrivate::stitchAll(WriteState &state)
 {
-    auto row = prepare(QStringLiteral("SELECT id, uid, body, status_items, etag, sequence FROM entities WHERE ref = ?"));
+    // 1. Gather inputs (reads, in this thread).
+    auto row = prepare(QStringLiteral("SELECT id, uid, final, status_items, etag, sequence FROM entities WHERE ref = ?"));
     if (!row)
         return row.error();
-    row.value()->bind(1, ref);
-    if (!row.value()->next())
-        return false;   // a relation to an entity that does not exist (yet)
-    const qint64 id = row.value()->integer(0);
-    const QString uid = row.value()->text(1);
-    QJsonObject final = parseObject(row.value()->blob(2));
-    const QByteArray statusItems = row.value()->isNull(3) ? QByteArray() : row.value()->blob(3);
-    const QString oldEtag = row.value()->text(4);
-    const bool isNew = row.value()->integer(5) == 0;
-    row.value()->reset();
-
-    QJsonObject metadata = final.value(QLatin1String("metadata")).toObject();
-    metadata.remove(QLatin1String("etag"));   // an author's etag is not ours to serve
-    metadata.insert(QLatin1String("uid"), uid);
-    final.insert(QLatin1String("metadata"), metadata);
-
+    QList<StitchInput> inputs;
+    inputs.reserve(state.restitch.size());
+    for (const QString &ref : std::as_const(state.restitch)) {
+        const auto fresh = state.newRows.constFind(ref);
+        if (fresh != state.newRows.cend()) {
+            StitchInput input;
+            input.id = fresh->id;
+            input.ref = ref;
+            input.uid = fresh->uid;
+            input.body = state.bodies.value(ref);
+            input.isNew = true;
+            inputs.append(std::move(input));
+            continue;
+        }
+        Statement &r = *row.value();
+        r.bind(1, ref);
+        if (!r.next()) {   // a relation to an entity that does not exist (yet)
+            r.reset();
+            continue;
+        }
+        StitchInput input;
+        input.id = r.integer(0);
+        input.ref = ref;
+        input.uid = r.text(1);
+        const auto body = state.bodies.constFind(ref);
+        input.body = body != state.bodies.cend() ? body.value()
+                                                 : Stitcher::bodyOf(QJsonDocument::fromJson(r.blob(2)).object());
+        input.statusItems = r.isNull(3) ? QByteArray() : r.blob(3);
+        input.oldEtag = r.text(4);
+        input.isNew = r.integer(5) == 0;
+        r.reset();
+        inputs.append(std::move(input));
+    }
     auto relations = prepare(QStringLiteral("SELECT DISTINCT type, target_ref FROM relations WHERE source_ref = ? "
                                             "ORDER BY type, target_ref"));
     if (!relations)
         return relations.error();
-    relations.value()->bind(1, ref);
-    QJsonArray relationArray;
-    while (relations.value()->next()) {
-        relationArray.append(QJsonObject{{QStringLiteral("type"), relations.value()->text(0)},
-                                         {QStringLiteral("targetRef"), relations.value()->text(1)}});
-    }
-    relations.value()->reset();
-    final.insert(QLatin1String("relations"), relationArray);
-    if (!statusItems.isEmpty()) {
-        final.insert(QLatin1String("status"),
-                     QJsonObject{{QStringLiteral("items"), QJsonDocument::fromJson(statusItems).array()}});
+    for (StitchInput &input : inputs) {
+        Statement &r = *relations.value();
+        r.bind(1, input.ref);
+        while (r.next())
+            input.relations.append({r.text(0), r.text(1)});
+        r.reset();
     }
 
-    // Etag: hash of the final entity with sorted keys (QJsonObject keeps keys sorted).
-    const QByteArray withoutEtag = compactJson(final);
-    const QString etag = QString::fromLatin1(QCryptographicHash::hash(withoutEtag, QCryptographicHash::Sha1).toHex());
-    if (etag == oldEtag)
-        return false;
-    metadata.insert(QLatin1String("etag"), etag);
-    final.insert(QLatin1String("metadata"), metadata);
+    // 2. Build final JSON, etags and index rows on every core.
+    const QList<StitchOutput> outputs = QtConcurrent::blockingMapped(inputs, &Stitcher::stitch);
 
-    if (Status s = writeSearchRows(id, final, isNew, state); !s)
-        return s.error();
-    auto sequence = appendChange(ref, uid, false, etag, state);
-    if (!sequence)
-        return sequence.error();
+    // 3. Write what changed (in this thread).
+    auto insertRow = prepare(QStringLiteral(
+        "INSERT INTO search(entity_id, key_id, ordinal, value, original_value, first) VALUES (?,?,?,?,?,?)"));
+    auto insertEntity = prepare(QStringLiteral(
+        "INSERT INTO entities(id, ref, uid, kind, etag, body_hash, origin_key, location_key, parent_ref, final, sequence) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
+    auto insertFts = prepare(QStringLiteral(
+        "INSERT INTO entities_fts(rowid, name, title, description, tags, kind, type, owner) VALUES (?,?,?,?,?,?,?,?)"));
     auto update = prepare(QStringLiteral("UPDATE entities SET final = ?, etag = ?, sequence = ? WHERE id = ?"));
-    if (!update || !update.value()->bind(1, compactJson(final)).bind(2, etag).bind(3, sequence.value()).bind(4, id).run())
+    if (!insertRow || !insertEntity || !insertFts || !update)
         return Error::internal(db.lastError());
-    return true;
+    QSet<QString> changed;
+    for (qsizetype i = 0; i < inputs.size(); ++i) {
+        const StitchInput &input = inputs.at(i);
+        const StitchOutput &output = outputs.at(i);
+        if (!output.error.isEmpty())
+            return Error::input(QStringLiteral("%1: %2").arg(input.ref, output.error));
+        if (!output.changed)
+            continue;
+        changed.insert(input.ref);
+        if (!input.isNew) {
+            if (Status s = deleteSearchRows(input.id, state); !s)
+                return s.error();
+        }
+        QString previousKey;
+        qint64 previousKeyId = -1;
+        qint64 ordinal = 0;
+        for (const Model::SearchRow &row : output.rows) {
+            const bool first = row.key != previousKey;
+            if (first) {
+                auto id = keyId(row.key, true);
+                if (!id)
+                    return id.error();
+                previousKey = row.key;
+                previousKeyId = id.value();
+            }
+            const QString &original = row.originalValue;
+            Statement &s = *insertRow.value();
+            s.bind(1, input.id).bind(2, previousKeyId).bind(3, ordinal++).bind(4, row.value);
+            if (original.isNull() || original == row.value)
+                s.bindNull(5);
+            else
+                s.bind(5, original);
+            if (!s.bind(6, qint64(first)).run())
+                return Error::internal(db.lastError());
+            if (!original.isNull())
+                state.facetDeltas[{previousKeyId, original}] += 1;
+        }
+        const FtsColumns &fts = output.fts;
+        if (!insertFts.value()->bind(1, input.id).bind(2, fts.name).bind(3, fts.title).bind(4, fts.description)
+                 .bind(5, fts.tags).bind(6, fts.kind).bind(7, fts.type).bind(8, fts.owner).run())
+            return Error::internal(db.lastError());
+        auto sequence = appendChange(input.ref, input.uid, false, output.etag, state);
+        if (!sequence)
+            return sequence.error();
+        const auto fresh = state.newRows.constFind(input.ref);
+        if (fresh != state.newRows.cend()) {
+            if (!insertEntity.value()->bind(1, fresh->id).bind(2, input.ref).bind(3, fresh->uid).bind(4, fresh->kind)
+                     .bind(5, output.etag).bind(6, fresh->bodyHash).bind(7, fresh->originKey).bind(8, fresh->locationKey)
+                     .bind(9, fresh->parentRef).bind(10, output.finalJson).bind(11, sequence.value()).run())
+                return Error::internal(db.lastError());
+        } else if (!update.value()->bind(1, output.finalJson).bind(2, output.etag).bind(3, sequence.value())
+                        .bind(4, input.id).run()) {
+            return Error::internal(db.lastError());
+        }
+    }
+    return changed;
 }
 
 Result<WriteReport> SqliteCatalogStore::applyLocation(const LocationWrite &write)
@@ -454,6 +479,18 @@ Result<WriteReport> SqliteCatalogStore::applyLocation(const LocationWrite &write
     Transaction tx(d->db);
     if (Status s = tx.begin(); !s)
         return s.error();
+    // Key ids handed out in a transaction that rolls back must not be remembered.
+    struct KeyCacheGuard
+    {
+        SqliteCatalogStorePrivate *d;
+        bool committed = false;
+        ~KeyCacheGuard()
+        {
+            if (!committed)
+                d->keyIds.clear();
+        }
+    } keyCacheGuard{d.get()};
+
     State state;
     state.now = QDateTime::currentMSecsSinceEpoch();
     WriteReport report;
@@ -462,110 +499,113 @@ Result<WriteReport> SqliteCatalogStore::applyLocation(const LocationWrite &write
     {
         qint64 id;
         QString uid;
-        QByteArray body;
+        QByteArray bodyHash;
         QString parentRef;
         QString locationKey;
         bool hasStatus;
     };
     QHash<QString, Existing> existing;
     {
-        auto rows = d->prepare(QStringLiteral(
-            "SELECT id, ref, uid, body, parent_ref, location_key, status_items IS NOT NULL FROM entities WHERE origin_key = ?"));
+        auto rows = d->prepare(QStringLiteral("SELECT id, ref, uid, body_hash, parent_ref, location_key, "
+                                              "status_items IS NOT NULL FROM entities WHERE origin_key = ?"));
         if (!rows)
             return rows.error();
-        rows.value()->bind(1, write.originKey);
-        while (rows.value()->next()) {
-            existing.insert(rows.value()->text(1),
-                            {rows.value()->integer(0), rows.value()->text(2), rows.value()->blob(3), rows.value()->text(4),
-                             rows.value()->text(5), rows.value()->integer(6) != 0});
-        }
+        Statement &r = *rows.value();
+        r.bind(1, write.originKey);
+        while (r.next())
+            existing.insert(r.text(1), {r.integer(0), r.text(2), r.blob(3), r.text(4), r.text(5), r.integer(6) != 0});
     }
 
+    // Body hashes on every core: serialising and hashing is most of the cost
+    // of telling unchanged entities apart.
+    const QList<QByteArray> hashes = QtConcurrent::blockingMapped(
+        write.entities, [](const EntityWrite &w) { return Stitcher::bodyHash(w.entity); });
+
+    // We hold the write lock, so ids for new entities can be handed out here;
+    // their rows are written once, already stitched.
+    qint64 nextId = 0;
+    {
+        auto maxId = d->prepare(QStringLiteral("SELECT coalesce(max(id), 0) FROM entities"));
+        if (!maxId || !maxId.value()->next())
+            return Error::internal(d->db.lastError());
+        nextId = maxId.value()->integer(0);
+        maxId.value()->reset();
+    }
     auto owner = d->prepare(QStringLiteral("SELECT origin_key, location_key FROM entities WHERE ref = ?"));
-    auto insert = d->prepare(QStringLiteral(
-        "INSERT INTO entities(ref, uid, kind, etag, origin_key, location_key, parent_ref, body, final, sequence) "
-        "VALUES (?,?,?,'',?,?,?,?,'{}',0)"));
     auto update = d->prepare(QStringLiteral(
-        "UPDATE entities SET body = ?, location_key = ?, parent_ref = ?, status_items = NULL WHERE id = ?"));
-    if (!owner || !insert || !update)
+        "UPDATE entities SET body_hash = ?, location_key = ?, parent_ref = ?, status_items = NULL WHERE id = ?"));
+    auto clearStatus = d->prepare(QStringLiteral("UPDATE entities SET status_items = NULL WHERE id = ?"));
+    if (!owner || !update || !clearStatus)
         return Error::internal(d->db.lastError());
 
     QSet<QString> seen;
     QSet<QString> bodiesWritten;   // inserted or updated: their change is not a "re-relation"
-    for (const EntityWrite &w : write.entities) {
+    for (qsizetype i = 0; i < write.entities.size(); ++i) {
+        const EntityWrite &w = write.entities.at(i);
+        const QByteArray &hash = hashes.at(i);
         if (seen.contains(w.ref)) {
-            ProcessingErrorRecord conflict;
-            conflict.originKey = write.originKey;
-            conflict.locationKey = w.locationKey;
-            conflict.entityRef = w.ref;
-            conflict.name = QStringLiteral("ConflictError");
-            conflict.level = QStringLiteral("warning");
-            conflict.message = conflict.reason =
+            report.conflicts.append(conflictRecord(
+                write.originKey, w.locationKey, w.ref,
                 QStringLiteral("Detected conflicting entityRef %1 already referenced by an earlier document of the same "
-                               "location and now also %2").arg(w.ref, w.locationKey);
-            report.conflicts.append(conflict);
+                               "location and now also %2").arg(w.ref, w.locationKey)));
             continue;
         }
         seen.insert(w.ref);
-        const QByteArray body = compactJson(w.entity);
         const auto it = existing.constFind(w.ref);
         if (it != existing.cend()) {
-            if (it->body == body && it->parentRef == w.parentRef && it->locationKey == w.locationKey) {
+            if (it->bodyHash == hash && it->parentRef == w.parentRef && it->locationKey == w.locationKey) {
                 ++report.unchanged;
                 if (it->hasStatus) {   // it processed cleanly again: its old problem goes
-                    auto clear = d->prepare(QStringLiteral("UPDATE entities SET status_items = NULL WHERE id = ?"));
-                    if (!clear || !clear.value()->bind(1, it->id).run())
+                    if (!clearStatus.value()->bind(1, it->id).run())
                         return Error::internal(d->db.lastError());
                     state.restitch.insert(w.ref);
                 }
                 continue;
             }
-            if (!update.value()->bind(1, body).bind(2, w.locationKey).bind(3, w.parentRef).bind(4, it->id).run())
+            if (!update.value()->bind(1, hash).bind(2, w.locationKey).bind(3, w.parentRef).bind(4, it->id).run())
                 return Error::internal(d->db.lastError());
             if (Status s = d->deleteRelations(it->id, state); !s)
                 return s.error();
             if (Status s = d->insertRelations(it->id, w.relations, state); !s)
                 return s.error();
             state.restitch.insert(w.ref);
+            state.bodies.insert(w.ref, w.entity);
             bodiesWritten.insert(w.ref);
             ++report.updated;
             continue;
         }
-        owner.value()->bind(1, w.ref);
-        if (owner.value()->next() && !owner.value()->isNull(0)) {
+        Statement &o = *owner.value();
+        o.bind(1, w.ref);
+        if (o.next() && !o.isNull(0)) {
             // First writer wins (Backstage 6.4): another location owns this ref.
-            ProcessingErrorRecord conflict;
-            conflict.originKey = write.originKey;
-            conflict.locationKey = w.locationKey;
-            conflict.entityRef = w.ref;
-            conflict.name = QStringLiteral("ConflictError");
-            conflict.level = QStringLiteral("warning");
-            conflict.message = conflict.reason =
+            report.conflicts.append(conflictRecord(
+                write.originKey, w.locationKey, w.ref,
                 QStringLiteral("Detected conflicting entityRef %1 already referenced by %2 and now also %3")
-                    .arg(w.ref, owner.value()->text(1), w.locationKey);
-            report.conflicts.append(conflict);
-            owner.value()->reset();
+                    .arg(w.ref, o.text(1), w.locationKey)));
+            o.reset();
             continue;
         }
-        owner.value()->reset();
-        const QString uid = QUuid::createUuid().toString(QUuid::WithoutBraces);
-        if (!insert.value()->bind(1, w.ref).bind(2, uid).bind(3, w.entity.value(QLatin1String("kind")).toString().toLower())
-                 .bind(4, write.originKey).bind(5, w.locationKey).bind(6, w.parentRef).bind(7, body).run())
-            return Error::internal(d->db.lastError());
-        const qint64 id = sqlite3_last_insert_rowid(d->db.handle());
+        o.reset();
+        const qint64 id = ++nextId;
+        state.newRows.insert(w.ref, {id, QUuid::createUuid().toString(QUuid::WithoutBraces),
+                                     w.entity.value(QLatin1String("kind")).toString().toLower(), hash, write.originKey,
+                                     w.locationKey, w.parentRef});
         if (Status s = d->insertRelations(id, w.relations, state); !s)
             return s.error();
         state.restitch.insert(w.ref);
+        state.bodies.insert(w.ref, w.entity);
         bodiesWritten.insert(w.ref);
         ++report.inserted;
     }
 
     // Entities that failed this time keep their last good version, with the problem in status.
     QSet<QString> kept = write.keptParents;
+    auto mark = d->prepare(QStringLiteral("UPDATE entities SET status_items = ? WHERE ref = ? AND origin_key = ?"));
+    if (!mark)
+        return mark.error();
     for (const EntityFailure &failure : write.failures) {
-        auto mark = d->prepare(QStringLiteral("UPDATE entities SET status_items = ? WHERE ref = ? AND origin_key = ?"));
-        if (!mark || !mark.value()->bind(1, QJsonDocument(QJsonArray{failure.statusItem}).toJson(QJsonDocument::Compact))
-                          .bind(2, failure.ref).bind(3, write.originKey).run())
+        if (!mark.value()->bind(1, QJsonDocument(QJsonArray{failure.statusItem}).toJson(QJsonDocument::Compact))
+                 .bind(2, failure.ref).bind(3, write.originKey).run())
             return Error::internal(d->db.lastError());
         state.restitch.insert(failure.ref);
         kept.insert(failure.ref);
@@ -587,23 +627,24 @@ Result<WriteReport> SqliteCatalogStore::applyLocation(const LocationWrite &write
             return s.error();
     }
 
-    // Stitch everything whose body, status or relations may have changed.
-    for (const QString &ref : std::as_const(state.restitch)) {
-        auto changed = d->stitch(ref, state);
-        if (!changed)
-            return changed.error();
-        if (changed.value() && !bodiesWritten.contains(ref))
+    auto changed = d->stitchAll(state);
+    if (!changed)
+        return changed.error();
+    for (const QString &ref : std::as_const(changed.value())) {
+        if (!bodiesWritten.contains(ref))
             ++report.restitched;
     }
     if (Status s = d->flushFacetDeltas(state); !s)
         return s.error();
 
     auto clearErrors = d->prepare(QStringLiteral("DELETE FROM processing_errors WHERE origin_key = ?"));
+    if (!clearErrors || !clearErrors.value()->bind(1, write.originKey).run())
+        return Error::internal(d->db.lastError());
     auto addError = d->prepare(QStringLiteral(
         "INSERT INTO processing_errors(origin_key, location_key, file, line, entity_ref, name, message, reason, level) "
         "VALUES (?,?,?,?,?,?,?,?,?)"));
-    if (!clearErrors || !addError || !clearErrors.value()->bind(1, write.originKey).run())
-        return Error::internal(d->db.lastError());
+    if (!addError)
+        return addError.error();
     for (const ProcessingErrorRecord &e : write.errors + report.conflicts) {
         if (!addError.value()->bind(1, write.originKey).bind(2, e.locationKey).bind(3, e.file).bind(4, qint64(e.line))
                  .bind(5, e.entityRef).bind(6, e.name).bind(7, e.message).bind(8, e.reason).bind(9, e.level).run())
@@ -612,6 +653,7 @@ Result<WriteReport> SqliteCatalogStore::applyLocation(const LocationWrite &write
 
     if (Status s = tx.commit(); !s)
         return s.error();
+    keyCacheGuard.committed = true;
     report.lastSequence = lastSequence();
     return report;
 }
@@ -635,64 +677,164 @@ Status SqliteCatalogStore::removeEntityByUid(const QString &uid)
     int deleted = 0;
     if (Status s = d->deleteEntityRow(id, ref, uid, state, deleted); !s)
         return s;
-    for (const QString &peer : std::as_const(state.restitch)) {
-        if (auto changed = d->stitch(peer, state); !changed)
-            return changed.error();
-    }
+    if (auto changed = d->stitchAll(state); !changed)
+        return changed.error();
     if (Status s = d->flushFacetDeltas(state); !s)
         return s;
     return tx.commit();
 }
 
+// ---------------------------------------------------------------------------
+// Reading
+
+qint64 SqliteCatalogStorePrivate::currentSequence()
+{
+    auto stmt = prepare(QStringLiteral("SELECT coalesce(max(sequence), 0) FROM changes"));
+    if (!stmt || !stmt.value()->next())
+        return 0;
+    const qint64 sequence = stmt.value()->integer(0);
+    stmt.value()->reset();
+    return sequence;
+}
+
+Result<qint64> SqliteCatalogStorePrivate::countMatches(qint64 keyId, const QStringList &values, qint64 cap)
+{
+    QString sql = QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM search WHERE key_id = ?");
+    if (!values.isEmpty())
+        sql += QStringLiteral(" AND value IN (%1)").arg(placeholders(values.size()));
+    sql += QStringLiteral(" LIMIT %1)").arg(cap);
+    auto stmt = prepare(sql);
+    if (!stmt)
+        return stmt.error();
+    stmt.value()->bind(1, keyId);
+    for (qsizetype i = 0; i < values.size(); ++i)
+        stmt.value()->bind(int(i) + 2, values.at(i));
+    stmt.value()->next();
+    const qint64 count = stmt.value()->integer(0);
+    stmt.value()->reset();
+    return count;
+}
+
+Result<SqlCondition> SqliteCatalogStorePrivate::filterCondition(const Model::EntityFilter &filter, FilterPlan plan)
+{
+    // Below this many matches a condition is cheapest as a list of ids.
+    constexpr qint64 SmallList = 2000;
+    SqlCondition condition;
+    QStringList groups;
+    for (const Model::EntityFilter::AllOf &allOf : filter.anyOf) {
+        struct Resolved
+        {
+            qint64 keyId;
+            QStringList values;
+            qint64 estimate;
+        };
+        QList<Resolved> resolved;
+        bool impossible = false;
+        for (const Model::EntityFilter::Condition &c : allOf) {
+            auto id = keyId(c.key, false);
+            if (!id)
+                return id.error();
+            if (id.value() < 0) {
+                impossible = true;   // no entity has this key
+                break;
+            }
+            resolved.append({id.value(), c.values, 0});
+        }
+        if (impossible) {
+            groups.append(QStringLiteral("0"));
+            continue;
+        }
+        qsizetype listIndex = -1;
+        if (plan == FilterPlan::Lists) {
+            listIndex = -2;   // every condition
+        } else if (plan == FilterPlan::Cheapest) {
+            qint64 best = SmallList + 1;
+            for (qsizetype i = 0; i < resolved.size(); ++i) {
+                auto estimate = countMatches(resolved[i].keyId, resolved[i].values, SmallList + 1);
+                if (!estimate)
+                    return estimate.error();
+                if (estimate.value() < best) {
+                    best = estimate.value();
+                    listIndex = i;
+                }
+            }
+        }
+        QStringList parts;
+        for (qsizetype i = 0; i < resolved.size(); ++i) {
+            const Resolved &r = resolved.at(i);
+            const QString values = r.values.isEmpty() ? QString()
+                                                      : QStringLiteral(" AND value IN (%1)").arg(placeholders(r.values.size()));
+            if (listIndex == -2 || listIndex == i)
+                parts.append(QStringLiteral("e.id IN (SELECT entity_id FROM search WHERE key_id = ?%1)").arg(values));
+            else
+                parts.append(QStringLiteral("EXISTS (SELECT 1 FROM search WHERE entity_id = e.id AND key_id = ?%1)").arg(values));
+            condition.params.append(r.keyId);
+            for (const QString &value : r.values)
+                condition.params.append(value);
+        }
+        groups.append(QLatin1Char('(') + parts.join(QStringLiteral(" AND ")) + QLatin1Char(')'));
+    }
+    condition.sql = groups.join(QStringLiteral(" OR "));
+    return condition;
+}
+
 Result<QList<std::optional<StoredEntity>>> SqliteCatalogStore::entitiesByRefs(const QStringList &refs,
                                                                               const Model::EntityFilter &filter)
 {
-    d->trimStatementCache();
-    const SqlCondition condition = filterCondition(filter);
+    d->trimCaches();
+    auto condition = d->filterCondition(filter, SqliteCatalogStorePrivate::FilterPlan::Probes);
+    if (!condition)
+        return condition.error();
     QString sql = QStringLiteral("SELECT " ENTITY_COLUMNS " FROM entities e WHERE e.ref = ?");
-    if (!condition.sql.isEmpty())
-        sql += QStringLiteral(" AND (%1)").arg(condition.sql);
+    if (!condition->sql.isEmpty())
+        sql += QStringLiteral(" AND (%1)").arg(condition->sql);
     auto stmt = d->prepare(sql);
     if (!stmt)
         return stmt.error();
     QList<std::optional<StoredEntity>> result;
     result.reserve(refs.size());
     for (const QString &ref : refs) {
-        stmt.value()->bind(1, ref.toLower());
-        for (qsizetype i = 0; i < condition.params.size(); ++i)
-            stmt.value()->bindVariant(int(i) + 2, condition.params.at(i));
-        if (stmt.value()->next())
-            result.append(SqliteCatalogStorePrivate::entityFromRow(*stmt.value()));
+        Statement &s = *stmt.value();
+        s.bind(1, ref.toLower());
+        bindAll(s, condition->params, 2);
+        if (s.next())
+            result.append(SqliteCatalogStorePrivate::entityFromRow(s));
         else
             result.append(std::nullopt);
-        stmt.value()->reset();
+        s.reset();
     }
     return result;
 }
 
 Result<EntityPage> SqliteCatalogStore::queryEntities(const EntityQuery &query)
 {
-    d->trimStatementCache();
-    SqlCondition where = filterCondition(query.filter);
+    using Plan = SqliteCatalogStorePrivate::FilterPlan;
+    d->trimCaches();
+    const bool ordered = !query.order.isEmpty();
+    const bool paged = query.limit >= 0;
+
+    // Full-text filter: a substring of any listed field.
+    SqlCondition fullText;
     const QString term = query.fullText.term.trimmed();
     if (!term.isEmpty()) {
-        QStringList fields;
-        for (const QString &field : query.fullText.fields)
-            fields.append(field.toLower());
+        QStringList fields = query.fullText.fields;
         if (fields.isEmpty())
-            fields.append(query.order.isEmpty() ? QStringLiteral("metadata.uid") : query.order.first().field.toLower());
+            fields.append(ordered ? query.order.first().field : QStringLiteral("metadata.uid"));
         QVariantList params;
-        for (const QString &field : fields)
-            params.append(field);
+        for (const QString &field : fields) {
+            auto id = d->keyId(field.toLower(), false);
+            if (!id)
+                return id.error();
+            params.append(id.value());
+        }
         params.append(likePattern(term));
-        where.andWith(QStringLiteral("e.id IN (SELECT entity_id FROM search WHERE key IN (%1) AND value LIKE ? ESCAPE '\\')")
-                          .arg(placeholders(fields.size())),
-                      params);
+        fullText.andWith(QStringLiteral("EXISTS (SELECT 1 FROM search WHERE entity_id = e.id AND key_id IN (%1) "
+                                        "AND value LIKE ? ESCAPE '\\')").arg(placeholders(fields.size())),
+                         params);
     }
 
     // Ordering joins one search row (the key's first) per order field. Paging
     // backwards walks the same order reversed and flips the page afterwards.
-    const bool ordered = !query.order.isEmpty();
     const bool descending = ordered && query.order.first().descending;
     const bool reverse = query.backwards;
     const auto direction = [&](bool desc) { return (desc != reverse) ? QStringLiteral("DESC") : QStringLiteral("ASC"); };
@@ -701,10 +843,13 @@ Result<EntityPage> SqliteCatalogStore::queryEntities(const EntityQuery &query)
     QStringList orderTerms;
     for (qsizetype i = 0; i < query.order.size(); ++i) {
         const bool inner = i == 0 && !query.keepEntitiesWithoutOrderValue;
-        joins += QStringLiteral(" %1 JOIN search o%2 ON o%2.entity_id = e.id AND o%2.key = ? AND o%2.first = 1 "
+        auto id = d->keyId(query.order.at(i).field.toLower(), false);
+        if (!id)
+            return id.error();
+        joins += QStringLiteral(" %1 JOIN search o%2 ON o%2.entity_id = e.id AND o%2.key_id = ? AND o%2.first = 1 "
                                 "AND o%2.value IS NOT NULL")
                      .arg(inner ? QString() : QStringLiteral("LEFT")).arg(i);
-        joinParams.append(query.order.at(i).field.toLower());
+        joinParams.append(id.value());
         if (!inner)
             orderTerms.append(QStringLiteral("o%1.value IS NULL %2").arg(i).arg(direction(false)));
         orderTerms.append(QStringLiteral("o%1.value %2").arg(i).arg(direction(query.order.at(i).descending)));
@@ -713,27 +858,46 @@ Result<EntityPage> SqliteCatalogStore::queryEntities(const EntityQuery &query)
 
     EntityPage page;
     if (query.countTotal) {
-        QString countSql = QStringLiteral("SELECT count(*) FROM entities e") + (ordered ? joins : QString());
-        if (!where.sql.isEmpty())
-            countSql += QStringLiteral(" WHERE ") + where.sql;
-        auto count = d->prepare(countSql);
-        if (!count)
-            return count.error();
-        int index = 1;
-        if (ordered) {
-            for (const QVariant &p : joinParams)
-                count.value()->bindVariant(index++, p);
+        auto lists = d->filterCondition(query.filter, Plan::Lists);
+        if (!lists)
+            return lists.error();
+        SqlCondition where = lists.value();
+        where.andWith(fullText.sql, fullText.params);
+        if (where.sql.isEmpty())
+            where.sql = QStringLiteral("1");
+        QString countSql = QStringLiteral("SELECT count(*) FROM entities e") + (ordered ? joins : QString())
+                           + QStringLiteral(" WHERE ") + where.sql;
+        const QVariantList params = (ordered ? joinParams : QVariantList()) + where.params;
+        // Counting a large result costs more than the page itself; the answer
+        // holds until the next change.
+        QString cacheKey = countSql;
+        for (const QVariant &p : params)
+            cacheKey += QChar(0) + p.toString();
+        const qint64 sequence = d->currentSequence();
+        const auto cached = d->counts.constFind(cacheKey);
+        if (cached != d->counts.cend() && cached->sequence == sequence) {
+            page.totalItems = cached->count;
+        } else {
+            auto count = d->prepare(countSql);
+            if (!count)
+                return count.error();
+            bindAll(*count.value(), params);
+            count.value()->next();
+            page.totalItems = count.value()->integer(0);
+            count.value()->reset();
+            d->counts.insert(cacheKey, {sequence, page.totalItems});
         }
-        for (const QVariant &p : where.params)
-            count.value()->bindVariant(index++, p);
-        count.value()->next();
-        page.totalItems = count.value()->integer(0);
     }
 
-    SqlCondition keyset = where;
+    // A page walks the order index and probes each candidate, unless a
+    // condition matches so few entities that starting from them is cheaper.
+    auto where = d->filterCondition(query.filter, paged ? Plan::Cheapest : Plan::Lists);
+    if (!where)
+        return where.error();
+    SqlCondition keyset = where.value();
+    keyset.andWith(fullText.sql, fullText.params);
     if (!query.after.isEmpty()) {
-        const bool forward = (descending == reverse);   // ascending in key order
-        const QString op = forward ? QStringLiteral(">") : QStringLiteral("<");
+        const QString op = (descending == reverse) ? QStringLiteral(">") : QStringLiteral("<");
         if (ordered && query.after.size() == 2)
             keyset.andWith(QStringLiteral("(o0.value, e.uid) %1 (?, ?)").arg(op), {query.after.at(0), query.after.at(1)});
         else
@@ -744,7 +908,7 @@ Result<EntityPage> SqliteCatalogStore::queryEntities(const EntityQuery &query)
     if (!keyset.sql.isEmpty())
         sql += QStringLiteral(" WHERE ") + keyset.sql;
     sql += QStringLiteral(" ORDER BY ") + orderTerms.join(QStringLiteral(", "));
-    if (query.limit >= 0)
+    if (paged)
         sql += QStringLiteral(" LIMIT %1").arg(query.limit + 1);
     else if (query.offset > 0)
         sql += QStringLiteral(" LIMIT -1");
@@ -754,21 +918,19 @@ Result<EntityPage> SqliteCatalogStore::queryEntities(const EntityQuery &query)
     auto stmt = d->prepare(sql);
     if (!stmt)
         return stmt.error();
-    int index = 1;
-    for (const QVariant &p : joinParams)
-        stmt.value()->bindVariant(index++, p);
-    for (const QVariant &p : keyset.params)
-        stmt.value()->bindVariant(index++, p);
+    Statement &s = *stmt.value();
+    bindAll(s, joinParams + keyset.params);
     QList<QStringList> keys;
-    while (stmt.value()->next()) {
-        if (query.limit >= 0 && page.items.size() == query.limit) {
+    while (s.next()) {
+        if (paged && page.items.size() == query.limit) {
             page.hasMore = true;
             break;
         }
-        StoredEntity entity = SqliteCatalogStorePrivate::entityFromRow(*stmt.value());
-        keys.append(ordered ? QStringList{stmt.value()->text(8), entity.uid} : QStringList{entity.ref});
+        StoredEntity entity = SqliteCatalogStorePrivate::entityFromRow(s);
+        keys.append(ordered ? QStringList{s.text(8), entity.uid} : QStringList{entity.ref});
         page.items.append(std::move(entity));
     }
+    s.reset();
     if (reverse) {
         std::reverse(page.items.begin(), page.items.end());
         std::reverse(keys.begin(), keys.end());
@@ -782,23 +944,37 @@ Result<EntityPage> SqliteCatalogStore::queryEntities(const EntityQuery &query)
 
 Result<Facets> SqliteCatalogStore::facets(const QStringList &facetKeys, const Model::EntityFilter &filter)
 {
-    d->trimStatementCache();
+    d->trimCaches();
     Facets result;
-    const SqlCondition where = filterCondition(filter);
+    auto where = d->filterCondition(filter, SqliteCatalogStorePrivate::FilterPlan::Lists);
+    if (!where)
+        return where.error();
     for (const QString &facet : facetKeys) {
         QList<FacetCount> counts;
-        Result<Statement *> stmt = where.sql.isEmpty()
-            ? d->prepare(QStringLiteral("SELECT value, count FROM facet_counts WHERE key = ? ORDER BY value"))
-            : d->prepare(QStringLiteral("SELECT s.original_value, count(*) FROM search s JOIN entities e ON e.id = s.entity_id "
-                                        "WHERE s.key = ? AND s.original_value IS NOT NULL AND (%1) "
-                                        "GROUP BY s.original_value ORDER BY s.original_value").arg(where.sql));
-        if (!stmt)
-            return stmt.error();
-        stmt.value()->bind(1, facet.toLower());
-        for (qsizetype i = 0; i < where.params.size(); ++i)
-            stmt.value()->bindVariant(int(i) + 2, where.params.at(i));
-        while (stmt.value()->next())
-            counts.append({stmt.value()->text(0), stmt.value()->integer(1)});
+        auto id = d->keyId(facet.toLower(), false);
+        if (!id)
+            return id.error();
+        if (id.value() >= 0) {
+            auto counted = d->isFacetCounted(id.value());
+            if (!counted)
+                return counted.error();
+            auto stmt = where->sql.isEmpty() && counted.value()
+                ? d->prepare(QStringLiteral("SELECT value, count FROM facet_counts WHERE key_id = ? ORDER BY value"))
+                : where->sql.isEmpty()
+                ? d->prepare(QStringLiteral("SELECT coalesce(original_value, value) AS v, count(*) FROM search "
+                                            "WHERE key_id = ? AND value IS NOT NULL GROUP BY v ORDER BY v"))
+                : d->prepare(QStringLiteral("SELECT coalesce(s.original_value, s.value) AS v, count(*) FROM search s "
+                                            "JOIN entities e ON e.id = s.entity_id WHERE s.key_id = ? AND s.value IS NOT NULL "
+                                            "AND (%1) GROUP BY v ORDER BY v").arg(where->sql));
+            if (!stmt)
+                return stmt.error();
+            Statement &s = *stmt.value();
+            s.bind(1, id.value());
+            bindAll(s, where->params, 2);
+            while (s.next())
+                counts.append({s.text(0), s.integer(1)});
+            s.reset();
+        }
         result.append({facet, counts});
     }
     return result;
@@ -829,9 +1005,11 @@ Result<QList<SearchHit>> SqliteCatalogStore::search(const QString &text, int lim
                                           "WHERE entities_fts MATCH ? ORDER BY r LIMIT ?"));
     if (!stmt)
         return stmt.error();
-    stmt.value()->bind(1, terms.join(QLatin1Char(' '))).bind(2, qint64(limit));
-    while (stmt.value()->next())
-        hits.append({SqliteCatalogStorePrivate::entityFromRow(*stmt.value()), stmt.value()->real(8)});
+    Statement &s = *stmt.value();
+    s.bind(1, terms.join(QLatin1Char(' '))).bind(2, qint64(limit));
+    while (s.next())
+        hits.append({SqliteCatalogStorePrivate::entityFromRow(s), s.real(8)});
+    s.reset();
     return hits;
 }
 
@@ -842,21 +1020,19 @@ QList<Change> SqliteCatalogStore::changesSince(qint64 afterSequence, int limit)
                                           "ORDER BY sequence LIMIT ?"));
     if (!stmt)
         return changes;
-    stmt.value()->bind(1, afterSequence).bind(2, qint64(limit));
-    while (stmt.value()->next()) {
-        changes.append({stmt.value()->integer(0),
-                        stmt.value()->integer(3) ? Change::Type::Delete : Change::Type::Upsert,
-                        stmt.value()->text(1), stmt.value()->text(2), stmt.value()->text(4)});
+    Statement &s = *stmt.value();
+    s.bind(1, afterSequence).bind(2, qint64(limit));
+    while (s.next()) {
+        changes.append({s.integer(0), s.integer(3) ? Change::Type::Delete : Change::Type::Upsert, s.text(1), s.text(2),
+                        s.text(4)});
     }
+    s.reset();
     return changes;
 }
 
 qint64 SqliteCatalogStore::lastSequence()
 {
-    auto stmt = d->prepare(QStringLiteral("SELECT coalesce(max(sequence), 0) FROM changes"));
-    if (!stmt || !stmt.value()->next())
-        return 0;
-    return stmt.value()->integer(0);
+    return d->currentSequence();
 }
 
 qint64 SqliteCatalogStore::entityCount()
@@ -864,7 +1040,9 @@ qint64 SqliteCatalogStore::entityCount()
     auto stmt = d->prepare(QStringLiteral("SELECT count(*) FROM entities"));
     if (!stmt || !stmt.value()->next())
         return 0;
-    return stmt.value()->integer(0);
+    const qint64 count = stmt.value()->integer(0);
+    stmt.value()->reset();
+    return count;
 }
 
 QList<ProcessingErrorRecord> SqliteCatalogStore::processingErrors(const QString &originKey)
@@ -874,12 +1052,13 @@ QList<ProcessingErrorRecord> SqliteCatalogStore::processingErrors(const QString 
                                           "FROM processing_errors WHERE ? IS NULL OR origin_key = ? ORDER BY id"));
     if (!stmt)
         return errors;
-    stmt.value()->bind(1, originKey).bind(2, originKey);
-    while (stmt.value()->next()) {
-        const Statement &r = *stmt.value();
+    Statement &r = *stmt.value();
+    r.bind(1, originKey).bind(2, originKey);
+    while (r.next()) {
         errors.append({r.text(0), r.text(1), r.text(2), int(r.integer(3)), r.text(4), r.text(5), r.text(6), r.text(7),
                        r.text(8)});
     }
+    r.reset();
     return errors;
 }
 

@@ -7,18 +7,19 @@ namespace Greenroom::Store::Internal {
 Migration sqliteMigration0001Initial()
 {
     return {1, QStringLiteral(R"sql(
--- One row per entity. `body` is the processed entity as its location gave it;
--- `final` is what readers get: body + uid, etag, relations and status.
+-- One row per entity. `final` is what readers get: the processed entity as its
+-- location gave it (the body) plus uid, etag, relations and status; the body is
+-- recovered from it, and `body_hash` tells whether a new read changed it.
 CREATE TABLE entities (
     id           INTEGER PRIMARY KEY,
     ref          TEXT NOT NULL UNIQUE,      -- canonical kind:namespace/name
     uid          TEXT NOT NULL UNIQUE,
     kind         TEXT NOT NULL,             -- lower case, for cheap kind scans
     etag         TEXT NOT NULL,
+    body_hash    TEXT NOT NULL,
     origin_key   TEXT,                      -- registered location that produced it
     location_key TEXT,                      -- location it was read from
     parent_ref   TEXT,                      -- entity that emitted it
-    body         TEXT NOT NULL,
     final        TEXT NOT NULL,
     status_items TEXT,                      -- JSON array, problems of the last processing
     sequence     INTEGER NOT NULL           -- change sequence of its last change
@@ -36,25 +37,36 @@ CREATE TABLE relations (
 CREATE INDEX relations_source ON relations(source_ref, type, target_ref);
 CREATE INDEX relations_origin ON relations(origin_id);
 
--- The flattened final entity, as Backstage's `search` table: filters, order, facets.
--- `first` marks the first row of a key per entity, the one ordering uses.
+-- The flattened final entity, as Backstage's `search` table: filters, order,
+-- facets. Keys are interned (a handful of distinct keys, repeated per entity);
+-- `original_value` is stored only where it differs from the lower-cased
+-- `value`; `first` marks the first row of a key per entity, the one ordering
+-- uses. Clustered by entity, so a new entity's rows are appended in one place.
+CREATE TABLE search_keys (
+    id  INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE
+);
 CREATE TABLE search (
     entity_id      INTEGER NOT NULL,
-    key            TEXT NOT NULL,
+    key_id         INTEGER NOT NULL,
+    ordinal        INTEGER NOT NULL,
     value          TEXT,
     original_value TEXT,
-    first          INTEGER NOT NULL
-);
-CREATE INDEX search_key_value ON search(key, value, entity_id);
-CREATE INDEX search_entity ON search(entity_id);
+    first          INTEGER NOT NULL,
+    PRIMARY KEY (entity_id, key_id, ordinal)
+) WITHOUT ROWID;
+CREATE INDEX search_key_value ON search(key_id, value, entity_id);
 
 -- Facet counts over all entities, kept with the search rows so an unfiltered
--- facet query is a lookup rather than a scan.
+-- facet query is a lookup rather than a scan. Kept only for keys with few
+-- distinct values (kind, spec.type, tags...); keys listed in facet_uncounted
+-- (names, uids, paths) are counted from `search` when asked.
+CREATE TABLE facet_uncounted (key_id INTEGER PRIMARY KEY);
 CREATE TABLE facet_counts (
-    key   TEXT NOT NULL,
-    value TEXT NOT NULL,
-    count INTEGER NOT NULL,
-    PRIMARY KEY (key, value)
+    key_id INTEGER NOT NULL,
+    value  TEXT NOT NULL,
+    count  INTEGER NOT NULL,
+    PRIMARY KEY (key_id, value)
 ) WITHOUT ROWID;
 
 -- Ranked full-text search for people (Greenroom's own search box).

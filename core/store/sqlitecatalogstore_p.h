@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include "sqlitedatabase_p.h"
+#include "storetypes.h"
+
+#include <QHash>
+#include <QString>
+#include <QVariantList>
+
+#include <unordered_map>
+
+namespace Greenroom::Store {
+
+// A WHERE fragment with its parameters.
+struct SqlCondition
+{
+    QString sql;
+    QVariantList params;
+    void andWith(const QString &fragment, const QVariantList &fragmentParams);
+};
+
+class SqliteCatalogStorePrivate
+{
+public:
+    Internal::Database db;
+    QString path;
+
+    // Prepared statements by SQL text: writes run the same few statements
+    // hundreds of thousands of times, and preparing costs more than running.
+    std::unordered_map<QString, Internal::Statement> statements;
+    // Interned search keys. Ids never change once written; keys another
+    // connection adds are looked up when first met.
+    QHash<QString, qint64> keyIds;
+    // totalItems of recent queries, valid while the change sequence stands still.
+    struct CachedCount
+    {
+        qint64 sequence;
+        qint64 count;
+    };
+    QHash<QString, CachedCount> counts;
+
+    Status migrate();
+    Result<Internal::Statement *> prepare(const QString &sql);
+    // Queries build SQL per filter shape; this keeps the cache bounded. Called
+    // only where no cached statement is in use.
+    void trimCaches();
+
+    // Id of a search key; with `create`, adds it. -1 when unknown.
+    Result<qint64> keyId(const QString &key, bool create);
+
+    std::optional<StoredEntity> readEntity(const QString &where, const QVariant &param);
+    static StoredEntity entityFromRow(const Internal::Statement &row);
+
+    // How a filter's conditions become SQL: as a list of matching ids (good
+    // when few match, or for counting) or as a probe per candidate row (good
+    // when walking an index in order and stopping after a page).
+    enum class FilterPlan { Lists, Probes, Cheapest };
+    Result<SqlCondition> filterCondition(const Model::EntityFilter &filter, FilterPlan plan);
+    Result<qint64> countMatches(qint64 keyId, const QStringList &values, qint64 cap);
+    Result<bool> isFacetCounted(qint64 keyId);
+
+    // Write helpers, used inside a transaction.
+    struct NewRow   // an entity first seen in this transaction, inserted when stitched
+    {
+        qint64 id;
+        QString uid;
+        QString kind;
+        QByteArray bodyHash;
+        QString originKey;
+        QString locationKey;
+        QString parentRef;
+    };
+    struct WriteState
+    {
+        QHash<std::pair<qint64, QString>, qint64> facetDeltas;
+        QSet<QString> restitch;
+        QHash<QString, QJsonObject> bodies;   // bodies written in this transaction
+        QHash<QString, NewRow> newRows;
+        qint64 now = 0;
+    };
+    Status insertRelations(qint64 originId, const QList<Model::Relation> &relations, WriteState &state);
+    Status deleteRelations(qint64 originId, WriteState &state);
+    Status deleteSearchRows(qint64 id, WriteState &state);
+    Status deleteEntityRow(qint64 id, const QString &ref, const QString &uid, WriteState &state, int &deleted);
+    // Stitches every entity in state.restitch; returns the refs whose final changed.
+    Result<QSet<QString>> stitchAll(WriteState &state);
+    Status flushFacetDeltas(WriteState &state);
+    Result<qint64> appendChange(const QString &ref, const QString &uid, bool deleted, const QString &etag,
+                                WriteState &state);
+    qint64 currentSequence();
+};
+
+} // namespace Greenroom::Store

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include "stitcher_p.h"
+
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace Greenroom::Store::Internal {
+
+namespace {
+
+const QLatin1StringView MetadataKey("metadata");
+
+FtsColumns ftsColumns(const QJsonObject &entity)
+{
+    const QJsonObject metadata = entity.value(MetadataKey).toObject();
+    const QJsonObject spec = entity.value(QLatin1String("spec")).toObject();
+    QStringList tags;
+    for (const QJsonValue &tag : metadata.value(QLatin1String("tags")).toArray())
+        tags.append(tag.toString());
+    return {metadata.value(QLatin1String("name")).toString(),
+            metadata.value(QLatin1String("title")).toString(),
+            metadata.value(QLatin1String("description")).toString(),
+            tags.join(QLatin1Char(' ')),
+            entity.value(QLatin1String("kind")).toString(),
+            spec.value(QLatin1String("type")).toString(),
+            spec.value(QLatin1String("owner")).toString()};
+}
+
+} // namespace
+
+QJsonObject Stitcher::bodyOf(QJsonObject final)
+{
+    final.remove(QLatin1String("relations"));
+    final.remove(QLatin1String("status"));
+    QJsonObject metadata = final.value(MetadataKey).toObject();
+    metadata.remove(QLatin1String("uid"));
+    metadata.remove(QLatin1String("etag"));
+    final.insert(MetadataKey, metadata);
+    return final;
+}
+
+QByteArray Stitcher::bodyHash(const QJsonObject &body)
+{
+    return QCryptographicHash::hash(QJsonDocument(body).toJson(QJsonDocument::Compact), QCryptographicHash::Sha1).toHex();
+}
+
+StitchOutput Stitcher::stitch(const StitchInput &input)
+{
+    StitchOutput output;
+    QJsonObject final = input.body;
+    QJsonObject metadata = final.value(MetadataKey).toObject();
+    metadata.remove(QLatin1String("etag"));   // an author's etag is not ours to serve
+    metadata.insert(QLatin1String("uid"), input.uid);
+    final.insert(MetadataKey, metadata);
+
+    QJsonArray relations;
+    for (const auto &[type, target] : input.relations)
+        relations.append(QJsonObject{{QStringLiteral("type"), type}, {QStringLiteral("targetRef"), target}});
+    final.insert(QLatin1String("relations"), relations);
+    if (!input.statusItems.isEmpty()) {
+        final.insert(QLatin1String("status"),
+                     QJsonObject{{QStringLiteral("items"), QJsonDocument::fromJson(input.statusItems).array()}});
+    }
+
+    // QJsonObject keeps keys sorted, so this is the key-sorted JSON Backstage hashes.
+    const QByteArray withoutEtag = QJsonDocument(final).toJson(QJsonDocument::Compact);
+    output.etag = QString::fromLatin1(QCryptographicHash::hash(withoutEtag, QCryptographicHash::Sha1).toHex());
+    if (output.etag == input.oldEtag)
+        return output;
+    output.changed = true;
+    metadata.insert(QLatin1String("etag"), output.etag);
+    final.insert(MetadataKey, metadata);
+    output.finalJson = QJsonDocument(final).toJson(QJsonDocument::Compact);
+    auto rows = Model::EntitySearch::rows(final);
+    if (!rows) {
+        output.error = rows.error().message;
+        return output;
+    }
+    output.rows = std::move(rows).value();
+    output.fts = ftsColumns(final);
+    return output;
+}
+
+} // namespace Greenroom::Store::Internal

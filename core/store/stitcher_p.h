@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include <model/entitysearch.h>
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+namespace Greenroom::Store::Internal {
+
+// What stitching one entity needs, gathered from the transaction and the database.
+struct StitchInput
+{
+    qint64 id = 0;
+    QString ref;
+    QString uid;
+    QJsonObject body;                          // as its location produced it
+    QByteArray statusItems;                    // JSON array, or empty
+    QString oldEtag;
+    bool isNew = false;                        // no final written yet
+    QList<std::pair<QString, QString>> relations;   // (type, targetRef), sorted, distinct
+};
+
+struct FtsColumns
+{
+    QString name, title, description, tags, kind, type, owner;
+};
+
+struct StitchOutput
+{
+    bool changed = false;
+    QByteArray finalJson;
+    QString etag;
+    QList<Model::SearchRow> rows;
+    FtsColumns fts;
+    QString error;                             // set when the entity cannot be indexed
+};
+
+/*
+ * Builds an entity's final form (Backstage's "stitching"): body + uid +
+ * relations + status, its etag (SHA-1 of the key-sorted JSON without etag),
+ * and, when the etag changed, its search rows and full-text columns. Pure and
+ * thread-safe, so a large write stitches on every core.
+ */
+class Stitcher
+{
+public:
+    static StitchOutput stitch(const StitchInput &input);
+    // The body back from a final entity: without uid, etag, relations and status.
+    static QJsonObject bodyOf(QJsonObject final);
+    static QByteArray bodyHash(const QJsonObject &body);
+};
+
+} // namespace Greenroom::Store::Internal
