@@ -58,6 +58,12 @@ ProcessingErrorRecord conflictRecord(const QString &origin, const QString &locat
     return conflict;
 }
 
+// Secondary indexes a bulk write rebuilds. The same definitions are in
+// migrations/0001_initial.cpp; tst_sqlitecatalogstore checks they survive a bulk write.
+const char *const RelationsSourceIndex = "CREATE INDEX relations_source ON relations(source_ref, type, target_ref)";
+const char *const SearchKeyValueIndex = "CREATE INDEX search_key_value ON search(key_id, value, entity_id)";
+constexpr qsizetype BulkWriteThreshold = 5000;
+
 #define ENTITY_COLUMNS "e.final, e.ref, e.uid, e.etag, e.sequence, e.origin_key, e.location_key, e.parent_ref"
 
 } // namespace
@@ -405,6 +411,10 @@ Result<QSet<QString>> SqliteCatalogStorePrivate::stitchAll(WriteState &state)
     const QList<StitchOutput> outputs = QtConcurrent::blockingMapped(inputs, &Stitcher::stitch);
 
     // 3. Write what changed (in this thread).
+    if (state.bulk) {
+        if (Status s = db.exec(QStringLiteral("DROP INDEX search_key_value")); !s)
+            return s.error();
+    }
     auto insertRow = prepare(QStringLiteral(
         "INSERT INTO search(entity_id, key_id, ordinal, value, original_value, first) VALUES (?,?,?,?,?,?)"));
     auto insertEntity = prepare(QStringLiteral(
@@ -469,6 +479,10 @@ Result<QSet<QString>> SqliteCatalogStorePrivate::stitchAll(WriteState &state)
                         .bind(4, input.id).run()) {
             return Error::internal(db.lastError());
         }
+    }
+    if (state.bulk) {
+        if (Status s = db.exec(QString::fromLatin1(SearchKeyValueIndex)); !s)
+            return s.error();
     }
     return changed;
 }
@@ -537,6 +551,12 @@ Result<WriteReport> SqliteCatalogStore::applyLocation(const LocationWrite &write
     auto clearStatus = d->prepare(QStringLiteral("UPDATE entities SET status_items = NULL WHERE id = ?"));
     if (!owner || !update || !clearStatus)
         return Error::internal(d->db.lastError());
+
+    state.bulk = write.entities.size() - existing.size() > std::max<qsizetype>(BulkWriteThreshold, nextId);
+    if (state.bulk) {
+        if (Status s = d->db.exec(QStringLiteral("DROP INDEX relations_source")); !s)
+            return s.error();
+    }
 
     QSet<QString> seen;
     QSet<QString> bodiesWritten;   // inserted or updated: their change is not a "re-relation"
@@ -627,6 +647,10 @@ Result<WriteReport> SqliteCatalogStore::applyLocation(const LocationWrite &write
             return s.error();
     }
 
+    if (state.bulk) {
+        if (Status s = d->db.exec(QString::fromLatin1(RelationsSourceIndex)); !s)
+            return s.error();
+    }
     auto changed = d->stitchAll(state);
     if (!changed)
         return changed.error();

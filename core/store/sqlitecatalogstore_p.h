@@ -74,6 +74,9 @@ public:
     };
     struct WriteState
     {
+        // A large import into a small catalog: secondary indexes are dropped
+        // and rebuilt sorted, which beats maintaining them row by row.
+        bool bulk = false;
         QHash<std::pair<qint64, QString>, qint64> facetDeltas;
         QSet<QString> restitch;
         QHash<QString, QJsonObject> bodies;   // bodies written in this transaction

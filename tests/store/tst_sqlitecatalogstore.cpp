@@ -90,6 +90,7 @@ private Q_SLOTS:
     void entitiesByRefsKeepsOrderAndNulls();
     void removeByUid();
     void reopenKeepsDataAndRefusesNewerSchema();
+    void bulkWriteRebuildsItsIndexes();
 
 private:
     std::unique_ptr<SqliteCatalogStore> openStore();
@@ -489,6 +490,38 @@ void TestSqliteCatalogStore::reopenKeepsDataAndRefusesNewerSchema()
     QVERIFY(!refused);
     QVERIFY2(refused.error().message.contains(QStringLiteral("written by a newer Greenroom")), qPrintable(refused.error().message));
     QVERIFY(refused.error().message.contains(m_path));
+}
+
+void TestSqliteCatalogStore::bulkWriteRebuildsItsIndexes()
+{
+    // Large enough to take the bulk path (indexes dropped and rebuilt).
+    QList<EntityWrite> entities{entity("Group", "team-a", group())};
+    for (int i = 0; i < 6000; ++i)
+        entities.append(entity("Component", qPrintable(QStringLiteral("c%1").arg(i)),
+                               component("team-a", i % 2 ? "production" : "experimental")));
+    auto report = m_store->applyLocation(writeOf(entities));
+    QVERIFY2(report, report ? "" : qPrintable(report.error().message));
+    QCOMPARE(report->inserted, 6001);
+    QCOMPARE(m_store->entityByRef(QStringLiteral("group:default/team-a"))->entity[QStringLiteral("relations")].toArray().size(),
+             6000);
+    EntityQuery query;
+    query.filter = *Model::EntityFilter::parse({QStringLiteral("spec.lifecycle=production")});
+    query.countTotal = true;
+    query.limit = 10;
+    QCOMPARE(m_store->queryEntities(query)->totalItems, 3000);
+    m_store.reset();
+
+    sqlite3 *db = nullptr;
+    QCOMPARE(sqlite3_open(m_path.toUtf8().constData(), &db), SQLITE_OK);
+    sqlite3_stmt *stmt = nullptr;
+    QCOMPARE(sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'index' AND name IN "
+                                    "('search_key_value', 'relations_source')", -1, &stmt, nullptr), SQLITE_OK);
+    int found = 0;
+    while (sqlite3_step(stmt) == SQLITE_ROW)
+        ++found;
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    QCOMPARE(found, 2);
 }
 
 QTEST_GUILESS_MAIN(TestSqliteCatalogStore)
