@@ -418,8 +418,8 @@ Result<QSet<QString>> SqliteCatalogStorePrivate::stitchAll(WriteState &state)
     auto insertRow = prepare(QStringLiteral(
         "INSERT INTO search(entity_id, key_id, ordinal, value, original_value, first) VALUES (?,?,?,?,?,?)"));
     auto insertEntity = prepare(QStringLiteral(
-        "INSERT INTO entities(id, ref, uid, kind, etag, body_hash, origin_key, location_key, parent_ref, final, sequence) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
+        "INSERT INTO entities(id, ref, uid, kind, name, etag, body_hash, origin_key, location_key, parent_ref, final, sequence) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"));
     auto insertFts = prepare(QStringLiteral(
         "INSERT INTO entities_fts(rowid, name, title, description, tags, kind, type, owner) VALUES (?,?,?,?,?,?,?,?)"));
     auto update = prepare(QStringLiteral("UPDATE entities SET final = ?, etag = ?, sequence = ? WHERE id = ?"));
@@ -472,8 +472,9 @@ Result<QSet<QString>> SqliteCatalogStorePrivate::stitchAll(WriteState &state)
         const auto fresh = state.newRows.constFind(input.ref);
         if (fresh != state.newRows.cend()) {
             if (!insertEntity.value()->bind(1, fresh->id).bind(2, input.ref).bind(3, fresh->uid).bind(4, fresh->kind)
-                     .bind(5, output.etag).bind(6, fresh->bodyHash).bind(7, fresh->originKey).bind(8, fresh->locationKey)
-                     .bind(9, fresh->parentRef).bind(10, output.finalJson).bind(11, sequence.value()).run())
+                     .bind(5, fresh->name).bind(6, output.etag).bind(7, fresh->bodyHash).bind(8, fresh->originKey)
+                     .bind(9, fresh->locationKey).bind(10, fresh->parentRef).bind(11, output.finalJson)
+                     .bind(12, sequence.value()).run())
                 return Error::internal(db.lastError());
         } else if (!update.value()->bind(1, output.finalJson).bind(2, output.etag).bind(3, sequence.value())
                         .bind(4, input.id).run()) {
@@ -608,8 +609,9 @@ Result<WriteReport> SqliteCatalogStore::applyLocation(const LocationWrite &write
         o.reset();
         const qint64 id = ++nextId;
         state.newRows.insert(w.ref, {id, QUuid::createUuid().toString(QUuid::WithoutBraces),
-                                     w.entity.value(QLatin1String("kind")).toString().toLower(), hash, write.originKey,
-                                     w.locationKey, w.parentRef});
+                                     w.entity.value(QLatin1String("kind")).toString().toLower(),
+                                     w.entity.value(QLatin1String("metadata"))[QLatin1String("name")].toString().toLower(),
+                                     hash, write.originKey, w.locationKey, w.parentRef});
         if (Status s = d->insertRelations(id, w.relations, state); !s)
             return s.error();
         state.restitch.insert(w.ref);
@@ -857,6 +859,25 @@ Result<EntityPage> SqliteCatalogStore::queryEntities(const EntityQuery &query)
                          params);
     }
 
+    // Listing one kind by name (what every catalog table does) walks the
+    // entities_kind_name index directly; the keyset and tie-break are the same
+    // as the generic path's: (lower-cased name, uid).
+    Model::EntityFilter filter = query.filter;
+    QString kindByName;
+    if (query.order.size() == 1 && query.order.first().field.compare(QLatin1String("metadata.name"), Qt::CaseInsensitive) == 0
+        && filter.anyOf.size() == 1) {
+        Model::EntityFilter::AllOf &conditions = filter.anyOf.first();
+        const auto kind = std::find_if(conditions.begin(), conditions.end(), [](const auto &c) {
+            return c.key == QLatin1String("kind") && c.values.size() == 1;
+        });
+        if (kind != conditions.end()) {
+            kindByName = kind->values.first();
+            conditions.erase(kind);
+            if (conditions.isEmpty())
+                filter.anyOf.clear();
+        }
+    }
+
     // Ordering joins one search row (the key's first) per order field. Paging
     // backwards walks the same order reversed and flips the page afterwards.
     const bool descending = ordered && query.order.first().descending;
@@ -865,7 +886,7 @@ Result<EntityPage> SqliteCatalogStore::queryEntities(const EntityQuery &query)
     QString joins;
     QVariantList joinParams;
     QStringList orderTerms;
-    for (qsizetype i = 0; i < query.order.size(); ++i) {
+    for (qsizetype i = 0; i < query.order.size() && kindByName.isEmpty(); ++i) {
         const bool inner = i == 0 && !query.keepEntitiesWithoutOrderValue;
         auto id = d->keyId(query.order.at(i).field.toLower(), false);
         if (!id)
@@ -878,7 +899,10 @@ Result<EntityPage> SqliteCatalogStore::queryEntities(const EntityQuery &query)
             orderTerms.append(QStringLiteral("o%1.value IS NULL %2").arg(i).arg(direction(false)));
         orderTerms.append(QStringLiteral("o%1.value %2").arg(i).arg(direction(query.order.at(i).descending)));
     }
+    if (!kindByName.isEmpty())
+        orderTerms.append(QStringLiteral("e.name ") + direction(descending));
     orderTerms.append(ordered ? QStringLiteral("e.uid ") + direction(descending) : QStringLiteral("e.ref ") + direction(false));
+    const QString sortColumn = kindByName.isEmpty() ? QStringLiteral("o0.value") : QStringLiteral("e.name");
 
     EntityPage page;
     if (query.countTotal) {
@@ -915,20 +939,22 @@ Result<EntityPage> SqliteCatalogStore::queryEntities(const EntityQuery &query)
 
     // A page walks the order index and probes each candidate, unless a
     // condition matches so few entities that starting from them is cheaper.
-    auto where = d->filterCondition(query.filter, paged ? Plan::Cheapest : Plan::Lists);
+    auto where = d->filterCondition(filter, kindByName.isEmpty() ? (paged ? Plan::Cheapest : Plan::Lists) : Plan::Probes);
     if (!where)
         return where.error();
     SqlCondition keyset = where.value();
+    if (!kindByName.isEmpty())
+        keyset.andWith(QStringLiteral("e.kind = ?"), {kindByName});
     keyset.andWith(fullText.sql, fullText.params);
     if (!query.after.isEmpty()) {
         const QString op = (descending == reverse) ? QStringLiteral(">") : QStringLiteral("<");
         if (ordered && query.after.size() == 2)
-            keyset.andWith(QStringLiteral("(o0.value, e.uid) %1 (?, ?)").arg(op), {query.after.at(0), query.after.at(1)});
+            keyset.andWith(QStringLiteral("(%1, e.uid) %2 (?, ?)").arg(sortColumn, op), {query.after.at(0), query.after.at(1)});
         else
             keyset.andWith(QStringLiteral("e.ref %1 ?").arg(op), {query.after.first()});
     }
     QString sql = QStringLiteral("SELECT " ENTITY_COLUMNS "%1 FROM entities e")
-                      .arg(ordered ? QStringLiteral(", o0.value") : QString()) + joins;
+                      .arg(ordered ? QStringLiteral(", ") + sortColumn : QString()) + joins;
     if (!keyset.sql.isEmpty())
         sql += QStringLiteral(" WHERE ") + keyset.sql;
     sql += QStringLiteral(" ORDER BY ") + orderTerms.join(QStringLiteral(", "));
@@ -970,9 +996,27 @@ Result<Facets> SqliteCatalogStore::facets(const QStringList &facetKeys, const Mo
 {
     d->trimCaches();
     Facets result;
-    auto where = d->filterCondition(filter, SqliteCatalogStorePrivate::FilterPlan::Lists);
-    if (!where)
-        return where.error();
+    // A single-kind filter uses the kind column instead of a list of ids.
+    Model::EntityFilter rest = filter;
+    QString kind;
+    if (rest.anyOf.size() == 1) {
+        Model::EntityFilter::AllOf &conditions = rest.anyOf.first();
+        const auto it = std::find_if(conditions.begin(), conditions.end(), [](const auto &c) {
+            return c.key == QLatin1String("kind") && c.values.size() == 1;
+        });
+        if (it != conditions.end()) {
+            kind = it->values.first();
+            conditions.erase(it);
+            if (conditions.isEmpty())
+                rest.anyOf.clear();
+        }
+    }
+    auto lists = d->filterCondition(rest, SqliteCatalogStorePrivate::FilterPlan::Lists);
+    if (!lists)
+        return lists.error();
+    SqlCondition where = lists.value();
+    if (!kind.isEmpty())
+        where.andWith(QStringLiteral("e.kind = ?"), {kind});
     for (const QString &facet : facetKeys) {
         QList<FacetCount> counts;
         auto id = d->keyId(facet.toLower(), false);
@@ -982,19 +1026,19 @@ Result<Facets> SqliteCatalogStore::facets(const QStringList &facetKeys, const Mo
             auto counted = d->isFacetCounted(id.value());
             if (!counted)
                 return counted.error();
-            auto stmt = where->sql.isEmpty() && counted.value()
+            auto stmt = where.sql.isEmpty() && counted.value()
                 ? d->prepare(QStringLiteral("SELECT value, count FROM facet_counts WHERE key_id = ? ORDER BY value"))
-                : where->sql.isEmpty()
+                : where.sql.isEmpty()
                 ? d->prepare(QStringLiteral("SELECT coalesce(original_value, value) AS v, count(*) FROM search "
                                             "WHERE key_id = ? AND value IS NOT NULL GROUP BY v ORDER BY v"))
                 : d->prepare(QStringLiteral("SELECT coalesce(s.original_value, s.value) AS v, count(*) FROM search s "
                                             "JOIN entities e ON e.id = s.entity_id WHERE s.key_id = ? AND s.value IS NOT NULL "
-                                            "AND (%1) GROUP BY v ORDER BY v").arg(where->sql));
+                                            "AND (%1) GROUP BY v ORDER BY v").arg(where.sql));
             if (!stmt)
                 return stmt.error();
             Statement &s = *stmt.value();
             s.bind(1, id.value());
-            bindAll(s, where->params, 2);
+            bindAll(s, where.params, 2);
             while (s.next())
                 counts.append({s.text(0), s.integer(1)});
             s.reset();

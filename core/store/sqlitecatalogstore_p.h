@@ -67,6 +67,7 @@ public:
         qint64 id;
         QString uid;
         QString kind;
+        QString name;
         QByteArray bodyHash;
         QString originKey;
         QString locationKey;

@@ -15,6 +15,7 @@ CREATE TABLE entities (
     ref          TEXT NOT NULL UNIQUE,      -- canonical kind:namespace/name
     uid          TEXT NOT NULL UNIQUE,
     kind         TEXT NOT NULL,             -- lower case, for cheap kind scans
+    name         TEXT NOT NULL,             -- metadata.name, lower case: listing a kind by name
     etag         TEXT NOT NULL,
     body_hash    TEXT NOT NULL,
     origin_key   TEXT,                      -- registered location that produced it
@@ -25,6 +26,7 @@ CREATE TABLE entities (
     sequence     INTEGER NOT NULL           -- change sequence of its last change
 );
 CREATE INDEX entities_origin ON entities(origin_key);
+CREATE INDEX entities_kind_name ON entities(kind, name, uid);
 CREATE INDEX entities_parent ON entities(parent_ref);
 
 -- Relations as emitted: the emitting entity owns its rows (both directions).
