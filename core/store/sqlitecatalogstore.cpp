@@ -253,13 +253,13 @@ Status SqliteCatalogStorePrivate::deleteRelations(qint64 originId, WriteState &s
 
 Status SqliteCatalogStorePrivate::deleteSearchRows(qint64 id, WriteState &state)
 {
-    auto old = prepare(QStringLiteral("SELECT key_id, coalesce(original_value, value) FROM search "
-                                      "WHERE entity_id = ? AND value IS NOT NULL"));
+    auto old = prepare(QStringLiteral("SELECT s.key_id, coalesce(s.original_value, s.value), e.kind FROM search s "
+                                      "JOIN entities e ON e.id = s.entity_id WHERE s.entity_id = ? AND s.value IS NOT NULL"));
     if (!old)
         return old.error();
     old.value()->bind(1, id);
     while (old.value()->next())
-        state.facetDeltas[{old.value()->integer(0), old.value()->text(1)}] -= 1;
+        state.facetDeltas[{old.value()->integer(0), {old.value()->text(2), old.value()->text(1)}}] -= 1;
     auto remove = prepare(QStringLiteral("DELETE FROM search WHERE entity_id = ?"));
     if (!remove || !remove.value()->bind(1, id).run())
         return Error::internal(db.lastError());
@@ -274,14 +274,14 @@ Status SqliteCatalogStorePrivate::flushFacetDeltas(WriteState &state)
     // Keys with many distinct values (names, uids, paths) are not worth a
     // counter per value: past this many they are counted on demand instead.
     constexpr qsizetype MaxCountedValues = 1000;
-    QHash<qint64, QList<std::pair<QString, qint64>>> byKey;
+    QHash<qint64, QList<std::pair<std::pair<QString, QString>, qint64>>> byKey;
     for (auto it = state.facetDeltas.cbegin(); it != state.facetDeltas.cend(); ++it) {
         if (it.value() != 0)
             byKey[it.key().first].append({it.key().second, it.value()});
     }
     state.facetDeltas.clear();
-    auto upsert = prepare(QStringLiteral("INSERT INTO facet_counts(key_id, value, count) VALUES (?,?,?) "
-                                         "ON CONFLICT(key_id, value) DO UPDATE SET count = count + excluded.count"));
+    auto upsert = prepare(QStringLiteral("INSERT INTO facet_counts(key_id, kind, value, count) VALUES (?,?,?,?) "
+                                         "ON CONFLICT(key_id, kind, value) DO UPDATE SET count = count + excluded.count"));
     auto size = prepare(QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM facet_counts WHERE key_id = ? LIMIT ?)"));
     auto stopCounting = prepare(QStringLiteral("INSERT OR IGNORE INTO facet_uncounted(key_id) VALUES (?)"));
     auto dropCounts = prepare(QStringLiteral("DELETE FROM facet_counts WHERE key_id = ?"));
@@ -296,8 +296,9 @@ Status SqliteCatalogStorePrivate::flushFacetDeltas(WriteState &state)
             continue;
         bool tooMany = it.value().size() > MaxCountedValues;
         if (!tooMany) {
-            for (const auto &[value, delta] : it.value()) {
-                if (!upsert.value()->bind(1, keyId).bind(2, value).bind(3, delta).run())
+            for (const auto &[kindAndValue, delta] : it.value()) {
+                if (!upsert.value()->bind(1, keyId).bind(2, kindAndValue.first).bind(3, kindAndValue.second)
+                         .bind(4, delta).run())
                     return Error::internal(db.lastError());
             }
             Statement &s = *size.value();
@@ -438,6 +439,7 @@ Result<QSet<QString>> SqliteCatalogStorePrivate::stitchAll(WriteState &state)
             if (Status s = deleteSearchRows(input.id, state); !s)
                 return s.error();
         }
+        const QString kind = input.body.value(QLatin1String("kind")).toString().toLower();
         QString previousKey;
         qint64 previousKeyId = -1;
         qint64 ordinal = 0;
@@ -460,7 +462,7 @@ Result<QSet<QString>> SqliteCatalogStorePrivate::stitchAll(WriteState &state)
             if (!s.bind(6, qint64(first)).run())
                 return Error::internal(db.lastError());
             if (!original.isNull())
-                state.facetDeltas[{previousKeyId, original}] += 1;
+                state.facetDeltas[{previousKeyId, {kind, original}}] += 1;
         }
         const FtsColumns &fts = output.fts;
         if (!insertFts.value()->bind(1, input.id).bind(2, fts.name).bind(3, fts.title).bind(4, fts.description)
@@ -1026,8 +1028,13 @@ Result<Facets> SqliteCatalogStore::facets(const QStringList &facetKeys, const Mo
             auto counted = d->isFacetCounted(id.value());
             if (!counted)
                 return counted.error();
-            auto stmt = where.sql.isEmpty() && counted.value()
-                ? d->prepare(QStringLiteral("SELECT value, count FROM facet_counts WHERE key_id = ? ORDER BY value"))
+            const bool kindOnly = rest.isEmpty() && !kind.isEmpty();
+            auto stmt = filter.isEmpty() && counted.value()
+                ? d->prepare(QStringLiteral("SELECT value, sum(count) FROM facet_counts WHERE key_id = ? "
+                                            "GROUP BY value ORDER BY value"))
+                : kindOnly && counted.value()
+                ? d->prepare(QStringLiteral("SELECT value, count FROM facet_counts WHERE key_id = ? AND kind = ? "
+                                            "ORDER BY value"))
                 : where.sql.isEmpty()
                 ? d->prepare(QStringLiteral("SELECT coalesce(original_value, value) AS v, count(*) FROM search "
                                             "WHERE key_id = ? AND value IS NOT NULL GROUP BY v ORDER BY v"))
@@ -1038,7 +1045,10 @@ Result<Facets> SqliteCatalogStore::facets(const QStringList &facetKeys, const Mo
                 return stmt.error();
             Statement &s = *stmt.value();
             s.bind(1, id.value());
-            bindAll(s, where.params, 2);
+            if (kindOnly && counted.value())
+                s.bind(2, kind);
+            else if (!filter.isEmpty())
+                bindAll(s, where.params, 2);
             while (s.next())
                 counts.append({s.text(0), s.integer(1)});
             s.reset();

@@ -78,7 +78,8 @@ public:
         // A large import into a small catalog: secondary indexes are dropped
         // and rebuilt sorted, which beats maintaining them row by row.
         bool bulk = false;
-        QHash<std::pair<qint64, QString>, qint64> facetDeltas;
+        // (key id, (kind, original value)) -> change in count
+        QHash<std::pair<qint64, std::pair<QString, QString>>, qint64> facetDeltas;
         QSet<QString> restitch;
         QHash<QString, QJsonObject> bodies;   // bodies written in this transaction
         QHash<QString, NewRow> newRows;

@@ -87,6 +87,7 @@ private Q_SLOTS:
     void kindByNameMatchesTheGenericPath();
     void fullTextFilter();
     void facets();
+    void kindFacetsMatchTheGenericPath();
     void ftsSearch();
     void entitiesByRefsKeepsOrderAndNulls();
     void removeByUid();
@@ -462,6 +463,32 @@ void TestSqliteCatalogStore::facets()
     auto after = m_store->facets({QStringLiteral("kind")}, {});
     QCOMPARE(after->at(0).second.size(), 1);
     QCOMPARE(after->at(0).second.at(0).count, 1);
+}
+
+void TestSqliteCatalogStore::kindFacetsMatchTheGenericPath()
+{
+    seed();
+    const auto render = [&](const QStringList &filter) {
+        auto facets = m_store->facets({QStringLiteral("spec.lifecycle"), QStringLiteral("metadata.tags")},
+                                      *Model::EntityFilter::parse(filter));
+        QStringList out;
+        for (const auto &[key, counts] : *facets) {
+            for (const FacetCount &c : counts)
+                out << key + QLatin1Char(':') + c.value + QLatin1Char('=') + QString::number(c.count);
+        }
+        return out;
+    };
+    // kind-only: read from the per-kind counters; the OR-ed copy scans instead.
+    const QStringList counters = render({QStringLiteral("kind=Component")});
+    QCOMPARE(counters, render({QStringLiteral("kind=component"), QStringLiteral("kind=component")}));
+    QCOMPARE(counters, (QStringList{QStringLiteral("spec.lifecycle:experimental=1"), QStringLiteral("spec.lifecycle:production=2"),
+                                    QStringLiteral("metadata.tags:go=1"), QStringLiteral("metadata.tags:java=1"),
+                                    QStringLiteral("metadata.tags:web=1")}));
+    QCOMPARE(render({QStringLiteral("kind=api")}), QStringList{QStringLiteral("spec.lifecycle:production=1")});
+    // The counters follow changes.
+    QVERIFY(m_store->applyLocation(writeOf({entity("Component", "cart", component("team-a", "experimental"))})));
+    QCOMPARE(render({QStringLiteral("kind=component")}), QStringList{QStringLiteral("spec.lifecycle:experimental=1")});
+    QCOMPARE(render({QStringLiteral("kind=component")}), render({QStringLiteral("kind=component"), QStringLiteral("kind=component")}));
 }
 
 void TestSqliteCatalogStore::ftsSearch()

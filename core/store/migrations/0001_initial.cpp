@@ -59,16 +59,18 @@ CREATE TABLE search (
 ) WITHOUT ROWID;
 CREATE INDEX search_key_value ON search(key_id, value, entity_id);
 
--- Facet counts over all entities, kept with the search rows so an unfiltered
--- facet query is a lookup rather than a scan. Kept only for keys with few
--- distinct values (kind, spec.type, tags...); keys listed in facet_uncounted
--- (names, uids, paths) are counted from `search` when asked.
+-- Facet counts per key, kind and value, kept with the search rows: an
+-- unfiltered facet sums a handful of rows, a facet within one kind (what a
+-- catalog table shows beside its list) reads them directly. Kept only for keys
+-- with few distinct values (spec.type, lifecycle, tags...); keys listed in
+-- facet_uncounted (names, uids, paths) are counted from `search` when asked.
 CREATE TABLE facet_uncounted (key_id INTEGER PRIMARY KEY);
 CREATE TABLE facet_counts (
     key_id INTEGER NOT NULL,
+    kind   TEXT NOT NULL,
     value  TEXT NOT NULL,
     count  INTEGER NOT NULL,
-    PRIMARY KEY (key_id, value)
+    PRIMARY KEY (key_id, kind, value)
 ) WITHOUT ROWID;
 
 -- Ranked full-text search for people (Greenroom's own search box).
