@@ -68,6 +68,25 @@ constexpr qsizetype BulkWriteThreshold = 5000;
 
 } // namespace
 
+// Removes a `kind=<one value>` condition from a single-group filter and returns
+// the kind: such filters use the entities' kind column and per-kind counters.
+static QString takeSingleKind(Model::EntityFilter &filter)
+{
+    if (filter.anyOf.size() != 1)
+        return {};
+    Model::EntityFilter::AllOf &conditions = filter.anyOf.first();
+    const auto it = std::find_if(conditions.begin(), conditions.end(), [](const Model::EntityFilter::Condition &c) {
+        return c.key == QLatin1String("kind") && c.values.size() == 1;
+    });
+    if (it == conditions.end())
+        return {};
+    const QString kind = it->values.first();
+    conditions.erase(it);
+    if (conditions.isEmpty())
+        filter.anyOf.clear();
+    return kind;
+}
+
 void SqlCondition::andWith(const QString &fragment, const QVariantList &fragmentParams)
 {
     if (fragment.isEmpty())
@@ -866,19 +885,8 @@ Result<EntityPage> SqliteCatalogStore::queryEntities(const EntityQuery &query)
     // as the generic path's: (lower-cased name, uid).
     Model::EntityFilter filter = query.filter;
     QString kindByName;
-    if (query.order.size() == 1 && query.order.first().field.compare(QLatin1String("metadata.name"), Qt::CaseInsensitive) == 0
-        && filter.anyOf.size() == 1) {
-        Model::EntityFilter::AllOf &conditions = filter.anyOf.first();
-        const auto kind = std::find_if(conditions.begin(), conditions.end(), [](const auto &c) {
-            return c.key == QLatin1String("kind") && c.values.size() == 1;
-        });
-        if (kind != conditions.end()) {
-            kindByName = kind->values.first();
-            conditions.erase(kind);
-            if (conditions.isEmpty())
-                filter.anyOf.clear();
-        }
-    }
+    if (query.order.size() == 1 && query.order.first().field.compare(QLatin1String("metadata.name"), Qt::CaseInsensitive) == 0)
+        kindByName = takeSingleKind(filter);
 
     // Ordering joins one search row (the key's first) per order field. Paging
     // backwards walks the same order reversed and flips the page afterwards.
@@ -1000,19 +1008,7 @@ Result<Facets> SqliteCatalogStore::facets(const QStringList &facetKeys, const Mo
     Facets result;
     // A single-kind filter uses the kind column instead of a list of ids.
     Model::EntityFilter rest = filter;
-    QString kind;
-    if (rest.anyOf.size() == 1) {
-        Model::EntityFilter::AllOf &conditions = rest.anyOf.first();
-        const auto it = std::find_if(conditions.begin(), conditions.end(), [](const auto &c) {
-            return c.key == QLatin1String("kind") && c.values.size() == 1;
-        });
-        if (it != conditions.end()) {
-            kind = it->values.first();
-            conditions.erase(it);
-            if (conditions.isEmpty())
-                rest.anyOf.clear();
-        }
-    }
+    const QString kind = takeSingleKind(rest);
     auto lists = d->filterCondition(rest, SqliteCatalogStorePrivate::FilterPlan::Lists);
     if (!lists)
         return lists.error();

@@ -19,21 +19,14 @@ int runIngestCommand(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Read file locations into a Greenroom SQLite store."));
-    parser.addHelpOption();
     const QCommandLineOption database(QStringLiteral("db"), QStringLiteral("SQLite store to write."), QStringLiteral("FILE"));
     parser.addOption(database);
     parser.addPositionalArgument(QStringLiteral("location"), QStringLiteral("catalog file to register"),
                                  QStringLiteral("LOCATION..."));
+    if (auto done = parseCommandLine(parser, arguments))
+        return *done;
     QTextStream out(stdout);
     QTextStream err(stderr);
-    if (!parser.parse(arguments)) {
-        err << parser.errorText() << Qt::endl;
-        return ExitUsage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return ExitOk;
-    }
     if (!parser.isSet(database) || parser.positionalArguments().isEmpty()) {
         err << "ingest: needs --db FILE and at least one catalog file" << Qt::endl;
         return ExitUsage;

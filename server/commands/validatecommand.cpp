@@ -20,21 +20,14 @@ int runValidateCommand(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Validate catalog files as Backstage's catalog would."));
-    parser.addHelpOption();
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print a JSON report."));
     parser.addOption(json);
     parser.addPositionalArgument(QStringLiteral("path"), QStringLiteral("catalog file or folder holding catalog-info.yaml"),
                                  QStringLiteral("PATH..."));
+    if (auto done = parseCommandLine(parser, arguments))
+        return *done;
     QTextStream out(stdout);
     QTextStream err(stderr);
-    if (!parser.parse(arguments)) {
-        err << parser.errorText() << Qt::endl;
-        return ExitUsage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return ExitOk;
-    }
     const QStringList paths = parser.positionalArguments();
     if (paths.isEmpty()) {
         err << "validate: give at least one file or folder" << Qt::endl;

@@ -2,21 +2,17 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "orggenerator.h"
 
+#include <testfiles.h>
+
 #include <QDir>
 #include <QFile>
 
 namespace Greenroom::Bench {
 
+using Greenroom::TestSupport::writeFile;
+
 namespace {
 
-void writeFile(const QString &path, const QByteArray &content)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        qFatal("cannot write %s", qPrintable(path));
-    file.write(content);
-}
 
 QByteArray n(int i) { return QByteArray::number(i); }
 

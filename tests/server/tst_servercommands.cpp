@@ -3,6 +3,8 @@
 #include <store/sqlitecatalogstore.h>
 #include <testconfig.h>
 
+#include <testfiles.h>
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -15,6 +17,8 @@
 #include <csignal>
 
 using namespace Greenroom;
+
+using Greenroom::TestSupport::writeFile;
 
 namespace {
 
@@ -35,14 +39,6 @@ Run runServer(const QStringList &arguments)
             QString::fromUtf8(process.readAllStandardError())};
 }
 
-void writeFile(const QString &path, const QByteArray &content)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        qFatal("cannot write %s", qPrintable(path));
-    file.write(content);
-}
 
 QByteArray component(int i)
 {

@@ -96,6 +96,7 @@ private Q_SLOTS:
 
 private:
     std::unique_ptr<SqliteCatalogStore> openStore();
+    static QList<EntityWrite> seedEntities();
     void seed();
     QTemporaryDir m_dir;
     QString m_path;
@@ -119,9 +120,9 @@ void TestSqliteCatalogStore::init()
     m_store = openStore();
 }
 
-void TestSqliteCatalogStore::seed()
+QList<EntityWrite> TestSqliteCatalogStore::seedEntities()
 {
-    auto report = m_store->applyLocation(writeOf({
+    return {
         entity("Group", "team-a", group()),
         entity("Group", "team-b", group()),
         entity("System", "shop", {{QStringLiteral("owner"), QStringLiteral("team-a")}}),
@@ -137,7 +138,12 @@ void TestSqliteCatalogStore::seed()
                                    {QStringLiteral("lifecycle"), QStringLiteral("production")},
                                    {QStringLiteral("owner"), QStringLiteral("team-a")},
                                    {QStringLiteral("definition"), QStringLiteral("openapi: 3.0.0")}}),
-    }));
+    };
+}
+
+void TestSqliteCatalogStore::seed()
+{
+    auto report = m_store->applyLocation(writeOf(seedEntities()));
     QVERIFY2(report, report ? "" : qPrintable(report.error().message));
     QCOMPARE(report->inserted, 7);
 }
@@ -169,20 +175,7 @@ void TestSqliteCatalogStore::changeRowsOnlyOnRealChange()
     QCOMPARE(m_store->changesSince(0, 1000).size(), 7);
 
     // The same write again: nothing changes, no change rows.
-    LocationWrite again = writeOf({entity("Group", "team-a", group()), entity("Group", "team-b", group()),
-                                   entity("System", "shop", {{QStringLiteral("owner"), QStringLiteral("team-a")}}),
-                                   entity("Component", "cart", component("team-a", "production", "shop"),
-                                          {{QStringLiteral("tags"), QJsonArray{QStringLiteral("java"), QStringLiteral("web")}},
-                                           {QStringLiteral("title"), QStringLiteral("Shopping Cart")},
-                                           {QStringLiteral("description"), QStringLiteral("Keeps baskets for customers")}}),
-                                   entity("Component", "Payments", component("team-b", "experimental"),
-                                          {{QStringLiteral("tags"), QJsonArray{QStringLiteral("go")}}}),
-                                   entity("Component", "search", component("team-b", "production"),
-                                          {{QStringLiteral("annotations"), QJsonObject{{QStringLiteral("backstage.io/techdocs-ref"), QStringLiteral("dir:.")}}}}),
-                                   entity("API", "cart-api", {{QStringLiteral("type"), QStringLiteral("openapi")},
-                                                              {QStringLiteral("lifecycle"), QStringLiteral("production")},
-                                                              {QStringLiteral("owner"), QStringLiteral("team-a")},
-                                                              {QStringLiteral("definition"), QStringLiteral("openapi: 3.0.0")}})});
+    LocationWrite again = writeOf(seedEntities());
     auto report = m_store->applyLocation(again);
     QVERIFY(report);
     QCOMPARE(report->unchanged, 7);
