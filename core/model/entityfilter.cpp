@@ -15,8 +15,8 @@ Result<EntityFilter> EntityFilter::parse(const QStringList &filterParameters)
             const bool hasValue = equals >= 0;
             const QString value = hasValue ? statement.mid(equals + 1).trimmed().toLower() : QString();
             if (key.isEmpty()) {
-                if (!hasValue && value.isEmpty() && statement.trimmed().isEmpty())
-                    continue;   // empty statement, ignored
+                if (!hasValue)
+                    continue;   // an empty statement (`a=1,,b=2`) is ignored
                 return Error::input(QStringLiteral("Invalid filter, '%1' is not a valid statement (expected a string on "
                                                    "the form a=b or a= or a)").arg(statement));
             }
