@@ -13,6 +13,8 @@
 #include <QUuid>
 #include <QtConcurrent/QtConcurrentMap>
 
+#include <numeric>
+
 namespace Greenroom::Store {
 
 Q_LOGGING_CATEGORY(lcStore, "greenroom.store", QtInfoMsg)
@@ -427,6 +429,10 @@ Result<QSet<QString>> SqliteCatalogStorePrivate::stitchAll(WriteState &state)
         r.reset();
     }
 
+    // Writing in id order appends to the entity-clustered tables instead of
+    // scattering rows over them.
+    std::sort(inputs.begin(), inputs.end(), [](const StitchInput &a, const StitchInput &b) { return a.id < b.id; });
+
     // 2. Build final JSON, etags and index rows on every core.
     const QList<StitchOutput> outputs = QtConcurrent::blockingMapped(inputs, &Stitcher::stitch);
 
@@ -580,9 +586,16 @@ Result<WriteReport> SqliteCatalogStore::applyLocation(const LocationWrite &write
             return s.error();
     }
 
+    // New ids are handed out in ref order, so the ref-keyed indexes grow at
+    // their end too. The sort is stable: among duplicates the first still wins.
+    QList<qsizetype> order(write.entities.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](qsizetype a, qsizetype b) { return write.entities.at(a).ref < write.entities.at(b).ref; });
+
     QSet<QString> seen;
     QSet<QString> bodiesWritten;   // inserted or updated: their change is not a "re-relation"
-    for (qsizetype i = 0; i < write.entities.size(); ++i) {
+    for (const qsizetype i : std::as_const(order)) {
         const EntityWrite &w = write.entities.at(i);
         const QByteArray &hash = hashes.at(i);
         if (seen.contains(w.ref)) {
