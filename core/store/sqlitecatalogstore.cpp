@@ -433,8 +433,18 @@ Result<QSet<QString>> SqliteCatalogStorePrivate::stitchAll(WriteState &state)
     // scattering rows over them.
     std::sort(inputs.begin(), inputs.end(), [](const StitchInput &a, const StitchInput &b) { return a.id < b.id; });
 
-    // 2. Build final JSON, etags and index rows on every core.
-    const QList<StitchOutput> outputs = QtConcurrent::blockingMapped(inputs, &Stitcher::stitch);
+    // 2. Build final JSON, etags and index rows on the pool; the writer below
+    // takes each result as soon as it is ready, in order.
+    QFuture<StitchOutput> outputs = QtConcurrent::mapped(inputs, &Stitcher::stitch);
+    struct StopOnExit   // an error return must not leave the pool working for nobody
+    {
+        QFuture<StitchOutput> &future;
+        ~StopOnExit()
+        {
+            future.cancel();
+            future.waitForFinished();
+        }
+    } stopOnExit{outputs};
 
     // 3. Write what changed (in this thread).
     if (state.bulk) {
@@ -454,7 +464,7 @@ Result<QSet<QString>> SqliteCatalogStorePrivate::stitchAll(WriteState &state)
     QSet<QString> changed;
     for (qsizetype i = 0; i < inputs.size(); ++i) {
         const StitchInput &input = inputs.at(i);
-        const StitchOutput &output = outputs.at(i);
+        const StitchOutput output = outputs.resultAt(int(i));
         if (!output.error.isEmpty())
             return Error::input(QStringLiteral("%1: %2").arg(input.ref, output.error));
         if (!output.changed)
