@@ -110,6 +110,18 @@ Result<Statement *> SqliteCatalogStorePrivate::prepare(const QString &sql)
     return &it->second;
 }
 
+Result<qint64> SqliteCatalogStorePrivate::queryInteger(const QString &sql)
+{
+    auto stmt = prepare(sql);
+    if (!stmt)
+        return stmt.error();
+    if (!stmt.value()->next())
+        return Error::internal(db.lastError());
+    const qint64 value = stmt.value()->integer(0);
+    stmt.value()->reset();
+    return value;
+}
+
 void SqliteCatalogStorePrivate::trimCaches()
 {
     if (statements.size() > 256)
@@ -575,14 +587,10 @@ Result<WriteReport> SqliteCatalogStore::applyLocation(const LocationWrite &write
 
     // We hold the write lock, so ids for new entities can be handed out here;
     // their rows are written once, already stitched.
-    qint64 nextId = 0;
-    {
-        auto maxId = d->prepare(QStringLiteral("SELECT coalesce(max(id), 0) FROM entities"));
-        if (!maxId || !maxId.value()->next())
-            return Error::internal(d->db.lastError());
-        nextId = maxId.value()->integer(0);
-        maxId.value()->reset();
-    }
+    auto maxId = d->queryInteger(QStringLiteral("SELECT coalesce(max(id), 0) FROM entities"));
+    if (!maxId)
+        return maxId.error();
+    qint64 nextId = maxId.value();
     auto owner = d->prepare(QStringLiteral("SELECT origin_key, location_key FROM entities WHERE ref = ?"));
     auto update = d->prepare(QStringLiteral(
         "UPDATE entities SET body_hash = ?, location_key = ?, parent_ref = ?, status_items = NULL WHERE id = ?"));
@@ -759,12 +767,8 @@ Status SqliteCatalogStore::removeEntityByUid(const QString &uid)
 
 qint64 SqliteCatalogStorePrivate::currentSequence()
 {
-    auto stmt = prepare(QStringLiteral("SELECT coalesce(max(sequence), 0) FROM changes"));
-    if (!stmt || !stmt.value()->next())
-        return 0;
-    const qint64 sequence = stmt.value()->integer(0);
-    stmt.value()->reset();
-    return sequence;
+    auto sequence = queryInteger(QStringLiteral("SELECT coalesce(max(sequence), 0) FROM changes"));
+    return sequence ? sequence.value() : 0;
 }
 
 Result<qint64> SqliteCatalogStorePrivate::countMatches(qint64 keyId, const QStringList &values, qint64 cap)
@@ -1134,12 +1138,8 @@ qint64 SqliteCatalogStore::lastSequence()
 
 qint64 SqliteCatalogStore::entityCount()
 {
-    auto stmt = d->prepare(QStringLiteral("SELECT count(*) FROM entities"));
-    if (!stmt || !stmt.value()->next())
-        return 0;
-    const qint64 count = stmt.value()->integer(0);
-    stmt.value()->reset();
-    return count;
+    auto count = d->queryInteger(QStringLiteral("SELECT count(*) FROM entities"));
+    return count ? count.value() : 0;
 }
 
 QList<ProcessingErrorRecord> SqliteCatalogStore::processingErrors(const QString &originKey)

@@ -43,6 +43,8 @@ public:
 
     Status migrate();
     Result<Internal::Statement *> prepare(const QString &sql);
+    // The one integer a parameterless query answers.
+    Result<qint64> queryInteger(const QString &sql);
     // Queries build SQL per filter shape; this keeps the cache bounded. Called
     // only where no cached statement is in use.
     void trimCaches();
