@@ -60,9 +60,17 @@ std::optional<Model::EntityProblem> PlaceholderResolver::resolve(QJsonObject &en
         if (failure)
             return value;
         if (value.isArray()) {
+            // Only rebuild what changed: copying every object of every entity is
+            // most of the cost of a walk that usually finds nothing.
             QJsonArray array = value.toArray();
-            for (qsizetype i = 0; i < array.size(); ++i)
-                array.replace(i, process(array.at(i)));
+            for (qsizetype i = 0; i < array.size(); ++i) {
+                const QJsonValue item = array.at(i);
+                if (!item.isObject() && !item.isArray())
+                    continue;
+                const QJsonValue replaced = process(item);
+                if (replaced != item)
+                    array.replace(i, replaced);
+            }
             return array;
         }
         if (!value.isObject())
@@ -72,8 +80,14 @@ std::optional<Model::EntityProblem> PlaceholderResolver::resolve(QJsonObject &en
         const bool hasDollar = std::any_of(keys.cbegin(), keys.cend(),
                                            [](const QString &k) { return k.startsWith(QLatin1Char('$')); });
         if (!hasDollar) {
-            for (auto it = object.begin(); it != object.end(); ++it)
-                it.value() = process(it.value());
+            for (const QString &key : keys) {
+                const QJsonValue child = object.value(key);
+                if (!child.isObject() && !child.isArray())
+                    continue;
+                const QJsonValue replaced = process(child);
+                if (replaced != child)
+                    object.insert(key, replaced);
+            }
             return object;
         }
         if (keys.size() != 1)

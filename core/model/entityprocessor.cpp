@@ -63,17 +63,19 @@ void sortReferenceArrays(QJsonObject &entity)
         entity.insert(specKey, spec);
 }
 
+// Backstage asks every kind validator in turn; a validator accepts, says
+// "not mine" (its only errors at kind/apiVersion are enum mismatches) or
+// throws. Once the policies have passed, a validator of another kind always
+// has a kind enum mismatch and so always says "not mine", and the Entity half
+// of every kind schema is already known to hold. So only the entity's own
+// kind needs asking, and only about its kind-specific half: same answers.
 std::optional<EntityProblem> checkKind(const QJsonObject &entity, const QString &ref)
 {
-    bool recognised = false;
-    for (const KindDefinition *kind : Kinds::all()) {
-        const QList<SchemaError> errors = kind->schema->validate(entity);
-        if (errors.isEmpty()) {
-            recognised = true;
-            break;
-        }
-        // "Not my kind" is an enum mismatch on kind or apiVersion and nothing
-        // else there; any other error is this kind's to report.
+    const KindDefinition *kind = Kinds::find(entity.value(QLatin1String("kind")).toString());
+    if (kind) {
+        const QList<SchemaError> errors = EntitySchemas::kindSpecificPart(kind->schema)->validate(entity);
+        if (errors.isEmpty())
+            return std::nullopt;
         bool soft = false, allEnum = true;
         for (const SchemaError &error : errors) {
             if (error.path.size() == 1
@@ -82,14 +84,12 @@ std::optional<EntityProblem> checkKind(const QJsonObject &entity, const QString 
                 allEnum = allEnum && error.keyword == QLatin1String("enum");
             }
         }
-        if (soft && allEnum)
-            continue;
-        return problem(QStringLiteral("Processor %1 threw an error while validating the entity %2")
-                           .arg(kind->processorName, ref),
-                       QStringLiteral("TypeError"), errors.first().describe(true), errors.first().path);
+        if (!(soft && allEnum)) {
+            return problem(QStringLiteral("Processor %1 threw an error while validating the entity %2")
+                               .arg(kind->processorName, ref),
+                           QStringLiteral("TypeError"), errors.first().describe(true), errors.first().path);
+        }
     }
-    if (recognised)
-        return std::nullopt;
     return EntityProblem{InputError,
                          QStringLiteral("No processor recognized the entity %1 as valid, possibly caused by a foreign "
                                         "kind or apiVersion").arg(ref),

@@ -112,4 +112,9 @@ JsonSchema::Ptr kind(const QString &kind, const QStringList &apiVersions, JsonSc
     return allOf({entity(), specific});
 }
 
+JsonSchema::Ptr kindSpecificPart(const JsonSchema::Ptr &kindSchema)
+{
+    return kindSchema->allOf.size() == 2 ? kindSchema->allOf.at(1) : kindSchema;
+}
+
 } // namespace Greenroom::Model::EntitySchemas

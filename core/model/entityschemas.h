@@ -13,5 +13,7 @@ JsonSchema::Ptr entity();
 // A kind schema: Entity AND {spec required, apiVersion in `apiVersions`,
 // kind == `kind`, spec matches `spec`}.
 JsonSchema::Ptr kind(const QString &kind, const QStringList &apiVersions, JsonSchema::Ptr spec);
+// The kind-specific half of such a schema (what it adds to Entity).
+JsonSchema::Ptr kindSpecificPart(const JsonSchema::Ptr &kindSchema);
 
 } // namespace Greenroom::Model::EntitySchemas
