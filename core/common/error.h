@@ -25,9 +25,6 @@ struct Error
     QString field;     // dotted field path inside the input, when known
 
     static Error input(const QString &message) { return {QStringLiteral("InputError"), message}; }
-    static Error notFound(const QString &message) { return {QStringLiteral("NotFoundError"), message}; }
-    static Error conflict(const QString &message) { return {QStringLiteral("ConflictError"), message}; }
-    static Error notAllowed(const QString &message) { return {QStringLiteral("NotAllowedError"), message}; }
     static Error internal(const QString &message) { return {QStringLiteral("Error"), message}; }
 
     Error &at(const QString &file, int line = 0, int column = 0);

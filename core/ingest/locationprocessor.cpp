@@ -112,8 +112,7 @@ FileResult processFile(const FileJob &job)
     const Yaml::YamlStream stream = Yaml::YamlReader::read(file.readAll(), job.path, job.options->yamlLimits);
     for (const Yaml::YamlDocument &document : stream.documents) {
         DocumentResult doc;
-        // The first line of content, not the `---` before it.
-        doc.line = document.positions.isEmpty() ? document.line : document.positions.line({});
+        doc.line = document.line;
         if (document.error) {
             const Error &e = *document.error;
             doc.readError = record(QStringLiteral("Error"),
@@ -175,17 +174,17 @@ struct PendingLocation
     Model::LocationRef readFrom;   // where the Location entity itself was read
 };
 
+// A Backstage status item: "<name>: <message>" and the serialised error with its cause.
 QJsonObject statusItem(const ProcessingErrorRecord &error, const Model::EntityProblem *problem)
 {
     QJsonObject serialized{{QStringLiteral("name"), error.name}, {QStringLiteral("message"), error.message}};
     if (problem && !problem->causeName.isEmpty()) {
-        serialized.insert(QStringLiteral("message"), problem->fullMessage());
         serialized.insert(QStringLiteral("cause"), QJsonObject{{QStringLiteral("name"), problem->causeName},
                                                                {QStringLiteral("message"), problem->causeMessage}});
     }
     return {{QStringLiteral("type"), QStringLiteral("backstage.io/catalog-processing")},
             {QStringLiteral("level"), QStringLiteral("error")},
-            {QStringLiteral("message"), error.name + QStringLiteral(": ") + serialized.value(QLatin1String("message")).toString()},
+            {QStringLiteral("message"), error.name + QStringLiteral(": ") + error.message},
             {QStringLiteral("error"), serialized}};
 }
 
@@ -242,7 +241,6 @@ LocationReadResult LocationProcessor::read(const Model::LocationRef &registered)
                            write.originKey, QString()});
 
     QList<PendingLocation> level{{rootOutcome.processed.ref, rootOutcome.processed.entity, root}};
-    QSet<QString> visited{rootOutcome.processed.ref};
     QSet<QString> written{rootOutcome.processed.ref};
 
     while (!level.isEmpty()) {
@@ -366,9 +364,8 @@ LocationReadResult LocationProcessor::read(const Model::LocationRef &registered)
                     written.insert(processed.ref);
                     write.entities.append({processed.entity, processed.ref, processed.relations,
                                            FileType + QLatin1Char(':') + file.path, parent.ref});
-                    if (processed.entity.value(QLatin1String("kind")).toString() == QLatin1String("Location")
-                        && !visited.contains(processed.ref)) {
-                        visited.insert(processed.ref);
+                    // `written` already keeps a Location from being read twice.
+                    if (processed.entity.value(QLatin1String("kind")).toString() == QLatin1String("Location")) {
                         next.append({processed.ref, processed.entity, {FileType, file.path}});
                     }
                 }

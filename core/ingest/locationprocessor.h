@@ -28,6 +28,8 @@ struct LocationReadResult
     int filesRead = 0;
     int documentsRead = 0;
     bool hasErrors() const;
+    // Entities read from files: all written ones but the generated Location.
+    qsizetype entitiesRead() const { return std::max<qsizetype>(0, write.entities.size() - 1); }
 };
 
 /*

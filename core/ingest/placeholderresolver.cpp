@@ -56,20 +56,24 @@ std::optional<Model::EntityProblem> PlaceholderResolver::resolve(QJsonObject &en
     };
 
     // Returns the replacement for `value`, or `value` itself when nothing changes.
-    std::function<QJsonValue(const QJsonValue &)> process = [&](const QJsonValue &value) -> QJsonValue {
+    std::function<QJsonValue(const QJsonValue &)> process;
+    // A child's replacement, or nothing when it stays: containers are rebuilt
+    // only where something changed, since copying every object of every entity
+    // is most of the cost of a walk that usually finds nothing.
+    const auto replacement = [&](const QJsonValue &child) -> std::optional<QJsonValue> {
+        if (!child.isObject() && !child.isArray())
+            return std::nullopt;
+        QJsonValue replaced = process(child);
+        return replaced == child ? std::nullopt : std::optional<QJsonValue>(std::move(replaced));
+    };
+    process = [&](const QJsonValue &value) -> QJsonValue {
         if (failure)
             return value;
         if (value.isArray()) {
-            // Only rebuild what changed: copying every object of every entity is
-            // most of the cost of a walk that usually finds nothing.
             QJsonArray array = value.toArray();
             for (qsizetype i = 0; i < array.size(); ++i) {
-                const QJsonValue item = array.at(i);
-                if (!item.isObject() && !item.isArray())
-                    continue;
-                const QJsonValue replaced = process(item);
-                if (replaced != item)
-                    array.replace(i, replaced);
+                if (auto replaced = replacement(array.at(i)))
+                    array.replace(i, *replaced);
             }
             return array;
         }
@@ -81,12 +85,8 @@ std::optional<Model::EntityProblem> PlaceholderResolver::resolve(QJsonObject &en
                                            [](const QString &k) { return k.startsWith(QLatin1Char('$')); });
         if (!hasDollar) {
             for (const QString &key : keys) {
-                const QJsonValue child = object.value(key);
-                if (!child.isObject() && !child.isArray())
-                    continue;
-                const QJsonValue replaced = process(child);
-                if (replaced != child)
-                    object.insert(key, replaced);
+                if (auto replaced = replacement(object.value(key)))
+                    object.insert(key, *replaced);
             }
             return object;
         }

@@ -1051,27 +1051,30 @@ Result<Facets> SqliteCatalogStore::facets(const QStringList &facetKeys, const Mo
             auto counted = d->isFacetCounted(id.value());
             if (!counted)
                 return counted.error();
-            const bool kindOnly = rest.isEmpty() && !kind.isEmpty();
-            auto stmt = filter.isEmpty() && counted.value()
-                ? d->prepare(QStringLiteral("SELECT value, sum(count) FROM facet_counts WHERE key_id = ? "
-                                            "GROUP BY value ORDER BY value"))
-                : kindOnly && counted.value()
-                ? d->prepare(QStringLiteral("SELECT value, count FROM facet_counts WHERE key_id = ? AND kind = ? "
-                                            "ORDER BY value"))
-                : where.sql.isEmpty()
-                ? d->prepare(QStringLiteral("SELECT coalesce(original_value, value) AS v, count(*) FROM search "
-                                            "WHERE key_id = ? AND value IS NOT NULL GROUP BY v ORDER BY v"))
-                : d->prepare(QStringLiteral("SELECT coalesce(s.original_value, s.value) AS v, count(*) FROM search s "
-                                            "JOIN entities e ON e.id = s.entity_id WHERE s.key_id = ? AND s.value IS NOT NULL "
-                                            "AND (%1) GROUP BY v ORDER BY v").arg(where.sql));
+            // Counters answer an unfiltered or kind-only facet; anything else
+            // (or an uncounted key) is counted from the search rows.
+            QString sql;
+            QVariantList params;
+            if (counted.value() && filter.isEmpty()) {
+                sql = QStringLiteral("SELECT value, sum(count) FROM facet_counts WHERE key_id = ? GROUP BY value ORDER BY value");
+            } else if (counted.value() && rest.isEmpty()) {
+                sql = QStringLiteral("SELECT value, count FROM facet_counts WHERE key_id = ? AND kind = ? ORDER BY value");
+                params = {kind};
+            } else if (where.sql.isEmpty()) {
+                sql = QStringLiteral("SELECT coalesce(original_value, value) AS v, count(*) FROM search "
+                                     "WHERE key_id = ? AND value IS NOT NULL GROUP BY v ORDER BY v");
+            } else {
+                sql = QStringLiteral("SELECT coalesce(s.original_value, s.value) AS v, count(*) FROM search s "
+                                     "JOIN entities e ON e.id = s.entity_id WHERE s.key_id = ? AND s.value IS NOT NULL "
+                                     "AND (%1) GROUP BY v ORDER BY v").arg(where.sql);
+                params = where.params;
+            }
+            auto stmt = d->prepare(sql);
             if (!stmt)
                 return stmt.error();
             Statement &s = *stmt.value();
             s.bind(1, id.value());
-            if (kindOnly && counted.value())
-                s.bind(2, kind);
-            else if (!filter.isEmpty())
-                bindAll(s, where.params, 2);
+            bindAll(s, params, 2);
             while (s.next())
                 counts.append({s.text(0), s.integer(1)});
             s.reset();

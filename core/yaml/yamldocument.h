@@ -16,7 +16,7 @@ namespace Greenroom::Yaml {
 struct YamlDocument
 {
     QJsonValue value;     // Null for an empty document
-    int line = 0;         // 1-based line where the document's content starts
+    int line = 0;         // 1-based line of the document's first content (not its `---`)
     SourceMap positions;
     std::optional<Error> error;  // set when this document could not be read
 };

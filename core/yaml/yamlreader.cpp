@@ -66,7 +66,7 @@ public:
             return;
         }
         const QString keyText = target.value.isString() ? target.value.toString() : QString();
-        addValue(mark, 0, target.value, keyText, target.uses * target.weight);
+        addValue(mark, target.value, keyText, target.uses * target.weight);
     }
 
     void OnScalar(const YAML::Mark &mark, const std::string &tag, YAML::anchor_t anchor,
@@ -141,16 +141,17 @@ private:
             return;
         if (anchor)
             m_anchors[anchor] = Anchor{value, 1, 0};
-        addValue(mark, anchor, value, keyText, 1);
+        addValue(mark, value, keyText, 1);
     }
 
     // Places a finished value: as the document root, as a map key or value, or
     // as the next array item.
-    void addValue(const YAML::Mark &mark, YAML::anchor_t, const QJsonValue &value,
+    void addValue(const YAML::Mark &mark, const QJsonValue &value,
                   const QString &keyText, int weight)
     {
         if (m_stack.empty()) {
             m_document.value = value;
+            m_document.line = mark.line + 1;
             m_document.positions.insert(QString(), mark.line + 1);
             return;
         }
@@ -218,6 +219,7 @@ private:
             m_anchors[frame.anchor] = Anchor{value, std::max(frame.weight, 1), 0};
         if (m_stack.empty()) {
             m_document.value = value;
+            m_document.line = frame.line;
             m_document.positions.insert(QString(), frame.line);
             return;
         }

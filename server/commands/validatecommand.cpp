@@ -54,7 +54,7 @@ int runValidateCommand(const QStringList &arguments)
         }
         const Ingest::LocationReadResult result = processor.read({QStringLiteral("file"), info.absoluteFilePath()});
         errors += result.write.errors;
-        entities += int(result.write.entities.size()) - 1;   // without the generated Location
+        entities += int(result.entitiesRead());
         files += result.filesRead;
     }
     const bool valid = std::none_of(errors.cbegin(), errors.cend(),

@@ -69,6 +69,7 @@ void TestYamlReader::multipleDocumentsKeepTheirLines()
     const YamlStream stream = YamlReader::read(text, QStringLiteral("multi.yaml"));
     QCOMPARE(stream.documents.size(), 3);
     QCOMPARE(stream.documents[0].line, 1);
+    QCOMPARE(stream.documents[1].line, 4);   // its content, not its `---` on line 2
     QCOMPARE(stream.documents[1].positions.line({}), 4);
     QCOMPARE(stream.documents[2].value.toObject().value(QStringLiteral("c")).toArray().size(), 2);
 }
