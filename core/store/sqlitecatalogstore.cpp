@@ -65,6 +65,11 @@ ProcessingErrorRecord conflictRecord(const QString &origin, const QString &locat
 const char *const RelationsSourceIndex = "CREATE INDEX relations_source ON relations(source_ref, type, target_ref)";
 const char *const SearchKeyValueIndex = "CREATE INDEX search_key_value ON search(key_id, value, entity_id)";
 constexpr qsizetype BulkWriteThreshold = 5000;
+const char *const CacheSizePragma = "PRAGMA cache_size = -131072";       // 128 MiB
+const char *const BulkCacheSizePragma = "PRAGMA cache_size = -2097152";  // 2 GiB, while a bulk write runs
+// Keys with more distinct values than this (names, uids, paths) are not worth
+// a counter per value: they are counted on demand instead.
+constexpr qsizetype MaxCountedFacetValues = 1000;
 
 #define ENTITY_COLUMNS "e.final, e.ref, e.uid, e.etag, e.sequence, e.origin_key, e.location_key, e.parent_ref"
 
@@ -173,7 +178,7 @@ Result<std::unique_ptr<SqliteCatalogStore>> SqliteCatalogStore::open(const QStri
     // process never loses a committed transaction; a power cut may lose the
     // last ones but never corrupts.
     for (const char *pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
-                               "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -131072",
+                               "PRAGMA temp_store = MEMORY", CacheSizePragma,
                                "PRAGMA mmap_size = 1073741824"}) {
         if (Status s = store->d->db.exec(QString::fromLatin1(pragma)); !s)
             return Error::internal(QStringLiteral("Cannot open database %1: %2").arg(path, s.error().message));
@@ -291,8 +296,12 @@ Status SqliteCatalogStorePrivate::deleteSearchRows(qint64 id, WriteState &state)
     if (!old)
         return old.error();
     old.value()->bind(1, id);
-    while (old.value()->next())
-        state.facetDeltas[{old.value()->integer(0), {old.value()->text(2), old.value()->text(1)}}] -= 1;
+    while (old.value()->next()) {
+        auto deltas = facetDeltas(old.value()->integer(0), state);
+        if (!deltas)
+            return deltas.error();
+        deltas.value()->add(old.value()->text(2), old.value()->text(1), -1);
+    }
     auto remove = prepare(QStringLiteral("DELETE FROM search WHERE entity_id = ?"));
     if (!remove || !remove.value()->bind(1, id).run())
         return Error::internal(db.lastError());
@@ -302,17 +311,33 @@ Status SqliteCatalogStorePrivate::deleteSearchRows(qint64 id, WriteState &state)
     return Ok{};
 }
 
+void SqliteCatalogStorePrivate::FacetDeltas::add(const QString &kind, const QString &value, qint64 delta)
+{
+    if (state != State::Collecting)
+        return;
+    byKindAndValue[{kind, value}] += delta;
+    if (byKindAndValue.size() > MaxCountedFacetValues) {
+        state = State::Overflowed;
+        byKindAndValue.clear();
+    }
+}
+
+Result<SqliteCatalogStorePrivate::FacetDeltas *> SqliteCatalogStorePrivate::facetDeltas(qint64 keyId, WriteState &state)
+{
+    auto it = state.facetDeltas.find(keyId);
+    if (it == state.facetDeltas.end()) {
+        auto counted = isFacetCounted(keyId);
+        if (!counted)
+            return counted.error();
+        it = state.facetDeltas.emplace(keyId, FacetDeltas{}).first;
+        if (!counted.value())
+            it->second.state = FacetDeltas::State::Uncounted;
+    }
+    return &it->second;
+}
+
 Status SqliteCatalogStorePrivate::flushFacetDeltas(WriteState &state)
 {
-    // Keys with many distinct values (names, uids, paths) are not worth a
-    // counter per value: past this many they are counted on demand instead.
-    constexpr qsizetype MaxCountedValues = 1000;
-    QHash<qint64, QList<std::pair<std::pair<QString, QString>, qint64>>> byKey;
-    for (auto it = state.facetDeltas.cbegin(); it != state.facetDeltas.cend(); ++it) {
-        if (it.value() != 0)
-            byKey[it.key().first].append({it.key().second, it.value()});
-    }
-    state.facetDeltas.clear();
     auto upsert = prepare(QStringLiteral("INSERT INTO facet_counts(key_id, kind, value, count) VALUES (?,?,?,?) "
                                          "ON CONFLICT(key_id, kind, value) DO UPDATE SET count = count + excluded.count"));
     auto size = prepare(QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM facet_counts WHERE key_id = ? LIMIT ?)"));
@@ -320,24 +345,26 @@ Status SqliteCatalogStorePrivate::flushFacetDeltas(WriteState &state)
     auto dropCounts = prepare(QStringLiteral("DELETE FROM facet_counts WHERE key_id = ?"));
     if (!upsert || !size || !stopCounting || !dropCounts)
         return Error::internal(db.lastError());
-    for (auto it = byKey.cbegin(); it != byKey.cend(); ++it) {
-        const qint64 keyId = it.key();
-        auto counted = isFacetCounted(keyId);
-        if (!counted)
-            return counted.error();
-        if (!counted.value())
+    for (const auto &[keyId, deltas] : state.facetDeltas) {
+        if (deltas.state == FacetDeltas::State::Uncounted)
             continue;
-        bool tooMany = it.value().size() > MaxCountedValues;
+        bool tooMany = deltas.state == FacetDeltas::State::Overflowed;
         if (!tooMany) {
-            for (const auto &[kindAndValue, delta] : it.value()) {
-                if (!upsert.value()->bind(1, keyId).bind(2, kindAndValue.first).bind(3, kindAndValue.second)
-                         .bind(4, delta).run())
+            bool touched = false;
+            for (auto d = deltas.byKindAndValue.cbegin(); d != deltas.byKindAndValue.cend(); ++d) {
+                if (d.value() == 0)
+                    continue;
+                touched = true;
+                if (!upsert.value()->bind(1, keyId).bind(2, d.key().first).bind(3, d.key().second)
+                         .bind(4, d.value()).run())
                     return Error::internal(db.lastError());
             }
+            if (!touched)
+                continue;
             Statement &s = *size.value();
-            s.bind(1, keyId).bind(2, qint64(MaxCountedValues + 1));
+            s.bind(1, keyId).bind(2, qint64(MaxCountedFacetValues + 1));
             s.next();
-            tooMany = s.integer(0) > MaxCountedValues;
+            tooMany = s.integer(0) > MaxCountedFacetValues;
             s.reset();
         }
         if (tooMany) {
@@ -345,6 +372,7 @@ Status SqliteCatalogStorePrivate::flushFacetDeltas(WriteState &state)
                 return Error::internal(db.lastError());
         }
     }
+    state.facetDeltas.clear();
     return db.exec(QStringLiteral("DELETE FROM facet_counts WHERE count <= 0"));
 }
 
@@ -489,6 +517,7 @@ Result<QSet<QString>> SqliteCatalogStorePrivate::stitchAll(WriteState &state)
         const QString kind = input.body.value(QLatin1String("kind")).toString().toLower();
         QString previousKey;
         qint64 previousKeyId = -1;
+        FacetDeltas *keyDeltas = nullptr;
         qint64 ordinal = 0;
         for (const Model::SearchRow &row : output.rows) {
             const bool first = row.key != previousKey;
@@ -498,6 +527,10 @@ Result<QSet<QString>> SqliteCatalogStorePrivate::stitchAll(WriteState &state)
                     return id.error();
                 previousKey = row.key;
                 previousKeyId = id.value();
+                auto deltas = facetDeltas(previousKeyId, state);
+                if (!deltas)
+                    return deltas.error();
+                keyDeltas = deltas.value();
             }
             const QString &original = row.originalValue;
             Statement &s = *insertRow.value();
@@ -509,7 +542,7 @@ Result<QSet<QString>> SqliteCatalogStorePrivate::stitchAll(WriteState &state)
             if (!s.bind(6, qint64(first)).run())
                 return Error::internal(db.lastError());
             if (!original.isNull())
-                state.facetDeltas[{previousKeyId, {kind, original}}] += 1;
+                keyDeltas->add(kind, original, 1);
         }
         const FtsColumns &fts = output.fts;
         if (!insertFts.value()->bind(1, input.id).bind(2, fts.name).bind(3, fts.title).bind(4, fts.description)
@@ -599,7 +632,22 @@ Result<WriteReport> SqliteCatalogStore::applyLocation(const LocationWrite &write
         return Error::internal(d->db.lastError());
 
     state.bulk = write.entities.size() - existing.size() > std::max<qsizetype>(BulkWriteThreshold, nextId);
+    // A bulk write's pages all stay in memory until the commit: spilling them
+    // to the WAL early writes the hot ones again and again.
+    struct CacheRaise
+    {
+        Database &db;
+        bool raised = false;
+        ~CacheRaise()
+        {
+            if (raised)
+                (void)db.exec(QString::fromLatin1(CacheSizePragma));
+        }
+    } cacheRaise{d->db};
     if (state.bulk) {
+        if (Status s = d->db.exec(QString::fromLatin1(BulkCacheSizePragma)); !s)
+            return s.error();
+        cacheRaise.raised = true;
         if (Status s = d->db.exec(QStringLiteral("DROP INDEX relations_source")); !s)
             return s.error();
     }

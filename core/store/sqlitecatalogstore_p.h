@@ -75,13 +75,23 @@ public:
         QString locationKey;
         QString parentRef;
     };
+    // Changes to one search key's facet counters within a transaction. A key
+    // whose values are too many to count (names, uids) stops collecting at
+    // once, so a large write does not hash a counter for every row.
+    struct FacetDeltas
+    {
+        enum class State { Collecting, Overflowed, Uncounted };
+        State state = State::Collecting;
+        QHash<std::pair<QString, QString>, qint64> byKindAndValue;   // (kind, original value) -> delta
+        void add(const QString &kind, const QString &value, qint64 delta);
+    };
     struct WriteState
     {
         // A large import into a small catalog: secondary indexes are dropped
         // and rebuilt sorted, which beats maintaining them row by row.
         bool bulk = false;
-        // (key id, (kind, original value)) -> change in count
-        QHash<std::pair<qint64, std::pair<QString, QString>>, qint64> facetDeltas;
+        // key id -> changes to its facet counters (node-based: pointers stay valid)
+        std::unordered_map<qint64, FacetDeltas> facetDeltas;
         QSet<QString> restitch;
         QHash<QString, QJsonObject> bodies;   // bodies written in this transaction
         QHash<QString, NewRow> newRows;
@@ -93,6 +103,8 @@ public:
     Status deleteEntityRow(qint64 id, const QString &ref, const QString &uid, WriteState &state, int &deleted);
     // Stitches every entity in state.restitch; returns the refs whose final changed.
     Result<QSet<QString>> stitchAll(WriteState &state);
+    // The deltas of a key, known to be uncounted when its counters were dropped before.
+    Result<FacetDeltas *> facetDeltas(qint64 keyId, WriteState &state);
     Status flushFacetDeltas(WriteState &state);
     Result<qint64> appendChange(const QString &ref, const QString &uid, bool deleted, const QString &etag,
                                 WriteState &state);

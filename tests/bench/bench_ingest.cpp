@@ -33,6 +33,16 @@ double peakRssMiB()
     return double(usage.ru_maxrss) / 1024.0;
 }
 
+// CPU seconds (user + system, all threads) used so far: steadier than wall
+// time on a shared machine, and shows how well the cores are used.
+double cpuSeconds()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    const auto seconds = [](const timeval &t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 struct Percentiles
 {
     double p50, p99;
@@ -98,12 +108,15 @@ int main(int argc, char *argv[])
         const Ingest::LocationProcessor processor(options);
         QElapsedTimer timer;
         timer.start();
+        const double cpuAtStart = cpuSeconds();
         const Ingest::LocationReadResult read = processor.read({QStringLiteral("file"), root});
         const double readSeconds = double(timer.nsecsElapsed()) / 1e9;
+        const double readCpu = cpuSeconds() - cpuAtStart;
         if (read.hasErrors())
             qFatal("unexpected error: %s", qPrintable(read.write.errors.first().message));
         auto written = store->applyLocation(read.write);
         const double seconds = double(timer.nsecsElapsed()) / 1e9;
+        const double writeCpu = cpuSeconds() - cpuAtStart - readCpu;
         if (!written)
             qFatal("%s", qPrintable(written.error().message));
         const qint64 entities = store->entityCount();
@@ -111,6 +124,8 @@ int main(int argc, char *argv[])
                    .arg(entities).arg(read.filesRead).arg(seconds, 0, 'f', 2).arg(readSeconds, 0, 'f', 2)
                    .arg(seconds - readSeconds, 0, 'f', 2).arg(double(entities) / seconds, 0, 'f', 0)
                    .arg(peakRssMiB(), 0, 'f', 0)
+            << Qt::endl;
+        out << QStringLiteral("  CPU time: read %1 s, write %2 s").arg(readCpu, 0, 'f', 2).arg(writeCpu, 0, 'f', 2)
             << Qt::endl;
 
         QElapsedTimer again;

@@ -88,6 +88,7 @@ private Q_SLOTS:
     void fullTextFilter();
     void facets();
     void kindFacetsMatchTheGenericPath();
+    void facetsOfKeysWithManyValues();
     void ftsSearch();
     void entitiesByRefsKeepsOrderAndNulls();
     void removeByUid();
@@ -482,6 +483,52 @@ void TestSqliteCatalogStore::kindFacetsMatchTheGenericPath()
     QVERIFY(m_store->applyLocation(writeOf({entity("Component", "cart", component("team-a", "experimental"))})));
     QCOMPARE(render({QStringLiteral("kind=component")}), QStringList{QStringLiteral("spec.lifecycle:experimental=1")});
     QCOMPARE(render({QStringLiteral("kind=component")}), render({QStringLiteral("kind=component"), QStringLiteral("kind=component")}));
+}
+
+void TestSqliteCatalogStore::facetsOfKeysWithManyValues()
+{
+    // Past 1,000 distinct values a key loses its counters and is counted from
+    // the search rows; both ways must give the same answers, whether the limit
+    // is crossed across writes (spec.lifecycle here) or within one (spec.type).
+    const auto components = [](int from, int to, const QString &origin) {
+        QList<EntityWrite> entities;
+        for (int i = from; i < to; ++i) {
+            QJsonObject spec = component("team-a", qPrintable(QStringLiteral("stage-%1").arg(i)));
+            spec.insert(QStringLiteral("type"), QStringLiteral("type-%1").arg(i < 600 ? 0 : i));
+            entities.append(entity("Component", qPrintable(QStringLiteral("c%1").arg(i)), spec));
+        }
+        return writeOf(entities, origin);
+    };
+    const auto facet = [&](const char *key, const QStringList &filter) {
+        auto facets = m_store->facets({QString::fromLatin1(key)}, *Model::EntityFilter::parse(filter));
+        QHash<QString, qint64> counts;
+        for (const FacetCount &c : facets->at(0).second)
+            counts.insert(c.value, c.count);
+        return counts;
+    };
+    const QString first = QStringLiteral("file:/a.yaml"), second = QStringLiteral("file:/b.yaml");
+    QVERIFY(m_store->applyLocation(components(0, 600, first)));
+    QCOMPARE(facet("spec.lifecycle", {}).size(), 600);
+    QCOMPARE(facet("spec.type", {}).value(QStringLiteral("type-0")), 600);
+    QVERIFY(m_store->applyLocation(components(600, 1300, second)));
+    QHash<QString, qint64> all = facet("spec.lifecycle", {});
+    QCOMPARE(all.size(), 1300);
+    QCOMPARE(all.value(QStringLiteral("stage-1299")), 1);
+    QCOMPARE(facet("spec.lifecycle", {QStringLiteral("kind=component")}), all);
+    // Removing the second location brings the values back under the limit;
+    // the answers still follow.
+    QVERIFY(m_store->applyLocation(writeOf({}, second)));
+    QCOMPARE(facet("spec.lifecycle", {}).size(), 600);
+    QCOMPARE(facet("spec.lifecycle", {QStringLiteral("kind=component")}).size(), 600);
+    QCOMPARE(facet("spec.type", {}).size(), 1);
+
+    // 6,000 new spec.type values in a single (bulk-sized) write.
+    QVERIFY(m_store->applyLocation(components(2000, 8000, second)));
+    all = facet("spec.type", {QStringLiteral("kind=component")});
+    QCOMPARE(all.size(), 6001);
+    QCOMPARE(all.value(QStringLiteral("type-7999")), 1);
+    QCOMPARE(all.value(QStringLiteral("type-0")), 600);
+    QCOMPARE(facet("spec.type", {}), all);
 }
 
 void TestSqliteCatalogStore::ftsSearch()
