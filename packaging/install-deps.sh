@@ -13,8 +13,8 @@ packages=(
   qt6-webengine-dev qt6-httpserver-dev qt6-websockets-dev
   # libraries named in the brief
   libyaml-cpp-dev libgit2-dev libsqlite3-dev libpq-dev libmd4c-dev libmd4c-html0-dev
-  # headless UI tests and the PostgreSQL store tests
-  xvfb xauth postgresql
+  # headless UI tests and the PostgreSQL store tests; the sqlite3 shell for tests/bench
+  xvfb xauth postgresql sqlite3
 )
 
 missing=()
