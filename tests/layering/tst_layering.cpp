@@ -38,6 +38,7 @@ const QHash<QString, QStringList> &allowedModules()
         {QStringLiteral("core/yaml"), {QStringLiteral("core/common")}},
         {QStringLiteral("core/model"), {QStringLiteral("core/common")}},
         {QStringLiteral("core/store"), {QStringLiteral("core/common"), QStringLiteral("core/model")}},
+        {QStringLiteral("core/config"), {QStringLiteral("core/common"), QStringLiteral("core/yaml")}},
         {QStringLiteral("core/ingest"), {QStringLiteral("core/common"), QStringLiteral("core/model"),
                                          QStringLiteral("core/yaml"), QStringLiteral("core/store")}},
         {QStringLiteral("server"), {QStringLiteral("core/*"), QStringLiteral("plugins/api")}},
