@@ -2,7 +2,7 @@
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build run test bench clean
+.PHONY: all deps configure build run serve test bench clean
 
 all: build
 
@@ -15,12 +15,16 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
-# Starts the sync server's binary on the bundled demo organisation; until the
-# HTTP server lands (issue 4) that is `validate` over the demo, followed by an
-# ingest of it into a SQLite store whose counts are printed.
+# Starts the sync server on its embedded default: the bundled demo organisation
+# in a SQLite store in the user's data folder, on http://127.0.0.1:7007. The
+# desktop app joins it here once it exists (issue 5).
 run: build
 	@$(BUILD_DIR)/server/greenroom-server validate resources/demo
-	@$(BUILD_DIR)/server/greenroom-server ingest --db $(BUILD_DIR)/demo.sqlite resources/demo/catalog-info.yaml
+	@$(BUILD_DIR)/server/greenroom-server serve
+
+# The server alone, for headless machines; CONFIG=app-config.yaml to use your own.
+serve: build
+	@$(BUILD_DIR)/server/greenroom-server serve $(if $(CONFIG),--config $(CONFIG))
 
 test: build
 	@cd $(BUILD_DIR) && QT_QPA_PLATFORM=offscreen ctest --output-on-failure -j $(JOBS)

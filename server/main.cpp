@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "commands/command.h"
 #include "commands/ingestcommand.h"
+#include "commands/servecommand.h"
 #include "commands/validatecommand.h"
 
 #include <QCoreApplication>
@@ -23,10 +24,13 @@ int main(int argc, char *argv[])
         return runValidateCommand(arguments);
     if (command == QLatin1String("ingest"))
         return runIngestCommand(arguments);
+    if (command == QLatin1String("serve"))
+        return runServeCommand(arguments);
 
     QTextStream err(stderr);
     err << "usage: greenroom-server <command> [options]\n\n"
            "commands:\n"
+           "  serve [--config FILE]...         serve Backstage's catalog API (embedded demo without config)\n"
            "  validate [--json] PATH...        check catalog files the way Backstage's catalog does\n"
            "  ingest --db FILE LOCATION...     read catalog files into a SQLite store\n";
     return command.isEmpty() || command == QLatin1String("--help") || command == QLatin1String("help") ? ExitOk : ExitUsage;

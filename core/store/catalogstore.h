@@ -46,6 +46,8 @@ public:
     virtual qint64 lastSequence() = 0;
     virtual qint64 entityCount() = 0;
     virtual QList<ProcessingErrorRecord> processingErrors(const QString &originKey = {}) = 0;
+    // Ok when the database answers a query (health checks).
+    virtual Status checkHealth() = 0;
 };
 
 } // namespace Greenroom::Store

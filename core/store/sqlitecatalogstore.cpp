@@ -1182,6 +1182,14 @@ QList<Change> SqliteCatalogStore::changesSince(qint64 afterSequence, int limit)
     return changes;
 }
 
+Status SqliteCatalogStore::checkHealth()
+{
+    auto answer = d->queryInteger(QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM changes LIMIT 1)"));
+    if (!answer)
+        return answer.error();
+    return Ok{};
+}
+
 qint64 SqliteCatalogStore::lastSequence()
 {
     return d->currentSequence();

@@ -38,6 +38,7 @@ public:
     qint64 lastSequence() override;
     qint64 entityCount() override;
     QList<ProcessingErrorRecord> processingErrors(const QString &originKey) override;
+    Status checkHealth() override;
 
 private:
     SqliteCatalogStore();

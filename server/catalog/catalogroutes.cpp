@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include "catalogroutes.h"
+
+#include <model/entityfilter.h>
+#include <model/entityprojection.h>
+#include <model/entityref.h>
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QUrl>
+
+namespace Greenroom::Server {
+
+namespace {
+
+const QString Mount = QStringLiteral("/api/catalog");
+
+Error inputError(const QString &message)
+{
+    return Error::input(message);
+}
+
+Error notFound(const QString &message)
+{
+    return {QStringLiteral("NotFoundError"), message};
+}
+
+// An integer query parameter; nullopt when absent.
+Result<std::optional<qint64>> integerParameter(const HttpRequest &request, const QString &name)
+{
+    const QStringList values = request.queryValues(name);
+    if (values.isEmpty())
+        return std::optional<qint64>();
+    bool ok = false;
+    const qint64 value = values.last().trimmed().toLongLong(&ok);
+    if (!ok)
+        return inputError(QStringLiteral("request/query/%1 must be integer").arg(name));
+    return std::optional<qint64>(value);
+}
+
+QJsonArray projected(const QList<Store::StoredEntity> &entities, const QStringList &fields)
+{
+    QJsonArray out;
+    for (const Store::StoredEntity &e : entities)
+        out.append(fields.isEmpty() ? e.entity : Model::EntityProjection::project(e.entity, fields));
+    return out;
+}
+
+// application/x-www-form-urlencoded, as URLSearchParams writes it.
+QByteArray formEncode(const QString &text)
+{
+    QByteArray out = QUrl::toPercentEncoding(text, "*-._ ", "~");
+    out.replace(' ', '+');
+    return out;
+}
+
+// The legacy GET /entities `after` cursor: base64 of {"limit":N,"offset":M}.
+Result<std::pair<qint64, qint64>> decodeAfter(const QString &after)
+{
+    const QJsonDocument document = QJsonDocument::fromJson(QByteArray::fromBase64(after.toLatin1()));
+    if (!document.isObject())
+        return inputError(QStringLiteral("Malformed after cursor, could not be parsed"));
+    const QJsonValue limit = document.object().value(QLatin1String("limit"));
+    const QJsonValue offset = document.object().value(QLatin1String("offset"));
+    if (!limit.isDouble() || limit.toDouble() != double(limit.toInteger()))
+        return inputError(QStringLiteral("Malformed after cursor, limit was not an number"));
+    if (!offset.isDouble() || offset.toDouble() != double(offset.toInteger()))
+        return inputError(QStringLiteral("Malformed after cursor, offset was not a number"));
+    return std::pair(limit.toInteger(), offset.toInteger());
+}
+
+Result<QList<Store::EntityOrder>> parseOrder(const QStringList &values)
+{
+    static const QRegularExpression form(QStringLiteral("^(asc|desc):(.+)$"));
+    QList<Store::EntityOrder> order;
+    for (const QString &value : values) {
+        const QRegularExpressionMatch match = form.match(value);
+        if (!match.hasMatch())
+            return inputError(QStringLiteral("Invalid order parameter \"%1\", expected \"<asc or desc>:<field name>\"").arg(value));
+        order.append({match.captured(2), match.captured(1) == QLatin1String("desc")});
+    }
+    return order;
+}
+
+HttpResponse getEntities(Store::CatalogStore &store, const HttpRequest &request)
+{
+    auto filter = Model::EntityFilter::parse(request.queryValues(QStringLiteral("filter")));
+    if (!filter)
+        return HttpResponse::error(filter.error(), request);
+    auto fields = Model::EntityProjection::parseFields(request.queryValues(QStringLiteral("fields")));
+    if (!fields)
+        return HttpResponse::error(fields.error(), request);
+    auto order = parseOrder(request.queryValues(QStringLiteral("order")));
+    if (!order)
+        return HttpResponse::error(order.error(), request);
+    auto limit = integerParameter(request, QStringLiteral("limit"));
+    if (!limit)
+        return HttpResponse::error(limit.error(), request);
+    auto offset = integerParameter(request, QStringLiteral("offset"));
+    if (!offset)
+        return HttpResponse::error(offset.error(), request);
+    if (limit->has_value() && **limit <= 0)
+        return HttpResponse::error(inputError(QStringLiteral("Invalid limit, must be greater than zero")), request);
+    if (offset->has_value() && **offset < 0)
+        return HttpResponse::error(inputError(QStringLiteral("Invalid offset, must be zero or greater")), request);
+    std::optional<qint64> pageLimit = *limit;
+    std::optional<qint64> pageOffset = *offset;
+    if (request.hasQuery(QStringLiteral("after"))) {
+        const QString after = request.queryValues(QStringLiteral("after")).last();
+        if (after.isEmpty())
+            return HttpResponse::error(inputError(QStringLiteral("Invalid after cursor, must not be empty")), request);
+        auto cursor = decodeAfter(after);
+        if (!cursor)
+            return HttpResponse::error(cursor.error(), request);
+        pageLimit = cursor->first;
+        pageOffset = cursor->second;
+    }
+    const bool paginated = pageLimit || pageOffset || request.hasQuery(QStringLiteral("after"));
+
+    Store::EntityQuery query;
+    query.filter = filter.value();
+    query.order = order.value();
+    if (!paginated && query.order.size() > 1)
+        query.order = query.order.mid(0, 1);   // upstream's unpaginated path sorts on the first only
+    query.keepEntitiesWithoutOrderValue = paginated;
+    query.offset = pageOffset.value_or(0);
+    query.limit = pageLimit.value_or(-1);
+    auto page = store.queryEntities(query);
+    if (!page)
+        return HttpResponse::error(page.error(), request);
+    HttpResponse response = HttpResponse::json(projected(page->items, fields.value()));
+    if (paginated && page->hasMore && pageLimit) {
+        const QJsonObject next{{QStringLiteral("limit"), *pageLimit}, {QStringLiteral("offset"), query.offset + *pageLimit}};
+        const QString cursor = QString::fromLatin1(QJsonDocument(next).toJson(QJsonDocument::Compact).toBase64());
+        QByteArray link = "</entities";
+        QList<std::pair<QString, QString>> params;
+        for (const auto &pair : request.query) {
+            if (pair.first != QLatin1String("offset") && pair.first != QLatin1String("after"))
+                params.append(pair);
+        }
+        params.append({QStringLiteral("after"), cursor});
+        for (qsizetype i = 0; i < params.size(); ++i)
+            link += (i ? "&" : "?") + formEncode(params.at(i).first) + '=' + formEncode(params.at(i).second);
+        link += ">; rel=\"next\"";
+        response.headers.append(std::pair(QByteArray("Link"), link));
+    }
+    return response;
+}
+
+HttpResponse postEntitiesByRefs(Store::CatalogStore &store, const HttpRequest &request)
+{
+    const auto malformed = [&](const QString &details) {
+        return HttpResponse::error(
+            inputError(QStringLiteral("Malformed request body (did you remember to specify an application/json content type?), %1")
+                           .arg(details)),
+            request);
+    };
+    if (!request.headers.value("content-type").trimmed().toLower().startsWith("application/json"))
+        return malformed(QStringLiteral("Expected a JSON object with an entityRefs array"));
+    const QJsonDocument document = QJsonDocument::fromJson(request.body);
+    const QJsonValue refsValue = document.object().value(QLatin1String("entityRefs"));
+    if (!document.isObject() || !refsValue.isArray())
+        return malformed(QStringLiteral("entityRefs must be an array"));
+    QStringList refs;
+    for (const QJsonValue &ref : refsValue.toArray()) {
+        if (!ref.isString())
+            return malformed(QStringLiteral("entityRefs must be an array of strings"));
+        refs.append(ref.toString().toLower());
+    }
+    QStringList fieldParameters = request.queryValues(QStringLiteral("fields"));
+    const QJsonValue bodyFields = document.object().value(QLatin1String("fields"));
+    if (!bodyFields.isUndefined()) {
+        if (!bodyFields.isArray())
+            return malformed(QStringLiteral("fields must be an array"));
+        for (const QJsonValue &field : bodyFields.toArray())
+            fieldParameters.append(field.toString());
+    }
+    auto fields = Model::EntityProjection::parseFields(fieldParameters);
+    if (!fields)
+        return HttpResponse::error(fields.error(), request);
+    auto filter = Model::EntityFilter::parse(request.queryValues(QStringLiteral("filter")));
+    if (!filter)
+        return HttpResponse::error(filter.error(), request);
+    auto found = store.entitiesByRefs(refs, filter.value());
+    if (!found)
+        return HttpResponse::error(found.error(), request);
+    QJsonArray items;
+    for (const std::optional<Store::StoredEntity> &entity : found.value()) {
+        if (!entity)
+            items.append(QJsonValue::Null);
+        else
+            items.append(fields->isEmpty() ? entity->entity : Model::EntityProjection::project(entity->entity, *fields));
+    }
+    return HttpResponse::json(QJsonObject{{QStringLiteral("items"), items}});
+}
+
+HttpResponse getEntityFacets(Store::CatalogStore &store, const HttpRequest &request)
+{
+    QStringList facets;
+    for (const QString &facet : request.queryValues(QStringLiteral("facet"))) {
+        if (!facet.trimmed().isEmpty())
+            facets.append(facet.trimmed());
+    }
+    if (facets.isEmpty())
+        return HttpResponse::error(inputError(QStringLiteral("Missing facet parameter")), request);
+    auto filter = Model::EntityFilter::parse(request.queryValues(QStringLiteral("filter")));
+    if (!filter)
+        return HttpResponse::error(filter.error(), request);
+    auto counts = store.facets(facets, filter.value());
+    if (!counts)
+        return HttpResponse::error(counts.error(), request);
+    QJsonObject out;
+    for (const auto &[facet, values] : counts.value()) {
+        QJsonArray list;
+        for (const Store::FacetCount &count : values)
+            list.append(QJsonObject{{QStringLiteral("value"), count.value}, {QStringLiteral("count"), count.count}});
+        out.insert(facet, list);
+    }
+    return HttpResponse::json(QJsonObject{{QStringLiteral("facets"), out}});
+}
+
+HttpResponse getAncestry(Store::CatalogStore &store, const HttpRequest &request)
+{
+    const QString ref = Model::EntityRef::canonical(request.params.value(QStringLiteral("kind")),
+                                                    request.params.value(QStringLiteral("namespace")),
+                                                    request.params.value(QStringLiteral("name")));
+    std::optional<Store::StoredEntity> entity = store.entityByRef(ref);
+    if (!entity)
+        return HttpResponse::error(notFound(QStringLiteral("No such entity %1").arg(ref)), request);
+    QJsonArray items;
+    QSet<QString> seen;
+    // Each entity has one emitting parent here, so depth-first is a walk up the chain.
+    while (entity && !seen.contains(entity->ref)) {
+        seen.insert(entity->ref);
+        QJsonArray parents;
+        if (!entity->parentRef.isEmpty())
+            parents.append(entity->parentRef);
+        items.append(QJsonObject{{QStringLiteral("entity"), entity->entity}, {QStringLiteral("parentEntityRefs"), parents}});
+        entity = entity->parentRef.isEmpty() ? std::nullopt : store.entityByRef(entity->parentRef);
+    }
+    return HttpResponse::json(QJsonObject{{QStringLiteral("rootEntityRef"), ref}, {QStringLiteral("items"), items}});
+}
+
+} // namespace
+
+void addCatalogRoutes(Router &router, Store::CatalogStore &store)
+{
+    router.add("GET", Mount, QStringLiteral("/entities"),
+               [&store](const HttpRequest &request) { return getEntities(store, request); });
+    router.add("GET", Mount, QStringLiteral("/entities/by-uid/:uid"), [&store](const HttpRequest &request) {
+        const QString uid = request.params.value(QStringLiteral("uid"));
+        if (std::optional<Store::StoredEntity> entity = store.entityByUid(uid))
+            return HttpResponse::json(entity->entity);
+        return HttpResponse::error(notFound(QStringLiteral("No entity with uid %1").arg(uid)), request);
+    });
+    router.add("DELETE", Mount, QStringLiteral("/entities/by-uid/:uid"), [&store](const HttpRequest &request) {
+        if (Status removed = store.removeEntityByUid(request.params.value(QStringLiteral("uid"))); !removed)
+            return HttpResponse::error(removed.error(), request);
+        return HttpResponse::empty(204);
+    });
+    router.add("GET", Mount, QStringLiteral("/entities/by-name/:kind/:namespace/:name"), [&store](const HttpRequest &request) {
+        const QString kind = request.params.value(QStringLiteral("kind"));
+        const QString namespaceName = request.params.value(QStringLiteral("namespace"));
+        const QString name = request.params.value(QStringLiteral("name"));
+        if (std::optional<Store::StoredEntity> entity = store.entityByRef(Model::EntityRef::canonical(kind, namespaceName, name)))
+            return HttpResponse::json(entity->entity);
+        return HttpResponse::error(
+            notFound(QStringLiteral("No entity named '%1' found, with kind '%2' in namespace '%3'").arg(name, kind, namespaceName)),
+            request);
+    });
+    router.add("GET", Mount, QStringLiteral("/entities/by-name/:kind/:namespace/:name/ancestry"),
+               [&store](const HttpRequest &request) { return getAncestry(store, request); });
+    router.add("POST", Mount, QStringLiteral("/entities/by-refs"),
+               [&store](const HttpRequest &request) { return postEntitiesByRefs(store, request); });
+    router.add("GET", Mount, QStringLiteral("/entity-facets"),
+               [&store](const HttpRequest &request) { return getEntityFacets(store, request); });
+}
+
+void addHealthRoutes(Router &router, Store::CatalogStore &store)
+{
+    const auto ok = [](const HttpRequest &) { return HttpResponse::json(QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")}}); };
+    router.add("GET", QString(), QStringLiteral("/.backstage/health/v1/liveness"), ok);
+    router.add("GET", QString(), QStringLiteral("/.backstage/health/v1/readiness"), ok);
+    router.add("GET", QString(), QStringLiteral("/healthcheck"), [&store](const HttpRequest &) {
+        if (Status health = store.checkHealth(); !health)
+            return HttpResponse::json(QJsonObject{{QStringLiteral("status"), QStringLiteral("error")},
+                                                  {QStringLiteral("message"), QStringLiteral("The database does not answer")}},
+                                      503);
+        return HttpResponse::json(QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")}});
+    });
+}
+
+} // namespace Greenroom::Server

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include "http/router.h"
+
+#include <store/catalogstore.h>
+
+namespace Greenroom::Server {
+
+// Backstage's catalog REST API under /api/catalog, answered from `store`
+// (which must outlive the router). Request parsing and response shapes live
+// here; every decision about entities is the store's or the model's.
+void addCatalogRoutes(Router &router, Store::CatalogStore &store);
+
+// The root health routes: /healthcheck and /.backstage/health/v1/{liveness,readiness}.
+void addHealthRoutes(Router &router, Store::CatalogStore &store);
+
+} // namespace Greenroom::Server

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include "servecommand.h"
+
+#include "catalog/catalogroutes.h"
+#include "command.h"
+#include "http/httpserver.h"
+
+#include <config/configloader.h>
+#include <ingest/catalogingester.h>
+#include <store/sqlitecatalogstore.h>
+
+#include <QCommandLineParser>
+#include <cmath>
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QHostAddress>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTextStream>
+
+namespace Greenroom::Server {
+
+namespace {
+
+struct ListenAddress
+{
+    QString host;   // empty: every interface
+    quint16 port = 7007;
+};
+
+// backend.listen: "<port>", "<host>:<port>" or {host, port}.
+Result<ListenAddress> listenAddress(const Config::ConfigReader &config)
+{
+    ListenAddress address;
+    auto raw = config.optional(QStringLiteral("backend.listen"));
+    if (!raw)
+        return raw.error();
+    if (!raw->has_value())
+        return address;
+    if ((*raw)->isString()) {
+        static const QRegularExpression form(QStringLiteral("^(?:(.*):)?(\\d+)$"));
+        const QString text = (*raw)->toString();
+        const QRegularExpressionMatch match = form.match(text);
+        if (!match.hasMatch() || match.captured(2).toUInt() > 65535)
+            return Error::input(QStringLiteral("Unable to parse listen address %1, expected <port> or <host>:<port>").arg(text));
+        address.host = match.captured(1);
+        address.port = quint16(match.captured(2).toUInt());
+        return address;
+    }
+    auto port = config.optionalNumber(QStringLiteral("backend.listen.port"));
+    if (!port)
+        return port.error();
+    if (port->has_value()) {
+        if (**port < 0 || **port > 65535 || **port != std::floor(**port))
+            return Error::input(QStringLiteral("Invalid port in config at 'backend.listen.port': %1").arg(**port));
+        address.port = quint16(**port);
+    }
+    auto host = config.optionalString(QStringLiteral("backend.listen.host"));
+    if (!host)
+        return host.error();
+    address.host = host->value_or(QString());
+    return address;
+}
+
+// backend.database: only the SQLite client for now; `:memory:` or {directory}.
+Result<QString> databasePath(const Config::ConfigReader &config)
+{
+    auto client = config.optionalString(QStringLiteral("backend.database.client"));
+    if (!client)
+        return client.error();
+    const QString name = client->value_or(QStringLiteral("better-sqlite3"));
+    if (name != QLatin1String("better-sqlite3") && name != QLatin1String("sqlite3"))
+        return Error(QStringLiteral("NotImplementedError"),
+                     QStringLiteral("backend.database.client '%1' is not supported yet; use better-sqlite3").arg(name));
+    auto connection = config.optional(QStringLiteral("backend.database.connection"));
+    if (!connection)
+        return connection.error();
+    if (connection->has_value() && (*connection)->isString()) {
+        if ((*connection)->toString() == QLatin1String(":memory:"))
+            return QStringLiteral(":memory:");
+        return Error::input(QStringLiteral("backend.database.connection must be ':memory:' or {directory: <dir>} for SQLite"));
+    }
+    auto directory = config.optionalString(QStringLiteral("backend.database.connection.directory"));
+    if (!directory)
+        return directory.error();
+    if (auto filename = config.optionalString(QStringLiteral("backend.database.connection.filename")); filename && filename->has_value())
+        return Error::input(QStringLiteral("connection.filename is not supported for the base sqlite connection. "
+                                           "Prefer connection.directory or provide a filename for the plugin connection instead."));
+    const QString folder = directory->value_or(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation));
+    QDir().mkpath(folder);
+    return QDir(folder).filePath(QStringLiteral("catalog.sqlite"));
+}
+
+// catalog.rules plus each configured location's own rules, scoped to that target.
+Result<Ingest::CatalogRules> catalogRules(const Config::ConfigReader &config, const QList<Model::LocationRef> &locations,
+                                          const QList<QJsonValue> &locationRules)
+{
+    auto rules = config.optional(QStringLiteral("catalog.rules"));
+    if (!rules)
+        return rules.error();
+    QJsonArray all = rules->has_value() ? (*rules)->toArray()
+                                        : QJsonArray{QJsonObject{{QStringLiteral("allow"),
+                                                                  QJsonArray{QStringLiteral("Component"), QStringLiteral("API"),
+                                                                             QStringLiteral("Location")}}}};
+    for (qsizetype i = 0; i < locations.size(); ++i) {
+        for (const QJsonValue &rule : locationRules.at(i).toArray()) {
+            QJsonObject scoped = rule.toObject();
+            scoped.insert(QStringLiteral("locations"),
+                          QJsonArray{QJsonObject{{QStringLiteral("type"), locations.at(i).type},
+                                                 {QStringLiteral("exact"), locations.at(i).target}}});
+            all.append(scoped);
+        }
+    }
+    return Ingest::CatalogRules::fromConfig(all);
+}
+
+} // namespace
+
+int runServeCommand(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Serve the catalog API over HTTP."));
+    const QCommandLineOption configOption(QStringLiteral("config"), QStringLiteral("app-config file (repeatable)."),
+                                          QStringLiteral("FILE"));
+    parser.addOption(configOption);
+    if (auto done = parseCommandLine(parser, arguments))
+        return *done;
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    const auto fail = [&](const Error &error) {
+        err << "serve: " << error.toString() << Qt::endl;
+        return ExitFailure;
+    };
+
+    Config::LoadOptions loadOptions;
+    loadOptions.configFiles = parser.values(configOption);
+    loadOptions.environment = Config::systemEnvironment();
+    // The embedded default reads the bundled demo organisation.
+    loadOptions.environment.insert(QStringLiteral("GREENROOM_RESOURCES"), QStringLiteral(GREENROOM_RESOURCES_DIR));
+    loadOptions.defaultConfigFile = QStringLiteral(":/greenroom/app-config.default.yaml");
+    const QStringList files = Config::ConfigLoader::configFiles(loadOptions);
+    auto config = Config::ConfigLoader::load(loadOptions);
+    if (!config)
+        return fail(config.error());
+    out << "config: " << (files.isEmpty() ? QStringLiteral("(none)") : files.join(QStringLiteral(", "))) << Qt::endl;
+
+    auto address = listenAddress(config.value());
+    if (!address)
+        return fail(address.error());
+    auto path = databasePath(config.value());
+    if (!path)
+        return fail(path.error());
+    auto store = Store::SqliteCatalogStore::open(path.value());
+    if (!store)
+        return fail(store.error());
+    out << "database: " << path.value() << Qt::endl;
+
+    // Locations from config, read once at start (periodic refresh comes with the processing loop).
+    QList<Model::LocationRef> locations;
+    QList<QJsonValue> locationRules;
+    auto configured = config->optionalConfigArray(QStringLiteral("catalog.locations"));
+    if (!configured)
+        return fail(configured.error());
+    for (const Config::ConfigReader &location : configured->value_or(QList<Config::ConfigReader>())) {
+        auto type = location.string(QStringLiteral("type"));
+        auto target = location.string(QStringLiteral("target"));
+        if (!type)
+            return fail(type.error());
+        if (!target)
+            return fail(target.error());
+        if (type.value() != QLatin1String("file"))
+            return fail(Error(QStringLiteral("NotImplementedError"),
+                              QStringLiteral("%1: location type '%2' is not supported yet").arg(location.fullKey(QStringLiteral("type")), type.value())));
+        locations.append({type.value(), QFileInfo(target.value()).absoluteFilePath()});
+        locationRules.append(location.optional(QStringLiteral("rules")).value().value_or(QJsonValue()));
+    }
+    auto rules = catalogRules(config.value(), locations, locationRules);
+    if (!rules)
+        return fail(rules.error());
+    Ingest::IngestOptions ingestOptions;
+    ingestOptions.rules = rules.value();
+    Ingest::CatalogIngester ingester(*store.value(), ingestOptions);
+    for (const Model::LocationRef &location : std::as_const(locations)) {
+        auto outcome = ingester.ingest(location);
+        if (!outcome) {
+            err << "location " << location.toString() << ": " << outcome.error().toString() << Qt::endl;
+            continue;
+        }
+        const Store::WriteReport &r = outcome->report;
+        out << "location " << location.toString() << ": " << r.inserted << " added, " << r.updated << " updated, "
+            << r.unchanged << " unchanged, " << r.deleted << " deleted, " << outcome->errors.size() << " errors" << Qt::endl;
+    }
+
+    HttpServer server;
+    addHealthRoutes(server.router(), *store.value());
+    addCatalogRoutes(server.router(), *store.value());
+    // No authentication exists yet, so nothing but this machine may connect.
+    QHostAddress host = address->host.isEmpty() ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(address->host);
+    if (!host.isLoopback()) {
+        err << "serve: no backend.auth tokens are configured, so listening on 127.0.0.1 instead of " << address->host << Qt::endl;
+        host = QHostAddress(QHostAddress::LocalHost);
+    } else if (address->host.isEmpty()) {
+        out << "serve: no backend.auth tokens are configured, so listening on loopback only" << Qt::endl;
+    }
+    auto *tcp = new QTcpServer(&server);
+    if (!tcp->listen(host, address->port))
+        return fail(Error::internal(QStringLiteral("cannot listen on %1:%2: %3").arg(host.toString()).arg(address->port).arg(tcp->errorString())));
+    server.bind(tcp);
+    out << "listening on http://" << host.toString() << ':' << tcp->serverPort() << Qt::endl;
+    return QCoreApplication::exec();
+}
+
+} // namespace Greenroom::Server

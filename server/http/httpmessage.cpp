@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include "httpmessage.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+namespace Greenroom::Server {
+
+bool HttpRequest::hasQuery(const QString &name) const
+{
+    for (const auto &[key, value] : query) {
+        if (key == name)
+            return true;
+    }
+    return false;
+}
+
+QStringList HttpRequest::queryValues(const QString &name) const
+{
+    QStringList values;
+    for (const auto &[key, value] : query) {
+        if (key == name)
+            values.append(value);
+    }
+    return values;
+}
+
+QString HttpRequest::mountRelativeTarget() const
+{
+    const QString target = QString::fromUtf8(rawTarget);
+    if (!mount.isEmpty() && target.startsWith(mount))
+        return target.mid(mount.size());
+    return target;
+}
+
+int statusForError(const QString &name)
+{
+    static const QHash<QString, int> statuses{
+        {QStringLiteral("NotModifiedError"), 304},     {QStringLiteral("InputError"), 400},
+        {QStringLiteral("AuthenticationError"), 401},  {QStringLiteral("NotAllowedError"), 403},
+        {QStringLiteral("NotFoundError"), 404},        {QStringLiteral("ConflictError"), 409},
+        {QStringLiteral("PayloadTooLargeError"), 413}, {QStringLiteral("NotImplementedError"), 501},
+        {QStringLiteral("ServiceUnavailableError"), 503},
+    };
+    return statuses.value(name, 500);
+}
+
+HttpResponse HttpResponse::json(const QJsonDocument &document, int status)
+{
+    HttpResponse response;
+    response.status = status;
+    response.headers.append(std::pair(QByteArray("Content-Type"), QByteArray("application/json; charset=utf-8")));
+    response.body = document.toJson(QJsonDocument::Compact);
+    return response;
+}
+
+HttpResponse HttpResponse::json(const QJsonObject &object, int status)
+{
+    return json(QJsonDocument(object), status);
+}
+
+HttpResponse HttpResponse::json(const QJsonArray &array, int status)
+{
+    return json(QJsonDocument(array), status);
+}
+
+HttpResponse HttpResponse::empty(int status)
+{
+    HttpResponse response;
+    response.status = status;
+    return response;
+}
+
+HttpResponse HttpResponse::error(const Error &error, const HttpRequest &request)
+{
+    const int status = statusForError(error.name);
+    // Internal errors are logged by the server; clients get no details of them.
+    const bool internal = status == 500;
+    const QJsonObject body{
+        {QStringLiteral("error"),
+         QJsonObject{{QStringLiteral("name"), internal ? QStringLiteral("Error") : error.name},
+                     {QStringLiteral("message"), internal ? QStringLiteral("An internal error occurred") : error.message}}},
+        {QStringLiteral("request"),
+         QJsonObject{{QStringLiteral("method"), QString::fromLatin1(request.method)},
+                     {QStringLiteral("url"), request.mountRelativeTarget()}}},
+        {QStringLiteral("response"), QJsonObject{{QStringLiteral("statusCode"), status}}},
+    };
+    return json(body, status);
+}
+
+} // namespace Greenroom::Server

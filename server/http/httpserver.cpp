@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include "httpserver.h"
+
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QLoggingCategory>
+#include <QUrl>
+
+Q_LOGGING_CATEGORY(lcHttp, "greenroom.http", QtInfoMsg)
+
+namespace Greenroom::Server {
+
+namespace {
+
+QByteArray methodName(QHttpServerRequest::Method method)
+{
+    switch (method) {
+    case QHttpServerRequest::Method::Get: return "GET";
+    case QHttpServerRequest::Method::Put: return "PUT";
+    case QHttpServerRequest::Method::Delete: return "DELETE";
+    case QHttpServerRequest::Method::Post: return "POST";
+    case QHttpServerRequest::Method::Head: return "HEAD";
+    case QHttpServerRequest::Method::Options: return "OPTIONS";
+    case QHttpServerRequest::Method::Patch: return "PATCH";
+    case QHttpServerRequest::Method::Connect: return "CONNECT";
+    case QHttpServerRequest::Method::Trace: return "TRACE";
+    default: break;
+    }
+    return "UNKNOWN";
+}
+
+// Query strings decode like Express's (qs): '+' is a space, then percent-decoding.
+QString decodeQueryPart(QByteArray part)
+{
+    part.replace('+', ' ');
+    return QUrl::fromPercentEncoding(part);
+}
+
+void send(QHttpServerResponder &responder, const HttpResponse &response)
+{
+    responder.writeStatusLine(QHttpServerResponder::StatusCode(response.status));
+    for (const auto &[name, value] : response.headers)
+        responder.writeHeader(name, value);
+    responder.writeHeader("Content-Length", QByteArray::number(response.body.size()));
+    responder.writeBody(response.body);
+}
+
+} // namespace
+
+HttpServer::HttpServer(QObject *parent) : QAbstractHttpServer(parent) {}
+
+HttpRequest HttpServer::decode(const QHttpServerRequest &request)
+{
+    HttpRequest decoded;
+    decoded.method = methodName(request.method());
+    const QUrl url = request.url();
+    const QByteArray path = url.path(QUrl::FullyEncoded).toUtf8();
+    const QByteArray query = url.query(QUrl::FullyEncoded).toUtf8();
+    decoded.rawTarget = query.isEmpty() ? path : path + '?' + query;
+    for (const QByteArray &segment : path.split('/')) {
+        if (!segment.isEmpty())
+            decoded.segments.append(QUrl::fromPercentEncoding(segment));
+    }
+    decoded.path = QLatin1Char('/') + decoded.segments.join(QLatin1Char('/'));
+    for (const QByteArray &pair : query.split('&')) {
+        if (pair.isEmpty())
+            continue;
+        const qsizetype equals = pair.indexOf('=');
+        if (equals < 0)
+            decoded.query.append({decodeQueryPart(pair), QString()});
+        else
+            decoded.query.append({decodeQueryPart(pair.left(equals)), decodeQueryPart(pair.mid(equals + 1))});
+    }
+    for (const auto &[name, value] : request.headers())
+        decoded.headers.insert(name.toLower(), value);
+    decoded.body = request.body();
+    return decoded;
+}
+
+bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    HttpRequest decoded = decode(request);
+    QHttpServerResponder responder = makeResponder(request, socket);
+    if (decoded.body.size() > MaxBodyBytes) {
+        send(responder, HttpResponse::error({QStringLiteral("PayloadTooLargeError"), QStringLiteral("request entity too large")},
+                                            decoded));
+        return true;
+    }
+    std::optional<HttpResponse> response = m_router.dispatch(decoded);
+    // Backstage's root router answers anything unknown with an empty 404.
+    send(responder, response.value_or(HttpResponse::empty(404)));
+    return true;
+}
+
+void HttpServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    QHttpServerResponder responder = makeResponder(request, socket);
+    send(responder, HttpResponse::empty(404));
+}
+
+} // namespace Greenroom::Server

@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+//
+// Starts the real greenroom-server on an ephemeral loopback port with a
+// temporary database and a small catalog, and speaks HTTP to it.
+#include <testconfig.h>
+#include <testfiles.h>
+
+#include <QEventLoop>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+using Greenroom::TestSupport::writeFile;
+
+namespace {
+
+struct Reply
+{
+    int status = 0;
+    QByteArray body;
+    QHash<QByteArray, QByteArray> headers;   // lower-case names
+    QJsonValue json() const
+    {
+        const QJsonDocument document = QJsonDocument::fromJson(body);
+        return document.isArray() ? QJsonValue(document.array()) : QJsonValue(document.object());
+    }
+};
+
+} // namespace
+
+class TestCatalogApi : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void listsEntities();
+    void projectsAndPaginates();
+    void badParametersAre400();
+    void byNameAndUid();
+    void byRefsKeepsOrderAndNulls();
+    void facets();
+    void ancestry();
+    void deleteByUid();
+    void unknownRoutesAre404WithEmptyBody();
+    void oversizedBodyIsRefused();
+    void health();
+    void rawHttpGarbageLeavesServerServing();
+
+private:
+    Reply request(const QByteArray &method, const QString &path, const QByteArray &body = {},
+                  const QByteArray &contentType = "application/json");
+    QTemporaryDir m_dir;
+    QProcess m_server;
+    QString m_base;
+    QNetworkAccessManager m_network;
+};
+
+void TestCatalogApi::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    writeFile(m_dir.filePath(QStringLiteral("org/catalog-info.yaml")), R"(apiVersion: backstage.io/v1alpha1
+kind: Location
+metadata: {name: org}
+spec:
+  targets: [./teams.yaml, ./components.yaml]
+)");
+    writeFile(m_dir.filePath(QStringLiteral("org/teams.yaml")), R"(apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: team-a}
+spec: {type: team, children: []}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: team-b}
+spec: {type: team, children: []}
+)");
+    QByteArray components;
+    for (int i = 0; i < 12; ++i) {
+        components += QStringLiteral("---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: svc-%1\n"
+                                     "  tags: [%2]\n%3spec:\n  type: service\n  lifecycle: %4\n  owner: %5\n")
+                          .arg(i, 2, 10, QLatin1Char('0'))
+                          .arg(i % 2 ? QStringLiteral("java") : QStringLiteral("go"))
+                          .arg(i < 3 ? QStringLiteral("  title: Service %1\n").arg(i) : QString())
+                          .arg(i % 3 ? QStringLiteral("production") : QStringLiteral("experimental"))
+                          .arg(i % 2 ? QStringLiteral("team-a") : QStringLiteral("team-b"))
+                          .toUtf8();
+    }
+    writeFile(m_dir.filePath(QStringLiteral("org/components.yaml")), components);
+    writeFile(m_dir.filePath(QStringLiteral("app-config.yaml")),
+              QStringLiteral("backend:\n  listen: {host: 127.0.0.1, port: 0}\n"
+                             "  database: {client: better-sqlite3, connection: {directory: %1}}\n"
+                             "catalog:\n  rules: [{allow: [Component, Group, Location]}]\n"
+                             "  locations:\n    - {type: file, target: org/catalog-info.yaml}\n")
+                  .arg(m_dir.filePath(QStringLiteral("db")))
+                  .toUtf8());
+
+    m_server.setWorkingDirectory(m_dir.path());
+    m_server.setProcessChannelMode(QProcess::MergedChannels);
+    m_server.start(QStringLiteral(GREENROOM_SERVER_BINARY), {QStringLiteral("serve")});
+    QVERIFY(m_server.waitForStarted());
+    static const QRegularExpression listening(QStringLiteral("listening on (http://127\\.0\\.0\\.1:\\d+)"));
+    QByteArray output;
+    for (int i = 0; i < 100 && m_base.isEmpty(); ++i) {
+        m_server.waitForReadyRead(200);
+        output += m_server.readAll();
+        const QRegularExpressionMatch match = listening.match(QString::fromUtf8(output));
+        if (match.hasMatch())
+            m_base = match.captured(1);
+        QVERIFY2(m_server.state() == QProcess::Running, output.constData());
+    }
+    QVERIFY2(!m_base.isEmpty(), output.constData());
+    QVERIFY2(output.contains("16 added"), output.constData());
+}
+
+void TestCatalogApi::cleanupTestCase()
+{
+    m_server.terminate();
+    if (!m_server.waitForFinished(5000))
+        m_server.kill();
+}
+
+Reply TestCatalogApi::request(const QByteArray &method, const QString &path, const QByteArray &body,
+                              const QByteArray &contentType)
+{
+    QNetworkRequest request(QUrl(m_base + path));
+    if (!body.isEmpty())
+        request.setHeader(QNetworkRequest::ContentTypeHeader, contentType);
+    QNetworkReply *reply = m_network.sendCustomRequest(request, method, body);
+    QEventLoop loop;
+    connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    Reply out;
+    out.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    out.body = reply->readAll();
+    for (const auto &[name, value] : reply->rawHeaderPairs())
+        out.headers.insert(name.toLower(), value);
+    reply->deleteLater();
+    return out;
+}
+
+void TestCatalogApi::listsEntities()
+{
+    const Reply all = request("GET", QStringLiteral("/api/catalog/entities"));
+    QCOMPARE(all.status, 200);
+    QCOMPARE(all.headers.value("content-type"), QByteArray("application/json; charset=utf-8"));
+    QCOMPARE(all.json().toArray().size(), 16);   // 12 components, 2 groups, 2 locations
+    // OR across filters, AND within, case-insensitive values.
+    const Reply filtered = request(
+        "GET", QStringLiteral("/api/catalog/entities?filter=kind%3DComponent%2Cspec.lifecycle%3DEXPERIMENTAL&filter=kind%3Dgroup"));
+    QCOMPARE(filtered.json().toArray().size(), 4 + 2);
+    // Unpaginated ordering drops entities without the field (Backstage 1.55).
+    const Reply titled = request("GET", QStringLiteral("/api/catalog/entities?filter=kind=component&order=desc:metadata.title"));
+    QStringList titles;
+    for (const QJsonValue &e : titled.json().toArray())
+        titles << e[QLatin1String("metadata")][QLatin1String("title")].toString();
+    QCOMPARE(titles, (QStringList{QStringLiteral("Service 2"), QStringLiteral("Service 1"), QStringLiteral("Service 0")}));
+}
+
+void TestCatalogApi::projectsAndPaginates()
+{
+    QStringList names;
+    QString next = QStringLiteral("/api/catalog/entities?filter=kind=component&fields=metadata.name&limit=5");
+    int pages = 0;
+    while (!next.isEmpty() && pages < 10) {
+        const Reply page = request("GET", next);
+        QCOMPARE(page.status, 200);
+        for (const QJsonValue &e : page.json().toArray()) {
+            QCOMPARE(e.toObject().keys(), QStringList{QStringLiteral("metadata")});
+            names << e[QLatin1String("metadata")][QLatin1String("name")].toString();
+        }
+        ++pages;
+        next.clear();
+        const QByteArray link = page.headers.value("link");
+        if (!link.isEmpty()) {
+            static const QRegularExpression form(QStringLiteral("^<(/entities\\?[^>]+)>; rel=\"next\"$"));
+            const QRegularExpressionMatch match = form.match(QString::fromLatin1(link));
+            QVERIFY2(match.hasMatch(), link.constData());
+            next = QStringLiteral("/api/catalog") + match.captured(1);
+        }
+    }
+    QCOMPARE(pages, 3);
+    QCOMPARE(names.size(), 12);
+    QCOMPARE(names.first(), QStringLiteral("svc-00"));
+    QCOMPARE(names.last(), QStringLiteral("svc-11"));
+    QCOMPARE(QSet<QString>(names.begin(), names.end()).size(), 12);
+}
+
+void TestCatalogApi::badParametersAre400()
+{
+    const auto message = [&](const QString &path) {
+        const Reply reply = request("GET", path);
+        return std::pair(reply.status, reply.json()[QLatin1String("error")][QLatin1String("message")].toString());
+    };
+    QCOMPARE(message(QStringLiteral("/api/catalog/entities?limit=0")),
+             std::pair(400, QStringLiteral("Invalid limit, must be greater than zero")));
+    QCOMPARE(message(QStringLiteral("/api/catalog/entities?offset=-1")),
+             std::pair(400, QStringLiteral("Invalid offset, must be zero or greater")));
+    QCOMPARE(message(QStringLiteral("/api/catalog/entities?limit=abc")).first, 400);
+    QCOMPARE(message(QStringLiteral("/api/catalog/entities?order=up:metadata.name")),
+             std::pair(400, QStringLiteral("Invalid order parameter \"up:metadata.name\", expected \"<asc or desc>:<field name>\"")));
+    QCOMPARE(message(QStringLiteral("/api/catalog/entities?filter=%3Dx")).first, 400);
+    QCOMPARE(message(QStringLiteral("/api/catalog/entities?after=%25%25%25")),
+             std::pair(400, QStringLiteral("Malformed after cursor, could not be parsed")));
+    QCOMPARE(message(QStringLiteral("/api/catalog/entities?fields=relations[0]")).first, 400);
+    const Reply shaped = request("GET", QStringLiteral("/api/catalog/entities?limit=0"));
+    const QJsonObject body = shaped.json().toObject();
+    QCOMPARE(body[QLatin1String("error")][QLatin1String("name")].toString(), QStringLiteral("InputError"));
+    QCOMPARE(body[QLatin1String("request")][QLatin1String("method")].toString(), QStringLiteral("GET"));
+    QCOMPARE(body[QLatin1String("request")][QLatin1String("url")].toString(), QStringLiteral("/entities?limit=0"));
+    QCOMPARE(body[QLatin1String("response")][QLatin1String("statusCode")].toInt(), 400);
+}
+
+void TestCatalogApi::byNameAndUid()
+{
+    const Reply byName = request("GET", QStringLiteral("/api/catalog/entities/by-name/COMPONENT/Default/SVC-01"));
+    QCOMPARE(byName.status, 200);
+    const QJsonObject entity = byName.json().toObject();
+    QCOMPARE(entity[QLatin1String("metadata")][QLatin1String("name")].toString(), QStringLiteral("svc-01"));
+    QVERIFY(!entity[QLatin1String("metadata")][QLatin1String("etag")].toString().isEmpty());
+    const QString uid = entity[QLatin1String("metadata")][QLatin1String("uid")].toString();
+    const Reply byUid = request("GET", QStringLiteral("/api/catalog/entities/by-uid/") + uid);
+    QCOMPARE(byUid.status, 200);
+    QCOMPARE(byUid.json().toObject(), entity);
+    const Reply missing = request("GET", QStringLiteral("/api/catalog/entities/by-uid/nope"));
+    QCOMPARE(missing.status, 404);
+    QCOMPARE(missing.json()[QLatin1String("error")][QLatin1String("message")].toString(), QStringLiteral("No entity with uid nope"));
+    const Reply missingName = request("GET", QStringLiteral("/api/catalog/entities/by-name/Component/default/Nope"));
+    QCOMPARE(missingName.json()[QLatin1String("error")][QLatin1String("message")].toString(),
+             QStringLiteral("No entity named 'Nope' found, with kind 'Component' in namespace 'default'"));
+}
+
+void TestCatalogApi::byRefsKeepsOrderAndNulls()
+{
+    const QByteArray body = R"({"entityRefs":["component:default/svc-02","component:default/missing","Group:Default/Team-A",
+                                "svc-01","component:default/svc-02"],"fields":["metadata.name"]})";
+    const Reply reply = request("POST", QStringLiteral("/api/catalog/entities/by-refs?filter=kind=component"), body);
+    QCOMPARE(reply.status, 200);
+    const QJsonArray items = reply.json()[QLatin1String("items")].toArray();
+    QCOMPARE(items.size(), 5);
+    QCOMPARE(items.at(0).toObject(), (QJsonObject{{QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), QStringLiteral("svc-02")}}}}));
+    QVERIFY(items.at(1).isNull());
+    QVERIFY(items.at(2).isNull());   // exists, filtered out
+    QVERIFY(items.at(3).isNull());   // no shorthand expansion
+    QCOMPARE(items.at(4), items.at(0));
+    QCOMPARE(request("POST", QStringLiteral("/api/catalog/entities/by-refs"), R"({"entityRefs":[]})").json(),
+             QJsonValue(QJsonObject{{QStringLiteral("items"), QJsonArray()}}));
+    const Reply wrongType = request("POST", QStringLiteral("/api/catalog/entities/by-refs"), body, "text/plain");
+    QCOMPARE(wrongType.status, 400);
+    QVERIFY(wrongType.json()[QLatin1String("error")][QLatin1String("message")].toString().startsWith(
+        QStringLiteral("Malformed request body (did you remember to specify an application/json content type?)")));
+    QCOMPARE(request("POST", QStringLiteral("/api/catalog/entities/by-refs"), R"({"entityRefs":"x"})").status, 400);
+}
+
+void TestCatalogApi::facets()
+{
+    const Reply reply = request("GET", QStringLiteral("/api/catalog/entity-facets?facet=Metadata.Tags&facet=spec.owner&filter=kind=component"));
+    QCOMPARE(reply.status, 200);
+    const QJsonObject facets = reply.json()[QLatin1String("facets")].toObject();
+    QCOMPARE(facets.keys(), (QStringList{QStringLiteral("Metadata.Tags"), QStringLiteral("spec.owner")}));
+    QCOMPARE(facets[QLatin1String("Metadata.Tags")].toArray(),
+             (QJsonArray{QJsonObject{{QStringLiteral("count"), 6}, {QStringLiteral("value"), QStringLiteral("go")}},
+                         QJsonObject{{QStringLiteral("count"), 6}, {QStringLiteral("value"), QStringLiteral("java")}}}));
+    QCOMPARE(request("GET", QStringLiteral("/api/catalog/entity-facets")).status, 400);
+}
+
+void TestCatalogApi::ancestry()
+{
+    const Reply reply = request("GET", QStringLiteral("/api/catalog/entities/by-name/component/default/svc-03/ancestry"));
+    QCOMPARE(reply.status, 200);
+    const QJsonObject body = reply.json().toObject();
+    QCOMPARE(body[QLatin1String("rootEntityRef")].toString(), QStringLiteral("component:default/svc-03"));
+    const QJsonArray items = body[QLatin1String("items")].toArray();
+    QCOMPARE(items.size(), 3);   // the component, the org Location, the generated root Location
+    QCOMPARE(items.at(0)[QLatin1String("entity")][QLatin1String("metadata")][QLatin1String("name")].toString(), QStringLiteral("svc-03"));
+    QCOMPARE(items.at(0)[QLatin1String("parentEntityRefs")].toArray(), QJsonArray{QStringLiteral("location:default/org")});
+    QCOMPARE(items.at(2)[QLatin1String("parentEntityRefs")].toArray(), QJsonArray());
+    QCOMPARE(request("GET", QStringLiteral("/api/catalog/entities/by-name/component/default/nope/ancestry")).status, 404);
+}
+
+void TestCatalogApi::deleteByUid()
+{
+    const QString uid = request("GET", QStringLiteral("/api/catalog/entities/by-name/component/default/svc-11"))
+                            .json()[QLatin1String("metadata")][QLatin1String("uid")].toString();
+    const Reply removed = request("DELETE", QStringLiteral("/api/catalog/entities/by-uid/") + uid);
+    QCOMPARE(removed.status, 204);
+    QVERIFY(removed.body.isEmpty());
+    QCOMPARE(request("GET", QStringLiteral("/api/catalog/entities/by-uid/") + uid).status, 404);
+    QCOMPARE(request("DELETE", QStringLiteral("/api/catalog/entities/by-uid/unknown")).status, 204);
+}
+
+void TestCatalogApi::unknownRoutesAre404WithEmptyBody()
+{
+    for (const char *path : {"/api/catalog/nothing", "/api/catalog/entities/by-name/component", "/nowhere"}) {
+        const Reply reply = request("GET", QString::fromLatin1(path));
+        QCOMPARE(reply.status, 404);
+        QVERIFY(reply.body.isEmpty());
+    }
+    QCOMPARE(request("PATCH", QStringLiteral("/api/catalog/entities")).status, 404);
+}
+
+void TestCatalogApi::oversizedBodyIsRefused()
+{
+    const QByteArray huge = R"({"entityRefs":[")" + QByteArray(200 * 1024, 'a') + R"("]})";
+    const Reply reply = request("POST", QStringLiteral("/api/catalog/entities/by-refs"), huge);
+    QCOMPARE(reply.status, 413);
+    QCOMPARE(reply.json()[QLatin1String("error")][QLatin1String("name")].toString(), QStringLiteral("PayloadTooLargeError"));
+    QCOMPARE(request("GET", QStringLiteral("/healthcheck")).status, 200);   // still serving
+}
+
+void TestCatalogApi::health()
+{
+    for (const char *path : {"/healthcheck", "/.backstage/health/v1/liveness", "/.backstage/health/v1/readiness"}) {
+        const Reply reply = request("GET", QString::fromLatin1(path));
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(reply.json(), QJsonValue(QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")}}));
+    }
+}
+
+void TestCatalogApi::rawHttpGarbageLeavesServerServing()
+{
+    const QUrl url(m_base);
+    for (const QByteArray &garbage : {QByteArray("NONSENSE\r\n\r\n"), QByteArray("GET /api/catalog/entities HTTP/1.1\r\nHost"),
+                                      QByteArray(4096, '\0')}) {
+        QTcpSocket socket;
+        socket.connectToHost(url.host(), quint16(url.port()));
+        QVERIFY(socket.waitForConnected(2000));
+        socket.write(garbage);
+        socket.waitForBytesWritten(2000);
+        socket.waitForReadyRead(300);
+        socket.abort();
+    }
+    QCOMPARE(request("GET", QStringLiteral("/api/catalog/entities?filter=kind=group")).json().toArray().size(), 2);
+}
+
+QTEST_GUILESS_MAIN(TestCatalogApi)
+#include "tst_catalogapi.moc"
