@@ -19,7 +19,7 @@ copies=$(sqlite3 "$store" "SELECT 'INSERT INTO main.' || name || ' SELECT * FROM
                            WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'entities_fts%'")
 
 start=$(date +%s.%N)
-sqlite3 "$copy" <<EOF
+sqlite3 "$copy" >/dev/null <<EOF
 PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -2097152; PRAGMA temp_store = MEMORY;
 ATTACH '$store' AS old;
 BEGIN;
