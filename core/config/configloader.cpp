@@ -13,8 +13,6 @@
 #include <QProcessEnvironment>
 #include <QRegularExpression>
 
-#include <functional>
-
 namespace Greenroom::Config {
 
 namespace {
@@ -37,18 +35,27 @@ Result<QByteArray> readWholeFile(const QString &path)
     return file.readAll();
 }
 
+// JSON.parse: any single JSON value. QJsonDocument takes only arrays and
+// objects at the top, so the text is parsed as the one element of an array.
+Result<QJsonValue> parseJsonValue(const QByteArray &text)
+{
+    QJsonParseError error{};
+    const QJsonDocument document = QJsonDocument::fromJson("[" + text + "]", &error);
+    if (error.error != QJsonParseError::NoError)
+        return Error::input(error.errorString());
+    if (document.array().size() != 1)
+        return Error::input(QStringLiteral("not a single JSON value"));
+    return document.array().at(0);
+}
+
 // One YAML or JSON document; `name` is used in messages.
 Result<QJsonValue> parseDocument(const QByteArray &text, const QString &name, bool json)
 {
     if (json) {
-        // Wrapped so that any top-level JSON value parses, as with JSON.parse.
-        QJsonParseError error{};
-        const QJsonDocument document = QJsonDocument::fromJson("[" + text + "]", &error);
-        if (error.error != QJsonParseError::NoError || document.array().size() != 1)
-            return Error::input(QStringLiteral("%1: %2").arg(name, error.error != QJsonParseError::NoError
-                                                                       ? error.errorString()
-                                                                       : QStringLiteral("not a single JSON value")));
-        return document.array().at(0);
+        auto value = parseJsonValue(text);
+        if (!value)
+            return Error::input(QStringLiteral("%1: %2").arg(name, value.error().message));
+        return value;
     }
     const Yaml::YamlStream stream = Yaml::YamlReader::read(text, name);
     for (const Yaml::YamlDocument &document : stream.documents) {
@@ -226,14 +233,27 @@ private:
     const Environment &m_environment;
 };
 
-// JSON.parse when it parses, else the text as is.
-QJsonValue parseEnvironmentValue(const QString &text)
+// Sets `value` at the path `parts[index...]` below `object`, creating objects
+// on the way; refuses to replace a value or to nest under a non-object.
+Status placeEnvironmentValue(QJsonObject &object, const QStringList &parts, qsizetype index, const QJsonValue &value,
+                             const QString &key)
 {
-    QJsonParseError error{};
-    const QJsonDocument document = QJsonDocument::fromJson("[" + text.toUtf8() + "]", &error);
-    if (error.error == QJsonParseError::NoError && document.array().size() == 1)
-        return document.array().at(0);
-    return text;
+    const QString &part = parts.at(index);
+    if (index == parts.size() - 1) {
+        if (object.contains(part))
+            return Error::input(QStringLiteral("Refusing to override existing config at key '%1'").arg(key));
+        object.insert(part, value);
+        return Ok{};
+    }
+    const QJsonValue existing = object.value(part);
+    if (!existing.isUndefined() && !existing.isObject())
+        return Error::input(QStringLiteral("Could not nest config for key '%1' under existing value '%2'")
+                                .arg(key, parts.mid(0, index + 1).join(QLatin1Char('_'))));
+    QJsonObject inner = existing.toObject();   // QJsonObject is a value: change a copy, put it back
+    if (Status placed = placeEnvironmentValue(inner, parts, index + 1, value, key); !placed)
+        return placed;
+    object.insert(part, inner);
+    return Ok{};
 }
 
 } // namespace
@@ -319,34 +339,14 @@ Result<std::optional<ConfigLayer>> ConfigLoader::environmentLayer(const Environm
             if (!isValidConfigKeyPart(part))
                 return Error::input(QStringLiteral("Invalid env config key '%1'").arg(key));
         }
-        const QJsonValue value = parseEnvironmentValue(text);
+        // JSON.parse when it parses, else the text as is.
+        const auto parsed = parseJsonValue(text.toUtf8());
+        const QJsonValue value = parsed ? parsed.value() : QJsonValue(text);
         if (value.isNull())
             return Error::input(QStringLiteral("Failed to parse JSON-serialized config value for key '%1', "
                                                "Error: value may not be null").arg(key));
-        // Walk down, creating objects; QJsonObject is a value, so rebuild on the way back up.
-        std::function<Result<QJsonObject>(QJsonObject, qsizetype)> place =
-            [&](QJsonObject object, qsizetype index) -> Result<QJsonObject> {
-            const QString &part = parts.at(index);
-            if (index == parts.size() - 1) {
-                if (object.contains(part))
-                    return Error::input(QStringLiteral("Refusing to override existing config at key '%1'").arg(key));
-                object.insert(part, value);
-                return object;
-            }
-            const QJsonValue existing = object.value(part);
-            if (!existing.isUndefined() && !existing.isObject())
-                return Error::input(QStringLiteral("Could not nest config for key '%1' under existing value '%2'")
-                                        .arg(key, parts.mid(0, index + 1).join(QLatin1Char('_'))));
-            auto inner = place(existing.toObject(), index + 1);
-            if (!inner)
-                return inner;
-            object.insert(part, inner.value());
-            return object;
-        };
-        auto placed = place(data, 0);
-        if (!placed)
+        if (Status placed = placeEnvironmentValue(data, parts, 0, value, key); !placed)
             return placed.error();
-        data = placed.value();
         any = true;
     }
     if (!any)

@@ -59,6 +59,17 @@ struct Mismatch
     std::optional<std::pair<QString, QJsonValue>> element;   // (key with [index], value)
 };
 
+// A required read: the optional read's value, or Backstage's "missing" error.
+template<typename T>
+Result<T> required(Result<std::optional<T>> value, const Error &missing)
+{
+    if (!value)
+        return value.error();
+    if (!value->has_value())
+        return missing;
+    return std::move(**value);
+}
+
 } // namespace
 
 bool isValidConfigKeyPart(const QString &part)
@@ -209,12 +220,7 @@ Result<std::optional<QString>> ConfigReader::optionalString(const QString &key) 
 
 Result<QString> ConfigReader::string(const QString &key) const
 {
-    auto value = optionalString(key);
-    if (!value)
-        return value.error();
-    if (!value->has_value())
-        return missing(key);
-    return **value;
+    return required(optionalString(key), missing(key));
 }
 
 Result<std::optional<double>> ConfigReader::optionalNumber(const QString &key) const
@@ -239,12 +245,7 @@ Result<std::optional<double>> ConfigReader::optionalNumber(const QString &key) c
 
 Result<double> ConfigReader::number(const QString &key) const
 {
-    auto value = optionalNumber(key);
-    if (!value)
-        return value.error();
-    if (!value->has_value())
-        return missing(key);
-    return **value;
+    return required(optionalNumber(key), missing(key));
 }
 
 Result<std::optional<bool>> ConfigReader::optionalBoolean(const QString &key) const
@@ -273,12 +274,7 @@ Result<std::optional<bool>> ConfigReader::optionalBoolean(const QString &key) co
 
 Result<bool> ConfigReader::boolean(const QString &key) const
 {
-    auto value = optionalBoolean(key);
-    if (!value)
-        return value.error();
-    if (!value->has_value())
-        return missing(key);
-    return **value;
+    return required(optionalBoolean(key), missing(key));
 }
 
 Result<std::optional<QStringList>> ConfigReader::optionalStringArray(const QString &key) const
@@ -306,12 +302,7 @@ Result<std::optional<QStringList>> ConfigReader::optionalStringArray(const QStri
 
 Result<QStringList> ConfigReader::stringArray(const QString &key) const
 {
-    auto value = optionalStringArray(key);
-    if (!value)
-        return value.error();
-    if (!value->has_value())
-        return missing(key);
-    return **value;
+    return required(optionalStringArray(key), missing(key));
 }
 
 Result<std::optional<ConfigReader>> ConfigReader::optionalConfig(const QString &key) const
@@ -339,12 +330,7 @@ Result<std::optional<ConfigReader>> ConfigReader::optionalConfig(const QString &
 
 Result<ConfigReader> ConfigReader::config(const QString &key) const
 {
-    auto value = optionalConfig(key);
-    if (!value)
-        return value.error();
-    if (!value->has_value())
-        return missing(key);
-    return **value;
+    return required(optionalConfig(key), missing(key));
 }
 
 Result<std::optional<QList<ConfigReader>>> ConfigReader::optionalConfigArray(const QString &key) const
@@ -374,12 +360,7 @@ Result<std::optional<QList<ConfigReader>>> ConfigReader::optionalConfigArray(con
 
 Result<QList<ConfigReader>> ConfigReader::configArray(const QString &key) const
 {
-    auto value = optionalConfigArray(key);
-    if (!value)
-        return value.error();
-    if (!value->has_value())
-        return missing(key);
-    return **value;
+    return required(optionalConfigArray(key), missing(key));
 }
 
 } // namespace Greenroom::Config

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "duration.h"
 
+#include <QHash>
 #include <QRegularExpression>
 
 #include <cmath>
@@ -37,21 +38,21 @@ Result<double> parseMs(const QString &text)
     const QRegularExpressionMatch match = form.match(text);
     if (text.size() > 100 || !match.hasMatch())
         return Error::input(QStringLiteral("Not a valid duration string, try a number followed by a unit such as '1d' or '2 seconds'"));
+    static const QHash<QString, double> units{
+        {QStringLiteral("milliseconds"), 1}, {QStringLiteral("millisecond"), 1}, {QStringLiteral("msecs"), 1},
+        {QStringLiteral("msec"), 1},          {QStringLiteral("ms"), 1},          {QStringLiteral("seconds"), Second},
+        {QStringLiteral("second"), Second},   {QStringLiteral("secs"), Second},   {QStringLiteral("sec"), Second},
+        {QStringLiteral("s"), Second},        {QStringLiteral("minutes"), Minute}, {QStringLiteral("minute"), Minute},
+        {QStringLiteral("mins"), Minute},     {QStringLiteral("min"), Minute},    {QStringLiteral("m"), Minute},
+        {QStringLiteral("hours"), Hour},      {QStringLiteral("hour"), Hour},     {QStringLiteral("hrs"), Hour},
+        {QStringLiteral("hr"), Hour},         {QStringLiteral("h"), Hour},        {QStringLiteral("days"), Day},
+        {QStringLiteral("day"), Day},         {QStringLiteral("d"), Day},         {QStringLiteral("weeks"), Week},
+        {QStringLiteral("week"), Week},       {QStringLiteral("w"), Week},        {QStringLiteral("years"), Year},
+        {QStringLiteral("year"), Year},       {QStringLiteral("yrs"), Year},      {QStringLiteral("yr"), Year},
+        {QStringLiteral("y"), Year},
+    };
     const double number = match.captured(1).toDouble();
-    const QString unit = match.captured(2).toLower();
-    double factor = 1;
-    if (unit.startsWith(QLatin1Char('y')))
-        factor = Year;
-    else if (unit.startsWith(QLatin1Char('w')))
-        factor = Week;
-    else if (unit.startsWith(QLatin1Char('d')))
-        factor = Day;
-    else if (unit.startsWith(QLatin1Char('h')))
-        factor = Hour;
-    else if (unit.startsWith(QLatin1String("mi")) || unit == QLatin1String("m"))
-        factor = Minute;
-    else if (unit.startsWith(QLatin1Char('s')))
-        factor = Second;
+    const double factor = match.captured(2).isEmpty() ? 1 : units.value(match.captured(2).toLower());
     const double milliseconds = number * factor;
     if (milliseconds < 0)
         return Error::input(QStringLiteral("Negative durations are not allowed"));

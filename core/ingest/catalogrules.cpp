@@ -54,6 +54,20 @@ Result<CatalogRules> CatalogRules::fromConfig(const QJsonValue &value)
     return rules;
 }
 
+Status CatalogRules::addLocationRules(const QJsonValue &rules, const Model::LocationRef &location)
+{
+    if (rules.isUndefined() || rules.isNull())
+        return Ok{};
+    auto parsed = fromConfig(rules);
+    if (!parsed)
+        return parsed.error();
+    for (Rule rule : std::as_const(parsed->m_rules)) {
+        rule.locations = {{location.type, location.target, QString()}};
+        addRule(rule);
+    }
+    return Ok{};
+}
+
 bool CatalogRules::isAllowed(const QJsonObject &entity, const Model::LocationRef &origin) const
 {
     if (m_allowAll)

@@ -43,6 +43,10 @@ public:
     static Result<CatalogRules> fromConfig(const QJsonValue &rules);
 
     void addRule(const Rule &rule) { m_rules.append(rule); }
+    // A `catalog.locations[]` entry's own `rules`: added to these, each scoped
+    // to exactly that location (upstream adds them, despite its schema saying
+    // "override"). Undefined or null adds nothing.
+    Status addLocationRules(const QJsonValue &rules, const Model::LocationRef &location);
     bool isAllowed(const QJsonObject &entity, const Model::LocationRef &origin) const;
 
 private:

@@ -48,6 +48,10 @@ public:
     virtual QList<ProcessingErrorRecord> processingErrors(const QString &originKey = {}) = 0;
     // Ok when the database answers a query (health checks).
     virtual Status checkHealth() = 0;
+
+    // The entity `ref` followed by the entities that emitted it, nearest
+    // first (Backstage's ancestry); empty when `ref` is unknown.
+    QList<StoredEntity> ancestry(const QString &ref);
 };
 
 } // namespace Greenroom::Store

@@ -17,11 +17,6 @@ namespace {
 
 const QString Mount = QStringLiteral("/api/catalog");
 
-Error inputError(const QString &message)
-{
-    return Error::input(message);
-}
-
 Error notFound(const QString &message)
 {
     return {QStringLiteral("NotFoundError"), message};
@@ -36,15 +31,20 @@ Result<std::optional<qint64>> integerParameter(const HttpRequest &request, const
     bool ok = false;
     const qint64 value = values.last().trimmed().toLongLong(&ok);
     if (!ok)
-        return inputError(QStringLiteral("request/query/%1 must be integer").arg(name));
+        return Error::input(QStringLiteral("request/query/%1 must be integer").arg(name));
     return std::optional<qint64>(value);
+}
+
+QJsonObject projected(const Store::StoredEntity &entity, const QStringList &fields)
+{
+    return fields.isEmpty() ? entity.entity : Model::EntityProjection::project(entity.entity, fields);
 }
 
 QJsonArray projected(const QList<Store::StoredEntity> &entities, const QStringList &fields)
 {
     QJsonArray out;
     for (const Store::StoredEntity &e : entities)
-        out.append(fields.isEmpty() ? e.entity : Model::EntityProjection::project(e.entity, fields));
+        out.append(projected(e, fields));
     return out;
 }
 
@@ -61,13 +61,13 @@ Result<std::pair<qint64, qint64>> decodeAfter(const QString &after)
 {
     const QJsonDocument document = QJsonDocument::fromJson(QByteArray::fromBase64(after.toLatin1()));
     if (!document.isObject())
-        return inputError(QStringLiteral("Malformed after cursor, could not be parsed"));
+        return Error::input(QStringLiteral("Malformed after cursor, could not be parsed"));
     const QJsonValue limit = document.object().value(QLatin1String("limit"));
     const QJsonValue offset = document.object().value(QLatin1String("offset"));
     if (!limit.isDouble() || limit.toDouble() != double(limit.toInteger()))
-        return inputError(QStringLiteral("Malformed after cursor, limit was not an number"));
+        return Error::input(QStringLiteral("Malformed after cursor, limit was not an number"));
     if (!offset.isDouble() || offset.toDouble() != double(offset.toInteger()))
-        return inputError(QStringLiteral("Malformed after cursor, offset was not a number"));
+        return Error::input(QStringLiteral("Malformed after cursor, offset was not a number"));
     return std::pair(limit.toInteger(), offset.toInteger());
 }
 
@@ -78,7 +78,7 @@ Result<QList<Store::EntityOrder>> parseOrder(const QStringList &values)
     for (const QString &value : values) {
         const QRegularExpressionMatch match = form.match(value);
         if (!match.hasMatch())
-            return inputError(QStringLiteral("Invalid order parameter \"%1\", expected \"<asc or desc>:<field name>\"").arg(value));
+            return Error::input(QStringLiteral("Invalid order parameter \"%1\", expected \"<asc or desc>:<field name>\"").arg(value));
         order.append({match.captured(2), match.captured(1) == QLatin1String("desc")});
     }
     return order;
@@ -102,15 +102,15 @@ HttpResponse getEntities(Store::CatalogStore &store, const HttpRequest &request)
     if (!offset)
         return HttpResponse::error(offset.error(), request);
     if (limit->has_value() && **limit <= 0)
-        return HttpResponse::error(inputError(QStringLiteral("Invalid limit, must be greater than zero")), request);
+        return HttpResponse::error(Error::input(QStringLiteral("Invalid limit, must be greater than zero")), request);
     if (offset->has_value() && **offset < 0)
-        return HttpResponse::error(inputError(QStringLiteral("Invalid offset, must be zero or greater")), request);
+        return HttpResponse::error(Error::input(QStringLiteral("Invalid offset, must be zero or greater")), request);
     std::optional<qint64> pageLimit = *limit;
     std::optional<qint64> pageOffset = *offset;
     if (request.hasQuery(QStringLiteral("after"))) {
         const QString after = request.queryValues(QStringLiteral("after")).last();
         if (after.isEmpty())
-            return HttpResponse::error(inputError(QStringLiteral("Invalid after cursor, must not be empty")), request);
+            return HttpResponse::error(Error::input(QStringLiteral("Invalid after cursor, must not be empty")), request);
         auto cursor = decodeAfter(after);
         if (!cursor)
             return HttpResponse::error(cursor.error(), request);
@@ -153,7 +153,7 @@ HttpResponse postEntitiesByRefs(Store::CatalogStore &store, const HttpRequest &r
 {
     const auto malformed = [&](const QString &details) {
         return HttpResponse::error(
-            inputError(QStringLiteral("Malformed request body (did you remember to specify an application/json content type?), %1")
+            Error::input(QStringLiteral("Malformed request body (did you remember to specify an application/json content type?), %1")
                            .arg(details)),
             request);
     };
@@ -191,7 +191,7 @@ HttpResponse postEntitiesByRefs(Store::CatalogStore &store, const HttpRequest &r
         if (!entity)
             items.append(QJsonValue::Null);
         else
-            items.append(fields->isEmpty() ? entity->entity : Model::EntityProjection::project(entity->entity, *fields));
+            items.append(projected(*entity, *fields));
     }
     return HttpResponse::json(QJsonObject{{QStringLiteral("items"), items}});
 }
@@ -204,7 +204,7 @@ HttpResponse getEntityFacets(Store::CatalogStore &store, const HttpRequest &requ
             facets.append(facet.trimmed());
     }
     if (facets.isEmpty())
-        return HttpResponse::error(inputError(QStringLiteral("Missing facet parameter")), request);
+        return HttpResponse::error(Error::input(QStringLiteral("Missing facet parameter")), request);
     auto filter = Model::EntityFilter::parse(request.queryValues(QStringLiteral("filter")));
     if (!filter)
         return HttpResponse::error(filter.error(), request);
@@ -226,19 +226,13 @@ HttpResponse getAncestry(Store::CatalogStore &store, const HttpRequest &request)
     const QString ref = Model::EntityRef::canonical(request.params.value(QStringLiteral("kind")),
                                                     request.params.value(QStringLiteral("namespace")),
                                                     request.params.value(QStringLiteral("name")));
-    std::optional<Store::StoredEntity> entity = store.entityByRef(ref);
-    if (!entity)
+    const QList<Store::StoredEntity> chain = store.ancestry(ref);
+    if (chain.isEmpty())
         return HttpResponse::error(notFound(QStringLiteral("No such entity %1").arg(ref)), request);
     QJsonArray items;
-    QSet<QString> seen;
-    // Each entity has one emitting parent here, so depth-first is a walk up the chain.
-    while (entity && !seen.contains(entity->ref)) {
-        seen.insert(entity->ref);
-        QJsonArray parents;
-        if (!entity->parentRef.isEmpty())
-            parents.append(entity->parentRef);
-        items.append(QJsonObject{{QStringLiteral("entity"), entity->entity}, {QStringLiteral("parentEntityRefs"), parents}});
-        entity = entity->parentRef.isEmpty() ? std::nullopt : store.entityByRef(entity->parentRef);
+    for (const Store::StoredEntity &entity : chain) {
+        const QJsonArray parents = entity.parentRef.isEmpty() ? QJsonArray() : QJsonArray{entity.parentRef};
+        items.append(QJsonObject{{QStringLiteral("entity"), entity.entity}, {QStringLiteral("parentEntityRefs"), parents}});
     }
     return HttpResponse::json(QJsonObject{{QStringLiteral("rootEntityRef"), ref}, {QStringLiteral("items"), items}});
 }

@@ -16,7 +16,6 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QHostAddress>
-#include <QJsonArray>
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QStandardPaths>
@@ -96,29 +95,6 @@ Result<QString> databasePath(const Config::ConfigReader &config)
     return QDir(folder).filePath(QStringLiteral("catalog.sqlite"));
 }
 
-// catalog.rules plus each configured location's own rules, scoped to that target.
-Result<Ingest::CatalogRules> catalogRules(const Config::ConfigReader &config, const QList<Model::LocationRef> &locations,
-                                          const QList<QJsonValue> &locationRules)
-{
-    auto rules = config.optional(QStringLiteral("catalog.rules"));
-    if (!rules)
-        return rules.error();
-    QJsonArray all = rules->has_value() ? (*rules)->toArray()
-                                        : QJsonArray{QJsonObject{{QStringLiteral("allow"),
-                                                                  QJsonArray{QStringLiteral("Component"), QStringLiteral("API"),
-                                                                             QStringLiteral("Location")}}}};
-    for (qsizetype i = 0; i < locations.size(); ++i) {
-        for (const QJsonValue &rule : locationRules.at(i).toArray()) {
-            QJsonObject scoped = rule.toObject();
-            scoped.insert(QStringLiteral("locations"),
-                          QJsonArray{QJsonObject{{QStringLiteral("type"), locations.at(i).type},
-                                                 {QStringLiteral("exact"), locations.at(i).target}}});
-            all.append(scoped);
-        }
-    }
-    return Ingest::CatalogRules::fromConfig(all);
-}
-
 } // namespace
 
 int runServeCommand(const QStringList &arguments)
@@ -161,8 +137,13 @@ int runServeCommand(const QStringList &arguments)
     out << "database: " << path.value() << Qt::endl;
 
     // Locations from config, read once at start (periodic refresh comes with the processing loop).
+    auto globalRules = config->optional(QStringLiteral("catalog.rules"));
+    if (!globalRules)
+        return fail(globalRules.error());
+    auto rules = Ingest::CatalogRules::fromConfig(globalRules->value_or(QJsonValue(QJsonValue::Undefined)));
+    if (!rules)
+        return fail(rules.error());
     QList<Model::LocationRef> locations;
-    QList<QJsonValue> locationRules;
     auto configured = config->optionalConfigArray(QStringLiteral("catalog.locations"));
     if (!configured)
         return fail(configured.error());
@@ -176,12 +157,14 @@ int runServeCommand(const QStringList &arguments)
         if (type.value() != QLatin1String("file"))
             return fail(Error(QStringLiteral("NotImplementedError"),
                               QStringLiteral("%1: location type '%2' is not supported yet").arg(location.fullKey(QStringLiteral("type")), type.value())));
-        locations.append({type.value(), QFileInfo(target.value()).absoluteFilePath()});
-        locationRules.append(location.optional(QStringLiteral("rules")).value().value_or(QJsonValue()));
+        const Model::LocationRef ref{type.value(), QFileInfo(target.value()).absoluteFilePath()};
+        auto locationRules = location.optional(QStringLiteral("rules"));
+        if (!locationRules)
+            return fail(locationRules.error());
+        if (Status added = rules.value().addLocationRules(locationRules->value_or(QJsonValue()), ref); !added)
+            return fail(added.error());
+        locations.append(ref);
     }
-    auto rules = catalogRules(config.value(), locations, locationRules);
-    if (!rules)
-        return fail(rules.error());
     Ingest::IngestOptions ingestOptions;
     ingestOptions.rules = rules.value();
     Ingest::CatalogIngester ingester(*store.value(), ingestOptions);

@@ -330,6 +330,9 @@ void TestConfigLoader::durations_data()
     QTest::newRow("words") << QStringLiteral("2 hours") << qint64(2 * 3600 * 1000);
     QTest::newRow("fraction") << QStringLiteral("1.5s") << qint64(1500);
     QTest::newRow("ms") << QStringLiteral("100ms") << qint64(100);
+    QTest::newRow("milliseconds") << QStringLiteral("250 milliseconds") << qint64(250);
+    QTest::newRow("mins") << QStringLiteral("3 mins") << qint64(3 * 60 * 1000);
+    QTest::newRow("days") << QStringLiteral("1d") << qint64(24 * 3600 * 1000);
     QTest::newRow("iso") << QStringLiteral("PT30M") << qint64(30 * 60 * 1000);
     QTest::newRow("iso days") << QStringLiteral("P2DT6H") << qint64((2 * 24 + 6) * 3600 * 1000LL);
     QTest::newRow("iso fraction") << QStringLiteral("PT1.5S") << qint64(1500);

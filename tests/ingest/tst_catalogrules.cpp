@@ -17,6 +17,7 @@ private Q_SLOTS:
     void defaultsAllowComponentApiLocation();
     void configuredRulesMatchKindTypeAndLocation();
     void exactAndPatternTogetherIsAnError();
+    void locationRulesAreAddedForThatLocationOnly();
 
 private:
     static QJsonObject entity(const char *kind, const char *type = "x")
@@ -65,6 +66,21 @@ void TestCatalogRules::exactAndPatternTogetherIsAnError()
         R"([{"allow": ["User"], "locations": [{"type": "file", "exact": "/a", "pattern": "/b*"}]}])").array());
     QVERIFY(!rules);
     QCOMPARE(rules.error().message, QStringLiteral("catalog.rules[0].locations cannot have both exact and pattern"));
+}
+
+void TestCatalogRules::locationRulesAreAddedForThatLocationOnly()
+{
+    CatalogRules rules = CatalogRules::defaults();
+    const Model::LocationRef org{QStringLiteral("file"), QStringLiteral("/srv/org.yaml")};
+    const Model::LocationRef other{QStringLiteral("file"), QStringLiteral("/srv/other.yaml")};
+    const QJsonValue locationRules = QJsonDocument::fromJson(R"([{"allow": ["User", "Group"]}])").array();
+    QVERIFY(rules.addLocationRules(locationRules, org));
+    QVERIFY(rules.isAllowed(entity("User"), org));
+    QVERIFY(!rules.isAllowed(entity("User"), other));
+    QVERIFY(rules.isAllowed(entity("Component"), org));   // added to, not instead of, the global rules
+    QVERIFY(rules.addLocationRules(QJsonValue(), other));
+    QVERIFY(!rules.isAllowed(entity("Group"), other));
+    QVERIFY(!rules.addLocationRules(QJsonValue(QStringLiteral("nope")), other));
 }
 
 QTEST_GUILESS_MAIN(TestCatalogRules)
