@@ -35,17 +35,80 @@ Result<EntityFilter> EntityFilter::parse(const QStringList &filterParameters)
     return filter;
 }
 
+namespace {
+
+// {key: value} / {key: {$in: [...]}} / {key: {$exists: true}}: one condition.
+std::optional<EntityFilter::Condition> asCondition(const EntityPredicate &p)
+{
+    if (p.type == EntityPredicate::Type::Exists)
+        return EntityFilter::Condition{p.key, {}};
+    if (p.type == EntityPredicate::Type::In && !p.values.isEmpty()) {
+        QStringList values = p.values;
+        values.removeDuplicates();
+        return EntityFilter::Condition{p.key, values};
+    }
+    return std::nullopt;
+}
+
+// Conditions that must all hold.
+std::optional<EntityFilter::AllOf> asAllOf(const EntityPredicate &p)
+{
+    if (std::optional<EntityFilter::Condition> single = asCondition(p))
+        return EntityFilter::AllOf{*single};
+    if (p.type != EntityPredicate::Type::All || p.children.empty())
+        return std::nullopt;
+    EntityFilter::AllOf conditions;
+    for (const EntityPredicate &child : p.children) {
+        std::optional<EntityFilter::Condition> c = asCondition(child);
+        if (!c)
+            return std::nullopt;
+        conditions.append(*c);
+    }
+    return conditions;
+}
+
+} // namespace
+
+EntityFilter EntityFilter::fromPredicate(const EntityPredicate &predicate)
+{
+    EntityFilter filter;
+    if (predicate.type == EntityPredicate::Type::All && predicate.children.empty())
+        return filter;   // {} and {"$all": []} match everything
+    if (std::optional<AllOf> all = asAllOf(predicate)) {
+        filter.anyOf.append(*all);
+        return filter;
+    }
+    if (predicate.type == EntityPredicate::Type::Any && !predicate.children.empty()) {
+        for (const EntityPredicate &child : predicate.children) {
+            std::optional<AllOf> all = asAllOf(child);
+            if (!all) {
+                filter.anyOf.clear();
+                break;
+            }
+            filter.anyOf.append(*all);
+        }
+        if (!filter.anyOf.isEmpty())
+            return filter;
+    }
+    filter.predicates.push_back(predicate);
+    return filter;
+}
+
 EntityFilter EntityFilter::intersectedWith(const EntityFilter &other) const
 {
-    if (isEmpty())
-        return other;
-    if (other.isEmpty())
-        return *this;
     EntityFilter result;
-    for (const AllOf &a : anyOf) {
-        for (const AllOf &b : other.anyOf)
-            result.anyOf.append(a + b);
+    if (anyOf.isEmpty()) {
+        result.anyOf = other.anyOf;
+    } else if (other.anyOf.isEmpty()) {
+        result.anyOf = anyOf;
+    } else {
+        for (const AllOf &a : anyOf) {
+            for (const AllOf &b : other.anyOf)
+                result.anyOf.append(a + b);
+        }
     }
+    result.predicates = predicates;
+    result.predicates.insert(result.predicates.end(), other.predicates.begin(), other.predicates.end());
     return result;
 }
 

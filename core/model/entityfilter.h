@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #pragma once
 
+#include "entitypredicate.h"
+
 #include <common/result.h>
 
 #include <QList>
@@ -28,11 +30,15 @@ struct EntityFilter
     };
     using AllOf = QList<Condition>;
 
-    QList<AllOf> anyOf;   // empty = no filter, everything matches
+    QList<AllOf> anyOf;   // empty = no condition from here, everything matches
+    std::vector<EntityPredicate> predicates;
 
-    bool isEmpty() const { return anyOf.isEmpty(); }
+    bool isEmpty() const { return anyOf.isEmpty() && predicates.empty(); }
     // Parses the values of repeated `filter=` query parameters (already percent-decoded).
     static Result<EntityFilter> parse(const QStringList &filterParameters);
+    // A predicate as a filter: in `anyOf` when it has that shape (so stores
+    // can plan it like a `filter=` parameter), else in `predicates`.
+    static EntityFilter fromPredicate(const EntityPredicate &predicate);
     // The same conditions AND-ed with `other` (used for by-refs filters and permissions).
     EntityFilter intersectedWith(const EntityFilter &other) const;
 };

@@ -32,13 +32,18 @@ QString placeholders(qsizetype n)
 }
 
 // LIKE pattern for a literal substring.
-QString likePattern(const QString &term)
+QString likeEscaped(const QString &term)
 {
     QString escaped = term.toLower();
     escaped.replace(QLatin1Char('\\'), QLatin1String("\\\\"));
     escaped.replace(QLatin1Char('%'), QLatin1String("\\%"));
     escaped.replace(QLatin1Char('_'), QLatin1String("\\_"));
-    return QLatin1Char('%') + escaped + QLatin1Char('%');
+    return escaped;
+}
+
+QString likePattern(const QString &term)
+{
+    return QLatin1Char('%') + likeEscaped(term) + QLatin1Char('%');
 }
 
 void bindAll(Statement &statement, const QVariantList &params, int first = 1)
@@ -897,6 +902,73 @@ Result<SqlCondition> SqliteCatalogStorePrivate::filterCondition(const Model::Ent
         groups.append(QLatin1Char('(') + parts.join(QStringLiteral(" AND ")) + QLatin1Char(')'));
     }
     condition.sql = groups.join(QStringLiteral(" OR "));
+    for (const Model::EntityPredicate &predicate : filter.predicates) {
+        auto clause = predicateCondition(predicate);
+        if (!clause)
+            return clause.error();
+        condition.andWith(clause->sql, clause->params);
+    }
+    return condition;
+}
+
+// Nested predicates compile to EXISTS probes per entity, as upstream's query
+// builder does; they are rare enough not to need the planner above.
+Result<SqlCondition> SqliteCatalogStorePrivate::predicateCondition(const Model::EntityPredicate &predicate)
+{
+    using Type = Model::EntityPredicate::Type;
+    SqlCondition condition;
+    switch (predicate.type) {
+    case Type::All:
+    case Type::Any: {
+        if (predicate.children.empty()) {
+            condition.sql = predicate.type == Type::All ? QStringLiteral("1") : QStringLiteral("0");
+            return condition;
+        }
+        QStringList parts;
+        for (const Model::EntityPredicate &child : predicate.children) {
+            auto part = predicateCondition(child);
+            if (!part)
+                return part.error();
+            parts.append(QLatin1Char('(') + part->sql + QLatin1Char(')'));
+            condition.params += part->params;
+        }
+        condition.sql = parts.join(predicate.type == Type::All ? QStringLiteral(" AND ") : QStringLiteral(" OR "));
+        return condition;
+    }
+    case Type::Not: {
+        auto inner = predicateCondition(predicate.children.front());
+        if (!inner)
+            return inner.error();
+        condition.sql = QStringLiteral("NOT (%1)").arg(inner->sql);
+        condition.params = inner->params;
+        return condition;
+    }
+    case Type::Exists:
+    case Type::Missing:
+    case Type::In:
+    case Type::HasPrefix:
+        break;
+    }
+    auto id = keyId(predicate.key, false);
+    if (!id)
+        return id.error();
+    const bool negated = predicate.type == Type::Missing;
+    if (id.value() < 0 || (predicate.type == Type::In && predicate.values.isEmpty())) {
+        condition.sql = negated ? QStringLiteral("1") : QStringLiteral("0");   // no entity has this key or value
+        return condition;
+    }
+    QString sql = QStringLiteral("EXISTS (SELECT 1 FROM search WHERE entity_id = e.id AND key_id = ?");
+    condition.params.append(id.value());
+    if (predicate.type == Type::In) {
+        sql += QStringLiteral(" AND value IN (%1)").arg(placeholders(predicate.values.size()));
+        for (const QString &value : predicate.values)
+            condition.params.append(value);
+    } else if (predicate.type == Type::HasPrefix) {
+        sql += QStringLiteral(" AND value LIKE ? ESCAPE '\\'");
+        condition.params.append(likeEscaped(predicate.values.value(0)) + QLatin1Char('%'));
+    }
+    sql += QLatin1Char(')');
+    condition.sql = negated ? QStringLiteral("NOT ") + sql : sql;
     return condition;
 }
 
@@ -986,7 +1058,8 @@ Result<EntityPage> SqliteCatalogStore::queryEntities(const EntityQuery &query)
     }
     if (!kindByName.isEmpty())
         orderTerms.append(QStringLiteral("e.name ") + direction(descending));
-    orderTerms.append(ordered ? QStringLiteral("e.uid ") + direction(descending) : QStringLiteral("e.ref ") + direction(false));
+    // Ties (and unordered queries) go by uid, as upstream's go by entity id.
+    orderTerms.append(QStringLiteral("e.uid ") + direction(ordered && query.tieBreakFollowsOrder && descending));
     const QString sortColumn = kindByName.isEmpty() ? QStringLiteral("o0.value") : QStringLiteral("e.name");
 
     EntityPage page;
@@ -1036,7 +1109,7 @@ Result<EntityPage> SqliteCatalogStore::queryEntities(const EntityQuery &query)
         if (ordered && query.after.size() == 2)
             keyset.andWith(QStringLiteral("(%1, e.uid) %2 (?, ?)").arg(sortColumn, op), {query.after.at(0), query.after.at(1)});
         else
-            keyset.andWith(QStringLiteral("e.ref %1 ?").arg(op), {query.after.first()});
+            keyset.andWith(QStringLiteral("e.uid %1 ?").arg(op), {query.after.first()});
     }
     QString sql = QStringLiteral("SELECT " ENTITY_COLUMNS "%1 FROM entities e")
                       .arg(ordered ? QStringLiteral(", ") + sortColumn : QString()) + joins;
@@ -1062,7 +1135,7 @@ Result<EntityPage> SqliteCatalogStore::queryEntities(const EntityQuery &query)
             break;
         }
         StoredEntity entity = SqliteCatalogStorePrivate::entityFromRow(s);
-        keys.append(ordered ? QStringList{s.text(8), entity.uid} : QStringList{entity.ref});
+        keys.append(ordered ? QStringList{s.text(8), entity.uid} : QStringList{entity.uid});
         page.items.append(std::move(entity));
     }
     s.reset();

@@ -60,6 +60,7 @@ public:
     // when walking an index in order and stopping after a page).
     enum class FilterPlan { Lists, Probes, Cheapest };
     Result<SqlCondition> filterCondition(const Model::EntityFilter &filter, FilterPlan plan);
+    Result<SqlCondition> predicateCondition(const Model::EntityPredicate &predicate);
     Result<qint64> countMatches(qint64 keyId, const QStringList &values, qint64 cap);
     Result<bool> isFacetCounted(qint64 keyId);
 

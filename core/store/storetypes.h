@@ -109,14 +109,18 @@ struct EntityQuery
 {
     Model::EntityFilter filter;
     FullTextFilter fullText;
-    QList<EntityOrder> order;        // empty: by entity ref
+    QList<EntityOrder> order;        // empty: by uid
+    // Equal sort values are ordered by uid in the first field's direction
+    // (by-query, needed for keyset paging) or always ascending (GET /entities).
+    bool tieBreakFollowsOrder = true;
     // Entities without a value for the first order field: dropped (by-query)
     // or put after all others (paginated GET /entities).
     bool keepEntitiesWithoutOrderValue = false;
     qint64 offset = 0;
     qint64 limit = -1;               // -1: no limit
     // Keyset paging (single order field): the key of the row to continue
-    // after, as returned in EntityPage::lastKey. Offset is ignored with it.
+    // after, as returned in EntityPage::lastKey ([sort value, uid], or [uid]
+    // when unordered). Offset is ignored with it.
     QStringList after;
     bool backwards = false;          // page before `after` instead of after it
     bool countTotal = false;

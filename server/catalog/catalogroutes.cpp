@@ -2,7 +2,10 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "catalogroutes.h"
 
+#include "routesupport.h"
+
 #include <model/entityfilter.h>
+#include <model/entitypredicate.h>
 #include <model/entityprojection.h>
 #include <model/entityref.h>
 
@@ -16,37 +19,6 @@ namespace Greenroom::Server {
 namespace {
 
 const QString Mount = QStringLiteral("/api/catalog");
-
-Error notFound(const QString &message)
-{
-    return {QStringLiteral("NotFoundError"), message};
-}
-
-// An integer query parameter; nullopt when absent.
-Result<std::optional<qint64>> integerParameter(const HttpRequest &request, const QString &name)
-{
-    const QStringList values = request.queryValues(name);
-    if (values.isEmpty())
-        return std::optional<qint64>();
-    bool ok = false;
-    const qint64 value = values.last().trimmed().toLongLong(&ok);
-    if (!ok)
-        return Error::input(QStringLiteral("request/query/%1 must be integer").arg(name));
-    return std::optional<qint64>(value);
-}
-
-QJsonObject projected(const Store::StoredEntity &entity, const QStringList &fields)
-{
-    return fields.isEmpty() ? entity.entity : Model::EntityProjection::project(entity.entity, fields);
-}
-
-QJsonArray projected(const QList<Store::StoredEntity> &entities, const QStringList &fields)
-{
-    QJsonArray out;
-    for (const Store::StoredEntity &e : entities)
-        out.append(projected(e, fields));
-    return out;
-}
 
 // application/x-www-form-urlencoded, as URLSearchParams writes it.
 QByteArray formEncode(const QString &text)
@@ -125,6 +97,7 @@ HttpResponse getEntities(Store::CatalogStore &store, const HttpRequest &request)
     if (!paginated && query.order.size() > 1)
         query.order = query.order.mid(0, 1);   // upstream's unpaginated path sorts on the first only
     query.keepEntitiesWithoutOrderValue = paginated;
+    query.tieBreakFollowsOrder = false;
     query.offset = pageOffset.value_or(0);
     query.limit = pageLimit.value_or(-1);
     auto page = store.queryEntities(query);
@@ -183,7 +156,15 @@ HttpResponse postEntitiesByRefs(Store::CatalogStore &store, const HttpRequest &r
     auto filter = Model::EntityFilter::parse(request.queryValues(QStringLiteral("filter")));
     if (!filter)
         return HttpResponse::error(filter.error(), request);
-    auto found = store.entitiesByRefs(refs, filter.value());
+    Model::EntityFilter combined = filter.value();
+    const QJsonValue query = document.object().value(QLatin1String("query"));
+    if (!query.isUndefined()) {
+        auto predicate = Model::EntityPredicate::fromJson(query);
+        if (!predicate)
+            return malformed(predicate.error().message);
+        combined = combined.intersectedWith(Model::EntityFilter::fromPredicate(predicate.value()));
+    }
+    auto found = store.entitiesByRefs(refs, combined);
     if (!found)
         return HttpResponse::error(found.error(), request);
     QJsonArray items;
@@ -208,17 +189,7 @@ HttpResponse getEntityFacets(Store::CatalogStore &store, const HttpRequest &requ
     auto filter = Model::EntityFilter::parse(request.queryValues(QStringLiteral("filter")));
     if (!filter)
         return HttpResponse::error(filter.error(), request);
-    auto counts = store.facets(facets, filter.value());
-    if (!counts)
-        return HttpResponse::error(counts.error(), request);
-    QJsonObject out;
-    for (const auto &[facet, values] : counts.value()) {
-        QJsonArray list;
-        for (const Store::FacetCount &count : values)
-            list.append(QJsonObject{{QStringLiteral("value"), count.value}, {QStringLiteral("count"), count.count}});
-        out.insert(facet, list);
-    }
-    return HttpResponse::json(QJsonObject{{QStringLiteral("facets"), out}});
+    return facetsResponse(store, request, facets, filter.value());
 }
 
 HttpResponse getAncestry(Store::CatalogStore &store, const HttpRequest &request)
@@ -270,6 +241,7 @@ void addCatalogRoutes(Router &router, Store::CatalogStore &store)
                [&store](const HttpRequest &request) { return postEntitiesByRefs(store, request); });
     router.add("GET", Mount, QStringLiteral("/entity-facets"),
                [&store](const HttpRequest &request) { return getEntityFacets(store, request); });
+    addEntityQueryRoutes(router, store);
 }
 
 void addHealthRoutes(Router &router, Store::CatalogStore &store)

@@ -12,6 +12,8 @@ namespace Greenroom::Server {
 // (which must outlive the router). Request parsing and response shapes live
 // here; every decision about entities is the store's or the model's.
 void addCatalogRoutes(Router &router, Store::CatalogStore &store);
+// The part of it that pages by cursor: GET/POST /entities/by-query, POST /entity-facets.
+void addEntityQueryRoutes(Router &router, Store::CatalogStore &store);
 
 // The root health routes: /healthcheck and /.backstage/health/v1/{liveness,readiness}.
 void addHealthRoutes(Router &router, Store::CatalogStore &store);

@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include <model/entityfilter.h>
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 using namespace Greenroom::Model;
@@ -20,6 +22,10 @@ private Q_SLOTS:
     void emptyStatementsIgnored();
     void emptyKeyIsAnError();
     void intersection();
+    void filterParametersInPredicateForm_data();
+    void filterParametersInPredicateForm();
+    void predicatesOfFilterShapeArePlannedAsFilters();
+    void otherPredicatesAreKept();
 };
 
 void TestEntityFilter::separateParametersAreOred()
@@ -91,6 +97,71 @@ void TestEntityFilter::intersection()
     QCOMPARE(both.anyOf.size(), 2);
     QCOMPARE(both.anyOf[1].size(), 2);
     QCOMPARE(EntityFilter().intersectedWith(*b).anyOf, b->anyOf);
+}
+
+void TestEntityFilter::filterParametersInPredicateForm_data()
+{
+    // Expected answers are upstream's parseEntityFilterParams (plugin-catalog-backend 4.0.5).
+    QTest::addColumn<QStringList>("parameters");
+    QTest::addColumn<QByteArray>("expected");
+    QTest::newRow("one") << QStringList{QStringLiteral("kind=Component")} << QByteArray(R"({"kind":"Component"})");
+    QTest::newRow("grouped and trimmed")
+        << QStringList{QStringLiteral("kind=a,kind=b, spec.type = Service ,metadata.tags.java")}
+        << QByteArray(R"({"$all":[{"kind":{"$in":["a","b"]}},{"spec.type":"Service"},{"metadata.tags.java":{"$exists":true}}]})");
+    QTest::newRow("separate parameters")
+        << QStringList{QStringLiteral("kind=user"), QStringLiteral("kind=group,spec.type")}
+        << QByteArray(R"({"$any":[{"kind":"user"},{"$all":[{"kind":"group"},{"spec.type":{"$exists":true}}]}]})");
+    QTest::newRow("repeats kept") << QStringList{QStringLiteral("a=x,a=x,a")} << QByteArray(R"({"a":{"$in":["x","x"]}})");
+    QTest::newRow("bare then value") << QStringList{QStringLiteral("a,a=1")} << QByteArray(R"({"a":"1"})");
+    QTest::newRow("nothing") << QStringList{QStringLiteral(" , ")} << QByteArray();
+}
+
+void TestEntityFilter::filterParametersInPredicateForm()
+{
+    QFETCH(QStringList, parameters);
+    QFETCH(QByteArray, expected);
+    const QJsonValue json = EntityPredicate::filterParametersToJson(parameters);
+    if (expected.isEmpty()) {
+        QVERIFY(json.isUndefined());
+        return;
+    }
+    const QJsonDocument document = json.isObject() ? QJsonDocument(json.toObject()) : QJsonDocument();
+    QCOMPARE(document, QJsonDocument::fromJson(expected));
+    // Read back, the predicate selects what the filter does.
+    auto predicate = EntityPredicate::fromJson(json);
+    QVERIFY(predicate);
+    const EntityFilter fromPredicate = EntityFilter::fromPredicate(predicate.value());
+    QCOMPARE(fromPredicate.anyOf, EntityFilter::parse(parameters)->anyOf);
+}
+
+void TestEntityFilter::predicatesOfFilterShapeArePlannedAsFilters()
+{
+    const auto filterOf = [](const char *json) {
+        return EntityFilter::fromPredicate(*EntityPredicate::fromJson(QJsonDocument::fromJson(json).object()));
+    };
+    const EntityFilter all = filterOf(R"({"Kind": "API", "spec.type": {"$in": ["GRPC", 2]}, "spec.owner": {"$exists": true}})");
+    QVERIFY(all.predicates.empty());
+    QCOMPARE(all.anyOf.size(), 1);
+    QCOMPARE(all.anyOf.first(), (EntityFilter::AllOf{{QStringLiteral("kind"), {QStringLiteral("api")}},
+                                                     {QStringLiteral("spec.owner"), {}},
+                                                     {QStringLiteral("spec.type"), {QStringLiteral("grpc"), QStringLiteral("2")}}}));
+    const EntityFilter any = filterOf(R"({"$any": [{"kind": "user"}, {"$all": [{"kind": "group"}, {"kind": "x"}]}]})");
+    QVERIFY(any.predicates.empty());
+    QCOMPARE(any.anyOf.size(), 2);
+    QCOMPARE(any.anyOf.at(1).size(), 2);   // the same key twice, both must hold
+    QVERIFY(filterOf(R"({})").isEmpty());
+    QVERIFY(filterOf(R"({"$all": []})").isEmpty());
+}
+
+void TestEntityFilter::otherPredicatesAreKept()
+{
+    for (const char *json : {R"({"$not": {"kind": "user"}})", R"({"kind": {"$hasPrefix": "us"}})", R"({"$any": []})",
+                             R"({"kind": {"$exists": false}})", R"({"kind": {"$in": []}})",
+                             R"({"$any": [{"kind": "user"}, {"$not": {"kind": "group"}}]})"}) {
+        const EntityFilter filter = EntityFilter::fromPredicate(*EntityPredicate::fromJson(QJsonDocument::fromJson(json).object()));
+        QVERIFY2(filter.anyOf.isEmpty() && filter.predicates.size() == 1, json);
+        QVERIFY(!filter.isEmpty());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestEntityFilter)

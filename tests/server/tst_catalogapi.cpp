@@ -49,6 +49,10 @@ private Q_SLOTS:
     void byNameAndUid();
     void byRefsKeepsOrderAndNulls();
     void facets();
+    void queryPagesToTheEndByCursor();
+    void queryPredicatesAndFullText();
+    void queryBadInputIs400();
+    void queryTotalIsFrozenInTheCursor();
     void ancestry();
     void deleteByUid();
     void unknownRoutesAre404WithEmptyBody();
@@ -190,8 +194,6 @@ void TestCatalogApi::projectsAndPaginates()
     }
     QCOMPARE(pages, 3);
     QCOMPARE(names.size(), 12);
-    QCOMPARE(names.first(), QStringLiteral("svc-00"));
-    QCOMPARE(names.last(), QStringLiteral("svc-11"));
     QCOMPARE(QSet<QString>(names.begin(), names.end()).size(), 12);
 }
 
@@ -271,6 +273,173 @@ void TestCatalogApi::facets()
              (QJsonArray{QJsonObject{{QStringLiteral("count"), 6}, {QStringLiteral("value"), QStringLiteral("go")}},
                          QJsonObject{{QStringLiteral("count"), 6}, {QStringLiteral("value"), QStringLiteral("java")}}}));
     QCOMPARE(request("GET", QStringLiteral("/api/catalog/entity-facets")).status, 400);
+}
+
+namespace {
+
+QJsonObject cursorContent(const QString &cursor)
+{
+    return QJsonDocument::fromJson(QByteArray::fromBase64(cursor.toLatin1())).object();
+}
+
+QStringList itemNames(const QJsonValue &body)
+{
+    QStringList names;
+    for (const QJsonValue &e : body[QLatin1String("items")].toArray())
+        names << e[QLatin1String("metadata")][QLatin1String("name")].toString();
+    return names;
+}
+
+} // namespace
+
+void TestCatalogApi::queryPagesToTheEndByCursor()
+{
+    // As catalog-client does it: the first page by GET, later pages by POST
+    // when the cursor carries a predicate `query`, else by GET.
+    QStringList names;
+    QList<QJsonObject> pages;
+    Reply page = request("GET", QStringLiteral("/api/catalog/entities/by-query?filter=kind=Component&orderField=metadata.name,desc"
+                                               "&limit=5&fields=metadata.name"));
+    while (true) {
+        QCOMPARE(page.status, 200);
+        const QJsonObject body = page.json().toObject();
+        QCOMPARE(body[QLatin1String("totalItems")].toInt(), 12);
+        pages << body;
+        names << itemNames(body);
+        const QString next = body[QLatin1String("pageInfo")][QLatin1String("nextCursor")].toString();
+        if (next.isEmpty() || pages.size() > 5)
+            break;
+        const QJsonObject content = cursorContent(next);
+        QCOMPARE(content[QLatin1String("query")].toObject(), (QJsonObject{{QStringLiteral("kind"), QStringLiteral("Component")}}));
+        page = request("POST", QStringLiteral("/api/catalog/entities/by-query"),
+                       QJsonDocument(QJsonObject{{QStringLiteral("cursor"), next}, {QStringLiteral("limit"), 5},
+                                                 {QStringLiteral("fields"), QJsonArray{QStringLiteral("metadata.name")}}})
+                           .toJson());
+    }
+    QCOMPARE(pages.size(), 3);
+    QStringList expected;
+    for (int i = 11; i >= 0; --i)
+        expected << QStringLiteral("svc-%1").arg(i, 2, 10, QLatin1Char('0'));
+    QCOMPARE(names, expected);
+    QVERIFY(!pages.at(0)[QLatin1String("pageInfo")].toObject().contains(QLatin1String("prevCursor")));
+    QVERIFY(pages.at(1)[QLatin1String("pageInfo")].toObject().contains(QLatin1String("prevCursor")));
+    QCOMPARE(pages.at(2)[QLatin1String("items")].toArray().size(), 2);
+
+    // Back from the last page by GET: the middle page again, with both cursors.
+    const QString previous = pages.at(2)[QLatin1String("pageInfo")][QLatin1String("prevCursor")].toString();
+    const Reply back = request("GET", QStringLiteral("/api/catalog/entities/by-query?limit=5&cursor=")
+                                          + QString::fromLatin1(QUrl::toPercentEncoding(previous)));
+    QCOMPARE(back.status, 200);
+    QCOMPARE(itemNames(back.json()), names.mid(5, 5));
+    QVERIFY(back.json()[QLatin1String("pageInfo")].toObject().contains(QLatin1String("nextCursor")));
+    QVERIFY(back.json()[QLatin1String("pageInfo")].toObject().contains(QLatin1String("prevCursor")));
+    // Cursors do not carry the limit: a later request chooses its own.
+    const QString second = pages.at(0)[QLatin1String("pageInfo")][QLatin1String("nextCursor")].toString();
+    const Reply wide = request("POST", QStringLiteral("/api/catalog/entities/by-query"),
+                               QJsonDocument(QJsonObject{{QStringLiteral("cursor"), second}, {QStringLiteral("limit"), 100}}).toJson());
+    QCOMPARE(itemNames(wide.json()), names.mid(5));
+    QVERIFY(!wide.json()[QLatin1String("pageInfo")].toObject().contains(QLatin1String("nextCursor")));
+
+    // Unordered and unfiltered: every entity once, 200 to a page by default.
+    const Reply everything = request("GET", QStringLiteral("/api/catalog/entities/by-query"));
+    QCOMPARE(everything.json()[QLatin1String("items")].toArray().size(), 16);
+    QCOMPARE(everything.json()[QLatin1String("pageInfo")].toObject(), QJsonObject());
+}
+
+void TestCatalogApi::queryPredicatesAndFullText()
+{
+    const QByteArray predicate = R"({"query": {"$all": [{"kind": "component"}, {"$not": {"spec.lifecycle": "PRODUCTION"}}]},
+        "orderBy": [{"field": "metadata.name", "order": "asc"}], "fields": ["metadata.name"], "limit": 3})";
+    const Reply first = request("POST", QStringLiteral("/api/catalog/entities/by-query"), predicate);
+    QCOMPARE(first.status, 200);
+    QCOMPARE(first.json()[QLatin1String("totalItems")].toInt(), 4);
+    QCOMPARE(itemNames(first.json()), (QStringList{QStringLiteral("svc-00"), QStringLiteral("svc-03"), QStringLiteral("svc-06")}));
+    const QString next = first.json()[QLatin1String("pageInfo")][QLatin1String("nextCursor")].toString();
+    const Reply rest = request("POST", QStringLiteral("/api/catalog/entities/by-query"),
+                               QJsonDocument(QJsonObject{{QStringLiteral("cursor"), next}}).toJson());
+    QCOMPARE(itemNames(rest.json()), QStringList{QStringLiteral("svc-09")});
+
+    const Reply text = request("GET", QStringLiteral("/api/catalog/entities/by-query?fullTextFilterTerm=%20SERVICE%201%20"
+                                                     "&fullTextFilterFields=metadata.title,metadata.description"));
+    QCOMPARE(itemNames(text.json()), QStringList{QStringLiteral("svc-01")});
+    // Without fields the term searches the order field.
+    const Reply byOrderField = request("GET", QStringLiteral("/api/catalog/entities/by-query?fullTextFilterTerm=team&orderField=metadata.name,asc"));
+    QCOMPARE(itemNames(byOrderField.json()), (QStringList{QStringLiteral("team-a"), QStringLiteral("team-b")}));
+
+    const Reply none = request("GET", QStringLiteral("/api/catalog/entities/by-query?filter=kind=component&limit=0"));
+    QCOMPARE(none.status, 200);
+    QCOMPARE(none.json().toObject(), (QJsonObject{{QStringLiteral("items"), QJsonArray()}, {QStringLiteral("totalItems"), 12},
+                                                  {QStringLiteral("pageInfo"), QJsonObject()}}));
+    const Reply excluded = request("GET", QStringLiteral("/api/catalog/entities/by-query?filter=kind=component&totalItems=exclude&limit=1"));
+    QCOMPARE(excluded.json()[QLatin1String("totalItems")].toInt(), 0);
+    QCOMPARE(excluded.json()[QLatin1String("items")].toArray().size(), 1);
+
+    const Reply facets = request("POST", QStringLiteral("/api/catalog/entity-facets"),
+                                 R"({"facets": ["spec.lifecycle", ""], "query": {"metadata.tags": {"$contains": "java"}}})");
+    QCOMPARE(facets.status, 200);
+    QCOMPARE(facets.json()[QLatin1String("facets")].toObject(),
+             (QJsonObject{{QStringLiteral("spec.lifecycle"),
+                           QJsonArray{QJsonObject{{QStringLiteral("count"), 2}, {QStringLiteral("value"), QStringLiteral("experimental")}},
+                                      QJsonObject{{QStringLiteral("count"), 4}, {QStringLiteral("value"), QStringLiteral("production")}}}}}));
+    const Reply byRefs = request("POST", QStringLiteral("/api/catalog/entities/by-refs"),
+                                 R"({"entityRefs": ["component:default/svc-01", "component:default/svc-02"],
+                                     "query": {"metadata.tags": "java"}, "fields": ["metadata.name"]})");
+    const QJsonArray items = byRefs.json()[QLatin1String("items")].toArray();
+    QCOMPARE(items.size(), 2);
+    QCOMPARE(items.at(0)[QLatin1String("metadata")][QLatin1String("name")].toString(), QStringLiteral("svc-01"));
+    QVERIFY(items.at(1).isNull());
+}
+
+void TestCatalogApi::queryBadInputIs400()
+{
+    const auto failure = [&](const QByteArray &method, const QString &path, const QByteArray &body = {}) {
+        const Reply reply = request(method, QStringLiteral("/api/catalog") + path, body);
+        return std::pair(reply.status, reply.json()[QLatin1String("error")][QLatin1String("message")].toString());
+    };
+    QCOMPARE(failure("GET", QStringLiteral("/entities/by-query?totalItems=some")),
+             std::pair(400, QStringLiteral("Invalid totalItems parameter \"some\", expected one of: include, exclude")));
+    QCOMPARE(failure("GET", QStringLiteral("/entities/by-query?orderField=metadata.name,up")),
+             std::pair(400, QStringLiteral("Invalid order field order, must be asc or desc")));
+    QVERIFY(failure("GET", QStringLiteral("/entities/by-query?cursor=bm90IGpzb24")).second.startsWith(QStringLiteral("Malformed cursor: ")));
+    QVERIFY(failure("GET", QStringLiteral("/entities/by-query?cursor=e30%3D")).second.startsWith(QStringLiteral("Malformed cursor: ")));
+    QCOMPARE(failure("GET", QStringLiteral("/entities/by-query?limit=many")).first, 400);
+    QCOMPARE(failure("GET", QStringLiteral("/entities/by-query?limit=-1")).first, 400);
+    QCOMPARE(failure("POST", QStringLiteral("/entities/by-query"), R"({"cursor": ""})"),
+             std::pair(400, QStringLiteral("Cursor cannot be empty")));
+    QCOMPARE(failure("POST", QStringLiteral("/entities/by-query"), R"({"limit": "10"})").first, 400);
+    QCOMPARE(failure("POST", QStringLiteral("/entities/by-query"), R"({"orderBy": [{"field": "kind", "order": "up"}]})"),
+             std::pair(400, QStringLiteral("Invalid order field order, must be asc or desc")));
+    QCOMPARE(failure("POST", QStringLiteral("/entities/by-query"), R"({"totalItems": "all"})"),
+             std::pair(400, QStringLiteral("Invalid totalItems value \"all\", expected one of: include, exclude")));
+    for (const QByteArray &query : {QByteArray(R"(5)"), QByteArray(R"({"$foo": 1})"), QByteArray(R"({"kind": {"x": 1}})"),
+                                    QByteArray(R"({"kind": "a", "$all": []})"), QByteArray(R"({"$all": {}})")}) {
+        const auto [status, message] = failure("POST", QStringLiteral("/entities/by-query"), R"({"query": )" + query + "}");
+        QCOMPARE(status, 400);
+        QVERIFY2(message.startsWith(QStringLiteral("Invalid query: ")), qPrintable(message));
+    }
+    QCOMPARE(failure("POST", QStringLiteral("/entities/by-query"), R"({"query": {"relations": {"$contains": {"targetRef": "x"}}}})"),
+             std::pair(400, QStringLiteral("The $contains operator for \"relations\" requires a \"type\" string property")));
+    QCOMPARE(failure("POST", QStringLiteral("/entity-facets"), R"({"facets": []})"),
+             std::pair(400, QStringLiteral("Missing or empty facets parameter")));
+    const Reply wrongType = request("POST", QStringLiteral("/api/catalog/entities/by-query"), R"({"limit": 1})", "text/plain");
+    QCOMPARE(wrongType.status, 400);
+    QCOMPARE(wrongType.json()[QLatin1String("error")][QLatin1String("message")].toString(), QStringLiteral("Illegal Content-Type"));
+}
+
+void TestCatalogApi::queryTotalIsFrozenInTheCursor()
+{
+    const Reply first = request("GET", QStringLiteral("/api/catalog/entities/by-query?filter=kind=component&limit=4"));
+    QCOMPARE(first.json()[QLatin1String("totalItems")].toInt(), 12);
+    const QString uid = request("GET", QStringLiteral("/api/catalog/entities/by-name/component/default/svc-09"))
+                            .json()[QLatin1String("metadata")][QLatin1String("uid")].toString();
+    QCOMPARE(request("DELETE", QStringLiteral("/api/catalog/entities/by-uid/") + uid).status, 204);
+    const QString next = first.json()[QLatin1String("pageInfo")][QLatin1String("nextCursor")].toString();
+    const Reply second = request("POST", QStringLiteral("/api/catalog/entities/by-query"),
+                                 QJsonDocument(QJsonObject{{QStringLiteral("cursor"), next}, {QStringLiteral("limit"), 4}}).toJson());
+    QCOMPARE(second.json()[QLatin1String("totalItems")].toInt(), 12);
+    QCOMPARE(request("GET", QStringLiteral("/api/catalog/entities/by-query?filter=kind=component&limit=4"))
+                 .json()[QLatin1String("totalItems")].toInt(),
+             11);
 }
 
 void TestCatalogApi::ancestry()

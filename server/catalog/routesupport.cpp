@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include "routesupport.h"
+
+#include <model/entityprojection.h>
+
+#include <QJsonDocument>
+#include <QRegularExpression>
+
+namespace Greenroom::Server {
+
+Error notFound(const QString &message)
+{
+    return {QStringLiteral("NotFoundError"), message};
+}
+
+Result<std::optional<qint64>> integerParameter(const HttpRequest &request, const QString &name)
+{
+    const QStringList values = request.queryValues(name);
+    if (values.isEmpty())
+        return std::optional<qint64>();
+    bool ok = false;
+    const qint64 value = values.last().trimmed().toLongLong(&ok);
+    if (!ok)
+        return Error::input(QStringLiteral("request/query/%1 must be integer").arg(name));
+    return std::optional<qint64>(value);
+}
+
+QJsonObject projected(const Store::StoredEntity &entity, const QStringList &fields)
+{
+    return fields.isEmpty() ? entity.entity : Model::EntityProjection::project(entity.entity, fields);
+}
+
+QJsonArray projected(const QList<Store::StoredEntity> &entities, const QStringList &fields)
+{
+    QJsonArray out;
+    for (const Store::StoredEntity &e : entities)
+        out.append(projected(e, fields));
+    return out;
+}
+
+HttpResponse facetsResponse(Store::CatalogStore &store, const HttpRequest &request, const QStringList &facets,
+                            const Model::EntityFilter &filter)
+{
+    auto counts = store.facets(facets, filter);
+    if (!counts)
+        return HttpResponse::error(counts.error(), request);
+    QJsonObject out;
+    for (const auto &[facet, values] : counts.value()) {
+        QJsonArray list;
+        for (const Store::FacetCount &count : values)
+            list.append(QJsonObject{{QStringLiteral("value"), count.value}, {QStringLiteral("count"), count.count}});
+        out.insert(facet, list);
+    }
+    return HttpResponse::json(QJsonObject{{QStringLiteral("facets"), out}});
+}
+
+Result<QJsonObject> jsonObjectBody(const HttpRequest &request, bool allowEmpty)
+{
+    const QByteArray contentType = request.headers.value("content-type");
+    const bool noBody = request.body.trimmed().isEmpty();
+    if (contentType.isEmpty()) {
+        if (allowEmpty && noBody)
+            return QJsonObject();
+        return Error::input(QStringLiteral("Content-Type missing"));
+    }
+    static const QRegularExpression json(QStringLiteral("^application/json($|;)"));
+    if (!json.match(QString::fromLatin1(contentType)).hasMatch())
+        return Error::input(QStringLiteral("Illegal Content-Type"));
+    if (noBody) {
+        if (allowEmpty)
+            return QJsonObject();
+        return Error::input(QStringLiteral("Missing request body"));
+    }
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return Error::input(QStringLiteral("Unexpected token in JSON at position %1").arg(parseError.offset));
+    if (!document.isObject())
+        return Error::input(QStringLiteral("Expected body to be a JSON object"));
+    if (document.object().isEmpty() && !allowEmpty)
+        return Error::input(QStringLiteral("Empty request body"));
+    return document.object();
+}
+
+QString encodeJsonCursor(const QJsonObject &cursor)
+{
+    return QString::fromLatin1(QJsonDocument(cursor).toJson(QJsonDocument::Compact).toBase64());
+}
+
+std::optional<QJsonObject> decodeJsonCursor(const QString &cursor)
+{
+    QByteArray bytes = cursor.toLatin1();
+    bytes.replace('-', '+').replace('_', '/');
+    const QByteArray::FromBase64Result decoded = QByteArray::fromBase64Encoding(bytes);
+    if (!decoded)
+        return std::nullopt;
+    const QJsonDocument document = QJsonDocument::fromJson(*decoded);
+    if (!document.isObject())
+        return std::nullopt;
+    return document.object();
+}
+
+} // namespace Greenroom::Server

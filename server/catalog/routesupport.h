@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include "http/httpmessage.h"
+
+#include <common/result.h>
+#include <store/catalogstore.h>
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <optional>
+
+namespace Greenroom::Server {
+
+// Request parsing and response shaping shared by the catalog's route files.
+
+Error notFound(const QString &message);
+
+// An integer query parameter (the last one when repeated); nullopt when absent.
+Result<std::optional<qint64>> integerParameter(const HttpRequest &request, const QString &name);
+
+// The entity (or each entity) cut down to `fields`; all of it when empty.
+QJsonObject projected(const Store::StoredEntity &entity, const QStringList &fields);
+QJsonArray projected(const QList<Store::StoredEntity> &entities, const QStringList &fields);
+
+// {"facets": {"<key as asked>": [{value, count}...]}} for GET and POST /entity-facets.
+HttpResponse facetsResponse(Store::CatalogStore &store, const HttpRequest &request, const QStringList &facets,
+                            const Model::EntityFilter &filter);
+
+// The JSON object body of a POST, checked the way upstream's
+// requireRequestBody does ("Content-Type missing", "Illegal Content-Type",
+// "Missing request body", "Expected body to be a JSON object", "Empty
+// request body"). `allowEmpty` lets `{}` and a missing body through as `{}`
+// for routes whose body fields are all optional.
+Result<QJsonObject> jsonObjectBody(const HttpRequest &request, bool allowEmpty = false);
+
+// Standard base64 of compact JSON, as upstream's cursors are written, and
+// back (lenient about base64url and padding, as Node's decoder is).
+QString encodeJsonCursor(const QJsonObject &cursor);
+std::optional<QJsonObject> decodeJsonCursor(const QString &cursor);
+
+} // namespace Greenroom::Server
