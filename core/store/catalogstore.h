@@ -42,8 +42,21 @@ public:
     // Greenroom's own ranked search (FTS5 over names, titles, descriptions, tags).
     virtual Result<QList<SearchHit>> search(const QString &text, int limit) = 0;
 
-    virtual QList<Change> changesSince(qint64 afterSequence, int limit) = 0;
+    // Change rows after `afterSequence` in sequence order: one per entity,
+    // its latest change (an upsert or a tombstone). With `withEntities`,
+    // upserts carry the entity's JSON as stored.
+    virtual QList<Change> changesSince(qint64 afterSequence, int limit, bool withEntities = false) = 0;
+    virtual qint64 countChangesSince(qint64 afterSequence) = 0;
     virtual qint64 lastSequence() = 0;
+    // Deletes tombstones written before `cutoffMsecsSinceEpoch` and moves the
+    // sync horizon past them; returns how many went.
+    virtual Result<int> pruneTombstones(qint64 cutoffMsecsSinceEpoch) = 0;
+    // The highest sequence of a pruned tombstone (0 when none was pruned): a
+    // sync cursor above 0 but below it cannot be continued.
+    virtual qint64 syncHorizon() = 0;
+    // A random number fixed when the database was created: sync cursors name
+    // it, so one from another database is recognised.
+    virtual qint64 feedEpoch() = 0;
     virtual qint64 entityCount() = 0;
     virtual QList<ProcessingErrorRecord> processingErrors(const QString &originKey = {}) = 0;
     // Ok when the database answers a query (health checks).

@@ -820,7 +820,9 @@ Status SqliteCatalogStore::removeEntityByUid(const QString &uid)
 
 qint64 SqliteCatalogStorePrivate::currentSequence()
 {
-    auto sequence = queryInteger(QStringLiteral("SELECT coalesce(max(sequence), 0) FROM changes"));
+    // The AUTOINCREMENT counter, not max(sequence): pruned tombstones may
+    // have held the highest numbers.
+    auto sequence = queryInteger(QStringLiteral("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0)"));
     return sequence ? sequence.value() : 0;
 }
 
@@ -1238,18 +1240,21 @@ Result<QList<SearchHit>> SqliteCatalogStore::search(const QString &text, int lim
     return hits;
 }
 
-QList<Change> SqliteCatalogStore::changesSince(qint64 afterSequence, int limit)
+QList<Change> SqliteCatalogStore::changesSince(qint64 afterSequence, int limit, bool withEntities)
 {
     QList<Change> changes;
-    auto stmt = d->prepare(QStringLiteral("SELECT sequence, ref, uid, deleted, etag FROM changes WHERE sequence > ? "
-                                          "ORDER BY sequence LIMIT ?"));
+    auto stmt = d->prepare(withEntities ? QStringLiteral("SELECT c.sequence, c.ref, c.uid, c.deleted, c.etag, e.final FROM changes c "
+                                                         "LEFT JOIN entities e ON e.ref = c.ref AND c.deleted = 0 "
+                                                         "WHERE c.sequence > ? ORDER BY c.sequence LIMIT ?")
+                                        : QStringLiteral("SELECT sequence, ref, uid, deleted, etag FROM changes WHERE sequence > ? "
+                                                         "ORDER BY sequence LIMIT ?"));
     if (!stmt)
         return changes;
     Statement &s = *stmt.value();
     s.bind(1, afterSequence).bind(2, qint64(limit));
     while (s.next()) {
         changes.append({s.integer(0), s.integer(3) ? Change::Type::Delete : Change::Type::Upsert, s.text(1), s.text(2),
-                        s.text(4)});
+                        s.text(4), withEntities ? s.blob(5) : QByteArray()});
     }
     s.reset();
     return changes;
@@ -1261,6 +1266,57 @@ Status SqliteCatalogStore::checkHealth()
     if (!answer)
         return answer.error();
     return Ok{};
+}
+
+qint64 SqliteCatalogStore::countChangesSince(qint64 afterSequence)
+{
+    auto stmt = d->prepare(QStringLiteral("SELECT count(*) FROM changes WHERE sequence > ?"));
+    if (!stmt)
+        return 0;
+    stmt.value()->bind(1, afterSequence);
+    stmt.value()->next();
+    const qint64 count = stmt.value()->integer(0);
+    stmt.value()->reset();
+    return count;
+}
+
+Result<int> SqliteCatalogStore::pruneTombstones(qint64 cutoffMsecsSinceEpoch)
+{
+    Transaction tx(d->db);
+    if (Status s = tx.begin(); !s)
+        return s.error();
+    auto highest = d->prepare(QStringLiteral("SELECT coalesce(max(sequence), 0), count(*) FROM changes WHERE deleted = 1 AND changed_at < ?"));
+    if (!highest)
+        return highest.error();
+    highest.value()->bind(1, cutoffMsecsSinceEpoch);
+    highest.value()->next();
+    const qint64 horizon = highest.value()->integer(0);
+    const int pruned = int(highest.value()->integer(1));
+    highest.value()->reset();
+    if (pruned == 0)
+        return 0;
+    auto remove = d->prepare(QStringLiteral("DELETE FROM changes WHERE deleted = 1 AND changed_at < ?"));
+    auto record = d->prepare(QStringLiteral("INSERT INTO store_state(key, value) VALUES ('sync_horizon', ?) "
+                                            "ON CONFLICT(key) DO UPDATE SET value = max(value, excluded.value)"));
+    if (!remove || !record)
+        return remove ? record.error() : remove.error();
+    if (!remove.value()->bind(1, cutoffMsecsSinceEpoch).run() || !record.value()->bind(1, horizon).run())
+        return Error::internal(d->db.lastError());
+    if (Status s = tx.commit(); !s)
+        return s.error();
+    return pruned;
+}
+
+qint64 SqliteCatalogStore::feedEpoch()
+{
+    auto epoch = d->queryInteger(QStringLiteral("SELECT coalesce((SELECT value FROM store_state WHERE key = 'feed_epoch'), 0)"));
+    return epoch ? epoch.value() : 0;
+}
+
+qint64 SqliteCatalogStore::syncHorizon()
+{
+    auto horizon = d->queryInteger(QStringLiteral("SELECT coalesce((SELECT value FROM store_state WHERE key = 'sync_horizon'), 0)"));
+    return horizon ? horizon.value() : 0;
 }
 
 qint64 SqliteCatalogStore::lastSequence()

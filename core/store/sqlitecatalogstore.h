@@ -34,8 +34,12 @@ public:
     Result<EntityPage> queryEntities(const EntityQuery &query) override;
     Result<Facets> facets(const QStringList &facetKeys, const Model::EntityFilter &filter) override;
     Result<QList<SearchHit>> search(const QString &text, int limit) override;
-    QList<Change> changesSince(qint64 afterSequence, int limit) override;
+    QList<Change> changesSince(qint64 afterSequence, int limit, bool withEntities = false) override;
+    qint64 countChangesSince(qint64 afterSequence) override;
     qint64 lastSequence() override;
+    Result<int> pruneTombstones(qint64 cutoffMsecsSinceEpoch) override;
+    qint64 syncHorizon() override;
+    qint64 feedEpoch() override;
     qint64 entityCount() override;
     QList<ProcessingErrorRecord> processingErrors(const QString &originKey) override;
     Status checkHealth() override;

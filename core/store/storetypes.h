@@ -37,6 +37,7 @@ struct Change
     QString ref;
     QString uid;
     QString etag;
+    QByteArray entityJson;   // the final entity as stored (compact JSON), when asked for
 };
 
 // A problem met while reading a location, kept until its next read.

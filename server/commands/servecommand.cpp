@@ -5,6 +5,7 @@
 #include "catalog/catalogroutes.h"
 #include "command.h"
 #include "http/httpserver.h"
+#include "sync/syncroutes.h"
 
 #include <config/configloader.h>
 #include <ingest/catalogingester.h>
@@ -182,6 +183,7 @@ int runServeCommand(const QStringList &arguments)
     HttpServer server;
     addHealthRoutes(server.router(), *store.value());
     addCatalogRoutes(server.router(), *store.value());
+    SyncRoutes sync(*store.value(), server.router());
     // No authentication exists yet, so nothing but this machine may connect.
     QHostAddress host = address->host.isEmpty() ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(address->host);
     if (!host.isLoopback()) {

@@ -42,6 +42,7 @@ int statusForError(const QString &name)
         {QStringLiteral("NotFoundError"), 404},        {QStringLiteral("ConflictError"), 409},
         {QStringLiteral("PayloadTooLargeError"), 413}, {QStringLiteral("NotImplementedError"), 501},
         {QStringLiteral("ServiceUnavailableError"), 503},
+        {QStringLiteral("ResyncRequiredError"), 410},   // Greenroom's sync feed
     };
     return statuses.value(name, 500);
 }
@@ -70,6 +71,28 @@ HttpResponse HttpResponse::empty(int status)
     HttpResponse response;
     response.status = status;
     return response;
+}
+
+HttpResponse HttpResponse::later(std::shared_ptr<DeferredResponse> deferred)
+{
+    HttpResponse response;
+    response.deferred = std::move(deferred);
+    return response;
+}
+
+void DeferredResponse::complete(const HttpResponse &response)
+{
+    if (m_done)
+        return;
+    m_done = true;
+    if (m_sink)
+        std::exchange(m_sink, {})(response);
+}
+
+void DeferredResponse::cancel()
+{
+    m_done = true;
+    m_sink = {};
 }
 
 HttpResponse HttpResponse::error(const Error &error, const HttpRequest &request)

@@ -11,6 +11,9 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
+#include <memory>
+
 namespace Greenroom::Server {
 
 // A request as route handlers see it: path segments and query values already
@@ -34,18 +37,44 @@ struct HttpRequest
     QString mountRelativeTarget() const;
 };
 
+class DeferredResponse;
+
 struct HttpResponse
 {
     int status = 200;
     QList<std::pair<QByteArray, QByteArray>> headers;
     QByteArray body;
+    // Set when the handler answers later (long-poll): the server keeps the
+    // connection open until the handler calls complete() on it.
+    std::shared_ptr<DeferredResponse> deferred;
 
     static HttpResponse json(const QJsonDocument &document, int status = 200);
     static HttpResponse json(const QJsonObject &object, int status = 200);
     static HttpResponse json(const QJsonArray &array, int status = 200);
     static HttpResponse empty(int status);
+    static HttpResponse later(std::shared_ptr<DeferredResponse> deferred);
     // Backstage's error body: {error: {name, message}, request: {method, url}, response: {statusCode}}.
     static HttpResponse error(const Error &error, const HttpRequest &request);
+};
+
+/*
+ * The handler's end of a response sent later. complete() sends it (once);
+ * isOpen() turns false when it was sent or the client went away, so a handler
+ * can drop waiters nobody listens to any more.
+ */
+class DeferredResponse
+{
+public:
+    void complete(const HttpResponse &response);
+    bool isOpen() const { return !m_done; }
+
+    // The server's end: where the response goes, and when the client left.
+    void setSink(std::function<void(const HttpResponse &)> sink) { m_sink = std::move(sink); }
+    void cancel();
+
+private:
+    std::function<void(const HttpResponse &)> m_sink;
+    bool m_done = false;
 };
 
 // Backstage's status for an error name (InputError 400, NotFoundError 404, ...).

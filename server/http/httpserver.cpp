@@ -5,6 +5,8 @@
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QLoggingCategory>
+#include <QPointer>
+#include <QTcpSocket>
 #include <QUrl>
 
 Q_LOGGING_CATEGORY(lcHttp, "greenroom.http", QtInfoMsg)
@@ -88,6 +90,21 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         return true;
     }
     std::optional<HttpResponse> response = m_router.dispatch(decoded);
+    if (response && response->deferred) {
+        // Held until the handler completes it; dropped if the client leaves first.
+        auto held = std::make_shared<QHttpServerResponder>(std::move(responder));
+        QPointer<QTcpSocket> connection(socket);
+        std::shared_ptr<DeferredResponse> deferred = response->deferred;
+        deferred->setSink([held, connection](const HttpResponse &later) {
+            if (connection && connection->state() == QAbstractSocket::ConnectedState)
+                send(*held, later);
+        });
+        connect(socket, &QAbstractSocket::disconnected, this, [weak = std::weak_ptr(deferred)] {
+            if (std::shared_ptr<DeferredResponse> pending = weak.lock())
+                pending->cancel();
+        });
+        return true;
+    }
     // Backstage's root router answers anything unknown with an empty 404.
     send(responder, response.value_or(HttpResponse::empty(404)));
     return true;

@@ -3,6 +3,7 @@
 //
 // Starts the real greenroom-server on an ephemeral loopback port with a
 // temporary database and a small catalog, and speaks HTTP to it.
+#include <serverprocess.h>
 #include <testconfig.h>
 #include <testfiles.h>
 
@@ -20,21 +21,8 @@
 
 using Greenroom::TestSupport::writeFile;
 
-namespace {
-
-struct Reply
-{
-    int status = 0;
-    QByteArray body;
-    QHash<QByteArray, QByteArray> headers;   // lower-case names
-    QJsonValue json() const
-    {
-        const QJsonDocument document = QJsonDocument::fromJson(body);
-        return document.isArray() ? QJsonValue(document.array()) : QJsonValue(document.object());
-    }
-};
-
-} // namespace
+using Greenroom::TestSupport::Reply;
+using Greenroom::TestSupport::ServerProcess;
 
 class TestCatalogApi : public QObject
 {
@@ -62,11 +50,13 @@ private Q_SLOTS:
 
 private:
     Reply request(const QByteArray &method, const QString &path, const QByteArray &body = {},
-                  const QByteArray &contentType = "application/json");
+                  const QByteArray &contentType = "application/json")
+    {
+        return m_server.request(method, path, body, contentType);
+    }
     QTemporaryDir m_dir;
-    QProcess m_server;
+    ServerProcess m_server;
     QString m_base;
-    QNetworkAccessManager m_network;
 };
 
 void TestCatalogApi::initTestCase()
@@ -108,48 +98,14 @@ spec: {type: team, children: []}
                   .arg(m_dir.filePath(QStringLiteral("db")))
                   .toUtf8());
 
-    m_server.setWorkingDirectory(m_dir.path());
-    m_server.setProcessChannelMode(QProcess::MergedChannels);
-    m_server.start(QStringLiteral(GREENROOM_SERVER_BINARY), {QStringLiteral("serve")});
-    QVERIFY(m_server.waitForStarted());
-    static const QRegularExpression listening(QStringLiteral("listening on (http://127\\.0\\.0\\.1:\\d+)"));
-    QByteArray output;
-    for (int i = 0; i < 100 && m_base.isEmpty(); ++i) {
-        m_server.waitForReadyRead(200);
-        output += m_server.readAll();
-        const QRegularExpressionMatch match = listening.match(QString::fromUtf8(output));
-        if (match.hasMatch())
-            m_base = match.captured(1);
-        QVERIFY2(m_server.state() == QProcess::Running, output.constData());
-    }
-    QVERIFY2(!m_base.isEmpty(), output.constData());
-    QVERIFY2(output.contains("16 added"), output.constData());
+    QVERIFY2(m_server.start(m_dir.path()), m_server.output().constData());
+    m_base = m_server.base();
+    QVERIFY2(m_server.output().contains("16 added"), m_server.output().constData());
 }
 
 void TestCatalogApi::cleanupTestCase()
 {
-    m_server.terminate();
-    if (!m_server.waitForFinished(5000))
-        m_server.kill();
-}
-
-Reply TestCatalogApi::request(const QByteArray &method, const QString &path, const QByteArray &body,
-                              const QByteArray &contentType)
-{
-    QNetworkRequest request(QUrl(m_base + path));
-    if (!body.isEmpty())
-        request.setHeader(QNetworkRequest::ContentTypeHeader, contentType);
-    QNetworkReply *reply = m_network.sendCustomRequest(request, method, body);
-    QEventLoop loop;
-    connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    Reply out;
-    out.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    out.body = reply->readAll();
-    for (const auto &[name, value] : reply->rawHeaderPairs())
-        out.headers.insert(name.toLower(), value);
-    reply->deleteLater();
-    return out;
+    m_server.stop();
 }
 
 void TestCatalogApi::listsEntities()

@@ -19,5 +19,6 @@ struct Migration
 const QList<Migration> &sqliteMigrations();
 
 Migration sqliteMigration0001Initial();
+Migration sqliteMigration0002SyncHorizon();
 
 } // namespace Greenroom::Store::Internal

@@ -6,7 +6,7 @@ namespace Greenroom::Store::Internal {
 
 const QList<Migration> &sqliteMigrations()
 {
-    static const QList<Migration> migrations{sqliteMigration0001Initial()};
+    static const QList<Migration> migrations{sqliteMigration0001Initial(), sqliteMigration0002SyncHorizon()};
     return migrations;
 }
 

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include <common/result.h>
+#include <store/catalogstore.h>
+
+#include <QByteArray>
+#include <QList>
+
+namespace Greenroom::Sync {
+
+/*
+ * The sync feed over a store's change sequence. The sequence is compacted
+ * (one row per entity: its latest upsert or tombstone), so a client starting
+ * at 0 receives the current catalog plus retained tombstones, and one
+ * resuming at its cursor receives exactly what changed since.
+ *
+ * A cursor is "<epoch>-<sequence>": the epoch names the database, so a cursor
+ * from another one (restored, recreated) is refused rather than continued.
+ * Tombstones older than the retention are pruned; a cursor from before the
+ * newest pruned one might have missed a deletion. Both are refused with a
+ * ResyncRequiredError: the client rebuilds from cursor 0 (a snapshot).
+ */
+class ChangeFeed
+{
+public:
+    static constexpr int DefaultLimit = 500;
+    static constexpr int MaxLimit = 10000;
+
+    struct Page
+    {
+        QList<Store::Change> changes;   // upserts carry the entity JSON
+        QString cursor;                 // resume after this; the request's own when empty
+        qint64 remaining = 0;           // changes after this page, for a progress bar
+        bool hasMore() const { return remaining > 0; }
+    };
+
+    explicit ChangeFeed(Store::CatalogStore &store) : m_store(store) {}
+
+    // Changes after `cursor` ("" or "0": from the start), at most `limit`
+    // (clamped to 1..MaxLimit).
+    Result<Page> read(const QString &cursor, int limit);
+    // Whether anything was committed after `cursor` (cheap: no rows read);
+    // true for a cursor that cannot be continued, so its client hears of it.
+    bool hasChangesAfter(const QString &cursor);
+
+private:
+    // The sequence a cursor continues after, or why it cannot be continued.
+    Result<qint64> position(const QString &cursor);
+
+    Store::CatalogStore &m_store;
+};
+
+} // namespace Greenroom::Sync

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include "syncroutes.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace Greenroom::Server {
+
+namespace {
+
+const QString Mount = QStringLiteral("/api/sync");
+
+// The page as JSON, written by hand so that each entity's stored JSON is
+// copied into the body as it is rather than parsed and serialised again.
+QByteArray pageJson(const Sync::ChangeFeed::Page &page)
+{
+    QByteArray body = "{\"changes\":[";
+    for (qsizetype i = 0; i < page.changes.size(); ++i) {
+        const Store::Change &change = page.changes.at(i);
+        const bool upsert = change.type == Store::Change::Type::Upsert;
+        QJsonObject meta{{QStringLiteral("sequence"), change.sequence},
+                         {QStringLiteral("type"), upsert ? QStringLiteral("upsert") : QStringLiteral("delete")},
+                         {QStringLiteral("entityRef"), change.ref},
+                         {QStringLiteral("uid"), change.uid}};
+        if (upsert)
+            meta.insert(QStringLiteral("etag"), change.etag);
+        QByteArray item = QJsonDocument(meta).toJson(QJsonDocument::Compact);
+        if (upsert && !change.entityJson.isEmpty()) {
+            item.chop(1);
+            item += ",\"entity\":" + change.entityJson + '}';
+        }
+        if (i)
+            body += ',';
+        body += item;
+    }
+    body += "],";
+    const QJsonObject tail{{QStringLiteral("cursor"), page.cursor},
+                           {QStringLiteral("remaining"), page.remaining},
+                           {QStringLiteral("hasMore"), page.hasMore()}};
+    body += QJsonDocument(tail).toJson(QJsonDocument::Compact).mid(1);
+    return body;
+}
+
+Result<int> boundedInteger(const HttpRequest &request, const QString &name, int fallback, int min, int max)
+{
+    const QStringList values = request.queryValues(name);
+    if (values.isEmpty())
+        return fallback;
+    bool ok = false;
+    const int value = values.last().toInt(&ok);
+    if (!ok || value < min || value > max)
+        return Error::input(QStringLiteral("Invalid %1 '%2', expected an integer from %3 to %4").arg(name, values.last()).arg(min).arg(max));
+    return value;
+}
+
+} // namespace
+
+SyncRoutes::SyncRoutes(Store::CatalogStore &store, Router &router, QObject *parent)
+    : QObject(parent), m_store(store), m_feed(store)
+{
+    m_poll.setInterval(PollIntervalMs);
+    m_poll.setTimerType(Qt::PreciseTimer);
+    connect(&m_poll, &QTimer::timeout, this, &SyncRoutes::poll);
+    router.add("GET", Mount, QStringLiteral("/v1/changes"), [this](const HttpRequest &request) { return changes(request); });
+}
+
+HttpResponse SyncRoutes::pageResponse(const HttpRequest &request, const QString &cursor, int limit)
+{
+    auto page = m_feed.read(cursor, limit);
+    if (!page)
+        return HttpResponse::error(page.error(), request);
+    HttpResponse response = HttpResponse::json(QJsonObject());
+    response.body = pageJson(page.value());
+    return response;
+}
+
+HttpResponse SyncRoutes::changes(const HttpRequest &request)
+{
+    auto limit = boundedInteger(request, QStringLiteral("limit"), Sync::ChangeFeed::DefaultLimit, 1, Sync::ChangeFeed::MaxLimit);
+    if (!limit)
+        return HttpResponse::error(limit.error(), request);
+    auto wait = boundedInteger(request, QStringLiteral("wait"), 0, 0, MaxWaitSeconds);
+    if (!wait)
+        return HttpResponse::error(wait.error(), request);
+    const QString cursor = request.queryValues(QStringLiteral("after")).value(0);
+    if (wait.value() == 0 || m_feed.hasChangesAfter(cursor))
+        return pageResponse(request, cursor, limit.value());
+
+    Waiter waiter{request, cursor, limit.value(), QDeadlineTimer(std::chrono::seconds(wait.value())),
+                  std::make_shared<DeferredResponse>()};
+    std::shared_ptr<DeferredResponse> response = waiter.response;
+    m_waiters.append(std::move(waiter));
+    if (!m_poll.isActive()) {
+        m_lastSeen = m_store.lastSequence();
+        m_poll.start();
+    }
+    return HttpResponse::later(response);
+}
+
+void SyncRoutes::notifyChanged()
+{
+    if (!m_waiters.isEmpty())
+        poll();
+}
+
+void SyncRoutes::poll()
+{
+    const qint64 last = m_store.lastSequence();
+    const bool changed = last != m_lastSeen;
+    m_lastSeen = last;
+    for (qsizetype i = 0; i < m_waiters.size();) {
+        Waiter &waiter = m_waiters[i];
+        if (waiter.response->isOpen()
+            && ((changed && m_feed.hasChangesAfter(waiter.cursor)) || waiter.deadline.hasExpired())) {
+            waiter.response->complete(pageResponse(waiter.request, waiter.cursor, waiter.limit));
+        }
+        if (waiter.response->isOpen())
+            ++i;
+        else
+            m_waiters.removeAt(i);
+    }
+    if (m_waiters.isEmpty())
+        m_poll.stop();
+}
+
+} // namespace Greenroom::Server

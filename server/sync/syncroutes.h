@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include "http/router.h"
+
+#include <store/catalogstore.h>
+#include <sync/changefeed.h>
+
+#include <QDeadlineTimer>
+#include <QObject>
+#include <QTimer>
+
+namespace Greenroom::Server {
+
+/*
+ * GET /api/sync/v1/changes?after=CURSOR&limit=N[&wait=SECONDS]: the sync
+ * feed desktop clients live on. With `wait`, a request that finds nothing new
+ * is held (long-poll) and answered as soon as a change is committed, or empty
+ * when the wait ends. Commits are noticed by watching the store's sequence
+ * every few milliseconds while anyone waits, which also catches writes made by
+ * other processes on the same database; notifyChanged() answers at once after
+ * a write made here.
+ */
+class SyncRoutes : public QObject
+{
+    Q_OBJECT
+
+public:
+    static constexpr int PollIntervalMs = 20;
+    static constexpr int MaxWaitSeconds = 60;
+
+    SyncRoutes(Store::CatalogStore &store, Router &router, QObject *parent = nullptr);
+
+    int waitingClients() const { return int(m_waiters.size()); }
+    void notifyChanged();
+
+private:
+    struct Waiter
+    {
+        HttpRequest request;
+        QString cursor;
+        int limit = 0;
+        QDeadlineTimer deadline;
+        std::shared_ptr<DeferredResponse> response;
+    };
+
+    HttpResponse changes(const HttpRequest &request);
+    HttpResponse pageResponse(const HttpRequest &request, const QString &cursor, int limit);
+    void poll();
+
+    Store::CatalogStore &m_store;
+    Sync::ChangeFeed m_feed;
+    QList<Waiter> m_waiters;
+    QTimer m_poll;
+    qint64 m_lastSeen = -1;
+};
+
+} // namespace Greenroom::Server

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+//
+// The sync feed over real HTTP: paging from zero, tombstones, long-poll
+// answered on commit, timeouts, bad and foreign cursors, clients that leave.
+#include <serverprocess.h>
+#include <testconfig.h>
+#include <testfiles.h>
+
+#include <QElapsedTimer>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUrlQuery>
+
+using Greenroom::TestSupport::Reply;
+using Greenroom::TestSupport::ServerProcess;
+using Greenroom::TestSupport::writeFile;
+
+class TestSyncApi : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void feedFromZeroPagesToTheEnd();
+    void deletionIsATombstone();
+    void waitingClientIsToldOnCommit();
+    void waitEndsWithAnEmptyPage();
+    void badCursorsAndLimits();
+    void clientThatLeavesWhileWaiting();
+
+private:
+    Reply get(const QString &path) { return m_server.request("GET", path); }
+    QString uidOf(const QString &name);
+    QString currentCursor();
+    QTemporaryDir m_dir;
+    ServerProcess m_server;
+};
+
+void TestSyncApi::initTestCase()
+{
+    QByteArray components;
+    for (int i = 0; i < 20; ++i)
+        components += QStringLiteral("---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: c%1}\n"
+                                     "spec: {type: service, lifecycle: production, owner: team-a}\n").arg(i).toUtf8();
+    writeFile(m_dir.filePath(QStringLiteral("catalog-info.yaml")), components);
+    writeFile(m_dir.filePath(QStringLiteral("app-config.yaml")),
+              "backend:\n  listen: {port: 0}\n  database: {client: better-sqlite3, connection: ':memory:'}\n"
+              "catalog:\n  locations: [{type: file, target: catalog-info.yaml}]\n");
+    QVERIFY2(m_server.start(m_dir.path()), m_server.output().constData());
+}
+
+QString TestSyncApi::uidOf(const QString &name)
+{
+    return get(QStringLiteral("/api/catalog/entities/by-name/component/default/") + name)
+        .json()[QLatin1String("metadata")][QLatin1String("uid")].toString();
+}
+
+QString TestSyncApi::currentCursor()
+{
+    QString cursor = QStringLiteral("0");
+    while (true) {
+        const Reply page = get(QStringLiteral("/api/sync/v1/changes?limit=10000&after=") + cursor);
+        cursor = page.json()[QLatin1String("cursor")].toString();
+        if (!page.json()[QLatin1String("hasMore")].toBool())
+            return cursor;
+    }
+}
+
+void TestSyncApi::feedFromZeroPagesToTheEnd()
+{
+    QString cursor = QStringLiteral("0");
+    QSet<QString> refs;
+    qint64 lastSequence = 0;
+    qint64 expectedTotal = -1;
+    int pages = 0;
+    while (pages < 20) {
+        const Reply page = get(QStringLiteral("/api/sync/v1/changes?limit=6&after=") + cursor);
+        QCOMPARE(page.status, 200);
+        QCOMPARE(page.headers.value("content-type"), QByteArray("application/json; charset=utf-8"));
+        const QJsonObject body = page.json().toObject();
+        const QJsonArray changes = body[QLatin1String("changes")].toArray();
+        if (expectedTotal < 0)   // the first page tells the client how much to expect
+            expectedTotal = changes.size() + body[QLatin1String("remaining")].toInteger();
+        ++pages;
+        for (const QJsonValue &change : changes) {
+            QVERIFY(change[QLatin1String("sequence")].toInteger() > lastSequence);
+            lastSequence = change[QLatin1String("sequence")].toInteger();
+            QCOMPARE(change[QLatin1String("type")].toString(), QStringLiteral("upsert"));
+            const QJsonObject entity = change[QLatin1String("entity")].toObject();
+            QCOMPARE(entity[QLatin1String("metadata")][QLatin1String("etag")].toString(), change[QLatin1String("etag")].toString());
+            QCOMPARE(entity[QLatin1String("metadata")][QLatin1String("uid")].toString(), change[QLatin1String("uid")].toString());
+            refs.insert(change[QLatin1String("entityRef")].toString());
+        }
+        cursor = body[QLatin1String("cursor")].toString();
+        if (!body[QLatin1String("hasMore")].toBool())
+            break;
+    }
+    // 20 components and the generated root Location.
+    QCOMPARE(refs.size(), 21);
+    QCOMPARE(expectedTotal, 21);
+    QCOMPARE(pages, 4);
+}
+
+void TestSyncApi::deletionIsATombstone()
+{
+    const QString cursor = currentCursor();
+    const QString uid = uidOf(QStringLiteral("c3"));
+    QCOMPARE(m_server.request("DELETE", QStringLiteral("/api/catalog/entities/by-uid/") + uid).status, 204);
+    const QJsonArray changes = get(QStringLiteral("/api/sync/v1/changes?after=") + cursor).json()[QLatin1String("changes")].toArray();
+    QCOMPARE(changes.size(), 1);
+    const QJsonObject tombstone = changes.first().toObject();
+    QCOMPARE(tombstone[QLatin1String("type")].toString(), QStringLiteral("delete"));
+    QCOMPARE(tombstone[QLatin1String("entityRef")].toString(), QStringLiteral("component:default/c3"));
+    QCOMPARE(tombstone[QLatin1String("uid")].toString(), uid);
+    QVERIFY(!tombstone.contains(QLatin1String("entity")));
+}
+
+void TestSyncApi::waitingClientIsToldOnCommit()
+{
+    const QString cursor = currentCursor();
+    const QString uid = uidOf(QStringLiteral("c5"));
+    QNetworkReply *waiting = m_server.network().get(
+        QNetworkRequest(QUrl(m_server.base() + QStringLiteral("/api/sync/v1/changes?wait=30&after=") + cursor)));
+    QTest::qWait(300);
+    QVERIFY(!waiting->isFinished());   // nothing new yet: held
+    QElapsedTimer sinceCommit;
+    QCOMPARE(m_server.request("DELETE", QStringLiteral("/api/catalog/entities/by-uid/") + uid).status, 204);
+    sinceCommit.start();
+    QTRY_VERIFY_WITH_TIMEOUT(waiting->isFinished(), 5000);
+    // The target is 100 ms; allow for a loaded test machine without hiding a missed wake-up (that would take 30 s).
+    QVERIFY2(sinceCommit.elapsed() < 2000, qPrintable(QString::number(sinceCommit.elapsed())));
+    const QJsonObject body = QJsonDocument::fromJson(waiting->readAll()).object();
+    waiting->deleteLater();
+    const QJsonArray changes = body[QLatin1String("changes")].toArray();
+    QCOMPARE(changes.size(), 1);
+    QCOMPARE(changes.first()[QLatin1String("uid")].toString(), uid);
+}
+
+void TestSyncApi::waitEndsWithAnEmptyPage()
+{
+    const QString cursor = currentCursor();
+    const Reply reply = get(QStringLiteral("/api/sync/v1/changes?wait=1&after=") + cursor);
+    QCOMPARE(reply.status, 200);
+    QVERIFY2(reply.elapsedMs >= 900, qPrintable(QString::number(reply.elapsedMs)));
+    QCOMPARE(reply.json()[QLatin1String("changes")].toArray().size(), 0);
+    QCOMPARE(reply.json()[QLatin1String("cursor")].toString(), cursor);
+    QCOMPARE(reply.json()[QLatin1String("hasMore")].toBool(), false);
+}
+
+void TestSyncApi::badCursorsAndLimits()
+{
+    const Reply garbage = get(QStringLiteral("/api/sync/v1/changes?after=yesterday"));
+    QCOMPARE(garbage.status, 400);
+    QCOMPARE(garbage.json()[QLatin1String("error")][QLatin1String("name")].toString(), QStringLiteral("InputError"));
+    const QString cursor = currentCursor();
+    const qint64 epoch = cursor.section(QLatin1Char('-'), 0, 0).toLongLong();
+    // A cursor from another database, even waiting, is answered at once: resync.
+    const Reply foreign = get(QStringLiteral("/api/sync/v1/changes?wait=30&after=%1-5").arg(epoch + 1));
+    QCOMPARE(foreign.status, 410);
+    QCOMPARE(foreign.json()[QLatin1String("error")][QLatin1String("name")].toString(), QStringLiteral("ResyncRequiredError"));
+    QVERIFY(foreign.errorMessage().contains(QStringLiteral("resync from a snapshot")));
+    QVERIFY(foreign.elapsedMs < 5000);
+    for (const char *query : {"limit=0", "limit=10001", "limit=ten", "wait=61", "wait=-1"}) {
+        const Reply bad = get(QStringLiteral("/api/sync/v1/changes?") + QString::fromLatin1(query));
+        QCOMPARE(bad.status, 400);
+        QVERIFY(!bad.errorMessage().isEmpty());
+    }
+}
+
+void TestSyncApi::clientThatLeavesWhileWaiting()
+{
+    const QString cursor = currentCursor();
+    for (int i = 0; i < 5; ++i) {
+        QNetworkReply *waiting = m_server.network().get(
+            QNetworkRequest(QUrl(m_server.base() + QStringLiteral("/api/sync/v1/changes?wait=30&after=") + cursor)));
+        QTest::qWait(50);
+        waiting->abort();
+        waiting->deleteLater();
+    }
+    // A commit with nobody left listening, then the server still serves.
+    QCOMPARE(m_server.request("DELETE", QStringLiteral("/api/catalog/entities/by-uid/") + uidOf(QStringLiteral("c7"))).status, 204);
+    QTest::qWait(100);
+    QCOMPARE(get(QStringLiteral("/api/sync/v1/changes?after=") + cursor).json()[QLatin1String("changes")].toArray().size(), 1);
+    QCOMPARE(m_server.process().state(), QProcess::Running);
+}
+
+QTEST_GUILESS_MAIN(TestSyncApi)
+#include "tst_syncapi.moc"
