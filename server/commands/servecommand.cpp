@@ -7,6 +7,7 @@
 #include "http/httpserver.h"
 #include "sync/syncroutes.h"
 
+#include <auth/tokenauthenticator.h>
 #include <config/configloader.h>
 #include <ingest/catalogingester.h>
 #include <store/sqlitecatalogstore.h>
@@ -180,23 +181,37 @@ int runServeCommand(const QStringList &arguments)
             << r.unchanged << " unchanged, " << r.deleted << " deleted, " << outcome->errors.size() << " errors" << Qt::endl;
     }
 
+    auto authenticator = Auth::TokenAuthenticator::fromConfig(config.value());
+    if (!authenticator)
+        return fail(authenticator.error());
+    for (const QString &warning : authenticator->warnings())
+        err << "serve: " << warning << Qt::endl;
+
     HttpServer server;
     addHealthRoutes(server.router(), *store.value());
     addCatalogRoutes(server.router(), *store.value());
     SyncRoutes sync(*store.value(), server.router());
-    // No authentication exists yet, so nothing but this machine may connect.
-    QHostAddress host = address->host.isEmpty() ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(address->host);
-    if (!host.isLoopback()) {
-        err << "serve: no backend.auth tokens are configured, so listening on 127.0.0.1 instead of " << address->host << Qt::endl;
+    QHostAddress host = address->host.isEmpty() ? QHostAddress(QHostAddress::Any) : QHostAddress(address->host);
+    if (authenticator->hasTokens()) {
+        server.setAuthenticator(&authenticator.value());
+        out << "serve: requests need one of the " << "tokens configured in backend.auth" << Qt::endl;
+    } else if (!host.isLoopback()) {
+        // Without tokens anyone who can connect could read and change the catalog.
+        out << "serve: no backend.auth tokens are configured, so listening on loopback (127.0.0.1) only" << Qt::endl;
         host = QHostAddress(QHostAddress::LocalHost);
-    } else if (address->host.isEmpty()) {
-        out << "serve: no backend.auth tokens are configured, so listening on loopback only" << Qt::endl;
     }
+    if (authenticator->isPolicyDisabled())
+        err << "serve: WARNING: backend.auth.dangerouslyDisableDefaultAuthPolicy is set: requests need no token" << Qt::endl;
     auto *tcp = new QTcpServer(&server);
     if (!tcp->listen(host, address->port))
         return fail(Error::internal(QStringLiteral("cannot listen on %1:%2: %3").arg(host.toString()).arg(address->port).arg(tcp->errorString())));
     server.bind(tcp);
-    out << "listening on http://" << host.toString() << ':' << tcp->serverPort() << Qt::endl;
+    const bool everywhere = host == QHostAddress(QHostAddress::Any) || host == QHostAddress(QHostAddress::AnyIPv4)
+                            || host == QHostAddress(QHostAddress::AnyIPv6);
+    const QString shown = everywhere ? QStringLiteral("127.0.0.1")
+                          : host.protocol() == QAbstractSocket::IPv6Protocol ? QLatin1Char('[') + host.toString() + QLatin1Char(']')
+                                                                              : host.toString();
+    out << "listening on http://" << shown << ':' << tcp->serverPort() << (everywhere ? " (all interfaces)" : "") << Qt::endl;
     return QCoreApplication::exec();
 }
 

@@ -80,10 +80,36 @@ HttpRequest HttpServer::decode(const QHttpServerRequest &request)
     return decoded;
 }
 
+std::optional<HttpResponse> HttpServer::refused(HttpRequest &request) const
+{
+    if (!m_authenticator || m_authenticator->isPolicyDisabled())
+        return std::nullopt;
+    // Health checks stay open, as upstream's root health routes are.
+    const QStringList &segments = request.segments;
+    if (segments == QStringList{QStringLiteral("healthcheck")}
+        || (segments.size() == 4 && segments.at(0) == QLatin1String(".backstage") && segments.at(1) == QLatin1String("health")))
+        return std::nullopt;
+    const bool plugin = segments.size() >= 2 && segments.at(0) == QLatin1String("api");
+    if (plugin)
+        request.mount = QStringLiteral("/api/") + segments.at(1);
+    auto principal = m_authenticator->authenticate(request.headers.value("authorization"));
+    if (!principal)
+        return HttpResponse::error(principal.error(), request);
+    if (plugin) {
+        if (Status allowed = Auth::TokenAuthenticator::checkPlugin(principal.value(), segments.at(1)); !allowed)
+            return HttpResponse::error(allowed.error(), request);
+    }
+    return std::nullopt;
+}
+
 bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     HttpRequest decoded = decode(request);
     QHttpServerResponder responder = makeResponder(request, socket);
+    if (std::optional<HttpResponse> refusal = refused(decoded)) {
+        send(responder, *refusal);
+        return true;
+    }
     if (decoded.body.size() > MaxBodyBytes) {
         send(responder, HttpResponse::error({QStringLiteral("PayloadTooLargeError"), QStringLiteral("request entity too large")},
                                             decoded));

@@ -4,6 +4,8 @@
 
 #include "router.h"
 
+#include <auth/tokenauthenticator.h>
+
 #include <QAbstractHttpServer>
 
 namespace Greenroom::Server {
@@ -11,7 +13,9 @@ namespace Greenroom::Server {
 /*
  * Qt HttpServer underneath, our Router on top: every request is decoded into
  * an HttpRequest, dispatched, and answered; unknown routes get Backstage's
- * 404 with an empty body, oversized bodies a 413 in the error shape.
+ * 404 with an empty body, oversized bodies a 413 in the error shape. With an
+ * authenticator, every request but the health checks needs a valid token
+ * (Backstage's default auth policy), checked before any route runs.
  */
 class HttpServer : public QAbstractHttpServer
 {
@@ -23,6 +27,8 @@ public:
 
     explicit HttpServer(QObject *parent = nullptr);
     Router &router() { return m_router; }
+    // Requests are authenticated with `authenticator` (which must outlive the server).
+    void setAuthenticator(const Auth::TokenAuthenticator *authenticator) { m_authenticator = authenticator; }
 
     // Decodes Qt's request; exposed for tests.
     static HttpRequest decode(const QHttpServerRequest &request);
@@ -32,7 +38,11 @@ protected:
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
+    // An error response when `request` may not pass; nullopt when it may.
+    std::optional<HttpResponse> refused(HttpRequest &request) const;
+
     Router m_router;
+    const Auth::TokenAuthenticator *m_authenticator = nullptr;
 };
 
 } // namespace Greenroom::Server

@@ -39,6 +39,7 @@ const QHash<QString, QStringList> &allowedModules()
         {QStringLiteral("core/model"), {QStringLiteral("core/common")}},
         {QStringLiteral("core/store"), {QStringLiteral("core/common"), QStringLiteral("core/model")}},
         {QStringLiteral("core/config"), {QStringLiteral("core/common"), QStringLiteral("core/yaml")}},
+        {QStringLiteral("core/auth"), {QStringLiteral("core/common"), QStringLiteral("core/config")}},
         {QStringLiteral("core/sync"), {QStringLiteral("core/common"), QStringLiteral("core/model"), QStringLiteral("core/store")}},
         {QStringLiteral("core/ingest"), {QStringLiteral("core/common"), QStringLiteral("core/model"),
                                          QStringLiteral("core/yaml"), QStringLiteral("core/store")}},
