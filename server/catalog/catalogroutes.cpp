@@ -242,6 +242,7 @@ void addCatalogRoutes(Router &router, Store::CatalogStore &store)
     router.add("GET", Mount, QStringLiteral("/entity-facets"),
                [&store](const HttpRequest &request) { return getEntityFacets(store, request); });
     addEntityQueryRoutes(router, store);
+    addValidationRoutes(router);
 }
 
 void addHealthRoutes(Router &router, Store::CatalogStore &store)

@@ -14,6 +14,8 @@ namespace Greenroom::Server {
 void addCatalogRoutes(Router &router, Store::CatalogStore &store);
 // The part of it that pages by cursor: GET/POST /entities/by-query, POST /entity-facets.
 void addEntityQueryRoutes(Router &router, Store::CatalogStore &store);
+// POST /validate-entity (needs no store).
+void addValidationRoutes(Router &router);
 
 // The root health routes: /healthcheck and /.backstage/health/v1/{liveness,readiness}.
 void addHealthRoutes(Router &router, Store::CatalogStore &store);

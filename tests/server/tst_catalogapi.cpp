@@ -41,6 +41,7 @@ private Q_SLOTS:
     void queryPredicatesAndFullText();
     void queryBadInputIs400();
     void queryTotalIsFrozenInTheCursor();
+    void validateEntity();
     void ancestry();
     void deleteByUid();
     void unknownRoutesAre404WithEmptyBody();
@@ -396,6 +397,43 @@ void TestCatalogApi::queryTotalIsFrozenInTheCursor()
     QCOMPARE(request("GET", QStringLiteral("/api/catalog/entities/by-query?filter=kind=component&limit=4"))
                  .json()[QLatin1String("totalItems")].toInt(),
              11);
+}
+
+void TestCatalogApi::validateEntity()
+{
+    const auto validate = [&](const QByteArray &body) { return request("POST", QStringLiteral("/api/catalog/validate-entity"), body); };
+    const QByteArray component = R"({"apiVersion":"backstage.io/v1alpha1","kind":"Component","metadata":{"name":"new-one"},
+                                     "spec":{"type":"service","owner":"team-a","lifecycle":"production"}})";
+    const Reply valid = validate(R"({"location":"url:https://git.example/org/repo/blob/main/catalog-info.yaml","entity":)" + component + "}");
+    QCOMPARE(valid.status, 200);
+    QVERIFY(valid.body.isEmpty());
+    QCOMPARE(request("GET", QStringLiteral("/api/catalog/entities/by-name/component/default/new-one")).status, 404);   // nothing stored
+
+    const auto errors = [&](const QByteArray &body) {
+        const Reply reply = validate(body);
+        [&] { QCOMPARE(reply.status, 400); }();
+        const QJsonObject shape = reply.json().toObject();
+        [&] { QCOMPARE(shape.keys(), QStringList{QStringLiteral("errors")}); }();   // no request/response wrapper
+        return shape[QLatin1String("errors")].toArray();
+    };
+    const QJsonArray noType = errors(R"({"location":"url:https://h/c.yaml","entity":{"apiVersion":"backstage.io/v1alpha1",
+        "kind":"Component","metadata":{"name":"x"},"spec":{"owner":"me","lifecycle":"production"}}})");
+    QCOMPARE(noType.size(), 1);
+    QCOMPARE(noType.first()[QLatin1String("name")].toString(), QStringLiteral("InputError"));
+    QCOMPARE(noType.first()[QLatin1String("message")].toString(),
+             QStringLiteral("Processor BuiltinKindsEntityProcessor threw an error while validating the entity component:default/x; "
+                            "caused by TypeError: /spec must have required property 'type' - missingProperty: type"));
+    QCOMPARE(noType.first()[QLatin1String("cause")][QLatin1String("name")].toString(), QStringLiteral("TypeError"));
+    QCOMPARE(errors(R"({"location":"url:x","entity":{}})").first()[QLatin1String("message")].toString(),
+             QStringLiteral("<root> must have required property 'apiVersion' - missingProperty: apiVersion"));
+    QCOMPARE(errors(R"({"location":"file:/x","entity":)" + component + "}").first()[QLatin1String("message")].toString(),
+             QStringLiteral("Invalid location ref file:/x, only 'url:<target>' is supported, e.g. url:https://host/path"));
+    QCOMPARE(errors(R"({"location":"nocolon","entity":)" + component + "}").first()[QLatin1String("message")].toString(),
+             QStringLiteral("Unable to parse location ref 'nocolon', expected '<type>:<target>', e.g. 'url:https://host/path'"));
+    QCOMPARE(errors(R"({})").first()[QLatin1String("message")].toString(), QStringLiteral("Empty request body"));
+    QCOMPARE(errors(R"([1])").first()[QLatin1String("message")].toString(), QStringLiteral("Expected body to be a JSON object"));
+    const Reply plain = request("POST", QStringLiteral("/api/catalog/validate-entity"), "x", "text/plain");
+    QCOMPARE(plain.json()[QLatin1String("errors")][0][QLatin1String("message")].toString(), QStringLiteral("Illegal Content-Type"));
 }
 
 void TestCatalogApi::ancestry()

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include "catalogroutes.h"
+#include "routesupport.h"
+
+#include <model/annotations.h>
+#include <model/entityprocessor.h>
+#include <model/entityschemas.h>
+#include <model/locationref.h>
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+// POST /validate-entity: the entity is processed as if read from `location`
+// and nothing is stored. Failures answer 400 with {errors: [...]} (serialised
+// errors, without the usual request/response wrapper), as upstream does.
+
+namespace Greenroom::Server {
+
+namespace {
+
+const QString Mount = QStringLiteral("/api/catalog");
+
+HttpResponse errorsResponse(const QJsonArray &errors)
+{
+    return HttpResponse::json(QJsonObject{{QStringLiteral("errors"), errors}}, 400);
+}
+
+QJsonObject serialized(const QString &name, const QString &message)
+{
+    return {{QStringLiteral("name"), name}, {QStringLiteral("message"), message}};
+}
+
+HttpResponse postValidateEntity(const HttpRequest &request)
+{
+    auto body = jsonObjectBody(request);
+    if (!body)
+        return errorsResponse({serialized(body.error().name, body.error().message)});
+    const QJsonValue location = body->value(QLatin1String("location"));
+    if (!location.isString())
+        return errorsResponse({serialized(QStringLiteral("InputError"),
+                                          QStringLiteral("Malformed request: location must be a string"))});
+    const QJsonValue entity = body->value(QLatin1String("entity"));
+    const QList<Model::SchemaError> envelope = Model::EntitySchemas::envelope()->validate(entity);
+    if (!envelope.isEmpty())
+        return errorsResponse({serialized(QStringLiteral("TypeError"), envelope.first().describe(true))});
+    auto ref = Model::LocationRef::parse(location.toString());
+    if (!ref)
+        return errorsResponse({serialized(QStringLiteral("TypeError"), ref.error().message)});
+    if (ref->type != QLatin1String("url"))
+        return errorsResponse({serialized(QStringLiteral("TypeError"),
+                                          QStringLiteral("Invalid location ref %1, only 'url:<target>' is supported, e.g. "
+                                                         "url:https://host/path").arg(location.toString()))});
+
+    QJsonObject annotated = entity.toObject();
+    QJsonObject metadata = annotated.value(QLatin1String("metadata")).toObject();
+    QJsonObject annotations = metadata.value(QLatin1String("annotations")).toObject();
+    annotations.insert(Model::Annotations::ManagedByLocation, location.toString());
+    annotations.insert(Model::Annotations::ManagedByOriginLocation, location.toString());
+    metadata.insert(QLatin1String("annotations"), annotations);
+    annotated.insert(QLatin1String("metadata"), metadata);
+    const Model::ProcessingOutcome outcome = Model::EntityProcessor::process(annotated);
+    if (!outcome.isOk()) {
+        const Model::EntityProblem &problem = *outcome.problem;
+        QJsonObject error = serialized(problem.name, problem.fullMessage());
+        if (!problem.causeName.isEmpty())
+            error.insert(QStringLiteral("cause"), serialized(problem.causeName, problem.causeMessage));
+        return errorsResponse({error});
+    }
+    return HttpResponse::empty(200);
+}
+
+} // namespace
+
+void addValidationRoutes(Router &router)
+{
+    router.add("POST", Mount, QStringLiteral("/validate-entity"), [](const HttpRequest &request) { return postValidateEntity(request); });
+}
+
+} // namespace Greenroom::Server
