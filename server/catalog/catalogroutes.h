@@ -4,6 +4,7 @@
 
 #include "http/router.h"
 
+#include <ingest/processingloop.h>
 #include <store/catalogstore.h>
 
 namespace Greenroom::Server {
@@ -16,6 +17,8 @@ void addCatalogRoutes(Router &router, Store::CatalogStore &store);
 void addEntityQueryRoutes(Router &router, Store::CatalogStore &store);
 // POST /validate-entity (needs no store).
 void addValidationRoutes(Router &router);
+// POST /refresh, answered by queueing the entity's location in `loop`.
+void addRefreshRoute(Router &router, Ingest::ProcessingLoop &loop);
 
 // The root health routes: /healthcheck and /.backstage/health/v1/{liveness,readiness}.
 void addHealthRoutes(Router &router, Store::CatalogStore &store);

@@ -9,7 +9,9 @@
 
 #include <auth/tokenauthenticator.h>
 #include <config/configloader.h>
+#include <config/duration.h>
 #include <ingest/catalogingester.h>
+#include <ingest/processingloop.h>
 #include <store/sqlitecatalogstore.h>
 
 #include <QCommandLineParser>
@@ -167,19 +169,39 @@ int runServeCommand(const QStringList &arguments)
             return fail(added.error());
         locations.append(ref);
     }
+    // catalog.processingInterval: a duration, or false for never; Backstage
+    // picks 100-150 s at random, we take the middle.
+    std::optional<std::chrono::milliseconds> interval = std::chrono::seconds(120);
+    if (auto disabled = config->optional(QStringLiteral("catalog.processingInterval")); disabled && disabled->has_value()
+        && (*disabled)->isBool()) {
+        if ((*disabled)->toBool())
+            return fail(Error::input(QStringLiteral("catalog.processingInterval must be a duration or false")));
+        interval.reset();
+    } else if (disabled && disabled->has_value()) {
+        auto duration = Config::readDuration(config.value(), QStringLiteral("catalog.processingInterval"));
+        if (!duration)
+            return fail(duration.error());
+        if (duration->count() <= 0)
+            return fail(Error::input(QStringLiteral("catalog.processingInterval must be longer than zero")));
+        interval = duration.value();
+    }
+
     Ingest::IngestOptions ingestOptions;
     ingestOptions.rules = rules.value();
-    Ingest::CatalogIngester ingester(*store.value(), ingestOptions);
-    for (const Model::LocationRef &location : std::as_const(locations)) {
-        auto outcome = ingester.ingest(location);
+    Ingest::ProcessingLoop processing(*store.value(), ingestOptions);
+    processing.setLocations(locations);
+    const auto report = [&](const Model::LocationRef &location, const Result<Ingest::CatalogIngester::Outcome> &outcome) {
         if (!outcome) {
             err << "location " << location.toString() << ": " << outcome.error().toString() << Qt::endl;
-            continue;
+            return;
         }
         const Store::WriteReport &r = outcome->report;
         out << "location " << location.toString() << ": " << r.inserted << " added, " << r.updated << " updated, "
             << r.unchanged << " unchanged, " << r.deleted << " deleted, " << outcome->errors.size() << " errors" << Qt::endl;
-    }
+    };
+    QObject::connect(&processing, &Ingest::ProcessingLoop::locationProcessed, report);
+    processing.processAllNow();
+    processing.setInterval(interval);
 
     auto authenticator = Auth::TokenAuthenticator::fromConfig(config.value());
     if (!authenticator)
@@ -190,7 +212,9 @@ int runServeCommand(const QStringList &arguments)
     HttpServer server;
     addHealthRoutes(server.router(), *store.value());
     addCatalogRoutes(server.router(), *store.value());
+    addRefreshRoute(server.router(), processing);
     SyncRoutes sync(*store.value(), server.router());
+    QObject::connect(&processing, &Ingest::ProcessingLoop::locationProcessed, &sync, &SyncRoutes::notifyChanged);
     QHostAddress host = address->host.isEmpty() ? QHostAddress(QHostAddress::Any) : QHostAddress(address->host);
     if (authenticator->hasTokens()) {
         server.setAuthenticator(&authenticator.value());

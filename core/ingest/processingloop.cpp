@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include "processingloop.h"
+
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace Greenroom::Ingest {
+
+namespace {
+
+Result<CatalogIngester::Outcome> written(Store::CatalogStore &store, const LocationReadResult &read)
+{
+    auto report = store.applyLocation(read.write);
+    if (!report)
+        return report.error();
+    CatalogIngester::Outcome outcome;
+    outcome.report = report.value();
+    outcome.errors = read.write.errors + report->conflicts;
+    outcome.filesRead = read.filesRead;
+    outcome.documentsRead = read.documentsRead;
+    return outcome;
+}
+
+} // namespace
+
+ProcessingLoop::ProcessingLoop(Store::CatalogStore &store, IngestOptions options, QObject *parent)
+    : QObject(parent), m_store(store), m_processor(std::move(options))
+{
+    connect(&m_timer, &QTimer::timeout, this, &ProcessingLoop::scheduleAll);
+    connect(&m_watcher, &QFutureWatcher<LocationReadResult>::finished, this, &ProcessingLoop::readFinished);
+}
+
+void ProcessingLoop::setLocations(const QList<Model::LocationRef> &locations)
+{
+    m_locations.clear();
+    m_order = locations;
+    for (const Model::LocationRef &location : locations)
+        m_locations.insert(location.toString(), location);
+}
+
+void ProcessingLoop::setInterval(std::optional<std::chrono::milliseconds> interval)
+{
+    m_timer.stop();
+    if (interval) {
+        m_timer.setInterval(*interval);
+        m_timer.start();
+    }
+}
+
+QList<std::pair<Model::LocationRef, Result<CatalogIngester::Outcome>>> ProcessingLoop::processAllNow()
+{
+    QList<std::pair<Model::LocationRef, Result<CatalogIngester::Outcome>>> outcomes;
+    for (const Model::LocationRef &location : std::as_const(m_order)) {
+        Result<CatalogIngester::Outcome> outcome = written(m_store, m_processor.read(location));
+        Q_EMIT locationProcessed(location, outcome);
+        outcomes.append({location, std::move(outcome)});
+    }
+    return outcomes;
+}
+
+Status ProcessingLoop::refreshEntity(const QString &entityRef)
+{
+    std::optional<Store::StoredEntity> entity = m_store.entityByRef(entityRef);
+    if (!entity)
+        return Error(QStringLiteral("NotFoundError"), QStringLiteral("Entity %1 not found").arg(entityRef));
+    // Entities come from the registered location that produced them (their
+    // origin); reading it again reprocesses the entity and its ancestors.
+    const auto registered = m_locations.constFind(entity->originKey);
+    if (registered != m_locations.cend())
+        schedule(*registered);
+    return Ok{};
+}
+
+void ProcessingLoop::scheduleAll()
+{
+    for (const Model::LocationRef &location : std::as_const(m_order))
+        schedule(location);
+}
+
+void ProcessingLoop::schedule(const Model::LocationRef &location)
+{
+    if (m_queue.contains(location))
+        return;
+    m_queue.append(location);
+    startNext();
+}
+
+void ProcessingLoop::startNext()
+{
+    if (m_reading || m_queue.isEmpty())
+        return;
+    m_reading = m_queue.takeFirst();
+    const LocationProcessor processor = m_processor;
+    const Model::LocationRef location = *m_reading;
+    m_watcher.setFuture(QtConcurrent::run([processor, location] { return processor.read(location); }));
+}
+
+void ProcessingLoop::readFinished()
+{
+    const Model::LocationRef location = *std::exchange(m_reading, std::nullopt);
+    const Result<CatalogIngester::Outcome> outcome = written(m_store, m_watcher.result());
+    Q_EMIT locationProcessed(location, outcome);
+    startNext();
+}
+
+} // namespace Greenroom::Ingest
