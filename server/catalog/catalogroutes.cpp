@@ -61,24 +61,18 @@ HttpResponse getEntities(Store::CatalogStore &store, const HttpRequest &request)
     auto filter = Model::EntityFilter::parse(request.queryValues(QStringLiteral("filter")));
     if (!filter)
         return HttpResponse::error(filter.error(), request);
-    auto fields = Model::EntityProjection::parseFields(request.queryValues(QStringLiteral("fields")));
-    if (!fields)
-        return HttpResponse::error(fields.error(), request);
+    auto listing = listingParameters(request);
+    if (!listing)
+        return HttpResponse::error(listing.error(), request);
     auto order = parseOrder(request.queryValues(QStringLiteral("order")));
     if (!order)
         return HttpResponse::error(order.error(), request);
-    auto limit = integerParameter(request, QStringLiteral("limit"));
-    if (!limit)
-        return HttpResponse::error(limit.error(), request);
-    auto offset = integerParameter(request, QStringLiteral("offset"));
-    if (!offset)
-        return HttpResponse::error(offset.error(), request);
-    if (limit->has_value() && **limit <= 0)
+    if (listing->limit && *listing->limit <= 0)
         return HttpResponse::error(Error::input(QStringLiteral("Invalid limit, must be greater than zero")), request);
-    if (offset->has_value() && **offset < 0)
+    if (listing->offset && *listing->offset < 0)
         return HttpResponse::error(Error::input(QStringLiteral("Invalid offset, must be zero or greater")), request);
-    std::optional<qint64> pageLimit = *limit;
-    std::optional<qint64> pageOffset = *offset;
+    std::optional<qint64> pageLimit = listing->limit;
+    std::optional<qint64> pageOffset = listing->offset;
     if (request.hasQuery(QStringLiteral("after"))) {
         const QString after = request.queryValues(QStringLiteral("after")).last();
         if (after.isEmpty())
@@ -103,7 +97,7 @@ HttpResponse getEntities(Store::CatalogStore &store, const HttpRequest &request)
     auto page = store.queryEntities(query);
     if (!page)
         return HttpResponse::error(page.error(), request);
-    HttpResponse response = HttpResponse::json(projected(page->items, fields.value()));
+    HttpResponse response = HttpResponse::json(projected(page->items, listing->fields));
     if (paginated && page->hasMore && pageLimit) {
         const QJsonObject next{{QStringLiteral("limit"), *pageLimit}, {QStringLiteral("offset"), query.offset + *pageLimit}};
         const QString cursor = QString::fromLatin1(QJsonDocument(next).toJson(QJsonDocument::Compact).toBase64());

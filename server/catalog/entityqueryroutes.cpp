@@ -257,22 +257,16 @@ Result<QString> totalItemsMode(const QString &value, const char *what)
 HttpResponse getEntitiesByQuery(Store::CatalogStore &store, const HttpRequest &request)
 {
     QueryRequest in;
-    auto fields = Model::EntityProjection::parseFields(request.queryValues(QStringLiteral("fields")));
-    if (!fields)
-        return HttpResponse::error(fields.error(), request);
-    in.fields = fields.value();
-    auto limit = integerParameter(request, QStringLiteral("limit"));
-    if (!limit)
-        return HttpResponse::error(limit.error(), request);
-    auto offset = integerParameter(request, QStringLiteral("offset"));
-    if (!offset)
-        return HttpResponse::error(offset.error(), request);
-    if (limit->value_or(0) < 0)
+    auto listing = listingParameters(request);
+    if (!listing)
+        return HttpResponse::error(listing.error(), request);
+    if (listing->limit.value_or(0) < 0)
         return HttpResponse::error(Error::input(QStringLiteral("request/query/limit must be >= 0")), request);
-    if (offset->value_or(0) < 0)
+    if (listing->offset.value_or(0) < 0)
         return HttpResponse::error(Error::input(QStringLiteral("request/query/offset must be >= 0")), request);
-    in.limit = limit->value_or(DefaultLimit);
-    in.offset = offset->value_or(0);
+    in.fields = listing->fields;
+    in.limit = listing->limit.value_or(DefaultLimit);
+    in.offset = listing->offset.value_or(0);
 
     const QString cursorText = request.queryValues(QStringLiteral("cursor")).value(0);
     if (!cursorText.isEmpty()) {

@@ -26,6 +26,20 @@ Result<std::optional<qint64>> integerParameter(const HttpRequest &request, const
     return std::optional<qint64>(value);
 }
 
+Result<ListingParameters> listingParameters(const HttpRequest &request)
+{
+    auto fields = Model::EntityProjection::parseFields(request.queryValues(QStringLiteral("fields")));
+    if (!fields)
+        return fields.error();
+    auto limit = integerParameter(request, QStringLiteral("limit"));
+    if (!limit)
+        return limit.error();
+    auto offset = integerParameter(request, QStringLiteral("offset"));
+    if (!offset)
+        return offset.error();
+    return ListingParameters{fields.value(), limit.value(), offset.value()};
+}
+
 QJsonObject projected(const Store::StoredEntity &entity, const QStringList &fields)
 {
     return fields.isEmpty() ? entity.entity : Model::EntityProjection::project(entity.entity, fields);

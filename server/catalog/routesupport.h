@@ -20,6 +20,16 @@ Error notFound(const QString &message);
 // An integer query parameter (the last one when repeated); nullopt when absent.
 Result<std::optional<qint64>> integerParameter(const HttpRequest &request, const QString &name);
 
+// The `fields`, `limit` and `offset` query parameters both entity listings
+// take, parsed but not range-checked (each route has its own rules).
+struct ListingParameters
+{
+    QStringList fields;
+    std::optional<qint64> limit;
+    std::optional<qint64> offset;
+};
+Result<ListingParameters> listingParameters(const HttpRequest &request);
+
 // The entity (or each entity) cut down to `fields`; all of it when empty.
 QJsonObject projected(const Store::StoredEntity &entity, const QStringList &fields);
 QJsonArray projected(const QList<Store::StoredEntity> &entities, const QStringList &fields);
