@@ -71,6 +71,17 @@ Status ProcessingLoop::refreshEntity(const QString &entityRef)
     return Ok{};
 }
 
+void ProcessingLoop::stop()
+{
+    m_timer.stop();
+    m_queue.clear();
+    if (m_reading) {
+        m_watcher.disconnect(this);
+        m_watcher.waitForFinished();
+        m_reading.reset();
+    }
+}
+
 void ProcessingLoop::scheduleAll()
 {
     for (const Model::LocationRef &location : std::as_const(m_order))

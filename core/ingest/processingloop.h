@@ -41,6 +41,9 @@ public:
     // Queues every location (the schedule does this each interval).
     void scheduleAll();
     bool isIdle() const { return !m_reading && m_queue.isEmpty(); }
+    // Stops the schedule and drops queued reads; a read in progress is
+    // awaited and discarded (nothing of it was written yet).
+    void stop();
 
 Q_SIGNALS:
     // After each location's write: what it did, for logs and metrics.

@@ -239,11 +239,17 @@ void addCatalogRoutes(Router &router, Store::CatalogStore &store)
     addValidationRoutes(router);
 }
 
-void addHealthRoutes(Router &router, Store::CatalogStore &store)
+void addHealthRoutes(Router &router, Store::CatalogStore &store, const bool &shuttingDown)
 {
     const auto ok = [](const HttpRequest &) { return HttpResponse::json(QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")}}); };
     router.add("GET", QString(), QStringLiteral("/.backstage/health/v1/liveness"), ok);
-    router.add("GET", QString(), QStringLiteral("/.backstage/health/v1/readiness"), ok);
+    router.add("GET", QString(), QStringLiteral("/.backstage/health/v1/readiness"), [&shuttingDown](const HttpRequest &) {
+        if (shuttingDown)
+            return HttpResponse::json(QJsonObject{{QStringLiteral("message"), QStringLiteral("Backend is shutting down")},
+                                                  {QStringLiteral("status"), QStringLiteral("error")}},
+                                      503);
+        return HttpResponse::json(QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")}});
+    });
     router.add("GET", QString(), QStringLiteral("/healthcheck"), [&store](const HttpRequest &) {
         if (Status health = store.checkHealth(); !health)
             return HttpResponse::json(QJsonObject{{QStringLiteral("status"), QStringLiteral("error")},

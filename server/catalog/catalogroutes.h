@@ -20,7 +20,8 @@ void addValidationRoutes(Router &router);
 // POST /refresh, answered by queueing the entity's location in `loop`.
 void addRefreshRoute(Router &router, Ingest::ProcessingLoop &loop);
 
-// The root health routes: /healthcheck and /.backstage/health/v1/{liveness,readiness}.
-void addHealthRoutes(Router &router, Store::CatalogStore &store);
+// The root health routes: /healthcheck and /.backstage/health/v1/{liveness,readiness};
+// readiness answers 503 once `shuttingDown` is set.
+void addHealthRoutes(Router &router, Store::CatalogStore &store, const bool &shuttingDown);
 
 } // namespace Greenroom::Server

@@ -5,6 +5,7 @@
 #include "catalog/catalogroutes.h"
 #include "command.h"
 #include "http/httpserver.h"
+#include "shutdownsignal.h"
 #include "sync/syncroutes.h"
 
 #include <auth/tokenauthenticator.h>
@@ -25,6 +26,7 @@
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTextStream>
+#include <QTimer>
 
 namespace Greenroom::Server {
 
@@ -210,7 +212,8 @@ int runServeCommand(const QStringList &arguments)
         err << "serve: " << warning << Qt::endl;
 
     HttpServer server;
-    addHealthRoutes(server.router(), *store.value());
+    bool shuttingDown = false;
+    addHealthRoutes(server.router(), *store.value(), shuttingDown);
     addCatalogRoutes(server.router(), *store.value());
     addRefreshRoute(server.router(), processing);
     SyncRoutes sync(*store.value(), server.router());
@@ -236,6 +239,20 @@ int runServeCommand(const QStringList &arguments)
                           : host.protocol() == QAbstractSocket::IPv6Protocol ? QLatin1Char('[') + host.toString() + QLatin1Char(']')
                                                                               : host.toString();
     out << "listening on http://" << shown << ':' << tcp->serverPort() << (everywhere ? " (all interfaces)" : "") << Qt::endl;
+    // SIGTERM/SIGINT: stop accepting, answer waiting clients, let the current
+    // request and transaction end (both run on this thread, so none is open
+    // when this runs), then leave with 0.
+    ShutdownSignal shutdown;
+    QObject::connect(&shutdown, &ShutdownSignal::requested, &server, [&](int signalNumber) {
+        if (shuttingDown)
+            return;
+        shuttingDown = true;
+        out << "serve: shutting down (signal " << signalNumber << ")" << Qt::endl;
+        tcp->close();
+        processing.stop();
+        sync.releaseWaiters();
+        QTimer::singleShot(100, qApp, [] { QCoreApplication::exit(0); });
+    });
     return QCoreApplication::exec();
 }
 

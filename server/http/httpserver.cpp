@@ -122,8 +122,10 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         QPointer<QTcpSocket> connection(socket);
         std::shared_ptr<DeferredResponse> deferred = response->deferred;
         deferred->setSink([held, connection](const HttpResponse &later) {
-            if (connection && connection->state() == QAbstractSocket::ConnectedState)
+            if (connection && connection->state() == QAbstractSocket::ConnectedState) {
                 send(*held, later);
+                connection->flush();
+            }
         });
         connect(socket, &QAbstractSocket::disconnected, this, [weak = std::weak_ptr(deferred)] {
             if (std::shared_ptr<DeferredResponse> pending = weak.lock())

@@ -104,6 +104,16 @@ void SyncRoutes::notifyChanged()
         poll();
 }
 
+void SyncRoutes::releaseWaiters()
+{
+    for (Waiter &waiter : m_waiters) {
+        if (waiter.response->isOpen())
+            waiter.response->complete(pageResponse(waiter.request, waiter.cursor, waiter.limit));
+    }
+    m_waiters.clear();
+    m_poll.stop();
+}
+
 void SyncRoutes::poll()
 {
     const qint64 last = m_store.lastSequence();

@@ -34,6 +34,8 @@ public:
 
     int waitingClients() const { return int(m_waiters.size()); }
     void notifyChanged();
+    // Answers every waiting client now with what it has (shutdown).
+    void releaseWaiters();
 
 private:
     struct Waiter

@@ -28,6 +28,7 @@ private Q_SLOTS:
     void waitEndsWithAnEmptyPage();
     void badCursorsAndLimits();
     void clientThatLeavesWhileWaiting();
+    void sigtermAnswersWaitersAndExitsCleanly();   // last: stops the server
 
 private:
     Reply get(const QString &path) { return m_server.request("GET", path); }
@@ -183,6 +184,24 @@ void TestSyncApi::clientThatLeavesWhileWaiting()
     QTest::qWait(100);
     QCOMPARE(get(QStringLiteral("/api/sync/v1/changes?after=") + cursor).json()[QLatin1String("changes")].toArray().size(), 1);
     QCOMPARE(m_server.process().state(), QProcess::Running);
+}
+
+void TestSyncApi::sigtermAnswersWaitersAndExitsCleanly()
+{
+    const QString cursor = currentCursor();
+    QNetworkReply *waiting = m_server.network().get(
+        QNetworkRequest(QUrl(m_server.base() + QStringLiteral("/api/sync/v1/changes?wait=30&after=") + cursor)));
+    QTest::qWait(300);
+    QVERIFY(!waiting->isFinished());
+    m_server.process().terminate();   // SIGTERM
+    QTRY_VERIFY_WITH_TIMEOUT(waiting->isFinished(), 5000);
+    QCOMPARE(waiting->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    QCOMPARE(QJsonDocument::fromJson(waiting->readAll())[QLatin1String("cursor")].toString(), cursor);
+    waiting->deleteLater();
+    QVERIFY(m_server.process().waitForFinished(5000));
+    QCOMPARE(m_server.process().exitStatus(), QProcess::NormalExit);
+    QCOMPARE(m_server.process().exitCode(), 0);
+    QVERIFY2(m_server.output().contains("shutting down"), m_server.output().constData());
 }
 
 QTEST_GUILESS_MAIN(TestSyncApi)
