@@ -222,10 +222,11 @@ int runServeCommand(const QStringList &arguments)
     if (authenticator->hasTokens()) {
         server.setAuthenticator(&authenticator.value());
         out << "serve: requests need one of the " << "tokens configured in backend.auth" << Qt::endl;
-    } else if (!host.isLoopback()) {
+    } else {
         // Without tokens anyone who can connect could read and change the catalog.
-        out << "serve: no backend.auth tokens are configured, so listening on loopback (127.0.0.1) only" << Qt::endl;
-        host = QHostAddress(QHostAddress::LocalHost);
+        out << "serve: no backend.auth tokens are configured, so listening on loopback only" << Qt::endl;
+        if (!host.isLoopback())
+            host = QHostAddress(QHostAddress::LocalHost);
     }
     if (authenticator->isPolicyDisabled())
         err << "serve: WARNING: backend.auth.dangerouslyDisableDefaultAuthPolicy is set: requests need no token" << Qt::endl;
