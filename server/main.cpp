@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Greenroom authors
 #include "commands/command.h"
+#include "commands/exportcommand.h"
 #include "commands/ingestcommand.h"
 #include "commands/servecommand.h"
 #include "commands/validatecommand.h"
@@ -24,6 +25,8 @@ int main(int argc, char *argv[])
         return runValidateCommand(arguments);
     if (command == QLatin1String("ingest"))
         return runIngestCommand(arguments);
+    if (command == QLatin1String("export"))
+        return runExportCommand(arguments);
     if (command == QLatin1String("serve"))
         return runServeCommand(arguments);
 
@@ -32,6 +35,8 @@ int main(int argc, char *argv[])
            "commands:\n"
            "  serve [--config FILE]...         serve Backstage's catalog API (embedded demo without config)\n"
            "  validate [--json] PATH...        check catalog files the way Backstage's catalog does\n"
-           "  ingest --db FILE LOCATION...     read catalog files into a SQLite store\n";
+           "  ingest --db FILE LOCATION...     read catalog files into a SQLite store\n"
+           "  export (--db FILE | --config FILE...) --format yaml|json [--output FILE]\n"
+           "                                   write the whole catalog out (backup, move to Backstage)\n";
     return command.isEmpty() || command == QLatin1String("--help") || command == QLatin1String("help") ? ExitOk : ExitUsage;
 }

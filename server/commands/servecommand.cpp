@@ -72,6 +72,8 @@ Result<ListenAddress> listenAddress(const Config::ConfigReader &config)
     return address;
 }
 
+} // namespace
+
 // backend.database: only the SQLite client for now; `:memory:` or {directory}.
 Result<QString> databasePath(const Config::ConfigReader &config)
 {
@@ -100,6 +102,8 @@ Result<QString> databasePath(const Config::ConfigReader &config)
     QDir().mkpath(folder);
     return QDir(folder).filePath(QStringLiteral("catalog.sqlite"));
 }
+
+namespace {
 
 } // namespace
 

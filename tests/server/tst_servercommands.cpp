@@ -59,6 +59,8 @@ private Q_SLOTS:
     void validateJson();
     void validateUsageErrors();
     void ingestKilledMidWriteLosesNothing();
+    void exportRoundTripsThroughCatalogFiles();
+    void exportUsageErrors();
 };
 
 void TestServerCommands::validateDemoIsClean()
@@ -111,6 +113,61 @@ void TestServerCommands::validateUsageErrors()
     const Run missing = runServer({QStringLiteral("validate"), QStringLiteral("/nonexistent/catalog-info.yaml")});
     QCOMPARE(missing.exitCode, 1);
     QVERIFY(missing.err.contains(QStringLiteral("/nonexistent/catalog-info.yaml: no such catalog file")));
+}
+
+void TestServerCommands::exportRoundTripsThroughCatalogFiles()
+{
+    QTemporaryDir dir;
+    const QString first = dir.filePath(QStringLiteral("first.sqlite"));
+    QCOMPARE(runServer({QStringLiteral("ingest"), QStringLiteral("--db"), first,
+                        QStringLiteral(GREENROOM_SOURCE_DIR "/resources/demo/catalog-info.yaml")}).exitCode, 0);
+    // JSON: every stored entity as the API serves it.
+    const Run json = runServer({QStringLiteral("export"), QStringLiteral("--db"), first, QStringLiteral("--format"), QStringLiteral("json")});
+    QCOMPARE(json.exitCode, 0);
+    const QJsonArray all = QJsonDocument::fromJson(json.out.toUtf8()).array();
+    auto store = Store::SqliteCatalogStore::open(first);
+    QCOMPARE(all.size(), store.value()->entityCount());
+    QVERIFY(!all.first()[QLatin1String("metadata")][QLatin1String("uid")].toString().isEmpty());
+
+    // YAML: catalog files that validate and, read again, give the same entities.
+    const QString exported = dir.filePath(QStringLiteral("out/catalog.yaml"));
+    QDir().mkpath(dir.filePath(QStringLiteral("out")));
+    const Run yaml = runServer({QStringLiteral("export"), QStringLiteral("--db"), first, QStringLiteral("--format"), QStringLiteral("yaml"),
+                                QStringLiteral("--output"), exported});
+    QCOMPARE(yaml.exitCode, 0);
+    QCOMPARE(runServer({QStringLiteral("validate"), exported}).exitCode, 0);
+    const QString second = dir.filePath(QStringLiteral("second.sqlite"));
+    QCOMPARE(runServer({QStringLiteral("ingest"), QStringLiteral("--db"), second, exported}).exitCode, 0);
+    auto again = Store::SqliteCatalogStore::open(second);
+    int compared = 0;
+    for (const QJsonValue &value : all) {
+        const QJsonObject original = value.toObject();
+        if (original[QLatin1String("kind")].toString() == QLatin1String("Location"))
+            continue;
+        const QString ref = QStringLiteral("%1:%2/%3").arg(original[QLatin1String("kind")].toString().toLower(),
+                                                           original[QLatin1String("metadata")][QLatin1String("namespace")].toString(),
+                                                           original[QLatin1String("metadata")][QLatin1String("name")].toString().toLower());
+        const std::optional<Store::StoredEntity> copy = again.value()->entityByRef(ref);
+        QVERIFY2(copy, qPrintable(ref));
+        QCOMPARE(copy->entity[QLatin1String("spec")], original[QLatin1String("spec")]);
+        QCOMPARE(copy->entity[QLatin1String("metadata")][QLatin1String("description")],
+                 original[QLatin1String("metadata")][QLatin1String("description")]);
+        QCOMPARE(copy->entity[QLatin1String("relations")], original[QLatin1String("relations")]);
+        ++compared;
+    }
+    QVERIFY(compared > 80);
+}
+
+void TestServerCommands::exportUsageErrors()
+{
+    QTemporaryDir dir;
+    QCOMPARE(runServer({QStringLiteral("export"), QStringLiteral("--db"), dir.filePath(QStringLiteral("x.sqlite")),
+                        QStringLiteral("--format"), QStringLiteral("xml")}).exitCode, 2);
+    const Run missing = runServer({QStringLiteral("export"), QStringLiteral("--db"), dir.filePath(QStringLiteral("none.sqlite")),
+                                   QStringLiteral("--format"), QStringLiteral("json")});
+    QVERIFY(missing.exitCode != 0);
+    QVERIFY(missing.err.contains(QStringLiteral("no store at")));
+    QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("none.sqlite"))));   // nothing created by looking
 }
 
 void TestServerCommands::ingestKilledMidWriteLosesNothing()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Greenroom authors
 #include <yaml/yamlreader.h>
+#include <yaml/yamlwriter.h>
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -19,6 +20,7 @@ private Q_SLOTS:
     void multipleDocumentsKeepTheirLines();
     void sourceMapPointsAtFields();
     void emptyDocumentIsNull();
+    void writtenYamlReadsBackTheSame();
     void duplicateKeyIsAnErrorWithItsLine();
     void syntaxErrorKeepsEarlierDocuments();
     void aliasesWithinLimitWork();
@@ -203,6 +205,28 @@ void TestYamlReader::mergeKeyIsAnOrdinaryKey()
     const QJsonObject child = stream.documents.first().value[QStringLiteral("child")].toObject();
     QVERIFY(child.contains(QStringLiteral("<<")));
     QVERIFY(!child.contains(QStringLiteral("x")));
+}
+
+void TestYamlReader::writtenYamlReadsBackTheSame()
+{
+    const QJsonObject tricky{
+        {QStringLiteral("looksLikeTrue"), QStringLiteral("true")}, {QStringLiteral("looksLikeNumber"), QStringLiteral("1.50")},
+        {QStringLiteral("looksLikeNull"), QStringLiteral("~")},    {QStringLiteral("octal"), QStringLiteral("0o17")},
+        {QStringLiteral("empty"), QString()},                     {QStringLiteral("colon: inside"), QStringLiteral("a: b")},
+        {QStringLiteral("multiline"), QStringLiteral("line one\nline two\n")},
+        {QStringLiteral("unicode"), QStringLiteral("Zoë 🚀 — ok")},
+        {QStringLiteral("number"), 42}, {QStringLiteral("fraction"), 0.1}, {QStringLiteral("flag"), false},
+        {QStringLiteral("nothing"), QJsonValue::Null},
+        {QStringLiteral("list"), QJsonArray{QStringLiteral("- dash"), QStringLiteral("#hash"), 7, QJsonObject{}, QJsonArray{}}},
+        {QStringLiteral("nested"), QJsonObject{{QStringLiteral("key with spaces"), QStringLiteral("'quoted'")}}},
+    };
+    const QList<QJsonValue> documents{tricky, QJsonObject{{QStringLiteral("second"), QStringLiteral("doc")}}};
+    const QByteArray text = writeYamlDocuments(documents);
+    const YamlStream stream = YamlReader::read(text, QStringLiteral("written.yaml"));
+    QCOMPARE(stream.documents.size(), 2);
+    QVERIFY2(!stream.documents.at(0).error, text.constData());
+    QCOMPARE(stream.documents.at(0).value, QJsonValue(tricky));
+    QCOMPARE(stream.documents.at(1).value, documents.at(1));
 }
 
 QTEST_GUILESS_MAIN(TestYamlReader)
