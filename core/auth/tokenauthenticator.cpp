@@ -91,6 +91,14 @@ Result<QHash<QString, QStringList>> readAccessRestrictions(const Config::ConfigR
     return restrictions;
 }
 
+// A legacy secret as configured (base64 or base64url) to the key bytes.
+QByteArray legacyKey(const QString &secret)
+{
+    QByteArray normalised = secret.toLatin1();
+    normalised.replace('-', '+').replace('_', '/');
+    return QByteArray::fromBase64(normalised);
+}
+
 QByteArray base64UrlDecode(const QByteArray &text, bool *ok)
 {
     const QByteArray::FromBase64Result decoded =
@@ -123,40 +131,11 @@ Result<TokenAuthenticator> TokenAuthenticator::fromConfig(const Config::ConfigRe
         principal.type = Principal::Type::Service;
         principal.pluginRestrictions = restrictions.value();
         if (type.value() == QLatin1String("static")) {
-            auto token = entry.string(QStringLiteral("options.token"));
-            if (!token)
-                return token.error();
-            auto subject = entry.string(QStringLiteral("options.subject"));
-            if (!subject)
-                return subject.error();
-            static const QRegularExpression nonSpace(QStringLiteral("^\\S+$"));
-            if (!nonSpace.match(token.value()).hasMatch())
-                return Error::input(QStringLiteral("Illegal token, must be a set of non-space characters"));
-            if (token->size() < MinimumStaticTokenLength)
-                return Error::input(QStringLiteral("Illegal token, must be at least 8 characters length"));
-            if (!nonSpace.match(subject.value()).hasMatch())
-                return Error::input(QStringLiteral("Illegal subject, must be a set of non-space characters"));
-            const QByteArray bytes = token->toUtf8();
-            for (const StaticToken &existing : std::as_const(auth.m_statics)) {
-                if (existing.token == bytes)
-                    return Error::input(QStringLiteral("Static externalAccess token was declared more than once"));
-            }
-            principal.subject = subject.value();
-            auth.m_statics.append({bytes, principal});
+            if (Status added = auth.addStaticToken(entry, principal); !added)
+                return added.error();
         } else if (type.value() == QLatin1String("legacy")) {
-            auto secret = entry.string(QStringLiteral("options.secret"));
-            if (!secret)
-                return secret.error();
-            auto subject = entry.string(QStringLiteral("options.subject"));
-            if (!subject)
-                return subject.error();
-            static const QRegularExpression base64(QStringLiteral("^[A-Za-z0-9+/_-]+=*$"));
-            if (!base64.match(secret.value()).hasMatch())
-                return Error::input(QStringLiteral("Illegal secret, must be a valid base64 string"));
-            QByteArray normalised = secret->toLatin1();
-            normalised.replace('-', '+').replace('_', '/');
-            principal.subject = subject.value();
-            auth.m_legacy.append({QByteArray::fromBase64(normalised), principal});
+            if (Status added = auth.addLegacySecret(entry, principal); !added)
+                return added.error();
         } else if (type.value() == QLatin1String("jwks")) {
             return Error(QStringLiteral("NotImplementedError"),
                          QStringLiteral("%1: externalAccess type 'jwks' is not supported by Greenroom yet; use 'static' or 'legacy'")
@@ -180,12 +159,53 @@ Result<TokenAuthenticator> TokenAuthenticator::fromConfig(const Config::ConfigRe
             Principal principal;
             principal.type = Principal::Type::Service;
             principal.subject = QStringLiteral("external:backstage-plugin");
-            QByteArray normalised = secret->toLatin1();
-            normalised.replace('-', '+').replace('_', '/');
-            auth.m_legacy.append({QByteArray::fromBase64(normalised), principal});
+            auth.m_legacy.append({legacyKey(secret.value()), principal});
         }
     }
     return auth;
+}
+
+// type: static; options {token, subject}.
+Status TokenAuthenticator::addStaticToken(const Config::ConfigReader &entry, Principal principal)
+{
+    auto token = entry.string(QStringLiteral("options.token"));
+    if (!token)
+        return token.error();
+    auto subject = entry.string(QStringLiteral("options.subject"));
+    if (!subject)
+        return subject.error();
+    static const QRegularExpression nonSpace(QStringLiteral("^\\S+$"));
+    if (!nonSpace.match(token.value()).hasMatch())
+        return Error::input(QStringLiteral("Illegal token, must be a set of non-space characters"));
+    if (token->size() < MinimumStaticTokenLength)
+        return Error::input(QStringLiteral("Illegal token, must be at least 8 characters length"));
+    if (!nonSpace.match(subject.value()).hasMatch())
+        return Error::input(QStringLiteral("Illegal subject, must be a set of non-space characters"));
+    const QByteArray bytes = token->toUtf8();
+    for (const StaticToken &existing : std::as_const(m_statics)) {
+        if (existing.token == bytes)
+            return Error::input(QStringLiteral("Static externalAccess token was declared more than once"));
+    }
+    principal.subject = subject.value();
+    m_statics.append({bytes, principal});
+    return Ok{};
+}
+
+// type: legacy; options {secret (base64), subject}.
+Status TokenAuthenticator::addLegacySecret(const Config::ConfigReader &entry, Principal principal)
+{
+    auto secret = entry.string(QStringLiteral("options.secret"));
+    if (!secret)
+        return secret.error();
+    auto subject = entry.string(QStringLiteral("options.subject"));
+    if (!subject)
+        return subject.error();
+    static const QRegularExpression base64(QStringLiteral("^[A-Za-z0-9+/_-]+=*$"));
+    if (!base64.match(secret.value()).hasMatch())
+        return Error::input(QStringLiteral("Illegal secret, must be a valid base64 string"));
+    principal.subject = subject.value();
+    m_legacy.append({legacyKey(secret.value()), principal});
+    return Ok{};
 }
 
 std::optional<Principal> TokenAuthenticator::matchLegacy(const QByteArray &token) const

@@ -63,6 +63,8 @@ private:
         QByteArray key;
         Principal principal;
     };
+    Status addStaticToken(const Config::ConfigReader &entry, Principal principal);
+    Status addLegacySecret(const Config::ConfigReader &entry, Principal principal);
     std::optional<Principal> matchLegacy(const QByteArray &token) const;
 
     QList<StaticToken> m_statics;

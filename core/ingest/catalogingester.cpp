@@ -11,8 +11,12 @@ CatalogIngester::CatalogIngester(Store::CatalogStore &store, IngestOptions optio
 
 Result<CatalogIngester::Outcome> CatalogIngester::ingest(const Model::LocationRef &location)
 {
-    const LocationReadResult read = m_processor.read(location);
-    auto report = m_store.applyLocation(read.write);
+    return write(m_store, m_processor.read(location));
+}
+
+Result<CatalogIngester::Outcome> CatalogIngester::write(Store::CatalogStore &store, const LocationReadResult &read)
+{
+    auto report = store.applyLocation(read.write);
     if (!report)
         return report.error();
     Outcome outcome;

@@ -22,6 +22,8 @@ public:
         int documentsRead = 0;
     };
     Result<Outcome> ingest(const Model::LocationRef &location);
+    // The write half alone, for a location already read (e.g. on another thread).
+    static Result<Outcome> write(Store::CatalogStore &store, const LocationReadResult &read);
 
 private:
     Store::CatalogStore &m_store;

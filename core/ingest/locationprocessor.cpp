@@ -74,17 +74,6 @@ ProcessingErrorRecord record(const QString &name, const QString &message, const 
     return r;
 }
 
-QJsonObject withLocationAnnotations(QJsonObject entity, const QString &locationKey, const QString &originKey)
-{
-    QJsonObject metadata = entity.value(QLatin1String("metadata")).toObject();
-    QJsonObject annotations = metadata.value(QLatin1String("annotations")).toObject();
-    annotations.insert(Model::Annotations::ManagedByLocation, locationKey);
-    annotations.insert(Model::Annotations::ManagedByOriginLocation, originKey);
-    metadata.insert(QLatin1String("annotations"), annotations);
-    entity.insert(QLatin1String("metadata"), metadata);
-    return entity;
-}
-
 QString formatMiB(qint64 bytes)
 {
     return QString::number(double(bytes) / (1024.0 * 1024.0), 'f', 1) + QStringLiteral(" MiB");
@@ -137,7 +126,7 @@ FileResult processFile(const FileJob &job)
         const QJsonValue name = raw.value(QLatin1String("metadata"))[QLatin1String("name")];
         if (kind.isString() && name.isString())
             doc.ref = Model::EntityRef::canonical(raw);
-        doc.annotated = withLocationAnnotations(raw, locationKey, job.originKey);
+        doc.annotated = Model::withLocationAnnotations(raw, locationKey, job.originKey);
         QJsonObject resolved = doc.annotated;
         const PlaceholderResolver placeholders(job.path, job.placeholderRoot, job.options->maxEntityBytes);
         if (auto problem = placeholders.resolve(resolved))

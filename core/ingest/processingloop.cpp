@@ -6,23 +6,6 @@
 
 namespace Greenroom::Ingest {
 
-namespace {
-
-Result<CatalogIngester::Outcome> written(Store::CatalogStore &store, const LocationReadResult &read)
-{
-    auto report = store.applyLocation(read.write);
-    if (!report)
-        return report.error();
-    CatalogIngester::Outcome outcome;
-    outcome.report = report.value();
-    outcome.errors = read.write.errors + report->conflicts;
-    outcome.filesRead = read.filesRead;
-    outcome.documentsRead = read.documentsRead;
-    return outcome;
-}
-
-} // namespace
-
 ProcessingLoop::ProcessingLoop(Store::CatalogStore &store, IngestOptions options, QObject *parent)
     : QObject(parent), m_store(store), m_processor(std::move(options))
 {
@@ -51,7 +34,7 @@ QList<std::pair<Model::LocationRef, Result<CatalogIngester::Outcome>>> Processin
 {
     QList<std::pair<Model::LocationRef, Result<CatalogIngester::Outcome>>> outcomes;
     for (const Model::LocationRef &location : std::as_const(m_order)) {
-        Result<CatalogIngester::Outcome> outcome = written(m_store, m_processor.read(location));
+        Result<CatalogIngester::Outcome> outcome = CatalogIngester::write(m_store, m_processor.read(location));
         Q_EMIT locationProcessed(location, outcome);
         outcomes.append({location, std::move(outcome)});
     }
@@ -109,7 +92,7 @@ void ProcessingLoop::startNext()
 void ProcessingLoop::readFinished()
 {
     const Model::LocationRef location = *std::exchange(m_reading, std::nullopt);
-    const Result<CatalogIngester::Outcome> outcome = written(m_store, m_watcher.result());
+    const Result<CatalogIngester::Outcome> outcome = CatalogIngester::write(m_store, m_watcher.result());
     Q_EMIT locationProcessed(location, outcome);
     startNext();
 }

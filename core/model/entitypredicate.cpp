@@ -2,8 +2,6 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "entitypredicate.h"
 
-#include "entityfilter.h"
-
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -251,25 +249,6 @@ Result<EntityPredicate> parsePredicate(const QJsonValue &json, const QString &pa
 Result<EntityPredicate> EntityPredicate::fromJson(const QJsonValue &json)
 {
     return parsePredicate(json, {});
-}
-
-EntityPredicate EntityPredicate::fromFilter(const EntityFilter &filter)
-{
-    EntityPredicate any;
-    any.type = Type::Any;
-    for (const EntityFilter::AllOf &allOf : filter.anyOf) {
-        EntityPredicate all;
-        all.type = Type::All;
-        for (const EntityFilter::Condition &c : allOf)
-            all.children.push_back(leaf(c.values.isEmpty() ? Type::Exists : Type::In, c.key, c.values));
-        any.children.push_back(std::move(all));
-    }
-    if (filter.isEmpty()) {
-        EntityPredicate everything;
-        everything.type = Type::All;
-        return everything;
-    }
-    return any.children.size() == 1 ? std::move(any.children.front()) : any;
 }
 
 QJsonValue EntityPredicate::filterParametersToJson(const QStringList &filterParameters)

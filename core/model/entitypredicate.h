@@ -11,8 +11,6 @@
 
 namespace Greenroom::Model {
 
-struct EntityFilter;
-
 /*
  * Backstage's filter predicate (@backstage/filter-predicates), the `query` of
  * POST /entities/by-query, POST /entity-facets and POST /entities/by-refs:
@@ -42,8 +40,6 @@ struct EntityPredicate
     // Validates and converts a predicate as upstream's schema and query
     // builder accept it; errors are InputErrors worded like upstream's.
     static Result<EntityPredicate> fromJson(const QJsonValue &json);
-    // The same conditions as a legacy `filter=` parameter list.
-    static EntityPredicate fromFilter(const EntityFilter &filter);
     // The predicate form upstream writes into cursors for `filter=` parameters:
     // a=x -> {"a":"x"}, a -> {"a":{"$exists":true}}, several -> $all/$any.
     // Keys and values keep the spelling the client sent.

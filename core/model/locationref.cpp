@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "locationref.h"
 
+#include "annotations.h"
+
 namespace Greenroom::Model {
 
 bool isJavaScriptUrl(const QString &url)
@@ -41,6 +43,17 @@ Result<LocationRef> LocationRef::parse(const QString &ref)
                      QStringLiteral("Invalid location ref '%1', target is a javascript: URL").arg(ref)};
     }
     return LocationRef{type, target};
+}
+
+QJsonObject withLocationAnnotations(QJsonObject entity, const QString &location, const QString &originLocation)
+{
+    QJsonObject metadata = entity.value(QLatin1String("metadata")).toObject();
+    QJsonObject annotations = metadata.value(QLatin1String("annotations")).toObject();
+    annotations.insert(Annotations::ManagedByLocation, location);
+    annotations.insert(Annotations::ManagedByOriginLocation, originLocation);
+    metadata.insert(QLatin1String("annotations"), annotations);
+    entity.insert(QLatin1String("metadata"), metadata);
+    return entity;
 }
 
 } // namespace Greenroom::Model

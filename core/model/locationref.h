@@ -4,6 +4,7 @@
 
 #include <common/result.h>
 
+#include <QJsonObject>
 #include <QString>
 
 namespace Greenroom::Model {
@@ -23,6 +24,11 @@ struct LocationRef
     QString toString() const { return type + QLatin1Char(':') + target; }
     friend bool operator==(const LocationRef &, const LocationRef &) = default;
 };
+
+// `entity` with backstage.io/managed-by-location and
+// backstage.io/managed-by-origin-location set, as the catalog sets them on
+// everything it reads (and on what POST /validate-entity checks).
+QJsonObject withLocationAnnotations(QJsonObject entity, const QString &location, const QString &originLocation);
 
 // True for `javascript:` URLs, tolerating what browsers tolerate around them.
 bool isJavaScriptUrl(const QString &url);

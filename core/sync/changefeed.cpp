@@ -28,7 +28,7 @@ Result<qint64> ChangeFeed::position(const QString &cursor)
     const qint64 sequence = parts.size() == 2 ? parts.at(1).toLongLong(&sequenceOk) : 0;
     if (!epochOk || !sequenceOk || sequence < 0)
         return Error::input(QStringLiteral("Invalid cursor '%1', expected 0 or a cursor this feed returned").arg(cursor));
-    if (epoch != m_store.feedEpoch() || sequence > m_store.lastSequence())
+    if (epoch != m_epoch || sequence > m_store.lastSequence())
         return resyncRequired(QStringLiteral("Cursor '%1' comes from another database").arg(cursor));
     const qint64 horizon = m_store.syncHorizon();
     if (sequence > 0 && sequence < horizon)
@@ -44,7 +44,7 @@ Result<ChangeFeed::Page> ChangeFeed::read(const QString &cursor, int limit)
     Page page;
     page.changes = m_store.changesSince(after.value(), std::clamp(limit, 1, MaxLimit), true);
     const qint64 last = page.changes.isEmpty() ? after.value() : page.changes.last().sequence;
-    page.cursor = QStringLiteral("%1-%2").arg(m_store.feedEpoch()).arg(last);
+    page.cursor = QStringLiteral("%1-%2").arg(m_epoch).arg(last);
     page.remaining = page.changes.isEmpty() ? 0 : m_store.countChangesSince(last);
     return page;
 }

@@ -36,7 +36,7 @@ public:
         bool hasMore() const { return remaining > 0; }
     };
 
-    explicit ChangeFeed(Store::CatalogStore &store) : m_store(store) {}
+    explicit ChangeFeed(Store::CatalogStore &store) : m_store(store), m_epoch(store.feedEpoch()) {}
 
     // Changes after `cursor` ("" or "0": from the start), at most `limit`
     // (clamped to 1..MaxLimit).
@@ -50,6 +50,7 @@ private:
     Result<qint64> position(const QString &cursor);
 
     Store::CatalogStore &m_store;
+    const qint64 m_epoch;   // fixed for the database's life: read once
 };
 
 } // namespace Greenroom::Sync

@@ -413,8 +413,7 @@ HttpResponse postEntitiesByQuery(Store::CatalogStore &store, const HttpRequest &
     }
     const QJsonValue mode = body->value(TotalItems);
     if (!mode.isUndefined()) {
-        auto parsed = totalItemsMode(mode.isString() ? mode.toString() : QStringLiteral("%1").arg(mode.toVariant().toString()),
-                                     "value");
+        auto parsed = totalItemsMode(mode.toVariant().toString(), "value");
         if (!parsed)
             return HttpResponse::error(parsed.error(), request);
         in.countTotal = parsed.value() == QLatin1String("include");

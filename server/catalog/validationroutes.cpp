@@ -3,7 +3,6 @@
 #include "catalogroutes.h"
 #include "routesupport.h"
 
-#include <model/annotations.h>
 #include <model/entityprocessor.h>
 #include <model/entityschemas.h>
 #include <model/locationref.h>
@@ -52,13 +51,7 @@ HttpResponse postValidateEntity(const HttpRequest &request)
                                           QStringLiteral("Invalid location ref %1, only 'url:<target>' is supported, e.g. "
                                                          "url:https://host/path").arg(location.toString()))});
 
-    QJsonObject annotated = entity.toObject();
-    QJsonObject metadata = annotated.value(QLatin1String("metadata")).toObject();
-    QJsonObject annotations = metadata.value(QLatin1String("annotations")).toObject();
-    annotations.insert(Model::Annotations::ManagedByLocation, location.toString());
-    annotations.insert(Model::Annotations::ManagedByOriginLocation, location.toString());
-    metadata.insert(QLatin1String("annotations"), annotations);
-    annotated.insert(QLatin1String("metadata"), metadata);
+    const QJsonObject annotated = Model::withLocationAnnotations(entity.toObject(), location.toString(), location.toString());
     const Model::ProcessingOutcome outcome = Model::EntityProcessor::process(annotated);
     if (!outcome.isOk()) {
         const Model::EntityProblem &problem = *outcome.problem;

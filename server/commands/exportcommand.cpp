@@ -3,7 +3,7 @@
 #include "exportcommand.h"
 
 #include "command.h"
-#include "servecommand.h"
+#include "databaseconfig.h"
 
 #include <config/configloader.h>
 #include <model/annotations.h>

@@ -49,10 +49,15 @@ int statusForError(const QString &name)
 
 HttpResponse HttpResponse::json(const QJsonDocument &document, int status)
 {
+    return jsonBytes(document.toJson(QJsonDocument::Compact), status);
+}
+
+HttpResponse HttpResponse::jsonBytes(QByteArray body, int status)
+{
     HttpResponse response;
     response.status = status;
     response.headers.append(std::pair(QByteArray("Content-Type"), QByteArray("application/json; charset=utf-8")));
-    response.body = document.toJson(QJsonDocument::Compact);
+    response.body = std::move(body);
     return response;
 }
 

@@ -51,6 +51,8 @@ struct HttpResponse
     static HttpResponse json(const QJsonDocument &document, int status = 200);
     static HttpResponse json(const QJsonObject &object, int status = 200);
     static HttpResponse json(const QJsonArray &array, int status = 200);
+    // A body already serialised as JSON.
+    static HttpResponse jsonBytes(QByteArray body, int status = 200);
     static HttpResponse empty(int status);
     static HttpResponse later(std::shared_ptr<DeferredResponse> deferred);
     // Backstage's error body: {error: {name, message}, request: {method, url}, response: {statusCode}}.

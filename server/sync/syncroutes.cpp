@@ -70,9 +70,7 @@ HttpResponse SyncRoutes::pageResponse(const HttpRequest &request, const QString 
     auto page = m_feed.read(cursor, limit);
     if (!page)
         return HttpResponse::error(page.error(), request);
-    HttpResponse response = HttpResponse::json(QJsonObject());
-    response.body = pageJson(page.value());
-    return response;
+    return HttpResponse::jsonBytes(pageJson(page.value()));
 }
 
 HttpResponse SyncRoutes::changes(const HttpRequest &request)
