@@ -24,6 +24,8 @@ using Store::ProcessingErrorRecord;
 namespace {
 
 const QString FileType = QStringLiteral("file");
+const QString UrlType = QStringLiteral("url");
+const QString GitType = QStringLiteral("git");
 
 // One document of a file, processed on its own.
 struct DocumentResult
@@ -38,17 +40,20 @@ struct DocumentResult
 
 struct FileResult
 {
-    QString path;
+    QString type;
+    QString path;   // the file's path, URL or git target
     std::optional<ProcessingErrorRecord> readError;
     QList<DocumentResult> documents;
 };
 
 struct FileJob
 {
-    QString path;
+    QString type;
+    QString path;                          // as FileResult::path
+    std::optional<QByteArray> content;     // read already (url, git); files are read by the job
     QString originKey;
     QString parentRef;
-    QString placeholderRoot;   // folder placeholders may read from
+    PlaceholderResolver::Reader placeholders;
     const IngestOptions *options = nullptr;
 };
 
@@ -79,26 +84,37 @@ QString formatMiB(qint64 bytes)
     return QString::number(double(bytes) / (1024.0 * 1024.0), 'f', 1) + QStringLiteral(" MiB");
 }
 
+std::optional<ProcessingErrorRecord> readLocalFile(const FileJob &job, QByteArray &content)
+{
+    QFile file(job.path);
+    if (file.size() > job.options->maxFileBytes) {
+        return record(QStringLiteral("InputError"),
+                      QStringLiteral("file %1 is %2, larger than the limit of %3")
+                          .arg(job.path, formatMiB(file.size()), formatMiB(job.options->maxFileBytes)),
+                      job.path, 0);
+    }
+    if (!file.open(QIODevice::ReadOnly)) {
+        return record(QStringLiteral("Error"), QStringLiteral("file %1 could not be read, %2").arg(job.path, file.errorString()),
+                      job.path, 0);
+    }
+    content = file.readAll();
+    return std::nullopt;
+}
+
 FileResult processFile(const FileJob &job)
 {
     FileResult result;
+    result.type = job.type;
     result.path = job.path;
-    const QString locationKey = FileType + QLatin1Char(':') + job.path;
-    QFile file(job.path);
-    if (file.size() > job.options->maxFileBytes) {
-        result.readError = record(QStringLiteral("InputError"),
-                                  QStringLiteral("file %1 is %2, larger than the limit of %3")
-                                      .arg(job.path, formatMiB(file.size()), formatMiB(job.options->maxFileBytes)),
-                                  job.path, 0);
+    const QString locationKey = job.type + QLatin1Char(':') + job.path;
+    QByteArray content;
+    if (job.content) {
+        content = *job.content;
+    } else if (std::optional<ProcessingErrorRecord> error = readLocalFile(job, content)) {
+        result.readError = error;
         return result;
     }
-    if (!file.open(QIODevice::ReadOnly)) {
-        result.readError = record(QStringLiteral("Error"),
-                                  QStringLiteral("file %1 could not be read, %2").arg(job.path, file.errorString()),
-                                  job.path, 0);
-        return result;
-    }
-    const Yaml::YamlStream stream = Yaml::YamlReader::read(file.readAll(), job.path, job.options->yamlLimits);
+    const Yaml::YamlStream stream = Yaml::YamlReader::read(content, job.path, job.options->yamlLimits);
     for (const Yaml::YamlDocument &document : stream.documents) {
         DocumentResult doc;
         doc.line = document.line;
@@ -128,7 +144,7 @@ FileResult processFile(const FileJob &job)
             doc.ref = Model::EntityRef::canonical(raw);
         doc.annotated = Model::withLocationAnnotations(raw, locationKey, job.originKey);
         QJsonObject resolved = doc.annotated;
-        const PlaceholderResolver placeholders(job.path, job.placeholderRoot, job.options->maxEntityBytes);
+        const PlaceholderResolver placeholders(job.placeholders);
         if (auto problem = placeholders.resolve(resolved))
             doc.outcome.problem = problem;
         else
@@ -212,6 +228,7 @@ LocationReadResult LocationProcessor::read(const Model::LocationRef &registered)
     if (root.type == FileType)
         root.target = QFileInfo(root.target).absoluteFilePath();   // config file locations are made absolute
     write.originKey = root.toString();
+    write.keepOrphans = m_options.keepOrphans;
     // Placeholders may read anything below the registered file's folder.
     const QString placeholderRoot = QFileInfo(root.target).absolutePath();
 
@@ -230,6 +247,8 @@ LocationReadResult LocationProcessor::read(const Model::LocationRef &registered)
                            write.originKey, QString()});
 
     QList<PendingLocation> level{{rootOutcome.processed.ref, rootOutcome.processed.entity, root}};
+    // A repository is fetched once per read: every file comes from one commit.
+    std::shared_ptr<GitReader::Session> git;
     QSet<QString> written{rootOutcome.processed.ref};
 
     while (!level.isEmpty()) {
@@ -252,7 +271,7 @@ LocationReadResult LocationProcessor::read(const Model::LocationRef &registered)
                 addError(record(name, message, pending.readFrom.target, 0), pending.ref, parentKey);
                 entry.failed = true;
             };
-            if (type != pending.readFrom.type && type != QLatin1String("url")) {
+            if (type != pending.readFrom.type && type != UrlType) {
                 fail(QStringLiteral("InputError"), QStringLiteral("Registered locations must be of an allowed type [\"url\"]"));
                 locations.append(entry);
                 continue;
@@ -263,27 +282,95 @@ LocationReadResult LocationProcessor::read(const Model::LocationRef &registered)
             for (const QJsonValue &t : spec.value(QLatin1String("targets")).toArray())
                 targets.append(t.toString());
             for (const QString &target : targets) {
-                if (type != FileType) {
+                const auto addJob = [&](const QString &jobType, const QString &path, std::optional<QByteArray> content,
+                                        PlaceholderResolver::Reader placeholders) {
+                    entry.jobIndexes.append(jobs.size());
+                    jobs.append({jobType, path, std::move(content), write.originKey, pending.ref,
+                                 std::move(placeholders), &m_options});
+                };
+                // A relative `url` target inside a git repository means the repository's file.
+                const QString targetType = type == UrlType && pending.readFrom.type == GitType && !target.contains(QLatin1String("://"))
+                                               ? GitType : type;
+                if (targetType == FileType) {
+                    if (target.endsWith(QLatin1Char('/'))) {
+                        fail(QStringLiteral("InputError"),
+                             QStringLiteral("LocationEntityProcessor cannot handle file type location with target %1 that "
+                                            "ends with a path separator").arg(pending.readFrom.target));
+                        continue;
+                    }
+                    QString resolved = target;
+                    if (pending.readFrom.type == FileType && target.startsWith(QLatin1Char('.')))
+                        resolved = QFileInfo(pending.readFrom.target).absoluteDir().filePath(target);
+                    resolved = QDir::cleanPath(QDir::current().absoluteFilePath(resolved));
+                    const QStringList files = Internal::expandFileGlob(resolved);
+                    if (files.isEmpty() && !optional)
+                        fail(QStringLiteral("NotFoundError"), QStringLiteral("file %1 does not exist").arg(target));
+                    for (const QString &file : files) {
+                        addJob(FileType, file, std::nullopt,
+                               PlaceholderResolver::fileReader(file, placeholderRoot, m_options.maxEntityBytes));
+                    }
+                } else if (targetType == UrlType) {
+                    const QUrl resolved = pending.readFrom.type == UrlType ? QUrl(pending.readFrom.target).resolved(QUrl(target))
+                                                                         : QUrl(target);
+                    Result<QByteArray> content = m_options.urlReader.read(resolved);
+                    if (!content && content.error().name == QLatin1String("NotFoundError")) {
+                        if (!optional)
+                            fail(QStringLiteral("NotFoundError"),
+                                 QStringLiteral("Unable to read url, no matching files found for %1").arg(resolved.toString()));
+                    } else if (!content) {
+                        fail(QStringLiteral("Error"), QStringLiteral("Unable to read url, ") + content.error().message);
+                    } else {
+                        const UrlReader reader = m_options.urlReader;
+                        addJob(UrlType, resolved.toString(), std::move(content.value()),
+                               [reader, resolved](const QString &reference) { return reader.read(resolved.resolved(QUrl(reference))); });
+                    }
+                } else if (targetType == GitType) {
+                    Result<GitTarget> resolved = GitTarget::parse(pending.readFrom.target);
+                    if (resolved && pending.readFrom.type == GitType)
+                        resolved = resolved->resolved(target);
+                    else if (pending.readFrom.type != GitType)
+                        resolved = GitTarget::parse(target);
+                    if (!resolved) {
+                        fail(QStringLiteral("InputError"), resolved.error().message);
+                        continue;
+                    }
+                    if (!m_options.gitReader.isConfigured()) {
+                        fail(QStringLiteral("Error"), QStringLiteral("Unable to read git, no git cache folder is configured"));
+                        continue;
+                    }
+                    if (!git)
+                        git = m_options.gitReader.session();
+                    Result<QStringList> paths = git->matchFiles(resolved.value());
+                    if (!paths) {
+                        fail(paths.error().name == QLatin1String("NotFoundError") ? QStringLiteral("NotFoundError") : QStringLiteral("Error"),
+                             QStringLiteral("Unable to read git, ") + paths.error().message);
+                        continue;
+                    }
+                    if (paths->isEmpty() && !optional) {
+                        fail(QStringLiteral("NotFoundError"),
+                             QStringLiteral("Unable to read git, no matching files found for %1")
+                                 .arg(GitReader::displayUrl(resolved->toString())));
+                    }
+                    for (const QString &path : std::as_const(paths.value())) {
+                        const GitTarget file{resolved->repository, resolved->ref, path};
+                        Result<QByteArray> content = git->readFile(file, m_options.maxFileBytes);
+                        if (!content) {
+                            fail(QStringLiteral("Error"), QStringLiteral("Unable to read git, ") + content.error().message);
+                            continue;
+                        }
+                        const std::shared_ptr<GitReader::Session> session = git;
+                        const qint64 maxBytes = m_options.maxEntityBytes;
+                        addJob(GitType, file.toString(), std::move(content.value()),
+                               [session, file, maxBytes](const QString &reference) -> Result<QByteArray> {
+                                   Result<GitTarget> next = file.resolved(reference);
+                                   if (!next)
+                                       return next.error();
+                                   return session->readFile(next.value(), maxBytes);
+                               });
+                    }
+                } else {
                     fail(QStringLiteral("InputError"),
                          QStringLiteral("No processor was able to handle reading of %1:%2").arg(type, target));
-                    continue;
-                }
-                if (target.endsWith(QLatin1Char('/'))) {
-                    fail(QStringLiteral("InputError"),
-                         QStringLiteral("LocationEntityProcessor cannot handle file type location with target %1 that "
-                                        "ends with a path separator").arg(pending.readFrom.target));
-                    continue;
-                }
-                QString resolved = target;
-                if (pending.readFrom.type == FileType && target.startsWith(QLatin1Char('.')))
-                    resolved = QFileInfo(pending.readFrom.target).absoluteDir().filePath(target);
-                resolved = QDir::cleanPath(QDir::current().absoluteFilePath(resolved));
-                const QStringList files = Internal::expandFileGlob(resolved);
-                if (files.isEmpty() && !optional)
-                    fail(QStringLiteral("NotFoundError"), QStringLiteral("file %1 does not exist").arg(target));
-                for (const QString &file : files) {
-                    entry.jobIndexes.append(jobs.size());
-                    jobs.append({file, write.originKey, pending.ref, placeholderRoot, &m_options});
                 }
             }
             locations.append(entry);
@@ -307,7 +394,7 @@ LocationReadResult LocationProcessor::read(const Model::LocationRef &registered)
                 for (const DocumentResult &doc : file.documents) {
                     ++result.documentsRead;
                     if (doc.readError) {
-                        addError(*doc.readError, parent.ref, FileType + QLatin1Char(':') + file.path);
+                        addError(*doc.readError, parent.ref, file.type + QLatin1Char(':') + file.path);
                         entry.failed = true;
                     } else if (!doc.ref.isEmpty() && doc.ref != parent.ref
                                && !m_options.rules.isAllowed(doc.annotated, root)) {
@@ -316,7 +403,7 @@ LocationReadResult LocationProcessor::read(const Model::LocationRef &registered)
                             QStringLiteral("Entity %1 at %2, originated at %3, is not of an allowed kind for that location")
                                 .arg(doc.ref, parentKey, write.originKey),
                             file.path, doc.line);
-                        addError(refused, doc.ref, FileType + QLatin1Char(':') + file.path);
+                        addError(refused, doc.ref, file.type + QLatin1Char(':') + file.path);
                         entry.failed = true;
                     }
                 }
@@ -332,7 +419,7 @@ LocationReadResult LocationProcessor::read(const Model::LocationRef &registered)
                     if (doc.ref == parent.ref)
                         continue;   // a child with its parent's ref is ignored
                     if (doc.entityError) {
-                        addError(*doc.entityError, doc.ref, FileType + QLatin1Char(':') + file.path);
+                        addError(*doc.entityError, doc.ref, file.type + QLatin1Char(':') + file.path);
                         if (!doc.ref.isEmpty()) {
                             write.failures.append({doc.ref, statusItem(*doc.entityError,
                                                                         doc.outcome.problem ? &*doc.outcome.problem : nullptr)});
@@ -347,15 +434,15 @@ LocationReadResult LocationProcessor::read(const Model::LocationRef &registered)
                                            "same location first").arg(processed.ref, file.path),
                             file.path, doc.line);
                         duplicate.level = QStringLiteral("warning");
-                        addError(duplicate, processed.ref, FileType + QLatin1Char(':') + file.path);
+                        addError(duplicate, processed.ref, file.type + QLatin1Char(':') + file.path);
                         continue;
                     }
                     written.insert(processed.ref);
                     write.entities.append({processed.entity, processed.ref, processed.relations,
-                                           FileType + QLatin1Char(':') + file.path, parent.ref});
+                                           file.type + QLatin1Char(':') + file.path, parent.ref});
                     // `written` already keeps a Location from being read twice.
                     if (processed.entity.value(QLatin1String("kind")).toString() == QLatin1String("Location")) {
-                        next.append({processed.ref, processed.entity, {FileType, file.path}});
+                        next.append({processed.ref, processed.entity, {file.type, file.path}});
                     }
                 }
             }

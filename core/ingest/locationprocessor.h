@@ -3,6 +3,8 @@
 #pragma once
 
 #include "catalogrules.h"
+#include "gitreader.h"
+#include "urlreader.h"
 
 #include <model/locationref.h>
 #include <store/storetypes.h>
@@ -19,6 +21,12 @@ struct IngestOptions
     // Bigger files are not read at all.
     qint64 maxFileBytes = 64 * 1024 * 1024;
     Yaml::YamlLimits yamlLimits;
+    // `url` locations: nothing may be read until backend.reading.allow says so.
+    UrlReader urlReader;
+    // `git` locations: refused until a cache folder is set.
+    GitReader gitReader;
+    // catalog.orphanStrategy keep (Backstage's older default) rather than delete.
+    bool keepOrphans = false;
 };
 
 // What reading one registered location produced, ready for CatalogStore::applyLocation.
@@ -41,8 +49,10 @@ struct LocationReadResult
  * fails (missing file, YAML error, a kind the rules refuse) fails as a whole:
  * what it produced before is kept.
  *
- * Handles `file` locations; other types are reported as unreadable here.
- * Files of one level are parsed in parallel. Not thread-safe itself.
+ * Reads `file`, `url` (UrlReader) and `git` (GitReader) locations; other
+ * types are reported as unreadable. A git repository is fetched once per
+ * read, so all its files come from one commit. Files of one level are
+ * parsed in parallel. Not thread-safe itself.
  */
 class LocationProcessor
 {

@@ -21,37 +21,42 @@ struct Failure
 
 } // namespace
 
-PlaceholderResolver::PlaceholderResolver(QString entityFile, QString allowedRoot, qint64 maxBytes)
-    : m_entityFile(std::move(entityFile)), m_allowedRoot(std::move(allowedRoot)), m_maxBytes(maxBytes)
+PlaceholderResolver::PlaceholderResolver(Reader reader) : m_reader(std::move(reader)) {}
+
+PlaceholderResolver::Reader PlaceholderResolver::fileReader(const QString &entityFile, const QString &allowedRoot,
+                                                            qint64 maxBytes)
 {
+    const QDir base = QFileInfo(entityFile).absoluteDir();
+    const QString root = QDir::cleanPath(allowedRoot) + QLatin1Char('/');
+    return [base, root, allowedRoot, maxBytes](const QString &reference) -> Result<QByteArray> {
+        const QString path = QDir::cleanPath(base.absoluteFilePath(reference));
+        if (!path.startsWith(root))
+            return Error::input(QStringLiteral("it is outside %1").arg(QDir::cleanPath(allowedRoot)));
+        QFile file(path);
+        if (file.size() > maxBytes)
+            return Error::input(QStringLiteral("the file is too large"));
+        if (!file.open(QIODevice::ReadOnly))
+            return Error(QStringLiteral("NotFoundError"), QStringLiteral("NotFoundError: ") + file.errorString());
+        return file.readAll();
+    };
 }
 
 std::optional<Model::EntityProblem> PlaceholderResolver::resolve(QJsonObject &entity) const
 {
     std::optional<Failure> failure;
-    const QDir base = QFileInfo(m_entityFile).absoluteDir();
-    const QString root = QDir::cleanPath(m_allowedRoot) + QLatin1Char('/');
-
     const auto readFile = [&](const QString &key, const QJsonValue &value, QByteArray &content) {
         if (!value.isString()) {
             failure = Failure{QStringLiteral("Placeholder $%1 expected a string value parameter, in the form of an "
                                              "absolute URL or a relative path").arg(key)};
             return false;
         }
-        const QString path = QDir::cleanPath(base.absoluteFilePath(value.toString()));
-        if (!path.startsWith(root)) {
-            failure = Failure{QStringLiteral("Placeholder $%1 could not read location %2, it is outside %3")
-                                  .arg(key, value.toString(), QDir::cleanPath(m_allowedRoot))};
+        Result<QByteArray> read = m_reader(value.toString());
+        if (!read) {
+            failure = Failure{QStringLiteral("Placeholder $%1 could not read location %2, %3")
+                                  .arg(key, value.toString(), read.error().message)};
             return false;
         }
-        QFile file(path);
-        if (file.size() > m_maxBytes || !file.open(QIODevice::ReadOnly)) {
-            const QString why = file.size() > m_maxBytes ? QStringLiteral("the file is too large")
-                                                         : QStringLiteral("NotFoundError: ") + file.errorString();
-            failure = Failure{QStringLiteral("Placeholder $%1 could not read location %2, %3").arg(key, value.toString(), why)};
-            return false;
-        }
-        content = file.readAll();
+        content = std::move(read.value());
         return true;
     };
 

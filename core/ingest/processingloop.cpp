@@ -21,6 +21,25 @@ void ProcessingLoop::setLocations(const QList<Model::LocationRef> &locations)
         m_locations.insert(location.toString(), location);
 }
 
+void ProcessingLoop::addLocation(const Model::LocationRef &location, bool readNow)
+{
+    if (!m_locations.contains(location.toString())) {
+        m_locations.insert(location.toString(), location);
+        m_order.append(location);
+    }
+    if (readNow)
+        schedule(location);
+}
+
+void ProcessingLoop::removeLocation(const Model::LocationRef &location)
+{
+    m_locations.remove(location.toString());
+    m_order.removeAll(location);
+    m_queue.removeAll(location);
+    if (m_reading && *m_reading == location)
+        m_discardReading = true;
+}
+
 void ProcessingLoop::setInterval(std::optional<std::chrono::milliseconds> interval)
 {
     m_timer.stop();
@@ -92,6 +111,10 @@ void ProcessingLoop::startNext()
 void ProcessingLoop::readFinished()
 {
     const Model::LocationRef location = *std::exchange(m_reading, std::nullopt);
+    if (std::exchange(m_discardReading, false)) {   // unregistered while it was read
+        startNext();
+        return;
+    }
     const Result<CatalogIngester::Outcome> outcome = CatalogIngester::write(m_store, m_watcher.result());
     Q_EMIT locationProcessed(location, outcome);
     startNext();

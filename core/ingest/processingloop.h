@@ -30,6 +30,11 @@ public:
     ProcessingLoop(Store::CatalogStore &store, IngestOptions options, QObject *parent = nullptr);
 
     void setLocations(const QList<Model::LocationRef> &locations);
+    // A location registered through the API; read now unless `readNow` is false.
+    void addLocation(const Model::LocationRef &location, bool readNow);
+    // Stops reading `location`: dropped from the queue, and a read of it in
+    // progress is discarded when it ends, so nothing of it comes back.
+    void removeLocation(const Model::LocationRef &location);
     // nullopt: never read again on a schedule (processingInterval: false).
     void setInterval(std::optional<std::chrono::milliseconds> interval);
 
@@ -40,6 +45,8 @@ public:
     Status refreshEntity(const QString &entityRef);
     // Queues every location (the schedule does this each interval).
     void scheduleAll();
+    // The reader this loop uses, for one-off reads elsewhere (dry runs).
+    const LocationProcessor &processor() const { return m_processor; }
     bool isIdle() const { return !m_reading && m_queue.isEmpty(); }
     // Stops the schedule and drops queued reads; a read in progress is
     // awaited and discarded (nothing of it was written yet).
@@ -60,6 +67,7 @@ private:
     QList<Model::LocationRef> m_order;
     QList<Model::LocationRef> m_queue;
     std::optional<Model::LocationRef> m_reading;
+    bool m_discardReading = false;
     QFutureWatcher<LocationReadResult> m_watcher;
     QTimer m_timer;
 };

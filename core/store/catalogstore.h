@@ -32,6 +32,19 @@ public:
     // Deletes one entity (DELETE /entities/by-uid); unknown uids are no error.
     virtual Status removeEntityByUid(const QString &uid) = 0;
 
+    // Locations registered through the API, in registration order.
+    virtual QList<RegisteredLocation> registeredLocations() = 0;
+    // A ConflictError when the same type and target is registered already.
+    virtual Result<RegisteredLocation> registerLocation(const QString &type, const QString &target,
+                                                        const QString &entityRef) = 0;
+    // Changes a registration's type and target (a ConflictError when another
+    // has them); nullopt for an unknown id.
+    virtual Result<std::optional<RegisteredLocation>> updateLocation(const QString &id, const QString &type,
+                                                                     const QString &target, const QString &entityRef) = 0;
+    // Unregisters and deletes everything the location produced, in one
+    // transaction; false for an unknown id.
+    virtual Result<bool> unregisterLocation(const QString &id) = 0;
+
     virtual std::optional<StoredEntity> entityByRef(const QString &ref) = 0;
     virtual std::optional<StoredEntity> entityByUid(const QString &uid) = 0;
     // Same length and order as `refs`; nullopt where a ref is unknown or filtered out.

@@ -6,6 +6,8 @@
 #include "sqlitecatalogstore_p.h"
 #include "stitcher_p.h"
 
+#include <model/annotations.h>
+
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -577,6 +579,11 @@ Result<QSet<QString>> SqliteCatalogStorePrivate::stitchAll(WriteState &state)
 
 Result<WriteReport> SqliteCatalogStore::applyLocation(const LocationWrite &write)
 {
+    return writeLocation(write, {});
+}
+
+Result<WriteReport> SqliteCatalogStore::writeLocation(const LocationWrite &write, const std::function<Status()> &alsoInTransaction)
+{
     using State = SqliteCatalogStorePrivate::WriteState;
     Transaction tx(d->db);
     if (Status s = tx.begin(); !s)
@@ -747,11 +754,38 @@ Result<WriteReport> SqliteCatalogStore::applyLocation(const LocationWrite &write
             }
         }
     }
+    auto finalOf = d->prepare(QStringLiteral("SELECT final FROM entities WHERE id = ?"));
+    auto orphan = d->prepare(QStringLiteral("UPDATE entities SET body_hash = ? WHERE id = ?"));
+    if (!finalOf || !orphan)
+        return Error::internal(d->db.lastError());
     for (auto it = existing.cbegin(); it != existing.cend(); ++it) {
         if (seen.contains(it.key()) || kept.contains(it.key()))
             continue;
-        if (Status s = d->deleteEntityRow(it->id, it.key(), it->uid, state, report.deleted); !s)
-            return s.error();
+        if (!write.keepOrphans) {
+            if (Status s = d->deleteEntityRow(it->id, it.key(), it->uid, state, report.deleted); !s)
+                return s.error();
+            continue;
+        }
+        // orphanStrategy keep: the entity stays, marked as an orphan once.
+        Statement &f = *finalOf.value();
+        f.bind(1, it->id);
+        if (!f.next())
+            return Error::internal(d->db.lastError());
+        QJsonObject body = Stitcher::bodyOf(QJsonDocument::fromJson(f.blob(0)).object());
+        f.reset();
+        QJsonObject metadata = body.value(QLatin1String("metadata")).toObject();
+        QJsonObject annotations = metadata.value(QLatin1String("annotations")).toObject();
+        if (annotations.value(Model::Annotations::Orphan) == QLatin1String("true"))
+            continue;
+        annotations.insert(Model::Annotations::Orphan, QStringLiteral("true"));
+        metadata.insert(QStringLiteral("annotations"), annotations);
+        body.insert(QStringLiteral("metadata"), metadata);
+        if (!orphan.value()->bind(1, Stitcher::bodyHash(body)).bind(2, it->id).run())
+            return Error::internal(d->db.lastError());
+        state.restitch.insert(it.key());
+        state.bodies.insert(it.key(), body);
+        bodiesWritten.insert(it.key());
+        ++report.updated;
     }
 
     if (state.bulk) {
@@ -782,6 +816,10 @@ Result<WriteReport> SqliteCatalogStore::applyLocation(const LocationWrite &write
             return Error::internal(d->db.lastError());
     }
 
+    if (alsoInTransaction) {
+        if (Status s = alsoInTransaction(); !s)
+            return s.error();
+    }
     if (Status s = tx.commit(); !s)
         return s.error();
     keyCacheGuard.committed = true;
@@ -813,6 +851,87 @@ Status SqliteCatalogStore::removeEntityByUid(const QString &uid)
     if (Status s = d->flushFacetDeltas(state); !s)
         return s;
     return tx.commit();
+}
+
+// ---------------------------------------------------------------------------
+// Registered locations
+
+QList<RegisteredLocation> SqliteCatalogStore::registeredLocations()
+{
+    QList<RegisteredLocation> locations;
+    auto rows = d->prepare(QStringLiteral("SELECT id, type, target, entity_ref FROM locations ORDER BY rowid"));
+    if (!rows)
+        return locations;
+    Statement &r = *rows.value();
+    while (r.next())
+        locations.append({r.text(0), r.text(1), r.text(2), r.text(3)});
+    r.reset();
+    return locations;
+}
+
+namespace {
+
+Error locationConflict(const QString &type, const QString &target)
+{
+    return Error(QStringLiteral("ConflictError"), QStringLiteral("Location %1:%2 already exists").arg(type, target));
+}
+
+} // namespace
+
+Result<RegisteredLocation> SqliteCatalogStore::registerLocation(const QString &type, const QString &target,
+                                                                const QString &entityRef)
+{
+    const RegisteredLocation location{QUuid::createUuid().toString(QUuid::WithoutBraces), type, target, entityRef};
+    auto insert = d->prepare(QStringLiteral(
+        "INSERT INTO locations(id, type, target, entity_ref) VALUES (?,?,?,?) ON CONFLICT(type, target) DO NOTHING"));
+    if (!insert || !insert.value()->bind(1, location.id).bind(2, type).bind(3, target).bind(4, entityRef).run())
+        return Error::internal(d->db.lastError());
+    if (d->db.changes() == 0)
+        return locationConflict(type, target);
+    return location;
+}
+
+Result<std::optional<RegisteredLocation>> SqliteCatalogStore::updateLocation(const QString &id, const QString &type,
+                                                                             const QString &target, const QString &entityRef)
+{
+    Transaction tx(d->db);
+    if (Status s = tx.begin(); !s)
+        return s.error();
+    auto conflict = d->prepare(QStringLiteral("SELECT 1 FROM locations WHERE type = ? AND target = ? AND id <> ?"));
+    if (!conflict)
+        return conflict.error();
+    conflict.value()->bind(1, type).bind(2, target).bind(3, id);
+    const bool taken = conflict.value()->next();
+    conflict.value()->reset();
+    if (taken)
+        return locationConflict(type, target);
+    auto update = d->prepare(QStringLiteral("UPDATE locations SET type = ?, target = ?, entity_ref = ? WHERE id = ?"));
+    if (!update || !update.value()->bind(1, type).bind(2, target).bind(3, entityRef).bind(4, id).run())
+        return Error::internal(d->db.lastError());
+    if (d->db.changes() == 0)
+        return std::optional<RegisteredLocation>();
+    if (Status s = tx.commit(); !s)
+        return s.error();
+    return std::optional<RegisteredLocation>(RegisteredLocation{id, type, target, entityRef});
+}
+
+Result<bool> SqliteCatalogStore::unregisterLocation(const QString &id)
+{
+    const QList<RegisteredLocation> all = registeredLocations();
+    const auto found = std::find_if(all.cbegin(), all.cend(), [&](const RegisteredLocation &l) { return l.id == id; });
+    if (found == all.cend())
+        return false;
+    LocationWrite removal;
+    removal.originKey = found->key();
+    auto written = writeLocation(removal, [&]() -> Status {
+        auto remove = d->prepare(QStringLiteral("DELETE FROM locations WHERE id = ?"));
+        if (!remove || !remove.value()->bind(1, id).run())
+            return Error::internal(d->db.lastError());
+        return Ok{};
+    });
+    if (!written)
+        return written.error();
+    return true;
 }
 
 // ---------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 
 #include "catalogstore.h"
 
+#include <functional>
 #include <memory>
 
 namespace Greenroom::Store {
@@ -27,6 +28,12 @@ public:
 
     Result<WriteReport> applyLocation(const LocationWrite &write) override;
     Status removeEntityByUid(const QString &uid) override;
+    QList<RegisteredLocation> registeredLocations() override;
+    Result<RegisteredLocation> registerLocation(const QString &type, const QString &target,
+                                                const QString &entityRef) override;
+    Result<std::optional<RegisteredLocation>> updateLocation(const QString &id, const QString &type, const QString &target,
+                                                             const QString &entityRef) override;
+    Result<bool> unregisterLocation(const QString &id) override;
     std::optional<StoredEntity> entityByRef(const QString &ref) override;
     std::optional<StoredEntity> entityByUid(const QString &uid) override;
     Result<QList<std::optional<StoredEntity>>> entitiesByRefs(const QStringList &refs,
@@ -45,6 +52,8 @@ public:
     Status checkHealth() override;
 
 private:
+    // applyLocation, running `alsoInTransaction` before the commit.
+    Result<WriteReport> writeLocation(const LocationWrite &write, const std::function<Status()> &alsoInTransaction);
     SqliteCatalogStore();
     std::unique_ptr<SqliteCatalogStorePrivate> d;
 };

@@ -151,6 +151,11 @@ Result<Statement> Database::prepare(const QString &sql)
     return Statement(m_db, stmt);
 }
 
+int Database::changes() const
+{
+    return m_db ? sqlite3_changes(m_db) : 0;
+}
+
 QString Database::lastError() const
 {
     return m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : QStringLiteral("out of memory");

@@ -62,6 +62,8 @@ public:
     Status exec(const QString &sql);
     Result<Statement> prepare(const QString &sql);
     QString lastError() const;
+    // Rows the last INSERT, UPDATE or DELETE changed.
+    int changes() const;
 
 private:
     sqlite3 *m_db = nullptr;

@@ -72,6 +72,16 @@ struct EntityFailure
     QJsonObject statusItem;
 };
 
+// A location registered through the API (Backstage's Location object).
+struct RegisteredLocation
+{
+    QString id;          // a UUID
+    QString type;
+    QString target;
+    QString entityRef;   // location:default/generated-<sha1 of type:target>
+    QString key() const { return type + QLatin1Char(':') + target; }
+};
+
 struct LocationWrite
 {
     QString originKey;
@@ -80,6 +90,9 @@ struct LocationWrite
     // Entities whose own read failed: what they emitted before is kept.
     QSet<QString> keptParents;
     QList<ProcessingErrorRecord> errors;   // replace the origin's previous ones
+    // catalog.orphanStrategy keep: entities the origin no longer emits stay,
+    // annotated backstage.io/orphan: "true", instead of being deleted.
+    bool keepOrphans = false;
 };
 
 struct WriteReport

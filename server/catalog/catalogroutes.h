@@ -4,6 +4,7 @@
 
 #include "http/router.h"
 
+#include <ingest/locationservice.h>
 #include <ingest/processingloop.h>
 #include <store/catalogstore.h>
 
@@ -19,6 +20,12 @@ void addEntityQueryRoutes(Router &router, Store::CatalogStore &store);
 void addValidationRoutes(Router &router);
 // POST /refresh, answered by queueing the entity's location in `loop`.
 void addRefreshRoute(Router &router, Ingest::ProcessingLoop &loop);
+
+// /locations (list, get, add with dryRun, update, delete, by-entity,
+// by-query) and /analyze-location. Dry runs read with `processor` on a worker
+// thread; their completion is delivered through `context`'s thread.
+void addLocationRoutes(Router &router, Ingest::LocationService &locations, const Ingest::LocationProcessor &processor,
+                       QObject *context);
 
 // The root health routes: /healthcheck and /.backstage/health/v1/{liveness,readiness};
 // readiness answers 503 once `shuttingDown` is set.

@@ -3,6 +3,7 @@
 #include "servecommand.h"
 
 #include "catalog/catalogroutes.h"
+#include "catalogconfig.h"
 #include "command.h"
 #include "databaseconfig.h"
 #include "http/httpserver.h"
@@ -11,7 +12,6 @@
 
 #include <auth/tokenauthenticator.h>
 #include <config/configloader.h>
-#include <config/duration.h>
 #include <ingest/catalogingester.h>
 #include <ingest/processingloop.h>
 #include <store/sqlitecatalogstore.h>
@@ -19,6 +19,7 @@
 #include <QCommandLineParser>
 #include <cmath>
 #include <QCoreApplication>
+#include <QDir>
 #include <QFileInfo>
 #include <QHostAddress>
 #include <QJsonObject>
@@ -113,56 +114,17 @@ int runServeCommand(const QStringList &arguments)
         return fail(store.error());
     out << "database: " << path.value() << Qt::endl;
 
-    // Locations from config, read once at start (periodic refresh comes with the processing loop).
-    auto globalRules = config->optional(QStringLiteral("catalog.rules"));
-    if (!globalRules)
-        return fail(globalRules.error());
-    auto rules = Ingest::CatalogRules::fromConfig(globalRules->value_or(QJsonValue(QJsonValue::Undefined)));
-    if (!rules)
-        return fail(rules.error());
-    QList<Model::LocationRef> locations;
-    auto configured = config->optionalConfigArray(QStringLiteral("catalog.locations"));
-    if (!configured)
-        return fail(configured.error());
-    for (const Config::ConfigReader &location : configured->value_or(QList<Config::ConfigReader>())) {
-        auto type = location.string(QStringLiteral("type"));
-        auto target = location.string(QStringLiteral("target"));
-        if (!type)
-            return fail(type.error());
-        if (!target)
-            return fail(target.error());
-        if (type.value() != QLatin1String("file"))
-            return fail(Error(QStringLiteral("NotImplementedError"),
-                              QStringLiteral("%1: location type '%2' is not supported yet").arg(location.fullKey(QStringLiteral("type")), type.value())));
-        const Model::LocationRef ref{type.value(), QFileInfo(target.value()).absoluteFilePath()};
-        auto locationRules = location.optional(QStringLiteral("rules"));
-        if (!locationRules)
-            return fail(locationRules.error());
-        if (Status added = rules.value().addLocationRules(locationRules->value_or(QJsonValue()), ref); !added)
-            return fail(added.error());
-        locations.append(ref);
-    }
-    // catalog.processingInterval: a duration, or false for never; Backstage
-    // picks 100-150 s at random, we take the middle.
-    std::optional<std::chrono::milliseconds> interval = std::chrono::seconds(120);
-    if (auto disabled = config->optional(QStringLiteral("catalog.processingInterval")); disabled && disabled->has_value()
-        && (*disabled)->isBool()) {
-        if ((*disabled)->toBool())
-            return fail(Error::input(QStringLiteral("catalog.processingInterval must be a duration or false")));
-        interval.reset();
-    } else if (disabled && disabled->has_value()) {
-        auto duration = Config::readDuration(config.value(), QStringLiteral("catalog.processingInterval"));
-        if (!duration)
-            return fail(duration.error());
-        if (duration->count() <= 0)
-            return fail(Error::input(QStringLiteral("catalog.processingInterval must be longer than zero")));
-        interval = duration.value();
-    }
-
-    Ingest::IngestOptions ingestOptions;
-    ingestOptions.rules = rules.value();
-    Ingest::ProcessingLoop processing(*store.value(), ingestOptions);
-    processing.setLocations(locations);
+    // Git repositories are mirrored next to the database.
+    const QString gitCache = path.value() == QLatin1String(":memory:")
+                                 ? QDir::temp().filePath(QStringLiteral("greenroom-git-cache"))
+                                 : QFileInfo(path.value()).dir().filePath(QStringLiteral("git-cache"));
+    auto catalog = catalogSettings(config.value(), gitCache);
+    if (!catalog)
+        return fail(catalog.error());
+    Ingest::ProcessingLoop processing(*store.value(), catalog->ingest);
+    processing.setLocations(catalog->locations);
+    Ingest::LocationService locationService(*store.value(), processing, {QStringLiteral("url")}, catalog->readonly);
+    locationService.loadRegistered();
     const auto report = [&](const Model::LocationRef &location, const Result<Ingest::CatalogIngester::Outcome> &outcome) {
         if (!outcome) {
             err << "location " << location.toString() << ": " << outcome.error().toString() << Qt::endl;
@@ -174,7 +136,7 @@ int runServeCommand(const QStringList &arguments)
     };
     QObject::connect(&processing, &Ingest::ProcessingLoop::locationProcessed, report);
     processing.processAllNow();
-    processing.setInterval(interval);
+    processing.setInterval(catalog->interval);
 
     auto authenticator = Auth::TokenAuthenticator::fromConfig(config.value());
     if (!authenticator)
@@ -187,6 +149,7 @@ int runServeCommand(const QStringList &arguments)
     addHealthRoutes(server.router(), *store.value(), shuttingDown);
     addCatalogRoutes(server.router(), *store.value());
     addRefreshRoute(server.router(), processing);
+    addLocationRoutes(server.router(), locationService, processing.processor(), &server);
     SyncRoutes sync(*store.value(), server.router());
     QObject::connect(&processing, &Ingest::ProcessingLoop::locationProcessed, &sync, &SyncRoutes::notifyChanged);
     QHostAddress host = address->host.isEmpty() ? QHostAddress(QHostAddress::Any) : QHostAddress(address->host);

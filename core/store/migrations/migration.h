@@ -20,5 +20,6 @@ const QList<Migration> &sqliteMigrations();
 
 Migration sqliteMigration0001Initial();
 Migration sqliteMigration0002SyncHorizon();
+Migration sqliteMigration0003Locations();
 
 } // namespace Greenroom::Store::Internal

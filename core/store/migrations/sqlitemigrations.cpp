@@ -6,7 +6,8 @@ namespace Greenroom::Store::Internal {
 
 const QList<Migration> &sqliteMigrations()
 {
-    static const QList<Migration> migrations{sqliteMigration0001Initial(), sqliteMigration0002SyncHorizon()};
+    static const QList<Migration> migrations{sqliteMigration0001Initial(), sqliteMigration0002SyncHorizon(),
+                                                  sqliteMigration0003Locations()};
     return migrations;
 }
 

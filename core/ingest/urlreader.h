@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include "readingallowlist.h"
+
+#include <common/result.h>
+
+#include <QByteArray>
+#include <QUrl>
+#include <chrono>
+
+namespace Greenroom::Ingest {
+
+/*
+ * Reads `url` locations over HTTP(S) with QtNetwork, from the hosts
+ * backend.reading.allow names only, like Backstage's FetchUrlReader:
+ * redirects are followed by hand (at most 5) so each hop is checked against
+ * the allow list too. Errors carry Backstage's names and messages: a
+ * NotFoundError for 404, NotAllowedError for a host that is not allowed.
+ *
+ * read() blocks the calling thread (it runs its own event loop) and may be
+ * called from any thread; a reader holds no connection between calls.
+ */
+class UrlReader
+{
+public:
+    UrlReader() = default;
+    UrlReader(ReadingAllowList allow, std::chrono::milliseconds timeout = std::chrono::seconds(60),
+              qint64 maxBytes = 64 * 1024 * 1024);
+
+    Result<QByteArray> read(const QUrl &url) const;
+    bool isAllowed(const QUrl &url) const { return m_allow.isAllowed(url); }
+
+    static QString notAllowedMessage(const QUrl &url);
+
+private:
+    ReadingAllowList m_allow;
+    std::chrono::milliseconds m_timeout = std::chrono::seconds(60);
+    qint64 m_maxBytes = 64 * 1024 * 1024;
+};
+
+} // namespace Greenroom::Ingest

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include "catalogroutes.h"
+#include "routesupport.h"
+
+#include <QFutureWatcher>
+#include <QJsonArray>
+#include <QRegularExpression>
+#include <QtConcurrent/QtConcurrentRun>
+
+// The locations routes (list, get, add with dryRun, update, delete,
+// by-entity, by-query) and POST /analyze-location, as upstream registers
+// them: the literal /locations/by-query before /locations/:id.
+
+namespace Greenroom::Server {
+
+namespace {
+
+const QString Mount = QStringLiteral("/api/catalog");
+
+// The `yn` package's reading of ?dryRun: yes-like words are true, all else false.
+bool isYes(const QString &value)
+{
+    static const QRegularExpression yes(QStringLiteral("^(?:y|yes|true|1|on)$"), QRegularExpression::CaseInsensitiveOption);
+    return yes.match(value.trimmed()).hasMatch();
+}
+
+Result<Ingest::LocationInput> locationBody(const HttpRequest &request)
+{
+    auto body = jsonObjectBody(request);
+    if (!body)
+        return body.error();
+    return Ingest::LocationInput::fromJson(body.value());
+}
+
+} // namespace
+
+void addLocationRoutes(Router &router, Ingest::LocationService &locations, const Ingest::LocationProcessor &processor,
+                       QObject *context)
+{
+    router.add("POST", Mount, QStringLiteral("/locations"), [&locations, &processor, context](const HttpRequest &request) {
+        auto input = locationBody(request);
+        if (!input)
+            return HttpResponse::error(input.error(), request);
+        const bool dryRun = isYes(request.queryValues(QStringLiteral("dryRun")).value(0));
+        if (!dryRun) {
+            if (Status writable = locations.checkWritable(); !writable)
+                return HttpResponse::error(writable.error(), request);
+            auto created = locations.create(input.value(), request.queryValues(QStringLiteral("onConflict")).value(0));
+            if (!created)
+                return HttpResponse::error(created.error(), request);
+            return HttpResponse::json(QJsonObject{{QStringLiteral("location"), Ingest::LocationService::toJson(created.value())},
+                                                  {QStringLiteral("entities"), QJsonArray()}}, 201);
+        }
+        if (Status allowed = locations.checkAllowedType(input->type); !allowed)
+            return HttpResponse::error(allowed.error(), request);
+        const QList<Store::RegisteredLocation> registered = locations.list();
+        const bool exists = std::any_of(registered.cbegin(), registered.cend(), [&](const Store::RegisteredLocation &l) {
+            return l.type == input->type && l.target == input->target;
+        });
+        // Reading may take a while (network, git): it runs on a worker and
+        // the response follows when it is done, so other requests go on.
+        auto deferred = std::make_shared<DeferredResponse>();
+        auto *watcher = new QFutureWatcher<Result<QJsonObject>>(context);
+        QObject::connect(watcher, &QFutureWatcher<Result<QJsonObject>>::finished, context, [watcher, deferred, request] {
+            const Result<QJsonObject> result = watcher->result();
+            watcher->deleteLater();
+            deferred->complete(result ? HttpResponse::json(result.value(), 201) : HttpResponse::error(result.error(), request));
+        });
+        const Ingest::LocationProcessor reader = processor;
+        const Ingest::LocationInput dry = input.value();
+        watcher->setFuture(QtConcurrent::run([reader, dry, exists] { return Ingest::LocationService::dryRun(reader, dry, exists); }));
+        return HttpResponse::later(deferred);
+    });
+
+    router.add("GET", Mount, QStringLiteral("/locations"), [&locations](const HttpRequest &) {
+        QJsonArray list;
+        for (const Store::RegisteredLocation &location : locations.list())
+            list.append(QJsonObject{{QStringLiteral("data"), Ingest::LocationService::toJson(location)}});
+        return HttpResponse::json(list);
+    });
+
+    router.add("POST", Mount, QStringLiteral("/locations/by-query"), [&locations](const HttpRequest &request) {
+        auto body = jsonObjectBody(request, true);
+        if (!body)
+            return HttpResponse::error(body.error(), request);
+        auto page = locations.query(body.value());
+        return page ? HttpResponse::json(page.value()) : HttpResponse::error(page.error(), request);
+    });
+
+    router.add("GET", Mount, QStringLiteral("/locations/:id"), [&locations](const HttpRequest &request) {
+        auto location = locations.get(request.params.value(QStringLiteral("id")));
+        return location ? HttpResponse::json(Ingest::LocationService::toJson(location.value()))
+                        : HttpResponse::error(location.error(), request);
+    });
+
+    router.add("PUT", Mount, QStringLiteral("/locations/:id"), [&locations](const HttpRequest &request) {
+        auto input = locationBody(request);
+        if (!input)
+            return HttpResponse::error(input.error(), request);
+        if (Status writable = locations.checkWritable(); !writable)
+            return HttpResponse::error(writable.error(), request);
+        auto updated = locations.update(request.params.value(QStringLiteral("id")), input.value());
+        return updated ? HttpResponse::json(Ingest::LocationService::toJson(updated.value()))
+                       : HttpResponse::error(updated.error(), request);
+    });
+
+    router.add("DELETE", Mount, QStringLiteral("/locations/:id"), [&locations](const HttpRequest &request) {
+        if (Status writable = locations.checkWritable(); !writable)
+            return HttpResponse::error(writable.error(), request);
+        if (Status removed = locations.remove(request.params.value(QStringLiteral("id"))); !removed)
+            return HttpResponse::error(removed.error(), request);
+        return HttpResponse::empty(204);
+    });
+
+    router.add("GET", Mount, QStringLiteral("/locations/by-entity/:kind/:namespace/:name"), [&locations](const HttpRequest &request) {
+        auto location = locations.byEntity(request.params.value(QStringLiteral("kind")),
+                                           request.params.value(QStringLiteral("namespace")),
+                                           request.params.value(QStringLiteral("name")));
+        return location ? HttpResponse::json(Ingest::LocationService::toJson(location.value()))
+                        : HttpResponse::error(location.error(), request);
+    });
+
+    router.add("POST", Mount, QStringLiteral("/analyze-location"), [](const HttpRequest &request) {
+        auto body = jsonObjectBody(request);
+        if (!body)
+            return HttpResponse::error(body.error(), request);
+        const QJsonValue location = body->value(QLatin1String("location"));
+        if (!location.isObject())
+            return HttpResponse::error(Error::input(QStringLiteral("Malformed request: Validation error: Required at \"location\"")), request);
+        auto input = Ingest::LocationInput::fromJson(location.toObject());
+        if (!input)
+            return HttpResponse::error(input.error(), request);
+        auto analysis = Ingest::LocationService::analyze(input.value());
+        return analysis ? HttpResponse::json(analysis.value()) : HttpResponse::error(analysis.error(), request);
+    });
+}
+
+} // namespace Greenroom::Server

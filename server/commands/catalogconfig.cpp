@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include "catalogconfig.h"
+
+#include <config/duration.h>
+
+#include <QFileInfo>
+
+namespace Greenroom::Server {
+
+namespace {
+
+const QStringList LocationTypes{QStringLiteral("file"), QStringLiteral("url"), QStringLiteral("git")};
+
+// integrations.<provider>[]: the credentials git fetches use per host. Tokens
+// go in as passwords with the user name each host expects for them.
+Result<QList<Ingest::GitCredential>> gitCredentials(const Config::ConfigReader &config)
+{
+    struct Provider
+    {
+        QString key;
+        QString tokenUser;   // user name that goes with a bare token
+    };
+    static const QList<Provider> providers{{QStringLiteral("github"), QStringLiteral("x-access-token")},
+                                           {QStringLiteral("gitlab"), QStringLiteral("oauth2")},
+                                           {QStringLiteral("gitea"), QString()},
+                                           {QStringLiteral("bitbucketServer"), QStringLiteral("x-token-auth")},
+                                           {QStringLiteral("bitbucketCloud"), QString()},
+                                           {QStringLiteral("gerrit"), QString()}};
+    QList<Ingest::GitCredential> credentials;
+    for (const Provider &provider : providers) {
+        auto entries = config.optionalConfigArray(QStringLiteral("integrations.") + provider.key);
+        if (!entries)
+            return entries.error();
+        for (const Config::ConfigReader &entry : entries->value_or(QList<Config::ConfigReader>())) {
+            auto host = entry.string(QStringLiteral("host"));
+            if (!host)
+                return host.error();
+            Ingest::GitCredential credential{host.value(), {}, {}};
+            for (const QString &field : {QStringLiteral("username"), QStringLiteral("token"), QStringLiteral("password"),
+                                         QStringLiteral("appPassword")}) {
+                auto value = entry.optionalString(field);
+                if (!value)
+                    return value.error();
+                if (!value->has_value())
+                    continue;
+                if (field == QLatin1String("username"))
+                    credential.username = **value;
+                else
+                    credential.password = **value;
+            }
+            if (credential.username.isEmpty())
+                credential.username = provider.tokenUser;
+            if (!credential.password.isEmpty())
+                credentials.append(credential);
+        }
+    }
+    return credentials;
+}
+
+} // namespace
+
+Result<CatalogSettings> catalogSettings(const Config::ConfigReader &config, const QString &gitCacheDir)
+{
+    CatalogSettings settings;
+    auto globalRules = config.optional(QStringLiteral("catalog.rules"));
+    if (!globalRules)
+        return globalRules.error();
+    auto rules = Ingest::CatalogRules::fromConfig(globalRules->value_or(QJsonValue(QJsonValue::Undefined)));
+    if (!rules)
+        return rules.error();
+    auto configured = config.optionalConfigArray(QStringLiteral("catalog.locations"));
+    if (!configured)
+        return configured.error();
+    for (const Config::ConfigReader &location : configured->value_or(QList<Config::ConfigReader>())) {
+        auto type = location.string(QStringLiteral("type"));
+        if (!type)
+            return type.error();
+        auto target = location.string(QStringLiteral("target"));
+        if (!target)
+            return target.error();
+        if (!LocationTypes.contains(type.value()))
+            return Error(QStringLiteral("NotImplementedError"),
+                         QStringLiteral("%1: location type '%2' is not supported, use one of file, url, git")
+                             .arg(location.fullKey(QStringLiteral("type")), type.value()));
+        Model::LocationRef ref{type.value(), target.value()};
+        if (ref.type == QLatin1String("file"))
+            ref.target = QFileInfo(ref.target).absoluteFilePath();
+        auto locationRules = location.optional(QStringLiteral("rules"));
+        if (!locationRules)
+            return locationRules.error();
+        if (Status added = rules.value().addLocationRules(locationRules->value_or(QJsonValue()), ref); !added)
+            return added.error();
+        settings.locations.append(ref);
+    }
+    settings.ingest.rules = rules.value();
+
+    // catalog.processingInterval: a duration, or false for never; Backstage
+    // picks 100-150 s at random, we take the middle.
+    auto interval = config.optional(QStringLiteral("catalog.processingInterval"));
+    if (!interval)
+        return interval.error();
+    if (interval->has_value() && (*interval)->isBool()) {
+        if ((*interval)->toBool())
+            return Error::input(QStringLiteral("catalog.processingInterval must be a duration or false"));
+        settings.interval.reset();
+    } else if (interval->has_value()) {
+        auto duration = Config::readDuration(config, QStringLiteral("catalog.processingInterval"));
+        if (!duration)
+            return duration.error();
+        if (duration->count() <= 0)
+            return Error::input(QStringLiteral("catalog.processingInterval must be longer than zero"));
+        settings.interval = duration.value();
+    }
+
+    auto orphans = config.optionalString(QStringLiteral("catalog.orphanStrategy"));
+    if (!orphans)
+        return orphans.error();
+    const QString strategy = orphans->value_or(QStringLiteral("delete"));
+    if (strategy != QLatin1String("delete") && strategy != QLatin1String("keep"))
+        return Error::input(QStringLiteral("catalog.orphanStrategy must be 'keep' or 'delete', got '%1'").arg(strategy));
+    settings.ingest.keepOrphans = strategy == QLatin1String("keep");
+
+    auto readonly = config.optionalBoolean(QStringLiteral("catalog.readonly"));
+    if (!readonly)
+        return readonly.error();
+    settings.readonly = readonly->value_or(false);
+
+    auto allow = config.optional(QStringLiteral("backend.reading.allow"));
+    if (!allow)
+        return allow.error();
+    auto allowList = Ingest::ReadingAllowList::fromJson(allow->value_or(QJsonValue(QJsonValue::Undefined)));
+    if (!allowList)
+        return allowList.error();
+    settings.ingest.urlReader = Ingest::UrlReader(allowList.value());
+
+    auto credentials = gitCredentials(config);
+    if (!credentials)
+        return credentials.error();
+    settings.ingest.gitReader = Ingest::GitReader(gitCacheDir, credentials.value());
+    return settings;
+}
+
+} // namespace Greenroom::Server

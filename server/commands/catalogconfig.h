@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include <common/result.h>
+#include <config/configreader.h>
+#include <ingest/locationprocessor.h>
+
+#include <chrono>
+#include <optional>
+
+namespace Greenroom::Server {
+
+// What the `catalog`, `backend.reading` and `integrations` config says about
+// reading the catalog.
+struct CatalogSettings
+{
+    QList<Model::LocationRef> locations;   // catalog.locations (file targets made absolute)
+    Ingest::IngestOptions ingest;          // rules, reading allow list, git cache and credentials, orphans
+    // catalog.processingInterval; nullopt for `false` (never again).
+    std::optional<std::chrono::milliseconds> interval = std::chrono::seconds(120);
+    bool readonly = false;                 // catalog.readonly
+};
+
+// `gitCacheDir` is where git locations' repositories are mirrored.
+Result<CatalogSettings> catalogSettings(const Config::ConfigReader &config, const QString &gitCacheDir);
+
+} // namespace Greenroom::Server
