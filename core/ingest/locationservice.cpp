@@ -172,7 +172,7 @@ QJsonObject LocationService::toJson(const RegisteredLocation &location)
 void LocationService::loadRegistered()
 {
     for (const RegisteredLocation &location : m_store.registeredLocations())
-        m_loop.addLocation({location.type, location.target}, false);
+        m_loop.addLocation({location.type, location.target}, true);
 }
 
 Status LocationService::checkWritable() const

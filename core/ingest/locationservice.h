@@ -34,7 +34,7 @@ public:
     LocationService(Store::CatalogStore &store, ProcessingLoop &loop, QStringList allowedTypes = {QStringLiteral("url")},
                     bool readonly = false);
 
-    // Queues every registered location in the loop (at start-up).
+    // Adds every registered location to the loop and queues it to be read.
     void loadRegistered();
 
     // Registers (or, with onConflict "refresh", re-reads an existing one).

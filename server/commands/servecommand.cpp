@@ -124,7 +124,6 @@ int runServeCommand(const QStringList &arguments)
     Ingest::ProcessingLoop processing(*store.value(), catalog->ingest);
     processing.setLocations(catalog->locations);
     Ingest::LocationService locationService(*store.value(), processing, {QStringLiteral("url")}, catalog->readonly);
-    locationService.loadRegistered();
     const auto report = [&](const Model::LocationRef &location, const Result<Ingest::CatalogIngester::Outcome> &outcome) {
         if (!outcome) {
             err << "location " << location.toString() << ": " << outcome.error().toString() << Qt::endl;
@@ -133,9 +132,20 @@ int runServeCommand(const QStringList &arguments)
         const Store::WriteReport &r = outcome->report;
         out << "location " << location.toString() << ": " << r.inserted << " added, " << r.updated << " updated, "
             << r.unchanged << " unchanged, " << r.deleted << " deleted, " << outcome->errors.size() << " errors" << Qt::endl;
+        // The first few problems, so an operator sees why without asking the API.
+        constexpr int Shown = 10;
+        for (qsizetype i = 0; i < std::min<qsizetype>(Shown, outcome->errors.size()); ++i) {
+            const Store::ProcessingErrorRecord &e = outcome->errors.at(i);
+            err << "  " << e.level << ": " << e.name << ": " << e.message << Qt::endl;
+        }
+        if (outcome->errors.size() > Shown)
+            err << "  ... and " << (outcome->errors.size() - Shown) << " more" << Qt::endl;
     };
     QObject::connect(&processing, &Ingest::ProcessingLoop::locationProcessed, report);
+    // Config locations are read before the server answers; those registered
+    // through the API (which may be slow URLs) are read in the background.
     processing.processAllNow();
+    locationService.loadRegistered();
     processing.setInterval(catalog->interval);
 
     auto authenticator = Auth::TokenAuthenticator::fromConfig(config.value());

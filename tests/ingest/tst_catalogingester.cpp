@@ -32,6 +32,7 @@ private Q_SLOTS:
     void init();
     void locationTargetsRelativeAndGlobs();
     void reingestReplacesWhatTheLocationProduced();
+    void orphanStrategyKeepMarksInsteadOfDeleting();
     void invalidDocumentIsAnErrorSiblingsLand();
     void invalidEntityKeepsItsLastGoodVersion();
     void yamlErrorFailsTheFileKeepingPreviousOutput();
@@ -148,6 +149,40 @@ void TestCatalogIngester::reingestReplacesWhatTheLocationProduced()
     changes.sort();
     QCOMPARE(changes, (QStringList{QStringLiteral("+component:default/c"), QStringLiteral("+component:default/d"),
                                    QStringLiteral("-component:default/b")}));
+}
+
+void TestCatalogIngester::orphanStrategyKeepMarksInsteadOfDeleting()
+{
+    IngestOptions keep = allKinds();
+    keep.keepOrphans = true;
+    write(QStringLiteral("catalog-info.yaml"), component("a") + "---\n" + component("b"));
+    ingest(keep);
+    const qint64 sequence = m_store->lastSequence();
+    const auto orphanAnnotation = [&](const char *ref) {
+        return m_store->entityByRef(QString::fromLatin1(ref))->entity[QStringLiteral("metadata")][QStringLiteral("annotations")]
+            [QStringLiteral("backstage.io/orphan")];
+    };
+    QVERIFY(orphanAnnotation("component:default/b").isUndefined());
+
+    // b is no longer emitted: it stays, marked, as one change.
+    write(QStringLiteral("catalog-info.yaml"), component("a"));
+    auto outcome = ingest(keep);
+    QCOMPARE(outcome.report.deleted, 0);
+    QCOMPARE(orphanAnnotation("component:default/b").toString(), QStringLiteral("true"));
+    QCOMPARE(m_store->changesSince(sequence, 100).size(), 1);
+    // Read again: already an orphan, nothing changes.
+    const qint64 marked = m_store->lastSequence();
+    ingest(keep);
+    QCOMPARE(m_store->lastSequence(), marked);
+    // Emitted again: the mark goes.
+    write(QStringLiteral("catalog-info.yaml"), component("a") + "---\n" + component("b"));
+    ingest(keep);
+    QVERIFY(orphanAnnotation("component:default/b").isUndefined());
+    // With the default strategy (delete) orphans go.
+    write(QStringLiteral("catalog-info.yaml"), component("a"));
+    outcome = ingest();
+    QCOMPARE(outcome.report.deleted, 1);
+    QVERIFY(!m_store->entityByRef(QStringLiteral("component:default/b")));
 }
 
 void TestCatalogIngester::invalidDocumentIsAnErrorSiblingsLand()
