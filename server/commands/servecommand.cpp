@@ -7,6 +7,8 @@
 #include "command.h"
 #include "databaseconfig.h"
 #include "http/httpserver.h"
+#include "operations/logger.h"
+#include "operations/servermetrics.h"
 #include "shutdownsignal.h"
 #include "sync/syncroutes.h"
 
@@ -82,12 +84,23 @@ int runServeCommand(const QStringList &arguments)
     const QCommandLineOption configOption(QStringLiteral("config"), QStringLiteral("app-config file (repeatable)."),
                                           QStringLiteral("FILE"));
     parser.addOption(configOption);
+    const QCommandLineOption logFormatOption(QStringLiteral("log-format"),
+                                             QStringLiteral("text (default) or json: one JSON object per line."),
+                                             QStringLiteral("FORMAT"),
+                                             qEnvironmentVariable("GREENROOM_LOG_FORMAT", QStringLiteral("text")));
+    parser.addOption(logFormatOption);
+    const QCommandLineOption logRequestsOption(QStringLiteral("log-requests"), QStringLiteral("Log every HTTP request."));
+    parser.addOption(logRequestsOption);
     if (auto done = parseCommandLine(parser, arguments))
         return *done;
-    QTextStream out(stdout);
-    QTextStream err(stderr);
+    auto format = Logger::formatNamed(parser.value(logFormatOption));
+    if (!format) {
+        QTextStream(stderr) << "serve: " << format.error().message << Qt::endl;
+        return ExitUsage;
+    }
+    const Logger log(format.value());
     const auto fail = [&](const Error &error) {
-        err << "serve: " << error.toString() << Qt::endl;
+        log.error(QStringLiteral("serve: ") + error.toString());
         return ExitFailure;
     };
 
@@ -101,7 +114,7 @@ int runServeCommand(const QStringList &arguments)
     auto config = Config::ConfigLoader::load(loadOptions);
     if (!config)
         return fail(config.error());
-    out << "config: " << (files.isEmpty() ? QStringLiteral("(none)") : files.join(QStringLiteral(", "))) << Qt::endl;
+    log.info(QStringLiteral("config: ") + (files.isEmpty() ? QStringLiteral("(none)") : files.join(QStringLiteral(", "))));
 
     auto address = listenAddress(config.value());
     if (!address)
@@ -112,7 +125,7 @@ int runServeCommand(const QStringList &arguments)
     auto store = Store::SqliteCatalogStore::open(path.value());
     if (!store)
         return fail(store.error());
-    out << "database: " << path.value() << Qt::endl;
+    log.info(QStringLiteral("database: ") + path.value());
 
     // Git repositories are mirrored next to the database.
     const QString gitCache = path.value() == QLatin1String(":memory:")
@@ -124,22 +137,31 @@ int runServeCommand(const QStringList &arguments)
     Ingest::ProcessingLoop processing(*store.value(), catalog->ingest);
     processing.setLocations(catalog->locations);
     Ingest::LocationService locationService(*store.value(), processing, {QStringLiteral("url")}, catalog->readonly);
+    ServerMetrics metrics;
     const auto report = [&](const Model::LocationRef &location, const Result<Ingest::CatalogIngester::Outcome> &outcome) {
+        const QString where = QStringLiteral("location ") + location.toString() + QStringLiteral(": ");
+        metrics.recordLocationRead(!outcome || !outcome->errors.isEmpty(), outcome ? outcome->errors.size() : 1);
         if (!outcome) {
-            err << "location " << location.toString() << ": " << outcome.error().toString() << Qt::endl;
+            log.error(where + outcome.error().toString(), {{QStringLiteral("location"), location.toString()}});
             return;
         }
         const Store::WriteReport &r = outcome->report;
-        out << "location " << location.toString() << ": " << r.inserted << " added, " << r.updated << " updated, "
-            << r.unchanged << " unchanged, " << r.deleted << " deleted, " << outcome->errors.size() << " errors" << Qt::endl;
+        log.info(where + QStringLiteral("%1 added, %2 updated, %3 unchanged, %4 deleted, %5 errors")
+                             .arg(r.inserted).arg(r.updated).arg(r.unchanged).arg(r.deleted).arg(outcome->errors.size()),
+                 {{QStringLiteral("location"), location.toString()}, {QStringLiteral("added"), r.inserted},
+                  {QStringLiteral("updated"), r.updated}, {QStringLiteral("unchanged"), r.unchanged},
+                  {QStringLiteral("deleted"), r.deleted}, {QStringLiteral("errors"), int(outcome->errors.size())}});
         // The first few problems, so an operator sees why without asking the API.
         constexpr int Shown = 10;
         for (qsizetype i = 0; i < std::min<qsizetype>(Shown, outcome->errors.size()); ++i) {
             const Store::ProcessingErrorRecord &e = outcome->errors.at(i);
-            err << "  " << e.level << ": " << e.name << ": " << e.message << Qt::endl;
+            const QJsonObject fields{{QStringLiteral("location"), location.toString()}, {QStringLiteral("file"), e.file},
+                                     {QStringLiteral("line"), e.line}, {QStringLiteral("entityRef"), e.entityRef}};
+            const QString text = QStringLiteral("  ") + e.name + QStringLiteral(": ") + e.message;
+            e.level == QLatin1String("error") ? log.error(text, fields) : log.warn(text, fields);
         }
         if (outcome->errors.size() > Shown)
-            err << "  ... and " << (outcome->errors.size() - Shown) << " more" << Qt::endl;
+            log.warn(QStringLiteral("  ... and %1 more").arg(outcome->errors.size() - Shown));
     };
     QObject::connect(&processing, &Ingest::ProcessingLoop::locationProcessed, report);
     // Config locations are read before the server answers; those registered
@@ -152,7 +174,7 @@ int runServeCommand(const QStringList &arguments)
     if (!authenticator)
         return fail(authenticator.error());
     for (const QString &warning : authenticator->warnings())
-        err << "serve: " << warning << Qt::endl;
+        log.warn(QStringLiteral("serve: ") + warning);
 
     HttpServer server;
     bool shuttingDown = false;
@@ -161,19 +183,34 @@ int runServeCommand(const QStringList &arguments)
     addRefreshRoute(server.router(), processing);
     addLocationRoutes(server.router(), locationService, processing.processor(), &server);
     SyncRoutes sync(*store.value(), server.router());
+    metrics.setSyncClients([&sync] { return sync.waitingClients(); });
+    addMetricsRoute(server.router(), metrics, *store.value());
+    const bool logRequests = parser.isSet(logRequestsOption);
+    server.setObserver([&](const HttpRequest &request, int status, double seconds) {
+        metrics.recordRequest(request.method, request.route, status, seconds);
+        if (logRequests) {
+            log.info(QString::fromLatin1(request.method + ' ' + request.rawTarget) + QLatin1Char(' ') + QString::number(status),
+                     {{QStringLiteral("type"), QStringLiteral("incomingRequest")},
+                      {QStringLiteral("method"), QString::fromLatin1(request.method)},
+                      {QStringLiteral("url"), QString::fromUtf8(request.rawTarget)},
+                      {QStringLiteral("route"), request.route},
+                      {QStringLiteral("status"), status},
+                      {QStringLiteral("durationMs"), seconds * 1000.0}});
+        }
+    });
     QObject::connect(&processing, &Ingest::ProcessingLoop::locationProcessed, &sync, &SyncRoutes::notifyChanged);
     QHostAddress host = address->host.isEmpty() ? QHostAddress(QHostAddress::Any) : QHostAddress(address->host);
     if (authenticator->hasTokens()) {
         server.setAuthenticator(&authenticator.value());
-        out << "serve: requests need one of the " << "tokens configured in backend.auth" << Qt::endl;
+        log.info(QStringLiteral("serve: requests need one of the tokens configured in backend.auth"));
     } else {
         // Without tokens anyone who can connect could read and change the catalog.
-        out << "serve: no backend.auth tokens are configured, so listening on loopback only" << Qt::endl;
+        log.info(QStringLiteral("serve: no backend.auth tokens are configured, so listening on loopback only"));
         if (!host.isLoopback())
             host = QHostAddress(QHostAddress::LocalHost);
     }
     if (authenticator->isPolicyDisabled())
-        err << "serve: WARNING: backend.auth.dangerouslyDisableDefaultAuthPolicy is set: requests need no token" << Qt::endl;
+        log.warn(QStringLiteral("serve: WARNING: backend.auth.dangerouslyDisableDefaultAuthPolicy is set: requests need no token"));
     auto *tcp = new QTcpServer(&server);
     if (!tcp->listen(host, address->port))
         return fail(Error::internal(QStringLiteral("cannot listen on %1:%2: %3").arg(host.toString()).arg(address->port).arg(tcp->errorString())));
@@ -183,7 +220,8 @@ int runServeCommand(const QStringList &arguments)
     const QString shown = everywhere ? QStringLiteral("127.0.0.1")
                           : host.protocol() == QAbstractSocket::IPv6Protocol ? QLatin1Char('[') + host.toString() + QLatin1Char(']')
                                                                               : host.toString();
-    out << "listening on http://" << shown << ':' << tcp->serverPort() << (everywhere ? " (all interfaces)" : "") << Qt::endl;
+    log.info(QStringLiteral("listening on http://%1:%2%3").arg(shown).arg(tcp->serverPort()).arg(everywhere ? QStringLiteral(" (all interfaces)") : QString()),
+             {{QStringLiteral("port"), tcp->serverPort()}});
     // SIGTERM/SIGINT: stop accepting, answer waiting clients, let the current
     // request and transaction end (both run on this thread, so none is open
     // when this runs), then leave with 0.
@@ -192,7 +230,7 @@ int runServeCommand(const QStringList &arguments)
         if (shuttingDown)
             return;
         shuttingDown = true;
-        out << "serve: shutting down (signal " << signalNumber << ")" << Qt::endl;
+        log.info(QStringLiteral("serve: shutting down (signal %1)").arg(signalNumber));
         tcp->close();
         processing.stop();
         sync.releaseWaiters();

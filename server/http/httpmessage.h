@@ -29,6 +29,7 @@ struct HttpRequest
     QByteArray body;
     QHash<QString, QString> params;                 // :name captures of the matched route
     QString mount;                                  // "/api/catalog" for plugin routes
+    QString route;                                  // the matched pattern ("/api/catalog/locations/:id")
 
     bool hasQuery(const QString &name) const;
     QStringList queryValues(const QString &name) const;

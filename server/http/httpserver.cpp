@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "httpserver.h"
 
+#include <QElapsedTimer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QLoggingCategory>
@@ -104,15 +105,21 @@ std::optional<HttpResponse> HttpServer::refused(HttpRequest &request) const
 
 bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
+    QElapsedTimer timer;
+    timer.start();
     HttpRequest decoded = decode(request);
     QHttpServerResponder responder = makeResponder(request, socket);
+    const auto answer = [&](const HttpResponse &response) {
+        send(responder, response);
+        if (m_observer)
+            m_observer(decoded, response.status, double(timer.nsecsElapsed()) / 1e9);
+    };
     if (std::optional<HttpResponse> refusal = refused(decoded)) {
-        send(responder, *refusal);
+        answer(*refusal);
         return true;
     }
     if (decoded.body.size() > MaxBodyBytes) {
-        send(responder, HttpResponse::error({QStringLiteral("PayloadTooLargeError"), QStringLiteral("request entity too large")},
-                                            decoded));
+        answer(HttpResponse::error({QStringLiteral("PayloadTooLargeError"), QStringLiteral("request entity too large")}, decoded));
         return true;
     }
     std::optional<HttpResponse> response = m_router.dispatch(decoded);
@@ -121,11 +128,13 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         auto held = std::make_shared<QHttpServerResponder>(std::move(responder));
         QPointer<QTcpSocket> connection(socket);
         std::shared_ptr<DeferredResponse> deferred = response->deferred;
-        deferred->setSink([held, connection](const HttpResponse &later) {
+        deferred->setSink([held, connection, observer = m_observer, decoded, timer](const HttpResponse &later) {
             if (connection && connection->state() == QAbstractSocket::ConnectedState) {
                 send(*held, later);
                 connection->flush();
             }
+            if (observer)
+                observer(decoded, later.status, double(timer.nsecsElapsed()) / 1e9);
         });
         connect(socket, &QAbstractSocket::disconnected, this, [weak = std::weak_ptr(deferred)] {
             if (std::shared_ptr<DeferredResponse> pending = weak.lock())
@@ -134,7 +143,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         return true;
     }
     // Backstage's root router answers anything unknown with an empty 404.
-    send(responder, response.value_or(HttpResponse::empty(404)));
+    answer(response.value_or(HttpResponse::empty(404)));
     return true;
 }
 

@@ -30,6 +30,11 @@ public:
     // Requests are authenticated with `authenticator` (which must outlive the server).
     void setAuthenticator(const Auth::TokenAuthenticator *authenticator) { m_authenticator = authenticator; }
 
+    // Told of every answered request (after it was sent): its route pattern
+    // (empty when none matched), status and time taken. For metrics and logs.
+    using Observer = std::function<void(const HttpRequest &request, int status, double seconds)>;
+    void setObserver(Observer observer) { m_observer = std::move(observer); }
+
     // Decodes Qt's request; exposed for tests.
     static HttpRequest decode(const QHttpServerRequest &request);
 
@@ -43,6 +48,7 @@ private:
 
     Router m_router;
     const Auth::TokenAuthenticator *m_authenticator = nullptr;
+    Observer m_observer;
 };
 
 } // namespace Greenroom::Server

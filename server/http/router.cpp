@@ -6,7 +6,8 @@ namespace Greenroom::Server {
 
 void Router::add(const QByteArray &method, const QString &mount, const QString &pattern, Handler handler)
 {
-    m_routes.append({method, mount, (mount + pattern).split(QLatin1Char('/'), Qt::SkipEmptyParts), std::move(handler)});
+    m_routes.append({method, mount, (mount + pattern).split(QLatin1Char('/'), Qt::SkipEmptyParts), mount + pattern,
+                     std::move(handler)});
 }
 
 std::optional<HttpResponse> Router::dispatch(HttpRequest &request) const
@@ -27,6 +28,7 @@ std::optional<HttpResponse> Router::dispatch(HttpRequest &request) const
             continue;
         request.params = params;
         request.mount = route.mount;
+        request.route = route.name;
         return route.handler(request);
     }
     return std::nullopt;

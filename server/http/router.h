@@ -33,6 +33,7 @@ private:
         QByteArray method;
         QString mount;
         QStringList pattern;   // segments of mount + pattern
+        QString name;          // mount + pattern as written
         Handler handler;
     };
     QList<Route> m_routes;

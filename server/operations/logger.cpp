@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include "logger.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+
+#include <cstdio>
+
+namespace Greenroom::Server {
+
+Result<Logger::Format> Logger::formatNamed(const QString &name)
+{
+    if (name == QLatin1String("text"))
+        return Format::Text;
+    if (name == QLatin1String("json"))
+        return Format::Json;
+    return Error::input(QStringLiteral("unknown log format '%1', use text or json").arg(name));
+}
+
+void Logger::info(const QString &message, const QJsonObject &fields) const
+{
+    write("info", message, fields);
+}
+
+void Logger::warn(const QString &message, const QJsonObject &fields) const
+{
+    write("warn", message, fields);
+}
+
+void Logger::error(const QString &message, const QJsonObject &fields) const
+{
+    write("error", message, fields);
+}
+
+void Logger::write(const char *level, const QString &message, const QJsonObject &fields) const
+{
+    QByteArray line;
+    if (m_format == Format::Json) {
+        QJsonObject event = fields;
+        event.insert(QStringLiteral("timestamp"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
+        event.insert(QStringLiteral("level"), QString::fromLatin1(level));
+        event.insert(QStringLiteral("message"), message);
+        event.insert(QStringLiteral("service"), QStringLiteral("greenroom-server"));
+        line = QJsonDocument(event).toJson(QJsonDocument::Compact);
+    } else {
+        line = message.toUtf8();
+        for (auto it = fields.constBegin(); it != fields.constEnd(); ++it) {
+            const QJsonValue value = it.value();
+            const QByteArray text = value.isString() ? value.toString().toUtf8()
+                                    : value.isDouble() ? QByteArray::number(value.toDouble(), 'g', 10)
+                                    : value.isBool() ? QByteArray(value.toBool() ? "true" : "false")
+                                                     : QJsonDocument::fromVariant(value.toVariant()).toJson(QJsonDocument::Compact);
+            line += ' ' + it.key().toUtf8() + '=' + text;
+        }
+    }
+    line += '\n';
+    FILE *stream = qstrcmp(level, "info") == 0 ? stdout : stderr;
+    std::fwrite(line.constData(), 1, size_t(line.size()), stream);
+    std::fflush(stream);
+}
+
+} // namespace Greenroom::Server

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include <common/result.h>
+
+#include <QJsonObject>
+#include <QString>
+
+namespace Greenroom::Server {
+
+/*
+ * The server's log: one line per event, either readable text ("message
+ * key=value ...") or a JSON object per line with timestamp, level, message,
+ * service and the event's fields (Backstage's production format), for log
+ * collectors. Information goes to stdout, warnings and errors to stderr.
+ * Callers pass fields, never credentials: tokens and secrets are not logged.
+ */
+class Logger
+{
+public:
+    enum class Format { Text, Json };
+    explicit Logger(Format format = Format::Text) : m_format(format) {}
+
+    // "text" or "json".
+    static Result<Format> formatNamed(const QString &name);
+
+    void info(const QString &message, const QJsonObject &fields = {}) const;
+    void warn(const QString &message, const QJsonObject &fields = {}) const;
+    void error(const QString &message, const QJsonObject &fields = {}) const;
+
+private:
+    void write(const char *level, const QString &message, const QJsonObject &fields) const;
+    Format m_format;
+};
+
+} // namespace Greenroom::Server
