@@ -30,7 +30,9 @@ test: build
 	@cd $(BUILD_DIR) && QT_QPA_PLATFORM=offscreen ctest --output-on-failure -j $(JOBS)
 
 bench: build
+	@packaging/install-bench-deps.sh
 	@$(BUILD_DIR)/tests/bench/bench_ingest $(BENCH_SIZES)
+	@$(BUILD_DIR)/tests/bench/bench_server $(BENCH_SERVER_ARGS)
 
 clean:
 	@rm -rf $(BUILD_DIR)

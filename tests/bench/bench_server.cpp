@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+//
+// bench_server [--store FILE] [--entities N] [--seconds S]: the sync server
+// under load, over loopback. Works on a copy of FILE (a store written by
+// bench_ingest with GREENROOM_BENCH_DIR), or generates and ingests an
+// organisation of N entities (default 100000). Prints:
+//  - requests/s and p50/p99 latency from wrk for by-name, a filtered
+//    by-query page of 100, and entity-facets;
+//  - time for a client to page through every entity by cursor;
+//  - time and bytes for a client at cursor 0 to pull the whole feed;
+//  - latency from a one-entity commit to a waiting client being told.
+// Needs wrk (`make bench` installs it with packaging/install-bench-deps.sh).
+#include "orggenerator.h"
+
+#include <ingest/catalogingester.h>
+#include <store/sqlitecatalogstore.h>
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTextStream>
+#include <QThread>
+#include <QTimer>
+#include <QUrlQuery>
+
+using namespace Greenroom;
+
+namespace {
+
+QTextStream out(stdout);
+
+[[noreturn]] void die(const QString &message)
+{
+    QTextStream(stderr) << "bench_server: " << message << Qt::endl;
+    std::exit(1);
+}
+
+struct Response
+{
+    int status = 0;
+    QByteArray body;
+    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
+};
+
+Response fetch(QNetworkAccessManager &network, const QByteArray &method, const QString &url)
+{
+    QNetworkReply *reply = network.sendCustomRequest(QNetworkRequest(QUrl(url)), method);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    Response r{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll()};
+    reply->deleteLater();
+    return r;
+}
+
+double percentile(QList<double> values, double p)
+{
+    std::sort(values.begin(), values.end());
+    return values.isEmpty() ? 0 : values.at(std::min<qsizetype>(values.size() - 1, qsizetype(p * double(values.size()))));
+}
+
+struct WrkResult
+{
+    double requestsPerSecond = 0;
+    QString p50, p99;
+    qint64 failures = 0;
+};
+
+WrkResult runWrk(const QString &base, const QString &script, int seconds)
+{
+    QProcess wrk;
+    wrk.setProcessChannelMode(QProcess::MergedChannels);
+    QStringList arguments{QStringLiteral("-t2"), QStringLiteral("-c32"), QStringLiteral("-d%1s").arg(seconds),
+                          QStringLiteral("--latency"), QStringLiteral("-s"), script, base};
+    wrk.start(QStringLiteral("wrk"), arguments);
+    if (!wrk.waitForFinished(seconds * 1000 + 60000))
+        die(QStringLiteral("wrk did not finish"));
+    const QString text = QString::fromUtf8(wrk.readAll());
+    WrkResult result;
+    const auto capture = [&](const QString &pattern) {
+        return QRegularExpression(pattern, QRegularExpression::MultilineOption).match(text).captured(1);
+    };
+    result.requestsPerSecond = capture(QStringLiteral("^Requests/sec:\\s+([\\d.]+)")).toDouble();
+    result.p50 = capture(QStringLiteral("^\\s+50%\\s+(\\S+)"));
+    result.p99 = capture(QStringLiteral("^\\s+99%\\s+(\\S+)"));
+    result.failures = capture(QStringLiteral("Non-2xx or 3xx responses:\\s+(\\d+)")).toLongLong()
+                      + capture(QStringLiteral("Socket errors:.*timeout (\\d+)")).toLongLong();
+    if (result.requestsPerSecond <= 0)
+        die(QStringLiteral("could not read wrk's output:\n") + text);
+    return result;
+}
+
+// A wrk script requesting `paths` in turn.
+QString writeScript(const QDir &dir, const QString &name, const QStringList &paths)
+{
+    QString lua = QStringLiteral("paths = {\n");
+    for (const QString &path : paths)
+        lua += QStringLiteral("  \"%1\",\n").arg(path);
+    lua += QStringLiteral("}\ncounter = 0\nrequest = function()\n  counter = counter + 1\n"
+                          "  return wrk.format(\"GET\", paths[(counter %% #paths) + 1])\nend\n").replace(QStringLiteral("%%"), QStringLiteral("%"));
+    const QString file = dir.filePath(name + QStringLiteral(".lua"));
+    QFile f(file);
+    if (!f.open(QIODevice::WriteOnly))
+        die(QStringLiteral("cannot write ") + file);
+    f.write(lua.toUtf8());
+    return file;
+}
+
+QString storeFromOrganisation(const QDir &work, int entities)
+{
+    QElapsedTimer timer;
+    timer.start();
+    const QString root = Bench::generateOrganisation(work.filePath(QStringLiteral("org")), entities);
+    const QString path = work.filePath(QStringLiteral("catalog.sqlite"));
+    auto store = Store::SqliteCatalogStore::open(path);
+    if (!store)
+        die(store.error().message);
+    Ingest::IngestOptions options;
+    options.rules = Ingest::CatalogRules::allowAll();
+    Ingest::CatalogIngester ingester(*store.value(), options);
+    if (auto done = ingester.ingest({QStringLiteral("file"), root}); !done)
+        die(done.error().message);
+    out << "generated and ingested " << store.value()->entityCount() << " entities in " << timer.elapsed() / 1000.0 << " s" << Qt::endl;
+    return path;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    const QStringList args = app.arguments();
+    const auto option = [&](const QString &name, const QString &fallback) {
+        const qsizetype at = args.indexOf(name);
+        return at >= 0 && at + 1 < args.size() ? args.at(at + 1) : fallback;
+    };
+    const int seconds = option(QStringLiteral("--seconds"), QStringLiteral("10")).toInt();
+    if (QStandardPaths::findExecutable(QStringLiteral("wrk")).isEmpty())
+        die(QStringLiteral("wrk is not installed; run packaging/install-bench-deps.sh (make bench does)"));
+
+    QTemporaryDir temporary;
+    const QDir work(temporary.path());
+    QDir().mkpath(work.filePath(QStringLiteral("db")));
+    const QString db = work.filePath(QStringLiteral("db/catalog.sqlite"));
+    const QString given = option(QStringLiteral("--store"), QString());
+    if (!given.isEmpty()) {
+        // A copy: the push measurement deletes entities.
+        if (!QFile::copy(given, db))
+            die(QStringLiteral("cannot copy ") + given);
+    } else {
+        const QString made = storeFromOrganisation(work, option(QStringLiteral("--entities"), QStringLiteral("100000")).toInt());
+        if (!QFile::rename(made, db))
+            die(QStringLiteral("cannot move the store"));
+    }
+    QFile config(work.filePath(QStringLiteral("app-config.yaml")));
+    if (!config.open(QIODevice::WriteOnly))
+        die(QStringLiteral("cannot write the config"));
+    config.write(QStringLiteral("backend:\n  listen: {port: 0}\n  database: {client: better-sqlite3, connection: {directory: %1}}\n"
+                                "catalog:\n  processingInterval: false\n  locations: []\n")
+                     .arg(work.filePath(QStringLiteral("db"))).toUtf8());
+    config.close();
+
+    QProcess server;
+    server.setProcessChannelMode(QProcess::MergedChannels);
+    server.start(QStringLiteral(GREENROOM_SERVER_BINARY), {QStringLiteral("serve"), QStringLiteral("--config"), config.fileName()});
+    QString base;
+    static const QRegularExpression listening(QStringLiteral("listening on (http://[^\\s]+:\\d+)"));
+    QByteArray log;
+    for (int i = 0; i < 600 && base.isEmpty(); ++i) {
+        server.waitForReadyRead(100);
+        log += server.readAll();
+        base = listening.match(QString::fromUtf8(log)).captured(1);
+        if (server.state() != QProcess::Running)
+            die(QStringLiteral("the server stopped:\n") + QString::fromUtf8(log));
+    }
+    if (base.isEmpty())
+        die(QStringLiteral("the server did not start"));
+    QNetworkAccessManager network;
+    const QString catalog = base + QStringLiteral("/api/catalog");
+
+    // Names and uids to ask for: a spread over the whole catalog.
+    QStringList names;
+    QStringList uids;
+    {
+        const Response page = fetch(network, "GET", catalog + QStringLiteral("/entities/by-query?limit=2000&filter=kind=component"
+                                                                             "&fields=metadata.name,metadata.uid"));
+        for (const QJsonValue &item : page.json().value(QLatin1String("items")).toArray()) {
+            names << item[QLatin1String("metadata")][QLatin1String("name")].toString();
+            uids << item[QLatin1String("metadata")][QLatin1String("uid")].toString();
+        }
+        out << "catalog: " << page.json().value(QLatin1String("totalItems")).toInt() << " components" << Qt::endl;
+        if (names.size() < 100)
+            die(QStringLiteral("the store holds too few components"));
+    }
+
+    out << Qt::endl << "wrk: 2 threads, 32 connections, " << seconds << " s each" << Qt::endl;
+    QStringList byName;
+    for (const QString &name : std::as_const(names))
+        byName << QStringLiteral("/api/catalog/entities/by-name/component/default/") + name;
+    const struct
+    {
+        const char *label;
+        QStringList paths;
+    } loads[] = {
+        {"by-name", byName},
+        {"by-query page of 100 (kind=component, spec.lifecycle=production)",
+         {QStringLiteral("/api/catalog/entities/by-query?limit=100&filter=kind=component,spec.lifecycle=production")}},
+        {"entity-facets (spec.type of components)",
+         {QStringLiteral("/api/catalog/entity-facets?facet=spec.type&filter=kind=component")}},
+    };
+    int index = 0;
+    for (const auto &load : loads) {
+        const WrkResult r = runWrk(base, writeScript(work, QStringLiteral("load%1").arg(index++), load.paths), seconds);
+        out << QStringLiteral("  %1: %2 req/s, p50 %3, p99 %4%5")
+                   .arg(QString::fromLatin1(load.label)).arg(r.requestsPerSecond, 0, 'f', 0).arg(r.p50, r.p99)
+                   .arg(r.failures ? QStringLiteral(", %1 FAILED").arg(r.failures) : QString())
+            << Qt::endl;
+    }
+
+    // Every entity, page by page, as catalog-client's streamEntities does (pages of 500).
+    {
+        QElapsedTimer timer;
+        timer.start();
+        qint64 items = 0;
+        int pages = 0;
+        QString cursor;
+        do {
+            QUrlQuery query;
+            query.addQueryItem(QStringLiteral("limit"), QStringLiteral("500"));
+            if (!cursor.isEmpty())
+                query.addQueryItem(QStringLiteral("cursor"), QString::fromLatin1(QUrl::toPercentEncoding(cursor)));
+            const Response page = fetch(network, "GET", catalog + QStringLiteral("/entities/by-query?") + query.toString(QUrl::FullyEncoded));
+            if (page.status != 200)
+                die(QStringLiteral("by-query answered %1").arg(page.status));
+            const QJsonObject json = page.json();
+            items += json.value(QLatin1String("items")).toArray().size();
+            cursor = json.value(QLatin1String("pageInfo"))[QLatin1String("nextCursor")].toString();
+            ++pages;
+        } while (!cursor.isEmpty());
+        out << Qt::endl << QStringLiteral("cursor paging: %1 entities in %2 pages of 500, %3 s")
+                               .arg(items).arg(pages).arg(double(timer.nsecsElapsed()) / 1e9, 0, 'f', 2) << Qt::endl;
+    }
+
+    // The whole feed from cursor 0.
+    {
+        QElapsedTimer timer;
+        timer.start();
+        qint64 bytes = 0;
+        qint64 changes = 0;
+        QString cursor = QStringLiteral("0");
+        for (bool more = true; more;) {
+            const Response page = fetch(network, "GET", base + QStringLiteral("/api/sync/v1/changes?limit=5000&after=") + cursor);
+            if (page.status != 200)
+                die(QStringLiteral("the feed answered %1").arg(page.status));
+            bytes += page.body.size();
+            const QJsonObject json = page.json();
+            changes += json.value(QLatin1String("changes")).toArray().size();
+            cursor = json.value(QLatin1String("cursor")).toString();
+            more = json.value(QLatin1String("hasMore")).toBool();
+        }
+        out << QStringLiteral("full feed: %1 changes, %2 MB, %3 s (pages of 5000, JSON parsed)")
+                   .arg(changes).arg(double(bytes) / 1e6, 0, 'f', 1).arg(double(timer.nsecsElapsed()) / 1e9, 0, 'f', 2) << Qt::endl;
+    }
+
+    // Push: a client waits; a one-entity commit (DELETE by uid) wakes it.
+    {
+        QList<double> latencies;
+        for (int i = 0; i < 20; ++i) {
+            QString last = QStringLiteral("0");   // the client is up to date first
+            for (bool more = true; more;) {
+                const QJsonObject page = fetch(network, "GET", base + QStringLiteral("/api/sync/v1/changes?limit=10000&after=") + last).json();
+                last = page.value(QLatin1String("cursor")).toString();
+                more = page.value(QLatin1String("hasMore")).toBool();
+            }
+            QNetworkReply *waiting = network.get(QNetworkRequest(QUrl(base + QStringLiteral("/api/sync/v1/changes?wait=30&after=") + last)));
+            QEventLoop settle;
+            QTimer::singleShot(50, &settle, &QEventLoop::quit);   // let the wait reach the server
+            settle.exec();
+            QElapsedTimer timer;
+            timer.start();
+            QNetworkReply *commit = network.sendCustomRequest(
+                QNetworkRequest(QUrl(catalog + QStringLiteral("/entities/by-uid/") + uids.at(i))), "DELETE");
+            QEventLoop loop;
+            QObject::connect(waiting, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+            loop.exec();
+            latencies << double(timer.nsecsElapsed()) / 1e6;
+            waiting->deleteLater();
+            commit->deleteLater();
+        }
+        out << QStringLiteral("push: commit to waiting client told, p50 %1 ms, max %2 ms (20 one-entity deletes)")
+                   .arg(percentile(latencies, 0.5), 0, 'f', 1).arg(percentile(latencies, 1.0), 0, 'f', 1) << Qt::endl;
+    }
+    server.terminate();
+    server.waitForFinished(10000);
+    return 0;
+}
