@@ -49,17 +49,6 @@ void ProcessingLoop::setInterval(std::optional<std::chrono::milliseconds> interv
     }
 }
 
-QList<std::pair<Model::LocationRef, Result<CatalogIngester::Outcome>>> ProcessingLoop::processAllNow()
-{
-    QList<std::pair<Model::LocationRef, Result<CatalogIngester::Outcome>>> outcomes;
-    for (const Model::LocationRef &location : std::as_const(m_order)) {
-        Result<CatalogIngester::Outcome> outcome = CatalogIngester::write(m_store, m_processor.read(location));
-        Q_EMIT locationProcessed(location, outcome);
-        outcomes.append({location, std::move(outcome)});
-    }
-    return outcomes;
-}
-
 Status ProcessingLoop::refreshEntity(const QString &entityRef)
 {
     std::optional<Store::StoredEntity> entity = m_store.entityByRef(entityRef);
@@ -88,6 +77,7 @@ void ProcessingLoop::scheduleAll()
 {
     for (const Model::LocationRef &location : std::as_const(m_order))
         schedule(location);
+    startNext();   // says idle() at once when there is nothing to read
 }
 
 void ProcessingLoop::schedule(const Model::LocationRef &location)
@@ -100,8 +90,12 @@ void ProcessingLoop::schedule(const Model::LocationRef &location)
 
 void ProcessingLoop::startNext()
 {
-    if (m_reading || m_queue.isEmpty())
+    if (m_reading)
         return;
+    if (m_queue.isEmpty()) {
+        Q_EMIT idle();
+        return;
+    }
     m_reading = m_queue.takeFirst();
     const LocationProcessor processor = m_processor;
     const Model::LocationRef location = *m_reading;

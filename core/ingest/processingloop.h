@@ -38,12 +38,10 @@ public:
     // nullopt: never read again on a schedule (processingInterval: false).
     void setInterval(std::optional<std::chrono::milliseconds> interval);
 
-    // Reads and writes every location now, before returning (start-up).
-    QList<std::pair<Model::LocationRef, Result<CatalogIngester::Outcome>>> processAllNow();
     // Queues the registered location that produced `entityRef`; a
     // NotFoundError when no such entity exists.
     Status refreshEntity(const QString &entityRef);
-    // Queues every location (the schedule does this each interval).
+    // Queues every location (at start-up, and the schedule each interval).
     void scheduleAll();
     // The reader this loop uses, for one-off reads elsewhere (dry runs).
     const LocationProcessor &processor() const { return m_processor; }
@@ -55,6 +53,8 @@ public:
 Q_SIGNALS:
     // After each location's write: what it did, for logs and metrics.
     void locationProcessed(const Model::LocationRef &location, const Result<CatalogIngester::Outcome> &outcome);
+    // The queue ran dry: every location asked for has been read and written.
+    void idle();
 
 private:
     void schedule(const Model::LocationRef &location);

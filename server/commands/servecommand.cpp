@@ -164,11 +164,6 @@ int runServeCommand(const QStringList &arguments)
             log.warn(QStringLiteral("  ... and %1 more").arg(outcome->errors.size() - Shown));
     };
     QObject::connect(&processing, &Ingest::ProcessingLoop::locationProcessed, report);
-    // Config locations are read before the server answers; those registered
-    // through the API (which may be slow URLs) are read in the background.
-    processing.processAllNow();
-    locationService.loadRegistered();
-    processing.setInterval(catalog->interval);
 
     auto authenticator = Auth::TokenAuthenticator::fromConfig(config.value());
     if (!authenticator)
@@ -222,6 +217,19 @@ int runServeCommand(const QStringList &arguments)
                                                                               : host.toString();
     log.info(QStringLiteral("listening on http://%1:%2%3").arg(shown).arg(tcp->serverPort()).arg(everywhere ? QStringLiteral(" (all interfaces)") : QString()),
              {{QStringLiteral("port"), tcp->serverPort()}});
+    // Locations are read in the background, so the server answers (from what
+    // the store holds) while a large catalog is read; the first full pass is
+    // logged and counted in /metrics.
+    bool firstPassLogged = false;
+    QObject::connect(&processing, &Ingest::ProcessingLoop::idle, &server, [&] {
+        if (std::exchange(firstPassLogged, true))
+            return;
+        metrics.setFirstPassDone();
+        log.info(QStringLiteral("catalog: every location has been read once"));
+    });
+    locationService.loadRegistered();
+    processing.scheduleAll();
+    processing.setInterval(catalog->interval);
     // SIGTERM/SIGINT: stop accepting, answer waiting clients, let the current
     // request and transaction end (both run on this thread, so none is open
     // when this runs), then leave with 0.

@@ -80,6 +80,9 @@ QByteArray ServerMetrics::render(Store::CatalogStore &store) const
     out += "# HELP greenroom_catalog_change_sequence The catalog's last change sequence number.\n"
            "# TYPE greenroom_catalog_change_sequence gauge\n"
            "greenroom_catalog_change_sequence " + QByteArray::number(store.lastSequence()) + '\n';
+    out += "# HELP greenroom_catalog_first_pass_done 1 once every location has been read since start-up.\n"
+           "# TYPE greenroom_catalog_first_pass_done gauge\n"
+           "greenroom_catalog_first_pass_done " + QByteArray(m_firstPassDone ? "1" : "0") + '\n';
     out += "# HELP greenroom_ingestion_location_reads_total Location reads written to the catalog.\n"
            "# TYPE greenroom_ingestion_location_reads_total counter\n"
            "greenroom_ingestion_location_reads_total " + QByteArray::number(m_locationReads) + '\n';

@@ -24,6 +24,7 @@ class ServerMetrics
 public:
     void recordRequest(const QByteArray &method, const QString &route, int status, double seconds);
     void recordLocationRead(bool failed, qsizetype errors);
+    void setFirstPassDone() { m_firstPassDone = true; }
     // Sampled when scraped (e.g. the sync routes' waiting clients).
     void setSyncClients(std::function<int()> waitingClients) { m_syncClients = std::move(waitingClients); }
 
@@ -44,6 +45,7 @@ private:
     quint64 m_locationReads = 0;
     quint64 m_failedLocationReads = 0;
     quint64 m_ingestionErrors = 0;
+    bool m_firstPassDone = false;
     std::function<int()> m_syncClients;
 };
 

@@ -91,6 +91,7 @@ void TestOperations::metricsCountRequestsEntitiesErrorsAndClients()
     QCOMPARE(sample(m, "greenroom_catalog_entities{kind=\"Component\"}"), 3.0);
     QCOMPARE(sample(m, "greenroom_catalog_entities{kind=\"Location\"}"), 1.0);
     QCOMPARE(sample(m, "greenroom_ingestion_location_reads_total"), 1.0);
+    QCOMPARE(sample(m, "greenroom_catalog_first_pass_done"), 1.0);
     QCOMPARE(sample(m, "greenroom_ingestion_errors_total"), 1.0);   // the invalid name
     QVERIFY(m.contains("# TYPE greenroom_http_request_duration_seconds histogram\n"));
     waiting->abort();
@@ -104,6 +105,7 @@ void TestOperations::jsonLogsAreOneObjectPerLine()
     writeFile(dir.filePath(QStringLiteral("app-config.yaml")),
               "backend:\n  listen: {port: 0}\n  database: {client: better-sqlite3, connection: ':memory:'}\n"
               "  auth: {externalAccess: [{type: static, options: {token: sEcReT-tOkEn-1234567890, subject: ci}}]}\n"
+              "integrations: {github: [{host: github.com, token: gItHuB-sEcReT-987}]}\n"
               "catalog:\n  processingInterval: false\n  locations: [{type: file, target: catalog-info.yaml}]\n");
     ServerProcess server;
     QVERIFY2(server.start(dir.path(), {QStringLiteral("serve"), QStringLiteral("--log-format"), QStringLiteral("json"),
@@ -114,7 +116,7 @@ void TestOperations::jsonLogsAreOneObjectPerLine()
     QCOMPARE(server.request("GET", QStringLiteral("/api/catalog/entities")).status, 401);
     server.stop();
     const QByteArray output = server.output();
-    QVERIFY(!output.contains("sEcReT"));
+    QVERIFY(!output.contains("sEcReT"));   // neither the API token nor the integration's
     int requests = 0;
     bool sawLocation = false;
     for (const QByteArray &line : output.split('\n')) {

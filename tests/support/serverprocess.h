@@ -52,16 +52,31 @@ public:
         m_process.start(QStringLiteral(GREENROOM_SERVER_BINARY), arguments);
         if (!m_process.waitForStarted())
             return false;
+        // Up once it listens and has read every location once (which it does
+        // in the background, answering meanwhile).
         static const QRegularExpression listening(QStringLiteral("listening on (http://[^\\s]+:\\d+)"));
-        for (int i = 0; i < 300 && m_base.isEmpty(); ++i) {
-            m_process.waitForReadyRead(100);
+        QString base;
+        bool read = false;
+        QElapsedTimer waited;
+        waited.start();
+        while (waited.elapsed() < 120000 && (base.isEmpty() || !read)) {
+            // An event loop, not waitForReadyRead: the server may be reading
+            // from an HTTP server this test runs.
+            QEventLoop loop;
+            QObject::connect(&m_process, &QProcess::readyRead, &loop, &QEventLoop::quit);
+            QObject::connect(&m_process, &QProcess::finished, &loop, &QEventLoop::quit);
+            QTimer::singleShot(100, &loop, &QEventLoop::quit);
+            loop.exec();
             m_output += m_process.readAll();
             const QRegularExpressionMatch match = listening.match(QString::fromUtf8(m_output));
             if (match.hasMatch())
-                m_base = match.captured(1);
+                base = match.captured(1);
+            read = m_output.contains("every location has been read once");
             if (m_process.state() != QProcess::Running)
                 return false;
         }
+        if (read)
+            m_base = base;
         return !m_base.isEmpty();
     }
 
