@@ -157,7 +157,9 @@ int runServeCommand(const QStringList &arguments)
             const Store::ProcessingErrorRecord &e = outcome->errors.at(i);
             const QJsonObject fields{{QStringLiteral("location"), location.toString()}, {QStringLiteral("file"), e.file},
                                      {QStringLiteral("line"), e.line}, {QStringLiteral("entityRef"), e.entityRef}};
-            const QString text = QStringLiteral("  ") + e.name + QStringLiteral(": ") + e.message;
+            const QString position = e.file.isEmpty() ? QString()
+                                     : e.line > 0 ? QStringLiteral("%1:%2: ").arg(e.file).arg(e.line) : e.file + QStringLiteral(": ");
+            const QString text = QStringLiteral("  ") + position + e.name + QStringLiteral(": ") + e.message;
             e.level == QLatin1String("error") ? log.error(text, fields) : log.warn(text, fields);
         }
         if (outcome->errors.size() > Shown)

@@ -44,15 +44,7 @@ void Logger::write(const char *level, const QString &message, const QJsonObject 
         event.insert(QStringLiteral("service"), QStringLiteral("greenroom-server"));
         line = QJsonDocument(event).toJson(QJsonDocument::Compact);
     } else {
-        line = message.toUtf8();
-        for (auto it = fields.constBegin(); it != fields.constEnd(); ++it) {
-            const QJsonValue value = it.value();
-            const QByteArray text = value.isString() ? value.toString().toUtf8()
-                                    : value.isDouble() ? QByteArray::number(value.toDouble(), 'g', 10)
-                                    : value.isBool() ? QByteArray(value.toBool() ? "true" : "false")
-                                                     : QJsonDocument::fromVariant(value.toVariant()).toJson(QJsonDocument::Compact);
-            line += ' ' + it.key().toUtf8() + '=' + text;
-        }
+        line = message.toUtf8();   // the fields are for machines; the message says it all
     }
     line += '\n';
     FILE *stream = qstrcmp(level, "info") == 0 ? stdout : stderr;

@@ -10,8 +10,8 @@
 namespace Greenroom::Server {
 
 /*
- * The server's log: one line per event, either readable text ("message
- * key=value ...") or a JSON object per line with timestamp, level, message,
+ * The server's log: one line per event, either readable text (the message)
+ * or a JSON object per line with timestamp, level, message,
  * service and the event's fields (Backstage's production format), for log
  * collectors. Information goes to stdout, warnings and errors to stderr.
  * Callers pass fields, never credentials: tokens and secrets are not logged.
