@@ -11,8 +11,13 @@
 
 #include <gitfixture.h>
 
+#include <QAbstractHttpServer>
 #include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
 #include <QHttpServerResponse>
+#include <QMutex>
+#include <QThread>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTcpServer>
@@ -43,6 +48,51 @@ QByteArray component(const char *name)
     return QByteArray(ComponentYaml).replace("%1", name);
 }
 
+/*
+ * The first step of git's smart HTTP protocol with Basic auth: GET
+ * <repo>/info/refs?service=git-upload-pack answers 401 with a Basic challenge
+ * until credentials come, and records them. Runs on its own thread, since
+ * libgit2 blocks the caller while it fetches.
+ */
+class GitAuthServer : public QAbstractHttpServer
+{
+public:
+    QByteArray authorization()
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_authorization;
+    }
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
+    {
+        QHttpServerResponder responder = makeResponder(request, socket);
+        QByteArray authorization;
+        for (const auto &[name, value] : request.headers()) {
+            if (name.compare("authorization", Qt::CaseInsensitive) == 0)
+                authorization = value;
+        }
+        if (authorization.isEmpty()) {
+            responder.writeStatusLine(QHttpServerResponder::StatusCode::Unauthorized);
+            responder.writeHeader("WWW-Authenticate", "Basic realm=\"git\"");
+            responder.writeHeader("Content-Length", "0");
+            responder.writeBody(QByteArray());
+            return true;
+        }
+        {
+            QMutexLocker lock(&m_mutex);
+            m_authorization = authorization;
+        }
+        responder.write(QHttpServerResponder::StatusCode::NotFound);
+        return true;
+    }
+    void missingHandler(const QHttpServerRequest &, QTcpSocket *) override {}
+
+private:
+    QMutex m_mutex;
+    QByteArray m_authorization;
+};
+
 } // namespace
 
 class TestLocationReaders : public QObject
@@ -57,6 +107,7 @@ private Q_SLOTS:
     void gitReaderReadsCommittedFiles();
     void gitReaderReportsMissingRefsAndRepositories();
     void gitLocationIsReadThroughTheProcessor();
+    void gitFetchOffersTheHostsCredentials();
 };
 
 void TestLocationReaders::allowListMatchesHostsPortsAndPaths()
@@ -247,6 +298,38 @@ void TestLocationReaders::gitLocationIsReadThroughTheProcessor()
     const Ingest::LocationReadResult refused = Ingest::LocationProcessor().read({QStringLiteral("git"), target});
     QVERIFY(refused.hasErrors());
     QCOMPARE(refused.write.errors.first().message, QStringLiteral("Unable to read git, no git cache folder is configured"));
+}
+
+void TestLocationReaders::gitFetchOffersTheHostsCredentials()
+{
+    QThread thread;
+    GitAuthServer server;
+    server.moveToThread(&thread);
+    thread.start();
+    quint16 port = 0;
+    QMetaObject::invokeMethod(&server, [&] {
+        auto *tcp = new QTcpServer(&server);
+        if (tcp->listen(QHostAddress::LocalHost)) {
+            server.bind(tcp);
+            port = tcp->serverPort();
+        }
+    }, Qt::BlockingQueuedConnection);
+    QVERIFY(port != 0);
+
+    QTemporaryDir cache;
+    const GitReader reader(cache.path(),
+                           {{QStringLiteral("other.test"), QStringLiteral("nobody"), QStringLiteral("wrong")},
+                            {QStringLiteral("127.0.0.1"), QStringLiteral("x-access-token"), QStringLiteral("t0ken-s3cret")}});
+    auto session = reader.session();
+    const QString repository = QStringLiteral("http://127.0.0.1:%1/acme/repo.git").arg(port);
+    auto read = session->readFile(GitTarget{repository, QStringLiteral("main"), QStringLiteral("catalog-info.yaml")}, 1 << 20);
+    QVERIFY(!read);   // the fake has no repository behind the door
+    QVERIFY2(read.error().message.startsWith(QStringLiteral("could not fetch ") + repository), qPrintable(read.error().message));
+    QVERIFY(!read.error().message.contains(QLatin1String("t0ken")));
+    QCOMPARE(server.authorization(), "Basic " + QByteArray("x-access-token:t0ken-s3cret").toBase64());
+    QMetaObject::invokeMethod(&server, [&] { server.moveToThread(qApp->thread()); }, Qt::BlockingQueuedConnection);
+    thread.quit();
+    thread.wait();
 }
 
 QTEST_MAIN(TestLocationReaders)
