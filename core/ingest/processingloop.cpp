@@ -9,8 +9,14 @@ namespace Greenroom::Ingest {
 ProcessingLoop::ProcessingLoop(Store::CatalogStore &store, IngestOptions options, QObject *parent)
     : QObject(parent), m_store(store), m_processor(std::move(options))
 {
+    m_pool.setMaxThreadCount(1);
     connect(&m_timer, &QTimer::timeout, this, &ProcessingLoop::scheduleAll);
-    connect(&m_watcher, &QFutureWatcher<LocationReadResult>::finished, this, &ProcessingLoop::readFinished);
+    connect(&m_watcher, &QFutureWatcher<Processed>::finished, this, &ProcessingLoop::readFinished);
+}
+
+void ProcessingLoop::setWriter(std::unique_ptr<Store::CatalogStore> writer)
+{
+    m_writer = std::move(writer);
 }
 
 void ProcessingLoop::setLocations(const QList<Model::LocationRef> &locations)
@@ -27,6 +33,7 @@ void ProcessingLoop::addLocation(const Model::LocationRef &location, bool readNo
         m_locations.insert(location.toString(), location);
         m_order.append(location);
     }
+    m_registered.insert(location.toString());
     if (readNow)
         schedule(location);
 }
@@ -36,8 +43,8 @@ void ProcessingLoop::removeLocation(const Model::LocationRef &location)
     m_locations.remove(location.toString());
     m_order.removeAll(location);
     m_queue.removeAll(location);
-    if (m_reading && *m_reading == location)
-        m_discardReading = true;
+    m_registered.remove(location.toString());
+    // A read in progress finds it unregistered when it writes (see LocationWrite::onlyIfRegistered).
 }
 
 void ProcessingLoop::setInterval(std::optional<std::chrono::milliseconds> interval)
@@ -71,6 +78,7 @@ void ProcessingLoop::stop()
         m_watcher.waitForFinished();
         m_reading.reset();
     }
+    m_pool.waitForDone();
 }
 
 void ProcessingLoop::scheduleAll()
@@ -99,18 +107,26 @@ void ProcessingLoop::startNext()
     m_reading = m_queue.takeFirst();
     const LocationProcessor processor = m_processor;
     const Model::LocationRef location = *m_reading;
-    m_watcher.setFuture(QtConcurrent::run([processor, location] { return processor.read(location); }));
+    const bool registered = m_registered.contains(location.toString());
+    const std::shared_ptr<Store::CatalogStore> writer = m_writer;
+    m_watcher.setFuture(QtConcurrent::run(&m_pool, [processor, location, registered, writer] {
+        Processed processed{processor.read(location), std::nullopt};
+        processed.read.write.onlyIfRegistered = registered;
+        if (writer)
+            processed.written = CatalogIngester::write(*writer, processed.read);
+        return processed;
+    }));
 }
 
 void ProcessingLoop::readFinished()
 {
     const Model::LocationRef location = *std::exchange(m_reading, std::nullopt);
-    if (std::exchange(m_discardReading, false)) {   // unregistered while it was read
-        startNext();
-        return;
-    }
-    const Result<CatalogIngester::Outcome> outcome = CatalogIngester::write(m_store, m_watcher.result());
-    Q_EMIT locationProcessed(location, outcome);
+    const Processed processed = m_watcher.result();
+    const Result<CatalogIngester::Outcome> outcome = processed.written ? *processed.written
+                                                                       : CatalogIngester::write(m_store, processed.read);
+    // Unregistered while it was read: nothing was written, nothing to tell.
+    if (!outcome || !outcome->report.skipped)
+        Q_EMIT locationProcessed(location, outcome);
     startNext();
 }
 

@@ -7,8 +7,11 @@
 #include <QFutureWatcher>
 #include <QHash>
 #include <QObject>
+#include <QSet>
+#include <QThreadPool>
 #include <QTimer>
 #include <chrono>
+#include <memory>
 #include <optional>
 
 namespace Greenroom::Ingest {
@@ -16,11 +19,14 @@ namespace Greenroom::Ingest {
 /*
  * Keeps registered locations current, like Backstage's processing loop: every
  * location is read again each `interval` (catalog.processingInterval), and
- * POST /refresh queues an entity's location to be read now. Reading (files,
- * YAML, validation) runs on a worker thread; the write runs on the loop's own
- * thread, in one transaction per location, so the store keeps one writer. A
- * location that fails to read keeps what it produced before (the processor
- * fails it as a whole) and its errors are recorded with it.
+ * POST /refresh queues an entity's location to be read now. One location is
+ * processed at a time. Reading (files, YAML, validation) runs on a worker
+ * thread; so does the write, in one transaction, when the loop has a writer
+ * (its own connection to the same database), and otherwise the write runs on
+ * the loop's thread. A location that fails to read keeps what it produced
+ * before (the processor fails it as a whole) and its errors are recorded
+ * with it. A location registered through the API is written only while it
+ * is still registered, so one deleted mid-read does not come back.
  */
 class ProcessingLoop : public QObject
 {
@@ -29,11 +35,15 @@ class ProcessingLoop : public QObject
 public:
     ProcessingLoop(Store::CatalogStore &store, IngestOptions options, QObject *parent = nullptr);
 
+    // A second connection to the store's database: writes then run on the
+    // worker thread and the loop's thread (the HTTP server's) never waits for
+    // them. Not possible for an in-memory database.
+    void setWriter(std::unique_ptr<Store::CatalogStore> writer);
+
     void setLocations(const QList<Model::LocationRef> &locations);
     // A location registered through the API; read now unless `readNow` is false.
     void addLocation(const Model::LocationRef &location, bool readNow);
-    // Stops reading `location`: dropped from the queue, and a read of it in
-    // progress is discarded when it ends, so nothing of it comes back.
+    // Stops reading `location`: dropped from the queue and the schedule.
     void removeLocation(const Model::LocationRef &location);
     // nullopt: never read again on a schedule (processingInterval: false).
     void setInterval(std::optional<std::chrono::milliseconds> interval);
@@ -46,8 +56,8 @@ public:
     // The reader this loop uses, for one-off reads elsewhere (dry runs).
     const LocationProcessor &processor() const { return m_processor; }
     bool isIdle() const { return !m_reading && m_queue.isEmpty(); }
-    // Stops the schedule and drops queued reads; a read in progress is
-    // awaited and discarded (nothing of it was written yet).
+    // Stops the schedule and drops queued reads; the location in progress is
+    // awaited (its transaction ends, committed or rolled back).
     void stop();
 
 Q_SIGNALS:
@@ -61,14 +71,23 @@ private:
     void startNext();
     void readFinished();
 
+    // What the worker hands back: the read, and the write when it made it.
+    struct Processed
+    {
+        LocationReadResult read;
+        std::optional<Result<CatalogIngester::Outcome>> written;
+    };
+
     Store::CatalogStore &m_store;
     LocationProcessor m_processor;
     QHash<QString, Model::LocationRef> m_locations;   // by LocationRef::toString(), the origin key
     QList<Model::LocationRef> m_order;
     QList<Model::LocationRef> m_queue;
+    QSet<QString> m_registered;   // keys of locations added through the API
     std::optional<Model::LocationRef> m_reading;
-    bool m_discardReading = false;
-    QFutureWatcher<LocationReadResult> m_watcher;
+    std::shared_ptr<Store::CatalogStore> m_writer;
+    QThreadPool m_pool;   // one thread, so the global pool stays free for the work inside a read
+    QFutureWatcher<Processed> m_watcher;
     QTimer m_timer;
 };
 

@@ -603,6 +603,19 @@ Result<WriteReport> SqliteCatalogStore::writeLocation(const LocationWrite &write
     State state;
     state.now = QDateTime::currentMSecsSinceEpoch();
     WriteReport report;
+    if (write.onlyIfRegistered) {
+        auto registered = d->prepare(QStringLiteral("SELECT 1 FROM locations WHERE type || ':' || target = ?"));
+        if (!registered)
+            return registered.error();
+        registered.value()->bind(1, write.originKey);
+        const bool stillRegistered = registered.value()->next();
+        registered.value()->reset();
+        if (!stillRegistered) {
+            report.skipped = true;
+            report.lastSequence = lastSequence();
+            return report;   // the transaction rolls back: nothing was written
+        }
+    }
 
     struct Existing
     {

@@ -93,6 +93,10 @@ struct LocationWrite
     // catalog.orphanStrategy keep: entities the origin no longer emits stay,
     // annotated backstage.io/orphan: "true", instead of being deleted.
     bool keepOrphans = false;
+    // For a location registered through the API: write only while it is
+    // still registered (checked inside the write's transaction), so a read
+    // that finishes after the location was deleted cannot bring it back.
+    bool onlyIfRegistered = false;
 };
 
 struct WriteReport
@@ -104,6 +108,7 @@ struct WriteReport
     int restitched = 0;     // other entities whose relations changed
     QList<ProcessingErrorRecord> conflicts;   // refs owned by another origin, not written
     qint64 lastSequence = 0;
+    bool skipped = false;   // onlyIfRegistered, and it was not: nothing written
 };
 
 struct EntityOrder

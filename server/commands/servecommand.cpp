@@ -136,6 +136,14 @@ int runServeCommand(const QStringList &arguments)
         return fail(catalog.error());
     Ingest::ProcessingLoop processing(*store.value(), catalog->ingest);
     processing.setLocations(catalog->locations);
+    if (path.value() != QLatin1String(":memory:")) {
+        // Location writes get their own connection and run off this thread,
+        // so requests are answered while a large location is written.
+        auto writer = Store::SqliteCatalogStore::open(path.value());
+        if (!writer)
+            return fail(writer.error());
+        processing.setWriter(std::move(writer).value());
+    }
     Ingest::LocationService locationService(*store.value(), processing, {QStringLiteral("url")}, catalog->readonly);
     ServerMetrics metrics;
     const auto report = [&](const Model::LocationRef &location, const Result<Ingest::CatalogIngester::Outcome> &outcome) {

@@ -33,6 +33,7 @@ private Q_SLOTS:
     void locationTargetsRelativeAndGlobs();
     void reingestReplacesWhatTheLocationProduced();
     void orphanStrategyKeepMarksInsteadOfDeleting();
+    void registeredLocationIsWrittenOnlyWhileRegistered();
     void invalidDocumentIsAnErrorSiblingsLand();
     void invalidEntityKeepsItsLastGoodVersion();
     void yamlErrorFailsTheFileKeepingPreviousOutput();
@@ -183,6 +184,35 @@ void TestCatalogIngester::orphanStrategyKeepMarksInsteadOfDeleting()
     outcome = ingest();
     QCOMPARE(outcome.report.deleted, 1);
     QVERIFY(!m_store->entityByRef(QStringLiteral("component:default/b")));
+}
+
+void TestCatalogIngester::registeredLocationIsWrittenOnlyWhileRegistered()
+{
+    write(QStringLiteral("catalog-info.yaml"), component("a"));
+    const LocationProcessor processor(allKinds());
+    LocationReadResult read = processor.read({QStringLiteral("file"), m_root});
+    read.write.onlyIfRegistered = true;
+    auto skipped = m_store->applyLocation(read.write);
+    QVERIFY(skipped);
+    QVERIFY(skipped->skipped);
+    QCOMPARE(m_store->entityCount(), 0);
+
+    auto registered = m_store->registerLocation(QStringLiteral("file"), m_root, QStringLiteral("location:default/x"));
+    QVERIFY(registered);
+    QCOMPARE(m_store->registerLocation(QStringLiteral("file"), m_root, QStringLiteral("location:default/x")).error().name,
+             QStringLiteral("ConflictError"));
+    auto written = m_store->applyLocation(read.write);
+    QVERIFY(written && !written->skipped);
+    QCOMPARE(m_store->entityCount(), 2);
+
+    // Unregistering deletes what it produced, in the same transaction; a
+    // read that finishes afterwards writes nothing.
+    QCOMPARE(m_store->unregisterLocation(registered->id).value(), true);
+    QCOMPARE(m_store->entityCount(), 0);
+    QVERIFY(m_store->registeredLocations().isEmpty());
+    QVERIFY(m_store->applyLocation(read.write)->skipped);
+    QCOMPARE(m_store->entityCount(), 0);
+    QCOMPARE(m_store->unregisterLocation(registered->id).value(), false);
 }
 
 void TestCatalogIngester::invalidDocumentIsAnErrorSiblingsLand()

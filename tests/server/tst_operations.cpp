@@ -10,6 +10,7 @@
 
 #include <store/sqlitecatalogstore.h>
 
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
@@ -53,6 +54,7 @@ private Q_SLOTS:
     void metricsCountRequestsEntitiesErrorsAndClients();
     void jsonLogsAreOneObjectPerLine();
     void killedMidIngestionKeepsTheStoreConsistent();
+    void answersWhileALargeLocationIsWritten();
 };
 
 void TestOperations::metricsCountRequestsEntitiesErrorsAndClients()
@@ -210,6 +212,47 @@ void TestOperations::killedMidIngestionKeepsTheStoreConsistent()
         more = page.json()[QLatin1String("hasMore")].toBool();
     }
     QCOMPARE(upserts, Large + 1);   // the large location's entities and its generated Location
+}
+
+void TestOperations::answersWhileALargeLocationIsWritten()
+{
+    QTemporaryDir dir;
+    const QString db = dir.filePath(QStringLiteral("db"));
+    writeFile(dir.filePath(QStringLiteral("large.yaml")), components(QStringLiteral("large"), 30000));
+    writeFile(dir.filePath(QStringLiteral("app-config.yaml")),
+              QStringLiteral("backend:\n  listen: {port: 0}\n  database: {client: better-sqlite3, connection: {directory: %1}}\n"
+                             "catalog:\n  processingInterval: false\n  locations: [{type: file, target: large.yaml}]\n")
+                  .arg(db).toUtf8());
+    QProcess server;
+    server.setWorkingDirectory(dir.path());
+    server.setProcessChannelMode(QProcess::MergedChannels);
+    server.start(QStringLiteral(GREENROOM_SERVER_BINARY), {QStringLiteral("serve")});
+    QVERIFY(server.waitForStarted());
+    QByteArray output;
+    QString base;
+    static const QRegularExpression listening(QStringLiteral("listening on (http://[^\\s]+:\\d+)"));
+    QTRY_VERIFY_WITH_TIMEOUT((output += server.readAll(), base = listening.match(QString::fromUtf8(output)).captured(1),
+                              !base.isEmpty()), 10000);
+    // The write transaction is under way once the write-ahead log grows.
+    const QString wal = QDir(db).filePath(QStringLiteral("catalog.sqlite-wal"));
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(wal).size() > 4 * 1024 * 1024, 120000);
+    QNetworkAccessManager network;
+    QElapsedTimer timer;
+    timer.start();
+    QNetworkReply *reply = network.get(QNetworkRequest(QUrl(base + QStringLiteral("/api/catalog/entities?limit=1"))));
+    QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 10000);
+    const qint64 waited = timer.elapsed();
+    output += server.readAll();
+    QVERIFY2(!output.contains("large.yaml: "), "the write ended before the request was answered");
+    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    QVERIFY2(waited < 1000, qPrintable(QStringLiteral("answered after %1 ms").arg(waited)));
+    reply->deleteLater();
+    // And the location lands whole.
+    QTRY_VERIFY_WITH_TIMEOUT((output += server.readAll(), output.contains("every location has been read once")), 120000);
+    QVERIFY2(output.contains("30001 added"), output.constData());
+    server.terminate();
+    QVERIFY(server.waitForFinished(10000));
+    QCOMPARE(server.exitCode(), 0);
 }
 
 QTEST_MAIN(TestOperations)
