@@ -228,10 +228,13 @@ Status SqliteCatalogStorePrivate::migrate()
     return Ok{};
 }
 
-StoredEntity SqliteCatalogStorePrivate::entityFromRow(const Statement &row)
+StoredEntity SqliteCatalogStorePrivate::entityFromRow(const Statement &row, bool rawJson)
 {
     StoredEntity e;
-    e.entity = QJsonDocument::fromJson(row.blob(0)).object();
+    if (rawJson)
+        e.json = row.blob(0);
+    else
+        e.entity = QJsonDocument::fromJson(row.blob(0)).object();
     e.ref = row.text(1);
     e.uid = row.text(2);
     e.etag = row.text(3);
@@ -1268,7 +1271,7 @@ Result<EntityPage> SqliteCatalogStore::queryEntities(const EntityQuery &query)
             page.hasMore = true;
             break;
         }
-        StoredEntity entity = SqliteCatalogStorePrivate::entityFromRow(s);
+        StoredEntity entity = SqliteCatalogStorePrivate::entityFromRow(s, query.rawJson);
         keys.append(ordered ? QStringList{s.text(8), entity.uid} : QStringList{entity.uid});
         page.items.append(std::move(entity));
     }

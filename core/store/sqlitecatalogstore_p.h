@@ -53,7 +53,7 @@ public:
     Result<qint64> keyId(const QString &key, bool create);
 
     std::optional<StoredEntity> readEntity(const QString &where, const QVariant &param);
-    static StoredEntity entityFromRow(const Internal::Statement &row);
+    static StoredEntity entityFromRow(const Internal::Statement &row, bool rawJson = false);
 
     // How a filter's conditions become SQL: as a list of matching ids (good
     // when few match, or for counting) or as a probe per candidate row (good

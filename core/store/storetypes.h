@@ -19,7 +19,8 @@ namespace Greenroom::Store {
 // An entity as readers get it: final JSON with uid, etag, relations, status.
 struct StoredEntity
 {
-    QJsonObject entity;
+    QJsonObject entity;      // empty when only `json` was asked for
+    QByteArray json;         // the entity as stored (compact JSON), when asked for (EntityQuery::rawJson)
     QString ref;
     QString uid;
     QString etag;
@@ -143,6 +144,9 @@ struct EntityQuery
     QStringList after;
     bool backwards = false;          // page before `after` instead of after it
     bool countTotal = false;
+    // Hand each entity back as its stored JSON text (StoredEntity::json)
+    // rather than parsed: a response that sends it whole splices the text.
+    bool rawJson = false;
 };
 
 struct EntityPage

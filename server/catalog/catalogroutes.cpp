@@ -94,10 +94,11 @@ HttpResponse getEntities(Store::CatalogStore &store, const HttpRequest &request)
     query.tieBreakFollowsOrder = false;
     query.offset = pageOffset.value_or(0);
     query.limit = pageLimit.value_or(-1);
+    query.rawJson = true;
     auto page = store.queryEntities(query);
     if (!page)
         return HttpResponse::error(page.error(), request);
-    HttpResponse response = HttpResponse::json(projected(page->items, listing->fields));
+    HttpResponse response = HttpResponse::jsonBytes(entitiesJsonArray(page->items, listing->fields));
     if (paginated && page->hasMore && pageLimit) {
         const QJsonObject next{{QStringLiteral("limit"), *pageLimit}, {QStringLiteral("offset"), query.offset + *pageLimit}};
         const QString cursor = QString::fromLatin1(QJsonDocument(next).toJson(QJsonDocument::Compact).toBase64());

@@ -53,6 +53,27 @@ QJsonArray projected(const QList<Store::StoredEntity> &entities, const QStringLi
     return out;
 }
 
+QByteArray entitiesJsonArray(const QList<Store::StoredEntity> &entities, const QStringList &fields)
+{
+    QByteArray out = "[";
+    for (const Store::StoredEntity &e : entities) {
+        if (out.size() > 1)
+            out += ',';
+        if (fields.isEmpty() && !e.json.isEmpty()) {
+            out += e.json;
+        } else {
+            const Store::StoredEntity parsed = e.json.isEmpty() ? e : [&] {
+                Store::StoredEntity copy = e;
+                copy.entity = QJsonDocument::fromJson(e.json).object();
+                return copy;
+            }();
+            out += QJsonDocument(projected(parsed, fields)).toJson(QJsonDocument::Compact);
+        }
+    }
+    out += ']';
+    return out;
+}
+
 HttpResponse facetsResponse(Store::CatalogStore &store, const HttpRequest &request, const QStringList &facets,
                             const Model::EntityFilter &filter)
 {

@@ -33,6 +33,10 @@ Result<ListingParameters> listingParameters(const HttpRequest &request);
 // The entity (or each entity) cut down to `fields`; all of it when empty.
 QJsonObject projected(const Store::StoredEntity &entity, const QStringList &fields);
 QJsonArray projected(const QList<Store::StoredEntity> &entities, const QStringList &fields);
+// The entities as a JSON array: their stored text spliced when they were read
+// with EntityQuery::rawJson and no fields are asked for (the bytes are what
+// serialising the parsed entity gives), else projected and serialised.
+QByteArray entitiesJsonArray(const QList<Store::StoredEntity> &entities, const QStringList &fields);
 
 // {"facets": {"<key as asked>": [{value, count}...]}} for GET and POST /entity-facets.
 HttpResponse facetsResponse(Store::CatalogStore &store, const HttpRequest &request, const QStringList &facets,

@@ -115,6 +115,12 @@ void TestCatalogApi::listsEntities()
     QCOMPARE(all.status, 200);
     QCOMPARE(all.headers.value("content-type"), QByteArray("application/json; charset=utf-8"));
     QCOMPARE(all.json().toArray().size(), 16);   // 12 components, 2 groups, 2 locations
+    // Whole entities are sent as stored; the bytes equal those of the parsed and re-serialised entities.
+    const Reply projectedAll = request("GET", QStringLiteral("/api/catalog/entities?fields=apiVersion,kind,metadata,spec,relations,status"));
+    QCOMPARE(all.body, projectedAll.body);
+    QCOMPARE(request("GET", QStringLiteral("/api/catalog/entities/by-query?limit=100")).body,
+             QJsonDocument(request("GET", QStringLiteral("/api/catalog/entities/by-query?limit=100")).json().toObject())
+                 .toJson(QJsonDocument::Compact));
     // OR across filters, AND within, case-insensitive values.
     const Reply filtered = request(
         "GET", QStringLiteral("/api/catalog/entities?filter=kind%3DComponent%2Cspec.lifecycle%3DEXPERIMENTAL&filter=kind%3Dgroup"));
