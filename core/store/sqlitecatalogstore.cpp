@@ -428,6 +428,51 @@ Status SqliteCatalogStorePrivate::deleteEntityRow(qint64 id, const QString &ref,
     return Ok{};
 }
 
+Status SqliteCatalogStorePrivate::insertIndex(qint64 id, const QString &kind, const EntityIndex &index,
+                                              WriteState &state)
+{
+    auto insertRow = prepare(QStringLiteral(
+        "INSERT INTO search(entity_id, key_id, ordinal, value, original_value, first) VALUES (?,?,?,?,?,?)"));
+    auto insertFts = prepare(QStringLiteral(
+        "INSERT INTO entities_fts(rowid, name, title, description, tags, kind, type, owner) VALUES (?,?,?,?,?,?,?,?)"));
+    if (!insertRow || !insertFts)
+        return Error::internal(db.lastError());
+    QString previousKey;
+    qint64 previousKeyId = -1;
+    FacetDeltas *keyDeltas = nullptr;
+    qint64 ordinal = 0;
+    for (const Model::SearchRow &row : index.rows) {
+        const bool first = row.key != previousKey;
+        if (first) {
+            auto keyIdOf = keyId(row.key, true);
+            if (!keyIdOf)
+                return keyIdOf.error();
+            previousKey = row.key;
+            previousKeyId = keyIdOf.value();
+            auto deltas = facetDeltas(previousKeyId, state);
+            if (!deltas)
+                return deltas.error();
+            keyDeltas = deltas.value();
+        }
+        const QString &original = row.originalValue;
+        Statement &s = *insertRow.value();
+        s.bind(1, id).bind(2, previousKeyId).bind(3, ordinal++).bind(4, row.value);
+        if (original.isNull() || original == row.value)
+            s.bindNull(5);
+        else
+            s.bind(5, original);
+        if (!s.bind(6, qint64(first)).run())
+            return Error::internal(db.lastError());
+        if (!original.isNull())
+            keyDeltas->add(kind, original, 1);
+    }
+    const FtsColumns &fts = index.fts;
+    if (!insertFts.value()->bind(1, id).bind(2, fts.name).bind(3, fts.title).bind(4, fts.description)
+             .bind(5, fts.tags).bind(6, fts.kind).bind(7, fts.type).bind(8, fts.owner).run())
+        return Error::internal(db.lastError());
+    return Ok{};
+}
+
 Result<QSet<QString>> SqliteCatalogStorePrivate::stitchAll(WriteState &state)
 {
     // 1. Gather inputs (reads, in this thread).
@@ -501,22 +546,18 @@ Result<QSet<QString>> SqliteCatalogStorePrivate::stitchAll(WriteState &state)
         if (Status s = db.exec(QStringLiteral("DROP INDEX search_key_value")); !s)
             return s.error();
     }
-    auto insertRow = prepare(QStringLiteral(
-        "INSERT INTO search(entity_id, key_id, ordinal, value, original_value, first) VALUES (?,?,?,?,?,?)"));
     auto insertEntity = prepare(QStringLiteral(
         "INSERT INTO entities(id, ref, uid, kind, name, etag, body_hash, origin_key, location_key, parent_ref, final, sequence) "
         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"));
-    auto insertFts = prepare(QStringLiteral(
-        "INSERT INTO entities_fts(rowid, name, title, description, tags, kind, type, owner) VALUES (?,?,?,?,?,?,?,?)"));
     auto update = prepare(QStringLiteral("UPDATE entities SET final = ?, etag = ?, sequence = ? WHERE id = ?"));
-    if (!insertRow || !insertEntity || !insertFts || !update)
+    if (!insertEntity || !update)
         return Error::internal(db.lastError());
     QSet<QString> changed;
     for (qsizetype i = 0; i < inputs.size(); ++i) {
         const StitchInput &input = inputs.at(i);
         const StitchOutput output = outputs.resultAt(int(i));
-        if (!output.error.isEmpty())
-            return Error::input(QStringLiteral("%1: %2").arg(input.ref, output.error));
+        if (!output.index.error.isEmpty())
+            return Error::input(QStringLiteral("%1: %2").arg(input.ref, output.index.error));
         if (!output.changed)
             continue;
         changed.insert(input.ref);
@@ -525,39 +566,8 @@ Result<QSet<QString>> SqliteCatalogStorePrivate::stitchAll(WriteState &state)
                 return s.error();
         }
         const QString kind = input.body.value(QLatin1String("kind")).toString().toLower();
-        QString previousKey;
-        qint64 previousKeyId = -1;
-        FacetDeltas *keyDeltas = nullptr;
-        qint64 ordinal = 0;
-        for (const Model::SearchRow &row : output.rows) {
-            const bool first = row.key != previousKey;
-            if (first) {
-                auto id = keyId(row.key, true);
-                if (!id)
-                    return id.error();
-                previousKey = row.key;
-                previousKeyId = id.value();
-                auto deltas = facetDeltas(previousKeyId, state);
-                if (!deltas)
-                    return deltas.error();
-                keyDeltas = deltas.value();
-            }
-            const QString &original = row.originalValue;
-            Statement &s = *insertRow.value();
-            s.bind(1, input.id).bind(2, previousKeyId).bind(3, ordinal++).bind(4, row.value);
-            if (original.isNull() || original == row.value)
-                s.bindNull(5);
-            else
-                s.bind(5, original);
-            if (!s.bind(6, qint64(first)).run())
-                return Error::internal(db.lastError());
-            if (!original.isNull())
-                keyDeltas->add(kind, original, 1);
-        }
-        const FtsColumns &fts = output.fts;
-        if (!insertFts.value()->bind(1, input.id).bind(2, fts.name).bind(3, fts.title).bind(4, fts.description)
-                 .bind(5, fts.tags).bind(6, fts.kind).bind(7, fts.type).bind(8, fts.owner).run())
-            return Error::internal(db.lastError());
+        if (Status s = insertIndex(input.id, kind, output.index, state); !s)
+            return s.error();
         auto sequence = appendChange(input.ref, input.uid, false, output.etag, state);
         if (!sequence)
             return sequence.error();
@@ -867,6 +877,239 @@ Status SqliteCatalogStore::removeEntityByUid(const QString &uid)
     if (Status s = d->flushFacetDeltas(state); !s)
         return s;
     return tx.commit();
+}
+
+// ---------------------------------------------------------------------------
+// Mirroring (the desktop cache)
+
+namespace {
+
+// A mirrored upsert parsed and indexed (on the pool: this is most of the cost).
+struct MirrorInput
+{
+    QJsonObject entity;
+    EntityIndex index;
+    QString error;
+};
+
+MirrorInput prepareMirrored(const MirroredChange &change)
+{
+    MirrorInput input;
+    if (change.ref.isEmpty() || change.uid.isEmpty()) {
+        input.error = QStringLiteral("a change needs an entityRef and a uid");
+        return input;
+    }
+    if (change.deleted)
+        return input;
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(change.entityJson, &parseError);
+    if (!document.isObject()) {
+        input.error = parseError.error != QJsonParseError::NoError
+                          ? QStringLiteral("invalid JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString())
+                          : QStringLiteral("the entity is not a JSON object");
+        return input;
+    }
+    input.entity = document.object();
+    const QJsonObject metadata = input.entity.value(QLatin1String("metadata")).toObject();
+    if (input.entity.value(QLatin1String("kind")).toString().isEmpty()
+        || metadata.value(QLatin1String("name")).toString().isEmpty()) {
+        input.error = QStringLiteral("the entity has no kind or no metadata.name");
+        return input;
+    }
+    input.index = Stitcher::indexOf(input.entity);
+    input.error = input.index.error;
+    return input;
+}
+
+QList<Model::Relation> relationsOf(const QString &ref, const QJsonObject &entity)
+{
+    QList<Model::Relation> relations;
+    for (const QJsonValue &relation : entity.value(QLatin1String("relations")).toArray()) {
+        const QString type = relation[QLatin1String("type")].toString();
+        const QString target = relation[QLatin1String("targetRef")].toString();
+        if (!type.isEmpty() && !target.isEmpty())
+            relations.append({ref, type, target});
+    }
+    return relations;
+}
+
+} // namespace
+
+Result<MirrorReport> SqliteCatalogStore::applyMirror(const MirrorBatch &batch)
+{
+    const QList<MirrorInput> inputs = QtConcurrent::blockingMapped(batch.changes, &prepareMirrored);
+    for (qsizetype i = 0; i < inputs.size(); ++i) {
+        if (!inputs.at(i).error.isEmpty()) {
+            return Error::input(QStringLiteral("Sync feed: entity %1: %2")
+                                    .arg(batch.changes.at(i).ref.isEmpty() ? QStringLiteral("#%1").arg(i + 1)
+                                                                           : batch.changes.at(i).ref,
+                                         inputs.at(i).error));
+        }
+    }
+
+    Transaction tx(d->db);
+    if (Status s = tx.begin(); !s)
+        return s.error();
+    struct KeyCacheGuard   // as in writeLocation: ids from a rolled-back transaction are forgotten
+    {
+        SqliteCatalogStorePrivate *d;
+        bool committed = false;
+        ~KeyCacheGuard()
+        {
+            if (!committed)
+                d->keyIds.clear();
+        }
+    } keyCacheGuard{d.get()};
+    SqliteCatalogStorePrivate::WriteState state;
+    state.now = QDateTime::currentMSecsSinceEpoch();
+    MirrorReport report;
+
+    if (batch.startRebuild) {
+        if (Status s = d->db.exec(QStringLiteral("DELETE FROM mirror_seen")); !s)
+            return s.error();
+    }
+    auto maxId = d->queryInteger(QStringLiteral("SELECT coalesce(max(id), 0) FROM entities"));
+    if (!maxId)
+        return maxId.error();
+    qint64 nextId = maxId.value();
+    auto byRef = d->prepare(QStringLiteral("SELECT id, uid, etag FROM entities WHERE ref = ?"));
+    auto byUid = d->prepare(QStringLiteral("SELECT id, ref FROM entities WHERE uid = ? AND ref <> ?"));
+    auto seen = d->prepare(QStringLiteral("INSERT OR IGNORE INTO mirror_seen(ref) VALUES (?)"));
+    auto insert = d->prepare(QStringLiteral(
+        "INSERT INTO entities(id, ref, uid, kind, name, etag, body_hash, final, sequence) VALUES (?,?,?,?,?,?,'',?,0)"));
+    auto update = d->prepare(QStringLiteral("UPDATE entities SET uid = ?, kind = ?, name = ?, etag = ?, final = ? WHERE id = ?"));
+    auto setSequence = d->prepare(QStringLiteral("UPDATE entities SET sequence = ? WHERE id = ?"));
+    if (!byRef || !byUid || !seen || !insert || !update || !setSequence)
+        return Error::internal(d->db.lastError());
+
+    for (qsizetype i = 0; i < batch.changes.size(); ++i) {
+        const MirroredChange &change = batch.changes.at(i);
+        const MirrorInput &input = inputs.at(i);
+        if (batch.rebuilding && !seen.value()->bind(1, change.ref).run())
+            return Error::internal(d->db.lastError());
+        Statement &r = *byRef.value();
+        r.bind(1, change.ref);
+        const bool exists = r.next();
+        const qint64 existingId = exists ? r.integer(0) : 0;
+        const QString existingUid = exists ? r.text(1) : QString();
+        const QString existingEtag = exists ? r.text(2) : QString();
+        r.reset();
+        if (change.deleted) {
+            if (exists) {
+                if (Status s = d->deleteEntityRow(existingId, change.ref, existingUid, state, report.deleted); !s)
+                    return s.error();
+            }
+            continue;
+        }
+        if (exists && existingUid == change.uid && existingEtag == change.etag) {
+            ++report.unchanged;
+            continue;
+        }
+        // The uid held by another ref: that entity is gone on the server, and
+        // its tombstone may come later in the feed than this upsert.
+        Statement &u = *byUid.value();
+        u.bind(1, change.uid).bind(2, change.ref);
+        if (u.next()) {
+            const qint64 otherId = u.integer(0);
+            const QString otherRef = u.text(1);
+            u.reset();
+            if (Status s = d->deleteEntityRow(otherId, otherRef, change.uid, state, report.deleted); !s)
+                return s.error();
+        } else {
+            u.reset();
+        }
+        const QString kind = input.entity.value(QLatin1String("kind")).toString().toLower();
+        const QString name = input.entity.value(QLatin1String("metadata"))[QLatin1String("name")].toString().toLower();
+        qint64 id = existingId;
+        if (exists) {
+            if (Status s = d->deleteRelations(id, state); !s)
+                return s.error();
+            if (Status s = d->deleteSearchRows(id, state); !s)
+                return s.error();
+            if (!update.value()->bind(1, change.uid).bind(2, kind).bind(3, name).bind(4, change.etag)
+                     .bind(5, change.entityJson).bind(6, id).run())
+                return Error::internal(d->db.lastError());
+        } else {
+            id = ++nextId;
+            if (!insert.value()->bind(1, id).bind(2, change.ref).bind(3, change.uid).bind(4, kind).bind(5, name)
+                     .bind(6, change.etag).bind(7, change.entityJson).run())
+                return Error::internal(d->db.lastError());
+        }
+        if (Status s = d->insertRelations(id, relationsOf(change.ref, input.entity), state); !s)
+            return s.error();
+        if (Status s = d->insertIndex(id, kind, input.index, state); !s)
+            return s.error();
+        auto sequence = d->appendChange(change.ref, change.uid, false, change.etag, state);
+        if (!sequence)
+            return sequence.error();
+        if (!setSequence.value()->bind(1, sequence.value()).bind(2, id).run())
+            return Error::internal(d->db.lastError());
+        ++report.upserted;
+    }
+
+    if (batch.finishRebuild) {
+        struct Gone
+        {
+            qint64 id;
+            QString ref;
+            QString uid;
+        };
+        QList<Gone> gone;
+        auto unseen = d->prepare(QStringLiteral("SELECT id, ref, uid FROM entities WHERE ref NOT IN (SELECT ref FROM mirror_seen)"));
+        if (!unseen)
+            return unseen.error();
+        while (unseen.value()->next())
+            gone.append({unseen.value()->integer(0), unseen.value()->text(1), unseen.value()->text(2)});
+        unseen.value()->reset();
+        for (const Gone &g : std::as_const(gone)) {
+            if (Status s = d->deleteEntityRow(g.id, g.ref, g.uid, state, report.deleted); !s)
+                return s.error();
+        }
+        if (Status s = d->db.exec(QStringLiteral("DELETE FROM mirror_seen")); !s)
+            return s.error();
+    }
+    if (Status s = d->flushFacetDeltas(state); !s)
+        return s.error();
+
+    auto setState = d->prepare(QStringLiteral("INSERT INTO mirror_state(key, value) VALUES (?,?) "
+                                              "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+    auto clearState = d->prepare(QStringLiteral("DELETE FROM mirror_state WHERE key = ?"));
+    if (!setState || !clearState)
+        return Error::internal(d->db.lastError());
+    for (const auto &[key, value] : batch.state) {
+        const bool ok = value.isNull() ? clearState.value()->bind(1, key).run()
+                                       : setState.value()->bind(1, key).bind(2, value).run();
+        if (!ok)
+            return Error::internal(d->db.lastError());
+    }
+    if (Status s = tx.commit(); !s)
+        return s.error();
+    keyCacheGuard.committed = true;
+    report.lastSequence = lastSequence();
+    return report;
+}
+
+QString SqliteCatalogStore::mirrorState(const QString &key)
+{
+    auto stmt = d->prepare(QStringLiteral("SELECT value FROM mirror_state WHERE key = ?"));
+    if (!stmt)
+        return {};
+    stmt.value()->bind(1, key);
+    const QString value = stmt.value()->next() ? stmt.value()->text(0) : QString();
+    stmt.value()->reset();
+    return value;
+}
+
+QHash<QString, QString> SqliteCatalogStore::etagsByRef()
+{
+    QHash<QString, QString> etags;
+    auto stmt = d->prepare(QStringLiteral("SELECT ref, etag FROM entities"));
+    if (!stmt)
+        return etags;
+    while (stmt.value()->next())
+        etags.insert(stmt.value()->text(0), stmt.value()->text(1));
+    stmt.value()->reset();
+    return etags;
 }
 
 // ---------------------------------------------------------------------------

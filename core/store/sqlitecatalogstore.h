@@ -51,6 +51,16 @@ public:
     QList<ProcessingErrorRecord> processingErrors(const QString &originKey) override;
     Status checkHealth() override;
 
+    // The desktop cache: applies a batch copied from a server's sync feed in
+    // one transaction (see MirrorBatch). Entities keep the server's JSON, uid
+    // and etag byte for byte; the indexes are built here. A malformed entity
+    // fails the whole batch, naming it, and nothing is written.
+    Result<MirrorReport> applyMirror(const MirrorBatch &batch);
+    // A mirror_state value; null when unset.
+    QString mirrorState(const QString &key);
+    // Every entity's etag by ref (diffing against a Backstage backend).
+    QHash<QString, QString> etagsByRef();
+
 private:
     // applyLocation, running `alsoInTransaction` before the commit.
     Result<WriteReport> writeLocation(const LocationWrite &write, const std::function<Status()> &alsoInTransaction);

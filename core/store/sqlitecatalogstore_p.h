@@ -3,6 +3,7 @@
 #pragma once
 
 #include "sqlitedatabase_p.h"
+#include "stitcher_p.h"
 #include "storetypes.h"
 
 #include <QHash>
@@ -101,6 +102,8 @@ public:
     Status insertRelations(qint64 originId, const QList<Model::Relation> &relations, WriteState &state);
     Status deleteRelations(qint64 originId, WriteState &state);
     Status deleteSearchRows(qint64 id, WriteState &state);
+    // Search rows, facet deltas and full-text row of entity `id` (none there yet).
+    Status insertIndex(qint64 id, const QString &kind, const Internal::EntityIndex &index, WriteState &state);
     Status deleteEntityRow(qint64 id, const QString &ref, const QString &uid, WriteState &state, int &deleted);
     // Stitches every entity in state.restitch; returns the refs whose final changed.
     Result<QSet<QString>> stitchAll(WriteState &state);

@@ -73,14 +73,21 @@ StitchOutput Stitcher::stitch(const StitchInput &input)
     metadata.insert(QLatin1String("etag"), output.etag);
     final.insert(MetadataKey, metadata);
     output.finalJson = QJsonDocument(final).toJson(QJsonDocument::Compact);
+    output.index = indexOf(final);
+    return output;
+}
+
+EntityIndex Stitcher::indexOf(const QJsonObject &final)
+{
+    EntityIndex index;
     auto rows = Model::EntitySearch::rows(final);
     if (!rows) {
-        output.error = rows.error().message;
-        return output;
+        index.error = rows.error().message;
+        return index;
     }
-    output.rows = std::move(rows).value();
-    output.fts = ftsColumns(final);
-    return output;
+    index.rows = std::move(rows).value();
+    index.fts = ftsColumns(final);
+    return index;
 }
 
 } // namespace Greenroom::Store::Internal

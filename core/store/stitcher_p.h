@@ -29,14 +29,21 @@ struct FtsColumns
     QString name, title, description, tags, kind, type, owner;
 };
 
+// What the indexes hold for one final entity: its search rows (filters,
+// order, facets) and its full-text columns.
+struct EntityIndex
+{
+    QList<Model::SearchRow> rows;
+    FtsColumns fts;
+    QString error;                             // set when the entity cannot be indexed
+};
+
 struct StitchOutput
 {
     bool changed = false;
     QByteArray finalJson;
     QString etag;
-    QList<Model::SearchRow> rows;
-    FtsColumns fts;
-    QString error;                             // set when the entity cannot be indexed
+    EntityIndex index;                         // filled when changed
 };
 
 /*
@@ -52,6 +59,8 @@ public:
     // The body back from a final entity: without uid, etag, relations and status.
     static QJsonObject bodyOf(QJsonObject final);
     static QByteArray bodyHash(const QJsonObject &body);
+    // The index rows of a final entity (also of one mirrored from a server).
+    static EntityIndex indexOf(const QJsonObject &final);
 };
 
 } // namespace Greenroom::Store::Internal

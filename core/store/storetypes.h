@@ -112,6 +112,41 @@ struct WriteReport
     bool skipped = false;   // onlyIfRegistered, and it was not: nothing written
 };
 
+// One change copied from another catalog's sync feed: a desktop cache
+// mirrors its server, keeping each entity exactly as the server serves it.
+struct MirroredChange
+{
+    bool deleted = false;
+    QString ref;
+    QString uid;
+    QString etag;
+    QByteArray entityJson;   // upserts: the final entity, compact JSON
+};
+
+struct MirrorBatch
+{
+    QList<MirroredChange> changes;
+    // mirror_state values written in the same transaction (the cursor after
+    // these changes), so the cache never holds one without the other. A null
+    // value removes the key.
+    QList<std::pair<QString, QString>> state;
+    // Rebuilding from a snapshot: `startRebuild` forgets refs seen by an
+    // earlier, abandoned rebuild; while `rebuilding`, every ref applied is
+    // recorded; `finishRebuild` then deletes every entity the snapshot did not
+    // hold. Until then the previous catalog stays readable, never empty.
+    bool startRebuild = false;
+    bool rebuilding = false;
+    bool finishRebuild = false;
+};
+
+struct MirrorReport
+{
+    int upserted = 0;
+    int unchanged = 0;
+    int deleted = 0;
+    qint64 lastSequence = 0;   // the cache's own change sequence after the batch
+};
+
 struct EntityOrder
 {
     QString field;

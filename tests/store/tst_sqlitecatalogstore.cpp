@@ -96,6 +96,9 @@ private Q_SLOTS:
     void removeByUid();
     void reopenKeepsDataAndRefusesNewerSchema();
     void bulkWriteRebuildsItsIndexes();
+    void mirrorHoldsTheServersEntitiesAndAnswersLikeIt();
+    void mirrorBatchIsAllOrNothing();
+    void mirrorRebuildDeletesOnlyWhenTheSnapshotIsWhole();
 
 private:
     std::unique_ptr<SqliteCatalogStore> openStore();
@@ -695,6 +698,136 @@ void TestSqliteCatalogStore::bulkWriteRebuildsItsIndexes()
     sqlite3_finalize(stmt);
     sqlite3_close(db);
     QCOMPARE(found, 2);
+}
+
+namespace {
+
+// What a sync client would get from the feed of `server` after `after`.
+MirrorBatch feedBatch(SqliteCatalogStore &server, qint64 after)
+{
+    MirrorBatch batch;
+    for (const Change &change : server.changesSince(after, 1000, true))
+        batch.changes.append({change.type == Change::Type::Delete, change.ref, change.uid, change.etag, change.entityJson});
+    return batch;
+}
+
+// Everything a view asks, as text, so two stores can be compared whole.
+QStringList answers(SqliteCatalogStore &store)
+{
+    QStringList out;
+    EntityQuery all;
+    all.rawJson = true;
+    const auto page = store.queryEntities(all);
+    for (const StoredEntity &e : page->items)
+        out << e.ref + QLatin1Char(' ') + e.uid + QLatin1Char(' ') + e.etag + QLatin1Char(' ') + QString::fromUtf8(e.json);
+    for (const char *filter : {"spec.owner=team-b", "kind=component,spec.lifecycle=production", "relations.ownedBy=group:default/team-a",
+                               "metadata.tags=java"}) {
+        EntityQuery query;
+        query.filter = *Model::EntityFilter::parse({QString::fromLatin1(filter)});
+        out << QString::fromLatin1(filter) + QStringLiteral(" -> ") + refs(*store.queryEntities(query)).join(QLatin1Char(','));
+    }
+    const auto facets = store.facets({QStringLiteral("kind"), QStringLiteral("metadata.tags"), QStringLiteral("spec.owner")}, {});
+    for (const auto &[key, counts] : *facets) {
+        for (const FacetCount &c : counts)
+            out << key + QLatin1Char(':') + c.value + QLatin1Char('=') + QString::number(c.count);
+    }
+    const auto hits = store.search(QStringLiteral("cart"), 10);
+    for (const SearchHit &hit : *hits)
+        out << QStringLiteral("search ") + hit.entity.ref;
+    return out;
+}
+
+} // namespace
+
+void TestSqliteCatalogStore::mirrorHoldsTheServersEntitiesAndAnswersLikeIt()
+{
+    seed();
+    auto mirror = SqliteCatalogStore::open(m_dir.filePath(QStringLiteral("mirror.sqlite")));
+    QVERIFY(mirror);
+    MirrorBatch first = feedBatch(*m_store, 0);
+    first.state = {{QStringLiteral("cursor"), QStringLiteral("1-7")}};
+    auto report = mirror.value()->applyMirror(first);
+    QVERIFY2(report, report ? "" : qPrintable(report.error().message));
+    QCOMPARE(report->upserted, 7);
+    QCOMPARE(mirror.value()->mirrorState(QStringLiteral("cursor")), QStringLiteral("1-7"));
+    QVERIFY(mirror.value()->mirrorState(QStringLiteral("elsewhere")).isNull());
+    QCOMPARE(answers(*mirror.value()), answers(*m_store));
+
+    // The server changes one entity, drops another and adds a third.
+    const qint64 before = m_store->lastSequence();
+    QList<EntityWrite> next = seedEntities();
+    next.removeAt(4);   // Payments
+    next[3] = entity("Component", "cart", component("team-b", "production", "shop"),
+                     {{QStringLiteral("tags"), QJsonArray{QStringLiteral("kotlin")}}});
+    next.append(entity("Component", "carts-admin", component("team-a")));
+    QVERIFY(m_store->applyLocation(writeOf(next)));
+    report = mirror.value()->applyMirror(feedBatch(*m_store, before));
+    QVERIFY(report);
+    QCOMPARE(report->deleted, 1);
+    QVERIFY(report->upserted >= 2);
+    QCOMPARE(answers(*mirror.value()), answers(*m_store));
+
+    // The same batch again changes nothing.
+    report = mirror.value()->applyMirror(feedBatch(*m_store, before));
+    QCOMPARE(report->upserted, 0);
+    QCOMPARE(report->deleted, 0);
+}
+
+void TestSqliteCatalogStore::mirrorBatchIsAllOrNothing()
+{
+    seed();
+    auto mirror = SqliteCatalogStore::open(m_dir.filePath(QStringLiteral("mirror-bad.sqlite")));
+    QVERIFY(mirror);
+    QVERIFY(mirror.value()->applyMirror(feedBatch(*m_store, 0)));
+    const QStringList held = answers(*mirror.value());
+
+    for (const QByteArray &bad : {QByteArray("{\"kind\":\"Component\""), QByteArray("[1,2]"),
+                                  QByteArray(R"({"kind":"Component","metadata":{}})")}) {
+        MirrorBatch batch = feedBatch(*m_store, 0);
+        batch.changes.first().entityJson = R"({"kind":"Group","metadata":{"name":"changed"}})";
+        batch.changes.append({false, QStringLiteral("component:default/broken"), QStringLiteral("u-broken"), QStringLiteral("e"), bad});
+        batch.changes.append({true, QStringLiteral("component:default/cart"), QStringLiteral("x"), {}, {}});
+        batch.state = {{QStringLiteral("cursor"), QStringLiteral("9-9")}};
+        auto report = mirror.value()->applyMirror(batch);
+        QVERIFY(!report);
+        QVERIFY2(report.error().message.startsWith(QLatin1String("Sync feed: entity component:default/broken: ")),
+                 qPrintable(report.error().message));
+        QCOMPARE(answers(*mirror.value()), held);
+        QVERIFY(mirror.value()->mirrorState(QStringLiteral("cursor")).isNull());
+    }
+}
+
+void TestSqliteCatalogStore::mirrorRebuildDeletesOnlyWhenTheSnapshotIsWhole()
+{
+    seed();
+    auto mirror = SqliteCatalogStore::open(m_dir.filePath(QStringLiteral("mirror-rebuild.sqlite")));
+    QVERIFY(mirror);
+    QVERIFY(mirror.value()->applyMirror(feedBatch(*m_store, 0)));
+
+    // A new server database holds all but Payments and the group team-b.
+    auto fresh = SqliteCatalogStore::open(m_dir.filePath(QStringLiteral("fresh-server.sqlite")));
+    QList<EntityWrite> now = seedEntities();
+    now.removeAt(4);
+    now.removeAt(1);
+    QVERIFY(fresh.value()->applyLocation(writeOf(now)));
+    MirrorBatch snapshot = feedBatch(*fresh.value(), 0);
+    QCOMPARE(snapshot.changes.size(), 5);
+
+    MirrorBatch firstHalf;
+    firstHalf.changes = snapshot.changes.mid(0, 3);
+    firstHalf.startRebuild = firstHalf.rebuilding = true;
+    QVERIFY(mirror.value()->applyMirror(firstHalf));
+    // Mid-rebuild: everything the old snapshot had is still there.
+    QCOMPARE(mirror.value()->entityCount(), 7);
+    QVERIFY(mirror.value()->entityByRef(QStringLiteral("component:default/payments")));
+
+    MirrorBatch rest;
+    rest.changes = snapshot.changes.mid(3);
+    rest.rebuilding = rest.finishRebuild = true;
+    auto report = mirror.value()->applyMirror(rest);
+    QVERIFY(report);
+    QCOMPARE(report->deleted, 2);
+    QCOMPARE(answers(*mirror.value()), answers(*fresh.value()));
 }
 
 QTEST_GUILESS_MAIN(TestSqliteCatalogStore)

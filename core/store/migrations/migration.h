@@ -21,5 +21,6 @@ const QList<Migration> &sqliteMigrations();
 Migration sqliteMigration0001Initial();
 Migration sqliteMigration0002SyncHorizon();
 Migration sqliteMigration0003Locations();
+Migration sqliteMigration0004Mirror();
 
 } // namespace Greenroom::Store::Internal
