@@ -10,7 +10,9 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   # Qt 6: Core/Network/Gui/Widgets/Test, WebEngine, HttpServer, WebSockets
   qt6-base-dev qt6-base-dev-tools libgl-dev
-  qt6-webengine-dev qt6-httpserver-dev qt6-websockets-dev
+  qt6-webengine-dev qt6-httpserver-dev qt6-websockets-dev qt6-svg-dev
+  # the desktop app: tokens in the OS keychain; a Secret Service for its tests
+  qtkeychain-qt6-dev gnome-keyring dbus-x11
   # libraries named in the brief
   libyaml-cpp-dev libgit2-dev libsqlite3-dev libpq-dev libmd4c-dev libmd4c-html0-dev
   # headless UI tests and the PostgreSQL store tests; the sqlite3 shell for tests/bench

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include "desktopapp.h"
+
+#include <mainwindow.h>
+#include <models/catalogcache.h>
+#include <models/serverprofiles.h>
+#include <models/tokenvault.h>
+#include <models/userpreferences.h>
+#include <pages/settingspage.h>
+#include <widgets/syncstatuswidget.h>
+
+#include <QApplication>
+#include <QFile>
+#include <QProcess>
+
+namespace Greenroom::App {
+
+namespace {
+
+const QString DefaultProfile = QStringLiteral("local");
+const QUrl DefaultServer(QStringLiteral("http://127.0.0.1:7007"));
+
+} // namespace
+
+DesktopApp::DesktopApp(CommandLine commandLine, QObject *parent) : QObject(parent), m_commandLine(std::move(commandLine))
+{
+    m_syncThread.setObjectName(QStringLiteral("sync"));
+}
+
+DesktopApp::~DesktopApp()
+{
+    stopSync();
+}
+
+bool DesktopApp::start(QString *error)
+{
+    m_profiles = std::make_unique<Ui::ServerProfiles>(m_settings);
+    m_vault = std::make_unique<Ui::TokenVault>();
+
+    // The profile: named on the command line, else the active one, else "local".
+    QString name = m_commandLine.profile;
+    if (name.isEmpty())
+        name = m_profiles->active();
+    if (name.isEmpty())
+        name = DefaultProfile;
+    std::optional<Ui::ServerProfiles::Entry> entry = m_profiles->find(name);
+    if (!m_commandLine.server.isEmpty() || !entry) {
+        Ui::ServerProfiles::Entry updated{name, m_commandLine.server.isEmpty() ? DefaultServer : m_commandLine.server,
+                                          m_commandLine.backstage ? Sync::ServerProfile::Kind::Backstage
+                                                                  : Sync::ServerProfile::Kind::Greenroom};
+        m_profiles->save(updated);
+        entry = updated;
+    }
+    m_profiles->setActive(name);
+    m_profile = {name, entry->url, {}, entry->kind};
+
+    QString token;
+    if (!m_commandLine.tokenFile.isEmpty()) {
+        QFile file(m_commandLine.tokenFile);
+        if (!file.open(QIODevice::ReadOnly)) {
+            *error = QStringLiteral("Cannot read the token file %1: %2").arg(m_commandLine.tokenFile, file.errorString());
+            return false;
+        }
+        token = QString::fromUtf8(file.readAll()).trimmed();
+    }
+
+    m_cachePath = m_commandLine.cachePath.isEmpty() ? Ui::ServerProfiles::defaultCachePath(name) : m_commandLine.cachePath;
+    QString cacheError;
+    m_cache = Ui::CatalogCache::open(m_cachePath, &cacheError);
+    if (!m_cache) {
+        *error = QStringLiteral("Cannot open the cache %1: %2").arg(m_cachePath, cacheError);
+        return false;
+    }
+    m_preferences = std::make_unique<Ui::UserPreferences>(m_settings, name);
+    m_window = std::make_unique<Ui::MainWindow>(*m_cache, *m_preferences, m_settings, m_profiles.get(), m_vault.get());
+    connect(m_window->settingsPage(), &Ui::SettingsPage::profileActivated, this, &DesktopApp::switchProfile);
+    m_window->restoreState();
+    if (!m_commandLine.open.isEmpty())
+        m_window->openUrl(m_commandLine.open);
+    m_window->show();
+
+    if (m_commandLine.offline) {
+        Sync::SyncStatus offline;
+        offline.state = Sync::SyncStatus::State::Offline;
+        offline.lastSynced = QDateTime::fromString(m_cache->store().mirrorState(QStringLiteral("synced_at")), Qt::ISODateWithMs);
+        offline.error = tr("started with --offline");
+        m_window->syncStatus()->showStatus(offline);
+        return true;
+    }
+    if (!token.isEmpty() || !m_commandLine.tokenFile.isEmpty()) {
+        startSync(token);
+        return true;
+    }
+    // The profile's token from the keychain; without a keychain, sync without one.
+    m_vault->read(name, [this](const QString &stored, const QString &keychainError) {
+        if (!keychainError.isEmpty())
+            qWarning("greenroom: the keychain did not give the server token: %s", qPrintable(keychainError));
+        startSync(stored);
+    });
+    return true;
+}
+
+void DesktopApp::startSync(const QString &token)
+{
+    Sync::ServerProfile profile = m_profile;
+    profile.token = token;
+    Sync::SyncClient::Options options;
+    options.backstagePollIntervalMs = m_profiles->pollSeconds() * 1000;
+    m_sync = new Sync::SyncClient(profile, m_cachePath, options);
+    m_sync->moveToThread(&m_syncThread);
+    connect(&m_syncThread, &QThread::finished, m_sync, &QObject::deleteLater);
+    connect(m_sync, &Sync::SyncClient::statusChanged, m_window->syncStatus(), &Ui::SyncStatusWidget::showStatus);
+    connect(m_sync, &Sync::SyncClient::cacheChanged, m_cache.get(), &Ui::CatalogCache::notifyChanged);
+    m_syncThread.start();
+    QMetaObject::invokeMethod(m_sync, &Sync::SyncClient::start, Qt::QueuedConnection);
+}
+
+void DesktopApp::stopSync()
+{
+    if (!m_sync)
+        return;
+    QMetaObject::invokeMethod(m_sync, &Sync::SyncClient::stop, Qt::BlockingQueuedConnection);
+    m_syncThread.quit();
+    m_syncThread.wait();
+    m_sync = nullptr;
+}
+
+void DesktopApp::openUrl(const QUrl &url)
+{
+    if (!m_window)
+        return;
+    if (!url.isEmpty())
+        m_window->openUrl(url);
+    m_window->show();
+    m_window->raise();
+    m_window->activateWindow();
+}
+
+void DesktopApp::switchProfile(const QString &name)
+{
+    // Another server means another cache: start afresh on it, as a new run would.
+    m_profiles->setActive(name);
+    m_window->close();
+    stopSync();
+    QStringList arguments;
+    for (const QString &argument : QApplication::arguments().mid(1)) {
+        if (argument.startsWith(QLatin1String("greenroom:")))
+            continue;
+        arguments.append(argument);
+    }
+    QProcess::startDetached(QApplication::applicationFilePath(), {QStringLiteral("--profile"), name});
+    QApplication::quit();
+}
+
+} // namespace Greenroom::App

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include "searchpalette.h"
+
+#include "models/catalogcache.h"
+#include "models/entitypresentation.h"
+
+#include <QKeyEvent>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QVBoxLayout>
+
+namespace Greenroom::Ui {
+
+SearchPalette::SearchPalette(CatalogCache &cache, QWidget *parent) : QDialog(parent), m_cache(cache)
+{
+    setWindowTitle(tr("Search the catalog"));
+    setObjectName(QStringLiteral("searchPalette"));
+    m_input = new QLineEdit;
+    m_input->setObjectName(QStringLiteral("searchInput"));
+    m_input->setPlaceholderText(tr("Search entities by name, title, description, tag or owner"));
+    m_input->installEventFilter(this);
+    m_results = new QListWidget;
+    m_results->setObjectName(QStringLiteral("searchResults"));
+    m_results->setUniformItemSizes(true);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_input);
+    layout->addWidget(m_results);
+    resize(640, 420);
+    connect(m_input, &QLineEdit::textChanged, this, &SearchPalette::update);
+    connect(m_results, &QListWidget::itemActivated, this, &SearchPalette::choose);
+}
+
+void SearchPalette::popup()
+{
+    m_input->selectAll();
+    m_input->setFocus();
+    update(m_input->text());
+    if (parentWidget()) {
+        const QRect area = parentWidget()->geometry();
+        move(area.center().x() - width() / 2, area.top() + area.height() / 6);
+    }
+    show();
+    raise();
+    activateWindow();
+}
+
+QStringList SearchPalette::search(const QString &text, int limit)
+{
+    const QString needle = text.trimmed().toLower();
+    if (needle.isEmpty())
+        return {};
+    auto hits = m_cache.store().search(needle, limit * 2);
+    if (!hits)
+        return {};
+    struct Ranked
+    {
+        int tier;
+        double rank;
+        QString ref;
+    };
+    QList<Ranked> ranked;
+    for (const Store::SearchHit &hit : hits.value()) {
+        const QJsonObject metadata = hit.entity.entity.value(QLatin1String("metadata")).toObject();
+        const QString name = metadata.value(QLatin1String("name")).toString().toLower();
+        const QString title = metadata.value(QLatin1String("title")).toString().toLower();
+        // Exact name, exact title, a name or title starting with the text, the rest.
+        const int tier = name == needle ? 0 : title == needle ? 1 : (name.startsWith(needle) || title.startsWith(needle)) ? 2 : 3;
+        ranked.append({tier, hit.rank, hit.entity.ref});
+    }
+    std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked &a, const Ranked &b) {
+        return a.tier != b.tier ? a.tier < b.tier : a.rank < b.rank;
+    });
+    QStringList refs;
+    for (const Ranked &r : std::as_const(ranked)) {
+        if (refs.size() == limit)
+            break;
+        refs.append(r.ref);
+    }
+    return refs;
+}
+
+void SearchPalette::update(const QString &text)
+{
+    m_results->clear();
+    for (const QString &ref : search(text)) {
+        const QJsonObject entity = m_cache.entity(ref);
+        const QString description = entity.value(QLatin1String("metadata"))[QLatin1String("description")].toString();
+        auto *item = new QListWidgetItem(QStringLiteral("%1   ·   %2%3")
+                                             .arg(EntityPresentation::displayName(entity), EntityPresentation::humanizeRef(ref),
+                                                  description.isEmpty() ? QString() : QStringLiteral("   ·   ") + description));
+        item->setData(Qt::UserRole, ref);
+        item->setToolTip(description);
+        m_results->addItem(item);
+    }
+    if (m_results->count() > 0)
+        m_results->setCurrentRow(0);
+}
+
+void SearchPalette::choose()
+{
+    QListWidgetItem *item = m_results->currentItem();
+    if (!item)
+        return;
+    hide();
+    Q_EMIT entityChosen(item->data(Qt::UserRole).toString());
+}
+
+bool SearchPalette::eventFilter(QObject *watched, QEvent *event)
+{
+    // Typing stays in the input while arrows move the selection in the list.
+    if (watched == m_input && event->type() == QEvent::KeyPress) {
+        auto *key = static_cast<QKeyEvent *>(event);
+        const int row = m_results->currentRow();
+        switch (key->key()) {
+        case Qt::Key_Down:
+            m_results->setCurrentRow(std::min(row + 1, m_results->count() - 1));
+            return true;
+        case Qt::Key_Up:
+            m_results->setCurrentRow(std::max(row - 1, 0));
+            return true;
+        case Qt::Key_Return:
+        case Qt::Key_Enter:
+            choose();
+            return true;
+        case Qt::Key_Escape:
+            hide();
+            return true;
+        default:
+            break;
+        }
+    }
+    return QDialog::eventFilter(watched, event);
+}
+
+} // namespace Greenroom::Ui

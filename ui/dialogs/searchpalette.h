@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include <QDialog>
+
+class QLineEdit;
+class QListWidget;
+
+namespace Greenroom::Ui {
+
+class CatalogCache;
+
+/*
+ * Ctrl+K: an instant search over the cache (SQLite FTS5 over names, titles,
+ * descriptions, tags, kinds, types and owners). Results as you type, arrow
+ * keys to move, Enter to open. An exact name comes first, then names that
+ * start with the text, then FTS5's bm25 order.
+ */
+class SearchPalette : public QDialog
+{
+    Q_OBJECT
+
+public:
+    explicit SearchPalette(CatalogCache &cache, QWidget *parent = nullptr);
+
+    QLineEdit *input() const { return m_input; }
+    QListWidget *results() const { return m_results; }
+    // Refs of the results for `text`, best first (what the list shows).
+    QStringList search(const QString &text, int limit = 30);
+    void popup();
+
+Q_SIGNALS:
+    void entityChosen(const QString &ref);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    void update(const QString &text);
+    void choose();
+
+    CatalogCache &m_cache;
+    QLineEdit *m_input;
+    QListWidget *m_results;
+};
+
+} // namespace Greenroom::Ui

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include "mainwindow.h"
+
+#include "dialogs/searchpalette.h"
+#include "models/catalogcache.h"
+#include "models/userpreferences.h"
+#include "pages/catalogpage.h"
+#include "pages/entitypage.h"
+#include "pages/homepage.h"
+#include "pages/settingspage.h"
+#include "widgets/syncstatuswidget.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMouseEvent>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QUrl>
+#include <QVBoxLayout>
+
+namespace Greenroom::Ui {
+
+namespace {
+
+struct SidebarEntry
+{
+    MainWindow::Page page;
+    const char *label;
+    const char *shortcut;
+};
+
+const QList<SidebarEntry> &sidebarEntries()
+{
+    static const QList<SidebarEntry> entries{
+        {MainWindow::Page::Home, QT_TRANSLATE_NOOP("MainWindow", "Home"), "Ctrl+1"},
+        {MainWindow::Page::Catalog, QT_TRANSLATE_NOOP("MainWindow", "Catalog"), "Ctrl+2"},
+        {MainWindow::Page::Apis, QT_TRANSLATE_NOOP("MainWindow", "APIs"), "Ctrl+3"},
+        {MainWindow::Page::Docs, QT_TRANSLATE_NOOP("MainWindow", "Docs"), "Ctrl+4"},
+        {MainWindow::Page::Create, QT_TRANSLATE_NOOP("MainWindow", "Create"), "Ctrl+5"},
+        {MainWindow::Page::Search, QT_TRANSLATE_NOOP("MainWindow", "Search"), "Ctrl+K"},
+        {MainWindow::Page::Settings, QT_TRANSLATE_NOOP("MainWindow", "Settings"), "Ctrl+,"},
+    };
+    return entries;
+}
+
+// The platform's keys for a standard action, plus `alternative` unless it is one of them already.
+QList<QKeySequence> withAlternative(QKeySequence::StandardKey key, const QKeySequence &alternative)
+{
+    QList<QKeySequence> keys = QKeySequence::keyBindings(key);
+    if (!keys.contains(alternative))
+        keys.append(alternative);
+    return keys;
+}
+
+// A page that a later feature fills; says so rather than pretending.
+QWidget *comingPage(const QString &title, const QString &text)
+{
+    auto *page = new QWidget;
+    auto *layout = new QVBoxLayout(page);
+    auto *heading = new QLabel(title);
+    QFont font = heading->font();
+    font.setPointSizeF(font.pointSizeF() * 1.7);
+    font.setBold(true);
+    heading->setFont(font);
+    auto *body = new QLabel(text);
+    body->setWordWrap(true);
+    layout->addWidget(heading);
+    layout->addWidget(body);
+    layout->addStretch(1);
+    return page;
+}
+
+} // namespace
+
+MainWindow::MainWindow(CatalogCache &cache, UserPreferences &preferences, QSettings &settings, ServerProfiles *profiles,
+                       TokenVault *vault, QWidget *parent)
+    : QMainWindow(parent), m_cache(cache), m_preferences(preferences), m_settings(settings)
+{
+    setWindowTitle(QStringLiteral("Greenroom"));
+    m_sidebar = new QListWidget;
+    m_sidebar->setObjectName(QStringLiteral("sidebar"));
+    m_sidebar->setFixedWidth(160);
+    m_sidebar->setFrameShape(QFrame::NoFrame);
+    for (const SidebarEntry &entry : sidebarEntries())
+        m_sidebar->addItem(tr(entry.label));
+    QFont sidebarFont = m_sidebar->font();
+    sidebarFont.setPointSizeF(sidebarFont.pointSizeF() * 1.1);
+    m_sidebar->setFont(sidebarFont);
+    m_sidebar->setStyleSheet(QStringLiteral("QListWidget#sidebar { background: #171717; color: #e0e0e0; padding-top: 12px; }"
+                                            "QListWidget#sidebar::item { padding: 9px 14px; }"
+                                            "QListWidget#sidebar::item:selected { background: #2b2b2b; color: #9cf09c; "
+                                            "border-left: 3px solid #9cf09c; }"));
+
+    m_home = new HomePage(cache, preferences);
+    m_catalog = new CatalogPage(cache, preferences);
+    m_catalog->setObjectName(QStringLiteral("catalogPage"));
+    m_apis = new CatalogPage(cache, preferences, QStringLiteral("API"));
+    m_apis->setObjectName(QStringLiteral("apisPage"));
+    m_docs = comingPage(tr("Documentation"), tr("TechDocs of the catalog's entities, read offline, arrive with the docs builder."));
+    m_create = comingPage(tr("Create a new component"), tr("Software templates arrive with the scaffolder."));
+    m_settingsPage = new SettingsPage(cache, preferences, profiles, vault);
+    m_entity = new EntityPage(cache, preferences);
+    m_entity->setObjectName(QStringLiteral("entityPage"));
+    m_pages = new QStackedWidget;
+    for (QWidget *page : {static_cast<QWidget *>(m_home), static_cast<QWidget *>(m_catalog), static_cast<QWidget *>(m_apis),
+                          m_docs, m_create, static_cast<QWidget *>(new QWidget), static_cast<QWidget *>(m_settingsPage),
+                          static_cast<QWidget *>(m_entity)}) {
+        m_pages->addWidget(page);
+    }
+
+    auto *central = new QWidget;
+    auto *layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_sidebar);
+    auto *pageFrame = new QWidget;
+    auto *pageLayout = new QVBoxLayout(pageFrame);
+    pageLayout->setContentsMargins(16, 12, 16, 8);
+    pageLayout->addWidget(m_pages);
+    layout->addWidget(pageFrame, 1);
+    setCentralWidget(central);
+
+    m_syncStatus = new SyncStatusWidget;
+    statusBar()->addPermanentWidget(m_syncStatus);
+    m_palette = new SearchPalette(cache, this);
+
+    connect(m_sidebar, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row < 0 || row >= sidebarEntries().size())
+            return;
+        const Page page = sidebarEntries().at(row).page;
+        if (page == Page::Search) {
+            openSearch();
+            return;
+        }
+        if (page != m_current.page)
+            showPage(page);
+    });
+    for (CatalogPage *page : {m_catalog, m_apis})
+        connect(page, &CatalogPage::entityActivated, this, &MainWindow::openEntity);
+    connect(m_home, &HomePage::entityActivated, this, &MainWindow::openEntity);
+    connect(m_entity, &EntityPage::entityActivated, this, &MainWindow::openEntity);
+    connect(m_palette, &SearchPalette::entityChosen, this, &MainWindow::openEntity);
+    createMenus();
+    go({Page::Home, {}}, false);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *go = menuBar()->addMenu(tr("&Go"));
+    QAction *back = go->addAction(tr("&Back"), this, &MainWindow::goBack);
+    back->setShortcuts(withAlternative(QKeySequence::Back, QKeySequence(Qt::ALT | Qt::Key_Left)));
+    QAction *forward = go->addAction(tr("&Forward"), this, &MainWindow::goForward);
+    forward->setShortcuts(withAlternative(QKeySequence::Forward, QKeySequence(Qt::ALT | Qt::Key_Right)));
+    go->addSeparator();
+    for (const SidebarEntry &entry : sidebarEntries()) {
+        const Page page = entry.page;
+        QAction *action = go->addAction(tr(entry.label), this, [this, page] {
+            if (page == Page::Search)
+                openSearch();
+            else
+                showPage(page);
+        });
+        action->setShortcut(QKeySequence(QString::fromLatin1(entry.shortcut)));
+    }
+    QAction *filter = go->addAction(tr("Filter the table"), this, [this] {
+        CatalogPage *page = m_current.page == Page::Apis ? m_apis : m_catalog;
+        if (m_current.page != Page::Apis)
+            showPage(Page::Catalog);
+        page->textFilter()->setFocus();
+        page->textFilter()->selectAll();
+    });
+    filter->setShortcut(QKeySequence::Find);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Greenroom"), this, [this] {
+        QMessageBox::about(this, tr("About Greenroom"),
+                           tr("<b>Greenroom</b> %1<br>A native developer portal: Backstage's catalog, docs and templates, "
+                              "from a local cache.<br>Cache: %2").arg(QApplication::applicationVersion(), m_cache.path().toHtmlEscaped()));
+    });
+}
+
+void MainWindow::restoreState()
+{
+    restoreGeometry(m_settings.value(QStringLiteral("window/geometry")).toByteArray());
+    const Page page = Page(m_settings.value(QStringLiteral("window/page"), int(Page::Home)).toInt());
+    const QString ref = m_settings.value(QStringLiteral("window/entity")).toString();
+    if (page == Page::Entity && !ref.isEmpty())
+        go({page, ref}, false);
+    else if (page >= Page::Home && page <= Page::Settings && page != Page::Search)
+        go({page, {}}, false);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    m_settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    m_settings.setValue(QStringLiteral("window/page"), int(m_current.page));
+    m_settings.setValue(QStringLiteral("window/entity"), m_current.ref);
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (event->button() == Qt::BackButton)
+        goBack();
+    else if (event->button() == Qt::ForwardButton)
+        goForward();
+    else
+        QMainWindow::mouseReleaseEvent(event);
+}
+
+void MainWindow::showPage(Page page)
+{
+    go({page, {}}, true);
+}
+
+void MainWindow::openEntity(const QString &ref)
+{
+    if (ref.isEmpty())
+        return;
+    go({Page::Entity, ref.toLower()}, true);
+}
+
+bool MainWindow::openUrl(const QUrl &url)
+{
+    // greenroom://catalog/<namespace>/<kind>/<name>, as Backstage's /catalog/:namespace/:kind/:name.
+    const QStringList parts = url.path().split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    if (url.scheme() != QLatin1String("greenroom") || url.host() != QLatin1String("catalog") || parts.size() != 3)
+        return false;
+    openEntity(QStringLiteral("%1:%2/%3").arg(parts.at(1), parts.at(0), parts.at(2)));
+    return true;
+}
+
+void MainWindow::go(const Place &place, bool record)
+{
+    if (record && place == m_current)
+        return;
+    if (record) {
+        m_back.append(m_current);
+        m_forward.clear();
+    }
+    m_current = place;
+    if (place.page == Page::Entity) {
+        m_entity->showEntity(place.ref);
+        m_preferences.visited(place.ref);
+        setWindowTitle(QStringLiteral("%1 — Greenroom").arg(place.ref));
+    } else {
+        setWindowTitle(QStringLiteral("Greenroom"));
+    }
+    m_pages->setCurrentIndex(int(place.page));
+    // The sidebar shows where the page belongs (an entity: the catalog).
+    const Page section = place.page == Page::Entity ? (place.ref.startsWith(QLatin1String("api:")) ? Page::Apis : Page::Catalog)
+                                                    : place.page;
+    m_sidebar->blockSignals(true);
+    for (int i = 0; i < sidebarEntries().size(); ++i) {
+        if (sidebarEntries().at(i).page == section)
+            m_sidebar->setCurrentRow(i);
+    }
+    m_sidebar->blockSignals(false);
+}
+
+void MainWindow::goBack()
+{
+    if (m_back.isEmpty())
+        return;
+    m_forward.append(m_current);
+    go(m_back.takeLast(), false);
+}
+
+void MainWindow::goForward()
+{
+    if (m_forward.isEmpty())
+        return;
+    m_back.append(m_current);
+    go(m_forward.takeLast(), false);
+}
+
+void MainWindow::openSearch()
+{
+    m_palette->popup();
+}
+
+} // namespace Greenroom::Ui

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include <QMainWindow>
+
+class QListWidget;
+class QStackedWidget;
+class QSettings;
+
+namespace Greenroom::Ui {
+
+class CatalogCache;
+class CatalogPage;
+class EntityPage;
+class HomePage;
+class SearchPalette;
+class ServerProfiles;
+class TokenVault;
+class SettingsPage;
+class SyncStatusWidget;
+class UserPreferences;
+
+/*
+ * The desktop window: a sidebar like Backstage's (Home, Catalog, APIs, Docs,
+ * Create, Search, Settings), the pages, and the sync state in the status
+ * bar. Moving between pages and entities is recorded like a browser's
+ * history (Alt+Left / Alt+Right, the mouse's back and forward buttons).
+ */
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    enum class Page { Home, Catalog, Apis, Docs, Create, Search, Settings, Entity };
+
+    // Without `profiles` and `vault` the settings page shows no servers.
+    MainWindow(CatalogCache &cache, UserPreferences &preferences, QSettings &settings, ServerProfiles *profiles = nullptr,
+               TokenVault *vault = nullptr, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    Page currentPage() const { return m_current.page; }
+    QString currentEntity() const { return m_current.ref; }
+    CatalogPage *catalogPage() const { return m_catalog; }
+    CatalogPage *apisPage() const { return m_apis; }
+    EntityPage *entityPage() const { return m_entity; }
+    HomePage *homePage() const { return m_home; }
+    SettingsPage *settingsPage() const { return m_settingsPage; }
+    SearchPalette *searchPalette() const { return m_palette; }
+    SyncStatusWidget *syncStatus() const { return m_syncStatus; }
+    QListWidget *sidebar() const { return m_sidebar; }
+    bool canGoBack() const { return !m_back.isEmpty(); }
+    bool canGoForward() const { return !m_forward.isEmpty(); }
+
+    // Restores geometry and the last page; call before show().
+    void restoreState();
+
+public Q_SLOTS:
+    void showPage(Greenroom::Ui::MainWindow::Page page);
+    void openEntity(const QString &ref);
+    // greenroom://catalog/<namespace>/<kind>/<name>; false for anything else.
+    bool openUrl(const QUrl &url);
+    void goBack();
+    void goForward();
+    void openSearch();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+
+private:
+    struct Place
+    {
+        Page page = Page::Home;
+        QString ref;
+        bool operator==(const Place &other) const { return page == other.page && ref == other.ref; }
+    };
+    void go(const Place &place, bool record);
+    void createMenus();
+
+    CatalogCache &m_cache;
+    UserPreferences &m_preferences;
+    QSettings &m_settings;
+    QListWidget *m_sidebar;
+    QStackedWidget *m_pages;
+    HomePage *m_home;
+    CatalogPage *m_catalog;
+    CatalogPage *m_apis;
+    QWidget *m_docs;
+    QWidget *m_create;
+    SettingsPage *m_settingsPage;
+    EntityPage *m_entity;
+    SearchPalette *m_palette;
+    SyncStatusWidget *m_syncStatus;
+    Place m_current;
+    QList<Place> m_back;
+    QList<Place> m_forward;
+};
+
+} // namespace Greenroom::Ui

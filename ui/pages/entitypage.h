@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include <QJsonObject>
+#include <QWidget>
+
+class QLabel;
+class QListWidget;
+class QPlainTextEdit;
+class QTabWidget;
+class QToolButton;
+class QGridLayout;
+
+namespace Greenroom::Ui {
+
+class CatalogCache;
+class RelationGraphView;
+class UserPreferences;
+
+/*
+ * One entity, as Backstage's entity page shows it: a header (kind, title,
+ * type, lifecycle, owner, star) and tabs: Overview (the About card and the
+ * relation lists), Relations (the graph), Definition (APIs), YAML and
+ * Problems. Everything comes from the cache.
+ */
+class EntityPage : public QWidget
+{
+    Q_OBJECT
+
+public:
+    EntityPage(CatalogCache &cache, UserPreferences &preferences, QWidget *parent = nullptr);
+
+    // Shows `ref`; false (and a "not in the catalog" message) when the cache
+    // does not hold it.
+    bool showEntity(const QString &ref);
+    QString ref() const { return m_ref; }
+    QTabWidget *tabs() const { return m_tabs; }
+    QToolButton *starButton() const { return m_star; }
+    RelationGraphView *graph() const { return m_graph; }
+    // The relation lists of the Overview tab, by title ("Provided APIs", ...).
+    QListWidget *relationList(const QString &title) const;
+
+Q_SIGNALS:
+    void entityActivated(const QString &ref);
+
+private:
+    void rebuild();
+    void rebuildOverview();
+    void updateStar();
+
+    CatalogCache &m_cache;
+    UserPreferences &m_preferences;
+    QString m_ref;
+    QJsonObject m_entity;
+    QLabel *m_kindLabel;
+    QLabel *m_titleLabel;
+    QLabel *m_subtitle;
+    QToolButton *m_star;
+    QTabWidget *m_tabs;
+    QWidget *m_overview;
+    QGridLayout *m_overviewLayout;
+    RelationGraphView *m_graph;
+    QWidget *m_definitionTab;
+    QPlainTextEdit *m_definition;
+    QPlainTextEdit *m_yaml;
+    QListWidget *m_problems;
+    QHash<QString, QListWidget *> m_relationLists;
+};
+
+} // namespace Greenroom::Ui

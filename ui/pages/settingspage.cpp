@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include "settingspage.h"
+
+#include "models/catalogcache.h"
+#include "models/entitypresentation.h"
+#include "models/serverprofiles.h"
+#include "models/tokenvault.h"
+#include "models/userpreferences.h"
+
+#include <QComboBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStyleHints>
+#include <QGuiApplication>
+#include <QVBoxLayout>
+
+namespace Greenroom::Ui {
+
+SettingsPage::SettingsPage(CatalogCache &cache, UserPreferences &preferences, ServerProfiles *profiles, TokenVault *vault,
+                           QWidget *parent)
+    : QWidget(parent), m_cache(cache), m_preferences(preferences), m_profiles(profiles), m_vault(vault)
+{
+    auto *servers = new QGroupBox(tr("Servers"));
+    m_list = new QListWidget;
+    m_list->setObjectName(QStringLiteral("profiles"));
+    m_name = new QLineEdit;
+    m_name->setObjectName(QStringLiteral("profileName"));
+    m_url = new QLineEdit;
+    m_url->setObjectName(QStringLiteral("profileUrl"));
+    m_url->setPlaceholderText(QStringLiteral("http://127.0.0.1:7007"));
+    m_kind = new QComboBox;
+    m_kind->addItem(tr("Greenroom server (sync feed)"), ServerProfiles::kindName(Sync::ServerProfile::Kind::Greenroom));
+    m_kind->addItem(tr("Backstage backend (catalog API)"), ServerProfiles::kindName(Sync::ServerProfile::Kind::Backstage));
+    m_token = new QLineEdit;
+    m_token->setObjectName(QStringLiteral("profileToken"));
+    m_token->setEchoMode(QLineEdit::Password);
+    m_token->setPlaceholderText(tr("kept in the system keychain"));
+    m_message = new QLabel;
+    m_message->setObjectName(QStringLiteral("settingsMessage"));
+    m_message->setWordWrap(true);
+    auto *save = new QPushButton(tr("Save"));
+    auto *use = new QPushButton(tr("Use this server"));
+    auto *remove = new QPushButton(tr("Remove"));
+    auto *form = new QFormLayout;
+    form->addRow(tr("Name"), m_name);
+    form->addRow(tr("URL"), m_url);
+    form->addRow(tr("Kind"), m_kind);
+    form->addRow(tr("Token"), m_token);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(save);
+    buttons->addWidget(use);
+    buttons->addWidget(remove);
+    buttons->addStretch(1);
+    auto *serversLayout = new QHBoxLayout(servers);
+    serversLayout->addWidget(m_list, 1);
+    auto *editor = new QVBoxLayout;
+    editor->addLayout(form);
+    editor->addLayout(buttons);
+    editor->addWidget(m_message);
+    editor->addStretch(1);
+    serversLayout->addLayout(editor, 2);
+
+    auto *sync = new QGroupBox(tr("Sync"));
+    auto *syncForm = new QFormLayout(sync);
+    m_poll = new QSpinBox;
+    m_poll->setRange(10, 3600);
+    m_poll->setSuffix(tr(" s"));
+    syncForm->addRow(tr("Poll Backstage backends every"), m_poll);
+    syncForm->addRow(new QLabel(tr("Greenroom servers push changes as they happen.")));
+
+    auto *identity = new QGroupBox(tr("Identity"));
+    auto *identityForm = new QFormLayout(identity);
+    m_identity = new QComboBox;
+    m_identity->setObjectName(QStringLiteral("identity"));
+    identityForm->addRow(tr("I am"), m_identity);
+
+    auto *appearance = new QGroupBox(tr("Appearance"));
+    auto *appearanceLayout = new QVBoxLayout(appearance);
+    const bool dark = palette().color(QPalette::Window).lightness() < 128;
+    appearanceLayout->addWidget(new QLabel(tr("The theme follows the system: %1 now.").arg(dark ? tr("dark") : tr("light"))));
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(servers, 2);
+    layout->addWidget(sync);
+    layout->addWidget(identity);
+    layout->addWidget(appearance);
+    layout->addStretch(1);
+
+    connect(save, &QPushButton::clicked, this, &SettingsPage::saveProfile);
+    connect(use, &QPushButton::clicked, this, [this] {
+        if (m_profiles && m_profiles->find(m_name->text()))
+            Q_EMIT profileActivated(m_name->text());
+    });
+    connect(remove, &QPushButton::clicked, this, [this] {
+        if (!m_profiles || m_name->text() == m_profiles->active())
+            return;
+        m_profiles->remove(m_name->text());
+        if (m_vault)
+            m_vault->write(m_name->text(), QString(), [](const QString &) {});
+    });
+    connect(m_list, &QListWidget::currentTextChanged, this, [this](const QString &text) { showProfile(text.section(QLatin1Char(' '), 0, 0)); });
+    connect(m_poll, &QSpinBox::valueChanged, this, [this](int seconds) {
+        if (m_profiles)
+            m_profiles->setPollSeconds(seconds);
+    });
+    connect(m_identity, &QComboBox::activated, this,
+            [this] { m_preferences.setIdentity(m_identity->currentData().toString()); });
+    if (m_profiles) {
+        connect(m_profiles, &ServerProfiles::changed, this, &SettingsPage::reloadProfiles);
+        m_poll->setValue(m_profiles->pollSeconds());
+    }
+    connect(&m_cache, &CatalogCache::changed, this, &SettingsPage::reloadIdentities);
+    reloadProfiles();
+    reloadIdentities();
+}
+
+void SettingsPage::reloadProfiles()
+{
+    if (!m_profiles)
+        return;
+    const QString current = m_name->text();
+    m_list->blockSignals(true);
+    m_list->clear();
+    for (const ServerProfiles::Entry &entry : m_profiles->all()) {
+        const bool active = entry.name == m_profiles->active();
+        m_list->addItem(QStringLiteral("%1 %2— %3").arg(entry.name, active ? tr("(active) ") : QString(), entry.url.toString()));
+    }
+    m_list->blockSignals(false);
+    if (current.isEmpty())
+        showProfile(m_profiles->active());
+}
+
+void SettingsPage::showProfile(const QString &name)
+{
+    const auto entry = m_profiles ? m_profiles->find(name) : std::nullopt;
+    if (!entry)
+        return;
+    m_name->setText(entry->name);
+    m_url->setText(entry->url.toString());
+    m_kind->setCurrentIndex(std::max(0, m_kind->findData(ServerProfiles::kindName(entry->kind))));
+    m_token->clear();
+    m_message->clear();
+}
+
+void SettingsPage::saveProfile()
+{
+    if (!m_profiles)
+        return;
+    const QString name = m_name->text().trimmed();
+    const QUrl url = QUrl::fromUserInput(m_url->text().trimmed());
+    if (name.isEmpty() || !url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))) {
+        m_message->setText(tr("A profile needs a name and an http(s) URL."));
+        return;
+    }
+    ServerProfiles::Entry entry{name, url,
+                                m_kind->currentData().toString() == QLatin1String("backstage") ? Sync::ServerProfile::Kind::Backstage
+                                                                                               : Sync::ServerProfile::Kind::Greenroom};
+    m_profiles->save(entry);
+    const QString token = m_token->text();
+    m_token->clear();
+    if (token.isEmpty() || !m_vault) {
+        m_message->setText(tr("Saved %1.").arg(name));
+        return;
+    }
+    m_message->setText(tr("Saving the token to the keychain…"));
+    m_vault->write(name, token, [this, name](const QString &error) {
+        m_message->setText(error.isEmpty() ? tr("Saved %1; its token is in the keychain.").arg(name)
+                                           : tr("Saved %1, but the keychain refused the token: %2").arg(name, error));
+    });
+}
+
+void SettingsPage::reloadIdentities()
+{
+    m_identity->clear();
+    m_identity->addItem(tr("Nobody (no \"owned by me\")"), QString());
+    Store::EntityQuery users;
+    users.filter.anyOf = {{{QStringLiteral("kind"), {QStringLiteral("user")}}}};
+    users.order = {{QStringLiteral("metadata.name"), false}};
+    users.limit = 5000;
+    auto page = m_cache.store().queryEntities(users);
+    if (page) {
+        for (const Store::StoredEntity &user : page.value().items)
+            m_identity->addItem(QStringLiteral("%1 (%2)").arg(EntityPresentation::displayName(user.entity),
+                                                              EntityPresentation::humanizeRef(user.ref)), user.ref);
+    }
+    m_identity->setCurrentIndex(std::max(0, m_identity->findData(m_preferences.identity())));
+}
+
+} // namespace Greenroom::Ui

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QSpinBox;
+
+namespace Greenroom::Ui {
+
+class CatalogCache;
+class ServerProfiles;
+class TokenVault;
+class UserPreferences;
+
+// Settings: server profiles (tokens to the keychain), the active one, the
+// poll interval for Backstage backends, who "me" is, and the theme.
+class SettingsPage : public QWidget
+{
+    Q_OBJECT
+
+public:
+    SettingsPage(CatalogCache &cache, UserPreferences &preferences, ServerProfiles *profiles, TokenVault *vault,
+                 QWidget *parent = nullptr);
+
+    QListWidget *profileList() const { return m_list; }
+    QLineEdit *nameEdit() const { return m_name; }
+    QLineEdit *urlEdit() const { return m_url; }
+    QLineEdit *tokenEdit() const { return m_token; }
+    QComboBox *identityBox() const { return m_identity; }
+    QLabel *message() const { return m_message; }
+    void saveProfile();
+
+Q_SIGNALS:
+    // The person chose another server: the app reconnects to it.
+    void profileActivated(const QString &name);
+
+private:
+    void reloadProfiles();
+    void reloadIdentities();
+    void showProfile(const QString &name);
+
+    CatalogCache &m_cache;
+    UserPreferences &m_preferences;
+    ServerProfiles *m_profiles;
+    TokenVault *m_vault;
+    QListWidget *m_list;
+    QLineEdit *m_name;
+    QLineEdit *m_url;
+    QComboBox *m_kind;
+    QLineEdit *m_token;
+    QLabel *m_message;
+    QSpinBox *m_poll;
+    QComboBox *m_identity;
+};
+
+} // namespace Greenroom::Ui
