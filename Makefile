@@ -15,12 +15,14 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
-# Starts the sync server on its embedded default: the bundled demo organisation
-# in a SQLite store in the user's data folder, on http://127.0.0.1:7007. The
-# desktop app joins it here once it exists (issue 5).
+# Starts the sync server on its embedded default (the bundled demo organisation
+# in a SQLite store in the user's data folder, on http://127.0.0.1:7007) and the
+# desktop app connected to it; closing the app stops the server.
 run: build
 	@$(BUILD_DIR)/server/greenroom-server validate resources/demo
-	@$(BUILD_DIR)/server/greenroom-server serve
+	@$(BUILD_DIR)/server/greenroom-server serve & server=$$!; \
+	  trap 'kill $$server 2>/dev/null; wait $$server 2>/dev/null' EXIT INT TERM; \
+	  $(BUILD_DIR)/app/greenroom --server http://127.0.0.1:7007 $(APP_ARGS)
 
 # The server alone, for headless machines; CONFIG=app-config.yaml to use your own.
 serve: build

@@ -196,7 +196,8 @@ void MainWindow::createMenus()
 
 void MainWindow::restoreState()
 {
-    restoreGeometry(m_settings.value(QStringLiteral("window/geometry")).toByteArray());
+    if (!restoreGeometry(m_settings.value(QStringLiteral("window/geometry")).toByteArray()))
+        resize(1280, 800);   // first run
     const Page page = Page(m_settings.value(QStringLiteral("window/page"), int(Page::Home)).toInt());
     const QString ref = m_settings.value(QStringLiteral("window/entity")).toString();
     if (page == Page::Entity && !ref.isEmpty())
