@@ -73,4 +73,18 @@ QString EntityRef::canonical(const QJsonObject &entity)
     return fromEntity(entity).toString();
 }
 
+QString EntityRef::humanize(const QString &ref, const QString &defaultKind)
+{
+    auto parsed = parse(ref);
+    if (!parsed)
+        return ref;
+    const EntityRef &r = parsed.value();
+    QString text;
+    if (defaultKind.isEmpty() || r.kind().compare(defaultKind, Qt::CaseInsensitive) != 0)
+        text += r.kind().toLower() + QLatin1Char(':');
+    if (r.namespaceName() != DefaultNamespace)
+        text += r.namespaceName() + QLatin1Char('/');
+    return text + r.name();
+}
+
 } // namespace Greenroom::Model

@@ -35,6 +35,10 @@ public:
     // Canonical lower-case `kind:namespace/name`.
     static QString canonical(const QString &kind, const QString &namespaceName, const QString &name);
     static QString canonical(const QJsonObject &entity);
+    // A ref as Backstage's frontend shows it (humanizeEntityRef): the kind
+    // left out when it is `defaultKind`, the namespace when it is "default".
+    // Text that is not a ref comes back as it is.
+    static QString humanize(const QString &ref, const QString &defaultKind = {});
 
     const QString &kind() const { return m_kind; }
     const QString &namespaceName() const { return m_namespace; }

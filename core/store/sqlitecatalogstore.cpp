@@ -4,6 +4,7 @@
 
 #include "migrations/migration.h"
 #include "sqlitecatalogstore_p.h"
+#include "listing_p.h"
 #include "stitcher_p.h"
 
 #include <model/annotations.h>
@@ -419,6 +420,11 @@ Status SqliteCatalogStorePrivate::deleteEntityRow(qint64 id, const QString &ref,
         return s;
     auto remove = prepare(QStringLiteral("DELETE FROM entities WHERE id = ?"));
     if (!remove || !remove.value()->bind(1, id).run())
+        return Error::internal(db.lastError());
+    // A mirror's catalog table rows (none on a server).
+    auto unlist = prepare(QStringLiteral("DELETE FROM listing WHERE id = ?"));
+    auto untag = prepare(QStringLiteral("DELETE FROM listing_tags WHERE id = ?"));
+    if (!unlist || !untag || !unlist.value()->bind(1, id).run() || !untag.value()->bind(1, id).run())
         return Error::internal(db.lastError());
     if (auto change = appendChange(ref, uid, true, QString(), state); !change)
         return change.error();
@@ -889,6 +895,7 @@ struct MirrorInput
 {
     QJsonObject entity;
     EntityIndex index;
+    ListingValues listing;
     QString error;
 };
 
@@ -917,6 +924,7 @@ MirrorInput prepareMirrored(const MirroredChange &change)
         return input;
     }
     input.index = Stitcher::indexOf(input.entity);
+    input.listing = listingOf(input.entity);
     input.error = input.index.error;
     return input;
 }
@@ -979,7 +987,12 @@ Result<MirrorReport> SqliteCatalogStore::applyMirror(const MirrorBatch &batch)
         "INSERT INTO entities(id, ref, uid, kind, name, etag, body_hash, final, sequence) VALUES (?,?,?,?,?,?,'',?,0)"));
     auto update = d->prepare(QStringLiteral("UPDATE entities SET uid = ?, kind = ?, name = ?, etag = ?, final = ? WHERE id = ?"));
     auto setSequence = d->prepare(QStringLiteral("UPDATE entities SET sequence = ? WHERE id = ?"));
-    if (!byRef || !byUid || !seen || !insert || !update || !setSequence)
+    auto listRow = d->prepare(QStringLiteral(
+        "INSERT OR REPLACE INTO listing(id, kind, namespace, name, title, system, owner, owner_ref, owner_refs, type, "
+        "lifecycle, description, tags, haystack) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+    auto clearTags = d->prepare(QStringLiteral("DELETE FROM listing_tags WHERE id = ?"));
+    auto addTag = d->prepare(QStringLiteral("INSERT OR IGNORE INTO listing_tags(tag, id) VALUES (?,?)"));
+    if (!byRef || !byUid || !seen || !insert || !update || !setSequence || !listRow || !clearTags || !addTag)
         return Error::internal(d->db.lastError());
 
     for (qsizetype i = 0; i < batch.changes.size(); ++i) {
@@ -1039,6 +1052,16 @@ Result<MirrorReport> SqliteCatalogStore::applyMirror(const MirrorBatch &batch)
             return s.error();
         if (Status s = d->insertIndex(id, kind, input.index, state); !s)
             return s.error();
+        const ListingValues &l = input.listing;
+        if (!listRow.value()->bind(1, id).bind(2, l.kind).bind(3, l.namespaceName).bind(4, l.name).bind(5, l.title)
+                 .bind(6, l.system).bind(7, l.owner).bind(8, l.ownerRef).bind(9, l.ownerRefs).bind(10, l.type)
+                 .bind(11, l.lifecycle).bind(12, l.description).bind(13, l.tags).bind(14, l.haystack).run()
+            || (exists && !clearTags.value()->bind(1, id).run()))
+            return Error::internal(d->db.lastError());
+        for (const QString &tag : l.tagList) {
+            if (!addTag.value()->bind(1, tag).bind(2, id).run())
+                return Error::internal(d->db.lastError());
+        }
         auto sequence = d->appendChange(change.ref, change.uid, false, change.etag, state);
         if (!sequence)
             return sequence.error();

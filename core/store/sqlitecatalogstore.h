@@ -61,6 +61,19 @@ public:
     // Every entity's etag by ref (diffing against a Backstage backend).
     QHash<QString, QString> etagsByRef();
 
+    // The catalog table of a mirror (the desktop's listing, built by
+    // applyMirror). Ids of the matching rows sorted by `column` (name,
+    // system, owner, type, lifecycle, description or tags; then by name):
+    // an index walk, cheap enough to redo per sort or filter change.
+    Result<QList<qint64>> listingOrder(const ListingFilter &filter, const QString &column, bool descending);
+    // The rows of `ids`, in that order.
+    Result<QList<ListingRow>> listingRows(const QList<qint64> &ids);
+    // Each row's lower-case search text by id (the filter box searches it in memory).
+    Result<QHash<qint64, QByteArray>> listingSearchText();
+    // Values of a facet (namespace, type, lifecycle, owner, tag) among the
+    // rows `filter` matches, with counts, sorted by value.
+    Result<QList<FacetCount>> listingFacet(const QString &facet, const ListingFilter &filter);
+
 private:
     // applyLocation, running `alsoInTransaction` before the commit.
     Result<WriteReport> writeLocation(const LocationWrite &write, const std::function<Status()> &alsoInTransaction);

@@ -147,6 +147,33 @@ struct MirrorReport
     qint64 lastSequence = 0;   // the cache's own change sequence after the batch
 };
 
+// A desktop cache's catalog table (mirrors only): what a row shows.
+struct ListingRow
+{
+    qint64 id = 0;
+    QString ref;
+    QString title;   // metadata.title, else metadata.name
+    QString system;
+    QString owner;
+    QString type;
+    QString lifecycle;
+    QString description;
+    QString tags;
+};
+
+// Which rows of the catalog table: all conditions hold.
+struct ListingFilter
+{
+    QString kind;                  // any case; empty: every kind
+    QString namespaceName;
+    QString type;
+    QString lifecycle;
+    QString ownerRef;              // owned by this entity
+    QString tag;
+    std::optional<QStringList> refs;        // only these entities (starred)
+    std::optional<QStringList> ownedByAny;  // owned by one of these (me and my groups)
+};
+
 struct EntityOrder
 {
     QString field;

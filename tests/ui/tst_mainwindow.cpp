@@ -143,7 +143,7 @@ void TestMainWindow::catalogFiltersAndKeyboard()
     QCOMPARE(names, sorted);
 
     // Owner facet: only team-checkout's components remain.
-    QComboBox *owner = catalog->facetBox(QStringLiteral("relations.ownedBy"));
+    QComboBox *owner = catalog->facetBox(QStringLiteral("owner"));
     const int teamCheckout = owner->findData(QStringLiteral("group:default/team-checkout"));
     QVERIFY(teamCheckout > 0);
     owner->setCurrentIndex(teamCheckout);

@@ -10,16 +10,7 @@ namespace Greenroom::Ui::EntityPresentation {
 
 QString humanizeRef(const QString &ref, const QString &defaultKind)
 {
-    auto parsed = Model::EntityRef::parse(ref);
-    if (!parsed)
-        return ref;
-    const Model::EntityRef &r = parsed.value();
-    QString text;
-    if (defaultKind.isEmpty() || r.kind().compare(defaultKind, Qt::CaseInsensitive) != 0)
-        text += r.kind().toLower() + QLatin1Char(':');
-    if (r.namespaceName() != Model::DefaultNamespace)
-        text += r.namespaceName() + QLatin1Char('/');
-    return text + r.name();
+    return Model::EntityRef::humanize(ref, defaultKind);
 }
 
 QString displayName(const QJsonObject &entity)

@@ -3,47 +3,45 @@
 #include "entitytablemodel.h"
 
 #include "catalogcache.h"
-#include "entitypresentation.h"
 
-#include <QJsonArray>
+#include <store/sqlitecatalogstore.h>
+
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <cstring>
 
 namespace Greenroom::Ui {
 
 namespace {
 
-// The field each column sorts by (Backstage's table sorts these columns too).
-QString orderField(int column)
+const char *const SortColumns[] = {"name", "system", "owner", "type", "lifecycle", "description", "tags"};
+
+// Reads every row's search text through a connection of its own (a worker thread's).
+QHash<qint64, QByteArray> readSearchText(const QString &path)
 {
-    switch (column) {
-    case EntityTableModel::System: return QStringLiteral("spec.system");
-    case EntityTableModel::Owner: return QStringLiteral("spec.owner");
-    case EntityTableModel::Type: return QStringLiteral("spec.type");
-    case EntityTableModel::Lifecycle: return QStringLiteral("spec.lifecycle");
-    case EntityTableModel::Description: return QStringLiteral("metadata.description");
-    case EntityTableModel::Tags: return QStringLiteral("metadata.tags");
-    default: return QStringLiteral("metadata.name");
-    }
+    auto store = Store::SqliteCatalogStore::open(path);
+    if (!store)
+        return {};
+    auto text = store.value()->listingSearchText();
+    return text ? std::move(text).value() : QHash<qint64, QByteArray>{};
 }
 
 } // namespace
 
 EntityTableModel::EntityTableModel(CatalogCache &cache, QObject *parent) : QAbstractTableModel(parent), m_cache(cache)
 {
-    reload(0);
+    requery(0);
 }
 
-void EntityTableModel::setFilter(const Model::EntityFilter &filter)
+EntityTableModel::~EntityTableModel()
+{
+    m_textLoad.waitForFinished();
+}
+
+void EntityTableModel::setFilter(const Store::ListingFilter &filter)
 {
     m_filter = filter;
-    reload(0);
-}
-
-void EntityTableModel::setTextFilter(const QString &text)
-{
-    if (text == m_text)
-        return;
-    m_text = text;
-    reload(0);
+    requery(0);
 }
 
 void EntityTableModel::sort(int column, Qt::SortOrder order)
@@ -52,76 +50,126 @@ void EntityTableModel::sort(int column, Qt::SortOrder order)
         return;
     m_sortColumn = column;
     m_sortOrder = order;
-    reload(0);
+    requery(0);
 }
 
 void EntityTableModel::refresh()
 {
-    reload(int(m_rows.size()));
+    // The rows' text may have changed too.
+    m_searchTextReady = false;
+    m_orderText.clear();
+    m_orderStarts.clear();
+    m_visibleRows.clear();
+    m_searchText.clear();
+    if (!m_text.isEmpty() || m_textLoad.isStarted())
+        prepareTextSearch();
+    requery(int(m_rows.size()));
 }
 
-QList<EntityTableModel::Row> EntityTableModel::read(qint64 offset, qint64 limit, bool countTotal)
+void EntityTableModel::prepareTextSearch()
 {
-    Store::EntityQuery query;
-    query.filter = m_filter;
-    query.fullText.term = m_text;
-    query.fullText.fields = {QStringLiteral("metadata.name"), QStringLiteral("metadata.title"),
-                             QStringLiteral("metadata.description"), QStringLiteral("metadata.tags"),
-                             QStringLiteral("spec.type"), QStringLiteral("spec.lifecycle"), QStringLiteral("spec.owner")};
-    query.order = {{orderField(m_sortColumn), m_sortOrder == Qt::DescendingOrder}};
-    query.keepEntitiesWithoutOrderValue = true;
-    query.tieBreakFollowsOrder = false;
-    query.offset = offset;
-    query.limit = limit;
-    query.countTotal = countTotal;
-    QList<Row> rows;
-    auto page = m_cache.store().queryEntities(query);
-    if (!page) {
-        m_error = page.error().message;
-        m_hasMore = false;
-        return rows;
-    }
-    m_error.clear();
-    m_hasMore = page.value().hasMore;
-    if (countTotal)
-        m_total = page.value().totalItems;
-    using namespace EntityPresentation;
-    rows.reserve(page.value().items.size());
-    for (const Store::StoredEntity &stored : page.value().items) {
-        const QJsonObject &e = stored.entity;
-        const QJsonObject metadata = e.value(QLatin1String("metadata")).toObject();
-        const QJsonObject spec = e.value(QLatin1String("spec")).toObject();
-        Row row;
-        row.ref = stored.ref;
-        row.cells[Name] = displayName(e);
-        QStringList systems;
-        for (const QString &ref : relationTargets(e, QStringLiteral("partOf"), QStringLiteral("system")))
-            systems.append(humanizeRef(ref, QStringLiteral("system")));
-        row.cells[System] = systems.join(QStringLiteral(", "));
-        QStringList owners;
-        for (const QString &ref : relationTargets(e, QStringLiteral("ownedBy")))
-            owners.append(humanizeRef(ref, QStringLiteral("group")));
-        row.cells[Owner] = owners.join(QStringLiteral(", "));
-        row.cells[Type] = spec.value(QLatin1String("type")).toString();
-        row.cells[Lifecycle] = spec.value(QLatin1String("lifecycle")).toString();
-        row.cells[Description] = metadata.value(QLatin1String("description")).toString();
-        QStringList tags;
-        for (const QJsonValue &tag : metadata.value(QLatin1String("tags")).toArray())
-            tags.append(tag.toString());
-        row.cells[Tags] = tags.join(QStringLiteral(", "));
-        rows.append(std::move(row));
-    }
-    return rows;
+    if (m_searchTextReady || (m_textLoad.isStarted() && !m_textLoad.isFinished()))
+        return;
+    m_textLoad = QtConcurrent::run(readSearchText, m_cache.path());
 }
 
-void EntityTableModel::reload(int keepRows)
+const QHash<qint64, QByteArray> &EntityTableModel::searchText()
 {
-    const qint64 previousTotal = m_total;
+    if (!m_searchTextReady) {
+        prepareTextSearch();
+        m_searchText = m_textLoad.result();
+        m_searchTextReady = true;
+    }
+    return m_searchText;
+}
+
+void EntityTableModel::setTextFilter(const QString &text)
+{
+    if (text == m_text)
+        return;
+    // Typing on narrows what matched before; anything else starts over.
+    const bool narrowing = !m_text.isEmpty() && text.contains(m_text, Qt::CaseInsensitive);
+    m_text = text;
+    const qint64 before = m_visible.size();
+    applyText(narrowing, 0);
+    if (m_visible.size() != before)
+        Q_EMIT totalCountChanged(m_visible.size());
+}
+
+void EntityTableModel::requery(int keepRows)
+{
+    const qint64 before = m_visible.size();
+    auto order = m_cache.store().listingOrder(m_filter, QString::fromLatin1(SortColumns[m_sortColumn]),
+                                              m_sortOrder == Qt::DescendingOrder);
+    if (order) {
+        m_error.clear();
+        m_order = std::move(order).value();
+    } else {
+        m_error = order.error().message;
+        m_order.clear();
+    }
+    m_orderText.clear();
+    m_orderStarts.clear();
+    m_visibleRows.clear();
+    applyText(false, keepRows);
+    if (m_visible.size() != before)
+        Q_EMIT totalCountChanged(m_visible.size());
+}
+
+void EntityTableModel::applyText(bool narrowing, int keepRows)
+{
+    const QByteArray needle = m_text.trimmed().toLower().toUtf8();
+    if (needle.isEmpty()) {
+        m_visible = m_order;
+        m_visibleRows.clear();
+        loadRows(keepRows);
+        return;
+    }
+    if (m_orderStarts.size() != m_order.size() + 1) {
+        const QHash<qint64, QByteArray> &text = searchText();
+        m_orderText.clear();
+        m_orderStarts.clear();
+        m_orderStarts.reserve(m_order.size() + 1);
+        for (const qint64 id : std::as_const(m_order)) {
+            m_orderStarts.append(m_orderText.size());
+            m_orderText += text.value(id);
+            m_orderText += '\n';   // a match never spans two rows
+        }
+        m_orderStarts.append(m_orderText.size());
+        narrowing = false;
+    }
+    const char *base = m_orderText.constData();
+    QList<qsizetype> matched;
+    const auto test = [&](qsizetype row) {
+        const qsizetype start = m_orderStarts.at(row);
+        if (memmem(base + start, size_t(m_orderStarts.at(row + 1) - start), needle.constData(), size_t(needle.size())))
+            matched.append(row);
+    };
+    if (narrowing && m_visibleRows.size() == m_visible.size()) {
+        for (const qsizetype row : std::as_const(m_visibleRows))
+            test(row);
+    } else {
+        for (qsizetype row = 0; row < m_order.size(); ++row)
+            test(row);
+    }
+    m_visible.resize(matched.size());
+    for (qsizetype i = 0; i < matched.size(); ++i)
+        m_visible[i] = m_order.at(matched.at(i));
+    m_visibleRows = std::move(matched);
+    loadRows(keepRows);
+}
+
+void EntityTableModel::loadRows(int keepRows)
+{
     beginResetModel();
-    m_rows = read(0, std::max(keepRows, PageSize), true);
+    auto rows = m_cache.store().listingRows(m_visible.mid(0, std::max(keepRows, PageSize)));
+    if (rows) {
+        m_rows = std::move(rows).value();
+    } else {
+        m_error = rows.error().message;
+        m_rows.clear();
+    }
     endResetModel();
-    if (m_total != previousTotal)
-        Q_EMIT totalCountChanged(m_total);
 }
 
 QString EntityTableModel::refAt(int row) const
@@ -143,16 +191,22 @@ QVariant EntityTableModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() || index.row() >= m_rows.size())
         return {};
-    const Row &row = m_rows.at(index.row());
-    switch (role) {
-    case Qt::DisplayRole:
-        return row.cells[index.column()];
-    case Qt::ToolTipRole:
-        return index.column() == Description || index.column() == Tags ? row.cells[index.column()] : row.ref;
-    case RefRole:
+    const Store::ListingRow &row = m_rows.at(index.row());
+    if (role == RefRole)
         return row.ref;
-    default:
+    if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
         return {};
+    if (role == Qt::ToolTipRole && index.column() != Description && index.column() != Tags)
+        return row.ref;
+    switch (index.column()) {
+    case Name: return row.title;
+    case System: return row.system;
+    case Owner: return row.owner;
+    case Type: return row.type;
+    case Lifecycle: return row.lifecycle;
+    case Description: return row.description;
+    case Tags: return row.tags;
+    default: return {};
     }
 }
 
@@ -174,18 +228,18 @@ QVariant EntityTableModel::headerData(int section, Qt::Orientation orientation, 
 
 bool EntityTableModel::canFetchMore(const QModelIndex &parent) const
 {
-    return !parent.isValid() && m_hasMore;
+    return !parent.isValid() && m_rows.size() < m_visible.size();
 }
 
 void EntityTableModel::fetchMore(const QModelIndex &parent)
 {
-    if (parent.isValid() || !m_hasMore)
+    if (!canFetchMore(parent))
         return;
-    const QList<Row> more = read(m_rows.size(), PageSize, false);
-    if (more.isEmpty())
+    auto more = m_cache.store().listingRows(m_visible.mid(m_rows.size(), PageSize));
+    if (!more || more.value().isEmpty())
         return;
-    beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + more.size() - 1));
-    m_rows += more;
+    beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + more.value().size() - 1));
+    m_rows += more.value();
     endInsertRows();
 }
 

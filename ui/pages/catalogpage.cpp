@@ -16,6 +16,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace Greenroom::Ui {
@@ -26,13 +27,21 @@ namespace {
 const QList<std::pair<QString, const char *>> &facetKeys()
 {
     static const QList<std::pair<QString, const char *>> keys{
-        {QStringLiteral("spec.type"), QT_TRANSLATE_NOOP("CatalogPage", "Type")},
-        {QStringLiteral("relations.ownedBy"), QT_TRANSLATE_NOOP("CatalogPage", "Owner")},
-        {QStringLiteral("spec.lifecycle"), QT_TRANSLATE_NOOP("CatalogPage", "Lifecycle")},
-        {QStringLiteral("metadata.tags"), QT_TRANSLATE_NOOP("CatalogPage", "Tags")},
-        {QStringLiteral("metadata.namespace"), QT_TRANSLATE_NOOP("CatalogPage", "Namespace")},
+        {QStringLiteral("type"), QT_TRANSLATE_NOOP("CatalogPage", "Type")},
+        {QStringLiteral("owner"), QT_TRANSLATE_NOOP("CatalogPage", "Owner")},
+        {QStringLiteral("lifecycle"), QT_TRANSLATE_NOOP("CatalogPage", "Lifecycle")},
+        {QStringLiteral("tag"), QT_TRANSLATE_NOOP("CatalogPage", "Tags")},
+        {QStringLiteral("namespace"), QT_TRANSLATE_NOOP("CatalogPage", "Namespace")},
     };
     return keys;
+}
+
+// A kind as Backstage spells it ("api" -> "API", "component" -> "Component").
+QString kindLabel(const QString &kind)
+{
+    static const QHash<QString, QString> known{{QStringLiteral("api"), QStringLiteral("API")}};
+    const QString lower = kind.toLower();
+    return known.value(lower, lower.isEmpty() ? lower : lower.left(1).toUpper() + lower.mid(1));
 }
 
 // Enter opens the current row, as a double click does.
@@ -135,6 +144,9 @@ CatalogPage::CatalogPage(CatalogCache &cache, UserPreferences &preferences, cons
         applyFilters();
     });
     connect(m_text, &QLineEdit::textChanged, m_model, &EntityTableModel::setTextFilter);
+    // The filter box searches text held in memory: load it before the first keystroke.
+    connect(m_text, &QLineEdit::textEdited, m_model, &EntityTableModel::prepareTextSearch);
+    QTimer::singleShot(0, m_model, &EntityTableModel::prepareTextSearch);
     connect(m_starred, &QCheckBox::toggled, this, &CatalogPage::applyFilters);
     connect(m_owned, &QCheckBox::toggled, this, &CatalogPage::applyFilters);
     connect(m_model, &EntityTableModel::totalCountChanged, this, &CatalogPage::updateTitle);
@@ -156,7 +168,7 @@ CatalogPage::CatalogPage(CatalogCache &cache, UserPreferences &preferences, cons
 
 void CatalogPage::setKind(const QString &kind)
 {
-    const int index = m_kind->findText(kind, Qt::MatchFixedString);
+    const int index = m_kind->findData(kind.toLower());
     if (index >= 0)
         m_kind->setCurrentIndex(index);
 }
@@ -166,40 +178,30 @@ void CatalogPage::reloadFacets()
     m_updating = true;
     // Kinds present in the cache (Backstage lists those the catalog has).
     if (m_fixedKind.isEmpty()) {
-        const QString current = m_kind->currentText();
+        const QString current = m_kind->currentData().toString();
         m_kind->clear();
-        auto kinds = m_cache.store().facets({QStringLiteral("kind")}, {});
-        if (kinds && !kinds.value().isEmpty()) {
-            for (const Store::FacetCount &count : kinds.value().first().second)
-                m_kind->addItem(count.value);
+        auto kinds = m_cache.store().listingFacet(QStringLiteral("kind"), {});
+        if (kinds) {
+            for (const Store::FacetCount &count : kinds.value())
+                m_kind->addItem(kindLabel(count.value), count.value);
         }
-        const int index = m_kind->findText(current.isEmpty() ? QStringLiteral("Component") : current, Qt::MatchFixedString);
+        const int index = m_kind->findData(current.isEmpty() ? QStringLiteral("component") : current);
         m_kind->setCurrentIndex(std::max(index, 0));
     }
-    const QString kind = m_fixedKind.isEmpty() ? m_kind->currentText() : m_fixedKind;
-    Model::EntityFilter byKind;
-    if (!kind.isEmpty())
-        byKind.anyOf = {{{QStringLiteral("kind"), {kind.toLower()}}}};
-    QStringList keys;
-    for (const auto &[key, label] : facetKeys())
-        keys.append(key);
-    auto facets = m_cache.store().facets(keys, byKind);
+    Store::ListingFilter byKind;
+    byKind.kind = currentKind();
     for (const auto &[key, label] : facetKeys()) {
         QComboBox *box = m_facets.value(key);
         const QString current = box->currentData().toString();
         box->blockSignals(true);
         box->clear();
         box->addItem(tr("All"), QString());
-        if (facets) {
-            for (const auto &[facetKey, counts] : facets.value()) {
-                if (facetKey != key)
-                    continue;
-                for (const Store::FacetCount &count : counts) {
-                    const QString text = key == QLatin1String("relations.ownedBy")
-                                             ? EntityPresentation::humanizeRef(count.value, QStringLiteral("group"))
-                                             : count.value;
-                    box->addItem(QStringLiteral("%1 (%2)").arg(text).arg(count.count), count.value);
-                }
+        auto counts = m_cache.store().listingFacet(key, byKind);
+        if (counts) {
+            for (const Store::FacetCount &count : counts.value()) {
+                const QString text = key == QLatin1String("owner") ? EntityPresentation::humanizeRef(count.value, QStringLiteral("group"))
+                                                                   : count.value;
+                box->addItem(QStringLiteral("%1 (%2)").arg(text).arg(count.count), count.value);
             }
         }
         box->setCurrentIndex(std::max(box->findData(current), 0));
@@ -209,50 +211,41 @@ void CatalogPage::reloadFacets()
     m_updating = false;
 }
 
+QString CatalogPage::currentKind() const
+{
+    return m_fixedKind.isEmpty() ? m_kind->currentData().toString() : m_fixedKind.toLower();
+}
+
 void CatalogPage::applyFilters()
 {
     if (m_updating)
         return;
-    Model::EntityFilter::AllOf conditions;
-    const QString kind = m_fixedKind.isEmpty() ? m_kind->currentText() : m_fixedKind;
-    if (!kind.isEmpty())
-        conditions.append({QStringLiteral("kind"), {kind.toLower()}});
-    for (const auto &[key, label] : facetKeys()) {
-        const QString value = m_facets.value(key)->currentData().toString();
-        if (!value.isEmpty())
-            conditions.append({key.toLower(), {value.toLower()}});
-    }
-    if (m_starred->isChecked()) {
-        QStringList uids;
-        auto starred = m_cache.store().entitiesByRefs(m_preferences.starred(), {});
-        if (starred) {
-            for (const auto &entity : starred.value()) {
-                if (entity)
-                    uids.append(entity->uid.toLower());
-            }
-        }
-        conditions.append({QStringLiteral("metadata.uid"), uids.isEmpty() ? QStringList{QStringLiteral("-")} : uids});
-    }
+    Store::ListingFilter filter;
+    filter.kind = currentKind();
+    const auto facet = [this](const char *key) { return m_facets.value(QLatin1String(key))->currentData().toString(); };
+    filter.type = facet("type");
+    filter.ownerRef = facet("owner");
+    filter.lifecycle = facet("lifecycle");
+    filter.tag = facet("tag");
+    filter.namespaceName = facet("namespace");
+    if (m_starred->isChecked())
+        filter.refs = m_preferences.starred();
     if (m_owned->isChecked()) {
         // Me and my groups, as Backstage's "Owned" filter takes ownership.
         QStringList owners;
         const QString me = m_preferences.identity();
         if (!me.isEmpty()) {
-            owners.append(me.toLower());
-            for (const QString &group : EntityPresentation::relationTargets(m_cache.entity(me), QStringLiteral("memberOf")))
-                owners.append(group.toLower());
+            owners.append(me);
+            owners += EntityPresentation::relationTargets(m_cache.entity(me), QStringLiteral("memberOf"));
         }
-        conditions.append({QStringLiteral("relations.ownedby"), owners.isEmpty() ? QStringList{QStringLiteral("-")} : owners});
+        filter.ownedByAny = owners;
     }
-    Model::EntityFilter filter;
-    filter.anyOf = {conditions};
     m_model->setFilter(filter);
 }
 
 void CatalogPage::updateTitle()
 {
-    const QString kind = m_fixedKind.isEmpty() ? m_kind->currentText() : m_fixedKind;
-    QString plural = kind.toLower();
+    QString plural = currentKind();
     if (plural == QLatin1String("api"))
         plural = QStringLiteral("APIs");
     else if (plural.endsWith(QLatin1Char('y')))

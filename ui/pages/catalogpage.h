@@ -34,7 +34,7 @@ public:
     QTableView *table() const { return m_table; }
     QLineEdit *textFilter() const { return m_text; }
     QComboBox *kindBox() const { return m_kind; }
-    // The filter combo for a facet key (spec.type, relations.ownedBy, ...).
+    // The filter combo of a facet: type, owner, lifecycle, tag, namespace.
     QComboBox *facetBox(const QString &key) const { return m_facets.value(key); }
     QCheckBox *starredBox() const { return m_starred; }
     QCheckBox *ownedBox() const { return m_owned; }
@@ -47,6 +47,7 @@ private:
     void reloadFacets();
     void applyFilters();
     void updateTitle();
+    QString currentKind() const;   // lower case
 
     CatalogCache &m_cache;
     UserPreferences &m_preferences;

@@ -22,5 +22,6 @@ Migration sqliteMigration0001Initial();
 Migration sqliteMigration0002SyncHorizon();
 Migration sqliteMigration0003Locations();
 Migration sqliteMigration0004Mirror();
+Migration sqliteMigration0005Listing();
 
 } // namespace Greenroom::Store::Internal

@@ -7,7 +7,8 @@ namespace Greenroom::Store::Internal {
 const QList<Migration> &sqliteMigrations()
 {
     static const QList<Migration> migrations{sqliteMigration0001Initial(), sqliteMigration0002SyncHorizon(),
-                                                  sqliteMigration0003Locations(), sqliteMigration0004Mirror()};
+                                                  sqliteMigration0003Locations(), sqliteMigration0004Mirror(),
+                                                  sqliteMigration0005Listing()};
     return migrations;
 }
 
