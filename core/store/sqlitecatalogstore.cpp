@@ -73,6 +73,18 @@ ProcessingErrorRecord conflictRecord(const QString &origin, const QString &locat
 const char *const RelationsSourceIndex = "CREATE INDEX relations_source ON relations(source_ref, type, target_ref)";
 const char *const SearchKeyValueIndex = "CREATE INDEX search_key_value ON search(key_id, value, entity_id)";
 constexpr qsizetype BulkWriteThreshold = 5000;
+// What a mirror's bulk fill drops and builds again at its end (the same
+// definitions as in migrations/; tst_sqlitecatalogstore checks they match).
+const char *const MirrorDeferredIndexes[][2] = {
+    {"search_key_value", SearchKeyValueIndex},
+    {"relations_source", RelationsSourceIndex},
+    {"listing_by_system", "CREATE INDEX listing_by_system ON listing(kind, system, name)"},
+    {"listing_by_owner", "CREATE INDEX listing_by_owner ON listing(kind, owner, name)"},
+    {"listing_by_type", "CREATE INDEX listing_by_type ON listing(kind, type, name)"},
+    {"listing_by_lifecycle", "CREATE INDEX listing_by_lifecycle ON listing(kind, lifecycle, name)"},
+    {"listing_tags_by_id", "CREATE INDEX listing_tags_by_id ON listing_tags(id)"},
+};
+const QString BulkStateKey = QStringLiteral("bulk_fill");
 const char *const CacheSizePragma = "PRAGMA cache_size = -131072";       // 128 MiB
 const char *const BulkCacheSizePragma = "PRAGMA cache_size = -2097152";  // 2 GiB, while a bulk write runs
 // Keys with more distinct values than this (names, uids, paths) are not worth
@@ -316,9 +328,8 @@ Status SqliteCatalogStorePrivate::deleteSearchRows(qint64 id, WriteState &state)
     auto remove = prepare(QStringLiteral("DELETE FROM search WHERE entity_id = ?"));
     if (!remove || !remove.value()->bind(1, id).run())
         return Error::internal(db.lastError());
-    auto removeFts = prepare(QStringLiteral("DELETE FROM entities_fts WHERE rowid = ?"));
-    if (!removeFts || !removeFts.value()->bind(1, id).run())
-        return Error::internal(db.lastError());
+    state.ftsPending.remove(id);
+    state.ftsRemoved.insert(id);
     return Ok{};
 }
 
@@ -439,9 +450,7 @@ Status SqliteCatalogStorePrivate::insertIndex(qint64 id, const QString &kind, co
 {
     auto insertRow = prepare(QStringLiteral(
         "INSERT INTO search(entity_id, key_id, ordinal, value, original_value, first) VALUES (?,?,?,?,?,?)"));
-    auto insertFts = prepare(QStringLiteral(
-        "INSERT INTO entities_fts(rowid, name, title, description, tags, kind, type, owner) VALUES (?,?,?,?,?,?,?,?)"));
-    if (!insertRow || !insertFts)
+    if (!insertRow)
         return Error::internal(db.lastError());
     QString previousKey;
     qint64 previousKeyId = -1;
@@ -472,10 +481,33 @@ Status SqliteCatalogStorePrivate::insertIndex(qint64 id, const QString &kind, co
         if (!original.isNull())
             keyDeltas->add(kind, original, 1);
     }
-    const FtsColumns &fts = index.fts;
-    if (!insertFts.value()->bind(1, id).bind(2, fts.name).bind(3, fts.title).bind(4, fts.description)
-             .bind(5, fts.tags).bind(6, fts.kind).bind(7, fts.type).bind(8, fts.owner).run())
+    state.ftsPending.insert(id, index.fts);
+    return Ok{};
+}
+
+Status SqliteCatalogStorePrivate::flushFts(WriteState &state)
+{
+    auto remove = prepare(QStringLiteral("DELETE FROM entities_fts WHERE rowid = ?"));
+    auto insert = prepare(QStringLiteral(
+        "INSERT INTO entities_fts(rowid, name, title, description, tags, kind, type, owner) VALUES (?,?,?,?,?,?,?,?)"));
+    if (!remove || !insert)
         return Error::internal(db.lastError());
+    QList<qint64> removed(state.ftsRemoved.cbegin(), state.ftsRemoved.cend());
+    std::sort(removed.begin(), removed.end());
+    for (const qint64 id : std::as_const(removed)) {
+        if (!remove.value()->bind(1, id).run())
+            return Error::internal(db.lastError());
+    }
+    QList<qint64> ids = state.ftsPending.keys();
+    std::sort(ids.begin(), ids.end());
+    for (const qint64 id : std::as_const(ids)) {
+        const FtsColumns &fts = state.ftsPending[id];
+        if (!insert.value()->bind(1, id).bind(2, fts.name).bind(3, fts.title).bind(4, fts.description)
+                 .bind(5, fts.tags).bind(6, fts.kind).bind(7, fts.type).bind(8, fts.owner).run())
+            return Error::internal(db.lastError());
+    }
+    state.ftsPending.clear();
+    state.ftsRemoved.clear();
     return Ok{};
 }
 
@@ -852,6 +884,8 @@ Result<WriteReport> SqliteCatalogStore::writeLocation(const LocationWrite &write
         if (Status s = alsoInTransaction(); !s)
             return s.error();
     }
+    if (Status s = d->flushFts(state); !s)
+        return s.error();
     if (Status s = tx.commit(); !s)
         return s.error();
     keyCacheGuard.committed = true;
@@ -881,6 +915,8 @@ Status SqliteCatalogStore::removeEntityByUid(const QString &uid)
     if (auto changed = d->stitchAll(state); !changed)
         return changed.error();
     if (Status s = d->flushFacetDeltas(state); !s)
+        return s;
+    if (Status s = d->flushFts(state); !s)
         return s;
     return tx.commit();
 }
@@ -929,18 +965,6 @@ MirrorInput prepareMirrored(const MirroredChange &change)
     return input;
 }
 
-QList<Model::Relation> relationsOf(const QString &ref, const QJsonObject &entity)
-{
-    QList<Model::Relation> relations;
-    for (const QJsonValue &relation : entity.value(QLatin1String("relations")).toArray()) {
-        const QString type = relation[QLatin1String("type")].toString();
-        const QString target = relation[QLatin1String("targetRef")].toString();
-        if (!type.isEmpty() && !target.isEmpty())
-            relations.append({ref, type, target});
-    }
-    return relations;
-}
-
 } // namespace
 
 Result<MirrorReport> SqliteCatalogStore::applyMirror(const MirrorBatch &batch)
@@ -974,6 +998,16 @@ Result<MirrorReport> SqliteCatalogStore::applyMirror(const MirrorBatch &batch)
 
     if (batch.startRebuild) {
         if (Status s = d->db.exec(QStringLiteral("DELETE FROM mirror_seen")); !s)
+            return s.error();
+    }
+    const bool bulkFilling = mirrorState(BulkStateKey) == QLatin1String("1");
+    if (batch.bulk && !bulkFilling) {
+        for (const auto &[name, definition] : MirrorDeferredIndexes) {
+            Q_UNUSED(definition);
+            if (Status s = d->db.exec(QStringLiteral("DROP INDEX IF EXISTS %1").arg(QLatin1String(name))); !s)
+                return s.error();
+        }
+        if (Status s = d->db.exec(QStringLiteral("INSERT OR REPLACE INTO mirror_state(key, value) VALUES ('%1', '1')").arg(BulkStateKey)); !s)
             return s.error();
     }
     auto maxId = d->queryInteger(QStringLiteral("SELECT coalesce(max(id), 0) FROM entities"));
@@ -1048,8 +1082,8 @@ Result<MirrorReport> SqliteCatalogStore::applyMirror(const MirrorBatch &batch)
                      .bind(6, change.etag).bind(7, change.entityJson).run())
                 return Error::internal(d->db.lastError());
         }
-        if (Status s = d->insertRelations(id, relationsOf(change.ref, input.entity), state); !s)
-            return s.error();
+        // No relations rows: they exist for stitching, which a mirror never does
+        // (the server's JSON carries each entity's relations).
         if (Status s = d->insertIndex(id, kind, input.index, state); !s)
             return s.error();
         const ListingValues &l = input.listing;
@@ -1093,6 +1127,17 @@ Result<MirrorReport> SqliteCatalogStore::applyMirror(const MirrorBatch &batch)
     }
     if (Status s = d->flushFacetDeltas(state); !s)
         return s.error();
+    if (batch.finishBulk && (bulkFilling || batch.bulk)) {
+        for (const auto &[name, definition] : MirrorDeferredIndexes) {
+            Q_UNUSED(name);
+            QString create = QString::fromLatin1(definition);
+            create.replace(QLatin1String("CREATE INDEX "), QLatin1String("CREATE INDEX IF NOT EXISTS "));
+            if (Status s = d->db.exec(create); !s)
+                return s.error();
+        }
+        if (Status s = d->db.exec(QStringLiteral("DELETE FROM mirror_state WHERE key = '%1'").arg(BulkStateKey)); !s)
+            return s.error();
+    }
 
     auto setState = d->prepare(QStringLiteral("INSERT INTO mirror_state(key, value) VALUES (?,?) "
                                               "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
@@ -1105,6 +1150,8 @@ Result<MirrorReport> SqliteCatalogStore::applyMirror(const MirrorBatch &batch)
         if (!ok)
             return Error::internal(d->db.lastError());
     }
+    if (Status s = d->flushFts(state); !s)
+        return s.error();
     if (Status s = tx.commit(); !s)
         return s.error();
     keyCacheGuard.committed = true;

@@ -98,6 +98,13 @@ public:
         QHash<QString, QJsonObject> bodies;   // bodies written in this transaction
         QHash<QString, NewRow> newRows;
         qint64 now = 0;
+        // Full-text rows to write, by entity id, and ids whose rows go. Kept
+        // for the end of the transaction (flushFts): once FTS5 has been
+        // written in a transaction, every later statement that needs a
+        // statement journal makes it flush its pending index data, which
+        // made a large write several times slower.
+        QHash<qint64, Internal::FtsColumns> ftsPending;
+        QSet<qint64> ftsRemoved;
     };
     Status insertRelations(qint64 originId, const QList<Model::Relation> &relations, WriteState &state);
     Status deleteRelations(qint64 originId, WriteState &state);
@@ -110,6 +117,8 @@ public:
     // The deltas of a key, known to be uncounted when its counters were dropped before.
     Result<FacetDeltas *> facetDeltas(qint64 keyId, WriteState &state);
     Status flushFacetDeltas(WriteState &state);
+    // Writes the transaction's full-text changes; the last write before the commit.
+    Status flushFts(WriteState &state);
     Result<qint64> appendChange(const QString &ref, const QString &uid, bool deleted, const QString &etag,
                                 WriteState &state);
     qint64 currentSequence();

@@ -137,6 +137,13 @@ struct MirrorBatch
     bool startRebuild = false;
     bool rebuilding = false;
     bool finishRebuild = false;
+    // Filling an empty cache: the first `bulk` batch drops the secondary
+    // indexes (kept dropped across batches, recorded in mirror_state), and
+    // the batch with `finishBulk` builds them once, sorted, which beats
+    // keeping them up to date row by row. Readers meanwhile get the right
+    // answers, only slower.
+    bool bulk = false;
+    bool finishBulk = false;
 };
 
 struct MirrorReport

@@ -83,6 +83,8 @@ void SyncClient::start()
         m_cursor = m_cache->mirrorState(CursorKey);
         m_rebuilding = m_cache->mirrorState(RebuildingKey) == QLatin1String("1");
         m_status.lastSynced = QDateTime::fromString(m_cache->mirrorState(SyncedAtKey), Qt::ISODateWithMs);
+        m_bulk = m_cache->mirrorState(QStringLiteral("bulk_fill")) == QLatin1String("1")
+                 || (m_cursor.isEmpty() && m_cache->entityCount() == 0);
     }
     if (!m_network)
         m_network = new QNetworkAccessManager(this);
@@ -158,7 +160,7 @@ void SyncClient::requestFeedPage(bool wait)
 {
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("after"), m_cursor.isEmpty() ? QStringLiteral("0") : m_cursor);
-    query.addQueryItem(QStringLiteral("limit"), QString::number(m_options.pageSize));
+    query.addQueryItem(QStringLiteral("limit"), QString::number(m_bulk ? m_options.bulkPageSize : m_options.pageSize));
     if (wait)
         query.addQueryItem(QStringLiteral("wait"), QString::number(m_options.waitSeconds));
     QNetworkReply *reply = send(QStringLiteral("/api/sync/v1/changes?") + query.toString(QUrl::FullyEncoded));
@@ -211,6 +213,8 @@ void SyncClient::onFeedReply(QNetworkReply *reply)
     const QString cursor = page.value().cursor.isEmpty() ? m_cursor : page.value().cursor;
     batch.state = {{CursorKey, cursor}};
     const bool caughtUpNow = !page.value().hasMore;
+    batch.bulk = m_bulk;
+    batch.finishBulk = m_bulk && caughtUpNow;
     if (m_rebuilding) {
         batch.rebuilding = true;
         batch.finishRebuild = caughtUpNow;
@@ -227,6 +231,7 @@ void SyncClient::onFeedReply(QNetworkReply *reply)
     m_retryMs = 0;
     if (caughtUpNow) {
         m_rebuilding = false;
+        m_bulk = false;
         caughtUp(now);
         requestFeedPage(true);
         return;

@@ -78,6 +78,7 @@ public:
     struct Options
     {
         int pageSize = 1000;
+        int bulkPageSize = 5000;             // while filling an empty cache
         int waitSeconds = 30;                // long-poll
         int firstRetryMs = 500;              // then doubling, up to maxRetryMs
         int maxRetryMs = 10000;
@@ -136,6 +137,7 @@ private:
     SyncStatus m_status;
     QString m_cursor;
     bool m_rebuilding = false;
+    bool m_bulk = false;   // filling an empty cache (Store::MirrorBatch::bulk)
 
     // Backstage: a round lists every entity, then fetches what differs.
     struct BackstageRound;

@@ -13,6 +13,7 @@
 #include <sync/syncclient.h>
 
 #include <QElapsedTimer>
+#include <sqlite3.h>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -99,17 +100,24 @@ private:
                                        const QString &token = {});
     QHash<QString, QString> serverEtags();
     QHash<QString, QString> cacheEtags();
+    QStringList cacheIndexes();   // secondary indexes of the cache file
     QString cachePath() const { return m_dir->filePath(QStringLiteral("cache.sqlite")); }
     void refreshLocation();
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<ServerProcess> m_server;
+    QStringList m_freshIndexes;   // what a new cache file has
     int m_port = 0;
 };
 
 void TestSyncClient::init()
 {
     m_dir = std::make_unique<QTemporaryDir>();
+    if (m_freshIndexes.isEmpty()) {
+        QVERIFY(SqliteCatalogStore::open(cachePath()));
+        m_freshIndexes = cacheIndexes();
+        QFile::remove(cachePath());
+    }
     m_server = std::make_unique<ServerProcess>();
     m_port = freePort();
     writeFile(m_dir->filePath(QStringLiteral("catalog-info.yaml")), components(0, 30));
@@ -139,6 +147,7 @@ bool TestSyncClient::startServer()
 
 std::unique_ptr<SyncClient> TestSyncClient::client(SyncClient::Options options, ServerProfile::Kind kind, const QString &token)
 {
+    options.bulkPageSize = options.pageSize;   // the paging tests mean every page, the first fill's too
     options.waitSeconds = 5;
     options.firstRetryMs = 100;
     options.maxRetryMs = 400;
@@ -157,6 +166,21 @@ QHash<QString, QString> TestSyncClient::serverEtags()
         etags.insert(ref, entity[QLatin1String("metadata")][QLatin1String("etag")].toString());
     }
     return etags;
+}
+
+QStringList TestSyncClient::cacheIndexes()
+{
+    QStringList names;
+    sqlite3 *db = nullptr;
+    if (sqlite3_open_v2(cachePath().toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_stmt *stmt = nullptr;
+        sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name", -1, &stmt, nullptr);
+        while (stmt && sqlite3_step(stmt) == SQLITE_ROW)
+            names.append(QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0))));
+        sqlite3_finalize(stmt);
+    }
+    sqlite3_close(db);
+    return names;
 }
 
 QHash<QString, QString> TestSyncClient::cacheEtags()
@@ -184,6 +208,7 @@ void TestSyncClient::initialSyncMirrorsTheServer()
     const QHash<QString, QString> server = serverEtags();
     QCOMPARE(server.size(), 301);   // and the root Location
     QCOMPARE(cacheEtags(), server);
+    QCOMPARE(cacheIndexes(), m_freshIndexes);
     // Progress was reported against the total the first page announced.
     qint64 lastDone = 0;
     bool sawProgress = false;
@@ -263,11 +288,16 @@ void TestSyncClient::interruptedSyncResumesFromItsCursor()
     auto cache = SqliteCatalogStore::open(cachePath());
     const QString cursorAtKill = cache.value()->mirrorState(QStringLiteral("cursor"));
     QCOMPARE(cursorAtKill, sync->cursor());
+    // The first fill of an empty cache builds its secondary indexes once, at the end.
+    QCOMPARE(cache.value()->mirrorState(QStringLiteral("bulk_fill")), QStringLiteral("1"));
+    QVERIFY(!cacheIndexes().contains(QStringLiteral("search_key_value")));
 
     QSignalSpy statuses(sync.get(), &SyncClient::statusChanged);
     QVERIFY2(startServer(), m_server->output().constData());
     QTRY_COMPARE_WITH_TIMEOUT(sync->status().state, State::Synced, 30000);
     QCOMPARE(cacheEtags(), serverEtags());
+    QVERIFY(cache.value()->mirrorState(QStringLiteral("bulk_fill")).isNull());
+    QCOMPARE(cacheIndexes(), m_freshIndexes);
     // It went on from its cursor: the rest, not everything again.
     for (const QList<QVariant> &signal : statuses) {
         const SyncStatus status = signal.first().value<SyncStatus>();
