@@ -35,6 +35,7 @@ bench: build
 	@packaging/install-bench-deps.sh
 	@$(BUILD_DIR)/tests/bench/bench_ingest $(BENCH_SIZES)
 	@$(BUILD_DIR)/tests/bench/bench_server $(BENCH_SERVER_ARGS)
+	@xvfb-run -a -s "-screen 0 1600x1000x24" $(BUILD_DIR)/tests/bench/bench_desktop $(BENCH_DESKTOP_ARGS)
 
 clean:
 	@rm -rf $(BUILD_DIR)

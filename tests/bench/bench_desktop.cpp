@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+//
+// bench_desktop [--store FILE] [--entities N]: the desktop app with a large
+// catalog. Serves a store (a copy of FILE, e.g. bench_ingest's
+// store-100000.sqlite, or a freshly generated organisation of N entities)
+// with greenroom-server, syncs it into an empty cache over loopback (time to
+// the first usable screen, i.e. the first page in the cache, and to the end),
+// then starts the window on that cache in a fresh process and measures: cold
+// start to the first painted catalog page, a keystroke in the filter box to
+// the repainted table, opening an entity page, and peak RSS.
+// Targets (issue 5): first paint < 500 ms, keystroke < 16 ms, entity page
+// < 50 ms, RSS < 200 MB.
+#include "orggenerator.h"
+
+#include <ingest/catalogingester.h>
+#include <ingest/catalogrules.h>
+#include <mainwindow.h>
+#include <models/catalogcache.h>
+#include <models/entitytablemodel.h>
+#include <models/userpreferences.h>
+#include <pages/catalogpage.h>
+#include <store/sqlitecatalogstore.h>
+#include <sync/syncclient.h>
+
+#include <QApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QLineEdit>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTextStream>
+#include <QTimer>
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+using namespace Greenroom;
+
+namespace {
+
+QTextStream &out()
+{
+    static QTextStream stream(stdout);
+    return stream;
+}
+
+[[noreturn]] void die(const QString &message)
+{
+    QTextStream(stderr) << "bench_desktop: " << message << Qt::endl;
+    std::exit(1);
+}
+
+double median(QList<double> values)
+{
+    if (values.isEmpty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    return values.at(values.size() / 2);
+}
+
+double maximum(const QList<double> &values)
+{
+    return values.isEmpty() ? 0 : *std::max_element(values.cbegin(), values.cend());
+}
+
+// Fires once, at the first paint of the widget it watches.
+class FirstPaint : public QObject
+{
+public:
+    std::function<void()> onPaint;
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::Paint && onPaint) {
+            auto fire = std::move(onPaint);
+            onPaint = nullptr;
+            fire();
+        }
+        return QObject::eventFilter(watched, event);
+    }
+};
+
+// Milliseconds since this process was started (exec), from /proc, in clock ticks.
+qint64 msSinceExec()
+{
+    QFile stat(QStringLiteral("/proc/self/stat"));
+    QFile uptime(QStringLiteral("/proc/uptime"));
+    if (!stat.open(QIODevice::ReadOnly) || !uptime.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray line = stat.readAll();
+    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+    const double started = fields.value(19).toDouble() / double(sysconf(_SC_CLK_TCK));
+    const double now = uptime.readAll().split(' ').value(0).toDouble();
+    return qint64((now - started) * 1000);
+}
+
+// The window half, in its own process so that its start is cold.
+int runWindow(const QString &cachePath, const QElapsedTimer &sinceMain)
+{
+    QTemporaryDir settingsDir;
+    QSettings settings(settingsDir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
+    auto cache = Ui::CatalogCache::open(cachePath);
+    if (!cache)
+        die(QStringLiteral("cannot open the cache"));
+    Ui::UserPreferences preferences(settings, QStringLiteral("bench"));
+    Ui::MainWindow window(*cache, preferences, settings);
+    window.resize(1400, 900);
+    window.showPage(Ui::MainWindow::Page::Catalog);
+    Ui::CatalogPage *page = window.catalogPage();
+    QTableView *table = page->table();
+    FirstPaint firstPaint;
+    QEventLoop painted;
+    firstPaint.onPaint = [&] {
+        out() << "window: first catalog page painted " << sinceMain.elapsed() << " ms after main(), about "
+              << msSinceExec() << " ms after exec (" << page->model()->totalCount() << " components listed)" << Qt::endl;
+        QTimer::singleShot(0, &painted, &QEventLoop::quit);
+    };
+    table->viewport()->installEventFilter(&firstPaint);
+    window.show();
+    painted.exec();
+
+    // Keystrokes: a name from the middle of the table, typed letter by letter.
+    page->model()->prepareTextSearch();
+    QTimer::singleShot(1500, &painted, &QEventLoop::quit);   // the search text loads in the background
+    painted.exec();
+    for (int i = 0; i < 2 && page->model()->canFetchMore({}); ++i)
+        page->model()->fetchMore({});
+    const QString typed = page->model()->index(std::min(350, page->model()->rowCount() - 1), 0).data().toString().left(10);
+    QList<double> keystrokes;
+    QLineEdit *filter = page->textFilter();
+    for (const QChar c : typed) {
+        QElapsedTimer timer;
+        timer.start();
+        filter->insert(QString(c));
+        table->viewport()->repaint();
+        keystrokes.append(timer.nsecsElapsed() / 1e6);
+    }
+    out() << "window: filter keystrokes typing '" << typed << "': median " << median(keystrokes) << " ms, max "
+          << maximum(keystrokes) << " ms (" << page->model()->totalCount() << " rows match at the end)" << Qt::endl;
+    QStringList perKey;
+    for (double k : keystrokes)
+        perKey << QString::number(k, 'f', 1);
+    out() << "window: each keystroke (ms): " << perKey.join(QLatin1Char(' ')) << Qt::endl;
+    filter->clear();
+
+    // Entity pages: components spread over the table, then APIs and groups.
+    QList<double> opens;
+    QStringList refs;
+    for (int row = 0; row < page->model()->rowCount(); row += 37)
+        refs.append(page->model()->refAt(row));
+    refs = refs.mid(0, 15);
+    for (const QString &ref : std::as_const(refs)) {
+        QElapsedTimer timer;
+        timer.start();
+        window.openEntity(ref);
+        window.repaint();
+        opens.append(timer.nsecsElapsed() / 1e6);
+    }
+    out() << "window: entity page opened and painted: median " << median(opens) << " ms, max " << maximum(opens)
+          << " ms over " << opens.size() << " entities" << Qt::endl;
+
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    out() << "window: peak RSS " << usage.ru_maxrss / 1024 << " MB" << Qt::endl;
+    return 0;
+}
+
+QString storeFromOrganisation(const QDir &work, int entities)
+{
+    const QString root = Bench::generateOrganisation(work.filePath(QStringLiteral("org")), entities);
+    const QString path = work.filePath(QStringLiteral("generated.sqlite"));
+    auto store = Store::SqliteCatalogStore::open(path);
+    if (!store)
+        die(store.error().message);
+    Ingest::IngestOptions options;
+    options.rules = Ingest::CatalogRules::allowAll();
+    Ingest::CatalogIngester ingester(*store.value(), options);
+    if (auto outcome = ingester.ingest({QStringLiteral("file"), root}); !outcome)
+        die(outcome.error().message);
+    return path;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QElapsedTimer sinceMain;
+    sinceMain.start();
+    const QStringList args = [&] {
+        QStringList list;
+        for (int i = 0; i < argc; ++i)
+            list.append(QString::fromLocal8Bit(argv[i]));
+        return list;
+    }();
+    const auto option = [&](const QString &name, const QString &fallback) {
+        const qsizetype at = args.indexOf(name);
+        return at >= 0 && at + 1 < args.size() ? args.at(at + 1) : fallback;
+    };
+    if (args.contains(QStringLiteral("--window"))) {
+        if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        QApplication app(argc, argv);
+        return runWindow(option(QStringLiteral("--window"), QString()), sinceMain);
+    }
+
+    QCoreApplication app(argc, argv);
+    QTemporaryDir temporary;
+    const QDir work(temporary.path());
+    QDir().mkpath(work.filePath(QStringLiteral("db")));
+    const QString db = work.filePath(QStringLiteral("db/catalog.sqlite"));
+    const QString given = option(QStringLiteral("--store"), QString());
+    if (!given.isEmpty()) {
+        if (!QFile::copy(given, db))
+            die(QStringLiteral("cannot copy ") + given);
+    } else {
+        const QString made = storeFromOrganisation(work, option(QStringLiteral("--entities"), QStringLiteral("100000")).toInt());
+        if (!QFile::rename(made, db))
+            die(QStringLiteral("cannot move the store"));
+    }
+    QFile config(work.filePath(QStringLiteral("app-config.yaml")));
+    if (!config.open(QIODevice::WriteOnly))
+        die(QStringLiteral("cannot write the config"));
+    config.write(QStringLiteral("backend:\n  listen: {port: 0}\n  database: {client: better-sqlite3, connection: {directory: %1}}\n"
+                                "catalog:\n  processingInterval: false\n  locations: []\n")
+                     .arg(work.filePath(QStringLiteral("db"))).toUtf8());
+    config.close();
+    QProcess server;
+    server.setProcessChannelMode(QProcess::MergedChannels);
+    server.start(QStringLiteral(GREENROOM_SERVER_BINARY), {QStringLiteral("serve"), QStringLiteral("--config"), config.fileName()});
+    QString base;
+    static const QRegularExpression listening(QStringLiteral("listening on (http://[^\\s]+:\\d+)"));
+    QByteArray log;
+    for (int i = 0; i < 600 && base.isEmpty(); ++i) {
+        server.waitForReadyRead(100);
+        log += server.readAll();
+        base = listening.match(QString::fromUtf8(log)).captured(1);
+        if (server.state() != QProcess::Running)
+            die(QStringLiteral("the server stopped:\n") + QString::fromUtf8(log));
+    }
+    if (base.isEmpty())
+        die(QStringLiteral("the server did not start"));
+
+    // The initial sync into an empty cache, as a new desktop does it.
+    const QString cachePath = work.filePath(QStringLiteral("cache.sqlite"));
+    Sync::SyncClient client({QStringLiteral("bench"), QUrl(base), {}, Sync::ServerProfile::Kind::Greenroom}, cachePath);
+    QElapsedTimer syncTimer;
+    qint64 firstUsable = -1;
+    QEventLoop synced;
+    QObject::connect(&client, &Sync::SyncClient::cacheChanged, &client, [&] {
+        if (firstUsable < 0)
+            firstUsable = syncTimer.elapsed();
+    });
+    QObject::connect(&client, &Sync::SyncClient::statusChanged, &client, [&](const Sync::SyncStatus &status) {
+        if (status.state == Sync::SyncStatus::State::Synced || status.state == Sync::SyncStatus::State::Failed)
+            synced.quit();
+    });
+    syncTimer.start();
+    client.start();
+    synced.exec();
+    const qint64 syncMs = syncTimer.elapsed();
+    if (client.status().state != Sync::SyncStatus::State::Synced)
+        die(QStringLiteral("the sync failed: ") + client.status().error);
+    client.stop();
+    auto cache = Store::SqliteCatalogStore::open(cachePath);
+    out() << "sync: " << cache.value()->entityCount() << " entities from an empty cache in " << syncMs / 1000.0
+          << " s; first page usable after " << firstUsable << " ms" << Qt::endl;
+    cache.value().reset();
+    server.terminate();
+    server.waitForFinished(10000);
+
+    // The window, cold, in a process of its own.
+    QProcess window;
+    window.setProcessChannelMode(QProcess::ForwardedChannels);
+    QElapsedTimer windowTimer;
+    windowTimer.start();
+    window.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--window"), cachePath});
+    if (!window.waitForFinished(300000) || window.exitCode() != 0)
+        die(QStringLiteral("the window run failed"));
+    out() << "window: the whole window run took " << windowTimer.elapsed() << " ms" << Qt::endl;
+    return 0;
+}
