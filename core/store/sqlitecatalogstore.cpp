@@ -188,7 +188,7 @@ int SqliteCatalogStore::schemaVersion()
     return sqliteMigrations().last().version;
 }
 
-Result<std::unique_ptr<SqliteCatalogStore>> SqliteCatalogStore::open(const QString &path)
+Result<std::unique_ptr<SqliteCatalogStore>> SqliteCatalogStore::open(const QString &path, Memory memory)
 {
     std::unique_ptr<SqliteCatalogStore> store(new SqliteCatalogStore);
     store->d->path = path;
@@ -197,9 +197,11 @@ Result<std::unique_ptr<SqliteCatalogStore>> SqliteCatalogStore::open(const QStri
     // WAL: readers never wait for the writer. NORMAL sync: a crash of the
     // process never loses a committed transaction; a power cut may lose the
     // last ones but never corrupts.
+    const bool desktop = memory == Memory::Desktop;
     for (const char *pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
-                               "PRAGMA temp_store = MEMORY", CacheSizePragma,
-                               "PRAGMA mmap_size = 1073741824"}) {
+                               "PRAGMA temp_store = MEMORY",
+                               desktop ? "PRAGMA cache_size = -8192" : CacheSizePragma,   // 8 MiB
+                               desktop ? "PRAGMA mmap_size = 0" : "PRAGMA mmap_size = 1073741824"}) {
         if (Status s = store->d->db.exec(QString::fromLatin1(pragma)); !s)
             return Error::internal(QStringLiteral("Cannot open database %1: %2").arg(path, s.error().message));
     }

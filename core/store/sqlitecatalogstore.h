@@ -20,7 +20,11 @@ class SqliteCatalogStorePrivate;
 class SqliteCatalogStore final : public CatalogStore
 {
 public:
-    static Result<std::unique_ptr<SqliteCatalogStore>> open(const QString &path);
+    // How much memory a connection may keep: a server caches generously; a
+    // desktop app, whose RSS people see, keeps little (SQLite's page cache
+    // and memory-mapped pages both count).
+    enum class Memory { Server, Desktop };
+    static Result<std::unique_ptr<SqliteCatalogStore>> open(const QString &path, Memory memory = Memory::Server);
     ~SqliteCatalogStore() override;
 
     // The schema version this build writes.
@@ -70,8 +74,8 @@ public:
     Result<QList<ListingRow>> listingRows(const QList<qint64> &ids);
     // Each row's lower-case search text by id (the filter box searches it in memory).
     Result<QHash<qint64, QByteArray>> listingSearchText();
-    // Values of a facet (namespace, type, lifecycle, owner, tag) among the
-    // rows `filter` matches, with counts, sorted by value.
+    // Values of a facet (namespace, type, lifecycle, owner as shown, tag)
+    // among the rows `filter` matches, with counts, sorted by value.
     Result<QList<FacetCount>> listingFacet(const QString &facet, const ListingFilter &filter);
 
 private:

@@ -33,6 +33,8 @@ SqlCondition listingCondition(const ListingFilter &filter)
         where.andWith(QStringLiteral("l.type = ?"), {filter.type});
     if (!filter.lifecycle.isEmpty())
         where.andWith(QStringLiteral("l.lifecycle = ?"), {filter.lifecycle});
+    if (!filter.owner.isEmpty())
+        where.andWith(QStringLiteral("l.owner = ?"), {filter.owner});
     if (!filter.ownerRef.isEmpty())
         where.andWith(QStringLiteral("instr(l.owner_refs, ?) > 0"), {QLatin1Char(',') + filter.ownerRef.toLower() + QLatin1Char(',')});
     if (!filter.tag.isEmpty())
@@ -139,7 +141,7 @@ Result<QList<FacetCount>> SqliteCatalogStore::listingFacet(const QString &facet,
     static const QHash<QString, QString> columns{{QStringLiteral("namespace"), QStringLiteral("l.namespace")},
                                                  {QStringLiteral("type"), QStringLiteral("l.type")},
                                                  {QStringLiteral("lifecycle"), QStringLiteral("l.lifecycle")},
-                                                 {QStringLiteral("owner"), QStringLiteral("l.owner_ref")},
+                                                 {QStringLiteral("owner"), QStringLiteral("l.owner")},
                                                  {QStringLiteral("kind"), QStringLiteral("l.kind")},
                                                  {QStringLiteral("tag"), QStringLiteral("t.tag")}};
     const QString column = columns.value(facet);

@@ -175,6 +175,7 @@ struct ListingFilter
     QString namespaceName;
     QString type;
     QString lifecycle;
+    QString owner;                 // the Owner cell, as shown (the owner facet's values)
     QString ownerRef;              // owned by this entity
     QString tag;
     std::optional<QStringList> refs;        // only these entities (starred)

@@ -71,7 +71,7 @@ void SyncClient::start()
     if (m_running)
         return;
     if (!m_cache) {
-        auto cache = Store::SqliteCatalogStore::open(m_cachePath);
+        auto cache = Store::SqliteCatalogStore::open(m_cachePath, Store::SqliteCatalogStore::Memory::Desktop);
         if (!cache) {
             SyncStatus failed;
             failed.state = SyncStatus::State::Failed;

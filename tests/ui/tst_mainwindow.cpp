@@ -144,7 +144,8 @@ void TestMainWindow::catalogFiltersAndKeyboard()
 
     // Owner facet: only team-checkout's components remain.
     QComboBox *owner = catalog->facetBox(QStringLiteral("owner"));
-    const int teamCheckout = owner->findData(QStringLiteral("group:default/team-checkout"));
+    QTRY_VERIFY(owner->count() > 1);   // the panel fills in after the first paint
+    const int teamCheckout = owner->findData(QStringLiteral("team-checkout"));
     QVERIFY(teamCheckout > 0);
     owner->setCurrentIndex(teamCheckout);
     QVERIFY(model->rowCount() > 0 && model->rowCount() < components);

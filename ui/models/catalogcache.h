@@ -5,6 +5,7 @@
 #include <store/sqlitecatalogstore.h>
 
 #include <QObject>
+#include <QTimer>
 
 #include <memory>
 
@@ -29,7 +30,8 @@ public:
     QJsonObject entity(const QString &ref);
 
 public Q_SLOTS:
-    // Connected to SyncClient::cacheChanged.
+    // Connected to SyncClient::cacheChanged. Views hear of it at most every
+    // ChangeCoalesceMs: an initial sync writes a page every few hundred ms.
     void notifyChanged(qint64 cacheSequence);
 
 Q_SIGNALS:
@@ -40,6 +42,10 @@ private:
     std::unique_ptr<Store::SqliteCatalogStore> m_store;
     QString m_path;
     qint64 m_seen = -1;
+    QTimer m_coalesce;
+
+public:
+    static constexpr int ChangeCoalesceMs = 250;
 };
 
 } // namespace Greenroom::Ui

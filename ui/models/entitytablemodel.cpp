@@ -16,21 +16,32 @@ namespace {
 
 const char *const SortColumns[] = {"name", "system", "owner", "type", "lifecycle", "description", "tags"};
 
-// Reads every row's search text through a connection of its own (a worker thread's).
-QHash<qint64, QByteArray> readSearchText(const QString &path)
-{
-    auto store = Store::SqliteCatalogStore::open(path);
-    if (!store)
-        return {};
-    auto text = store.value()->listingSearchText();
-    return text ? std::move(text).value() : QHash<qint64, QByteArray>{};
-}
-
 } // namespace
+
+EntityTableModel::SearchText EntityTableModel::readSearchText(const QString &cachePath)
+{
+    // Through a connection of its own: this runs on a worker thread.
+    SearchText text;
+    auto store = Store::SqliteCatalogStore::open(cachePath, Store::SqliteCatalogStore::Memory::Desktop);
+    if (!store)
+        return text;
+    auto rows = store.value()->listingSearchText();
+    if (!rows)
+        return text;
+    text.ids = rows.value().keys();
+    std::sort(text.ids.begin(), text.ids.end());
+    text.starts.reserve(text.ids.size() + 1);
+    for (const qint64 id : std::as_const(text.ids)) {
+        text.starts.append(text.blob.size());
+        text.blob += rows.value().value(id);
+        text.blob += '\n';   // a match never spans two rows
+    }
+    text.starts.append(text.blob.size());
+    return text;
+}
 
 EntityTableModel::EntityTableModel(CatalogCache &cache, QObject *parent) : QAbstractTableModel(parent), m_cache(cache)
 {
-    requery(0);
 }
 
 EntityTableModel::~EntityTableModel()
@@ -41,6 +52,7 @@ EntityTableModel::~EntityTableModel()
 void EntityTableModel::setFilter(const Store::ListingFilter &filter)
 {
     m_filter = filter;
+    m_filtered = true;
     requery(0);
 }
 
@@ -50,35 +62,41 @@ void EntityTableModel::sort(int column, Qt::SortOrder order)
         return;
     m_sortColumn = column;
     m_sortOrder = order;
-    requery(0);
+    if (m_filtered)   // before the first filter a view is only being set up: nothing to read yet
+        requery(0);
 }
 
 void EntityTableModel::refresh()
 {
+    if (!m_filtered)
+        return;
     // The rows' text may have changed too.
+    const bool wasLoaded = m_searchTextReady || m_textLoadStarted;
+    m_textLoad.waitForFinished();   // a load in flight read the old text
     m_searchTextReady = false;
-    m_orderText.clear();
-    m_orderStarts.clear();
-    m_visibleRows.clear();
-    m_searchText.clear();
-    if (!m_text.isEmpty() || m_textLoad.isStarted())
+    m_textLoadStarted = false;
+    m_searchText = {};
+    m_matchedRows.clear();
+    if (!m_text.isEmpty() || wasLoaded)
         prepareTextSearch();
     requery(int(m_rows.size()));
 }
 
 void EntityTableModel::prepareTextSearch()
 {
-    if (m_searchTextReady || (m_textLoad.isStarted() && !m_textLoad.isFinished()))
+    if (m_searchTextReady || m_textLoadStarted)
         return;
-    m_textLoad = QtConcurrent::run(readSearchText, m_cache.path());
+    m_textLoadStarted = true;
+    m_textLoad = QtConcurrent::run(&EntityTableModel::readSearchText, m_cache.path());
 }
 
-const QHash<qint64, QByteArray> &EntityTableModel::searchText()
+const EntityTableModel::SearchText &EntityTableModel::searchText()
 {
     if (!m_searchTextReady) {
         prepareTextSearch();
         m_searchText = m_textLoad.result();
         m_searchTextReady = true;
+        m_textLoadStarted = false;
     }
     return m_searchText;
 }
@@ -91,7 +109,7 @@ void EntityTableModel::setTextFilter(const QString &text)
     const bool narrowing = !m_text.isEmpty() && text.contains(m_text, Qt::CaseInsensitive);
     m_text = text;
     const qint64 before = m_visible.size();
-    applyText(narrowing, 0);
+    applyText(narrowing, 0, true);
     if (m_visible.size() != before)
         Q_EMIT totalCountChanged(m_visible.size());
 }
@@ -108,59 +126,67 @@ void EntityTableModel::requery(int keepRows)
         m_error = order.error().message;
         m_order.clear();
     }
-    m_orderText.clear();
-    m_orderStarts.clear();
-    m_visibleRows.clear();
+
     applyText(false, keepRows);
     if (m_visible.size() != before)
         Q_EMIT totalCountChanged(m_visible.size());
 }
 
-void EntityTableModel::applyText(bool narrowing, int keepRows)
+void EntityTableModel::applyText(bool narrowing, int keepRows, bool rowsStillValid)
 {
     const QByteArray needle = m_text.trimmed().toLower().toUtf8();
     if (needle.isEmpty()) {
         m_visible = m_order;
-        m_visibleRows.clear();
-        loadRows(keepRows);
+        m_matchedRows.clear();
+        loadRows(keepRows, rowsStillValid);
         return;
     }
-    if (m_orderStarts.size() != m_order.size() + 1) {
-        const QHash<qint64, QByteArray> &text = searchText();
-        m_orderText.clear();
-        m_orderStarts.clear();
-        m_orderStarts.reserve(m_order.size() + 1);
-        for (const qint64 id : std::as_const(m_order)) {
-            m_orderStarts.append(m_orderText.size());
-            m_orderText += text.value(id);
-            m_orderText += '\n';   // a match never spans two rows
-        }
-        m_orderStarts.append(m_orderText.size());
-        narrowing = false;
-    }
-    const char *base = m_orderText.constData();
+    const SearchText &text = searchText();
+    // Which rows' text holds the needle: all rows, or those that held the
+    // shorter text typed before.
+    const char *base = text.blob.constData();
     QList<qsizetype> matched;
     const auto test = [&](qsizetype row) {
-        const qsizetype start = m_orderStarts.at(row);
-        if (memmem(base + start, size_t(m_orderStarts.at(row + 1) - start), needle.constData(), size_t(needle.size())))
+        const qsizetype start = text.starts.at(row);
+        if (memmem(base + start, size_t(text.starts.at(row + 1) - start), needle.constData(), size_t(needle.size())))
             matched.append(row);
     };
-    if (narrowing && m_visibleRows.size() == m_visible.size()) {
-        for (const qsizetype row : std::as_const(m_visibleRows))
+    if (narrowing && !m_matchedRows.isEmpty()) {
+        for (const qsizetype row : std::as_const(m_matchedRows))
             test(row);
-    } else {
-        for (qsizetype row = 0; row < m_order.size(); ++row)
+    } else if (!narrowing || m_visible.size() > 0) {
+        for (qsizetype row = 0; row < text.ids.size(); ++row)
             test(row);
     }
-    m_visible.resize(matched.size());
-    for (qsizetype i = 0; i < matched.size(); ++i)
-        m_visible[i] = m_order.at(matched.at(i));
-    m_visibleRows = std::move(matched);
-    loadRows(keepRows);
+    std::fill(m_matchedIds.begin(), m_matchedIds.end(), false);
+    for (const qsizetype row : std::as_const(matched)) {
+        const qint64 id = text.ids.at(row);
+        if (id >= qint64(m_matchedIds.size()))
+            m_matchedIds.resize(size_t(id) + 1 + 1024, false);
+        m_matchedIds[size_t(id)] = true;
+    }
+    m_matchedRows = std::move(matched);
+    // The table's order, kept: its ids that matched.
+    QList<qint64> visible;
+    for (const qint64 id : std::as_const(m_order)) {
+        if (id < qint64(m_matchedIds.size()) && m_matchedIds[size_t(id)])
+            visible.append(id);
+    }
+    m_visible = std::move(visible);
+    loadRows(keepRows, rowsStillValid);
 }
 
-void EntityTableModel::loadRows(int keepRows)
+void EntityTableModel::loadRows(int keepRows, bool rowsStillValid)
 {
+    const qsizetype wanted = std::min<qsizetype>(std::max(keepRows, PageSize), m_visible.size());
+    if (rowsStillValid && m_rows.size() == wanted) {
+        // Typing on often leaves the first page as it was: nothing to re-read or repaint.
+        bool same = true;
+        for (qsizetype i = 0; i < wanted && same; ++i)
+            same = m_rows.at(i).id == m_visible.at(i);
+        if (same)
+            return;
+    }
     beginResetModel();
     auto rows = m_cache.store().listingRows(m_visible.mid(0, std::max(keepRows, PageSize)));
     if (rows) {

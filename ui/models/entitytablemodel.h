@@ -8,6 +8,8 @@
 #include <QFuture>
 #include <QHash>
 
+#include <vector>
+
 namespace Greenroom::Ui {
 
 class CatalogCache;
@@ -35,7 +37,8 @@ public:
     explicit EntityTableModel(CatalogCache &cache, QObject *parent = nullptr);
     ~EntityTableModel() override;
 
-    // Which rows (kind, facets, starred, owned); re-reads from the first page.
+    // Which rows (kind, facets, starred, owned); re-reads from the first
+    // page. Until the first call the model is empty.
     void setFilter(const Store::ListingFilter &filter);
     Store::ListingFilter filter() const { return m_filter; }
     // Rows whose text contains `text` (any case): names, titles, systems,
@@ -49,6 +52,7 @@ public:
     // Starts loading the rows' search text in the background, so the first
     // keystroke in the filter box does not wait for it.
     void prepareTextSearch();
+    bool isTextSearchReady() const { return m_searchTextReady || (m_textLoadStarted && m_textLoad.isFinished()); }
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -66,29 +70,37 @@ Q_SIGNALS:
     void totalCountChanged(qint64 total);
 
 private:
+    // Every row's search text laid end to end (row i is
+    // blob[starts[i], starts[i + 1]), entity ids[i]): a keystroke reads it
+    // front to back and marks the ids that match.
+    struct SearchText
+    {
+        QByteArray blob;
+        QList<qsizetype> starts;
+        QList<qint64> ids;
+    };
+    static SearchText readSearchText(const QString &cachePath);
     void requery(int keepRows);
-    void applyText(bool narrowing, int keepRows);
-    void loadRows(int keepRows);
-    const QHash<qint64, QByteArray> &searchText();
+    // `rowsStillValid`: the cache has not changed since the rows were read.
+    void applyText(bool narrowing, int keepRows, bool rowsStillValid = false);
+    void loadRows(int keepRows, bool rowsStillValid = false);
+    const SearchText &searchText();
 
     CatalogCache &m_cache;
     Store::ListingFilter m_filter;
+    bool m_filtered = false;   // lists nothing until it has a filter (setFilter)
     QString m_text;
     int m_sortColumn = Name;
     Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
     QList<qint64> m_order;     // ids the filter matches, sorted
     QList<qint64> m_visible;   // of those, the ones the text matches
-    // The search text of m_order's rows laid end to end in that order (row i
-    // is m_orderText[m_orderStarts[i], m_orderStarts[i + 1])), built on the
-    // first keystroke after a re-query: a keystroke then reads memory
-    // front to back instead of chasing 100,000 pointers.
-    QByteArray m_orderText;
-    QList<qsizetype> m_orderStarts;
-    QList<qsizetype> m_visibleRows;   // indexes into m_order of m_visible, while a text filters
     QList<Store::ListingRow> m_rows;   // the loaded prefix of m_visible
-    QFuture<QHash<qint64, QByteArray>> m_textLoad;
-    QHash<qint64, QByteArray> m_searchText;
+    QFuture<SearchText> m_textLoad;
+    SearchText m_searchText;
     bool m_searchTextReady = false;
+    bool m_textLoadStarted = false;   // m_textLoad runs or holds a result not yet taken
+    QList<qsizetype> m_matchedRows;   // rows of m_searchText the current text matches
+    std::vector<bool> m_matchedIds;   // by entity id
     QString m_error;
 };
 

@@ -17,6 +17,8 @@
 #include <QLineEdit>
 #include <QTableView>
 #include <QTimer>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QVBoxLayout>
 
 namespace Greenroom::Ui {
@@ -140,13 +142,12 @@ CatalogPage::CatalogPage(CatalogCache &cache, UserPreferences &preferences, cons
     connect(m_kind, &QComboBox::currentIndexChanged, this, [this] {
         if (m_updating)
             return;
-        reloadFacets();
         applyFilters();
+        reloadFacets();
     });
     connect(m_text, &QLineEdit::textChanged, m_model, &EntityTableModel::setTextFilter);
     // The filter box searches text held in memory: load it before the first keystroke.
     connect(m_text, &QLineEdit::textEdited, m_model, &EntityTableModel::prepareTextSearch);
-    QTimer::singleShot(0, m_model, &EntityTableModel::prepareTextSearch);
     connect(m_starred, &QCheckBox::toggled, this, &CatalogPage::applyFilters);
     connect(m_owned, &QCheckBox::toggled, this, &CatalogPage::applyFilters);
     connect(m_model, &EntityTableModel::totalCountChanged, this, &CatalogPage::updateTitle);
@@ -156,14 +157,33 @@ CatalogPage::CatalogPage(CatalogCache &cache, UserPreferences &preferences, cons
             applyFilters();
     });
     connect(&m_cache, &CatalogCache::changed, this, [this] {
-        reloadFacets();
         m_model->refresh();
+        reloadFacets();
     });
 
-    reloadFacets();
-    if (m_fixedKind.isEmpty())
-        setKind(QStringLiteral("Component"));
+    // The table first (the first paint needs it); the filter panel's
+    // values a moment later: counting them reads every row of the kind.
+    if (m_fixedKind.isEmpty()) {
+        m_updating = true;   // not a choice of the person's: no re-query
+        m_kind->addItem(kindLabel(QStringLiteral("component")), QStringLiteral("component"));
+        m_updating = false;
+    }
     applyFilters();
+    // The rest waits for the first paint of the table: the panel's values and
+    // the filter box's search text are read in the background then.
+    m_table->viewport()->installEventFilter(this);
+}
+
+bool CatalogPage::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_table->viewport() && event->type() == QEvent::Paint && !m_painted) {
+        m_painted = true;
+        QTimer::singleShot(0, this, [this] {
+            reloadFacets();
+            m_model->prepareTextSearch();
+        });
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void CatalogPage::setKind(const QString &kind)
@@ -173,42 +193,88 @@ void CatalogPage::setKind(const QString &kind)
         m_kind->setCurrentIndex(index);
 }
 
+namespace {
+
+struct FacetValues
+{
+    QList<Store::FacetCount> kinds;
+    QHash<QString, QList<Store::FacetCount>> byKey;
+};
+
+// Counting a facet reads every row of the kind: done on a worker with a
+// connection of its own, so the window never waits for it.
+FacetValues readFacets(const QString &cachePath, const QString &kind, bool withKinds)
+{
+    FacetValues values;
+    auto store = Store::SqliteCatalogStore::open(cachePath, Store::SqliteCatalogStore::Memory::Desktop);
+    if (!store)
+        return values;
+    if (withKinds) {
+        if (auto kinds = store.value()->listingFacet(QStringLiteral("kind"), {}))
+            values.kinds = kinds.value();
+    }
+    Store::ListingFilter byKind;
+    byKind.kind = kind;
+    for (const auto &[key, label] : facetKeys()) {
+        if (auto counts = store.value()->listingFacet(key, byKind))
+            values.byKey.insert(key, counts.value());
+    }
+    return values;
+}
+
+} // namespace
+
 void CatalogPage::reloadFacets()
+{
+    if (m_facetsLoading.isRunning()) {
+        m_facetsAgain = true;   // the cache or the kind changed meanwhile
+        return;
+    }
+    const bool withKinds = m_fixedKind.isEmpty();
+    const QString kind = currentKind();
+    auto *watcher = new QFutureWatcher<FacetValues>(this);
+    connect(watcher, &QFutureWatcher<FacetValues>::finished, this, [this, watcher, kind] {
+        watcher->deleteLater();
+        applyFacets(watcher->result().kinds, watcher->result().byKey, kind);
+        if (m_facetsAgain) {
+            m_facetsAgain = false;
+            reloadFacets();
+        }
+    });
+    const QFuture<FacetValues> future = QtConcurrent::run(readFacets, m_cache.path(), kind, withKinds);
+    m_facetsLoading = future;
+    watcher->setFuture(future);
+}
+
+void CatalogPage::applyFacets(const QList<Store::FacetCount> &kinds, const QHash<QString, QList<Store::FacetCount>> &byKey,
+                              const QString &forKind)
 {
     m_updating = true;
     // Kinds present in the cache (Backstage lists those the catalog has).
-    if (m_fixedKind.isEmpty()) {
+    if (m_fixedKind.isEmpty() && !kinds.isEmpty()) {
         const QString current = m_kind->currentData().toString();
         m_kind->clear();
-        auto kinds = m_cache.store().listingFacet(QStringLiteral("kind"), {});
-        if (kinds) {
-            for (const Store::FacetCount &count : kinds.value())
-                m_kind->addItem(kindLabel(count.value), count.value);
-        }
-        const int index = m_kind->findData(current.isEmpty() ? QStringLiteral("component") : current);
-        m_kind->setCurrentIndex(std::max(index, 0));
+        for (const Store::FacetCount &count : kinds)
+            m_kind->addItem(kindLabel(count.value), count.value);
+        m_kind->setCurrentIndex(std::max(m_kind->findData(current), 0));
     }
-    Store::ListingFilter byKind;
-    byKind.kind = currentKind();
+    m_updating = false;
+    if (forKind != currentKind()) {   // the kind changed while these were counted
+        reloadFacets();
+        return;
+    }
     for (const auto &[key, label] : facetKeys()) {
         QComboBox *box = m_facets.value(key);
         const QString current = box->currentData().toString();
         box->blockSignals(true);
         box->clear();
         box->addItem(tr("All"), QString());
-        auto counts = m_cache.store().listingFacet(key, byKind);
-        if (counts) {
-            for (const Store::FacetCount &count : counts.value()) {
-                const QString text = key == QLatin1String("owner") ? EntityPresentation::humanizeRef(count.value, QStringLiteral("group"))
-                                                                   : count.value;
-                box->addItem(QStringLiteral("%1 (%2)").arg(text).arg(count.count), count.value);
-            }
-        }
+        for (const Store::FacetCount &count : byKey.value(key))
+            box->addItem(QStringLiteral("%1 (%2)").arg(count.value).arg(count.count), count.value);
         box->setCurrentIndex(std::max(box->findData(current), 0));
         box->setEnabled(box->count() > 1);
         box->blockSignals(false);
     }
-    m_updating = false;
 }
 
 QString CatalogPage::currentKind() const
@@ -224,7 +290,7 @@ void CatalogPage::applyFilters()
     filter.kind = currentKind();
     const auto facet = [this](const char *key) { return m_facets.value(QLatin1String(key))->currentData().toString(); };
     filter.type = facet("type");
-    filter.ownerRef = facet("owner");
+    filter.owner = facet("owner");
     filter.lifecycle = facet("lifecycle");
     filter.tag = facet("tag");
     filter.namespaceName = facet("namespace");

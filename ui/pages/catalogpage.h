@@ -2,6 +2,9 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #pragma once
 
+#include <store/storetypes.h>
+
+#include <QFuture>
 #include <QHash>
 #include <QWidget>
 
@@ -43,8 +46,14 @@ public:
 Q_SIGNALS:
     void entityActivated(const QString &ref);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
+    // Counts the filter panel's values in the background; applyFacets shows them.
     void reloadFacets();
+    void applyFacets(const QList<Store::FacetCount> &kinds, const QHash<QString, QList<Store::FacetCount>> &byKey,
+                     const QString &forKind);
     void applyFilters();
     void updateTitle();
     QString currentKind() const;   // lower case
@@ -61,6 +70,9 @@ private:
     QCheckBox *m_starred;
     QCheckBox *m_owned;
     bool m_updating = false;
+    bool m_painted = false;
+    QFuture<void> m_facetsLoading;
+    bool m_facetsAgain = false;
 };
 
 } // namespace Greenroom::Ui

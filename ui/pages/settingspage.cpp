@@ -116,9 +116,23 @@ SettingsPage::SettingsPage(CatalogCache &cache, UserPreferences &preferences, Se
         connect(m_profiles, &ServerProfiles::changed, this, &SettingsPage::reloadProfiles);
         m_poll->setValue(m_profiles->pollSeconds());
     }
-    connect(&m_cache, &CatalogCache::changed, this, &SettingsPage::reloadIdentities);
+    // Users are listed when the page is seen: there may be thousands.
+    connect(&m_cache, &CatalogCache::changed, this, [this] {
+        if (isVisible())
+            reloadIdentities();
+        else
+            m_identitiesStale = true;
+    });
     reloadProfiles();
-    reloadIdentities();
+}
+
+void SettingsPage::showEvent(QShowEvent *event)
+{
+    if (m_identitiesStale) {
+        m_identitiesStale = false;
+        reloadIdentities();
+    }
+    QWidget::showEvent(event);
 }
 
 void SettingsPage::reloadProfiles()

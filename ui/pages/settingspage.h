@@ -35,6 +35,9 @@ public:
     QLabel *message() const { return m_message; }
     void saveProfile();
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 Q_SIGNALS:
     // The person chose another server: the app reconnects to it.
     void profileActivated(const QString &name);
@@ -56,6 +59,7 @@ private:
     QLabel *m_message;
     QSpinBox *m_poll;
     QComboBox *m_identity;
+    bool m_identitiesStale = true;
 };
 
 } // namespace Greenroom::Ui
