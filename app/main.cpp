@@ -3,6 +3,7 @@
 #include "commandline.h"
 #include "desktopapp.h"
 #include "singleinstance.h"
+#include "systemtheme.h"
 
 #include <QApplication>
 #include <QMessageBox>
@@ -24,6 +25,9 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "greenroom: %s\n", qPrintable(line.error));
         return 2;
     }
+
+    SystemTheme theme;   // light or dark as the desktop prefers, following changes
+    theme.follow();
 
     SingleInstance instance(QStringLiteral("greenroom-%1").arg(qEnvironmentVariable("USER", QStringLiteral("user"))));
     if (line.cachePath.isEmpty() && instance.handOver(line.open))

@@ -9,13 +9,16 @@
 #include <testconfig.h>
 
 #include <mainwindow.h>
+#include <systemtheme.h>
 #include <models/catalogcache.h>
 #include <models/userpreferences.h>
 #include <pages/catalogpage.h>
 #include <pages/entitypage.h>
 #include <widgets/relationgraphview.h>
 
+#include <QApplication>
 #include <QDir>
+#include <QStyleFactory>
 #include <QSet>
 #include <QSettings>
 #include <QTabWidget>
@@ -35,6 +38,7 @@ private Q_SLOTS:
     void entityPage();
     void relationGraph();
     void apiDefinition();
+    void darkTheme();
     void cleanupTestCase();
 
 private:
@@ -109,6 +113,19 @@ void TestScreenshots::apiDefinition()
             tabs->setCurrentIndex(i);
     }
     save(m_window.get(), QStringLiteral("api-definition.png"));
+}
+
+void TestScreenshots::darkTheme()
+{
+    // What the app applies when the desktop prefers dark (app/systemtheme.cpp).
+    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    QApplication::setPalette(App::SystemTheme::darkPalette());
+    m_window->openEntity(QStringLiteral("component:default/basket-service"));
+    save(m_window.get(), QStringLiteral("entity-dark.png"));
+    m_window->showPage(MainWindow::Page::Catalog);
+    save(m_window.get(), QStringLiteral("catalog-dark.png"));
+    const QImage image = m_window->grab().toImage();
+    QVERIFY(QColor(image.pixel(image.width() / 2, image.height() / 2)).lightness() < 128);
 }
 
 void TestScreenshots::cleanupTestCase()
