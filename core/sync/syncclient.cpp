@@ -301,6 +301,21 @@ void SyncClient::setStatus(SyncStatus status)
 // ---------------------------------------------------------------------------
 // Backstage backends: no feed, so every round diffs the whole catalog by etag.
 
+bool SyncClient::takeOkReply(QNetworkReply *reply, QByteArray &body)
+{
+    reply->deleteLater();
+    if (reply != m_inFlight)
+        return false;   // stopped, or a reply that was aborted
+    m_inFlight = nullptr;
+    body = reply->readAll();
+    const int status = httpStatus(reply);
+    if (status == 0)
+        retryLater(SyncStatus::State::Offline, reply->errorString());
+    else if (status != 200)
+        retryLater(SyncStatus::State::Failed, describeHttpError(reply, body));
+    return status == 200;
+}
+
 void SyncClient::requestBackstagePage()
 {
     if (!m_round)
@@ -316,20 +331,9 @@ void SyncClient::requestBackstagePage()
 
 void SyncClient::onBackstageListReply(QNetworkReply *reply)
 {
-    reply->deleteLater();
-    if (reply != m_inFlight)
+    QByteArray body;
+    if (!takeOkReply(reply, body))
         return;
-    m_inFlight = nullptr;
-    const QByteArray body = reply->readAll();
-    const int status = httpStatus(reply);
-    if (status == 0) {
-        retryLater(SyncStatus::State::Offline, reply->errorString());
-        return;
-    }
-    if (status != 200) {
-        retryLater(SyncStatus::State::Failed, describeHttpError(reply, body));
-        return;
-    }
     const QJsonDocument document = QJsonDocument::fromJson(body);
     const QJsonValue items = document[QLatin1String("items")];
     if (!document.isObject() || !items.isArray()) {
@@ -403,20 +407,9 @@ void SyncClient::requestBackstageEntities()
 
 void SyncClient::onBackstageEntitiesReply(QNetworkReply *reply)
 {
-    reply->deleteLater();
-    if (reply != m_inFlight)
+    QByteArray body;
+    if (!takeOkReply(reply, body))
         return;
-    m_inFlight = nullptr;
-    const QByteArray body = reply->readAll();
-    const int status = httpStatus(reply);
-    if (status == 0) {
-        retryLater(SyncStatus::State::Offline, reply->errorString());
-        return;
-    }
-    if (status != 200) {
-        retryLater(SyncStatus::State::Failed, describeHttpError(reply, body));
-        return;
-    }
     const QJsonValue items = QJsonDocument::fromJson(body)[QLatin1String("items")];
     if (!items.isArray()) {
         retryLater(SyncStatus::State::Failed,

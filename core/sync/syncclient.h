@@ -119,6 +119,9 @@ private:
     void requestBackstageEntities();
     void onBackstageEntitiesReply(QNetworkReply *reply);
     bool apply(const Store::MirrorBatch &batch);
+    // The body of a 200 answer to the request in flight; anything else is
+    // reported (offline, failed) and retried, and false comes back.
+    bool takeOkReply(QNetworkReply *reply, QByteArray &body);
     QNetworkReply *send(const QString &path, const QByteArray &postBody = {});
     // The request failed: says why (offline or failed) and tries again later.
     void retryLater(SyncStatus::State state, const QString &reason);

@@ -12,10 +12,8 @@
 // Targets (issue 5): first paint < 500 ms, keystroke < 16 ms, entity page
 // < 50 ms, RSS < 200 MB. With --cache FILE the synced cache is kept there,
 // and a run that finds it skips the sync and measures the window alone.
-#include "orggenerator.h"
+#include "storeserver.h"
 
-#include <ingest/catalogingester.h>
-#include <ingest/catalogrules.h>
 #include <mainwindow.h>
 #include <models/catalogcache.h>
 #include <models/entitytablemodel.h>
@@ -203,21 +201,6 @@ int runWindowProcess(const QString &cachePath)
     return 0;
 }
 
-QString storeFromOrganisation(const QDir &work, int entities)
-{
-    const QString root = Bench::generateOrganisation(work.filePath(QStringLiteral("org")), entities);
-    const QString path = work.filePath(QStringLiteral("generated.sqlite"));
-    auto store = Store::SqliteCatalogStore::open(path);
-    if (!store)
-        die(store.error().message);
-    Ingest::IngestOptions options;
-    options.rules = Ingest::CatalogRules::allowAll();
-    Ingest::CatalogIngester ingester(*store.value(), options);
-    if (auto outcome = ingester.ingest({QStringLiteral("file"), root}); !outcome)
-        die(outcome.error().message);
-    return path;
-}
-
 } // namespace
 
 int main(int argc, char **argv)
@@ -247,39 +230,9 @@ int main(int argc, char **argv)
         return runWindowProcess(keptCache);
     QTemporaryDir temporary;
     const QDir work(temporary.path());
-    QDir().mkpath(work.filePath(QStringLiteral("db")));
-    const QString db = work.filePath(QStringLiteral("db/catalog.sqlite"));
-    const QString given = option(QStringLiteral("--store"), QString());
-    if (!given.isEmpty()) {
-        if (!QFile::copy(given, db))
-            die(QStringLiteral("cannot copy ") + given);
-    } else {
-        const QString made = storeFromOrganisation(work, option(QStringLiteral("--entities"), QStringLiteral("100000")).toInt());
-        if (!QFile::rename(made, db))
-            die(QStringLiteral("cannot move the store"));
-    }
-    QFile config(work.filePath(QStringLiteral("app-config.yaml")));
-    if (!config.open(QIODevice::WriteOnly))
-        die(QStringLiteral("cannot write the config"));
-    config.write(QStringLiteral("backend:\n  listen: {port: 0}\n  database: {client: better-sqlite3, connection: {directory: %1}}\n"
-                                "catalog:\n  processingInterval: false\n  locations: []\n")
-                     .arg(work.filePath(QStringLiteral("db"))).toUtf8());
-    config.close();
-    QProcess server;
-    server.setProcessChannelMode(QProcess::MergedChannels);
-    server.start(QStringLiteral(GREENROOM_SERVER_BINARY), {QStringLiteral("serve"), QStringLiteral("--config"), config.fileName()});
-    QString base;
-    static const QRegularExpression listening(QStringLiteral("listening on (http://[^\\s]+:\\d+)"));
-    QByteArray log;
-    for (int i = 0; i < 600 && base.isEmpty(); ++i) {
-        server.waitForReadyRead(100);
-        log += server.readAll();
-        base = listening.match(QString::fromUtf8(log)).captured(1);
-        if (server.state() != QProcess::Running)
-            die(QStringLiteral("the server stopped:\n") + QString::fromUtf8(log));
-    }
-    if (base.isEmpty())
-        die(QStringLiteral("the server did not start"));
+    Bench::StoreServer server(QStringLiteral("bench_desktop"), temporary.path(), option(QStringLiteral("--store"), QString()),
+                              option(QStringLiteral("--entities"), QStringLiteral("100000")).toInt());
+    const QString base = server.base();
 
     // The initial sync into an empty cache, as a new desktop does it.
     const QString cachePath = work.filePath(QStringLiteral("cache.sqlite"));
@@ -306,8 +259,7 @@ int main(int argc, char **argv)
     out() << "sync: " << cache.value()->entityCount() << " entities from an empty cache in " << syncMs / 1000.0
           << " s; first page usable after " << firstUsable << " ms" << Qt::endl;
     cache.value().reset();
-    server.terminate();
-    server.waitForFinished(10000);
+    server.stop();
 
     if (!keptCache.isEmpty() && !QFile::copy(cachePath, keptCache))
         die(QStringLiteral("cannot keep the cache at ") + keptCache);

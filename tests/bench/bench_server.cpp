@@ -11,9 +11,8 @@
 //  - time and bytes for a client at cursor 0 to pull the whole feed;
 //  - latency from a one-entity commit to a waiting client being told.
 // Needs wrk (`make bench` installs it with packaging/install-bench-deps.sh).
-#include "orggenerator.h"
+#include "storeserver.h"
 
-#include <ingest/catalogingester.h>
 #include <store/sqlitecatalogstore.h>
 
 #include <QCoreApplication>
@@ -118,24 +117,6 @@ QString writeScript(const QDir &dir, const QString &name, const QStringList &pat
     return file;
 }
 
-QString storeFromOrganisation(const QDir &work, int entities)
-{
-    QElapsedTimer timer;
-    timer.start();
-    const QString root = Bench::generateOrganisation(work.filePath(QStringLiteral("org")), entities);
-    const QString path = work.filePath(QStringLiteral("catalog.sqlite"));
-    auto store = Store::SqliteCatalogStore::open(path);
-    if (!store)
-        die(store.error().message);
-    Ingest::IngestOptions options;
-    options.rules = Ingest::CatalogRules::allowAll();
-    Ingest::CatalogIngester ingester(*store.value(), options);
-    if (auto done = ingester.ingest({QStringLiteral("file"), root}); !done)
-        die(done.error().message);
-    out << "generated and ingested " << store.value()->entityCount() << " entities in " << timer.elapsed() / 1000.0 << " s" << Qt::endl;
-    return path;
-}
-
 } // namespace
 
 int main(int argc, char **argv)
@@ -152,41 +133,9 @@ int main(int argc, char **argv)
 
     QTemporaryDir temporary;
     const QDir work(temporary.path());
-    QDir().mkpath(work.filePath(QStringLiteral("db")));
-    const QString db = work.filePath(QStringLiteral("db/catalog.sqlite"));
-    const QString given = option(QStringLiteral("--store"), QString());
-    if (!given.isEmpty()) {
-        // A copy: the push measurement deletes entities.
-        if (!QFile::copy(given, db))
-            die(QStringLiteral("cannot copy ") + given);
-    } else {
-        const QString made = storeFromOrganisation(work, option(QStringLiteral("--entities"), QStringLiteral("100000")).toInt());
-        if (!QFile::rename(made, db))
-            die(QStringLiteral("cannot move the store"));
-    }
-    QFile config(work.filePath(QStringLiteral("app-config.yaml")));
-    if (!config.open(QIODevice::WriteOnly))
-        die(QStringLiteral("cannot write the config"));
-    config.write(QStringLiteral("backend:\n  listen: {port: 0}\n  database: {client: better-sqlite3, connection: {directory: %1}}\n"
-                                "catalog:\n  processingInterval: false\n  locations: []\n")
-                     .arg(work.filePath(QStringLiteral("db"))).toUtf8());
-    config.close();
-
-    QProcess server;
-    server.setProcessChannelMode(QProcess::MergedChannels);
-    server.start(QStringLiteral(GREENROOM_SERVER_BINARY), {QStringLiteral("serve"), QStringLiteral("--config"), config.fileName()});
-    QString base;
-    static const QRegularExpression listening(QStringLiteral("listening on (http://[^\\s]+:\\d+)"));
-    QByteArray log;
-    for (int i = 0; i < 600 && base.isEmpty(); ++i) {
-        server.waitForReadyRead(100);
-        log += server.readAll();
-        base = listening.match(QString::fromUtf8(log)).captured(1);
-        if (server.state() != QProcess::Running)
-            die(QStringLiteral("the server stopped:\n") + QString::fromUtf8(log));
-    }
-    if (base.isEmpty())
-        die(QStringLiteral("the server did not start"));
+    Bench::StoreServer server(QStringLiteral("bench_server"), temporary.path(), option(QStringLiteral("--store"), QString()),
+                              option(QStringLiteral("--entities"), QStringLiteral("100000")).toInt());
+    const QString base = server.base();
     QNetworkAccessManager network;
     const QString catalog = base + QStringLiteral("/api/catalog");
 
@@ -302,7 +251,6 @@ int main(int argc, char **argv)
         out << QStringLiteral("push: commit to waiting client told, p50 %1 ms, max %2 ms (20 one-entity deletes)")
                    .arg(percentile(latencies, 0.5), 0, 'f', 1).arg(percentile(latencies, 1.0), 0, 'f', 1) << Qt::endl;
     }
-    server.terminate();
-    server.waitForFinished(10000);
+    server.stop();
     return 0;
 }

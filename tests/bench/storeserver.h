@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include <QProcess>
+#include <QString>
+
+namespace Greenroom::Bench {
+
+/*
+ * greenroom-server serving a large store on a loopback port, for the
+ * benchmarks: a copy of `storeFile` (a store bench_ingest kept), or, when it
+ * is empty, an organisation of `entities` generated and ingested first. No
+ * locations are read, so the store stays as it is. Errors end the program
+ * with a message naming the benchmark.
+ */
+class StoreServer
+{
+public:
+    StoreServer(QString benchName, const QString &workDir, const QString &storeFile, int entities);
+    ~StoreServer();
+    QString base() const { return m_base; }   // http://127.0.0.1:PORT
+    void stop();
+
+private:
+    QProcess m_process;
+    QString m_base;
+};
+
+} // namespace Greenroom::Bench
