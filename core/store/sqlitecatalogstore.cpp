@@ -1158,6 +1158,11 @@ Result<MirrorReport> SqliteCatalogStore::applyMirror(const MirrorBatch &batch)
         return s.error();
     keyCacheGuard.committed = true;
     report.lastSequence = lastSequence();
+    // A bulk fill leaves a write-ahead log as large as the cache; fold it in
+    // and cut it back, so readers do not wade through it (best effort: a
+    // reader in the middle of a query makes it a partial checkpoint).
+    if (batch.finishBulk)
+        (void)d->db.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
     return report;
 }
 

@@ -35,7 +35,6 @@
 #include <QTextStream>
 #include <QTimer>
 
-#include <sys/resource.h>
 #include <unistd.h>
 
 using namespace Greenroom;
@@ -84,6 +83,20 @@ protected:
         return QObject::eventFilter(watched, event);
     }
 };
+
+// This process's peak RSS: VmHWM, not getrusage's ru_maxrss, which survives
+// exec (the window's process would report its syncing parent's peak).
+qint64 peakRssMb()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong() / 1024;
+    }
+    return -1;
+}
 
 // Milliseconds since this process was started (exec), from /proc, in clock ticks.
 qint64 msSinceExec()
@@ -181,9 +194,7 @@ int runWindow(const QString &cachePath, const QElapsedTimer &sinceMain)
     out() << "window: entity page opened and painted: median " << median(opens) << " ms, max " << maximum(opens)
           << " ms over " << opens.size() << " entities" << Qt::endl;
 
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    out() << "window: peak RSS " << usage.ru_maxrss / 1024 << " MB" << Qt::endl;
+    out() << "window: peak RSS " << peakRssMb() << " MB" << Qt::endl;
     return 0;
 }
 
@@ -257,7 +268,8 @@ int main(int argc, char **argv)
     client.stop();
     auto cache = Store::SqliteCatalogStore::open(cachePath);
     out() << "sync: " << cache.value()->entityCount() << " entities from an empty cache in " << syncMs / 1000.0
-          << " s; first page usable after " << firstUsable << " ms" << Qt::endl;
+          << " s; first page usable after " << firstUsable << " ms; peak RSS of the syncing process " << peakRssMb()
+          << " MB" << Qt::endl;
     cache.value().reset();
     server.stop();
 

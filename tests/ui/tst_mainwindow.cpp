@@ -23,6 +23,8 @@
 #include <QGraphicsItem>
 #include <QGraphicsScene>
 #include <QComboBox>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -58,6 +60,8 @@ private Q_SLOTS:
     void greenroomUrlsOpenEntities();
     void syncStatusInTheStatusBar();
     void stateIsRestored();
+    void problemsTabShowsProcessingErrors();
+    void keyboardReachesEveryPage();
 
 private:
     QTemporaryDir m_dir;
@@ -444,6 +448,73 @@ void TestMainWindow::stateIsRestored()
     QCOMPARE(m_window->currentPage(), Page::Entity);
     QCOMPARE(m_window->currentEntity(), QStringLiteral("component:default/basket-service"));
     QCOMPARE(m_window->size(), QSize(1000, 700));
+}
+
+void TestMainWindow::problemsTabShowsProcessingErrors()
+{
+    // An entity whose last processing failed: the server kept its last good
+    // version with the problem in status.items, as Backstage does.
+    const QJsonObject entity{
+        {QStringLiteral("apiVersion"), QStringLiteral("backstage.io/v1alpha1")}, {QStringLiteral("kind"), QStringLiteral("Component")},
+        {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), QStringLiteral("troubled")}, {QStringLiteral("namespace"), QStringLiteral("default")},
+                                                 {QStringLiteral("uid"), QStringLiteral("uid-troubled")}, {QStringLiteral("etag"), QStringLiteral("e1")}}},
+        {QStringLiteral("spec"), QJsonObject{{QStringLiteral("type"), QStringLiteral("service")}, {QStringLiteral("owner"), QStringLiteral("team-a")},
+                                             {QStringLiteral("lifecycle"), QStringLiteral("production")}}},
+        {QStringLiteral("relations"), QJsonArray{}},
+        {QStringLiteral("status"), QJsonObject{{QStringLiteral("items"), QJsonArray{QJsonObject{
+            {QStringLiteral("type"), QStringLiteral("backstage.io/catalog-processing")}, {QStringLiteral("level"), QStringLiteral("error")},
+            {QStringLiteral("message"), QStringLiteral("InputError: Policy check failed")},
+            {QStringLiteral("error"), QJsonObject{{QStringLiteral("name"), QStringLiteral("InputError")},
+                                                  {QStringLiteral("message"), QStringLiteral("Policy check failed for component:default/troubled; caused by Error: \"spec.type\" must be a string")}}}}}}}}};
+    Store::MirrorBatch batch;
+    batch.changes.append({false, QStringLiteral("component:default/troubled"), QStringLiteral("uid-troubled"), QStringLiteral("e1"),
+                          QJsonDocument(entity).toJson(QJsonDocument::Compact)});
+    QVERIFY(m_cache->store().applyMirror(batch));
+    m_window->openEntity(QStringLiteral("component:default/troubled"));
+    QTabWidget *tabs = m_window->entityPage()->tabs();
+    QCOMPARE(tabs->tabText(tabs->count() - 1), QStringLiteral("Problems (1)"));
+    auto *problems = m_window->entityPage()->findChild<QListWidget *>(QStringLiteral("problems"));
+    QCOMPARE(problems->count(), 1);
+    QVERIFY2(problems->item(0)->text().startsWith(QStringLiteral("error — InputError: Policy check failed for component:default/troubled")),
+             qPrintable(problems->item(0)->text()));
+    batch.changes.first().deleted = true;
+    QVERIFY(m_cache->store().applyMirror(batch));
+}
+
+void TestMainWindow::keyboardReachesEveryPage()
+{
+    // The sidebar: arrows move between pages.
+    m_window->sidebar()->setFocus();
+    m_window->sidebar()->setCurrentRow(0);
+    QTest::keyClick(m_window->sidebar(), Qt::Key_Down);
+    QCOMPARE(m_window->currentPage(), Page::Catalog);
+    QTest::keyClick(m_window->sidebar(), Qt::Key_Down);
+    QCOMPARE(m_window->currentPage(), Page::Apis);
+    // Ctrl+F: into the catalog's filter box; Tab: on to the table; Enter opens.
+    QTest::keyClick(m_window.get(), Qt::Key_F, Qt::ControlModifier);
+    CatalogPage *catalog = m_window->catalogPage();
+    QTRY_VERIFY(catalog->textFilter()->hasFocus() || m_window->apisPage()->textFilter()->hasFocus());
+    m_window->showPage(Page::Catalog);
+    catalog->textFilter()->setFocus();
+    QTest::keyClicks(catalog->textFilter(), QStringLiteral("payment-gateway"));
+    QTest::keyClick(catalog->textFilter(), Qt::Key_Tab);
+    QVERIFY(catalog->table()->hasFocus());
+    catalog->table()->setCurrentIndex(catalog->model()->index(0, 0));
+    QTest::keyClick(catalog->table(), Qt::Key_Enter);
+    QCOMPARE(m_window->currentEntity(), QStringLiteral("component:default/payment-gateway"));
+    // The entity page's tabs: Ctrl+Tab walks them.
+    QTabWidget *tabs = m_window->entityPage()->tabs();
+    tabs->setFocus();
+    const int before = tabs->currentIndex();
+    QTest::keyClick(tabs, Qt::Key_Tab, Qt::ControlModifier);
+    QCOMPARE(tabs->currentIndex(), before + 1);
+    // Home's lists open entities with Enter too.
+    m_window->showPage(Page::Home);
+    QListWidget *recent = m_window->homePage()->recentList();
+    recent->setFocus();
+    recent->setCurrentRow(0);
+    QTest::keyClick(recent, Qt::Key_Return);
+    QCOMPARE(m_window->currentPage(), Page::Entity);
 }
 
 QTEST_MAIN(TestMainWindow)
