@@ -199,7 +199,8 @@ Result<std::unique_ptr<SqliteCatalogStore>> SqliteCatalogStore::open(const QStri
     // last ones but never corrupts.
     const bool desktop = memory == Memory::Desktop;
     for (const char *pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
-                               "PRAGMA temp_store = MEMORY",
+                               // A desktop's sorts (building indexes after a bulk fill) spill to disk.
+                               desktop ? "PRAGMA temp_store = FILE" : "PRAGMA temp_store = MEMORY",
                                desktop ? "PRAGMA cache_size = -8192" : CacheSizePragma,   // 8 MiB
                                desktop ? "PRAGMA mmap_size = 0" : "PRAGMA mmap_size = 1073741824"}) {
         if (Status s = store->d->db.exec(QString::fromLatin1(pragma)); !s)

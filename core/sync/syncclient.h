@@ -78,7 +78,7 @@ public:
     struct Options
     {
         int pageSize = 1000;
-        int bulkPageSize = 5000;             // while filling an empty cache
+        int bulkPageSize = 2000;             // while filling an empty cache
         int waitSeconds = 30;                // long-poll
         int firstRetryMs = 500;              // then doubling, up to maxRetryMs
         int maxRetryMs = 10000;
