@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "catalogpage.h"
 
+#include "delegates/tablecelldelegate.h"
 #include "models/catalogcache.h"
 #include "models/entitypresentation.h"
 #include "models/entitytablemodel.h"
@@ -108,6 +109,7 @@ CatalogPage::CatalogPage(CatalogCache &cache, UserPreferences &preferences, cons
     table->onActivate = [this](const QModelIndex &index) { Q_EMIT entityActivated(m_model->refAt(index.row())); };
     m_table = table;
     m_table->setModel(m_model);
+    m_table->setItemDelegate(new TableCellDelegate(m_table));
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(EntityTableModel::Name, Qt::AscendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -120,9 +122,9 @@ CatalogPage::CatalogPage(CatalogCache &cache, UserPreferences &preferences, cons
     // The description takes what the other columns leave.
     QHeaderView *columns = m_table->horizontalHeader();
     columns->setSectionResizeMode(EntityTableModel::Description, QHeaderView::Stretch);
-    const QList<std::pair<int, int>> widths{{EntityTableModel::Name, 190}, {EntityTableModel::System, 130},
-                                            {EntityTableModel::Owner, 130}, {EntityTableModel::Type, 100},
-                                            {EntityTableModel::Lifecycle, 100}, {EntityTableModel::Tags, 150}};
+    const QList<std::pair<int, int>> widths{{EntityTableModel::Name, 180}, {EntityTableModel::System, 120},
+                                            {EntityTableModel::Owner, 120}, {EntityTableModel::Type, 90},
+                                            {EntityTableModel::Lifecycle, 90}, {EntityTableModel::Tags, 130}};
     for (const auto &[column, width] : widths)
         m_table->setColumnWidth(column, width);
     m_table->setWordWrap(false);
