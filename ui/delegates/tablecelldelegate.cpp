@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QFontMetrics>
 #include <QPainter>
+#include <QStyleOptionFocusRect>
 
 namespace Greenroom::Ui {
 
@@ -22,31 +23,39 @@ const QStaticText &TableCellDelegate::layout(const QString &text, const QFont &f
 
 void TableCellDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
-    QStyleOptionViewItem opt = option;
-    initStyleOption(&opt, index);
-    const QString text = opt.text;
-    const QWidget *widget = opt.widget;
+    // The view has drawn the row's (alternating) background; a cell adds its
+    // selection, its text and, for the current cell, the focus frame. Only
+    // the display text is asked of the model.
+    const QWidget *widget = option.widget;
     QStyle *style = widget ? widget->style() : QApplication::style();
-    opt.text.clear();   // the style draws the panel, selection and focus; the text is ours
-    style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, widget);
-    if (text.isEmpty())
-        return;
-    opt.text = text;
-    const int margin = style->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, widget) + 1;
-    const QRect area = style->subElementRect(QStyle::SE_ItemViewItemText, &opt, widget).adjusted(margin, 0, -margin, 0);
-    if (area.width() <= 0)
-        return;
-    const QStaticText &staticText = layout(text, opt.font, area.width(), opt.textElideMode);
-    const QPalette::ColorGroup group = !(opt.state & QStyle::State_Enabled) ? QPalette::Disabled
-                                       : (opt.state & QStyle::State_Active) ? QPalette::Normal
-                                                                            : QPalette::Inactive;
-    painter->save();
-    painter->setFont(opt.font);
-    painter->setPen(opt.palette.color(group, (opt.state & QStyle::State_Selected) ? QPalette::HighlightedText : QPalette::Text));
-    painter->setClipRect(area);
-    const qreal top = area.top() + (area.height() - staticText.size().height()) / 2;
-    painter->drawStaticText(QPointF(area.left(), top), staticText);
-    painter->restore();
+    const QPalette::ColorGroup group = !(option.state & QStyle::State_Enabled) ? QPalette::Disabled
+                                       : (option.state & QStyle::State_Active) ? QPalette::Normal
+                                                                               : QPalette::Inactive;
+    const bool selected = option.state & QStyle::State_Selected;
+    if (selected)
+        painter->fillRect(option.rect, option.palette.brush(group, QPalette::Highlight));
+    const QString text = index.data(Qt::DisplayRole).toString();
+    if (!text.isEmpty()) {
+        const int margin = style->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, widget) + 2;
+        const QRect area = option.rect.adjusted(margin, 0, -margin, 0);
+        if (area.width() > 0) {
+            const QStaticText &staticText = layout(text, option.font, area.width(), option.textElideMode);
+            painter->save();
+            painter->setFont(option.font);
+            painter->setPen(option.palette.color(group, selected ? QPalette::HighlightedText : QPalette::Text));
+            painter->setClipRect(area);
+            painter->drawStaticText(QPointF(area.left(), area.top() + (area.height() - staticText.size().height()) / 2),
+                                    staticText);
+            painter->restore();
+        }
+    }
+    if (option.state & QStyle::State_HasFocus) {
+        QStyleOptionFocusRect focus;
+        focus.QStyleOption::operator=(option);
+        focus.rect = option.rect;
+        focus.backgroundColor = option.palette.color(group, selected ? QPalette::Highlight : QPalette::Base);
+        style->drawPrimitive(QStyle::PE_FrameFocusRect, &focus, painter, widget);
+    }
 }
 
 } // namespace Greenroom::Ui

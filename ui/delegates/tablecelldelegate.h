@@ -9,11 +9,12 @@
 namespace Greenroom::Ui {
 
 /*
- * Paints a table cell's text from a cache of laid-out, elided QStaticText
- * (one per text, width and font), and the rest (background, selection,
- * focus) through the style as usual. The catalog table is repainted on every
- * keystroke in the filter box; shaping and eliding some 200 cells' text each
- * time was most of a keystroke's cost.
+ * Paints a table cell as plainly as it can: the selection, the text from a
+ * cache of laid-out, elided QStaticText (one per text, width and font), and
+ * the focus frame through the style. The catalog table is repainted on every
+ * keystroke in the filter box; the style's full item drawing (a dozen model
+ * roles, text shaping and eliding for some 200 cells each time) was most of
+ * a keystroke's cost.
  */
 class TableCellDelegate : public QStyledItemDelegate
 {
