@@ -642,17 +642,7 @@ Result<WriteReport> SqliteCatalogStore::writeLocation(const LocationWrite &write
     Transaction tx(d->db);
     if (Status s = tx.begin(); !s)
         return s.error();
-    // Key ids handed out in a transaction that rolls back must not be remembered.
-    struct KeyCacheGuard
-    {
-        SqliteCatalogStorePrivate *d;
-        bool committed = false;
-        ~KeyCacheGuard()
-        {
-            if (!committed)
-                d->keyIds.clear();
-        }
-    } keyCacheGuard{d.get()};
+    KeyCacheGuard keyCacheGuard{d.get()};
 
     State state;
     state.now = QDateTime::currentMSecsSinceEpoch();
@@ -985,16 +975,7 @@ Result<MirrorReport> SqliteCatalogStore::applyMirror(const MirrorBatch &batch)
     Transaction tx(d->db);
     if (Status s = tx.begin(); !s)
         return s.error();
-    struct KeyCacheGuard   // as in writeLocation: ids from a rolled-back transaction are forgotten
-    {
-        SqliteCatalogStorePrivate *d;
-        bool committed = false;
-        ~KeyCacheGuard()
-        {
-            if (!committed)
-                d->keyIds.clear();
-        }
-    } keyCacheGuard{d.get()};
+    KeyCacheGuard keyCacheGuard{d.get()};
     SqliteCatalogStorePrivate::WriteState state;
     state.now = QDateTime::currentMSecsSinceEpoch();
     MirrorReport report;

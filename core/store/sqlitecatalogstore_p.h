@@ -124,4 +124,17 @@ public:
     qint64 currentSequence();
 };
 
+// Key ids handed out in a transaction that rolls back must not be
+// remembered: unless committed, the interned-key cache is forgotten.
+struct KeyCacheGuard
+{
+    SqliteCatalogStorePrivate *d;
+    bool committed = false;
+    ~KeyCacheGuard()
+    {
+        if (!committed)
+            d->keyIds.clear();
+    }
+};
+
 } // namespace Greenroom::Store
