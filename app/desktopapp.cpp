@@ -83,7 +83,7 @@ bool DesktopApp::start(QString *error)
     if (m_commandLine.offline) {
         Sync::SyncStatus offline;
         offline.state = Sync::SyncStatus::State::Offline;
-        offline.lastSynced = QDateTime::fromString(m_cache->store().mirrorState(QStringLiteral("synced_at")), Qt::ISODateWithMs);
+        offline.lastSynced = Sync::SyncClient::lastSynced(m_cache->store());
         offline.error = tr("started with --offline");
         m_window->syncStatus()->showStatus(offline);
         return true;
@@ -143,12 +143,6 @@ void DesktopApp::switchProfile(const QString &name)
     m_profiles->setActive(name);
     m_window->close();
     stopSync();
-    QStringList arguments;
-    for (const QString &argument : QApplication::arguments().mid(1)) {
-        if (argument.startsWith(QLatin1String("greenroom:")))
-            continue;
-        arguments.append(argument);
-    }
     QProcess::startDetached(QApplication::applicationFilePath(), {QStringLiteral("--profile"), name});
     QApplication::quit();
 }

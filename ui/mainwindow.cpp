@@ -9,6 +9,7 @@
 #include "pages/entitypage.h"
 #include "pages/homepage.h"
 #include "pages/settingspage.h"
+#include "widgets/heading.h"
 #include "widgets/syncstatuswidget.h"
 
 #include <QAction>
@@ -66,11 +67,7 @@ QWidget *comingPage(const QString &title, const QString &text)
 {
     auto *page = new QWidget;
     auto *layout = new QVBoxLayout(page);
-    auto *heading = new QLabel(title);
-    QFont font = heading->font();
-    font.setPointSizeF(font.pointSizeF() * 1.7);
-    font.setBold(true);
-    heading->setFont(font);
+    QLabel *heading = makeHeading(title);
     auto *body = new QLabel(text);
     body->setWordWrap(true);
     layout->addWidget(heading);

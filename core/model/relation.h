@@ -2,7 +2,9 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #pragma once
 
+#include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
 namespace Greenroom::Model {
 
@@ -23,5 +25,9 @@ struct Relation
         return QString::compare(a.targetRef, b.targetRef) <=> 0;
     }
 };
+
+// Target refs of a stitched entity's `relations` of `type`, sorted and
+// distinct; only those of `targetKind` (any case) when it is given.
+QStringList relationTargets(const QJsonObject &entity, const QString &type, const QString &targetKind = {});
 
 } // namespace Greenroom::Model

@@ -3,28 +3,13 @@
 #include "listing_p.h"
 
 #include <model/entityref.h>
+#include <model/relation.h>
 
 #include <QJsonArray>
 
 namespace Greenroom::Store::Internal {
 
 namespace {
-
-// Targets of the entity's relations of `type` (of `kind` when given), sorted.
-QStringList targets(const QJsonObject &entity, QLatin1StringView type, QLatin1StringView kind = {})
-{
-    QStringList refs;
-    for (const QJsonValue &relation : entity.value(QLatin1String("relations")).toArray()) {
-        if (relation[QLatin1String("type")].toString() != type)
-            continue;
-        const QString target = relation[QLatin1String("targetRef")].toString();
-        if (kind.isEmpty() || target.startsWith(kind + QLatin1Char(':'), Qt::CaseInsensitive))
-            refs.append(target);
-    }
-    refs.sort();
-    refs.removeDuplicates();
-    return refs;
-}
 
 QString humanized(const QStringList &refs, const QString &defaultKind)
 {
@@ -47,10 +32,9 @@ ListingValues listingOf(const QJsonObject &entity)
     v.title = metadata.value(QLatin1String("title")).toString();
     if (v.title.isEmpty())
         v.title = metadata.value(QLatin1String("name")).toString();
-    v.system = humanized(targets(entity, QLatin1StringView("partOf"), QLatin1StringView("system")), QStringLiteral("system"));
-    const QStringList owners = targets(entity, QLatin1StringView("ownedBy"));
+    v.system = humanized(Model::relationTargets(entity, QStringLiteral("partOf"), QStringLiteral("system")), QStringLiteral("system"));
+    const QStringList owners = Model::relationTargets(entity, QStringLiteral("ownedBy"));
     v.owner = humanized(owners, QStringLiteral("group"));
-    v.ownerRef = owners.value(0);
     v.ownerRefs = owners.isEmpty() ? QString() : QLatin1Char(',') + owners.join(QLatin1Char(',')).toLower() + QLatin1Char(',');
     v.type = spec.value(QLatin1String("type")).toString();
     v.lifecycle = spec.value(QLatin1String("lifecycle")).toString();
@@ -66,7 +50,7 @@ ListingValues listingOf(const QJsonObject &entity)
     v.haystack = QStringList{metadata.value(QLatin1String("name")).toString(), v.title, v.system, v.owner, v.type,
                              v.lifecycle, v.description, v.tags}.join(QLatin1Char('\n')).toLower();
     // The columns are NOT NULL: an absent value is an empty cell.
-    for (QString *cell : {&v.kind, &v.namespaceName, &v.name, &v.title, &v.system, &v.owner, &v.ownerRef, &v.ownerRefs,
+    for (QString *cell : {&v.kind, &v.namespaceName, &v.name, &v.title, &v.system, &v.owner, &v.ownerRefs,
                           &v.type, &v.lifecycle, &v.description, &v.tags, &v.haystack}) {
         if (cell->isNull())
             *cell = QStringLiteral("");

@@ -10,7 +10,7 @@ namespace Greenroom::Store::Internal {
 // The catalog table's cells for one final entity (migrations/0005_listing.cpp).
 struct ListingValues
 {
-    QString kind, namespaceName, name, title, system, owner, ownerRef, ownerRefs, type, lifecycle, description, tags;
+    QString kind, namespaceName, name, title, system, owner, ownerRefs, type, lifecycle, description, tags;
     QStringList tagList;   // lower case, distinct
     QString haystack;
 };

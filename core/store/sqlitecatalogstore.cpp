@@ -73,18 +73,12 @@ ProcessingErrorRecord conflictRecord(const QString &origin, const QString &locat
 const char *const RelationsSourceIndex = "CREATE INDEX relations_source ON relations(source_ref, type, target_ref)";
 const char *const SearchKeyValueIndex = "CREATE INDEX search_key_value ON search(key_id, value, entity_id)";
 constexpr qsizetype BulkWriteThreshold = 5000;
-// What a mirror's bulk fill drops and builds again at its end (the same
-// definitions as in migrations/; tst_sqlitecatalogstore checks they match).
-const char *const MirrorDeferredIndexes[][2] = {
-    {"search_key_value", SearchKeyValueIndex},
-    {"relations_source", RelationsSourceIndex},
-    {"listing_by_system", "CREATE INDEX listing_by_system ON listing(kind, system, name)"},
-    {"listing_by_owner", "CREATE INDEX listing_by_owner ON listing(kind, owner, name)"},
-    {"listing_by_type", "CREATE INDEX listing_by_type ON listing(kind, type, name)"},
-    {"listing_by_lifecycle", "CREATE INDEX listing_by_lifecycle ON listing(kind, lifecycle, name)"},
-    {"listing_tags_by_id", "CREATE INDEX listing_tags_by_id ON listing_tags(id)"},
-};
-const QString BulkStateKey = QStringLiteral("bulk_fill");
+// What a mirror's bulk fill drops and builds again at its end. Their
+// definitions are read from sqlite_master when dropped and kept in
+// mirror_state under BulkStateKey until they are built again.
+const char *const MirrorDeferredIndexes[] = {"search_key_value", "relations_source", "listing_by_system", "listing_by_owner",
+                                             "listing_by_type", "listing_by_lifecycle", "listing_tags_by_id"};
+const QString BulkStateKey = QStringLiteral("bulk_fill_indexes");
 const char *const CacheSizePragma = "PRAGMA cache_size = -131072";       // 128 MiB
 const char *const BulkCacheSizePragma = "PRAGMA cache_size = -2097152";  // 2 GiB, while a bulk write runs
 // Keys with more distinct values than this (names, uids, paths) are not worth
@@ -937,15 +931,19 @@ MirrorInput prepareMirrored(const MirroredChange &change)
     }
     if (change.deleted)
         return input;
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(change.entityJson, &parseError);
-    if (!document.isObject()) {
-        input.error = parseError.error != QJsonParseError::NoError
-                          ? QStringLiteral("invalid JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString())
-                          : QStringLiteral("the entity is not a JSON object");
-        return input;
+    if (!change.entity.isEmpty()) {
+        input.entity = change.entity;
+    } else {
+        QJsonParseError parseError;
+        const QJsonDocument document = QJsonDocument::fromJson(change.entityJson, &parseError);
+        if (!document.isObject()) {
+            input.error = parseError.error != QJsonParseError::NoError
+                              ? QStringLiteral("invalid JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString())
+                              : QStringLiteral("the entity is not a JSON object");
+            return input;
+        }
+        input.entity = document.object();
     }
-    input.entity = document.object();
     const QJsonObject metadata = input.entity.value(QLatin1String("metadata")).toObject();
     if (input.entity.value(QLatin1String("kind")).toString().isEmpty()
         || metadata.value(QLatin1String("name")).toString().isEmpty()) {
@@ -984,15 +982,31 @@ Result<MirrorReport> SqliteCatalogStore::applyMirror(const MirrorBatch &batch)
         if (Status s = d->db.exec(QStringLiteral("DELETE FROM mirror_seen")); !s)
             return s.error();
     }
-    const bool bulkFilling = mirrorState(BulkStateKey) == QLatin1String("1");
-    if (batch.bulk && !bulkFilling) {
-        for (const auto &[name, definition] : MirrorDeferredIndexes) {
-            Q_UNUSED(definition);
-            if (Status s = d->db.exec(QStringLiteral("DROP INDEX IF EXISTS %1").arg(QLatin1String(name))); !s)
+    QStringList deferredIndexes;   // CREATE INDEX statements of the indexes a bulk fill dropped
+    const QString deferred = mirrorState(BulkStateKey);
+    if (!deferred.isNull()) {
+        deferredIndexes = QJsonDocument::fromJson(deferred.toUtf8()).toVariant().toStringList();
+    } else if (batch.bulk) {
+        auto definition = d->prepare(QStringLiteral("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?"));
+        if (!definition)
+            return definition.error();
+        for (const char *name : MirrorDeferredIndexes) {
+            Statement &q = *definition.value();
+            q.bind(1, QString::fromLatin1(name));
+            const bool present = q.next();
+            const QString sql = present ? q.text(0) : QString();
+            q.reset();
+            if (!present)
+                continue;
+            deferredIndexes.append(sql);
+            if (Status s = d->db.exec(QStringLiteral("DROP INDEX %1").arg(QLatin1String(name))); !s)
                 return s.error();
         }
-        if (Status s = d->db.exec(QStringLiteral("INSERT OR REPLACE INTO mirror_state(key, value) VALUES ('%1', '1')").arg(BulkStateKey)); !s)
-            return s.error();
+        auto record = d->prepare(QStringLiteral("INSERT OR REPLACE INTO mirror_state(key, value) VALUES (?, ?)"));
+        if (!record || !record.value()->bind(1, BulkStateKey)
+                            .bind(2, QJsonDocument(QJsonArray::fromStringList(deferredIndexes)).toJson(QJsonDocument::Compact))
+                            .run())
+            return Error::internal(d->db.lastError());
     }
     auto maxId = d->queryInteger(QStringLiteral("SELECT coalesce(max(id), 0) FROM entities"));
     if (!maxId)
@@ -1006,8 +1020,8 @@ Result<MirrorReport> SqliteCatalogStore::applyMirror(const MirrorBatch &batch)
     auto update = d->prepare(QStringLiteral("UPDATE entities SET uid = ?, kind = ?, name = ?, etag = ?, final = ? WHERE id = ?"));
     auto setSequence = d->prepare(QStringLiteral("UPDATE entities SET sequence = ? WHERE id = ?"));
     auto listRow = d->prepare(QStringLiteral(
-        "INSERT OR REPLACE INTO listing(id, kind, namespace, name, title, system, owner, owner_ref, owner_refs, type, "
-        "lifecycle, description, tags, haystack) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+        "INSERT OR REPLACE INTO listing(id, kind, namespace, name, title, system, owner, owner_refs, type, "
+        "lifecycle, description, tags, haystack) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"));
     auto clearTags = d->prepare(QStringLiteral("DELETE FROM listing_tags WHERE id = ?"));
     auto addTag = d->prepare(QStringLiteral("INSERT OR IGNORE INTO listing_tags(tag, id) VALUES (?,?)"));
     if (!byRef || !byUid || !seen || !insert || !update || !setSequence || !listRow || !clearTags || !addTag)
@@ -1049,12 +1063,10 @@ Result<MirrorReport> SqliteCatalogStore::applyMirror(const MirrorBatch &batch)
         } else {
             u.reset();
         }
-        const QString kind = input.entity.value(QLatin1String("kind")).toString().toLower();
-        const QString name = input.entity.value(QLatin1String("metadata"))[QLatin1String("name")].toString().toLower();
+        const QString &kind = input.listing.kind;
+        const QString &name = input.listing.name;
         qint64 id = existingId;
         if (exists) {
-            if (Status s = d->deleteRelations(id, state); !s)
-                return s.error();
             if (Status s = d->deleteSearchRows(id, state); !s)
                 return s.error();
             if (!update.value()->bind(1, change.uid).bind(2, kind).bind(3, name).bind(4, change.etag)
@@ -1072,8 +1084,8 @@ Result<MirrorReport> SqliteCatalogStore::applyMirror(const MirrorBatch &batch)
             return s.error();
         const ListingValues &l = input.listing;
         if (!listRow.value()->bind(1, id).bind(2, l.kind).bind(3, l.namespaceName).bind(4, l.name).bind(5, l.title)
-                 .bind(6, l.system).bind(7, l.owner).bind(8, l.ownerRef).bind(9, l.ownerRefs).bind(10, l.type)
-                 .bind(11, l.lifecycle).bind(12, l.description).bind(13, l.tags).bind(14, l.haystack).run()
+                 .bind(6, l.system).bind(7, l.owner).bind(8, l.ownerRefs).bind(9, l.type)
+                 .bind(10, l.lifecycle).bind(11, l.description).bind(12, l.tags).bind(13, l.haystack).run()
             || (exists && !clearTags.value()->bind(1, id).run()))
             return Error::internal(d->db.lastError());
         for (const QString &tag : l.tagList) {
@@ -1111,11 +1123,8 @@ Result<MirrorReport> SqliteCatalogStore::applyMirror(const MirrorBatch &batch)
     }
     if (Status s = d->flushFacetDeltas(state); !s)
         return s.error();
-    if (batch.finishBulk && (bulkFilling || batch.bulk)) {
-        for (const auto &[name, definition] : MirrorDeferredIndexes) {
-            Q_UNUSED(name);
-            QString create = QString::fromLatin1(definition);
-            create.replace(QLatin1String("CREATE INDEX "), QLatin1String("CREATE INDEX IF NOT EXISTS "));
+    if (batch.finishBulk && (!deferred.isNull() || batch.bulk)) {
+        for (const QString &create : std::as_const(deferredIndexes)) {
             if (Status s = d->db.exec(create); !s)
                 return s.error();
         }
@@ -1146,6 +1155,11 @@ Result<MirrorReport> SqliteCatalogStore::applyMirror(const MirrorBatch &batch)
     if (batch.finishBulk)
         (void)d->db.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
     return report;
+}
+
+bool SqliteCatalogStore::isBulkFilling()
+{
+    return !mirrorState(BulkStateKey).isNull();
 }
 
 QString SqliteCatalogStore::mirrorState(const QString &key)

@@ -62,6 +62,8 @@ public:
     Result<MirrorReport> applyMirror(const MirrorBatch &batch);
     // A mirror_state value; null when unset.
     QString mirrorState(const QString &key);
+    // A bulk fill (MirrorBatch::bulk) was started and its indexes not yet built again.
+    bool isBulkFilling();
     // Every entity's etag by ref (diffing against a Backstage backend).
     QHash<QString, QString> etagsByRef();
 
@@ -72,8 +74,9 @@ public:
     Result<QList<qint64>> listingOrder(const ListingFilter &filter, const QString &column, bool descending);
     // The rows of `ids`, in that order.
     Result<QList<ListingRow>> listingRows(const QList<qint64> &ids);
-    // Each row's lower-case search text by id (the filter box searches it in memory).
-    Result<QHash<qint64, QByteArray>> listingSearchText();
+    // Each row's lower-case search text, in id order (the filter box searches
+    // it in memory), handed to `visit` as it is read.
+    Status forEachListingSearchText(const std::function<void(qint64 id, const QByteArray &text)> &visit);
     // Values of a facet (namespace, type, lifecycle, owner as shown, tag)
     // among the rows `filter` matches, with counts, sorted by value.
     Result<QList<FacetCount>> listingFacet(const QString &facet, const ListingFilter &filter);

@@ -123,17 +123,16 @@ Result<QList<ListingRow>> SqliteCatalogStore::listingRows(const QList<qint64> &i
     return rows;
 }
 
-Result<QHash<qint64, QByteArray>> SqliteCatalogStore::listingSearchText()
+Status SqliteCatalogStore::forEachListingSearchText(const std::function<void(qint64, const QByteArray &)> &visit)
 {
-    auto stmt = d->prepare(QStringLiteral("SELECT id, haystack FROM listing"));
+    auto stmt = d->prepare(QStringLiteral("SELECT id, haystack FROM listing ORDER BY id"));
     if (!stmt)
         return stmt.error();
-    QHash<qint64, QByteArray> text;
     Statement &s = *stmt.value();
     while (s.next())
-        text.insert(s.integer(0), s.blob(1));
+        visit(s.integer(0), s.blob(1));
     s.reset();
-    return text;
+    return Ok{};
 }
 
 Result<QList<FacetCount>> SqliteCatalogStore::listingFacet(const QString &facet, const ListingFilter &filter)

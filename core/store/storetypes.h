@@ -121,6 +121,7 @@ struct MirroredChange
     QString uid;
     QString etag;
     QByteArray entityJson;   // upserts: the final entity, compact JSON
+    QJsonObject entity;      // the same, parsed, when the caller has it (saves parsing it again)
 };
 
 struct MirrorBatch

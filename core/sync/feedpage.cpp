@@ -38,7 +38,8 @@ Result<FeedPage> FeedPage::parse(const QByteArray &body)
         if (type == QLatin1String("delete")) {
             change.deleted = true;
         } else if (type == QLatin1String("upsert") && item.value(QLatin1String("entity")).isObject()) {
-            change.entityJson = QJsonDocument(item.value(QLatin1String("entity")).toObject()).toJson(QJsonDocument::Compact);
+            change.entity = item.value(QLatin1String("entity")).toObject();
+            change.entityJson = QJsonDocument(change.entity).toJson(QJsonDocument::Compact);
         } else {
             return Error::input(QStringLiteral("change %1 (%2) is neither a delete nor an upsert with an entity")
                                     .arg(i + 1).arg(change.ref.isEmpty() ? QStringLiteral("no entityRef") : change.ref));

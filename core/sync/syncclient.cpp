@@ -61,6 +61,11 @@ SyncClient::SyncClient(ServerProfile profile, QString cachePath, Options options
     connect(&m_retry, &QTimer::timeout, this, &SyncClient::request);
 }
 
+QDateTime SyncClient::lastSynced(Store::SqliteCatalogStore &cache)
+{
+    return QDateTime::fromString(cache.mirrorState(SyncedAtKey), Qt::ISODateWithMs);
+}
+
 SyncClient::~SyncClient()
 {
     stop();
@@ -82,9 +87,8 @@ void SyncClient::start()
         m_cache = std::move(cache).value();
         m_cursor = m_cache->mirrorState(CursorKey);
         m_rebuilding = m_cache->mirrorState(RebuildingKey) == QLatin1String("1");
-        m_status.lastSynced = QDateTime::fromString(m_cache->mirrorState(SyncedAtKey), Qt::ISODateWithMs);
-        m_bulk = m_cache->mirrorState(QStringLiteral("bulk_fill")) == QLatin1String("1")
-                 || (m_cursor.isEmpty() && m_cache->entityCount() == 0);
+        m_status.lastSynced = lastSynced(*m_cache);
+        m_bulk = m_cache->isBulkFilling() || (m_cursor.isEmpty() && m_cache->entityCount() == 0);
     }
     if (!m_network)
         m_network = new QNetworkAccessManager(this);
@@ -113,10 +117,8 @@ void SyncClient::syncNow()
         start();
         return;
     }
-    if (m_inFlight && m_status.state == SyncStatus::State::Synced && m_profile.kind == ServerProfile::Kind::Greenroom)
-        return;   // the long-poll in flight already hears of the next change at once
     if (m_inFlight)
-        return;
+        return;   // a request is out; a long-poll in flight hears of the next change at once
     m_retry.stop();
     request();
 }
@@ -429,6 +431,7 @@ void SyncClient::onBackstageEntitiesReply(QNetworkReply *reply)
         change.uid = metadata.value(QLatin1String("uid")).toString();
         change.etag = metadata.value(QLatin1String("etag")).toString();
         change.entityJson = QJsonDocument(entity).toJson(QJsonDocument::Compact);
+        change.entity = entity;
         batch.changes.append(std::move(change));
     }
     if (!apply(batch))

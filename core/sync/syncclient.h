@@ -3,7 +3,6 @@
 #pragma once
 
 #include <QDateTime>
-#include <QElapsedTimer>
 #include <QMetaType>
 #include <QObject>
 #include <QPointer>
@@ -92,6 +91,9 @@ public:
     ~SyncClient() override;
 
     SyncStatus status() const { return m_status; }
+    // When a cache last caught up with its server (invalid: never), as the
+    // client records it; for showing a cache's age without syncing.
+    static QDateTime lastSynced(Store::SqliteCatalogStore &cache);
     // The cursor the cache holds (Greenroom servers); empty before the first page.
     QString cursor() const { return m_cursor; }
 

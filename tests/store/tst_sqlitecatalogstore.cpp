@@ -707,7 +707,7 @@ MirrorBatch feedBatch(SqliteCatalogStore &server, qint64 after)
 {
     MirrorBatch batch;
     for (const Change &change : server.changesSince(after, 1000, true))
-        batch.changes.append({change.type == Change::Type::Delete, change.ref, change.uid, change.etag, change.entityJson});
+        batch.changes.append({change.type == Change::Type::Delete, change.ref, change.uid, change.etag, change.entityJson, {}});
     return batch;
 }
 
@@ -785,8 +785,8 @@ void TestSqliteCatalogStore::mirrorBatchIsAllOrNothing()
                                   QByteArray(R"({"kind":"Component","metadata":{}})")}) {
         MirrorBatch batch = feedBatch(*m_store, 0);
         batch.changes.first().entityJson = R"({"kind":"Group","metadata":{"name":"changed"}})";
-        batch.changes.append({false, QStringLiteral("component:default/broken"), QStringLiteral("u-broken"), QStringLiteral("e"), bad});
-        batch.changes.append({true, QStringLiteral("component:default/cart"), QStringLiteral("x"), {}, {}});
+        batch.changes.append({false, QStringLiteral("component:default/broken"), QStringLiteral("u-broken"), QStringLiteral("e"), bad, {}});
+        batch.changes.append({true, QStringLiteral("component:default/cart"), QStringLiteral("x"), {}, {}, {}});
         batch.state = {{QStringLiteral("cursor"), QStringLiteral("9-9")}};
         auto report = mirror.value()->applyMirror(batch);
         QVERIFY(!report);

@@ -38,7 +38,7 @@ inline QString fillCacheFromCatalog(const QString &catalogFile, const QString &c
         return cache.error().message;
     Store::MirrorBatch batch;
     for (const Store::Change &change : server.value()->changesSince(0, 1 << 30, true))
-        batch.changes.append({change.type == Store::Change::Type::Delete, change.ref, change.uid, change.etag, change.entityJson});
+        batch.changes.append({change.type == Store::Change::Type::Delete, change.ref, change.uid, change.etag, change.entityJson, {}});
     auto applied = cache.value()->applyMirror(batch);
     return applied ? QString() : applied.error().message;
 }

@@ -289,14 +289,14 @@ void TestSyncClient::interruptedSyncResumesFromItsCursor()
     const QString cursorAtKill = cache.value()->mirrorState(QStringLiteral("cursor"));
     QCOMPARE(cursorAtKill, sync->cursor());
     // The first fill of an empty cache builds its secondary indexes once, at the end.
-    QCOMPARE(cache.value()->mirrorState(QStringLiteral("bulk_fill")), QStringLiteral("1"));
+    QVERIFY(cache.value()->isBulkFilling());
     QVERIFY(!cacheIndexes().contains(QStringLiteral("search_key_value")));
 
     QSignalSpy statuses(sync.get(), &SyncClient::statusChanged);
     QVERIFY2(startServer(), m_server->output().constData());
     QTRY_COMPARE_WITH_TIMEOUT(sync->status().state, State::Synced, 30000);
     QCOMPARE(cacheEtags(), serverEtags());
-    QVERIFY(cache.value()->mirrorState(QStringLiteral("bulk_fill")).isNull());
+    QVERIFY(!cache.value()->isBulkFilling());
     QCOMPARE(cacheIndexes(), m_freshIndexes);
     // It went on from its cursor: the rest, not everything again.
     for (const QList<QVariant> &signal : statuses) {

@@ -468,7 +468,7 @@ void TestMainWindow::problemsTabShowsProcessingErrors()
                                                   {QStringLiteral("message"), QStringLiteral("Policy check failed for component:default/troubled; caused by Error: \"spec.type\" must be a string")}}}}}}}}};
     Store::MirrorBatch batch;
     batch.changes.append({false, QStringLiteral("component:default/troubled"), QStringLiteral("uid-troubled"), QStringLiteral("e1"),
-                          QJsonDocument(entity).toJson(QJsonDocument::Compact)});
+                          QJsonDocument(entity).toJson(QJsonDocument::Compact), {}});
     QVERIFY(m_cache->store().applyMirror(batch));
     m_window->openEntity(QStringLiteral("component:default/troubled"));
     QTabWidget *tabs = m_window->entityPage()->tabs();

@@ -5,6 +5,8 @@
 #include "models/catalogcache.h"
 #include "models/entitypresentation.h"
 
+#include <model/entityref.h>
+
 #include <QKeyEvent>
 #include <QLineEdit>
 #include <QListWidget>
@@ -47,6 +49,14 @@ void SearchPalette::popup()
 
 QStringList SearchPalette::search(const QString &text, int limit)
 {
+    QStringList refs;
+    for (const Store::StoredEntity &entity : rankedHits(text, limit))
+        refs.append(entity.ref);
+    return refs;
+}
+
+QList<Store::StoredEntity> SearchPalette::rankedHits(const QString &text, int limit)
+{
     const QString needle = text.trimmed().toLower();
     if (needle.isEmpty())
         return {};
@@ -57,7 +67,7 @@ QStringList SearchPalette::search(const QString &text, int limit)
     {
         int tier;
         double rank;
-        QString ref;
+        const Store::StoredEntity *entity;
     };
     QList<Ranked> ranked;
     for (const Store::SearchHit &hit : hits.value()) {
@@ -66,30 +76,30 @@ QStringList SearchPalette::search(const QString &text, int limit)
         const QString title = metadata.value(QLatin1String("title")).toString().toLower();
         // Exact name, exact title, a name or title starting with the text, the rest.
         const int tier = name == needle ? 0 : title == needle ? 1 : (name.startsWith(needle) || title.startsWith(needle)) ? 2 : 3;
-        ranked.append({tier, hit.rank, hit.entity.ref});
+        ranked.append({tier, hit.rank, &hit.entity});
     }
     std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked &a, const Ranked &b) {
         return a.tier != b.tier ? a.tier < b.tier : a.rank < b.rank;
     });
-    QStringList refs;
+    QList<Store::StoredEntity> entities;
     for (const Ranked &r : std::as_const(ranked)) {
-        if (refs.size() == limit)
+        if (entities.size() == limit)
             break;
-        refs.append(r.ref);
+        entities.append(*r.entity);
     }
-    return refs;
+    return entities;
 }
 
 void SearchPalette::update(const QString &text)
 {
     m_results->clear();
-    for (const QString &ref : search(text)) {
-        const QJsonObject entity = m_cache.entity(ref);
-        const QString description = entity.value(QLatin1String("metadata"))[QLatin1String("description")].toString();
+    // The hits carry their entities: nothing is read twice.
+    for (const Store::StoredEntity &hit : rankedHits(text, 30)) {
+        const QString description = hit.entity.value(QLatin1String("metadata"))[QLatin1String("description")].toString();
         auto *item = new QListWidgetItem(QStringLiteral("%1   ·   %2%3")
-                                             .arg(EntityPresentation::displayName(entity), EntityPresentation::humanizeRef(ref),
+                                             .arg(EntityPresentation::displayName(hit.entity), Model::EntityRef::humanize(hit.ref),
                                                   description.isEmpty() ? QString() : QStringLiteral("   ·   ") + description));
-        item->setData(Qt::UserRole, ref);
+        item->setData(Qt::UserRole, hit.ref);
         item->setToolTip(description);
         m_results->addItem(item);
     }

@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #pragma once
 
+#include <store/storetypes.h>
+
 #include <QDialog>
 
 class QLineEdit;
@@ -37,6 +39,8 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    // The hits for `text`, best first, with their entities.
+    QList<Store::StoredEntity> rankedHits(const QString &text, int limit);
     void update(const QString &text);
     void choose();
 

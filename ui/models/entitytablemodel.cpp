@@ -25,17 +25,14 @@ EntityTableModel::SearchText EntityTableModel::readSearchText(const QString &cac
     auto store = Store::SqliteCatalogStore::open(cachePath, Store::SqliteCatalogStore::Memory::Desktop);
     if (!store)
         return text;
-    auto rows = store.value()->listingSearchText();
-    if (!rows)
-        return text;
-    text.ids = rows.value().keys();
-    std::sort(text.ids.begin(), text.ids.end());
-    text.starts.reserve(text.ids.size() + 1);
-    for (const qint64 id : std::as_const(text.ids)) {
+    const Status read = store.value()->forEachListingSearchText([&text](qint64 id, const QByteArray &haystack) {
+        text.ids.append(id);
         text.starts.append(text.blob.size());
-        text.blob += rows.value().value(id);
+        text.blob += haystack;
         text.blob += '\n';   // a match never spans two rows
-    }
+    });
+    if (!read)
+        return {};
     text.starts.append(text.blob.size());
     return text;
 }

@@ -7,6 +7,9 @@
 #include "models/entitypresentation.h"
 #include "models/entitytablemodel.h"
 #include "models/userpreferences.h"
+#include "widgets/heading.h"
+
+#include <model/relation.h>
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -93,12 +96,8 @@ CatalogPage::CatalogPage(CatalogCache &cache, UserPreferences &preferences, cons
     form->addRow(m_owned);
     panel->setFixedWidth(230);
 
-    m_title = new QLabel;
+    m_title = makeHeading({}, 1.4);
     m_title->setObjectName(QStringLiteral("pageTitle"));
-    QFont titleFont = m_title->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.4);
-    titleFont.setBold(true);
-    m_title->setFont(titleFont);
     m_text = new QLineEdit;
     m_text->setPlaceholderText(tr("Filter"));
     m_text->setClearButtonEnabled(true);
@@ -304,7 +303,7 @@ void CatalogPage::applyFilters()
         const QString me = m_preferences.identity();
         if (!me.isEmpty()) {
             owners.append(me);
-            owners += EntityPresentation::relationTargets(m_cache.entity(me), QStringLiteral("memberOf"));
+            owners += Model::relationTargets(m_cache.entity(me), QStringLiteral("memberOf"));
         }
         filter.ownedByAny = owners;
     }

@@ -6,8 +6,11 @@
 #include "models/entitypresentation.h"
 #include "models/userpreferences.h"
 #include "text/codehighlighter.h"
+#include "widgets/heading.h"
 #include "widgets/relationgraphview.h"
 
+#include <model/entityref.h>
+#include <model/relation.h>
 #include <yaml/yamlwriter.h>
 
 #include <QCheckBox>
@@ -79,12 +82,8 @@ EntityPage::EntityPage(CatalogCache &cache, UserPreferences &preferences, QWidge
 {
     m_kindLabel = new QLabel;
     m_kindLabel->setObjectName(QStringLiteral("entityKind"));
-    m_titleLabel = new QLabel;
+    m_titleLabel = makeHeading();
     m_titleLabel->setObjectName(QStringLiteral("entityTitle"));
-    QFont titleFont = m_titleLabel->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.7);
-    titleFont.setBold(true);
-    m_titleLabel->setFont(titleFont);
     m_titleLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_subtitle = new QLabel;
     m_subtitle->setObjectName(QStringLiteral("entitySubtitle"));
@@ -166,7 +165,6 @@ EntityPage::EntityPage(CatalogCache &cache, UserPreferences &preferences, QWidge
 
     m_definition = codeView();
     m_definition->setObjectName(QStringLiteral("definition"));
-    m_definitionTab = m_definition;
     m_tabs->addTab(m_definition, tr("Definition"));
     m_yaml = codeView();
     m_yaml->setObjectName(QStringLiteral("yaml"));
@@ -207,7 +205,7 @@ void EntityPage::rebuild()
     const QJsonObject spec = m_entity.value(QLatin1String("spec")).toObject();
     if (m_entity.isEmpty()) {
         m_kindLabel->setText(kindOf(m_ref));
-        m_titleLabel->setText(humanizeRef(m_ref));
+        m_titleLabel->setText(Model::EntityRef::humanize(m_ref));
         m_subtitle->setText(tr("This entity is not in the catalog (any more)."));
     } else {
         const QString kind = m_entity.value(QLatin1String("kind")).toString();
@@ -216,8 +214,8 @@ void EntityPage::rebuild()
                                  : kind);
         m_titleLabel->setText(displayName(m_entity));
         QStringList parts;
-        for (const QString &owner : relationTargets(m_entity, QStringLiteral("ownedBy")))
-            parts.append(tr("Owner: <a href=\"%1\">%2</a>").arg(owner, humanizeRef(owner, QStringLiteral("group"))));
+        for (const QString &owner : Model::relationTargets(m_entity, QStringLiteral("ownedBy")))
+            parts.append(tr("Owner: <a href=\"%1\">%2</a>").arg(owner, Model::EntityRef::humanize(owner, QStringLiteral("group"))));
         if (spec.contains(QLatin1String("lifecycle")))
             parts.append(tr("Lifecycle: %1").arg(spec.value(QLatin1String("lifecycle")).toString().toHtmlEscaped()));
         m_subtitle->setText(parts.join(QStringLiteral(" &nbsp;·&nbsp; ")));
@@ -227,7 +225,7 @@ void EntityPage::rebuild()
     m_graph->setRoot(m_ref);
 
     const bool isApi = kindOf(m_ref) == QLatin1String("api");
-    m_tabs->setTabVisible(m_tabs->indexOf(m_definitionTab), isApi);
+    m_tabs->setTabVisible(m_tabs->indexOf(m_definition), isApi);
     if (isApi) {
         const QString definition = spec.value(QLatin1String("definition")).toString();
         m_definition->setPlainText(definition);
@@ -271,7 +269,7 @@ void EntityPage::rebuildOverview()
     auto link = [this](const QStringList &refs, const QString &defaultKind) {
         QStringList links;
         for (const QString &ref : refs)
-            links.append(QStringLiteral("<a href=\"%1\">%2</a>").arg(ref.toHtmlEscaped(), humanizeRef(ref, defaultKind).toHtmlEscaped()));
+            links.append(QStringLiteral("<a href=\"%1\">%2</a>").arg(ref.toHtmlEscaped(), Model::EntityRef::humanize(ref, defaultKind).toHtmlEscaped()));
         auto *label = new QLabel(links.isEmpty() ? tr("No information") : links.join(QStringLiteral(", ")));
         label->setTextFormat(Qt::RichText);
         connect(label, &QLabel::linkActivated, this, &EntityPage::entityActivated);
@@ -284,13 +282,13 @@ void EntityPage::rebuildOverview()
         return label;
     };
     form->addRow(tr("Description"), text(metadata.value(QLatin1String("description")).toString()));
-    form->addRow(tr("Owner"), link(relationTargets(m_entity, QStringLiteral("ownedBy")), QStringLiteral("group")));
-    const QStringList systems = relationTargets(m_entity, QStringLiteral("partOf"), QStringLiteral("system"));
+    form->addRow(tr("Owner"), link(Model::relationTargets(m_entity, QStringLiteral("ownedBy")), QStringLiteral("group")));
+    const QStringList systems = Model::relationTargets(m_entity, QStringLiteral("partOf"), QStringLiteral("system"));
     form->addRow(tr("System"), link(systems, QStringLiteral("system")));
     // The domain: the entity's own (a system's), else its system's.
-    QStringList domains = relationTargets(m_entity, QStringLiteral("partOf"), QStringLiteral("domain"));
+    QStringList domains = Model::relationTargets(m_entity, QStringLiteral("partOf"), QStringLiteral("domain"));
     if (domains.isEmpty() && !systems.isEmpty())
-        domains = relationTargets(m_cache.entity(systems.first()), QStringLiteral("partOf"), QStringLiteral("domain"));
+        domains = Model::relationTargets(m_cache.entity(systems.first()), QStringLiteral("partOf"), QStringLiteral("domain"));
     form->addRow(tr("Domain"), link(domains, QStringLiteral("domain")));
     form->addRow(tr("Type"), text(spec.value(QLatin1String("type")).toString()));
     form->addRow(tr("Lifecycle"), text(spec.value(QLatin1String("lifecycle")).toString()));
@@ -321,7 +319,7 @@ void EntityPage::rebuildOverview()
 
     // One list per relation type the entity has, each item opening its entity.
     for (const auto &[type, title] : relationTitles()) {
-        const QStringList targets = relationTargets(m_entity, type);
+        const QStringList targets = Model::relationTargets(m_entity, type);
         if (targets.isEmpty())
             continue;
         auto *box = new QGroupBox(tr(title));
@@ -332,8 +330,8 @@ void EntityPage::rebuildOverview()
         for (const QString &target : targets) {
             const QJsonObject related = m_cache.entity(target);
             auto *item = new QListWidgetItem(related.isEmpty()
-                                                 ? humanizeRef(target)
-                                                 : QStringLiteral("%1  —  %2").arg(humanizeRef(target), displayName(related)));
+                                                 ? Model::EntityRef::humanize(target)
+                                                 : QStringLiteral("%1  —  %2").arg(Model::EntityRef::humanize(target), displayName(related)));
             item->setData(Qt::UserRole, target);
             item->setToolTip(related.value(QLatin1String("metadata"))[QLatin1String("description")].toString());
             list->addItem(item);

@@ -61,7 +61,6 @@ private:
     QWidget *m_overview;
     QGridLayout *m_overviewLayout;
     RelationGraphView *m_graph;
-    QWidget *m_definitionTab;
     QPlainTextEdit *m_definition;
     QPlainTextEdit *m_yaml;
     QListWidget *m_problems;

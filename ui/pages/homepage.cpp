@@ -5,6 +5,9 @@
 #include "models/catalogcache.h"
 #include "models/entitypresentation.h"
 #include "models/userpreferences.h"
+#include "widgets/heading.h"
+
+#include <model/entityref.h>
 
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -17,11 +20,7 @@ namespace Greenroom::Ui {
 HomePage::HomePage(CatalogCache &cache, UserPreferences &preferences, QWidget *parent)
     : QWidget(parent), m_cache(cache), m_preferences(preferences)
 {
-    auto *title = new QLabel(tr("Welcome to Greenroom"));
-    QFont titleFont = title->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.7);
-    titleFont.setBold(true);
-    title->setFont(titleFont);
+    QLabel *title = makeHeading(tr("Welcome to Greenroom"));
     m_summary = new QLabel;
     m_summary->setObjectName(QStringLiteral("catalogSummary"));
     m_starred = new QListWidget;
@@ -58,9 +57,9 @@ void HomePage::fill(QListWidget *list, const QStringList &refs, const QString &e
     list->clear();
     for (const QString &ref : refs) {
         const QJsonObject entity = m_cache.entity(ref);
-        auto *item = new QListWidgetItem(entity.isEmpty() ? EntityPresentation::humanizeRef(ref)
+        auto *item = new QListWidgetItem(entity.isEmpty() ? Model::EntityRef::humanize(ref)
                                                           : QStringLiteral("%1  —  %2").arg(EntityPresentation::displayName(entity),
-                                                                                            EntityPresentation::humanizeRef(ref)));
+                                                                                            Model::EntityRef::humanize(ref)));
         item->setData(Qt::UserRole, ref);
         list->addItem(item);
     }

@@ -8,6 +8,8 @@
 #include "models/tokenvault.h"
 #include "models/userpreferences.h"
 
+#include <model/entityref.h>
+
 #include <QComboBox>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -202,7 +204,7 @@ void SettingsPage::reloadIdentities()
     if (page) {
         for (const Store::StoredEntity &user : page.value().items)
             m_identity->addItem(QStringLiteral("%1 (%2)").arg(EntityPresentation::displayName(user.entity),
-                                                              EntityPresentation::humanizeRef(user.ref)), user.ref);
+                                                              Model::EntityRef::humanize(user.ref)), user.ref);
     }
     m_identity->setCurrentIndex(std::max(0, m_identity->findData(m_preferences.identity())));
 }

@@ -5,6 +5,8 @@
 #include "models/catalogcache.h"
 #include "models/entitypresentation.h"
 
+#include <model/entityref.h>
+
 #include <QFileInfo>
 #include <QGraphicsItem>
 #include <QGraphicsScene>
@@ -176,7 +178,7 @@ void RelationGraphView::rebuild()
             kindText->setParentItem(box);
             kindText->setPos(10, 5);
             const QJsonObject entity = entities.value(ref);
-            const QString name = entity.isEmpty() ? EntityPresentation::humanizeRef(ref).section(QLatin1Char(':'), -1)
+            const QString name = entity.isEmpty() ? Model::EntityRef::humanize(ref).section(QLatin1Char(':'), -1)
                                                   : EntityPresentation::displayName(entity);
             auto *nameText = scene()->addSimpleText(QFontMetrics(nameFont).elidedText(name, Qt::ElideRight, int(NodeWidth - 20)),
                                                     nameFont);

@@ -17,8 +17,7 @@ CREATE TABLE listing (
     name        TEXT NOT NULL,   -- metadata.name, lower case: the default order
     title       TEXT NOT NULL,   -- metadata.title, else metadata.name
     system      TEXT NOT NULL,   -- as shown (humanized refs)
-    owner       TEXT NOT NULL,
-    owner_ref   TEXT NOT NULL,   -- the first owner's ref (the owner facet)
+    owner       TEXT NOT NULL,   -- the owner facet's values too
     owner_refs  TEXT NOT NULL,   -- ',ref,ref,' of every owner (ownership filters)
     type        TEXT NOT NULL,
     lifecycle   TEXT NOT NULL,
