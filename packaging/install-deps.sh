@@ -15,6 +15,10 @@ packages=(
   qtkeychain-qt6-dev gnome-keyring dbus-x11
   # libraries named in the brief
   libyaml-cpp-dev libgit2-dev libsqlite3-dev libpq-dev libmd4c-dev libmd4c-html0-dev
+  # TechDocs: the HTML sanitiser's parser, EmojiOne's shortcode index (the
+  # default index of pymdownx.emoji), zlib for sitemap.xml.gz; npm fetches
+  # mermaid.js into the desktop app's resources when npm is on the machine
+  libgumbo-dev ruby-gemojione zlib1g-dev
   # headless UI tests and the PostgreSQL store tests; the sqlite3 shell for tests/bench
   xvfb xauth postgresql sqlite3
 )

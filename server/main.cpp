@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Greenroom authors
 #include "commands/command.h"
+#include "commands/docscommand.h"
 #include "commands/exportcommand.h"
 #include "commands/ingestcommand.h"
 #include "commands/servecommand.h"
@@ -29,6 +30,8 @@ int main(int argc, char *argv[])
         return runExportCommand(arguments);
     if (command == QLatin1String("serve"))
         return runServeCommand(arguments);
+    if (command == QLatin1String("docs"))
+        return runDocsCommand(arguments);
 
     QTextStream err(stderr);
     err << "usage: greenroom-server <command> [options]\n\n"
@@ -37,6 +40,7 @@ int main(int argc, char *argv[])
            "  validate [--json] PATH...        check catalog files the way Backstage's catalog does\n"
            "  ingest --db FILE LOCATION...     read catalog files into a SQLite store\n"
            "  export (--db FILE | --config FILE...) --format yaml|json [--output FILE]\n"
-           "                                   write the whole catalog out (backup, move to Backstage)\n";
+           "                                   write the whole catalog out (backup, move to Backstage)\n"
+           "  docs build [DIR] [--output OUT]  build a TechDocs site (mkdocs.yml + docs/) like techdocs-cli generate\n";
     return command.isEmpty() || command == QLatin1String("--help") || command == QLatin1String("help") ? ExitOk : ExitUsage;
 }

@@ -11,6 +11,7 @@
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
+#include <algorithm>
 #include <sstream>
 #include <unordered_map>
 #include <vector>
@@ -79,23 +80,26 @@ public:
             resolved = resolvePlainScalar(value);
         else if (tag == "!" || tag.empty())
             resolved = QString::fromUtf8(value.data(), qsizetype(value.size()));
+        else if (m_limits.keepCustomTags && isCustomTag(tag))
+            resolved = QJsonObject{{QStringLiteral("!tag"), QString::fromStdString(tag)},
+                                   {QStringLiteral("value"), QString::fromUtf8(value.data(), qsizetype(value.size()))}};
         else
             resolved = resolveTaggedScalar(tag, value);
         addScalar(mark, anchor, resolved, QString::fromUtf8(value.data(), qsizetype(value.size())));
     }
 
-    void OnSequenceStart(const YAML::Mark &mark, const std::string &, YAML::anchor_t anchor,
+    void OnSequenceStart(const YAML::Mark &mark, const std::string &tag, YAML::anchor_t anchor,
                          YAML::EmitterStyle::value) override
     {
-        openCollection(mark, anchor, false);
+        openCollection(mark, anchor, false, m_limits.keepCustomTags && isCustomTag(tag) ? tag : std::string());
     }
 
     void OnSequenceEnd() override { closeCollection(); }
 
-    void OnMapStart(const YAML::Mark &mark, const std::string &, YAML::anchor_t anchor,
+    void OnMapStart(const YAML::Mark &mark, const std::string &tag, YAML::anchor_t anchor,
                     YAML::EmitterStyle::value) override
     {
-        openCollection(mark, anchor, true);
+        openCollection(mark, anchor, true, m_limits.keepCustomTags && isCustomTag(tag) ? tag : std::string());
     }
 
     void OnMapEnd() override { closeCollection(); }
@@ -113,6 +117,7 @@ private:
         YAML::anchor_t anchor = 0;
         int weight = 0;         // alias weight, the max over the children
         int line = 0;
+        std::string tag;        // keepCustomTags: the collection's own tag
     };
 
     struct Anchor
@@ -183,7 +188,19 @@ private:
         frame.array.append(value);
     }
 
-    void openCollection(const YAML::Mark &mark, YAML::anchor_t anchor, bool isMap)
+    static bool isCustomTag(const std::string &tag)
+    {
+        static const std::string core = "tag:yaml.org,2002:";
+        if (tag.empty() || tag == "?" || tag == "!")
+            return false;
+        if (tag.rfind(core, 0) != 0)
+            return true;
+        static const char *const coreTypes[] = {"str", "int", "float", "bool", "null", "map", "seq"};
+        const std::string type = tag.substr(core.size());
+        return std::find(std::begin(coreTypes), std::end(coreTypes), type) == std::end(coreTypes);
+    }
+
+    void openCollection(const YAML::Mark &mark, YAML::anchor_t anchor, bool isMap, const std::string &tag)
     {
         if (m_failed)
             return;
@@ -195,6 +212,9 @@ private:
         frame.isMap = isMap;
         frame.anchor = anchor;
         frame.line = mark.line + 1;
+        frame.tag = tag;
+        if (!tag.empty() && isMap)
+            frame.object.insert(QStringLiteral("!tag"), QString::fromStdString(tag));
         if (!m_stack.empty()) {
             const Frame &parent = m_stack.back();
             if (parent.isMap && !parent.hasPendingKey) {
@@ -215,6 +235,8 @@ private:
         Frame frame = std::move(m_stack.back());
         m_stack.pop_back();
         QJsonValue value = frame.isMap ? QJsonValue(frame.object) : QJsonValue(frame.array);
+        if (!frame.isMap && !frame.tag.empty())
+            value = QJsonObject{{QStringLiteral("!tag"), QString::fromStdString(frame.tag)}, {QStringLiteral("value"), value}};
         if (frame.anchor)
             m_anchors[frame.anchor] = Anchor{value, std::max(frame.weight, 1), 0};
         if (m_stack.empty()) {

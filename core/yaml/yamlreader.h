@@ -22,6 +22,11 @@ struct YamlLimits
 {
     int maxDepth = 256;          // nested collections per document
     int maxAliasCount = 100;     // same rule and default as the `yaml` package
+    // PyYAML-style files (mkdocs.yml) carry application tags such as
+    // `!!python/name:pymdownx.emoji.to_svg` or `!ENV`. When set, a scalar with
+    // a tag outside YAML's core schema becomes {"!tag": "<tag>", "value": "<text>"}
+    // and a tagged map gains a "!tag" member, so the reader can judge the tag.
+    bool keepCustomTags = false;
 };
 
 class YamlReader

@@ -41,6 +41,7 @@ const QHash<QString, QStringList> &allowedModules()
         {QStringLiteral("core/config"), {QStringLiteral("core/common"), QStringLiteral("core/yaml")}},
         {QStringLiteral("core/auth"), {QStringLiteral("core/common"), QStringLiteral("core/config")}},
         {QStringLiteral("core/sync"), {QStringLiteral("core/common"), QStringLiteral("core/model"), QStringLiteral("core/store")}},
+        {QStringLiteral("core/docs"), {QStringLiteral("core/common"), QStringLiteral("core/yaml")}},
         {QStringLiteral("core/ingest"), {QStringLiteral("core/common"), QStringLiteral("core/model"),
                                          QStringLiteral("core/yaml"), QStringLiteral("core/store")}},
         {QStringLiteral("server"), {QStringLiteral("core/*"), QStringLiteral("plugins/api")}},

@@ -23,6 +23,7 @@ private Q_SLOTS:
     void writtenYamlReadsBackTheSame();
     void duplicateKeyIsAnErrorWithItsLine();
     void syntaxErrorKeepsEarlierDocuments();
+    void customTagsAreKeptWhenAsked();
     void aliasesWithinLimitWork();
     void aliasBombIsRefusedQuickly();
     void deepNestingIsRefused();
@@ -231,3 +232,24 @@ void TestYamlReader::writtenYamlReadsBackTheSame()
 
 QTEST_GUILESS_MAIN(TestYamlReader)
 #include "tst_yamlreader.moc"
+
+void TestYamlReader::customTagsAreKeptWhenAsked()
+{
+    const QByteArray text = "a: !!python/name:pymdownx.emoji.to_svg ''\nb: !ENV HOME\n"
+                            "c: !!python/object/apply:os.system ['id']\nd: !!python/object/apply:x.y {k: 1}\ne: !!int 5\n";
+    // By default, as the `yaml` package: unknown tags keep the text.
+    const YamlStream plain = YamlReader::read(text, QStringLiteral("t.yaml"));
+    QCOMPARE(plain.documents.first().value.toObject().value(QStringLiteral("b")).toString(), QStringLiteral("HOME"));
+    YamlLimits limits;
+    limits.keepCustomTags = true;
+    const QJsonObject tagged = YamlReader::read(text, QStringLiteral("t.yaml"), limits).documents.first().value.toObject();
+    QCOMPARE(tagged.value(QStringLiteral("a")).toObject().value(QStringLiteral("!tag")).toString(),
+             QStringLiteral("tag:yaml.org,2002:python/name:pymdownx.emoji.to_svg"));
+    QCOMPARE(tagged.value(QStringLiteral("b")).toObject().value(QStringLiteral("!tag")).toString(), QStringLiteral("!ENV"));
+    QCOMPARE(tagged.value(QStringLiteral("b")).toObject().value(QStringLiteral("value")).toString(), QStringLiteral("HOME"));
+    QCOMPARE(tagged.value(QStringLiteral("c")).toObject().value(QStringLiteral("value")).toArray().first().toString(), QStringLiteral("id"));
+    QCOMPARE(tagged.value(QStringLiteral("d")).toObject().value(QStringLiteral("!tag")).toString(),
+             QStringLiteral("tag:yaml.org,2002:python/object/apply:x.y"));
+    QCOMPARE(tagged.value(QStringLiteral("d")).toObject().value(QStringLiteral("k")).toInt(), 1);
+    QCOMPARE(tagged.value(QStringLiteral("e")).toInt(), 5);   // core tags resolve as before
+}
