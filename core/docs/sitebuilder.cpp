@@ -8,13 +8,13 @@
 #include "sitestructure.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QRegularExpression>
-#include <QSaveFile>
 #include <QSet>
 #include <QtConcurrent/QtConcurrentMap>
 
@@ -177,6 +177,8 @@ struct PageWork
     QString source;            // Markdown text
     RenderedMarkdown rendered;
     QString body;              // sanitised
+    QString text;              // the body's text, for search
+    QList<SearchSection> sections;
     QList<BuildMessage> linkMessages;
 };
 
@@ -223,10 +225,17 @@ Result<BuiltSite> buildSite(const QString &docsRoot, const SiteBuildOptions &opt
         }
     }
 
+    QElapsedTimer phase;
+    phase.start();
+    const bool timing = qEnvironmentVariableIsSet("GREENROOM_DOCS_TIMING");
+    auto mark = [&](const char *name) {
+        if (timing)
+            qInfo("docs build: %s %lld ms", name, phase.restart());
+    };
     QList<PageWork> work;
     for (int i = 0; i < structure.files.size(); ++i)
         if (structure.files[i].isPage)
-            work.append({i, {}, {}, {}, {}});
+            work.append(PageWork{i, {}, {}, {}, {}, {}, {}});
     const MarkdownDialect dialect = config.markdown;
     const QString rootCanonical = QDir(config.docsRoot).canonicalPath();
     QtConcurrent::blockingMap(work, [&](PageWork &page) {
@@ -272,8 +281,11 @@ Result<BuiltSite> buildSite(const QString &docsRoot, const SiteBuildOptions &opt
         page.rendered = renderMarkdown(source, dialect);
         page.body = sanitizeHtml(page.rendered.html);
         page.rendered.html.clear();
+        page.text = collapseWhitespace(htmlToText(page.body));
+        page.sections = searchSections(page.body);
     });
 
+    mark("render");
     // Titles: nav title, front matter, leading H1, "Home", file name.
     QHash<int, QString> navTitles;
     collectNavTitles(structure.nav, navTitles);
@@ -335,11 +347,12 @@ Result<BuiltSite> buildSite(const QString &docsRoot, const SiteBuildOptions &opt
         pageHtml[w] = pageTemplate.render(built, page.body, previous, next).toUtf8();
     });
 
+    mark("templates");
     // Search index (MkDocs' search plugin, "full" indexing by default).
     QJsonArray docs;
     for (int w = 0; w < work.size(); ++w) {
         const BuiltPage &built = site.pages[w];
-        const QString text = collapseWhitespace(htmlToText(work[w].body));
+        const QString &text = work[w].text;
         site.pages[w].text = text;
         if (config.searchIndexing == QLatin1String("titles")) {
             docs.append(QJsonObject{{QStringLiteral("location"), built.url}, {QStringLiteral("text"), QString()},
@@ -349,7 +362,7 @@ Result<BuiltSite> buildSite(const QString &docsRoot, const SiteBuildOptions &opt
         docs.append(QJsonObject{{QStringLiteral("location"), built.url},
                                 {QStringLiteral("text"), config.searchIndexing == QLatin1String("sections") ? QString() : text},
                                 {QStringLiteral("title"), built.title}});
-        for (const SearchSection &section : searchSections(work[w].body))
+        for (const SearchSection &section : std::as_const(work[w].sections))
             docs.append(QJsonObject{{QStringLiteral("location"), built.url + QLatin1Char('#') + section.id},
                                     {QStringLiteral("text"), section.text}, {QStringLiteral("title"), section.title}});
     }
@@ -364,6 +377,7 @@ Result<BuiltSite> buildSite(const QString &docsRoot, const SiteBuildOptions &opt
                                                {QStringLiteral("separator"), config.searchSeparator}}},
         {QStringLiteral("docs"), docs}};
 
+    mark("search");
     // Files: pages, assets, theme, search, 404, sitemap, redirects, metadata.
     for (int w = 0; w < work.size(); ++w)
         site.files.append({structure.files[work[w].file].output, pageHtml[w]});
@@ -432,6 +446,7 @@ Result<BuiltSite> buildSite(const QString &docsRoot, const SiteBuildOptions &opt
     if (!options.etag.isEmpty())
         site.metadata.insert(QStringLiteral("etag"), options.etag);
     site.files.append({QStringLiteral("techdocs_metadata.json"), QJsonDocument(site.metadata).toJson(QJsonDocument::Compact)});
+    mark("files");
     if (!structure.bySource.contains(QStringLiteral("index.md")) && !structure.bySource.contains(QStringLiteral("README.md")))
         site.messages.append({BuildMessage::Level::Warning,
                               QStringLiteral("There is no index.md or README.md in the root of the docs directory, so the site has no home page "
@@ -449,12 +464,19 @@ Status writeSite(const BuiltSite &site, const QString &outputDir)
     if (!out.mkpath(QStringLiteral(".")))
         return Error::input(QStringLiteral("Could not create the output folder %1").arg(outputDir));
     QSet<QString> written;
+    QSet<QString> folders;
     for (const BuiltFile &file : site.files) {
         const QString path = out.filePath(file.path);
-        if (!QDir().mkpath(QFileInfo(path).path()))
-            return Error::input(QStringLiteral("Could not create the folder for %1").arg(path));
-        QSaveFile save(path);
-        if (!save.open(QIODevice::WriteOnly) || save.write(file.content) != file.content.size() || !save.commit())
+        const QString folder = QFileInfo(path).path();
+        if (!folders.contains(folder)) {
+            if (!QDir().mkpath(folder))
+                return Error::input(QStringLiteral("Could not create the folder for %1").arg(path));
+            folders.insert(folder);
+        }
+        // Plain writes, as MkDocs does: a site folder is an output, and the
+        // server publishes builds into its store in one transaction instead.
+        QFile save(path);
+        if (!save.open(QIODevice::WriteOnly | QIODevice::Truncate) || save.write(file.content) != file.content.size())
             return Error::input(QStringLiteral("Could not write %1: %2").arg(path, save.errorString()));
         written.insert(QDir::cleanPath(path));
     }
