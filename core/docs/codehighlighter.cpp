@@ -262,6 +262,34 @@ private:
     QString m_out;
 };
 
+// Walks `code` once: text between emitted tokens goes out unstyled.
+class Scanner
+{
+public:
+    explicit Scanner(QStringView code) : code(code) {}
+
+    void emit(qsizetype from, qsizetype to, const QString &cls)
+    {
+        if (from > plainStart)
+            m_out.token({}, code.mid(plainStart, from - plainStart));
+        m_out.token(cls, code.mid(from, to - from));
+        plainStart = pos = to;
+    }
+    QString finish()
+    {
+        if (code.size() > plainStart)
+            m_out.token({}, code.mid(plainStart));
+        return m_out.take();
+    }
+
+    const QStringView code;
+    qsizetype pos = 0;          // the lexer's cursor
+    qsizetype plainStart = 0;   // start of text not yet written
+
+private:
+    Emitter m_out;
+};
+
 qsizetype scanString(QStringView code, qsizetype i, QChar quote)
 {
     qsizetype j = i + 1;
@@ -309,19 +337,9 @@ qsizetype scanNumber(QStringView code, qsizetype i, bool *isFloat)
 
 QString highlightCodeLike(QStringView code, const Language &lang)
 {
-    Emitter out;
-    qsizetype i = 0;
-    qsizetype plainStart = 0;
-    auto flushPlain = [&](qsizetype upTo) {
-        if (upTo > plainStart)
-            out.token({}, code.mid(plainStart, upTo - plainStart));
-    };
-    auto emit = [&](qsizetype from, qsizetype to, const QString &cls) {
-        flushPlain(from);
-        out.token(cls, code.mid(from, to - from));
-        plainStart = to;
-        i = to;
-    };
+    Scanner scanner(code);
+    qsizetype &i = scanner.pos;
+    auto emit = [&](qsizetype from, qsizetype to, const QString &cls) { scanner.emit(from, to, cls); };
     static const QString kOperators = QStringLiteral("+-*/%=<>!&|^~?:");
     static const QString kPunctuation = QStringLiteral("()[]{},;.");
     while (i < code.size()) {
@@ -410,8 +428,7 @@ QString highlightCodeLike(QStringView code, const Language &lang)
         }
         ++i;
     }
-    flushPlain(code.size());
-    return out.take();
+    return scanner.finish();
 }
 
 // YAML: keys, scalars by type, comments, document markers, anchors.
@@ -500,15 +517,9 @@ QString highlightYaml(QStringView code, const Language &lang)
 
 QString highlightJson(QStringView code, const Language &lang)
 {
-    Emitter out;
-    qsizetype i = 0;
-    qsizetype plain = 0;
-    auto emit = [&](qsizetype from, qsizetype to, const QString &cls) {
-        if (from > plain)
-            out.token({}, code.mid(plain, from - plain));
-        out.token(cls, code.mid(from, to - from));
-        plain = i = to;
-    };
+    Scanner scanner(code);
+    qsizetype &i = scanner.pos;
+    auto emit = [&](qsizetype from, qsizetype to, const QString &cls) { scanner.emit(from, to, cls); };
     while (i < code.size()) {
         const QChar c = code[i];
         if (c == QLatin1Char('"')) {
@@ -534,22 +545,14 @@ QString highlightJson(QStringView code, const Language &lang)
             ++i;
         }
     }
-    if (code.size() > plain)
-        out.token({}, code.mid(plain));
-    return out.take();
+    return scanner.finish();
 }
 
 QString highlightMarkup(QStringView code)
 {
-    Emitter out;
-    qsizetype i = 0;
-    qsizetype plain = 0;
-    auto emit = [&](qsizetype from, qsizetype to, const QString &cls) {
-        if (from > plain)
-            out.token({}, code.mid(plain, from - plain));
-        out.token(cls, code.mid(from, to - from));
-        plain = i = to;
-    };
+    Scanner scanner(code);
+    qsizetype &i = scanner.pos;
+    auto emit = [&](qsizetype from, qsizetype to, const QString &cls) { scanner.emit(from, to, cls); };
     while (i < code.size()) {
         if (code.mid(i, 4) == QLatin1String("<!--")) {
             const qsizetype end = code.indexOf(QLatin1String("-->"), i);
@@ -574,7 +577,7 @@ QString highlightMarkup(QStringView code)
             if (i < code.size()) {
                 qsizetype start = i;
                 if (i > 0 && (code[i - 1] == QLatin1Char('/') || code[i - 1] == QLatin1Char('?')))
-                    start = i - 1 >= plain ? i - 1 : i;
+                    start = i - 1 >= scanner.plainStart ? i - 1 : i;
                 emit(start, i + 1, QStringLiteral("nt"));
             }
         } else if (code[i] == QLatin1Char('&')) {
@@ -587,9 +590,7 @@ QString highlightMarkup(QStringView code)
             ++i;
         }
     }
-    if (code.size() > plain)
-        out.token({}, code.mid(plain));
-    return out.take();
+    return scanner.finish();
 }
 
 QString highlightDiff(QStringView code)

@@ -65,7 +65,7 @@ struct PageContext
     int tabSets = 0;
     QList<Footnote> footnotes;
     QHash<QString, int> footnoteIndex;
-    QList<QPair<QString, QString>> abbreviations;
+    QHash<QString, QString> abbreviations;   // escaped abbreviation -> its title; the last definition wins
     QRegularExpression abbreviationPattern;
     QString referenceDefinitions;      // link reference definitions of the whole page
     bool firstBlockSeen = false;
@@ -599,8 +599,8 @@ QString transformText(PageContext &ctx, const QString &raw)
     if (!ctx.abbreviations.isEmpty()) {
         if (!ctx.abbreviationPattern.isValid() || ctx.abbreviationPattern.pattern().isEmpty()) {
             QStringList alternatives;
-            for (const auto &[abbr, title] : std::as_const(ctx.abbreviations))
-                alternatives.append(QRegularExpression::escape(escapeHtml(abbr)));
+            for (auto it = ctx.abbreviations.cbegin(); it != ctx.abbreviations.cend(); ++it)
+                alternatives.append(QRegularExpression::escape(it.key()));
             std::sort(alternatives.begin(), alternatives.end(),
                       [](const QString &a, const QString &b) { return a.size() > b.size(); });
             ctx.abbreviationPattern = QRegularExpression(QStringLiteral("(?<![\\w&])(") + alternatives.join(QLatin1Char('|'))
@@ -611,12 +611,8 @@ QString transformText(PageContext &ctx, const QString &raw)
         auto it = ctx.abbreviationPattern.globalMatch(text);
         while (it.hasNext()) {
             const QRegularExpressionMatch m = it.next();
-            QString title;
-            for (const auto &[abbr, expansion] : std::as_const(ctx.abbreviations))
-                if (escapeHtml(abbr) == m.captured(1))
-                    title = expansion;
             out += text.mid(last, m.capturedStart() - last);
-            out += QStringLiteral("<abbr title=\"%1\">%2</abbr>").arg(escapeHtml(title), m.captured(1));
+            out += QStringLiteral("<abbr title=\"%1\">%2</abbr>").arg(escapeHtml(ctx.abbreviations.value(m.captured(1))), m.captured(1));
             last = m.capturedEnd();
         }
         out += text.mid(last);
@@ -709,6 +705,7 @@ private:
     };
     struct ItemFrame
     {
+        int depth = 0;              // block depth of the <li>; its children are one deeper
         qsizetype contentStart = 0;
         int paragraphs = 0;
         int otherBlocks = 0;
@@ -796,7 +793,7 @@ private:
     {
         flushText();
         ++m_blockDepth;
-        if (!m_items.isEmpty() && m_blockDepth == m_itemDepth + 1) {
+        if (!m_items.isEmpty() && m_blockDepth == m_items.last().depth + 1) {
             if (type == MD_BLOCK_P)
                 ++m_items.last().paragraphs;
             else
@@ -839,9 +836,7 @@ private:
             } else {
                 m_out += QStringLiteral("<li>");
             }
-            m_items.append({m_out.size(), 0, 0});
-            m_itemDepth = m_blockDepth;
-            m_itemDepths.append(m_blockDepth);
+            m_items.append({m_blockDepth, m_out.size(), 0, 0});
             break;
         }
         case MD_BLOCK_HR:
@@ -917,8 +912,6 @@ private:
             // mdx_truly_sane_lists: an item holding one paragraph gets no <p>,
             // blank lines between items or not.
             const ItemFrame item = m_items.takeLast();
-            m_itemDepths.removeLast();
-            m_itemDepth = m_itemDepths.isEmpty() ? 0 : m_itemDepths.last();
             if (item.paragraphs == 1 && m_out.mid(item.contentStart, 3) == QLatin1String("<p>")) {
                 const qsizetype close = m_out.indexOf(QLatin1String("</p>\n"), item.contentStart);
                 const qsizetype nextParagraph = m_out.indexOf(QLatin1String("<p>"), item.contentStart + 3);
@@ -1210,8 +1203,6 @@ private:
     int m_blockDepth = 0;
     QList<ListFrame> m_lists;
     QList<ItemFrame> m_items;
-    QList<int> m_itemDepths;
-    int m_itemDepth = 0;
     qsizetype m_headingStart = 0;
     int m_headingLevel = 0;
     QString m_code;            // raw text of the code block or span being read
@@ -1556,7 +1547,7 @@ QString renderBlocks(PageContext &ctx, const QList<Line> &lines, bool topLevel)
         if (indent == 0 && first == QLatin1Char('*') && body.startsWith(QLatin1String("*["))) {
             const QRegularExpressionMatch m = abbreviation.match(body);
             if (m.hasMatch()) {
-                ctx.abbreviations.append({m.captured(1), m.captured(2).trimmed()});
+                ctx.abbreviations.insert(escapeHtml(m.captured(1)), m.captured(2).trimmed());
                 ctx.abbreviationPattern = QRegularExpression();
                 continue;
             }
@@ -1622,7 +1613,9 @@ QString renderBlocks(PageContext &ctx, const QList<Line> &lines, bool topLevel)
         bool isMarker = markerWidth > 0 && !isThematicBreak(body);
         if (isMarker && previousParagraph && !inList && indent <= 3) {
             // Python-Markdown: a list cannot interrupt a paragraph.
-            const qsizetype delimiter = body[0].isDigit() ? body.indexOf(QRegularExpression(QStringLiteral("[.)]"))) : 0;
+            qsizetype delimiter = 0;   // before "-" or after the digits of "1."
+            while (body[delimiter].isDigit())
+                ++delimiter;
             line = text.left(indent) + body.left(delimiter) + QLatin1Char('\\') + body.mid(delimiter);
             isMarker = false;
         } else if (isMarker) {

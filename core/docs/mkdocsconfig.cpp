@@ -55,21 +55,22 @@ const QStringList kOtherAllowedExtensions = {
     QStringLiteral("markdown_inline_graphviz"), QStringLiteral("mdx_truly_sane_lists"),
     QStringLiteral("plantuml_markdown")};
 
-// Extensions whose syntax Greenroom renders (or, for diagrams that need
-// external tools, shows as code); any other allowed one gets a warning.
-const QStringList kImplementedExtensions = {
-    QStringLiteral("abbr"), QStringLiteral("admonition"), QStringLiteral("attr_list"),
-    QStringLiteral("codehilite"), QStringLiteral("def_list"), QStringLiteral("extra"),
-    QStringLiteral("fenced_code"), QStringLiteral("footnotes"), QStringLiteral("md_in_html"),
-    QStringLiteral("meta"), QStringLiteral("nl2br"), QStringLiteral("sane_lists"),
-    QStringLiteral("tables"), QStringLiteral("toc"), QStringLiteral("mdx_truly_sane_lists"),
-    QStringLiteral("markdown_inline_graphviz"), QStringLiteral("plantuml_markdown"),
-    QStringLiteral("pymdownx.details"), QStringLiteral("pymdownx.tabbed"), QStringLiteral("pymdownx.caret"),
-    QStringLiteral("pymdownx.critic"), QStringLiteral("pymdownx.emoji"), QStringLiteral("pymdownx.inlinehilite"),
-    QStringLiteral("pymdownx.magiclink"), QStringLiteral("pymdownx.mark"), QStringLiteral("pymdownx.smartsymbols"),
-    QStringLiteral("pymdownx.snippets"), QStringLiteral("pymdownx.highlight"), QStringLiteral("pymdownx.extra"),
-    QStringLiteral("pymdownx.betterem"), QStringLiteral("pymdownx.superfences"), QStringLiteral("pymdownx.tasklist"),
-    QStringLiteral("pymdownx.tilde")};
+// Allowed extensions whose syntax Greenroom does not render: a warning.
+// Everything else on the allowlists above is implemented (the diagram ones
+// by showing their source), and these pymdownx ones are too.
+const QStringList kUnimplementedBuiltins = {QStringLiteral("smarty"), QStringLiteral("wikilinks")};
+const QStringList kImplementedPymdownx = {
+    QStringLiteral("details"), QStringLiteral("tabbed"), QStringLiteral("caret"), QStringLiteral("critic"),
+    QStringLiteral("emoji"), QStringLiteral("inlinehilite"), QStringLiteral("magiclink"), QStringLiteral("mark"),
+    QStringLiteral("smartsymbols"), QStringLiteral("snippets"), QStringLiteral("highlight"), QStringLiteral("extra"),
+    QStringLiteral("betterem"), QStringLiteral("superfences"), QStringLiteral("tasklist"), QStringLiteral("tilde")};
+
+bool isImplementedExtension(const QString &name)
+{
+    if (name.startsWith(QLatin1String("pymdownx.")))
+        return kImplementedPymdownx.contains(name.mid(9));
+    return (kBuiltinExtensions.contains(name) && !kUnimplementedBuiltins.contains(name)) || kOtherAllowedExtensions.contains(name);
+}
 
 // `!!python/name:` targets real techdocs sites use; anything else Python is refused.
 bool isAllowedPythonTag(const QString &tag)
@@ -460,7 +461,7 @@ Result<MkDocsConfig> loadMkDocsConfig(const QString &docsRoot, const MkDocsOptio
             removedExtensions.append(name);
             continue;
         }
-        if (!kImplementedExtensions.contains(name))
+        if (!isImplementedExtension(name))
             unimplemented.append(name);
         applyExtensionOptions(name, extensionOptions, config.markdown);
     }

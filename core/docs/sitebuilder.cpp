@@ -8,7 +8,6 @@
 #include "sitestructure.h"
 
 #include <QDateTime>
-#include <QElapsedTimer>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -210,28 +209,18 @@ Result<BuiltSite> buildSite(const QString &docsRoot, const SiteBuildOptions &opt
         for (const QString &candidate : candidates) {
             QFile file(candidate);
             if (file.open(QIODevice::ReadOnly)) {
-                SiteFile index{QStringLiteral("index.md"), QStringLiteral("index.html"),
-                               config.useDirectoryUrls ? QString() : QStringLiteral("index.html"), true};
-                structure.files.prepend(index);
-                structure.bySource.clear();
-                for (int i = 0; i < structure.files.size(); ++i)
-                    structure.bySource.insert(structure.files[i].source, i);
-                substituteText.insert(0, QString::fromUtf8(file.readAll()));
-                for (NavItem &item : structure.nav)
-                    if (item.file >= 0) ++item.file;
-                structure.nav.prepend(NavItem{{}, 0, {}, {}});
+                // Appended, so the indexes the nav holds stay valid; first in the nav.
+                structure.files.append({QStringLiteral("index.md"), QStringLiteral("index.html"),
+                                        config.useDirectoryUrls ? QString() : QStringLiteral("index.html"), true});
+                const int index = int(structure.files.size()) - 1;
+                structure.bySource.insert(QStringLiteral("index.md"), index);
+                substituteText.insert(index, QString::fromUtf8(file.readAll()));
+                structure.nav.prepend(NavItem{{}, index, {}, {}});
                 break;
             }
         }
     }
 
-    QElapsedTimer phase;
-    phase.start();
-    const bool timing = qEnvironmentVariableIsSet("GREENROOM_DOCS_TIMING");
-    auto mark = [&](const char *name) {
-        if (timing)
-            qInfo("docs build: %s %lld ms", name, phase.restart());
-    };
     QList<PageWork> work;
     for (int i = 0; i < structure.files.size(); ++i)
         if (structure.files[i].isPage)
@@ -257,7 +246,7 @@ Result<BuiltSite> buildSite(const QString &docsRoot, const SiteBuildOptions &opt
         source.rewriteLink = [&](const QString &target, bool) {
             const QString url = structure.relativeUrl(file.source, target);
             if (url.isEmpty()) {
-                QString path = target.section(QLatin1Char('#'), 0, 0).section(QLatin1Char('?'), 0, 0);
+                const QString path = target.left(SiteStructure::suffixStart(target));
                 const bool hasExtension = path.section(QLatin1Char('/'), -1).contains(QLatin1Char('.'));
                 page.linkMessages.append({hasExtension ? BuildMessage::Level::Warning : BuildMessage::Level::Info,
                                           hasExtension ? QStringLiteral("Doc file '%1' contains a link '%2', but the target is not found among documentation files.")
@@ -285,7 +274,6 @@ Result<BuiltSite> buildSite(const QString &docsRoot, const SiteBuildOptions &opt
         page.sections = searchSections(page.body);
     });
 
-    mark("render");
     // Titles: nav title, front matter, leading H1, "Home", file name.
     QHash<int, QString> navTitles;
     collectNavTitles(structure.nav, navTitles);
@@ -328,6 +316,9 @@ Result<BuiltSite> buildSite(const QString &docsRoot, const SiteBuildOptions &opt
     site.nav = navJson(structure.nav);
     QList<int> navOrder;
     flattenNavPages(structure.nav, navOrder);
+    QHash<int, qsizetype> navPosition;
+    for (qsizetype n = 0; n < navOrder.size(); ++n)
+        navPosition.insert(navOrder[n], n);
 
     // Pages in the theme.
     const PageTemplate pageTemplate(config, site.nav);
@@ -337,7 +328,7 @@ Result<BuiltSite> buildSite(const QString &docsRoot, const SiteBuildOptions &opt
     QtConcurrent::blockingMap(indexes, [&](int w) {
         const PageWork &page = work[w];
         const BuiltPage &built = site.pages[w];
-        const qsizetype position = navOrder.indexOf(page.file);
+        const qsizetype position = navPosition.value(page.file, -1);
         const BuiltPage *previous = nullptr;
         const BuiltPage *next = nullptr;
         if (position > 0)
@@ -347,7 +338,6 @@ Result<BuiltSite> buildSite(const QString &docsRoot, const SiteBuildOptions &opt
         pageHtml[w] = pageTemplate.render(built, page.body, previous, next).toUtf8();
     });
 
-    mark("templates");
     // Search index (MkDocs' search plugin, "full" indexing by default).
     QJsonArray docs;
     for (int w = 0; w < work.size(); ++w) {
@@ -377,7 +367,6 @@ Result<BuiltSite> buildSite(const QString &docsRoot, const SiteBuildOptions &opt
                                                {QStringLiteral("separator"), config.searchSeparator}}},
         {QStringLiteral("docs"), docs}};
 
-    mark("search");
     // Files: pages, assets, theme, search, 404, sitemap, redirects, metadata.
     for (int w = 0; w < work.size(); ++w)
         site.files.append({structure.files[work[w].file].output, pageHtml[w]});
@@ -446,7 +435,6 @@ Result<BuiltSite> buildSite(const QString &docsRoot, const SiteBuildOptions &opt
     if (!options.etag.isEmpty())
         site.metadata.insert(QStringLiteral("etag"), options.etag);
     site.files.append({QStringLiteral("techdocs_metadata.json"), QJsonDocument(site.metadata).toJson(QJsonDocument::Compact)});
-    mark("files");
     if (!structure.bySource.contains(QStringLiteral("index.md")) && !structure.bySource.contains(QStringLiteral("README.md")))
         site.messages.append({BuildMessage::Level::Warning,
                               QStringLiteral("There is no index.md or README.md in the root of the docs directory, so the site has no home page "

@@ -239,13 +239,17 @@ void readNav(const QJsonValue &value, const SiteStructure &site, QList<NavItem> 
 
 } // namespace
 
+qsizetype SiteStructure::suffixStart(const QString &target)
+{
+    for (qsizetype i = 0; i < target.size(); ++i)
+        if (target[i] == QLatin1Char('?') || target[i] == QLatin1Char('#'))
+            return i;
+    return target.size();
+}
+
 int SiteStructure::resolve(const QString &fromSource, const QString &target) const
 {
-    QString path = target;
-    const qsizetype cut = path.indexOf(QRegularExpression(QStringLiteral("[?#]")));
-    if (cut >= 0)
-        path.truncate(cut);
-    path = QUrl::fromPercentEncoding(path.toUtf8());
+    const QString path = QUrl::fromPercentEncoding(target.left(suffixStart(target)).toUtf8());
     if (path.isEmpty())
         return -1;
     const qsizetype slash = fromSource.lastIndexOf(QLatin1Char('/'));
@@ -285,9 +289,7 @@ QString SiteStructure::relativeUrl(const QString &fromSource, const QString &tar
     const int from = bySource.value(fromSource, -1);
     if (index < 0 || from < 0)
         return {};
-    const qsizetype cut = target.indexOf(QRegularExpression(QStringLiteral("[?#]")));
-    const QString suffix = cut >= 0 ? target.mid(cut) : QString();
-    return relativeTo(files[from].url, files[index].url) + suffix;
+    return relativeTo(files[from].url, files[index].url) + target.mid(suffixStart(target));
 }
 
 Result<SiteStructure> scanSite(const MkDocsConfig &config)

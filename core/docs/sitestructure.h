@@ -46,6 +46,8 @@ struct SiteStructure
     static QString relativeTo(const QString &fromUrl, const QString &toUrl);
     // The file `target` names when linked from `fromSource`, or -1.
     int resolve(const QString &fromSource, const QString &target) const;
+    // Where a link target's ?query or #fragment starts (its size when none).
+    static qsizetype suffixStart(const QString &target);
 };
 
 bool isMarkdownFile(const QString &name);

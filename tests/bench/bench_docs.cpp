@@ -7,6 +7,8 @@
 // (mkdocs + mkdocs-material + python3-pymdownx, installed by
 // packaging/install-bench-deps.sh) and prints both wall times and the ratio.
 // Each build runs twice; the faster run counts (the first warms the caches).
+#include "testfiles.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
@@ -18,16 +20,9 @@
 
 namespace {
 
-QTextStream out(stdout);
+using Greenroom::TestSupport::writeFile;
 
-void write(const QString &path, const QString &text)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        qFatal("cannot write %s", qPrintable(path));
-    file.write(text.toUtf8());
-}
+QTextStream out(stdout);
 
 // mkdocs.yml both builders read: Material plus techdocs-core's extension
 // list spelled out (Debian has no mkdocs-techdocs-core package).
@@ -140,12 +135,12 @@ int main(int argc, char *argv[])
     const QString benchDir = qEnvironmentVariable("GREENROOM_BENCH_DIR");
     const QDir dir(benchDir.isEmpty() ? temporary.path() : benchDir);
     const QString root = dir.filePath(QStringLiteral("site-src"));
-    write(root + QStringLiteral("/mkdocs.yml"), QString::fromUtf8(kConfig));
-    write(root + QStringLiteral("/docs/index.md"), QStringLiteral("# Handbook\n\nStart in any area.\n"));
+    writeFile(root + QStringLiteral("/mkdocs.yml"), kConfig);
+    writeFile(root + QStringLiteral("/docs/index.md"), "# Handbook\n\nStart in any area.\n");
     for (int section = 0; section < sections; ++section)
         for (int index = 0; index < perSection; ++index)
-            write(QStringLiteral("%1/docs/area-%2/page-%3.md").arg(root).arg(section).arg(index),
-                  page(section, index, sections, perSection));
+            writeFile(QStringLiteral("%1/docs/area-%2/page-%3.md").arg(root).arg(section).arg(index),
+                      page(section, index, sections, perSection).toUtf8());
     out << "bench_docs: " << sections * perSection + 1 << " pages generated in " << root << Qt::endl;
 
     const QString greenroom = QStringLiteral(GREENROOM_SERVER_BINARY);

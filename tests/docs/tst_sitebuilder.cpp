@@ -290,6 +290,23 @@ private Q_SLOTS:
         QVERIFY(anyContains(messagesOf(*both), QStringLiteral("ignoring mkdocs.yml")));
     }
 
+    void legacyReadmeBecomesTheHomePage()
+    {
+        QTemporaryDir dir;
+        writeFile(dir.filePath(QStringLiteral("mkdocs.yml")), "site_name: Legacy\n");
+        writeFile(dir.filePath(QStringLiteral("README.md")), "# From the readme\n");
+        writeFile(dir.filePath(QStringLiteral("docs/guide/usage.md")), "# Usage\n");
+        QVERIFY(!hasFile(*buildSite(dir.path()), QStringLiteral("index.html")));
+        SiteBuildOptions options;
+        options.mkdocs.legacyCopyReadmeMdToIndexMd = true;
+        const Result<BuiltSite> built = buildSite(dir.path(), options);
+        QVERIFY(built);
+        QVERIFY(articleOf(fileOf(*built, QStringLiteral("index.html"))).contains(QStringLiteral("From the readme")));
+        QCOMPARE(built->nav[0].toObject().value(QStringLiteral("url")).toString(), QString());
+        const QJsonArray guide = built->nav[1].toObject().value(QStringLiteral("children")).toArray();
+        QCOMPARE(guide[0].toObject().value(QStringLiteral("url")).toString(), QStringLiteral("guide/usage/"));
+    }
+
     void symlinkOutOfTheRootIsRefused()
     {
         QTemporaryDir outside;
