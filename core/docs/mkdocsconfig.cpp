@@ -385,6 +385,14 @@ Result<MkDocsConfig> loadMkDocsConfig(const QString &docsRoot, const MkDocsOptio
         config.repoUrl = options.repoUrl;
     if (!kept.contains(QStringLiteral("edit_uri")) && !options.editUri.isEmpty())
         config.editUri = options.editUri;
+    else if (!kept.contains(QStringLiteral("edit_uri")) && !options.editRootUrl.isEmpty())
+    {
+        QString base = options.editRootUrl;
+        while (base.endsWith(QLatin1Char('/')))
+            base.chop(1);
+        const QString relative = QDir::cleanPath(docsDir);
+        config.editUri = relative == QLatin1String(".") ? base : base + QLatin1Char('/') + relative;
+    }
     config.repoName = scalarText(kept.value(QStringLiteral("repo_name")));
     if (!config.repoUrl.isEmpty()) {
         const QString host = QUrl(config.repoUrl).host().toLower();

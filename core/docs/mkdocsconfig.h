@@ -24,6 +24,9 @@ struct MkDocsOptions
     bool legacyCopyReadmeMdToIndexMd = false;
     QString repoUrl;                   // filled in when mkdocs.yml has none (from the entity's location)
     QString editUri;
+    // The edit URL of the docs root (from the entity's location): edit_uri
+    // becomes it plus docs_dir when neither mkdocs.yml nor editUri says.
+    QString editRootUrl;
 };
 
 // A warning or informational line of a build, with the file (relative to the

@@ -86,6 +86,13 @@ int acquireCredential(git_credential **out, const char *url, const char *usernam
     return GIT_PASSTHROUGH;
 }
 
+QString oidText(const git_oid &id)
+{
+    char text[GIT_OID_HEXSZ + 1] = {};
+    git_oid_tostr(text, sizeof text, &id);
+    return QString::fromLatin1(text);
+}
+
 } // namespace
 
 Result<GitTarget> GitTarget::parse(const QString &target)
@@ -254,6 +261,29 @@ struct GitReader::Session::Private
             return Error::internal(lastGitError());
         return TreePtr(tree);
     }
+
+    // The tree at the target's path: the root tree for an empty path.
+    Result<TreePtr> folderOf(const GitTarget &target)
+    {
+        auto root = treeOf(target);
+        if (!root || target.path.isEmpty())
+            return root;
+        git_tree_entry *rawEntry = nullptr;
+        const auto notFound = [&] {
+            return Error(QStringLiteral("NotFoundError"), QStringLiteral("no folder %1 at %2")
+                                                              .arg(target.path, displayUrl(target.repository) + QLatin1Char('@') + target.ref));
+        };
+        if (git_tree_entry_bypath(&rawEntry, root.value().get(), target.path.toUtf8().constData()) != 0)
+            return notFound();
+        TreeEntryPtr entry(rawEntry);
+        if (git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE)
+            return notFound();
+        git_tree *tree = nullptr;
+        git_repository *repository = repositories.value(target.repository)->repository.get();
+        if (git_tree_lookup(&tree, repository, git_tree_entry_id(entry.get())) != 0)
+            return Error::internal(lastGitError());
+        return TreePtr(tree);
+    }
 };
 
 GitReader::Session::Session(const GitReader &reader) : d(std::make_unique<Private>(reader))
@@ -274,9 +304,76 @@ Result<QString> GitReader::Session::commitId(const GitTarget &target)
     auto id = d->commitOf(target);
     if (!id)
         return id.error();
-    char text[GIT_OID_HEXSZ + 1] = {};
-    git_oid_tostr(text, sizeof text, &id.value());
-    return QString::fromLatin1(text);
+    return oidText(id.value());
+}
+
+Result<QString> GitReader::Session::folderId(const GitTarget &target)
+{
+    QMutexLocker lock(&d->mutex);
+    auto folder = d->folderOf(target);
+    if (!folder)
+        return folder.error();
+    return oidText(*git_tree_id(folder.value().get()));
+}
+
+Result<QString> GitReader::Session::exportFolder(const GitTarget &target, const QString &destination, qint64 maxBytes)
+{
+    QMutexLocker lock(&d->mutex);
+    auto folder = d->folderOf(target);
+    if (!folder)
+        return folder.error();
+    git_repository *repository = d->repositories.value(target.repository)->repository.get();
+    struct Export
+    {
+        git_repository *repository;
+        QDir destination;
+        qint64 budget;
+        std::optional<Error> error;
+    } walk{repository, QDir(destination), maxBytes, std::nullopt};
+    if (!QDir().mkpath(destination))
+        return Error::internal(QStringLiteral("could not create %1").arg(destination));
+    const auto visit = [](const char *root, const git_tree_entry *entry, void *payload) -> int {
+        auto *w = static_cast<Export *>(payload);
+        const QString path = QString::fromUtf8(root) + QString::fromUtf8(git_tree_entry_name(entry));
+        const git_filemode_t mode = git_tree_entry_filemode(entry);
+        if (mode == GIT_FILEMODE_TREE) {
+            if (QDir().mkpath(w->destination.filePath(path)))
+                return 0;
+            w->error = Error::internal(QStringLiteral("could not create %1").arg(path));
+            return -1;
+        }
+        if (mode == GIT_FILEMODE_COMMIT)   // a submodule: not part of this repository's contents
+            return 0;
+        git_blob *rawBlob = nullptr;
+        if (git_blob_lookup(&rawBlob, w->repository, git_tree_entry_id(entry)) != 0) {
+            w->error = Error::internal(lastGitError());
+            return -1;
+        }
+        BlobPtr blob(rawBlob);
+        const qint64 size = qint64(git_blob_rawsize(blob.get()));
+        if ((w->budget -= size) < 0) {
+            w->error = Error::input(QStringLiteral("the folder is larger than the limit of %1 bytes").arg(w->budget + size));
+            return -1;
+        }
+        const QByteArray content(static_cast<const char *>(git_blob_rawcontent(blob.get())), qsizetype(size));
+        const QString file = w->destination.filePath(path);
+        if (mode == GIT_FILEMODE_LINK) {
+            if (!QFile::link(QString::fromUtf8(content), file)) {
+                w->error = Error::internal(QStringLiteral("could not write the symlink %1").arg(path));
+                return -1;
+            }
+            return 0;
+        }
+        QFile out(file);
+        if (!out.open(QIODevice::WriteOnly) || out.write(content) != size) {
+            w->error = Error::internal(QStringLiteral("could not write %1: %2").arg(file, out.errorString()));
+            return -1;
+        }
+        return 0;
+    };
+    if (git_tree_walk(folder.value().get(), GIT_TREEWALK_PRE, visit, &walk) != 0)
+        return walk.error.value_or(Error::internal(lastGitError()));
+    return oidText(*git_tree_id(folder.value().get()));
 }
 
 Result<QByteArray> GitReader::Session::readFile(const GitTarget &target, qint64 maxBytes)

@@ -72,6 +72,15 @@ public:
         Result<QStringList> matchFiles(const GitTarget &target);
         // The commit the target's ref named when the repository was fetched.
         Result<QString> commitId(const GitTarget &target);
+        // The id of the tree at the target's path (a folder; the root when
+        // the path is empty): equal ids, equal contents. A NotFoundError
+        // when there is no such folder.
+        Result<QString> folderId(const GitTarget &target);
+        // Writes that folder's files into `destination` (created) and
+        // returns its tree id. Symlinks are written as symlinks (whoever
+        // reads the copy decides whether they may point where they do);
+        // submodules are skipped. An InputError past `maxBytes` in total.
+        Result<QString> exportFolder(const GitTarget &target, const QString &destination, qint64 maxBytes);
 
     private:
         friend class GitReader;

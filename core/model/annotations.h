@@ -13,4 +13,6 @@ inline constexpr QLatin1StringView ViewUrl("backstage.io/view-url");
 inline constexpr QLatin1StringView EditUrl("backstage.io/edit-url");
 inline constexpr QLatin1StringView Orphan("backstage.io/orphan");
 inline constexpr QLatin1StringView TechDocsRef("backstage.io/techdocs-ref");
+inline constexpr QLatin1StringView TechDocsEntity("backstage.io/techdocs-entity");
+inline constexpr QLatin1StringView TechDocsEntityPath("backstage.io/techdocs-entity-path");
 } // namespace Greenroom::Model::Annotations

@@ -436,6 +436,9 @@ Status SqliteCatalogStorePrivate::deleteEntityRow(qint64 id, const QString &ref,
         return Error::internal(db.lastError());
     if (auto change = appendChange(ref, uid, true, QString(), state); !change)
         return change.error();
+    // Its docs go with it.
+    if (auto docs = deleteDocsSite(ref, state); !docs)
+        return docs.error();
     state.restitch.remove(ref);
     state.bodies.remove(ref);
     ++deleted;
@@ -929,7 +932,7 @@ MirrorInput prepareMirrored(const MirroredChange &change)
         input.error = QStringLiteral("a change needs an entityRef and a uid");
         return input;
     }
-    if (change.deleted)
+    if (change.deleted || change.docs)
         return input;
     if (!change.entity.isEmpty()) {
         input.entity = change.entity;
@@ -1030,8 +1033,13 @@ Result<MirrorReport> SqliteCatalogStore::applyMirror(const MirrorBatch &batch)
     for (qsizetype i = 0; i < batch.changes.size(); ++i) {
         const MirroredChange &change = batch.changes.at(i);
         const MirrorInput &input = inputs.at(i);
-        if (batch.rebuilding && !seen.value()->bind(1, change.ref).run())
+        if (batch.rebuilding && !seen.value()->bind(1, change.docs ? DocsChangePrefix + change.ref : change.ref).run())
             return Error::internal(d->db.lastError());
+        if (change.docs) {
+            if (Status s = d->mirrorDocsChange(change, state); !s)
+                return s.error();
+            continue;
+        }
         Statement &r = *byRef.value();
         r.bind(1, change.ref);
         const bool exists = r.next();
@@ -1118,6 +1126,8 @@ Result<MirrorReport> SqliteCatalogStore::applyMirror(const MirrorBatch &batch)
             if (Status s = d->deleteEntityRow(g.id, g.ref, g.uid, state, report.deleted); !s)
                 return s.error();
         }
+        if (Status s = d->forgetUnseenDocs(state); !s)
+            return s.error();
         if (Status s = d->db.exec(QStringLiteral("DELETE FROM mirror_seen")); !s)
             return s.error();
     }
@@ -1660,23 +1670,9 @@ Result<Facets> SqliteCatalogStore::facets(const QStringList &facetKeys, const Mo
 
 Result<QList<SearchHit>> SqliteCatalogStore::search(const QString &text, int limit)
 {
-    // Each word becomes a quoted prefix term, so user text can never be FTS5 syntax.
-    QStringList terms;
-    QString word;
-    const auto flush = [&] {
-        if (!word.isEmpty())
-            terms.append(QLatin1Char('"') + word + QStringLiteral("\"*"));
-        word.clear();
-    };
-    for (QChar c : text) {
-        if (c.isLetterOrNumber())
-            word += c;
-        else
-            flush();
-    }
-    flush();
     QList<SearchHit> hits;
-    if (terms.isEmpty())
+    const QString query = ftsPrefixQuery(text);
+    if (query.isEmpty())
         return hits;
     auto stmt = d->prepare(QStringLiteral("SELECT " ENTITY_COLUMNS ", bm25(entities_fts, 10.0, 5.0, 1.0, 3.0, 1.0, 1.0, 1.0) AS r "
                                           "FROM entities_fts JOIN entities e ON e.id = entities_fts.rowid "
@@ -1684,7 +1680,7 @@ Result<QList<SearchHit>> SqliteCatalogStore::search(const QString &text, int lim
     if (!stmt)
         return stmt.error();
     Statement &s = *stmt.value();
-    s.bind(1, terms.join(QLatin1Char(' '))).bind(2, qint64(limit));
+    s.bind(1, query).bind(2, qint64(limit));
     while (s.next())
         hits.append({SqliteCatalogStorePrivate::entityFromRow(s), s.real(8)});
     s.reset();
@@ -1704,8 +1700,13 @@ QList<Change> SqliteCatalogStore::changesSince(qint64 afterSequence, int limit, 
     Statement &s = *stmt.value();
     s.bind(1, afterSequence).bind(2, qint64(limit));
     while (s.next()) {
-        changes.append({s.integer(0), s.integer(3) ? Change::Type::Delete : Change::Type::Upsert, s.text(1), s.text(2),
-                        s.text(4), withEntities ? s.blob(5) : QByteArray()});
+        Change change{s.integer(0), s.integer(3) ? Change::Type::Delete : Change::Type::Upsert, s.text(1), s.text(2),
+                      s.text(4), withEntities ? s.blob(5) : QByteArray()};
+        if (change.ref.startsWith(DocsChangePrefix)) {
+            change.ref.remove(0, DocsChangePrefix.size());
+            change.docs = true;
+        }
+        changes.append(std::move(change));
     }
     s.reset();
     return changes;

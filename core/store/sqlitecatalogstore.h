@@ -3,6 +3,7 @@
 #pragma once
 
 #include "catalogstore.h"
+#include "docsstore.h"
 
 #include <functional>
 #include <memory>
@@ -17,7 +18,7 @@ class SqliteCatalogStorePrivate;
  * refuses a file written by a newer Greenroom. Writes are single transactions;
  * other connections keep reading while one writes.
  */
-class SqliteCatalogStore final : public CatalogStore
+class SqliteCatalogStore final : public CatalogStore, public DocsStore
 {
 public:
     // How much memory a connection may keep: a server caches generously; a
@@ -54,6 +55,21 @@ public:
     qint64 entityCount() override;
     QList<ProcessingErrorRecord> processingErrors(const QString &originKey) override;
     Status checkHealth() override;
+
+    Result<DocsWriteReport> putDocsSite(const DocsSiteWrite &site) override;
+    Status setDocsSourceKey(const QString &entityRef, const QString &sourceKey) override;
+    Result<bool> removeDocsSite(const QString &entityRef) override;
+    std::optional<DocsSiteInfo> docsSite(const QString &entityRef) override;
+    QList<DocsSiteInfo> docsSites() override;
+    std::optional<QByteArray> docsFile(const QString &entityRef, const QString &path) override;
+    QList<DocsFile> docsFiles(const QString &entityRef) override;
+    Result<QList<DocsSearchHit>> searchDocs(const QString &text, int limit) override;
+    // A mirror: sites the feed announced (docs changes) that are not
+    // fetched yet; putDocsSite clears one.
+    QList<PendingDocs> pendingDocs();
+    // Stops waiting for an announced site (it could not be used); the site
+    // stored before, if any, stays.
+    Status forgetPendingDocs(const QString &entityRef);
 
     // The desktop cache: applies a batch copied from a server's sync feed in
     // one transaction (see MirrorBatch). Entities keep the server's JSON, uid

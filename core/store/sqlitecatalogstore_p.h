@@ -122,7 +122,21 @@ public:
     Result<qint64> appendChange(const QString &ref, const QString &uid, bool deleted, const QString &etag,
                                 WriteState &state);
     qint64 currentSequence();
+
+    // Docs sites (sqlitedocs.cpp). Deletes the site of `entityRef` with a
+    // docs tombstone; false when it had none.
+    Result<bool> deleteDocsSite(const QString &entityRef, WriteState &state);
+    // Its files and search rows only.
+    Status deleteDocsContent(const QString &entityRef);
+    // A mirror: a docs change from the feed marks the site to fetch, or deletes it.
+    Status mirrorDocsChange(const MirroredChange &change, WriteState &state);
+    // A mirror finishing a rebuild: sites whose docs change the snapshot did not hold go.
+    Status forgetUnseenDocs(WriteState &state);
 };
+
+// `text` as an FTS5 query: each word a quoted prefix term, so user text is
+// never FTS5 syntax. Empty when `text` has no word.
+QString ftsPrefixQuery(const QString &text);
 
 // Key ids handed out in a transaction that rolls back must not be
 // remembered: unless committed, the interned-key cache is forgotten.

@@ -39,6 +39,9 @@ struct Change
     QString uid;
     QString etag;
     QByteArray entityJson;   // the final entity as stored (compact JSON), when asked for
+    // Docs changes (the entity's built TechDocs site stored, changed or
+    // removed) share the sequence; `etag` is then the site's.
+    bool docs = false;
 };
 
 // A problem met while reading a location, kept until its next read.
@@ -122,6 +125,9 @@ struct MirroredChange
     QString etag;
     QByteArray entityJson;   // upserts: the final entity, compact JSON
     QJsonObject entity;      // the same, parsed, when the caller has it (saves parsing it again)
+    // A docs change: the site of entity `ref` now has `etag` (fetched
+    // separately, see DocsStore) or, deleted, is gone.
+    bool docs = false;
 };
 
 struct MirrorBatch

@@ -37,11 +37,14 @@ Result<FeedPage> FeedPage::parse(const QByteArray &body)
         change.etag = item.value(QLatin1String("etag")).toString();
         if (type == QLatin1String("delete")) {
             change.deleted = true;
+        } else if (type == QLatin1String("docs") || type == QLatin1String("docs-delete")) {
+            change.docs = true;
+            change.deleted = type == QLatin1String("docs-delete");
         } else if (type == QLatin1String("upsert") && item.value(QLatin1String("entity")).isObject()) {
             change.entity = item.value(QLatin1String("entity")).toObject();
             change.entityJson = QJsonDocument(change.entity).toJson(QJsonDocument::Compact);
         } else {
-            return Error::input(QStringLiteral("change %1 (%2) is neither a delete nor an upsert with an entity")
+            return Error::input(QStringLiteral("change %1 (%2) is neither a delete, a docs change nor an upsert with an entity")
                                     .arg(i + 1).arg(change.ref.isEmpty() ? QStringLiteral("no entityRef") : change.ref));
         }
         if (change.ref.isEmpty() || change.uid.isEmpty())
@@ -49,6 +52,32 @@ Result<FeedPage> FeedPage::parse(const QByteArray &body)
         page.changes.append(std::move(change));
     }
     return page;
+}
+
+Result<Store::DocsSiteWrite> parseDocsBundle(const QByteArray &body)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return Error::input(QStringLiteral("invalid JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString()));
+    const QJsonObject root = document.object();
+    Store::DocsSiteWrite site;
+    site.entityRef = root.value(QLatin1String("entityRef")).toString();
+    site.entityUid = root.value(QLatin1String("uid")).toString();
+    site.buildTimestamp = root.value(QLatin1String("buildTimestamp")).toInteger();
+    const QJsonValue files = root.value(QLatin1String("files"));
+    if (site.entityRef.isEmpty() || site.entityUid.isEmpty() || !files.isArray())
+        return Error::input(QStringLiteral("expected an object with 'entityRef', 'uid' and a 'files' array"));
+    for (const QJsonValue &value : files.toArray()) {
+        const QJsonObject file = value.toObject();
+        const QString path = file.value(QLatin1String("path")).toString();
+        const auto content = QByteArray::fromBase64Encoding(file.value(QLatin1String("content")).toString().toLatin1(),
+                                                            QByteArray::AbortOnBase64DecodingErrors);
+        if (path.isEmpty() || !content)
+            return Error::input(QStringLiteral("file '%1' has no path or no base64 content").arg(path));
+        site.files.append({path, *content});
+    }
+    return site;
 }
 
 } // namespace Greenroom::Sync

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <common/result.h>
+#include <store/docsstore.h>
 #include <store/storetypes.h>
 
 #include <QByteArray>
@@ -21,5 +22,8 @@ struct FeedPage
     // A clear error for anything but a well-formed page.
     static Result<FeedPage> parse(const QByteArray &body);
 };
+
+// GET /api/sync/v1/docs/<ref>: one entity's built docs site.
+Result<Store::DocsSiteWrite> parseDocsBundle(const QByteArray &body);
 
 } // namespace Greenroom::Sync

@@ -57,6 +57,8 @@ SyncClient::SyncClient(ServerProfile profile, QString cachePath, Options options
     : QObject(parent), m_profile(std::move(profile)), m_cachePath(std::move(cachePath)), m_options(options)
 {
     qRegisterMetaType<Greenroom::Sync::SyncStatus>();
+    // A child, so moveToThread takes the timer along (the app runs the client on a worker thread).
+    m_retry.setParent(this);
     m_retry.setSingleShot(true);
     connect(&m_retry, &QTimer::timeout, this, &SyncClient::request);
 }
@@ -160,6 +162,12 @@ QNetworkReply *SyncClient::send(const QString &path, const QByteArray &postBody)
 
 void SyncClient::requestFeedPage(bool wait)
 {
+    // Docs sites the feed announced are fetched before the next page.
+    const QList<Store::PendingDocs> pending = m_cache->pendingDocs();
+    if (!pending.isEmpty()) {
+        requestDocs(pending.first().entityRef, wait);
+        return;
+    }
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("after"), m_cursor.isEmpty() ? QStringLiteral("0") : m_cursor);
     query.addQueryItem(QStringLiteral("limit"), QString::number(m_bulk ? m_options.bulkPageSize : m_options.pageSize));
@@ -167,6 +175,64 @@ void SyncClient::requestFeedPage(bool wait)
         query.addQueryItem(QStringLiteral("wait"), QString::number(m_options.waitSeconds));
     QNetworkReply *reply = send(QStringLiteral("/api/sync/v1/changes?") + query.toString(QUrl::FullyEncoded));
     connect(reply, &QNetworkReply::finished, this, [this, reply] { onFeedReply(reply); });
+}
+
+void SyncClient::requestDocs(const QString &entityRef, bool waitAfter)
+{
+    auto ref = Model::EntityRef::parse(entityRef);
+    if (!ref) {
+        // Not a ref this client can ask for: forget the announcement.
+        (void)m_cache->removeDocsSite(entityRef);
+        requestFeedPage(waitAfter);
+        return;
+    }
+    const QString path = QStringLiteral("/api/sync/v1/docs/%1/%2/%3")
+                             .arg(QString::fromLatin1(QUrl::toPercentEncoding(ref->namespaceName())),
+                                  QString::fromLatin1(QUrl::toPercentEncoding(ref->kind())),
+                                  QString::fromLatin1(QUrl::toPercentEncoding(ref->name())));
+    QNetworkReply *reply = send(path);
+    connect(reply, &QNetworkReply::finished, this, [this, reply, entityRef, waitAfter] { onDocsReply(reply, entityRef, waitAfter); });
+}
+
+void SyncClient::onDocsReply(QNetworkReply *reply, const QString &entityRef, bool waitAfter)
+{
+    reply->deleteLater();
+    if (reply != m_inFlight)
+        return;
+    m_inFlight = nullptr;
+    const QByteArray body = reply->readAll();
+    const int status = httpStatus(reply);
+    if (status == 0) {
+        retryLater(SyncStatus::State::Offline, reply->errorString());
+        return;
+    }
+    Status stored = Ok{};
+    if (status == 404) {
+        // Gone since it was announced; the feed brings its deletion.
+        if (auto removed = m_cache->removeDocsSite(entityRef); !removed)
+            stored = removed.error();
+    } else if (status != 200) {
+        retryLater(SyncStatus::State::Failed, describeHttpError(reply, body));
+        return;
+    } else {
+        auto site = parseDocsBundle(body);
+        if (!site) {
+            // One unusable site must not hold up the catalog: the cache keeps
+            // the docs it had, and the next docs change fetches them again.
+            qCWarning(lcSync).noquote() << "sync: the docs of" << entityRef << "from" << m_profile.url.toString()
+                                        << "are unusable:" << site.error().message;
+            stored = m_cache->forgetPendingDocs(entityRef);
+        } else if (auto written = m_cache->putDocsSite(site.value()); !written) {
+            stored = written.error();
+        }
+    }
+    if (!stored) {
+        qCWarning(lcSync).noquote() << "sync: cannot store the docs of" << entityRef << ":" << stored.error().message;
+        retryLater(SyncStatus::State::Failed, stored.error().message);
+        return;
+    }
+    Q_EMIT cacheChanged(m_cache->lastSequence());
+    requestFeedPage(waitAfter);
 }
 
 void SyncClient::onFeedReply(QNetworkReply *reply)

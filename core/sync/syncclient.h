@@ -116,6 +116,8 @@ private:
     void request();
     void requestFeedPage(bool wait);
     void onFeedReply(QNetworkReply *reply);
+    void requestDocs(const QString &entityRef, bool waitAfter);
+    void onDocsReply(QNetworkReply *reply, const QString &entityRef, bool waitAfter);
     void requestBackstagePage();
     void onBackstageListReply(QNetworkReply *reply);
     void requestBackstageEntities();

@@ -133,11 +133,50 @@ Result<CatalogSettings> catalogSettings(const Config::ConfigReader &config, cons
     if (!allowList)
         return allowList.error();
     settings.ingest.urlReader = Ingest::UrlReader(allowList.value());
+    settings.readingAllow = allowList.value();
 
     auto credentials = gitCredentials(config);
     if (!credentials)
         return credentials.error();
     settings.ingest.gitReader = Ingest::GitReader(gitCacheDir, credentials.value());
+    return settings;
+}
+
+Result<TechDocsSettings> techDocsSettings(const Config::ConfigReader &config, const CatalogSettings &catalog)
+{
+    TechDocsSettings settings;
+    settings.build.read.gitReader = catalog.ingest.gitReader;
+    settings.build.read.allow = catalog.readingAllow;
+    auto builder = config.optionalString(QStringLiteral("techdocs.builder"));
+    if (!builder)
+        return builder.error();
+    const QString mode = builder->value_or(QStringLiteral("local"));
+    if (mode != QLatin1String("local") && mode != QLatin1String("external"))
+        return Error::input(QStringLiteral("techdocs.builder must be 'local' or 'external', got '%1'").arg(mode));
+    settings.build.buildLocally = mode == QLatin1String("local");
+    Docs::MkDocsOptions &mkdocs = settings.build.mkdocs;
+    const std::pair<const char *, bool *> flags[] = {
+        {"techdocs.generator.mkdocs.legacyCopyReadmeMdToIndexMd", &mkdocs.legacyCopyReadmeMdToIndexMd},
+        {"techdocs.generator.mkdocs.omitTechdocsCorePlugin", &mkdocs.omitTechdocsCorePlugin},
+        {"techdocs.legacyUseCaseSensitiveTripletPaths", &settings.legacyCaseSensitiveTriplets},
+    };
+    for (const auto &[key, target] : flags) {
+        auto value = config.optionalBoolean(QString::fromLatin1(key));
+        if (!value)
+            return value.error();
+        *target = value->value_or(false);
+    }
+    const std::pair<const char *, QStringList *> lists[] = {
+        {"techdocs.generator.mkdocs.dangerouslyAllowAdditionalKeys", &mkdocs.additionalKeys},
+        {"techdocs.generator.mkdocs.dangerouslyAllowAdditionalPlugins", &mkdocs.additionalPlugins},
+        {"techdocs.generator.mkdocs.dangerouslyAllowAdditionalExtensions", &mkdocs.additionalExtensions},
+    };
+    for (const auto &[key, target] : lists) {
+        auto value = config.optionalStringArray(QString::fromLatin1(key));
+        if (!value)
+            return value.error();
+        *target = value->value_or(QStringList());
+    }
     return settings;
 }
 

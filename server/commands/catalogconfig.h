@@ -4,6 +4,7 @@
 
 #include <common/result.h>
 #include <config/configreader.h>
+#include <ingest/docsbuildloop.h>
 #include <ingest/locationprocessor.h>
 
 #include <chrono>
@@ -20,9 +21,20 @@ struct CatalogSettings
     // catalog.processingInterval; nullopt for `false` (never again).
     std::optional<std::chrono::milliseconds> interval = std::chrono::seconds(120);
     bool readonly = false;                 // catalog.readonly
+    Ingest::ReadingAllowList readingAllow; // backend.reading.allow (also in ingest.urlReader)
 };
 
 // `gitCacheDir` is where git locations' repositories are mirrored.
 Result<CatalogSettings> catalogSettings(const Config::ConfigReader &config, const QString &gitCacheDir);
+
+// What the `techdocs` config says: techdocs.builder, the
+// generator.mkdocs options, legacyUseCaseSensitiveTripletPaths. Docs are
+// read with the catalog's git reader and allow list.
+struct TechDocsSettings
+{
+    Ingest::DocsBuildOptions build;
+    bool legacyCaseSensitiveTriplets = false;
+};
+Result<TechDocsSettings> techDocsSettings(const Config::ConfigReader &config, const CatalogSettings &catalog);
 
 } // namespace Greenroom::Server

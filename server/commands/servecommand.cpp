@@ -11,6 +11,7 @@
 #include "operations/servermetrics.h"
 #include "shutdownsignal.h"
 #include "sync/syncroutes.h"
+#include "techdocs/techdocsroutes.h"
 
 #include <auth/tokenauthenticator.h>
 #include <config/configloader.h>
@@ -144,6 +145,27 @@ int runServeCommand(const QStringList &arguments)
             return fail(writer.error());
         processing.setWriter(std::move(writer).value());
     }
+    auto techdocs = techDocsSettings(config.value(), catalog.value());
+    if (!techdocs)
+        return fail(techdocs.error());
+    Ingest::DocsBuildLoop docsBuilds(*store.value(), *store.value(), techdocs->build);
+    if (path.value() != QLatin1String(":memory:")) {
+        // Sites are stored off this thread too, on their own connection.
+        auto writer = Store::SqliteCatalogStore::open(path.value());
+        if (!writer)
+            return fail(writer.error());
+        docsBuilds.setWriter(std::move(writer).value());
+    }
+    // After each location's read, its documented entities are checked.
+    QObject::connect(&processing, &Ingest::ProcessingLoop::locationProcessed, &docsBuilds,
+                     [&docsBuilds](const Model::LocationRef &location) { docsBuilds.checkOrigin(location.toString()); });
+    QObject::connect(&docsBuilds, &Ingest::DocsBuildLoop::checked, &docsBuilds,
+                     [&log](const QString &ref, bool updated, const QString &error) {
+                         if (!error.isEmpty())
+                             log.error(QStringLiteral("docs: ") + error, {{QStringLiteral("entityRef"), ref}});
+                         else if (updated)
+                             log.info(QStringLiteral("docs: %1 updated").arg(ref), {{QStringLiteral("entityRef"), ref}});
+                     });
     Ingest::LocationService locationService(*store.value(), processing, {QStringLiteral("url")}, catalog->readonly);
     ServerMetrics metrics;
     const auto report = [&](const Model::LocationRef &location, const Result<Ingest::CatalogIngester::Outcome> &outcome) {
@@ -187,7 +209,11 @@ int runServeCommand(const QStringList &arguments)
     addCatalogRoutes(server.router(), *store.value());
     addRefreshRoute(server.router(), processing);
     addLocationRoutes(server.router(), locationService, processing.processor(), &server);
+    addTechDocsRoutes(server.router(), *store.value(), *store.value(), docsBuilds,
+                      {.legacyCaseSensitiveTriplets = techdocs->legacyCaseSensitiveTriplets});
+    addDocsBundleRoute(server.router(), *store.value());
     SyncRoutes sync(*store.value(), server.router());
+    QObject::connect(&docsBuilds, &Ingest::DocsBuildLoop::checked, &sync, &SyncRoutes::notifyChanged);
     metrics.setSyncClients([&sync] { return sync.waitingClients(); });
     addMetricsRoute(server.router(), metrics, *store.value());
     const bool logRequests = parser.isSet(logRequestsOption);
@@ -251,6 +277,7 @@ int runServeCommand(const QStringList &arguments)
         log.info(QStringLiteral("serve: shutting down (signal %1)").arg(signalNumber));
         tcp->close();
         processing.stop();
+        docsBuilds.stop();
         sync.releaseWaiters();
         QTimer::singleShot(100, qApp, [] { QCoreApplication::exit(0); });
     });

@@ -85,6 +85,51 @@ HttpResponse HttpResponse::later(std::shared_ptr<DeferredResponse> deferred)
     return response;
 }
 
+HttpResponse HttpResponse::streamed(std::shared_ptr<ResponseStream> stream, QList<std::pair<QByteArray, QByteArray>> headers)
+{
+    HttpResponse response;
+    response.stream = std::move(stream);
+    response.headers = std::move(headers);
+    return response;
+}
+
+void ResponseStream::write(const QByteArray &bytes)
+{
+    if (m_closed || m_closeRequested)
+        return;
+    if (m_sink.write)
+        m_sink.write(bytes);
+    else
+        m_pending += bytes;
+}
+
+void ResponseStream::close()
+{
+    if (m_closed)
+        return;
+    if (!m_sink.close) {
+        m_closeRequested = true;
+        return;
+    }
+    m_closed = true;
+    std::exchange(m_sink, {}).close();
+}
+
+void ResponseStream::setSink(Sink sink)
+{
+    m_sink = std::move(sink);
+    if (!m_pending.isEmpty())
+        m_sink.write(std::exchange(m_pending, {}));
+    if (m_closeRequested)
+        close();
+}
+
+void ResponseStream::cancel()
+{
+    m_closed = true;
+    m_sink = {};
+}
+
 void DeferredResponse::complete(const HttpResponse &response)
 {
     if (m_done)

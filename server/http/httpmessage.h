@@ -39,6 +39,7 @@ struct HttpRequest
 };
 
 class DeferredResponse;
+class ResponseStream;
 
 struct HttpResponse
 {
@@ -48,6 +49,10 @@ struct HttpResponse
     // Set when the handler answers later (long-poll): the server keeps the
     // connection open until the handler calls complete() on it.
     std::shared_ptr<DeferredResponse> deferred;
+    // Set for a body written bit by bit (server-sent events): the status and
+    // headers go at once, then whatever the handler writes, until it closes
+    // the stream (the connection ends there; there is no Content-Length).
+    std::shared_ptr<ResponseStream> stream;
 
     static HttpResponse json(const QJsonDocument &document, int status = 200);
     static HttpResponse json(const QJsonObject &object, int status = 200);
@@ -56,6 +61,7 @@ struct HttpResponse
     static HttpResponse jsonBytes(QByteArray body, int status = 200);
     static HttpResponse empty(int status);
     static HttpResponse later(std::shared_ptr<DeferredResponse> deferred);
+    static HttpResponse streamed(std::shared_ptr<ResponseStream> stream, QList<std::pair<QByteArray, QByteArray>> headers);
     // Backstage's error body: {error: {name, message}, request: {method, url}, response: {statusCode}}.
     static HttpResponse error(const Error &error, const HttpRequest &request);
 };
@@ -78,6 +84,34 @@ public:
 private:
     std::function<void(const HttpResponse &)> m_sink;
     bool m_done = false;
+};
+
+/*
+ * The handler's end of a streamed body. What is written before the server
+ * attached its end is kept for it; after the client left, writes go nowhere
+ * and isOpen() is false.
+ */
+class ResponseStream
+{
+public:
+    void write(const QByteArray &bytes);
+    void close();
+    bool isOpen() const { return !m_closed; }
+
+    // The server's end.
+    struct Sink
+    {
+        std::function<void(const QByteArray &)> write;
+        std::function<void()> close;
+    };
+    void setSink(Sink sink);
+    void cancel();
+
+private:
+    Sink m_sink;
+    QByteArray m_pending;
+    bool m_closed = false;
+    bool m_closeRequested = false;
 };
 
 // Backstage's status for an error name (InputError 400, NotFoundError 404, ...).

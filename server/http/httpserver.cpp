@@ -142,6 +142,35 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         });
         return true;
     }
+    if (response && response->stream) {
+        responder.writeStatusLine(QHttpServerResponder::StatusCode(response->status));
+        for (const auto &[name, value] : response->headers)
+            responder.writeHeader(name, value);
+        responder.writeBody(QByteArray());   // ends the header block
+        QPointer<QTcpSocket> connection(socket);
+        std::shared_ptr<ResponseStream> stream = response->stream;
+        ResponseStream::Sink sink;
+        sink.write = [connection](const QByteArray &bytes) {
+            if (connection && connection->state() == QAbstractSocket::ConnectedState) {
+                connection->write(bytes);
+                connection->flush();
+            }
+        };
+        sink.close = [connection, observer = m_observer, decoded, timer, status = response->status] {
+            if (connection) {
+                connection->flush();
+                connection->disconnectFromHost();
+            }
+            if (observer)
+                observer(decoded, status, double(timer.nsecsElapsed()) / 1e9);
+        };
+        stream->setSink(std::move(sink));
+        connect(socket, &QAbstractSocket::disconnected, this, [weak = std::weak_ptr(stream)] {
+            if (std::shared_ptr<ResponseStream> open = weak.lock())
+                open->cancel();
+        });
+        return true;
+    }
     // Backstage's root router answers anything unknown with an empty 404.
     answer(response.value_or(HttpResponse::empty(404)));
     return true;

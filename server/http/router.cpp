@@ -13,11 +13,14 @@ void Router::add(const QByteArray &method, const QString &mount, const QString &
 std::optional<HttpResponse> Router::dispatch(HttpRequest &request) const
 {
     for (const Route &route : m_routes) {
-        if (route.method != request.method || route.pattern.size() != request.segments.size())
+        // A last segment `*` matches whatever follows (Express's `/*`).
+        const bool rest = !route.pattern.isEmpty() && route.pattern.last() == QLatin1String("*");
+        const qsizetype fixed = rest ? route.pattern.size() - 1 : route.pattern.size();
+        if (route.method != request.method || (rest ? request.segments.size() < fixed : fixed != request.segments.size()))
             continue;
         QHash<QString, QString> params;
         bool matches = true;
-        for (qsizetype i = 0; i < route.pattern.size() && matches; ++i) {
+        for (qsizetype i = 0; i < fixed && matches; ++i) {
             const QString &part = route.pattern.at(i);
             if (part.startsWith(QLatin1Char(':')))
                 params.insert(part.mid(1), request.segments.at(i));

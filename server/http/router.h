@@ -11,7 +11,7 @@ namespace Greenroom::Server {
 
 /*
  * Method + path routing with Express's rules: patterns are segments, `:name`
- * captures one (percent-decoded) segment, routes are tried in the order they
+ * captures one (percent-decoded) segment, a last `*` matches any rest, routes are tried in the order they
  * were added, so literal routes go before the parameter routes they overlap
  * (`/locations/by-query` before `/locations/:id`). Written here rather than
  * using QHttpServerRouter because Qt 6.4's router matches on the undecoded

@@ -19,14 +19,18 @@ QByteArray pageJson(const Sync::ChangeFeed::Page &page)
     for (qsizetype i = 0; i < page.changes.size(); ++i) {
         const Store::Change &change = page.changes.at(i);
         const bool upsert = change.type == Store::Change::Type::Upsert;
+        // Docs changes name the entity whose site changed; the site itself
+        // is fetched from /v1/docs/<ref>.
+        const QString type = change.docs ? (upsert ? QStringLiteral("docs") : QStringLiteral("docs-delete"))
+                                         : (upsert ? QStringLiteral("upsert") : QStringLiteral("delete"));
         QJsonObject meta{{QStringLiteral("sequence"), change.sequence},
-                         {QStringLiteral("type"), upsert ? QStringLiteral("upsert") : QStringLiteral("delete")},
+                         {QStringLiteral("type"), type},
                          {QStringLiteral("entityRef"), change.ref},
                          {QStringLiteral("uid"), change.uid}};
         if (upsert)
             meta.insert(QStringLiteral("etag"), change.etag);
         QByteArray item = QJsonDocument(meta).toJson(QJsonDocument::Compact);
-        if (upsert && !change.entityJson.isEmpty()) {
+        if (upsert && !change.docs && !change.entityJson.isEmpty()) {
             item.chop(1);
             item += ",\"entity\":" + change.entityJson + '}';
         }

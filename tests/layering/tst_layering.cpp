@@ -43,7 +43,7 @@ const QHash<QString, QStringList> &allowedModules()
         {QStringLiteral("core/sync"), {QStringLiteral("core/common"), QStringLiteral("core/model"), QStringLiteral("core/store")}},
         {QStringLiteral("core/docs"), {QStringLiteral("core/common"), QStringLiteral("core/yaml")}},
         {QStringLiteral("core/ingest"), {QStringLiteral("core/common"), QStringLiteral("core/model"),
-                                         QStringLiteral("core/yaml"), QStringLiteral("core/store")}},
+                                         QStringLiteral("core/yaml"), QStringLiteral("core/store"), QStringLiteral("core/docs")}},
         {QStringLiteral("server"), {QStringLiteral("core/*"), QStringLiteral("plugins/api")}},
         {QStringLiteral("ui"), {QStringLiteral("core/*"), QStringLiteral("plugins/api")}},
         {QStringLiteral("app"), {QStringLiteral("ui"), QStringLiteral("core/*"), QStringLiteral("plugins/api")}},

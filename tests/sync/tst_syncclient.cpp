@@ -430,7 +430,7 @@ void TestSyncClient::unusableAnswersFailClearlyAndKeepTheCache()
         {R"({"changes":[{"type":"upsert","entityRef":"component:default/x","uid":"u1","etag":"e","entity":{"kind":"Component"}}],"cursor":"9-9","remaining":0,"hasMore":false})",
          QStringLiteral("Sync feed: entity component:default/x: the entity has no kind or no metadata.name")},
         {R"({"changes":[{"type":"rename","entityRef":"component:default/x","uid":"u1"}],"cursor":"9-9"})",
-         QStringLiteral("change 1 (component:default/x) is neither a delete nor an upsert")},
+         QStringLiteral("change 1 (component:default/x) is neither a delete, a docs change nor an upsert")},
     };
     for (const auto &[body, expected] : answers) {
         CannedServer canned("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "

@@ -23,5 +23,6 @@ Migration sqliteMigration0002SyncHorizon();
 Migration sqliteMigration0003Locations();
 Migration sqliteMigration0004Mirror();
 Migration sqliteMigration0005Listing();
+Migration sqliteMigration0006Docs();
 
 } // namespace Greenroom::Store::Internal

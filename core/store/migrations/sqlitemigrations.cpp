@@ -8,7 +8,7 @@ const QList<Migration> &sqliteMigrations()
 {
     static const QList<Migration> migrations{sqliteMigration0001Initial(), sqliteMigration0002SyncHorizon(),
                                                   sqliteMigration0003Locations(), sqliteMigration0004Mirror(),
-                                                  sqliteMigration0005Listing()};
+                                                  sqliteMigration0005Listing(), sqliteMigration0006Docs()};
     return migrations;
 }
 

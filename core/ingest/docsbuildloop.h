@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include "docssource.h"
+
+#include <docs/mkdocsconfig.h>
+#include <store/catalogstore.h>
+#include <store/docsstore.h>
+
+#include <QElapsedTimer>
+#include <QFutureWatcher>
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QThreadPool>
+#include <QTimer>
+#include <chrono>
+#include <memory>
+
+namespace Greenroom::Ingest {
+
+struct DocsBuildOutcome;
+
+struct DocsBuildOptions
+{
+    DocsReadOptions read;
+    Docs::MkDocsOptions mkdocs;
+    // techdocs.builder: 'local' builds here; 'external' only serves what
+    // CI published (nothing is built, /sync always finishes not updated).
+    bool buildLocally = true;
+    // /sync checks one entity at most once per window (Backstage: 60 s).
+    std::chrono::milliseconds syncWindow = std::chrono::seconds(60);
+};
+
+// One entity's build as GET /sync follows it: log lines, then finished or failed.
+class DocsBuildJob : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+Q_SIGNALS:
+    void log(const QString &line);
+    void finished(bool updated);
+    void failed(const QString &message);
+};
+
+/*
+ * Builds the TechDocs of documented entities (backstage.io/techdocs-ref)
+ * and stores them per entity (DocsStore). After each catalog location is
+ * read, its documented entities are checked: a build runs only when the
+ * docs' source changed (folder fingerprint, git tree id) or the build's
+ * inputs did; sites of entities that lost their docs are removed. GET /sync
+ * asks for one entity and follows its build.
+ *
+ * Builds run one at a time on a worker thread (pages render on all cores);
+ * with a writer (a second connection to the database) they are stored
+ * there too, so the HTTP thread never waits for them.
+ */
+class DocsBuildLoop : public QObject
+{
+    Q_OBJECT
+
+public:
+    DocsBuildLoop(Store::CatalogStore &catalog, Store::DocsStore &docs, DocsBuildOptions options, QObject *parent = nullptr);
+    ~DocsBuildLoop() override;
+
+    void setWriter(std::unique_ptr<Store::DocsStore> writer);
+
+    // Checks the documented entities that `originKey`'s read produced and
+    // removes sites whose entity no longer has docs.
+    void checkOrigin(const QString &originKey);
+    // Checks one entity (queued); the returned job reports on it. Within
+    // the sync window of its last check it finishes not updated at once.
+    std::shared_ptr<DocsBuildJob> sync(const Store::StoredEntity &entity);
+    bool isIdle() const { return !m_building && m_queue.isEmpty(); }
+    void stop();
+
+    // Bumped when the builder's output changes, so every site is rebuilt.
+    static const QString BuilderVersion;
+
+Q_SIGNALS:
+    // After each check: `updated` when a new site was stored.
+    void checked(const QString &entityRef, bool updated, const QString &error);
+    void idle();
+
+private:
+    struct Queued
+    {
+        QString ref;
+        QList<std::shared_ptr<DocsBuildJob>> jobs;
+    };
+    void enqueue(const QString &ref, std::shared_ptr<DocsBuildJob> job = {});
+    void removeStaleSites();
+    void startNext();
+    void buildFinished();
+
+    Store::CatalogStore &m_catalog;
+    Store::DocsStore &m_docs;
+    DocsBuildOptions m_options;
+    std::shared_ptr<Store::DocsStore> m_writer;
+    QList<Queued> m_queue;
+    std::optional<Queued> m_building;
+    QHash<QString, QElapsedTimer> m_lastChecked;   // by entity uid
+    QThreadPool m_pool;
+    QTimer m_slow;   // "taking longer" notes to whoever follows a long build
+    QFutureWatcher<std::shared_ptr<DocsBuildOutcome>> m_watcher;
+};
+
+} // namespace Greenroom::Ingest
