@@ -99,6 +99,8 @@ private Q_SLOTS:
     void mirrorHoldsTheServersEntitiesAndAnswersLikeIt();
     void mirrorBatchIsAllOrNothing();
     void mirrorRebuildDeletesOnlyWhenTheSnapshotIsWhole();
+    void docsSitesAreStoredSearchedAndFollowTheirEntity();
+    void mirrorFetchesAnnouncedDocs();
 
 private:
     std::unique_ptr<SqliteCatalogStore> openStore();
@@ -707,7 +709,7 @@ MirrorBatch feedBatch(SqliteCatalogStore &server, qint64 after)
 {
     MirrorBatch batch;
     for (const Change &change : server.changesSince(after, 1000, true))
-        batch.changes.append({change.type == Change::Type::Delete, change.ref, change.uid, change.etag, change.entityJson, {}});
+        batch.changes.append({change.type == Change::Type::Delete, change.ref, change.uid, change.etag, change.entityJson, {}, change.docs});
     return batch;
 }
 
@@ -828,6 +830,149 @@ void TestSqliteCatalogStore::mirrorRebuildDeletesOnlyWhenTheSnapshotIsWhole()
     QVERIFY(report);
     QCOMPARE(report->deleted, 2);
     QCOMPARE(answers(*mirror.value()), answers(*fresh.value()));
+}
+
+namespace {
+
+DocsSiteWrite docsSite(const StoredEntity &entity, const QByteArray &homeText)
+{
+    const QByteArray index = R"({"config":{},"docs":[{"location":"","text":"Welcome )" + homeText
+                             + R"(","title":"Welcome"},{"location":"setup/#install-it","text":"Run the frobnicator installer","title":"Install it"},)"
+                               R"({"location":"setup/","text":"Setup page","title":"Setup"}]})";
+    return {entity.ref, entity.uid, QStringLiteral("key-1"), 1764000000000,
+            {{QStringLiteral("index.html"), "<h1>Welcome</h1>" + homeText},
+             {QStringLiteral("setup/index.html"), "<h1>Setup</h1>"},
+             {QStringLiteral("search/search_index.json"), index},
+             {QStringLiteral("techdocs_metadata.json"), R"({"site_name":"Search"})"}}};
+}
+
+} // namespace
+
+void TestSqliteCatalogStore::docsSitesAreStoredSearchedAndFollowTheirEntity()
+{
+    seed();
+    const StoredEntity search = *m_store->entityByRef(QStringLiteral("component:default/search"));
+    const qint64 before = m_store->lastSequence();
+    auto written = m_store->putDocsSite(docsSite(search, "gardens"));
+    QVERIFY2(written, written ? "" : qPrintable(written.error().message));
+    QVERIFY(written->changed);
+    QCOMPARE(written->sequence, before + 1);
+    const QList<Change> changes = m_store->changesSince(before, 10, true);
+    QCOMPARE(changes.size(), 1);
+    QVERIFY(changes.first().docs);
+    QCOMPARE(changes.first().ref, search.ref);
+    QCOMPARE(changes.first().etag, written->etag);
+    QVERIFY(changes.first().entityJson.isEmpty());
+
+    QCOMPARE(m_store->docsFile(search.ref, QStringLiteral("index.html")).value(), QByteArray("<h1>Welcome</h1>gardens"));
+    QVERIFY(!m_store->docsFile(search.ref, QStringLiteral("nope.html")));
+    QCOMPARE(m_store->docsSite(search.ref)->metadata, QByteArray(R"({"site_name":"Search"})"));
+    QCOMPARE(m_store->docsFiles(search.ref).size(), 4);
+
+    // Sections are searchable, with their page's title and the matched words marked.
+    auto hits = m_store->searchDocs(QStringLiteral("frobnic"), 10);
+    QVERIFY(hits);
+    QCOMPARE(hits->size(), 1);
+    QCOMPARE(hits->first().location, QStringLiteral("setup/#install-it"));
+    QCOMPARE(hits->first().title, QStringLiteral("Install it"));
+    QCOMPARE(hits->first().pageTitle, QStringLiteral("Setup"));
+    QVERIFY2(hits->first().snippet.contains(QStringLiteral("\u0001frobnicator\u0002")), qPrintable(hits->first().snippet));
+    QCOMPARE(m_store->searchDocs(QStringLiteral("\"(*"), 10)->size(), 0);   // user text is never FTS syntax
+
+    // The same files again: nothing to tell anyone.
+    auto again = m_store->putDocsSite(docsSite(search, "gardens"));
+    QVERIFY(again && !again->changed);
+    QCOMPARE(m_store->lastSequence(), before + 1);
+    // New files replace the old ones whole, search rows too.
+    QVERIFY(m_store->putDocsSite(docsSite(search, "orchards"))->changed);
+    QCOMPARE(m_store->searchDocs(QStringLiteral("gardens"), 10)->size(), 0);
+    QCOMPARE(m_store->searchDocs(QStringLiteral("orchards"), 10)->size(), 1);
+    // A site without its metadata file is refused, and the stored one stays.
+    DocsSiteWrite bad = docsSite(search, "x");
+    bad.files.removeLast();
+    QVERIFY(!m_store->putDocsSite(bad));
+    QCOMPARE(m_store->searchDocs(QStringLiteral("orchards"), 10)->size(), 1);
+
+    // A server build for an entity that lost its docs (or never had them) stores nothing.
+    const StoredEntity cart = *m_store->entityByRef(QStringLiteral("component:default/cart"));
+    DocsSiteWrite undocumented = docsSite(cart, "carts");
+    undocumented.onlyIfDocumented = true;
+    auto skipped = m_store->putDocsSite(undocumented);
+    QVERIFY(skipped && skipped->skipped);
+    QVERIFY(!m_store->docsSite(cart.ref));
+
+    // The entity goes: its site goes with it, in the same transaction, with a docs tombstone.
+    QList<EntityWrite> rest = seedEntities();
+    rest.removeIf([](const EntityWrite &e) { return e.ref == QLatin1String("component:default/search"); });
+    const qint64 beforeDelete = m_store->lastSequence();
+    QVERIFY(m_store->applyLocation(writeOf(rest)));
+    QVERIFY(!m_store->docsSite(search.ref));
+    QVERIFY(!m_store->docsFile(search.ref, QStringLiteral("index.html")));
+    QCOMPARE(m_store->searchDocs(QStringLiteral("orchards"), 10)->size(), 0);
+    QStringList kinds;
+    for (const Change &change : m_store->changesSince(beforeDelete, 10))
+        if (change.ref == search.ref)   // (its owner changes too: it lost a relation)
+            kinds << (change.docs ? QStringLiteral("docs ") : QString()) + (change.type == Change::Type::Delete ? QStringLiteral("delete") : QStringLiteral("upsert"));
+    QCOMPARE(kinds, (QStringList{QStringLiteral("delete"), QStringLiteral("docs delete")}));
+
+    // Kept across a reopen of the file.
+    QVERIFY(m_store->putDocsSite(docsSite(cart, "carts")));
+    m_store.reset();
+    m_store = openStore();
+    QCOMPARE(m_store->docsFile(cart.ref, QStringLiteral("index.html")).value(), QByteArray("<h1>Welcome</h1>carts"));
+}
+
+void TestSqliteCatalogStore::mirrorFetchesAnnouncedDocs()
+{
+    seed();
+    const StoredEntity search = *m_store->entityByRef(QStringLiteral("component:default/search"));
+    QVERIFY(m_store->putDocsSite(docsSite(search, "gardens")));
+    auto mirror = SqliteCatalogStore::open(m_dir.filePath(QStringLiteral("mirror-docs.sqlite")), SqliteCatalogStore::Memory::Desktop);
+    QVERIFY(mirror);
+    SqliteCatalogStore &cache = *mirror.value();
+
+    // The feed announces the site; the mirror waits for it.
+    QVERIFY(cache.applyMirror(feedBatch(*m_store, 0)));
+    QCOMPARE(cache.pendingDocs().size(), 1);
+    QCOMPARE(cache.pendingDocs().first().entityRef, search.ref);
+    QVERIFY(!cache.docsSite(search.ref));
+    // Fetched: stored byte for byte, with the server's etag, and no longer pending.
+    DocsSiteWrite fetched;
+    fetched.entityRef = search.ref;
+    fetched.entityUid = search.uid;
+    fetched.buildTimestamp = 1764000000000;
+    fetched.files = m_store->docsFiles(search.ref);
+    auto stored = cache.putDocsSite(fetched);
+    QVERIFY2(stored, stored ? "" : qPrintable(stored.error().message));
+    QCOMPARE(stored->etag, m_store->docsSite(search.ref)->etag);
+    QVERIFY(cache.pendingDocs().isEmpty());
+    QCOMPARE(cache.searchDocs(QStringLiteral("gardens"), 5)->size(), 1);
+    // Announced again with the etag it has: nothing to fetch.
+    QVERIFY(cache.applyMirror(feedBatch(*m_store, 0)));
+    QVERIFY(cache.pendingDocs().isEmpty());
+
+    // An unusable site is forgotten, the stored one stays.
+    const qint64 cursor = m_store->lastSequence();
+    QVERIFY(m_store->putDocsSite(docsSite(search, "orchards")));
+    QVERIFY(cache.applyMirror(feedBatch(*m_store, cursor)));
+    QCOMPARE(cache.pendingDocs().size(), 1);
+    QVERIFY(cache.forgetPendingDocs(search.ref));
+    QVERIFY(cache.pendingDocs().isEmpty());
+    QCOMPARE(cache.searchDocs(QStringLiteral("gardens"), 5)->size(), 1);
+
+    // The server's site goes: so does the mirror's.
+    const qint64 beforeRemoval = m_store->lastSequence();
+    QVERIFY(m_store->removeDocsSite(search.ref).value());
+    QVERIFY(cache.applyMirror(feedBatch(*m_store, beforeRemoval)));
+    QVERIFY(!cache.docsSite(search.ref));
+
+    // A rebuild from a snapshot drops sites the snapshot does not announce.
+    QVERIFY(cache.putDocsSite(fetched));
+    MirrorBatch snapshot = feedBatch(*m_store, 0);
+    snapshot.startRebuild = snapshot.rebuilding = snapshot.finishRebuild = true;
+    QVERIFY(cache.applyMirror(snapshot));
+    QVERIFY(!cache.docsSite(search.ref));
+    QCOMPARE(cache.entityCount(), m_store->entityCount());
 }
 
 QTEST_GUILESS_MAIN(TestSqliteCatalogStore)

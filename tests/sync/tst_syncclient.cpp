@@ -92,6 +92,7 @@ private Q_SLOTS:
     void tokensAreSentAndRefusalsSaySo();
     void backstageBackendIsDiffedByEtag();
     void unusableAnswersFailClearlyAndKeepTheCache();
+    void docsSitesArriveInTheCacheAndFollowTheServer();
 
 private:
     void writeConfig(const QString &extra = {});
@@ -443,6 +444,39 @@ void TestSyncClient::unusableAnswersFailClearlyAndKeepTheCache()
         QCOMPARE(cacheEtags(), before);
         QCOMPARE(cache.value()->mirrorState(QStringLiteral("cursor")), cursor);
     }
+}
+
+void TestSyncClient::docsSitesArriveInTheCacheAndFollowTheServer()
+{
+    const auto catalog = [](bool documented) {
+        return QByteArray("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: manual\n")
+               + (documented ? "  annotations: {backstage.io/techdocs-ref: 'dir:./manual'}\n" : "")
+               + "spec: {type: service, lifecycle: production, owner: team-a}\n";
+    };
+    writeFile(m_dir->filePath(QStringLiteral("catalog-info.yaml")), catalog(true));
+    writeFile(m_dir->filePath(QStringLiteral("manual/mkdocs.yml")), "site_name: Manual\n");
+    writeFile(m_dir->filePath(QStringLiteral("manual/docs/index.md")), "# Manual\n\nRead the first edition.\n");
+    QVERIFY2(startServer(), m_server->output().constData());
+    auto sync = client();
+    sync->start();
+    auto cache = SqliteCatalogStore::open(cachePath());
+    QVERIFY(cache);
+    const QString ref = QStringLiteral("component:default/manual");
+    const auto home = [&] { return cache.value()->docsFile(ref, QStringLiteral("index.html")).value_or(QByteArray()); };
+    QTRY_VERIFY_WITH_TIMEOUT(home().contains("first edition"), 30000);
+    QVERIFY(cache.value()->docsFile(ref, QStringLiteral("greenroom_outline.json")));   // what the reader's nav tree needs
+    QCOMPARE(cache.value()->searchDocs(QStringLiteral("edition"), 5)->size(), 2);   // the page and its H1 section
+    QVERIFY(cache.value()->pendingDocs().isEmpty());
+
+    // The docs change on the server: the cache follows.
+    writeFile(m_dir->filePath(QStringLiteral("manual/docs/index.md")), "# Manual\n\nRead the second edition.\n");
+    QCOMPARE(m_server->request("POST", QStringLiteral("/api/catalog/refresh"), R"({"entityRef":"component:default/manual"})").status, 200);
+    QTRY_VERIFY_WITH_TIMEOUT(home().contains("second edition"), 10000);
+    // The entity loses its docs: so does the cache.
+    writeFile(m_dir->filePath(QStringLiteral("catalog-info.yaml")), catalog(false));
+    QCOMPARE(m_server->request("POST", QStringLiteral("/api/catalog/refresh"), R"({"entityRef":"component:default/manual"})").status, 200);
+    QTRY_VERIFY_WITH_TIMEOUT(!cache.value()->docsSite(ref), 10000);
+    QCOMPARE(sync->status().state, State::Synced);
 }
 
 QTEST_MAIN(TestSyncClient)
