@@ -196,7 +196,7 @@ std::shared_ptr<DocsBuildJob> DocsBuildLoop::sync(const Store::StoredEntity &ent
     auto job = std::make_shared<DocsBuildJob>();
     const auto finishLater = [job] { QMetaObject::invokeMethod(job.get(), [job] { Q_EMIT job->finished(false); }, Qt::QueuedConnection); };
     const auto last = m_lastChecked.constFind(entity.uid);
-    if (!m_options.buildLocally || (last != m_lastChecked.cend() && !last->hasExpired(m_options.syncWindow.count()))) {
+    if (!m_options.buildLocally || (last != m_lastChecked.cend() && last->elapsed() < m_options.syncWindow.count())) {
         finishLater();
         return job;
     }
