@@ -33,6 +33,13 @@ namespace {
 
 using LogLine = std::function<void(const QString &)>;
 
+// Jobs report from the event loop, never from inside sync(): whoever asked
+// connects to the job after sync() returns. The posted call keeps the job.
+void reportLater(const std::shared_ptr<DocsBuildJob> &job, std::function<void(DocsBuildJob &)> report)
+{
+    QMetaObject::invokeMethod(job.get(), [job, report = std::move(report)] { report(*job); }, Qt::QueuedConnection);
+}
+
 QJsonObject metadataOf(const QJsonObject &entity)
 {
     return entity.value(QLatin1String("metadata")).toObject();
@@ -40,7 +47,7 @@ QJsonObject metadataOf(const QJsonObject &entity)
 
 bool isDocumented(const QJsonObject &entity)
 {
-    return !metadataOf(entity).value(QLatin1String("annotations")).toObject().value(Model::Annotations::TechDocsRef).toString().isEmpty();
+    return !Model::annotation(entity, Model::Annotations::TechDocsRef).isEmpty();
 }
 
 // Everything a build depends on besides the files: a change in any of
@@ -194,10 +201,9 @@ void DocsBuildLoop::removeStaleSites()
 std::shared_ptr<DocsBuildJob> DocsBuildLoop::sync(const Store::StoredEntity &entity)
 {
     auto job = std::make_shared<DocsBuildJob>();
-    const auto finishLater = [job] { QMetaObject::invokeMethod(job.get(), [job] { Q_EMIT job->finished(false); }, Qt::QueuedConnection); };
     const auto last = m_lastChecked.constFind(entity.uid);
     if (!m_options.buildLocally || (last != m_lastChecked.cend() && last->elapsed() < m_options.syncWindow.count())) {
-        finishLater();
+        reportLater(job, [](DocsBuildJob &j) { Q_EMIT j.finished(false); });
         return job;
     }
     enqueue(entity.ref, job);
@@ -231,7 +237,7 @@ void DocsBuildLoop::startNext()
         if (!entity || !isDocumented(entity->entity)) {
             const QString message = QStringLiteral("Entity %1 has no docs to build").arg(next.ref);
             for (const auto &job : std::as_const(next.jobs))
-                Q_EMIT job->failed(message);
+                reportLater(job, [message](DocsBuildJob &j) { Q_EMIT j.failed(message); });
             continue;
         }
         std::optional<QString> previousKey;
@@ -240,14 +246,13 @@ void DocsBuildLoop::startNext()
         const QList<std::shared_ptr<DocsBuildJob>> jobs = next.jobs;
         const LogLine log = [jobs](const QString &line) {
             for (const auto &job : jobs)
-                QMetaObject::invokeMethod(job.get(), [job, line] { Q_EMIT job->log(line); }, Qt::QueuedConnection);
+                reportLater(job, [line](DocsBuildJob &j) { Q_EMIT j.log(line); });
         };
         m_building = std::move(next);
         m_slow.start();
         m_watcher.setFuture(QtConcurrent::run(&m_pool, buildEntityDocs, *entity, previousKey, m_options, m_writer, log));
         return;
     }
-    Q_EMIT idle();
 }
 
 void DocsBuildLoop::buildFinished()

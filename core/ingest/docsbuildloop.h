@@ -73,7 +73,6 @@ public:
     // Checks one entity (queued); the returned job reports on it. Within
     // the sync window of its last check it finishes not updated at once.
     std::shared_ptr<DocsBuildJob> sync(const Store::StoredEntity &entity);
-    bool isIdle() const { return !m_building && m_queue.isEmpty(); }
     void stop();
 
     // Bumped when the builder's output changes, so every site is rebuilt.
@@ -82,7 +81,6 @@ public:
 Q_SIGNALS:
     // After each check: `updated` when a new site was stored.
     void checked(const QString &entityRef, bool updated, const QString &error);
-    void idle();
 
 private:
     struct Queued

@@ -19,11 +19,6 @@ namespace Greenroom::Ingest {
 
 namespace {
 
-QString annotation(const QJsonObject &entity, QLatin1StringView key)
-{
-    return entity.value(QLatin1String("metadata")).toObject().value(QLatin1String("annotations")).toObject().value(key).toString();
-}
-
 // A folder of a repository as a tree URL; the target the reader is sent.
 QString treeUrl(const GitTarget &target)
 {
@@ -57,7 +52,7 @@ QString webRepository(const GitTarget &target)
 
 Result<DocsSource> DocsSource::forEntity(const QJsonObject &entity)
 {
-    const QString ref = annotation(entity, Model::Annotations::TechDocsRef);
+    const QString ref = Model::annotation(entity, Model::Annotations::TechDocsRef);
     if (ref.isEmpty())
         return Error::input(QStringLiteral("No %1 annotation provided in entity: %2")
                                 .arg(Model::Annotations::TechDocsRef, entity.value(QLatin1String("metadata")).toObject().value(QLatin1String("name")).toString()));
@@ -77,9 +72,9 @@ Result<DocsSource> DocsSource::forEntity(const QJsonObject &entity)
     if (parsed->type != QLatin1String("dir"))
         return Error::input(QStringLiteral("No preparer registered for type: \"%1\"").arg(parsed->type));
 
-    QString base = annotation(entity, Model::Annotations::SourceLocation);
+    QString base = Model::annotation(entity, Model::Annotations::SourceLocation);
     if (base.isEmpty())
-        base = annotation(entity, Model::Annotations::ManagedByLocation);
+        base = Model::annotation(entity, Model::Annotations::ManagedByLocation);
     if (base.isEmpty())
         return Error::input(QStringLiteral("Entity '%1' is missing location").arg(Model::EntityRef::canonical(entity)));
     auto location = Model::LocationRef::parse(base);
@@ -173,18 +168,15 @@ Result<QString> docsContentKey(const DocsSource &source, GitReader::Session &git
 
 Result<PreparedDocs> prepareDocs(const DocsSource &source, GitReader::Session &git, const DocsReadOptions &options)
 {
-    auto key = docsContentKey(source, git, options);
-    if (!key)
-        return key.error();
     if (!source.git)
-        return PreparedDocs{source.folder, key.value(), nullptr};
+        return PreparedDocs{source.folder, nullptr};
     auto copy = std::make_shared<QTemporaryDir>();
     if (!copy->isValid())
         return Error::internal(QStringLiteral("Cannot create a temporary folder: %1").arg(copy->errorString()));
     auto exported = git.exportFolder(*source.git, copy->path(), options.maxBytes);
     if (!exported)
         return exported.error();
-    return PreparedDocs{copy->path(), QStringLiteral("git:") + exported.value(), copy};
+    return PreparedDocs{copy->path(), copy};
 }
 
 } // namespace Greenroom::Ingest

@@ -47,7 +47,6 @@ struct DocsSource
 struct PreparedDocs
 {
     QString root;                          // the folder holding mkdocs.yml
-    QString contentKey;                    // equal keys, equal contents
     std::shared_ptr<QTemporaryDir> copy;   // a repository's files, removed when done
 };
 
@@ -62,7 +61,8 @@ struct DocsReadOptions
 // folder's files (paths, sizes, modification times) or the repository
 // folder's tree id.
 Result<QString> docsContentKey(const DocsSource &source, GitReader::Session &git, const DocsReadOptions &options);
-// The source as a local folder (a repository folder is copied out).
+// The source as a local folder: a local one as it is, a repository folder
+// copied out (from the commit docsContentKey looked at, in the same session).
 Result<PreparedDocs> prepareDocs(const DocsSource &source, GitReader::Session &git, const DocsReadOptions &options);
 
 } // namespace Greenroom::Ingest

@@ -268,8 +268,7 @@ Result<RegisteredLocation> LocationService::byEntity(const QString &kind, const 
     const std::optional<Store::StoredEntity> entity = m_store.entityByRef(ref);
     if (!entity)
         return Error(QStringLiteral("NotFoundError"), QStringLiteral("found no entity for ref %1").arg(ref));
-    const QString origin = entity->entity.value(QLatin1String("metadata"))[QLatin1String("annotations")]
-                               [Model::Annotations::ManagedByOriginLocation].toString();
+    const QString origin = Model::annotation(entity->entity, Model::Annotations::ManagedByOriginLocation);
     if (origin.isEmpty())
         return Error(QStringLiteral("NotFoundError"), QStringLiteral("found no origin annotation for ref %1").arg(ref));
     auto parsed = Model::LocationRef::parse(origin);

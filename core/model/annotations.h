@@ -2,7 +2,9 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #pragma once
 
+#include <QJsonObject>
 #include <QLatin1StringView>
+#include <QString>
 
 // Well-known annotations the catalog itself sets or reads.
 namespace Greenroom::Model::Annotations {
@@ -16,3 +18,11 @@ inline constexpr QLatin1StringView TechDocsRef("backstage.io/techdocs-ref");
 inline constexpr QLatin1StringView TechDocsEntity("backstage.io/techdocs-entity");
 inline constexpr QLatin1StringView TechDocsEntityPath("backstage.io/techdocs-entity-path");
 } // namespace Greenroom::Model::Annotations
+
+namespace Greenroom::Model {
+// The value of annotation `key` on an entity's JSON; empty when it has none.
+inline QString annotation(const QJsonObject &entity, QLatin1StringView key)
+{
+    return entity.value(QLatin1String("metadata")).toObject().value(QLatin1String("annotations")).toObject().value(key).toString();
+}
+} // namespace Greenroom::Model

@@ -84,8 +84,6 @@ public:
     virtual ~DocsStore() = default;
 
     virtual Result<DocsWriteReport> putDocsSite(const DocsSiteWrite &site) = 0;
-    // Records a new source key for a site whose build came out unchanged.
-    virtual Status setDocsSourceKey(const QString &entityRef, const QString &sourceKey) = 0;
     // False when the entity had no site.
     virtual Result<bool> removeDocsSite(const QString &entityRef) = 0;
     virtual std::optional<DocsSiteInfo> docsSite(const QString &entityRef) = 0;

@@ -57,7 +57,6 @@ public:
     Status checkHealth() override;
 
     Result<DocsWriteReport> putDocsSite(const DocsSiteWrite &site) override;
-    Status setDocsSourceKey(const QString &entityRef, const QString &sourceKey) override;
     Result<bool> removeDocsSite(const QString &entityRef) override;
     std::optional<DocsSiteInfo> docsSite(const QString &entityRef) override;
     QList<DocsSiteInfo> docsSites() override;

@@ -210,14 +210,6 @@ Result<DocsWriteReport> SqliteCatalogStore::putDocsSite(const DocsSiteWrite &sit
     return report;
 }
 
-Status SqliteCatalogStore::setDocsSourceKey(const QString &entityRef, const QString &sourceKey)
-{
-    auto touch = d->prepare(QStringLiteral("UPDATE docs_sites SET source_key = ? WHERE entity_ref = ?"));
-    if (!touch || !touch.value()->bind(1, sourceKey).bind(2, entityRef).run())
-        return Error::internal(d->db.lastError());
-    return Ok{};
-}
-
 Result<bool> SqliteCatalogStore::removeDocsSite(const QString &entityRef)
 {
     Transaction tx(d->db);

@@ -15,6 +15,8 @@
 #include <QNetworkReply>
 #include <QUrlQuery>
 
+#include <algorithm>
+
 namespace Greenroom::Sync {
 
 Q_LOGGING_CATEGORY(lcSync, "greenroom.sync", QtInfoMsg)
@@ -196,24 +198,15 @@ void SyncClient::requestDocs(const QString &entityRef, bool waitAfter)
 
 void SyncClient::onDocsReply(QNetworkReply *reply, const QString &entityRef, bool waitAfter)
 {
-    reply->deleteLater();
-    if (reply != m_inFlight)
+    QByteArray body;
+    const int status = takeReply(reply, body, {200, 404});
+    if (status == 0)
         return;
-    m_inFlight = nullptr;
-    const QByteArray body = reply->readAll();
-    const int status = httpStatus(reply);
-    if (status == 0) {
-        retryLater(SyncStatus::State::Offline, reply->errorString());
-        return;
-    }
     Status stored = Ok{};
     if (status == 404) {
         // Gone since it was announced; the feed brings its deletion.
         if (auto removed = m_cache->removeDocsSite(entityRef); !removed)
             stored = removed.error();
-    } else if (status != 200) {
-        retryLater(SyncStatus::State::Failed, describeHttpError(reply, body));
-        return;
     } else {
         auto site = parseDocsBundle(body);
         if (!site) {
@@ -237,16 +230,10 @@ void SyncClient::onDocsReply(QNetworkReply *reply, const QString &entityRef, boo
 
 void SyncClient::onFeedReply(QNetworkReply *reply)
 {
-    reply->deleteLater();
-    if (reply != m_inFlight)
+    QByteArray body;
+    const int status = takeReply(reply, body, {200, 410});
+    if (status == 0)
         return;
-    m_inFlight = nullptr;
-    const QByteArray body = reply->readAll();
-    const int status = httpStatus(reply);
-    if (status == 0) {
-        retryLater(SyncStatus::State::Offline, reply->errorString());
-        return;
-    }
     if (status == 410) {
         // The server cannot continue our cursor: rebuild from a snapshot.
         qCInfo(lcSync) << "sync: the server asks for a resync:" << describeHttpError(reply, body);
@@ -263,10 +250,6 @@ void SyncClient::onFeedReply(QNetworkReply *reply)
         syncing.done = syncing.total = 0;
         setStatus(syncing);
         requestFeedPage(false);
-        return;
-    }
-    if (status != 200) {
-        retryLater(SyncStatus::State::Failed, describeHttpError(reply, body));
         return;
     }
     auto page = FeedPage::parse(body);
@@ -369,19 +352,23 @@ void SyncClient::setStatus(SyncStatus status)
 // ---------------------------------------------------------------------------
 // Backstage backends: no feed, so every round diffs the whole catalog by etag.
 
-bool SyncClient::takeOkReply(QNetworkReply *reply, QByteArray &body)
+int SyncClient::takeReply(QNetworkReply *reply, QByteArray &body, std::initializer_list<int> handled)
 {
     reply->deleteLater();
     if (reply != m_inFlight)
-        return false;   // stopped, or a reply that was aborted
+        return 0;   // stopped, or a reply that was aborted
     m_inFlight = nullptr;
     body = reply->readAll();
     const int status = httpStatus(reply);
-    if (status == 0)
+    if (status == 0) {
         retryLater(SyncStatus::State::Offline, reply->errorString());
-    else if (status != 200)
+        return 0;
+    }
+    if (std::find(handled.begin(), handled.end(), status) == handled.end()) {
         retryLater(SyncStatus::State::Failed, describeHttpError(reply, body));
-    return status == 200;
+        return 0;
+    }
+    return status;
 }
 
 void SyncClient::requestBackstagePage()
@@ -400,7 +387,7 @@ void SyncClient::requestBackstagePage()
 void SyncClient::onBackstageListReply(QNetworkReply *reply)
 {
     QByteArray body;
-    if (!takeOkReply(reply, body))
+    if (takeReply(reply, body) != 200)
         return;
     const QJsonDocument document = QJsonDocument::fromJson(body);
     const QJsonValue items = document[QLatin1String("items")];
@@ -476,7 +463,7 @@ void SyncClient::requestBackstageEntities()
 void SyncClient::onBackstageEntitiesReply(QNetworkReply *reply)
 {
     QByteArray body;
-    if (!takeOkReply(reply, body))
+    if (takeReply(reply, body) != 200)
         return;
     const QJsonValue items = QJsonDocument::fromJson(body)[QLatin1String("items")];
     if (!items.isArray()) {

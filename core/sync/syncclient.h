@@ -9,6 +9,7 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <initializer_list>
 #include <memory>
 
 class QNetworkAccessManager;
@@ -123,9 +124,10 @@ private:
     void requestBackstageEntities();
     void onBackstageEntitiesReply(QNetworkReply *reply);
     bool apply(const Store::MirrorBatch &batch);
-    // The body of a 200 answer to the request in flight; anything else is
-    // reported (offline, failed) and retried, and false comes back.
-    bool takeOkReply(QNetworkReply *reply, QByteArray &body);
+    // The status of the answer to the request in flight when it is one of
+    // `handled`, with its body; anything else is reported (offline, failed)
+    // and retried, and 0 comes back (also for a stale reply).
+    int takeReply(QNetworkReply *reply, QByteArray &body, std::initializer_list<int> handled = {200});
     QNetworkReply *send(const QString &path, const QByteArray &postBody = {});
     // The request failed: says why (offline or failed) and tries again later.
     void retryLater(SyncStatus::State state, const QString &reason);

@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "techdocsroutes.h"
 
+#include "catalog/routesupport.h"
+
 #include <ingest/docssource.h>
 #include <model/entityref.h>
 
@@ -41,11 +43,6 @@ QString storedRef(const HttpRequest &request)
 {
     return storedRef(request.params.value(QStringLiteral("kind")), request.params.value(QStringLiteral("namespace")),
                      request.params.value(QStringLiteral("name")));
-}
-
-Error notFound(const QString &message)
-{
-    return Error(QStringLiteral("NotFoundError"), message);
 }
 
 // The local publisher's Content-Type: anything a browser could run or
@@ -179,22 +176,18 @@ void addTechDocsRoutes(Router &router, Store::CatalogStore &catalog, Store::Docs
         if (!entity || entity->uid.isEmpty())
             return HttpResponse::error(notFound(QStringLiteral("Entity metadata UID missing")), request);
         auto stream = std::make_shared<ResponseStream>();
-        std::shared_ptr<Ingest::DocsBuildJob> job = builds.sync(*entity);
-        // The job lives as long as someone listens to it: the connections
-        // below hold the stream, the stream's end holds nothing back.
-        auto *raw = job.get();
-        QObject::connect(raw, &Ingest::DocsBuildJob::log, raw, [stream](const QString &line) {
-            stream->write(event("log", line));
-        });
-        QObject::connect(raw, &Ingest::DocsBuildJob::finished, raw, [stream, job](bool updated) {
+        // The build loop keeps the job until it has said how it ended (never
+        // before sync() returns); the connections go with it.
+        const std::shared_ptr<Ingest::DocsBuildJob> held = builds.sync(*entity);
+        Ingest::DocsBuildJob *job = held.get();
+        QObject::connect(job, &Ingest::DocsBuildJob::log, job, [stream](const QString &line) { stream->write(event("log", line)); });
+        QObject::connect(job, &Ingest::DocsBuildJob::finished, job, [stream](bool updated) {
             stream->write(event("finish", QJsonObject{{QStringLiteral("updated"), updated}}));
             stream->close();
-            QObject::disconnect(job.get(), nullptr, nullptr, nullptr);
         });
-        QObject::connect(raw, &Ingest::DocsBuildJob::failed, raw, [stream, job](const QString &message) {
+        QObject::connect(job, &Ingest::DocsBuildJob::failed, job, [stream](const QString &message) {
             stream->write(event("error", message));
             stream->close();
-            QObject::disconnect(job.get(), nullptr, nullptr, nullptr);
         });
         return HttpResponse::streamed(stream, {{"Connection", "keep-alive"},
                                                {"Cache-Control", "no-cache"},
