@@ -5,6 +5,8 @@
 #include "singleinstance.h"
 #include "systemtheme.h"
 
+#include <widgets/docsweb.h>
+
 #include <QApplication>
 #include <QMessageBox>
 
@@ -12,6 +14,9 @@
 
 int main(int argc, char *argv[])
 {
+    // QtWebEngine's rules: custom schemes and GL sharing before the application exists.
+    Greenroom::Ui::DocsUrl::registerScheme();
+    QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("greenroom"));
     QApplication::setOrganizationName(QStringLiteral("Greenroom"));

@@ -3,12 +3,15 @@
 #include "mainwindow.h"
 
 #include "dialogs/searchpalette.h"
+#include "widgets/docsweb.h"
 #include "models/catalogcache.h"
 #include "models/userpreferences.h"
 #include "pages/catalogpage.h"
+#include "pages/docspage.h"
 #include "pages/entitypage.h"
 #include "pages/homepage.h"
 #include "pages/settingspage.h"
+#include "widgets/docsreader.h"
 #include "widgets/heading.h"
 #include "widgets/syncstatuswidget.h"
 
@@ -80,8 +83,10 @@ QWidget *comingPage(const QString &title, const QString &text)
 
 MainWindow::MainWindow(CatalogCache &cache, UserPreferences &preferences, QSettings &settings, ServerProfiles *profiles,
                        TokenVault *vault, QWidget *parent)
-    : QMainWindow(parent), m_cache(cache), m_preferences(preferences), m_settings(settings)
+    : QMainWindow(parent), m_cache(cache), m_preferences(preferences), m_settings(settings),
+      m_docsWeb(std::make_unique<DocsWeb>(cache))
 {
+    m_docsWeb->setDark(palette().color(QPalette::Window).lightness() < 128);
     setWindowTitle(QStringLiteral("Greenroom"));
     m_sidebar = new QListWidget;
     m_sidebar->setObjectName(QStringLiteral("sidebar"));
@@ -102,14 +107,15 @@ MainWindow::MainWindow(CatalogCache &cache, UserPreferences &preferences, QSetti
     m_catalog->setObjectName(QStringLiteral("catalogPage"));
     m_apis = new CatalogPage(cache, preferences, QStringLiteral("API"));
     m_apis->setObjectName(QStringLiteral("apisPage"));
-    m_docs = comingPage(tr("Documentation"), tr("TechDocs of the catalog's entities, read offline, arrive with the docs builder."));
+    m_docs = new DocsPage(cache, *m_docsWeb);
+    m_docs->setObjectName(QStringLiteral("docsPage"));
     m_create = comingPage(tr("Create a new component"), tr("Software templates arrive with the scaffolder."));
     m_settingsPage = new SettingsPage(cache, preferences, profiles, vault);
-    m_entity = new EntityPage(cache, preferences);
+    m_entity = new EntityPage(cache, preferences, m_docsWeb.get());
     m_entity->setObjectName(QStringLiteral("entityPage"));
     m_pages = new QStackedWidget;
     for (QWidget *page : {static_cast<QWidget *>(m_home), static_cast<QWidget *>(m_catalog), static_cast<QWidget *>(m_apis),
-                          m_docs, m_create, static_cast<QWidget *>(new QWidget), static_cast<QWidget *>(m_settingsPage),
+                          static_cast<QWidget *>(m_docs), m_create, static_cast<QWidget *>(new QWidget), static_cast<QWidget *>(m_settingsPage),
                           static_cast<QWidget *>(m_entity)}) {
         m_pages->addWidget(page);
     }
@@ -146,11 +152,18 @@ MainWindow::MainWindow(CatalogCache &cache, UserPreferences &preferences, QSetti
     connect(m_home, &HomePage::entityActivated, this, &MainWindow::openEntity);
     connect(m_entity, &EntityPage::entityActivated, this, &MainWindow::openEntity);
     connect(m_palette, &SearchPalette::entityChosen, this, &MainWindow::openEntity);
+    connect(m_palette, &SearchPalette::docsChosen, this, &MainWindow::openDocs);
+    connect(m_docs, &DocsPage::siteActivated, this, [this](const QString &ref) { openDocs(ref); });
+    connect(m_docs, &DocsPage::entityActivated, this, &MainWindow::openEntity);
     createMenus();
-    go({Page::Home, {}}, false);
+    go({Page::Home, {}, {}}, false);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // The pages' web views go before the docs profile they were made from.
+    delete takeCentralWidget();
+}
 
 void MainWindow::createMenus()
 {
@@ -197,10 +210,10 @@ void MainWindow::restoreState()
         resize(1280, 800);   // first run
     const Page page = Page(m_settings.value(QStringLiteral("window/page"), int(Page::Home)).toInt());
     const QString ref = m_settings.value(QStringLiteral("window/entity")).toString();
-    if (page == Page::Entity && !ref.isEmpty())
-        go({page, ref}, false);
+    if ((page == Page::Entity || page == Page::Docs) && !ref.isEmpty())
+        go({page, ref, m_settings.value(QStringLiteral("window/docsLocation")).toString()}, false);
     else if (page >= Page::Home && page <= Page::Settings && page != Page::Search)
-        go({page, {}}, false);
+        go({page, {}, {}}, false);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
@@ -208,6 +221,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     m_settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     m_settings.setValue(QStringLiteral("window/page"), int(m_current.page));
     m_settings.setValue(QStringLiteral("window/entity"), m_current.ref);
+    m_settings.setValue(QStringLiteral("window/docsLocation"), m_current.page == Page::Docs ? m_docs->reader()->location() : QString());
     QMainWindow::closeEvent(event);
 }
 
@@ -223,24 +237,51 @@ void MainWindow::mouseReleaseEvent(QMouseEvent *event)
 
 void MainWindow::showPage(Page page)
 {
-    go({page, {}}, true);
+    go({page, {}, {}}, true);
 }
 
 void MainWindow::openEntity(const QString &ref)
 {
     if (ref.isEmpty())
         return;
-    go({Page::Entity, ref.toLower()}, true);
+    go({Page::Entity, ref.toLower(), {}}, true);
+}
+
+void MainWindow::openDocs(const QString &ref, const QString &location)
+{
+    if (ref.isEmpty())
+        return;
+    if (m_current.page == Page::Docs && m_current.ref == ref.toLower()) {
+        // Another page of the site on show: the reader moves, history does not.
+        m_current.location = location;
+        m_docs->showSite(m_current.ref, location);
+        return;
+    }
+    go({Page::Docs, ref.toLower(), location}, true);
 }
 
 bool MainWindow::openUrl(const QUrl &url)
 {
-    // greenroom://catalog/<namespace>/<kind>/<name>, as Backstage's /catalog/:namespace/:kind/:name.
+    // greenroom://catalog/<namespace>/<kind>/<name>, as Backstage's /catalog/:namespace/:kind/:name,
+    // and greenroom://docs/<namespace>/<kind>/<name>/<page>, as its /docs/:namespace/:kind/:name/*.
     const QStringList parts = url.path().split(QLatin1Char('/'), Qt::SkipEmptyParts);
-    if (url.scheme() != QLatin1String("greenroom") || url.host() != QLatin1String("catalog") || parts.size() != 3)
+    if (url.scheme() != QLatin1String("greenroom") || parts.size() < 3)
         return false;
-    openEntity(QStringLiteral("%1:%2/%3").arg(parts.at(1), parts.at(0), parts.at(2)));
-    return true;
+    const QString ref = QStringLiteral("%1:%2/%3").arg(parts.at(1), parts.at(0), parts.at(2));
+    if (url.host() == QLatin1String("catalog") && parts.size() == 3) {
+        openEntity(ref);
+        return true;
+    }
+    if (url.host() == QLatin1String("docs")) {
+        QString location = parts.mid(3).join(QLatin1Char('/'));
+        if (!location.isEmpty())
+            location += QLatin1Char('/');
+        if (url.hasFragment())
+            location += QLatin1Char('#') + url.fragment();
+        openDocs(ref, location);
+        return true;
+    }
+    return false;
 }
 
 void MainWindow::go(const Place &place, bool record)
@@ -256,6 +297,12 @@ void MainWindow::go(const Place &place, bool record)
         m_entity->showEntity(place.ref);
         m_preferences.visited(place.ref);
         setWindowTitle(QStringLiteral("%1 — Greenroom").arg(place.ref));
+    } else if (place.page == Page::Docs && !place.ref.isEmpty()) {
+        m_docs->showSite(place.ref, place.location);
+        setWindowTitle(tr("Docs of %1 — Greenroom").arg(place.ref));
+    } else if (place.page == Page::Docs) {
+        m_docs->showListing();
+        setWindowTitle(QStringLiteral("Greenroom"));
     } else {
         setWindowTitle(QStringLiteral("Greenroom"));
     }

@@ -4,6 +4,8 @@
 
 #include <QMainWindow>
 
+#include <memory>
+
 class QListWidget;
 class QStackedWidget;
 class QSettings;
@@ -12,6 +14,8 @@ namespace Greenroom::Ui {
 
 class CatalogCache;
 class CatalogPage;
+class DocsPage;
+class DocsWeb;
 class EntityPage;
 class HomePage;
 class SearchPalette;
@@ -41,9 +45,12 @@ public:
 
     Page currentPage() const { return m_current.page; }
     QString currentEntity() const { return m_current.ref; }
+    QString currentDocsLocation() const { return m_current.location; }
     CatalogPage *catalogPage() const { return m_catalog; }
     CatalogPage *apisPage() const { return m_apis; }
     EntityPage *entityPage() const { return m_entity; }
+    DocsPage *docsPage() const { return m_docs; }
+    DocsWeb &docsWeb() const { return *m_docsWeb; }
     HomePage *homePage() const { return m_home; }
     SettingsPage *settingsPage() const { return m_settingsPage; }
     SearchPalette *searchPalette() const { return m_palette; }
@@ -58,7 +65,10 @@ public:
 public Q_SLOTS:
     void showPage(Greenroom::Ui::MainWindow::Page page);
     void openEntity(const QString &ref);
-    // greenroom://catalog/<namespace>/<kind>/<name>; false for anything else.
+    // The entity's docs in the reader, at `location` of its site ("" = home).
+    void openDocs(const QString &ref, const QString &location = {});
+    // greenroom://catalog/<namespace>/<kind>/<name> and
+    // greenroom://docs/<namespace>/<kind>/<name>[/page/]; false for anything else.
     bool openUrl(const QUrl &url);
     void goBack();
     void goForward();
@@ -73,7 +83,11 @@ private:
     {
         Page page = Page::Home;
         QString ref;
-        bool operator==(const Place &other) const { return page == other.page && ref == other.ref; }
+        QString location;   // in a docs site
+        bool operator==(const Place &other) const
+        {
+            return page == other.page && ref == other.ref && location == other.location;
+        }
     };
     void go(const Place &place, bool record);
     void createMenus();
@@ -81,12 +95,13 @@ private:
     CatalogCache &m_cache;
     UserPreferences &m_preferences;
     QSettings &m_settings;
+    std::unique_ptr<DocsWeb> m_docsWeb;   // outlives the readers in the pages
     QListWidget *m_sidebar;
     QStackedWidget *m_pages;
     HomePage *m_home;
     CatalogPage *m_catalog;
     CatalogPage *m_apis;
-    QWidget *m_docs;
+    DocsPage *m_docs;
     QWidget *m_create;
     SettingsPage *m_settingsPage;
     EntityPage *m_entity;

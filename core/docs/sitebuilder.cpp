@@ -39,6 +39,13 @@ QJsonObject BuiltSite::outline() const
             {QStringLiteral("nav"), nav}, {QStringLiteral("pages"), pageList}};
 }
 
+QList<BuiltFile> BuiltSite::filesWithOutline() const
+{
+    QList<BuiltFile> stored = files;
+    stored.append({ReaderOutlinePath, QJsonDocument(outline()).toJson(QJsonDocument::Compact)});
+    return stored;
+}
+
 qsizetype BuiltSite::warningCount() const
 {
     return std::count_if(messages.begin(), messages.end(),

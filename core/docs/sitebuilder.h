@@ -33,6 +33,11 @@ struct BuiltPage
     QString text;               // plain text of the body
 };
 
+// Greenroom's addition to a stored site: the outline the desktop reader
+// draws its nav tree and table of contents from. Not listed in
+// techdocs_metadata.json, so Backstage clients see the same site.
+inline const QString ReaderOutlinePath = QStringLiteral("greenroom_outline.json");
+
 struct BuiltFile
 {
     QString path;               // relative to the site root, '/'-separated
@@ -55,6 +60,8 @@ struct BuiltSite
 
     // The reader's outline: {site_name, site_description, nav, pages: [{url, title, toc, edit_url}]}.
     QJsonObject outline() const;
+    // What a site is stored as: its files plus the outline at ReaderOutlinePath.
+    QList<BuiltFile> filesWithOutline() const;
     qsizetype warningCount() const;
 };
 

@@ -7,17 +7,12 @@
 
 #include <QCryptographicHash>
 #include <QDateTime>
-#include <QJsonDocument>
 #include <QMetaObject>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace Greenroom::Ingest {
 
 const QString DocsBuildLoop::BuilderVersion = QStringLiteral("greenroom-docs-1");
-
-// The reader's outline (nav, titles, tables of contents) travels with the
-// site as one more file; Backstage's reader never asks for it.
-static const QString OutlinePath = QStringLiteral("greenroom_outline.json");
 
 // What checking one entity came to.
 struct DocsBuildOutcome
@@ -122,10 +117,10 @@ std::shared_ptr<DocsBuildOutcome> buildEntityDocs(const Store::StoredEntity &sto
     write.sourceKey = sourceKey;
     write.onlyIfDocumented = true;
     write.buildTimestamp = site->metadata.value(QLatin1String("build_timestamp")).toInteger(QDateTime::currentMSecsSinceEpoch());
-    write.files.reserve(site->files.size() + 1);
-    for (const Docs::BuiltFile &file : site->files)
+    const QList<Docs::BuiltFile> files = site->filesWithOutline();
+    write.files.reserve(files.size());
+    for (const Docs::BuiltFile &file : files)
         write.files.append({file.path, file.content});
-    write.files.append({OutlinePath, QJsonDocument(site->outline()).toJson(QJsonDocument::Compact)});
     if (!write.files.isEmpty() && std::none_of(write.files.cbegin(), write.files.cend(),
                                                [](const Store::DocsFile &f) { return f.path == QLatin1String("index.html"); }))
         return fail(Error(QStringLiteral("NotFoundError"),

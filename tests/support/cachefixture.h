@@ -6,6 +6,7 @@
 // fills them (SqliteCatalogStore::applyMirror of feed changes), without a
 // server process (header-only; users link Greenroom::Ingest for the demo).
 
+#include <docs/sitebuilder.h>
 #include <ingest/catalogingester.h>
 #include <ingest/catalogrules.h>
 #include <store/sqlitecatalogstore.h>
@@ -41,6 +42,26 @@ inline QString fillCacheFromCatalog(const QString &catalogFile, const QString &c
         batch.changes.append({change.type == Store::Change::Type::Delete, change.ref, change.uid, change.etag, change.entityJson, {}});
     auto applied = cache.value()->applyMirror(batch);
     return applied ? QString() : applied.error().message;
+}
+
+// The docs folder `docsRoot` built and stored for `entityRef` in `store`,
+// files and reader outline as the server's build stores them, under the
+// entity's uid when the store holds it; an error text or "".
+inline QString storeBuiltDocs(Store::SqliteCatalogStore &store, const QString &entityRef, const QString &docsRoot)
+{
+    auto site = Docs::buildSite(docsRoot);
+    if (!site)
+        return site.error().message;
+    Store::DocsSiteWrite write;
+    write.entityRef = entityRef;
+    const auto entity = store.entityByRef(entityRef);
+    write.entityUid = entity ? entity->uid : QStringLiteral("uid-of-") + entityRef;
+    write.sourceKey = docsRoot;
+    write.buildTimestamp = 1;
+    for (const Docs::BuiltFile &file : site->filesWithOutline())
+        write.files.append({file.path, file.content});
+    auto written = store.putDocsSite(write);
+    return written ? QString() : written.error().message;
 }
 
 // A synthetic mirrored catalog: `count` components, each owned by one of 50

@@ -399,7 +399,7 @@ void TestMainWindow::greenroomUrlsOpenEntities()
     QCOMPARE(m_window->currentEntity(), QStringLiteral("component:default/basket-service"));
     QVERIFY(m_window->openUrl(QUrl(QStringLiteral("greenroom://catalog/default/API/checkout-api"))));
     QCOMPARE(m_window->currentEntity(), QStringLiteral("api:default/checkout-api"));
-    QVERIFY(!m_window->openUrl(QUrl(QStringLiteral("greenroom://docs/default/component/basket-service"))));
+    QVERIFY(!m_window->openUrl(QUrl(QStringLiteral("greenroom://templates/default/component/basket-service"))));
     QVERIFY(!m_window->openUrl(QUrl(QStringLiteral("https://catalog/default/component/x"))));
     QVERIFY(!m_window->openUrl(QUrl(QStringLiteral("greenroom://catalog/default/component"))));
 }

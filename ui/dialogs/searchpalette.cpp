@@ -8,11 +8,19 @@
 #include <model/entityref.h>
 
 #include <QKeyEvent>
+#include <QSet>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QVBoxLayout>
 
 namespace Greenroom::Ui {
+
+namespace {
+
+// Set on docs hits only: where in the site the matching section is.
+constexpr int LocationRole = Qt::UserRole + 1;
+
+} // namespace
 
 SearchPalette::SearchPalette(CatalogCache &cache, QWidget *parent) : QDialog(parent), m_cache(cache)
 {
@@ -20,7 +28,7 @@ SearchPalette::SearchPalette(CatalogCache &cache, QWidget *parent) : QDialog(par
     setObjectName(QStringLiteral("searchPalette"));
     m_input = new QLineEdit;
     m_input->setObjectName(QStringLiteral("searchInput"));
-    m_input->setPlaceholderText(tr("Search entities by name, title, description, tag or owner"));
+    m_input->setPlaceholderText(tr("Search entities by name, title, description, tag or owner, and their docs"));
     m_input->installEventFilter(this);
     m_results = new QListWidget;
     m_results->setObjectName(QStringLiteral("searchResults"));
@@ -53,6 +61,40 @@ QStringList SearchPalette::search(const QString &text, int limit)
     for (const Store::StoredEntity &entity : rankedHits(text, limit))
         refs.append(entity.ref);
     return refs;
+}
+
+QStringList SearchPalette::searchDocs(const QString &text, int limit)
+{
+    QStringList hits;
+    for (const Store::DocsSearchHit &hit : docsHits(text, limit))
+        hits.append(hit.entityRef + QLatin1Char(' ') + hit.location);
+    return hits;
+}
+
+QList<Store::DocsSearchHit> SearchPalette::docsHits(const QString &text, int limit)
+{
+    const QString needle = text.trimmed();
+    if (needle.isEmpty())
+        return {};
+    auto found = m_cache.store().searchDocs(needle, limit * 2);
+    if (!found)
+        return {};
+    // The index has whole pages and their sections: a page is left out when
+    // one of its sections matched too, which says better where to look.
+    QSet<QString> pagesWithSections;
+    for (const Store::DocsSearchHit &hit : found.value()) {
+        if (hit.location.contains(QLatin1Char('#')))
+            pagesWithSections.insert(hit.entityRef + QLatin1Char(' ') + hit.location.section(QLatin1Char('#'), 0, 0));
+    }
+    QList<Store::DocsSearchHit> hits;
+    for (const Store::DocsSearchHit &hit : found.value()) {
+        if (hits.size() == limit)
+            break;
+        if (!hit.location.contains(QLatin1Char('#')) && pagesWithSections.contains(hit.entityRef + QLatin1Char(' ') + hit.location))
+            continue;
+        hits.append(hit);
+    }
+    return hits;
 }
 
 QList<Store::StoredEntity> SearchPalette::rankedHits(const QString &text, int limit)
@@ -103,8 +145,26 @@ void SearchPalette::update(const QString &text)
         item->setToolTip(description);
         m_results->addItem(item);
     }
+    addDocsHits(text);
     if (m_results->count() > 0)
         m_results->setCurrentRow(0);
+}
+
+void SearchPalette::addDocsHits(const QString &text)
+{
+    for (const Store::DocsSearchHit &hit : docsHits(text, DocsLimit)) {
+        // The section that matched, its page, and whose docs they are.
+        QString snippet = hit.snippet;
+        snippet.remove(QChar(1)).remove(QChar(2));
+        const QString where = hit.title == hit.pageTitle || hit.pageTitle.isEmpty()
+                                  ? hit.title
+                                  : QStringLiteral("%1 — %2").arg(hit.title, hit.pageTitle);
+        auto *item = new QListWidgetItem(tr("Docs: %1   ·   %2").arg(where, Model::EntityRef::humanize(hit.entityRef)));
+        item->setData(Qt::UserRole, hit.entityRef);
+        item->setData(LocationRole, hit.location);
+        item->setToolTip(snippet);
+        m_results->addItem(item);
+    }
 }
 
 void SearchPalette::choose()
@@ -113,7 +173,10 @@ void SearchPalette::choose()
     if (!item)
         return;
     hide();
-    Q_EMIT entityChosen(item->data(Qt::UserRole).toString());
+    if (item->data(LocationRole).isValid())
+        Q_EMIT docsChosen(item->data(Qt::UserRole).toString(), item->data(LocationRole).toString());
+    else
+        Q_EMIT entityChosen(item->data(Qt::UserRole).toString());
 }
 
 bool SearchPalette::eventFilter(QObject *watched, QEvent *event)

@@ -6,6 +6,7 @@
 #include "models/entitypresentation.h"
 #include "models/userpreferences.h"
 #include "text/codehighlighter.h"
+#include "widgets/docsreader.h"
 #include "widgets/heading.h"
 #include "widgets/relationgraphview.h"
 
@@ -77,7 +78,7 @@ QPlainTextEdit *codeView()
 
 } // namespace
 
-EntityPage::EntityPage(CatalogCache &cache, UserPreferences &preferences, QWidget *parent)
+EntityPage::EntityPage(CatalogCache &cache, UserPreferences &preferences, DocsWeb *docs, QWidget *parent)
     : QWidget(parent), m_cache(cache), m_preferences(preferences)
 {
     m_kindLabel = new QLabel;
@@ -166,6 +167,17 @@ EntityPage::EntityPage(CatalogCache &cache, UserPreferences &preferences, QWidge
     m_definition = codeView();
     m_definition->setObjectName(QStringLiteral("definition"));
     m_tabs->addTab(m_definition, tr("Definition"));
+    if (docs) {
+        // The reader opens the site when the tab is first shown, not with the page.
+        m_docs = new DocsReader(*docs);
+        m_docs->setObjectName(QStringLiteral("entityDocs"));
+        m_tabs->addTab(m_docs, tr("Docs"));
+        connect(m_docs, &DocsReader::entityLinkActivated, this, &EntityPage::entityActivated);
+        connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
+            if (index >= 0 && index == docsTab() && m_docs->entityRef() != m_ref)
+                m_docs->open(m_ref);
+        });
+    }
     m_yaml = codeView();
     m_yaml->setObjectName(QStringLiteral("yaml"));
     highlightCode(m_yaml->document(), QStringLiteral("yaml"), isDark(this));
@@ -180,9 +192,22 @@ EntityPage::EntityPage(CatalogCache &cache, UserPreferences &preferences, QWidge
     layout->addWidget(m_tabs, 1);
 
     connect(&m_cache, &CatalogCache::changed, this, [this] {
-        if (!m_ref.isEmpty() && m_cache.entity(m_ref) != m_entity)
+        if (m_ref.isEmpty())
+            return;
+        if (m_cache.entity(m_ref) != m_entity) {
             rebuild();
+        } else if (m_docs) {
+            // Docs arrive, change or go without their entity changing.
+            m_tabs->setTabVisible(m_tabs->indexOf(m_docs), m_cache.store().docsSite(m_ref).has_value());
+            m_docs->refresh();
+        }
     });
+}
+
+int EntityPage::docsTab() const
+{
+    const int index = m_docs ? m_tabs->indexOf(m_docs) : -1;
+    return index >= 0 && m_tabs->isTabVisible(index) ? index : -1;
 }
 
 QListWidget *EntityPage::relationList(const QString &title) const
@@ -233,6 +258,12 @@ void EntityPage::rebuild()
             delete old;
         highlightCode(m_definition->document(), languageOfApiType(spec.value(QLatin1String("type")).toString(), definition),
                       isDark(this));
+    }
+    if (m_docs) {
+        const bool documented = m_cache.store().docsSite(m_ref).has_value();
+        m_tabs->setTabVisible(m_tabs->indexOf(m_docs), documented);
+        if (documented && m_tabs->currentWidget() == m_docs)
+            m_docs->open(m_ref, m_docs->entityRef() == m_ref ? m_docs->location() : QString());
     }
     m_yaml->setPlainText(m_entity.isEmpty() ? QString()
                                             : QString::fromUtf8(Yaml::writeYamlDocuments({m_entity})));

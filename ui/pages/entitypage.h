@@ -15,21 +15,25 @@ class QGridLayout;
 namespace Greenroom::Ui {
 
 class CatalogCache;
+class DocsReader;
+class DocsWeb;
 class RelationGraphView;
 class UserPreferences;
 
 /*
  * One entity, as Backstage's entity page shows it: a header (kind, title,
  * type, lifecycle, owner, star) and tabs: Overview (the About card and the
- * relation lists), Relations (the graph), Definition (APIs), YAML and
- * Problems. Everything comes from the cache.
+ * relation lists), Relations (the graph), Definition (APIs), Docs (when
+ * the cache holds a TechDocs site for it), YAML and Problems. Everything
+ * comes from the cache.
  */
 class EntityPage : public QWidget
 {
     Q_OBJECT
 
 public:
-    EntityPage(CatalogCache &cache, UserPreferences &preferences, QWidget *parent = nullptr);
+    // Without `docs` there is no Docs tab.
+    EntityPage(CatalogCache &cache, UserPreferences &preferences, DocsWeb *docs = nullptr, QWidget *parent = nullptr);
 
     // Shows `ref`; false (and a "not in the catalog" message) when the cache
     // does not hold it.
@@ -38,6 +42,9 @@ public:
     QTabWidget *tabs() const { return m_tabs; }
     QToolButton *starButton() const { return m_star; }
     RelationGraphView *graph() const { return m_graph; }
+    DocsReader *docsReader() const { return m_docs; }
+    // The Docs tab's index, or -1 while it is hidden.
+    int docsTab() const;
     // The relation lists of the Overview tab, by title ("Provided APIs", ...).
     QListWidget *relationList(const QString &title) const;
 
@@ -62,6 +69,7 @@ private:
     QGridLayout *m_overviewLayout;
     RelationGraphView *m_graph;
     QPlainTextEdit *m_definition;
+    DocsReader *m_docs = nullptr;
     QPlainTextEdit *m_yaml;
     QListWidget *m_problems;
     QHash<QString, QListWidget *> m_relationLists;
