@@ -81,6 +81,38 @@ const char kDrawDiagrams[] = R"JS(
 })();
 )JS";
 
+// Replaces the shown article and footer with another page's (see
+// DocsReader::swapPage); false when this document has no place for them.
+const char kSwapPage[] = R"JS(
+function greenroomSwap([article, footer, title, url, fragment]) {
+  const shownArticle = document.querySelector('article.md-content__inner');
+  const shownFooter = document.querySelector('footer.md-footer');
+  if (!shownArticle || !shownFooter)
+    return false;
+  history.pushState(null, '', url);   // first: relative links and images resolve against the new page
+  shownArticle.outerHTML = article;
+  shownFooter.outerHTML = footer;
+  const text = document.createElement('textarea');
+  text.innerHTML = title;
+  document.title = text.value;
+  delete document.documentElement.dataset.greenroomDiagrams;
+  const target = fragment ? document.getElementById(fragment) : null;
+  if (target)
+    target.scrollIntoView();
+  else
+    window.scrollTo(0, 0);
+  return true;
+}
+)JS";
+
+// A page's location as the outline names it: "setup/index.html" is "setup/".
+QString pageLocation(QString path)
+{
+    if (path == QLatin1String("index.html") || path.endsWith(QLatin1String("/index.html")))
+        path.chop(int(qstrlen("index.html")));
+    return path;
+}
+
 bool paletteIsDark(const QWidget *widget)
 {
     return widget->palette().color(QPalette::Window).lightness() < 128;
@@ -110,8 +142,19 @@ public:
 protected:
     bool acceptNavigationRequest(const QUrl &url, NavigationType type, bool isMainFrame) override
     {
-        if (url.scheme() == DocsUrl::Scheme)
+        if (url.scheme() == DocsUrl::Scheme) {
+            // A click to another page of the shown site: swapped in, not loaded.
+            const std::optional<DocsUrl::Address> address = DocsUrl::parse(url);
+            if (type == NavigationTypeLinkClicked && isMainFrame && address && address->entityRef == m_reader->m_ref
+                && !m_reader->m_shownUrl.isEmpty() && pageLocation(address->path) != m_reader->m_location) {
+                QString location = pageLocation(address->path);
+                if (url.hasFragment())
+                    location += QLatin1Char('#') + url.fragment();
+                QTimer::singleShot(0, m_reader, [reader = m_reader, ref = address->entityRef, location] { reader->open(ref, location); });
+                return false;
+            }
             return true;
+        }
         if (url.scheme() == QLatin1String("greenroom") && url.host() == QLatin1String("catalog")) {
             const QStringList parts = url.path().split(QLatin1Char('/'), Qt::SkipEmptyParts);
             if (parts.size() == 3)
@@ -215,9 +258,10 @@ void DocsReader::ensureView()
 {
     if (m_view)
         return;
+    QWebEngineProfile *profile = m_web.profile();   // first: it picks the scene graph the view is drawn with
     m_view = new QWebEngineView;
     m_view->setObjectName(QStringLiteral("docsView"));
-    m_view->setPage(new Page(m_web.profile(), this));
+    m_view->setPage(new Page(profile, this));
     m_view->setContextMenuPolicy(Qt::NoContextMenu);
     m_centre->addWidget(m_view);
     connect(m_view, &QWebEngineView::urlChanged, this, &DocsReader::onUrlChanged);
@@ -227,21 +271,69 @@ void DocsReader::ensureView()
 bool DocsReader::open(const QString &entityRef, const QString &location)
 {
     const QString ref = entityRef.toLower();
-    if (!loadSite(ref))
+    const SiteLoad site = loadSite(ref);
+    if (site == SiteLoad::Missing)
         return false;
     ensureView();
     m_centre->setCurrentWidget(m_view);
-    QString page = location;
-    if (page.startsWith(QLatin1Char('/')))
-        page.remove(0, 1);
+    QString target = location;
+    if (target.startsWith(QLatin1Char('/')))
+        target.remove(0, 1);
+    const QString page = target.section(QLatin1Char('#'), 0, 0);
+    const bool otherPage = page != m_location;
     // The chrome now, not when the page has loaded (a reload of the same URL reports no change).
-    m_location = page.section(QLatin1Char('#'), 0, 0);
+    m_location = page;
     showPageChrome();
-    m_view->setUrl(DocsUrl::forSite(ref, page));
+    if (site == SiteLoad::Same && otherPage && !m_shownUrl.isEmpty() && swapPage(target))
+        return true;
+    m_shownUrl.clear();
+    m_view->setUrl(DocsUrl::forSite(ref, target));
     return true;
 }
 
-bool DocsReader::loadSite(const QString &entityRef)
+bool DocsReader::swapPage(const QString &target)
+{
+    // Material's instant navigation, done from the reader: the next page's
+    // article and footer replace the shown ones in the loaded document, so
+    // moving between pages of a site costs no new document in Chromium (a
+    // new document alone takes ~80 ms on a 2-core machine; this ~10).
+    const QString page = target.section(QLatin1Char('#'), 0, 0);
+    const QString path = page.isEmpty() || page.endsWith(QLatin1Char('/')) ? page + QStringLiteral("index.html") : page;
+    const std::optional<QByteArray> stored = m_web.cache().store().docsFile(m_ref, path);
+    if (!stored)
+        return false;
+    const QString html = QString::fromUtf8(*stored);
+    auto cut = [&html](const QString &open, const QString &close) {
+        const qsizetype from = html.indexOf(open);
+        const qsizetype to = from < 0 ? -1 : html.indexOf(close, from);
+        return to < 0 ? QString() : html.mid(from, to + close.size() - from);
+    };
+    const QString article = cut(QStringLiteral("<article class=\"md-content__inner"), QStringLiteral("</article>"));
+    const QString footer = cut(QStringLiteral("<footer class=\"md-footer\">"), QStringLiteral("</footer>"));
+    const QString title = cut(QStringLiteral("<title>"), QStringLiteral("</title>"));
+    if (article.isEmpty() || footer.isEmpty())
+        return false;
+    const QUrl url = DocsUrl::forSite(m_ref, target);
+    const QJsonArray parts{article, footer, title.mid(7, title.size() - 15), url.toString(), url.fragment()};
+    const QString script = QStringLiteral("greenroomSwap(%1)").arg(QString::fromUtf8(QJsonDocument(parts).toJson(QJsonDocument::Compact)));
+    m_shownUrl = url.adjusted(QUrl::RemoveFragment);
+    QPointer<DocsReader> self(this);
+    m_view->page()->runJavaScript(QString::fromLatin1(kSwapPage) + script, QWebEngineScript::ApplicationWorld,
+                                  [self, url, target](const QVariant &swapped) {
+                                      if (!self || self->m_shownUrl != url.adjusted(QUrl::RemoveFragment))
+                                          return;   // another page was asked for meanwhile
+                                      if (!swapped.toBool()) {
+                                          self->m_shownUrl.clear();
+                                          self->m_view->setUrl(url);
+                                          return;
+                                      }
+                                      Q_EMIT self->pageLoaded(self->m_ref, self->m_location, true);
+                                      self->drawDiagrams();
+                                  });
+    return true;
+}
+
+DocsReader::SiteLoad DocsReader::loadSite(const QString &entityRef)
 {
     const std::optional<Store::DocsSiteInfo> site = m_web.cache().store().docsSite(entityRef);
     if (!site) {
@@ -257,10 +349,11 @@ bool DocsReader::loadSite(const QString &entityRef)
         m_message->setText(tr("The cache holds no documentation for %1 yet. Docs arrive with the next sync once the "
                               "server has built them.").arg(entityRef));
         m_centre->setCurrentWidget(m_message);
-        return false;
+        m_shownUrl.clear();
+        return SiteLoad::Missing;
     }
     if (entityRef == m_ref && site->etag == m_etag)
-        return true;
+        return SiteLoad::Same;
     m_ref = entityRef;
     m_etag = site->etag;
     const std::optional<QByteArray> outline = m_web.cache().store().docsFile(entityRef, Docs::ReaderOutlinePath);
@@ -278,7 +371,7 @@ bool DocsReader::loadSite(const QString &entityRef)
     m_nav->clear();
     fillNav(m_outline.value(QLatin1String("nav")).toArray(), nullptr);
     m_nav->expandAll();
-    return true;
+    return SiteLoad::Loaded;
 }
 
 void DocsReader::fillNav(const QJsonArray &items, QTreeWidgetItem *parent)
@@ -338,16 +431,18 @@ void DocsReader::onUrlChanged(const QUrl &url)
     const std::optional<DocsUrl::Address> address = DocsUrl::parse(url);
     if (!address)
         return;
+    if (!m_shownUrl.isEmpty() && url.adjusted(QUrl::RemoveFragment) != m_shownUrl) {
+        // The view's own history moved over swapped pages: load what the URL names.
+        m_shownUrl.clear();
+        m_view->setUrl(url);
+    }
     if (address->entityRef != m_ref) {
         // A link into another entity's docs.
-        if (!loadSite(address->entityRef))
+        if (loadSite(address->entityRef) == SiteLoad::Missing)
             return;
         Q_EMIT siteChanged(m_ref);
     }
-    QString location = address->path;
-    if (location == QLatin1String("index.html") || location.endsWith(QLatin1String("/index.html")))
-        location.chop(int(qstrlen("index.html")));
-    m_location = location;
+    m_location = pageLocation(address->path);
     showPageChrome();
 }
 
@@ -388,6 +483,7 @@ void DocsReader::showPageChrome()
 
 void DocsReader::onLoadFinished(bool ok)
 {
+    m_shownUrl = ok ? m_view->url().adjusted(QUrl::RemoveFragment) : QUrl();
     Q_EMIT pageLoaded(m_ref, m_location, ok);
     if (ok)
         drawDiagrams();
@@ -397,19 +493,22 @@ void DocsReader::drawDiagrams()
 {
     QWebEnginePage *page = m_view->page();
     const QUrl loaded = page->url();
-    const QString count = QString::fromLatin1(kFindDiagrams) + QStringLiteral("\ngreenroomDiagrams().length");
+    // How many diagrams, and whether this document has mermaid already (pages swapped in keep it).
+    const QString count = QString::fromLatin1(kFindDiagrams)
+                          + QStringLiteral("\n[greenroomDiagrams().length, typeof mermaid !== 'undefined']");
     QPointer<DocsReader> self(this);
     page->runJavaScript(count, QWebEngineScript::ApplicationWorld, [self, loaded](const QVariant &result) {
         if (!self || !self->m_view || self->m_view->page()->url() != loaded)
             return;
-        const int found = result.toInt();
+        const int found = result.toList().value(0).toInt();
+        const bool haveMermaid = result.toList().value(1).toBool();
         if (found == 0 || !self->m_web.diagramsEnabled()) {
             Q_EMIT self->diagramsDrawn(0, found);
             return;
         }
         QWebEnginePage *page = self->m_view->page();
-        page->runJavaScript(self->m_web.diagramScript() + QStringLiteral(";\n") + QString::fromLatin1(kFindDiagrams) + QString::fromLatin1(kDrawDiagrams),
-                            QWebEngineScript::ApplicationWorld);
+        const QString library = haveMermaid ? QString() : self->m_web.diagramScript() + QStringLiteral(";\n");
+        page->runJavaScript(library + QString::fromLatin1(kDrawDiagrams), QWebEngineScript::ApplicationWorld);
         // mermaid.render is asynchronous: wait for the mark it leaves (up to 15 s).
         QPointer<QTimer> poll = new QTimer(self);
         poll->setInterval(40);

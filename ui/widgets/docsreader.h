@@ -70,8 +70,12 @@ protected:
 
 private:
     class Page;
+    enum class SiteLoad { Missing, Same, Loaded };
     void ensureView();
-    bool loadSite(const QString &entityRef);
+    SiteLoad loadSite(const QString &entityRef);
+    // Shows another page of the loaded site in the loaded document; false
+    // when it cannot (the page is not stored, or is not a built page).
+    bool swapPage(const QString &target);
     void fillNav(const QJsonArray &items, QTreeWidgetItem *parent);
     void showPageChrome();
     void onUrlChanged(const QUrl &url);
@@ -92,6 +96,7 @@ private:
     QString m_ref;
     QString m_etag;
     QString m_location;
+    QUrl m_shownUrl;   // the page whose content the view shows (empty while loading)
     QJsonObject m_outline;
     QHash<QString, QJsonObject> m_pages;   // outline pages by url
 };

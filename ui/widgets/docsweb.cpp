@@ -7,6 +7,10 @@
 #include <QBuffer>
 #include <QFile>
 #include <QMimeDatabase>
+#include <QOffscreenSurface>
+#include <QOpenGLContext>
+#include <QOpenGLFunctions>
+#include <QQuickWindow>
 #include <QWebEngineProfile>
 #include <QWebEngineSettings>
 #include <QWebEngineUrlRequestInterceptor>
@@ -73,12 +77,19 @@ QString readResource(const QString &path)
 }
 
 // The reader draws the header, the nav and the table of contents itself;
-// its stylesheet hides the page's own and picks the colour scheme.
+// its stylesheet hides the page's own and picks the colour scheme. The
+// sidebars are cut out, too: a large site's nav, repeated on every page,
+// is most of its bytes (108 of 120 KB a page in the 1,000-page benchmark
+// site), and Chromium would parse it for nothing.
 QByteArray adaptForReader(const QByteArray &html, bool dark)
 {
     static const QByteArray style = "<style>" + readResource(QStringLiteral(":/greenroom/docs/reader/greenroom-reader.css")).toUtf8()
                                     + "</style>\n";
     QByteArray out = html;
+    const qsizetype sidebars = out.indexOf("<div class=\"md-sidebar md-sidebar--primary\"");
+    const qsizetype content = sidebars < 0 ? -1 : out.indexOf("<div class=\"md-content\"", sidebars);
+    if (content > sidebars)
+        out.remove(sidebars, content - sidebars);
     const qsizetype head = out.indexOf("</head>");
     if (head >= 0)
         out.insert(head, style);
@@ -96,6 +107,30 @@ QByteArray notFoundPage(const QString &entityRef, const QString &path)
                                         "<code>%2</code>.</p></body></html>")
                              .arg(entityRef.toHtmlEscaped(), path.toHtmlEscaped());
     return body.toUtf8();
+}
+
+// QtWebEngine draws its pages through Qt Quick, by default over OpenGL.
+// Where OpenGL is a software rasteriser (Mesa's llvmpipe: no GPU, a VM,
+// xvfb), compositing a page that way costs 50-100 ms of GUI-thread time;
+// Qt Quick's own software renderer does it in ~10 (bench_docs_reader). It
+// is chosen then, before the first web view exists, unless the user set
+// QT_QUICK_BACKEND.
+void chooseSceneGraph()
+{
+    if (!qEnvironmentVariableIsEmpty("QT_QUICK_BACKEND"))
+        return;
+    QOffscreenSurface surface;
+    surface.create();
+    QOpenGLContext context;
+    bool software = !context.create() || !context.makeCurrent(&surface);
+    if (!software) {
+        const QByteArray renderer = reinterpret_cast<const char *>(context.functions()->glGetString(GL_RENDERER));
+        software = renderer.isEmpty() || renderer.contains("llvmpipe") || renderer.contains("softpipe")
+                   || renderer.contains("SwiftShader") || renderer.contains("Software Rasterizer") || renderer.contains("swrast");
+        context.doneCurrent();
+    }
+    if (software)
+        QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
 }
 
 } // namespace
@@ -174,6 +209,7 @@ QWebEngineProfile *DocsWeb::profile()
 {
     if (m_profile)
         return m_profile;
+    chooseSceneGraph();
     m_profile = new QWebEngineProfile;   // no storage name: off the record, nothing on disk
     m_profile->setHttpCacheType(QWebEngineProfile::MemoryHttpCache);
     m_profile->setPersistentCookiesPolicy(QWebEngineProfile::NoPersistentCookies);
