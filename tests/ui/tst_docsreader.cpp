@@ -243,6 +243,7 @@ void TestDocsReader::docsPageListsDocumentedEntities()
     for (int row = 0; row < rows->rowCount(); ++row)
         names.append(rows->index(row, 0).data().toString());
     QCOMPARE(names, (QStringList{QStringLiteral("Basket service"), QStringLiteral("Checkout service"), QStringLiteral("Developer portal")}));
+    save(m_window.get(), QStringLiteral("docs-listing.png"));
 
     // Owner: the catalog's owners of documented entities only.
     QComboBox *owner = page->ownerFilter();
@@ -521,10 +522,27 @@ void TestDocsReader::newBuildsReplaceTheShownSite()
 void TestDocsReader::missingDocsSayWhy()
 {
     DocsPage *page = m_window->docsPage();
-    QVERIFY(!page->showSite(QStringLiteral("component:default/no-such-thing")));
+    QVERIFY(!page->showSite(QStringLiteral("component:default/no-such-thing"), QStringLiteral("later/")));
     QLabel *message = page->reader()->findChild<QLabel *>(QStringLiteral("docsMessage"));
     QVERIFY(message->isVisible());
     QVERIFY(message->text().contains(QLatin1String("component:default/no-such-thing")));
+    // When that site arrives (the first sync), the reader shows it.
+    Store::DocsSiteWrite late;
+    late.entityRef = QStringLiteral("component:default/no-such-thing");
+    late.entityUid = QStringLiteral("late");
+    late.files = {{QStringLiteral("index.html"), "<!doctype html><html><head><title>Late</title></head><body><p>home</p></body></html>"},
+                  {QStringLiteral("later/index.html"), "<!doctype html><html><head><title>Later</title></head><body><p>arrived</p></body></html>"},
+                  {QStringLiteral("techdocs_metadata.json"), R"({"site_name":"Late","files":["index.html"]})"}};
+    QVERIFY(m_cache->store().putDocsSite(late));
+    QSignalSpy loaded(page->reader(), &DocsReader::pageLoaded);
+    m_cache->notifyChanged(m_cache->store().docsSite(late.entityRef)->sequence);
+    QVERIFY(loaded.wait(20000));
+    QCOMPARE(page->reader()->entityRef(), late.entityRef);
+    QCOMPARE(page->reader()->location(), QStringLiteral("later/"));   // the page asked for, not the home page
+    QCOMPARE(page->reader()->view()->page()->title(), QStringLiteral("Later"));
+    QVERIFY(!message->isVisible());
+    QVERIFY(m_cache->store().removeDocsSite(late.entityRef));
+
     // A page the site does not have: the reader says so instead of a browser error.
     DocsReader *reader = openDocs(Checkout, QStringLiteral("no-such-page/"));
     QVERIFY(reader);

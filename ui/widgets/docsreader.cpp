@@ -272,8 +272,11 @@ bool DocsReader::open(const QString &entityRef, const QString &location)
 {
     const QString ref = entityRef.toLower();
     const SiteLoad site = loadSite(ref);
-    if (site == SiteLoad::Missing)
+    m_awaited = {};
+    if (site == SiteLoad::Missing) {
+        m_awaited = {ref, location};
         return false;
+    }
     ensureView();
     m_centre->setCurrentWidget(m_view);
     QString target = location;
@@ -400,6 +403,14 @@ void DocsReader::fillNav(const QJsonArray &items, QTreeWidgetItem *parent)
 
 void DocsReader::refresh()
 {
+    if (m_ref.isEmpty() && !m_awaited.first.isEmpty()) {
+        // Asked for before its docs had synced: show them once they have.
+        if (m_web.cache().store().docsSite(m_awaited.first)) {
+            const auto [ref, location] = m_awaited;   // a copy: open() resets m_awaited
+            open(ref, location);
+        }
+        return;
+    }
     if (m_ref.isEmpty() || !m_view)
         return;
     const std::optional<Store::DocsSiteInfo> site = m_web.cache().store().docsSite(m_ref);

@@ -41,7 +41,8 @@ public:
     // Shows `location` ("" = home, "setup/", "setup/#install") of the
     // entity's site; false (and a message) when the cache has no site for it.
     bool open(const QString &entityRef, const QString &location = {});
-    // Re-reads the site when the cache holds a newer build of it.
+    // Re-reads the site when the cache holds a newer build of it, or shows
+    // the site open() asked for once it has arrived.
     void refresh();
 
     QString entityRef() const { return m_ref; }
@@ -96,7 +97,8 @@ private:
     QString m_ref;
     QString m_etag;
     QString m_location;
-    QUrl m_shownUrl;   // the page whose content the view shows (empty while loading)
+    QUrl m_shownUrl;
+    std::pair<QString, QString> m_awaited;   // ref and location asked for before the cache had them   // the page whose content the view shows (empty while loading)
     QJsonObject m_outline;
     QHash<QString, QJsonObject> m_pages;   // outline pages by url
 };
