@@ -8,16 +8,18 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build ccache pkg-config git
-  # Qt 6: Core/Network/Gui/Widgets/Test, WebEngine, HttpServer, WebSockets
-  qt6-base-dev qt6-base-dev-tools libgl-dev
+  # Qt 6: Core/Network/Gui/Widgets/Test, WebEngine, HttpServer, WebSockets,
+  # Quick (the docs reader picks Qt Quick's scene graph for its web views)
+  qt6-base-dev qt6-base-dev-tools libgl-dev qt6-declarative-dev
   qt6-webengine-dev qt6-httpserver-dev qt6-websockets-dev qt6-svg-dev
   # the desktop app: tokens in the OS keychain; a Secret Service for its tests
   qtkeychain-qt6-dev gnome-keyring dbus-x11
   # libraries named in the brief
   libyaml-cpp-dev libgit2-dev libsqlite3-dev libpq-dev libmd4c-dev libmd4c-html0-dev
   # TechDocs: the HTML sanitiser's parser, EmojiOne's shortcode index (the
-  # default index of pymdownx.emoji), zlib for sitemap.xml.gz; npm fetches
-  # mermaid.js into the desktop app's resources when npm is on the machine
+  # default index of pymdownx.emoji), zlib for sitemap.xml.gz; the machine's
+  # npm (not a Debian package here) fetches mermaid.js into the desktop
+  # app's resources when CMake configures; without it diagrams stay code
   libgumbo-dev ruby-gemojione zlib1g-dev
   # headless UI tests and the PostgreSQL store tests; the sqlite3 shell for tests/bench
   xvfb xauth postgresql sqlite3
