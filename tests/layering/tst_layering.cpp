@@ -42,6 +42,8 @@ const QHash<QString, QStringList> &allowedModules()
         {QStringLiteral("core/auth"), {QStringLiteral("core/common"), QStringLiteral("core/config")}},
         {QStringLiteral("core/sync"), {QStringLiteral("core/common"), QStringLiteral("core/model"), QStringLiteral("core/store")}},
         {QStringLiteral("core/docs"), {QStringLiteral("core/common"), QStringLiteral("core/yaml")}},
+        {QStringLiteral("core/scaffold"), {QStringLiteral("core/common"), QStringLiteral("core/model"), QStringLiteral("core/yaml"),
+                                           QStringLiteral("core/store"), QStringLiteral("core/ingest")}},
         {QStringLiteral("core/ingest"), {QStringLiteral("core/common"), QStringLiteral("core/model"),
                                          QStringLiteral("core/yaml"), QStringLiteral("core/store"), QStringLiteral("core/docs")}},
         {QStringLiteral("server"), {QStringLiteral("core/*"), QStringLiteral("plugins/api")}},
