@@ -19,10 +19,8 @@ namespace Greenroom::Scaffold::Detail {
 
 QJsonValue Arguments::get(int index, const char *name, const QJsonValue &fallback) const
 {
-    if (index < positional.size() && !positional.at(index).isUndefined())
-        return positional.at(index);
-    const QString key = QLatin1String(name);
-    return keywords.contains(key) ? keywords.value(key) : fallback;
+    Q_UNUSED(name);
+    return index < positional.size() && !positional.at(index).isUndefined() ? positional.at(index) : fallback;
 }
 
 QString numberText(double value)

@@ -1171,11 +1171,17 @@ private:
                 return value.error();
             arguments.positional.append(value.value());
         }
-        for (const auto &[name, valueExpr] : expr.keywords) {
-            auto value = evaluate(*valueExpr);
-            if (!value)
-                return value.error();
-            arguments.keywords.insert(name, value.value());
+        // Nunjucks passes keyword arguments as one more positional object
+        // (its built-in filters take none), so `sort(attr='n')` does what it does there.
+        if (!expr.keywords.isEmpty()) {
+            QJsonObject keywords{{QStringLiteral("__keywords"), true}};
+            for (const auto &[name, valueExpr] : expr.keywords) {
+                auto value = evaluate(*valueExpr);
+                if (!value)
+                    return value.error();
+                keywords.insert(name, value.value());
+            }
+            arguments.positional.append(keywords);
         }
         return arguments;
     }
@@ -1200,10 +1206,7 @@ private:
         }
         if (callee.kind == Expr::Kind::Symbol) {
             if (const auto function = m_environment.globals.constFind(callee.name); function != m_environment.globals.cend()) {
-                QJsonArray positional = arguments->positional;
-                if (!arguments->keywords.isEmpty())
-                    positional.append(arguments->keywords);
-                auto result = (*function)(positional);
+                auto result = (*function)(arguments->positional);
                 if (!result)
                     return at(result.error(), expr.position);
                 return result;

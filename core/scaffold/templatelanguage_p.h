@@ -12,13 +12,12 @@
 
 namespace Greenroom::Scaffold::Detail {
 
-// A call's arguments: positional, then Nunjucks' keyword arguments (`sort(reverse=true)`).
+// A call's arguments; keyword arguments arrive as a trailing object, as in Nunjucks.
 struct Arguments
 {
     QJsonArray positional;
-    QJsonObject keywords;
 
-    // The argument at `index`, or the keyword `name`, or `fallback`.
+    // The argument at `index` (`name` documents which one), or `fallback`.
     QJsonValue get(int index, const char *name, const QJsonValue &fallback = QJsonValue(QJsonValue::Undefined)) const;
 };
 
