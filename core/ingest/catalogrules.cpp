@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "catalogrules.h"
 
-#include "glob_p.h"
+#include <common/glob.h>
 
 #include <QJsonArray>
 
@@ -82,7 +82,7 @@ bool CatalogRules::isAllowed(const QJsonObject &entity, const Model::LocationRef
                    if (!m.exact.isEmpty())
                        return m.exact == origin.target;
                    if (!m.pattern.isEmpty())
-                       return Internal::globToRegularExpression(m.pattern, Qt::CaseInsensitive).match(origin.target).hasMatch();
+                       return Glob::globToRegularExpression(m.pattern, Qt::CaseInsensitive).match(origin.target).hasMatch();
                    return true;
                });
         if (!locationMatches)

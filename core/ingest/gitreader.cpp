@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "gitreader.h"
 
-#include "glob_p.h"
+#include <common/glob.h>
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -409,7 +409,7 @@ Result<QStringList> GitReader::Session::matchFiles(const GitTarget &target)
     auto tree = d->treeOf(target);
     if (!tree)
         return tree.error();
-    if (!Internal::hasGlobCharacters(target.path)) {
+    if (!Glob::hasGlobCharacters(target.path)) {
         git_tree_entry *entry = nullptr;
         if (git_tree_entry_bypath(&entry, tree.value().get(), target.path.toUtf8().constData()) != 0)
             return QStringList();
@@ -420,7 +420,7 @@ Result<QStringList> GitReader::Session::matchFiles(const GitTarget &target)
     {
         QRegularExpression pattern;
         QStringList matches;
-    } walk{Internal::globToRegularExpression(target.path), {}};
+    } walk{Glob::globToRegularExpression(target.path), {}};
     const auto visit = [](const char *root, const git_tree_entry *entry, void *payload) -> int {
         auto *w = static_cast<Walk *>(payload);
         if (git_tree_entry_type(entry) == GIT_OBJECT_BLOB) {

@@ -2,9 +2,9 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "locationprocessor.h"
 
-#include "glob_p.h"
 #include "placeholderresolver.h"
 
+#include <common/glob.h>
 #include <model/annotations.h>
 #include <model/entityprocessor.h>
 #include <model/entityref.h>
@@ -302,7 +302,7 @@ LocationReadResult LocationProcessor::read(const Model::LocationRef &registered)
                     if (pending.readFrom.type == FileType && target.startsWith(QLatin1Char('.')))
                         resolved = QFileInfo(pending.readFrom.target).absoluteDir().filePath(target);
                     resolved = QDir::cleanPath(QDir::current().absoluteFilePath(resolved));
-                    const QStringList files = Internal::expandFileGlob(resolved);
+                    const QStringList files = Glob::expandFileGlob(resolved);
                     if (files.isEmpty() && !optional)
                         fail(QStringLiteral("NotFoundError"), QStringLiteral("file %1 does not exist").arg(target));
                     for (const QString &file : files) {

@@ -5,7 +5,7 @@
 #include <QRegularExpression>
 #include <QStringList>
 
-namespace Greenroom::Ingest::Internal {
+namespace Greenroom::Glob {
 
 // `*` matches within a path segment, `**` across segments, `?` one character,
 // `{a,b}` alternatives; dot files match too (minimatch with `dot: true`).
@@ -15,4 +15,4 @@ bool hasGlobCharacters(const QString &path);
 // the glob's fixed prefix.
 QStringList expandFileGlob(const QString &absoluteGlob);
 
-} // namespace Greenroom::Ingest::Internal
+} // namespace Greenroom::Glob

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Greenroom authors
-#include "glob_p.h"
+#include "glob.h"
 
 #include <QDir>
 #include <QDirIterator>
 #include <QFileInfo>
 
-namespace Greenroom::Ingest::Internal {
+namespace Greenroom::Glob {
 
 bool hasGlobCharacters(const QString &path)
 {
@@ -78,4 +78,4 @@ QStringList expandFileGlob(const QString &absoluteGlob)
     return matches;
 }
 
-} // namespace Greenroom::Ingest::Internal
+} // namespace Greenroom::Glob
