@@ -51,6 +51,18 @@ QList<QRegularExpression> compileGlobs(const QStringList &globs)
 
 } // namespace
 
+TemplateEnvironment skeletonEnvironment(const SkeletonOptions &options)
+{
+    TemplateEnvironment environment;
+    if (options.cookiecutterCompat) {
+        environment.syntax = TemplateSyntax::cookiecutter();
+        environment.cookiecutterFilters = true;
+    }
+    environment.syntax.trimBlocks = options.trimBlocks;
+    environment.syntax.lstripBlocks = options.lstripBlocks;
+    return environment;
+}
+
 Status checkSkeletonOptions(const SkeletonOptions &options)
 {
     if (!options.templateFileExtension.isEmpty() && (!options.copyWithoutTemplating.isEmpty() || options.cookiecutterCompat))
@@ -67,13 +79,7 @@ Status renderSkeleton(const QString &source, const QString &target, const Skelet
         return valid;
     if (!QFileInfo(source).isDir())
         return Error(QStringLiteral("NotFoundError"), QStringLiteral("Skeleton folder %1 does not exist").arg(source));
-    TemplateEnvironment environment;
-    if (options.cookiecutterCompat) {
-        environment.syntax = TemplateSyntax::cookiecutter();
-        environment.cookiecutterFilters = true;
-    }
-    environment.syntax.trimBlocks = options.trimBlocks;
-    environment.syntax.lstripBlocks = options.lstripBlocks;
+    const TemplateEnvironment environment = skeletonEnvironment(options);
     const QJsonObject context{{options.cookiecutterCompat ? QStringLiteral("cookiecutter") : QStringLiteral("values"), options.values}};
     const QList<QRegularExpression> raw = compileGlobs(options.copyWithoutTemplating);
     const QList<QRegularExpression> verbatim = compileGlobs(options.copyWithoutRender);

@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #pragma once
 
+#include "templatelanguage.h"
+
 #include <common/result.h>
 
 #include <QJsonObject>
@@ -32,6 +34,9 @@ struct SkeletonOptions
  * output path ..."). Errors name the skeleton file and line.
  */
 Status renderSkeleton(const QString &source, const QString &target, const SkeletonOptions &options, QStringList *log = nullptr);
+
+// The template language as the options set it up (delimiters, filters, whitespace).
+TemplateEnvironment skeletonEnvironment(const SkeletonOptions &options);
 
 // The input combinations fetch:template refuses, with Backstage's messages.
 Status checkSkeletonOptions(const SkeletonOptions &options);

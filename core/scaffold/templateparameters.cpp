@@ -178,6 +178,13 @@ void fillDefaults(QJsonObject &values, const QJsonObject &schema)
 
 QString ParameterProblem::stack() const
 {
+    // jsonschema names the object that lacks a required property, not the property.
+    if (keyword == QLatin1String("required")) {
+        const qsizetype dot = field.lastIndexOf(QLatin1Char('.'));
+        const QString parent = dot < 0 ? QString() : field.left(dot);
+        return (parent.isEmpty() ? QStringLiteral("instance") : QStringLiteral("instance.") + parent)
+               + QStringLiteral(" requires property \"%1\"").arg(field.mid(dot + 1));
+    }
     return (field.isEmpty() ? QStringLiteral("instance") : QStringLiteral("instance.") + field) + QLatin1Char(' ') + message;
 }
 

@@ -28,7 +28,9 @@ struct ParameterProblem
     QString field;      // dotted path of the value ("name", "nested.port", "tags[1]"); "" for the whole
     QString keyword;    // JSON Schema keyword that failed (required, pattern, enum, type, minLength, ...)
     QString message;    // for the form, at the field: "does not match pattern \"^[a-z]+$\""
-    QString stack() const;   // as Backstage's server says it: "instance.name does not match pattern ..."
+    // As Backstage's server says it: "instance.name does not match pattern ...",
+    // "instance requires property \"name\"".
+    QString stack() const;
 };
 
 /*

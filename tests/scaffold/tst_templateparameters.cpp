@@ -76,8 +76,8 @@ void TestTemplateParameters::pagesOfTheGoldenPath()
     bad.remove(QStringLiteral("owner"));
     // The first page's problems only; the second page is not reached.
     QCOMPARE(stacks(validateParameters(bad, pages)),
-             (QStringList{QStringLiteral("instance.name does not match pattern \"^[a-z][a-z0-9-]{2,40}$\""),
-                          QStringLiteral("instance.owner is a required property")}));
+             (QStringList{QStringLiteral("instance requires property \"owner\""),
+                          QStringLiteral("instance.name does not match pattern \"^[a-z][a-z0-9-]{2,40}$\"")}));
     QCOMPARE(stacks(validatePage(bad, pages.at(1))), QStringList{QStringLiteral("instance.javaVersion is not one of enum values: 21,17")});
 }
 
@@ -86,7 +86,7 @@ void TestTemplateParameters::singleObjectIsOnePage()
     const QList<ParameterPage> pages = parameterPages(yamlObject("spec:\n  parameters:\n    required: [name]\n    properties:\n      name: {type: string}\n"));
     QCOMPARE(pages.size(), 1);
     QCOMPARE(pages.first().title, QStringLiteral("Please enter the following information"));
-    QCOMPARE(stacks(validateParameters({}, pages)), QStringList{QStringLiteral("instance.name is a required property")});
+    QCOMPARE(stacks(validateParameters({}, pages)), QStringList{QStringLiteral("instance requires property \"name\"")});
     QVERIFY(parameterPages(yamlObject("spec:\n  steps: []\n")).isEmpty());
 }
 
@@ -121,8 +121,8 @@ void TestTemplateParameters::validation_data()
                                            QStringLiteral("instance.tags[0] does not match pattern \"^[a-z0-9+#-]+$\"")};
     QTest::newRow("empty array") << schema << QByteArray(R"({"tags": []})") << QStringList{QStringLiteral("instance.tags does not meet minimum length of 1")};
     QTest::newRow("nested object") << schema << QByteArray(R"({"owner": {"size": "big"}})")
-                                   << QStringList{QStringLiteral("instance.owner.size is not of a type(s) integer"),
-                                                  QStringLiteral("instance.owner.team is a required property")};
+                                   << QStringList{QStringLiteral("instance.owner requires property \"team\""),
+                                                  QStringLiteral("instance.owner.size is not of a type(s) integer")};
     QTest::newRow("const") << schema << QByteArray(R"({"kind": "website"})") << QStringList{QStringLiteral("instance.kind does not exactly match expected constant")};
     // Backstage's forms: a choice that brings its own required fields.
     const QByteArray dependent = R"({"properties": {"database": {"type": "string", "enum": ["none", "postgresql"]}},
@@ -132,7 +132,7 @@ void TestTemplateParameters::validation_data()
     QTest::newRow("dependencies: none") << dependent << QByteArray(R"({"database": "none"})") << QStringList{};
     QTest::newRow("dependencies: postgresql needs a name") << dependent << QByteArray(R"({"database": "postgresql"})")
                                                             << QStringList{QStringLiteral("instance is not exactly one from the allowed choices"),
-                                                                           QStringLiteral("instance.dbName is a required property")};
+                                                                           QStringLiteral("instance requires property \"dbName\"")};
     QTest::newRow("dependencies: given") << dependent << QByteArray(R"({"database": "postgresql", "dbName": "orders"})") << QStringList{};
     QTest::newRow("property dependency") << QByteArray(R"({"dependencies": {"cert": ["key"]}})") << QByteArray(R"({"cert": "x"})")
                                          << QStringList{QStringLiteral("instance property key not found, required by ")};
@@ -157,7 +157,7 @@ void TestTemplateParameters::firstFailingPageAnswers()
         "    - title: One\n      properties:\n        a: {type: string}\n"
         "    - title: Two\n      required: [b]\n      properties:\n        b: {type: string}\n"));
     // Every page sees the whole values object; a property of another page is not "additional".
-    QCOMPARE(stacks(validateParameters(json(R"({"a": "x"})"), pages)), QStringList{QStringLiteral("instance.b is a required property")});
+    QCOMPARE(stacks(validateParameters(json(R"({"a": "x"})"), pages)), QStringList{QStringLiteral("instance requires property \"b\"")});
     QVERIFY(validateParameters(json(R"({"a": "x", "b": "y"})"), pages).isEmpty());
     const QList<ParameterProblem> problems = validatePage(json(R"({"a": 1})"), pages.first());
     QCOMPARE(problems.size(), 1);

@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+//
+// The built-in actions that work on the workspace: fetch:plain,
+// fetch:plain:file, fetch:template, fetch:template:file, fs:rename,
+// fs:delete, debug:log, debug:wait and catalog:write, with Backstage's
+// inputs, defaults and messages.
+#include "skeleton.h"
+#include "taskrunner.h"
+#include "templatelanguage.h"
+#include "workspacepath.h"
+
+#include <common/glob.h>
+#include <yaml/yamlwriter.h>
+
+#include <QDir>
+#include <QDirIterator>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QThread>
+
+namespace Greenroom::Scaffold {
+
+namespace {
+
+QJsonObject schema(const char *json)
+{
+    return QJsonDocument::fromJson(json).object();
+}
+
+// A fetch `url`: a path relative to the template's folder, which it may not leave.
+Result<QString> templateSource(const ActionContext &context, const QString &url)
+{
+    if (url.contains(QLatin1String("://")) || QDir::isAbsolutePath(url))
+        return Error::input(QStringLiteral("Fetching %1 is not supported: give a path relative to the template (like ./skeleton)").arg(url));
+    if (context.templateDir.isEmpty())
+        return Error::input(QStringLiteral("This template has no folder to fetch %1 from").arg(url));
+    auto source = resolveSafeChildPath(context.templateDir, url);
+    if (!source)
+        return source;
+    if (!QFileInfo::exists(source.value()))
+        return Error(QStringLiteral("NotFoundError"), QStringLiteral("%1 does not exist next to the template").arg(url));
+    return source;
+}
+
+// A fetch's source (the `url` next to the template) and its target in the workspace.
+struct FetchPaths
+{
+    QString source;
+    QString target;
+};
+Result<FetchPaths> fetchPaths(const ActionContext &context, const QString &defaultTarget)
+{
+    auto source = templateSource(context, context.input.value(QLatin1String("url")).toString());
+    if (!source)
+        return source.error();
+    auto target = resolveSafeChildPath(context.workspace, context.input.value(QLatin1String("targetPath")).toString(defaultTarget));
+    if (!target)
+        return target.error();
+    return FetchPaths{source.value(), target.value()};
+}
+
+Status copyTree(const QString &from, const QString &to)
+{
+    if (QFileInfo(from).isFile()) {
+        QDir().mkpath(QFileInfo(to).absolutePath());
+        QFile::remove(to);
+        return QFile::copy(from, to) ? Status(Ok{}) : Status(Error::internal(QStringLiteral("Cannot copy %1").arg(from)));
+    }
+    QDirIterator it(from, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    QDir().mkpath(to);
+    const QDir root(from);
+    while (it.hasNext()) {
+        const QFileInfo entry(it.next());
+        const QString target = to + QLatin1Char('/') + root.relativeFilePath(entry.filePath());
+        if (entry.isSymLink()) {
+            QFile::remove(target);
+            if (!QFile::link(entry.symLinkTarget(), target))
+                return Error::internal(QStringLiteral("Cannot copy the link %1").arg(entry.fileName()));
+        } else if (entry.isDir()) {
+            QDir().mkpath(target);
+        } else {
+            QFile::remove(target);
+            if (!QFile::copy(entry.filePath(), target))
+                return Error::internal(QStringLiteral("Cannot copy %1").arg(root.relativeFilePath(entry.filePath())));
+        }
+    }
+    return Ok{};
+}
+
+SkeletonOptions skeletonOptions(const QJsonObject &input)
+{
+    SkeletonOptions options;
+    options.values = input.value(QLatin1String("values")).toObject();
+    for (const QJsonValue &glob : input.value(QLatin1String("copyWithoutTemplating")).toArray())
+        options.copyWithoutTemplating.append(glob.toString());
+    for (const QJsonValue &glob : input.value(QLatin1String("copyWithoutRender")).toArray())
+        options.copyWithoutRender.append(glob.toString());
+    options.cookiecutterCompat = input.value(QLatin1String("cookiecutterCompat")).toBool();
+    const QJsonValue extension = input.value(QLatin1String("templateFileExtension"));
+    options.templateFileExtension = extension.isBool() ? (extension.toBool() ? QStringLiteral(".njk") : QString()) : extension.toString();
+    options.replace = input.value(QLatin1String("replace")).toBool();
+    options.trimBlocks = input.value(QLatin1String("trimBlocks")).toBool();
+    options.lstripBlocks = input.value(QLatin1String("lstripBlocks")).toBool();
+    return options;
+}
+
+Status fetchPlain(ActionContext &context)
+{
+    auto paths = fetchPaths(context, QStringLiteral("./"));
+    if (!paths)
+        return paths.error();
+    context.log(QStringLiteral("Fetching plain content from remote URL"));
+    return copyTree(paths->source, paths->target);
+}
+
+Status fetchPlainFile(ActionContext &context)
+{
+    auto paths = fetchPaths(context, QString());
+    if (!paths)
+        return paths.error();
+    if (!QFileInfo(paths->source).isFile())
+        return Error::input(QStringLiteral("%1 is not a file").arg(context.input.value(QLatin1String("url")).toString()));
+    context.log(QStringLiteral("Fetching plain content from remote URL"));
+    return copyTree(paths->source, paths->target);
+}
+
+Status fetchTemplate(ActionContext &context)
+{
+    context.log(QStringLiteral("Fetching template content from remote URL"));
+    const SkeletonOptions options = skeletonOptions(context.input);
+    if (const Status valid = checkSkeletonOptions(options); !valid)
+        return valid;
+    auto paths = fetchPaths(context, QStringLiteral("./"));
+    if (!paths)
+        return paths.error();
+    QStringList lines;
+    const Status status = renderSkeleton(paths->source, paths->target, options, &lines);
+    for (const QString &line : std::as_const(lines))
+        context.log(line);
+    if (!status) {
+        Error error = status.error();
+        if (!error.file.isEmpty())
+            error.file = QDir::cleanPath(context.input.value(QLatin1String("url")).toString() + QLatin1Char('/') + error.file);
+        return error;
+    }
+    context.log(QStringLiteral("Template result written to %1").arg(QDir(context.workspace).relativeFilePath(paths->target)));
+    return Ok{};
+}
+
+Status fetchTemplateFile(ActionContext &context)
+{
+    context.log(QStringLiteral("Fetching template file content from remote URL"));
+    const QString url = context.input.value(QLatin1String("url")).toString();
+    auto paths = fetchPaths(context, QString());
+    if (!paths)
+        return paths.error();
+    const QString target = paths->target;
+    const SkeletonOptions options = skeletonOptions(context.input);
+    if (QFileInfo::exists(target) && !options.replace) {
+        context.log(QStringLiteral("File %1 already exists in workspace, not replacing.").arg(context.input.value(QLatin1String("targetPath")).toString()));
+        return Ok{};
+    }
+    QFile file(paths->source);
+    if (!file.open(QIODevice::ReadOnly))
+        return Error::input(QStringLiteral("Cannot read %1").arg(url));
+    auto parsed = Template::parse(QString::fromUtf8(file.readAll()), skeletonEnvironment(options), url);
+    if (!parsed)
+        return parsed.error();
+    auto rendered = parsed->render({{options.cookiecutterCompat ? QStringLiteral("cookiecutter") : QStringLiteral("values"), options.values}});
+    if (!rendered)
+        return rendered.error();
+    QDir().mkpath(QFileInfo(target).absolutePath());
+    QFile out(target);
+    const QByteArray bytes = rendered->toUtf8();
+    if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate) || out.write(bytes) != bytes.size())
+        return Error::internal(QStringLiteral("Cannot write %1").arg(context.input.value(QLatin1String("targetPath")).toString()));
+    return Ok{};
+}
+
+Status fsRename(ActionContext &context)
+{
+    for (const QJsonValue &value : context.input.value(QLatin1String("files")).toArray()) {
+        const QJsonObject file = value.toObject();
+        const QString from = file.value(QLatin1String("from")).toString();
+        const QString to = file.value(QLatin1String("to")).toString();
+        if (from.isEmpty() || to.isEmpty())
+            return Error::input(QStringLiteral("each file must have a from and to property"));
+        auto source = resolveSafeChildPath(context.workspace, from);
+        if (!source)
+            return source.error();
+        auto target = resolveSafeChildPath(context.workspace, to);
+        if (!target)
+            return target.error();
+        if (!QFileInfo::exists(source.value()))
+            return Error(QStringLiteral("NotFoundError"), QStringLiteral("File %1 does not exist in the workspace").arg(from));
+        if (QFileInfo::exists(target.value())) {
+            if (!file.value(QLatin1String("overwrite")).toBool())
+                return Error(QStringLiteral("ConflictError"), QStringLiteral("dest already exists."));
+            if (QFileInfo(target.value()).isDir() ? !QDir(target.value()).removeRecursively() : !QFile::remove(target.value()))
+                return Error::internal(QStringLiteral("Cannot replace %1").arg(to));
+        }
+        QDir().mkpath(QFileInfo(target.value()).absolutePath());
+        if (!QDir().rename(source.value(), target.value()))
+            return Error::internal(QStringLiteral("Cannot rename %1 to %2").arg(from, to));
+        context.log(QStringLiteral("Renamed %1 to %2").arg(from, to));
+    }
+    return Ok{};
+}
+
+Status fsDelete(ActionContext &context)
+{
+    const QDir root(context.workspace);
+    for (const QJsonValue &value : context.input.value(QLatin1String("files")).toArray()) {
+        const QString pattern = value.toString();
+        // The glob may not reach outside the workspace either.
+        if (auto safe = resolveSafeChildPath(context.workspace, pattern); !safe)
+            return safe.error();
+        const QRegularExpression glob = Glob::globToRegularExpression(QDir::cleanPath(pattern));
+        QStringList matches;
+        QDirIterator it(context.workspace, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString relative = root.relativeFilePath(it.next());
+            if (glob.match(relative).hasMatch())
+                matches.append(relative);
+        }
+        for (const QString &relative : std::as_const(matches)) {
+            const QFileInfo entry(root.filePath(relative));
+            if (!entry.exists() && !entry.isSymLink())
+                continue;   // inside a folder deleted already
+            const bool removed = entry.isDir() && !entry.isSymLink() ? QDir(entry.filePath()).removeRecursively() : QFile::remove(entry.filePath());
+            if (!removed)
+                return Error::internal(QStringLiteral("Cannot delete %1").arg(relative));
+            context.log(QStringLiteral("File %1 deleted successfully").arg(relative));
+        }
+    }
+    return Ok{};
+}
+
+Status debugLog(ActionContext &context)
+{
+    context.log(QString::fromUtf8(QJsonDocument(context.input).toJson(QJsonDocument::Indented)).trimmed());
+    if (context.input.contains(QLatin1String("message")))
+        context.log(context.input.value(QLatin1String("message")).toString());
+    const QJsonValue list = context.input.value(QLatin1String("listWorkspace"));
+    if (list.toBool() || list.isString()) {
+        const QDir root(context.workspace);
+        QStringList lines;
+        QDirIterator it(context.workspace, QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+        QStringList files;
+        while (it.hasNext())
+            files.append(root.relativeFilePath(it.next()));
+        files.sort();
+        for (const QString &file : std::as_const(files)) {
+            QString line = QStringLiteral("- ") + file;
+            if (list.toString() == QLatin1String("with-contents")) {
+                QFile content(root.filePath(file));
+                if (content.open(QIODevice::ReadOnly))
+                    line += QStringLiteral(":\n  ") + QString::fromUtf8(content.readAll()).replace(QLatin1Char('\n'), QStringLiteral("\n  "));
+            }
+            lines.append(line);
+        }
+        context.log(QStringLiteral("Workspace:\n") + lines.join(QLatin1Char('\n')));
+    }
+    return Ok{};
+}
+
+Status debugWait(ActionContext &context)
+{
+    const qint64 total = qint64(context.input.value(QLatin1String("minutes")).toDouble() * 60000
+                                + context.input.value(QLatin1String("seconds")).toDouble() * 1000
+                                + context.input.value(QLatin1String("milliseconds")).toDouble());
+    constexpr qint64 Maximum = 10 * 60 * 1000;
+    if (total > Maximum)
+        return Error::input(QStringLiteral("Waiting duration is longer than the maximum threshold of 00:10:00"));
+    context.log(QStringLiteral("Waiting for %1 ms").arg(total));
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < total && !context.isCancelled())
+        QThread::msleep(std::min<qint64>(20, total - timer.elapsed() + 1));
+    return Ok{};
+}
+
+Status catalogWrite(ActionContext &context)
+{
+    QJsonObject entity = context.input.value(QLatin1String("entity")).toObject();
+    const QString filePath = context.input.value(QLatin1String("filePath")).toString(QStringLiteral("catalog-info.yaml"));
+    auto target = resolveSafeChildPath(context.workspace, filePath);
+    if (!target)
+        return target.error();
+    if (!context.templateRef.isEmpty()) {
+        // Backstage records which template wrote the entity.
+        QJsonObject metadata = entity.value(QLatin1String("metadata")).toObject();
+        QJsonObject annotations = metadata.value(QLatin1String("annotations")).toObject();
+        annotations.insert(QStringLiteral("backstage.io/source-template"), context.templateRef);
+        metadata.insert(QStringLiteral("annotations"), annotations);
+        entity.insert(QStringLiteral("metadata"), metadata);
+    }
+    context.log(QStringLiteral("Writing catalog-info.yaml"));
+    QDir().mkpath(QFileInfo(target.value()).absolutePath());
+    QFile out(target.value());
+    const QByteArray yaml = Yaml::writeYamlDocuments({entity});
+    if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate) || out.write(yaml) != yaml.size())
+        return Error::internal(QStringLiteral("Cannot write %1").arg(filePath));
+    return Ok{};
+}
+
+const char kFetchTemplateInput[] = R"({"type": "object", "required": ["url"], "properties": {
+    "url": {"type": "string"}, "targetPath": {"type": "string"}, "values": {"type": "object"},
+    "copyWithoutRender": {"type": "array", "items": {"type": "string"}},
+    "copyWithoutTemplating": {"type": "array", "items": {"type": "string"}},
+    "cookiecutterCompat": {"type": "boolean"}, "templateFileExtension": {"type": ["string", "boolean"]},
+    "replace": {"type": "boolean"}, "trimBlocks": {"type": "boolean"}, "lstripBlocks": {"type": "boolean"},
+    "token": {"type": "string"}}})";
+
+} // namespace
+
+ActionRegistry ActionRegistry::builtin()
+{
+    ActionRegistry registry;
+    registry.add({QStringLiteral("fetch:plain"), QStringLiteral("Downloads content and places it in the workspace, or optionally in a subdirectory specified by the `targetPath` input option."),
+                  schema(R"({"type": "object", "required": ["url"], "properties": {"url": {"type": "string"}, "targetPath": {"type": "string"}, "token": {"type": "string"}}})"),
+                  {}, true, fetchPlain});
+    registry.add({QStringLiteral("fetch:plain:file"), QStringLiteral("Downloads single file and places it in the workspace."),
+                  schema(R"({"type": "object", "required": ["url", "targetPath"], "properties": {"url": {"type": "string"}, "targetPath": {"type": "string"}, "token": {"type": "string"}}})"),
+                  {}, true, fetchPlainFile});
+    registry.add({QStringLiteral("fetch:template"), QStringLiteral("Downloads a skeleton, templates variables into file and directory names and content, and places the result in the workspace, or optionally in a subdirectory specified by the `targetPath` input option."),
+                  schema(kFetchTemplateInput), {}, true, fetchTemplate});
+    QJsonObject fileInput = schema(kFetchTemplateInput);
+    fileInput.insert(QStringLiteral("required"), QJsonArray{QStringLiteral("url"), QStringLiteral("targetPath")});
+    registry.add({QStringLiteral("fetch:template:file"), QStringLiteral("Downloads a single file and templates variables into it, and places the result in the workspace."),
+                  fileInput, {}, true, fetchTemplateFile});
+    registry.add({QStringLiteral("fs:rename"), QStringLiteral("Renames files and directories in the workspace."),
+                  schema(R"({"type": "object", "required": ["files"], "properties": {"files": {"type": "array", "items": {"type": "object", "properties": {
+                      "from": {"type": "string"}, "to": {"type": "string"}, "overwrite": {"type": "boolean"}}}}}})"),
+                  {}, true, fsRename});
+    registry.add({QStringLiteral("fs:delete"), QStringLiteral("Deletes files and directories from the workspace"),
+                  schema(R"({"type": "object", "required": ["files"], "properties": {"files": {"type": "array", "items": {"type": "string"}}}})"),
+                  {}, true, fsDelete});
+    registry.add({QStringLiteral("debug:log"), QStringLiteral("Writes a message into the log and/or lists all files in the workspace."),
+                  schema(R"({"type": "object", "properties": {"message": {"type": "string"}, "listWorkspace": {"type": ["boolean", "string"], "enum": [true, false, "with-filenames", "with-contents"]}}})"),
+                  {}, true, debugLog});
+    registry.add({QStringLiteral("debug:wait"), QStringLiteral("Waits for a certain period of time."),
+                  schema(R"({"type": "object", "properties": {"minutes": {"type": "number"}, "seconds": {"type": "number"}, "milliseconds": {"type": "number"}}})"),
+                  {}, false, debugWait});
+    registry.add({QStringLiteral("catalog:write"), QStringLiteral("Writes the catalog-info.yaml for your template"),
+                  schema(R"({"type": "object", "required": ["entity"], "properties": {"filePath": {"type": "string"}, "entity": {"type": "object"}}})"),
+                  {}, true, catalogWrite});
+    return registry;
+}
+
+} // namespace Greenroom::Scaffold

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include "taskrunner.h"
+
+#include "inputrenderer.h"
+#include "templatelanguage.h"
+#include "templateparameters.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+
+
+namespace Greenroom::Scaffold {
+
+void ActionRegistry::add(ActionInfo action)
+{
+    m_actions.insert(action.id, std::move(action));
+}
+
+const ActionInfo *ActionRegistry::find(const QString &id) const
+{
+    const auto found = m_actions.constFind(id);
+    return found == m_actions.cend() ? nullptr : &*found;
+}
+
+QList<ActionInfo> ActionRegistry::all() const
+{
+    QList<ActionInfo> list = m_actions.values();
+    std::sort(list.begin(), list.end(), [](const ActionInfo &a, const ActionInfo &b) { return a.id < b.id; });
+    return list;
+}
+
+bool stepConditionHolds(const QJsonValue &value)
+{
+    // JavaScript's truthiness, plus Backstage's rule that [] is false.
+    return value.isArray() ? !value.toArray().isEmpty() : templateTruthy(value);
+}
+
+namespace {
+
+// A value faked from an output schema for actions skipped in a dry run.
+QJsonValue fakeOutput(const QJsonObject &schema)
+{
+    const QJsonArray examples = schema.value(QLatin1String("examples")).toArray();
+    if (!examples.isEmpty())
+        return examples.first();
+    const QString type = schema.value(QLatin1String("type")).toString();
+    if (type == QLatin1String("number") || type == QLatin1String("integer"))
+        return 0;
+    if (type == QLatin1String("boolean"))
+        return false;
+    if (type == QLatin1String("array"))
+        return QJsonArray();
+    if (type == QLatin1String("object"))
+        return QJsonObject();
+    return QStringLiteral("<example>");
+}
+
+QStringList workspaceFiles(const QString &workspace)
+{
+    QStringList files;
+    const QDir root(workspace);
+    QDirIterator it(workspace, QDir::Files | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (it.hasNext())
+        files.append(root.relativeFilePath(it.next()));
+    files.sort();
+    return files;
+}
+
+// spec.output's links and text lose the items whose `if` is falsy, and their `if` keys (Backstage 4.x).
+QJsonObject filterOutputItems(QJsonObject output)
+{
+    for (const char *key : {"links", "text"}) {
+        if (!output.value(QLatin1String(key)).isArray())
+            continue;
+        QJsonArray kept;
+        for (const QJsonValue &item : output.value(QLatin1String(key)).toArray()) {
+            QJsonObject object = item.toObject();
+            if (object.contains(QLatin1String("if"))) {
+                if (!stepConditionHolds(object.value(QLatin1String("if"))))
+                    continue;
+                object.remove(QStringLiteral("if"));
+            }
+            kept.append(object);
+        }
+        output.insert(QLatin1String(key), kept);
+    }
+    return output;
+}
+
+} // namespace
+
+TaskRunner::TaskRunner(const ActionRegistry &actions, TaskSpec spec, TaskOptions options)
+    : m_actions(actions), m_spec(std::move(spec)), m_options(std::move(options))
+{
+    for (auto it = m_spec.secrets.begin(); it != m_spec.secrets.end(); ++it) {
+        const QString value = it.value().isString() ? it.value().toString() : QString::fromUtf8(QJsonDocument(QJsonArray{it.value()}).toJson(QJsonDocument::Compact));
+        if (!value.isEmpty())
+            m_secretValues.append(value);
+    }
+    // Longest first, so a secret containing another is masked whole.
+    std::sort(m_secretValues.begin(), m_secretValues.end(), [](const QString &a, const QString &b) { return a.size() > b.size(); });
+}
+
+QString TaskRunner::mask(const QString &text) const
+{
+    QString masked = text;
+    for (const QString &secret : m_secretValues)
+        masked.replace(secret, QStringLiteral("***"));
+    return masked;
+}
+
+void TaskRunner::emitEvent(TaskEvent event)
+{
+    event.message = mask(event.message);
+    if (event.error)
+        event.error->message = mask(event.error->message);
+    event.createdAt = QDateTime::currentDateTimeUtc();
+    if (m_sink)
+        m_sink(event);
+}
+
+TaskResult TaskRunner::run()
+{
+    TaskResult result;
+    QString workspace;
+    auto log = [this](const QString &message, const QString &stepId = {}, const QString &status = {}) {
+        TaskEvent event;
+        event.message = message;
+        event.stepId = stepId;
+        event.status = status;
+        emitEvent(event);
+    };
+    auto finish = [&](const QString &status, std::optional<Error> error, const QJsonObject &output, const QString &stepId = {}) {
+        result.status = status;
+        result.error = error;
+        result.output = output;
+        if (!workspace.isEmpty())
+            result.files = workspaceFiles(workspace);
+        TaskEvent completion;
+        completion.type = TaskEvent::Type::Completion;
+        completion.stepId = stepId;
+        completion.message = status == QLatin1String("cancelled") && error ? error->message
+                                                                             : QStringLiteral("Run completed with status: %1").arg(status);
+        completion.status = status == QLatin1String("cancelled") ? status : QString();
+        completion.error = error;
+        completion.output = output;
+        emitEvent(completion);
+        return result;
+    };
+
+    // The workspace: private to this task, gone when it ends (unless kept).
+    const QString base = m_options.workingDirectory.isEmpty() ? QDir::tempPath() : m_options.workingDirectory;
+    QDir().mkpath(base);
+    QTemporaryDir workspaceDir(base + QStringLiteral("/greenroom-task-XXXXXX"));
+    if (!workspaceDir.isValid())
+        return finish(QStringLiteral("failed"), Error::internal(QStringLiteral("Cannot create a workspace in %1").arg(base)), {});
+    workspaceDir.setAutoRemove(!m_options.keepWorkspace);
+    workspace = workspaceDir.path();
+    if (m_options.keepWorkspace)
+        result.workspace = workspace;
+
+    const QJsonObject spec = m_spec.templateEntity.value(QLatin1String("spec")).toObject();
+    const QJsonArray steps = spec.value(QLatin1String("steps")).toArray();
+    const QJsonObject metadata = m_spec.templateEntity.value(QLatin1String("metadata")).toObject();
+    const QString templateRef = QStringLiteral("template:%1/%2")
+                                    .arg(metadata.value(QLatin1String("namespace")).toString(QStringLiteral("default")),
+                                         metadata.value(QLatin1String("name")).toString());
+    QJsonObject stepOutputs;
+    auto contextWith = [&](bool withSecrets, const QJsonValue &each = QJsonValue(QJsonValue::Undefined)) {
+        QJsonObject context{{QStringLiteral("parameters"), m_spec.parameters},
+                            {QStringLiteral("steps"), stepOutputs},
+                            {QStringLiteral("user"), m_spec.user},
+                            {QStringLiteral("context"), QJsonObject{{QStringLiteral("task"), QJsonObject{{QStringLiteral("id"), m_spec.taskId}}}}}};
+        if (withSecrets)
+            context.insert(QStringLiteral("secrets"), m_spec.secrets);
+        if (!each.isUndefined())
+            context.insert(QStringLiteral("each"), each);
+        return context;
+    };
+    auto reportProblems = [&](const QList<RenderProblem> &problems, const QString &stepId) {
+        for (const RenderProblem &problem : problems)
+            log(QStringLiteral("Failed to parse template string at %1: %2").arg(problem.where, problem.error.toString()), stepId);
+    };
+
+    log(QStringLiteral("Starting up task with %1 steps").arg(steps.size()));
+    for (qsizetype index = 0; index < steps.size(); ++index) {
+        const QJsonObject step = steps.at(index).toObject();
+        const QString actionId = step.value(QLatin1String("action")).toString();
+        const QString id = step.value(QLatin1String("id")).toString(QStringLiteral("step-%1").arg(index + 1));
+        const QString name = step.value(QLatin1String("name")).toString(actionId);
+        const QString where = QStringLiteral("steps[%1]").arg(id);
+        if (m_cancelled.load()) {
+            log(QStringLiteral("Step %1 has been cancelled.").arg(id), id, QStringLiteral("cancelled"));
+            return finish(QStringLiteral("cancelled"),
+                          Error(QStringLiteral("Error"), QStringLiteral("Step %1 (%2) of task %3 has been cancelled.").arg(id, name, m_spec.taskId)), {}, id);
+        }
+        QList<RenderProblem> problems;
+        // `if`: rendered without secrets, unless the step loops (then it is judged per item).
+        const bool loops = step.contains(QLatin1String("each"));
+        if (step.contains(QLatin1String("if")) && !loops) {
+            const QJsonValue condition = renderTemplatedValue(step.value(QLatin1String("if")), contextWith(false), {}, where + QStringLiteral(".if"), &problems);
+            reportProblems(problems, id);
+            if (!stepConditionHolds(condition)) {
+                log(QStringLiteral("Skipping step %1 because its if condition was false").arg(id), id, QStringLiteral("skipped"));
+                continue;
+            }
+        }
+        const ActionInfo *action = m_actions.find(actionId);
+        if (!action) {
+            const Error error(QStringLiteral("NotFoundError"), QStringLiteral("Template action with ID '%1' is not registered.").arg(actionId));
+            log(error.message, id, QStringLiteral("failed"));
+            return finish(QStringLiteral("failed"), error, {}, id);
+        }
+        if (m_options.dryRun && !action->supportsDryRun) {
+            log(QStringLiteral("Skipping because %1 does not support dry-run").arg(actionId), id, QStringLiteral("skipped"));
+            QJsonObject faked;
+            const QJsonObject properties = action->outputSchema.value(QLatin1String("properties")).toObject();
+            for (auto it = properties.begin(); it != properties.end(); ++it)
+                faked.insert(it.key(), fakeOutput(it.value().toObject()));
+            stepOutputs.insert(id, QJsonObject{{QStringLiteral("output"), faked}});
+            continue;
+        }
+
+        // The iterations: one, or one per `each` entry; all rendered and checked before the first runs.
+        struct Iteration
+        {
+            QString key;
+            QJsonObject input;
+        };
+        QList<Iteration> iterations;
+        if (loops) {
+            const QJsonValue each = renderTemplatedValue(step.value(QLatin1String("each")), contextWith(true), {}, where + QStringLiteral(".each"), &problems);
+            if (!each.isArray() && !each.isObject()) {
+                const Error error = Error::input(each.isUndefined()
+                                                     ? QStringLiteral("Invalid value on action %1.each parameter, \"%2\" cannot be resolved to a value")
+                                                           .arg(actionId, step.value(QLatin1String("each")).toString())
+                                                     : QStringLiteral("Invalid value on action %1.each parameter, must resolve to an array or object").arg(actionId));
+                log(error.message, id, QStringLiteral("failed"));
+                return finish(QStringLiteral("failed"), error, {}, id);
+            }
+            QList<std::pair<QString, QJsonValue>> entries;
+            if (each.isArray()) {
+                const QJsonArray array = each.toArray();
+                for (qsizetype i = 0; i < array.size(); ++i)
+                    entries.append({QString::number(i), array.at(i)});
+            } else {
+                const QJsonObject object = each.toObject();
+                for (auto it = object.begin(); it != object.end(); ++it)
+                    entries.append({it.key(), it.value()});
+            }
+            for (const auto &[key, value] : entries) {
+                const QJsonObject eachValue{{QStringLiteral("key"), key}, {QStringLiteral("value"), value}};
+                if (step.contains(QLatin1String("if"))
+                    && !stepConditionHolds(renderTemplatedValue(step.value(QLatin1String("if")), contextWith(true, eachValue), {}, where + QStringLiteral(".if"), &problems)))
+                    continue;
+                iterations.append({key, renderTemplatedValue(step.value(QLatin1String("input")).toObject(), contextWith(true, eachValue), {},
+                                                             where + QStringLiteral(".input"), &problems).toObject()});
+            }
+        } else {
+            iterations.append({QString(), renderTemplatedValue(step.value(QLatin1String("input")).toObject(), contextWith(true), {},
+                                                               where + QStringLiteral(".input"), &problems).toObject()});
+        }
+        reportProblems(problems, id);
+        for (const Iteration &iteration : std::as_const(iterations)) {
+            ParameterPage schema;
+            schema.title = actionId;
+            schema.schema = action->inputSchema;
+            QList<ParameterProblem> invalid = validatePage(iteration.input, schema);
+            // jsonschema checks `required` before `properties`.
+            std::stable_partition(invalid.begin(), invalid.end(), [](const ParameterProblem &p) { return p.keyword == QLatin1String("required"); });
+            if (!invalid.isEmpty()) {
+                QStringList parts;
+                for (const ParameterProblem &problem : invalid)
+                    parts.append(problem.stack());
+                const Error error = Error::input(QStringLiteral("Invalid input passed to action %1%2, %3")
+                                                     .arg(actionId, iteration.key.isEmpty() && !loops ? QString() : QStringLiteral("[%1]").arg(iteration.key),
+                                                          parts.join(QStringLiteral(", "))));
+                log(error.message, id, QStringLiteral("failed"));
+                return finish(QStringLiteral("failed"), error, {}, id);
+            }
+        }
+
+        log(QStringLiteral("Beginning step %1").arg(name), id, QStringLiteral("processing"));
+        QJsonObject outputs;
+        for (const Iteration &iteration : std::as_const(iterations)) {
+            ActionContext context;
+            context.workspace = workspace;
+            context.templateDir = m_spec.templateDir;
+            context.templateRef = templateRef;
+            context.input = iteration.input;
+            context.dryRun = m_options.dryRun;
+            context.eachKey = iteration.key;
+            context.cancelled = &m_cancelled;
+            context.log = [&log, id](const QString &line) { log(line, id); };
+            const Status status = action->handler(context);
+            if (!status) {
+                log(status.error().toString(), id, QStringLiteral("failed"));
+                return finish(QStringLiteral("failed"), status.error(), {}, id);
+            }
+            for (auto it = context.outputs.begin(); it != context.outputs.end(); ++it) {
+                if (loops) {
+                    QJsonArray list = outputs.value(it.key()).toArray();
+                    list.append(it.value());
+                    outputs.insert(it.key(), list);
+                } else {
+                    outputs.insert(it.key(), it.value());
+                }
+            }
+            if (m_cancelled.load())
+                break;
+        }
+        stepOutputs.insert(id, QJsonObject{{QStringLiteral("output"), outputs}});
+        if (m_cancelled.load()) {
+            log(QStringLiteral("Step %1 has been cancelled.").arg(id), id, QStringLiteral("cancelled"));
+            return finish(QStringLiteral("cancelled"),
+                          Error(QStringLiteral("Error"), QStringLiteral("Step %1 (%2) of task %3 has been cancelled.").arg(id, name, m_spec.taskId)), {}, id);
+        }
+        log(QStringLiteral("Finished step %1").arg(name), id, QStringLiteral("completed"));
+    }
+
+    QList<RenderProblem> problems;
+    const QJsonObject output = filterOutputItems(
+        renderTemplatedValue(spec.value(QLatin1String("output")).toObject(), contextWith(false), {}, QStringLiteral("output"), &problems).toObject());
+    reportProblems(problems, {});
+    return finish(QStringLiteral("completed"), std::nullopt, output);
+}
+
+} // namespace Greenroom::Scaffold

@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+//
+// The task runner with the built-in workspace actions: the event log in
+// Backstage's words, step `if` and `each`, typed inputs, outputs, secrets
+// masked, input validation, the first failure ending the task, path escape
+// attempts, cancellation, and dry runs.
+#include <testfiles.h>
+
+#include <scaffold/taskrunner.h>
+#include <yaml/yamlreader.h>
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QtConcurrent/QtConcurrentRun>
+
+using namespace Greenroom;
+using namespace Greenroom::Scaffold;
+using TestSupport::writeFile;
+
+class TestTaskRunner : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void runsStepsWithTheirLog();
+    void eachAndOutputs();
+    void firstFailureEndsTheTask();
+    void invalidInputNamesTheAction();
+    void escapesAreRefused_data();
+    void escapesAreRefused();
+    void cancelStopsAWait();
+    void dryRunSkipsWhatHasSideEffects();
+
+private:
+    struct Run
+    {
+        TaskResult result;
+        QList<TaskEvent> events;
+        QStringList messages() const
+        {
+            QStringList out;
+            for (const TaskEvent &event : events)
+                out.append(event.message);
+            return out;
+        }
+    };
+    Run run(const QByteArray &templateYaml, const QJsonObject &parameters, TaskOptions options = {}, const QJsonObject &secrets = {});
+    static QString read(const QString &path)
+    {
+        QFile file(path);
+        return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
+    }
+
+    QTemporaryDir m_templateDir;
+    QTemporaryDir m_work;
+    ActionRegistry m_actions = ActionRegistry::builtin();
+};
+
+void TestTaskRunner::initTestCase()
+{
+    writeFile(m_templateDir.filePath(QStringLiteral("skeleton/README.md")), "# ${{ values.name }}\n\nOwned by ${{ values.owner }}.\n");
+    writeFile(m_templateDir.filePath(QStringLiteral("skeleton/src/${{ values.name }}.txt")), "${{ values.name | upper }}\n");
+    writeFile(m_templateDir.filePath(QStringLiteral("skeleton/tmp/scratch.txt")), "scratch\n");
+    writeFile(m_templateDir.filePath(QStringLiteral("LICENSE")), "MIT\n");
+}
+
+TestTaskRunner::Run TestTaskRunner::run(const QByteArray &templateYaml, const QJsonObject &parameters, TaskOptions options, const QJsonObject &secrets)
+{
+    Run out;
+    TaskSpec spec;
+    spec.templateEntity = Yaml::YamlReader::read(templateYaml, QStringLiteral("template.yaml")).documents.value(0).value.toObject();
+    spec.templateDir = m_templateDir.path();
+    spec.parameters = parameters;
+    spec.secrets = secrets;
+    spec.taskId = QStringLiteral("task-1");
+    spec.user = QJsonObject{{QStringLiteral("ref"), QStringLiteral("user:default/jdoe")}};
+    if (options.workingDirectory.isEmpty())
+        options.workingDirectory = m_work.path();
+    options.keepWorkspace = true;
+    TaskRunner runner(m_actions, spec, options);
+    runner.setEventSink([&out](const TaskEvent &event) { out.events.append(event); });
+    out.result = runner.run();
+    return out;
+}
+
+void TestTaskRunner::runsStepsWithTheirLog()
+{
+    const QByteArray yaml = R"(apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: {name: service}
+spec:
+  type: service
+  steps:
+    - id: fetch
+      name: Render the skeleton
+      action: fetch:template
+      input:
+        url: ./skeleton
+        values: {name: '${{ parameters.name }}', owner: '${{ parameters.owner }}'}
+    - id: license
+      action: fetch:plain:file
+      input: {url: ./LICENSE, targetPath: LICENSE}
+    - id: tidy
+      action: fs:delete
+      input: {files: [tmp]}
+    - id: move
+      action: fs:rename
+      input:
+        files: [{from: README.md, to: docs/index.md}]
+    - id: never
+      action: debug:log
+      if: ${{ parameters.verbose }}
+      input: {message: not shown}
+    - id: say
+      action: debug:log
+      input: {message: 'token is ${{ secrets.token }} for ${{ user.ref }}'}
+    - id: entity
+      action: catalog:write
+      input:
+        entity:
+          apiVersion: backstage.io/v1alpha1
+          kind: Component
+          metadata: {name: '${{ parameters.name }}'}
+          spec: {type: service, owner: '${{ parameters.owner }}', lifecycle: experimental}
+  output:
+    links:
+      - {title: Repository, url: 'https://example.com/${{ parameters.name }}'}
+      - {title: Hidden, url: x, if: '${{ parameters.verbose }}'}
+    text:
+      - {title: Done, content: 'Created ${{ parameters.name }}'}
+)";
+    const Run r = run(yaml, QJsonObject{{QStringLiteral("name"), QStringLiteral("payments")}, {QStringLiteral("owner"), QStringLiteral("team-a")},
+                                        {QStringLiteral("verbose"), false}},
+                      {}, QJsonObject{{QStringLiteral("token"), QStringLiteral("s3cr3t-value")}});
+    QCOMPARE(r.result.status, QStringLiteral("completed"));
+    const QStringList messages = r.messages();
+    QCOMPARE(messages.first(), QStringLiteral("Starting up task with 7 steps"));
+    QVERIFY(messages.contains(QStringLiteral("Beginning step Render the skeleton")));
+    QVERIFY(messages.contains(QStringLiteral("Finished step Render the skeleton")));
+    QVERIFY(messages.contains(QStringLiteral("Beginning step fetch:plain:file")));   // name defaults to the action
+    QVERIFY(messages.contains(QStringLiteral("Skipping step never because its if condition was false")));
+    QVERIFY(!messages.contains(QStringLiteral("not shown")));
+    // Secrets never reach the log.
+    QVERIFY(messages.contains(QStringLiteral("token is *** for user:default/jdoe")));
+    QVERIFY(!messages.join(QLatin1Char('\n')).contains(QLatin1String("s3cr3t-value")));
+    QCOMPARE(messages.last(), QStringLiteral("Run completed with status: completed"));
+    QCOMPARE(r.events.last().type, TaskEvent::Type::Completion);
+    // Step states as Backstage marks them.
+    int skipped = 0;
+    for (const TaskEvent &event : r.events)
+        skipped += event.status == QLatin1String("skipped") && event.stepId == QLatin1String("never");
+    QCOMPARE(skipped, 1);
+
+    // The workspace.
+    const QDir workspace(r.result.workspace);
+    QCOMPARE(r.result.files, (QStringList{QStringLiteral("LICENSE"), QStringLiteral("catalog-info.yaml"), QStringLiteral("docs/index.md"),
+                                          QStringLiteral("src/payments.txt")}));
+    QCOMPARE(read(workspace.filePath(QStringLiteral("docs/index.md"))), QStringLiteral("# payments\n\nOwned by team-a.\n"));
+    QCOMPARE(read(workspace.filePath(QStringLiteral("src/payments.txt"))), QStringLiteral("PAYMENTS\n"));
+    const QString catalogInfo = read(workspace.filePath(QStringLiteral("catalog-info.yaml")));
+    QVERIFY2(catalogInfo.contains(QLatin1String("backstage.io/source-template: template:default/service")), qPrintable(catalogInfo));
+    QVERIFY(catalogInfo.contains(QLatin1String("name: payments")));
+    // The output, with the hidden link gone.
+    QCOMPARE(r.result.output.value(QLatin1String("links")).toArray().size(), 1);
+    QCOMPARE(r.result.output[QLatin1String("links")][0][QLatin1String("url")].toString(), QStringLiteral("https://example.com/payments"));
+    QCOMPARE(r.result.output[QLatin1String("text")][0][QLatin1String("content")].toString(), QStringLiteral("Created payments"));
+    QDir(r.result.workspace).removeRecursively();
+}
+
+void TestTaskRunner::eachAndOutputs()
+{
+    const QByteArray yaml = R"(kind: Template
+metadata: {name: many}
+spec:
+  steps:
+    - id: files
+      action: catalog:write
+      each: ${{ parameters.services }}
+      if: ${{ each.value != 'skip-me' }}
+      input:
+        filePath: 'services/${{ each.key }}-${{ each.value }}.yaml'
+        entity: {kind: Component, metadata: {name: '${{ each.value }}'}}
+    - id: later
+      action: debug:log
+      if: ${{ parameters.none }}
+      input: {message: x}
+  output:
+    count: '${{ parameters.services | length }}'
+    typed: '${{ parameters.services }}'
+)";
+    const Run r = run(yaml, QJsonObject{{QStringLiteral("services"), QJsonArray{QStringLiteral("a"), QStringLiteral("skip-me"), QStringLiteral("c")}},
+                                        {QStringLiteral("none"), QJsonArray{}}});
+    QCOMPARE(r.result.status, QStringLiteral("completed"));
+    QCOMPARE(r.result.files, (QStringList{QStringLiteral("services/0-a.yaml"), QStringLiteral("services/2-c.yaml")}));
+    // An empty array is a false `if`.
+    QVERIFY(r.messages().contains(QStringLiteral("Skipping step later because its if condition was false")));
+    // Output keeps the JSON types of lone expressions.
+    QCOMPARE(r.result.output.value(QLatin1String("count")), QJsonValue(3));
+    QCOMPARE(r.result.output.value(QLatin1String("typed")).toArray().size(), 3);
+
+    const Run bad = run("kind: Template\nmetadata: {name: x}\nspec:\n  steps:\n    - action: debug:log\n      each: ${{ parameters.nothing }}\n", {});
+    QCOMPARE(bad.result.status, QStringLiteral("failed"));
+    QCOMPARE(bad.result.error->message, QStringLiteral("Invalid value on action debug:log.each parameter, \"${{ parameters.nothing }}\" cannot be resolved to a value"));
+    QDir(r.result.workspace).removeRecursively();
+    QDir(bad.result.workspace).removeRecursively();
+}
+
+void TestTaskRunner::firstFailureEndsTheTask()
+{
+    const QByteArray yaml = R"(kind: Template
+metadata: {name: failing}
+spec:
+  steps:
+    - id: one
+      action: fetch:plain
+      input: {url: ./skeleton}
+    - id: two
+      action: publish:nowhere
+      input: {}
+    - id: three
+      action: debug:log
+      input: {message: never}
+)";
+    const Run r = run(yaml, {});
+    QCOMPARE(r.result.status, QStringLiteral("failed"));
+    QCOMPARE(r.result.error->name, QStringLiteral("NotFoundError"));
+    QCOMPARE(r.result.error->message, QStringLiteral("Template action with ID 'publish:nowhere' is not registered."));
+    QVERIFY(!r.messages().contains(QStringLiteral("never")));
+    QVERIFY(!r.messages().contains(QStringLiteral("Beginning step debug:log")));
+    QCOMPARE(r.messages().last(), QStringLiteral("Run completed with status: failed"));
+    QCOMPARE(r.events.last().error->message, r.result.error->message);
+    // What the first step did is still there.
+    QVERIFY(r.result.files.contains(QStringLiteral("README.md")));
+
+    // A skeleton error names the file and line.
+    writeFile(m_templateDir.filePath(QStringLiteral("broken/app.yaml")), "a: 1\nb: ${{ values.x | nosuch }}\n");
+    const Run broken = run("kind: Template\nmetadata: {name: b}\nspec:\n  steps:\n    - action: fetch:template\n      input: {url: ./broken}\n", {});
+    QCOMPARE(broken.result.status, QStringLiteral("failed"));
+    QCOMPARE(broken.result.error->toString(), QStringLiteral("broken/app.yaml:2:19: filter not found: nosuch"));
+    QDir(r.result.workspace).removeRecursively();
+    QDir(broken.result.workspace).removeRecursively();
+}
+
+void TestTaskRunner::invalidInputNamesTheAction()
+{
+    const Run r = run("kind: Template\nmetadata: {name: x}\nspec:\n  steps:\n    - action: fetch:template\n      input: {targetPath: 42, values: '${{ parameters.list }}'}\n",
+                      QJsonObject{{QStringLiteral("list"), QJsonArray{1}}});
+    QCOMPARE(r.result.status, QStringLiteral("failed"));
+    QCOMPARE(r.result.error->name, QStringLiteral("InputError"));
+    QCOMPARE(r.result.error->message, QStringLiteral("Invalid input passed to action fetch:template, instance requires property \"url\", "
+                                                     "instance.targetPath is not of a type(s) string, instance.values is not of a type(s) object"));
+    QDir(r.result.workspace).removeRecursively();
+}
+
+void TestTaskRunner::escapesAreRefused_data()
+{
+    QTest::addColumn<QByteArray>("step");
+    QTest::newRow("fetch url out of the template") << QByteArray("action: fetch:plain\n      input: {url: ../../etc}");
+    QTest::newRow("fetch target out of the workspace") << QByteArray("action: fetch:plain\n      input: {url: ./skeleton, targetPath: ../../escaped}");
+    QTest::newRow("template target absolute") << QByteArray("action: fetch:template\n      input: {url: ./skeleton, targetPath: /tmp/escaped}");
+    QTest::newRow("rename to outside") << QByteArray("action: fs:rename\n      input: {files: [{from: x, to: ../escaped}]}");
+    QTest::newRow("delete outside") << QByteArray("action: fs:delete\n      input: {files: ['../*']}");
+    QTest::newRow("catalog file outside") << QByteArray("action: catalog:write\n      input: {filePath: ../../escaped.yaml, entity: {kind: X}}");
+    QTest::newRow("file name from a value") << QByteArray("action: fetch:template:file\n      input: {url: ./LICENSE, targetPath: '${{ parameters.evil }}'}");
+}
+
+void TestTaskRunner::escapesAreRefused()
+{
+    QFETCH(QByteArray, step);
+    QTemporaryDir work;
+    TaskOptions options;
+    options.workingDirectory = work.path();
+    const Run r = run("kind: Template\nmetadata: {name: x}\nspec:\n  steps:\n    - " + step + "\n",
+                      QJsonObject{{QStringLiteral("evil"), QStringLiteral("../../escaped")}}, options);
+    QCOMPARE(r.result.status, QStringLiteral("failed"));
+    QCOMPARE(r.result.error->name, QStringLiteral("NotAllowedError"));
+    QCOMPARE(r.result.error->message, QStringLiteral("Relative path is not allowed to refer to a directory outside its parent"));
+    QVERIFY(!QFileInfo::exists(work.filePath(QStringLiteral("escaped"))));
+    QVERIFY(!QFileInfo::exists(QStringLiteral("/tmp/escaped")));
+    QDir(r.result.workspace).removeRecursively();
+}
+
+void TestTaskRunner::cancelStopsAWait()
+{
+    TaskSpec spec;
+    spec.templateEntity = Yaml::YamlReader::read("kind: Template\nmetadata: {name: w}\nspec:\n  steps:\n    - {id: wait, action: debug:wait, input: {seconds: 30}}\n"
+                                                 "    - {id: after, action: debug:log, input: {message: after}}\n",
+                                                 QStringLiteral("t.yaml"))
+                              .documents.value(0).value.toObject();
+    spec.taskId = QStringLiteral("task-9");
+    QTemporaryDir work;
+    TaskOptions options;
+    options.workingDirectory = work.path();
+    TaskRunner runner(m_actions, spec, options);
+    QStringList messages;
+    QMutex mutex;
+    runner.setEventSink([&](const TaskEvent &event) {
+        QMutexLocker lock(&mutex);
+        messages.append(event.message);
+    });
+    QElapsedTimer timer;
+    timer.start();
+    QFuture<TaskResult> future = QtConcurrent::run([&runner] { return runner.run(); });
+    QTest::qWait(200);
+    runner.cancel();
+    future.waitForFinished();
+    QVERIFY2(timer.elapsed() < 5000, "the wait did not end on cancel");
+    QCOMPARE(future.result().status, QStringLiteral("cancelled"));
+    QCOMPARE(future.result().error->message, QStringLiteral("Step wait (debug:wait) of task task-9 has been cancelled."));
+    QVERIFY(!messages.contains(QStringLiteral("after")));
+    // The workspace went with the task.
+    QCOMPARE(QDir(work.path()).entryList(QDir::Dirs | QDir::NoDotAndDotDot), QStringList());
+}
+
+void TestTaskRunner::dryRunSkipsWhatHasSideEffects()
+{
+    TaskOptions options;
+    options.dryRun = true;
+    const Run r = run("kind: Template\nmetadata: {name: d}\nspec:\n  steps:\n    - {id: fetch, action: fetch:template, input: {url: ./skeleton, values: {name: dry}}}\n"
+                      "    - {id: wait, action: debug:wait, input: {minutes: 5}}\n",
+                      {}, options);
+    QCOMPARE(r.result.status, QStringLiteral("completed"));
+    QVERIFY(r.messages().contains(QStringLiteral("Skipping because debug:wait does not support dry-run")));
+    QVERIFY(r.result.files.contains(QStringLiteral("src/dry.txt")));   // the files that would be created
+    QDir(r.result.workspace).removeRecursively();
+}
+
+QTEST_GUILESS_MAIN(TestTaskRunner)
+#include "tst_taskrunner.moc"
