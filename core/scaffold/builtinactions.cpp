@@ -4,7 +4,8 @@
 // The built-in actions that work on the workspace: fetch:plain,
 // fetch:plain:file, fetch:template, fetch:template:file, fs:rename,
 // fs:delete, debug:log, debug:wait and catalog:write, with Backstage's
-// inputs, defaults and messages.
+// inputs, defaults and messages (publish:git is in publishgit.cpp).
+#include "builtinactions_p.h"
 #include "skeleton.h"
 #include "taskrunner.h"
 #include "templatelanguage.h"
@@ -349,6 +350,7 @@ ActionRegistry ActionRegistry::builtin()
     registry.add({QStringLiteral("catalog:write"), QStringLiteral("Writes the catalog-info.yaml for your template"),
                   schema(R"({"type": "object", "required": ["entity"], "properties": {"filePath": {"type": "string"}, "entity": {"type": "object"}}})"),
                   {}, true, catalogWrite});
+    registry.add(publishGitAction());
     return registry;
 }
 

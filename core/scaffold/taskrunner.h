@@ -65,7 +65,7 @@ public:
     QList<ActionInfo> all() const;   // sorted by id
 
     // fetch:plain, fetch:plain:file, fetch:template, fetch:template:file,
-    // fs:rename, fs:delete, debug:log, debug:wait, catalog:write.
+    // fs:rename, fs:delete, debug:log, debug:wait, catalog:write, publish:git.
     static ActionRegistry builtin();
 
 private:

@@ -5,6 +5,7 @@
 // Backstage's words, step `if` and `each`, typed inputs, outputs, secrets
 // masked, input validation, the first failure ending the task, path escape
 // attempts, cancellation, and dry runs.
+#include <gitfixture.h>
 #include <testfiles.h>
 
 #include <scaffold/taskrunner.h>
@@ -36,6 +37,7 @@ private Q_SLOTS:
     void escapesAreRefused();
     void cancelStopsAWait();
     void dryRunSkipsWhatHasSideEffects();
+    void publishesToAGitRemote();
 
 private:
     struct Run
@@ -329,6 +331,73 @@ void TestTaskRunner::dryRunSkipsWhatHasSideEffects()
     QVERIFY(r.messages().contains(QStringLiteral("Skipping because debug:wait does not support dry-run")));
     QVERIFY(r.result.files.contains(QStringLiteral("src/dry.txt")));   // the files that would be created
     QDir(r.result.workspace).removeRecursively();
+}
+
+void TestTaskRunner::publishesToAGitRemote()
+{
+    QTemporaryDir remotes;
+    TestSupport::GitFixture remote(remotes.filePath(QStringLiteral("payments.git")));
+    const QByteArray yaml = R"(kind: Template
+metadata: {name: golden}
+spec:
+  steps:
+    - id: fetch
+      action: fetch:template
+      input: {url: ./skeleton, values: {name: '${{ parameters.name }}', owner: team-a}}
+    - id: publish
+      name: Publish
+      action: publish:git
+      input:
+        remoteUrl: '${{ parameters.remote }}'
+        gitCommitMessage: 'Create ${{ parameters.name }}'
+        gitAuthorName: Greenroom
+        gitAuthorEmail: greenroom@example.com
+  output:
+    links:
+      - {title: Repository, url: '${{ steps.publish.output.remoteUrl }}'}
+    commit: '${{ steps.publish.output.commitHash }}'
+    contents: '${{ steps.publish.output.repoContentsUrl }}'
+)";
+    const QJsonObject parameters{{QStringLiteral("name"), QStringLiteral("payments")}, {QStringLiteral("remote"), remote.path()}};
+    const Run r = run(yaml, parameters);
+    QVERIFY2(r.result.status == QLatin1String("completed"), qPrintable(r.result.error ? r.result.error->toString() : QString()));
+    const TestSupport::GitFixture::Snapshot pushed = remote.snapshot();
+    QCOMPARE(pushed.commit, r.result.output.value(QLatin1String("commit")).toString());
+    QCOMPARE(pushed.message, QStringLiteral("Create payments"));
+    QCOMPARE(pushed.author, QStringLiteral("Greenroom <greenroom@example.com>"));
+    QCOMPARE(pushed.files.keys(), (QStringList{QStringLiteral("README.md"), QStringLiteral("src/payments.txt"), QStringLiteral("tmp/scratch.txt")}));
+    QCOMPARE(pushed.files.value(QStringLiteral("README.md")), QByteArray("# payments\n\nOwned by team-a.\n"));
+    QCOMPARE(r.result.output.value(QLatin1String("contents")).toString(), remote.path() + QStringLiteral("/blob/main"));
+    QDir(r.result.workspace).removeRecursively();
+
+    // A second publish to the same branch is refused; what was pushed stays.
+    const Run again = run(yaml, parameters);
+    QCOMPARE(again.result.status, QStringLiteral("failed"));
+    QVERIFY2(again.result.error->message.contains(QLatin1String("refs/heads/main")), qPrintable(again.result.error->toString()));
+    QCOMPARE(remote.snapshot().commit, pushed.commit);
+    QDir(again.result.workspace).removeRecursively();
+
+    // A remote that is not there: a clear error naming it.
+    QJsonObject nowhere = parameters;
+    nowhere.insert(QStringLiteral("remote"), remotes.filePath(QStringLiteral("missing.git")));
+    const Run missing = run(yaml, nowhere);
+    QCOMPARE(missing.result.status, QStringLiteral("failed"));
+    QVERIFY2(missing.result.error->message.startsWith(QStringLiteral("Cannot push to ") + remotes.filePath(QStringLiteral("missing.git"))),
+             qPrintable(missing.result.error->message));
+    QDir(missing.result.workspace).removeRecursively();
+
+    // In a dry run nothing is pushed; the outputs are examples.
+    TaskOptions dry;
+    dry.dryRun = true;
+    TestSupport::GitFixture untouched(remotes.filePath(QStringLiteral("untouched.git")));
+    QJsonObject dryParameters = parameters;
+    dryParameters.insert(QStringLiteral("remote"), untouched.path());
+    const Run dryRun = run(yaml, dryParameters, dry);
+    QCOMPARE(dryRun.result.status, QStringLiteral("completed"));
+    QVERIFY(dryRun.messages().contains(QStringLiteral("Skipping because publish:git does not support dry-run")));
+    QVERIFY(untouched.snapshot().commit.isEmpty());
+    QCOMPARE(dryRun.result.output.value(QLatin1String("commit")).toString(), QStringLiteral("<example>"));
+    QDir(dryRun.result.workspace).removeRecursively();
 }
 
 QTEST_GUILESS_MAIN(TestTaskRunner)

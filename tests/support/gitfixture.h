@@ -36,6 +36,51 @@ public:
 
     QString path() const { return m_path; }
 
+    // What refs/heads/<branch> holds, as libgit2 reads it back (empty commit when there is no branch).
+    struct Snapshot
+    {
+        QString commit;
+        QString message;
+        QString author;   // "Name <email>"
+        QMap<QString, QByteArray> files;
+    };
+    Snapshot snapshot(const QString &branch = QStringLiteral("main")) const
+    {
+        Snapshot out;
+        git_oid id;
+        const QByteArray ref = QByteArrayLiteral("refs/heads/") + branch.toUtf8();
+        if (git_reference_name_to_id(&id, m_repo, ref.constData()) != 0)
+            return out;
+        git_commit *commit = nullptr;
+        check(git_commit_lookup(&commit, m_repo, &id), "commit lookup");
+        out.commit = QString::fromLatin1(git_oid_tostr_s(&id));
+        out.message = QString::fromUtf8(git_commit_message(commit));
+        const git_signature *author = git_commit_author(commit);
+        out.author = QStringLiteral("%1 <%2>").arg(QString::fromUtf8(author->name), QString::fromUtf8(author->email));
+        git_tree *tree = nullptr;
+        check(git_commit_tree(&tree, commit), "commit tree");
+        struct Walk
+        {
+            git_repository *repo;
+            QMap<QString, QByteArray> *files;
+        } walk{m_repo, &out.files};
+        git_tree_walk(tree, GIT_TREEWALK_PRE, [](const char *root, const git_tree_entry *entry, void *payload) {
+            auto *w = static_cast<Walk *>(payload);
+            if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
+                return 0;
+            git_blob *blob = nullptr;
+            if (git_blob_lookup(&blob, w->repo, git_tree_entry_id(entry)) == 0) {
+                w->files->insert(QString::fromUtf8(root) + QString::fromUtf8(git_tree_entry_name(entry)),
+                                 QByteArray(static_cast<const char *>(git_blob_rawcontent(blob)), qsizetype(git_blob_rawsize(blob))));
+                git_blob_free(blob);
+            }
+            return 0;
+        }, &walk);
+        git_tree_free(tree);
+        git_commit_free(commit);
+        return out;
+    }
+
     // Commits exactly `files` (path -> content) to refs/heads/<branch>; returns the commit id.
     QString commit(const QMap<QString, QByteArray> &files, const QString &message = QStringLiteral("change"),
                    const QString &branch = QStringLiteral("main"))

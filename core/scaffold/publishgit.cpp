@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+//
+// publish:git: the workspace (or a folder of it) becomes a new repository
+// with one commit, pushed with libgit2 to any remote libgit2 reaches
+// (https, ssh, file:// or a local bare repository). Like Backstage's
+// publishers it refuses to overwrite: a branch that already exists on the
+// remote is an error, and nothing is forced.
+#include "builtinactions_p.h"
+#include "workspacepath.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QUrl>
+
+#include <git2.h>
+
+#include <memory>
+#include <mutex>
+
+namespace Greenroom::Scaffold {
+
+namespace {
+
+template<typename T, void (*Free)(T *)>
+struct GitDeleter
+{
+    void operator()(T *p) const { Free(p); }
+};
+template<typename T, void (*Free)(T *)>
+using GitPtr = std::unique_ptr<T, GitDeleter<T, Free>>;
+
+Error gitError(const QString &what)
+{
+    const git_error *last = git_error_last();
+    return Error::internal(QStringLiteral("%1: %2").arg(what, last && last->message ? QString::fromUtf8(last->message) : QStringLiteral("unknown error")));
+}
+
+struct PushState
+{
+    QString token;
+    QString username;
+    int credentialAttempts = 0;
+    QString rejected;   // a reference the remote refused, with its reason
+};
+
+int credentials(git_credential **out, const char *, const char *usernameFromUrl, unsigned int allowedTypes, void *payload)
+{
+    auto *state = static_cast<PushState *>(payload);
+    // One try: libgit2 asks again after a refusal, which would loop forever.
+    if (state->token.isEmpty() || state->credentialAttempts++ > 0 || !(allowedTypes & GIT_CREDENTIAL_USERPASS_PLAINTEXT))
+        return GIT_PASSTHROUGH;
+    const QByteArray user = (state->username.isEmpty() ? (usernameFromUrl && *usernameFromUrl ? QString::fromUtf8(usernameFromUrl)
+                                                                                              : QStringLiteral("x-access-token"))
+                                                       : state->username).toUtf8();
+    return git_credential_userpass_plaintext_new(out, user.constData(), state->token.toUtf8().constData());
+}
+
+int pushUpdate(const char *reference, const char *status, void *payload)
+{
+    if (status) {
+        auto *state = static_cast<PushState *>(payload);
+        state->rejected = QStringLiteral("%1 (%2)").arg(QString::fromUtf8(reference), QString::fromUtf8(status));
+    }
+    return 0;
+}
+
+// `remoteUrl` without user information, for the log and the outputs.
+QString displayUrl(const QString &url)
+{
+    QUrl parsed(url);
+    if (!parsed.isValid() || parsed.scheme().isEmpty() || parsed.scheme() == QLatin1String("file"))
+        return url;
+    parsed.setUserInfo(QString());
+    return parsed.toString();
+}
+
+// libgit2's add-all (it skips .git and honours .gitignore).
+Status addEverything(git_index *index)
+{
+    git_strarray paths{};
+    char star[] = "*";
+    char *patterns[] = {star};
+    paths.strings = patterns;
+    paths.count = 1;
+    if (git_index_add_all(index, &paths, GIT_INDEX_ADD_DEFAULT, nullptr, nullptr) != 0)
+        return gitError(QStringLiteral("Cannot add the files"));
+    return git_index_write(index) == 0 ? Status(Ok{}) : Status(gitError(QStringLiteral("Cannot write the index")));
+}
+
+Status publishGit(ActionContext &context)
+{
+    static std::once_flag once;
+    std::call_once(once, [] { git_libgit2_init(); });
+    const QString remoteUrl = context.input.value(QLatin1String("remoteUrl")).toString();
+    const QString branch = context.input.value(QLatin1String("defaultBranch")).toString(QStringLiteral("main"));
+    const QString message = context.input.value(QLatin1String("gitCommitMessage")).toString(QStringLiteral("initial commit"));
+    const QString authorName = context.input.value(QLatin1String("gitAuthorName")).toString(QStringLiteral("Scaffolder"));
+    const QString authorEmail = context.input.value(QLatin1String("gitAuthorEmail")).toString(QStringLiteral("scaffolder@backstage.io"));
+    auto source = resolveSafeChildPath(context.workspace, context.input.value(QLatin1String("sourcePath")).toString(QStringLiteral("./")));
+    if (!source)
+        return source.error();
+    if (QFileInfo::exists(source.value() + QStringLiteral("/.git")))
+        return Error(QStringLiteral("ConflictError"), QStringLiteral("%1 is a git repository already").arg(context.input.value(QLatin1String("sourcePath")).toString(QStringLiteral("./"))));
+
+    context.log(QStringLiteral("Initialising a repository with branch %1").arg(branch));
+    git_repository_init_options init = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+    init.flags = GIT_REPOSITORY_INIT_MKPATH;
+    const QByteArray head = branch.toUtf8();
+    init.initial_head = head.constData();
+    git_repository *rawRepository = nullptr;
+    if (git_repository_init_ext(&rawRepository, QFile::encodeName(source.value()).constData(), &init) != 0)
+        return gitError(QStringLiteral("Cannot create a repository"));
+    GitPtr<git_repository, git_repository_free> repository(rawRepository);
+
+    git_index *rawIndex = nullptr;
+    if (git_repository_index(&rawIndex, repository.get()) != 0)
+        return gitError(QStringLiteral("Cannot open the index"));
+    GitPtr<git_index, git_index_free> index(rawIndex);
+    if (const Status added = addEverything(index.get()); !added)
+        return added;
+    git_oid treeId;
+    if (git_index_write_tree(&treeId, index.get()) != 0)
+        return gitError(QStringLiteral("Cannot write the tree"));
+    git_tree *rawTree = nullptr;
+    if (git_tree_lookup(&rawTree, repository.get(), &treeId) != 0)
+        return gitError(QStringLiteral("Cannot read the tree"));
+    GitPtr<git_tree, git_tree_free> tree(rawTree);
+    git_signature *rawSignature = nullptr;
+    if (git_signature_now(&rawSignature, authorName.toUtf8().constData(), authorEmail.toUtf8().constData()) != 0)
+        return gitError(QStringLiteral("Invalid author"));
+    GitPtr<git_signature, git_signature_free> signature(rawSignature);
+    git_oid commitId;
+    const QByteArray headRef = QByteArrayLiteral("refs/heads/") + head;
+    if (git_commit_create(&commitId, repository.get(), headRef.constData(), signature.get(), signature.get(), "UTF-8",
+                          message.toUtf8().constData(), tree.get(), 0, nullptr) != 0)
+        return gitError(QStringLiteral("Cannot commit"));
+    char hash[GIT_OID_HEXSZ + 1] = {};
+    git_oid_tostr(hash, sizeof hash, &commitId);
+    context.log(QStringLiteral("Committed %1 files as %2").arg(git_index_entrycount(index.get())).arg(QString::fromLatin1(hash)));
+
+    git_remote *rawRemote = nullptr;
+    if (git_remote_create(&rawRemote, repository.get(), "origin", remoteUrl.toUtf8().constData()) != 0)
+        return gitError(QStringLiteral("Invalid remote %1").arg(displayUrl(remoteUrl)));
+    GitPtr<git_remote, git_remote_free> remote(rawRemote);
+    PushState state;
+    state.token = context.input.value(QLatin1String("token")).toString();
+    state.username = context.input.value(QLatin1String("gitUsername")).toString();
+    git_push_options push = GIT_PUSH_OPTIONS_INIT;
+    push.callbacks.credentials = credentials;
+    push.callbacks.push_update_reference = pushUpdate;
+    push.callbacks.payload = &state;
+    // The branch must be new on the remote (libgit2's local transport would
+    // fast-forward or even overwrite where a server refuses): look first.
+    git_remote_callbacks callbacks = GIT_REMOTE_CALLBACKS_INIT;
+    callbacks.credentials = credentials;
+    callbacks.payload = &state;
+    if (git_remote_connect(remote.get(), GIT_DIRECTION_FETCH, &callbacks, nullptr, nullptr) != 0)
+        return gitError(QStringLiteral("Cannot push to %1").arg(displayUrl(remoteUrl)));
+    const git_remote_head **heads = nullptr;
+    size_t headCount = 0;
+    if (git_remote_ls(&heads, &headCount, remote.get()) != 0)
+        return gitError(QStringLiteral("Cannot list the branches of %1").arg(displayUrl(remoteUrl)));
+    for (size_t i = 0; i < headCount; ++i) {
+        if (headRef == heads[i]->name)
+            return Error(QStringLiteral("ConflictError"), QStringLiteral("The remote %1 has a branch %2 already; publish:git only creates new repositories (refs/heads/%2)")
+                                                              .arg(displayUrl(remoteUrl), branch));
+    }
+    git_remote_disconnect(remote.get());
+    state.credentialAttempts = 0;
+    // Not forced ("+"): never overwrite.
+    QByteArray refspec = headRef + ':' + headRef;
+    char *specs[] = {refspec.data()};
+    const git_strarray refspecs{specs, 1};
+    context.log(QStringLiteral("Pushing to %1").arg(displayUrl(remoteUrl)));
+    if (git_remote_push(remote.get(), &refspecs, &push) != 0)
+        return gitError(QStringLiteral("Cannot push to %1").arg(displayUrl(remoteUrl)));
+    if (!state.rejected.isEmpty())
+        return Error(QStringLiteral("ConflictError"), QStringLiteral("The remote %1 refused %2").arg(displayUrl(remoteUrl), state.rejected));
+
+    context.output(QStringLiteral("remoteUrl"), displayUrl(remoteUrl));
+    // As a `git` location target (<repository>/blob/<ref>), so catalog:register can add the catalog file.
+    context.output(QStringLiteral("repoContentsUrl"), displayUrl(remoteUrl) + QStringLiteral("/blob/") + branch);
+    context.output(QStringLiteral("commitHash"), QString::fromLatin1(hash));
+    return Ok{};
+}
+
+} // namespace
+
+ActionInfo publishGitAction()
+{
+    return {QStringLiteral("publish:git"),
+            QStringLiteral("Initializes a git repository of the content in the workspace, and publishes it to any git remote."),
+            QJsonDocument::fromJson(R"JSON({"type": "object", "required": ["remoteUrl"], "properties": {
+                "remoteUrl": {"type": "string", "description": "Where to push: https://, ssh://, file:// or a path to a bare repository"},
+                "defaultBranch": {"type": "string", "description": "Branch to create (default main)"},
+                "sourcePath": {"type": "string", "description": "Folder of the workspace to publish (default the whole workspace)"},
+                "gitCommitMessage": {"type": "string"}, "gitAuthorName": {"type": "string"}, "gitAuthorEmail": {"type": "string"},
+                "gitUsername": {"type": "string"}, "token": {"type": "string"}}})JSON").object(),
+            QJsonDocument::fromJson(R"({"type": "object", "properties": {
+                "remoteUrl": {"type": "string"}, "repoContentsUrl": {"type": "string"}, "commitHash": {"type": "string"}}})").object(),
+            false, publishGit};
+}
+
+} // namespace Greenroom::Scaffold
