@@ -5,6 +5,7 @@
 #include "commands/exportcommand.h"
 #include "commands/ingestcommand.h"
 #include "commands/servecommand.h"
+#include "commands/templatecommand.h"
 #include "commands/validatecommand.h"
 
 #include <QCoreApplication>
@@ -32,6 +33,8 @@ int main(int argc, char *argv[])
         return runServeCommand(arguments);
     if (command == QLatin1String("docs"))
         return runDocsCommand(arguments);
+    if (command == QLatin1String("template"))
+        return runTemplateCommand(arguments);
 
     QTextStream err(stderr);
     err << "usage: greenroom-server <command> [options]\n\n"
@@ -41,6 +44,8 @@ int main(int argc, char *argv[])
            "  ingest --db FILE LOCATION...     read catalog files into a SQLite store\n"
            "  export (--db FILE | --config FILE...) --format yaml|json [--output FILE]\n"
            "                                   write the whole catalog out (backup, move to Backstage)\n"
-           "  docs build [DIR] [--output OUT]  build a TechDocs site (mkdocs.yml + docs/) like techdocs-cli generate\n";
+           "  docs build [DIR] [--output OUT]  build a TechDocs site (mkdocs.yml + docs/) like techdocs-cli generate\n"
+           "  template run TEMPLATE.yaml --values ANSWERS.yaml [--secrets FILE] [--dry-run] [--output DIR]\n"
+           "                                   run a software template's steps and print the task log\n";
     return command.isEmpty() || command == QLatin1String("--help") || command == QLatin1String("help") ? ExitOk : ExitUsage;
 }

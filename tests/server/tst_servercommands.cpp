@@ -3,9 +3,11 @@
 #include <store/sqlitecatalogstore.h>
 #include <testconfig.h>
 
+#include <gitfixture.h>
 #include <testfiles.h>
 
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -61,6 +63,8 @@ private Q_SLOTS:
     void ingestKilledMidWriteLosesNothing();
     void exportRoundTripsThroughCatalogFiles();
     void exportUsageErrors();
+    void templateRunPublishesAndKeepsTheWorkspace();
+    void templateRunNamesBadAnswersAndFailedSteps();
 };
 
 void TestServerCommands::validateDemoIsClean()
@@ -216,6 +220,89 @@ void TestServerCommands::ingestKilledMidWriteLosesNothing()
     QCOMPARE(retry.exitCode, 0);
     auto reopened = Store::SqliteCatalogStore::open(database);
     QCOMPARE(reopened.value()->entityCount(), 2 + 1 + 30000);
+}
+
+void TestServerCommands::templateRunPublishesAndKeepsTheWorkspace()
+{
+    QTemporaryDir dir;
+    TestSupport::GitFixture remote(dir.filePath(QStringLiteral("web.git")));
+    // The demo golden path's skeleton, published with publish:git to a local bare repository.
+    const QString demo = QStringLiteral(GREENROOM_SOURCE_DIR "/resources/demo/templates/spring-boot-microservice");
+    // A copy: a symlink out of the template's folder would be refused, as in Backstage.
+    QDirIterator files(demo + QStringLiteral("/skeleton"), QDir::Files, QDirIterator::Subdirectories);
+    while (files.hasNext()) {
+        const QString file = files.next();
+        QFile source(file);
+        QVERIFY(source.open(QIODevice::ReadOnly));
+        writeFile(dir.filePath(QStringLiteral("template/skeleton/") + QDir(demo + QStringLiteral("/skeleton")).relativeFilePath(file)), source.readAll());
+    }
+    writeFile(dir.filePath(QStringLiteral("template/template.yaml")),
+              "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata: {name: local-service}\nspec:\n  type: service\n"
+              "  parameters:\n    required: [name, remote]\n    properties:\n      name: {type: string, pattern: '^[a-z-]+$'}\n"
+              "      remote: {type: string}\n      javaVersion: {type: string, default: '21'}\n"
+              "  steps:\n    - id: fetch\n      name: Render\n      action: fetch:template\n      input:\n        url: ./skeleton\n"
+              "        values: {name: '${{ parameters.name }}', description: A service, owner: team-a, javaVersion: '${{ parameters.javaVersion }}'}\n"
+              "    - id: publish\n      name: Publish\n      action: publish:git\n      input: {remoteUrl: '${{ parameters.remote }}', token: '${{ secrets.token }}'}\n"
+              "  output:\n    links: [{title: Repository, url: '${{ steps.publish.output.remoteUrl }}'}]\n");
+    writeFile(dir.filePath(QStringLiteral("answers.yaml")), "name: web\nremote: " + remote.path().toUtf8() + "\n");
+    writeFile(dir.filePath(QStringLiteral("secrets.yaml")), "token: hunter2-secret\n");
+    const QString kept = dir.filePath(QStringLiteral("kept"));
+    const Run run = runServer({QStringLiteral("template"), QStringLiteral("run"), dir.filePath(QStringLiteral("template/template.yaml")),
+                               QStringLiteral("--values"), dir.filePath(QStringLiteral("answers.yaml")), QStringLiteral("--secrets"),
+                               dir.filePath(QStringLiteral("secrets.yaml")), QStringLiteral("--output"), kept});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.out + run.err));
+    QVERIFY(run.out.contains(QLatin1String("[fetch] Beginning step Render")));
+    QVERIFY(run.out.contains(QLatin1String("[publish] Finished step Publish")));
+    QVERIFY(run.out.contains(QStringLiteral("Link: Repository - ") + remote.path()));
+    QVERIFY(!run.out.contains(QLatin1String("hunter2-secret")));
+    const TestSupport::GitFixture::Snapshot pushed = remote.snapshot();
+    QVERIFY(pushed.files.value(QStringLiteral("pom.xml")).contains("<artifactId>web</artifactId>"));
+    QVERIFY(pushed.files.value(QStringLiteral("pom.xml")).contains("<java.version>21</java.version>"));   // the default
+    QVERIFY(QFile::exists(kept + QStringLiteral("/catalog-info.yaml")));
+    QVERIFY(QFile::exists(kept + QStringLiteral("/.git")));
+
+    // A dry run lists the files and pushes nothing.
+    TestSupport::GitFixture fresh(dir.filePath(QStringLiteral("fresh.git")));
+    writeFile(dir.filePath(QStringLiteral("answers2.yaml")), "name: api\nremote: " + fresh.path().toUtf8() + "\n");
+    const Run dry = runServer({QStringLiteral("template"), QStringLiteral("run"), dir.filePath(QStringLiteral("template/template.yaml")),
+                               QStringLiteral("--values"), dir.filePath(QStringLiteral("answers2.yaml")), QStringLiteral("--dry-run")});
+    QVERIFY2(dry.exitCode == 0, qPrintable(dry.out + dry.err));
+    QVERIFY(dry.out.contains(QLatin1String("Skipping because publish:git does not support dry-run")));
+    QVERIFY(dry.out.contains(QLatin1String("Dry run: the task would create 5 files:")));
+    QVERIFY(dry.out.contains(QLatin1String("  src/main/java/com/northwind/app/Application.java")));
+    QVERIFY(fresh.snapshot().commit.isEmpty());
+}
+
+void TestServerCommands::templateRunNamesBadAnswersAndFailedSteps()
+{
+    QTemporaryDir dir;
+    writeFile(dir.filePath(QStringLiteral("template.yaml")),
+              "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata: {name: t}\nspec:\n  type: x\n"
+              "  parameters:\n    - title: One\n      required: [name]\n      properties:\n        name: {type: string, minLength: 3}\n"
+              "  steps:\n    - id: first\n      action: debug:log\n      input: {message: hello}\n"
+              "    - id: broken\n      name: Move things\n      action: fs:rename\n      input: {files: [{from: missing.txt, to: x.txt}]}\n");
+    writeFile(dir.filePath(QStringLiteral("short.yaml")), "name: ab\n");
+    const Run invalid = runServer({QStringLiteral("template"), QStringLiteral("run"), dir.filePath(QStringLiteral("template.yaml")),
+                                   QStringLiteral("--values"), dir.filePath(QStringLiteral("short.yaml"))});
+    QCOMPARE(invalid.exitCode, 1);
+    QVERIFY2(invalid.err.contains(dir.filePath(QStringLiteral("short.yaml")) + QStringLiteral(": name does not meet minimum length of 3")), qPrintable(invalid.err));
+    QVERIFY(!invalid.out.contains(QLatin1String("Starting up task")));
+
+    writeFile(dir.filePath(QStringLiteral("good.yaml")), "name: abc\n");
+    const Run failed = runServer({QStringLiteral("template"), QStringLiteral("run"), dir.filePath(QStringLiteral("template.yaml")),
+                                  QStringLiteral("--values"), dir.filePath(QStringLiteral("good.yaml"))});
+    QCOMPARE(failed.exitCode, 1);
+    QVERIFY(failed.out.contains(QLatin1String("[first] hello")));
+    QVERIFY2(failed.err.contains(QLatin1String("ERROR - task failed: File missing.txt does not exist in the workspace")), qPrintable(failed.err));
+    QVERIFY(failed.out.contains(QLatin1String("[broken] File missing.txt does not exist in the workspace")));
+
+    // Malformed YAML names the file and line; a usage error is 2.
+    writeFile(dir.filePath(QStringLiteral("broken.yaml")), "name: [unclosed\n");
+    const Run malformed = runServer({QStringLiteral("template"), QStringLiteral("run"), dir.filePath(QStringLiteral("template.yaml")),
+                                     QStringLiteral("--values"), dir.filePath(QStringLiteral("broken.yaml"))});
+    QCOMPARE(malformed.exitCode, 1);
+    QVERIFY2(malformed.err.contains(dir.filePath(QStringLiteral("broken.yaml")) + QStringLiteral(":")), qPrintable(malformed.err));
+    QCOMPARE(runServer({QStringLiteral("template"), QStringLiteral("run")}).exitCode, 2);
 }
 
 QTEST_GUILESS_MAIN(TestServerCommands)
