@@ -447,27 +447,32 @@ private:
     {
         return parseBinary({QStringLiteral("*"), QStringLiteral("/"), QStringLiteral("//"), QStringLiteral("%")}, &ExpressionParser::parsePower);
     }
-    Result<ExprPtr> parsePower() { return parseBinary({QStringLiteral("**")}, &ExpressionParser::parseUnary); }
+    Result<ExprPtr> parsePower() { return parseBinary({QStringLiteral("**")}, &ExpressionParser::parseUnaryAndFilters); }
+    Result<ExprPtr> parseUnaryAndFilters() { return parseUnary(false); }
 
-    Result<ExprPtr> parseUnary()
+    // As Nunjucks: `-x | abs` is (-x) | abs; filters bind after the sign.
+    Result<ExprPtr> parseUnary(bool noFilters = false)
     {
         auto token = m_lexer.peek();
         if (!token)
             return token.error();
+        ExprPtr node;
         if (token->type == Token::Type::Operator && (token->text == QLatin1String("-") || token->text == QLatin1String("+"))) {
             (void)m_lexer.next();
             if (++m_unaryDepth > MaxNesting)
                 return errorAt(QStringLiteral("expression nested more than %1 levels deep").arg(MaxNesting), token->position);
-            auto operand = parseUnary();
+            auto operand = parseUnary(true);
             --m_unaryDepth;
             if (!operand)
                 return operand;
-            return make(Expr::Kind::Unary, token->text, {operand.value()}, token->position);
+            node = make(Expr::Kind::Unary, token->text, {operand.value()}, token->position);
+        } else {
+            auto primary = parsePrimary();
+            if (!primary)
+                return primary;
+            node = primary.value();
         }
-        auto primary = parsePrimary();
-        if (!primary)
-            return primary;
-        return parseFilters(primary.value());
+        return noFilters ? Result<ExprPtr>(node) : parseFilters(node);
     }
 
     Result<ExprPtr> parseFilters(ExprPtr node)
@@ -1244,8 +1249,12 @@ private:
             return QJsonValue(strictEquals(a, b));
         if (op == QLatin1String("!=="))
             return QJsonValue(!strictEquals(a, b));
+        // JavaScript's string concatenation: undefined and null spell themselves.
+        auto concatText = [](const QJsonValue &v) {
+            return v.isUndefined() ? QStringLiteral("undefined") : v.isNull() ? QStringLiteral("null") : templateText(v);
+        };
         if (op == QLatin1String("~"))
-            return QJsonValue(templateText(a) + templateText(b));
+            return QJsonValue(concatText(a) + concatText(b));
         if (op == QLatin1String("in")) {
             if (b.isArray()) {
                 const QJsonArray array = b.toArray();
@@ -1261,7 +1270,7 @@ private:
         if (op == QLatin1String("+")) {
             const bool textual = a.isString() || b.isString() || a.isArray() || b.isArray() || a.isObject() || b.isObject();
             if (textual)
-                return QJsonValue(templateText(a) + templateText(b));
+                return QJsonValue(concatText(a) + concatText(b));
             return QJsonValue(toNumber(a) + toNumber(b));
         }
         if (op == QLatin1String("<") || op == QLatin1String(">") || op == QLatin1String("<=") || op == QLatin1String(">=")) {
@@ -1349,7 +1358,8 @@ Status renderNode(Evaluator &evaluator, const Template::Node &node, QString &out
         if (iterable->isArray()) {
             for (const QJsonValue &item : iterable->toArray())
                 items.append({QJsonValue(QJsonValue::Undefined), item});
-        } else if (iterable->isObject()) {
+        } else if (iterable->isObject() && node.names.size() >= 2) {
+            // One name over an object iterates nothing in Nunjucks (its else runs).
             const QJsonObject object = iterable->toObject();
             for (auto it = object.begin(); it != object.end(); ++it)
                 items.append({it.key(), it.value()});

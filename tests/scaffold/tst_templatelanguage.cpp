@@ -107,6 +107,10 @@ void TestTemplateLanguage::renders_data()
     // Keys come in name order: QJsonObject sorts them (Nunjucks keeps the YAML's order; see the issue note).
     row("for over object", "{% for k, v in values %}${{ k }}=${{ v }};{% endfor %}", "database=postgresql;docker=true;name=svc;");
     row("for else", "{% for x in parameters.missing %}x{% else %}none{% endfor %}", "none");
+    row("one name over an object", "{% for x in values %}${{ x }}{% else %}empty{% endfor %}", "empty");
+    row("sign before filters", "${{ -0.5 | abs }} ${{ -2 | abs }}", "0.5 2");
+    row("concatenating undefined and null", "${{ 'a' ~ parameters.missing ~ 'b' }} ${{ 'a' + parameters.missing }} ${{ 1 + parameters.missing }}",
+        "aundefinedb aundefined NaN");
     row("set", "{% set full = parameters.name ~ '-svc' %}${{ full | upper }}", "PAYMENTS-API-SVC");
     row("raw", "{% raw %}${{ not rendered }} {% if %}{% endraw %}", "${{ not rendered }} {% if %}");
     row("comment", "a{# a comment ${{ x }} #}b", "ab");
