@@ -64,34 +64,6 @@ Result<FetchPaths> fetchPaths(const ActionContext &context, const QString &defau
     return FetchPaths{source.value(), target.value()};
 }
 
-Status copyTree(const QString &from, const QString &to)
-{
-    if (QFileInfo(from).isFile()) {
-        QDir().mkpath(QFileInfo(to).absolutePath());
-        QFile::remove(to);
-        return QFile::copy(from, to) ? Status(Ok{}) : Status(Error::internal(QStringLiteral("Cannot copy %1").arg(from)));
-    }
-    QDirIterator it(from, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
-    QDir().mkpath(to);
-    const QDir root(from);
-    while (it.hasNext()) {
-        const QFileInfo entry(it.next());
-        const QString target = to + QLatin1Char('/') + root.relativeFilePath(entry.filePath());
-        if (entry.isSymLink()) {
-            QFile::remove(target);
-            if (!QFile::link(entry.symLinkTarget(), target))
-                return Error::internal(QStringLiteral("Cannot copy the link %1").arg(entry.fileName()));
-        } else if (entry.isDir()) {
-            QDir().mkpath(target);
-        } else {
-            QFile::remove(target);
-            if (!QFile::copy(entry.filePath(), target))
-                return Error::internal(QStringLiteral("Cannot copy %1").arg(root.relativeFilePath(entry.filePath())));
-        }
-    }
-    return Ok{};
-}
-
 SkeletonOptions skeletonOptions(const QJsonObject &input)
 {
     SkeletonOptions options;

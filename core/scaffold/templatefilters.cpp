@@ -59,11 +59,6 @@ double toNumber(const QJsonValue &value)
     }
 }
 
-bool isUndefined(const QJsonValue &value)
-{
-    return value.isUndefined();
-}
-
 bool strictEquals(const QJsonValue &a, const QJsonValue &b)
 {
     if (a.type() != b.type())

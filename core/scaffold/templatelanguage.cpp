@@ -7,6 +7,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <functional>
+
 namespace Greenroom::Scaffold {
 
 using namespace Detail;
@@ -504,48 +506,54 @@ private:
     }
 
     // After '(': positional and name=value arguments up to ')'.
-    Status parseArguments(Expr &into)
+    // Items up to `closer` (its opener consumed), separated by commas; a trailing comma is allowed.
+    Status parseList(const QString &closer, const std::function<Status()> &parseItem)
     {
         for (;;) {
-            auto close = accept(QStringLiteral(")"), Token::Type::Operator);
+            auto close = accept(closer, Token::Type::Operator);
             if (!close)
                 return close.error();
             if (close.value())
                 return Ok{};
+            if (const Status item = parseItem(); !item)
+                return item;
+            auto comma = accept(QStringLiteral(","), Token::Type::Operator);
+            if (!comma)
+                return comma.error();
+            if (!comma.value()) {
+                auto end = expect(Token::Type::Operator, closer);
+                return end ? Status(Ok{}) : Status(end.error());
+            }
+        }
+    }
+
+    // After '(': positional and name=value arguments up to ')'.
+    Status parseArguments(Expr &into)
+    {
+        return parseList(QStringLiteral(")"), [&]() -> Status {
             auto token = m_lexer.peek();
             if (!token)
                 return token.error();
+            QString keyword;
             if (token->type == Token::Type::Name) {
                 ExpressionLexer probe = m_lexer;
                 (void)probe.next();
                 auto after = probe.next();
                 if (after && after->type == Token::Type::Operator && after->text == QLatin1String("=")) {
+                    keyword = token->text;
                     (void)m_lexer.next();
                     (void)m_lexer.next();
-                    auto value = parseExpression();
-                    if (!value)
-                        return value.error();
-                    into.keywords.append({token->text, value.value()});
-                    auto comma = accept(QStringLiteral(","), Token::Type::Operator);
-                    if (!comma)
-                        return comma.error();
-                    continue;
                 }
             }
             auto value = parseExpression();
             if (!value)
                 return value.error();
-            into.children.append(value.value());
-            auto comma = accept(QStringLiteral(","), Token::Type::Operator);
-            if (!comma)
-                return comma.error();
-            if (!comma.value()) {
-                auto end = expect(Token::Type::Operator, QStringLiteral(")"));
-                if (!end)
-                    return end.error();
-                return Ok{};
-            }
-        }
+            if (keyword.isEmpty())
+                into.children.append(value.value());
+            else
+                into.keywords.append({keyword, value.value()});
+            return Ok{};
+        });
     }
 
     Result<ExprPtr> parsePrimary()
@@ -594,37 +602,21 @@ private:
                 auto array = std::make_shared<Expr>();
                 array->kind = Expr::Kind::Array;
                 array->position = token->position;
-                for (;;) {
-                    auto close = accept(QStringLiteral("]"), Token::Type::Operator);
-                    if (!close)
-                        return close.error();
-                    if (close.value())
-                        break;
+                const Status items = parseList(QStringLiteral("]"), [&]() -> Status {
                     auto item = parseExpression();
                     if (!item)
-                        return item;
+                        return item.error();
                     array->children.append(item.value());
-                    auto comma = accept(QStringLiteral(","), Token::Type::Operator);
-                    if (!comma)
-                        return comma.error();
-                    if (!comma.value()) {
-                        auto end = expect(Token::Type::Operator, QStringLiteral("]"));
-                        if (!end)
-                            return end.error();
-                        break;
-                    }
-                }
+                    return Ok{};
+                });
+                if (!items)
+                    return items.error();
                 node = array;
             } else if (token->text == QLatin1String("{")) {
                 auto object = std::make_shared<Expr>();
                 object->kind = Expr::Kind::Object;
                 object->position = token->position;
-                for (;;) {
-                    auto close = accept(QStringLiteral("}"), Token::Type::Operator);
-                    if (!close)
-                        return close.error();
-                    if (close.value())
-                        break;
+                const Status members = parseList(QStringLiteral("}"), [&]() -> Status {
                     auto key = m_lexer.next();
                     if (!key)
                         return key.error();
@@ -635,22 +627,16 @@ private:
                         return colon.error();
                     auto value = parseExpression();
                     if (!value)
-                        return value;
+                        return value.error();
                     auto keyExpr = std::make_shared<Expr>();
                     keyExpr->kind = Expr::Kind::Literal;
                     keyExpr->value = key->type == Token::Type::Number ? numberText(key->number) : key->text;
                     object->children.append(keyExpr);
                     object->children.append(value.value());
-                    auto comma = accept(QStringLiteral(","), Token::Type::Operator);
-                    if (!comma)
-                        return comma.error();
-                    if (!comma.value()) {
-                        auto end = expect(Token::Type::Operator, QStringLiteral("}"));
-                        if (!end)
-                            return end.error();
-                        break;
-                    }
-                }
+                    return Ok{};
+                });
+                if (!members)
+                    return members.error();
                 node = object;
             } else {
                 return errorAt(QStringLiteral("unexpected '%1'").arg(token->text), token->position);

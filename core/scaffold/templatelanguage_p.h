@@ -25,7 +25,6 @@ QString numberText(double value);
 double toNumber(const QJsonValue &value);
 bool looseEquals(const QJsonValue &a, const QJsonValue &b);
 bool strictEquals(const QJsonValue &a, const QJsonValue &b);
-bool isUndefined(const QJsonValue &value);
 
 // Regex literals (r/…/flags) travel as a marked object.
 QJsonValue makeRegex(const QString &pattern, const QString &flags);

@@ -3,6 +3,8 @@
 #include "workspacepath.h"
 
 #include <QDir>
+#include <QDirIterator>
+#include <QFile>
 #include <QFileInfo>
 
 namespace Greenroom::Scaffold {
@@ -42,6 +44,35 @@ Result<QString> resolveSafeChildPath(const QString &base, const QString &relativ
     if (!isInside(root, target) || realTarget.isEmpty() || !isInside(realRoot.isEmpty() ? root : realRoot, realTarget))
         return Error(QStringLiteral("NotAllowedError"), QStringLiteral("Relative path is not allowed to refer to a directory outside its parent"));
     return target;
+}
+
+Status copyTree(const QString &from, const QString &to)
+{
+    if (QFileInfo(from).isFile()) {
+        QDir().mkpath(QFileInfo(to).absolutePath());
+        QFile::remove(to);
+        return QFile::copy(from, to) ? Status(Ok{}) : Status(Error::internal(QStringLiteral("Cannot copy %1").arg(from)));
+    }
+    QDirIterator it(from, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    QDir().mkpath(to);
+    const QDir root(from);
+    while (it.hasNext()) {
+        const QFileInfo entry(it.next());
+        const QString target = to + QLatin1Char('/') + root.relativeFilePath(entry.filePath());
+        if (entry.isSymLink()) {
+            QFile::remove(target);
+            if (!QFile::link(entry.symLinkTarget(), target))
+                return Error::internal(QStringLiteral("Cannot copy the link %1").arg(entry.fileName()));
+        } else if (entry.isDir()) {
+            QDir().mkpath(target);
+        } else {
+            QFile::remove(target);
+            if (!QFile::copy(entry.filePath(), target))
+                return Error::internal(QStringLiteral("Cannot copy %1").arg(root.relativeFilePath(entry.filePath())));
+            QFile::setPermissions(target, entry.permissions());
+        }
+    }
+    return Ok{};
 }
 
 } // namespace Greenroom::Scaffold

@@ -17,4 +17,8 @@ namespace Greenroom::Scaffold {
  */
 Result<QString> resolveSafeChildPath(const QString &base, const QString &relative);
 
+// Copies a file, or a folder with everything below it (dot files too),
+// keeping file modes; symlinks are copied as links, never followed.
+Status copyTree(const QString &from, const QString &to);
+
 } // namespace Greenroom::Scaffold

@@ -6,11 +6,11 @@
 
 #include <scaffold/taskrunner.h>
 #include <scaffold/templateparameters.h>
+#include <scaffold/workspacepath.h>
 #include <yaml/yamlreader.h>
 
 #include <QCommandLineParser>
 #include <QDir>
-#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -36,30 +36,6 @@ Result<QJsonObject> readYamlObject(const QString &path, const QString &what)
     if (!document.value.isObject())
         return Error::input(QStringLiteral("%1 must hold a mapping (%2)").arg(path, what)).at(path, document.line);
     return document.value.toObject();
-}
-
-Status copyFolder(const QString &from, const QString &to)
-{
-    const QDir root(from);
-    QDirIterator it(from, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
-    if (!QDir().mkpath(to))
-        return Error::internal(QStringLiteral("Cannot create %1").arg(to));
-    while (it.hasNext()) {
-        const QFileInfo entry(it.next());
-        const QString target = to + QLatin1Char('/') + root.relativeFilePath(entry.filePath());
-        if (entry.isSymLink()) {
-            QFile::remove(target);
-            QFile::link(entry.symLinkTarget(), target);
-        } else if (entry.isDir()) {
-            QDir().mkpath(target);
-        } else {
-            QFile::remove(target);
-            if (!QFile::copy(entry.filePath(), target))
-                return Error::internal(QStringLiteral("Cannot copy %1 to %2").arg(entry.filePath(), target));
-            QFile::setPermissions(target, entry.permissions());
-        }
-    }
-    return Ok{};
 }
 
 } // namespace
@@ -159,7 +135,7 @@ int runTemplateCommand(const QStringList &arguments)
     }
     if (!result.workspace.isEmpty()) {
         if (parser.isSet(output)) {
-            const Status copied = copyFolder(result.workspace, parser.value(output));
+            const Status copied = Scaffold::copyTree(result.workspace, parser.value(output));
             if (!copied)
                 err << "ERROR - " << copied.error().toString() << Qt::endl;
             else

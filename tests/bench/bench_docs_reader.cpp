@@ -12,6 +12,7 @@
 // document), and pages with a mermaid diagram drawn. Each open follows a
 // 300 ms pause, as a reader reads before clicking on. Target (issue 6): a
 // page from the cache in < 100 ms.
+#include "benchoutput.h"
 #include "docssitegenerator.h"
 
 #include <cachefixture.h>
@@ -33,17 +34,8 @@ using namespace Greenroom;
 
 namespace {
 
-QTextStream &out()
-{
-    static QTextStream stream(stdout);
-    return stream;
-}
-
-[[noreturn]] void die(const QString &message)
-{
-    QTextStream(stderr) << "bench_docs_reader: " << message << Qt::endl;
-    std::exit(1);
-}
+using Bench::die;
+using Bench::out;
 
 // Milliseconds from open() to the page loaded; -1 when it did not load.
 double timeOpen(Ui::DocsReader &reader, const QString &ref, const QString &location)

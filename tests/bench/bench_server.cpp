@@ -11,6 +11,7 @@
 //  - time and bytes for a client at cursor 0 to pull the whole feed;
 //  - latency from a one-entity commit to a waiting client being told.
 // Needs wrk (`make bench` installs it with packaging/install-bench-deps.sh).
+#include "benchoutput.h"
 #include "storeserver.h"
 
 #include <store/sqlitecatalogstore.h>
@@ -40,11 +41,7 @@ namespace {
 
 QTextStream out(stdout);
 
-[[noreturn]] void die(const QString &message)
-{
-    QTextStream(stderr) << "bench_server: " << message << Qt::endl;
-    std::exit(1);
-}
+using Bench::die;
 
 struct Response
 {
