@@ -125,7 +125,8 @@ Result<QString> docsContentKey(const DocsSource &source, GitReader::Session &git
 {
     if (source.git) {
         if (source.locationType == QLatin1String("url") && isWebHost(source.git->repository)
-            && !options.allow.isAllowed(QUrl(source.git->repository)))
+            && !options.allow.isAllowed(QUrl(source.git->repository))
+            && !GitHubIntegration::forUrl(options.github, QUrl(source.git->repository)))
             return Error(QStringLiteral("NotAllowedError"),
                          QStringLiteral("Reading from '%1' is not allowed. You may need to configure an integration for the "
                                         "target host, or add it to the configured list of allowed hosts at 'backend.reading.allow'")

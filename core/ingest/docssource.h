@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #pragma once
 
+#include "githubintegration.h"
 #include "gitreader.h"
 #include "readingallowlist.h"
 
@@ -54,6 +55,7 @@ struct DocsReadOptions
 {
     GitReader gitReader;
     ReadingAllowList allow;   // hosts `url` sources may be read from
+    QList<GitHubIntegration> github;   // ... and these integrations' hosts
     qint64 maxBytes = 256 * 1024 * 1024;
 };
 

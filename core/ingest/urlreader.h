@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #pragma once
 
+#include "githubintegration.h"
 #include "readingallowlist.h"
 
 #include <common/result.h>
@@ -18,6 +19,9 @@ namespace Greenroom::Ingest {
  * redirects are followed by hand (at most 5) so each hop is checked against
  * the allow list too. Errors carry Backstage's names and messages: a
  * NotFoundError for 404, NotAllowedError for a host that is not allowed.
+ * URLs on a GitHub integration's host are read as Backstage's
+ * GithubUrlReader reads them: through the contents API (or the raw host)
+ * with the integration's token, whatever the allow list says.
  *
  * read() blocks the calling thread (it runs its own event loop) and may be
  * called from any thread; a reader holds no connection between calls.
@@ -29,13 +33,18 @@ public:
     UrlReader(ReadingAllowList allow, std::chrono::milliseconds timeout = std::chrono::seconds(60),
               qint64 maxBytes = 64 * 1024 * 1024);
 
+    void setGitHubIntegrations(QList<GitHubIntegration> integrations) { m_github = std::move(integrations); }
+    const QList<GitHubIntegration> &gitHubIntegrations() const { return m_github; }
+
     Result<QByteArray> read(const QUrl &url) const;
-    bool isAllowed(const QUrl &url) const { return m_allow.isAllowed(url); }
+    bool isAllowed(const QUrl &url) const { return m_allow.isAllowed(url) || GitHubIntegration::forUrl(m_github, url); }
 
     static QString notAllowedMessage(const QUrl &url);
 
 private:
+    Result<QByteArray> readFromGitHub(const GitHubIntegration &github, const QUrl &url) const;
     ReadingAllowList m_allow;
+    QList<GitHubIntegration> m_github;
     std::chrono::milliseconds m_timeout = std::chrono::seconds(60);
     qint64 m_maxBytes = 64 * 1024 * 1024;
 };

@@ -322,7 +322,10 @@ ActionRegistry ActionRegistry::builtin()
     registry.add({QStringLiteral("catalog:write"), QStringLiteral("Writes the catalog-info.yaml for your template"),
                   schema(R"({"type": "object", "required": ["entity"], "properties": {"filePath": {"type": "string"}, "entity": {"type": "object"}}})"),
                   {}, true, catalogWrite});
+    registry.add(catalogRegisterAction());
+    registry.add(catalogFetchAction());
     registry.add(publishGitAction());
+    registry.add(publishGitHubAction());
     return registry;
 }
 

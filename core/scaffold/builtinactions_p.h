@@ -9,6 +9,35 @@
 
 namespace Greenroom::Scaffold {
 
-ActionInfo publishGitAction();   // publishgit.cpp, libgit2
+ActionInfo publishGitAction();      // publishgit.cpp, libgit2
+ActionInfo publishGitHubAction();   // publishgithub.cpp, GitHub's REST API, then libgit2
+ActionInfo catalogRegisterAction(); // catalogactions.cpp
+ActionInfo catalogFetchAction();
+
+// What one publisher pushes: a folder of the workspace as the first commit
+// of a new branch.
+struct GitPublish
+{
+    QString sourcePath;
+    QString remoteUrl;
+    QString branch;
+    QString message;
+    QString authorName;
+    QString authorEmail;
+    QString username;   // with `token`; empty: the URL's, else x-access-token
+    QString token;
+};
+
+// The inputs every publisher shares (sourcePath, defaultBranch,
+// gitCommitMessage, gitAuthorName/Email, token): the input, else app-config's
+// scaffolder section, else Backstage's built-in values.
+GitPublish gitPublishDefaults(const ActionContext &context);
+
+// git init, add everything, commit, push (never forced; a branch that
+// exists on the remote is a ConflictError). The commit's hash.
+Result<QString> initCommitAndPush(ActionContext &context, const GitPublish &publish);
+
+// `url` without user information, for logs and outputs.
+QString displayGitUrl(const QString &url);
 
 } // namespace Greenroom::Scaffold

@@ -66,16 +66,6 @@ int pushUpdate(const char *reference, const char *status, void *payload)
     return 0;
 }
 
-// `remoteUrl` without user information, for the log and the outputs.
-QString displayUrl(const QString &url)
-{
-    QUrl parsed(url);
-    if (!parsed.isValid() || parsed.scheme().isEmpty() || parsed.scheme() == QLatin1String("file"))
-        return url;
-    parsed.setUserInfo(QString());
-    return parsed.toString();
-}
-
 // libgit2's add-all (it skips .git and honours .gitignore).
 Status addEverything(git_index *index)
 {
@@ -89,20 +79,28 @@ Status addEverything(git_index *index)
     return git_index_write(index) == 0 ? Status(Ok{}) : Status(gitError(QStringLiteral("Cannot write the index")));
 }
 
-Status publishGit(ActionContext &context)
+} // namespace
+
+QString displayGitUrl(const QString &url)
+{
+    QUrl parsed(url);
+    if (!parsed.isValid() || parsed.scheme().isEmpty() || parsed.scheme() == QLatin1String("file"))
+        return url;
+    parsed.setUserInfo(QString());
+    return parsed.toString();
+}
+
+Result<QString> initCommitAndPush(ActionContext &context, const GitPublish &publish)
 {
     static std::once_flag once;
     std::call_once(once, [] { git_libgit2_init(); });
-    const QString remoteUrl = context.input.value(QLatin1String("remoteUrl")).toString();
-    const QString branch = context.input.value(QLatin1String("defaultBranch")).toString(QStringLiteral("main"));
-    const QString message = context.input.value(QLatin1String("gitCommitMessage")).toString(QStringLiteral("initial commit"));
-    const QString authorName = context.input.value(QLatin1String("gitAuthorName")).toString(QStringLiteral("Scaffolder"));
-    const QString authorEmail = context.input.value(QLatin1String("gitAuthorEmail")).toString(QStringLiteral("scaffolder@backstage.io"));
-    auto source = resolveSafeChildPath(context.workspace, context.input.value(QLatin1String("sourcePath")).toString(QStringLiteral("./")));
+    const QString &remoteUrl = publish.remoteUrl;
+    const QString &branch = publish.branch;
+    auto source = resolveSafeChildPath(context.workspace, publish.sourcePath.isEmpty() ? QStringLiteral("./") : publish.sourcePath);
     if (!source)
         return source.error();
     if (QFileInfo::exists(source.value() + QStringLiteral("/.git")))
-        return Error(QStringLiteral("ConflictError"), QStringLiteral("%1 is a git repository already").arg(context.input.value(QLatin1String("sourcePath")).toString(QStringLiteral("./"))));
+        return Error(QStringLiteral("ConflictError"), QStringLiteral("%1 is a git repository already").arg(publish.sourcePath.isEmpty() ? QStringLiteral("./") : publish.sourcePath));
 
     context.log(QStringLiteral("Initialising a repository with branch %1").arg(branch));
     git_repository_init_options init = GIT_REPOSITORY_INIT_OPTIONS_INIT;
@@ -119,7 +117,7 @@ Status publishGit(ActionContext &context)
         return gitError(QStringLiteral("Cannot open the index"));
     GitPtr<git_index, git_index_free> index(rawIndex);
     if (const Status added = addEverything(index.get()); !added)
-        return added;
+        return added.error();
     git_oid treeId;
     if (git_index_write_tree(&treeId, index.get()) != 0)
         return gitError(QStringLiteral("Cannot write the tree"));
@@ -128,13 +126,13 @@ Status publishGit(ActionContext &context)
         return gitError(QStringLiteral("Cannot read the tree"));
     GitPtr<git_tree, git_tree_free> tree(rawTree);
     git_signature *rawSignature = nullptr;
-    if (git_signature_now(&rawSignature, authorName.toUtf8().constData(), authorEmail.toUtf8().constData()) != 0)
+    if (git_signature_now(&rawSignature, publish.authorName.toUtf8().constData(), publish.authorEmail.toUtf8().constData()) != 0)
         return gitError(QStringLiteral("Invalid author"));
     GitPtr<git_signature, git_signature_free> signature(rawSignature);
     git_oid commitId;
     const QByteArray headRef = QByteArrayLiteral("refs/heads/") + head;
     if (git_commit_create(&commitId, repository.get(), headRef.constData(), signature.get(), signature.get(), "UTF-8",
-                          message.toUtf8().constData(), tree.get(), 0, nullptr) != 0)
+                          publish.message.toUtf8().constData(), tree.get(), 0, nullptr) != 0)
         return gitError(QStringLiteral("Cannot commit"));
     char hash[GIT_OID_HEXSZ + 1] = {};
     git_oid_tostr(hash, sizeof hash, &commitId);
@@ -142,11 +140,11 @@ Status publishGit(ActionContext &context)
 
     git_remote *rawRemote = nullptr;
     if (git_remote_create(&rawRemote, repository.get(), "origin", remoteUrl.toUtf8().constData()) != 0)
-        return gitError(QStringLiteral("Invalid remote %1").arg(displayUrl(remoteUrl)));
+        return gitError(QStringLiteral("Invalid remote %1").arg(displayGitUrl(remoteUrl)));
     GitPtr<git_remote, git_remote_free> remote(rawRemote);
     PushState state;
-    state.token = context.input.value(QLatin1String("token")).toString();
-    state.username = context.input.value(QLatin1String("gitUsername")).toString();
+    state.token = publish.token;
+    state.username = publish.username;
     git_push_options push = GIT_PUSH_OPTIONS_INIT;
     push.callbacks.credentials = credentials;
     push.callbacks.push_update_reference = pushUpdate;
@@ -157,15 +155,15 @@ Status publishGit(ActionContext &context)
     callbacks.credentials = credentials;
     callbacks.payload = &state;
     if (git_remote_connect(remote.get(), GIT_DIRECTION_FETCH, &callbacks, nullptr, nullptr) != 0)
-        return gitError(QStringLiteral("Cannot push to %1").arg(displayUrl(remoteUrl)));
+        return gitError(QStringLiteral("Cannot push to %1").arg(displayGitUrl(remoteUrl)));
     const git_remote_head **heads = nullptr;
     size_t headCount = 0;
     if (git_remote_ls(&heads, &headCount, remote.get()) != 0)
-        return gitError(QStringLiteral("Cannot list the branches of %1").arg(displayUrl(remoteUrl)));
+        return gitError(QStringLiteral("Cannot list the branches of %1").arg(displayGitUrl(remoteUrl)));
     for (size_t i = 0; i < headCount; ++i) {
         if (headRef == heads[i]->name)
-            return Error(QStringLiteral("ConflictError"), QStringLiteral("The remote %1 has a branch %2 already; publish:git only creates new repositories (refs/heads/%2)")
-                                                              .arg(displayUrl(remoteUrl), branch));
+            return Error(QStringLiteral("ConflictError"), QStringLiteral("The remote %1 has a branch %2 already; publishing only creates new repositories (refs/heads/%2)")
+                                                              .arg(displayGitUrl(remoteUrl), branch));
     }
     git_remote_disconnect(remote.get());
     state.credentialAttempts = 0;
@@ -173,16 +171,57 @@ Status publishGit(ActionContext &context)
     QByteArray refspec = headRef + ':' + headRef;
     char *specs[] = {refspec.data()};
     const git_strarray refspecs{specs, 1};
-    context.log(QStringLiteral("Pushing to %1").arg(displayUrl(remoteUrl)));
+    context.log(QStringLiteral("Pushing to %1").arg(displayGitUrl(remoteUrl)));
     if (git_remote_push(remote.get(), &refspecs, &push) != 0)
-        return gitError(QStringLiteral("Cannot push to %1").arg(displayUrl(remoteUrl)));
+        return gitError(QStringLiteral("Cannot push to %1").arg(displayGitUrl(remoteUrl)));
     if (!state.rejected.isEmpty())
-        return Error(QStringLiteral("ConflictError"), QStringLiteral("The remote %1 refused %2").arg(displayUrl(remoteUrl), state.rejected));
+        return Error(QStringLiteral("ConflictError"), QStringLiteral("The remote %1 refused %2").arg(displayGitUrl(remoteUrl), state.rejected));
+    return QString::fromLatin1(hash);
+}
 
-    context.output(QStringLiteral("remoteUrl"), displayUrl(remoteUrl));
+GitPublish gitPublishDefaults(const ActionContext &context)
+{
+    const ScaffolderServices &services = *context.services;
+    const auto input = [&](const char *key, const QString &fallback) {
+        const QString value = context.input.value(QLatin1String(key)).toString();
+        return value.isEmpty() ? fallback : value;
+    };
+    GitPublish publish;
+    publish.sourcePath = input("sourcePath", QStringLiteral("./"));
+    publish.branch = input("defaultBranch", QStringLiteral("main"));
+    publish.message = input("gitCommitMessage", services.defaultCommitMessage.isEmpty() ? QStringLiteral("initial commit") : services.defaultCommitMessage);
+    publish.authorName = input("gitAuthorName", services.defaultAuthorName.isEmpty() ? QStringLiteral("Scaffolder") : services.defaultAuthorName);
+    publish.authorEmail = input("gitAuthorEmail", services.defaultAuthorEmail.isEmpty() ? QStringLiteral("scaffolder@backstage.io") : services.defaultAuthorEmail);
+    publish.token = context.input.value(QLatin1String("token")).toString();
+    return publish;
+}
+
+namespace {
+
+Status publishGit(ActionContext &context)
+{
+    GitPublish publish = gitPublishDefaults(context);
+    publish.remoteUrl = context.input.value(QLatin1String("remoteUrl")).toString();
+    publish.username = context.input.value(QLatin1String("gitUsername")).toString();
+    if (publish.token.isEmpty()) {
+        // integrations.<provider>[].token for the remote's host, as fetches use it.
+        const QString host = QUrl(publish.remoteUrl).host().toLower();
+        for (const Ingest::GitCredential &credential : context.services->gitCredentials) {
+            if (!host.isEmpty() && credential.host.compare(host, Qt::CaseInsensitive) == 0) {
+                publish.token = credential.password;
+                if (publish.username.isEmpty())
+                    publish.username = credential.username;
+                break;
+            }
+        }
+    }
+    auto hash = initCommitAndPush(context, publish);
+    if (!hash)
+        return hash.error();
+    context.output(QStringLiteral("remoteUrl"), displayGitUrl(publish.remoteUrl));
     // As a `git` location target (<repository>/blob/<ref>), so catalog:register can add the catalog file.
-    context.output(QStringLiteral("repoContentsUrl"), displayUrl(remoteUrl) + QStringLiteral("/blob/") + branch);
-    context.output(QStringLiteral("commitHash"), QString::fromLatin1(hash));
+    context.output(QStringLiteral("repoContentsUrl"), displayGitUrl(publish.remoteUrl) + QStringLiteral("/blob/") + publish.branch);
+    context.output(QStringLiteral("commitHash"), hash.value());
     return Ok{};
 }
 

@@ -96,6 +96,8 @@ QJsonObject filterOutputItems(QJsonObject output)
 TaskRunner::TaskRunner(const ActionRegistry &actions, TaskSpec spec, TaskOptions options)
     : m_actions(actions), m_spec(std::move(spec)), m_options(std::move(options))
 {
+    if (!m_options.services)
+        m_options.services = std::make_shared<ScaffolderServices>();
     for (auto it = m_spec.secrets.begin(); it != m_spec.secrets.end(); ++it) {
         const QString value = it.value().isString() ? it.value().toString() : QString::fromUtf8(QJsonDocument(QJsonArray{it.value()}).toJson(QJsonDocument::Compact));
         if (!value.isEmpty())
@@ -295,6 +297,7 @@ TaskResult TaskRunner::run()
             context.dryRun = m_options.dryRun;
             context.eachKey = iteration.key;
             context.cancelled = &m_cancelled;
+            context.services = m_options.services.get();
             context.log = [&log, id](const QString &line) { log(line, id); };
             const Status status = action->handler(context);
             if (!status) {

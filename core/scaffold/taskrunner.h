@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #pragma once
 
+#include "scaffolderservices.h"
+
 #include <common/result.h>
 
 #include <QDateTime>
@@ -38,6 +40,7 @@ public:
     QJsonObject input;       // rendered and validated
     bool dryRun = false;
     QString eachKey;         // set inside `each`
+    const ScaffolderServices *services = nullptr;   // never null while an action runs
 
     std::function<void(const QString &)> log;
     void output(const QString &name, const QJsonValue &value) { outputs.insert(name, value); }
@@ -65,7 +68,8 @@ public:
     QList<ActionInfo> all() const;   // sorted by id
 
     // fetch:plain, fetch:plain:file, fetch:template, fetch:template:file,
-    // fs:rename, fs:delete, debug:log, debug:wait, catalog:write, publish:git.
+    // fs:rename, fs:delete, debug:log, debug:wait, catalog:write,
+    // catalog:register, catalog:fetch, publish:git, publish:github.
     static ActionRegistry builtin();
 
 private:
@@ -87,6 +91,7 @@ struct TaskOptions
     bool dryRun = false;
     QString workingDirectory;     // workspaces are made in it (default: the system's temp folder)
     bool keepWorkspace = false;   // leave the workspace for the caller (CLI --output, dry-run results)
+    std::shared_ptr<const ScaffolderServices> services;   // default: github.com only, no catalog
 };
 
 struct TaskResult

@@ -234,7 +234,8 @@ Result<QJsonValue> parseRepoUrl(const QJsonValue &input)
     const QUrl url(QStringLiteral("https://") + text);
     if (!url.isValid() || url.host().isEmpty())
         return filterError(QStringLiteral("Invalid repo URL passed to publisher: https://%1").arg(text));
-    QJsonObject result{{QStringLiteral("host"), url.host()}};
+    // JavaScript's URL.host: with the port when there is one.
+    QJsonObject result{{QStringLiteral("host"), url.port() < 0 ? url.host() : url.host() + QLatin1Char(':') + QString::number(url.port())}};
     const QList<std::pair<QString, QString>> items = QUrlQuery(url).queryItems(QUrl::FullyDecoded);
     auto trimmed = [](QString value) {
         while (value.startsWith(QLatin1Char('/')))
@@ -924,6 +925,11 @@ Result<QJsonValue> callBuiltinGlobal(const QString &name, const Arguments &argum
     }
     *known = false;
     return QJsonValue(QJsonValue::Undefined);
+}
+
+Result<QJsonValue> parseRepoUrlValue(const QJsonValue &repoUrl)
+{
+    return parseRepoUrl(repoUrl);
 }
 
 } // namespace Greenroom::Scaffold::Detail

@@ -40,6 +40,9 @@ Result<QJsonValue> callMethod(const QJsonValue &target, const QString &method, c
 // `target.name` where JavaScript has a property (`length`).
 QJsonValue property(const QJsonValue &target, const QString &name);
 
+// The parseRepoUrl filter: "host?owner=o&repo=r" as {host, owner, repo, ...}.
+Result<QJsonValue> parseRepoUrlValue(const QJsonValue &repoUrl);
+
 // Built-in globals (range).
 Result<QJsonValue> callBuiltinGlobal(const QString &name, const Arguments &arguments, bool *known);
 

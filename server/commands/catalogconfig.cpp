@@ -58,6 +58,33 @@ Result<QList<Ingest::GitCredential>> gitCredentials(const Config::ConfigReader &
     return credentials;
 }
 
+// integrations.github[]: hosts whose files are read through GitHub's API
+// (and where publish:github creates repositories).
+Result<QList<Ingest::GitHubIntegration>> gitHubIntegrations(const Config::ConfigReader &config)
+{
+    auto entries = config.optionalConfigArray(QStringLiteral("integrations.github"));
+    if (!entries)
+        return entries.error();
+    QList<Ingest::GitHubIntegration> integrations;
+    for (const Config::ConfigReader &entry : entries->value_or(QList<Config::ConfigReader>())) {
+        Ingest::GitHubIntegration integration;
+        const std::pair<const char *, QString *> fields[] = {{"host", &integration.host},
+                                                             {"apiBaseUrl", &integration.apiBaseUrl},
+                                                             {"rawBaseUrl", &integration.rawBaseUrl},
+                                                             {"token", &integration.token}};
+        for (const auto &[key, target] : fields) {
+            auto value = entry.optionalString(QString::fromLatin1(key));
+            if (!value)
+                return value.error();
+            *target = value->value_or(QString());
+        }
+        if (integration.host.isEmpty())
+            integration.host = QStringLiteral("github.com");
+        integrations.append(integration);
+    }
+    return Ingest::GitHubIntegration::withDefaults(integrations);
+}
+
 } // namespace
 
 Result<CatalogSettings> catalogSettings(const Config::ConfigReader &config, const QString &gitCacheDir)
@@ -134,12 +161,35 @@ Result<CatalogSettings> catalogSettings(const Config::ConfigReader &config, cons
         return allowList.error();
     settings.ingest.urlReader = Ingest::UrlReader(allowList.value());
     settings.readingAllow = allowList.value();
+    auto github = gitHubIntegrations(config);
+    if (!github)
+        return github.error();
+    settings.github = github.value();
+    settings.ingest.urlReader.setGitHubIntegrations(settings.github);
 
     auto credentials = gitCredentials(config);
     if (!credentials)
         return credentials.error();
     settings.ingest.gitReader = Ingest::GitReader(gitCacheDir, credentials.value());
+    settings.gitCredentials = credentials.value();
     return settings;
+}
+
+Result<std::shared_ptr<Scaffold::ScaffolderServices>> scaffolderServices(const Config::ConfigReader &config, const CatalogSettings &catalog)
+{
+    auto services = std::make_shared<Scaffold::ScaffolderServices>();
+    services->github = catalog.github;
+    services->gitCredentials = catalog.gitCredentials;
+    const std::pair<const char *, QString *> fields[] = {{"scaffolder.defaultAuthor.name", &services->defaultAuthorName},
+                                                         {"scaffolder.defaultAuthor.email", &services->defaultAuthorEmail},
+                                                         {"scaffolder.defaultCommitMessage", &services->defaultCommitMessage}};
+    for (const auto &[key, target] : fields) {
+        auto value = config.optionalString(QString::fromLatin1(key));
+        if (!value)
+            return value.error();
+        *target = value->value_or(QString());
+    }
+    return services;
 }
 
 Result<TechDocsSettings> techDocsSettings(const Config::ConfigReader &config, const CatalogSettings &catalog)
@@ -147,6 +197,7 @@ Result<TechDocsSettings> techDocsSettings(const Config::ConfigReader &config, co
     TechDocsSettings settings;
     settings.build.read.gitReader = catalog.ingest.gitReader;
     settings.build.read.allow = catalog.readingAllow;
+    settings.build.read.github = catalog.github;
     auto builder = config.optionalString(QStringLiteral("techdocs.builder"));
     if (!builder)
         return builder.error();

@@ -6,6 +6,7 @@
 #include <config/configreader.h>
 #include <ingest/docsbuildloop.h>
 #include <ingest/locationprocessor.h>
+#include <scaffold/scaffolderservices.h>
 
 #include <chrono>
 #include <optional>
@@ -22,6 +23,8 @@ struct CatalogSettings
     std::optional<std::chrono::milliseconds> interval = std::chrono::seconds(120);
     bool readonly = false;                 // catalog.readonly
     Ingest::ReadingAllowList readingAllow; // backend.reading.allow (also in ingest.urlReader)
+    QList<Ingest::GitHubIntegration> github; // integrations.github, with github.com (also in ingest.urlReader)
+    QList<Ingest::GitCredential> gitCredentials; // integrations.*[].token per host (also in ingest.gitReader)
 };
 
 // `gitCacheDir` is where git locations' repositories are mirrored.
@@ -36,5 +39,10 @@ struct TechDocsSettings
     bool legacyCaseSensitiveTriplets = false;
 };
 Result<TechDocsSettings> techDocsSettings(const Config::ConfigReader &config, const CatalogSettings &catalog);
+
+// What templates' actions get from config: the integrations and credentials
+// of the catalog, scaffolder.defaultAuthor.{name,email} and
+// scaffolder.defaultCommitMessage. The catalog is set by the caller.
+Result<std::shared_ptr<Scaffold::ScaffolderServices>> scaffolderServices(const Config::ConfigReader &config, const CatalogSettings &catalog);
 
 } // namespace Greenroom::Server

@@ -11,12 +11,14 @@
 #include "operations/servermetrics.h"
 #include "shutdownsignal.h"
 #include "sync/syncroutes.h"
+#include "scaffolder/scaffolderroutes.h"
 #include "techdocs/techdocsroutes.h"
 
 #include <auth/tokenauthenticator.h>
 #include <config/configloader.h>
 #include <ingest/catalogingester.h>
 #include <ingest/processingloop.h>
+#include <scaffold/localcatalogaccess.h>
 #include <store/sqlitecatalogstore.h>
 
 #include <QCommandLineParser>
@@ -212,6 +214,18 @@ int runServeCommand(const QStringList &arguments)
     addTechDocsRoutes(server.router(), *store.value(), *store.value(), docsBuilds,
                       {.legacyCaseSensitiveTriplets = techdocs->legacyCaseSensitiveTriplets});
     addDocsBundleRoute(server.router(), *store.value());
+    // Templates run here too: their catalog actions use this process's catalog.
+    auto scaffolder = scaffolderServices(config.value(), catalog.value());
+    if (!scaffolder)
+        return fail(scaffolder.error());
+    scaffolder.value()->catalog = std::make_shared<Scaffold::LocalCatalogAccess>(*store.value(), processing, catalog->readonly, &server);
+    auto workingDirectory = config->optionalString(QStringLiteral("backend.workingDirectory"));
+    if (!workingDirectory)
+        return fail(workingDirectory.error());
+    const Scaffold::ActionRegistry actions = Scaffold::ActionRegistry::builtin();
+    Scaffold::TaskBroker tasks(actions, scaffolder.value(), workingDirectory->value_or(QString()));
+    ScaffolderRoutes scaffolderRoutes(server.router(), *store.value(), tasks, actions, scaffolder.value(), catalog->ingest.gitReader,
+                                      workingDirectory->value_or(QString()));
     SyncRoutes sync(*store.value(), server.router());
     QObject::connect(&docsBuilds, &Ingest::DocsBuildLoop::checked, &sync, &SyncRoutes::notifyChanged);
     metrics.setSyncClients([&sync] { return sync.waitingClients(); });

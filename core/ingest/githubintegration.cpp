@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include "githubintegration.h"
+
+namespace Greenroom::Ingest {
+
+QString integrationHost(const QUrl &url)
+{
+    const QString host = url.host().toLower();
+    return url.port() < 0 ? host : host + QLatin1Char(':') + QString::number(url.port());
+}
+
+QList<GitHubIntegration> GitHubIntegration::withDefaults(QList<GitHubIntegration> configured)
+{
+    for (GitHubIntegration &entry : configured) {
+        if (entry.host == QLatin1String("github.com")) {
+            if (entry.apiBaseUrl.isEmpty())
+                entry.apiBaseUrl = QStringLiteral("https://api.github.com");
+            if (entry.rawBaseUrl.isEmpty())
+                entry.rawBaseUrl = QStringLiteral("https://raw.githubusercontent.com");
+        }
+        while (entry.apiBaseUrl.endsWith(QLatin1Char('/')))
+            entry.apiBaseUrl.chop(1);
+        while (entry.rawBaseUrl.endsWith(QLatin1Char('/')))
+            entry.rawBaseUrl.chop(1);
+    }
+    if (!forHost(configured, QStringLiteral("github.com")))
+        configured.append({QStringLiteral("github.com"), QStringLiteral("https://api.github.com"),
+                           QStringLiteral("https://raw.githubusercontent.com"), QString()});
+    return configured;
+}
+
+const GitHubIntegration *GitHubIntegration::forHost(const QList<GitHubIntegration> &integrations, const QString &host)
+{
+    for (const GitHubIntegration &entry : integrations) {
+        if (entry.host.compare(host, Qt::CaseInsensitive) == 0)
+            return &entry;
+    }
+    return nullptr;
+}
+
+const GitHubIntegration *GitHubIntegration::forUrl(const QList<GitHubIntegration> &integrations, const QUrl &url)
+{
+    if (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))
+        return nullptr;
+    return forHost(integrations, integrationHost(url));
+}
+
+Result<QUrl> GitHubIntegration::fileFetchUrl(const QUrl &url) const
+{
+    // /<owner>/<repo>/<blob|tree|raw>/<ref>/<path...>; a ref with a slash
+    // cannot be told from its path here, as upstream's parser cannot either.
+    const QStringList segments = url.path(QUrl::FullyDecoded).split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    static const QStringList kinds{QStringLiteral("blob"), QStringLiteral("tree"), QStringLiteral("raw")};
+    if (segments.size() < 4 || !kinds.contains(segments.at(2)))
+        return Error::input(QStringLiteral("Incorrect URL: %1, Error: Invalid GitHub URL or file path").arg(url.toString()));
+    const QString owner = segments.at(0);
+    const QString repo = segments.at(1);
+    const QString ref = segments.at(3);
+    const QString path = segments.mid(4).join(QLatin1Char('/'));
+    if (!apiBaseUrl.isEmpty() && (!token.isEmpty() || rawBaseUrl.isEmpty())) {
+        QUrl api(apiBaseUrl + QStringLiteral("/repos/%1/%2/contents/%3").arg(owner, repo, path));
+        api.setQuery(QStringLiteral("ref=") + QString::fromUtf8(QUrl::toPercentEncoding(ref)));
+        return api;
+    }
+    if (rawBaseUrl.isEmpty())
+        return Error::input(QStringLiteral("No apiBaseUrl or rawBaseUrl configured for the GitHub integration %1").arg(host));
+    return QUrl(rawBaseUrl + QStringLiteral("/%1/%2/%3/%4").arg(owner, repo, ref, path));
+}
+
+QList<QPair<QByteArray, QByteArray>> GitHubIntegration::apiHeaders() const
+{
+    QList<QPair<QByteArray, QByteArray>> headers{{QByteArrayLiteral("Accept"), QByteArrayLiteral("application/vnd.github+json")},
+                                                {QByteArrayLiteral("User-Agent"), QByteArrayLiteral("greenroom")}};
+    if (!token.isEmpty())
+        headers.append({QByteArrayLiteral("Authorization"), QByteArrayLiteral("token ") + token.toUtf8()});
+    return headers;
+}
+
+} // namespace Greenroom::Ingest

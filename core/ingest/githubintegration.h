@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include <common/result.h>
+
+#include <QList>
+#include <QUrl>
+
+#include <optional>
+
+namespace Greenroom::Ingest {
+
+/*
+ * One entry of integrations.github: a GitHub or GitHub Enterprise host,
+ * where its REST API lives and the token used there. As in Backstage,
+ * github.com is always known (api.github.com, raw.githubusercontent.com);
+ * other hosts need apiBaseUrl or rawBaseUrl to be read.
+ */
+struct GitHubIntegration
+{
+    QString host;         // github.com, ghe.example.com or 127.0.0.1:8080
+    QString apiBaseUrl;   // https://api.github.com, https://ghe.example.com/api/v3
+    QString rawBaseUrl;
+    QString token;        // never printed
+
+    // The configured entries plus github.com when it is not among them.
+    static QList<GitHubIntegration> withDefaults(QList<GitHubIntegration> configured);
+    static const GitHubIntegration *forHost(const QList<GitHubIntegration> &integrations, const QString &host);
+    static const GitHubIntegration *forUrl(const QList<GitHubIntegration> &integrations, const QUrl &url);
+
+    // Backstage's getGithubFileFetchUrl: https://<host>/o/r/blob/<ref>/<path>
+    // (or tree/raw) as a contents-API URL (with a token or no raw base) or a
+    // raw URL. An InputError for a URL that names no file of a repository.
+    Result<QUrl> fileFetchUrl(const QUrl &url) const;
+    // The headers that go with a request to apiBaseUrl.
+    QList<QPair<QByteArray, QByteArray>> apiHeaders() const;
+};
+
+// host[:port] of a URL, lower case, as integrations are keyed.
+QString integrationHost(const QUrl &url);
+
+} // namespace Greenroom::Ingest

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include <common/result.h>
+#include <ingest/gitreader.h>
+#include <ingest/githubintegration.h>
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <memory>
+#include <optional>
+
+namespace Greenroom::Scaffold {
+
+/*
+ * How catalog:register and catalog:fetch reach the catalog: the server's
+ * own location service in process, or a catalog over HTTP. Called from the
+ * task's worker thread; implementations take care of their own threads.
+ */
+class CatalogAccess
+{
+public:
+    virtual ~CatalogAccess() = default;
+    // POST /locations {type, target}: registered and read from now on.
+    virtual Status addLocation(const QString &type, const QString &target) = 0;
+    // POST /locations?dryRun=true: the entities the location holds.
+    virtual Result<QJsonArray> previewLocation(const QString &type, const QString &target) = 0;
+    // GET /entities/by-name/...: nullopt when there is none.
+    virtual Result<std::optional<QJsonObject>> entityByRef(const QString &ref) = 0;
+};
+
+// What actions need from the installation: integrations, credentials,
+// defaults from app-config's scaffolder section, the catalog.
+struct ScaffolderServices
+{
+    QList<Ingest::GitHubIntegration> github = Ingest::GitHubIntegration::withDefaults({});
+    QList<Ingest::GitCredential> gitCredentials;   // publish:git without a token input
+    QString defaultAuthorName;                     // scaffolder.defaultAuthor.name
+    QString defaultAuthorEmail;                    // scaffolder.defaultAuthor.email
+    QString defaultCommitMessage;                  // scaffolder.defaultCommitMessage
+    std::shared_ptr<CatalogAccess> catalog;        // none: catalog actions fail saying so
+};
+
+} // namespace Greenroom::Scaffold

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include "templatefiles.h"
+
+#include <QFileInfo>
+#include <QUrl>
+
+namespace Greenroom::Scaffold {
+
+Result<TemplateFiles> templateFiles(const QJsonObject &templateEntity, const Ingest::GitReader &git, qint64 maxBytes)
+{
+    const QJsonObject annotations = templateEntity.value(QLatin1String("metadata"))[QLatin1String("annotations")].toObject();
+    QString location = annotations.value(QLatin1String("backstage.io/source-location")).toString();
+    if (location.isEmpty())
+        location = annotations.value(QLatin1String("backstage.io/managed-by-location")).toString();
+    const QString name = templateEntity.value(QLatin1String("metadata"))[QLatin1String("name")].toString();
+    if (location.isEmpty())
+        return Error::input(QStringLiteral("The template %1 has no location annotation, so its files cannot be found").arg(name));
+    const qsizetype colon = location.indexOf(QLatin1Char(':'));
+    const QString type = location.left(colon);
+    const QString target = location.mid(colon + 1);
+    if (type == QLatin1String("file")) {
+        const QFileInfo info(target);
+        // source-location may name the folder itself (with a trailing slash).
+        const QString folder = target.endsWith(QLatin1Char('/')) || info.isDir() ? QFileInfo(target + QStringLiteral("/.")).absolutePath()
+                                                                                : info.absolutePath();
+        return TemplateFiles{folder, QUrl::fromLocalFile(target).toString(), nullptr};
+    }
+    if (type == QLatin1String("git")) {
+        if (!git.isConfigured())
+            return Error::input(QStringLiteral("The template %1 is in a git repository, and no git cache is configured").arg(name));
+        auto file = Ingest::GitTarget::parse(target);
+        if (!file)
+            return file.error();
+        Ingest::GitTarget folder = file.value();
+        if (!target.endsWith(QLatin1Char('/')))
+            folder.path = folder.path.contains(QLatin1Char('/')) ? folder.path.section(QLatin1Char('/'), 0, -2) : QString();
+        auto copy = std::make_shared<QTemporaryDir>();
+        if (!copy->isValid())
+            return Error::internal(QStringLiteral("Cannot create a temporary folder: %1").arg(copy->errorString()));
+        auto exported = git.session()->exportFolder(folder, copy->path(), maxBytes);
+        if (!exported)
+            return exported.error();
+        return TemplateFiles{copy->path(), Ingest::GitReader::displayUrl(target), copy};
+    }
+    return Error::input(QStringLiteral("The files of template %1 cannot be fetched from its %2 location %3; "
+                                       "register templates as file or git locations")
+                            .arg(name, type, target));
+}
+
+} // namespace Greenroom::Scaffold

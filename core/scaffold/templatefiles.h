@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include <common/result.h>
+#include <ingest/gitreader.h>
+
+#include <QJsonObject>
+#include <QTemporaryDir>
+
+#include <memory>
+
+namespace Greenroom::Scaffold {
+
+// A template's own folder, where its steps' relative `url`s point.
+struct TemplateFiles
+{
+    QString folder;                        // local; a copy for git templates
+    QString baseUrl;                       // templateInfo.baseUrl: file:///…/template.yaml or the location URL
+    std::shared_ptr<QTemporaryDir> copy;   // keeps a git copy alive
+};
+
+/*
+ * Where a stored Template's files are, from its source-location (else
+ * location) annotation as Backstage's getEntityBaseUrl reads it: a `file`
+ * location's folder as it is; a `git` location's folder exported with
+ * libgit2 at the commit the catalog read. `url` locations are not fetched as
+ * folders (an InputError says so).
+ */
+Result<TemplateFiles> templateFiles(const QJsonObject &templateEntity, const Ingest::GitReader &git, qint64 maxBytes = 256 * 1024 * 1024);
+
+} // namespace Greenroom::Scaffold

@@ -1,0 +1,407 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include "scaffolderroutes.h"
+
+#include "catalog/routesupport.h"
+
+#include <model/entityref.h>
+#include <scaffold/templatefiles.h>
+#include <scaffold/workspacepath.h>
+#include <scaffold/templateparameters.h>
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QSaveFile>
+#include <QTemporaryDir>
+#include <QTimer>
+
+namespace Greenroom::Server {
+
+namespace {
+
+const QString Mount = QStringLiteral("/api/scaffolder");
+constexpr auto LongPoll = std::chrono::seconds(30);
+
+Error taskNotFound(const QString &id)
+{
+    return notFound(QStringLiteral("No task with id '%1' found").arg(id));
+}
+
+// ["tags", 1] for "tags[1]", ["nested", "port"] for "nested.port".
+QJsonArray problemPath(const QString &field)
+{
+    QJsonArray path;
+    static const QRegularExpression part(QStringLiteral("([^.\\[\\]]+)|\\[(\\d+)\\]"));
+    for (auto it = part.globalMatch(field); it.hasNext();) {
+        const QRegularExpressionMatch match = it.next();
+        if (match.capturedLength(2) > 0)
+            path.append(match.captured(2).toInt());
+        else
+            path.append(match.captured(1));
+    }
+    return path;
+}
+
+// jsonschema's ValidationError as upstream's 400 bodies list them.
+QJsonArray problemsJson(const QList<Scaffold::ParameterProblem> &problems)
+{
+    QJsonArray errors;
+    for (const Scaffold::ParameterProblem &problem : problems) {
+        errors.append(QJsonObject{{QStringLiteral("path"), problemPath(problem.field)},
+                                  {QStringLiteral("property"), problem.field.isEmpty() ? QStringLiteral("instance")
+                                                               : problem.field.startsWith(QLatin1Char('[')) ? QStringLiteral("instance") + problem.field
+                                                                                                            : QStringLiteral("instance.") + problem.field},
+                                  {QStringLiteral("message"), problem.message},
+                                  {QStringLiteral("name"), problem.keyword},
+                                  {QStringLiteral("stack"), problem.stack()}});
+    }
+    return errors;
+}
+
+QByteArray serverSentEvent(const Scaffold::TaskEventRecord &event)
+{
+    return "event: " + event.type.toUtf8() + "\ndata: " + QJsonDocument(event.toJson()).toJson(QJsonDocument::Compact) + "\n\n";
+}
+
+QJsonArray eventsJson(const QList<Scaffold::TaskEventRecord> &events)
+{
+    QJsonArray list;
+    for (const Scaffold::TaskEventRecord &event : events)
+        list.append(event.toJson());
+    return list;
+}
+
+// A stored Template for `ref`, checked as upstream's findTemplate and
+// authorizeTemplate check it.
+Result<QJsonObject> findTemplate(Store::CatalogStore &catalog, const QString &kind, const QString &ns, const QString &name)
+{
+    if (kind.toLower() != QLatin1String("template"))
+        return Error::input(QStringLiteral("Invalid kind, only 'Template' kind is supported"));
+    const std::optional<Store::StoredEntity> stored = catalog.entityByRef(QStringLiteral("%1:%2/%3").arg(kind, ns, name).toLower());
+    if (!stored)
+        return notFound(QStringLiteral("Template %1:%2/%3 not found").arg(kind.toLower(), ns.toLower(), name));
+    const QString apiVersion = stored->entity.value(QLatin1String("apiVersion")).toString();
+    if (apiVersion != QLatin1String("scaffolder.backstage.io/v1beta3"))
+        return Error::input(QStringLiteral("Unsupported apiVersion field in schema entity, %1").arg(apiVersion));
+    return stored->entity;
+}
+
+// The values checked against the pages, then the secrets against
+// spec.secrets.schema; the 400 answer when either fails.
+std::optional<HttpResponse> checkAnswers(const QJsonObject &templateEntity, const QJsonObject &values, const QJsonObject &secrets)
+{
+    const QList<Scaffold::ParameterProblem> problems = Scaffold::validateParameters(values, Scaffold::parameterPages(templateEntity));
+    if (!problems.isEmpty())
+        return HttpResponse::json(QJsonObject{{QStringLiteral("errors"), problemsJson(problems)}}, 400);
+    const QJsonObject secretsSchema = templateEntity.value(QLatin1String("spec"))[QLatin1String("secrets")][QLatin1String("schema")].toObject();
+    if (!secretsSchema.isEmpty()) {
+        Scaffold::ParameterPage page;
+        page.schema = secretsSchema;
+        const QList<Scaffold::ParameterProblem> secretProblems = Scaffold::validatePage(secrets, page);
+        if (!secretProblems.isEmpty())
+            return HttpResponse::json(QJsonObject{{QStringLiteral("errors"), problemsJson(secretProblems)}}, 400);
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+ScaffolderRoutes::ScaffolderRoutes(Router &router, Store::CatalogStore &catalog, Scaffold::TaskBroker &broker,
+                                   const Scaffold::ActionRegistry &actions, std::shared_ptr<const Scaffold::ScaffolderServices> services,
+                                   Ingest::GitReader git, QString workingDirectory, QObject *parent)
+    : QObject(parent), m_catalog(catalog), m_broker(broker), m_actions(actions), m_services(std::move(services)), m_git(std::move(git)),
+      m_workingDirectory(std::move(workingDirectory))
+{
+    m_dryRuns.setMaxThreadCount(2);
+    m_pollTimer = new QTimer(this);
+    m_pollTimer->setInterval(1000);
+    connect(m_pollTimer, &QTimer::timeout, this, [this] {
+        // Long polls that waited 30 s get [], as upstream answers them.
+        m_listeners.removeIf([](const Listener &listener) {
+            if (listener.poll && listener.deadline.hasExpired()) {
+                listener.poll->complete(HttpResponse::json(QJsonArray()));
+                return true;
+            }
+            return (listener.poll && !listener.poll->isOpen()) || (listener.stream && !listener.stream->isOpen());
+        });
+        if (m_listeners.isEmpty())
+            m_pollTimer->stop();
+    });
+    connect(&m_broker, &Scaffold::TaskBroker::eventAdded, this, &ScaffolderRoutes::deliver);
+
+    router.add("GET", Mount, QStringLiteral("/v2/templates/:namespace/:kind/:name/parameter-schema"),
+               [this](const HttpRequest &request) { return parameterSchema(request); });
+    router.add("GET", Mount, QStringLiteral("/v2/actions"), [this](const HttpRequest &) {
+        QJsonArray list;
+        for (const Scaffold::ActionInfo &action : m_actions.all()) {
+            QJsonObject schema{{QStringLiteral("input"), action.inputSchema}};
+            if (!action.outputSchema.isEmpty())
+                schema.insert(QStringLiteral("output"), action.outputSchema);
+            list.append(QJsonObject{{QStringLiteral("id"), action.id},
+                                    {QStringLiteral("description"), action.description},
+                                    {QStringLiteral("schema"), schema}});
+        }
+        return HttpResponse::json(list);
+    });
+    router.add("POST", Mount, QStringLiteral("/v2/tasks"), [this](const HttpRequest &request) { return createTask(request); });
+    router.add("GET", Mount, QStringLiteral("/v2/tasks"), [this](const HttpRequest &request) { return listTasks(request); });
+    router.add("GET", Mount, QStringLiteral("/v2/tasks/:taskId"), [this](const HttpRequest &request) {
+        const std::optional<Scaffold::TaskRecord> task = m_broker.task(request.params.value(QStringLiteral("taskId")));
+        if (!task)
+            return HttpResponse::error(taskNotFound(request.params.value(QStringLiteral("taskId"))), request);
+        return HttpResponse::json(task->toJson());
+    });
+    router.add("GET", Mount, QStringLiteral("/v2/tasks/:taskId/eventstream"), [this](const HttpRequest &request) { return eventStream(request); });
+    router.add("GET", Mount, QStringLiteral("/v2/tasks/:taskId/events"), [this](const HttpRequest &request) { return events(request); });
+    router.add("POST", Mount, QStringLiteral("/v2/tasks/:taskId/cancel"), [this](const HttpRequest &request) {
+        const QString id = request.params.value(QStringLiteral("taskId"));
+        if (!m_broker.cancel(id))
+            return HttpResponse::error(taskNotFound(id), request);
+        return HttpResponse::json(QJsonObject{{QStringLiteral("status"), QStringLiteral("cancelled")}});
+    });
+    router.add("POST", Mount, QStringLiteral("/v2/dry-run"), [this](const HttpRequest &request) { return dryRun(request); });
+}
+
+ScaffolderRoutes::~ScaffolderRoutes()
+{
+    m_dryRuns.waitForDone();
+}
+
+HttpResponse ScaffolderRoutes::parameterSchema(const HttpRequest &request)
+{
+    auto entity = findTemplate(m_catalog, request.params.value(QStringLiteral("kind")), request.params.value(QStringLiteral("namespace")),
+                               request.params.value(QStringLiteral("name")));
+    if (!entity)
+        return HttpResponse::error(entity.error(), request);
+    const QJsonObject metadata = entity->value(QLatin1String("metadata")).toObject();
+    const QJsonObject spec = entity->value(QLatin1String("spec")).toObject();
+    QJsonObject body{{QStringLiteral("title"), metadata.value(QLatin1String("title")).toString(metadata.value(QLatin1String("name")).toString())}};
+    if (spec.contains(QLatin1String("presentation")))
+        body.insert(QStringLiteral("presentation"), spec.value(QLatin1String("presentation")));
+    if (metadata.contains(QLatin1String("description")))
+        body.insert(QStringLiteral("description"), metadata.value(QLatin1String("description")));
+    if (metadata.contains(QLatin1String("ui:options")))
+        body.insert(QStringLiteral("ui:options"), metadata.value(QLatin1String("ui:options")));
+    QJsonArray steps;
+    for (const Scaffold::ParameterPage &page : Scaffold::parameterPages(entity.value())) {
+        QJsonObject step{{QStringLiteral("title"), page.title}, {QStringLiteral("schema"), page.schema}};
+        if (page.schema.contains(QLatin1String("description")))
+            step.insert(QStringLiteral("description"), page.schema.value(QLatin1String("description")));
+        if (page.when.isString() || page.when.isBool())
+            step.insert(QStringLiteral("when"), page.when);
+        steps.append(step);
+    }
+    body.insert(QStringLiteral("steps"), steps);
+    const QJsonValue decorators = spec.contains(QLatin1String("formDecorators")) ? spec.value(QLatin1String("formDecorators"))
+                                                                                   : spec.value(QLatin1String("EXPERIMENTAL_formDecorators"));
+    if (!decorators.isUndefined())
+        body.insert(QStringLiteral("formDecorators"), decorators);
+    return HttpResponse::json(body);
+}
+
+HttpResponse ScaffolderRoutes::createTask(const HttpRequest &request)
+{
+    auto body = jsonObjectBody(request);
+    if (!body)
+        return HttpResponse::error(body.error(), request);
+    const QJsonValue templateRef = body->value(QLatin1String("templateRef"));
+    if (!templateRef.isString())
+        return HttpResponse::error(Error::input(QStringLiteral("Entity reference must be a string")), request);
+    auto ref = Model::EntityRef::parse(templateRef.toString(), {QStringLiteral("template"), QString()});
+    if (!ref)
+        return HttpResponse::error(Error::input(ref.error().message), request);
+    auto entity = findTemplate(m_catalog, ref->kind(), ref->namespaceName(), ref->name());
+    if (!entity)
+        return HttpResponse::error(entity.error(), request);
+    const QJsonObject values = body->value(QLatin1String("values")).toObject();
+    const QJsonObject secrets = body->value(QLatin1String("secrets")).toObject();
+    if (std::optional<HttpResponse> refused = checkAnswers(entity.value(), values, secrets))
+        return *refused;
+    auto files = Scaffold::templateFiles(entity.value(), m_git);
+    if (!files)
+        return HttpResponse::error(files.error(), request);
+    Scaffold::TaskRequest task;
+    task.templateEntity = entity.value();
+    task.templateDir = files->folder;
+    task.templateBaseUrl = files->baseUrl;
+    task.templateFolderCopy = files->copy;
+    task.values = values;
+    task.secrets = secrets;
+    const QString id = m_broker.dispatch(task);
+    return HttpResponse::json(QJsonObject{{QStringLiteral("id"), id}}, 201);
+}
+
+HttpResponse ScaffolderRoutes::listTasks(const HttpRequest &request)
+{
+    Scaffold::TaskQuery query;
+    query.createdBy = request.queryValues(QStringLiteral("createdBy"));
+    query.status = request.queryValues(QStringLiteral("status"));
+    for (const QString &order : request.queryValues(QStringLiteral("order"))) {
+        static const QRegularExpression form(QStringLiteral("^(asc|desc):(.+)$"));
+        const QRegularExpressionMatch match = form.match(order);
+        if (!match.hasMatch())
+            return HttpResponse::error(Error::input(QStringLiteral("Invalid order parameter \"%1\", expected \"<asc or desc>:<field name>\"").arg(order)), request);
+        if (!QStringList{QStringLiteral("created_at"), QStringLiteral("status"), QStringLiteral("created_by")}.contains(match.captured(2)))
+            return HttpResponse::error(Error::input(QStringLiteral("Invalid order field \"%1\"").arg(match.captured(2))), request);
+        query.orderField = match.captured(2);
+        query.descending = match.captured(1) == QLatin1String("desc");
+    }
+    for (const auto &[name, target] : {std::pair{"limit", &query.limit}, std::pair{"offset", &query.offset}}) {
+        auto value = integerParameter(request, QString::fromLatin1(name));
+        if (!value)
+            return HttpResponse::error(value.error(), request);
+        if (value->has_value())
+            *target = int(std::clamp<qint64>(**value, 0, std::numeric_limits<int>::max()));
+    }
+    int total = 0;
+    QJsonArray tasks;
+    for (const Scaffold::TaskRecord &task : m_broker.list(query, &total))
+        tasks.append(task.toJson());
+    return HttpResponse::json(QJsonObject{{QStringLiteral("tasks"), tasks}, {QStringLiteral("totalTasks"), total}});
+}
+
+HttpResponse ScaffolderRoutes::eventStream(const HttpRequest &request)
+{
+    const QString id = request.params.value(QStringLiteral("taskId"));
+    if (!m_broker.task(id))
+        return HttpResponse::error(taskNotFound(id), request);
+    Listener listener;
+    listener.taskId = id;
+    listener.after = request.queryValues(QStringLiteral("after")).value(0).toLongLong();
+    listener.stream = std::make_shared<ResponseStream>();
+    const std::shared_ptr<ResponseStream> stream = listener.stream;
+    m_listeners.append(listener);
+    if (!m_pollTimer->isActive())
+        m_pollTimer->start();
+    // What happened already goes out as soon as the headers have.
+    QTimer::singleShot(0, this, [this, id] { deliver(id); });
+    return HttpResponse::streamed(stream, {{"Connection", "keep-alive"}, {"Cache-Control", "no-cache"}, {"Content-Type", "text/event-stream"}});
+}
+
+HttpResponse ScaffolderRoutes::events(const HttpRequest &request)
+{
+    const QString id = request.params.value(QStringLiteral("taskId"));
+    if (!m_broker.task(id))
+        return HttpResponse::error(taskNotFound(id), request);
+    const qint64 after = request.queryValues(QStringLiteral("after")).value(0).toLongLong();
+    const QList<Scaffold::TaskEventRecord> ready = m_broker.events(id, after);
+    if (!ready.isEmpty())
+        return HttpResponse::json(eventsJson(ready));
+    Listener listener;
+    listener.taskId = id;
+    listener.after = after;
+    listener.poll = std::make_shared<DeferredResponse>();
+    listener.deadline = QDeadlineTimer(LongPoll);
+    const std::shared_ptr<DeferredResponse> poll = listener.poll;
+    m_listeners.append(listener);
+    if (!m_pollTimer->isActive())
+        m_pollTimer->start();
+    return HttpResponse::later(poll);
+}
+
+void ScaffolderRoutes::deliver(const QString &taskId)
+{
+    for (auto it = m_listeners.begin(); it != m_listeners.end();) {
+        Listener &listener = *it;
+        bool done = (listener.stream && !listener.stream->isOpen()) || (listener.poll && !listener.poll->isOpen());
+        const QList<Scaffold::TaskEventRecord> fresh =
+            done || listener.taskId != taskId ? QList<Scaffold::TaskEventRecord>() : m_broker.events(taskId, listener.after);
+        if (!fresh.isEmpty() && listener.poll) {
+            listener.poll->complete(HttpResponse::json(eventsJson(fresh)));
+            done = true;
+        } else if (!fresh.isEmpty()) {
+            // The stream ends after the completion, as upstream's does.
+            for (const Scaffold::TaskEventRecord &event : fresh) {
+                listener.stream->write(serverSentEvent(event));
+                listener.after = event.id;
+                done = done || event.type == QLatin1String("completion");
+            }
+            if (done)
+                listener.stream->close();
+        }
+        it = done ? m_listeners.erase(it) : it + 1;
+    }
+}
+
+HttpResponse ScaffolderRoutes::dryRun(const HttpRequest &request)
+{
+    auto body = jsonObjectBody(request);
+    if (!body)
+        return HttpResponse::error(body.error(), request);
+    const QJsonObject templateEntity = body->value(QLatin1String("template")).toObject();
+    const QJsonValue directoryContents = body->value(QLatin1String("directoryContents"));
+    if (!body->value(QLatin1String("values")).isObject() || !directoryContents.isArray())
+        return HttpResponse::error(Error::input(QStringLiteral("Malformed request: values must be an object and directoryContents an array")), request);
+    if (templateEntity.value(QLatin1String("apiVersion")).toString() != QLatin1String("scaffolder.backstage.io/v1beta3")
+        || templateEntity.value(QLatin1String("kind")).toString() != QLatin1String("Template")
+        || !templateEntity.value(QLatin1String("spec"))[QLatin1String("steps")].isArray())
+        return HttpResponse::error(Error::input(QStringLiteral("Input template is not a template")), request);
+    const QJsonObject values = body->value(QLatin1String("values")).toObject();
+    const QJsonObject secrets = body->value(QLatin1String("secrets")).toObject();
+    if (std::optional<HttpResponse> refused = checkAnswers(templateEntity, values, secrets))
+        return *refused;
+
+    // The template's own files, as the client sent them, in a folder of their own.
+    auto contents = std::make_shared<QTemporaryDir>(QDir(m_workingDirectory.isEmpty() ? QDir::tempPath() : m_workingDirectory)
+                                                        .filePath(QStringLiteral("dry-run-content-XXXXXX")));
+    if (!contents->isValid())
+        return HttpResponse::error(Error::internal(QStringLiteral("Cannot create a folder for the dry run")), request);
+    for (const QJsonValue &item : directoryContents.toArray()) {
+        const QString path = item[QLatin1String("path")].toString();
+        auto target = Scaffold::resolveSafeChildPath(contents->path(), path);
+        if (!target)
+            return HttpResponse::error(target.error(), request);
+        QDir().mkpath(QFileInfo(target.value()).absolutePath());
+        QSaveFile file(target.value());
+        if (!file.open(QIODevice::WriteOnly)
+            || file.write(QByteArray::fromBase64(item[QLatin1String("base64Content")].toString().toLatin1())) < 0 || !file.commit())
+            return HttpResponse::error(Error::internal(QStringLiteral("Cannot write %1 for the dry run").arg(path)), request);
+    }
+
+    auto deferred = std::make_shared<DeferredResponse>();
+    const Scaffold::ActionRegistry &actions = m_actions;
+    Scaffold::TaskSpec spec{templateEntity, contents->path(), values, secrets, {}, QStringLiteral("dry-run")};
+    Scaffold::TaskOptions options;
+    options.dryRun = true;
+    options.keepWorkspace = true;
+    options.workingDirectory = m_workingDirectory;
+    options.services = m_services;
+    m_dryRuns.start([this, deferred, contents, spec, options, &actions] {
+        Scaffold::TaskRunner runner(actions, spec, options);
+        QJsonArray log;
+        runner.setEventSink([&log](const Scaffold::TaskEvent &event) {
+            if (event.type != Scaffold::TaskEvent::Type::Log)
+                return;
+            QJsonObject body{{QStringLiteral("message"), event.message}};
+            if (!event.stepId.isEmpty())
+                body.insert(QStringLiteral("stepId"), event.stepId);
+            if (!event.status.isEmpty())
+                body.insert(QStringLiteral("status"), event.status);
+            log.append(QJsonObject{{QStringLiteral("body"), body}});
+        });
+        const Scaffold::TaskResult result = runner.run();
+        QJsonArray files;
+        for (const QString &path : result.files) {
+            QFile file(QDir(result.workspace).filePath(path));
+            file.open(QIODevice::ReadOnly);
+            files.append(QJsonObject{{QStringLiteral("path"), path},
+                                     {QStringLiteral("executable"), bool(file.permissions() & QFileDevice::ExeOwner)},
+                                     {QStringLiteral("base64Content"), QString::fromLatin1(file.readAll().toBase64())}});
+        }
+        if (!result.workspace.isEmpty())
+            QDir(result.workspace).removeRecursively();
+        const QJsonArray steps = Scaffold::TaskBroker::namedSteps(spec.templateEntity);
+        const QJsonObject answer{{QStringLiteral("log"), log},
+                                 {QStringLiteral("directoryContents"), files},
+                                 {QStringLiteral("output"), result.output},
+                                 {QStringLiteral("steps"), steps}};
+        QMetaObject::invokeMethod(this, [deferred, answer] { deferred->complete(HttpResponse::json(answer)); }, Qt::QueuedConnection);
+    });
+    return HttpResponse::later(deferred);
+}
+
+} // namespace Greenroom::Server

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include "http/router.h"
+
+#include <ingest/gitreader.h>
+#include <scaffold/taskbroker.h>
+#include <store/catalogstore.h>
+
+#include <QDeadlineTimer>
+#include <QObject>
+#include <QThreadPool>
+#include <QTimer>
+
+namespace Greenroom::Server {
+
+/*
+ * Backstage's scaffolder routes under /api/scaffolder/v2: parameter-schema,
+ * actions, tasks (create, list, get, eventstream, events, cancel) and
+ * dry-run, in upstream's shapes. Tasks run on the broker's worker threads;
+ * dry runs on a thread of their own, answered when they end.
+ */
+class ScaffolderRoutes : public QObject
+{
+    Q_OBJECT
+public:
+    ScaffolderRoutes(Router &router, Store::CatalogStore &catalog, Scaffold::TaskBroker &broker, const Scaffold::ActionRegistry &actions,
+                     std::shared_ptr<const Scaffold::ScaffolderServices> services, Ingest::GitReader git, QString workingDirectory,
+                     QObject *parent = nullptr);
+    ~ScaffolderRoutes() override;
+
+private:
+    HttpResponse parameterSchema(const HttpRequest &request);
+    HttpResponse createTask(const HttpRequest &request);
+    HttpResponse listTasks(const HttpRequest &request);
+    HttpResponse eventStream(const HttpRequest &request);
+    HttpResponse events(const HttpRequest &request);
+    HttpResponse dryRun(const HttpRequest &request);
+    void deliver(const QString &taskId);
+
+    struct Listener
+    {
+        QString taskId;
+        qint64 after = 0;
+        std::shared_ptr<ResponseStream> stream;        // eventstream
+        std::shared_ptr<DeferredResponse> poll;        // events (long poll)
+        QDeadlineTimer deadline;
+    };
+
+    Store::CatalogStore &m_catalog;
+    Scaffold::TaskBroker &m_broker;
+    const Scaffold::ActionRegistry &m_actions;
+    std::shared_ptr<const Scaffold::ScaffolderServices> m_services;
+    Ingest::GitReader m_git;
+    QString m_workingDirectory;
+    QList<Listener> m_listeners;
+    QTimer *m_pollTimer = nullptr;
+    QThreadPool m_dryRuns;
+};
+
+} // namespace Greenroom::Server

@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+//
+// The scaffolder routes of a real greenroom-server: the demo organisation's
+// Spring Boot golden path end to end (answers → rendered skeleton →
+// repository created on a fake GitHub API and pushed with libgit2 → new
+// component registered, in the catalog and the sync feed), the answers'
+// validation, listing, cancelling, long polls and dry runs.
+#include <fakegithub.h>
+#include <serverprocess.h>
+#include <testconfig.h>
+#include <testfiles.h>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+using Greenroom::TestSupport::FakeGitHub;
+using Greenroom::TestSupport::Reply;
+using Greenroom::TestSupport::ServerProcess;
+using Greenroom::TestSupport::writeFile;
+
+class TestScaffolderApi : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void parameterSchemaAndActions();
+    void goldenPathPublishesAndRegisters();
+    void takenRepositoryFailsTheTaskAndKeepsTheFirst();
+    void invalidAnswersAreRefused();
+    void tasksAreListedAndCancelled();
+    void longPollAnswersWithNewEvents();
+    void dryRunRendersWithoutSideEffects();
+    void cleanup()
+    {
+        if (QTest::currentTestFailed())
+            qWarning().noquote() << "server output:\n" << m_server->output();
+    }
+    void cleanupTestCase() { m_server.reset(); }
+
+private:
+    Reply get(const QString &path) { return m_server->request("GET", path); }
+    Reply post(const QString &path, const QJsonObject &body) { return m_server->request("POST", path, QJsonDocument(body).toJson()); }
+    QJsonObject goldenAnswers(const QString &name) const
+    {
+        return {{QStringLiteral("name"), name},
+                {QStringLiteral("description"), QStringLiteral("Takes the payments")},
+                {QStringLiteral("owner"), QStringLiteral("group:default/team-checkout")},
+                {QStringLiteral("system"), QStringLiteral("system:default/webshop")},
+                {QStringLiteral("javaVersion"), QStringLiteral("21")},
+                {QStringLiteral("database"), QStringLiteral("postgresql")},
+                {QStringLiteral("repoUrl"), QStringLiteral("%1?owner=acme&repo=%2").arg(m_github->host(), name)}};
+    }
+    // Starts the golden path and reads its event stream to the end.
+    QString runGoldenPath(const QString &name, QJsonArray *events)
+    {
+        const Reply created = post(QStringLiteral("/api/scaffolder/v2/tasks"),
+                                   {{QStringLiteral("templateRef"), QStringLiteral("template:default/spring-boot-microservice")},
+                                    {QStringLiteral("values"), goldenAnswers(name)}});
+        if (created.status != 201)
+            qWarning() << created.status << created.body;
+        const QString id = created.json()[QLatin1String("id")].toString();
+        const Reply stream = get(QStringLiteral("/api/scaffolder/v2/tasks/%1/eventstream").arg(id));
+        for (const QByteArray &block : stream.body.split('\n')) {
+            if (block.startsWith("data: "))
+                events->append(QJsonDocument::fromJson(block.mid(6)).object());
+        }
+        return id;
+    }
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<FakeGitHub> m_github;
+    std::unique_ptr<ServerProcess> m_server;
+};
+
+void TestScaffolderApi::initTestCase()
+{
+    m_github = std::make_unique<FakeGitHub>(m_dir.filePath(QStringLiteral("github")), QStringLiteral("ghp_secret123"));
+    QVERIFY(m_github->port() > 0);
+    // A template of the test's own, to cancel while it waits.
+    writeFile(m_dir.filePath(QStringLiteral("slow/template.yaml")),
+              "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata: {name: slow}\n"
+              "spec:\n  type: test\n  steps:\n    - {id: wait, name: Wait a while, action: debug:wait, input: {seconds: 20}}\n"
+              "    - {id: after, action: debug:log, input: {message: never}}\n");
+    writeFile(m_dir.filePath(QStringLiteral("app-config.yaml")),
+              QStringLiteral("backend:\n  listen: {port: 0}\n  database: {client: better-sqlite3, connection: {directory: %1}}\n"
+                             "  workingDirectory: %2\n"
+                             "catalog:\n  processingInterval: false\n"
+                             "  rules: [{allow: [Component, System, API, Resource, Location, Domain, Group, User, Template]}]\n"
+                             "  locations:\n    - {type: file, target: %3}\n    - {type: file, target: %4}\n"
+                             "integrations:\n  github:\n    - {host: '%5', apiBaseUrl: '%6', token: ghp_secret123}\n"
+                             "scaffolder:\n  defaultAuthor: {name: Greenroom Bot, email: bot@example.com}\n")
+                  .arg(m_dir.filePath(QStringLiteral("db")), m_dir.filePath(QStringLiteral("work")),
+                       QStringLiteral(GREENROOM_SOURCE_DIR "/resources/demo/catalog-info.yaml"), m_dir.filePath(QStringLiteral("slow/template.yaml")),
+                       m_github->host(), m_github->apiBaseUrl())
+                  .toUtf8());
+    m_server = std::make_unique<ServerProcess>();
+    QVERIFY2(m_server->start(m_dir.path()), m_server->output().constData());
+    QTRY_COMPARE_WITH_TIMEOUT(get(QStringLiteral("/api/catalog/entities/by-name/template/default/spring-boot-microservice")).status, 200, 20000);
+}
+
+void TestScaffolderApi::parameterSchemaAndActions()
+{
+    const Reply schema = get(QStringLiteral("/api/scaffolder/v2/templates/default/template/spring-boot-microservice/parameter-schema"));
+    QCOMPARE(schema.status, 200);
+    QCOMPARE(schema.json()[QLatin1String("title")].toString(), QStringLiteral("Spring Boot Microservice"));
+    const QJsonArray steps = schema.json()[QLatin1String("steps")].toArray();
+    QCOMPARE(steps.size(), 3);
+    QCOMPARE(steps[0][QLatin1String("title")].toString(), QStringLiteral("About the service"));
+    QCOMPARE(steps[0][QLatin1String("schema")][QLatin1String("properties")][QLatin1String("owner")][QLatin1String("ui:field")].toString(),
+             QStringLiteral("OwnerPicker"));
+    QCOMPARE(steps[2][QLatin1String("schema")][QLatin1String("required")].toArray(), QJsonArray{QStringLiteral("repoUrl")});
+
+    const Reply component = get(QStringLiteral("/api/scaffolder/v2/templates/default/component/checkout-service/parameter-schema"));
+    QCOMPARE(component.status, 400);
+    QCOMPARE(component.errorMessage(), QStringLiteral("Invalid kind, only 'Template' kind is supported"));
+    const Reply missing = get(QStringLiteral("/api/scaffolder/v2/templates/default/template/nope/parameter-schema"));
+    QCOMPARE(missing.status, 404);
+    QCOMPARE(missing.errorMessage(), QStringLiteral("Template template:default/nope not found"));
+
+    const QJsonArray actions = get(QStringLiteral("/api/scaffolder/v2/actions")).json().toArray();
+    QStringList ids;
+    for (const QJsonValue &action : actions)
+        ids.append(action[QLatin1String("id")].toString());
+    QStringList sorted = ids;
+    sorted.sort();
+    QCOMPARE(ids, sorted);
+    for (const char *id : {"catalog:fetch", "catalog:register", "catalog:write", "fetch:template", "publish:git", "publish:github"})
+        QVERIFY2(ids.contains(QLatin1String(id)), id);
+    const QJsonObject github = actions.at(ids.indexOf(QStringLiteral("publish:github"))).toObject();
+    QCOMPARE(github[QLatin1String("schema")][QLatin1String("input")][QLatin1String("required")].toArray(), QJsonArray{QStringLiteral("repoUrl")});
+}
+
+void TestScaffolderApi::goldenPathPublishesAndRegisters()
+{
+    QJsonArray events;
+    const QString id = runGoldenPath(QStringLiteral("payments-api"), &events);
+    QVERIFY(!id.isEmpty());
+    QVERIFY(!events.isEmpty());
+    const QJsonObject completion = events.last().toObject();
+    QCOMPARE(completion[QLatin1String("type")].toString(), QStringLiteral("completion"));
+    QVERIFY2(completion[QLatin1String("body")][QLatin1String("message")].toString() == QLatin1String("Run completed with status: completed"),
+             QJsonDocument(events).toJson().constData());
+    QStringList messages;
+    for (const QJsonValue &event : events)
+        messages.append(event[QLatin1String("body")][QLatin1String("message")].toString());
+    QVERIFY(messages.contains(QStringLiteral("Beginning step Render the skeleton")));
+    QVERIFY(messages.contains(QStringLiteral("Finished step Publish to GitHub")));
+    QVERIFY(messages.contains(QStringLiteral("Finished step Register in the catalog")));
+    QVERIFY2(!QJsonDocument(events).toJson().contains("ghp_secret123"), "the token never shows in the log");
+
+    // The repository: created under the organisation as asked, protected, and holding the rendered skeleton.
+    const QList<FakeGitHub::Call> creates = m_github->callsTo(QStringLiteral("/orgs/acme/repos"));
+    QCOMPARE(creates.size(), 1);
+    QCOMPARE(creates[0].body[QLatin1String("name")].toString(), QStringLiteral("payments-api"));
+    QCOMPARE(creates[0].body[QLatin1String("visibility")].toString(), QStringLiteral("internal"));
+    QCOMPARE(creates[0].body[QLatin1String("description")].toString(), QStringLiteral("Takes the payments"));
+    QCOMPARE(m_github->callsTo(QStringLiteral("/repos/acme/payments-api/branches/main/protection")).size(), 1);
+    const auto snapshot = m_github->repository(QStringLiteral("acme/payments-api"))->snapshot(QStringLiteral("main"));
+    QVERIFY(!snapshot.commit.isEmpty());
+    QCOMPARE(snapshot.message, QStringLiteral("initial commit"));
+    QCOMPARE(snapshot.author, QStringLiteral("Greenroom Bot <bot@example.com>"));
+    QVERIFY(snapshot.files.contains(QStringLiteral("pom.xml")));
+    QVERIFY(snapshot.files.value(QStringLiteral("pom.xml")).contains("<artifactId>payments-api</artifactId>"));
+    QVERIFY(snapshot.files.value(QStringLiteral("catalog-info.yaml")).contains("name: payments-api"));
+    QVERIFY(snapshot.files.value(QStringLiteral("catalog-info.yaml")).contains("system: system:default/webshop"));
+
+    // The output points at the repository and the new entity.
+    const QJsonArray links = completion[QLatin1String("body")][QLatin1String("output")][QLatin1String("links")].toArray();
+    QCOMPARE(links.size(), 2);
+    QCOMPARE(links[0][QLatin1String("url")].toString(), m_github->repository(QStringLiteral("acme/payments-api"))->path());
+    QCOMPARE(links[1][QLatin1String("entityRef")].toString(), QStringLiteral("component:default/payments-api"));
+
+    // Registered: a url location read through the GitHub integration, the component in the catalog and the feed.
+    QTRY_COMPARE_WITH_TIMEOUT(get(QStringLiteral("/api/catalog/entities/by-name/component/default/payments-api")).status, 200, 15000);
+    const QJsonObject entity = get(QStringLiteral("/api/catalog/entities/by-name/component/default/payments-api")).json().toObject();
+    QCOMPARE(entity[QLatin1String("spec")][QLatin1String("owner")].toString(), QStringLiteral("group:default/team-checkout"));
+    QCOMPARE(entity[QLatin1String("metadata")][QLatin1String("annotations")][QLatin1String("backstage.io/managed-by-location")].toString(),
+             QStringLiteral("url:http://%1/acme/payments-api/blob/main/catalog-info.yaml").arg(m_github->host()));
+    QVERIFY(!m_github->callsTo(QStringLiteral("/repos/acme/payments-api/contents/catalog-info.yaml")).isEmpty());
+    const QJsonArray changes = get(QStringLiteral("/api/sync/v1/changes?limit=10000&after=0")).json()[QLatin1String("changes")].toArray();
+    bool inFeed = false;
+    for (const QJsonValue &change : changes)
+        inFeed = inFeed || change[QLatin1String("entityRef")].toString() == QLatin1String("component:default/payments-api");
+    QVERIFY(inFeed);
+
+    const Reply task = get(QStringLiteral("/api/scaffolder/v2/tasks/") + id);
+    QCOMPARE(task.status, 200);
+    QCOMPARE(task.json()[QLatin1String("status")].toString(), QStringLiteral("completed"));
+    QCOMPARE(task.json()[QLatin1String("spec")][QLatin1String("templateInfo")][QLatin1String("entityRef")].toString(),
+             QStringLiteral("template:default/spring-boot-microservice"));
+    QCOMPARE(task.json()[QLatin1String("spec")][QLatin1String("steps")][1][QLatin1String("input")][QLatin1String("repoUrl")].toString(),
+             QStringLiteral("${{ parameters.repoUrl }}"));   // stored unrendered
+}
+
+void TestScaffolderApi::takenRepositoryFailsTheTaskAndKeepsTheFirst()
+{
+    const QString before = m_github->repository(QStringLiteral("acme/payments-api"))->snapshot().commit;
+    QVERIFY(!before.isEmpty());
+    QJsonArray events;
+    const QString id = runGoldenPath(QStringLiteral("payments-api"), &events);
+    const QJsonObject completion = events.last().toObject();
+    QCOMPARE(completion[QLatin1String("body")][QLatin1String("message")].toString(), QStringLiteral("Run completed with status: failed"));
+    QCOMPARE(completion[QLatin1String("body")][QLatin1String("error")][QLatin1String("message")].toString(),
+             QStringLiteral("Failed to create the Organization repository acme/payments-api, Repository creation failed.: "
+                            "name already exists on this account (HTTP 422)"));
+    bool failedStep = false;
+    for (const QJsonValue &event : events)
+        failedStep = failedStep || (event[QLatin1String("body")][QLatin1String("stepId")] == QLatin1String("publish")
+                                    && event[QLatin1String("body")][QLatin1String("status")] == QLatin1String("failed"));
+    QVERIFY(failedStep);
+    QCOMPARE(get(QStringLiteral("/api/scaffolder/v2/tasks/") + id).json()[QLatin1String("status")].toString(), QStringLiteral("failed"));
+    QCOMPARE(m_github->repository(QStringLiteral("acme/payments-api"))->snapshot().commit, before);
+}
+
+void TestScaffolderApi::invalidAnswersAreRefused()
+{
+    QJsonObject answers = goldenAnswers(QStringLiteral("Bad Name"));
+    answers.remove(QStringLiteral("description"));
+    const Reply refused = post(QStringLiteral("/api/scaffolder/v2/tasks"),
+                               {{QStringLiteral("templateRef"), QStringLiteral("spring-boot-microservice")}, {QStringLiteral("values"), answers}});
+    QCOMPARE(refused.status, 400);
+    const QJsonArray errors = refused.json()[QLatin1String("errors")].toArray();
+    QStringList stacks;
+    for (const QJsonValue &error : errors)
+        stacks.append(error[QLatin1String("stack")].toString());
+    QVERIFY2(stacks.contains(QStringLiteral("instance requires property \"description\"")), qPrintable(stacks.join(QLatin1Char('\n'))));
+    QVERIFY2(stacks.contains(QStringLiteral("instance.name does not match pattern \"^[a-z][a-z0-9-]{2,40}$\"")), qPrintable(stacks.join(QLatin1Char('\n'))));
+
+    const Reply unknown = post(QStringLiteral("/api/scaffolder/v2/tasks"),
+                               {{QStringLiteral("templateRef"), QStringLiteral("template:default/absent")}, {QStringLiteral("values"), QJsonObject()}});
+    QCOMPARE(unknown.status, 404);
+    QCOMPARE(unknown.errorMessage(), QStringLiteral("Template template:default/absent not found"));
+    const Reply malformed = m_server->request("POST", QStringLiteral("/api/scaffolder/v2/tasks"), "{not json");
+    QCOMPARE(malformed.status, 400);
+    QCOMPARE(get(QStringLiteral("/api/scaffolder/v2/tasks/no-such-task")).status, 404);
+    QCOMPARE(get(QStringLiteral("/api/scaffolder/v2/tasks/no-such-task")).errorMessage(), QStringLiteral("No task with id 'no-such-task' found"));
+}
+
+void TestScaffolderApi::tasksAreListedAndCancelled()
+{
+    const Reply created = post(QStringLiteral("/api/scaffolder/v2/tasks"),
+                               {{QStringLiteral("templateRef"), QStringLiteral("template:default/slow")}, {QStringLiteral("values"), QJsonObject()}});
+    QCOMPARE(created.status, 201);
+    const QString id = created.json()[QLatin1String("id")].toString();
+    QTRY_COMPARE(get(QStringLiteral("/api/scaffolder/v2/tasks/") + id).json()[QLatin1String("status")].toString(), QStringLiteral("processing"));
+    const QJsonObject list = get(QStringLiteral("/api/scaffolder/v2/tasks?status=processing")).json().toObject();
+    QCOMPARE(list[QLatin1String("totalTasks")].toInt(), 1);
+    QCOMPARE(list[QLatin1String("tasks")][0][QLatin1String("id")].toString(), id);
+    QCOMPARE(get(QStringLiteral("/api/scaffolder/v2/tasks?order=sideways:status")).status, 400);
+    const QJsonObject all = get(QStringLiteral("/api/scaffolder/v2/tasks?order=asc:created_at")).json().toObject();
+    QCOMPARE(all[QLatin1String("totalTasks")].toInt(), 3);
+    QCOMPARE(all[QLatin1String("tasks")][2][QLatin1String("id")].toString(), id);
+
+    const Reply cancelled = post(QStringLiteral("/api/scaffolder/v2/tasks/%1/cancel").arg(id), {});
+    QCOMPARE(cancelled.status, 200);
+    QCOMPARE(cancelled.json()[QLatin1String("status")].toString(), QStringLiteral("cancelled"));
+    // The stream ends with the cancellation long before the 20 s wait would have.
+    const Reply stream = get(QStringLiteral("/api/scaffolder/v2/tasks/%1/eventstream").arg(id));
+    QVERIFY(stream.elapsedMs < 10000);
+    QVERIFY2(stream.body.contains("\"status\":\"cancelled\""), stream.body.constData());
+    QVERIFY(!stream.body.contains("never"));
+    QCOMPARE(get(QStringLiteral("/api/scaffolder/v2/tasks/") + id).json()[QLatin1String("status")].toString(), QStringLiteral("cancelled"));
+    QCOMPARE(post(QStringLiteral("/api/scaffolder/v2/tasks/nope/cancel"), {}).status, 404);
+}
+
+void TestScaffolderApi::longPollAnswersWithNewEvents()
+{
+    const Reply created = post(QStringLiteral("/api/scaffolder/v2/tasks"),
+                               {{QStringLiteral("templateRef"), QStringLiteral("template:default/slow")}, {QStringLiteral("values"), QJsonObject()}});
+    const QString id = created.json()[QLatin1String("id")].toString();
+    const Reply first = get(QStringLiteral("/api/scaffolder/v2/tasks/%1/events").arg(id));
+    QCOMPARE(first.status, 200);
+    const QJsonArray seen = first.json().toArray();
+    QVERIFY(!seen.isEmpty());
+    const qint64 last = seen.last()[QLatin1String("id")].toInteger();
+    // Nothing new until the cancel: the poll waits, then answers with what came.
+    QNetworkReply *poll = m_server->network().get(QNetworkRequest(QUrl(m_server->base() + QStringLiteral("/api/scaffolder/v2/tasks/%1/events?after=%2").arg(id).arg(last))));
+    QTest::qWait(500);
+    QVERIFY(!poll->isFinished());
+    QCOMPARE(post(QStringLiteral("/api/scaffolder/v2/tasks/%1/cancel").arg(id), {}).status, 200);
+    QTRY_VERIFY(poll->isFinished());
+    const QJsonArray fresh = QJsonDocument::fromJson(poll->readAll()).array();
+    poll->deleteLater();
+    QVERIFY(!fresh.isEmpty());
+    QVERIFY(fresh.first()[QLatin1String("id")].toInteger() > last);
+}
+
+void TestScaffolderApi::dryRunRendersWithoutSideEffects()
+{
+    const QJsonObject templateEntity{
+        {QStringLiteral("apiVersion"), QStringLiteral("scaffolder.backstage.io/v1beta3")},
+        {QStringLiteral("kind"), QStringLiteral("Template")},
+        {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), QStringLiteral("try")}}},
+        {QStringLiteral("spec"),
+         QJsonObject{{QStringLiteral("type"), QStringLiteral("service")},
+                     {QStringLiteral("parameters"), QJsonObject{{QStringLiteral("required"), QJsonArray{QStringLiteral("name")}}}},
+                     {QStringLiteral("steps"),
+                      QJsonArray{QJsonObject{{QStringLiteral("id"), QStringLiteral("fetch")},
+                                             {QStringLiteral("action"), QStringLiteral("fetch:template")},
+                                             {QStringLiteral("input"), QJsonObject{{QStringLiteral("url"), QStringLiteral("./skeleton")},
+                                                                                   {QStringLiteral("values"), QJsonObject{{QStringLiteral("name"), QStringLiteral("${{ parameters.name }}")}}}}}},
+                                 QJsonObject{{QStringLiteral("id"), QStringLiteral("publish")},
+                                             {QStringLiteral("action"), QStringLiteral("publish:github")},
+                                             {QStringLiteral("input"), QJsonObject{{QStringLiteral("repoUrl"), QStringLiteral("%1?owner=acme&repo=dry").arg(m_github->host())}}}}}},
+                     {QStringLiteral("output"), QJsonObject{{QStringLiteral("remote"), QStringLiteral("${{ steps.publish.output.remoteUrl }}")}}}}}};
+    const QJsonObject body{{QStringLiteral("template"), templateEntity},
+                           {QStringLiteral("values"), QJsonObject{{QStringLiteral("name"), QStringLiteral("trial")}}},
+                           {QStringLiteral("directoryContents"),
+                            QJsonArray{QJsonObject{{QStringLiteral("path"), QStringLiteral("skeleton/${{ values.name }}.md")},
+                                                   {QStringLiteral("base64Content"), QString::fromLatin1(QByteArray("# ${{ values.name | upper }}\n").toBase64())}}}}};
+    const int callsBefore = int(m_github->calls().size());
+    const Reply dry = post(QStringLiteral("/api/scaffolder/v2/dry-run"), body);
+    QCOMPARE(dry.status, 200);
+    const QJsonArray files = dry.json()[QLatin1String("directoryContents")].toArray();
+    QCOMPARE(files.size(), 1);
+    QCOMPARE(files[0][QLatin1String("path")].toString(), QStringLiteral("trial.md"));
+    QCOMPARE(QByteArray::fromBase64(files[0][QLatin1String("base64Content")].toString().toLatin1()), QByteArray("# TRIAL\n"));
+    QCOMPARE(dry.json()[QLatin1String("output")][QLatin1String("remote")].toString(), QStringLiteral("<example>"));
+    QStringList messages;
+    for (const QJsonValue &line : dry.json()[QLatin1String("log")].toArray())
+        messages.append(line[QLatin1String("body")][QLatin1String("message")].toString());
+    QVERIFY2(messages.contains(QStringLiteral("Skipping because publish:github does not support dry-run")), qPrintable(messages.join(QLatin1Char('\n'))));
+    QCOMPARE(dry.json()[QLatin1String("steps")][1][QLatin1String("name")].toString(), QStringLiteral("publish:github"));
+    QCOMPARE(int(m_github->calls().size()), callsBefore);   // nothing was created
+
+    QJsonObject escaping = body;
+    escaping.insert(QStringLiteral("directoryContents"), QJsonArray{QJsonObject{{QStringLiteral("path"), QStringLiteral("../outside.txt")},
+                                                                                 {QStringLiteral("base64Content"), QStringLiteral("eA==")}}});
+    const Reply refused = post(QStringLiteral("/api/scaffolder/v2/dry-run"), escaping);
+    QCOMPARE(refused.status, 403);
+    QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("work/outside.txt"))));
+    QJsonObject invalid = body;
+    invalid.insert(QStringLiteral("values"), QJsonObject());
+    QCOMPARE(post(QStringLiteral("/api/scaffolder/v2/dry-run"), invalid).status, 400);
+}
+
+QTEST_MAIN(TestScaffolderApi)
+#include "tst_scaffolderapi.moc"

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+// A small stand-in for GitHub's REST API on loopback (header-only; tests
+// that use it link Qt6::HttpServer and libgit2). It speaks the requests
+// publish:github and the GitHub URL reader send, with GitHub's paths, status
+// codes and bodies: GET /users/:owner, POST /orgs/:org/repos and
+// /user/repos (422 when the name is taken), PUT topics, collaborators,
+// team access and branch protection, POST Actions variables, and GET
+// /repos/:o/:r/contents/:path?ref= answering the raw file when asked for
+// application/vnd.github.v3.raw. Every call needs `Authorization: token T`.
+//
+// Where it differs: a repository's clone_url is the path of a local bare
+// repository (the pushes go there through libgit2) rather than an https
+// URL, since speaking git's smart HTTP protocol is out of its scope.
+
+#include "gitfixture.h"
+
+#include <QAbstractHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTcpServer>
+#include <QUrlQuery>
+
+#include <map>
+#include <memory>
+
+namespace Greenroom::TestSupport {
+
+class FakeGitHub : public QAbstractHttpServer
+{
+public:
+    struct Call
+    {
+        QByteArray method;
+        QString path;
+        QJsonObject body;
+    };
+
+    FakeGitHub(QString root, QString token, QString user = QStringLiteral("jdoe"), QStringList organisations = {QStringLiteral("acme")})
+        : m_root(std::move(root)), m_token(std::move(token)), m_user(std::move(user)), m_organisations(std::move(organisations))
+    {
+        m_port = listen(QHostAddress::LocalHost, 0);
+    }
+
+    quint16 port() const { return m_port; }
+    QString host() const { return QStringLiteral("127.0.0.1:%1").arg(m_port); }
+    QString apiBaseUrl() const { return QStringLiteral("http://%1/api/v3").arg(host()); }
+    const QList<Call> &calls() const { return m_calls; }
+    QList<Call> callsTo(const QString &pathPart) const
+    {
+        QList<Call> matching;
+        for (const Call &call : m_calls) {
+            if (call.path.contains(pathPart))
+                matching.append(call);
+        }
+        return matching;
+    }
+    // The bare repository behind owner/repo (nullptr when it was never created).
+    GitFixture *repository(const QString &fullName) const
+    {
+        const auto found = m_repos.find(fullName);
+        return found == m_repos.end() ? nullptr : found->second.get();
+    }
+    GitFixture &createRepository(const QString &fullName)
+    {
+        auto &slot = m_repos[fullName];
+        slot = std::make_unique<GitFixture>(m_root + QLatin1Char('/') + fullName + QStringLiteral(".git"));
+        return *slot;
+    }
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
+    {
+        QHttpServerResponder responder = makeResponder(request, socket);
+        const QString path = request.url().path();
+        const QByteArray method = methodName(request.method());
+        const QJsonObject body = QJsonDocument::fromJson(request.body()).object();
+        m_calls.append({method, path, body});
+        if (request.value("authorization") != "token " + m_token.toUtf8())
+            return reply(responder, 401, QJsonObject{{QStringLiteral("message"), QStringLiteral("Bad credentials")}});
+        if (!path.startsWith(QLatin1String("/api/v3/")))
+            return reply(responder, 404, notFound());
+        const QStringList parts = path.mid(8).split(QLatin1Char('/'));
+        if (method == "GET" && parts.size() == 2 && parts[0] == QLatin1String("users")) {
+            if (parts[1] == m_user)
+                return reply(responder, 200, QJsonObject{{QStringLiteral("login"), m_user}, {QStringLiteral("type"), QStringLiteral("User")}});
+            if (m_organisations.contains(parts[1]))
+                return reply(responder, 200, QJsonObject{{QStringLiteral("login"), parts[1]}, {QStringLiteral("type"), QStringLiteral("Organization")}});
+            return reply(responder, 404, notFound());
+        }
+        if (method == "POST" && parts.size() == 3 && parts[0] == QLatin1String("orgs") && parts[2] == QLatin1String("repos")) {
+            if (!m_organisations.contains(parts[1]))
+                return reply(responder, 404, notFound());
+            return createRepo(responder, parts[1], body);
+        }
+        if (method == "POST" && parts == QStringList{QStringLiteral("user"), QStringLiteral("repos")})
+            return createRepo(responder, m_user, body);
+        if (parts.size() >= 3 && parts[0] == QLatin1String("repos")) {
+            const QString fullName = parts[1] + QLatin1Char('/') + parts[2];
+            GitFixture *repo = repository(fullName);
+            if (!repo)
+                return reply(responder, 404, notFound());
+            if (method == "GET" && parts.size() >= 5 && parts[3] == QLatin1String("contents")) {
+                const QString file = parts.mid(4).join(QLatin1Char('/'));
+                const QString ref = QUrlQuery(request.url()).queryItemValue(QStringLiteral("ref"));
+                const GitFixture::Snapshot snapshot = repo->snapshot(ref.isEmpty() ? QStringLiteral("main") : ref);
+                if (!snapshot.files.contains(file))
+                    return reply(responder, 404, notFound());
+                if (request.value("accept") != "application/vnd.github.v3.raw")
+                    return reply(responder, 415, QJsonObject{{QStringLiteral("message"), QStringLiteral("this fake answers raw contents only")}});
+                responder.write(snapshot.files.value(file), "application/vnd.github.v3.raw", QHttpServerResponder::StatusCode::Ok);
+                return true;
+            }
+            if (method == "PUT" || method == "POST")
+                return reply(responder, 200, QJsonObject{{QStringLiteral("url"), apiBaseUrl() + path.mid(7)}});
+        }
+        if (method == "PUT" && parts.size() >= 2 && parts[0] == QLatin1String("orgs"))
+            return reply(responder, 204, QJsonObject());
+        return reply(responder, 404, notFound());
+    }
+    void missingHandler(const QHttpServerRequest &, QTcpSocket *) override {}
+
+private:
+    static QByteArray methodName(QHttpServerRequest::Method method)
+    {
+        switch (method) {
+        case QHttpServerRequest::Method::Get: return "GET";
+        case QHttpServerRequest::Method::Post: return "POST";
+        case QHttpServerRequest::Method::Put: return "PUT";
+        case QHttpServerRequest::Method::Delete: return "DELETE";
+        case QHttpServerRequest::Method::Patch: return "PATCH";
+        default: return "OTHER";
+        }
+    }
+    static QJsonObject notFound()
+    {
+        return {{QStringLiteral("message"), QStringLiteral("Not Found")},
+                {QStringLiteral("documentation_url"), QStringLiteral("https://docs.github.com/rest")}};
+    }
+    static bool reply(QHttpServerResponder &responder, int status, const QJsonObject &body)
+    {
+        responder.write(QJsonDocument(body), QHttpServerResponder::StatusCode(status));
+        return true;
+    }
+    bool createRepo(QHttpServerResponder &responder, const QString &owner, const QJsonObject &body)
+    {
+        const QString name = body.value(QLatin1String("name")).toString();
+        const QString fullName = owner + QLatin1Char('/') + name;
+        if (name.isEmpty() || repository(fullName)) {
+            return reply(responder, 422,
+                         QJsonObject{{QStringLiteral("message"), QStringLiteral("Repository creation failed.")},
+                                     {QStringLiteral("errors"), QJsonArray{QJsonObject{{QStringLiteral("resource"), QStringLiteral("Repository")},
+                                                                                      {QStringLiteral("code"), QStringLiteral("custom")},
+                                                                                      {QStringLiteral("field"), QStringLiteral("name")},
+                                                                                      {QStringLiteral("message"), QStringLiteral("name already exists on this account")}}}}});
+        }
+        GitFixture &repo = createRepository(fullName);
+        return reply(responder, 201,
+                     QJsonObject{{QStringLiteral("name"), name},
+                                 {QStringLiteral("full_name"), fullName},
+                                 {QStringLiteral("private"), body.value(QLatin1String("private")).toBool()},
+                                 {QStringLiteral("html_url"), QStringLiteral("http://%1/%2").arg(host(), fullName)},
+                                 {QStringLiteral("clone_url"), repo.path()}});
+    }
+
+    QString m_root;
+    QString m_token;
+    QString m_user;
+    QStringList m_organisations;
+    quint16 m_port = 0;
+    QList<Call> m_calls;
+    std::map<QString, std::unique_ptr<GitFixture>> m_repos;
+};
+
+} // namespace Greenroom::TestSupport
