@@ -5,6 +5,7 @@
 #include <mainwindow.h>
 #include <models/catalogcache.h>
 #include <models/serverprofiles.h>
+#include <pages/createpage.h>
 #include <models/tokenvault.h>
 #include <models/userpreferences.h>
 #include <pages/settingspage.h>
@@ -75,6 +76,8 @@ bool DesktopApp::start(QString *error)
     m_preferences = std::make_unique<Ui::UserPreferences>(m_settings, name);
     m_window = std::make_unique<Ui::MainWindow>(*m_cache, *m_preferences, m_settings, m_profiles.get(), m_vault.get());
     connect(m_window->settingsPage(), &Ui::SettingsPage::profileActivated, this, &DesktopApp::switchProfile);
+    // Templates run on the server the app syncs from (with the token, once the keychain gives it).
+    m_window->createPage()->setServer(m_profile.url, token);
     m_window->restoreState();
     if (!m_commandLine.open.isEmpty())
         m_window->openUrl(m_commandLine.open);
@@ -105,6 +108,7 @@ void DesktopApp::startSync(const QString &token)
 {
     Sync::ServerProfile profile = m_profile;
     profile.token = token;
+    m_window->createPage()->setServer(profile.url, token);
     Sync::SyncClient::Options options;
     options.backstagePollIntervalMs = m_profiles->pollSeconds() * 1000;
     m_sync = new Sync::SyncClient(profile, m_cachePath, options);

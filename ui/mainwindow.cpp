@@ -7,6 +7,7 @@
 #include "models/catalogcache.h"
 #include "models/userpreferences.h"
 #include "pages/catalogpage.h"
+#include "pages/createpage.h"
 #include "pages/docspage.h"
 #include "pages/entitypage.h"
 #include "pages/homepage.h"
@@ -65,20 +66,6 @@ QList<QKeySequence> withAlternative(QKeySequence::StandardKey key, const QKeySeq
     return keys;
 }
 
-// A page that a later feature fills; says so rather than pretending.
-QWidget *comingPage(const QString &title, const QString &text)
-{
-    auto *page = new QWidget;
-    auto *layout = new QVBoxLayout(page);
-    QLabel *heading = makeHeading(title);
-    auto *body = new QLabel(text);
-    body->setWordWrap(true);
-    layout->addWidget(heading);
-    layout->addWidget(body);
-    layout->addStretch(1);
-    return page;
-}
-
 } // namespace
 
 MainWindow::MainWindow(CatalogCache &cache, UserPreferences &preferences, QSettings &settings, ServerProfiles *profiles,
@@ -109,13 +96,14 @@ MainWindow::MainWindow(CatalogCache &cache, UserPreferences &preferences, QSetti
     m_apis->setObjectName(QStringLiteral("apisPage"));
     m_docs = new DocsPage(cache, *m_docsWeb);
     m_docs->setObjectName(QStringLiteral("docsPage"));
-    m_create = comingPage(tr("Create a new component"), tr("Software templates arrive with the scaffolder."));
+    m_create = new CreatePage(cache);
+    m_create->setObjectName(QStringLiteral("createPage"));
     m_settingsPage = new SettingsPage(cache, preferences, profiles, vault);
     m_entity = new EntityPage(cache, preferences, m_docsWeb.get());
     m_entity->setObjectName(QStringLiteral("entityPage"));
     m_pages = new QStackedWidget;
     for (QWidget *page : {static_cast<QWidget *>(m_home), static_cast<QWidget *>(m_catalog), static_cast<QWidget *>(m_apis),
-                          static_cast<QWidget *>(m_docs), m_create, static_cast<QWidget *>(new QWidget), static_cast<QWidget *>(m_settingsPage),
+                          static_cast<QWidget *>(m_docs), static_cast<QWidget *>(m_create), static_cast<QWidget *>(new QWidget), static_cast<QWidget *>(m_settingsPage),
                           static_cast<QWidget *>(m_entity)}) {
         m_pages->addWidget(page);
     }
@@ -151,6 +139,7 @@ MainWindow::MainWindow(CatalogCache &cache, UserPreferences &preferences, QSetti
         connect(page, &CatalogPage::entityActivated, this, &MainWindow::openEntity);
     connect(m_home, &HomePage::entityActivated, this, &MainWindow::openEntity);
     connect(m_entity, &EntityPage::entityActivated, this, &MainWindow::openEntity);
+    connect(m_create, &CreatePage::entityActivated, this, &MainWindow::openEntity);
     connect(m_palette, &SearchPalette::entityChosen, this, &MainWindow::openEntity);
     connect(m_palette, &SearchPalette::docsChosen, this, &MainWindow::openDocs);
     connect(m_docs, &DocsPage::siteActivated, this, [this](const QString &ref) { openDocs(ref); });

@@ -14,6 +14,7 @@ namespace Greenroom::Ui {
 
 class CatalogCache;
 class CatalogPage;
+class CreatePage;
 class DocsPage;
 class DocsWeb;
 class EntityPage;
@@ -50,6 +51,7 @@ public:
     CatalogPage *apisPage() const { return m_apis; }
     EntityPage *entityPage() const { return m_entity; }
     DocsPage *docsPage() const { return m_docs; }
+    CreatePage *createPage() const { return m_create; }
     DocsWeb &docsWeb() const { return *m_docsWeb; }
     HomePage *homePage() const { return m_home; }
     SettingsPage *settingsPage() const { return m_settingsPage; }
@@ -102,7 +104,7 @@ private:
     CatalogPage *m_catalog;
     CatalogPage *m_apis;
     DocsPage *m_docs;
-    QWidget *m_create;
+    CreatePage *m_create;
     SettingsPage *m_settingsPage;
     EntityPage *m_entity;
     SearchPalette *m_palette;

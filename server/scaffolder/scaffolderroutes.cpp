@@ -51,11 +51,17 @@ QJsonArray problemsJson(const QList<Scaffold::ParameterProblem> &problems)
 {
     QJsonArray errors;
     for (const Scaffold::ParameterProblem &problem : problems) {
-        errors.append(QJsonObject{{QStringLiteral("path"), problemPath(problem.field)},
-                                  {QStringLiteral("property"), problem.field.isEmpty() ? QStringLiteral("instance")
-                                                               : problem.field.startsWith(QLatin1Char('[')) ? QStringLiteral("instance") + problem.field
-                                                                                                            : QStringLiteral("instance.") + problem.field},
-                                  {QStringLiteral("message"), problem.message},
+        // A missing property is the object's problem (its parent), as jsonschema reports it.
+        const QString where = problem.keyword == QLatin1String("required")
+                                  ? (problem.field.contains(QLatin1Char('.')) ? problem.field.section(QLatin1Char('.'), 0, -2) : QString())
+                                  : problem.field;
+        errors.append(QJsonObject{{QStringLiteral("path"), problemPath(where)},
+                                  {QStringLiteral("property"), where.isEmpty() ? QStringLiteral("instance")
+                                                               : where.startsWith(QLatin1Char('[')) ? QStringLiteral("instance") + where
+                                                                                                    : QStringLiteral("instance.") + where},
+                                  {QStringLiteral("message"), problem.keyword == QLatin1String("required")
+                                                                  ? QStringLiteral("requires property \"%1\"").arg(problem.field.section(QLatin1Char('.'), -1))
+                                                                  : problem.message},
                                   {QStringLiteral("name"), problem.keyword},
                                   {QStringLiteral("stack"), problem.stack()}});
     }
@@ -332,6 +338,10 @@ HttpResponse ScaffolderRoutes::dryRun(const HttpRequest &request)
     auto body = jsonObjectBody(request);
     if (!body)
         return HttpResponse::error(body.error(), request);
+    // Greenroom's addition: {templateRef, values} tries a stored template
+    // with its own files (the desktop has no copy of them to send).
+    if (body->contains(QLatin1String("templateRef")) && !body->contains(QLatin1String("template")))
+        return dryRunStored(request, body.value());
     const QJsonObject templateEntity = body->value(QLatin1String("template")).toObject();
     const QJsonValue directoryContents = body->value(QLatin1String("directoryContents"));
     if (!body->value(QLatin1String("values")).isObject() || !directoryContents.isArray())
@@ -361,16 +371,39 @@ HttpResponse ScaffolderRoutes::dryRun(const HttpRequest &request)
             || file.write(QByteArray::fromBase64(item[QLatin1String("base64Content")].toString().toLatin1())) < 0 || !file.commit())
             return HttpResponse::error(Error::internal(QStringLiteral("Cannot write %1 for the dry run").arg(path)), request);
     }
+    return startDryRun(templateEntity, contents->path(), contents, values, secrets);
+}
 
+HttpResponse ScaffolderRoutes::dryRunStored(const HttpRequest &request, const QJsonObject &body)
+{
+    auto ref = Model::EntityRef::parse(body.value(QLatin1String("templateRef")).toString(), {QStringLiteral("template"), QString()});
+    if (!ref)
+        return HttpResponse::error(Error::input(ref.error().message), request);
+    auto entity = findTemplate(m_catalog, ref->kind(), ref->namespaceName(), ref->name());
+    if (!entity)
+        return HttpResponse::error(entity.error(), request);
+    const QJsonObject values = body.value(QLatin1String("values")).toObject();
+    const QJsonObject secrets = body.value(QLatin1String("secrets")).toObject();
+    if (std::optional<HttpResponse> refused = checkAnswers(entity.value(), values, secrets))
+        return *refused;
+    auto files = Scaffold::templateFiles(entity.value(), m_git);
+    if (!files)
+        return HttpResponse::error(files.error(), request);
+    return startDryRun(entity.value(), files->folder, files->copy, values, secrets);
+}
+
+HttpResponse ScaffolderRoutes::startDryRun(const QJsonObject &templateEntity, const QString &templateDir, std::shared_ptr<QTemporaryDir> keep,
+                                           const QJsonObject &values, const QJsonObject &secrets)
+{
     auto deferred = std::make_shared<DeferredResponse>();
     const Scaffold::ActionRegistry &actions = m_actions;
-    Scaffold::TaskSpec spec{templateEntity, contents->path(), values, secrets, {}, QStringLiteral("dry-run")};
+    Scaffold::TaskSpec spec{templateEntity, templateDir, values, secrets, {}, QStringLiteral("dry-run")};
     Scaffold::TaskOptions options;
     options.dryRun = true;
     options.keepWorkspace = true;
     options.workingDirectory = m_workingDirectory;
     options.services = m_services;
-    m_dryRuns.start([this, deferred, contents, spec, options, &actions] {
+    m_dryRuns.start([this, deferred, keep, spec, options, &actions] {
         Scaffold::TaskRunner runner(actions, spec, options);
         QJsonArray log;
         runner.setEventSink([&log](const Scaffold::TaskEvent &event) {

@@ -10,6 +10,7 @@
 
 #include <QDeadlineTimer>
 #include <QObject>
+#include <QTemporaryDir>
 #include <QThreadPool>
 #include <QTimer>
 
@@ -37,6 +38,9 @@ private:
     HttpResponse eventStream(const HttpRequest &request);
     HttpResponse events(const HttpRequest &request);
     HttpResponse dryRun(const HttpRequest &request);
+    HttpResponse dryRunStored(const HttpRequest &request, const QJsonObject &body);
+    HttpResponse startDryRun(const QJsonObject &templateEntity, const QString &templateDir, std::shared_ptr<QTemporaryDir> keep,
+                             const QJsonObject &values, const QJsonObject &secrets);
     void deliver(const QString &taskId);
 
     struct Listener

@@ -50,7 +50,7 @@ private:
         return {{QStringLiteral("name"), name},
                 {QStringLiteral("description"), QStringLiteral("Takes the payments")},
                 {QStringLiteral("owner"), QStringLiteral("group:default/team-checkout")},
-                {QStringLiteral("system"), QStringLiteral("system:default/webshop")},
+                {QStringLiteral("system"), QStringLiteral("system:default/checkout")},
                 {QStringLiteral("javaVersion"), QStringLiteral("21")},
                 {QStringLiteral("database"), QStringLiteral("postgresql")},
                 {QStringLiteral("repoUrl"), QStringLiteral("%1?owner=acme&repo=%2").arg(m_github->host(), name)}};
@@ -167,7 +167,7 @@ void TestScaffolderApi::goldenPathPublishesAndRegisters()
     QVERIFY(snapshot.files.contains(QStringLiteral("pom.xml")));
     QVERIFY(snapshot.files.value(QStringLiteral("pom.xml")).contains("<artifactId>payments-api</artifactId>"));
     QVERIFY(snapshot.files.value(QStringLiteral("catalog-info.yaml")).contains("name: payments-api"));
-    QVERIFY(snapshot.files.value(QStringLiteral("catalog-info.yaml")).contains("system: system:default/webshop"));
+    QVERIFY(snapshot.files.value(QStringLiteral("catalog-info.yaml")).contains("system: system:default/checkout"));
 
     // The output points at the repository and the new entity.
     const QJsonArray links = completion[QLatin1String("body")][QLatin1String("output")][QLatin1String("links")].toArray();
@@ -337,6 +337,20 @@ void TestScaffolderApi::dryRunRendersWithoutSideEffects()
     QJsonObject invalid = body;
     invalid.insert(QStringLiteral("values"), QJsonObject());
     QCOMPARE(post(QStringLiteral("/api/scaffolder/v2/dry-run"), invalid).status, 400);
+
+    // Greenroom's addition: a stored template by ref, tried with its own files.
+    const Reply stored = post(QStringLiteral("/api/scaffolder/v2/dry-run"),
+                              {{QStringLiteral("templateRef"), QStringLiteral("template:default/spring-boot-microservice")},
+                               {QStringLiteral("values"), goldenAnswers(QStringLiteral("trial-svc"))}});
+    QCOMPARE(stored.status, 200);
+    QStringList paths;
+    for (const QJsonValue &file : stored.json()[QLatin1String("directoryContents")].toArray())
+        paths.append(file[QLatin1String("path")].toString());
+    QVERIFY2(paths.contains(QStringLiteral("pom.xml")) && paths.contains(QStringLiteral("catalog-info.yaml")), qPrintable(paths.join(QLatin1Char(','))));
+    QCOMPARE(int(m_github->calls().size()), callsBefore);
+    QVERIFY(!m_github->repository(QStringLiteral("acme/trial-svc")));
+    QCOMPARE(post(QStringLiteral("/api/scaffolder/v2/dry-run"), {{QStringLiteral("templateRef"), QStringLiteral("template:default/absent")},
+                                                                 {QStringLiteral("values"), QJsonObject()}}).status, 404);
 }
 
 QTEST_MAIN(TestScaffolderApi)

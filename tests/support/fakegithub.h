@@ -48,6 +48,9 @@ public:
     }
 
     quint16 port() const { return m_port; }
+    // The host its repositories' html_url names: itself by default; "github.com"
+    // when github.com's integration is pointed at this fake.
+    void setWebHost(const QString &host) { m_webHost = host; }
     QString host() const { return QStringLiteral("127.0.0.1:%1").arg(m_port); }
     QString apiBaseUrl() const { return QStringLiteral("http://%1/api/v3").arg(host()); }
     const QList<Call> &calls() const { return m_calls; }
@@ -164,7 +167,8 @@ private:
                      QJsonObject{{QStringLiteral("name"), name},
                                  {QStringLiteral("full_name"), fullName},
                                  {QStringLiteral("private"), body.value(QLatin1String("private")).toBool()},
-                                 {QStringLiteral("html_url"), QStringLiteral("http://%1/%2").arg(host(), fullName)},
+                                 {QStringLiteral("html_url"), m_webHost.isEmpty() ? QStringLiteral("http://%1/%2").arg(host(), fullName)
+                                                                                   : QStringLiteral("https://%1/%2").arg(m_webHost, fullName)},
                                  {QStringLiteral("clone_url"), repo.path()}});
     }
 
@@ -173,6 +177,7 @@ private:
     QString m_user;
     QStringList m_organisations;
     quint16 m_port = 0;
+    QString m_webHost;
     QList<Call> m_calls;
     std::map<QString, std::unique_ptr<GitFixture>> m_repos;
 };

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include "scaffolderclient.h"
+
+#include <QJsonDocument>
+#include <QNetworkReply>
+#include <QTimer>
+
+namespace Greenroom::Sync {
+
+namespace {
+
+// A dropped stream is picked up again after the last event it gave.
+constexpr int MaxReconnects = 5;
+
+} // namespace
+
+ScaffolderClient::ScaffolderClient(QUrl server, QString token, QObject *parent)
+    : QObject(parent), m_server(std::move(server)), m_token(std::move(token))
+{
+}
+
+ScaffolderClient::~ScaffolderClient()
+{
+    if (m_stream)
+        m_stream->abort();
+}
+
+QNetworkRequest ScaffolderClient::request(const QString &path) const
+{
+    QUrl url = m_server;
+    const QString route = path.section(QLatin1Char('?'), 0, 0);
+    url.setPath(url.path().chopped(url.path().endsWith(QLatin1Char('/')) ? 1 : 0) + QStringLiteral("/api/scaffolder/v2") + route);
+    if (path.contains(QLatin1Char('?')))
+        url.setQuery(path.section(QLatin1Char('?'), 1));
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    if (!m_token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
+    return request;
+}
+
+bool ScaffolderClient::failedReply(QNetworkReply *reply, const QByteArray &body)
+{
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status >= 200 && status < 300)
+        return false;
+    const QJsonObject answer = QJsonDocument::fromJson(body).object();
+    if (status == 0) {
+        Q_EMIT requestFailed(tr("Cannot reach %1: %2").arg(m_server.toString(), reply->errorString()), {});
+    } else if (answer.contains(QLatin1String("errors"))) {
+        Q_EMIT requestFailed(tr("The server refused the answers"), answer.value(QLatin1String("errors")).toArray());
+    } else {
+        const QString message = answer.value(QLatin1String("error"))[QLatin1String("message")].toString();
+        Q_EMIT requestFailed(message.isEmpty() ? tr("The server answered %1 %2").arg(status).arg(reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString())
+                                               : message,
+                             {});
+    }
+    return true;
+}
+
+void ScaffolderClient::create(const QString &templateRef, const QJsonObject &values, const QJsonObject &secrets)
+{
+    QJsonObject body{{QStringLiteral("templateRef"), templateRef}, {QStringLiteral("values"), values}};
+    if (!secrets.isEmpty())
+        body.insert(QStringLiteral("secrets"), secrets);
+    m_taskId.clear();
+    m_finished = false;
+    m_lastEvent = 0;
+    m_reconnects = 0;
+    QNetworkReply *reply = m_network.post(request(QStringLiteral("/tasks")), QJsonDocument(body).toJson(QJsonDocument::Compact));
+    connect(reply, &QNetworkReply::finished, this, [this, reply] {
+        reply->deleteLater();
+        const QByteArray answer = reply->readAll();
+        if (failedReply(reply, answer))
+            return;
+        m_taskId = QJsonDocument::fromJson(answer).object().value(QLatin1String("id")).toString();
+        Q_EMIT taskCreated(m_taskId);
+        follow();
+    });
+}
+
+void ScaffolderClient::follow()
+{
+    QNetworkRequest streamRequest = request(QStringLiteral("/tasks/%1/eventstream?after=%2").arg(m_taskId).arg(m_lastEvent));
+    streamRequest.setRawHeader("Accept", "text/event-stream");
+    streamRequest.setTransferTimeout(0);
+    m_pending.clear();
+    m_stream = m_network.get(streamRequest);
+    connect(m_stream, &QNetworkReply::readyRead, this, &ScaffolderClient::readStream);
+    connect(m_stream, &QNetworkReply::finished, this, [this, reply = m_stream.data()] {
+        reply->deleteLater();
+        readStream();
+        if (m_finished)
+            return;
+        if (reply->error() == QNetworkReply::OperationCanceledError)
+            return;
+        if (++m_reconnects > MaxReconnects) {
+            Q_EMIT requestFailed(tr("Lost the task's event stream: %1").arg(reply->errorString()), {});
+            return;
+        }
+        QTimer::singleShot(500 * m_reconnects, this, &ScaffolderClient::follow);
+    });
+}
+
+void ScaffolderClient::readStream()
+{
+    if (!m_stream)
+        return;
+    m_pending += m_stream->readAll();
+    // Server-sent events: blocks separated by a blank line, `data:` lines carry the JSON.
+    for (qsizetype end = m_pending.indexOf("\n\n"); end >= 0; end = m_pending.indexOf("\n\n")) {
+        const QByteArray block = m_pending.left(end);
+        m_pending.remove(0, end + 2);
+        QByteArray data;
+        for (const QByteArray &line : block.split('\n')) {
+            if (line.startsWith("data:"))
+                data += line.mid(5).trimmed();
+        }
+        const QJsonObject event = QJsonDocument::fromJson(data).object();
+        if (event.isEmpty())
+            continue;
+        m_lastEvent = event.value(QLatin1String("id")).toInteger(m_lastEvent);
+        Q_EMIT taskEvent(event);
+        if (event.value(QLatin1String("type")).toString() == QLatin1String("completion")) {
+            m_finished = true;
+            const QJsonObject body = event.value(QLatin1String("body")).toObject();
+            const QString message = body.value(QLatin1String("message")).toString();
+            const QString status = body.value(QLatin1String("status")).toString() == QLatin1String("cancelled") ? QStringLiteral("cancelled")
+                                   : body.contains(QLatin1String("error"))                                    ? QStringLiteral("failed")
+                                                                                                              : QStringLiteral("completed");
+            Q_EMIT taskFinished(status, body.value(QLatin1String("output")).toObject(),
+                                body.value(QLatin1String("error"))[QLatin1String("message")].toString(status == QLatin1String("cancelled") ? message : QString()));
+        }
+    }
+}
+
+void ScaffolderClient::dryRun(const QString &templateRef, const QJsonObject &values, const QJsonObject &secrets)
+{
+    QJsonObject body{{QStringLiteral("templateRef"), templateRef}, {QStringLiteral("values"), values}};
+    if (!secrets.isEmpty())
+        body.insert(QStringLiteral("secrets"), secrets);
+    QNetworkReply *reply = m_network.post(request(QStringLiteral("/dry-run")), QJsonDocument(body).toJson(QJsonDocument::Compact));
+    connect(reply, &QNetworkReply::finished, this, [this, reply] {
+        reply->deleteLater();
+        const QByteArray answer = reply->readAll();
+        if (failedReply(reply, answer))
+            return;
+        Q_EMIT dryRunFinished(QJsonDocument::fromJson(answer).object());
+    });
+}
+
+void ScaffolderClient::cancel()
+{
+    if (m_taskId.isEmpty() || m_finished)
+        return;
+    QNetworkReply *reply = m_network.post(request(QStringLiteral("/tasks/%1/cancel").arg(m_taskId)), QByteArray("{}"));
+    connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
+}
+
+} // namespace Greenroom::Sync

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+//
+// The Create page driven with QTest (offscreen): the demo's templates as
+// cards and their filters, the golden path's wizard generated from its
+// parameters (validation at the field as you type, pickers filled from the
+// cache, defaults, review), a dry run on a real greenroom-server, then the
+// real run: the live log and progress, a repository on a fake GitHub API,
+// the new component in the server's catalog and the output links.
+#include <cachefixture.h>
+#include <fakegithub.h>
+#include <serverprocess.h>
+#include <testconfig.h>
+#include <testfiles.h>
+
+#include <models/catalogcache.h>
+#include <pages/createpage.h>
+#include <widgets/parameterform.h>
+#include <widgets/templatewizard.h>
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Greenroom;
+using TestSupport::FakeGitHub;
+using TestSupport::ServerProcess;
+
+class TestCreatePage : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cardsAndFilters();
+    void wizardValidatesAsYouType();
+    void dryRunShowsFilesAndTouchesNothing();
+    void createPublishesRegistersAndLinks();
+    void cleanup()
+    {
+        if (QTest::currentTestFailed() && m_server)
+            qWarning().noquote() << "server output:\n" << m_server->output();
+    }
+    void cleanupTestCase()
+    {
+        m_page.reset();
+        m_cache.reset();
+        m_server.reset();
+    }
+
+private:
+    void fillGoldenAnswers(const QString &name);
+    void screenshot(QWidget *widget, const QString &name)
+    {
+        QDir out(QStringLiteral(GREENROOM_BINARY_DIR "/screenshots"));
+        out.mkpath(QStringLiteral("."));
+        QCoreApplication::processEvents();   // widgets added to a shown layout appear on the next turn
+        QVERIFY(widget->grab().save(out.filePath(name)));
+    }
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<FakeGitHub> m_github;
+    std::unique_ptr<ServerProcess> m_server;
+    std::unique_ptr<Ui::CatalogCache> m_cache;
+    std::unique_ptr<Ui::CreatePage> m_page;
+};
+
+void TestCreatePage::initTestCase()
+{
+    // github.com's integration points at the fake, so the demo template (allowedHosts: github.com) runs as written.
+    m_github = std::make_unique<FakeGitHub>(m_dir.filePath(QStringLiteral("github")), QStringLiteral("ghp_wizard"));
+    m_github->setWebHost(QStringLiteral("github.com"));
+    TestSupport::writeFile(m_dir.filePath(QStringLiteral("server/app-config.yaml")),
+                           QStringLiteral("backend:\n  listen: {port: 0}\n  database: {client: better-sqlite3, connection: {directory: %1}}\n"
+                                          "catalog:\n  processingInterval: false\n"
+                                          "  rules: [{allow: [Component, System, API, Resource, Location, Domain, Group, User, Template]}]\n"
+                                          "  locations: [{type: file, target: %2}]\n"
+                                          "integrations:\n  github: [{host: github.com, apiBaseUrl: '%3', token: ghp_wizard}]\n")
+                               .arg(m_dir.filePath(QStringLiteral("server/db")), QStringLiteral(GREENROOM_SOURCE_DIR "/resources/demo/catalog-info.yaml"),
+                                    m_github->apiBaseUrl())
+                               .toUtf8());
+    m_server = std::make_unique<ServerProcess>();
+    QVERIFY2(m_server->start(m_dir.filePath(QStringLiteral("server"))), m_server->output().constData());
+
+    const QString cachePath = m_dir.filePath(QStringLiteral("cache.sqlite"));
+    const QString filled = TestSupport::fillCacheFromCatalog(QStringLiteral(GREENROOM_SOURCE_DIR "/resources/demo/catalog-info.yaml"), cachePath);
+    QVERIFY2(filled.isEmpty(), qPrintable(filled));
+    m_cache = Ui::CatalogCache::open(cachePath);
+    QVERIFY(m_cache);
+    m_page = std::make_unique<Ui::CreatePage>(*m_cache);
+    m_page->setServer(QUrl(m_server->base()), QString());
+    m_page->resize(1100, 760);
+    m_page->show();
+}
+
+void TestCreatePage::cardsAndFilters()
+{
+    QCOMPARE(m_page->visibleCards().size(), 2);
+    QCOMPARE(m_page->countLabel()->text(), QStringLiteral("2 of 2 templates"));
+    QWidget *spring = m_page->findChild<QWidget *>(QStringLiteral("card-spring-boot-microservice"));
+    QVERIFY(spring);
+    QStringList texts;
+    for (QLabel *label : spring->findChildren<QLabel *>())
+        texts.append(label->text());
+    QVERIFY2(texts.contains(QStringLiteral("Spring Boot Microservice")), qPrintable(texts.join(QLatin1Char('|'))));
+    QVERIFY(texts.contains(QStringLiteral("SERVICE")));
+    QVERIFY(texts.contains(QStringLiteral("Owner: team-platform")));
+    QVERIFY(texts.contains(QStringLiteral("java  ·  spring-boot  ·  recommended")));
+    screenshot(m_page.get(), QStringLiteral("create-templates.png"));
+
+    QTest::keyClicks(m_page->textFilter(), QStringLiteral("spring"));
+    QCOMPARE(m_page->visibleCards().size(), 1);
+    m_page->textFilter()->clear();
+    m_page->typeFilter()->setCurrentText(QStringLiteral("documentation"));
+    QCOMPARE(m_page->visibleCards().size(), 1);
+    QVERIFY(m_page->visibleCards().first() != spring);
+    m_page->typeFilter()->setCurrentIndex(0);
+    m_page->tagFilter()->setCurrentText(QStringLiteral("java"));
+    QCOMPARE(m_page->visibleCards().size(), 1);
+    QCOMPARE(m_page->visibleCards().first(), spring);
+    m_page->tagFilter()->setCurrentIndex(0);
+    QCOMPARE(m_page->visibleCards().size(), 2);
+
+    QTest::mouseClick(spring->findChild<QPushButton *>(QStringLiteral("choose")), Qt::LeftButton);
+    QVERIFY(m_page->wizard());
+    QCOMPARE(m_page->wizard()->templateRef(), QStringLiteral("template:default/spring-boot-microservice"));
+    QCOMPARE(m_page->wizard()->pageCount(), 3);
+}
+
+void TestCreatePage::wizardValidatesAsYouType()
+{
+    Ui::TemplateWizard *wizard = m_page->wizard();
+    QVERIFY(wizard);
+    Ui::ParameterForm *about = wizard->form(0);
+    QCOMPARE(about->properties().mid(0, 3), (QStringList{QStringLiteral("name"), QStringLiteral("description"), QStringLiteral("owner")}));
+    QVERIFY(!about->isValid());   // required fields are empty
+    QCOMPARE(about->message(QStringLiteral("name")), QString());   // but nothing is shouted before typing
+
+    auto *name = qobject_cast<QLineEdit *>(about->editor(QStringLiteral("name")));
+    QVERIFY(name);
+    QTest::keyClicks(name, QStringLiteral("Orders"));
+    QCOMPARE(about->message(QStringLiteral("name")), QStringLiteral("does not match pattern \"^[a-z][a-z0-9-]{2,40}$\""));
+    name->clear();
+    QTest::keyClicks(name, QStringLiteral("orders-api"));
+    QCOMPARE(about->message(QStringLiteral("name")), QString());
+
+    // Next with a required field empty names it there.
+    QTest::mouseClick(wizard->nextButton(), Qt::LeftButton);
+    QCOMPARE(wizard->currentPage(), 0);
+    QCOMPARE(about->message(QStringLiteral("description")), QStringLiteral("is a required property"));
+    QTest::keyClicks(qobject_cast<QLineEdit *>(about->editor(QStringLiteral("description"))), QStringLiteral("Keeps the orders"));
+
+    // The owner picker lists the cache's groups only (catalogFilter kind: Group); the system picker its systems.
+    auto *owner = qobject_cast<QComboBox *>(about->editor(QStringLiteral("owner")));
+    QVERIFY(owner);
+    QStringList owners;
+    for (int i = 1; i < owner->count(); ++i)
+        owners.append(owner->itemData(i).toString());
+    QVERIFY2(owners.contains(QStringLiteral("group:default/team-checkout")), qPrintable(owners.join(QLatin1Char(','))));
+    for (const QString &ref : std::as_const(owners))
+        QVERIFY2(ref.startsWith(QLatin1String("group:")), qPrintable(ref));
+    owner->setCurrentIndex(owner->findData(QStringLiteral("group:default/team-checkout")));
+    auto *system = qobject_cast<QComboBox *>(about->editor(QStringLiteral("system")));
+    QVERIFY(system && system->findData(QStringLiteral("system:default/checkout")) > 0);
+    system->setCurrentIndex(system->findData(QStringLiteral("system:default/checkout")));
+    QVERIFY(about->isValid());
+    screenshot(wizard, QStringLiteral("create-wizard.png"));
+    QTest::mouseClick(wizard->nextButton(), Qt::LeftButton);
+    QCOMPARE(wizard->currentPage(), 1);
+
+    // Defaults are filled; enums are combo boxes with their enumNames.
+    auto *java = qobject_cast<QComboBox *>(wizard->form(1)->editor(QStringLiteral("javaVersion")));
+    QVERIFY(java);
+    QCOMPARE(java->currentText(), QStringLiteral("21"));
+    auto *database = qobject_cast<QComboBox *>(wizard->form(1)->editor(QStringLiteral("database")));
+    QCOMPARE(database->currentText(), QStringLiteral("No database"));
+    database->setCurrentText(QStringLiteral("PostgreSQL"));
+    QVERIFY(wizard->form(1)->isValid());
+    QTest::mouseClick(wizard->nextButton(), Qt::LeftButton);
+
+    // The repository picker offers only the allowed host.
+    QCOMPARE(wizard->currentPage(), 2);
+    QCOMPARE(wizard->nextButton()->text(), QStringLiteral("Review"));
+    Ui::ParameterForm *repository = wizard->form(2);
+    auto *host = repository->findChild<QComboBox *>(QStringLiteral("repoHost"));
+    QCOMPARE(host->count(), 1);
+    QCOMPARE(host->currentText(), QStringLiteral("github.com"));
+    QTest::keyClicks(repository->findChild<QComboBox *>(QStringLiteral("repoOwner"))->lineEdit(), QStringLiteral("acme"));
+    QCOMPARE(repository->message(QStringLiteral("repoUrl")), QStringLiteral("Name the repository"));
+    QTest::mouseClick(wizard->nextButton(), Qt::LeftButton);
+    QCOMPARE(wizard->currentPage(), 2);
+    QTest::keyClicks(repository->findChild<QLineEdit *>(QStringLiteral("repoName")), QStringLiteral("orders-api"));
+    QVERIFY(repository->isValid());
+    QTest::mouseClick(wizard->nextButton(), Qt::LeftButton);
+
+    QVERIFY(wizard->isReviewing());
+    const QString review = wizard->reviewLabel()->text();
+    for (const char *shown : {"orders-api", "Keeps the orders", "group:default/team-checkout", "postgresql", "github.com?owner=acme&amp;repo=orders-api"})
+        QVERIFY2(review.contains(QLatin1String(shown)), shown);
+    QCOMPARE(wizard->values().value(QLatin1String("repoUrl")).toString(), QStringLiteral("github.com?owner=acme&repo=orders-api"));
+    QVERIFY(wizard->createButton()->isVisible());
+    QVERIFY(wizard->tryButton()->isVisible());
+}
+
+void TestCreatePage::dryRunShowsFilesAndTouchesNothing()
+{
+    Ui::TemplateWizard *wizard = m_page->wizard();
+    QSignalSpy shown(wizard, &Ui::TemplateWizard::dryRunShown);
+    QTest::mouseClick(wizard->tryButton(), Qt::LeftButton);
+    QVERIFY2(shown.wait(20000), qPrintable(wizard->status()->text()));
+    QStringList files;
+    for (int i = 0; i < wizard->files()->count(); ++i)
+        files.append(wizard->files()->item(i)->text());
+    QVERIFY2(files.contains(QStringLiteral("pom.xml")) && files.contains(QStringLiteral("catalog-info.yaml")), qPrintable(files.join(QLatin1Char(','))));
+    QVERIFY(wizard->log()->toPlainText().contains(QStringLiteral("Skipping because publish:github does not support dry-run")));
+    QVERIFY(wizard->status()->text().contains(QStringLiteral("Nothing was published or registered")));
+    wizard->files()->setCurrentRow(int(files.indexOf(QStringLiteral("pom.xml"))));
+    QVERIFY(wizard->fileView()->toPlainText().contains(QStringLiteral("<artifactId>orders-api</artifactId>")));
+    QVERIFY(m_github->calls().isEmpty());
+    screenshot(wizard, QStringLiteral("create-dry-run.png"));
+    QTest::mouseClick(wizard->backButton(), Qt::LeftButton);
+    QVERIFY(wizard->isReviewing());
+}
+
+void TestCreatePage::createPublishesRegistersAndLinks()
+{
+    Ui::TemplateWizard *wizard = m_page->wizard();
+    QSignalSpy finished(wizard, &Ui::TemplateWizard::finished);
+    QTest::mouseClick(wizard->createButton(), Qt::LeftButton);
+    QVERIFY(wizard->isRunning());
+    QVERIFY(finished.wait(30000));
+    QVERIFY2(finished.first().first().toString() == QLatin1String("completed"), qPrintable(wizard->log()->toPlainText()));
+    QCOMPARE(wizard->progress()->value(), wizard->progress()->maximum());
+    const QString log = wizard->log()->toPlainText();
+    for (const char *line : {"[fetch] Beginning step Render the skeleton", "[publish] Finished step Publish to GitHub",
+                             "[register] Finished step Register in the catalog"})
+        QVERIFY2(log.contains(QLatin1String(line)), qPrintable(log));
+    for (int i = 0; i < wizard->steps()->count(); ++i)
+        QVERIFY2(wizard->steps()->item(i)->text().startsWith(QStringLiteral("✔")), qPrintable(wizard->steps()->item(i)->text()));
+    screenshot(wizard, QStringLiteral("create-done.png"));
+
+    // Published and registered.
+    FakeGitHub::Call create = m_github->callsTo(QStringLiteral("/orgs/acme/repos")).value(0);
+    QCOMPARE(create.body.value(QLatin1String("name")).toString(), QStringLiteral("orders-api"));
+    QVERIFY(m_github->repository(QStringLiteral("acme/orders-api"))->snapshot().files.value(QStringLiteral("catalog-info.yaml")).contains("owner: group:default/team-checkout"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->request("GET", QStringLiteral("/api/catalog/entities/by-name/component/default/orders-api")).status, 200, 15000);
+
+    // The output: the repository link and the catalog link.
+    const QList<QPushButton *> outputs = wizard->outputButtons();
+    QCOMPARE(outputs.size(), 2);
+    QCOMPARE(outputs[0]->text(), QStringLiteral("Repository"));
+    QCOMPARE(outputs[1]->text(), QStringLiteral("Open in catalog"));
+    QSignalSpy opened(m_page.get(), &Ui::CreatePage::entityActivated);
+    QTest::mouseClick(outputs[1], Qt::LeftButton);
+    QCOMPARE(opened.size(), 1);
+    QCOMPARE(opened.first().first().toString(), QStringLiteral("component:default/orders-api"));
+}
+
+QTEST_MAIN(TestCreatePage)
+#include "tst_createpage.moc"

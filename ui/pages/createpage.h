@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include <QJsonObject>
+#include <QUrl>
+#include <QWidget>
+
+class QComboBox;
+class QGridLayout;
+class QLabel;
+class QLineEdit;
+class QStackedWidget;
+
+namespace Greenroom::Ui {
+
+class CatalogCache;
+class TemplateWizard;
+
+/*
+ * Backstage's Create page: the Template entities of the cache as cards
+ * (title, description, tags, owner, type) with a text filter and filters by
+ * type, owner and tag; choosing one opens its wizard (TemplateWizard), which
+ * runs the task on the server the app syncs from.
+ */
+class CreatePage : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit CreatePage(CatalogCache &cache, QWidget *parent = nullptr);
+
+    void setServer(const QUrl &server, const QString &token);
+    QList<QWidget *> visibleCards() const;
+    QLineEdit *textFilter() const { return m_text; }
+    QComboBox *typeFilter() const { return m_type; }
+    QComboBox *ownerFilter() const { return m_owner; }
+    QComboBox *tagFilter() const { return m_tag; }
+    TemplateWizard *wizard() const { return m_wizard; }
+    QLabel *countLabel() const { return m_count; }
+
+public Q_SLOTS:
+    void chooseTemplate(const QString &ref);
+    void showGallery();
+    void reload();
+
+Q_SIGNALS:
+    void entityActivated(const QString &ref);
+
+private:
+    void applyFilters();
+    QWidget *makeCard(const QJsonObject &entity, const QString &ref);
+
+    CatalogCache &m_cache;
+    QUrl m_server;
+    QString m_token;
+    QStackedWidget *m_stack;
+    QLineEdit *m_text;
+    QComboBox *m_type;
+    QComboBox *m_owner;
+    QComboBox *m_tag;
+    QLabel *m_count;
+    QWidget *m_cardHost;
+    QGridLayout *m_grid;
+    QList<QWidget *> m_cards;
+    QWidget *m_wizardHost;
+    TemplateWizard *m_wizard = nullptr;
+};
+
+} // namespace Greenroom::Ui

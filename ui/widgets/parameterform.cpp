@@ -1,0 +1,480 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include "parameterform.h"
+
+#include "models/catalogcache.h"
+#include "models/entitypresentation.h"
+
+#include <model/entityref.h>
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QJsonArray>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QRegularExpression>
+#include <QUrlQuery>
+
+namespace Greenroom::Ui {
+
+namespace {
+
+QString text(const QJsonValue &value)
+{
+    if (value.isString())
+        return value.toString();
+    if (value.isDouble())
+        return QString::number(value.toDouble(), 'g', 15);
+    return {};
+}
+
+// ui:options.catalogFilter (an object, or a list of them OR-ed) as a store filter.
+Model::EntityFilter catalogFilter(const QJsonValue &filter, const QStringList &defaultKinds)
+{
+    Model::EntityFilter result;
+    const QJsonArray alternatives = filter.isArray() ? filter.toArray() : filter.isObject() ? QJsonArray{filter} : QJsonArray();
+    for (const QJsonValue &alternative : alternatives) {
+        Model::EntityFilter::AllOf all;
+        const QJsonObject conditions = alternative.toObject();
+        for (auto it = conditions.begin(); it != conditions.end(); ++it) {
+            QStringList values;
+            const QJsonArray list = it.value().isArray() ? it.value().toArray() : QJsonArray{it.value()};
+            for (const QJsonValue &value : list) {
+                if (value.isObject())
+                    continue;   // {exists: true}: a condition with no values
+                values.append(text(value).toLower());
+            }
+            all.append({it.key().toLower(), values});
+        }
+        result.anyOf.append(all);
+    }
+    if (result.anyOf.isEmpty() && !defaultKinds.isEmpty()) {
+        QStringList kinds;
+        for (const QString &kind : defaultKinds)
+            kinds.append(kind.toLower());
+        result.anyOf.append({{QStringLiteral("kind"), kinds}});
+    }
+    return result;
+}
+
+// Kubernetes' object-name rule, which Backstage's EntityNamePicker applies.
+QString entityNameProblem(const QString &name)
+{
+    static const QRegularExpression rule(QStringLiteral("^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$"));
+    if (name.isEmpty() || (name.size() <= 63 && rule.match(name).hasMatch()))
+        return {};
+    return ParameterForm::tr("Must start and end with an alphanumeric character, and contain only alphanumeric characters, "
+                             "hyphens, underscores, and periods. Maximum length is 63 characters.");
+}
+
+} // namespace
+
+ParameterForm::ParameterForm(const Scaffold::ParameterPage &page, CatalogCache &cache, const QJsonObject &initial, QWidget *parent)
+    : QWidget(parent), m_page(page), m_cache(cache)
+{
+    auto *layout = new QFormLayout(this);
+    layout->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
+    if (!page.description.isEmpty()) {
+        auto *description = new QLabel(page.description);
+        description->setWordWrap(true);
+        layout->addRow(description);
+    }
+    const QJsonObject properties = page.schema.value(QLatin1String("properties")).toObject();
+    const QJsonArray required = page.schema.value(QLatin1String("required")).toArray();
+    // ui:order when the page has one; else the required properties in the
+    // order `required` lists them, then the others. (The catalog keeps
+    // entities as JSON objects, whose keys lose the order they were written in.)
+    QStringList order;
+    for (const QJsonValue &name : page.schema.value(QLatin1String("ui:order")).toArray()) {
+        if (properties.contains(name.toString()))
+            order.append(name.toString());
+    }
+    for (const QJsonValue &name : required) {
+        if (properties.contains(name.toString()) && !order.contains(name.toString()))
+            order.append(name.toString());
+    }
+    for (auto it = properties.begin(); it != properties.end(); ++it) {
+        if (!order.contains(it.key()))
+            order.append(it.key());
+    }
+    for (const QString &name : order)
+        addField(layout, name, properties.value(name).toObject(), initial.value(name), required.contains(name));
+    refresh();
+}
+
+void ParameterForm::addField(QFormLayout *layout, const QString &name, const QJsonObject &schema, const QJsonValue &initial, bool required)
+{
+    if (schema.value(QLatin1String("ui:widget")).toString() == QLatin1String("hidden"))
+        return;
+    Field field = makeEditor(name, schema, initial);
+    field.title = schema.value(QLatin1String("title")).toString(name);
+    field.editor->setObjectName(QStringLiteral("field-") + name);
+    if (schema.value(QLatin1String("ui:readonly")).toBool() || schema.value(QLatin1String("ui:disabled")).toBool())
+        field.editor->setEnabled(false);
+    auto *cell = new QWidget;
+    auto *cellLayout = new QVBoxLayout(cell);
+    cellLayout->setContentsMargins(0, 0, 0, 0);
+    cellLayout->setSpacing(2);
+    cellLayout->addWidget(field.editor);
+    const QString help = schema.value(QLatin1String("description")).toString(schema.value(QLatin1String("ui:help")).toString());
+    if (!help.isEmpty()) {
+        auto *hint = new QLabel(help);
+        hint->setWordWrap(true);
+        hint->setStyleSheet(QStringLiteral("color: palette(mid);"));
+        cellLayout->addWidget(hint);
+    }
+    field.message = new QLabel;
+    field.message->setObjectName(QStringLiteral("message-") + name);
+    field.message->setStyleSheet(QStringLiteral("color: #d32f2f;"));
+    field.message->setWordWrap(true);
+    field.message->hide();
+    cellLayout->addWidget(field.message);
+    layout->addRow(required ? field.title + QStringLiteral(" *") : field.title, cell);
+    if (schema.value(QLatin1String("ui:autofocus")).toBool())
+        field.editor->setFocus();
+    m_fields.append(field);
+}
+
+ParameterForm::Field ParameterForm::makeEditor(const QString &name, const QJsonObject &schema, const QJsonValue &initial)
+{
+    Field field;
+    field.name = name;
+    field.schema = schema;
+    const QString uiField = schema.value(QLatin1String("ui:field")).toString();
+    const QJsonObject options = schema.value(QLatin1String("ui:options")).toObject();
+    const QString type = schema.value(QLatin1String("type")).toString();
+    const auto touch = [this, name] {
+        for (Field &f : m_fields) {
+            if (f.name == name)
+                f.touched = true;
+        }
+        refresh();
+    };
+
+    if (uiField == QLatin1String("EntityPicker") || uiField == QLatin1String("OwnerPicker") || uiField == QLatin1String("OwnedEntityPicker")) {
+        auto *combo = new QComboBox;
+        combo->setEditable(true);
+        combo->setInsertPolicy(QComboBox::NoInsert);
+        const QStringList defaultKinds = uiField == QLatin1String("OwnerPicker") ? QStringList{QStringLiteral("Group"), QStringLiteral("User")}
+                                                                                : options.value(QLatin1String("allowedKinds")).toVariant().toStringList();
+        Store::EntityQuery query;
+        query.filter = catalogFilter(options.value(QLatin1String("catalogFilter")), defaultKinds);
+        query.order = {{QStringLiteral("metadata.name"), false}};
+        query.limit = 5000;
+        const QString defaultKind = options.value(QLatin1String("defaultKind")).toString();
+        combo->addItem(QString(), QString());
+        if (auto found = m_cache.store().queryEntities(query)) {
+            for (const Store::StoredEntity &entity : found->items) {
+                const QString shown = Model::EntityRef::humanize(entity.ref, defaultKind);
+                const QString title = EntityPresentation::displayName(entity.entity);
+                combo->addItem(title != entity.entity.value(QLatin1String("metadata"))[QLatin1String("name")].toString()
+                                   ? QStringLiteral("%1 (%2)").arg(shown, title)
+                                   : shown,
+                               entity.ref);
+            }
+        }
+        const int index = combo->findData(initial.toString());
+        if (index >= 0)
+            combo->setCurrentIndex(index);
+        else
+            combo->setEditText(initial.toString());
+        field.editor = combo;
+        field.read = [combo]() -> QJsonValue {
+            const int found = combo->findText(combo->currentText());
+            if (found > 0)
+                return combo->itemData(found).toString();
+            const QString typed = combo->currentText().trimmed();
+            return typed.isEmpty() ? QJsonValue(QJsonValue::Undefined) : QJsonValue(typed);
+        };
+        connect(combo, &QComboBox::currentTextChanged, this, touch);
+        return field;
+    }
+    if (uiField == QLatin1String("MultiEntityPicker")
+        || (type == QLatin1String("array") && schema.value(QLatin1String("items"))[QLatin1String("enum")].isArray())) {
+        auto *list = new QListWidget;
+        list->setMaximumHeight(140);
+        const QJsonArray chosen = initial.toArray();
+        if (uiField == QLatin1String("MultiEntityPicker")) {
+            Store::EntityQuery query;
+            query.filter = catalogFilter(options.value(QLatin1String("catalogFilter")), {});
+            query.order = {{QStringLiteral("metadata.name"), false}};
+            query.limit = 5000;
+            if (auto found = m_cache.store().queryEntities(query)) {
+                for (const Store::StoredEntity &entity : found->items) {
+                    auto *item = new QListWidgetItem(Model::EntityRef::humanize(entity.ref), list);
+                    item->setData(Qt::UserRole, entity.ref);
+                }
+            }
+        } else {
+            const QJsonArray values = schema.value(QLatin1String("items"))[QLatin1String("enum")].toArray();
+            const QJsonArray names = schema.value(QLatin1String("items"))[QLatin1String("enumNames")].toArray();
+            for (qsizetype i = 0; i < values.size(); ++i) {
+                auto *item = new QListWidgetItem(names.size() > i ? text(names.at(i)) : text(values.at(i)), list);
+                item->setData(Qt::UserRole, values.at(i).toVariant());
+            }
+        }
+        for (int i = 0; i < list->count(); ++i) {
+            QListWidgetItem *item = list->item(i);
+            item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+            item->setCheckState(chosen.contains(QJsonValue::fromVariant(item->data(Qt::UserRole))) ? Qt::Checked : Qt::Unchecked);
+        }
+        field.editor = list;
+        field.read = [list]() -> QJsonValue {
+            QJsonArray picked;
+            for (int i = 0; i < list->count(); ++i) {
+                if (list->item(i)->checkState() == Qt::Checked)
+                    picked.append(QJsonValue::fromVariant(list->item(i)->data(Qt::UserRole)));
+            }
+            return picked;
+        };
+        connect(list, &QListWidget::itemChanged, this, touch);
+        return field;
+    }
+    if (uiField == QLatin1String("RepoUrlPicker")) {
+        auto *box = new QWidget;
+        auto *row = new QHBoxLayout(box);
+        row->setContentsMargins(0, 0, 0, 0);
+        auto *host = new QComboBox;
+        host->setObjectName(QStringLiteral("repoHost"));
+        QStringList hosts = options.value(QLatin1String("allowedHosts")).toVariant().toStringList();
+        if (hosts.isEmpty())
+            hosts = {QStringLiteral("github.com")};
+        host->addItems(hosts);
+        auto *owner = new QComboBox;
+        owner->setObjectName(QStringLiteral("repoOwner"));
+        const QStringList owners = options.value(QLatin1String("allowedOwners")).toVariant().toStringList();
+        owner->setEditable(owners.isEmpty());
+        owner->addItems(owners);
+        auto *repo = new QLineEdit;
+        repo->setObjectName(QStringLiteral("repoName"));
+        repo->setPlaceholderText(tr("repository"));
+        // An existing answer ("host?owner=o&repo=r") fills the parts.
+        const QUrl previous(QStringLiteral("https://") + initial.toString());
+        if (!initial.toString().isEmpty()) {
+            host->setCurrentText(previous.port() < 0 ? previous.host() : QStringLiteral("%1:%2").arg(previous.host()).arg(previous.port()));
+            owner->setCurrentText(QUrlQuery(previous).queryItemValue(QStringLiteral("owner")));
+            repo->setText(QUrlQuery(previous).queryItemValue(QStringLiteral("repo")));
+        }
+        row->addWidget(host);
+        row->addWidget(new QLabel(QStringLiteral("/")));
+        row->addWidget(owner, 1);
+        row->addWidget(new QLabel(QStringLiteral("/")));
+        row->addWidget(repo, 1);
+        field.editor = box;
+        field.read = [host, owner, repo]() -> QJsonValue {
+            if (owner->currentText().trimmed().isEmpty() && repo->text().trimmed().isEmpty())
+                return QJsonValue(QJsonValue::Undefined);
+            QUrlQuery query;
+            query.addQueryItem(QStringLiteral("owner"), owner->currentText().trimmed());
+            query.addQueryItem(QStringLiteral("repo"), repo->text().trimmed());
+            return host->currentText() + QLatin1Char('?') + query.toString(QUrl::FullyEncoded);
+        };
+        field.extraProblem = [owner, repo]() -> QString {
+            if (repo->text().trimmed().isEmpty() && !owner->currentText().trimmed().isEmpty())
+                return tr("Name the repository");
+            if (owner->currentText().trimmed().isEmpty() && !repo->text().trimmed().isEmpty())
+                return tr("Name the repository's owner");
+            return {};
+        };
+        connect(host, &QComboBox::currentTextChanged, this, touch);
+        connect(owner, &QComboBox::currentTextChanged, this, touch);
+        connect(repo, &QLineEdit::textChanged, this, touch);
+        return field;
+    }
+    if (type == QLatin1String("boolean")) {
+        auto *check = new QCheckBox;
+        check->setChecked(initial.toBool());
+        field.editor = check;
+        field.read = [check]() -> QJsonValue { return check->isChecked(); };
+        connect(check, &QCheckBox::toggled, this, touch);
+        return field;
+    }
+    if (schema.value(QLatin1String("enum")).isArray()) {
+        auto *combo = new QComboBox;
+        const QJsonArray values = schema.value(QLatin1String("enum")).toArray();
+        const QJsonArray names = schema.value(QLatin1String("enumNames")).toArray();
+        combo->addItem(QString(), QVariant());
+        for (qsizetype i = 0; i < values.size(); ++i)
+            combo->addItem(names.size() > i ? text(names.at(i)) : text(values.at(i)), values.at(i).toVariant());
+        for (int i = 1; i < combo->count(); ++i) {
+            if (QJsonValue::fromVariant(combo->itemData(i)) == initial)
+                combo->setCurrentIndex(i);
+        }
+        field.editor = combo;
+        field.read = [combo]() -> QJsonValue {
+            return combo->currentIndex() <= 0 ? QJsonValue(QJsonValue::Undefined) : QJsonValue::fromVariant(combo->currentData());
+        };
+        connect(combo, &QComboBox::currentIndexChanged, this, touch);
+        return field;
+    }
+    if (type == QLatin1String("object") && schema.contains(QLatin1String("properties"))) {
+        auto *group = new QGroupBox;
+        auto *inner = new QVBoxLayout(group);
+        Scaffold::ParameterPage nested;
+        nested.schema = schema;
+        auto *form = new ParameterForm(nested, m_cache, initial.toObject());
+        inner->addWidget(form);
+        field.editor = group;
+        field.read = [form]() -> QJsonValue {
+            const QJsonObject values = form->values();
+            return values.isEmpty() ? QJsonValue(QJsonValue::Undefined) : QJsonValue(values);
+        };
+        connect(form, &ParameterForm::changed, this, touch);
+        return field;
+    }
+    if (schema.value(QLatin1String("ui:widget")).toString() == QLatin1String("textarea")) {
+        auto *area = new QPlainTextEdit(text(initial));
+        area->setMaximumHeight(100);
+        field.editor = area;
+        field.read = [area]() -> QJsonValue {
+            return area->toPlainText().isEmpty() ? QJsonValue(QJsonValue::Undefined) : QJsonValue(area->toPlainText());
+        };
+        connect(area, &QPlainTextEdit::textChanged, this, touch);
+        return field;
+    }
+
+    // Text: strings, numbers, string lists and tags, entity names.
+    auto *line = new QLineEdit;
+    line->setPlaceholderText(schema.value(QLatin1String("ui:placeholder")).toString());
+    if (schema.value(QLatin1String("ui:widget")).toString() == QLatin1String("password"))
+        line->setEchoMode(QLineEdit::Password);
+    const bool list = type == QLatin1String("array") || uiField == QLatin1String("EntityTagsPicker");
+    const bool number = type == QLatin1String("number") || type == QLatin1String("integer");
+    if (list) {
+        QStringList parts;
+        for (const QJsonValue &item : initial.toArray())
+            parts.append(text(item));
+        line->setText(parts.join(QStringLiteral(", ")));
+        line->setPlaceholderText(line->placeholderText().isEmpty() ? tr("comma-separated") : line->placeholderText());
+    } else {
+        line->setText(text(initial));
+    }
+    const bool tags = uiField == QLatin1String("EntityTagsPicker");
+    field.editor = line;
+    field.read = [line, list, number, tags]() -> QJsonValue {
+        const QString value = line->text();
+        if (list) {
+            QJsonArray items;
+            for (QString part : value.split(QRegularExpression(tags ? QStringLiteral("[,\\s]+") : QStringLiteral(",")), Qt::SkipEmptyParts)) {
+                part = part.trimmed();
+                if (!part.isEmpty())
+                    items.append(tags ? part.toLower() : part);
+            }
+            return items.isEmpty() ? QJsonValue(QJsonValue::Undefined) : QJsonValue(items);
+        }
+        if (value.isEmpty())
+            return QJsonValue(QJsonValue::Undefined);
+        if (number) {
+            bool ok = false;
+            const double parsed = value.trimmed().toDouble(&ok);
+            return ok ? QJsonValue(parsed) : QJsonValue(value);   // a word stays text, and the schema says so
+        }
+        return value;
+    };
+    if (uiField == QLatin1String("EntityNamePicker"))
+        field.extraProblem = [line] { return entityNameProblem(line->text()); };
+    if (tags) {
+        field.extraProblem = [line]() -> QString {
+            static const QRegularExpression rule(QStringLiteral("^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$"));
+            for (const QString &tag : line->text().toLower().split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts)) {
+                if (!rule.match(tag).hasMatch() || tag.size() > 63)
+                    return tr("\"%1\" is not a valid tag: lower-case letters, digits, + # : and single dashes, at most 63 characters").arg(tag);
+            }
+            return {};
+        };
+    }
+    connect(line, &QLineEdit::textChanged, this, touch);
+    return field;
+}
+
+QJsonObject ParameterForm::values() const
+{
+    QJsonObject values;
+    for (const Field &field : m_fields) {
+        const QJsonValue value = field.read();
+        if (!value.isUndefined())
+            values.insert(field.name, value);
+    }
+    return values;
+}
+
+QList<Scaffold::ParameterProblem> ParameterForm::problems() const
+{
+    QList<Scaffold::ParameterProblem> problems = Scaffold::validatePage(values(), m_page);
+    for (const Field &field : m_fields) {
+        if (field.extraProblem) {
+            const QString problem = field.extraProblem();
+            if (!problem.isEmpty())
+                problems.append({field.name, QStringLiteral("ui:field"), problem});
+        }
+    }
+    return problems;
+}
+
+void ParameterForm::showAllProblems()
+{
+    m_showAll = true;
+    refresh();
+}
+
+void ParameterForm::refresh()
+{
+    const QList<Scaffold::ParameterProblem> found = problems();
+    for (Field &field : m_fields) {
+        QString message;
+        for (const Scaffold::ParameterProblem &problem : found) {
+            const bool mine = problem.field == field.name || problem.field.startsWith(field.name + QLatin1Char('.'))
+                              || problem.field.startsWith(field.name + QLatin1Char('['));
+            if (mine) {
+                message = problem.message;
+                break;
+            }
+        }
+        const bool shown = !message.isEmpty() && (field.touched || m_showAll);
+        field.message->setText(message);
+        field.message->setVisible(shown);
+    }
+    Q_EMIT changed();
+}
+
+QWidget *ParameterForm::editor(const QString &property) const
+{
+    for (const Field &field : m_fields) {
+        if (field.name == property)
+            return field.editor;
+    }
+    return nullptr;
+}
+
+QString ParameterForm::message(const QString &property) const
+{
+    for (const Field &field : m_fields) {
+        if (field.name == property)
+            return field.message->isVisible() ? field.message->text() : QString();
+    }
+    return {};
+}
+
+QString ParameterForm::label(const QString &property) const
+{
+    for (const Field &field : m_fields) {
+        if (field.name == property)
+            return field.title;
+    }
+    return property;
+}
+
+QStringList ParameterForm::properties() const
+{
+    QStringList names;
+    for (const Field &field : m_fields)
+        names.append(field.name);
+    return names;
+}
+
+} // namespace Greenroom::Ui

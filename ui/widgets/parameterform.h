@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include <scaffold/templateparameters.h>
+
+#include <QJsonObject>
+#include <QWidget>
+
+#include <functional>
+
+class QFormLayout;
+class QLabel;
+
+namespace Greenroom::Ui {
+
+class CatalogCache;
+
+/*
+ * One page of a template's wizard, drawn from its JSON Schema the way
+ * Backstage's form draws it: a field per property by type (text, number,
+ * enum as a combo box, boolean, string arrays, nested objects) or by
+ * `ui:field` (OwnerPicker, EntityPicker, OwnedEntityPicker and
+ * MultiEntityPicker with catalogFilter over the local cache; RepoUrlPicker
+ * with allowedHosts/allowedOwners; EntityNamePicker; EntityTagsPicker).
+ * Every change is checked against the page's schema at once; a field shows
+ * its problem once it has been edited, or after showAllProblems().
+ */
+class ParameterForm : public QWidget
+{
+    Q_OBJECT
+
+public:
+    ParameterForm(const Scaffold::ParameterPage &page, CatalogCache &cache, const QJsonObject &initial, QWidget *parent = nullptr);
+
+    const Scaffold::ParameterPage &page() const { return m_page; }
+    // The answers on this page; empty fields are left out, as the web form leaves them.
+    QJsonObject values() const;
+    QList<Scaffold::ParameterProblem> problems() const;
+    bool isValid() const { return problems().isEmpty(); }
+    void showAllProblems();
+
+    // For tests and the review page.
+    QWidget *editor(const QString &property) const;
+    QString message(const QString &property) const;
+    QString label(const QString &property) const;
+    QStringList properties() const;
+
+Q_SIGNALS:
+    void changed();
+
+private:
+    struct Field
+    {
+        QString name;
+        QString title;
+        QJsonObject schema;
+        QWidget *editor = nullptr;
+        QLabel *message = nullptr;
+        bool touched = false;
+        std::function<QJsonValue()> read;
+        std::function<QString()> extraProblem;   // a picker's own rule (EntityNamePicker)
+    };
+    void addField(QFormLayout *layout, const QString &name, const QJsonObject &schema, const QJsonValue &initial, bool required);
+    Field makeEditor(const QString &name, const QJsonObject &schema, const QJsonValue &initial);
+    void refresh();
+
+    Scaffold::ParameterPage m_page;
+    CatalogCache &m_cache;
+    QList<Field> m_fields;
+    bool m_showAll = false;
+};
+
+} // namespace Greenroom::Ui

@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#include "templatewizard.h"
+
+#include "heading.h"
+#include "models/catalogcache.h"
+#include "parameterform.h"
+
+#include <scaffold/templateparameters.h>
+#include <sync/scaffolderclient.h>
+
+#include <QDesktopServices>
+#include <QHBoxLayout>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QStackedWidget>
+
+namespace Greenroom::Ui {
+
+namespace {
+
+QString shownValue(const QJsonValue &value)
+{
+    if (value.isString())
+        return value.toString();
+    if (value.isBool())
+        return value.toBool() ? TemplateWizard::tr("Yes") : TemplateWizard::tr("No");
+    if (value.isDouble())
+        return QString::number(value.toDouble(), 'g', 15);
+    return QString::fromUtf8(value.isArray() ? QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact)
+                                             : QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
+}
+
+} // namespace
+
+TemplateWizard::TemplateWizard(const QJsonObject &templateEntity, CatalogCache &cache, const QUrl &server, const QString &token, QWidget *parent)
+    : QWidget(parent), m_template(templateEntity), m_cache(cache), m_client(new Sync::ScaffolderClient(server, token, this))
+{
+    const QJsonObject metadata = templateEntity.value(QLatin1String("metadata")).toObject();
+    m_templateRef = QStringLiteral("template:%1/%2").arg(metadata.value(QLatin1String("namespace")).toString(QStringLiteral("default")),
+                                                         metadata.value(QLatin1String("name")).toString());
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(makeHeading(metadata.value(QLatin1String("title")).toString(metadata.value(QLatin1String("name")).toString()), 1.4));
+    auto *description = new QLabel(metadata.value(QLatin1String("description")).toString());
+    description->setWordWrap(true);
+    layout->addWidget(description);
+    m_stepTitle = new QLabel;
+    m_stepTitle->setObjectName(QStringLiteral("stepTitle"));
+    QFont bold = m_stepTitle->font();
+    bold.setBold(true);
+    m_stepTitle->setFont(bold);
+    layout->addWidget(m_stepTitle);
+
+    m_stack = new QStackedWidget;
+    const QList<Scaffold::ParameterPage> pages = Scaffold::parameterPages(templateEntity);
+    const QJsonObject defaults = Scaffold::withDefaults({}, pages);
+    for (const Scaffold::ParameterPage &page : pages) {
+        auto *form = new ParameterForm(page, cache, defaults);
+        connect(form, &ParameterForm::changed, this, &TemplateWizard::updateButtons);
+        auto *scroll = new QScrollArea;
+        scroll->setWidgetResizable(true);
+        scroll->setFrameShape(QFrame::NoFrame);
+        scroll->setWidget(form);
+        m_stack->addWidget(scroll);
+        m_forms.append(form);
+    }
+    m_review = new QLabel;
+    m_review->setObjectName(QStringLiteral("review"));
+    m_review->setTextFormat(Qt::RichText);
+    m_review->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_review->setWordWrap(true);
+    auto *reviewScroll = new QScrollArea;
+    reviewScroll->setWidgetResizable(true);
+    reviewScroll->setFrameShape(QFrame::NoFrame);
+    reviewScroll->setWidget(m_review);
+    m_stack->addWidget(reviewScroll);
+
+    // The run: status, progress over the steps, the steps, the log; outputs; dry-run files.
+    m_runPage = new QWidget;
+    auto *run = new QVBoxLayout(m_runPage);
+    m_status = new QLabel;
+    m_status->setObjectName(QStringLiteral("taskStatus"));
+    m_status->setWordWrap(true);
+    run->addWidget(m_status);
+    m_progress = new QProgressBar;
+    run->addWidget(m_progress);
+    auto *split = new QSplitter;
+    m_steps = new QListWidget;
+    m_steps->setMaximumWidth(280);
+    split->addWidget(m_steps);
+    m_log = new QPlainTextEdit;
+    m_log->setReadOnly(true);
+    m_log->setObjectName(QStringLiteral("taskLog"));
+    QFont mono(QStringLiteral("monospace"));
+    mono.setStyleHint(QFont::Monospace);
+    m_log->setFont(mono);
+    split->addWidget(m_log);
+    m_files = new QListWidget;
+    m_files->setObjectName(QStringLiteral("dryRunFiles"));
+    m_fileView = new QPlainTextEdit;
+    m_fileView->setReadOnly(true);
+    m_fileView->setFont(mono);
+    split->addWidget(m_files);
+    split->addWidget(m_fileView);
+    m_files->hide();
+    m_fileView->hide();
+    run->addWidget(split, 1);
+    m_outputBox = new QHBoxLayout;
+    run->addLayout(m_outputBox);
+    m_stack->addWidget(m_runPage);
+    layout->addWidget(m_stack, 1);
+    connect(m_files, &QListWidget::currentRowChanged, this, [this](int row) {
+        const QJsonObject file = m_dryRunFiles.at(row).toObject();
+        m_fileView->setPlainText(QString::fromUtf8(QByteArray::fromBase64(file.value(QLatin1String("base64Content")).toString().toLatin1())));
+    });
+
+    const QJsonObject labels = templateEntity.value(QLatin1String("spec"))[QLatin1String("presentation")][QLatin1String("buttonLabels")].toObject();
+    auto *buttons = new QHBoxLayout;
+    m_back = new QPushButton(labels.value(QLatin1String("backButtonText")).toString(tr("Back")));
+    m_next = new QPushButton(tr("Next"));
+    m_next->setDefault(true);
+    m_try = new QPushButton(tr("Try it (dry run)"));
+    m_try->setToolTip(tr("Runs the template on the server without publishing or registering anything, and shows the files it would create"));
+    m_create = new QPushButton(labels.value(QLatin1String("createButtonText")).toString(tr("Create")));
+    m_cancel = new QPushButton(tr("Cancel the task"));
+    buttons->addWidget(m_back);
+    buttons->addStretch(1);
+    buttons->addWidget(m_cancel);
+    buttons->addWidget(m_try);
+    buttons->addWidget(m_next);
+    buttons->addWidget(m_create);
+    layout->addLayout(buttons);
+    m_reviewLabelText = labels.value(QLatin1String("reviewButtonText")).toString(tr("Review"));
+    connect(m_back, &QPushButton::clicked, this, &TemplateWizard::goBack);
+    connect(m_next, &QPushButton::clicked, this, &TemplateWizard::goNext);
+    connect(m_create, &QPushButton::clicked, this, &TemplateWizard::create);
+    connect(m_try, &QPushButton::clicked, this, &TemplateWizard::tryIt);
+    connect(m_cancel, &QPushButton::clicked, m_client, &Sync::ScaffolderClient::cancel);
+    connect(m_client, &Sync::ScaffolderClient::taskEvent, this, &TemplateWizard::onEvent);
+    connect(m_client, &Sync::ScaffolderClient::taskFinished, this, &TemplateWizard::onFinished);
+    connect(m_client, &Sync::ScaffolderClient::requestFailed, this, &TemplateWizard::requestFailed);
+    connect(m_client, &Sync::ScaffolderClient::taskCreated, this, [this](const QString &id) {
+        m_status->setText(tr("Task %1 is running on %2").arg(id, m_client->server().toString()));
+    });
+    connect(m_client, &Sync::ScaffolderClient::dryRunFinished, this, [this](const QJsonObject &result) {
+        m_running = false;
+        for (const QJsonValue &line : result.value(QLatin1String("log")).toArray()) {
+            const QJsonObject body = line[QLatin1String("body")].toObject();
+            onEvent(QJsonObject{{QStringLiteral("type"), QStringLiteral("log")}, {QStringLiteral("body"), body}});
+        }
+        m_dryRunFiles = result.value(QLatin1String("directoryContents")).toArray();
+        for (const QJsonValue &file : std::as_const(m_dryRunFiles))
+            m_files->addItem(file[QLatin1String("path")].toString());
+        m_files->show();
+        m_fileView->show();
+        if (m_files->count() > 0)
+            m_files->setCurrentRow(0);
+        m_progress->setValue(m_progress->maximum());
+        m_status->setText(tr("Dry run finished: %n file(s) would be created. Nothing was published or registered.", nullptr, int(m_dryRunFiles.size())));
+        showOutput(result.value(QLatin1String("output")).toObject());
+        updateButtons();
+        Q_EMIT dryRunShown();
+    });
+    showPage(0);
+}
+
+TemplateWizard::~TemplateWizard() = default;
+
+int TemplateWizard::pageCount() const
+{
+    return int(m_forms.size());
+}
+
+int TemplateWizard::currentPage() const
+{
+    return m_stack->currentIndex();
+}
+
+ParameterForm *TemplateWizard::form(int page) const
+{
+    return m_forms.value(page);
+}
+
+bool TemplateWizard::isReviewing() const
+{
+    return m_stack->currentIndex() == pageCount();
+}
+
+bool TemplateWizard::isRunning() const
+{
+    return m_running;
+}
+
+QJsonObject TemplateWizard::values() const
+{
+    QJsonObject all;
+    for (ParameterForm *form : m_forms) {
+        const QJsonObject page = form->values();
+        for (auto it = page.begin(); it != page.end(); ++it)
+            all.insert(it.key(), it.value());
+    }
+    return all;
+}
+
+void TemplateWizard::showPage(int index)
+{
+    m_stack->setCurrentIndex(index);
+    if (index < pageCount()) {
+        m_stepTitle->setText(tr("Step %1 of %2: %3").arg(index + 1).arg(pageCount() + 1).arg(m_forms.at(index)->page().title));
+    } else if (index == pageCount()) {
+        m_stepTitle->setText(tr("Step %1 of %1: Review").arg(pageCount() + 1));
+        QString html = QStringLiteral("<table cellspacing='6'>");
+        for (ParameterForm *form : std::as_const(m_forms)) {
+            html += QStringLiteral("<tr><td colspan='2'><b>%1</b></td></tr>").arg(form->page().title.toHtmlEscaped());
+            const QJsonObject values = form->values();
+            for (const QString &property : form->properties()) {
+                const bool secret = form->page().schema.value(QLatin1String("properties"))[property][QLatin1String("ui:widget")].toString()
+                                    == QLatin1String("password");
+                const QString shown = !values.contains(property) ? QStringLiteral("—") : secret ? QStringLiteral("******") : shownValue(values.value(property));
+                html += QStringLiteral("<tr><td>%1</td><td>%2</td></tr>").arg(form->label(property).toHtmlEscaped(), shown.toHtmlEscaped());
+            }
+        }
+        m_review->setText(html + QStringLiteral("</table>"));
+    }
+    updateButtons();
+}
+
+void TemplateWizard::updateButtons()
+{
+    const int index = m_stack->currentIndex();
+    const bool onForm = index < pageCount();
+    const bool reviewing = index == pageCount();
+    const bool onRun = index > pageCount();
+    m_back->setVisible(!onRun || !m_running);
+    m_back->setEnabled(index > 0 && !m_running);
+    m_back->setText(onRun ? tr("Back to the answers") : m_back->text() == tr("Back to the answers") ? tr("Back") : m_back->text());
+    m_next->setVisible(onForm);
+    m_next->setText(index == pageCount() - 1 ? m_reviewLabelText : tr("Next"));
+    // Always clickable, as in Backstage: a click on a page with problems shows them all.
+    m_next->setEnabled(onForm);
+    m_create->setVisible(reviewing);
+    m_try->setVisible(reviewing || (onRun && !m_running));
+    m_try->setEnabled(!m_running);
+    m_cancel->setVisible(onRun && m_running && !m_client->taskId().isEmpty());
+}
+
+void TemplateWizard::goNext()
+{
+    const int index = m_stack->currentIndex();
+    if (index >= pageCount())
+        return;
+    ParameterForm *form = m_forms.at(index);
+    form->showAllProblems();
+    if (!form->isValid())
+        return;
+    showPage(index + 1);
+}
+
+void TemplateWizard::goBack()
+{
+    const int index = m_stack->currentIndex();
+    if (m_running)
+        return;
+    showPage(index > pageCount() ? pageCount() : std::max(0, index - 1));
+}
+
+void TemplateWizard::startRunView(const QString &title)
+{
+    m_log->clear();
+    m_steps->clear();
+    m_files->clear();
+    m_files->hide();
+    m_fileView->clear();
+    m_fileView->hide();
+    m_dryRunFiles = {};
+    m_outputButtons.clear();
+    while (QLayoutItem *item = m_outputBox->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    int index = 0;
+    for (const QJsonValue &value : m_template.value(QLatin1String("spec"))[QLatin1String("steps")].toArray()) {
+        ++index;
+        const QString id = value[QLatin1String("id")].toString(QStringLiteral("step-%1").arg(index));
+        auto *item = new QListWidgetItem(QStringLiteral("○  ") + value[QLatin1String("name")].toString(value[QLatin1String("action")].toString()), m_steps);
+        item->setData(Qt::UserRole, id);
+    }
+    m_progress->setRange(0, std::max(1, index));
+    m_progress->setValue(0);
+    m_running = true;
+    m_stepTitle->setText(title);
+    m_stack->setCurrentWidget(m_runPage);
+    updateButtons();
+}
+
+void TemplateWizard::create()
+{
+    startRunView(tr("Creating…"));
+    m_status->setText(tr("Starting the task on %1").arg(m_client->server().toString()));
+    m_client->create(m_templateRef, values());
+}
+
+void TemplateWizard::tryIt()
+{
+    startRunView(tr("Dry run"));
+    m_status->setText(tr("Trying the template on %1 without side effects").arg(m_client->server().toString()));
+    m_client->dryRun(m_templateRef, values());
+}
+
+void TemplateWizard::onEvent(const QJsonObject &event)
+{
+    const QJsonObject body = event.value(QLatin1String("body")).toObject();
+    const QString stepId = body.value(QLatin1String("stepId")).toString();
+    const QString status = body.value(QLatin1String("status")).toString();
+    const QString time = event.contains(QLatin1String("createdAt"))
+                             ? QDateTime::fromString(event.value(QLatin1String("createdAt")).toString(), Qt::ISODateWithMs).toLocalTime().toString(QStringLiteral("HH:mm:ss "))
+                             : QString();
+    m_log->appendPlainText(time + (stepId.isEmpty() ? QString() : QStringLiteral("[%1] ").arg(stepId)) + body.value(QLatin1String("message")).toString());
+    if (stepId.isEmpty() || status.isEmpty())
+        return;
+    // The step's state; the bar counts the steps that are over.
+    static const QHash<QString, QString> marks{{QStringLiteral("processing"), QStringLiteral("◐  ")}, {QStringLiteral("completed"), QStringLiteral("✔  ")},
+                                               {QStringLiteral("failed"), QStringLiteral("✘  ")}, {QStringLiteral("skipped"), QStringLiteral("–  ")},
+                                               {QStringLiteral("cancelled"), QStringLiteral("■  ")}};
+    int over = 0;
+    for (int i = 0; i < m_steps->count(); ++i) {
+        QListWidgetItem *item = m_steps->item(i);
+        if (item->data(Qt::UserRole).toString() == stepId && marks.contains(status)) {
+            item->setText(marks.value(status) + item->text().mid(3));
+            item->setData(Qt::UserRole + 1, status);
+        }
+        const QString state = item->data(Qt::UserRole + 1).toString();
+        if (!state.isEmpty() && state != QLatin1String("processing"))
+            ++over;
+    }
+    m_progress->setValue(over);
+}
+
+void TemplateWizard::onFinished(const QString &status, const QJsonObject &output, const QString &error)
+{
+    m_running = false;
+    if (status == QLatin1String("completed")) {
+        m_progress->setValue(m_progress->maximum());
+        m_status->setText(tr("Done: the task completed."));
+        m_stepTitle->setText(tr("Created"));
+        showOutput(output);
+    } else if (status == QLatin1String("cancelled")) {
+        m_status->setText(tr("Cancelled. %1").arg(error));
+        m_stepTitle->setText(tr("Cancelled"));
+    } else {
+        m_status->setText(tr("The task failed: %1").arg(error));
+        m_stepTitle->setText(tr("Failed"));
+    }
+    updateButtons();
+    Q_EMIT finished(status);
+}
+
+void TemplateWizard::showOutput(const QJsonObject &output)
+{
+    for (const QJsonValue &value : output.value(QLatin1String("links")).toArray()) {
+        const QJsonObject link = value.toObject();
+        const QString url = link.value(QLatin1String("url")).toString();
+        const QString ref = link.value(QLatin1String("entityRef")).toString();
+        if (url.isEmpty() && ref.isEmpty())
+            continue;
+        auto *button = new QPushButton(link.value(QLatin1String("title")).toString(ref.isEmpty() ? url : tr("Open in catalog")));
+        button->setToolTip(ref.isEmpty() ? url : ref);
+        button->setProperty("entityRef", ref);
+        button->setProperty("url", url);
+        if (!ref.isEmpty())
+            connect(button, &QPushButton::clicked, this, [this, ref] { Q_EMIT entityActivated(ref); });
+        else
+            connect(button, &QPushButton::clicked, this, [url] { QDesktopServices::openUrl(QUrl::fromUserInput(url)); });
+        m_outputBox->addWidget(button);
+        m_outputButtons.append(button);
+    }
+    for (const QJsonValue &value : output.value(QLatin1String("text")).toArray()) {
+        auto *label = new QLabel(QStringLiteral("<b>%1</b><br>%2").arg(value[QLatin1String("title")].toString().toHtmlEscaped(),
+                                                                      value[QLatin1String("content")].toString().toHtmlEscaped()));
+        label->setWordWrap(true);
+        m_outputBox->addWidget(label);
+    }
+    m_outputBox->addStretch(1);
+}
+
+void TemplateWizard::requestFailed(const QString &message, const QJsonArray &validation)
+{
+    m_running = false;
+    QStringList lines{message};
+    for (const QJsonValue &problem : validation)
+        lines.append(QStringLiteral("  ") + problem[QLatin1String("stack")].toString());
+    m_status->setText(lines.join(QLatin1Char('\n')));
+    m_log->appendPlainText(lines.join(QLatin1Char('\n')));
+    m_stepTitle->setText(tr("Could not run"));
+    updateButtons();
+    Q_EMIT finished(QStringLiteral("failed"));
+}
+
+} // namespace Greenroom::Ui

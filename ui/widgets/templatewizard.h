@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QUrl>
+#include <QWidget>
+
+class QLabel;
+class QListWidget;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QStackedWidget;
+class QHBoxLayout;
+
+namespace Greenroom::Sync {
+class ScaffolderClient;
+}
+
+namespace Greenroom::Ui {
+
+class CatalogCache;
+class ParameterForm;
+
+/*
+ * A template's wizard, as Backstage's scaffolder page runs it: one page per
+ * parameter step, a review of the answers, then the task on the server with
+ * its live log, a progress bar over the steps and, when it is done, the
+ * output's links and texts. "Try it" asks the server for a dry run and
+ * shows the files the template would create, touching nothing.
+ */
+class TemplateWizard : public QWidget
+{
+    Q_OBJECT
+
+public:
+    TemplateWizard(const QJsonObject &templateEntity, CatalogCache &cache, const QUrl &server, const QString &token, QWidget *parent = nullptr);
+    ~TemplateWizard() override;
+
+    QString templateRef() const { return m_templateRef; }
+    int pageCount() const;                  // parameter pages
+    int currentPage() const;                // index; pageCount() is the review, then the run
+    ParameterForm *form(int page) const;
+    QJsonObject values() const;             // every page's answers
+    bool isReviewing() const;
+    bool isRunning() const;
+
+    QPushButton *backButton() const { return m_back; }
+    QPushButton *nextButton() const { return m_next; }
+    QPushButton *createButton() const { return m_create; }
+    QPushButton *tryButton() const { return m_try; }
+    QPushButton *cancelButton() const { return m_cancel; }
+    QLabel *reviewLabel() const { return m_review; }
+    QPlainTextEdit *log() const { return m_log; }
+    QProgressBar *progress() const { return m_progress; }
+    QListWidget *steps() const { return m_steps; }
+    QListWidget *files() const { return m_files; }
+    QPlainTextEdit *fileView() const { return m_fileView; }
+    QLabel *status() const { return m_status; }
+    QList<QPushButton *> outputButtons() const { return m_outputButtons; }
+
+public Q_SLOTS:
+    void goNext();
+    void goBack();
+    void create();
+    void tryIt();
+
+Q_SIGNALS:
+    void entityActivated(const QString &ref);
+    void finished(const QString &status);
+    void dryRunShown();
+
+private:
+    void showPage(int index);
+    void updateButtons();
+    void startRunView(const QString &title);
+    void onEvent(const QJsonObject &event);
+    void onFinished(const QString &status, const QJsonObject &output, const QString &error);
+    void showOutput(const QJsonObject &output);
+    void requestFailed(const QString &message, const QJsonArray &validation);
+
+    QJsonObject m_template;
+    QString m_templateRef;
+    CatalogCache &m_cache;
+    Sync::ScaffolderClient *m_client;
+    QList<ParameterForm *> m_forms;
+    QStackedWidget *m_stack;
+    QLabel *m_stepTitle;
+    QLabel *m_review;
+    QWidget *m_runPage;
+    QLabel *m_status;
+    QProgressBar *m_progress;
+    QListWidget *m_steps;
+    QPlainTextEdit *m_log;
+    QListWidget *m_files;
+    QPlainTextEdit *m_fileView;
+    QHBoxLayout *m_outputBox;
+    QList<QPushButton *> m_outputButtons;
+    QPushButton *m_back;
+    QPushButton *m_next;
+    QPushButton *m_create;
+    QPushButton *m_try;
+    QPushButton *m_cancel;
+    QString m_reviewLabelText;
+    QJsonArray m_dryRunFiles;
+    bool m_running = false;
+};
+
+} // namespace Greenroom::Ui
