@@ -7,6 +7,7 @@
 // component registered, in the catalog and the sync feed), the answers'
 // validation, listing, cancelling, long polls and dry runs.
 #include <fakegithub.h>
+#include <gitfixture.h>
 #include <serverprocess.h>
 #include <testconfig.h>
 #include <testfiles.h>
@@ -16,6 +17,7 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 
 using Greenroom::TestSupport::FakeGitHub;
 using Greenroom::TestSupport::Reply;
@@ -35,6 +37,7 @@ private Q_SLOTS:
     void tasksAreListedAndCancelled();
     void longPollAnswersWithNewEvents();
     void dryRunRendersWithoutSideEffects();
+    void templateFromGitUsesItsRepositoryFiles();
     void cleanup()
     {
         if (QTest::currentTestFailed())
@@ -74,6 +77,7 @@ private:
 
     QTemporaryDir m_dir;
     std::unique_ptr<FakeGitHub> m_github;
+    std::unique_ptr<Greenroom::TestSupport::GitFixture> m_templates;
     std::unique_ptr<ServerProcess> m_server;
 };
 
@@ -81,6 +85,15 @@ void TestScaffolderApi::initTestCase()
 {
     m_github = std::make_unique<FakeGitHub>(m_dir.filePath(QStringLiteral("github")), QStringLiteral("ghp_secret123"));
     QVERIFY(m_github->port() > 0);
+    // A template kept in a git repository: its skeleton is read from there.
+    m_templates = std::make_unique<Greenroom::TestSupport::GitFixture>(m_dir.filePath(QStringLiteral("templates.git")));
+    m_templates->commit({{QStringLiteral("node/template.yaml"),
+                          "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata: {name: node-service}\n"
+                          "spec:\n  type: service\n  parameters: {required: [name], properties: {name: {type: string}}}\n"
+                          "  steps:\n    - {id: fetch, action: fetch:template, input: {url: ./skeleton, values: {name: '${{ parameters.name }}'}}}\n"},
+                         {QStringLiteral("node/skeleton/package.json"), "{\"name\": \"${{ values.name }}\"}\n"},
+                         {QStringLiteral("node/skeleton/README.md"), "# ${{ values.name }}\n"}});
+    const QString gitTemplate = QUrl::fromLocalFile(m_templates->path()).toString() + QStringLiteral("/blob/main/node/template.yaml");
     // A template of the test's own, to cancel while it waits.
     writeFile(m_dir.filePath(QStringLiteral("slow/template.yaml")),
               "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata: {name: slow}\n"
@@ -91,12 +104,12 @@ void TestScaffolderApi::initTestCase()
                              "  workingDirectory: %2\n"
                              "catalog:\n  processingInterval: false\n"
                              "  rules: [{allow: [Component, System, API, Resource, Location, Domain, Group, User, Template]}]\n"
-                             "  locations:\n    - {type: file, target: %3}\n    - {type: file, target: %4}\n"
+                             "  locations:\n    - {type: file, target: %3}\n    - {type: file, target: %4}\n    - {type: git, target: '%7'}\n"
                              "integrations:\n  github:\n    - {host: '%5', apiBaseUrl: '%6', token: ghp_secret123}\n"
                              "scaffolder:\n  defaultAuthor: {name: Greenroom Bot, email: bot@example.com}\n")
                   .arg(m_dir.filePath(QStringLiteral("db")), m_dir.filePath(QStringLiteral("work")),
                        QStringLiteral(GREENROOM_SOURCE_DIR "/resources/demo/catalog-info.yaml"), m_dir.filePath(QStringLiteral("slow/template.yaml")),
-                       m_github->host(), m_github->apiBaseUrl())
+                       m_github->host(), m_github->apiBaseUrl(), gitTemplate)
                   .toUtf8());
     m_server = std::make_unique<ServerProcess>();
     QVERIFY2(m_server->start(m_dir.path()), m_server->output().constData());
@@ -351,6 +364,31 @@ void TestScaffolderApi::dryRunRendersWithoutSideEffects()
     QVERIFY(!m_github->repository(QStringLiteral("acme/trial-svc")));
     QCOMPARE(post(QStringLiteral("/api/scaffolder/v2/dry-run"), {{QStringLiteral("templateRef"), QStringLiteral("template:default/absent")},
                                                                  {QStringLiteral("values"), QJsonObject()}}).status, 404);
+}
+
+void TestScaffolderApi::templateFromGitUsesItsRepositoryFiles()
+{
+    QTRY_COMPARE_WITH_TIMEOUT(get(QStringLiteral("/api/catalog/entities/by-name/template/default/node-service")).status, 200, 15000);
+    const Reply created = post(QStringLiteral("/api/scaffolder/v2/tasks"),
+                               {{QStringLiteral("templateRef"), QStringLiteral("template:default/node-service")},
+                                {QStringLiteral("values"), QJsonObject{{QStringLiteral("name"), QStringLiteral("from-git")}}}});
+    QCOMPARE(created.status, 201);
+    const QString id = created.json()[QLatin1String("id")].toString();
+    const Reply stream = get(QStringLiteral("/api/scaffolder/v2/tasks/%1/eventstream").arg(id));
+    QVERIFY2(stream.body.contains("Run completed with status: completed"), stream.body.constData());
+    QVERIFY(stream.body.contains("Writing file package.json"));
+    const QJsonObject task = get(QStringLiteral("/api/scaffolder/v2/tasks/") + id).json().toObject();
+    QVERIFY(task[QLatin1String("spec")][QLatin1String("templateInfo")][QLatin1String("baseUrl")].toString().endsWith(QLatin1String("/blob/main/node/template.yaml")));
+
+    const Reply dry = post(QStringLiteral("/api/scaffolder/v2/dry-run"),
+                           {{QStringLiteral("templateRef"), QStringLiteral("template:default/node-service")},
+                            {QStringLiteral("values"), QJsonObject{{QStringLiteral("name"), QStringLiteral("from-git")}}}});
+    QCOMPARE(dry.status, 200);
+    QMap<QString, QByteArray> files;
+    for (const QJsonValue &file : dry.json()[QLatin1String("directoryContents")].toArray())
+        files.insert(file[QLatin1String("path")].toString(), QByteArray::fromBase64(file[QLatin1String("base64Content")].toString().toLatin1()));
+    QCOMPARE(files.keys(), (QStringList{QStringLiteral("README.md"), QStringLiteral("package.json")}));
+    QCOMPARE(files.value(QStringLiteral("package.json")), QByteArray("{\"name\": \"from-git\"}\n"));
 }
 
 QTEST_MAIN(TestScaffolderApi)

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+//
+// catalog:register, catalog:fetch and publish:github one step at a time:
+// how catalog:register resolves repoContentsUrl and picks the entity, what
+// catalog:fetch answers for missing entities, and publish:github's requests
+// and refusals against a fake GitHub API on loopback.
+#include <fakegithub.h>
+
+#include <scaffold/taskrunner.h>
+
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Greenroom;
+using namespace Greenroom::Scaffold;
+using TestSupport::FakeGitHub;
+
+namespace {
+
+// The catalog as actions see it, recording what they ask.
+class RecordingCatalog : public CatalogAccess
+{
+public:
+    QList<std::pair<QString, QString>> added;
+    QJsonArray entities;
+    QHash<QString, QJsonObject> stored;
+    std::optional<Error> refuseAdd;
+
+    Status addLocation(const QString &type, const QString &target) override
+    {
+        added.append({type, target});
+        if (refuseAdd)
+            return *refuseAdd;
+        return Ok{};
+    }
+    Result<QJsonArray> previewLocation(const QString &, const QString &) override { return entities; }
+    Result<std::optional<QJsonObject>> entityByRef(const QString &ref) override
+    {
+        return stored.contains(ref) ? std::optional<QJsonObject>(stored.value(ref)) : std::optional<QJsonObject>();
+    }
+};
+
+QJsonObject entity(const QString &kind, const QString &name)
+{
+    return {{QStringLiteral("apiVersion"), QStringLiteral("backstage.io/v1alpha1")},
+            {QStringLiteral("kind"), kind},
+            {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), name}}}};
+}
+
+} // namespace
+
+class TestPublishActions : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void registerResolvesTheCatalogFile_data();
+    void registerResolvesTheCatalogFile();
+    void registerPicksTheComponentAndHonoursOptional();
+    void fetchFindsOrSaysWhatIsMissing();
+    void githubCreatesPushesAndProtects();
+    void githubRefusals_data();
+    void githubRefusals();
+
+private:
+    struct Outcome
+    {
+        Status status = Ok{};
+        QJsonObject outputs;
+        QStringList log;
+    };
+    Outcome act(const QString &id, const QJsonObject &input)
+    {
+        const ActionInfo *action = m_actions.find(id);
+        ActionContext context;
+        context.workspace = m_workspace.path();
+        context.templateDir = m_workspace.path();
+        context.input = input;
+        context.services = m_services.get();
+        Outcome outcome;
+        context.log = [&outcome](const QString &line) { outcome.log.append(line); };
+        outcome.status = action->handler(context);
+        outcome.outputs = context.outputs;
+        return outcome;
+    }
+
+    ActionRegistry m_actions = ActionRegistry::builtin();
+    std::shared_ptr<ScaffolderServices> m_services = std::make_shared<ScaffolderServices>();
+    std::shared_ptr<RecordingCatalog> m_catalog = std::make_shared<RecordingCatalog>();
+    QTemporaryDir m_dir;
+    QTemporaryDir m_workspace;
+    std::unique_ptr<FakeGitHub> m_github;
+};
+
+void TestPublishActions::initTestCase()
+{
+    m_github = std::make_unique<FakeGitHub>(m_dir.filePath(QStringLiteral("github")), QStringLiteral("ghp_actions"));
+    m_services->github = Ingest::GitHubIntegration::withDefaults({{m_github->host(), m_github->apiBaseUrl(), {}, QStringLiteral("ghp_actions")}});
+    m_services->catalog = m_catalog;
+    QFile readme(m_workspace.filePath(QStringLiteral("README.md")));
+    QVERIFY(readme.open(QIODevice::WriteOnly));
+    readme.write("# hello\n");
+}
+
+void TestPublishActions::registerResolvesTheCatalogFile_data()
+{
+    QTest::addColumn<QJsonObject>("input");
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QString>("target");
+    const auto contents = [](const QString &base, const QJsonValue &path = QJsonValue(QJsonValue::Undefined)) {
+        QJsonObject input{{QStringLiteral("repoContentsUrl"), base}};
+        if (!path.isUndefined())
+            input.insert(QStringLiteral("catalogInfoPath"), path);
+        return input;
+    };
+    QTest::newRow("github default path") << contents(QStringLiteral("https://github.com/acme/svc/blob/main")) << QStringLiteral("url")
+                                         << QStringLiteral("https://github.com/acme/svc/blob/main/catalog-info.yaml");
+    QTest::newRow("root path") << contents(QStringLiteral("https://github.com/acme/svc/blob/main"), QStringLiteral("/deploy/catalog.yaml"))
+                               << QStringLiteral("url") << QStringLiteral("https://github.com/acme/svc/blob/main/deploy/catalog.yaml");
+    // A path without a slash is a URL relative to the base, as upstream resolves it.
+    QTest::newRow("relative path") << contents(QStringLiteral("https://github.com/acme/svc/blob/main"), QStringLiteral("c.yaml"))
+                                   << QStringLiteral("url") << QStringLiteral("https://github.com/acme/svc/blob/c.yaml");
+    QTest::newRow("gitlab default host") << contents(QStringLiteral("https://gitlab.com/acme/svc/-/blob/main")) << QStringLiteral("url")
+                                         << QStringLiteral("https://gitlab.com/acme/svc/-/blob/main/catalog-info.yaml");
+    QTest::newRow("publish:git's target") << contents(QStringLiteral("/srv/git/svc.git/blob/main")) << QStringLiteral("git")
+                                          << QStringLiteral("/srv/git/svc.git/blob/main/catalog-info.yaml");
+    QTest::newRow("catalogInfoUrl") << QJsonObject{{QStringLiteral("catalogInfoUrl"), QStringLiteral("https://example.com/c.yaml")}}
+                                    << QStringLiteral("url") << QStringLiteral("https://example.com/c.yaml");
+}
+
+void TestPublishActions::registerResolvesTheCatalogFile()
+{
+    QFETCH(QJsonObject, input);
+    QFETCH(QString, type);
+    QFETCH(QString, target);
+    m_catalog->added.clear();
+    m_catalog->entities = {};
+    const Outcome outcome = act(QStringLiteral("catalog:register"), input);
+    QVERIFY2(outcome.status, outcome.status ? "" : qPrintable(outcome.status.error().message));
+    QCOMPARE(m_catalog->added, (QList<std::pair<QString, QString>>{{type, target}}));
+    QCOMPARE(outcome.outputs.value(QLatin1String("catalogInfoUrl")).toString(), target);
+    QVERIFY(!outcome.outputs.contains(QLatin1String("entityRef")));   // the location held nothing
+}
+
+void TestPublishActions::registerPicksTheComponentAndHonoursOptional()
+{
+    m_catalog->added.clear();
+    m_catalog->entities = QJsonArray{entity(QStringLiteral("Location"), QStringLiteral("generated-0a1b")), entity(QStringLiteral("API"), QStringLiteral("svc-api")),
+                                     entity(QStringLiteral("Component"), QStringLiteral("generated-x")), entity(QStringLiteral("Component"), QStringLiteral("Svc"))};
+    Outcome picked = act(QStringLiteral("catalog:register"), {{QStringLiteral("catalogInfoUrl"), QStringLiteral("https://github.com/a/b/blob/main/c.yaml")}});
+    QVERIFY(picked.status);
+    QCOMPARE(picked.outputs.value(QLatin1String("entityRef")).toString(), QStringLiteral("component:default/Svc"));
+    m_catalog->entities = QJsonArray{entity(QStringLiteral("Location"), QStringLiteral("generated-0a1b")), entity(QStringLiteral("API"), QStringLiteral("svc-api"))};
+    picked = act(QStringLiteral("catalog:register"), {{QStringLiteral("catalogInfoUrl"), QStringLiteral("https://github.com/a/b/blob/main/c.yaml")}});
+    QCOMPARE(picked.outputs.value(QLatin1String("entityRef")).toString(), QStringLiteral("api:default/svc-api"));
+
+    // A location registered already: the step fails, unless optional.
+    m_catalog->refuseAdd = Error(QStringLiteral("ConflictError"), QStringLiteral("Location url:https://github.com/a/b/blob/main/c.yaml already exists"));
+    const Outcome refused = act(QStringLiteral("catalog:register"), {{QStringLiteral("catalogInfoUrl"), QStringLiteral("https://github.com/a/b/blob/main/c.yaml")}});
+    QVERIFY(!refused.status);
+    QCOMPARE(refused.status.error().name, QStringLiteral("ConflictError"));
+    const Outcome optional = act(QStringLiteral("catalog:register"), {{QStringLiteral("catalogInfoUrl"), QStringLiteral("https://github.com/a/b/blob/main/c.yaml")},
+                                                                      {QStringLiteral("optional"), true}});
+    QVERIFY(optional.status);
+    QCOMPARE(optional.outputs.value(QLatin1String("entityRef")).toString(), QStringLiteral("api:default/svc-api"));
+    m_catalog->refuseAdd.reset();
+
+    const Outcome unknown = act(QStringLiteral("catalog:register"), {{QStringLiteral("repoContentsUrl"), QStringLiteral("https://git.example.com/acme/svc")}});
+    QVERIFY(!unknown.status);
+    QCOMPARE(unknown.status.error().message, QStringLiteral("No integration found for host https://git.example.com/acme/svc"));
+}
+
+void TestPublishActions::fetchFindsOrSaysWhatIsMissing()
+{
+    m_catalog->stored.insert(QStringLiteral("component:default/svc"), entity(QStringLiteral("Component"), QStringLiteral("svc")));
+    m_catalog->stored.insert(QStringLiteral("group:default/team-a"), entity(QStringLiteral("Group"), QStringLiteral("team-a")));
+    Outcome found = act(QStringLiteral("catalog:fetch"), {{QStringLiteral("entityRef"), QStringLiteral("component:svc")}});
+    QVERIFY(found.status);
+    QCOMPARE(found.outputs.value(QLatin1String("entity"))[QLatin1String("metadata")][QLatin1String("name")].toString(), QStringLiteral("svc"));
+    const Outcome missing = act(QStringLiteral("catalog:fetch"), {{QStringLiteral("entityRef"), QStringLiteral("component:gone")}});
+    QVERIFY(!missing.status);
+    QCOMPARE(missing.status.error().message, QStringLiteral("Entity component:gone not found"));
+    const Outcome optional = act(QStringLiteral("catalog:fetch"), {{QStringLiteral("entityRef"), QStringLiteral("component:gone")}, {QStringLiteral("optional"), true}});
+    QVERIFY(optional.status);
+    QVERIFY(optional.outputs.value(QLatin1String("entity")).isNull());
+    const Outcome many = act(QStringLiteral("catalog:fetch"), {{QStringLiteral("entityRefs"), QJsonArray{QStringLiteral("team-a"), QStringLiteral("nobody")}},
+                                                              {QStringLiteral("defaultKind"), QStringLiteral("group")},
+                                                              {QStringLiteral("optional"), true}});
+    QVERIFY(many.status);
+    const QJsonArray entities = many.outputs.value(QLatin1String("entities")).toArray();
+    QCOMPARE(entities.size(), 2);
+    QCOMPARE(entities[0][QLatin1String("kind")].toString(), QStringLiteral("Group"));
+    QVERIFY(entities[1].isNull());
+    const Outcome nothing = act(QStringLiteral("catalog:fetch"), {});
+    QCOMPARE(nothing.status.error().message, QStringLiteral("Missing entity reference or references"));
+}
+
+void TestPublishActions::githubCreatesPushesAndProtects()
+{
+    // jdoe is a user: the repository is the token user's (POST /user/repos, no visibility field).
+    const Outcome outcome = act(QStringLiteral("publish:github"),
+                                {{QStringLiteral("repoUrl"), QStringLiteral("%1?owner=jdoe&repo=tools").arg(m_github->host())},
+                                 {QStringLiteral("topics"), QJsonArray{QStringLiteral("Java"), QStringLiteral("Tools")}},
+                                 {QStringLiteral("collaborators"), QJsonArray{QJsonObject{{QStringLiteral("user"), QStringLiteral("user:default/ann")},
+                                                                                          {QStringLiteral("access"), QStringLiteral("push")}}}},
+                                 {QStringLiteral("protectDefaultBranch"), false},
+                                 {QStringLiteral("gitCommitMessage"), QStringLiteral("first")}});
+    QVERIFY2(outcome.status, outcome.status ? "" : qPrintable(outcome.status.error().message));
+    const QList<FakeGitHub::Call> creates = m_github->callsTo(QStringLiteral("/user/repos"));
+    QCOMPARE(creates.size(), 1);
+    QCOMPARE(creates[0].body.value(QLatin1String("private")).toBool(), true);   // private by default
+    QVERIFY(!creates[0].body.contains(QLatin1String("visibility")));
+    QCOMPARE(m_github->callsTo(QStringLiteral("/repos/jdoe/tools/topics")).value(0).body.value(QLatin1String("names")).toArray(),
+             (QJsonArray{QStringLiteral("java"), QStringLiteral("tools")}));
+    QCOMPARE(m_github->callsTo(QStringLiteral("/repos/jdoe/tools/collaborators/ann")).value(0).body.value(QLatin1String("permission")).toString(),
+             QStringLiteral("push"));
+    QVERIFY(m_github->callsTo(QStringLiteral("/protection")).isEmpty());
+    const auto snapshot = m_github->repository(QStringLiteral("jdoe/tools"))->snapshot();
+    QCOMPARE(snapshot.message, QStringLiteral("first"));
+    QCOMPARE(snapshot.files.value(QStringLiteral("README.md")), QByteArray("# hello\n"));
+    QCOMPARE(outcome.outputs.value(QLatin1String("commitHash")).toString(), snapshot.commit);
+    QCOMPARE(outcome.outputs.value(QLatin1String("repoContentsUrl")).toString(), QStringLiteral("http://%1/jdoe/tools/blob/main").arg(m_github->host()));
+    QDir(m_workspace.filePath(QStringLiteral(".git"))).removeRecursively();
+}
+
+void TestPublishActions::githubRefusals_data()
+{
+    QTest::addColumn<QJsonObject>("input");
+    QTest::addColumn<QString>("message");
+    const QString host = QStringLiteral("127.0.0.1:%1").arg(m_github ? m_github->port() : 0);
+    QTest::newRow("no such integration") << QJsonObject{{QStringLiteral("repoUrl"), QStringLiteral("ghe.example.com?owner=a&repo=b")}}
+                                         << QStringLiteral("No integration for host ghe.example.com");
+    QTest::newRow("no owner") << QJsonObject{{QStringLiteral("repoUrl"), host + QStringLiteral("?repo=b")}}
+                              << QStringLiteral("Invalid repo URL passed to publisher: https://%1?repo=b, missing owner").arg(host);
+    QTest::newRow("unknown owner") << QJsonObject{{QStringLiteral("repoUrl"), host + QStringLiteral("?owner=ghost&repo=b")}}
+                                   << QStringLiteral("Failed to look up the owner ghost on %1, Not Found (HTTP 404)").arg(host);
+    QTest::newRow("wrong token") << QJsonObject{{QStringLiteral("repoUrl"), host + QStringLiteral("?owner=acme&repo=b")}, {QStringLiteral("token"), QStringLiteral("nope")}}
+                                 << QStringLiteral("Failed to look up the owner acme on %1, Bad credentials (HTTP 401)").arg(host);
+    QTest::newRow("secrets") << QJsonObject{{QStringLiteral("repoUrl"), host + QStringLiteral("?owner=acme&repo=b")},
+                                            {QStringLiteral("secrets"), QJsonObject{{QStringLiteral("K"), QStringLiteral("v")}}}}
+                             << QStringLiteral("publish:github cannot set Actions secrets (the secrets input): they must be sealed with libsodium, "
+                                               "which Greenroom does not use; set them after the repository exists");
+}
+
+void TestPublishActions::githubRefusals()
+{
+    QFETCH(QJsonObject, input);
+    QFETCH(QString, message);
+    const Outcome outcome = act(QStringLiteral("publish:github"), input);
+    QVERIFY(!outcome.status);
+    QCOMPARE(outcome.status.error().message, message);
+    QVERIFY(!m_github->repository(QStringLiteral("acme/b")));
+}
+
+QTEST_MAIN(TestPublishActions)
+#include "tst_publishactions.moc"
