@@ -254,6 +254,15 @@ bool MainWindow::openUrl(const QUrl &url)
     // greenroom://catalog/<namespace>/<kind>/<name>, as Backstage's /catalog/:namespace/:kind/:name,
     // and greenroom://docs/<namespace>/<kind>/<name>/<page>, as its /docs/:namespace/:kind/:name/*.
     const QStringList parts = url.path().split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    // greenroom://create and greenroom://create/templates/<namespace>/<name>, as Backstage's /create routes.
+    if (url.scheme() == QLatin1String("greenroom") && url.host() == QLatin1String("create")) {
+        if (!parts.isEmpty() && (parts.size() != 3 || parts.at(0) != QLatin1String("templates")))
+            return false;
+        showPage(Page::Create);
+        if (parts.size() == 3)
+            m_create->chooseTemplate(QStringLiteral("template:%1/%2").arg(parts.at(1), parts.at(2)));
+        return true;
+    }
     if (url.scheme() != QLatin1String("greenroom") || parts.size() < 3)
         return false;
     const QString ref = QStringLiteral("%1:%2/%3").arg(parts.at(1), parts.at(0), parts.at(2));

@@ -69,8 +69,9 @@ public Q_SLOTS:
     void openEntity(const QString &ref);
     // The entity's docs in the reader, at `location` of its site ("" = home).
     void openDocs(const QString &ref, const QString &location = {});
-    // greenroom://catalog/<namespace>/<kind>/<name> and
-    // greenroom://docs/<namespace>/<kind>/<name>[/page/]; false for anything else.
+    // greenroom://catalog/<namespace>/<kind>/<name>,
+    // greenroom://docs/<namespace>/<kind>/<name>[/page/] and
+    // greenroom://create[/templates/<namespace>/<name>]; false for anything else.
     bool openUrl(const QUrl &url);
     void goBack();
     void goForward();

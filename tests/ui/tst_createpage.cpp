@@ -46,6 +46,7 @@ private Q_SLOTS:
     void wizardValidatesAsYouType();
     void dryRunShowsFilesAndTouchesNothing();
     void createPublishesRegistersAndLinks();
+    void templateAskedForEarlyOpensWhenItArrives();
     void cleanup()
     {
         if (QTest::currentTestFailed() && m_server)
@@ -98,6 +99,9 @@ void TestCreatePage::initTestCase()
     m_cache = Ui::CatalogCache::open(cachePath);
     QVERIFY(m_cache);
     m_page = std::make_unique<Ui::CreatePage>(*m_cache);
+    // A template asked for before the cache has it opens when it arrives.
+    m_page->chooseTemplate(QStringLiteral("template:default/not-yet"));
+    QVERIFY(!m_page->wizard());
     m_page->setServer(QUrl(m_server->base()), QString());
     m_page->resize(1100, 760);
     m_page->show();
@@ -205,7 +209,7 @@ void TestCreatePage::wizardValidatesAsYouType()
 
     QVERIFY(wizard->isReviewing());
     const QString review = wizard->reviewLabel()->text();
-    for (const char *shown : {"orders-api", "Keeps the orders", "group:default/team-checkout", "postgresql", "github.com?owner=acme&amp;repo=orders-api"})
+    for (const char *shown : {"orders-api", "Keeps the orders", "group:default/team-checkout", "PostgreSQL", "github.com?owner=acme&amp;repo=orders-api"})
         QVERIFY2(review.contains(QLatin1String(shown)), shown);
     QCOMPARE(wizard->values().value(QLatin1String("repoUrl")).toString(), QStringLiteral("github.com?owner=acme&repo=orders-api"));
     QVERIFY(wizard->createButton()->isVisible());
@@ -227,6 +231,8 @@ void TestCreatePage::dryRunShowsFilesAndTouchesNothing()
     wizard->files()->setCurrentRow(int(files.indexOf(QStringLiteral("pom.xml"))));
     QVERIFY(wizard->fileView()->toPlainText().contains(QStringLiteral("<artifactId>orders-api</artifactId>")));
     QVERIFY(m_github->calls().isEmpty());
+    QCOMPARE(wizard->outputButtons().size(), 2);
+    QVERIFY(!wizard->outputButtons().at(1)->isEnabled());   // "Open in catalog" of a dry run leads nowhere
     screenshot(wizard, QStringLiteral("create-dry-run.png"));
     QTest::mouseClick(wizard->backButton(), Qt::LeftButton);
     QVERIFY(wizard->isReviewing());
@@ -264,6 +270,23 @@ void TestCreatePage::createPublishesRegistersAndLinks()
     QTest::mouseClick(outputs[1], Qt::LeftButton);
     QCOMPARE(opened.size(), 1);
     QCOMPARE(opened.first().first().toString(), QStringLiteral("component:default/orders-api"));
+}
+
+void TestCreatePage::templateAskedForEarlyOpensWhenItArrives()
+{
+    // As greenroom://create/templates/default/late on a first start: the cache has no such template yet.
+    m_page->chooseTemplate(QStringLiteral("template:default/late"));
+    QCOMPARE(m_page->wizard()->templateRef(), QStringLiteral("template:default/spring-boot-microservice"));
+    auto writer = Store::SqliteCatalogStore::open(m_cache->path());
+    QVERIFY(writer);
+    const QByteArray late = R"({"apiVersion":"scaffolder.backstage.io/v1beta3","kind":"Template","metadata":{"name":"late","title":"Late template"},)"
+                            R"("spec":{"type":"website","steps":[],"parameters":{"properties":{"site":{"type":"string"}}}}})";
+    Store::MirrorBatch batch;
+    batch.changes.append({false, QStringLiteral("template:default/late"), QStringLiteral("uid-late"), QStringLiteral("etag-late"), late, {}});
+    QVERIFY(writer.value()->applyMirror(batch));
+    m_cache->notifyChanged(987654);
+    QTRY_COMPARE(m_page->wizard()->templateRef(), QStringLiteral("template:default/late"));
+    QCOMPARE(m_page->visibleCards().size(), 3);
 }
 
 QTEST_MAIN(TestCreatePage)

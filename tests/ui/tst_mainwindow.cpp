@@ -9,6 +9,8 @@
 #include <testconfig.h>
 
 #include <mainwindow.h>
+#include <pages/createpage.h>
+#include <widgets/templatewizard.h>
 #include <dialogs/searchpalette.h>
 #include <models/catalogcache.h>
 #include <models/entitytablemodel.h>
@@ -402,6 +404,15 @@ void TestMainWindow::greenroomUrlsOpenEntities()
     QVERIFY(!m_window->openUrl(QUrl(QStringLiteral("greenroom://templates/default/component/basket-service"))));
     QVERIFY(!m_window->openUrl(QUrl(QStringLiteral("https://catalog/default/component/x"))));
     QVERIFY(!m_window->openUrl(QUrl(QStringLiteral("greenroom://catalog/default/component"))));
+
+    // The Create page, and a template's wizard, as Backstage's /create/templates/:namespace/:name.
+    QVERIFY(m_window->openUrl(QUrl(QStringLiteral("greenroom://create"))));
+    QCOMPARE(m_window->currentPage(), MainWindow::Page::Create);
+    QVERIFY(!m_window->createPage()->wizard());
+    QVERIFY(m_window->openUrl(QUrl(QStringLiteral("greenroom://create/templates/default/spring-boot-microservice"))));
+    QVERIFY(m_window->createPage()->wizard());
+    QCOMPARE(m_window->createPage()->wizard()->templateRef(), QStringLiteral("template:default/spring-boot-microservice"));
+    QVERIFY(!m_window->openUrl(QUrl(QStringLiteral("greenroom://create/default/spring-boot-microservice"))));
 }
 
 void TestMainWindow::syncStatusInTheStatusBar()

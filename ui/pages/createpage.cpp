@@ -176,6 +176,10 @@ void CreatePage::reload()
             tags.append(tagsOf(stored.entity));
         }
     }
+    if (!m_awaited.isEmpty() && !m_cache.entity(m_awaited).isEmpty()) {
+        const QString awaited = m_awaited;
+        QMetaObject::invokeMethod(this, [this, awaited] { chooseTemplate(awaited); }, Qt::QueuedConnection);
+    }
     fill(m_type, tr("All types"), types);
     fill(m_owner, tr("All owners"), owners);
     fill(m_tag, tr("All tags"), tags);
@@ -220,6 +224,8 @@ QList<QWidget *> CreatePage::visibleCards() const
 void CreatePage::chooseTemplate(const QString &ref)
 {
     const QJsonObject entity = m_cache.entity(ref);
+    // A template asked for before the first sync brought it opens when it arrives.
+    m_awaited = entity.isEmpty() ? ref : QString();
     if (entity.isEmpty())
         return;
     if (m_wizard && m_wizard->isRunning())
@@ -233,6 +239,7 @@ void CreatePage::chooseTemplate(const QString &ref)
 
 void CreatePage::showGallery()
 {
+    m_awaited.clear();
     m_stack->setCurrentIndex(0);
 }
 

@@ -65,6 +65,7 @@ private:
     QList<QWidget *> m_cards;
     QWidget *m_wizardHost;
     TemplateWizard *m_wizard = nullptr;
+    QString m_awaited;   // asked for, not in the cache yet
 };
 
 } // namespace Greenroom::Ui

@@ -164,6 +164,11 @@ TemplateWizard::TemplateWizard(const QJsonObject &templateEntity, CatalogCache &
         m_progress->setValue(m_progress->maximum());
         m_status->setText(tr("Dry run finished: %n file(s) would be created. Nothing was published or registered.", nullptr, int(m_dryRunFiles.size())));
         showOutput(result.value(QLatin1String("output")).toObject());
+        // A dry run's outputs are stand-ins: shown, not followed.
+        for (QPushButton *button : std::as_const(m_outputButtons)) {
+            button->setEnabled(false);
+            button->setToolTip(tr("Dry run: %1").arg(button->toolTip()));
+        }
         updateButtons();
         Q_EMIT dryRunShown();
     });
@@ -222,7 +227,15 @@ void TemplateWizard::showPage(int index)
             for (const QString &property : form->properties()) {
                 const bool secret = form->page().schema.value(QLatin1String("properties"))[property][QLatin1String("ui:widget")].toString()
                                     == QLatin1String("password");
-                const QString shown = !values.contains(property) ? QStringLiteral("—") : secret ? QStringLiteral("******") : shownValue(values.value(property));
+                // An enum's value as its label says it (enumNames), as the review of the web form does.
+                const QJsonObject schema = form->page().schema.value(QLatin1String("properties"))[property].toObject();
+                const QJsonArray choices = schema.value(QLatin1String("enum")).toArray();
+                const qsizetype named = std::find(choices.begin(), choices.end(), values.value(property)) - choices.begin();
+                const QJsonArray names = schema.value(QLatin1String("enumNames")).toArray();
+                const QString shown = !values.contains(property) ? QStringLiteral("—")
+                                      : secret                   ? QStringLiteral("******")
+                                      : named >= 0 && named < names.size() ? names.at(named).toString()
+                                                                           : shownValue(values.value(property));
                 html += QStringLiteral("<tr><td>%1</td><td>%2</td></tr>").arg(form->label(property).toHtmlEscaped(), shown.toHtmlEscaped());
             }
         }
