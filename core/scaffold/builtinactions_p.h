@@ -37,6 +37,9 @@ GitPublish gitPublishDefaults(const ActionContext &context);
 // exists on the remote is a ConflictError). The commit's hash.
 Result<QString> initCommitAndPush(ActionContext &context, const GitPublish &publish);
 
+// A publisher's outputs: remoteUrl, repoContentsUrl (<contents>/blob/<branch>), commitHash.
+void outputPublished(ActionContext &context, const QString &remoteUrl, const QString &contentsBase, const QString &branch, const QString &commitHash);
+
 // `url` without user information, for logs and outputs.
 QString displayGitUrl(const QString &url);
 

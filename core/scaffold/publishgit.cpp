@@ -179,6 +179,13 @@ Result<QString> initCommitAndPush(ActionContext &context, const GitPublish &publ
     return QString::fromLatin1(hash);
 }
 
+void outputPublished(ActionContext &context, const QString &remoteUrl, const QString &contentsBase, const QString &branch, const QString &commitHash)
+{
+    context.output(QStringLiteral("remoteUrl"), remoteUrl);
+    context.output(QStringLiteral("repoContentsUrl"), contentsBase + QStringLiteral("/blob/") + branch);
+    context.output(QStringLiteral("commitHash"), commitHash);
+}
+
 GitPublish gitPublishDefaults(const ActionContext &context)
 {
     const ScaffolderServices &services = *context.services;
@@ -218,10 +225,8 @@ Status publishGit(ActionContext &context)
     auto hash = initCommitAndPush(context, publish);
     if (!hash)
         return hash.error();
-    context.output(QStringLiteral("remoteUrl"), displayGitUrl(publish.remoteUrl));
-    // As a `git` location target (<repository>/blob/<ref>), so catalog:register can add the catalog file.
-    context.output(QStringLiteral("repoContentsUrl"), displayGitUrl(publish.remoteUrl) + QStringLiteral("/blob/") + publish.branch);
-    context.output(QStringLiteral("commitHash"), hash.value());
+    // repoContentsUrl as a `git` location target (<repository>/blob/<ref>), so catalog:register can add the catalog file.
+    outputPublished(context, displayGitUrl(publish.remoteUrl), displayGitUrl(publish.remoteUrl), publish.branch, hash.value());
     return Ok{};
 }
 

@@ -231,9 +231,7 @@ Status publishGitHub(ActionContext &context)
         else
             context.log(QStringLiteral("Protected the branch %1").arg(publish.branch));
     }
-    context.output(QStringLiteral("remoteUrl"), cloneUrl);
-    context.output(QStringLiteral("repoContentsUrl"), htmlUrl + QStringLiteral("/blob/") + publish.branch);
-    context.output(QStringLiteral("commitHash"), hash.value());
+    outputPublished(context, cloneUrl, htmlUrl, publish.branch, hash.value());
     return Ok{};
 }
 

@@ -59,16 +59,21 @@ bool ScaffolderClient::failedReply(QNetworkReply *reply, const QByteArray &body)
     return true;
 }
 
-void ScaffolderClient::create(const QString &templateRef, const QJsonObject &values, const QJsonObject &secrets)
+QByteArray ScaffolderClient::taskBody(const QString &templateRef, const QJsonObject &values, const QJsonObject &secrets)
 {
     QJsonObject body{{QStringLiteral("templateRef"), templateRef}, {QStringLiteral("values"), values}};
     if (!secrets.isEmpty())
         body.insert(QStringLiteral("secrets"), secrets);
+    return QJsonDocument(body).toJson(QJsonDocument::Compact);
+}
+
+void ScaffolderClient::create(const QString &templateRef, const QJsonObject &values, const QJsonObject &secrets)
+{
     m_taskId.clear();
     m_finished = false;
     m_lastEvent = 0;
     m_reconnects = 0;
-    QNetworkReply *reply = m_network.post(request(QStringLiteral("/tasks")), QJsonDocument(body).toJson(QJsonDocument::Compact));
+    QNetworkReply *reply = m_network.post(request(QStringLiteral("/tasks")), taskBody(templateRef, values, secrets));
     connect(reply, &QNetworkReply::finished, this, [this, reply] {
         reply->deleteLater();
         const QByteArray answer = reply->readAll();
@@ -137,10 +142,7 @@ void ScaffolderClient::readStream()
 
 void ScaffolderClient::dryRun(const QString &templateRef, const QJsonObject &values, const QJsonObject &secrets)
 {
-    QJsonObject body{{QStringLiteral("templateRef"), templateRef}, {QStringLiteral("values"), values}};
-    if (!secrets.isEmpty())
-        body.insert(QStringLiteral("secrets"), secrets);
-    QNetworkReply *reply = m_network.post(request(QStringLiteral("/dry-run")), QJsonDocument(body).toJson(QJsonDocument::Compact));
+    QNetworkReply *reply = m_network.post(request(QStringLiteral("/dry-run")), taskBody(templateRef, values, secrets));
     connect(reply, &QNetworkReply::finished, this, [this, reply] {
         reply->deleteLater();
         const QByteArray answer = reply->readAll();

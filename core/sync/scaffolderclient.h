@@ -49,6 +49,8 @@ Q_SIGNALS:
 
 private:
     QNetworkRequest request(const QString &path) const;
+    // {templateRef, values, secrets?}: what POST /v2/tasks and Greenroom's stored dry run take.
+    static QByteArray taskBody(const QString &templateRef, const QJsonObject &values, const QJsonObject &secrets);
     void follow();
     void readStream();
     bool failedReply(QNetworkReply *reply, const QByteArray &body);
