@@ -167,16 +167,18 @@ void TestCreatePage::wizardValidatesAsYouType()
     // The owner picker lists the cache's groups only (catalogFilter kind: Group); the system picker its systems.
     auto *owner = qobject_cast<QComboBox *>(about->editor(QStringLiteral("owner")));
     QVERIFY(owner);
+    // Values are refs as upstream's pickers store them: the default namespace left out.
     QStringList owners;
     for (int i = 1; i < owner->count(); ++i)
         owners.append(owner->itemData(i).toString());
-    QVERIFY2(owners.contains(QStringLiteral("group:default/team-checkout")), qPrintable(owners.join(QLatin1Char(','))));
+    QVERIFY2(owners.contains(QStringLiteral("group:team-checkout")), qPrintable(owners.join(QLatin1Char(','))));
     for (const QString &ref : std::as_const(owners))
         QVERIFY2(ref.startsWith(QLatin1String("group:")), qPrintable(ref));
-    owner->setCurrentIndex(owner->findData(QStringLiteral("group:default/team-checkout")));
+    owner->setCurrentIndex(owner->findData(QStringLiteral("group:team-checkout")));
+    QCOMPARE(owner->currentText(), QStringLiteral("group:team-checkout (Checkout)"));
     auto *system = qobject_cast<QComboBox *>(about->editor(QStringLiteral("system")));
-    QVERIFY(system && system->findData(QStringLiteral("system:default/checkout")) > 0);
-    system->setCurrentIndex(system->findData(QStringLiteral("system:default/checkout")));
+    QVERIFY(system && system->findData(QStringLiteral("system:checkout")) > 0);
+    system->setCurrentIndex(system->findData(QStringLiteral("system:checkout")));
     QVERIFY(about->isValid());
     screenshot(wizard, QStringLiteral("create-wizard.png"));
     QTest::mouseClick(wizard->nextButton(), Qt::LeftButton);
@@ -209,7 +211,7 @@ void TestCreatePage::wizardValidatesAsYouType()
 
     QVERIFY(wizard->isReviewing());
     const QString review = wizard->reviewLabel()->text();
-    for (const char *shown : {"orders-api", "Keeps the orders", "group:default/team-checkout", "PostgreSQL", "github.com?owner=acme&amp;repo=orders-api"})
+    for (const char *shown : {"orders-api", "Keeps the orders", "group:team-checkout", "PostgreSQL", "github.com?owner=acme&amp;repo=orders-api"})
         QVERIFY2(review.contains(QLatin1String(shown)), shown);
     QCOMPARE(wizard->values().value(QLatin1String("repoUrl")).toString(), QStringLiteral("github.com?owner=acme&repo=orders-api"));
     QVERIFY(wizard->createButton()->isVisible());
@@ -258,7 +260,7 @@ void TestCreatePage::createPublishesRegistersAndLinks()
     // Published and registered.
     FakeGitHub::Call create = m_github->callsTo(QStringLiteral("/orgs/acme/repos")).value(0);
     QCOMPARE(create.body.value(QLatin1String("name")).toString(), QStringLiteral("orders-api"));
-    QVERIFY(m_github->repository(QStringLiteral("acme/orders-api"))->snapshot().files.value(QStringLiteral("catalog-info.yaml")).contains("owner: group:default/team-checkout"));
+    QVERIFY(m_github->repository(QStringLiteral("acme/orders-api"))->snapshot().files.value(QStringLiteral("catalog-info.yaml")).contains("owner: group:team-checkout"));
     QTRY_COMPARE_WITH_TIMEOUT(m_server->request("GET", QStringLiteral("/api/catalog/entities/by-name/component/default/orders-api")).status, 200, 15000);
 
     // The output: the repository link and the catalog link.

@@ -62,6 +62,29 @@ Model::EntityFilter catalogFilter(const QJsonValue &filter, const QStringList &d
     return result;
 }
 
+// `ui:field: Secret`: the answer goes to the task's secrets, not its parameters.
+bool isSecret(const QJsonObject &schema)
+{
+    return schema.value(QLatin1String("ui:field")).toString() == QLatin1String("Secret");
+}
+
+// What EntityPicker stores (upstream's humanized ref): the kind left out when it
+// is `defaultKind`, the namespace when it is `defaultNamespace` ("default").
+QString pickerValue(const QJsonObject &entity, const QJsonObject &options)
+{
+    const QString kind = entity.value(QLatin1String("kind")).toString();
+    const QJsonObject metadata = entity.value(QLatin1String("metadata")).toObject();
+    const QString space = metadata.value(QLatin1String("namespace")).toString(QStringLiteral("default"));
+    const QJsonValue defaultNamespace = options.value(QLatin1String("defaultNamespace"));
+    const QString omittedNamespace = defaultNamespace.isBool() && !defaultNamespace.toBool() ? QString() : defaultNamespace.toString(QStringLiteral("default"));
+    QString value;
+    if (kind.compare(options.value(QLatin1String("defaultKind")).toString(), Qt::CaseInsensitive) != 0)
+        value += kind.toLower() + QLatin1Char(':');
+    if (space.compare(omittedNamespace, Qt::CaseInsensitive) != 0)
+        value += space.toLower() + QLatin1Char('/');
+    return value + metadata.value(QLatin1String("name")).toString();
+}
+
 // Kubernetes' object-name rule, which Backstage's EntityNamePicker applies.
 QString entityNameProblem(const QString &name)
 {
@@ -166,16 +189,15 @@ ParameterForm::Field ParameterForm::makeEditor(const QString &name, const QJsonO
         query.filter = catalogFilter(options.value(QLatin1String("catalogFilter")), defaultKinds);
         query.order = {{QStringLiteral("metadata.name"), false}};
         query.limit = 5000;
-        const QString defaultKind = options.value(QLatin1String("defaultKind")).toString();
         combo->addItem(QString(), QString());
         if (auto found = m_cache.store().queryEntities(query)) {
             for (const Store::StoredEntity &entity : found->items) {
-                const QString shown = Model::EntityRef::humanize(entity.ref, defaultKind);
+                const QString value = pickerValue(entity.entity, options);
                 const QString title = EntityPresentation::displayName(entity.entity);
                 combo->addItem(title != entity.entity.value(QLatin1String("metadata"))[QLatin1String("name")].toString()
-                                   ? QStringLiteral("%1 (%2)").arg(shown, title)
-                                   : shown,
-                               entity.ref);
+                                   ? QStringLiteral("%1 (%2)").arg(value, title)
+                                   : value,
+                               value);
             }
         }
         const int index = combo->findData(initial.toString());
@@ -206,8 +228,9 @@ ParameterForm::Field ParameterForm::makeEditor(const QString &name, const QJsonO
             query.limit = 5000;
             if (auto found = m_cache.store().queryEntities(query)) {
                 for (const Store::StoredEntity &entity : found->items) {
-                    auto *item = new QListWidgetItem(Model::EntityRef::humanize(entity.ref), list);
-                    item->setData(Qt::UserRole, entity.ref);
+                    const QString value = pickerValue(entity.entity, options);
+                    auto *item = new QListWidgetItem(value, list);
+                    item->setData(Qt::UserRole, value);
                 }
             }
         } else {
@@ -341,7 +364,7 @@ ParameterForm::Field ParameterForm::makeEditor(const QString &name, const QJsonO
     // Text: strings, numbers, string lists and tags, entity names.
     auto *line = new QLineEdit;
     line->setPlaceholderText(schema.value(QLatin1String("ui:placeholder")).toString());
-    if (schema.value(QLatin1String("ui:widget")).toString() == QLatin1String("password"))
+    if (schema.value(QLatin1String("ui:widget")).toString() == QLatin1String("password") || isSecret(schema))
         line->setEchoMode(QLineEdit::Password);
     const bool list = type == QLatin1String("array") || uiField == QLatin1String("EntityTagsPicker");
     const bool number = type == QLatin1String("number") || type == QLatin1String("integer");
@@ -392,12 +415,12 @@ ParameterForm::Field ParameterForm::makeEditor(const QString &name, const QJsonO
     return field;
 }
 
-QJsonObject ParameterForm::values() const
+QJsonObject ParameterForm::answers(bool secrets) const
 {
     QJsonObject values;
     for (const Field &field : m_fields) {
         const QJsonValue value = field.read();
-        if (!value.isUndefined())
+        if (!value.isUndefined() && isSecret(field.schema) == secrets)
             values.insert(field.name, value);
     }
     return values;
@@ -405,7 +428,12 @@ QJsonObject ParameterForm::values() const
 
 QList<Scaffold::ParameterProblem> ParameterForm::problems() const
 {
-    QList<Scaffold::ParameterProblem> problems = Scaffold::validatePage(values(), m_page);
+    // The page's schema speaks of its Secret fields too.
+    QJsonObject all = values();
+    const QJsonObject hidden = secrets();
+    for (auto it = hidden.begin(); it != hidden.end(); ++it)
+        all.insert(it.key(), it.value());
+    QList<Scaffold::ParameterProblem> problems = Scaffold::validatePage(all, m_page);
     for (const Field &field : m_fields) {
         if (field.extraProblem) {
             const QString problem = field.extraProblem();
@@ -455,7 +483,7 @@ QString ParameterForm::message(const QString &property) const
 {
     for (const Field &field : m_fields) {
         if (field.name == property)
-            return field.message->isVisible() ? field.message->text() : QString();
+            return field.message->isHidden() ? QString() : field.message->text();
     }
     return {};
 }

@@ -35,7 +35,9 @@ public:
 
     const Scaffold::ParameterPage &page() const { return m_page; }
     // The answers on this page; empty fields are left out, as the web form leaves them.
-    QJsonObject values() const;
+    QJsonObject values() const { return answers(false); }
+    // The answers of its `ui:field: Secret` fields, which go to the task's secrets.
+    QJsonObject secrets() const { return answers(true); }
     QList<Scaffold::ParameterProblem> problems() const;
     bool isValid() const { return problems().isEmpty(); }
     void showAllProblems();
@@ -64,6 +66,7 @@ private:
     void addField(QFormLayout *layout, const QString &name, const QJsonObject &schema, const QJsonValue &initial, bool required);
     Field makeEditor(const QString &name, const QJsonObject &schema, const QJsonValue &initial);
     void refresh();
+    QJsonObject answers(bool secrets) const;
 
     Scaffold::ParameterPage m_page;
     CatalogCache &m_cache;

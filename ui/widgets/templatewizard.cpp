@@ -202,11 +202,11 @@ bool TemplateWizard::isRunning() const
     return m_running;
 }
 
-QJsonObject TemplateWizard::values() const
+QJsonObject TemplateWizard::answers(bool secrets) const
 {
     QJsonObject all;
     for (ParameterForm *form : m_forms) {
-        const QJsonObject page = form->values();
+        const QJsonObject page = secrets ? form->secrets() : form->values();
         for (auto it = page.begin(); it != page.end(); ++it)
             all.insert(it.key(), it.value());
     }
@@ -223,17 +223,25 @@ void TemplateWizard::showPage(int index)
         QString html = QStringLiteral("<table cellspacing='6'>");
         for (ParameterForm *form : std::as_const(m_forms)) {
             html += QStringLiteral("<tr><td colspan='2'><b>%1</b></td></tr>").arg(form->page().title.toHtmlEscaped());
-            const QJsonObject values = form->values();
+            QJsonObject values = form->values();
+            const QJsonObject hidden = form->secrets();
+            for (auto it = hidden.begin(); it != hidden.end(); ++it)
+                values.insert(it.key(), it.value());
             for (const QString &property : form->properties()) {
-                const bool secret = form->page().schema.value(QLatin1String("properties"))[property][QLatin1String("ui:widget")].toString()
-                                    == QLatin1String("password");
+                // ui:backstage.review: {show: false} leaves it out, {mask} stands in for it.
+                const QJsonObject review = form->page().schema.value(QLatin1String("properties"))[property][QLatin1String("ui:backstage")][QLatin1String("review")].toObject();
+                if (review.value(QLatin1String("show")) == QJsonValue(false))
+                    continue;
+                const QJsonObject propertySchema = form->page().schema.value(QLatin1String("properties"))[property].toObject();
+                const bool secret = propertySchema.value(QLatin1String("ui:widget")).toString() == QLatin1String("password") || hidden.contains(property)
+                                    || review.contains(QLatin1String("mask"));
                 // An enum's value as its label says it (enumNames), as the review of the web form does.
                 const QJsonObject schema = form->page().schema.value(QLatin1String("properties"))[property].toObject();
                 const QJsonArray choices = schema.value(QLatin1String("enum")).toArray();
                 const qsizetype named = std::find(choices.begin(), choices.end(), values.value(property)) - choices.begin();
                 const QJsonArray names = schema.value(QLatin1String("enumNames")).toArray();
                 const QString shown = !values.contains(property) ? QStringLiteral("—")
-                                      : secret                   ? QStringLiteral("******")
+                                      : secret                   ? review.value(QLatin1String("mask")).toString(QStringLiteral("******"))
                                       : named >= 0 && named < names.size() ? names.at(named).toString()
                                                                            : shownValue(values.value(property));
                 html += QStringLiteral("<tr><td>%1</td><td>%2</td></tr>").arg(form->label(property).toHtmlEscaped(), shown.toHtmlEscaped());
@@ -316,14 +324,14 @@ void TemplateWizard::create()
 {
     startRunView(tr("Creating…"));
     m_status->setText(tr("Starting the task on %1").arg(m_client->server().toString()));
-    m_client->create(m_templateRef, values());
+    m_client->create(m_templateRef, values(), secrets());
 }
 
 void TemplateWizard::tryIt()
 {
     startRunView(tr("Dry run"));
     m_status->setText(tr("Trying the template on %1 without side effects").arg(m_client->server().toString()));
-    m_client->dryRun(m_templateRef, values());
+    m_client->dryRun(m_templateRef, values(), secrets());
 }
 
 void TemplateWizard::onEvent(const QJsonObject &event)

@@ -43,7 +43,8 @@ public:
     int pageCount() const;                  // parameter pages
     int currentPage() const;                // index; pageCount() is the review, then the run
     ParameterForm *form(int page) const;
-    QJsonObject values() const;             // every page's answers
+    QJsonObject values() const { return answers(false); }    // every page's answers
+    QJsonObject secrets() const { return answers(true); }    // its Secret fields' answers
     bool isReviewing() const;
     bool isRunning() const;
 
@@ -73,6 +74,7 @@ Q_SIGNALS:
     void dryRunShown();
 
 private:
+    QJsonObject answers(bool secrets) const;
     void showPage(int index);
     void updateButtons();
     void startRunView(const QString &title);
