@@ -96,7 +96,7 @@ MainWindow::MainWindow(CatalogCache &cache, UserPreferences &preferences, QSetti
     m_apis->setObjectName(QStringLiteral("apisPage"));
     m_docs = new DocsPage(cache, *m_docsWeb);
     m_docs->setObjectName(QStringLiteral("docsPage"));
-    m_create = new CreatePage(cache);
+    m_create = new CreatePage(cache, preferences);
     m_create->setObjectName(QStringLiteral("createPage"));
     m_settingsPage = new SettingsPage(cache, preferences, profiles, vault);
     m_entity = new EntityPage(cache, preferences, m_docsWeb.get());

@@ -14,6 +14,7 @@
 #include <testfiles.h>
 
 #include <models/catalogcache.h>
+#include <models/userpreferences.h>
 #include <pages/createpage.h>
 #include <widgets/parameterform.h>
 #include <widgets/templatewizard.h>
@@ -30,6 +31,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QSettings>
 #include <QTest>
 
 using namespace Greenroom;
@@ -55,6 +57,7 @@ private Q_SLOTS:
     void cleanupTestCase()
     {
         m_page.reset();
+        m_preferences.reset();
         m_cache.reset();
         m_server.reset();
     }
@@ -73,6 +76,8 @@ private:
     std::unique_ptr<FakeGitHub> m_github;
     std::unique_ptr<ServerProcess> m_server;
     std::unique_ptr<Ui::CatalogCache> m_cache;
+    std::unique_ptr<QSettings> m_settings;
+    std::unique_ptr<Ui::UserPreferences> m_preferences;
     std::unique_ptr<Ui::CreatePage> m_page;
 };
 
@@ -98,7 +103,9 @@ void TestCreatePage::initTestCase()
     QVERIFY2(filled.isEmpty(), qPrintable(filled));
     m_cache = Ui::CatalogCache::open(cachePath);
     QVERIFY(m_cache);
-    m_page = std::make_unique<Ui::CreatePage>(*m_cache);
+    m_settings = std::make_unique<QSettings>(m_dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
+    m_preferences = std::make_unique<Ui::UserPreferences>(*m_settings, QStringLiteral("test"));
+    m_page = std::make_unique<Ui::CreatePage>(*m_cache, *m_preferences);
     // A template asked for before the cache has it opens when it arrives.
     m_page->chooseTemplate(QStringLiteral("template:default/not-yet"));
     QVERIFY(!m_page->wizard());

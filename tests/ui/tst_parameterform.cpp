@@ -31,6 +31,7 @@ private Q_SLOTS:
     void fieldsByType();
     void pickersStoreWhatUpstreamStores();
     void secretsStayOutOfTheParameters();
+    void ownedEntitiesAreMineAndMyGroups();
 
 private:
     Scaffold::ParameterPage page(const QByteArray &yaml)
@@ -167,6 +168,27 @@ properties:
     QVERIFY(form.isValid());
     QCOMPARE(form.values(), (QJsonObject{{QStringLiteral("team"), QStringLiteral("a")}}));
     QCOMPARE(form.secrets(), (QJsonObject{{QStringLiteral("token"), QStringLiteral("s3cret")}}));
+}
+
+void TestParameterForm::ownedEntitiesAreMineAndMyGroups()
+{
+    const QByteArray yaml = R"(
+properties:
+  service: {type: string, ui:field: OwnedEntityPicker, ui:options: {catalogFilter: {kind: Component}}}
+)";
+    const auto choices = [](Ui::ParameterForm &form) {
+        auto *combo = qobject_cast<QComboBox *>(form.editor(QStringLiteral("service")));
+        QStringList values;
+        for (int i = 1; i < combo->count(); ++i)
+            values.append(combo->itemData(i).toString());
+        return values;
+    };
+    Ui::ParameterForm mine(page(yaml), *m_cache, {}, {QStringLiteral("user:default/nobody"), QStringLiteral("group:default/team-checkout")});
+    const QStringList owned = choices(mine);
+    QVERIFY2(owned.contains(QStringLiteral("component:checkout-service")), qPrintable(owned.join(QLatin1Char(','))));
+    QVERIFY(!owned.contains(QStringLiteral("component:developer-portal")));   // team-platform's
+    Ui::ParameterForm anyone(page(yaml), *m_cache, {});
+    QVERIFY(choices(anyone).size() > owned.size());   // no identity: every component, with a hint
 }
 
 QTEST_MAIN(TestParameterForm)

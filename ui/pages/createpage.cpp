@@ -4,10 +4,12 @@
 
 #include "models/catalogcache.h"
 #include "models/entitypresentation.h"
+#include "models/userpreferences.h"
 #include "widgets/heading.h"
 #include "widgets/templatewizard.h"
 
 #include <model/entityref.h>
+#include <model/relation.h>
 
 #include <QComboBox>
 #include <QFrame>
@@ -51,7 +53,8 @@ void fill(QComboBox *combo, const QString &all, QStringList values)
 
 } // namespace
 
-CreatePage::CreatePage(CatalogCache &cache, QWidget *parent) : QWidget(parent), m_cache(cache)
+CreatePage::CreatePage(CatalogCache &cache, UserPreferences &preferences, QWidget *parent)
+    : QWidget(parent), m_cache(cache), m_preferences(preferences)
 {
     auto *outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
@@ -231,7 +234,11 @@ void CreatePage::chooseTemplate(const QString &ref)
     if (m_wizard && m_wizard->isRunning())
         return;   // a running task's wizard stays until it ends
     delete m_wizard;
-    m_wizard = new TemplateWizard(entity, m_cache, m_server, m_token);
+    // Me and my groups, as the catalog's "Owned" filter takes ownership.
+    QStringList owners;
+    if (const QString me = m_preferences.identity(); !me.isEmpty())
+        owners = QStringList{me} + Model::relationTargets(m_cache.entity(me), QStringLiteral("memberOf"));
+    m_wizard = new TemplateWizard(entity, m_cache, owners, m_server, m_token);
     connect(m_wizard, &TemplateWizard::entityActivated, this, &CreatePage::entityActivated);
     m_wizardHost->layout()->addWidget(m_wizard);
     m_stack->setCurrentWidget(m_wizardHost);

@@ -16,6 +16,7 @@ namespace Greenroom::Ui {
 
 class CatalogCache;
 class TemplateWizard;
+class UserPreferences;
 
 /*
  * Backstage's Create page: the Template entities of the cache as cards
@@ -28,7 +29,7 @@ class CreatePage : public QWidget
     Q_OBJECT
 
 public:
-    explicit CreatePage(CatalogCache &cache, QWidget *parent = nullptr);
+    CreatePage(CatalogCache &cache, UserPreferences &preferences, QWidget *parent = nullptr);
 
     void setServer(const QUrl &server, const QString &token);
     QList<QWidget *> visibleCards() const;
@@ -52,6 +53,7 @@ private:
     QWidget *makeCard(const QJsonObject &entity, const QString &ref);
 
     CatalogCache &m_cache;
+    UserPreferences &m_preferences;
     QUrl m_server;
     QString m_token;
     QStackedWidget *m_stack;

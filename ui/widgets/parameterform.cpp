@@ -97,8 +97,9 @@ QString entityNameProblem(const QString &name)
 
 } // namespace
 
-ParameterForm::ParameterForm(const Scaffold::ParameterPage &page, CatalogCache &cache, const QJsonObject &initial, QWidget *parent)
-    : QWidget(parent), m_page(page), m_cache(cache)
+ParameterForm::ParameterForm(const Scaffold::ParameterPage &page, CatalogCache &cache, const QJsonObject &initial, const QStringList &owners,
+                             QWidget *parent)
+    : QWidget(parent), m_page(page), m_cache(cache), m_owners(owners)
 {
     auto *layout = new QFormLayout(this);
     layout->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
@@ -187,6 +188,20 @@ ParameterForm::Field ParameterForm::makeEditor(const QString &name, const QJsonO
                                                                                 : options.value(QLatin1String("allowedKinds")).toVariant().toStringList();
         Store::EntityQuery query;
         query.filter = catalogFilter(options.value(QLatin1String("catalogFilter")), defaultKinds);
+        if (uiField == QLatin1String("OwnedEntityPicker")) {
+            // What the person or their groups own; without an identity, everything (and a hint).
+            QStringList owners;
+            for (const QString &owner : std::as_const(m_owners))
+                owners.append(owner.toLower());
+            if (!owners.isEmpty()) {
+                if (query.filter.anyOf.isEmpty())
+                    query.filter.anyOf.append(Model::EntityFilter::AllOf());
+                for (Model::EntityFilter::AllOf &all : query.filter.anyOf)
+                    all.append({QStringLiteral("relations.ownedby"), owners});
+            } else {
+                combo->setToolTip(tr("Say who you are in Settings to list only what you own"));
+            }
+        }
         query.order = {{QStringLiteral("metadata.name"), false}};
         query.limit = 5000;
         combo->addItem(QString(), QString());
@@ -340,7 +355,7 @@ ParameterForm::Field ParameterForm::makeEditor(const QString &name, const QJsonO
         auto *inner = new QVBoxLayout(group);
         Scaffold::ParameterPage nested;
         nested.schema = schema;
-        auto *form = new ParameterForm(nested, m_cache, initial.toObject());
+        auto *form = new ParameterForm(nested, m_cache, initial.toObject(), m_owners);
         inner->addWidget(form);
         field.editor = group;
         field.read = [form]() -> QJsonValue {

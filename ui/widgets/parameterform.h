@@ -31,7 +31,9 @@ class ParameterForm : public QWidget
     Q_OBJECT
 
 public:
-    ParameterForm(const Scaffold::ParameterPage &page, CatalogCache &cache, const QJsonObject &initial, QWidget *parent = nullptr);
+    // `owners`: the person's user ref and groups (Settings' "who you are"), for OwnedEntityPicker.
+    ParameterForm(const Scaffold::ParameterPage &page, CatalogCache &cache, const QJsonObject &initial, const QStringList &owners = {},
+                  QWidget *parent = nullptr);
 
     const Scaffold::ParameterPage &page() const { return m_page; }
     // The answers on this page; empty fields are left out, as the web form leaves them.
@@ -70,6 +72,7 @@ private:
 
     Scaffold::ParameterPage m_page;
     CatalogCache &m_cache;
+    QStringList m_owners;
     QList<Field> m_fields;
     bool m_showAll = false;
 };

@@ -39,7 +39,8 @@ QString shownValue(const QJsonValue &value)
 
 } // namespace
 
-TemplateWizard::TemplateWizard(const QJsonObject &templateEntity, CatalogCache &cache, const QUrl &server, const QString &token, QWidget *parent)
+TemplateWizard::TemplateWizard(const QJsonObject &templateEntity, CatalogCache &cache, const QStringList &owners, const QUrl &server,
+                               const QString &token, QWidget *parent)
     : QWidget(parent), m_template(templateEntity), m_cache(cache), m_client(new Sync::ScaffolderClient(server, token, this))
 {
     const QJsonObject metadata = templateEntity.value(QLatin1String("metadata")).toObject();
@@ -61,7 +62,7 @@ TemplateWizard::TemplateWizard(const QJsonObject &templateEntity, CatalogCache &
     const QList<Scaffold::ParameterPage> pages = Scaffold::parameterPages(templateEntity);
     const QJsonObject defaults = Scaffold::withDefaults({}, pages);
     for (const Scaffold::ParameterPage &page : pages) {
-        auto *form = new ParameterForm(page, cache, defaults);
+        auto *form = new ParameterForm(page, cache, defaults, owners);
         connect(form, &ParameterForm::changed, this, &TemplateWizard::updateButtons);
         auto *scroll = new QScrollArea;
         scroll->setWidgetResizable(true);

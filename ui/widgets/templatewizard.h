@@ -36,7 +36,9 @@ class TemplateWizard : public QWidget
     Q_OBJECT
 
 public:
-    TemplateWizard(const QJsonObject &templateEntity, CatalogCache &cache, const QUrl &server, const QString &token, QWidget *parent = nullptr);
+    // `owners`: the person and their groups, for OwnedEntityPicker fields.
+    TemplateWizard(const QJsonObject &templateEntity, CatalogCache &cache, const QStringList &owners, const QUrl &server, const QString &token,
+                   QWidget *parent = nullptr);
     ~TemplateWizard() override;
 
     QString templateRef() const { return m_templateRef; }
