@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "templateparameters.h"
 
+#include "templatelanguage.h"
+
 #include <QJsonArray>
 #include <QRegularExpression>
 
@@ -248,10 +250,98 @@ QList<ParameterProblem> validatePage(const QJsonObject &values, const ParameterP
     return problems;
 }
 
+bool pageCondition(const QJsonValue &when, const QJsonObject &values)
+{
+    if (when.isUndefined() || when.isNull())
+        return true;
+    if (when.isBool())
+        return when.toBool();
+    if (!when.isString())
+        return true;
+    const QString expression = when.toString().trimmed();
+    if (expression.isEmpty())
+        return true;
+    const QString source = expression.startsWith(QLatin1String("${{")) ? expression : QStringLiteral("${{ %1 }}").arg(expression);
+    auto parsed = Template::parse(source, {}, QStringLiteral("when"));
+    if (!parsed)
+        return true;   // a condition that cannot be read shows the page, as upstream does
+    const QJsonObject context{{QStringLiteral("parameters"), values}};
+    QJsonValue result;
+    if (parsed->isSingleExpression()) {
+        auto value = parsed->evaluateSingleExpression(context);
+        if (!value)
+            return true;
+        result = value.value();
+    } else {
+        auto text = parsed->render(context);
+        if (!text)
+            return true;
+        result = text.value();
+    }
+    return result.isArray() ? !result.toArray().isEmpty() : templateTruthy(result);
+}
+
+namespace {
+
+QStringList declaredProperties(const QJsonObject &schema)
+{
+    QStringList names = schema.value(QLatin1String("properties")).toObject().keys();
+    for (const char *keyword : {"allOf", "anyOf", "oneOf"}) {
+        for (const QJsonValue &part : schema.value(QLatin1String(keyword)).toArray())
+            names += declaredProperties(part.toObject());
+    }
+    for (const char *keyword : {"then", "else"}) {
+        if (schema.value(QLatin1String(keyword)).isObject())
+            names += declaredProperties(schema.value(QLatin1String(keyword)).toObject());
+    }
+    const QJsonObject dependencies = schema.value(QLatin1String("dependencies")).toObject();
+    for (auto it = dependencies.begin(); it != dependencies.end(); ++it) {
+        if (it.value().isObject())
+            names += declaredProperties(it.value().toObject());
+    }
+    return names;
+}
+
+// The values without what only hidden pages declare.
+QJsonObject visibleValues(const QJsonObject &values, const QList<ParameterPage> &pages, const QList<bool> &visible)
+{
+    QStringList shown, hidden;
+    for (qsizetype i = 0; i < visible.size(); ++i)
+        (visible.at(i) ? shown : hidden) += declaredProperties(pages.at(i).schema);
+    QJsonObject kept = values;
+    for (const QString &name : std::as_const(hidden)) {
+        if (!shown.contains(name))
+            kept.remove(name);
+    }
+    return kept;
+}
+
+} // namespace
+
+ResolvedPages resolvePages(const QJsonObject &values, const QList<ParameterPage> &pages)
+{
+    ResolvedPages resolved;
+    const bool conditions = std::any_of(pages.begin(), pages.end(), [](const ParameterPage &page) { return page.when.isString() || page.when.isBool(); });
+    if (!conditions) {
+        resolved.visible = QList<bool>(pages.size(), true);
+        resolved.values = values;
+        return resolved;
+    }
+    for (const ParameterPage &page : pages) {
+        const bool conditional = page.when.isString() || page.when.isBool();
+        resolved.visible.append(!conditional || pageCondition(page.when, visibleValues(values, pages, resolved.visible)));
+    }
+    resolved.values = visibleValues(values, pages, resolved.visible);
+    return resolved;
+}
+
 QList<ParameterProblem> validateParameters(const QJsonObject &values, const QList<ParameterPage> &pages)
 {
-    for (const ParameterPage &page : pages) {
-        const QList<ParameterProblem> problems = validatePage(values, page);
+    const ResolvedPages resolved = resolvePages(values, pages);
+    for (qsizetype i = 0; i < pages.size(); ++i) {
+        if (!resolved.visible.at(i))
+            continue;   // a hidden page is not checked
+        const QList<ParameterProblem> problems = validatePage(values, pages.at(i));
         if (!problems.isEmpty())
             return problems;
     }

@@ -34,7 +34,7 @@ struct ParameterProblem
 };
 
 /*
- * Checks `values` against every page in turn, as Backstage's POST
+ * Checks `values` against every visible page in turn, as Backstage's POST
  * /v2/tasks does (JSON Schema draft 7, with valijson), and returns the
  * problems of the first page that fails; empty when all pass. A page
  * schema that cannot be read is a problem of its own.
@@ -42,6 +42,21 @@ struct ParameterProblem
 QList<ParameterProblem> validateParameters(const QJsonObject &values, const QList<ParameterPage> &pages);
 // The problems of one page.
 QList<ParameterProblem> validatePage(const QJsonObject &values, const ParameterPage &page);
+
+// A page's `when` (Backstage 4.x): absent, a boolean, or a `${{ }}`
+// condition (the braces may be left out) over `parameters`; [] is false, a
+// condition that cannot be evaluated shows the page.
+bool pageCondition(const QJsonValue &when, const QJsonObject &values);
+
+// Which pages show for these answers, each page's condition seeing only
+// what earlier visible pages hold, and the answers without the properties
+// only hidden pages declare (what the task gets).
+struct ResolvedPages
+{
+    QList<bool> visible;
+    QJsonObject values;
+};
+ResolvedPages resolvePages(const QJsonObject &values, const QList<ParameterPage> &pages);
 
 // `values` with the pages' `default`s filled in where a property has no
 // value (nested objects too), as the wizard's form fills them.

@@ -112,7 +112,7 @@ int runTemplateCommand(const QStringList &arguments)
     Scaffold::TaskSpec spec;
     spec.templateEntity = entity.value();
     spec.templateDir = QFileInfo(templatePath).absolutePath();
-    spec.parameters = answers;
+    spec.parameters = Scaffold::resolvePages(answers, pages).values;
     spec.secrets = secretValues;
     spec.taskId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     Scaffold::TaskOptions options;

@@ -235,7 +235,8 @@ HttpResponse ScaffolderRoutes::createTask(const HttpRequest &request)
     task.templateDir = files->folder;
     task.templateBaseUrl = files->baseUrl;
     task.templateFolderCopy = files->copy;
-    task.values = values;
+    // What hidden pages (`when`) alone ask for is not passed on, as upstream filters it.
+    task.values = Scaffold::resolvePages(values, Scaffold::parameterPages(entity.value())).values;
     task.secrets = secrets;
     const QString id = m_broker.dispatch(task);
     return HttpResponse::json(QJsonObject{{QStringLiteral("id"), id}}, 201);
@@ -397,7 +398,8 @@ HttpResponse ScaffolderRoutes::startDryRun(const QJsonObject &templateEntity, co
 {
     auto deferred = std::make_shared<DeferredResponse>();
     const Scaffold::ActionRegistry &actions = m_actions;
-    Scaffold::TaskSpec spec{templateEntity, templateDir, values, secrets, {}, QStringLiteral("dry-run")};
+    Scaffold::TaskSpec spec{templateEntity, templateDir, Scaffold::resolvePages(values, Scaffold::parameterPages(templateEntity)).values, secrets,
+                            {}, QStringLiteral("dry-run")};
     Scaffold::TaskOptions options;
     options.dryRun = true;
     options.keepWorkspace = true;

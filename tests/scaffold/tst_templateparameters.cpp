@@ -54,6 +54,9 @@ private Q_SLOTS:
     void firstFailingPageAnswers();
     void defaultsAreFilledIn();
     void unreadableSchemaIsAProblem();
+    void pageConditions_data();
+    void pageConditions();
+    void hiddenPagesAreNotCheckedAndGiveNothing();
 };
 
 void TestTemplateParameters::pagesOfTheGoldenPath()
@@ -188,6 +191,56 @@ void TestTemplateParameters::unreadableSchemaIsAProblem()
     const QList<ParameterProblem> problems = validatePage(json(R"({"a": 1})"), page);
     QCOMPARE(problems.size(), 1);
     QVERIFY2(problems.first().message.startsWith(QLatin1String("the page \"Broken\" is not a valid JSON Schema")), qPrintable(problems.first().message));
+}
+
+void TestTemplateParameters::pageConditions_data()
+{
+    QTest::addColumn<QJsonValue>("when");
+    QTest::addColumn<bool>("shown");
+    const auto text = [](const char *t) { return QJsonValue(QString::fromUtf8(t)); };
+    QTest::newRow("absent") << QJsonValue(QJsonValue::Undefined) << true;
+    QTest::newRow("false") << QJsonValue(false) << false;
+    QTest::newRow("expression true") << text("${{ parameters.database == 'postgresql' }}") << true;
+    QTest::newRow("expression false") << text("${{ parameters.database == 'none' }}") << false;
+    QTest::newRow("without braces") << text("parameters.replicas > 2") << true;
+    QTest::newRow("empty array is false") << text("${{ parameters.regions }}") << false;
+    QTest::newRow("undefined is false") << text("${{ parameters.nothing }}") << false;
+    QTest::newRow("blank shows") << text("  ") << true;
+    QTest::newRow("unreadable shows") << text("${{ parameters. }}") << true;
+}
+
+void TestTemplateParameters::pageConditions()
+{
+    QFETCH(QJsonValue, when);
+    QFETCH(bool, shown);
+    const QJsonObject values{{QStringLiteral("database"), QStringLiteral("postgresql")}, {QStringLiteral("replicas"), 3}, {QStringLiteral("regions"), QJsonArray()}};
+    QCOMPARE(pageCondition(when, values), shown);
+}
+
+void TestTemplateParameters::hiddenPagesAreNotCheckedAndGiveNothing()
+{
+    const QList<ParameterPage> pages = parameterPages(yamlObject(R"(
+spec:
+  parameters:
+    - properties:
+        database: {type: string, enum: [none, postgresql]}
+    - when: ${{ parameters.database == 'postgresql' }}
+      required: [size]
+      properties:
+        size: {type: string}
+)"));
+    QCOMPARE(pages.size(), 2);
+    // No database: the size page is hidden, its requirement does not hold, and a stale size is dropped.
+    const QJsonObject none{{QStringLiteral("database"), QStringLiteral("none")}, {QStringLiteral("size"), QStringLiteral("large")}};
+    QVERIFY(validateParameters(none, pages).isEmpty());
+    const ResolvedPages resolved = resolvePages(none, pages);
+    QCOMPARE(resolved.visible, (QList<bool>{true, false}));
+    QCOMPARE(resolved.values, (QJsonObject{{QStringLiteral("database"), QStringLiteral("none")}}));
+    // PostgreSQL: the page shows and its requirement holds.
+    const QJsonObject postgres{{QStringLiteral("database"), QStringLiteral("postgresql")}};
+    const QList<ParameterProblem> problems = validateParameters(postgres, pages);
+    QCOMPARE(problems.size(), 1);
+    QCOMPARE(problems.first().field, QStringLiteral("size"));
 }
 
 QTEST_GUILESS_MAIN(TestTemplateParameters)

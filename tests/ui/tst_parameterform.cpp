@@ -9,11 +9,14 @@
 
 #include <models/catalogcache.h>
 #include <widgets/parameterform.h>
+#include <widgets/templatewizard.h>
 #include <yaml/yamlreader.h>
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QGroupBox>
+#include <QLabel>
+#include <QPushButton>
 #include <QJsonArray>
 #include <QLineEdit>
 #include <QListWidget>
@@ -32,6 +35,7 @@ private Q_SLOTS:
     void pickersStoreWhatUpstreamStores();
     void secretsStayOutOfTheParameters();
     void ownedEntitiesAreMineAndMyGroups();
+    void wizardSkipsPagesHiddenByWhen();
 
 private:
     Scaffold::ParameterPage page(const QByteArray &yaml)
@@ -189,6 +193,49 @@ properties:
     QVERIFY(!owned.contains(QStringLiteral("component:developer-portal")));   // team-platform's
     Ui::ParameterForm anyone(page(yaml), *m_cache, {});
     QVERIFY(choices(anyone).size() > owned.size());   // no identity: every component, with a hint
+}
+
+void TestParameterForm::wizardSkipsPagesHiddenByWhen()
+{
+    const QJsonObject templateEntity = Yaml::YamlReader::read(R"(
+apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: {name: conditional}
+spec:
+  type: service
+  steps: []
+  parameters:
+    - title: Storage
+      properties:
+        database: {type: string, enum: [none, postgresql], default: none}
+    - title: Database size
+      when: ${{ parameters.database == 'postgresql' }}
+      required: [size]
+      properties:
+        size: {type: string}
+    - title: Name
+      properties:
+        name: {type: string}
+)", QStringLiteral("template.yaml")).documents.value(0).value.toObject();
+    Ui::TemplateWizard wizard(templateEntity, *m_cache, {}, QUrl(QStringLiteral("http://127.0.0.1:9")), {});
+    QCOMPARE(wizard.pageCount(), 3);
+    QTest::mouseClick(wizard.nextButton(), Qt::LeftButton);
+    QCOMPARE(wizard.currentPage(), 2);   // no database: the size page is skipped
+    QTest::mouseClick(wizard.backButton(), Qt::LeftButton);
+    QCOMPARE(wizard.currentPage(), 0);
+    auto *database = qobject_cast<QComboBox *>(wizard.form(0)->editor(QStringLiteral("database")));
+    database->setCurrentText(QStringLiteral("postgresql"));
+    QTest::mouseClick(wizard.nextButton(), Qt::LeftButton);
+    QCOMPARE(wizard.currentPage(), 1);
+    QTest::keyClicks(qobject_cast<QLineEdit *>(wizard.form(1)->editor(QStringLiteral("size"))), QStringLiteral("large"));
+    QCOMPARE(wizard.values().value(QLatin1String("size")).toString(), QStringLiteral("large"));
+    // Back to no database: the size answer is dropped from what the task gets, and the review leaves the page out.
+    database->setCurrentText(QStringLiteral("none"));
+    QVERIFY(!wizard.values().contains(QLatin1String("size")));
+    QTest::mouseClick(wizard.nextButton(), Qt::LeftButton);
+    QTest::mouseClick(wizard.nextButton(), Qt::LeftButton);
+    QVERIFY(wizard.isReviewing());
+    QVERIFY(!wizard.reviewLabel()->text().contains(QLatin1String("Database size")));
 }
 
 QTEST_MAIN(TestParameterForm)

@@ -211,7 +211,27 @@ QJsonObject TemplateWizard::answers(bool secrets) const
         for (auto it = page.begin(); it != page.end(); ++it)
             all.insert(it.key(), it.value());
     }
-    return all;
+    // Pages hidden by their `when` give nothing.
+    return secrets ? all : Scaffold::resolvePages(all, pages()).values;
+}
+
+QList<Scaffold::ParameterPage> TemplateWizard::pages() const
+{
+    QList<Scaffold::ParameterPage> list;
+    for (ParameterForm *form : m_forms)
+        list.append(form->page());
+    return list;
+}
+
+bool TemplateWizard::isPageVisible(int index) const
+{
+    QJsonObject all;
+    for (ParameterForm *form : m_forms) {
+        const QJsonObject page = form->values();
+        for (auto it = page.begin(); it != page.end(); ++it)
+            all.insert(it.key(), it.value());
+    }
+    return Scaffold::resolvePages(all, pages()).visible.value(index, true);
 }
 
 void TemplateWizard::showPage(int index)
@@ -222,7 +242,10 @@ void TemplateWizard::showPage(int index)
     } else if (index == pageCount()) {
         m_stepTitle->setText(tr("Step %1 of %1: Review").arg(pageCount() + 1));
         QString html = QStringLiteral("<table cellspacing='6'>");
-        for (ParameterForm *form : std::as_const(m_forms)) {
+        for (qsizetype page = 0; page < m_forms.size(); ++page) {
+            ParameterForm *form = m_forms.at(page);
+            if (!isPageVisible(int(page)))
+                continue;
             html += QStringLiteral("<tr><td colspan='2'><b>%1</b></td></tr>").arg(form->page().title.toHtmlEscaped());
             QJsonObject values = form->values();
             const QJsonObject hidden = form->secrets();
@@ -281,7 +304,10 @@ void TemplateWizard::goNext()
     form->showAllProblems();
     if (!form->isValid())
         return;
-    showPage(index + 1);
+    int next = index + 1;
+    while (next < pageCount() && !isPageVisible(next))
+        ++next;
+    showPage(next);
 }
 
 void TemplateWizard::goBack()
@@ -289,7 +315,14 @@ void TemplateWizard::goBack()
     const int index = m_stack->currentIndex();
     if (m_running)
         return;
-    showPage(index > pageCount() ? pageCount() : std::max(0, index - 1));
+    if (index > pageCount()) {
+        showPage(pageCount());
+        return;
+    }
+    int previous = index - 1;
+    while (previous > 0 && !isPageVisible(previous))
+        --previous;
+    showPage(std::max(0, previous));
 }
 
 void TemplateWizard::startRunView(const QString &title)

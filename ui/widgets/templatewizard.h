@@ -15,6 +15,10 @@ class QPushButton;
 class QStackedWidget;
 class QHBoxLayout;
 
+namespace Greenroom::Scaffold {
+struct ParameterPage;
+}
+
 namespace Greenroom::Sync {
 class ScaffolderClient;
 }
@@ -77,6 +81,8 @@ Q_SIGNALS:
 
 private:
     QJsonObject answers(bool secrets) const;
+    QList<Scaffold::ParameterPage> pages() const;
+    bool isPageVisible(int index) const;
     void showPage(int index);
     void updateButtons();
     void startRunView(const QString &title);
