@@ -37,7 +37,9 @@ Result<QJsonArray> LocalCatalogAccess::previewLocation(const QString &type, cons
 {
     if (const Status allowed = m_locations.checkAllowedType(type); !allowed)
         return allowed.error();
-    auto preview = Ingest::LocationService::dryRun(m_loop.processor(), {type, target, QString()}, false);
+    // A copy of the processor, taken on its thread, reads here (as POST /locations?dryRun does).
+    const Ingest::LocationProcessor processor = onHome([this] { return m_loop.processor(); });
+    auto preview = Ingest::LocationService::dryRun(processor, {type, target, QString()}, false);
     if (!preview)
         return preview.error();
     return preview->value(QLatin1String("entities")).toArray();

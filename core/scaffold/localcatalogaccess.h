@@ -17,7 +17,7 @@ namespace Greenroom::Scaffold {
  * processing loop) and its store answers lookups. Tasks run on worker
  * threads, so every call is carried over to the thread of `home` (where the
  * store and the loop live) and waits there; the dry-run read runs on the
- * caller's thread with the processor, which is thread-safe.
+ * caller's thread with its own copy of the processor.
  */
 class LocalCatalogAccess : public CatalogAccess
 {
