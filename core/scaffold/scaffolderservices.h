@@ -40,6 +40,10 @@ struct ScaffolderServices
     QString defaultAuthorName;                     // scaffolder.defaultAuthor.name
     QString defaultAuthorEmail;                    // scaffolder.defaultAuthor.email
     QString defaultCommitMessage;                  // scaffolder.defaultCommitMessage
+    // scaffolder.defaultEnvironment: templates read them as environment.parameters.<k>
+    // and environment.secrets.<k> (the secrets only where task secrets are seen, and masked).
+    QJsonObject environmentParameters;
+    QJsonObject environmentSecrets;
     std::shared_ptr<CatalogAccess> catalog;        // none: catalog actions fail saying so
 };
 

@@ -98,10 +98,13 @@ TaskRunner::TaskRunner(const ActionRegistry &actions, TaskSpec spec, TaskOptions
 {
     if (!m_options.services)
         m_options.services = std::make_shared<ScaffolderServices>();
-    for (auto it = m_spec.secrets.begin(); it != m_spec.secrets.end(); ++it) {
-        const QString value = it.value().isString() ? it.value().toString() : QString::fromUtf8(QJsonDocument(QJsonArray{it.value()}).toJson(QJsonDocument::Compact));
-        if (!value.isEmpty())
-            m_secretValues.append(value);
+    for (const QJsonObject &secrets : {m_spec.secrets, m_options.services->environmentSecrets}) {
+        for (auto it = secrets.begin(); it != secrets.end(); ++it) {
+            const QString value = it.value().isString() ? it.value().toString()
+                                                        : QString::fromUtf8(QJsonDocument(QJsonArray{it.value()}).toJson(QJsonDocument::Compact));
+            if (!value.isEmpty())
+                m_secretValues.append(value);
+        }
     }
     // Longest first, so a secret containing another is masked whole.
     std::sort(m_secretValues.begin(), m_secretValues.end(), [](const QString &a, const QString &b) { return a.size() > b.size(); });
@@ -177,8 +180,12 @@ TaskResult TaskRunner::run()
                             {QStringLiteral("steps"), stepOutputs},
                             {QStringLiteral("user"), m_spec.user},
                             {QStringLiteral("context"), QJsonObject{{QStringLiteral("task"), QJsonObject{{QStringLiteral("id"), m_spec.taskId}}}}}};
-        if (withSecrets)
+        QJsonObject environment{{QStringLiteral("parameters"), m_options.services->environmentParameters}};
+        if (withSecrets) {
             context.insert(QStringLiteral("secrets"), m_spec.secrets);
+            environment.insert(QStringLiteral("secrets"), m_options.services->environmentSecrets);
+        }
+        context.insert(QStringLiteral("environment"), environment);
         if (!each.isUndefined())
             context.insert(QStringLiteral("each"), each);
         return context;

@@ -189,6 +189,16 @@ Result<std::shared_ptr<Scaffold::ScaffolderServices>> scaffolderServices(const C
             return value.error();
         *target = value->value_or(QString());
     }
+    const std::pair<const char *, QJsonObject *> environment[] = {{"scaffolder.defaultEnvironment.parameters", &services->environmentParameters},
+                                                                  {"scaffolder.defaultEnvironment.secrets", &services->environmentSecrets}};
+    for (const auto &[key, target] : environment) {
+        auto value = config.optional(QString::fromLatin1(key));
+        if (!value)
+            return value.error();
+        if (value->has_value() && !(*value)->isObject())
+            return Error::input(QStringLiteral("Invalid type in config for key '%1', got %2, wanted object").arg(QString::fromLatin1(key), QStringLiteral("a non-object")));
+        *target = value->value_or(QJsonValue(QJsonObject())).toObject();
+    }
     return services;
 }
 

@@ -38,6 +38,7 @@ private Q_SLOTS:
     void cancelStopsAWait();
     void dryRunSkipsWhatHasSideEffects();
     void publishesToAGitRemote();
+    void defaultEnvironmentIsSeenAndMasked();
 
 private:
     struct Run
@@ -398,6 +399,32 @@ spec:
     QVERIFY(untouched.snapshot().commit.isEmpty());
     QCOMPARE(dryRun.result.output.value(QLatin1String("commit")).toString(), QStringLiteral("<example>"));
     QDir(dryRun.result.workspace).removeRecursively();
+}
+
+void TestTaskRunner::defaultEnvironmentIsSeenAndMasked()
+{
+    auto services = std::make_shared<ScaffolderServices>();
+    services->environmentParameters = QJsonObject{{QStringLiteral("region"), QStringLiteral("eu-west")}};
+    services->environmentSecrets = QJsonObject{{QStringLiteral("apiKey"), QStringLiteral("k-12345")}};
+    TaskOptions options;
+    options.services = services;
+    const Run r = run(R"(apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: {name: env}
+spec:
+  type: service
+  steps:
+    - id: say
+      action: debug:log
+      input: {message: 'deploying to ${{ environment.parameters.region }} with ${{ environment.secrets.apiKey }}'}
+  output:
+    region: ${{ environment.parameters.region }}
+    key: ${{ environment.secrets.apiKey }}
+)", {}, options);
+    QCOMPARE(r.result.status, QStringLiteral("completed"));
+    QVERIFY2(r.messages().contains(QStringLiteral("deploying to eu-west with ***")), qPrintable(r.messages().join(QLatin1Char('\n'))));
+    QCOMPARE(r.result.output.value(QLatin1String("region")).toString(), QStringLiteral("eu-west"));
+    QVERIFY(!r.result.output.contains(QLatin1String("key")));   // secrets are not seen by the output
 }
 
 QTEST_GUILESS_MAIN(TestTaskRunner)
