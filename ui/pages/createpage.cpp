@@ -231,8 +231,10 @@ void CreatePage::chooseTemplate(const QString &ref)
     m_awaited = entity.isEmpty() ? ref : QString();
     if (entity.isEmpty())
         return;
-    if (m_wizard && m_wizard->isRunning())
-        return;   // a running task's wizard stays until it ends
+    if (m_wizard && m_wizard->isRunning()) {
+        m_stack->setCurrentWidget(m_wizardHost);   // a running task's wizard stays until it ends
+        return;
+    }
     delete m_wizard;
     // Me and my groups, as the catalog's "Owned" filter takes ownership.
     QStringList owners;

@@ -138,6 +138,7 @@ TemplateWizard::TemplateWizard(const QJsonObject &templateEntity, CatalogCache &
     buttons->addWidget(m_create);
     layout->addLayout(buttons);
     m_reviewLabelText = labels.value(QLatin1String("reviewButtonText")).toString(tr("Review"));
+    m_backLabelText = m_back->text();
     connect(m_back, &QPushButton::clicked, this, &TemplateWizard::goBack);
     connect(m_next, &QPushButton::clicked, this, &TemplateWizard::goNext);
     connect(m_create, &QPushButton::clicked, this, &TemplateWizard::create);
@@ -284,7 +285,7 @@ void TemplateWizard::updateButtons()
     const bool onRun = index > pageCount();
     m_back->setVisible(!onRun || !m_running);
     m_back->setEnabled(index > 0 && !m_running);
-    m_back->setText(onRun ? tr("Back to the answers") : m_back->text() == tr("Back to the answers") ? tr("Back") : m_back->text());
+    m_back->setText(onRun ? tr("Back to the answers") : m_backLabelText);
     m_next->setVisible(onForm);
     m_next->setText(index == pageCount() - 1 ? m_reviewLabelText : tr("Next"));
     // Always clickable, as in Backstage: a click on a page with problems shows them all.

@@ -114,6 +114,7 @@ private:
     QPushButton *m_try;
     QPushButton *m_cancel;
     QString m_reviewLabelText;
+    QString m_backLabelText;
     QJsonArray m_dryRunFiles;
     bool m_running = false;
 };
