@@ -140,6 +140,10 @@ MainWindow::MainWindow(CatalogCache &cache, UserPreferences &preferences, QSetti
     connect(m_home, &HomePage::entityActivated, this, &MainWindow::openEntity);
     connect(m_entity, &EntityPage::entityActivated, this, &MainWindow::openEntity);
     connect(m_create, &CreatePage::entityActivated, this, &MainWindow::openEntity);
+    connect(m_entity, &EntityPage::templateLaunched, this, [this](const QString &ref) {
+        showPage(Page::Create);
+        m_create->chooseTemplate(ref);
+    });
     connect(m_palette, &SearchPalette::entityChosen, this, &MainWindow::openEntity);
     connect(m_palette, &SearchPalette::docsChosen, this, &MainWindow::openDocs);
     connect(m_docs, &DocsPage::siteActivated, this, [this](const QString &ref) { openDocs(ref); });

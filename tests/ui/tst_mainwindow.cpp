@@ -22,6 +22,7 @@
 #include <widgets/syncstatuswidget.h>
 
 #include <QCheckBox>
+#include <QPushButton>
 #include <QGraphicsItem>
 #include <QGraphicsScene>
 #include <QComboBox>
@@ -413,6 +414,16 @@ void TestMainWindow::greenroomUrlsOpenEntities()
     QVERIFY(m_window->createPage()->wizard());
     QCOMPARE(m_window->createPage()->wizard()->templateRef(), QStringLiteral("template:default/spring-boot-microservice"));
     QVERIFY(!m_window->openUrl(QUrl(QStringLiteral("greenroom://create/default/spring-boot-microservice"))));
+
+    // A Template's entity page launches it; other kinds have no such button.
+    m_window->openEntity(QStringLiteral("component:default/basket-service"));
+    auto *launch = m_window->entityPage()->findChild<QPushButton *>(QStringLiteral("launchTemplate"));
+    QVERIFY(launch && launch->isHidden());
+    m_window->openEntity(QStringLiteral("template:default/documentation-site"));
+    QVERIFY(!launch->isHidden());
+    QTest::mouseClick(launch, Qt::LeftButton);
+    QCOMPARE(m_window->currentPage(), MainWindow::Page::Create);
+    QCOMPARE(m_window->createPage()->wizard()->templateRef(), QStringLiteral("template:default/documentation-site"));
 }
 
 void TestMainWindow::syncStatusInTheStatusBar()

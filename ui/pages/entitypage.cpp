@@ -100,12 +100,18 @@ EntityPage::EntityPage(CatalogCache &cache, UserPreferences &preferences, DocsWe
         updateStar();
     });
 
+    m_launch = new QPushButton(tr("Launch template"));
+    m_launch->setObjectName(QStringLiteral("launchTemplate"));
+    m_launch->hide();
+    connect(m_launch, &QPushButton::clicked, this, [this] { Q_EMIT templateLaunched(m_ref); });
+
     auto *header = new QHBoxLayout;
     auto *titles = new QVBoxLayout;
     titles->addWidget(m_kindLabel);
     titles->addWidget(m_titleLabel);
     titles->addWidget(m_subtitle);
     header->addLayout(titles, 1);
+    header->addWidget(m_launch, 0, Qt::AlignTop);
     header->addWidget(m_star, 0, Qt::AlignTop);
 
     m_tabs = new QTabWidget;
@@ -246,6 +252,7 @@ void EntityPage::rebuild()
         m_subtitle->setText(parts.join(QStringLiteral(" &nbsp;·&nbsp; ")));
     }
     updateStar();
+    m_launch->setVisible(!m_entity.isEmpty() && kindOf(m_ref) == QLatin1String("template"));
     rebuildOverview();
     m_graph->setRoot(m_ref);
 

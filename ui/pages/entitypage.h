@@ -9,6 +9,7 @@ class QLabel;
 class QListWidget;
 class QPlainTextEdit;
 class QTabWidget;
+class QPushButton;
 class QToolButton;
 class QGridLayout;
 
@@ -50,6 +51,8 @@ public:
 
 Q_SIGNALS:
     void entityActivated(const QString &ref);
+    // "Launch template" on a Template's page.
+    void templateLaunched(const QString &ref);
 
 private:
     void rebuild();
@@ -64,6 +67,7 @@ private:
     QLabel *m_titleLabel;
     QLabel *m_subtitle;
     QToolButton *m_star;
+    QPushButton *m_launch;
     QTabWidget *m_tabs;
     QWidget *m_overview;
     QGridLayout *m_overviewLayout;
