@@ -11,53 +11,79 @@ namespace Greenroom::Scaffold {
 
 namespace {
 
-QString isoTime(const QDateTime &time)
+const QString StaleMessage = QStringLiteral("The task was cancelled because the task worker lost connection to the task broker");
+
+void warnStore(const QString &what, const Error &error)
 {
-    return time.toUTC().toString(Qt::ISODateWithMs);
+    qWarning("scaffolder: %s: %s", qUtf8Printable(what), qUtf8Printable(error.message));
 }
 
 } // namespace
 
-QJsonObject TaskRecord::toJson() const
-{
-    QJsonObject json{{QStringLiteral("id"), id},
-                     {QStringLiteral("spec"), spec},
-                     {QStringLiteral("status"), status},
-                     {QStringLiteral("createdAt"), isoTime(createdAt)},
-                     {QStringLiteral("lastHeartbeatAt"), lastHeartbeatAt.isValid() ? QJsonValue(isoTime(lastHeartbeatAt)) : QJsonValue()}};
-    if (!createdBy.isEmpty())
-        json.insert(QStringLiteral("createdBy"), createdBy);
-    return json;
-}
-
-QJsonObject TaskEventRecord::toJson() const
-{
-    return {{QStringLiteral("id"), id},
-            {QStringLiteral("taskId"), taskId},
-            {QStringLiteral("body"), body},
-            {QStringLiteral("type"), type},
-            {QStringLiteral("createdAt"), isoTime(createdAt)}};
-}
-
-TaskBroker::TaskBroker(const ActionRegistry &actions, std::shared_ptr<const ScaffolderServices> services, QString workingDirectory, QObject *parent)
-    : QObject(parent), m_actions(actions), m_services(std::move(services)), m_workingDirectory(std::move(workingDirectory))
+TaskBroker::TaskBroker(const ActionRegistry &actions, std::shared_ptr<const ScaffolderServices> services, Store::TaskStore &store,
+                       QString workingDirectory, QObject *parent)
+    : QObject(parent), m_actions(actions), m_services(std::move(services)), m_workingDirectory(std::move(workingDirectory)), m_store(store)
 {
     // Backstage's default worker concurrency is 10; tasks mostly wait on the network.
     m_pool.setMaxThreadCount(4);
+    // lastHeartbeatAt moves every second while a task runs, as upstream's worker beats.
+    m_heartbeat = new QTimer(this);
+    m_heartbeat->setInterval(1000);
+    connect(m_heartbeat, &QTimer::timeout, this, &TaskBroker::heartbeat);
+    m_heartbeat->start();
 }
 
 TaskBroker::~TaskBroker()
 {
     {
         QMutexLocker lock(&m_mutex);
-        for (Entry &entry : m_tasks) {
-            if (entry.runner)
-                entry.runner->cancel();
-        }
+        for (const std::shared_ptr<TaskRunner> &runner : std::as_const(m_runners))
+            runner->cancel();
     }
     // Tasks may be waiting on this thread (catalog calls carried over to it).
     while (!m_pool.waitForDone(20))
         QCoreApplication::processEvents();
+}
+
+Result<QStringList> TaskBroker::closeInterruptedTasks()
+{
+    QMutexLocker lock(&m_mutex);
+    auto ids = m_store.unfinishedTasks();
+    if (!ids)
+        return ids.error();
+    for (const QString &id : ids.value()) {
+        if (m_runners.contains(id))
+            continue;
+        auto events = m_store.taskEvents(id, std::nullopt);
+        if (!events)
+            return events.error();
+        // The step that was running fails with the task, as upstream's janitor marks it.
+        QStringList running, ended;
+        for (const TaskEventRecord &event : events.value()) {
+            const QString stepId = event.body.value(QLatin1String("stepId")).toString();
+            const QString status = event.body.value(QLatin1String("status")).toString();
+            if (stepId.isEmpty() || status.isEmpty())
+                continue;
+            if (status == QLatin1String("processing"))
+                running.append(stepId);
+            else
+                ended.append(stepId);
+        }
+        for (const QString &stepId : std::as_const(running)) {
+            if (ended.contains(stepId))
+                continue;
+            auto failed = m_store.appendTaskEvent(id, QStringLiteral("log"),
+                                                  {{QStringLiteral("message"), StaleMessage},
+                                                   {QStringLiteral("stepId"), stepId},
+                                                   {QStringLiteral("status"), QStringLiteral("failed")}});
+            if (!failed)
+                return failed.error();
+        }
+        auto completed = m_store.completeTask(id, QStringLiteral("failed"), {{QStringLiteral("message"), StaleMessage}});
+        if (!completed)
+            return completed.error();
+    }
+    return ids;
 }
 
 QJsonArray TaskBroker::namedSteps(const QJsonObject &templateEntity)
@@ -97,9 +123,52 @@ QJsonObject TaskBroker::taskSpec(const TaskRequest &request)
     return result;
 }
 
-QString TaskBroker::dispatch(const TaskRequest &request)
+Result<QString> TaskBroker::dispatch(const TaskRequest &request)
 {
     const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    TaskRecord task;
+    task.id = id;
+    task.status = QStringLiteral("open");
+    task.createdAt = QDateTime::currentDateTimeUtc();
+    task.createdBy = request.user.value(QLatin1String("ref")).toString();
+    task.spec = taskSpec(request);
+    {
+        QMutexLocker lock(&m_mutex);
+        if (Status stored = m_store.createTask(task); !stored)
+            return stored.error();
+    }
+    start(id, request);
+    return id;
+}
+
+Result<bool> TaskBroker::retry(const QString &taskId, TaskRequest request)
+{
+    std::optional<TaskRecord> stored = task(taskId);
+    if (!stored)
+        return false;
+    // The stored run is what runs again: its steps, output and answers.
+    QJsonObject spec = request.templateEntity.value(QLatin1String("spec")).toObject();
+    spec.insert(QStringLiteral("steps"), stored->spec.value(QLatin1String("steps")));
+    spec.insert(QStringLiteral("output"), stored->spec.value(QLatin1String("output")));
+    request.templateEntity.insert(QStringLiteral("spec"), spec);
+    request.values = stored->spec.value(QLatin1String("parameters")).toObject();
+    request.user = stored->spec.value(QLatin1String("user")).toObject();
+    const QString strategy = stored->spec.value(QLatin1String("EXPERIMENTAL_recovery"))[QLatin1String("EXPERIMENTAL_strategy")].toString(QStringLiteral("none"));
+    {
+        QMutexLocker lock(&m_mutex);
+        if (m_runners.contains(taskId))
+            return false;
+        auto reopened = m_store.reopenTask(taskId, {{QStringLiteral("recoverStrategy"), strategy}});
+        if (!reopened || !reopened.value())
+            return reopened;
+    }
+    start(taskId, request);
+    QMetaObject::invokeMethod(this, [this, taskId] { Q_EMIT eventAdded(taskId); }, Qt::QueuedConnection);
+    return true;
+}
+
+void TaskBroker::start(const QString &id, const TaskRequest &request)
+{
     TaskSpec spec{request.templateEntity, request.templateDir, request.values, request.secrets, request.user, id};
     TaskOptions options;
     options.workingDirectory = m_workingDirectory;
@@ -108,131 +177,90 @@ QString TaskBroker::dispatch(const TaskRequest &request)
     runner->setEventSink([this, id](const TaskEvent &event) { record(id, event); });
     {
         QMutexLocker lock(&m_mutex);
-        Entry entry;
-        entry.record.id = id;
-        entry.record.status = QStringLiteral("open");
-        entry.record.createdAt = QDateTime::currentDateTimeUtc();
-        entry.record.createdBy = request.user.value(QLatin1String("ref")).toString();
-        entry.record.spec = taskSpec(request);
-        entry.runner = runner;
-        m_tasks.insert(id, entry);
+        m_runners.insert(id, runner);
     }
     m_pool.start([this, id, runner, folder = request.templateFolderCopy] {
+        bool claimed = false;
         {
             QMutexLocker lock(&m_mutex);
-            Entry &entry = m_tasks[id];
-            if (entry.record.status != QLatin1String("open"))
-                return;   // cancelled before it started
-            entry.record.status = QStringLiteral("processing");
-            entry.record.lastHeartbeatAt = QDateTime::currentDateTimeUtc();
+            auto claim = m_store.claimTask(id);
+            claimed = claim && claim.value();   // not open: cancelled before it started
+            if (!claimed)
+                m_runners.remove(id);
         }
-        const TaskResult result = runner->run();
-        setStatus(id, result.status);
+        if (!claimed)
+            return;
+        runner->run();
+        // The runner holds the secrets; they go with it.
+        QMutexLocker lock(&m_mutex);
+        m_runners.remove(id);
     });
-    return id;
 }
 
 void TaskBroker::record(const QString &taskId, const TaskEvent &event)
 {
-    TaskEventRecord record;
-    record.taskId = taskId;
-    record.createdAt = event.createdAt.isValid() ? event.createdAt : QDateTime::currentDateTimeUtc();
-    record.type = event.type == TaskEvent::Type::Completion ? QStringLiteral("completion") : QStringLiteral("log");
-    record.body.insert(QStringLiteral("message"), event.message);
+    QJsonObject body{{QStringLiteral("message"), event.message}};
     if (!event.stepId.isEmpty())
-        record.body.insert(QStringLiteral("stepId"), event.stepId);
+        body.insert(QStringLiteral("stepId"), event.stepId);
     if (!event.status.isEmpty())
-        record.body.insert(QStringLiteral("status"), event.status);
-    if (event.type == TaskEvent::Type::Completion) {
-        if (event.error && event.status.isEmpty())
-            record.body.insert(QStringLiteral("error"), QJsonObject{{QStringLiteral("name"), event.error->name},
-                                                                    {QStringLiteral("message"), event.error->message}});
-        else if (!event.error)
-            record.body.insert(QStringLiteral("output"), event.output);
-    }
+        body.insert(QStringLiteral("status"), event.status);
     {
         QMutexLocker lock(&m_mutex);
-        record.id = m_nextEventId++;
-        auto found = m_tasks.find(taskId);
-        if (found == m_tasks.end())
-            return;
-        found->events.append(record);
-        found->record.lastHeartbeatAt = record.createdAt;
-        // The task's state changes with its completion event, so whoever
-        // saw the event sees the state too.
-        if (event.type == TaskEvent::Type::Completion)
-            found->record.status = event.status == QLatin1String("cancelled") ? event.status
+        if (event.type == TaskEvent::Type::Completion) {
+            if (event.error && event.status.isEmpty())
+                body.insert(QStringLiteral("error"), QJsonObject{{QStringLiteral("name"), event.error->name},
+                                                                 {QStringLiteral("message"), event.error->message}});
+            else if (!event.error)
+                body.insert(QStringLiteral("output"), event.output);
+            // The task's state changes with its completion event, so whoever
+            // saw the event sees the state too.
+            const QString status = event.status == QLatin1String("cancelled") ? event.status
                                    : event.error                             ? QStringLiteral("failed")
                                                                              : QStringLiteral("completed");
+            if (auto stored = m_store.completeTask(taskId, status, body); !stored)
+                warnStore(QStringLiteral("completing task ") + taskId, stored.error());
+        } else if (auto stored = m_store.appendTaskEvent(taskId, QStringLiteral("log"), body); !stored) {
+            warnStore(QStringLiteral("logging for task ") + taskId, stored.error());
+        }
     }
     QMetaObject::invokeMethod(this, [this, taskId] { Q_EMIT eventAdded(taskId); }, Qt::QueuedConnection);
 }
 
-void TaskBroker::setStatus(const QString &taskId, const QString &status)
+void TaskBroker::heartbeat()
 {
-    {
-        QMutexLocker lock(&m_mutex);
-        auto found = m_tasks.find(taskId);
-        if (found == m_tasks.end())
-            return;
-        found->record.status = status;
-        // The runner holds the secrets; they go with it.
-        found->runner.reset();
+    QMutexLocker lock(&m_mutex);
+    for (auto it = m_runners.cbegin(); it != m_runners.cend(); ++it) {
+        if (Status beat = m_store.heartbeatTask(it.key()); !beat)
+            warnStore(QStringLiteral("heartbeat of task ") + it.key(), beat.error());
     }
-    QMetaObject::invokeMethod(this, [this, taskId] { Q_EMIT eventAdded(taskId); }, Qt::QueuedConnection);
 }
 
 std::optional<TaskRecord> TaskBroker::task(const QString &id) const
 {
     QMutexLocker lock(&m_mutex);
-    const auto found = m_tasks.constFind(id);
-    if (found == m_tasks.cend())
-        return std::nullopt;
-    return found->record;
+    return m_store.task(id);
 }
 
 QList<TaskRecord> TaskBroker::list(const TaskQuery &query, int *total) const
 {
-    QList<TaskRecord> matching;
-    {
-        QMutexLocker lock(&m_mutex);
-        for (const Entry &entry : m_tasks) {
-            if (!query.createdBy.isEmpty() && !query.createdBy.contains(entry.record.createdBy))
-                continue;
-            if (!query.status.isEmpty() && !query.status.contains(entry.record.status))
-                continue;
-            matching.append(entry.record);
-        }
+    QMutexLocker lock(&m_mutex);
+    auto tasks = m_store.listTasks(query, total);
+    if (!tasks) {
+        warnStore(QStringLiteral("listing tasks"), tasks.error());
+        return {};
     }
-    const auto key = [&](const TaskRecord &r) {
-        return query.orderField == QLatin1String("status")       ? r.status
-               : query.orderField == QLatin1String("created_by") ? r.createdBy
-                                                                  : r.createdAt.toString(Qt::ISODateWithMs);
-    };
-    std::stable_sort(matching.begin(), matching.end(), [&](const TaskRecord &a, const TaskRecord &b) {
-        const QString ka = key(a), kb = key(b);
-        if (ka != kb)
-            return query.descending ? ka > kb : ka < kb;
-        return a.createdAt < b.createdAt;
-    });
-    if (total)
-        *total = int(matching.size());
-    matching = matching.mid(query.offset, query.limit < 0 ? -1 : query.limit);
-    return matching;
+    return tasks.value();
 }
 
-QList<TaskEventRecord> TaskBroker::events(const QString &taskId, qint64 after) const
+QList<TaskEventRecord> TaskBroker::events(const QString &taskId, std::optional<qint64> after) const
 {
     QMutexLocker lock(&m_mutex);
-    QList<TaskEventRecord> list;
-    const auto found = m_tasks.constFind(taskId);
-    if (found == m_tasks.cend())
-        return list;
-    for (const TaskEventRecord &event : found->events) {
-        if (event.id > after)
-            list.append(event);
+    auto events = m_store.taskEvents(taskId, after);
+    if (!events) {
+        warnStore(QStringLiteral("reading the events of task ") + taskId, events.error());
+        return {};
     }
-    return list;
+    return events.value();
 }
 
 bool TaskBroker::cancel(const QString &taskId)
@@ -241,16 +269,18 @@ bool TaskBroker::cancel(const QString &taskId)
     bool notStarted = false;
     {
         QMutexLocker lock(&m_mutex);
-        auto found = m_tasks.find(taskId);
-        if (found == m_tasks.end())
+        const std::optional<TaskRecord> stored = m_store.task(taskId);
+        if (!stored)
             return false;
-        runner = found->runner;
+        runner = m_runners.value(taskId);
         if (!runner)
             return true;   // finished already
-        notStarted = found->record.status == QLatin1String("open");
-        found->record.status = QStringLiteral("cancelled");
+        notStarted = stored->status == QLatin1String("open");
+        auto marked = m_store.markTask(taskId, QStringLiteral("cancelled"));
+        if (!marked)
+            warnStore(QStringLiteral("cancelling task ") + taskId, marked.error());
         if (notStarted)
-            found->runner.reset();
+            m_runners.remove(taskId);
     }
     if (notStarted) {
         TaskEvent event;
@@ -258,7 +288,7 @@ bool TaskBroker::cancel(const QString &taskId)
         event.message = QStringLiteral("Run completed with status: cancelled");
         event.status = QStringLiteral("cancelled");
         record(taskId, event);
-    } else if (runner) {
+    } else {
         runner->cancel();
     }
     return true;
@@ -266,11 +296,10 @@ bool TaskBroker::cancel(const QString &taskId)
 
 bool TaskBroker::isFinished(const QString &taskId) const
 {
-    QMutexLocker lock(&m_mutex);
-    const auto found = m_tasks.constFind(taskId);
-    if (found == m_tasks.cend())
+    const std::optional<TaskRecord> stored = task(taskId);
+    if (!stored)
         return true;
-    const QString &status = found->record.status;
+    const QString &status = stored->status;
     return status == QLatin1String("completed") || status == QLatin1String("failed") || status == QLatin1String("cancelled");
 }
 

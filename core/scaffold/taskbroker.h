@@ -4,6 +4,8 @@
 
 #include "taskrunner.h"
 
+#include <store/taskstore.h>
+
 #include <QDateTime>
 #include <QHash>
 #include <QJsonObject>
@@ -11,34 +13,16 @@
 #include <QObject>
 #include <QTemporaryDir>
 #include <QThreadPool>
+#include <QTimer>
 
 #include <memory>
 #include <optional>
 
 namespace Greenroom::Scaffold {
 
-// A task as GET /v2/tasks/:id shows it.
-struct TaskRecord
-{
-    QString id;
-    QString status;            // open, processing, completed, failed, cancelled
-    QDateTime createdAt;
-    QDateTime lastHeartbeatAt;
-    QString createdBy;         // user entity ref; "" when anonymous
-    QJsonObject spec;          // apiVersion, parameters, steps (unrendered, ids and names filled), output, user, templateInfo
-    QJsonObject toJson() const;
-};
-
-// One event of a task's log, as the events routes show it.
-struct TaskEventRecord
-{
-    qint64 id = 0;             // increasing over all tasks of this broker
-    QString taskId;
-    QString type;              // log, completion, cancelled
-    QJsonObject body;
-    QDateTime createdAt;
-    QJsonObject toJson() const;
-};
+using Store::TaskEventRecord;
+using Store::TaskQuery;
+using Store::TaskRecord;
 
 // What POST /v2/tasks asks for, once the template is found.
 struct TaskRequest
@@ -52,37 +36,40 @@ struct TaskRequest
     QJsonObject user;          // {ref, entity?}
 };
 
-struct TaskQuery
-{
-    QStringList createdBy;
-    QStringList status;
-    int limit = -1;
-    int offset = 0;
-    QString orderField = QStringLiteral("created_at");   // created_at, status, created_by
-    bool descending = true;
-};
-
 /*
  * Backstage's task broker for this process: tasks run on a pool of worker
  * threads, each with the task runner in its own workspace; their state and
- * event log stay here for the task routes and the desktop. Secrets live
- * only as long as the run. eventAdded() is emitted on the broker's thread.
+ * event log are kept in a TaskStore (the catalog's database), so the task
+ * routes answer for them after a restart. Secrets live only in memory, as
+ * long as the run. eventAdded() is emitted on the broker's thread.
  *
- * Tasks are kept in memory: a restart forgets them (Backstage keeps them in
- * its database).
+ * The store is used only under the broker's lock: give the broker a
+ * connection of its own.
  */
 class TaskBroker : public QObject
 {
     Q_OBJECT
 public:
-    TaskBroker(const ActionRegistry &actions, std::shared_ptr<const ScaffolderServices> services, QString workingDirectory = {},
-               QObject *parent = nullptr);
+    TaskBroker(const ActionRegistry &actions, std::shared_ptr<const ScaffolderServices> services, Store::TaskStore &store,
+               QString workingDirectory = {}, QObject *parent = nullptr);
     ~TaskBroker() override;
 
-    QString dispatch(const TaskRequest &request);
+    // Tasks a previous run of this process left open or processing can no
+    // longer run: each is failed as upstream fails a stale task (its running
+    // step too). Call once at start, before dispatching; returns their ids.
+    Result<QStringList> closeInterruptedTasks();
+
+    // The new task's id; an error when it could not be stored.
+    Result<QString> dispatch(const TaskRequest &request);
+    // Runs an ended task again under its id (POST /v2/tasks/:id/retry):
+    // `request` carries what running needs (the template, its files,
+    // secrets); the stored spec's steps, output and parameters are kept.
+    // false when there is no such task or it has not ended.
+    Result<bool> retry(const QString &taskId, TaskRequest request);
     std::optional<TaskRecord> task(const QString &id) const;
     QList<TaskRecord> list(const TaskQuery &query, int *total) const;
-    QList<TaskEventRecord> events(const QString &taskId, qint64 after) const;
+    // Without `after`, all; with it, those newer and the completion (as upstream).
+    QList<TaskEventRecord> events(const QString &taskId, std::optional<qint64> after) const;
     // false when there is no such task; a finished task stays as it ended.
     bool cancel(const QString &taskId);
     bool isFinished(const QString &taskId) const;
@@ -97,22 +84,18 @@ Q_SIGNALS:
     void eventAdded(const QString &taskId);
 
 private:
-    struct Entry
-    {
-        TaskRecord record;
-        QList<TaskEventRecord> events;
-        std::shared_ptr<TaskRunner> runner;
-    };
+    void start(const QString &id, const TaskRequest &request);
     void record(const QString &taskId, const TaskEvent &event);
-    void setStatus(const QString &taskId, const QString &status);
+    void heartbeat();
 
     const ActionRegistry &m_actions;
     std::shared_ptr<const ScaffolderServices> m_services;
     QString m_workingDirectory;
     QThreadPool m_pool;
-    mutable QMutex m_mutex;
-    QHash<QString, Entry> m_tasks;
-    qint64 m_nextEventId = 1;
+    Store::TaskStore &m_store;
+    mutable QMutex m_mutex;                              // guards m_store and m_runners
+    QHash<QString, std::shared_ptr<TaskRunner>> m_runners;   // queued or running tasks
+    QTimer *m_heartbeat = nullptr;
 };
 
 } // namespace Greenroom::Scaffold

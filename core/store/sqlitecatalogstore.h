@@ -4,6 +4,7 @@
 
 #include "catalogstore.h"
 #include "docsstore.h"
+#include "taskstore.h"
 
 #include <functional>
 #include <memory>
@@ -18,7 +19,7 @@ class SqliteCatalogStorePrivate;
  * refuses a file written by a newer Greenroom. Writes are single transactions;
  * other connections keep reading while one writes.
  */
-class SqliteCatalogStore final : public CatalogStore, public DocsStore
+class SqliteCatalogStore final : public CatalogStore, public DocsStore, public TaskStore
 {
 public:
     // How much memory a connection may keep: a server caches generously; a
@@ -63,6 +64,18 @@ public:
     std::optional<QByteArray> docsFile(const QString &entityRef, const QString &path) override;
     QList<DocsFile> docsFiles(const QString &entityRef) override;
     Result<QList<DocsSearchHit>> searchDocs(const QString &text, int limit) override;
+
+    Status createTask(const TaskRecord &task) override;
+    Result<bool> claimTask(const QString &id) override;
+    Status heartbeatTask(const QString &id) override;
+    Result<bool> markTask(const QString &id, const QString &status) override;
+    Result<TaskEventRecord> appendTaskEvent(const QString &taskId, const QString &type, const QJsonObject &body) override;
+    Result<TaskEventRecord> completeTask(const QString &taskId, const QString &status, const QJsonObject &body) override;
+    std::optional<TaskRecord> task(const QString &id) override;
+    Result<QList<TaskRecord>> listTasks(const TaskQuery &query, int *total) override;
+    Result<QList<TaskEventRecord>> taskEvents(const QString &taskId, std::optional<qint64> after) override;
+    Result<QStringList> unfinishedTasks() override;
+    Result<bool> reopenTask(const QString &id, const QJsonObject &body) override;
     // A mirror: sites the feed announced (docs changes) that are not
     // fetched yet; putDocsSite clears one.
     QList<PendingDocs> pendingDocs();

@@ -223,7 +223,19 @@ int runServeCommand(const QStringList &arguments)
     if (!workingDirectory)
         return fail(workingDirectory.error());
     const Scaffold::ActionRegistry actions = Scaffold::ActionRegistry::builtin();
-    Scaffold::TaskBroker tasks(actions, scaffolder.value(), workingDirectory->value_or(QString()));
+    // Tasks and their logs are kept in the database, written from worker
+    // threads through a connection of their own (":memory:" gives a private
+    // in-memory one: tasks then last as long as the process).
+    auto taskStore = Store::SqliteCatalogStore::open(path.value());
+    if (!taskStore)
+        return fail(taskStore.error());
+    Scaffold::TaskBroker tasks(actions, scaffolder.value(), *taskStore.value(), workingDirectory->value_or(QString()));
+    auto interrupted = tasks.closeInterruptedTasks();
+    if (!interrupted)
+        return fail(interrupted.error());
+    if (!interrupted->isEmpty())
+        log.warn(QStringLiteral("scaffolder: %1 task(s) interrupted by the last stop marked failed: %2")
+                     .arg(interrupted->size()).arg(interrupted->join(QStringLiteral(", "))));
     ScaffolderRoutes scaffolderRoutes(server.router(), *store.value(), tasks, actions, scaffolder.value(), catalog->ingest.gitReader,
                                       workingDirectory->value_or(QString()));
     SyncRoutes sync(*store.value(), server.router());

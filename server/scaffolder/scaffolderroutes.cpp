@@ -73,6 +73,15 @@ QByteArray serverSentEvent(const Scaffold::TaskEventRecord &event)
     return "event: " + event.type.toUtf8() + "\ndata: " + QJsonDocument(event.toJson()).toJson(QJsonDocument::Compact) + "\n\n";
 }
 
+// `after` as upstream reads it: absent, every event; else a number.
+std::optional<qint64> afterParameter(const HttpRequest &request)
+{
+    const QStringList values = request.queryValues(QStringLiteral("after"));
+    if (values.isEmpty())
+        return std::nullopt;
+    return values.first().toLongLong();
+}
+
 QJsonArray eventsJson(const QList<Scaffold::TaskEventRecord> &events)
 {
     QJsonArray list;
@@ -169,6 +178,7 @@ ScaffolderRoutes::ScaffolderRoutes(Router &router, Store::CatalogStore &catalog,
             return HttpResponse::error(taskNotFound(id), request);
         return HttpResponse::json(QJsonObject{{QStringLiteral("status"), QStringLiteral("cancelled")}});
     });
+    router.add("POST", Mount, QStringLiteral("/v2/tasks/:taskId/retry"), [this](const HttpRequest &request) { return retryTask(request); });
     router.add("POST", Mount, QStringLiteral("/v2/dry-run"), [this](const HttpRequest &request) { return dryRun(request); });
 }
 
@@ -238,7 +248,53 @@ HttpResponse ScaffolderRoutes::createTask(const HttpRequest &request)
     // What hidden pages (`when`) alone ask for is not passed on, as upstream filters it.
     task.values = Scaffold::resolvePages(values, Scaffold::parameterPages(entity.value())).values;
     task.secrets = secrets;
-    const QString id = m_broker.dispatch(task);
+    auto id = m_broker.dispatch(task);
+    if (!id)
+        return HttpResponse::error(id.error(), request);
+    return HttpResponse::json(QJsonObject{{QStringLiteral("id"), id.value()}}, 201);
+}
+
+HttpResponse ScaffolderRoutes::retryTask(const HttpRequest &request)
+{
+    const QString id = request.params.value(QStringLiteral("taskId"));
+    const std::optional<Scaffold::TaskRecord> task = m_broker.task(id);
+    if (!task)
+        return HttpResponse::error(taskNotFound(id), request);
+    auto body = jsonObjectBody(request, true);   // {secrets?}, and may be empty
+    if (!body)
+        return HttpResponse::error(body.error(), request);
+    const QJsonObject secrets = body->value(QLatin1String("secrets")).toObject();
+    // The template is found again, as upstream's retry authorizes it, and
+    // its files are where the steps' relative urls point.
+    const QString templateRef = task->spec.value(QLatin1String("templateInfo"))[QLatin1String("entityRef")].toString();
+    auto ref = Model::EntityRef::parse(templateRef, {QStringLiteral("template"), QString()});
+    if (!ref)
+        return HttpResponse::error(Error::input(ref.error().message), request);
+    auto entity = findTemplate(m_catalog, ref->kind(), ref->namespaceName(), ref->name());
+    if (!entity)
+        return HttpResponse::error(entity.error(), request);
+    const QJsonObject secretsSchema = entity->value(QLatin1String("spec"))[QLatin1String("secrets")][QLatin1String("schema")].toObject();
+    if (!secretsSchema.isEmpty()) {
+        Scaffold::ParameterPage page;
+        page.schema = secretsSchema;
+        const QList<Scaffold::ParameterProblem> problems = Scaffold::validatePage(secrets, page);
+        if (!problems.isEmpty())
+            return HttpResponse::json(QJsonObject{{QStringLiteral("errors"), problemsJson(problems)}}, 400);
+    }
+    auto files = Scaffold::templateFiles(entity.value(), m_git);
+    if (!files)
+        return HttpResponse::error(files.error(), request);
+    Scaffold::TaskRequest run;
+    run.templateEntity = entity.value();
+    run.templateDir = files->folder;
+    run.templateBaseUrl = files->baseUrl;
+    run.templateFolderCopy = files->copy;
+    run.secrets = secrets;
+    auto retried = m_broker.retry(id, run);
+    if (!retried)
+        return HttpResponse::error(retried.error(), request);
+    if (!retried.value())
+        return HttpResponse::error(Error(QStringLiteral("ConflictError"), QStringLiteral("Task with taskId %1 cannot be retried").arg(id)), request);
     return HttpResponse::json(QJsonObject{{QStringLiteral("id"), id}}, 201);
 }
 
@@ -278,7 +334,7 @@ HttpResponse ScaffolderRoutes::eventStream(const HttpRequest &request)
         return HttpResponse::error(taskNotFound(id), request);
     Listener listener;
     listener.taskId = id;
-    listener.after = request.queryValues(QStringLiteral("after")).value(0).toLongLong();
+    listener.after = afterParameter(request);
     listener.stream = std::make_shared<ResponseStream>();
     const std::shared_ptr<ResponseStream> stream = listener.stream;
     m_listeners.append(listener);
@@ -294,7 +350,7 @@ HttpResponse ScaffolderRoutes::events(const HttpRequest &request)
     const QString id = request.params.value(QStringLiteral("taskId"));
     if (!m_broker.task(id))
         return HttpResponse::error(taskNotFound(id), request);
-    const qint64 after = request.queryValues(QStringLiteral("after")).value(0).toLongLong();
+    const std::optional<qint64> after = afterParameter(request);
     const QList<Scaffold::TaskEventRecord> ready = m_broker.events(id, after);
     if (!ready.isEmpty())
         return HttpResponse::json(eventsJson(ready));

@@ -18,8 +18,8 @@ namespace Greenroom::Server {
 
 /*
  * Backstage's scaffolder routes under /api/scaffolder/v2: parameter-schema,
- * actions, tasks (create, list, get, eventstream, events, cancel) and
- * dry-run, in upstream's shapes. Tasks run on the broker's worker threads;
+ * actions, tasks (create, list, get, eventstream, events, cancel, retry)
+ * and dry-run, in upstream's shapes. Tasks run on the broker's worker threads;
  * dry runs on a thread of their own, answered when they end.
  */
 class ScaffolderRoutes : public QObject
@@ -37,6 +37,7 @@ private:
     HttpResponse listTasks(const HttpRequest &request);
     HttpResponse eventStream(const HttpRequest &request);
     HttpResponse events(const HttpRequest &request);
+    HttpResponse retryTask(const HttpRequest &request);
     HttpResponse dryRun(const HttpRequest &request);
     HttpResponse dryRunStored(const HttpRequest &request, const QJsonObject &body);
     HttpResponse startDryRun(const QJsonObject &templateEntity, const QString &templateDir, std::shared_ptr<QTemporaryDir> keep,
@@ -46,7 +47,7 @@ private:
     struct Listener
     {
         QString taskId;
-        qint64 after = 0;
+        std::optional<qint64> after;                  // none: from the first event
         std::shared_ptr<ResponseStream> stream;        // eventstream
         std::shared_ptr<DeferredResponse> poll;        // events (long poll)
         QDeadlineTimer deadline;

@@ -5,7 +5,8 @@
 // Spring Boot golden path end to end (answers → rendered skeleton →
 // repository created on a fake GitHub API and pushed with libgit2 → new
 // component registered, in the catalog and the sync feed), the answers'
-// validation, listing, cancelling, long polls and dry runs.
+// validation, listing, cancelling, long polls, dry runs, retries, and tasks
+// kept in the database across a server killed mid-task.
 #include <fakegithub.h>
 #include <gitfixture.h>
 #include <serverprocess.h>
@@ -38,6 +39,8 @@ private Q_SLOTS:
     void longPollAnswersWithNewEvents();
     void dryRunRendersWithoutSideEffects();
     void templateFromGitUsesItsRepositoryFiles();
+    void finishedTasksCanBeRetried();
+    void tasksOutliveAKilledServer();
     void cleanup()
     {
         if (QTest::currentTestFailed())
@@ -389,6 +392,111 @@ void TestScaffolderApi::templateFromGitUsesItsRepositoryFiles()
         files.insert(file[QLatin1String("path")].toString(), QByteArray::fromBase64(file[QLatin1String("base64Content")].toString().toLatin1()));
     QCOMPARE(files.keys(), (QStringList{QStringLiteral("README.md"), QStringLiteral("package.json")}));
     QCOMPARE(files.value(QStringLiteral("package.json")), QByteArray("{\"name\": \"from-git\"}\n"));
+}
+
+void TestScaffolderApi::finishedTasksCanBeRetried()
+{
+    const Reply created = post(QStringLiteral("/api/scaffolder/v2/tasks"),
+                               {{QStringLiteral("templateRef"), QStringLiteral("template:default/node-service")},
+                                {QStringLiteral("values"), QJsonObject{{QStringLiteral("name"), QStringLiteral("retried")}}}});
+    QCOMPARE(created.status, 201);
+    const QString id = created.json()[QLatin1String("id")].toString();
+    QVERIFY(get(QStringLiteral("/api/scaffolder/v2/tasks/%1/eventstream").arg(id)).body.contains("Run completed with status: completed"));
+    const QJsonArray firstRun = get(QStringLiteral("/api/scaffolder/v2/tasks/%1/events").arg(id)).json().toArray();
+    const qint64 completionId = firstRun.last()[QLatin1String("id")].toInteger();
+    QCOMPARE(firstRun.last()[QLatin1String("type")].toString(), QStringLiteral("completion"));
+    // Upstream's listEvents answers `after` with the newer events and the
+    // completion, so a poll after the end gets the end again at once.
+    const Reply again = get(QStringLiteral("/api/scaffolder/v2/tasks/%1/events?after=%2").arg(id).arg(completionId));
+    QVERIFY(again.elapsedMs < 5000);
+    QCOMPARE(again.json().toArray().size(), 1);
+    QCOMPARE(again.json()[0][QLatin1String("id")].toInteger(), completionId);
+
+    const Reply retried = post(QStringLiteral("/api/scaffolder/v2/tasks/%1/retry").arg(id), {});
+    QCOMPARE(retried.status, 201);
+    QCOMPARE(retried.json()[QLatin1String("id")].toString(), id);
+    const Reply stream = get(QStringLiteral("/api/scaffolder/v2/tasks/%1/eventstream?after=%2").arg(id).arg(completionId));
+    QVERIFY2(stream.body.contains("Run completed with status: completed"), stream.body.constData());
+    QCOMPARE(get(QStringLiteral("/api/scaffolder/v2/tasks/") + id).json()[QLatin1String("status")].toString(), QStringLiteral("completed"));
+    // The first run's log stays (strategy none), its completion went, and a
+    // recovered event marks where the second run began.
+    const QJsonArray all = get(QStringLiteral("/api/scaffolder/v2/tasks/%1/events").arg(id)).json().toArray();
+    QStringList types;
+    qsizetype recovered = -1;
+    for (const QJsonValue &event : all) {
+        types.append(event[QLatin1String("type")].toString());
+        if (types.last() == QLatin1String("recovered")) {
+            recovered = types.size() - 1;
+            QCOMPARE(event[QLatin1String("body")].toObject(), (QJsonObject{{QStringLiteral("recoverStrategy"), QStringLiteral("none")}}));
+        }
+    }
+    QCOMPARE(types.count(QStringLiteral("completion")), 1);
+    QCOMPARE(types.last(), QStringLiteral("completion"));
+    QCOMPARE(recovered, firstRun.size() - 1);
+    QVERIFY(all.last()[QLatin1String("id")].toInteger() > completionId);
+
+    // A task still running cannot be retried; an unknown one is not found.
+    const Reply slow = post(QStringLiteral("/api/scaffolder/v2/tasks"),
+                            {{QStringLiteral("templateRef"), QStringLiteral("template:default/slow")}, {QStringLiteral("values"), QJsonObject()}});
+    const QString slowId = slow.json()[QLatin1String("id")].toString();
+    const Reply busy = post(QStringLiteral("/api/scaffolder/v2/tasks/%1/retry").arg(slowId), {});
+    QCOMPARE(busy.status, 409);
+    QCOMPARE(busy.errorMessage(), QStringLiteral("Task with taskId %1 cannot be retried").arg(slowId));
+    QCOMPARE(post(QStringLiteral("/api/scaffolder/v2/tasks/nope/retry"), {}).status, 404);
+    QCOMPARE(post(QStringLiteral("/api/scaffolder/v2/tasks/%1/cancel").arg(slowId), {}).status, 200);
+}
+
+void TestScaffolderApi::tasksOutliveAKilledServer()
+{
+    const Reply created = post(QStringLiteral("/api/scaffolder/v2/tasks"),
+                               {{QStringLiteral("templateRef"), QStringLiteral("template:default/slow")}, {QStringLiteral("values"), QJsonObject()}});
+    QCOMPARE(created.status, 201);
+    const QString id = created.json()[QLatin1String("id")].toString();
+    // Killed while the wait step runs, with its heartbeat moving.
+    QTRY_VERIFY(get(QStringLiteral("/api/scaffolder/v2/tasks/%1/events").arg(id)).body.contains("Beginning step Wait a while"));
+    const QString firstBeat = get(QStringLiteral("/api/scaffolder/v2/tasks/") + id).json()[QLatin1String("lastHeartbeatAt")].toString();
+    QTRY_VERIFY_WITH_TIMEOUT(get(QStringLiteral("/api/scaffolder/v2/tasks/") + id).json()[QLatin1String("lastHeartbeatAt")].toString() != firstBeat, 5000);
+    const QJsonObject before = get(QStringLiteral("/api/scaffolder/v2/tasks?order=asc:created_at")).json().toObject();
+    const QJsonArray completedBefore = get(QStringLiteral("/api/scaffolder/v2/tasks?status=completed")).json()[QLatin1String("tasks")].toArray();
+    QVERIFY(!completedBefore.isEmpty());
+    m_server->process().kill();
+    QVERIFY(m_server->process().waitForFinished(5000));
+
+    QVERIFY2(m_server->start(m_dir.path()), m_server->output().constData());
+    QVERIFY2(m_server->output().contains("1 task(s) interrupted by the last stop marked failed: " + id.toUtf8()), m_server->output().constData());
+    // Every task is still there, in the same order; what had ended is as it was.
+    const QJsonObject after = get(QStringLiteral("/api/scaffolder/v2/tasks?order=asc:created_at")).json().toObject();
+    QCOMPARE(after[QLatin1String("totalTasks")], before[QLatin1String("totalTasks")]);
+    for (int i = 0; i < before[QLatin1String("tasks")].toArray().size(); ++i) {
+        const QJsonObject was = before[QLatin1String("tasks")][i].toObject();
+        const QJsonObject is = after[QLatin1String("tasks")][i].toObject();
+        QCOMPARE(is[QLatin1String("id")], was[QLatin1String("id")]);
+        QCOMPARE(is[QLatin1String("spec")], was[QLatin1String("spec")]);
+        QCOMPARE(is[QLatin1String("createdAt")], was[QLatin1String("createdAt")]);
+        if (was[QLatin1String("id")].toString() != id)
+            QCOMPARE(is[QLatin1String("status")], was[QLatin1String("status")]);
+    }
+    const QString doneId = completedBefore.first()[QLatin1String("id")].toString();
+    const QJsonArray doneEvents = get(QStringLiteral("/api/scaffolder/v2/tasks/%1/events").arg(doneId)).json().toArray();
+    QCOMPARE(doneEvents.last()[QLatin1String("body")][QLatin1String("message")].toString(), QStringLiteral("Run completed with status: completed"));
+
+    // The interrupted task failed as upstream fails a stale one, its step too.
+    const QJsonObject task = get(QStringLiteral("/api/scaffolder/v2/tasks/") + id).json().toObject();
+    QCOMPARE(task[QLatin1String("status")].toString(), QStringLiteral("failed"));
+    const QString stale = QStringLiteral("The task was cancelled because the task worker lost connection to the task broker");
+    const Reply stream = get(QStringLiteral("/api/scaffolder/v2/tasks/%1/eventstream").arg(id));
+    QVERIFY(stream.elapsedMs < 5000);
+    const QJsonArray events = get(QStringLiteral("/api/scaffolder/v2/tasks/%1/events").arg(id)).json().toArray();
+    const QJsonObject stepFailed = events.at(events.size() - 2)[QLatin1String("body")].toObject();
+    QCOMPARE(stepFailed, (QJsonObject{{QStringLiteral("message"), stale}, {QStringLiteral("stepId"), QStringLiteral("wait")},
+                                      {QStringLiteral("status"), QStringLiteral("failed")}}));
+    QCOMPARE(events.last()[QLatin1String("type")].toString(), QStringLiteral("completion"));
+    QCOMPARE(events.last()[QLatin1String("body")].toObject(), (QJsonObject{{QStringLiteral("message"), stale}}));
+    QVERIFY(stream.body.endsWith(("data: " + QJsonDocument(events.last().toObject()).toJson(QJsonDocument::Compact) + "\n\n")));
+    // A second start finds nothing left to close.
+    m_server->stop();
+    QVERIFY2(m_server->start(m_dir.path()), m_server->output().constData());
+    QVERIFY(!m_server->output().contains("interrupted by the last stop"));
 }
 
 QTEST_MAIN(TestScaffolderApi)

@@ -101,6 +101,7 @@ private Q_SLOTS:
     void mirrorRebuildDeletesOnlyWhenTheSnapshotIsWhole();
     void docsSitesAreStoredSearchedAndFollowTheirEntity();
     void mirrorFetchesAnnouncedDocs();
+    void tasksKeepTheirStateAndLog();
 
 private:
     std::unique_ptr<SqliteCatalogStore> openStore();
@@ -973,6 +974,87 @@ void TestSqliteCatalogStore::mirrorFetchesAnnouncedDocs()
     QVERIFY(cache.applyMirror(snapshot));
     QVERIFY(!cache.docsSite(search.ref));
     QCOMPARE(cache.entityCount(), m_store->entityCount());
+}
+
+void TestSqliteCatalogStore::tasksKeepTheirStateAndLog()
+{
+    const auto newTask = [this](const QString &id, const QString &createdBy, qint64 msecs) {
+        TaskRecord task;
+        task.id = id;
+        task.status = QStringLiteral("open");
+        task.createdBy = createdBy;
+        task.createdAt = QDateTime::fromMSecsSinceEpoch(msecs, Qt::UTC);
+        task.spec = QJsonObject{{QStringLiteral("parameters"), QJsonObject{{QStringLiteral("name"), id}}}};
+        QVERIFY(m_store->createTask(task));
+    };
+    newTask(QStringLiteral("a"), QStringLiteral("user:default/jane"), 1000);
+    newTask(QStringLiteral("b"), QString(), 2000);
+    newTask(QStringLiteral("c"), QStringLiteral("user:default/jane"), 3000);
+
+    QCOMPARE(m_store->claimTask(QStringLiteral("a")).value(), true);
+    QCOMPARE(m_store->claimTask(QStringLiteral("a")).value(), false);   // claimed once only
+    QVERIFY(m_store->task(QStringLiteral("a"))->lastHeartbeatAt.isValid());
+    const TaskEventRecord begin = m_store->appendTaskEvent(QStringLiteral("a"), QStringLiteral("log"),
+                                                           {{QStringLiteral("message"), QStringLiteral("Beginning step Fetch")}}).value();
+    const TaskEventRecord done = m_store->completeTask(QStringLiteral("a"), QStringLiteral("completed"),
+                                                       {{QStringLiteral("message"), QStringLiteral("Run completed with status: completed")}}).value();
+    QVERIFY(done.id > begin.id);
+    QCOMPARE(m_store->task(QStringLiteral("a"))->status, QStringLiteral("completed"));
+    QVERIFY(!m_store->completeTask(QStringLiteral("a"), QStringLiteral("running"), {}));   // not a final status
+
+    // A cancelled task stays cancelled, whatever its worker reports after.
+    QCOMPARE(m_store->markTask(QStringLiteral("b"), QStringLiteral("cancelled")).value(), true);
+    QVERIFY(m_store->completeTask(QStringLiteral("b"), QStringLiteral("completed"), {}));
+    QCOMPARE(m_store->task(QStringLiteral("b"))->status, QStringLiteral("cancelled"));
+    QCOMPARE(m_store->markTask(QStringLiteral("b"), QStringLiteral("failed")).value(), false);
+    QCOMPARE(m_store->unfinishedTasks().value(), QStringList{QStringLiteral("c")});
+
+    int total = 0;
+    TaskQuery query;
+    query.createdBy = {QStringLiteral("user:default/jane")};
+    QList<TaskRecord> listed = m_store->listTasks(query, &total).value();
+    QCOMPARE(total, 2);
+    QCOMPARE(listed.first().id, QStringLiteral("c"));   // newest first by default
+    query = {};
+    query.descending = false;
+    query.limit = 1;
+    query.offset = 1;
+    listed = m_store->listTasks(query, &total).value();
+    QCOMPARE(total, 3);
+    QCOMPARE(listed.size(), 1);
+    QCOMPARE(listed.first().id, QStringLiteral("b"));
+    QCOMPARE(listed.first().createdAt, QDateTime::fromMSecsSinceEpoch(2000, Qt::UTC));
+    QCOMPARE(listed.first().spec[QLatin1String("parameters")][QLatin1String("name")].toString(), QStringLiteral("b"));
+    query.orderField = QStringLiteral("spec; DROP TABLE tasks");
+    QVERIFY(!m_store->listTasks(query, &total));
+
+    // `after` answers the newer events and the completion again.
+    QCOMPARE(m_store->taskEvents(QStringLiteral("a"), done.id).value().size(), 1);
+    QCOMPARE(m_store->taskEvents(QStringLiteral("a"), begin.id - 1).value().size(), 2);
+    // Retried: an ended task reopens, its completion goes, a recovered event comes.
+    QCOMPARE(m_store->reopenTask(QStringLiteral("c"), {}).value(), false);   // still open
+    QCOMPARE(m_store->reopenTask(QStringLiteral("a"), {{QStringLiteral("recoverStrategy"), QStringLiteral("none")}}).value(), true);
+    QCOMPARE(m_store->task(QStringLiteral("a"))->status, QStringLiteral("open"));
+    QList<TaskEventRecord> events = m_store->taskEvents(QStringLiteral("a"), std::nullopt).value();
+    QCOMPARE(events.size(), 2);
+    QCOMPARE(events.at(0).id, begin.id);
+    QCOMPARE(events.at(1).type, QStringLiteral("recovered"));
+    QVERIFY(events.at(1).id > done.id);   // ids are never reused
+    // With startOver, only the last recovery and what followed it are answered.
+    QVERIFY(m_store->completeTask(QStringLiteral("a"), QStringLiteral("failed"), {}));
+    QVERIFY(m_store->reopenTask(QStringLiteral("a"), {{QStringLiteral("recoverStrategy"), QStringLiteral("startOver")}}).value());
+    QVERIFY(m_store->taskEvents(QStringLiteral("a"), std::nullopt).value().isEmpty());
+    QVERIFY(m_store->claimTask(QStringLiteral("a")).value());
+    m_store->appendTaskEvent(QStringLiteral("a"), QStringLiteral("log"), {{QStringLiteral("message"), QStringLiteral("again")}});
+    events = m_store->taskEvents(QStringLiteral("a"), std::nullopt).value();
+    QCOMPARE(events.size(), 2);
+    QCOMPARE(events.at(0).type, QStringLiteral("recovered"));
+    QCOMPARE(events.at(1).body[QLatin1String("message")].toString(), QStringLiteral("again"));
+
+    // All of it is in the file: another connection sees the same.
+    auto other = openStore();
+    QCOMPARE(other->task(QStringLiteral("b"))->status, QStringLiteral("cancelled"));
+    QCOMPARE(other->taskEvents(QStringLiteral("a"), std::nullopt).value().size(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestSqliteCatalogStore)

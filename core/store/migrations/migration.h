@@ -24,5 +24,6 @@ Migration sqliteMigration0003Locations();
 Migration sqliteMigration0004Mirror();
 Migration sqliteMigration0005Listing();
 Migration sqliteMigration0006Docs();
+Migration sqliteMigration0007Tasks();
 
 } // namespace Greenroom::Store::Internal

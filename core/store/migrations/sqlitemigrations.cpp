@@ -8,7 +8,8 @@ const QList<Migration> &sqliteMigrations()
 {
     static const QList<Migration> migrations{sqliteMigration0001Initial(), sqliteMigration0002SyncHorizon(),
                                                   sqliteMigration0003Locations(), sqliteMigration0004Mirror(),
-                                                  sqliteMigration0005Listing(), sqliteMigration0006Docs()};
+                                                  sqliteMigration0005Listing(), sqliteMigration0006Docs(),
+                                                  sqliteMigration0007Tasks()};
     return migrations;
 }
 
