@@ -195,6 +195,31 @@ TaskResult TaskRunner::run()
             log(QStringLiteral("Failed to parse template string at %1: %2").arg(problem.where, problem.error.toString()), stepId);
     };
 
+    // Backstage 4.x: after a failure later steps are skipped, unless their
+    // `if` asks for the task's state with always() or failure() (cleanup
+    // steps); the task then fails with the first error.
+    bool taskFailed = false;
+    bool statusChecked = false;
+    std::optional<Error> firstError;
+    QString firstErrorStep;
+    TemplateEnvironment environment;
+    environment.globals.insert(QStringLiteral("always"), [&statusChecked](const QJsonArray &) -> Result<QJsonValue> {
+        statusChecked = true;
+        return QJsonValue(true);
+    });
+    environment.globals.insert(QStringLiteral("failure"), [&statusChecked, &taskFailed](const QJsonArray &) -> Result<QJsonValue> {
+        statusChecked = true;
+        return QJsonValue(taskFailed);
+    });
+    auto stepFailed = [&](const Error &error, const QString &stepId, const QString &logged) {
+        log(logged, stepId, QStringLiteral("failed"));
+        if (firstError)
+            log(QStringLiteral("Additional error occurred: %1").arg(error.toString()), stepId, QStringLiteral("failed"));
+        else
+            firstError = error, firstErrorStep = stepId;
+        taskFailed = true;
+    };
+
     log(QStringLiteral("Starting up task with %1 steps").arg(steps.size()));
     for (qsizetype index = 0; index < steps.size(); ++index) {
         const QJsonObject step = steps.at(index).toObject();
@@ -208,10 +233,20 @@ TaskResult TaskRunner::run()
                           Error(QStringLiteral("Error"), QStringLiteral("Step %1 (%2) of task %3 has been cancelled.").arg(id, name, m_spec.taskId)), {}, id);
         }
         QList<RenderProblem> problems;
+        if (taskFailed) {
+            statusChecked = false;
+            if (step.value(QLatin1String("if")).isString())
+                renderTemplatedValue(step.value(QLatin1String("if")), contextWith(false), environment, where + QStringLiteral(".if"), &problems);
+            problems.clear();
+            if (!statusChecked) {
+                log(QStringLiteral("Skipping step %1 because a previous step failed").arg(id), id, QStringLiteral("skipped"));
+                continue;
+            }
+        }
         // `if`: rendered without secrets, unless the step loops (then it is judged per item).
         const bool loops = step.contains(QLatin1String("each"));
         if (step.contains(QLatin1String("if")) && !loops) {
-            const QJsonValue condition = renderTemplatedValue(step.value(QLatin1String("if")), contextWith(false), {}, where + QStringLiteral(".if"), &problems);
+            const QJsonValue condition = renderTemplatedValue(step.value(QLatin1String("if")), contextWith(false), environment, where + QStringLiteral(".if"), &problems);
             reportProblems(problems, id);
             if (!stepConditionHolds(condition)) {
                 log(QStringLiteral("Skipping step %1 because its if condition was false").arg(id), id, QStringLiteral("skipped"));
@@ -221,8 +256,8 @@ TaskResult TaskRunner::run()
         const ActionInfo *action = m_actions.find(actionId);
         if (!action) {
             const Error error(QStringLiteral("NotFoundError"), QStringLiteral("Template action with ID '%1' is not registered.").arg(actionId));
-            log(error.message, id, QStringLiteral("failed"));
-            return finish(QStringLiteral("failed"), error, {}, id);
+            stepFailed(error, id, error.message);
+            continue;
         }
         if (m_options.dryRun && !action->supportsDryRun) {
             log(QStringLiteral("Skipping because %1 does not support dry-run").arg(actionId), id, QStringLiteral("skipped"));
@@ -242,14 +277,14 @@ TaskResult TaskRunner::run()
         };
         QList<Iteration> iterations;
         if (loops) {
-            const QJsonValue each = renderTemplatedValue(step.value(QLatin1String("each")), contextWith(true), {}, where + QStringLiteral(".each"), &problems);
+            const QJsonValue each = renderTemplatedValue(step.value(QLatin1String("each")), contextWith(true), environment, where + QStringLiteral(".each"), &problems);
             if (!each.isArray() && !each.isObject()) {
                 const Error error = Error::input(each.isUndefined()
                                                      ? QStringLiteral("Invalid value on action %1.each parameter, \"%2\" cannot be resolved to a value")
                                                            .arg(actionId, step.value(QLatin1String("each")).toString())
                                                      : QStringLiteral("Invalid value on action %1.each parameter, must resolve to an array or object").arg(actionId));
-                log(error.message, id, QStringLiteral("failed"));
-                return finish(QStringLiteral("failed"), error, {}, id);
+                stepFailed(error, id, error.message);
+                continue;
             }
             QList<std::pair<QString, QJsonValue>> entries;
             if (each.isArray()) {
@@ -264,16 +299,17 @@ TaskResult TaskRunner::run()
             for (const auto &[key, value] : entries) {
                 const QJsonObject eachValue{{QStringLiteral("key"), key}, {QStringLiteral("value"), value}};
                 if (step.contains(QLatin1String("if"))
-                    && !stepConditionHolds(renderTemplatedValue(step.value(QLatin1String("if")), contextWith(true, eachValue), {}, where + QStringLiteral(".if"), &problems)))
+                    && !stepConditionHolds(renderTemplatedValue(step.value(QLatin1String("if")), contextWith(true, eachValue), environment, where + QStringLiteral(".if"), &problems)))
                     continue;
-                iterations.append({key, renderTemplatedValue(step.value(QLatin1String("input")).toObject(), contextWith(true, eachValue), {},
+                iterations.append({key, renderTemplatedValue(step.value(QLatin1String("input")).toObject(), contextWith(true, eachValue), environment,
                                                              where + QStringLiteral(".input"), &problems).toObject()});
             }
         } else {
-            iterations.append({QString(), renderTemplatedValue(step.value(QLatin1String("input")).toObject(), contextWith(true), {},
+            iterations.append({QString(), renderTemplatedValue(step.value(QLatin1String("input")).toObject(), contextWith(true), environment,
                                                                where + QStringLiteral(".input"), &problems).toObject()});
         }
         reportProblems(problems, id);
+        std::optional<Error> invalidInput;
         for (const Iteration &iteration : std::as_const(iterations)) {
             ParameterPage schema;
             schema.title = actionId;
@@ -288,13 +324,18 @@ TaskResult TaskRunner::run()
                 const Error error = Error::input(QStringLiteral("Invalid input passed to action %1%2, %3")
                                                      .arg(actionId, iteration.key.isEmpty() && !loops ? QString() : QStringLiteral("[%1]").arg(iteration.key),
                                                           parts.join(QStringLiteral(", "))));
-                log(error.message, id, QStringLiteral("failed"));
-                return finish(QStringLiteral("failed"), error, {}, id);
+                invalidInput = error;
+                break;
             }
+        }
+        if (invalidInput) {
+            stepFailed(*invalidInput, id, invalidInput->message);
+            continue;
         }
 
         log(QStringLiteral("Beginning step %1").arg(name), id, QStringLiteral("processing"));
         QJsonObject outputs;
+        std::optional<Error> actionError;
         for (const Iteration &iteration : std::as_const(iterations)) {
             ActionContext context;
             context.workspace = workspace;
@@ -308,8 +349,8 @@ TaskResult TaskRunner::run()
             context.log = [&log, id](const QString &line) { log(line, id); };
             const Status status = action->handler(context);
             if (!status) {
-                log(status.error().toString(), id, QStringLiteral("failed"));
-                return finish(QStringLiteral("failed"), status.error(), {}, id);
+                actionError = status.error();
+                break;
             }
             for (auto it = context.outputs.begin(); it != context.outputs.end(); ++it) {
                 if (loops) {
@@ -323,18 +364,24 @@ TaskResult TaskRunner::run()
             if (m_cancelled.load())
                 break;
         }
-        stepOutputs.insert(id, QJsonObject{{QStringLiteral("output"), outputs}});
         if (m_cancelled.load()) {
             log(QStringLiteral("Step %1 has been cancelled.").arg(id), id, QStringLiteral("cancelled"));
             return finish(QStringLiteral("cancelled"),
                           Error(QStringLiteral("Error"), QStringLiteral("Step %1 (%2) of task %3 has been cancelled.").arg(id, name, m_spec.taskId)), {}, id);
         }
+        if (actionError) {
+            stepFailed(*actionError, id, actionError->toString());
+            continue;
+        }
+        stepOutputs.insert(id, QJsonObject{{QStringLiteral("output"), outputs}});
         log(QStringLiteral("Finished step %1").arg(name), id, QStringLiteral("completed"));
     }
+    if (firstError)
+        return finish(QStringLiteral("failed"), firstError, {}, firstErrorStep);
 
     QList<RenderProblem> problems;
     const QJsonObject output = filterOutputItems(
-        renderTemplatedValue(spec.value(QLatin1String("output")).toObject(), contextWith(false), {}, QStringLiteral("output"), &problems).toObject());
+        renderTemplatedValue(spec.value(QLatin1String("output")).toObject(), contextWith(false), environment, QStringLiteral("output"), &problems).toObject());
     reportProblems(problems, {});
     return finish(QStringLiteral("completed"), std::nullopt, output);
 }

@@ -13,6 +13,7 @@
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
 
+#include <cmath>
 #include <stdexcept>
 
 namespace Greenroom::Scaffold {
@@ -57,11 +58,26 @@ QJsonObject schemaAt(const QJsonObject &schema, const QString &field)
     return current;
 }
 
+// The enum as JavaScript's Array.toString() prints it in jsonschema's message.
 QString joined(const QJsonArray &values)
 {
     QStringList parts;
-    for (const QJsonValue &value : values)
-        parts.append(value.isString() ? value.toString() : QString::number(value.toDouble()));
+    for (const QJsonValue &value : values) {
+        if (value.isString())
+            parts.append(value.toString());
+        else if (value.isBool())
+            parts.append(value.toBool() ? QStringLiteral("true") : QStringLiteral("false"));
+        else if (value.isDouble())
+            parts.append(std::trunc(value.toDouble()) == value.toDouble() && std::abs(value.toDouble()) < 1e21
+                             ? QString::number(qint64(value.toDouble()))
+                             : QString::number(value.toDouble(), 'g', 17));
+        else if (value.isArray())
+            parts.append(joined(value.toArray()));
+        else if (value.isObject())
+            parts.append(QStringLiteral("[object Object]"));
+        else
+            parts.append(QString());   // null
+    }
     return parts.join(QLatin1Char(','));
 }
 

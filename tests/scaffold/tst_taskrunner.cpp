@@ -32,6 +32,7 @@ private Q_SLOTS:
     void runsStepsWithTheirLog();
     void eachAndOutputs();
     void firstFailureEndsTheTask();
+    void cleanupStepsRunAfterAFailure();
     void invalidInputNamesTheAction();
     void escapesAreRefused_data();
     void escapesAreRefused();
@@ -248,6 +249,65 @@ spec:
     QCOMPARE(broken.result.error->toString(), QStringLiteral("broken/app.yaml:2:19: filter not found: nosuch"));
     QDir(r.result.workspace).removeRecursively();
     QDir(broken.result.workspace).removeRecursively();
+}
+
+void TestTaskRunner::cleanupStepsRunAfterAFailure()
+{
+    // Backstage 4.x: later steps are skipped unless their `if` calls
+    // always() or failure(); the task fails with the first error.
+    const QByteArray yaml = R"(kind: Template
+metadata: {name: cleanup}
+spec:
+  steps:
+    - {id: broken, action: publish:nowhere}
+    - {id: plain, action: debug:log, input: {message: plain ran}}
+    - {id: unrelated, if: '${{ parameters.yes }}', action: debug:log, input: {message: unrelated ran}}
+    - {id: onFailure, if: '${{ failure() }}', action: debug:log, input: {message: 'cleanup ran, broken step output: ${{ steps.broken.output.remoteUrl or "none" }}'}}
+    - {id: notAlways, if: '${{ always() and parameters.no }}', action: debug:log, input: {message: notAlways ran}}
+    - {id: alsoBroken, if: '${{ always() }}', action: debug:log, input: {listWorkspace: 7}}
+    - {id: last, if: '${{ always() }}', action: debug:log, input: {message: last ran}}
+  output:
+    text: [{title: never, content: '${{ parameters.yes }}'}]
+)";
+    const Run r = run(yaml, {{QStringLiteral("yes"), true}, {QStringLiteral("no"), false}});
+    QCOMPARE(r.result.status, QStringLiteral("failed"));
+    QCOMPARE(r.result.error->message, QStringLiteral("Template action with ID 'publish:nowhere' is not registered."));
+    const QStringList messages = r.messages();
+    QVERIFY(messages.contains(QStringLiteral("Skipping step plain because a previous step failed")));
+    QVERIFY(messages.contains(QStringLiteral("Skipping step unrelated because a previous step failed")));
+    QVERIFY(!messages.contains(QStringLiteral("plain ran")));
+    QVERIFY2(messages.contains(QStringLiteral("cleanup ran, broken step output: none")), qPrintable(messages.join(QLatin1Char('|'))));   // a failed step has no outputs
+    QVERIFY(messages.contains(QStringLiteral("Skipping step notAlways because its if condition was false")));
+    QVERIFY(messages.contains(QStringLiteral("last ran")));
+    // A second failure is logged as an additional one; the task keeps the first.
+    QVERIFY2(messages.contains(QStringLiteral("Additional error occurred: Invalid input passed to action debug:log, instance.listWorkspace is not one of "
+                                              "enum values: true,false,with-filenames,with-contents, instance.listWorkspace is not of a type(s) boolean,string")),
+             qPrintable(messages.join(QLatin1Char('\n'))));
+    QCOMPARE(r.events.last().stepId, QStringLiteral("broken"));
+    QVERIFY(r.result.output.isEmpty());   // output is rendered only when every step succeeded
+    QStringList statuses;
+    for (const TaskEvent &event : r.events) {
+        if (!event.status.isEmpty())
+            statuses.append(event.stepId + QLatin1Char('=') + event.status);
+    }
+    QCOMPARE(statuses, (QStringList{QStringLiteral("broken=failed"), QStringLiteral("plain=skipped"), QStringLiteral("unrelated=skipped"),
+                                    QStringLiteral("onFailure=processing"), QStringLiteral("onFailure=completed"), QStringLiteral("notAlways=skipped"),
+                                    QStringLiteral("alsoBroken=failed"), QStringLiteral("alsoBroken=failed"), QStringLiteral("last=processing"),
+                                    QStringLiteral("last=completed")}));
+
+    // Without a failure, failure() is false and always() true.
+    const Run fine = run(R"(kind: Template
+metadata: {name: fine}
+spec:
+  steps:
+    - {id: onFailure, if: '${{ failure() }}', action: debug:log, input: {message: cleanup ran}}
+    - {id: always, if: '${{ always() }}', action: debug:log, input: {message: always ran}}
+)", {});
+    QCOMPARE(fine.result.status, QStringLiteral("completed"));
+    QVERIFY(fine.messages().contains(QStringLiteral("Skipping step onFailure because its if condition was false")));
+    QVERIFY(fine.messages().contains(QStringLiteral("always ran")));
+    QDir(r.result.workspace).removeRecursively();
+    QDir(fine.result.workspace).removeRecursively();
 }
 
 void TestTaskRunner::invalidInputNamesTheAction()
