@@ -38,6 +38,7 @@ bool DesktopApp::start(QString *error)
 {
     m_profiles = std::make_unique<Ui::ServerProfiles>(m_settings);
     m_vault = std::make_unique<Ui::TokenVault>();
+    m_hostTokens = std::make_unique<Ui::TokenVault>(QStringLiteral("greenroom-repository-hosts"));
 
     // The profile: named on the command line, else the active one, else "local".
     QString name = m_commandLine.profile;
@@ -78,6 +79,7 @@ bool DesktopApp::start(QString *error)
     connect(m_window->settingsPage(), &Ui::SettingsPage::profileActivated, this, &DesktopApp::switchProfile);
     // Templates run on the server the app syncs from (with the token, once the keychain gives it).
     m_window->createPage()->setServer(m_profile.url, token);
+    m_window->createPage()->setHostTokens(m_hostTokens.get());
     m_window->restoreState();
     if (!m_commandLine.open.isEmpty())
         m_window->openUrl(m_commandLine.open);

@@ -52,6 +52,7 @@ private:
     QSettings m_settings;
     std::unique_ptr<Ui::ServerProfiles> m_profiles;
     std::unique_ptr<Ui::TokenVault> m_vault;
+    std::unique_ptr<Ui::TokenVault> m_hostTokens;   // the person's repository host tokens, by host
     std::unique_ptr<Ui::CatalogCache> m_cache;
     std::unique_ptr<Ui::UserPreferences> m_preferences;
     std::unique_ptr<Ui::MainWindow> m_window;

@@ -104,7 +104,9 @@ Status publishGitHub(ActionContext &context)
         return Error::input(QStringLiteral("No integration for host %1").arg(host));
     if (integration->apiBaseUrl.isEmpty())
         return Error::input(QStringLiteral("No apiBaseUrl configured for the GitHub integration %1").arg(host));
-    const QString token = input.value(QLatin1String("token")).toString(integration->token);
+    // An empty token (an unset secret rendered) falls back to the integration's, as upstream's.
+    const QString provided = input.value(QLatin1String("token")).toString();
+    const QString token = provided.isEmpty() ? integration->token : provided;
     if (token.isEmpty())
         return Error::input(QStringLiteral("No token available for host: %1, with owner %2, and repo %3").arg(host, owner, repo));
     if (input.contains(QLatin1String("secrets")))

@@ -201,8 +201,10 @@ void TestPublishActions::fetchFindsOrSaysWhatIsMissing()
 void TestPublishActions::githubCreatesPushesAndProtects()
 {
     // jdoe is a user: the repository is the token user's (POST /user/repos, no visibility field).
+    // An empty token (a secret the person did not give, rendered) means the integration's.
     const Outcome outcome = act(QStringLiteral("publish:github"),
                                 {{QStringLiteral("repoUrl"), QStringLiteral("%1?owner=jdoe&repo=tools").arg(m_github->host())},
+                                 {QStringLiteral("token"), QString()},
                                  {QStringLiteral("topics"), QJsonArray{QStringLiteral("Java"), QStringLiteral("Tools")}},
                                  {QStringLiteral("collaborators"), QJsonArray{QJsonObject{{QStringLiteral("user"), QStringLiteral("user:default/ann")},
                                                                                           {QStringLiteral("access"), QStringLiteral("push")}}}},

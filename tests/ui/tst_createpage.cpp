@@ -14,6 +14,7 @@
 #include <testfiles.h>
 
 #include <models/catalogcache.h>
+#include <models/tokenvault.h>
 #include <models/userpreferences.h>
 #include <pages/createpage.h>
 #include <widgets/parameterform.h>
@@ -23,6 +24,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QEventLoop>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -47,6 +49,7 @@ private Q_SLOTS:
     void cardsAndFilters();
     void wizardValidatesAsYouType();
     void dryRunShowsFilesAndTouchesNothing();
+    void keychainTokenGoesWithTheTask();
     void createPublishesRegistersAndLinks();
     void templateAskedForEarlyOpensWhenItArrives();
     void cleanup()
@@ -78,8 +81,25 @@ private:
     std::unique_ptr<Ui::CatalogCache> m_cache;
     std::unique_ptr<QSettings> m_settings;
     std::unique_ptr<Ui::UserPreferences> m_preferences;
+    std::unique_ptr<Ui::TokenVault> m_hostTokens;
     std::unique_ptr<Ui::CreatePage> m_page;
 };
+
+namespace {
+
+QString keychainToken(Ui::TokenVault &vault, const QString &host)
+{
+    QString token = QStringLiteral("(no answer)");
+    QEventLoop loop;
+    vault.read(host, [&](const QString &found, const QString &error) {
+        token = error.isEmpty() ? found : QStringLiteral("error: ") + error;
+        loop.quit();
+    });
+    loop.exec();
+    return token;
+}
+
+} // namespace
 
 void TestCreatePage::initTestCase()
 {
@@ -106,6 +126,15 @@ void TestCreatePage::initTestCase()
     m_settings = std::make_unique<QSettings>(m_dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
     m_preferences = std::make_unique<Ui::UserPreferences>(*m_settings, QStringLiteral("test"));
     m_page = std::make_unique<Ui::CreatePage>(*m_cache, *m_preferences);
+    // The person's own github.com token, in a real keychain (tests/ui/with-keyring.sh): an old one.
+    m_hostTokens = std::make_unique<Ui::TokenVault>(QStringLiteral("greenroom-repository-hosts-test"));
+    QEventLoop stored;
+    m_hostTokens->write(QStringLiteral("github.com"), QStringLiteral("ghp_stale"), [&](const QString &error) {
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        stored.quit();
+    });
+    stored.exec();
+    m_page->setHostTokens(m_hostTokens.get());
     // A template asked for before the cache has it opens when it arrives.
     m_page->chooseTemplate(QStringLiteral("template:default/not-yet"));
     QVERIFY(!m_page->wizard());
@@ -208,6 +237,13 @@ void TestCreatePage::wizardValidatesAsYouType()
     auto *host = repository->findChild<QComboBox *>(QStringLiteral("repoHost"));
     QCOMPARE(host->count(), 1);
     QCOMPARE(host->currentText(), QStringLiteral("github.com"));
+    // requestUserCredentials: the person's token for the host comes from the keychain.
+    auto *token = repository->findChild<QLineEdit *>(QStringLiteral("repoToken"));
+    QVERIFY(token);
+    QCOMPARE(token->echoMode(), QLineEdit::Password);
+    QTRY_COMPARE(token->text(), QStringLiteral("ghp_stale"));
+    QCOMPARE(repository->findChild<QLabel *>(QStringLiteral("repoTokenNote"))->text(), QStringLiteral("Using your github.com token from the keychain."));
+    screenshot(wizard, QStringLiteral("create-repository.png"));
     QTest::keyClicks(repository->findChild<QComboBox *>(QStringLiteral("repoOwner"))->lineEdit(), QStringLiteral("acme"));
     QCOMPARE(repository->message(QStringLiteral("repoUrl")), QStringLiteral("Name the repository"));
     QTest::mouseClick(wizard->nextButton(), Qt::LeftButton);
@@ -221,6 +257,10 @@ void TestCreatePage::wizardValidatesAsYouType()
     for (const char *shown : {"orders-api", "Keeps the orders", "group:team-checkout", "PostgreSQL", "github.com?owner=acme&amp;repo=orders-api"})
         QVERIFY2(review.contains(QLatin1String(shown)), shown);
     QCOMPARE(wizard->values().value(QLatin1String("repoUrl")).toString(), QStringLiteral("github.com?owner=acme&repo=orders-api"));
+    // The token goes to the task's secrets under secretsKey, never to its parameters or the review.
+    QCOMPARE(wizard->secrets(), (QJsonObject{{QStringLiteral("USER_OAUTH_TOKEN"), QStringLiteral("ghp_stale")}}));
+    QVERIFY(!wizard->values().contains(QLatin1String("USER_OAUTH_TOKEN")));
+    QVERIFY(!review.contains(QLatin1String("ghp_stale")));
     QVERIFY(wizard->createButton()->isVisible());
     QVERIFY(wizard->tryButton()->isVisible());
 }
@@ -245,6 +285,33 @@ void TestCreatePage::dryRunShowsFilesAndTouchesNothing()
     screenshot(wizard, QStringLiteral("create-dry-run.png"));
     QTest::mouseClick(wizard->backButton(), Qt::LeftButton);
     QVERIFY(wizard->isReviewing());
+}
+
+void TestCreatePage::keychainTokenGoesWithTheTask()
+{
+    // The keychain's token is the one publish:github uses, ahead of the
+    // server's own (which the fake would accept): the stale one is refused.
+    Ui::TemplateWizard *wizard = m_page->wizard();
+    QSignalSpy finished(wizard, &Ui::TemplateWizard::finished);
+    QTest::mouseClick(wizard->createButton(), Qt::LeftButton);
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(finished.first().first().toString(), QStringLiteral("failed"));
+    QVERIFY2(wizard->log()->toPlainText().contains(QStringLiteral("Bad credentials")), qPrintable(wizard->log()->toPlainText()));
+    QVERIFY(!wizard->log()->toPlainText().contains(QStringLiteral("ghp_stale")));   // secrets are masked in the log
+    QVERIFY(m_github->callsTo(QStringLiteral("/api/v3/orgs/acme/repos")).isEmpty());
+
+    // Typed instead, and remembered when the task is created.
+    QTest::mouseClick(wizard->backButton(), Qt::LeftButton);
+    QVERIFY(wizard->isReviewing());
+    QTest::mouseClick(wizard->backButton(), Qt::LeftButton);
+    QCOMPARE(wizard->currentPage(), 2);
+    auto *token = wizard->form(2)->findChild<QLineEdit *>(QStringLiteral("repoToken"));
+    QVERIFY(wizard->form(2)->findChild<QCheckBox *>(QStringLiteral("rememberToken"))->isChecked());
+    token->clear();
+    QTest::keyClicks(token, QStringLiteral("ghp_wizard"));
+    QTest::mouseClick(wizard->nextButton(), Qt::LeftButton);
+    QVERIFY(wizard->isReviewing());
+    QCOMPARE(keychainToken(*m_hostTokens, QStringLiteral("github.com")), QStringLiteral("ghp_stale"));   // not before Create
 }
 
 void TestCreatePage::createPublishesRegistersAndLinks()
@@ -279,6 +346,7 @@ void TestCreatePage::createPublishesRegistersAndLinks()
     QTest::mouseClick(outputs[1], Qt::LeftButton);
     QCOMPARE(opened.size(), 1);
     QCOMPARE(opened.first().first().toString(), QStringLiteral("component:default/orders-api"));
+    QCOMPARE(keychainToken(*m_hostTokens, QStringLiteral("github.com")), QStringLiteral("ghp_wizard"));
 }
 
 void TestCreatePage::templateAskedForEarlyOpensWhenItArrives()

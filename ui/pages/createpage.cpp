@@ -240,7 +240,7 @@ void CreatePage::chooseTemplate(const QString &ref)
     QStringList owners;
     if (const QString me = m_preferences.identity(); !me.isEmpty())
         owners = QStringList{me} + Model::relationTargets(m_cache.entity(me), QStringLiteral("memberOf"));
-    m_wizard = new TemplateWizard(entity, m_cache, owners, m_server, m_token);
+    m_wizard = new TemplateWizard(entity, m_cache, owners, m_server, m_token, m_hostTokens);
     connect(m_wizard, &TemplateWizard::entityActivated, this, &CreatePage::entityActivated);
     m_wizardHost->layout()->addWidget(m_wizard);
     m_stack->setCurrentWidget(m_wizardHost);

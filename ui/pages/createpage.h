@@ -16,6 +16,7 @@ namespace Greenroom::Ui {
 
 class CatalogCache;
 class TemplateWizard;
+class TokenVault;
 class UserPreferences;
 
 /*
@@ -32,6 +33,8 @@ public:
     CreatePage(CatalogCache &cache, UserPreferences &preferences, QWidget *parent = nullptr);
 
     void setServer(const QUrl &server, const QString &token);
+    // Where the person's repository host tokens are kept (the keychain); none: typed each time.
+    void setHostTokens(TokenVault *vault) { m_hostTokens = vault; }
     QList<QWidget *> visibleCards() const;
     QLineEdit *textFilter() const { return m_text; }
     QComboBox *typeFilter() const { return m_type; }
@@ -56,6 +59,7 @@ private:
     UserPreferences &m_preferences;
     QUrl m_server;
     QString m_token;
+    TokenVault *m_hostTokens = nullptr;
     QStackedWidget *m_stack;
     QLineEdit *m_text;
     QComboBox *m_type;

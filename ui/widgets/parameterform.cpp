@@ -4,6 +4,7 @@
 
 #include "models/catalogcache.h"
 #include "models/entitypresentation.h"
+#include "models/tokenvault.h"
 
 #include <model/entityref.h>
 
@@ -17,6 +18,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QRegularExpression>
 #include <QUrlQuery>
 
@@ -98,8 +100,8 @@ QString entityNameProblem(const QString &name)
 } // namespace
 
 ParameterForm::ParameterForm(const Scaffold::ParameterPage &page, CatalogCache &cache, const QJsonObject &initial, const QStringList &owners,
-                             QWidget *parent)
-    : QWidget(parent), m_page(page), m_cache(cache), m_owners(owners)
+                             TokenVault *hostTokens, QWidget *parent)
+    : QWidget(parent), m_page(page), m_cache(cache), m_owners(owners), m_hostTokens(hostTokens)
 {
     auto *layout = new QFormLayout(this);
     layout->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
@@ -304,6 +306,9 @@ ParameterForm::Field ParameterForm::makeEditor(const QString &name, const QJsonO
         row->addWidget(new QLabel(QStringLiteral("/")));
         row->addWidget(repo, 1);
         field.editor = box;
+        const QString secretsKey = options.value(QLatin1String("requestUserCredentials"))[QLatin1String("secretsKey")].toString();
+        if (!secretsKey.isEmpty())
+            field.editor = withCredentials(box, host, secretsKey, field);
         field.read = [host, owner, repo]() -> QJsonValue {
             if (owner->currentText().trimmed().isEmpty() && repo->text().trimmed().isEmpty())
                 return QJsonValue(QJsonValue::Undefined);
@@ -430,6 +435,104 @@ ParameterForm::Field ParameterForm::makeEditor(const QString &name, const QJsonO
     return field;
 }
 
+QWidget *ParameterForm::withCredentials(QWidget *repoRow, QComboBox *host, const QString &secretsKey, Field &field)
+{
+    // Backstage's web form asks the host's OAuth provider for the person's
+    // token; a desktop keeps it in the keychain, one entry per host.
+    auto *editor = new QWidget;
+    auto *column = new QVBoxLayout(editor);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->addWidget(repoRow);
+    auto *row = new QHBoxLayout;
+    auto *token = new QLineEdit;
+    token->setObjectName(QStringLiteral("repoToken"));
+    token->setEchoMode(QLineEdit::Password);
+    auto *remember = new QCheckBox(tr("Remember in the keychain"));
+    remember->setObjectName(QStringLiteral("rememberToken"));
+    remember->setChecked(m_hostTokens != nullptr);
+    remember->setEnabled(m_hostTokens != nullptr);
+    row->addWidget(new QLabel(tr("Your token")));
+    row->addWidget(token, 1);
+    row->addWidget(remember);
+    column->addLayout(row);
+    auto *note = new QLabel;
+    note->setObjectName(QStringLiteral("repoTokenNote"));
+    note->setWordWrap(true);
+    note->setEnabled(false);   // drawn as a hint
+    column->addWidget(note);
+
+    // The keychain's token for the host on screen; typed text replaces it.
+    auto loaded = std::make_shared<QString>();
+    const QPointer<ParameterForm> self(this);
+    auto lookUp = [self, host, token, note, loaded]() {
+        const QString hostName = host->currentText();
+        token->setPlaceholderText(tr("Your access token for %1 (optional)").arg(hostName));
+        if (token->text() == *loaded)
+            token->clear();
+        loaded->clear();
+        if (!self->m_hostTokens) {
+            note->setText(tr("Without a token of yours the server publishes with its own credentials for %1.").arg(hostName));
+            return;
+        }
+        note->setText(tr("Looking for your %1 token in the keychain…").arg(hostName));
+        self->m_hostTokens->read(hostName, [self, host, token, note, loaded, hostName](const QString &found, const QString &error) {
+            if (!self || host->currentText() != hostName)
+                return;   // gone, or another host chosen meanwhile
+            if (!error.isEmpty()) {
+                note->setText(tr("The keychain could not be read (%1). Type a token for %2, or leave it empty to publish with the "
+                                 "server's credentials.").arg(error, hostName));
+            } else if (found.isEmpty()) {
+                note->setText(tr("No token for %1 in your keychain. Type one that may create repositories there, or leave it empty "
+                                 "to publish with the server's credentials.").arg(hostName));
+            } else {
+                *loaded = found;
+                if (token->text().isEmpty())
+                    token->setText(found);
+                note->setText(tr("Using your %1 token from the keychain.").arg(hostName));
+            }
+            Q_EMIT self->changed();
+        });
+    };
+    connect(host, &QComboBox::currentTextChanged, this, lookUp);
+    connect(token, &QLineEdit::textChanged, this, &ParameterForm::changed);
+    lookUp();
+    field.credentials = [secretsKey, token]() {
+        return token->text().isEmpty() ? QJsonObject() : QJsonObject{{secretsKey, token->text()}};
+    };
+    field.remember = [self, host, token, remember, loaded]() {
+        if (!self || !self->m_hostTokens || !remember->isChecked() || token->text().isEmpty() || token->text() == *loaded)
+            return;
+        *loaded = token->text();
+        const QString hostName = host->currentText();
+        self->m_hostTokens->write(hostName, token->text(), [hostName](const QString &error) {
+            if (!error.isEmpty())
+                qWarning("Cannot keep the token for %s in the keychain: %s", qUtf8Printable(hostName), qUtf8Printable(error));
+        });
+    };
+    return editor;
+}
+
+QJsonObject ParameterForm::secrets() const
+{
+    QJsonObject all = answers(true);
+    for (const Field &field : m_fields) {
+        if (!field.credentials)
+            continue;
+        const QJsonObject credentials = field.credentials();
+        for (auto it = credentials.begin(); it != credentials.end(); ++it)
+            all.insert(it.key(), it.value());
+    }
+    return all;
+}
+
+void ParameterForm::rememberCredentials()
+{
+    for (const Field &field : std::as_const(m_fields)) {
+        if (field.remember)
+            field.remember();
+    }
+}
+
 QJsonObject ParameterForm::answers(bool secrets) const
 {
     QJsonObject values;
@@ -445,7 +548,7 @@ QList<Scaffold::ParameterProblem> ParameterForm::problems() const
 {
     // The page's schema speaks of its Secret fields too.
     QJsonObject all = values();
-    const QJsonObject hidden = secrets();
+    const QJsonObject hidden = answers(true);
     for (auto it = hidden.begin(); it != hidden.end(); ++it)
         all.insert(it.key(), it.value());
     QList<Scaffold::ParameterProblem> problems = Scaffold::validatePage(all, m_page);

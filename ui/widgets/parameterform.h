@@ -9,12 +9,14 @@
 
 #include <functional>
 
+class QComboBox;
 class QFormLayout;
 class QLabel;
 
 namespace Greenroom::Ui {
 
 class CatalogCache;
+class TokenVault;
 
 /*
  * One page of a template's wizard, drawn from its JSON Schema the way
@@ -22,7 +24,9 @@ class CatalogCache;
  * enum as a combo box, boolean, string arrays, nested objects) or by
  * `ui:field` (OwnerPicker, EntityPicker, OwnedEntityPicker and
  * MultiEntityPicker with catalogFilter over the local cache; RepoUrlPicker
- * with allowedHosts/allowedOwners; EntityNamePicker; EntityTagsPicker).
+ * with allowedHosts/allowedOwners and requestUserCredentials (the person's
+ * token for the host, from the keychain or typed, goes to the task's
+ * secrets under secretsKey); EntityNamePicker; EntityTagsPicker).
  * Every change is checked against the page's schema at once; a field shows
  * its problem once it has been edited, or after showAllProblems().
  */
@@ -32,14 +36,19 @@ class ParameterForm : public QWidget
 
 public:
     // `owners`: the person's user ref and groups (Settings' "who you are"), for OwnedEntityPicker.
+    // `hostTokens`: the keychain's repository host tokens (by host); none: typed only.
     ParameterForm(const Scaffold::ParameterPage &page, CatalogCache &cache, const QJsonObject &initial, const QStringList &owners = {},
-                  QWidget *parent = nullptr);
+                  TokenVault *hostTokens = nullptr, QWidget *parent = nullptr);
 
     const Scaffold::ParameterPage &page() const { return m_page; }
     // The answers on this page; empty fields are left out, as the web form leaves them.
     QJsonObject values() const { return answers(false); }
-    // The answers of its `ui:field: Secret` fields, which go to the task's secrets.
-    QJsonObject secrets() const { return answers(true); }
+    // What goes to the task's secrets: the answers of its `ui:field: Secret`
+    // fields and the tokens RepoUrlPicker's requestUserCredentials asked for.
+    QJsonObject secrets() const;
+    // Keeps typed repository host tokens whose "Remember" is ticked in the
+    // keychain (when the task is created, not for a dry run).
+    void rememberCredentials();
     QList<Scaffold::ParameterProblem> problems() const;
     bool isValid() const { return problems().isEmpty(); }
     void showAllProblems();
@@ -64,7 +73,10 @@ private:
         bool touched = false;
         std::function<QJsonValue()> read;
         std::function<QString()> extraProblem;   // a picker's own rule (EntityNamePicker)
+        std::function<QJsonObject()> credentials; // RepoUrlPicker's requestUserCredentials: {secretsKey: token}
+        std::function<void()> remember;           // ... and keeping its token in the keychain
     };
+    QWidget *withCredentials(QWidget *repoRow, QComboBox *host, const QString &secretsKey, Field &field);
     void addField(QFormLayout *layout, const QString &name, const QJsonObject &schema, const QJsonValue &initial, bool required);
     Field makeEditor(const QString &name, const QJsonObject &schema, const QJsonValue &initial);
     void refresh();
@@ -73,6 +85,7 @@ private:
     Scaffold::ParameterPage m_page;
     CatalogCache &m_cache;
     QStringList m_owners;
+    TokenVault *m_hostTokens = nullptr;
     QList<Field> m_fields;
     bool m_showAll = false;
 };

@@ -40,7 +40,7 @@ QString shownValue(const QJsonValue &value)
 } // namespace
 
 TemplateWizard::TemplateWizard(const QJsonObject &templateEntity, CatalogCache &cache, const QStringList &owners, const QUrl &server,
-                               const QString &token, QWidget *parent)
+                               const QString &token, TokenVault *hostTokens, QWidget *parent)
     : QWidget(parent), m_template(templateEntity), m_cache(cache), m_client(new Sync::ScaffolderClient(server, token, this))
 {
     const QJsonObject metadata = templateEntity.value(QLatin1String("metadata")).toObject();
@@ -62,7 +62,7 @@ TemplateWizard::TemplateWizard(const QJsonObject &templateEntity, CatalogCache &
     const QList<Scaffold::ParameterPage> pages = Scaffold::parameterPages(templateEntity);
     const QJsonObject defaults = Scaffold::withDefaults({}, pages);
     for (const Scaffold::ParameterPage &page : pages) {
-        auto *form = new ParameterForm(page, cache, defaults, owners);
+        auto *form = new ParameterForm(page, cache, defaults, owners, hostTokens);
         connect(form, &ParameterForm::changed, this, &TemplateWizard::updateButtons);
         auto *scroll = new QScrollArea;
         scroll->setWidgetResizable(true);
@@ -357,6 +357,10 @@ void TemplateWizard::startRunView(const QString &title)
 
 void TemplateWizard::create()
 {
+    for (qsizetype page = 0; page < m_forms.size(); ++page) {
+        if (isPageVisible(int(page)))
+            m_forms.at(page)->rememberCredentials();
+    }
     startRunView(tr("Creating…"));
     m_status->setText(tr("Starting the task on %1").arg(m_client->server().toString()));
     m_client->create(m_templateRef, values(), secrets());

@@ -27,6 +27,7 @@ namespace Greenroom::Ui {
 
 class CatalogCache;
 class ParameterForm;
+class TokenVault;
 
 /*
  * A template's wizard, as Backstage's scaffolder page runs it: one page per
@@ -41,8 +42,9 @@ class TemplateWizard : public QWidget
 
 public:
     // `owners`: the person and their groups, for OwnedEntityPicker fields.
+    // `hostTokens`: repository host tokens in the keychain, for RepoUrlPicker's requestUserCredentials.
     TemplateWizard(const QJsonObject &templateEntity, CatalogCache &cache, const QStringList &owners, const QUrl &server, const QString &token,
-                   QWidget *parent = nullptr);
+                   TokenVault *hostTokens = nullptr, QWidget *parent = nullptr);
     ~TemplateWizard() override;
 
     QString templateRef() const { return m_templateRef; }
