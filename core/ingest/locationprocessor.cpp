@@ -34,6 +34,7 @@ struct DocumentResult
     QString ref;                        // when the document names an entity
     QJsonObject annotated;              // the document with location annotations, for the rules
     Model::ProcessingOutcome outcome;
+    JsonKeyOrder keyOrder;              // the order its author wrote its keys in
     std::optional<ProcessingErrorRecord> readError;   // fails the parent Location
     std::optional<ProcessingErrorRecord> entityError; // fails only this entity
 };
@@ -138,6 +139,7 @@ FileResult processFile(const FileJob &job)
             continue;
         }
         const QJsonObject raw = document.value.toObject();
+        doc.keyOrder = document.positions.keyOrder();
         const QJsonValue kind = raw.value(QLatin1String("kind"));
         const QJsonValue name = raw.value(QLatin1String("metadata"))[QLatin1String("name")];
         if (kind.isString() && name.isString())
@@ -439,7 +441,7 @@ LocationReadResult LocationProcessor::read(const Model::LocationRef &registered)
                     }
                     written.insert(processed.ref);
                     write.entities.append({processed.entity, processed.ref, processed.relations,
-                                           file.type + QLatin1Char(':') + file.path, parent.ref});
+                                           file.type + QLatin1Char(':') + file.path, parent.ref, doc.keyOrder});
                     // `written` already keeps a Location from being read twice.
                     if (processed.entity.value(QLatin1String("kind")).toString() == QLatin1String("Location")) {
                         next.append({processed.ref, processed.entity, {file.type, file.path}});

@@ -206,9 +206,10 @@ QString ParameterProblem::stack() const
     return (field.isEmpty() ? QStringLiteral("instance") : QStringLiteral("instance.") + field) + QLatin1Char(' ') + message;
 }
 
-QList<ParameterPage> parameterPages(const QJsonObject &templateEntity)
+QList<ParameterPage> parameterPages(const QJsonObject &templateEntity, const JsonKeyOrder &keyOrder)
 {
     const QJsonValue parameters = templateEntity.value(QLatin1String("spec"))[QLatin1String("parameters")];
+    const QString parametersPath = JsonKeyOrder::childPath(JsonKeyOrder::childPath(QString(), QStringLiteral("spec")), QStringLiteral("parameters"));
     QJsonArray list = parameters.isArray() ? parameters.toArray() : QJsonArray();
     if (parameters.isObject())
         list.append(parameters);
@@ -221,6 +222,8 @@ QList<ParameterPage> parameterPages(const QJsonObject &templateEntity)
         page.when = schema.contains(QLatin1String("when")) ? schema.value(QLatin1String("when")) : QJsonValue(QJsonValue::Undefined);
         schema.remove(QStringLiteral("when"));
         page.schema = schema;
+        if (!keyOrder.isEmpty())
+            page.keyOrder = keyOrder.below(parameters.isArray() ? JsonKeyOrder::childPath(parametersPath, QString::number(pages.size())) : parametersPath);
         pages.append(page);
     }
     return pages;

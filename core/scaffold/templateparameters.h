@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #pragma once
 
+#include <common/jsonkeyorder.h>
+
 #include <QJsonObject>
 #include <QJsonValue>
 #include <QList>
@@ -17,10 +19,12 @@ struct ParameterPage
     QString description;
     QJsonObject schema;    // the page object without `when`
     QJsonValue when;       // a page condition (Backstage 4.x); undefined when absent
+    JsonKeyOrder keyOrder; // the order the template wrote `schema`'s keys in, when known
 };
 
 // spec.parameters as pages: an object is one page, a list is one page each.
-QList<ParameterPage> parameterPages(const QJsonObject &templateEntity);
+// `keyOrder`: the template's (from its stored JSON text), for its fields' order.
+QList<ParameterPage> parameterPages(const QJsonObject &templateEntity, const JsonKeyOrder &keyOrder = {});
 
 // An answer that fails its page's schema.
 struct ParameterProblem

@@ -241,10 +241,10 @@ Status SqliteCatalogStorePrivate::migrate()
 StoredEntity SqliteCatalogStorePrivate::entityFromRow(const Statement &row, bool rawJson)
 {
     StoredEntity e;
-    if (rawJson)
-        e.json = row.blob(0);
-    else
-        e.entity = QJsonDocument::fromJson(row.blob(0)).object();
+    // The text always: it keeps the order the entity's keys were written in.
+    e.json = row.blob(0);
+    if (!rawJson)
+        e.entity = QJsonDocument::fromJson(e.json).object();
     e.ref = row.text(1);
     e.uid = row.text(2);
     e.etag = row.text(3);
@@ -441,6 +441,7 @@ Status SqliteCatalogStorePrivate::deleteEntityRow(qint64 id, const QString &ref,
         return docs.error();
     state.restitch.remove(ref);
     state.bodies.remove(ref);
+    state.orders.remove(ref);
     ++deleted;
     return Ok{};
 }
@@ -527,6 +528,7 @@ Result<QSet<QString>> SqliteCatalogStorePrivate::stitchAll(WriteState &state)
             input.ref = ref;
             input.uid = fresh->uid;
             input.body = state.bodies.value(ref);
+            input.keyOrder = state.orders.value(ref);
             input.isNew = true;
             inputs.append(std::move(input));
             continue;
@@ -544,6 +546,8 @@ Result<QSet<QString>> SqliteCatalogStorePrivate::stitchAll(WriteState &state)
         const auto body = state.bodies.constFind(ref);
         input.body = body != state.bodies.cend() ? body.value()
                                                  : Stitcher::bodyOf(QJsonDocument::fromJson(r.blob(2)).object());
+        // The new body's order, else the one the stored JSON keeps.
+        input.keyOrder = body != state.bodies.cend() ? state.orders.value(ref) : JsonKeyOrder::fromJson(r.blob(2));
         input.statusItems = r.isNull(3) ? QByteArray() : r.blob(3);
         input.oldEtag = r.text(4);
         input.isNew = r.integer(5) == 0;
@@ -757,6 +761,7 @@ Result<WriteReport> SqliteCatalogStore::writeLocation(const LocationWrite &write
                 return s.error();
             state.restitch.insert(w.ref);
             state.bodies.insert(w.ref, w.entity);
+            state.orders.insert(w.ref, w.keyOrder);
             bodiesWritten.insert(w.ref);
             ++report.updated;
             continue;
@@ -782,6 +787,7 @@ Result<WriteReport> SqliteCatalogStore::writeLocation(const LocationWrite &write
             return s.error();
         state.restitch.insert(w.ref);
         state.bodies.insert(w.ref, w.entity);
+        state.orders.insert(w.ref, w.keyOrder);
         bodiesWritten.insert(w.ref);
         ++report.inserted;
     }

@@ -96,6 +96,7 @@ public:
         std::unordered_map<qint64, FacetDeltas> facetDeltas;
         QSet<QString> restitch;
         QHash<QString, QJsonObject> bodies;   // bodies written in this transaction
+        QHash<QString, JsonKeyOrder> orders;  // ... and the order their files wrote their keys in
         QHash<QString, NewRow> newRows;
         qint64 now = 0;
         // Full-text rows to write, by entity id, and ids whose rows go. Kept

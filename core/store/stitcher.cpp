@@ -72,7 +72,9 @@ StitchOutput Stitcher::stitch(const StitchInput &input)
     output.changed = true;
     metadata.insert(QLatin1String("etag"), output.etag);
     final.insert(MetadataKey, metadata);
-    output.finalJson = QJsonDocument(final).toJson(QJsonDocument::Compact);
+    // Served with the keys as its file wrote them, as Backstage serves it;
+    // what processing added follows, sorted.
+    output.finalJson = input.keyOrder.toJson(final);
     output.index = indexOf(final);
     return output;
 }

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #pragma once
 
+#include <common/jsonkeyorder.h>
 #include <model/entitysearch.h>
 
 #include <QByteArray>
@@ -18,6 +19,7 @@ struct StitchInput
     QString ref;
     QString uid;
     QJsonObject body;                          // as its location produced it
+    JsonKeyOrder keyOrder;                     // the order its file wrote its keys in (may be empty)
     QByteArray statusItems;                    // JSON array, or empty
     QString oldEtag;
     bool isNew = false;                        // no final written yet

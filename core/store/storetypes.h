@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #pragma once
 
+#include <common/jsonkeyorder.h>
+
 #include <model/entityfilter.h>
 #include <model/relation.h>
 
@@ -20,7 +22,7 @@ namespace Greenroom::Store {
 struct StoredEntity
 {
     QJsonObject entity;      // empty when only `json` was asked for
-    QByteArray json;         // the entity as stored (compact JSON), when asked for (EntityQuery::rawJson)
+    QByteArray json;         // the entity as stored (compact JSON, keys in their file's order)
     QString ref;
     QString uid;
     QString etag;
@@ -66,6 +68,7 @@ struct EntityWrite
     QList<Model::Relation> relations;   // forward and reverse as emitted
     QString locationKey;
     QString parentRef;
+    JsonKeyOrder keyOrder;  // as its file wrote its keys: the order its JSON is served in
 };
 
 // An entity that exists already but failed this time: its last good version

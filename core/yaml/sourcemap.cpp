@@ -40,4 +40,15 @@ int SourceMap::line(const QStringList &path) const
     }
 }
 
+JsonKeyOrder SourceMap::keyOrder() const
+{
+    JsonKeyOrder order;
+    for (const auto &[key, line] : m_lines) {
+        const qsizetype cut = key.lastIndexOf(Separator);
+        if (cut >= 0)
+            order.append(key.left(cut), key.mid(cut + 1));
+    }
+    return order;
+}
+
 } // namespace Greenroom::Yaml

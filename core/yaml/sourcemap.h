@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #pragma once
 
+#include <common/jsonkeyorder.h>
+
 #include <QList>
 #include <QPair>
 #include <QString>
@@ -29,6 +31,9 @@ public:
     void insert(const QString &key, int line) { m_lines.append({key, line}); }
     int line(const QStringList &path) const;
     bool isEmpty() const { return m_lines.isEmpty(); }
+    // The order the document wrote each mapping's keys in (entries are
+    // recorded as their values end, so siblings keep document order).
+    JsonKeyOrder keyOrder() const;
 
 private:
     QList<QPair<QString, int>> m_lines;

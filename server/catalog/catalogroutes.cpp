@@ -162,14 +162,14 @@ HttpResponse postEntitiesByRefs(Store::CatalogStore &store, const HttpRequest &r
     auto found = store.entitiesByRefs(refs, combined);
     if (!found)
         return HttpResponse::error(found.error(), request);
-    QJsonArray items;
-    for (const std::optional<Store::StoredEntity> &entity : found.value()) {
-        if (!entity)
-            items.append(QJsonValue::Null);
-        else
-            items.append(projected(*entity, *fields));
+    QByteArray items = "{\"items\":[";
+    for (qsizetype i = 0; i < found->size(); ++i) {
+        const std::optional<Store::StoredEntity> &entity = found->at(i);
+        if (i > 0)
+            items += ',';
+        items += !entity ? QByteArray("null") : entitiesJsonArray({*entity}, *fields).chopped(1).mid(1);
     }
-    return HttpResponse::json(QJsonObject{{QStringLiteral("items"), items}});
+    return HttpResponse::jsonBytes(items + "]}");
 }
 
 HttpResponse getEntityFacets(Store::CatalogStore &store, const HttpRequest &request)
@@ -212,7 +212,7 @@ void addCatalogRoutes(Router &router, Store::CatalogStore &store)
     router.add("GET", Mount, QStringLiteral("/entities/by-uid/:uid"), [&store](const HttpRequest &request) {
         const QString uid = request.params.value(QStringLiteral("uid"));
         if (std::optional<Store::StoredEntity> entity = store.entityByUid(uid))
-            return HttpResponse::json(entity->entity);
+            return HttpResponse::jsonBytes(entityJson(*entity));
         return HttpResponse::error(notFound(QStringLiteral("No entity with uid %1").arg(uid)), request);
     });
     router.add("DELETE", Mount, QStringLiteral("/entities/by-uid/:uid"), [&store](const HttpRequest &request) {
@@ -225,7 +225,7 @@ void addCatalogRoutes(Router &router, Store::CatalogStore &store)
         const QString namespaceName = request.params.value(QStringLiteral("namespace"));
         const QString name = request.params.value(QStringLiteral("name"));
         if (std::optional<Store::StoredEntity> entity = store.entityByRef(Model::EntityRef::canonical(kind, namespaceName, name)))
-            return HttpResponse::json(entity->entity);
+            return HttpResponse::jsonBytes(entityJson(*entity));
         return HttpResponse::error(
             notFound(QStringLiteral("No entity named '%1' found, with kind '%2' in namespace '%3'").arg(name, kind, namespaceName)),
             request);

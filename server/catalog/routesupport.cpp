@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "routesupport.h"
 
+#include <common/jsonkeyorder.h>
 #include <model/entityprojection.h>
 
 #include <QJsonDocument>
@@ -53,6 +54,11 @@ QJsonArray projected(const QList<Store::StoredEntity> &entities, const QStringLi
     return out;
 }
 
+QByteArray entityJson(const Store::StoredEntity &entity)
+{
+    return entity.json.isEmpty() ? QJsonDocument(entity.entity).toJson(QJsonDocument::Compact) : entity.json;
+}
+
 QByteArray entitiesJsonArray(const QList<Store::StoredEntity> &entities, const QStringList &fields)
 {
     QByteArray out = "[";
@@ -67,7 +73,8 @@ QByteArray entitiesJsonArray(const QList<Store::StoredEntity> &entities, const Q
                 copy.entity = QJsonDocument::fromJson(e.json).object();
                 return copy;
             }();
-            out += QJsonDocument(projected(parsed, fields)).toJson(QJsonDocument::Compact);
+            // The projection keeps the stored key order, as upstream's copies keep it.
+            out += JsonKeyOrder::fromJson(e.json).toJson(projected(parsed, fields));
         }
     }
     out += ']';

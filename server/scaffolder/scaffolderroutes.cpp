@@ -195,6 +195,24 @@ HttpResponse ScaffolderRoutes::parameterSchema(const HttpRequest &request)
         return HttpResponse::error(entity.error(), request);
     const QJsonObject metadata = entity->value(QLatin1String("metadata")).toObject();
     const QJsonObject spec = entity->value(QLatin1String("spec")).toObject();
+    // Keys in upstream's order, and the template's own objects (the pages'
+    // schemas above all: a form lists its fields in their order) as written.
+    const std::optional<Store::StoredEntity> stored = m_catalog.entityByRef(Model::EntityRef::canonical(entity.value()));
+    const JsonKeyOrder written = JsonKeyOrder::fromJson(stored ? stored->json : QByteArray());
+    const auto at = [](std::initializer_list<QString> components) {
+        QString path;
+        for (const QString &component : components)
+            path = JsonKeyOrder::childPath(path, component);
+        return path;
+    };
+    JsonKeyOrder order;
+    for (const char *key : {"title", "presentation", "description", "ui:options", "steps", "formDecorators"})
+        order.append(QString(), QString::fromLatin1(key));
+    order.insertBelow(at({QStringLiteral("presentation")}), written.below(at({QStringLiteral("spec"), QStringLiteral("presentation")})));
+    order.insertBelow(at({QStringLiteral("ui:options")}), written.below(at({QStringLiteral("metadata"), QStringLiteral("ui:options")})));
+    order.insertBelow(at({QStringLiteral("formDecorators")}),
+                      written.below(at({QStringLiteral("spec"), spec.contains(QLatin1String("formDecorators")) ? QStringLiteral("formDecorators")
+                                                                                                                : QStringLiteral("EXPERIMENTAL_formDecorators")})));
     QJsonObject body{{QStringLiteral("title"), metadata.value(QLatin1String("title")).toString(metadata.value(QLatin1String("name")).toString())}};
     if (spec.contains(QLatin1String("presentation")))
         body.insert(QStringLiteral("presentation"), spec.value(QLatin1String("presentation")));
@@ -203,7 +221,11 @@ HttpResponse ScaffolderRoutes::parameterSchema(const HttpRequest &request)
     if (metadata.contains(QLatin1String("ui:options")))
         body.insert(QStringLiteral("ui:options"), metadata.value(QLatin1String("ui:options")));
     QJsonArray steps;
-    for (const Scaffold::ParameterPage &page : Scaffold::parameterPages(entity.value())) {
+    for (const Scaffold::ParameterPage &page : Scaffold::parameterPages(entity.value(), written)) {
+        const QString stepPath = at({QStringLiteral("steps"), QString::number(steps.size())});
+        for (const char *key : {"title", "description", "when", "schema"})
+            order.append(stepPath, QString::fromLatin1(key));
+        order.insertBelow(JsonKeyOrder::childPath(stepPath, QStringLiteral("schema")), page.keyOrder);
         QJsonObject step{{QStringLiteral("title"), page.title}, {QStringLiteral("schema"), page.schema}};
         if (page.schema.contains(QLatin1String("description")))
             step.insert(QStringLiteral("description"), page.schema.value(QLatin1String("description")));
@@ -216,7 +238,7 @@ HttpResponse ScaffolderRoutes::parameterSchema(const HttpRequest &request)
                                                                                    : spec.value(QLatin1String("EXPERIMENTAL_formDecorators"));
     if (!decorators.isUndefined())
         body.insert(QStringLiteral("formDecorators"), decorators);
-    return HttpResponse::json(body);
+    return HttpResponse::jsonBytes(order.toJson(body));
 }
 
 HttpResponse ScaffolderRoutes::createTask(const HttpRequest &request)

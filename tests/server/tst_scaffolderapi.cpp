@@ -100,7 +100,8 @@ void TestScaffolderApi::initTestCase()
     // A template of the test's own, to cancel while it waits.
     writeFile(m_dir.filePath(QStringLiteral("slow/template.yaml")),
               "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata: {name: slow}\n"
-              "spec:\n  type: test\n  steps:\n    - {id: wait, name: Wait a while, action: debug:wait, input: {seconds: 20}}\n"
+              "spec:\n  type: test\n  parameters: {properties: {zulu: {type: string}, alpha: {type: string}, mike: {type: string}}}\n"
+              "  steps:\n    - {id: wait, name: Wait a while, action: debug:wait, input: {seconds: 20}}\n"
               "    - {id: after, action: debug:log, input: {message: never}}\n");
     writeFile(m_dir.filePath(QStringLiteral("app-config.yaml")),
               QStringLiteral("backend:\n  listen: {port: 0}\n  database: {client: better-sqlite3, connection: {directory: %1}}\n"
@@ -130,6 +131,14 @@ void TestScaffolderApi::parameterSchemaAndActions()
     QCOMPARE(steps[0][QLatin1String("schema")][QLatin1String("properties")][QLatin1String("owner")][QLatin1String("ui:field")].toString(),
              QStringLiteral("OwnerPicker"));
     QCOMPARE(steps[2][QLatin1String("schema")][QLatin1String("required")].toArray(), QJsonArray{QStringLiteral("repoUrl")});
+    // In upstream's key order, and each page's fields as the template wrote them (a form lists them so).
+    QVERIFY2(schema.body.startsWith("{\"title\":\"Spring Boot Microservice\",\"description\":\"The golden path"), schema.body.constData());
+    QVERIFY2(schema.body.contains("{\"title\":\"About the service\",\"schema\":{\"title\":\"About the service\",\"required\":[\"name\",\"description\",\"owner\"],\"properties\":{\"name\":"),
+             schema.body.constData());
+    const Reply slow = get(QStringLiteral("/api/scaffolder/v2/templates/default/template/slow/parameter-schema"));
+    QVERIFY2(slow.body.contains("\"properties\":{\"zulu\":{\"type\":\"string\"},\"alpha\":{\"type\":\"string\"},\"mike\":{\"type\":\"string\"}}"), slow.body.constData());
+    QVERIFY2(get(QStringLiteral("/api/catalog/entities/by-name/template/default/slow")).body.contains("\"properties\":{\"zulu\":{\"type\":\"string\"},\"alpha\""),
+             "the entity keeps its order too");
 
     const Reply component = get(QStringLiteral("/api/scaffolder/v2/templates/default/component/checkout-service/parameter-schema"));
     QCOMPARE(component.status, 400);

@@ -357,12 +357,14 @@ void TestCreatePage::templateAskedForEarlyOpensWhenItArrives()
     auto writer = Store::SqliteCatalogStore::open(m_cache->path());
     QVERIFY(writer);
     const QByteArray late = R"({"apiVersion":"scaffolder.backstage.io/v1beta3","kind":"Template","metadata":{"name":"late","title":"Late template"},)"
-                            R"("spec":{"type":"website","steps":[],"parameters":{"properties":{"site":{"type":"string"}}}}})";
+                            R"("spec":{"type":"website","steps":[],"parameters":{"properties":{"site":{"type":"string"},"audience":{"type":"string"}}}}})";
     Store::MirrorBatch batch;
     batch.changes.append({false, QStringLiteral("template:default/late"), QStringLiteral("uid-late"), QStringLiteral("etag-late"), late, {}});
     QVERIFY(writer.value()->applyMirror(batch));
     m_cache->notifyChanged(987654);
     QTRY_COMPARE(m_page->wizard()->templateRef(), QStringLiteral("template:default/late"));
+    // Fields come in the order the template's JSON lists them, not sorted.
+    QCOMPARE(m_page->wizard()->form(0)->properties(), (QStringList{QStringLiteral("site"), QStringLiteral("audience")}));
     QCOMPARE(m_page->visibleCards().size(), 3);
 }
 

@@ -240,7 +240,8 @@ void CreatePage::chooseTemplate(const QString &ref)
     QStringList owners;
     if (const QString me = m_preferences.identity(); !me.isEmpty())
         owners = QStringList{me} + Model::relationTargets(m_cache.entity(me), QStringLiteral("memberOf"));
-    m_wizard = new TemplateWizard(entity, m_cache, owners, m_server, m_token, m_hostTokens);
+    m_wizard = new TemplateWizard(entity, m_cache, owners, m_server, m_token, m_hostTokens,
+                                  JsonKeyOrder::fromJson(m_cache.entityJson(ref)));
     connect(m_wizard, &TemplateWizard::entityActivated, this, &CreatePage::entityActivated);
     m_wizardHost->layout()->addWidget(m_wizard);
     m_stack->setCurrentWidget(m_wizardHost);

@@ -112,13 +112,17 @@ ParameterForm::ParameterForm(const Scaffold::ParameterPage &page, CatalogCache &
     }
     const QJsonObject properties = page.schema.value(QLatin1String("properties")).toObject();
     const QJsonArray required = page.schema.value(QLatin1String("required")).toArray();
-    // ui:order when the page has one; else the required properties in the
-    // order `required` lists them, then the others. (The catalog keeps
-    // entities as JSON objects, whose keys lose the order they were written in.)
+    // ui:order when the page has one; then the properties in the order the
+    // template wrote them, as Backstage's form lists them. Without that order
+    // (an entity stored before Greenroom kept it), the required ones first.
     QStringList order;
     for (const QJsonValue &name : page.schema.value(QLatin1String("ui:order")).toArray()) {
         if (properties.contains(name.toString()))
             order.append(name.toString());
+    }
+    for (const QString &name : page.keyOrder.keys(JsonKeyOrder::childPath(QString(), QStringLiteral("properties")))) {
+        if (properties.contains(name) && !order.contains(name))
+            order.append(name);
     }
     for (const QJsonValue &name : required) {
         if (properties.contains(name.toString()) && !order.contains(name.toString()))
@@ -360,6 +364,7 @@ ParameterForm::Field ParameterForm::makeEditor(const QString &name, const QJsonO
         auto *inner = new QVBoxLayout(group);
         Scaffold::ParameterPage nested;
         nested.schema = schema;
+        nested.keyOrder = m_page.keyOrder.below(JsonKeyOrder::childPath(JsonKeyOrder::childPath(QString(), QStringLiteral("properties")), name));
         auto *form = new ParameterForm(nested, m_cache, initial.toObject(), m_owners);
         inner->addWidget(form);
         field.editor = group;

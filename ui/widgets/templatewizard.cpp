@@ -40,7 +40,7 @@ QString shownValue(const QJsonValue &value)
 } // namespace
 
 TemplateWizard::TemplateWizard(const QJsonObject &templateEntity, CatalogCache &cache, const QStringList &owners, const QUrl &server,
-                               const QString &token, TokenVault *hostTokens, QWidget *parent)
+                               const QString &token, TokenVault *hostTokens, const JsonKeyOrder &keyOrder, QWidget *parent)
     : QWidget(parent), m_template(templateEntity), m_cache(cache), m_client(new Sync::ScaffolderClient(server, token, this))
 {
     const QJsonObject metadata = templateEntity.value(QLatin1String("metadata")).toObject();
@@ -59,7 +59,7 @@ TemplateWizard::TemplateWizard(const QJsonObject &templateEntity, CatalogCache &
     layout->addWidget(m_stepTitle);
 
     m_stack = new QStackedWidget;
-    const QList<Scaffold::ParameterPage> pages = Scaffold::parameterPages(templateEntity);
+    const QList<Scaffold::ParameterPage> pages = Scaffold::parameterPages(templateEntity, keyOrder);
     const QJsonObject defaults = Scaffold::withDefaults({}, pages);
     for (const Scaffold::ParameterPage &page : pages) {
         auto *form = new ParameterForm(page, cache, defaults, owners, hostTokens);

@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #pragma once
 
+#include <common/jsonkeyorder.h>
+
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QUrl>
@@ -43,8 +45,9 @@ class TemplateWizard : public QWidget
 public:
     // `owners`: the person and their groups, for OwnedEntityPicker fields.
     // `hostTokens`: repository host tokens in the keychain, for RepoUrlPicker's requestUserCredentials.
+    // `keyOrder`: the template's, read from its stored JSON, so fields come in their written order.
     TemplateWizard(const QJsonObject &templateEntity, CatalogCache &cache, const QStringList &owners, const QUrl &server, const QString &token,
-                   TokenVault *hostTokens = nullptr, QWidget *parent = nullptr);
+                   TokenVault *hostTokens = nullptr, const JsonKeyOrder &keyOrder = {}, QWidget *parent = nullptr);
     ~TemplateWizard() override;
 
     QString templateRef() const { return m_templateRef; }

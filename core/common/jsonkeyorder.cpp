@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+//
+// Reading key order out of JSON text is a small scanner of our own: Qt's
+// JSON parser drops the order (it is what we are recovering), and the
+// yaml-cpp reader would build a whole second tree to learn a list of
+// names. The writer only orders keys; every value is written by Qt.
+#include "jsonkeyorder.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <algorithm>
+
+namespace Greenroom {
+
+namespace {
+
+constexpr QChar Separator = QChar(0x1f);
+
+// Moves i from a string's opening quote to just after its closing one.
+void skipString(const QByteArray &json, qsizetype &i)
+{
+    for (++i; i < json.size(); ++i) {
+        if (json.at(i) == '\\')
+            ++i;
+        else if (json.at(i) == '"')
+            break;
+    }
+    ++i;
+}
+
+// A string token at json[i] == '"': its decoded text; i ends after its quote.
+QString readString(const QByteArray &json, qsizetype &i)
+{
+    const qsizetype start = i;
+    skipString(json, i);
+    const QByteArray token = json.mid(start, i - start);
+    // Escapes are rare in keys; let Qt decode those that have them.
+    if (!token.contains('\\'))
+        return QString::fromUtf8(token.mid(1, token.size() - 2));
+    return QJsonDocument::fromJson("[" + token + "]").array().at(0).toString();
+}
+
+// A string as QJsonDocument writes it (compact): quotes, backslash and
+// control characters escaped, everything else as UTF-8.
+void writeString(QByteArray &out, const QString &text)
+{
+    static const char hex[] = "0123456789abcdef";
+    out += '"';
+    // Most text is ASCII: written as it is read, without a UTF-8 copy.
+    const bool ascii = std::all_of(text.cbegin(), text.cend(), [](QChar c) { return c.unicode() < 0x80; });
+    const QByteArray utf8 = ascii ? QByteArray() : text.toUtf8();
+    const auto byteAt = [&](qsizetype i) { return ascii ? char(text.at(i).unicode()) : utf8.at(i); };
+    const qsizetype size = ascii ? text.size() : utf8.size();
+    for (qsizetype i = 0; i < size; ++i) {
+        const char c = byteAt(i);
+        const auto u = static_cast<unsigned char>(c);
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (u < 0x20) {
+                out += "\\u00";
+                out += hex[u >> 4];
+                out += hex[u & 0xf];
+            } else {
+                out += c;
+            }
+        }
+    }
+    out += '"';
+}
+
+void writeValue(QByteArray &out, const QJsonValue &value, const JsonKeyOrder &order, const QString &path);
+
+void writeObject(QByteArray &out, const QJsonObject &object, const JsonKeyOrder &order, const QString &path)
+{
+    // The known keys in their order, then the rest in the object's (sorted) order.
+    QList<QJsonObject::const_iterator> entries;
+    entries.reserve(object.size());
+    for (const QString &key : order.keys(path)) {
+        const auto found = object.constFind(key);
+        if (found != object.constEnd() && !entries.contains(found))
+            entries.append(found);
+    }
+    const qsizetype known = entries.size();
+    for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
+        if (known == 0 || !entries.contains(it))
+            entries.append(it);
+    }
+    out += '{';
+    bool first = true;
+    for (const QJsonObject::const_iterator &entry : std::as_const(entries)) {
+        if (!first)
+            out += ',';
+        first = false;
+        const QString key = entry.key();
+        writeString(out, key);
+        out += ':';
+        const QJsonValue value = entry.value();
+        // Only containers have keys to order: scalars need no path.
+        writeValue(out, value, order, value.isObject() || value.isArray() ? JsonKeyOrder::childPath(path, key) : QString());
+    }
+    out += '}';
+}
+
+void writeValue(QByteArray &out, const QJsonValue &value, const JsonKeyOrder &order, const QString &path)
+{
+    if (value.isObject()) {
+        writeObject(out, value.toObject(), order, path);
+    } else if (value.isArray()) {
+        const QJsonArray array = value.toArray();
+        out += '[';
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            if (i > 0)
+                out += ',';
+            const QJsonValue item = array.at(i);
+            writeValue(out, item, order, item.isObject() || item.isArray() ? JsonKeyOrder::childPath(path, QString::number(i)) : QString());
+        }
+        out += ']';
+    } else if (value.isString()) {
+        writeString(out, value.toString());
+    } else if (value.isBool()) {
+        out += value.toBool() ? "true" : "false";
+    } else if (value.isNull() || value.isUndefined()) {
+        out += "null";
+    } else {
+        // Numbers as Qt formats them.
+        const QByteArray scalar = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+        out += QByteArrayView(scalar).sliced(1, scalar.size() - 2);
+    }
+}
+
+} // namespace
+
+QString JsonKeyOrder::childPath(const QString &parentPath, const QString &component)
+{
+    return parentPath + Separator + component;
+}
+
+void JsonKeyOrder::append(const QString &parentPath, const QString &key)
+{
+    QStringList &keys = m_keys[parentPath];
+    if (!keys.contains(key))
+        keys.append(key);
+}
+
+JsonKeyOrder JsonKeyOrder::below(const QString &path) const
+{
+    JsonKeyOrder result;
+    for (auto it = m_keys.cbegin(); it != m_keys.cend(); ++it) {
+        if (it.key() == path)
+            result.m_keys.insert(QString(), it.value());
+        else if (it.key().startsWith(path + Separator))
+            result.m_keys.insert(it.key().mid(path.size()), it.value());
+    }
+    return result;
+}
+
+void JsonKeyOrder::insertBelow(const QString &path, const JsonKeyOrder &other)
+{
+    for (auto it = other.m_keys.cbegin(); it != other.m_keys.cend(); ++it)
+        m_keys.insert(path + it.key(), it.value());
+}
+
+JsonKeyOrder JsonKeyOrder::fromJson(const QByteArray &json)
+{
+    JsonKeyOrder order;
+    // One frame per open object or array: its path, and for arrays the next index.
+    struct Frame
+    {
+        QString path;
+        bool isObject;
+        qsizetype index = 0;
+        QString key;   // objects: the key whose value comes next
+    };
+    QList<Frame> stack;
+    bool expectKey = false;
+    auto valuePath = [&stack]() {
+        if (stack.isEmpty())
+            return QString();
+        const Frame &top = stack.last();
+        return childPath(top.path, top.isObject ? top.key : QString::number(top.index));
+    };
+    for (qsizetype i = 0; i < json.size();) {
+        const char c = json.at(i);
+        if (c == '{' || c == '[') {
+            stack.append({valuePath(), c == '{'});
+            expectKey = c == '{';
+            ++i;
+        } else if (c == '}' || c == ']') {
+            if (stack.isEmpty())
+                break;
+            stack.removeLast();
+            ++i;
+        } else if (c == ',') {
+            if (stack.isEmpty())
+                break;
+            if (stack.last().isObject)
+                expectKey = true;
+            else
+                ++stack.last().index;
+            ++i;
+        } else if (c == '"') {
+            if (expectKey && !stack.isEmpty()) {
+                const QString text = readString(json, i);
+                stack.last().key = text;
+                order.append(stack.last().path, text);
+                expectKey = false;
+            } else {
+                skipString(json, i);   // a value: only its end matters
+            }
+        } else {
+            ++i;   // ':', whitespace, numbers, literals
+        }
+    }
+    return order;
+}
+
+QByteArray JsonKeyOrder::toJson(const QJsonObject &object) const
+{
+    if (m_keys.isEmpty())
+        return QJsonDocument(object).toJson(QJsonDocument::Compact);
+    QByteArray out;
+    writeObject(out, object, *this, QString());
+    return out;
+}
+
+} // namespace Greenroom

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+namespace Greenroom {
+
+/*
+ * The order an entity's author wrote the keys of its objects in, by path.
+ * QJsonObject keeps keys sorted, but the order is part of what a file says:
+ * a template's form lists its fields in the order of `properties`, and
+ * Backstage serves entities with their keys as written. This keeps that
+ * order beside the QJsonObject and writes JSON that follows it.
+ *
+ * A path is the object's keys and array indices from the root, each
+ * preceded by U+001F ("" is the root), as Yaml::SourceMap keys them.
+ */
+class JsonKeyOrder
+{
+public:
+    static QString childPath(const QString &parentPath, const QString &component);
+
+    // `key` comes after the keys already known for the object at `parentPath`.
+    void append(const QString &parentPath, const QString &key);
+    // The keys of the object at `path` in their written order; empty when unknown.
+    QStringList keys(const QString &path) const { return m_keys.value(path); }
+    bool isEmpty() const { return m_keys.isEmpty(); }
+    // The orders found below `path`, re-rooted there ("" becomes `path`'s object).
+    JsonKeyOrder below(const QString &path) const;
+    // Adds `other`'s orders under `path` (inverse of below()).
+    void insertBelow(const QString &path, const JsonKeyOrder &other);
+
+    // The key order of every object in JSON text (as JSON.parse would keep it;
+    // a key written twice keeps its first place). Text that is not JSON gives
+    // what was read before the fault.
+    static JsonKeyOrder fromJson(const QByteArray &json);
+
+    // Compact JSON of `object`, byte for byte what QJsonDocument writes except
+    // that each object's known keys come first in their order, the others
+    // after them, sorted.
+    QByteArray toJson(const QJsonObject &object) const;
+
+private:
+    QHash<QString, QStringList> m_keys;
+};
+
+} // namespace Greenroom
