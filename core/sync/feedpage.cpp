@@ -2,11 +2,87 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "feedpage.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
 namespace Greenroom::Sync {
+
+namespace {
+
+// The text of each `changes[i].entity` in a feed page, by i. The server
+// sends each entity as it stores it (keys in their file's order); keeping
+// that text keeps the order, which a QJsonObject would sort. Qt's parser
+// gives no byte offsets, hence this walk over the already-validated page.
+QHash<qsizetype, QByteArrayView> entityTexts(const QByteArray &body)
+{
+    QHash<qsizetype, QByteArrayView> texts;
+    struct Frame
+    {
+        bool isObject;
+        qsizetype index = 0;   // arrays: the element being read
+        QByteArray key;        // objects (to depth 3): the member being read
+    };
+    QList<Frame> stack;
+    qsizetype entityStart = -1;
+    qsizetype entityIndex = -1;
+    const auto endString = [&body](qsizetype i) {
+        for (++i; i < body.size(); ++i) {
+            if (body.at(i) == '\\')
+                ++i;
+            else if (body.at(i) == '"')
+                return i + 1;
+        }
+        return i;
+    };
+    // True when a value starting now is root.changes[i].entity.
+    const auto atEntity = [&stack]() {
+        return stack.size() == 3 && stack[0].isObject && stack[0].key == "changes" && !stack[1].isObject && stack[2].isObject
+               && stack[2].key == "entity";
+    };
+    bool expectKey = false;
+    for (qsizetype i = 0; i < body.size();) {
+        const char c = body.at(i);
+        if (c == '{' || c == '[') {
+            if (entityStart < 0 && atEntity()) {
+                entityStart = i;
+                entityIndex = stack[1].index;
+            }
+            stack.append(Frame{c == '{'});
+            expectKey = c == '{';
+            ++i;
+        } else if (c == '}' || c == ']') {
+            if (stack.isEmpty())
+                break;
+            stack.removeLast();
+            ++i;
+            if (entityStart >= 0 && stack.size() == 3) {
+                texts.insert(entityIndex, QByteArrayView(body).sliced(entityStart, i - entityStart));
+                entityStart = -1;
+            }
+        } else if (c == ',') {
+            if (!stack.isEmpty()) {
+                if (stack.last().isObject)
+                    expectKey = true;
+                else
+                    ++stack.last().index;
+            }
+            ++i;
+        } else if (c == '"') {
+            const qsizetype end = endString(i);
+            if (expectKey && !stack.isEmpty() && stack.size() <= 3)
+                stack.last().key = body.mid(i + 1, end - i - 2);
+            expectKey = false;
+            i = end;
+        } else {
+            ++i;
+        }
+    }
+    return texts;
+}
+
+} // namespace
 
 Result<FeedPage> FeedPage::parse(const QByteArray &body)
 {
@@ -28,6 +104,7 @@ Result<FeedPage> FeedPage::parse(const QByteArray &body)
     page.hasMore = root.value(QLatin1String("hasMore")).toBool(page.remaining > 0);
     const QJsonArray items = changes.toArray();
     page.changes.reserve(items.size());
+    const QHash<qsizetype, QByteArrayView> texts = entityTexts(body);
     for (qsizetype i = 0; i < items.size(); ++i) {
         const QJsonObject item = items.at(i).toObject();
         const QString type = item.value(QLatin1String("type")).toString();
@@ -42,7 +119,11 @@ Result<FeedPage> FeedPage::parse(const QByteArray &body)
             change.deleted = type == QLatin1String("docs-delete");
         } else if (type == QLatin1String("upsert") && item.value(QLatin1String("entity")).isObject()) {
             change.entity = item.value(QLatin1String("entity")).toObject();
-            change.entityJson = QJsonDocument(change.entity).toJson(QJsonDocument::Compact);
+            // The server's text, unless it is not the object parsed (then Qt's).
+            const QByteArrayView text = texts.value(i);
+            change.entityJson = !text.isEmpty() && QJsonDocument::fromJson(text.toByteArray()).object() == change.entity
+                                    ? text.toByteArray()
+                                    : QJsonDocument(change.entity).toJson(QJsonDocument::Compact);
         } else {
             return Error::input(QStringLiteral("change %1 (%2) is neither a delete, a docs change nor an upsert with an entity")
                                     .arg(i + 1).arg(change.ref.isEmpty() ? QStringLiteral("no entityRef") : change.ref));

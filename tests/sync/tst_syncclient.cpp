@@ -231,6 +231,10 @@ void TestSyncClient::initialSyncMirrorsTheServer()
     QVERIFY(cache);
     const QJsonObject served = m_server->request("GET", QStringLiteral("/api/catalog/entities/by-name/component/default/c17")).json().toObject();
     QCOMPARE(cache.value()->entityByRef(QStringLiteral("component:default/c17"))->entity, served);
+    // Byte for byte, keys in the order their file wrote them (not sorted).
+    const QByteArray servedText = m_server->request("GET", QStringLiteral("/api/catalog/entities/by-name/component/default/c17")).body;
+    QVERIFY2(servedText.contains("\"metadata\":{\"name\":\"c17\",\"description\":\"first 17\",\"tags\""), servedText.constData());
+    QCOMPARE(cache.value()->entityByRef(QStringLiteral("component:default/c17"))->json, servedText);
     QCOMPARE(cache.value()->mirrorState(QStringLiteral("cursor")), sync->cursor());
     auto hits = cache.value()->search(QStringLiteral("c17"), 5);
     QVERIFY(hits && !hits.value().isEmpty());
