@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Greenroom authors
 //
-// Reading key order out of JSON text is a small scanner of our own: Qt's
+// Reading key order out of JSON text walks it ourselves (jsonwalk.h): Qt's
 // JSON parser drops the order (it is what we are recovering), and the
 // yaml-cpp reader would build a whole second tree to learn a list of
-// names. The writer only orders keys; every value is written by Qt.
+// names. The writer orders keys and writes strings as Qt does (the tests
+// compare it with Qt byte for byte); numbers are written by Qt.
 #include "jsonkeyorder.h"
+#include "jsonwalk.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -18,28 +20,14 @@ namespace {
 
 constexpr QChar Separator = QChar(0x1f);
 
-// Moves i from a string's opening quote to just after its closing one.
-void skipString(const QByteArray &json, qsizetype &i)
+// A key's bytes as written between its quotes, decoded.
+QString decodeKey(const QByteArray &json, qsizetype start, qsizetype end)
 {
-    for (++i; i < json.size(); ++i) {
-        if (json.at(i) == '\\')
-            ++i;
-        else if (json.at(i) == '"')
-            break;
-    }
-    ++i;
-}
-
-// A string token at json[i] == '"': its decoded text; i ends after its quote.
-QString readString(const QByteArray &json, qsizetype &i)
-{
-    const qsizetype start = i;
-    skipString(json, i);
-    const QByteArray token = json.mid(start, i - start);
+    const QByteArray token = json.mid(start, end - start);
     // Escapes are rare in keys; let Qt decode those that have them.
     if (!token.contains('\\'))
-        return QString::fromUtf8(token.mid(1, token.size() - 2));
-    return QJsonDocument::fromJson("[" + token + "]").array().at(0).toString();
+        return QString::fromUtf8(token);
+    return QJsonDocument::fromJson("[\"" + token + "\"]").array().at(0).toString();
 }
 
 // A string as QJsonDocument writes it (compact): quotes, backslash and
@@ -171,56 +159,45 @@ void JsonKeyOrder::insertBelow(const QString &path, const JsonKeyOrder &other)
 
 JsonKeyOrder JsonKeyOrder::fromJson(const QByteArray &json)
 {
-    JsonKeyOrder order;
-    // One frame per open object or array: its path, and for arrays the next index.
+    // One frame per open object or array: its path, and what is being read in it.
     struct Frame
     {
         QString path;
-        bool isObject;
-        qsizetype index = 0;
-        QString key;   // objects: the key whose value comes next
+        bool isObject = false;
+        qsizetype index = 0;   // arrays: the element
+        QString key;           // objects: the key whose value comes next
     };
-    QList<Frame> stack;
-    bool expectKey = false;
-    auto valuePath = [&stack]() {
-        if (stack.isEmpty())
-            return QString();
-        const Frame &top = stack.last();
-        return childPath(top.path, top.isObject ? top.key : QString::number(top.index));
-    };
-    for (qsizetype i = 0; i < json.size();) {
-        const char c = json.at(i);
-        if (c == '{' || c == '[') {
-            stack.append({valuePath(), c == '{'});
-            expectKey = c == '{';
-            ++i;
-        } else if (c == '}' || c == ']') {
-            if (stack.isEmpty())
-                break;
-            stack.removeLast();
-            ++i;
-        } else if (c == ',') {
-            if (stack.isEmpty())
-                break;
-            if (stack.last().isObject)
-                expectKey = true;
-            else
-                ++stack.last().index;
-            ++i;
-        } else if (c == '"') {
-            if (expectKey && !stack.isEmpty()) {
-                const QString text = readString(json, i);
-                stack.last().key = text;
-                order.append(stack.last().path, text);
-                expectKey = false;
-            } else {
-                skipString(json, i);   // a value: only its end matters
+    struct Visitor
+    {
+        const QByteArray &json;
+        JsonKeyOrder order;
+        QList<Frame> stack;
+        void open(bool isObject, qsizetype)
+        {
+            QString path;
+            if (!stack.isEmpty()) {
+                const Frame &top = stack.last();
+                path = childPath(top.path, top.isObject ? top.key : QString::number(top.index));
             }
-        } else {
-            ++i;   // ':', whitespace, numbers, literals
+            Frame frame;
+            frame.path = path;
+            frame.isObject = isObject;
+            stack.append(frame);
         }
-    }
-    return order;
+        void close(qsizetype)
+        {
+            if (!stack.isEmpty())
+                stack.removeLast();
+        }
+        void key(qsizetype start, qsizetype end)
+        {
+            stack.last().key = decodeKey(json, start, end);
+            order.append(stack.last().path, stack.last().key);
+        }
+        void nextElement() { ++stack.last().index; }
+    } visitor{json, {}, {}};
+    walkJson(json, visitor);
+    return visitor.order;
 }
 
 QByteArray JsonKeyOrder::toJson(const QJsonObject &object) const

@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "feedpage.h"
 
+#include <common/jsonwalk.h>
+
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -17,69 +19,48 @@ namespace {
 // gives no byte offsets, hence this walk over the already-validated page.
 QHash<qsizetype, QByteArrayView> entityTexts(const QByteArray &body)
 {
-    QHash<qsizetype, QByteArrayView> texts;
+    // The walk's depth: 1 the page, 2 `changes`, 3 a change, 4 its entity.
     struct Frame
     {
-        bool isObject;
-        qsizetype index = 0;   // arrays: the element being read
-        QByteArray key;        // objects (to depth 3): the member being read
+        bool isObject = false;
+        qsizetype index = 0;   // arrays: the element
+        QByteArray key;        // objects: the member being read
     };
-    QList<Frame> stack;
-    qsizetype entityStart = -1;
-    qsizetype entityIndex = -1;
-    const auto endString = [&body](qsizetype i) {
-        for (++i; i < body.size(); ++i) {
-            if (body.at(i) == '\\')
-                ++i;
-            else if (body.at(i) == '"')
-                return i + 1;
+    struct Visitor
+    {
+        const QByteArray &body;
+        QHash<qsizetype, QByteArrayView> texts;
+        QList<Frame> stack;
+        qsizetype start = -1;
+        qsizetype index = -1;
+        void open(bool isObject, qsizetype offset)
+        {
+            if (start < 0 && stack.size() == 3 && stack[0].key == "changes" && !stack[1].isObject && stack[2].key == "entity") {
+                start = offset;
+                index = stack[1].index;
+            }
+            Frame frame;
+            frame.isObject = isObject;
+            stack.append(frame);
         }
-        return i;
-    };
-    // True when a value starting now is root.changes[i].entity.
-    const auto atEntity = [&stack]() {
-        return stack.size() == 3 && stack[0].isObject && stack[0].key == "changes" && !stack[1].isObject && stack[2].isObject
-               && stack[2].key == "entity";
-    };
-    bool expectKey = false;
-    for (qsizetype i = 0; i < body.size();) {
-        const char c = body.at(i);
-        if (c == '{' || c == '[') {
-            if (entityStart < 0 && atEntity()) {
-                entityStart = i;
-                entityIndex = stack[1].index;
+        void close(qsizetype end)
+        {
+            if (!stack.isEmpty())
+                stack.removeLast();
+            if (start >= 0 && stack.size() == 3) {
+                texts.insert(index, QByteArrayView(body).sliced(start, end - start));
+                start = -1;
             }
-            stack.append(Frame{c == '{'});
-            expectKey = c == '{';
-            ++i;
-        } else if (c == '}' || c == ']') {
-            if (stack.isEmpty())
-                break;
-            stack.removeLast();
-            ++i;
-            if (entityStart >= 0 && stack.size() == 3) {
-                texts.insert(entityIndex, QByteArrayView(body).sliced(entityStart, i - entityStart));
-                entityStart = -1;
-            }
-        } else if (c == ',') {
-            if (!stack.isEmpty()) {
-                if (stack.last().isObject)
-                    expectKey = true;
-                else
-                    ++stack.last().index;
-            }
-            ++i;
-        } else if (c == '"') {
-            const qsizetype end = endString(i);
-            if (expectKey && !stack.isEmpty() && stack.size() <= 3)
-                stack.last().key = body.mid(i + 1, end - i - 2);
-            expectKey = false;
-            i = end;
-        } else {
-            ++i;
         }
-    }
-    return texts;
+        void key(qsizetype from, qsizetype to)
+        {
+            if (stack.size() <= 3)
+                stack.last().key = body.mid(from, to - from);
+        }
+        void nextElement() { ++stack.last().index; }
+    } visitor{body, {}, {}};
+    walkJson(body, visitor);
+    return visitor.texts;
 }
 
 } // namespace

@@ -241,6 +241,19 @@ HttpResponse ScaffolderRoutes::parameterSchema(const HttpRequest &request)
     return HttpResponse::jsonBytes(order.toJson(body));
 }
 
+Result<Scaffold::TaskRequest> ScaffolderRoutes::runnable(const QJsonObject &templateEntity) const
+{
+    auto files = Scaffold::templateFiles(templateEntity, m_git);
+    if (!files)
+        return files.error();
+    Scaffold::TaskRequest task;
+    task.templateEntity = templateEntity;
+    task.templateDir = files->folder;
+    task.templateBaseUrl = files->baseUrl;
+    task.templateFolderCopy = files->copy;
+    return task;
+}
+
 HttpResponse ScaffolderRoutes::createTask(const HttpRequest &request)
 {
     auto body = jsonObjectBody(request);
@@ -259,14 +272,10 @@ HttpResponse ScaffolderRoutes::createTask(const HttpRequest &request)
     const QJsonObject secrets = body->value(QLatin1String("secrets")).toObject();
     if (std::optional<HttpResponse> refused = checkAnswers(entity.value(), values, secrets))
         return *refused;
-    auto files = Scaffold::templateFiles(entity.value(), m_git);
-    if (!files)
-        return HttpResponse::error(files.error(), request);
-    Scaffold::TaskRequest task;
-    task.templateEntity = entity.value();
-    task.templateDir = files->folder;
-    task.templateBaseUrl = files->baseUrl;
-    task.templateFolderCopy = files->copy;
+    auto prepared = runnable(entity.value());
+    if (!prepared)
+        return HttpResponse::error(prepared.error(), request);
+    Scaffold::TaskRequest task = prepared.value();
     // What hidden pages (`when`) alone ask for is not passed on, as upstream filters it.
     task.values = Scaffold::resolvePages(values, Scaffold::parameterPages(entity.value())).values;
     task.secrets = secrets;
@@ -303,14 +312,10 @@ HttpResponse ScaffolderRoutes::retryTask(const HttpRequest &request)
         if (!problems.isEmpty())
             return HttpResponse::json(QJsonObject{{QStringLiteral("errors"), problemsJson(problems)}}, 400);
     }
-    auto files = Scaffold::templateFiles(entity.value(), m_git);
-    if (!files)
-        return HttpResponse::error(files.error(), request);
-    Scaffold::TaskRequest run;
-    run.templateEntity = entity.value();
-    run.templateDir = files->folder;
-    run.templateBaseUrl = files->baseUrl;
-    run.templateFolderCopy = files->copy;
+    auto prepared = runnable(entity.value());
+    if (!prepared)
+        return HttpResponse::error(prepared.error(), request);
+    Scaffold::TaskRequest run = prepared.value();
     run.secrets = secrets;
     auto retried = m_broker.retry(id, run);
     if (!retried)

@@ -298,6 +298,8 @@ void TestScaffolderApi::longPollAnswersWithNewEvents()
     const Reply created = post(QStringLiteral("/api/scaffolder/v2/tasks"),
                                {{QStringLiteral("templateRef"), QStringLiteral("template:default/slow")}, {QStringLiteral("values"), QJsonObject()}});
     const QString id = created.json()[QLatin1String("id")].toString();
+    // Once the wait has begun, nothing more comes until the cancel.
+    QTRY_VERIFY(get(QStringLiteral("/api/scaffolder/v2/tasks/%1/events").arg(id)).body.contains("Beginning step Wait a while"));
     const Reply first = get(QStringLiteral("/api/scaffolder/v2/tasks/%1/events").arg(id));
     QCOMPARE(first.status, 200);
     const QJsonArray seen = first.json().toArray();
