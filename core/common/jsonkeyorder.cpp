@@ -139,6 +139,18 @@ void JsonKeyOrder::append(const QString &parentPath, const QString &key)
         keys.append(key);
 }
 
+void JsonKeyOrder::dropArrays()
+{
+    m_keys.removeIf([](const QHash<QString, QStringList>::iterator &entry) {
+        const QStringList &keys = entry.value();
+        for (qsizetype i = 0; i < keys.size(); ++i) {
+            if (keys.at(i) != QString::number(i))
+                return false;
+        }
+        return true;
+    });
+}
+
 JsonKeyOrder JsonKeyOrder::below(const QString &path) const
 {
     JsonKeyOrder result;

@@ -30,6 +30,9 @@ public:
     // The keys of the object at `path` in their written order; empty when unknown.
     QStringList keys(const QString &path) const { return m_keys.value(path); }
     bool isEmpty() const { return m_keys.isEmpty(); }
+    // Forgets the lists that are array indices in order (0, 1, 2, ...), as a
+    // source map lists arrays' elements: only objects' keys are ordered.
+    void dropArrays();
     // The orders found below `path`, re-rooted there ("" becomes `path`'s object).
     JsonKeyOrder below(const QString &path) const;
     // Adds `other`'s orders under `path` (inverse of below()).

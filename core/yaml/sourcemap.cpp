@@ -48,6 +48,7 @@ JsonKeyOrder SourceMap::keyOrder() const
         if (cut >= 0)
             order.append(key.left(cut), key.mid(cut + 1));
     }
+    order.dropArrays();
     return order;
 }
 

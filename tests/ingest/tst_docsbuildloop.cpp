@@ -67,7 +67,7 @@ void TestDocsBuildLoop::syncFollowsOneEntitysBuild()
     QVERIFY(processed.isOk());
     Store::LocationWrite write;
     write.originKey = QStringLiteral("file:") + catalogFile;
-    write.entities = {{processed.processed.entity, processed.processed.ref, processed.processed.relations, write.originKey, {}}};
+    write.entities = {{processed.processed.entity, processed.processed.ref, processed.processed.relations, write.originKey, {}, {}}};
     QVERIFY(store.value()->applyLocation(write));
     const Store::StoredEntity entity = *store.value()->entityByRef(QStringLiteral("component:default/guide"));
 

@@ -29,7 +29,7 @@ EntityWrite entity(const char *kind, const char *name, const QJsonObject &spec, 
     const Model::ProcessingOutcome outcome = Model::EntityProcessor::process(raw);
     if (!outcome.isOk())
         qFatal("test entity invalid: %s", qPrintable(outcome.problem->statusMessage()));
-    return {outcome.processed.entity, outcome.processed.ref, outcome.processed.relations, Origin, QString()};
+    return {outcome.processed.entity, outcome.processed.ref, outcome.processed.relations, Origin, QString(), {}};
 }
 
 QJsonObject component(const char *owner, const char *lifecycle = "production", const char *system = nullptr)
@@ -1045,7 +1045,7 @@ void TestSqliteCatalogStore::tasksKeepTheirStateAndLog()
     QVERIFY(m_store->reopenTask(QStringLiteral("a"), {{QStringLiteral("recoverStrategy"), QStringLiteral("startOver")}}).value());
     QVERIFY(m_store->taskEvents(QStringLiteral("a"), std::nullopt).value().isEmpty());
     QVERIFY(m_store->claimTask(QStringLiteral("a")).value());
-    m_store->appendTaskEvent(QStringLiteral("a"), QStringLiteral("log"), {{QStringLiteral("message"), QStringLiteral("again")}});
+    QVERIFY(m_store->appendTaskEvent(QStringLiteral("a"), QStringLiteral("log"), {{QStringLiteral("message"), QStringLiteral("again")}}));
     events = m_store->taskEvents(QStringLiteral("a"), std::nullopt).value();
     QCOMPARE(events.size(), 2);
     QCOMPARE(events.at(0).type, QStringLiteral("recovered"));
