@@ -19,6 +19,8 @@ namespace Greenroom {
 namespace {
 
 constexpr QChar Separator = QChar(0x1f);
+constexpr QChar EntryMark = QChar(0x1d);
+constexpr QChar KeyMark = QChar(0x1e);
 
 // A key's bytes as written between its quotes, decoded.
 QString decodeKey(const QByteArray &json, qsizetype start, qsizetype end)
@@ -132,41 +134,98 @@ QString JsonKeyOrder::childPath(const QString &parentPath, const QString &compon
     return parentPath + Separator + component;
 }
 
-void JsonKeyOrder::append(const QString &parentPath, const QString &key)
+void JsonKeyOrder::Builder::append(const QString &parentPath, const QString &key)
 {
-    QStringList &keys = m_keys[parentPath];
-    if (!keys.contains(key))
-        keys.append(key);
+    auto found = m_keys.find(parentPath);
+    if (found == m_keys.end()) {
+        m_paths.append(parentPath);
+        found = m_keys.insert(parentPath, {});
+    }
+    if (!found->contains(key))
+        found->append(key);
 }
 
-void JsonKeyOrder::dropArrays()
+JsonKeyOrder JsonKeyOrder::Builder::build(bool dropArrays) const
 {
-    m_keys.removeIf([](const QHash<QString, QStringList>::iterator &entry) {
-        const QStringList &keys = entry.value();
-        for (qsizetype i = 0; i < keys.size(); ++i) {
-            if (keys.at(i) != QString::number(i))
-                return false;
+    JsonKeyOrder order;
+    for (const QString &path : m_paths) {
+        const QStringList &keys = m_keys[path];
+        if (dropArrays) {
+            bool indices = true;
+            for (qsizetype i = 0; i < keys.size() && indices; ++i)
+                indices = keys.at(i) == QString::number(i);
+            if (indices)
+                continue;
         }
-        return true;
-    });
+        order.m_packed += EntryMark;
+        order.m_packed += path;
+        for (const QString &key : keys) {
+            order.m_packed += KeyMark;
+            order.m_packed += key;
+        }
+    }
+    return order;
+}
+
+QStringList JsonKeyOrder::keys(const QString &path) const
+{
+    const QString entry = EntryMark + path + KeyMark;
+    const qsizetype at = m_packed.indexOf(entry);
+    if (at < 0)
+        return {};
+    const qsizetype start = at + entry.size();
+    const qsizetype end = m_packed.indexOf(EntryMark, start);
+    return m_packed.mid(start, end < 0 ? -1 : end - start).split(KeyMark);
+}
+
+void JsonKeyOrder::append(const QString &parentPath, const QString &key)
+{
+    Builder builder;
+    for (const auto &[path, keys] : entries())
+        for (const QString &known : keys)
+            builder.append(path, known);
+    builder.append(parentPath, key);
+    *this = builder.build();
+}
+
+QList<std::pair<QString, QStringList>> JsonKeyOrder::entries() const
+{
+    QList<std::pair<QString, QStringList>> list;
+    for (const QString &entry : m_packed.split(EntryMark, Qt::SkipEmptyParts)) {
+        QStringList parts = entry.split(KeyMark);
+        const QString path = parts.takeFirst();
+        list.append({path, parts});
+    }
+    return list;
 }
 
 JsonKeyOrder JsonKeyOrder::below(const QString &path) const
 {
-    JsonKeyOrder result;
-    for (auto it = m_keys.cbegin(); it != m_keys.cend(); ++it) {
-        if (it.key() == path)
-            result.m_keys.insert(QString(), it.value());
-        else if (it.key().startsWith(path + Separator))
-            result.m_keys.insert(it.key().mid(path.size()), it.value());
+    Builder builder;
+    for (const auto &[entryPath, keys] : entries()) {
+        QString rerooted;
+        if (entryPath == path)
+            rerooted = QString();
+        else if (entryPath.startsWith(path + Separator))
+            rerooted = entryPath.mid(path.size());
+        else
+            continue;
+        for (const QString &key : keys)
+            builder.append(rerooted, key);
     }
-    return result;
+    return builder.build();
 }
 
 void JsonKeyOrder::insertBelow(const QString &path, const JsonKeyOrder &other)
 {
-    for (auto it = other.m_keys.cbegin(); it != other.m_keys.cend(); ++it)
-        m_keys.insert(path + it.key(), it.value());
+    Builder builder;
+    for (const auto &[entryPath, keys] : entries())
+        for (const QString &key : keys)
+            builder.append(entryPath, key);
+    for (const auto &[entryPath, keys] : other.entries())
+        for (const QString &key : keys)
+            builder.append(path + entryPath, key);
+    *this = builder.build();
 }
 
 JsonKeyOrder JsonKeyOrder::fromJson(const QByteArray &json)
@@ -182,7 +241,7 @@ JsonKeyOrder JsonKeyOrder::fromJson(const QByteArray &json)
     struct Visitor
     {
         const QByteArray &json;
-        JsonKeyOrder order;
+        Builder order;
         QList<Frame> stack;
         void open(bool isObject, qsizetype)
         {
@@ -209,12 +268,12 @@ JsonKeyOrder JsonKeyOrder::fromJson(const QByteArray &json)
         void nextElement() { ++stack.last().index; }
     } visitor{json, {}, {}};
     walkJson(json, visitor);
-    return visitor.order;
+    return visitor.order.build();
 }
 
 QByteArray JsonKeyOrder::toJson(const QJsonObject &object) const
 {
-    if (m_keys.isEmpty())
+    if (m_packed.isEmpty())
         return QJsonDocument(object).toJson(QJsonDocument::Compact);
     QByteArray out;
     writeObject(out, object, *this, QString());

@@ -25,14 +25,28 @@ class JsonKeyOrder
 public:
     static QString childPath(const QString &parentPath, const QString &component);
 
-    // `key` comes after the keys already known for the object at `parentPath`.
+    // Collects orders key by key (in any interleaving of objects) and packs
+    // them into a JsonKeyOrder when done.
+    class Builder
+    {
+    public:
+        // `key` comes after the keys already known for the object at `parentPath`.
+        void append(const QString &parentPath, const QString &key);
+        // Leaves out the lists that are array indices in order (0, 1, 2, ...),
+        // as a source map lists arrays' elements: only objects' keys are ordered.
+        JsonKeyOrder build(bool dropArrays = false) const;
+
+    private:
+        QHash<QString, QStringList> m_keys;
+        QStringList m_paths;   // in first-seen order, so the packed form is stable
+    };
+
+    // `key` comes after the keys already known for the object at `parentPath`
+    // (for small orders made by hand; a Builder is for many keys).
     void append(const QString &parentPath, const QString &key);
     // The keys of the object at `path` in their written order; empty when unknown.
-    QStringList keys(const QString &path) const { return m_keys.value(path); }
-    bool isEmpty() const { return m_keys.isEmpty(); }
-    // Forgets the lists that are array indices in order (0, 1, 2, ...), as a
-    // source map lists arrays' elements: only objects' keys are ordered.
-    void dropArrays();
+    QStringList keys(const QString &path) const;
+    bool isEmpty() const { return m_packed.isEmpty(); }
     // The orders found below `path`, re-rooted there ("" becomes `path`'s object).
     JsonKeyOrder below(const QString &path) const;
     // Adds `other`'s orders under `path` (inverse of below()).
@@ -49,7 +63,12 @@ public:
     QByteArray toJson(const QJsonObject &object) const;
 
 private:
-    QHash<QString, QStringList> m_keys;
+    QList<std::pair<QString, QStringList>> entries() const;
+
+    // Every object's order in one string, a few hundred characters an entity
+    // (a hash of lists took more memory than the entity itself): each entry
+    // is U+001D, the path, then each key preceded by U+001E.
+    QString m_packed;
 };
 
 } // namespace Greenroom

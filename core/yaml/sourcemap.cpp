@@ -42,14 +42,13 @@ int SourceMap::line(const QStringList &path) const
 
 JsonKeyOrder SourceMap::keyOrder() const
 {
-    JsonKeyOrder order;
+    JsonKeyOrder::Builder order;
     for (const auto &[key, line] : m_lines) {
         const qsizetype cut = key.lastIndexOf(Separator);
         if (cut >= 0)
             order.append(key.left(cut), key.mid(cut + 1));
     }
-    order.dropArrays();
-    return order;
+    return order.build(true);
 }
 
 } // namespace Greenroom::Yaml
