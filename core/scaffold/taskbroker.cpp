@@ -37,8 +37,11 @@ TaskBroker::~TaskBroker()
 {
     {
         QMutexLocker lock(&m_mutex);
-        for (const std::shared_ptr<TaskRunner> &runner : std::as_const(m_runners))
-            runner->cancel();
+        m_stopping = true;   // tasks still fetching their files are cancelled once they have them
+        for (const std::shared_ptr<TaskRunner> &runner : std::as_const(m_runners)) {
+            if (runner)
+                runner->cancel();
+        }
     }
     // Tasks may be waiting on this thread (catalog calls carried over to it).
     while (!m_pool.waitForDone(20))
@@ -169,27 +172,51 @@ Result<bool> TaskBroker::retry(const QString &taskId, TaskRequest request)
 
 void TaskBroker::start(const QString &id, const TaskRequest &request)
 {
-    TaskSpec spec{request.templateEntity, request.templateDir, request.values, request.secrets, request.user, id};
-    TaskOptions options;
-    options.workingDirectory = m_workingDirectory;
-    options.services = m_services;
-    auto runner = std::make_shared<TaskRunner>(m_actions, spec, options);
-    runner->setEventSink([this, id](const TaskEvent &event) { record(id, event); });
     {
         QMutexLocker lock(&m_mutex);
-        m_runners.insert(id, runner);
+        m_runners.insert(id, nullptr);   // queued: the runner comes on the worker
     }
-    m_pool.start([this, id, runner, folder = request.templateFolderCopy] {
-        bool claimed = false;
+    m_pool.start([this, id, request = TaskRequest(request)]() mutable {
         {
             QMutexLocker lock(&m_mutex);
             auto claim = m_store.claimTask(id);
-            claimed = claim && claim.value();   // not open: cancelled before it started
-            if (!claimed)
+            if (!claim || !claim.value()) {   // not open: cancelled before it started
                 m_runners.remove(id);
+                return;
+            }
         }
-        if (!claimed)
-            return;
+        if (request.fetchFiles) {
+            auto files = request.fetchFiles();
+            if (!files) {
+                TaskEvent failed;
+                failed.message = files.error().toString();
+                failed.status = QStringLiteral("failed");
+                record(id, failed);
+                TaskEvent completion;
+                completion.type = TaskEvent::Type::Completion;
+                completion.message = QStringLiteral("Run completed with status: failed");
+                completion.error = files.error();
+                record(id, completion);
+                QMutexLocker lock(&m_mutex);
+                m_runners.remove(id);
+                return;
+            }
+            request.templateDir = files->folder;
+            request.templateFolderCopy = files->copy;
+        }
+        TaskSpec spec{request.templateEntity, request.templateDir, request.values, request.secrets, request.user, id};
+        TaskOptions options;
+        options.workingDirectory = m_workingDirectory;
+        options.services = m_services;
+        auto runner = std::make_shared<TaskRunner>(m_actions, spec, options);
+        runner->setEventSink([this, id](const TaskEvent &event) { record(id, event); });
+        {
+            QMutexLocker lock(&m_mutex);
+            // Cancelled while its files were fetched: it ends before its first step.
+            if (m_stopping || m_store.task(id).value_or(TaskRecord()).status == QLatin1String("cancelled"))
+                runner->cancel();
+            m_runners.insert(id, runner);
+        }
         runner->run();
         // The runner holds the secrets; they go with it.
         QMutexLocker lock(&m_mutex);
@@ -272,9 +299,9 @@ bool TaskBroker::cancel(const QString &taskId)
         const std::optional<TaskRecord> stored = m_store.task(taskId);
         if (!stored)
             return false;
-        runner = m_runners.value(taskId);
-        if (!runner)
+        if (!m_runners.contains(taskId))
             return true;   // finished already
+        runner = m_runners.value(taskId);
         notStarted = stored->status == QLatin1String("open");
         auto marked = m_store.markTask(taskId, QStringLiteral("cancelled"));
         if (!marked)
@@ -288,9 +315,10 @@ bool TaskBroker::cancel(const QString &taskId)
         event.message = QStringLiteral("Run completed with status: cancelled");
         event.status = QStringLiteral("cancelled");
         record(taskId, event);
-    } else {
+    } else if (runner) {
         runner->cancel();
     }
+    // Else its files are being fetched: the worker sees the status before the first step.
     return true;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "taskrunner.h"
+#include "templatefiles.h"
 
 #include <store/taskstore.h>
 
@@ -31,6 +32,10 @@ struct TaskRequest
     QString templateDir;       // where its relative urls point
     QString templateBaseUrl;   // templateInfo.baseUrl
     std::shared_ptr<QTemporaryDir> templateFolderCopy;   // kept until the task ends
+    // When set, finds the template's files on the task's worker thread (a
+    // git template may need a fetch), filling the three above; an error
+    // fails the task, as upstream's worker fails when it cannot read them.
+    std::function<Result<TemplateFiles>()> fetchFiles;
     QJsonObject values;
     QJsonObject secrets;
     QJsonObject user;          // {ref, entity?}
@@ -94,7 +99,8 @@ private:
     QThreadPool m_pool;
     Store::TaskStore &m_store;
     mutable QMutex m_mutex;                              // guards m_store and m_runners
-    QHash<QString, std::shared_ptr<TaskRunner>> m_runners;   // queued or running tasks
+    QHash<QString, std::shared_ptr<TaskRunner>> m_runners;   // queued or running tasks (no runner yet while queued)
+    bool m_stopping = false;
     QTimer *m_heartbeat = nullptr;
 };
 

@@ -7,12 +7,33 @@
 
 namespace Greenroom::Scaffold {
 
-Result<TemplateFiles> templateFiles(const QJsonObject &templateEntity, const Ingest::GitReader &git, qint64 maxBytes)
+namespace {
+
+QString locationOf(const QJsonObject &templateEntity)
 {
     const QJsonObject annotations = templateEntity.value(QLatin1String("metadata"))[QLatin1String("annotations")].toObject();
-    QString location = annotations.value(QLatin1String("backstage.io/source-location")).toString();
-    if (location.isEmpty())
-        location = annotations.value(QLatin1String("backstage.io/managed-by-location")).toString();
+    const QString location = annotations.value(QLatin1String("backstage.io/source-location")).toString();
+    return location.isEmpty() ? annotations.value(QLatin1String("backstage.io/managed-by-location")).toString() : location;
+}
+
+} // namespace
+
+QString templateBaseUrl(const QJsonObject &templateEntity)
+{
+    const QString location = locationOf(templateEntity);
+    const qsizetype colon = location.indexOf(QLatin1Char(':'));
+    if (colon < 0)
+        return {};
+    const QString type = location.left(colon);
+    const QString target = location.mid(colon + 1);
+    if (type == QLatin1String("file"))
+        return QUrl::fromLocalFile(target).toString();
+    return type == QLatin1String("git") ? Ingest::GitReader::displayUrl(target) : target;
+}
+
+Result<TemplateFiles> templateFiles(const QJsonObject &templateEntity, const Ingest::GitReader &git, qint64 maxBytes)
+{
+    const QString location = locationOf(templateEntity);
     const QString name = templateEntity.value(QLatin1String("metadata"))[QLatin1String("name")].toString();
     if (location.isEmpty())
         return Error::input(QStringLiteral("The template %1 has no location annotation, so its files cannot be found").arg(name));
@@ -24,7 +45,7 @@ Result<TemplateFiles> templateFiles(const QJsonObject &templateEntity, const Ing
         // source-location may name the folder itself (with a trailing slash).
         const QString folder = target.endsWith(QLatin1Char('/')) || info.isDir() ? QFileInfo(target + QStringLiteral("/.")).absolutePath()
                                                                                 : info.absolutePath();
-        return TemplateFiles{folder, QUrl::fromLocalFile(target).toString(), nullptr};
+        return TemplateFiles{folder, templateBaseUrl(templateEntity), nullptr};
     }
     if (type == QLatin1String("git")) {
         if (!git.isConfigured())
@@ -41,7 +62,7 @@ Result<TemplateFiles> templateFiles(const QJsonObject &templateEntity, const Ing
         auto exported = git.session()->exportFolder(folder, copy->path(), maxBytes);
         if (!exported)
             return exported.error();
-        return TemplateFiles{copy->path(), Ingest::GitReader::displayUrl(target), copy};
+        return TemplateFiles{copy->path(), templateBaseUrl(templateEntity), copy};
     }
     return Error::input(QStringLiteral("The files of template %1 cannot be fetched from its %2 location %3; "
                                        "register templates as file or git locations")

@@ -29,4 +29,7 @@ struct TemplateFiles
  */
 Result<TemplateFiles> templateFiles(const QJsonObject &templateEntity, const Ingest::GitReader &git, qint64 maxBytes = 256 * 1024 * 1024);
 
+// templateInfo.baseUrl without fetching anything (empty without a location).
+QString templateBaseUrl(const QJsonObject &templateEntity);
+
 } // namespace Greenroom::Scaffold

@@ -241,16 +241,15 @@ HttpResponse ScaffolderRoutes::parameterSchema(const HttpRequest &request)
     return HttpResponse::jsonBytes(order.toJson(body));
 }
 
-Result<Scaffold::TaskRequest> ScaffolderRoutes::runnable(const QJsonObject &templateEntity) const
+Scaffold::TaskRequest ScaffolderRoutes::runnable(const QJsonObject &templateEntity) const
 {
-    auto files = Scaffold::templateFiles(templateEntity, m_git);
-    if (!files)
-        return files.error();
+    // The files are found on the task's worker (a git template may need a
+    // fetch): a request is never held up by it, and a template whose files
+    // cannot be read fails its task, as upstream's worker fails it.
     Scaffold::TaskRequest task;
     task.templateEntity = templateEntity;
-    task.templateDir = files->folder;
-    task.templateBaseUrl = files->baseUrl;
-    task.templateFolderCopy = files->copy;
+    task.templateBaseUrl = Scaffold::templateBaseUrl(templateEntity);
+    task.fetchFiles = [templateEntity, git = m_git]() { return Scaffold::templateFiles(templateEntity, git); };
     return task;
 }
 
@@ -272,10 +271,7 @@ HttpResponse ScaffolderRoutes::createTask(const HttpRequest &request)
     const QJsonObject secrets = body->value(QLatin1String("secrets")).toObject();
     if (std::optional<HttpResponse> refused = checkAnswers(entity.value(), values, secrets))
         return *refused;
-    auto prepared = runnable(entity.value());
-    if (!prepared)
-        return HttpResponse::error(prepared.error(), request);
-    Scaffold::TaskRequest task = prepared.value();
+    Scaffold::TaskRequest task = runnable(entity.value());
     // What hidden pages (`when`) alone ask for is not passed on, as upstream filters it.
     task.values = Scaffold::resolvePages(values, Scaffold::parameterPages(entity.value())).values;
     task.secrets = secrets;
@@ -312,10 +308,7 @@ HttpResponse ScaffolderRoutes::retryTask(const HttpRequest &request)
         if (!problems.isEmpty())
             return HttpResponse::json(QJsonObject{{QStringLiteral("errors"), problemsJson(problems)}}, 400);
     }
-    auto prepared = runnable(entity.value());
-    if (!prepared)
-        return HttpResponse::error(prepared.error(), request);
-    Scaffold::TaskRequest run = prepared.value();
+    Scaffold::TaskRequest run = runnable(entity.value());
     run.secrets = secrets;
     auto retried = m_broker.retry(id, run);
     if (!retried)

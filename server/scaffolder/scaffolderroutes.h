@@ -33,8 +33,8 @@ public:
 
 private:
     HttpResponse parameterSchema(const HttpRequest &request);
-    // A task request for the template with its files found (where its steps' relative urls point).
-    Result<Scaffold::TaskRequest> runnable(const QJsonObject &templateEntity) const;
+    // A task request for the template, its files to be found by the worker.
+    Scaffold::TaskRequest runnable(const QJsonObject &templateEntity) const;
     HttpResponse createTask(const HttpRequest &request);
     HttpResponse listTasks(const HttpRequest &request);
     HttpResponse eventStream(const HttpRequest &request);

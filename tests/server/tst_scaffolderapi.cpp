@@ -39,6 +39,7 @@ private Q_SLOTS:
     void longPollAnswersWithNewEvents();
     void dryRunRendersWithoutSideEffects();
     void templateFromGitUsesItsRepositoryFiles();
+    void unreadableTemplateFilesFailTheTask();
     void finishedTasksCanBeRetried();
     void tasksOutliveAKilledServer();
     void cleanup()
@@ -102,7 +103,11 @@ void TestScaffolderApi::initTestCase()
               "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata: {name: slow}\n"
               "spec:\n  type: test\n  parameters: {properties: {zulu: {type: string}, alpha: {type: string}, mike: {type: string}}}\n"
               "  steps:\n    - {id: wait, name: Wait a while, action: debug:wait, input: {seconds: 20}}\n"
-              "    - {id: after, action: debug:log, input: {message: never}}\n");
+              "    - {id: after, action: debug:log, input: {message: never}}\n"
+              // Its files are said to be behind a URL, which Greenroom does not fetch folders from.
+              "---\napiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\n"
+              "metadata: {name: remote, annotations: {backstage.io/source-location: 'url:https://templates.example.com/remote/'}}\n"
+              "spec:\n  type: test\n  steps:\n    - {id: fetch, action: fetch:template, input: {url: ./skeleton}}\n");
     writeFile(m_dir.filePath(QStringLiteral("app-config.yaml")),
               QStringLiteral("backend:\n  listen: {port: 0}\n  database: {client: better-sqlite3, connection: {directory: %1}}\n"
                              "  workingDirectory: %2\n"
@@ -403,6 +408,24 @@ void TestScaffolderApi::templateFromGitUsesItsRepositoryFiles()
         files.insert(file[QLatin1String("path")].toString(), QByteArray::fromBase64(file[QLatin1String("base64Content")].toString().toLatin1()));
     QCOMPARE(files.keys(), (QStringList{QStringLiteral("README.md"), QStringLiteral("package.json")}));
     QCOMPARE(files.value(QStringLiteral("package.json")), QByteArray("{\"name\": \"from-git\"}\n"));
+}
+
+void TestScaffolderApi::unreadableTemplateFilesFailTheTask()
+{
+    // As upstream: the request is taken; the worker cannot read the files, and the task fails saying why.
+    const Reply created = post(QStringLiteral("/api/scaffolder/v2/tasks"),
+                               {{QStringLiteral("templateRef"), QStringLiteral("template:default/remote")}, {QStringLiteral("values"), QJsonObject()}});
+    QCOMPARE(created.status, 201);
+    const QString id = created.json()[QLatin1String("id")].toString();
+    const Reply stream = get(QStringLiteral("/api/scaffolder/v2/tasks/%1/eventstream").arg(id));
+    QVERIFY2(stream.body.contains("The files of template remote cannot be fetched from its url location https://templates.example.com/remote/"),
+             stream.body.constData());
+    const QJsonObject task = get(QStringLiteral("/api/scaffolder/v2/tasks/") + id).json().toObject();
+    QCOMPARE(task[QLatin1String("status")].toString(), QStringLiteral("failed"));
+    QCOMPARE(task[QLatin1String("spec")][QLatin1String("templateInfo")][QLatin1String("baseUrl")].toString(),
+             QStringLiteral("https://templates.example.com/remote/"));
+    const QJsonArray events = get(QStringLiteral("/api/scaffolder/v2/tasks/%1/events").arg(id)).json().toArray();
+    QCOMPARE(events.last()[QLatin1String("body")][QLatin1String("error")][QLatin1String("name")].toString(), QStringLiteral("InputError"));
 }
 
 void TestScaffolderApi::finishedTasksCanBeRetried()
