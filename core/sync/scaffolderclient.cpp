@@ -152,6 +152,29 @@ void ScaffolderClient::dryRun(const QString &templateRef, const QJsonObject &val
     });
 }
 
+void ScaffolderClient::watch(const QString &taskId)
+{
+    if (m_stream)
+        m_stream->abort();
+    m_taskId = taskId;
+    m_finished = false;
+    m_lastEvent = 0;
+    m_reconnects = 0;
+    follow();
+}
+
+void ScaffolderClient::listTasks(int limit)
+{
+    QNetworkReply *reply = m_network.get(request(QStringLiteral("/tasks?order=desc:created_at&limit=%1").arg(limit)));
+    connect(reply, &QNetworkReply::finished, this, [this, reply] {
+        reply->deleteLater();
+        const QByteArray answer = reply->readAll();
+        if (failedReply(reply, answer))
+            return;
+        Q_EMIT tasksListed(QJsonDocument::fromJson(answer).object().value(QLatin1String("tasks")).toArray());
+    });
+}
+
 void ScaffolderClient::cancel()
 {
     if (m_taskId.isEmpty() || m_finished)

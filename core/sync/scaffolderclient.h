@@ -16,7 +16,8 @@ namespace Greenroom::Sync {
 /*
  * The desktop's side of the server's scaffolder (Backstage's
  * /api/scaffolder/v2): starts a task and follows its event stream, cancels
- * it, or asks for a dry run of a stored template. Everything is
+ * it, lists past tasks and replays one, or asks for a dry run of a stored
+ * template. Everything is
  * asynchronous on the thread the client lives on; one task at a time.
  */
 class ScaffolderClient : public QObject
@@ -35,6 +36,10 @@ public:
     // its files; Backstage's clients send them instead).
     void dryRun(const QString &templateRef, const QJsonObject &values, const QJsonObject &secrets = {});
     void cancel();
+    // Follows a task that exists already: its whole log, then what comes.
+    void watch(const QString &taskId);
+    // GET /v2/tasks, newest first: tasksListed() or requestFailed().
+    void listTasks(int limit = 100);
 
 Q_SIGNALS:
     void taskCreated(const QString &taskId);
@@ -46,6 +51,7 @@ Q_SIGNALS:
     // The request could not be made or was refused; `validation` holds the
     // server's schema errors for a 400 about the answers.
     void requestFailed(const QString &message, const QJsonArray &validation);
+    void tasksListed(const QJsonArray &tasks);
 
 private:
     QNetworkRequest request(const QString &path) const;

@@ -35,6 +35,7 @@
 #include <QTemporaryDir>
 #include <QSettings>
 #include <QTest>
+#include <QTreeWidget>
 
 using namespace Greenroom;
 using TestSupport::FakeGitHub;
@@ -51,6 +52,7 @@ private Q_SLOTS:
     void dryRunShowsFilesAndTouchesNothing();
     void keychainTokenGoesWithTheTask();
     void createPublishesRegistersAndLinks();
+    void pastTasksAreListedAndReplayed();
     void templateAskedForEarlyOpensWhenItArrives();
     void cleanup()
     {
@@ -347,6 +349,33 @@ void TestCreatePage::createPublishesRegistersAndLinks()
     QCOMPARE(opened.size(), 1);
     QCOMPARE(opened.first().first().toString(), QStringLiteral("component:default/orders-api"));
     QCOMPARE(keychainToken(*m_hostTokens, QStringLiteral("github.com")), QStringLiteral("ghp_wizard"));
+}
+
+void TestCreatePage::pastTasksAreListedAndReplayed()
+{
+    // The server keeps its tasks: the list shows both runs, newest first.
+    m_page->showGallery();
+    QTest::mouseClick(m_page->tasksButton(), Qt::LeftButton);
+    QTreeWidget *list = m_page->taskList();
+    QTRY_COMPARE(list->topLevelItemCount(), 2);
+    QCOMPARE(list->topLevelItem(0)->text(0), QStringLiteral("Spring Boot Microservice"));
+    QCOMPARE(list->topLevelItem(0)->text(1), QStringLiteral("completed"));
+    QCOMPARE(list->topLevelItem(1)->text(1), QStringLiteral("failed"));   // the stale keychain token's run
+    screenshot(m_page.get(), QStringLiteral("create-tasks.png"));
+
+    // Opening one replays its whole log in its template's wizard, and shows how it ended.
+    list->setCurrentItem(list->topLevelItem(0));
+    Q_EMIT list->itemActivated(list->topLevelItem(0), 0);
+    Ui::TemplateWizard *wizard = m_page->wizard();
+    QVERIFY(wizard->isRunning());
+    QSignalSpy finished(wizard, &Ui::TemplateWizard::finished);
+    QVERIFY(finished.wait(15000));
+    QCOMPARE(finished.first().first().toString(), QStringLiteral("completed"));
+    const QString log = wizard->log()->toPlainText();
+    QVERIFY2(log.contains(QStringLiteral("[publish] Finished step Publish to GitHub")), qPrintable(log));
+    QCOMPARE(log.count(QStringLiteral("Finished step Register in the catalog")), 1);
+    QCOMPARE(wizard->progress()->value(), wizard->progress()->maximum());
+    QCOMPARE(wizard->outputButtons().size(), 2);
 }
 
 void TestCreatePage::templateAskedForEarlyOpensWhenItArrives()

@@ -10,17 +10,21 @@
 
 #include <model/entityref.h>
 #include <model/relation.h>
+#include <sync/scaffolderclient.h>
 
 #include <QComboBox>
+#include <QDateTime>
 #include <QFrame>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QStackedWidget>
+#include <QTreeWidget>
 
 namespace Greenroom::Ui {
 
@@ -64,7 +68,13 @@ CreatePage::CreatePage(CatalogCache &cache, UserPreferences &preferences, QWidge
     auto *gallery = new QWidget;
     auto *layout = new QVBoxLayout(gallery);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(makeHeading(tr("Create a new component")));
+    auto *heading = new QHBoxLayout;
+    heading->addWidget(makeHeading(tr("Create a new component")), 1);
+    m_tasksButton = new QPushButton(tr("Tasks"));
+    m_tasksButton->setToolTip(tr("The tasks templates have run on the server"));
+    connect(m_tasksButton, &QPushButton::clicked, this, &CreatePage::showTasks);
+    heading->addWidget(m_tasksButton);
+    layout->addLayout(heading);
     auto *intro = new QLabel(tr("Create new software components using standard templates in your organization."));
     intro->setWordWrap(true);
     layout->addWidget(intro);
@@ -95,17 +105,33 @@ CreatePage::CreatePage(CatalogCache &cache, UserPreferences &preferences, QWidge
     layout->addWidget(scroll, 1);
     m_stack->addWidget(gallery);
 
-    m_wizardHost = new QWidget;
-    auto *wizardLayout = new QVBoxLayout(m_wizardHost);
-    wizardLayout->setContentsMargins(0, 0, 0, 0);
-    auto *toGallery = new QPushButton(tr("← All templates"));
-    toGallery->setFlat(true);
-    connect(toGallery, &QPushButton::clicked, this, &CreatePage::showGallery);
-    auto *top = new QHBoxLayout;
-    top->addWidget(toGallery);
-    top->addStretch(1);
-    wizardLayout->addLayout(top);
-    m_stack->addWidget(m_wizardHost);
+    // The wizard's and the task list's pages: "← All templates" above what they show.
+    const auto subPage = [this](QWidget *&page) {
+        page = new QWidget;
+        auto *pageLayout = new QVBoxLayout(page);
+        pageLayout->setContentsMargins(0, 0, 0, 0);
+        auto *toGallery = new QPushButton(tr("← All templates"));
+        toGallery->setFlat(true);
+        connect(toGallery, &QPushButton::clicked, this, &CreatePage::showGallery);
+        auto *top = new QHBoxLayout;
+        top->addWidget(toGallery);
+        top->addStretch(1);
+        pageLayout->addLayout(top);
+        m_stack->addWidget(page);
+        return pageLayout;
+    };
+    subPage(m_wizardHost);
+    QVBoxLayout *taskLayout = subPage(m_taskPage);
+    taskLayout->addWidget(makeHeading(tr("Task list")));
+    m_tasksStatus = new QLabel;
+    taskLayout->addWidget(m_tasksStatus);
+    m_tasks = new QTreeWidget;
+    m_tasks->setRootIsDecorated(false);
+    m_tasks->setHeaderLabels({tr("Template"), tr("Status"), tr("Created"), tr("Created by"), tr("Task")});
+    connect(m_tasks, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) {
+        openTask(item->data(0, Qt::UserRole).toString(), item->data(0, Qt::UserRole + 1).toString());
+    });
+    taskLayout->addWidget(m_tasks, 1);
 
     connect(&m_cache, &CatalogCache::changed, this, &CreatePage::reload);
     reload();
@@ -245,6 +271,57 @@ void CreatePage::chooseTemplate(const QString &ref)
     connect(m_wizard, &TemplateWizard::entityActivated, this, &CreatePage::entityActivated);
     m_wizardHost->layout()->addWidget(m_wizard);
     m_stack->setCurrentWidget(m_wizardHost);
+}
+
+void CreatePage::showTasks()
+{
+    m_stack->setCurrentWidget(m_taskPage);
+    delete m_taskClient;
+    m_taskClient = new Sync::ScaffolderClient(m_server, m_token, this);
+    m_tasksStatus->setText(tr("Asking %1 for its tasks…").arg(m_server.toString()));
+    connect(m_taskClient, &Sync::ScaffolderClient::requestFailed, this, [this](const QString &message) {
+        m_tasksStatus->setText(tr("The tasks could not be listed: %1").arg(message));
+    });
+    connect(m_taskClient, &Sync::ScaffolderClient::tasksListed, this, [this](const QJsonArray &tasks) {
+        m_tasks->clear();
+        for (const QJsonValue &value : tasks) {
+            const QJsonObject task = value.toObject();
+            const QJsonObject info = task.value(QLatin1String("spec"))[QLatin1String("templateInfo")].toObject();
+            const QString templateRef = info.value(QLatin1String("entityRef")).toString();
+            const QJsonObject metadata = info.value(QLatin1String("entity"))[QLatin1String("metadata")].toObject();
+            const QDateTime created = QDateTime::fromString(task.value(QLatin1String("createdAt")).toString(), Qt::ISODateWithMs);
+            auto *item = new QTreeWidgetItem(m_tasks, {metadata.value(QLatin1String("title")).toString(metadata.value(QLatin1String("name")).toString(templateRef)),
+                                                       task.value(QLatin1String("status")).toString(),
+                                                       QLocale().toString(created.toLocalTime(), QLocale::ShortFormat),
+                                                       task.value(QLatin1String("createdBy")).toString(),
+                                                       task.value(QLatin1String("id")).toString()});
+            item->setData(0, Qt::UserRole, task.value(QLatin1String("id")).toString());
+            item->setData(0, Qt::UserRole + 1, templateRef);
+        }
+        for (int column = 0; column < m_tasks->columnCount(); ++column)
+            m_tasks->resizeColumnToContents(column);
+        m_tasksStatus->setText(tasks.isEmpty() ? tr("No template has run on %1 yet.").arg(m_server.toString())
+                                               : tr("%n task(s) on %1, newest first. Open one to see its log.", nullptr, int(tasks.size()))
+                                                     .arg(m_server.toString()));
+    });
+    m_taskClient->listTasks();
+}
+
+void CreatePage::openTask(const QString &taskId, const QString &templateRef)
+{
+    if (m_wizard && m_wizard->isRunning()) {
+        m_stack->setCurrentWidget(m_wizardHost);   // a running task's wizard stays until it ends
+        return;
+    }
+    // The task is shown in its template's wizard (its steps and outputs come from it).
+    chooseTemplate(templateRef);
+    if (!m_wizard || m_wizard->templateRef() != templateRef) {
+        m_awaited.clear();
+        m_stack->setCurrentWidget(m_taskPage);
+        m_tasksStatus->setText(tr("The template %1 is not in this catalog any more.").arg(templateRef));
+        return;
+    }
+    m_wizard->showTask(taskId);
 }
 
 void CreatePage::showGallery()

@@ -10,7 +10,13 @@ class QComboBox;
 class QGridLayout;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QStackedWidget;
+class QTreeWidget;
+
+namespace Greenroom::Sync {
+class ScaffolderClient;
+}
 
 namespace Greenroom::Ui {
 
@@ -42,10 +48,14 @@ public:
     QComboBox *tagFilter() const { return m_tag; }
     TemplateWizard *wizard() const { return m_wizard; }
     QLabel *countLabel() const { return m_count; }
+    QTreeWidget *taskList() const { return m_tasks; }
+    QPushButton *tasksButton() const { return m_tasksButton; }
 
 public Q_SLOTS:
     void chooseTemplate(const QString &ref);
     void showGallery();
+    // Backstage's task list: this server's tasks, newest first; opening one replays its log.
+    void showTasks();
     void reload();
 
 Q_SIGNALS:
@@ -54,6 +64,7 @@ Q_SIGNALS:
 private:
     void applyFilters();
     QWidget *makeCard(const QJsonObject &entity, const QString &ref);
+    void openTask(const QString &taskId, const QString &templateRef);
 
     CatalogCache &m_cache;
     UserPreferences &m_preferences;
@@ -61,6 +72,11 @@ private:
     QString m_token;
     TokenVault *m_hostTokens = nullptr;
     QStackedWidget *m_stack;
+    QWidget *m_taskPage = nullptr;
+    QTreeWidget *m_tasks = nullptr;
+    QLabel *m_tasksStatus = nullptr;
+    QPushButton *m_tasksButton = nullptr;
+    Sync::ScaffolderClient *m_taskClient = nullptr;   // for the list
     QLineEdit *m_text;
     QComboBox *m_type;
     QComboBox *m_owner;

@@ -366,6 +366,13 @@ void TemplateWizard::create()
     m_client->create(m_templateRef, values(), secrets());
 }
 
+void TemplateWizard::showTask(const QString &taskId)
+{
+    startRunView(tr("Task %1").arg(taskId.left(8)));
+    m_status->setText(tr("Following task %1 on %2").arg(taskId, m_client->server().toString()));
+    m_client->watch(taskId);
+}
+
 void TemplateWizard::tryIt()
 {
     startRunView(tr("Dry run"));

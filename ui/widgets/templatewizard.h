@@ -78,6 +78,9 @@ public Q_SLOTS:
     void goBack();
     void create();
     void tryIt();
+    // Shows a task that exists already (a past one, or one still running):
+    // its log from the start, its steps, and how it ended.
+    void showTask(const QString &taskId);
 
 Q_SIGNALS:
     void entityActivated(const QString &ref);
