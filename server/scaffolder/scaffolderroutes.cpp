@@ -448,7 +448,8 @@ HttpResponse ScaffolderRoutes::dryRun(const HttpRequest &request)
             || file.write(QByteArray::fromBase64(item[QLatin1String("base64Content")].toString().toLatin1())) < 0 || !file.commit())
             return HttpResponse::error(Error::internal(QStringLiteral("Cannot write %1 for the dry run").arg(path)), request);
     }
-    return startDryRun(templateEntity, contents->path(), contents, values, secrets);
+    return startDryRun(request, templateEntity, [contents] { return Result<Scaffold::TemplateFiles>(Scaffold::TemplateFiles{contents->path(), {}, contents}); },
+                       values, secrets);
 }
 
 HttpResponse ScaffolderRoutes::dryRunStored(const HttpRequest &request, const QJsonObject &body)
@@ -463,25 +464,33 @@ HttpResponse ScaffolderRoutes::dryRunStored(const HttpRequest &request, const QJ
     const QJsonObject secrets = body.value(QLatin1String("secrets")).toObject();
     if (std::optional<HttpResponse> refused = checkAnswers(entity.value(), values, secrets))
         return *refused;
-    auto files = Scaffold::templateFiles(entity.value(), m_git);
-    if (!files)
-        return HttpResponse::error(files.error(), request);
-    return startDryRun(entity.value(), files->folder, files->copy, values, secrets);
+    // Its files are found off the HTTP thread (a git template may need a fetch).
+    return startDryRun(request, entity.value(), [templateEntity = entity.value(), git = m_git] { return Scaffold::templateFiles(templateEntity, git); },
+                       values, secrets);
 }
 
-HttpResponse ScaffolderRoutes::startDryRun(const QJsonObject &templateEntity, const QString &templateDir, std::shared_ptr<QTemporaryDir> keep,
-                                           const QJsonObject &values, const QJsonObject &secrets)
+HttpResponse ScaffolderRoutes::startDryRun(const HttpRequest &request, const QJsonObject &templateEntity,
+                                           std::function<Result<Scaffold::TemplateFiles>()> files, const QJsonObject &values,
+                                           const QJsonObject &secrets)
 {
     auto deferred = std::make_shared<DeferredResponse>();
     const Scaffold::ActionRegistry &actions = m_actions;
-    Scaffold::TaskSpec spec{templateEntity, templateDir, Scaffold::resolvePages(values, Scaffold::parameterPages(templateEntity)).values, secrets,
+    Scaffold::TaskSpec spec{templateEntity, QString(), Scaffold::resolvePages(values, Scaffold::parameterPages(templateEntity)).values, secrets,
                             {}, QStringLiteral("dry-run")};
     Scaffold::TaskOptions options;
     options.dryRun = true;
     options.keepWorkspace = true;
     options.workingDirectory = m_workingDirectory;
     options.services = m_services;
-    m_dryRuns.start([this, deferred, keep, spec, options, &actions] {
+    m_dryRuns.start([this, deferred, files, request, spec, options, &actions]() mutable {
+        const Result<Scaffold::TemplateFiles> found = files();
+        if (!found) {
+            QMetaObject::invokeMethod(this, [deferred, error = found.error(), request] { deferred->complete(HttpResponse::error(error, request)); },
+                                      Qt::QueuedConnection);
+            return;
+        }
+        spec.templateDir = found->folder;
+        const std::shared_ptr<QTemporaryDir> keep = found->copy;   // the template's files, until the run ends
         Scaffold::TaskRunner runner(actions, spec, options);
         QJsonArray log;
         runner.setEventSink([&log](const Scaffold::TaskEvent &event) {

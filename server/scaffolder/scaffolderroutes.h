@@ -42,8 +42,9 @@ private:
     HttpResponse retryTask(const HttpRequest &request);
     HttpResponse dryRun(const HttpRequest &request);
     HttpResponse dryRunStored(const HttpRequest &request, const QJsonObject &body);
-    HttpResponse startDryRun(const QJsonObject &templateEntity, const QString &templateDir, std::shared_ptr<QTemporaryDir> keep,
-                             const QJsonObject &values, const QJsonObject &secrets);
+    // Runs on the dry-run pool: `files` finds the template's files there first.
+    HttpResponse startDryRun(const HttpRequest &request, const QJsonObject &templateEntity,
+                             std::function<Result<Scaffold::TemplateFiles>()> files, const QJsonObject &values, const QJsonObject &secrets);
     void deliver(const QString &taskId);
 
     struct Listener

@@ -426,6 +426,11 @@ void TestScaffolderApi::unreadableTemplateFilesFailTheTask()
              QStringLiteral("https://templates.example.com/remote/"));
     const QJsonArray events = get(QStringLiteral("/api/scaffolder/v2/tasks/%1/events").arg(id)).json().toArray();
     QCOMPARE(events.last()[QLatin1String("body")][QLatin1String("error")][QLatin1String("name")].toString(), QStringLiteral("InputError"));
+    // A dry run of it (Greenroom's stored-template form) answers with the same reason.
+    const Reply dry = post(QStringLiteral("/api/scaffolder/v2/dry-run"),
+                           {{QStringLiteral("templateRef"), QStringLiteral("template:default/remote")}, {QStringLiteral("values"), QJsonObject()}});
+    QCOMPARE(dry.status, 400);
+    QVERIFY2(dry.errorMessage().startsWith(QStringLiteral("The files of template remote cannot be fetched from its url location")), dry.body.constData());
 }
 
 void TestScaffolderApi::finishedTasksCanBeRetried()
