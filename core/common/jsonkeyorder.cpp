@@ -18,7 +18,6 @@ namespace Greenroom {
 
 namespace {
 
-constexpr QChar Separator = QChar(0x1f);
 constexpr QChar EntryMark = QChar(0x1d);
 constexpr QChar KeyMark = QChar(0x1e);
 
@@ -131,7 +130,20 @@ void writeValue(QByteArray &out, const QJsonValue &value, const JsonKeyOrder &or
 
 QString JsonKeyOrder::childPath(const QString &parentPath, const QString &component)
 {
-    return parentPath + Separator + component;
+    QString path;
+    path.reserve(parentPath.size() + component.size() + 1);
+    path += parentPath;
+    path += Separator;
+    path += component;
+    return path;
+}
+
+QString JsonKeyOrder::path(std::initializer_list<QString> components)
+{
+    QString result;
+    for (const QString &component : components)
+        result = childPath(result, component);
+    return result;
 }
 
 void JsonKeyOrder::Builder::append(const QString &parentPath, const QString &key)

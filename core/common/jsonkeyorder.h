@@ -8,6 +8,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <initializer_list>
+
 namespace Greenroom {
 
 /*
@@ -18,12 +20,16 @@ namespace Greenroom {
  * order beside the QJsonObject and writes JSON that follows it.
  *
  * A path is the object's keys and array indices from the root, each
- * preceded by U+001F ("" is the root), as Yaml::SourceMap keys them.
+ * preceded by U+001F, a unit separator no key has by accident ("" is the
+ * root); Yaml::SourceMap keys its nodes the same way.
  */
 class JsonKeyOrder
 {
 public:
+    static constexpr QChar Separator = QChar(0x1f);
     static QString childPath(const QString &parentPath, const QString &component);
+    // The path of `components` below the root: path({"spec", "parameters"}).
+    static QString path(std::initializer_list<QString> components);
 
     // Collects orders key by key (in any interleaving of objects) and packs
     // them into a JsonKeyOrder when done.

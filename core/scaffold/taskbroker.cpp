@@ -176,7 +176,7 @@ void TaskBroker::start(const QString &id, const TaskRequest &request)
         QMutexLocker lock(&m_mutex);
         m_runners.insert(id, nullptr);   // queued: the runner comes on the worker
     }
-    m_pool.start([this, id, request = TaskRequest(request)]() mutable {
+    m_pool.start([this, id, request] {
         {
             QMutexLocker lock(&m_mutex);
             auto claim = m_store.claimTask(id);
@@ -185,26 +185,22 @@ void TaskBroker::start(const QString &id, const TaskRequest &request)
                 return;
             }
         }
-        if (request.fetchFiles) {
-            auto files = request.fetchFiles();
-            if (!files) {
-                TaskEvent failed;
-                failed.message = files.error().toString();
-                failed.status = QStringLiteral("failed");
-                record(id, failed);
-                TaskEvent completion;
-                completion.type = TaskEvent::Type::Completion;
-                completion.message = QStringLiteral("Run completed with status: failed");
-                completion.error = files.error();
-                record(id, completion);
-                QMutexLocker lock(&m_mutex);
-                m_runners.remove(id);
-                return;
-            }
-            request.templateDir = files->folder;
-            request.templateFolderCopy = files->copy;
+        // Kept (a git template's copy) until the run ends.
+        const Result<TemplateFiles> files = request.fetchFiles();
+        if (!files) {
+            TaskEvent failed;
+            failed.message = files.error().toString();
+            record(id, failed);
+            TaskEvent completion;
+            completion.type = TaskEvent::Type::Completion;
+            completion.message = QStringLiteral("Run completed with status: failed");
+            completion.error = files.error();
+            record(id, completion);
+            QMutexLocker lock(&m_mutex);
+            m_runners.remove(id);
+            return;
         }
-        TaskSpec spec{request.templateEntity, request.templateDir, request.values, request.secrets, request.user, id};
+        TaskSpec spec{request.templateEntity, files->folder, request.values, request.secrets, request.user, id};
         TaskOptions options;
         options.workingDirectory = m_workingDirectory;
         options.services = m_services;

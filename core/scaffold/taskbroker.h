@@ -12,7 +12,6 @@
 #include <QJsonObject>
 #include <QMutex>
 #include <QObject>
-#include <QTemporaryDir>
 #include <QThreadPool>
 #include <QTimer>
 
@@ -29,11 +28,9 @@ using Store::TaskRecord;
 struct TaskRequest
 {
     QJsonObject templateEntity;
-    QString templateDir;       // where its relative urls point
     QString templateBaseUrl;   // templateInfo.baseUrl
-    std::shared_ptr<QTemporaryDir> templateFolderCopy;   // kept until the task ends
-    // When set, finds the template's files on the task's worker thread (a
-    // git template may need a fetch), filling the three above; an error
+    // Finds the template's files (where its relative urls point), called on
+    // the task's worker thread: a git template may need a fetch. An error
     // fails the task, as upstream's worker fails when it cannot read them.
     std::function<Result<TemplateFiles>()> fetchFiles;
     QJsonObject values;

@@ -198,18 +198,17 @@ TaskResult TaskRunner::run()
     // Backstage 4.x: after a failure later steps are skipped, unless their
     // `if` asks for the task's state with always() or failure() (cleanup
     // steps); the task then fails with the first error.
-    bool taskFailed = false;
     bool statusChecked = false;
-    std::optional<Error> firstError;
+    std::optional<Error> firstError;   // set: the task has failed
     QString firstErrorStep;
     TemplateEnvironment environment;
     environment.globals.insert(QStringLiteral("always"), [&statusChecked](const QJsonArray &) -> Result<QJsonValue> {
         statusChecked = true;
         return QJsonValue(true);
     });
-    environment.globals.insert(QStringLiteral("failure"), [&statusChecked, &taskFailed](const QJsonArray &) -> Result<QJsonValue> {
+    environment.globals.insert(QStringLiteral("failure"), [&statusChecked, &firstError](const QJsonArray &) -> Result<QJsonValue> {
         statusChecked = true;
-        return QJsonValue(taskFailed);
+        return QJsonValue(firstError.has_value());
     });
     auto stepFailed = [&](const Error &error, const QString &stepId, const QString &logged) {
         log(logged, stepId, QStringLiteral("failed"));
@@ -217,7 +216,6 @@ TaskResult TaskRunner::run()
             log(QStringLiteral("Additional error occurred: %1").arg(error.toString()), stepId, QStringLiteral("failed"));
         else
             firstError = error, firstErrorStep = stepId;
-        taskFailed = true;
     };
 
     log(QStringLiteral("Starting up task with %1 steps").arg(steps.size()));
@@ -233,20 +231,22 @@ TaskResult TaskRunner::run()
                           Error(QStringLiteral("Error"), QStringLiteral("Step %1 (%2) of task %3 has been cancelled.").arg(id, name, m_spec.taskId)), {}, id);
         }
         QList<RenderProblem> problems;
-        if (taskFailed) {
-            statusChecked = false;
-            if (step.value(QLatin1String("if")).isString())
-                renderTemplatedValue(step.value(QLatin1String("if")), contextWith(false), environment, where + QStringLiteral(".if"), &problems);
-            problems.clear();
-            if (!statusChecked) {
-                log(QStringLiteral("Skipping step %1 because a previous step failed").arg(id), id, QStringLiteral("skipped"));
-                continue;
-            }
-        }
-        // `if`: rendered without secrets, unless the step loops (then it is judged per item).
+        // `if`: rendered once, without secrets. A looping step's is judged per
+        // item; after a failure it is rendered here too, to see whether it
+        // asks for the task's state.
         const bool loops = step.contains(QLatin1String("each"));
+        statusChecked = false;
+        const QJsonValue condition = step.contains(QLatin1String("if")) && (!loops || firstError)
+                                         ? renderTemplatedValue(step.value(QLatin1String("if")), contextWith(false), environment,
+                                                                where + QStringLiteral(".if"), &problems)
+                                         : QJsonValue(QJsonValue::Undefined);
+        if (loops)
+            problems.clear();   // reported when judged per item
+        if (firstError && !(step.value(QLatin1String("if")).isString() && statusChecked)) {
+            log(QStringLiteral("Skipping step %1 because a previous step failed").arg(id), id, QStringLiteral("skipped"));
+            continue;
+        }
         if (step.contains(QLatin1String("if")) && !loops) {
-            const QJsonValue condition = renderTemplatedValue(step.value(QLatin1String("if")), contextWith(false), environment, where + QStringLiteral(".if"), &problems);
             reportProblems(problems, id);
             if (!stepConditionHolds(condition)) {
                 log(QStringLiteral("Skipping step %1 because its if condition was false").arg(id), id, QStringLiteral("skipped"));

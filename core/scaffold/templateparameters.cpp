@@ -209,7 +209,7 @@ QString ParameterProblem::stack() const
 QList<ParameterPage> parameterPages(const QJsonObject &templateEntity, const JsonKeyOrder &keyOrder)
 {
     const QJsonValue parameters = templateEntity.value(QLatin1String("spec"))[QLatin1String("parameters")];
-    const QString parametersPath = JsonKeyOrder::childPath(JsonKeyOrder::childPath(QString(), QStringLiteral("spec")), QStringLiteral("parameters"));
+    const QString parametersPath = JsonKeyOrder::path({QStringLiteral("spec"), QStringLiteral("parameters")});
     QJsonArray list = parameters.isArray() ? parameters.toArray() : QJsonArray();
     if (parameters.isObject())
         list.append(parameters);

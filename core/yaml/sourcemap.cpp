@@ -4,17 +4,10 @@
 
 namespace Greenroom::Yaml {
 
-// Unit separator: cannot appear in a key by accident.
-static constexpr QChar Separator = QChar(0x1f);
-
+// Keys are JsonKeyOrder's paths, so the key order read here needs no translation.
 QString SourceMap::childKey(const QString &parentKey, const QString &component)
 {
-    QString key;
-    key.reserve(parentKey.size() + component.size() + 1);
-    key += parentKey;
-    key += Separator;
-    key += component;
-    return key;
+    return JsonKeyOrder::childPath(parentKey, component);
 }
 
 QString SourceMap::key(const QStringList &path)
@@ -44,7 +37,7 @@ JsonKeyOrder SourceMap::keyOrder() const
 {
     JsonKeyOrder::Builder order;
     for (const auto &[key, line] : m_lines) {
-        const qsizetype cut = key.lastIndexOf(Separator);
+        const qsizetype cut = key.lastIndexOf(JsonKeyOrder::Separator);
         if (cut >= 0)
             order.append(key.left(cut), key.mid(cut + 1));
     }

@@ -167,7 +167,7 @@ HttpResponse postEntitiesByRefs(Store::CatalogStore &store, const HttpRequest &r
         const std::optional<Store::StoredEntity> &entity = found->at(i);
         if (i > 0)
             items += ',';
-        items += !entity ? QByteArray("null") : entitiesJsonArray({*entity}, *fields).chopped(1).mid(1);
+        items += entity ? entityJson(*entity, *fields) : QByteArray("null");
     }
     return HttpResponse::jsonBytes(items + "]}");
 }

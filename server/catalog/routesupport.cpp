@@ -54,9 +54,15 @@ QJsonArray projected(const QList<Store::StoredEntity> &entities, const QStringLi
     return out;
 }
 
-QByteArray entityJson(const Store::StoredEntity &entity)
+QByteArray entityJson(const Store::StoredEntity &entity, const QStringList &fields)
 {
-    return entity.json.isEmpty() ? QJsonDocument(entity.entity).toJson(QJsonDocument::Compact) : entity.json;
+    if (fields.isEmpty() && !entity.json.isEmpty())
+        return entity.json;
+    Store::StoredEntity parsed = entity;
+    if (parsed.entity.isEmpty())   // a listing asked for the text only
+        parsed.entity = QJsonDocument::fromJson(entity.json).object();
+    // The projection keeps the stored key order, as upstream's copies keep it.
+    return JsonKeyOrder::fromJson(entity.json).toJson(projected(parsed, fields));
 }
 
 QByteArray entitiesJsonArray(const QList<Store::StoredEntity> &entities, const QStringList &fields)
@@ -65,17 +71,7 @@ QByteArray entitiesJsonArray(const QList<Store::StoredEntity> &entities, const Q
     for (const Store::StoredEntity &e : entities) {
         if (out.size() > 1)
             out += ',';
-        if (fields.isEmpty() && !e.json.isEmpty()) {
-            out += e.json;
-        } else {
-            const Store::StoredEntity parsed = e.json.isEmpty() ? e : [&] {
-                Store::StoredEntity copy = e;
-                copy.entity = QJsonDocument::fromJson(e.json).object();
-                return copy;
-            }();
-            // The projection keeps the stored key order, as upstream's copies keep it.
-            out += JsonKeyOrder::fromJson(e.json).toJson(projected(parsed, fields));
-        }
+        out += entityJson(e, fields);
     }
     out += ']';
     return out;

@@ -36,8 +36,9 @@ QJsonArray projected(const QList<Store::StoredEntity> &entities, const QStringLi
 // The entities as a JSON array: their stored text spliced when they were read
 // with EntityQuery::rawJson and no fields are asked for (the bytes are what
 // serialising the parsed entity gives), else projected and serialised.
-// One entity's JSON as stored (its keys in their file's order).
-QByteArray entityJson(const Store::StoredEntity &entity);
+// One entity's JSON as stored (its keys in their file's order), or its
+// `fields` projection in that order.
+QByteArray entityJson(const Store::StoredEntity &entity, const QStringList &fields = {});
 QByteArray entitiesJsonArray(const QList<Store::StoredEntity> &entities, const QStringList &fields);
 
 // {"facets": {"<key as asked>": [{value, count}...]}} for GET and POST /entity-facets.

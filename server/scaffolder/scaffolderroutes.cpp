@@ -91,8 +91,8 @@ QJsonArray eventsJson(const QList<Scaffold::TaskEventRecord> &events)
 }
 
 // A stored Template for `ref`, checked as upstream's findTemplate and
-// authorizeTemplate check it.
-Result<QJsonObject> findTemplate(Store::CatalogStore &catalog, const QString &kind, const QString &ns, const QString &name)
+// authorizeTemplate check it; with its JSON text (keys in its file's order).
+Result<Store::StoredEntity> findTemplate(Store::CatalogStore &catalog, const QString &kind, const QString &ns, const QString &name)
 {
     if (kind.toLower() != QLatin1String("template"))
         return Error::input(QStringLiteral("Invalid kind, only 'Template' kind is supported"));
@@ -102,16 +102,12 @@ Result<QJsonObject> findTemplate(Store::CatalogStore &catalog, const QString &ki
     const QString apiVersion = stored->entity.value(QLatin1String("apiVersion")).toString();
     if (apiVersion != QLatin1String("scaffolder.backstage.io/v1beta3"))
         return Error::input(QStringLiteral("Unsupported apiVersion field in schema entity, %1").arg(apiVersion));
-    return stored->entity;
+    return stored.value();
 }
 
-// The values checked against the pages, then the secrets against
-// spec.secrets.schema; the 400 answer when either fails.
-std::optional<HttpResponse> checkAnswers(const QJsonObject &templateEntity, const QJsonObject &values, const QJsonObject &secrets)
+// The secrets checked against spec.secrets.schema; the 400 answer when they fail.
+std::optional<HttpResponse> checkSecrets(const QJsonObject &templateEntity, const QJsonObject &secrets)
 {
-    const QList<Scaffold::ParameterProblem> problems = Scaffold::validateParameters(values, Scaffold::parameterPages(templateEntity));
-    if (!problems.isEmpty())
-        return HttpResponse::json(QJsonObject{{QStringLiteral("errors"), problemsJson(problems)}}, 400);
     const QJsonObject secretsSchema = templateEntity.value(QLatin1String("spec"))[QLatin1String("secrets")][QLatin1String("schema")].toObject();
     if (!secretsSchema.isEmpty()) {
         Scaffold::ParameterPage page;
@@ -121,6 +117,15 @@ std::optional<HttpResponse> checkAnswers(const QJsonObject &templateEntity, cons
             return HttpResponse::json(QJsonObject{{QStringLiteral("errors"), problemsJson(secretProblems)}}, 400);
     }
     return std::nullopt;
+}
+
+// The values checked against the pages, then the secrets; the 400 answer when either fails.
+std::optional<HttpResponse> checkAnswers(const QJsonObject &templateEntity, const QJsonObject &values, const QJsonObject &secrets)
+{
+    const QList<Scaffold::ParameterProblem> problems = Scaffold::validateParameters(values, Scaffold::parameterPages(templateEntity));
+    if (!problems.isEmpty())
+        return HttpResponse::json(QJsonObject{{QStringLiteral("errors"), problemsJson(problems)}}, 400);
+    return checkSecrets(templateEntity, secrets);
 }
 
 } // namespace
@@ -189,30 +194,24 @@ ScaffolderRoutes::~ScaffolderRoutes()
 
 HttpResponse ScaffolderRoutes::parameterSchema(const HttpRequest &request)
 {
-    auto entity = findTemplate(m_catalog, request.params.value(QStringLiteral("kind")), request.params.value(QStringLiteral("namespace")),
+    auto stored = findTemplate(m_catalog, request.params.value(QStringLiteral("kind")), request.params.value(QStringLiteral("namespace")),
                                request.params.value(QStringLiteral("name")));
-    if (!entity)
-        return HttpResponse::error(entity.error(), request);
-    const QJsonObject metadata = entity->value(QLatin1String("metadata")).toObject();
-    const QJsonObject spec = entity->value(QLatin1String("spec")).toObject();
+    if (!stored)
+        return HttpResponse::error(stored.error(), request);
+    const QJsonObject &entity = stored->entity;
+    const QJsonObject metadata = entity.value(QLatin1String("metadata")).toObject();
+    const QJsonObject spec = entity.value(QLatin1String("spec")).toObject();
     // Keys in upstream's order, and the template's own objects (the pages'
     // schemas above all: a form lists its fields in their order) as written.
-    const std::optional<Store::StoredEntity> stored = m_catalog.entityByRef(Model::EntityRef::canonical(entity.value()));
-    const JsonKeyOrder written = JsonKeyOrder::fromJson(stored ? stored->json : QByteArray());
-    const auto at = [](std::initializer_list<QString> components) {
-        QString path;
-        for (const QString &component : components)
-            path = JsonKeyOrder::childPath(path, component);
-        return path;
-    };
+    const JsonKeyOrder written = JsonKeyOrder::fromJson(stored->json);
+    const QString decoratorsKey = spec.contains(QLatin1String("formDecorators")) ? QStringLiteral("formDecorators")
+                                                                                  : QStringLiteral("EXPERIMENTAL_formDecorators");
     JsonKeyOrder order;
     for (const char *key : {"title", "presentation", "description", "ui:options", "steps", "formDecorators"})
         order.append(QString(), QString::fromLatin1(key));
-    order.insertBelow(at({QStringLiteral("presentation")}), written.below(at({QStringLiteral("spec"), QStringLiteral("presentation")})));
-    order.insertBelow(at({QStringLiteral("ui:options")}), written.below(at({QStringLiteral("metadata"), QStringLiteral("ui:options")})));
-    order.insertBelow(at({QStringLiteral("formDecorators")}),
-                      written.below(at({QStringLiteral("spec"), spec.contains(QLatin1String("formDecorators")) ? QStringLiteral("formDecorators")
-                                                                                                                : QStringLiteral("EXPERIMENTAL_formDecorators")})));
+    order.insertBelow(JsonKeyOrder::path({QStringLiteral("presentation")}), written.below(JsonKeyOrder::path({QStringLiteral("spec"), QStringLiteral("presentation")})));
+    order.insertBelow(JsonKeyOrder::path({QStringLiteral("ui:options")}), written.below(JsonKeyOrder::path({QStringLiteral("metadata"), QStringLiteral("ui:options")})));
+    order.insertBelow(JsonKeyOrder::path({QStringLiteral("formDecorators")}), written.below(JsonKeyOrder::path({QStringLiteral("spec"), decoratorsKey})));
     QJsonObject body{{QStringLiteral("title"), metadata.value(QLatin1String("title")).toString(metadata.value(QLatin1String("name")).toString())}};
     if (spec.contains(QLatin1String("presentation")))
         body.insert(QStringLiteral("presentation"), spec.value(QLatin1String("presentation")));
@@ -221,8 +220,8 @@ HttpResponse ScaffolderRoutes::parameterSchema(const HttpRequest &request)
     if (metadata.contains(QLatin1String("ui:options")))
         body.insert(QStringLiteral("ui:options"), metadata.value(QLatin1String("ui:options")));
     QJsonArray steps;
-    for (const Scaffold::ParameterPage &page : Scaffold::parameterPages(entity.value(), written)) {
-        const QString stepPath = at({QStringLiteral("steps"), QString::number(steps.size())});
+    for (const Scaffold::ParameterPage &page : Scaffold::parameterPages(entity, written)) {
+        const QString stepPath = JsonKeyOrder::path({QStringLiteral("steps"), QString::number(steps.size())});
         for (const char *key : {"title", "description", "when", "schema"})
             order.append(stepPath, QString::fromLatin1(key));
         order.insertBelow(JsonKeyOrder::childPath(stepPath, QStringLiteral("schema")), page.keyOrder);
@@ -234,8 +233,7 @@ HttpResponse ScaffolderRoutes::parameterSchema(const HttpRequest &request)
         steps.append(step);
     }
     body.insert(QStringLiteral("steps"), steps);
-    const QJsonValue decorators = spec.contains(QLatin1String("formDecorators")) ? spec.value(QLatin1String("formDecorators"))
-                                                                                   : spec.value(QLatin1String("EXPERIMENTAL_formDecorators"));
+    const QJsonValue decorators = spec.value(decoratorsKey);
     if (!decorators.isUndefined())
         body.insert(QStringLiteral("formDecorators"), decorators);
     return HttpResponse::jsonBytes(order.toJson(body));
@@ -264,16 +262,17 @@ HttpResponse ScaffolderRoutes::createTask(const HttpRequest &request)
     auto ref = Model::EntityRef::parse(templateRef.toString(), {QStringLiteral("template"), QString()});
     if (!ref)
         return HttpResponse::error(Error::input(ref.error().message), request);
-    auto entity = findTemplate(m_catalog, ref->kind(), ref->namespaceName(), ref->name());
-    if (!entity)
-        return HttpResponse::error(entity.error(), request);
+    auto stored = findTemplate(m_catalog, ref->kind(), ref->namespaceName(), ref->name());
+    if (!stored)
+        return HttpResponse::error(stored.error(), request);
+    const QJsonObject &entity = stored->entity;
     const QJsonObject values = body->value(QLatin1String("values")).toObject();
     const QJsonObject secrets = body->value(QLatin1String("secrets")).toObject();
-    if (std::optional<HttpResponse> refused = checkAnswers(entity.value(), values, secrets))
+    if (std::optional<HttpResponse> refused = checkAnswers(entity, values, secrets))
         return *refused;
-    Scaffold::TaskRequest task = runnable(entity.value());
+    Scaffold::TaskRequest task = runnable(entity);
     // What hidden pages (`when`) alone ask for is not passed on, as upstream filters it.
-    task.values = Scaffold::resolvePages(values, Scaffold::parameterPages(entity.value())).values;
+    task.values = Scaffold::resolvePages(values, Scaffold::parameterPages(entity)).values;
     task.secrets = secrets;
     auto id = m_broker.dispatch(task);
     if (!id)
@@ -297,18 +296,12 @@ HttpResponse ScaffolderRoutes::retryTask(const HttpRequest &request)
     auto ref = Model::EntityRef::parse(templateRef, {QStringLiteral("template"), QString()});
     if (!ref)
         return HttpResponse::error(Error::input(ref.error().message), request);
-    auto entity = findTemplate(m_catalog, ref->kind(), ref->namespaceName(), ref->name());
-    if (!entity)
-        return HttpResponse::error(entity.error(), request);
-    const QJsonObject secretsSchema = entity->value(QLatin1String("spec"))[QLatin1String("secrets")][QLatin1String("schema")].toObject();
-    if (!secretsSchema.isEmpty()) {
-        Scaffold::ParameterPage page;
-        page.schema = secretsSchema;
-        const QList<Scaffold::ParameterProblem> problems = Scaffold::validatePage(secrets, page);
-        if (!problems.isEmpty())
-            return HttpResponse::json(QJsonObject{{QStringLiteral("errors"), problemsJson(problems)}}, 400);
-    }
-    Scaffold::TaskRequest run = runnable(entity.value());
+    auto stored = findTemplate(m_catalog, ref->kind(), ref->namespaceName(), ref->name());
+    if (!stored)
+        return HttpResponse::error(stored.error(), request);
+    if (std::optional<HttpResponse> refused = checkSecrets(stored->entity, secrets))
+        return *refused;
+    Scaffold::TaskRequest run = runnable(stored->entity);
     run.secrets = secrets;
     auto retried = m_broker.retry(id, run);
     if (!retried)
@@ -457,16 +450,16 @@ HttpResponse ScaffolderRoutes::dryRunStored(const HttpRequest &request, const QJ
     auto ref = Model::EntityRef::parse(body.value(QLatin1String("templateRef")).toString(), {QStringLiteral("template"), QString()});
     if (!ref)
         return HttpResponse::error(Error::input(ref.error().message), request);
-    auto entity = findTemplate(m_catalog, ref->kind(), ref->namespaceName(), ref->name());
-    if (!entity)
-        return HttpResponse::error(entity.error(), request);
+    auto stored = findTemplate(m_catalog, ref->kind(), ref->namespaceName(), ref->name());
+    if (!stored)
+        return HttpResponse::error(stored.error(), request);
+    const QJsonObject &entity = stored->entity;
     const QJsonObject values = body.value(QLatin1String("values")).toObject();
     const QJsonObject secrets = body.value(QLatin1String("secrets")).toObject();
-    if (std::optional<HttpResponse> refused = checkAnswers(entity.value(), values, secrets))
+    if (std::optional<HttpResponse> refused = checkAnswers(entity, values, secrets))
         return *refused;
     // Its files are found off the HTTP thread (a git template may need a fetch).
-    return startDryRun(request, entity.value(), [templateEntity = entity.value(), git = m_git] { return Scaffold::templateFiles(templateEntity, git); },
-                       values, secrets);
+    return startDryRun(request, entity, [entity, git = m_git] { return Scaffold::templateFiles(entity, git); }, values, secrets);
 }
 
 HttpResponse ScaffolderRoutes::startDryRun(const HttpRequest &request, const QJsonObject &templateEntity,

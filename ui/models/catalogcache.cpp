@@ -29,12 +29,6 @@ QJsonObject CatalogCache::entity(const QString &ref)
     return stored ? stored->entity : QJsonObject();
 }
 
-QByteArray CatalogCache::entityJson(const QString &ref)
-{
-    const auto stored = m_store->entityByRef(ref);
-    return stored ? stored->json : QByteArray();
-}
-
 void CatalogCache::notifyChanged(qint64 cacheSequence)
 {
     if (cacheSequence == m_seen)

@@ -28,8 +28,6 @@ public:
     QString path() const { return m_path; }
     // The entity as a JSON object; empty when the cache does not hold it.
     QJsonObject entity(const QString &ref);
-    // Its JSON text as the server sent it (keys in their file's order); empty when unknown.
-    QByteArray entityJson(const QString &ref);
 
 public Q_SLOTS:
     // Connected to SyncClient::cacheChanged. Views hear of it at most every

@@ -252,7 +252,9 @@ QList<QWidget *> CreatePage::visibleCards() const
 
 void CreatePage::chooseTemplate(const QString &ref)
 {
-    const QJsonObject entity = m_cache.entity(ref);
+    // One read: the entity, and its text (the order its file wrote its keys in: its fields' order).
+    const std::optional<Store::StoredEntity> stored = m_cache.store().entityByRef(ref);
+    const QJsonObject entity = stored ? stored->entity : QJsonObject();
     // A template asked for before the first sync brought it opens when it arrives.
     m_awaited = entity.isEmpty() ? ref : QString();
     if (entity.isEmpty())
@@ -266,8 +268,7 @@ void CreatePage::chooseTemplate(const QString &ref)
     QStringList owners;
     if (const QString me = m_preferences.identity(); !me.isEmpty())
         owners = QStringList{me} + Model::relationTargets(m_cache.entity(me), QStringLiteral("memberOf"));
-    m_wizard = new TemplateWizard(entity, m_cache, owners, m_server, m_token, m_hostTokens,
-                                  JsonKeyOrder::fromJson(m_cache.entityJson(ref)));
+    m_wizard = new TemplateWizard(entity, m_cache, owners, m_server, m_token, m_hostTokens, JsonKeyOrder::fromJson(stored->json));
     connect(m_wizard, &TemplateWizard::entityActivated, this, &CreatePage::entityActivated);
     m_wizardHost->layout()->addWidget(m_wizard);
     m_stack->setCurrentWidget(m_wizardHost);

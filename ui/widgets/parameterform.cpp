@@ -120,7 +120,7 @@ ParameterForm::ParameterForm(const Scaffold::ParameterPage &page, CatalogCache &
         if (properties.contains(name.toString()))
             order.append(name.toString());
     }
-    for (const QString &name : page.keyOrder.keys(JsonKeyOrder::childPath(QString(), QStringLiteral("properties")))) {
+    for (const QString &name : page.keyOrder.keys(JsonKeyOrder::path({QStringLiteral("properties")}))) {
         if (properties.contains(name) && !order.contains(name))
             order.append(name);
     }
@@ -364,7 +364,7 @@ ParameterForm::Field ParameterForm::makeEditor(const QString &name, const QJsonO
         auto *inner = new QVBoxLayout(group);
         Scaffold::ParameterPage nested;
         nested.schema = schema;
-        nested.keyOrder = m_page.keyOrder.below(JsonKeyOrder::childPath(JsonKeyOrder::childPath(QString(), QStringLiteral("properties")), name));
+        nested.keyOrder = m_page.keyOrder.below(JsonKeyOrder::path({QStringLiteral("properties"), name}));
         auto *form = new ParameterForm(nested, m_cache, initial.toObject(), m_owners);
         inner->addWidget(form);
         field.editor = group;
