@@ -47,4 +47,18 @@ struct ScaffolderServices
     std::shared_ptr<CatalogAccess> catalog;        // none: catalog actions fail saying so
 };
 
+/*
+ * The parts of the services a client needs to run a task as the server
+ * would (Greenroom's local runs): in app-config's own shape, and only what
+ * Backstage lets a frontend see. Integrations' hosts and API URLs and the
+ * scaffolder's defaults go; tokens, credentials and defaultEnvironment's
+ * secrets never do.
+ *   {integrations: {github: [{host, apiBaseUrl, rawBaseUrl}]},
+ *    scaffolder: {defaultAuthor: {name, email}, defaultCommitMessage,
+ *                 defaultEnvironment: {parameters}}}
+ */
+QJsonObject publicServiceSettings(const ScaffolderServices &services);
+// What publicServiceSettings wrote, read back (no catalog: the caller adds one).
+ScaffolderServices servicesFromPublicSettings(const QJsonObject &settings);
+
 } // namespace Greenroom::Scaffold

@@ -222,24 +222,13 @@ void TaskBroker::start(const QString &id, const TaskRequest &request)
 
 void TaskBroker::record(const QString &taskId, const TaskEvent &event)
 {
-    QJsonObject body{{QStringLiteral("message"), event.message}};
-    if (!event.stepId.isEmpty())
-        body.insert(QStringLiteral("stepId"), event.stepId);
-    if (!event.status.isEmpty())
-        body.insert(QStringLiteral("status"), event.status);
+    const QJsonObject body = event.body();
     {
         QMutexLocker lock(&m_mutex);
         if (event.type == TaskEvent::Type::Completion) {
-            if (event.error && event.status.isEmpty())
-                body.insert(QStringLiteral("error"), QJsonObject{{QStringLiteral("name"), event.error->name},
-                                                                 {QStringLiteral("message"), event.error->message}});
-            else if (!event.error)
-                body.insert(QStringLiteral("output"), event.output);
             // The task's state changes with its completion event, so whoever
             // saw the event sees the state too.
-            const QString status = event.status == QLatin1String("cancelled") ? event.status
-                                   : event.error                             ? QStringLiteral("failed")
-                                                                             : QStringLiteral("completed");
+            const QString status = event.endStatus();
             if (auto stored = m_store.completeTask(taskId, status, body); !stored)
                 warnStore(QStringLiteral("completing task ") + taskId, stored.error());
         } else if (auto stored = m_store.appendTaskEvent(taskId, QStringLiteral("log"), body); !stored) {

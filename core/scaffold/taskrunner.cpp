@@ -33,6 +33,27 @@ QList<ActionInfo> ActionRegistry::all() const
     return list;
 }
 
+QJsonObject TaskEvent::body() const
+{
+    QJsonObject body{{QStringLiteral("message"), message}};
+    if (!stepId.isEmpty())
+        body.insert(QStringLiteral("stepId"), stepId);
+    if (!status.isEmpty())
+        body.insert(QStringLiteral("status"), status);
+    if (type == Type::Completion) {
+        if (error && status.isEmpty())
+            body.insert(QStringLiteral("error"), QJsonObject{{QStringLiteral("name"), error->name}, {QStringLiteral("message"), error->message}});
+        else if (!error)
+            body.insert(QStringLiteral("output"), output);
+    }
+    return body;
+}
+
+QString TaskEvent::endStatus() const
+{
+    return status == QLatin1String("cancelled") ? status : error ? QStringLiteral("failed") : QStringLiteral("completed");
+}
+
 bool stepConditionHolds(const QJsonValue &value)
 {
     // JavaScript's truthiness, plus Backstage's rule that [] is false.

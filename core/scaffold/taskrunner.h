@@ -28,6 +28,13 @@ struct TaskEvent
     QJsonObject output;      // completion: the rendered template output
     std::optional<Error> error;
     QDateTime createdAt;
+
+    // Its body as Backstage's task events carry it: {message, stepId?,
+    // status?}; a completion adds {error: {name, message}} when the task
+    // failed, else {output}.
+    QJsonObject body() const;
+    // A completion's end: completed, failed or cancelled.
+    QString endStatus() const;
 };
 
 // What an action sees while it runs.

@@ -15,48 +15,17 @@ constexpr int MaxReconnects = 5;
 
 } // namespace
 
-ScaffolderClient::ScaffolderClient(QUrl server, QString token, QObject *parent)
-    : QObject(parent), m_server(std::move(server)), m_token(std::move(token))
+ScaffolderClient::ScaffolderClient(QUrl server, QString token, QObject *parent) : TaskDriver(std::move(server), std::move(token), parent) {}
+
+QString ScaffolderClient::where() const
 {
+    return m_server.toString();
 }
 
 ScaffolderClient::~ScaffolderClient()
 {
     if (m_stream)
         m_stream->abort();
-}
-
-QNetworkRequest ScaffolderClient::request(const QString &path) const
-{
-    QUrl url = m_server;
-    const QString route = path.section(QLatin1Char('?'), 0, 0);
-    url.setPath(url.path().chopped(url.path().endsWith(QLatin1Char('/')) ? 1 : 0) + QStringLiteral("/api/scaffolder/v2") + route);
-    if (path.contains(QLatin1Char('?')))
-        url.setQuery(path.section(QLatin1Char('?'), 1));
-    QNetworkRequest request(url);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    if (!m_token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
-    return request;
-}
-
-bool ScaffolderClient::failedReply(QNetworkReply *reply, const QByteArray &body)
-{
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (status >= 200 && status < 300)
-        return false;
-    const QJsonObject answer = QJsonDocument::fromJson(body).object();
-    if (status == 0) {
-        Q_EMIT requestFailed(tr("Cannot reach %1: %2").arg(m_server.toString(), reply->errorString()), {});
-    } else if (answer.contains(QLatin1String("errors"))) {
-        Q_EMIT requestFailed(tr("The server refused the answers"), answer.value(QLatin1String("errors")).toArray());
-    } else {
-        const QString message = answer.value(QLatin1String("error"))[QLatin1String("message")].toString();
-        Q_EMIT requestFailed(message.isEmpty() ? tr("The server answered %1 %2").arg(status).arg(reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString())
-                                               : message,
-                             {});
-    }
-    return true;
 }
 
 QByteArray ScaffolderClient::taskBody(const QString &templateRef, const QJsonObject &values, const QJsonObject &secrets)

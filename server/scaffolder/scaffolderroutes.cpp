@@ -5,6 +5,7 @@
 #include "catalog/routesupport.h"
 
 #include <model/entityref.h>
+#include <scaffold/directorycontents.h>
 #include <scaffold/templatefiles.h>
 #include <scaffold/workspacepath.h>
 #include <scaffold/templateparameters.h>
@@ -155,6 +156,7 @@ ScaffolderRoutes::ScaffolderRoutes(Router &router, Store::CatalogStore &catalog,
 
     router.add("GET", Mount, QStringLiteral("/v2/templates/:namespace/:kind/:name/parameter-schema"),
                [this](const HttpRequest &request) { return parameterSchema(request); });
+    router.add("GET", Mount, QStringLiteral("/v2/templates/:namespace/:kind/:name/files"), [this](const HttpRequest &request) { return templateFiles(request); });
     router.add("GET", Mount, QStringLiteral("/v2/actions"), [this](const HttpRequest &) {
         QJsonArray list;
         for (const Scaffold::ActionInfo &action : m_actions.all()) {
@@ -237,6 +239,33 @@ HttpResponse ScaffolderRoutes::parameterSchema(const HttpRequest &request)
     if (!decorators.isUndefined())
         body.insert(QStringLiteral("formDecorators"), decorators);
     return HttpResponse::jsonBytes(order.toJson(body));
+}
+
+HttpResponse ScaffolderRoutes::templateFiles(const HttpRequest &request)
+{
+    auto stored = findTemplate(m_catalog, request.params.value(QStringLiteral("kind")), request.params.value(QStringLiteral("namespace")),
+                               request.params.value(QStringLiteral("name")));
+    if (!stored)
+        return HttpResponse::error(stored.error(), request);
+    // Greenroom's addition, for desktops that run a task themselves: the
+    // template's own files (found off the HTTP thread: a git template may
+    // need a fetch) and what the run needs from this installation that
+    // Backstage would let a frontend see. The template itself comes along,
+    // so the files and the steps are of one version.
+    auto deferred = std::make_shared<DeferredResponse>();
+    m_dryRuns.start([this, deferred, request, entity = stored->entity, git = m_git, services = m_services] {
+        const Result<Scaffold::TemplateFiles> found = Scaffold::templateFiles(entity, git);
+        const Result<QJsonArray> files = found ? Scaffold::readDirectoryContents(found->folder) : Result<QJsonArray>(found.error());
+        QJsonObject body = Scaffold::publicServiceSettings(*services);
+        if (files) {
+            body.insert(QStringLiteral("template"), entity);
+            body.insert(QStringLiteral("baseUrl"), found->baseUrl);
+            body.insert(QStringLiteral("directoryContents"), files.value());
+        }
+        const HttpResponse answer = files ? HttpResponse::json(body) : HttpResponse::error(files.error(), request);
+        QMetaObject::invokeMethod(this, [deferred, answer] { deferred->complete(answer); }, Qt::QueuedConnection);
+    });
+    return HttpResponse::later(deferred);
 }
 
 Scaffold::TaskRequest ScaffolderRoutes::runnable(const QJsonObject &templateEntity) const
@@ -430,17 +459,8 @@ HttpResponse ScaffolderRoutes::dryRun(const HttpRequest &request)
                                                         .filePath(QStringLiteral("dry-run-content-XXXXXX")));
     if (!contents->isValid())
         return HttpResponse::error(Error::internal(QStringLiteral("Cannot create a folder for the dry run")), request);
-    for (const QJsonValue &item : directoryContents.toArray()) {
-        const QString path = item[QLatin1String("path")].toString();
-        auto target = Scaffold::resolveSafeChildPath(contents->path(), path);
-        if (!target)
-            return HttpResponse::error(target.error(), request);
-        QDir().mkpath(QFileInfo(target.value()).absolutePath());
-        QSaveFile file(target.value());
-        if (!file.open(QIODevice::WriteOnly)
-            || file.write(QByteArray::fromBase64(item[QLatin1String("base64Content")].toString().toLatin1())) < 0 || !file.commit())
-            return HttpResponse::error(Error::internal(QStringLiteral("Cannot write %1 for the dry run").arg(path)), request);
-    }
+    if (Status written = Scaffold::writeDirectoryContents(contents->path(), directoryContents.toArray()); !written)
+        return HttpResponse::error(written.error(), request);
     return startDryRun(request, templateEntity, [contents] { return Result<Scaffold::TemplateFiles>(Scaffold::TemplateFiles{contents->path(), {}, contents}); },
                        values, secrets);
 }
@@ -489,22 +509,10 @@ HttpResponse ScaffolderRoutes::startDryRun(const HttpRequest &request, const QJs
         runner.setEventSink([&log](const Scaffold::TaskEvent &event) {
             if (event.type != Scaffold::TaskEvent::Type::Log)
                 return;
-            QJsonObject body{{QStringLiteral("message"), event.message}};
-            if (!event.stepId.isEmpty())
-                body.insert(QStringLiteral("stepId"), event.stepId);
-            if (!event.status.isEmpty())
-                body.insert(QStringLiteral("status"), event.status);
-            log.append(QJsonObject{{QStringLiteral("body"), body}});
+            log.append(QJsonObject{{QStringLiteral("body"), event.body()}});
         });
         const Scaffold::TaskResult result = runner.run();
-        QJsonArray files;
-        for (const QString &path : result.files) {
-            QFile file(QDir(result.workspace).filePath(path));
-            file.open(QIODevice::ReadOnly);
-            files.append(QJsonObject{{QStringLiteral("path"), path},
-                                     {QStringLiteral("executable"), bool(file.permissions() & QFileDevice::ExeOwner)},
-                                     {QStringLiteral("base64Content"), QString::fromLatin1(file.readAll().toBase64())}});
-        }
+        const QJsonArray files = Scaffold::directoryContents(result.workspace, result.files);
         if (!result.workspace.isEmpty())
             QDir(result.workspace).removeRecursively();
         const QJsonArray steps = Scaffold::TaskBroker::namedSteps(spec.templateEntity);

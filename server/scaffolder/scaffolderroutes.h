@@ -19,7 +19,8 @@ namespace Greenroom::Server {
 /*
  * Backstage's scaffolder routes under /api/scaffolder/v2: parameter-schema,
  * actions, tasks (create, list, get, eventstream, events, cancel, retry)
- * and dry-run, in upstream's shapes. Tasks run on the broker's worker threads;
+ * and dry-run, in upstream's shapes; and Greenroom's template files route
+ * for desktops that run tasks themselves. Tasks run on the broker's worker threads;
  * dry runs on a thread of their own, answered when they end.
  */
 class ScaffolderRoutes : public QObject
@@ -33,6 +34,10 @@ public:
 
 private:
     HttpResponse parameterSchema(const HttpRequest &request);
+    // GET /v2/templates/:namespace/:kind/:name/files (Greenroom): the
+    // template, its files and the installation's public settings, for a
+    // desktop that runs the task itself.
+    HttpResponse templateFiles(const HttpRequest &request);
     // A task request for the template, its files to be found by the worker.
     Scaffold::TaskRequest runnable(const QJsonObject &templateEntity) const;
     HttpResponse createTask(const HttpRequest &request);

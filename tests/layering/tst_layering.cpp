@@ -40,7 +40,9 @@ const QHash<QString, QStringList> &allowedModules()
         {QStringLiteral("core/store"), {QStringLiteral("core/common"), QStringLiteral("core/model")}},
         {QStringLiteral("core/config"), {QStringLiteral("core/common"), QStringLiteral("core/yaml")}},
         {QStringLiteral("core/auth"), {QStringLiteral("core/common"), QStringLiteral("core/config")}},
-        {QStringLiteral("core/sync"), {QStringLiteral("core/common"), QStringLiteral("core/model"), QStringLiteral("core/store")}},
+        // sync runs templates on the desktop too (LocalScaffolder), with scaffold's runner.
+        {QStringLiteral("core/sync"), {QStringLiteral("core/common"), QStringLiteral("core/model"), QStringLiteral("core/store"),
+                                       QStringLiteral("core/scaffold")}},
         {QStringLiteral("core/docs"), {QStringLiteral("core/common"), QStringLiteral("core/yaml")}},
         {QStringLiteral("core/scaffold"), {QStringLiteral("core/common"), QStringLiteral("core/model"), QStringLiteral("core/yaml"),
                                            QStringLiteral("core/store"), QStringLiteral("core/ingest")}},

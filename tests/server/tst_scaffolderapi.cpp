@@ -13,6 +13,7 @@
 #include <testconfig.h>
 #include <testfiles.h>
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -40,6 +41,7 @@ private Q_SLOTS:
     void dryRunRendersWithoutSideEffects();
     void templateFromGitUsesItsRepositoryFiles();
     void unreadableTemplateFilesFailTheTask();
+    void templateFilesForLocalRuns();
     void finishedTasksCanBeRetried();
     void tasksOutliveAKilledServer();
     void cleanup()
@@ -431,6 +433,44 @@ void TestScaffolderApi::unreadableTemplateFilesFailTheTask()
                            {{QStringLiteral("templateRef"), QStringLiteral("template:default/remote")}, {QStringLiteral("values"), QJsonObject()}});
     QCOMPARE(dry.status, 400);
     QVERIFY2(dry.errorMessage().startsWith(QStringLiteral("The files of template remote cannot be fetched from its url location")), dry.body.constData());
+}
+
+void TestScaffolderApi::templateFilesForLocalRuns()
+{
+    // Greenroom's route for desktops that run a task themselves: the template, its files, the public settings.
+    const Reply git = get(QStringLiteral("/api/scaffolder/v2/templates/default/template/node-service/files"));
+    QCOMPARE(git.status, 200);
+    const QJsonObject kit = git.json().toObject();
+    QCOMPARE(kit[QLatin1String("template")][QLatin1String("metadata")][QLatin1String("name")].toString(), QStringLiteral("node-service"));
+    QVERIFY2(kit[QLatin1String("baseUrl")].toString().endsWith(QLatin1String("/blob/main/node/template.yaml")), qPrintable(kit[QLatin1String("baseUrl")].toString()));
+    QStringList paths;
+    for (const QJsonValue &file : kit[QLatin1String("directoryContents")].toArray())
+        paths.append(file[QLatin1String("path")].toString());
+    QCOMPARE(paths, (QStringList{QStringLiteral("skeleton/README.md"), QStringLiteral("skeleton/package.json"), QStringLiteral("template.yaml")}));
+    QCOMPARE(QByteArray::fromBase64(kit[QLatin1String("directoryContents")][1][QLatin1String("base64Content")].toString().toLatin1()),
+             QByteArray("{\"name\": \"${{ values.name }}\"}\n"));
+    QCOMPARE(kit[QLatin1String("scaffolder")][QLatin1String("defaultAuthor")][QLatin1String("name")].toString(), QStringLiteral("Greenroom Bot"));
+    bool integrationShown = false;
+    for (const QJsonValue &integration : kit[QLatin1String("integrations")][QLatin1String("github")].toArray())
+        integrationShown = integrationShown || (integration[QLatin1String("host")].toString() == m_github->host()
+                                                && integration[QLatin1String("apiBaseUrl")].toString() == m_github->apiBaseUrl());
+    QVERIFY(integrationShown);
+    QVERIFY2(!git.body.contains("ghp_secret123"), "tokens stay on the server");
+
+    // A file location's folder: a symlink in it (here to the server's own config, token and all) is not handed out.
+    QVERIFY(QFile::link(m_dir.filePath(QStringLiteral("app-config.yaml")), m_dir.filePath(QStringLiteral("slow/leak.yaml"))));
+    const Reply slow = get(QStringLiteral("/api/scaffolder/v2/templates/default/template/slow/files"));
+    QCOMPARE(slow.status, 200);
+    QCOMPARE(slow.json()[QLatin1String("directoryContents")].toArray().size(), 1);
+    QCOMPARE(slow.json()[QLatin1String("directoryContents")][0][QLatin1String("path")].toString(), QStringLiteral("template.yaml"));
+    QVERIFY2(!slow.body.contains("ghp_secret123"), "a link out of the folder is not followed");
+    QFile::remove(m_dir.filePath(QStringLiteral("slow/leak.yaml")));
+
+    const Reply remote = get(QStringLiteral("/api/scaffolder/v2/templates/default/template/remote/files"));
+    QCOMPARE(remote.status, 400);
+    QVERIFY2(remote.errorMessage().startsWith(QStringLiteral("The files of template remote cannot be fetched")), remote.body.constData());
+    QCOMPARE(get(QStringLiteral("/api/scaffolder/v2/templates/default/template/nope/files")).status, 404);
+    QCOMPARE(get(QStringLiteral("/api/scaffolder/v2/templates/default/component/checkout-service/files")).status, 400);
 }
 
 void TestScaffolderApi::finishedTasksCanBeRetried()

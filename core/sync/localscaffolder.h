@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include "taskdriver.h"
+
+#include <QMutex>
+#include <QNetworkAccessManager>
+#include <QThreadPool>
+
+#include <atomic>
+#include <memory>
+
+namespace Greenroom::Scaffold {
+class TaskRunner;
+}
+
+namespace Greenroom::Sync {
+
+/*
+ * Runs a template's task on this computer, as the issue's "locally in the
+ * desktop app": the server hands out the template, its files and its
+ * public settings (GET /v2/templates/.../files); the steps run here in a
+ * private workspace with the person's own credentials (the keychain's
+ * tokens reach them as task secrets), publish from here, and register
+ * through the server's catalog API. The files are kept after each fetch,
+ * so a template fetched once still runs (a dry run, a publish to a host
+ * that answers) while the server cannot be reached.
+ */
+class LocalScaffolder : public TaskDriver
+{
+    Q_OBJECT
+
+public:
+    // `filesCache`: the folder where fetched templates are kept.
+    LocalScaffolder(QUrl server, QString token, QString filesCache, QObject *parent = nullptr);
+    ~LocalScaffolder() override;   // cancels a running task and waits for it
+
+    // The person the task runs for ({ref, entity}): the templates' `user`.
+    void setUser(const QJsonObject &user) { m_user = user; }
+
+    QString where() const override;
+    void create(const QString &templateRef, const QJsonObject &values, const QJsonObject &secrets = {}) override;
+    void dryRun(const QString &templateRef, const QJsonObject &values, const QJsonObject &secrets = {}) override;
+    void cancel() override;
+
+private:
+    void start(const QString &templateRef, const QJsonObject &values, const QJsonObject &secrets, bool dryRun);
+    // On the worker: the task from `kit` (what the files route answered).
+    void run(const QJsonObject &kit, const QJsonObject &values, const QJsonObject &secrets, bool dryRun, const QString &note);
+    QString keptCopy(const QString &templateRef) const;
+    QJsonObject eventJson(const QString &type, const QJsonObject &body);
+
+    QString m_filesCache;
+    QJsonObject m_user;
+    QNetworkAccessManager m_network;
+    QThreadPool m_pool;
+    QMutex m_mutex;                                   // guards m_runner
+    std::shared_ptr<Scaffold::TaskRunner> m_runner;   // while one runs
+    std::atomic_bool m_cancelled{false};
+    qint64 m_eventId = 0;
+};
+
+} // namespace Greenroom::Sync
