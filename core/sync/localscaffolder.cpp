@@ -12,6 +12,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QLocale>
 #include <QMutexLocker>
 #include <QNetworkReply>
 #include <QSaveFile>
@@ -86,7 +87,7 @@ void LocalScaffolder::start(const QString &templateRef, const QJsonObject &value
             if (file.open(QIODevice::ReadOnly))
                 kit = QJsonDocument::fromJson(file.readAll()).object();
             note = tr("%1 cannot be reached (%2): running with the template's files as fetched on %3")
-                       .arg(m_server.toString(), reply->errorString(), QFileInfo(kept).lastModified().toString(Qt::ISODate));
+                       .arg(m_server.toString(), reply->errorString(), QLocale().toString(QFileInfo(kept).lastModified(), QLocale::ShortFormat));
         }
         if (kit.isEmpty()) {
             if (failedReply(reply, answer))
@@ -164,8 +165,11 @@ void LocalScaffolder::run(const QJsonObject &kit, const QJsonObject &values, con
     options.keepWorkspace = dryRun;
     options.services = services;
     auto runner = std::make_shared<Scaffold::TaskRunner>(actions, spec, options);
-    runner->setEventSink([this, &report](const Scaffold::TaskEvent &event) {
+    runner->setEventSink([this, dryRun, &report](const Scaffold::TaskEvent &event) {
         const bool completion = event.type == Scaffold::TaskEvent::Type::Completion;
+        // A dry run's result is its log lines, as the server's dry run answers it; it ends with dryRunFinished().
+        if (completion && dryRun)
+            return;
         report(completion ? QStringLiteral("completion") : QStringLiteral("log"), event.body());
         if (completion) {
             QMetaObject::invokeMethod(this, [this, status = event.endStatus(), output = event.output,

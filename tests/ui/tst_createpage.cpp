@@ -24,6 +24,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QFile>
 #include <QEventLoop>
 #include <QLabel>
 #include <QLineEdit>
@@ -53,7 +54,9 @@ private Q_SLOTS:
     void keychainTokenGoesWithTheTask();
     void createPublishesRegistersAndLinks();
     void pastTasksAreListedAndReplayed();
+    void localRunPublishesFromThisComputer();
     void templateAskedForEarlyOpensWhenItArrives();
+    void localDryRunWhileTheServerIsAway();
     void cleanup()
     {
         if (QTest::currentTestFailed() && m_server)
@@ -376,6 +379,99 @@ void TestCreatePage::pastTasksAreListedAndReplayed()
     QCOMPARE(log.count(QStringLiteral("Finished step Register in the catalog")), 1);
     QCOMPARE(wizard->progress()->value(), wizard->progress()->maximum());
     QCOMPARE(wizard->outputButtons().size(), 2);
+}
+
+void TestCreatePage::fillGoldenAnswers(const QString &name)
+{
+    m_page->chooseTemplate(QStringLiteral("template:default/spring-boot-microservice"));
+    Ui::TemplateWizard *wizard = m_page->wizard();
+    QVERIFY(wizard && !wizard->isRunning());
+    Ui::ParameterForm *about = wizard->form(0);
+    QTest::keyClicks(qobject_cast<QLineEdit *>(about->editor(QStringLiteral("name"))), name);
+    QTest::keyClicks(qobject_cast<QLineEdit *>(about->editor(QStringLiteral("description"))), QStringLiteral("Made on this computer"));
+    for (const auto &[field, ref] : {std::pair{"owner", "group:team-checkout"}, std::pair{"system", "system:checkout"}}) {
+        auto *picker = qobject_cast<QComboBox *>(about->editor(QLatin1String(field)));
+        picker->setCurrentIndex(picker->findData(QLatin1String(ref)));
+    }
+    QTest::mouseClick(wizard->nextButton(), Qt::LeftButton);
+    QTest::mouseClick(wizard->nextButton(), Qt::LeftButton);
+    Ui::ParameterForm *repository = wizard->form(2);
+    QTRY_COMPARE(repository->findChild<QLineEdit *>(QStringLiteral("repoToken"))->text(), QStringLiteral("ghp_wizard"));
+    QTest::keyClicks(repository->findChild<QComboBox *>(QStringLiteral("repoOwner"))->lineEdit(), QStringLiteral("acme"));
+    QTest::keyClicks(repository->findChild<QLineEdit *>(QStringLiteral("repoName")), name);
+    QTest::mouseClick(wizard->nextButton(), Qt::LeftButton);
+    QVERIFY2(wizard->isReviewing(), qPrintable(QStringLiteral("stuck on page %1").arg(wizard->currentPage())));
+}
+
+void TestCreatePage::localRunPublishesFromThisComputer()
+{
+    // The "locally in the desktop app": the steps run in this
+    // process, with the keychain's token, against the same fake GitHub; the
+    // new component is registered through the server's catalog API.
+    fillGoldenAnswers(QStringLiteral("orders-local"));
+    Ui::TemplateWizard *wizard = m_page->wizard();
+    QVERIFY(wizard->runPlace()->isVisible());
+    wizard->runPlace()->setCurrentIndex(wizard->runPlace()->findData(QStringLiteral("local")));
+    const int githubCalls = int(m_github->calls().size());
+    QSignalSpy finished(wizard, &Ui::TemplateWizard::finished);
+    QTest::mouseClick(wizard->createButton(), Qt::LeftButton);
+    QVERIFY(wizard->isRunning());
+    QVERIFY(!wizard->runPlace()->isVisible());
+    QVERIFY(finished.wait(30000));
+    const QString log = wizard->log()->toPlainText();
+    QVERIFY2(finished.first().first().toString() == QLatin1String("completed"), qPrintable(log + wizard->status()->text()));
+    for (const char *line : {"[fetch] Beginning step Render the skeleton", "[publish] Finished step Publish to GitHub",
+                             "[register] Finished step Register in the catalog"})
+        QVERIFY2(log.contains(QLatin1String(line)), qPrintable(log));
+    QVERIFY(!log.contains(QStringLiteral("ghp_wizard")));
+    QCOMPARE(wizard->progress()->value(), wizard->progress()->maximum());
+    QVERIFY2(wizard->status()->text().contains(QStringLiteral("completed")), qPrintable(wizard->status()->text()));
+    screenshot(wizard, QStringLiteral("create-local-done.png"));
+
+    // Published from here: the repository is on the fake GitHub with the rendered skeleton.
+    QVERIFY(m_github->calls().size() > githubCalls);
+    QCOMPARE(m_github->callsTo(QStringLiteral("/orgs/acme/repos")).last().body.value(QLatin1String("name")).toString(), QStringLiteral("orders-local"));
+    QVERIFY(m_github->repository(QStringLiteral("acme/orders-local"))->snapshot().files.value(QStringLiteral("pom.xml")).contains("<artifactId>orders-local</artifactId>"));
+    // Registered through the server, which reads it at once; it ran here, so the server has no task for it.
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->request("GET", QStringLiteral("/api/catalog/entities/by-name/component/default/orders-local")).status, 200, 15000);
+    QCOMPARE(m_server->request("GET", QStringLiteral("/api/scaffolder/v2/tasks")).json()[QLatin1String("totalTasks")].toInt(), 2);
+    QCOMPARE(wizard->outputButtons().size(), 2);
+    QCOMPARE(wizard->outputButtons().at(1)->property("entityRef").toString(), QStringLiteral("component:default/orders-local"));
+    // The template's files are kept for runs while the server is away.
+    QVERIFY(QFile::exists(m_cache->path() + QStringLiteral(".templates/default/template/spring-boot-microservice.json")));
+}
+
+void TestCreatePage::localDryRunWhileTheServerIsAway()
+{
+    m_server->stop();
+    const qsizetype githubCalls = m_github->calls().size();
+    fillGoldenAnswers(QStringLiteral("orders-offline"));
+    Ui::TemplateWizard *wizard = m_page->wizard();
+    // On the server: nothing to talk to, and it says so.
+    QSignalSpy finished(wizard, &Ui::TemplateWizard::finished);
+    QTest::mouseClick(wizard->tryButton(), Qt::LeftButton);
+    QVERIFY(finished.wait(20000));
+    QVERIFY2(wizard->status()->text().startsWith(QStringLiteral("Cannot reach")), qPrintable(wizard->status()->text()));
+
+    // Here: the kept files stand in, and the log says whose they are.
+    QTest::mouseClick(wizard->backButton(), Qt::LeftButton);
+    QVERIFY(wizard->isReviewing());
+    wizard->runPlace()->setCurrentIndex(wizard->runPlace()->findData(QStringLiteral("local")));
+    QSignalSpy shown(wizard, &Ui::TemplateWizard::dryRunShown);
+    QTest::mouseClick(wizard->tryButton(), Qt::LeftButton);
+    QVERIFY2(shown.wait(20000), qPrintable(wizard->status()->text()));
+    QVERIFY2(wizard->log()->toPlainText().contains(QStringLiteral("running with the template's files as fetched on")), qPrintable(wizard->log()->toPlainText()));
+    QStringList files;
+    for (int i = 0; i < wizard->files()->count(); ++i)
+        files.append(wizard->files()->item(i)->text());
+    QVERIFY2(files.contains(QStringLiteral("pom.xml")), qPrintable(files.join(QLatin1Char(','))));
+    wizard->files()->setCurrentRow(int(files.indexOf(QStringLiteral("pom.xml"))));
+    QVERIFY(wizard->fileView()->toPlainText().contains(QStringLiteral("<artifactId>orders-offline</artifactId>")));
+    QCOMPARE(wizard->outputButtons().size(), 2);   // shown once, as stand-ins
+    QVERIFY(!wizard->outputButtons().at(0)->isEnabled());
+    QVERIFY(!wizard->log()->toPlainText().contains(QStringLiteral("Run completed")));
+    QCOMPARE(m_github->calls().size(), githubCalls);   // a dry run publishes nothing
+    screenshot(wizard, QStringLiteral("create-local-offline-dry-run.png"));
 }
 
 void TestCreatePage::templateAskedForEarlyOpensWhenItArrives()

@@ -7,8 +7,10 @@
 #include "parameterform.h"
 
 #include <scaffold/templateparameters.h>
+#include <sync/localscaffolder.h>
 #include <sync/scaffolderclient.h>
 
+#include <QComboBox>
 #include <QDesktopServices>
 #include <QHBoxLayout>
 #include <QJsonDocument>
@@ -41,8 +43,12 @@ QString shownValue(const QJsonValue &value)
 
 TemplateWizard::TemplateWizard(const QJsonObject &templateEntity, CatalogCache &cache, const QStringList &owners, const QUrl &server,
                                const QString &token, TokenVault *hostTokens, const JsonKeyOrder &keyOrder, QWidget *parent)
-    : QWidget(parent), m_template(templateEntity), m_cache(cache), m_client(new Sync::ScaffolderClient(server, token, this))
+    : QWidget(parent), m_template(templateEntity), m_cache(cache), m_client(new Sync::ScaffolderClient(server, token, this)),
+      // Templates fetched for local runs are kept beside the cache (one per server), for runs while it is away.
+      m_local(new Sync::LocalScaffolder(server, token, cache.path() + QStringLiteral(".templates"), this)), m_driver(m_client)
 {
+    if (!owners.isEmpty())
+        m_local->setUser(QJsonObject{{QStringLiteral("ref"), owners.first()}, {QStringLiteral("entity"), cache.entity(owners.first())}});
     const QJsonObject metadata = templateEntity.value(QLatin1String("metadata")).toObject();
     m_templateRef = QStringLiteral("template:%1/%2").arg(metadata.value(QLatin1String("namespace")).toString(QStringLiteral("default")),
                                                          metadata.value(QLatin1String("name")).toString());
@@ -126,13 +132,23 @@ TemplateWizard::TemplateWizard(const QJsonObject &templateEntity, CatalogCache &
     m_back = new QPushButton(labels.value(QLatin1String("backButtonText")).toString(tr("Back")));
     m_next = new QPushButton(tr("Next"));
     m_next->setDefault(true);
+    m_runPlace = new QComboBox;
+    m_runPlace->setObjectName(QStringLiteral("runPlace"));
+    m_runPlace->addItem(tr("Run on the server"), QStringLiteral("server"));
+    m_runPlace->setItemData(0, tr("The steps run on %1, with its credentials; the task is listed under Tasks").arg(server.toString()), Qt::ToolTipRole);
+    m_runPlace->addItem(tr("Run on this computer"), QStringLiteral("local"));
+    m_runPlace->setItemData(1, tr("The steps run here, with your own credentials; the template's files come from %1 "
+                                  "and are kept, so a template fetched once also runs while the server is away")
+                                   .arg(server.toString()),
+                            Qt::ToolTipRole);
     m_try = new QPushButton(tr("Try it (dry run)"));
-    m_try->setToolTip(tr("Runs the template on the server without publishing or registering anything, and shows the files it would create"));
+    m_try->setToolTip(tr("Runs the template without publishing or registering anything, and shows the files it would create"));
     m_create = new QPushButton(labels.value(QLatin1String("createButtonText")).toString(tr("Create")));
     m_cancel = new QPushButton(tr("Cancel the task"));
     buttons->addWidget(m_back);
     buttons->addStretch(1);
     buttons->addWidget(m_cancel);
+    buttons->addWidget(m_runPlace);
     buttons->addWidget(m_try);
     buttons->addWidget(m_next);
     buttons->addWidget(m_create);
@@ -143,38 +159,58 @@ TemplateWizard::TemplateWizard(const QJsonObject &templateEntity, CatalogCache &
     connect(m_next, &QPushButton::clicked, this, &TemplateWizard::goNext);
     connect(m_create, &QPushButton::clicked, this, &TemplateWizard::create);
     connect(m_try, &QPushButton::clicked, this, &TemplateWizard::tryIt);
-    connect(m_cancel, &QPushButton::clicked, m_client, &Sync::ScaffolderClient::cancel);
-    connect(m_client, &Sync::ScaffolderClient::taskEvent, this, &TemplateWizard::onEvent);
-    connect(m_client, &Sync::ScaffolderClient::taskFinished, this, &TemplateWizard::onFinished);
-    connect(m_client, &Sync::ScaffolderClient::requestFailed, this, &TemplateWizard::requestFailed);
-    connect(m_client, &Sync::ScaffolderClient::taskCreated, this, [this](const QString &id) {
-        m_status->setText(tr("Task %1 is running on %2").arg(id, m_client->server().toString()));
-    });
-    connect(m_client, &Sync::ScaffolderClient::dryRunFinished, this, [this](const QJsonObject &result) {
-        m_running = false;
-        for (const QJsonValue &line : result.value(QLatin1String("log")).toArray()) {
-            const QJsonObject body = line[QLatin1String("body")].toObject();
-            onEvent(QJsonObject{{QStringLiteral("type"), QStringLiteral("log")}, {QStringLiteral("body"), body}});
-        }
-        m_dryRunFiles = result.value(QLatin1String("directoryContents")).toArray();
-        for (const QJsonValue &file : std::as_const(m_dryRunFiles))
-            m_files->addItem(file[QLatin1String("path")].toString());
-        m_files->show();
-        m_fileView->show();
-        if (m_files->count() > 0)
-            m_files->setCurrentRow(0);
-        m_progress->setValue(m_progress->maximum());
-        m_status->setText(tr("Dry run finished: %n file(s) would be created. Nothing was published or registered.", nullptr, int(m_dryRunFiles.size())));
-        showOutput(result.value(QLatin1String("output")).toObject());
-        // A dry run's outputs are stand-ins: shown, not followed.
-        for (QPushButton *button : std::as_const(m_outputButtons)) {
-            button->setEnabled(false);
-            button->setToolTip(tr("Dry run: %1").arg(button->toolTip()));
-        }
-        updateButtons();
-        Q_EMIT dryRunShown();
-    });
+    connect(m_cancel, &QPushButton::clicked, this, [this] { m_driver->cancel(); });
+    for (Sync::TaskDriver *driver : {static_cast<Sync::TaskDriver *>(m_client), static_cast<Sync::TaskDriver *>(m_local)}) {
+        // Only the driver of the run on show speaks to it.
+        auto followed = [this, driver] { return driver == m_driver; };
+        connect(driver, &Sync::TaskDriver::taskEvent, this, [this, followed](const QJsonObject &event) {
+            if (followed())
+                onEvent(event);
+        });
+        connect(driver, &Sync::TaskDriver::taskFinished, this, [this, followed](const QString &status, const QJsonObject &output, const QString &error) {
+            if (followed())
+                onFinished(status, output, error);
+        });
+        connect(driver, &Sync::TaskDriver::requestFailed, this, [this, followed](const QString &message, const QJsonArray &validation) {
+            if (followed())
+                requestFailed(message, validation);
+        });
+        connect(driver, &Sync::TaskDriver::taskCreated, this, [this, followed](const QString &id) {
+            if (followed())
+                m_status->setText(tr("Task %1 is running on %2").arg(id, m_driver->where()));
+        });
+        connect(driver, &Sync::TaskDriver::dryRunFinished, this, [this, followed](const QJsonObject &result) {
+            if (followed())
+                showDryRun(result);
+        });
+    }
     showPage(0);
+}
+
+void TemplateWizard::showDryRun(const QJsonObject &result)
+{
+    m_running = false;
+    for (const QJsonValue &line : result.value(QLatin1String("log")).toArray()) {
+        const QJsonObject body = line[QLatin1String("body")].toObject();
+        onEvent(QJsonObject{{QStringLiteral("type"), QStringLiteral("log")}, {QStringLiteral("body"), body}});
+    }
+    m_dryRunFiles = result.value(QLatin1String("directoryContents")).toArray();
+    for (const QJsonValue &file : std::as_const(m_dryRunFiles))
+        m_files->addItem(file[QLatin1String("path")].toString());
+    m_files->show();
+    m_fileView->show();
+    if (m_files->count() > 0)
+        m_files->setCurrentRow(0);
+    m_progress->setValue(m_progress->maximum());
+    m_status->setText(tr("Dry run finished: %n file(s) would be created. Nothing was published or registered.", nullptr, int(m_dryRunFiles.size())));
+    showOutput(result.value(QLatin1String("output")).toObject());
+    // A dry run's outputs are stand-ins: shown, not followed.
+    for (QPushButton *button : std::as_const(m_outputButtons)) {
+        button->setEnabled(false);
+        button->setToolTip(tr("Dry run: %1").arg(button->toolTip()));
+    }
+    updateButtons();
+    Q_EMIT dryRunShown();
 }
 
 TemplateWizard::~TemplateWizard() = default;
@@ -293,7 +329,9 @@ void TemplateWizard::updateButtons()
     m_create->setVisible(reviewing);
     m_try->setVisible(reviewing || (onRun && !m_running));
     m_try->setEnabled(!m_running);
-    m_cancel->setVisible(onRun && m_running && !m_client->taskId().isEmpty());
+    m_runPlace->setVisible(m_try->isVisibleTo(this));
+    m_runPlace->setEnabled(!m_running);
+    m_cancel->setVisible(onRun && m_running && !m_driver->taskId().isEmpty());
 }
 
 void TemplateWizard::goNext()
@@ -362,22 +400,31 @@ void TemplateWizard::create()
             m_forms.at(page)->rememberCredentials();
     }
     startRunView(tr("Creating…"));
-    m_status->setText(tr("Starting the task on %1").arg(m_client->server().toString()));
-    m_client->create(m_templateRef, values(), secrets());
+    Sync::TaskDriver *driver = chooseDriver();
+    m_status->setText(tr("Starting the task on %1").arg(driver->where()));
+    driver->create(m_templateRef, values(), secrets());
+}
+
+Sync::TaskDriver *TemplateWizard::chooseDriver()
+{
+    m_driver = m_runPlace->currentData().toString() == QLatin1String("local") ? static_cast<Sync::TaskDriver *>(m_local) : m_client;
+    return m_driver;
 }
 
 void TemplateWizard::showTask(const QString &taskId)
 {
     startRunView(tr("Task %1").arg(taskId.left(8)));
-    m_status->setText(tr("Following task %1 on %2").arg(taskId, m_client->server().toString()));
+    m_driver = m_client;
+    m_status->setText(tr("Following task %1 on %2").arg(taskId, m_client->where()));
     m_client->watch(taskId);
 }
 
 void TemplateWizard::tryIt()
 {
     startRunView(tr("Dry run"));
-    m_status->setText(tr("Trying the template on %1 without side effects").arg(m_client->server().toString()));
-    m_client->dryRun(m_templateRef, values(), secrets());
+    Sync::TaskDriver *driver = chooseDriver();
+    m_status->setText(tr("Trying the template on %1 without side effects").arg(driver->where()));
+    driver->dryRun(m_templateRef, values(), secrets());
 }
 
 void TemplateWizard::onEvent(const QJsonObject &event)

@@ -9,6 +9,7 @@
 #include <QUrl>
 #include <QWidget>
 
+class QComboBox;
 class QLabel;
 class QListWidget;
 class QPlainTextEdit;
@@ -22,7 +23,9 @@ struct ParameterPage;
 }
 
 namespace Greenroom::Sync {
+class LocalScaffolder;
 class ScaffolderClient;
+class TaskDriver;
 }
 
 namespace Greenroom::Ui {
@@ -33,10 +36,11 @@ class TokenVault;
 
 /*
  * A template's wizard, as Backstage's scaffolder page runs it: one page per
- * parameter step, a review of the answers, then the task on the server with
- * its live log, a progress bar over the steps and, when it is done, the
- * output's links and texts. "Try it" asks the server for a dry run and
- * shows the files the template would create, touching nothing.
+ * parameter step, a review of the answers, then the task with its live log,
+ * a progress bar over the steps and, when it is done, the output's links
+ * and texts. "Try it" makes a dry run and shows the files the template
+ * would create, touching nothing. The review page chooses where it runs:
+ * on the server, or on this computer (LocalScaffolder).
  */
 class TemplateWizard : public QWidget
 {
@@ -64,6 +68,8 @@ public:
     QPushButton *createButton() const { return m_create; }
     QPushButton *tryButton() const { return m_try; }
     QPushButton *cancelButton() const { return m_cancel; }
+    // "server" or "local": where Create and Try it run the task.
+    QComboBox *runPlace() const { return m_runPlace; }
     QLabel *reviewLabel() const { return m_review; }
     QPlainTextEdit *log() const { return m_log; }
     QProgressBar *progress() const { return m_progress; }
@@ -94,15 +100,20 @@ private:
     void showPage(int index);
     void updateButtons();
     void startRunView(const QString &title);
+    // The driver the run place names, from now on the one followed.
+    Sync::TaskDriver *chooseDriver();
     void onEvent(const QJsonObject &event);
     void onFinished(const QString &status, const QJsonObject &output, const QString &error);
     void showOutput(const QJsonObject &output);
+    void showDryRun(const QJsonObject &result);
     void requestFailed(const QString &message, const QJsonArray &validation);
 
     QJsonObject m_template;
     QString m_templateRef;
     CatalogCache &m_cache;
-    Sync::ScaffolderClient *m_client;
+    Sync::ScaffolderClient *m_client;    // the server's tasks
+    Sync::LocalScaffolder *m_local;      // tasks run here
+    Sync::TaskDriver *m_driver;          // the one the run view follows
     QList<ParameterForm *> m_forms;
     QStackedWidget *m_stack;
     QLabel *m_stepTitle;
@@ -121,6 +132,7 @@ private:
     QPushButton *m_create;
     QPushButton *m_try;
     QPushButton *m_cancel;
+    QComboBox *m_runPlace;
     QString m_reviewLabelText;
     QString m_backLabelText;
     QJsonArray m_dryRunFiles;
