@@ -5,6 +5,8 @@
 // per user handing URLs over, the .desktop file's greenroom:// registration,
 // and the whole app against the real server over loopback — the demo
 // organisation appears, and turning the server off leaves it browsable.
+#include <fakegithub.h>
+#include <goldenpath.h>
 #include <serverprocess.h>
 #include <testconfig.h>
 #include <testfiles.h>
@@ -16,10 +18,16 @@
 #include <mainwindow.h>
 #include <models/entitytablemodel.h>
 #include <pages/catalogpage.h>
+#include <pages/createpage.h>
 #include <pages/entitypage.h>
+#include <widgets/templatewizard.h>
 #include <widgets/syncstatuswidget.h>
 
+#include <QComboBox>
+#include <QElapsedTimer>
 #include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -38,6 +46,8 @@ private Q_SLOTS:
     void secondLaunchHandsItsUrlOver();
     void desktopFileRegistersTheScheme();
     void syncsTheDemoAndStaysBrowsableOffline();
+    void goldenPathShowsUpInTheCatalogWithinSeconds_data();
+    void goldenPathShowsUpInTheCatalogWithinSeconds();
 
 private:
     QTemporaryDir m_dir;
@@ -146,6 +156,70 @@ void TestDesktopApp::syncsTheDemoAndStaysBrowsableOffline()
     QCOMPARE(model->totalCount(), components);
     window->openEntity(QStringLiteral("api:default/checkout-api"));
     QCOMPARE(window->entityPage()->findChild<QLabel *>(QStringLiteral("entityTitle"))->text(), QStringLiteral("Checkout API"));
+    window->close();
+}
+
+void TestDesktopApp::goldenPathShowsUpInTheCatalogWithinSeconds_data()
+{
+    QTest::addColumn<QString>("place");
+    QTest::newRow("on the server") << QStringLiteral("server");
+    QTest::newRow("on this computer") << QStringLiteral("local");
+}
+
+void TestDesktopApp::goldenPathShowsUpInTheCatalogWithinSeconds()
+{
+    // The "done when": from the app, the golden path creates a
+    // repository (on a fake GitHub speaking its REST API and git over
+    // loopback) and the new component shows up in the app's own catalog,
+    // brought by its sync.
+    QFETCH(QString, place);
+    const QString name = QStringLiteral("orders-") + place;
+    const QString root = m_dir.filePath(QStringLiteral("golden-") + place);
+    TestSupport::FakeGitHub github(root + QStringLiteral("/github"), QStringLiteral("ghp_golden"));
+    github.setWebHost(QStringLiteral("github.com"));
+    TestSupport::writeFile(root + QStringLiteral("/app-config.yaml"),
+                           QStringLiteral("backend:\n  listen: {port: 0}\n  database: {client: better-sqlite3, connection: ':memory:'}\n"
+                                          "catalog:\n  rules: [{allow: [Component, System, API, Resource, Location, Domain, Group, User, Template]}]\n"
+                                          "  locations: [{type: file, target: %1}]\n"
+                                          "integrations:\n  github: [{host: github.com, apiBaseUrl: '%2', token: ghp_golden}]\n")
+                               .arg(QStringLiteral(GREENROOM_SOURCE_DIR "/resources/demo/catalog-info.yaml"), github.apiBaseUrl())
+                               .toUtf8());
+    TestSupport::ServerProcess server;
+    QVERIFY2(server.start(root, {QStringLiteral("serve"), QStringLiteral("--config"), root + QStringLiteral("/app-config.yaml")}), server.output().constData());
+    TestSupport::writeFile(root + QStringLiteral("/token"), "\n");
+    const CommandLine line = CommandLine::parse({QStringLiteral("greenroom"), QStringLiteral("--server"), server.base(),
+                                                 QStringLiteral("--token-file"), root + QStringLiteral("/token"),
+                                                 QStringLiteral("--cache"), root + QStringLiteral("/cache.sqlite"),
+                                                 QStringLiteral("greenroom://create/templates/default/spring-boot-microservice")});
+    App::DesktopApp app(line);
+    QString error;
+    QVERIFY2(app.start(&error), qPrintable(error));
+    Ui::MainWindow *window = app.window();
+    // The link waits for the first sync to bring the template.
+    QTRY_VERIFY_WITH_TIMEOUT(window->createPage()->wizard(), 30000);
+    Ui::TemplateWizard *wizard = window->createPage()->wizard();
+    QCOMPARE(wizard->templateRef(), QStringLiteral("template:default/spring-boot-microservice"));
+    TestSupport::answerGoldenPath(wizard, name, QStringLiteral("ghp_golden"));
+    QVERIFY(wizard->isReviewing());
+    wizard->runPlace()->setCurrentIndex(wizard->runPlace()->findData(place));
+
+    QSignalSpy finished(wizard, &Ui::TemplateWizard::finished);
+    QElapsedTimer sinceCreate;
+    sinceCreate.start();
+    QTest::mouseClick(wizard->createButton(), Qt::LeftButton);
+    QVERIFY(finished.wait(30000));
+    QVERIFY2(finished.first().first().toString() == QLatin1String("completed"), qPrintable(wizard->log()->toPlainText() + server.output()));
+    const qint64 taskTime = sinceCreate.elapsed();
+    QVERIFY(github.repository(QStringLiteral("acme/") + name));
+
+    // "Open in catalog": the entity page fills in once the sync has brought the component.
+    QPushButton *open = wizard->outputButtons().value(1);
+    QVERIFY(open && open->text() == QLatin1String("Open in catalog"));
+    QTest::mouseClick(open, Qt::LeftButton);
+    QCOMPARE(window->currentEntity(), QStringLiteral("component:default/") + name);
+    QTRY_COMPARE_WITH_TIMEOUT(window->entityPage()->findChild<QLabel *>(QStringLiteral("entityTitle"))->text(), name, 10000);
+    qInfo().noquote() << QStringLiteral("%1: the task took %2 ms from Create; the new component was in the app's catalog %3 ms after Create")
+                             .arg(place).arg(taskTime).arg(sinceCreate.elapsed());
     window->close();
 }
 

@@ -9,6 +9,7 @@
 // the new component in the server's catalog and the output links.
 #include <cachefixture.h>
 #include <fakegithub.h>
+#include <goldenpath.h>
 #include <serverprocess.h>
 #include <testconfig.h>
 #include <testfiles.h>
@@ -385,21 +386,9 @@ void TestCreatePage::fillGoldenAnswers(const QString &name)
 {
     m_page->chooseTemplate(QStringLiteral("template:default/spring-boot-microservice"));
     Ui::TemplateWizard *wizard = m_page->wizard();
-    QVERIFY(wizard && !wizard->isRunning());
-    Ui::ParameterForm *about = wizard->form(0);
-    QTest::keyClicks(qobject_cast<QLineEdit *>(about->editor(QStringLiteral("name"))), name);
-    QTest::keyClicks(qobject_cast<QLineEdit *>(about->editor(QStringLiteral("description"))), QStringLiteral("Made on this computer"));
-    for (const auto &[field, ref] : {std::pair{"owner", "group:team-checkout"}, std::pair{"system", "system:checkout"}}) {
-        auto *picker = qobject_cast<QComboBox *>(about->editor(QLatin1String(field)));
-        picker->setCurrentIndex(picker->findData(QLatin1String(ref)));
-    }
-    QTest::mouseClick(wizard->nextButton(), Qt::LeftButton);
-    QTest::mouseClick(wizard->nextButton(), Qt::LeftButton);
-    Ui::ParameterForm *repository = wizard->form(2);
-    QTRY_COMPARE(repository->findChild<QLineEdit *>(QStringLiteral("repoToken"))->text(), QStringLiteral("ghp_wizard"));
-    QTest::keyClicks(repository->findChild<QComboBox *>(QStringLiteral("repoOwner"))->lineEdit(), QStringLiteral("acme"));
-    QTest::keyClicks(repository->findChild<QLineEdit *>(QStringLiteral("repoName")), name);
-    QTest::mouseClick(wizard->nextButton(), Qt::LeftButton);
+    // By now the keychain holds the token typed earlier.
+    QTRY_COMPARE(wizard->form(2)->findChild<QLineEdit *>(QStringLiteral("repoToken"))->text(), QStringLiteral("ghp_wizard"));
+    TestSupport::answerGoldenPath(wizard, name);
     QVERIFY2(wizard->isReviewing(), qPrintable(QStringLiteral("stuck on page %1").arg(wizard->currentPage())));
 }
 
