@@ -436,7 +436,11 @@ void TestCreatePage::localDryRunWhileTheServerIsAway()
     const qsizetype githubCalls = m_github->calls().size();
     fillGoldenAnswers(QStringLiteral("orders-offline"));
     Ui::TemplateWizard *wizard = m_page->wizard();
+    // The place chosen for the last run is remembered.
+    QCOMPARE(wizard->runPlace()->currentData().toString(), QStringLiteral("local"));
+    QCOMPARE(m_preferences->taskPlace(), QStringLiteral("local"));
     // On the server: nothing to talk to, and it says so.
+    wizard->runPlace()->setCurrentIndex(wizard->runPlace()->findData(QStringLiteral("server")));
     QSignalSpy finished(wizard, &Ui::TemplateWizard::finished);
     QTest::mouseClick(wizard->tryButton(), Qt::LeftButton);
     QVERIFY(finished.wait(20000));

@@ -10,8 +10,9 @@ namespace Greenroom::Ui {
 
 /*
  * What a person keeps between runs that is not the catalog: starred and
- * recently visited entities and who they are in the catalog (for "owned by
- * me"). Kept in QSettings under the active profile's group.
+ * recently visited entities, who they are in the catalog (for "owned by
+ * me") and where their template tasks run. Kept in QSettings under the
+ * active profile's group.
  */
 class UserPreferences : public QObject
 {
@@ -32,6 +33,10 @@ public:
     // The user entity ("user:default/jane") that is "me"; empty when unknown.
     QString identity() const { return m_identity; }
     void setIdentity(const QString &userRef);
+
+    // Where template tasks run: "server" (the default) or "local".
+    QString taskPlace() const { return m_settings.value(key("taskPlace"), QStringLiteral("server")).toString(); }
+    void setTaskPlace(const QString &place) { m_settings.setValue(key("taskPlace"), place); }
 
 Q_SIGNALS:
     void starredChanged();

@@ -270,6 +270,10 @@ void CreatePage::chooseTemplate(const QString &ref)
         owners = QStringList{me} + Model::relationTargets(m_cache.entity(me), QStringLiteral("memberOf"));
     m_wizard = new TemplateWizard(entity, m_cache, owners, m_server, m_token, m_hostTokens, JsonKeyOrder::fromJson(stored->json));
     connect(m_wizard, &TemplateWizard::entityActivated, this, &CreatePage::entityActivated);
+    // The place chosen last time, kept per server.
+    QComboBox *place = m_wizard->runPlace();
+    place->setCurrentIndex(std::max(0, place->findData(m_preferences.taskPlace())));
+    connect(place, &QComboBox::currentIndexChanged, this, [this, place] { m_preferences.setTaskPlace(place->currentData().toString()); });
     m_wizardHost->layout()->addWidget(m_wizard);
     m_stack->setCurrentWidget(m_wizardHost);
 }

@@ -485,10 +485,10 @@ QWidget *ParameterForm::withCredentials(QWidget *repoRow, QComboBox *host, const
                 return;   // gone, or another host chosen meanwhile
             if (!error.isEmpty()) {
                 note->setText(tr("The keychain could not be read (%1). Type a token for %2, or leave it empty to publish with the "
-                                 "server's credentials.").arg(error, hostName));
+                                 "server's credentials (a task run on the server).").arg(error, hostName));
             } else if (found.isEmpty()) {
                 note->setText(tr("No token for %1 in your keychain. Type one that may create repositories there, or leave it empty "
-                                 "to publish with the server's credentials.").arg(hostName));
+                                 "to publish with the server's credentials (a task run on the server).").arg(hostName));
             } else {
                 *loaded = found;
                 if (token->text().isEmpty())
