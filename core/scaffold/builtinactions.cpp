@@ -2,7 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 //
 // The built-in actions that work on the workspace: fetch:plain,
-// fetch:plain:file, fetch:template, fetch:template:file, fs:rename,
+// fetch:plain:file, fetch:template, fetch:template:file,
+// workspace:template, workspace:template:file, fs:readdir, fs:rename,
 // fs:delete, debug:log, debug:wait and catalog:write, with Backstage's
 // inputs, defaults and messages (publish:git is in publishgit.cpp).
 #include "builtinactions_p.h"
@@ -101,26 +102,87 @@ Status fetchPlainFile(ActionContext &context)
     return copyTree(paths->source, paths->target);
 }
 
-Status fetchTemplate(ActionContext &context)
+// The folder `source` rendered into targetPath: fetch:template's and
+// workspace:template's common part (`sourceName` names it in errors).
+Status renderTemplateFolder(ActionContext &context, const QString &source, const QString &sourceName)
 {
-    context.log(QStringLiteral("Fetching template content from remote URL"));
     const SkeletonOptions options = skeletonOptions(context.input);
     if (const Status valid = checkSkeletonOptions(options); !valid)
         return valid;
-    auto paths = fetchPaths(context, QStringLiteral("./"));
-    if (!paths)
-        return paths.error();
+    auto target = resolveSafeChildPath(context.workspace, context.input.value(QLatin1String("targetPath")).toString(QStringLiteral("./")));
+    if (!target)
+        return target.error();
+    const QString sourceDir = QDir::cleanPath(source);
+    if (QDir::cleanPath(target.value()) == sourceDir || QDir::cleanPath(target.value()).startsWith(sourceDir + QLatin1Char('/')))
+        return Error::input(QStringLiteral("targetPath must not be within template path"));
     QStringList lines;
-    const Status status = renderSkeleton(paths->source, paths->target, options, &lines);
+    const Status status = renderSkeleton(source, target.value(), options, &lines);
     for (const QString &line : std::as_const(lines))
         context.log(line);
     if (!status) {
         Error error = status.error();
         if (!error.file.isEmpty())
-            error.file = QDir::cleanPath(context.input.value(QLatin1String("url")).toString() + QLatin1Char('/') + error.file);
+            error.file = QDir::cleanPath(sourceName + QLatin1Char('/') + error.file);
         return error;
     }
-    context.log(QStringLiteral("Template result written to %1").arg(QDir(context.workspace).relativeFilePath(paths->target)));
+    context.log(QStringLiteral("Template result written to %1").arg(QDir(context.workspace).relativeFilePath(target.value())));
+    return Ok{};
+}
+
+Status fetchTemplate(ActionContext &context)
+{
+    context.log(QStringLiteral("Fetching template content from remote URL"));
+    const QString url = context.input.value(QLatin1String("url")).toString();
+    auto source = templateSource(context, url);
+    if (!source)
+        return source.error();
+    return renderTemplateFolder(context, source.value(), url);
+}
+
+// workspace:template: the template is a folder of the workspace (written by an earlier step).
+Status workspaceTemplate(ActionContext &context)
+{
+    const QString sourcePath = context.input.value(QLatin1String("sourcePath")).toString();
+    auto source = resolveSafeChildPath(context.workspace, sourcePath);
+    if (!source)
+        return source.error();
+    if (!QFileInfo(source.value()).isDir())
+        return Error(QStringLiteral("NotFoundError"), QStringLiteral("%1 is not a folder of the workspace").arg(sourcePath));
+    return renderTemplateFolder(context, source.value(), sourcePath);
+}
+
+// One file rendered to targetPath: fetch:template:file's and workspace:template:file's
+// common part. `source` finds the file; it is not asked when the target exists.
+Status renderTemplateFile(ActionContext &context, const std::function<Result<QString>()> &source, const QString &sourceName)
+{
+    const QString targetPath = context.input.value(QLatin1String("targetPath")).toString();
+    auto target = resolveSafeChildPath(context.workspace, targetPath);
+    if (!target)
+        return target.error();
+    const SkeletonOptions options = skeletonOptions(context.input);
+    if (QFileInfo::exists(target.value()) && !options.replace) {
+        context.log(QStringLiteral("File %1 already exists in workspace, not replacing.").arg(targetPath));
+        return Ok{};
+    }
+    auto file = source();
+    if (!file)
+        return file.error();
+    QFile in(file.value());
+    if (!QFileInfo(file.value()).isFile() || !in.open(QIODevice::ReadOnly))
+        return Error::input(QStringLiteral("Cannot read %1").arg(sourceName));
+    context.log(QStringLiteral("Processing template file with input values"));
+    auto parsed = Template::parse(QString::fromUtf8(in.readAll()), skeletonEnvironment(options), sourceName);
+    if (!parsed)
+        return parsed.error();
+    auto rendered = parsed->render({{options.cookiecutterCompat ? QStringLiteral("cookiecutter") : QStringLiteral("values"), options.values}});
+    if (!rendered)
+        return rendered.error();
+    QDir().mkpath(QFileInfo(target.value()).absolutePath());
+    QFile out(target.value());
+    const QByteArray bytes = rendered->toUtf8();
+    if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate) || out.write(bytes) != bytes.size())
+        return Error::internal(QStringLiteral("Cannot write %1").arg(targetPath));
+    context.log(QStringLiteral("Template file has been written to %1").arg(targetPath));
     return Ok{};
 }
 
@@ -128,30 +190,13 @@ Status fetchTemplateFile(ActionContext &context)
 {
     context.log(QStringLiteral("Fetching template file content from remote URL"));
     const QString url = context.input.value(QLatin1String("url")).toString();
-    auto paths = fetchPaths(context, QString());
-    if (!paths)
-        return paths.error();
-    const QString target = paths->target;
-    const SkeletonOptions options = skeletonOptions(context.input);
-    if (QFileInfo::exists(target) && !options.replace) {
-        context.log(QStringLiteral("File %1 already exists in workspace, not replacing.").arg(context.input.value(QLatin1String("targetPath")).toString()));
-        return Ok{};
-    }
-    QFile file(paths->source);
-    if (!file.open(QIODevice::ReadOnly))
-        return Error::input(QStringLiteral("Cannot read %1").arg(url));
-    auto parsed = Template::parse(QString::fromUtf8(file.readAll()), skeletonEnvironment(options), url);
-    if (!parsed)
-        return parsed.error();
-    auto rendered = parsed->render({{options.cookiecutterCompat ? QStringLiteral("cookiecutter") : QStringLiteral("values"), options.values}});
-    if (!rendered)
-        return rendered.error();
-    QDir().mkpath(QFileInfo(target).absolutePath());
-    QFile out(target);
-    const QByteArray bytes = rendered->toUtf8();
-    if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate) || out.write(bytes) != bytes.size())
-        return Error::internal(QStringLiteral("Cannot write %1").arg(context.input.value(QLatin1String("targetPath")).toString()));
-    return Ok{};
+    return renderTemplateFile(context, [&] { return templateSource(context, url); }, url);
+}
+
+Status workspaceTemplateFile(ActionContext &context)
+{
+    const QString sourcePath = context.input.value(QLatin1String("sourcePath")).toString();
+    return renderTemplateFile(context, [&] { return resolveSafeChildPath(context.workspace, sourcePath); }, sourcePath);
 }
 
 Status fsRename(ActionContext &context)
@@ -210,6 +255,41 @@ Status fsDelete(ActionContext &context)
             context.log(QStringLiteral("File %1 deleted successfully").arg(relative));
         }
     }
+    return Ok{};
+}
+
+// fs:readdir: each path's entries (with `recursive`, everything below it,
+// level by level), as {name, path (from the workspace), fullPath}; folders
+// apart from the rest. Sorted by name within a folder: fs.readdir's order
+// is the file system's.
+Status fsReaddir(ActionContext &context)
+{
+    QJsonArray files;
+    QJsonArray folders;
+    const QDir root(context.workspace);
+    const bool recursive = context.input.value(QLatin1String("recursive")).toBool(false);
+    for (const QJsonValue &value : context.input.value(QLatin1String("paths")).toArray()) {
+        auto start = resolveSafeChildPath(context.workspace, value.toString());
+        if (!start)
+            return start.error();
+        if (!QFileInfo(start.value()).isDir())
+            return Error(QStringLiteral("NotFoundError"), QStringLiteral("ENOENT: no such file or directory, scandir '%1'").arg(start.value()));
+        QStringList pending{start.value()};
+        while (!pending.isEmpty()) {
+            const QDir folder(pending.takeFirst());
+            for (const QFileInfo &entry : folder.entryInfoList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDir::Name)) {
+                const QJsonObject element{{QStringLiteral("name"), entry.fileName()},
+                                          {QStringLiteral("path"), root.relativeFilePath(entry.filePath())},
+                                          {QStringLiteral("fullPath"), entry.filePath()}};
+                const bool folderEntry = entry.isDir() && !entry.isSymLink();
+                (folderEntry ? folders : files).append(element);
+                if (folderEntry && recursive)
+                    pending.append(entry.filePath());
+            }
+        }
+    }
+    context.output(QStringLiteral("files"), files);
+    context.output(QStringLiteral("folders"), folders);
     return Ok{};
 }
 
@@ -306,6 +386,29 @@ ActionRegistry ActionRegistry::builtin()
     fileInput.insert(QStringLiteral("required"), QJsonArray{QStringLiteral("url"), QStringLiteral("targetPath")});
     registry.add({QStringLiteral("fetch:template:file"), QStringLiteral("Downloads a single file and templates variables into it, and places the result in the workspace."),
                   fileInput, {}, true, fetchTemplateFile});
+    // As 4.3 declares them: copyWithoutTemplating is not optional in its zod
+    // schema, so workspace:template refuses a step without it (Backstage's too).
+    QJsonObject workspaceInput = schema(kFetchTemplateInput);
+    QJsonObject workspaceProperties = workspaceInput.value(QLatin1String("properties")).toObject();
+    workspaceProperties.remove(QStringLiteral("url"));
+    workspaceProperties.remove(QStringLiteral("token"));
+    workspaceProperties.remove(QStringLiteral("copyWithoutRender"));
+    workspaceProperties.insert(QStringLiteral("sourcePath"), QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}});
+    workspaceInput.insert(QStringLiteral("properties"), workspaceProperties);
+    workspaceInput.insert(QStringLiteral("required"),
+                          QJsonArray{QStringLiteral("sourcePath"), QStringLiteral("targetPath"), QStringLiteral("copyWithoutTemplating")});
+    registry.add({QStringLiteral("workspace:template"), QStringLiteral("Templates variables into file and directory names and content of `sourcePath` in the action context workspace. Then places the result into a subdirectory of the workspace specified by the `targetPath` input option."),
+                  workspaceInput, {}, true, workspaceTemplate});
+    workspaceInput.insert(QStringLiteral("required"), QJsonArray{QStringLiteral("sourcePath"), QStringLiteral("targetPath")});
+    registry.add({QStringLiteral("workspace:template:file"), QStringLiteral("Templates variables into a single workspace file, placing the result into another location in the workspace."),
+                  workspaceInput, {}, true, workspaceTemplateFile});
+    registry.add({QStringLiteral("fs:readdir"), QStringLiteral("Reads files and directories from the workspace"),
+                  schema(R"({"type": "object", "required": ["paths"], "properties": {"paths": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                      "recursive": {"type": "boolean", "default": false}}})"),
+                  schema(R"({"type": "object", "required": ["files", "folders"], "properties": {
+                      "files": {"type": "array", "items": {"type": "object", "required": ["name", "path", "fullPath"], "properties": {"name": {"type": "string"}, "path": {"type": "string"}, "fullPath": {"type": "string"}}}},
+                      "folders": {"type": "array", "items": {"type": "object", "required": ["name", "path", "fullPath"], "properties": {"name": {"type": "string"}, "path": {"type": "string"}, "fullPath": {"type": "string"}}}}}})"),
+                  true, fsReaddir});
     registry.add({QStringLiteral("fs:rename"), QStringLiteral("Renames files and directories in the workspace."),
                   schema(R"({"type": "object", "required": ["files"], "properties": {"files": {"type": "array", "items": {"type": "object", "properties": {
                       "from": {"type": "string"}, "to": {"type": "string"}, "overwrite": {"type": "boolean"}}}}}})"),

@@ -34,6 +34,7 @@ private Q_SLOTS:
     void firstFailureEndsTheTask();
     void cleanupStepsRunAfterAFailure();
     void invalidInputNamesTheAction();
+    void workspaceTemplatesAndReaddir();
     void escapesAreRefused_data();
     void escapesAreRefused();
     void cancelStopsAWait();
@@ -321,6 +322,69 @@ void TestTaskRunner::invalidInputNamesTheAction()
     QDir(r.result.workspace).removeRecursively();
 }
 
+void TestTaskRunner::workspaceTemplatesAndReaddir()
+{
+    // A skeleton fetched plain, then rendered from the workspace (4.x's workspace:template[:file]), then listed.
+    const Run r = run(R"(kind: Template
+metadata: {name: staged}
+spec:
+  steps:
+    - {id: stage, action: fetch:plain, input: {url: ./skeleton, targetPath: staged}}
+    - id: render
+      action: workspace:template
+      input: {sourcePath: staged, targetPath: out, values: {name: '${{ parameters.name }}', owner: team-a}, copyWithoutTemplating: [tmp/**]}
+    - id: one
+      action: workspace:template:file
+      input: {sourcePath: staged/README.md, targetPath: out/docs/index.md, values: {name: single, owner: team-b}}
+    - {id: keep, action: workspace:template:file, input: {sourcePath: staged/README.md, targetPath: out/docs/index.md, values: {name: again}}}
+)", QJsonObject{{QStringLiteral("name"), QStringLiteral("billing")}});
+    QVERIFY2(r.result.status == QLatin1String("completed"), qPrintable(r.messages().join(QLatin1Char('\n'))));
+    const QString out = QDir(r.result.workspace).filePath(QStringLiteral("out"));
+    QCOMPARE(read(out + QStringLiteral("/README.md")), QStringLiteral("# billing\n\nOwned by team-a.\n"));
+    QCOMPARE(read(out + QStringLiteral("/src/billing.txt")), QStringLiteral("BILLING\n"));
+    QCOMPARE(read(out + QStringLiteral("/docs/index.md")), QStringLiteral("# single\n\nOwned by team-b.\n"));   // not replaced by `keep`
+    QVERIFY(r.messages().contains(QStringLiteral("File out/docs/index.md already exists in workspace, not replacing.")));
+    QVERIFY(r.messages().contains(QStringLiteral("Template file has been written to out/docs/index.md")));
+    QVERIFY(r.messages().contains(QStringLiteral("Template result written to out")));
+
+    const auto names = [](const QJsonValue &list) {
+        QStringList paths;
+        for (const QJsonValue &entry : list.toArray())
+            paths.append(entry[QLatin1String("path")].toString());
+        return paths;
+    };
+    // fs:readdir's outputs, read back through the template's output.
+    const Run listed = run(R"(kind: Template
+metadata: {name: listed}
+spec:
+  steps:
+    - {id: stage, action: fetch:plain, input: {url: ./skeleton}}
+    - {id: top, action: fs:readdir, input: {paths: ['.']}}
+    - {id: all, action: fs:readdir, input: {paths: [src, tmp], recursive: true}}
+  output:
+    top: '${{ steps.top.output }}'
+    all: '${{ steps.all.output }}'
+)", {});
+    QCOMPARE(listed.result.status, QStringLiteral("completed"));
+    const QJsonObject top = listed.result.output.value(QLatin1String("top")).toObject();
+    QCOMPARE(names(top.value(QLatin1String("files"))), QStringList{QStringLiteral("README.md")});
+    QCOMPARE(names(top.value(QLatin1String("folders"))), (QStringList{QStringLiteral("src"), QStringLiteral("tmp")}));
+    QCOMPARE(top.value(QLatin1String("folders"))[0][QLatin1String("name")].toString(), QStringLiteral("src"));
+    QVERIFY(top.value(QLatin1String("folders"))[0][QLatin1String("fullPath")].toString().endsWith(QLatin1String("/src")));
+    const QJsonObject all = listed.result.output.value(QLatin1String("all")).toObject();
+    QCOMPARE(names(all.value(QLatin1String("files"))), (QStringList{QStringLiteral("src/${{ values.name }}.txt"), QStringLiteral("tmp/scratch.txt")}));
+
+    // As 4.3 declares workspace:template, copyWithoutTemplating is required; a source inside the target is refused.
+    const Run missing = run("kind: Template\nmetadata: {name: x}\nspec:\n  steps:\n    - {action: workspace:template, input: {sourcePath: a, targetPath: b}}\n", {});
+    QCOMPARE(missing.result.error->message,
+             QStringLiteral("Invalid input passed to action workspace:template, instance requires property \"copyWithoutTemplating\""));
+    const Run inside = run("kind: Template\nmetadata: {name: x}\nspec:\n  steps:\n    - {action: fetch:plain, input: {url: ./skeleton, targetPath: s}}\n"
+                           "    - {action: workspace:template, input: {sourcePath: s, targetPath: s/out, copyWithoutTemplating: []}}\n", {});
+    QCOMPARE(inside.result.error->message, QStringLiteral("targetPath must not be within template path"));
+    for (const Run *done : {&r, &listed, &missing, &inside})
+        QDir(done->result.workspace).removeRecursively();
+}
+
 void TestTaskRunner::escapesAreRefused_data()
 {
     QTest::addColumn<QByteArray>("step");
@@ -331,6 +395,9 @@ void TestTaskRunner::escapesAreRefused_data()
     QTest::newRow("delete outside") << QByteArray("action: fs:delete\n      input: {files: ['../*']}");
     QTest::newRow("catalog file outside") << QByteArray("action: catalog:write\n      input: {filePath: ../../escaped.yaml, entity: {kind: X}}");
     QTest::newRow("file name from a value") << QByteArray("action: fetch:template:file\n      input: {url: ./LICENSE, targetPath: '${{ parameters.evil }}'}");
+    QTest::newRow("workspace template from outside") << QByteArray("action: workspace:template\n      input: {sourcePath: ../.., targetPath: out, copyWithoutTemplating: []}");
+    QTest::newRow("workspace file to outside") << QByteArray("action: workspace:template:file\n      input: {sourcePath: x, targetPath: ../escaped}");
+    QTest::newRow("readdir outside") << QByteArray("action: fs:readdir\n      input: {paths: [../..]}");
 }
 
 void TestTaskRunner::escapesAreRefused()
