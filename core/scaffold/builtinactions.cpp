@@ -429,6 +429,8 @@ ActionRegistry ActionRegistry::builtin()
     registry.add(catalogFetchAction());
     registry.add(publishGitAction());
     registry.add(publishGitHubAction());
+    registry.add(gitHubRepoCreateAction());
+    registry.add(gitHubRepoPushAction());
     return registry;
 }
 

@@ -11,6 +11,8 @@ namespace Greenroom::Scaffold {
 
 ActionInfo publishGitAction();      // publishgit.cpp, libgit2
 ActionInfo publishGitHubAction();   // publishgithub.cpp, GitHub's REST API, then libgit2
+ActionInfo gitHubRepoCreateAction();
+ActionInfo gitHubRepoPushAction();
 ActionInfo catalogRegisterAction(); // catalogactions.cpp
 ActionInfo catalogFetchAction();
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Greenroom authors
 //
-// publish:github as Backstage's GitHub module does it: the repository is
+// publish:github as Backstage's GitHub module does it, and its two halves
+// github:repo:create and github:repo:push: the repository is
 // created through GitHub's REST API (under an organisation or the token's
 // user, as GET /users/:owner says), access, collaborators, topics and
 // Actions variables are set, the workspace is pushed with libgit2 to the
@@ -16,6 +17,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QUrl>
+
+#include <optional>
 
 namespace Greenroom::Scaffold {
 
@@ -88,38 +91,65 @@ bool flag(const QJsonObject &input, const char *key, bool fallback)
     return value.isBool() ? value.toBool() : fallback;
 }
 
-Status publishGitHub(ActionContext &context)
+// Where a GitHub action works: the repository repoUrl names, through the
+// integration for its host, with the step's token or the integration's.
+struct GitHubTarget
+{
+    QString host;
+    QString owner;
+    QString repo;
+    QString token;
+    QString repoPath;   // /repos/:owner/:repo
+    std::optional<GitHubApi> api;
+};
+
+Result<GitHubTarget> gitHubTarget(const ActionContext &context)
 {
     const QJsonObject &input = context.input;
     auto parsed = Detail::parseRepoUrlValue(input.value(QLatin1String("repoUrl")));
     if (!parsed)
         return Error::input(parsed.error().message);
-    const QString host = parsed->toObject().value(QLatin1String("host")).toString();
-    const QString owner = parsed->toObject().value(QLatin1String("owner")).toString();
-    const QString repo = parsed->toObject().value(QLatin1String("repo")).toString();
-    if (owner.isEmpty())
+    GitHubTarget target;
+    target.host = parsed->toObject().value(QLatin1String("host")).toString();
+    target.owner = parsed->toObject().value(QLatin1String("owner")).toString();
+    target.repo = parsed->toObject().value(QLatin1String("repo")).toString();
+    if (target.owner.isEmpty())
         return Error::input(QStringLiteral("Invalid repository owner provided in repoUrl"));
-    const Ingest::GitHubIntegration *integration = Ingest::GitHubIntegration::forHost(context.services->github, host);
+    const Ingest::GitHubIntegration *integration = Ingest::GitHubIntegration::forHost(context.services->github, target.host);
     if (!integration)
-        return Error::input(QStringLiteral("No integration for host %1").arg(host));
+        return Error::input(QStringLiteral("No integration for host %1").arg(target.host));
     if (integration->apiBaseUrl.isEmpty())
-        return Error::input(QStringLiteral("No apiBaseUrl configured for the GitHub integration %1").arg(host));
+        return Error::input(QStringLiteral("No apiBaseUrl configured for the GitHub integration %1").arg(target.host));
     // An empty token (an unset secret rendered) falls back to the integration's, as upstream's.
     const QString provided = input.value(QLatin1String("token")).toString();
-    const QString token = provided.isEmpty() ? integration->token : provided;
-    if (token.isEmpty())
-        return Error::input(QStringLiteral("No token available for host: %1, with owner %2, and repo %3").arg(host, owner, repo));
+    target.token = provided.isEmpty() ? integration->token : provided;
+    if (target.token.isEmpty())
+        return Error::input(QStringLiteral("No token available for host: %1, with owner %2, and repo %3").arg(target.host, target.owner, target.repo));
+    target.api.emplace(*integration, target.token);
+    target.repoPath = QStringLiteral("/repos/%1/%2").arg(pathSegment(target.owner), pathSegment(target.repo));
+    return target;
+}
+
+// The repository created under its owner (an organisation or the token's
+// user, as GET /users/:owner says), with its access, collaborators, topics
+// and Actions variables: GitHub's answer for the new repository.
+Result<QJsonObject> createRepository(ActionContext &context, const GitHubTarget &target)
+{
+    const QJsonObject &input = context.input;
+    const QString &owner = target.owner;
+    const QString &repo = target.repo;
+    const GitHubApi &api = *target.api;
+    const QString &repoPath = target.repoPath;
     if (input.contains(QLatin1String("secrets")))
-        return Error::input(QStringLiteral("publish:github cannot set Actions secrets (the secrets input): they must be sealed with "
-                                           "libsodium, which Greenroom does not use; set them after the repository exists"));
-    const GitHubApi api(*integration, token);
-    const QString repoPath = QStringLiteral("/repos/%1/%2").arg(pathSegment(owner), pathSegment(repo));
+        return Error::input(QStringLiteral("%1 cannot set Actions secrets (the secrets input): they must be sealed with "
+                                           "libsodium, which Greenroom does not use; set them after the repository exists")
+                                .arg(context.actionId));
 
     auto user = api.call("GET", QStringLiteral("/users/") + pathSegment(owner));
     if (!user)
         return user.error();
     if (!user->ok())
-        return Error(QStringLiteral("Error"), QStringLiteral("Failed to look up the owner %1 on %2, %3").arg(owner, host, user->message));
+        return Error(QStringLiteral("Error"), QStringLiteral("Failed to look up the owner %1 on %2, %3").arg(owner, target.host, user->message));
     const QString ownerType = user->body[QLatin1String("type")].toString(QStringLiteral("User"));
     const QString visibility = input.value(QLatin1String("repoVisibility")).toString(QStringLiteral("private"));
     QJsonObject create{{QStringLiteral("name"), repo},
@@ -140,15 +170,13 @@ Status publishGitHub(ActionContext &context)
         createPath = QStringLiteral("/orgs/%1/repos").arg(pathSegment(owner));
         create.insert(QStringLiteral("visibility"), visibility);
     }
-    context.log(QStringLiteral("Creating the %1 repository %2/%3 on %4").arg(ownerType, owner, repo, host));
+    context.log(QStringLiteral("Creating the %1 repository %2/%3 on %4").arg(ownerType, owner, repo, target.host));
     auto created = api.call("POST", createPath, create);
     if (!created)
         return created.error();
     if (!created->ok())
         return Error(QStringLiteral("Error"), QStringLiteral("Failed to create the %1 repository %2/%3, %4").arg(ownerType, owner, repo, created->message));
-    const QString cloneUrl = created->body[QLatin1String("clone_url")].toString();
-    const QString htmlUrl = created->body[QLatin1String("html_url")].toString();
-    if (cloneUrl.isEmpty() || htmlUrl.isEmpty())
+    if (created->body[QLatin1String("clone_url")].toString().isEmpty() || created->body[QLatin1String("html_url")].toString().isEmpty())
         return Error::internal(QStringLiteral("GitHub's answer for the new repository %1/%2 has no clone_url or html_url").arg(owner, repo));
 
     // What fails from here on is logged and skipped, as upstream does.
@@ -200,14 +228,21 @@ Status publishGitHub(ActionContext &context)
             return Error(QStringLiteral("Error"), QStringLiteral("Failed to set the Actions variable %1 of %2/%3, %4").arg(it.key(), owner, repo, answer->message));
     }
 
+    return created->body.toObject();
+}
+
+// The workspace pushed to `cloneUrl` as the default branch's first commit,
+// which is then protected as the inputs ask: the commit's hash and branch.
+Result<std::pair<QString, QString>> pushAndProtect(ActionContext &context, const GitHubTarget &target, const QString &cloneUrl)
+{
+    const QJsonObject &input = context.input;
     GitPublish publish = gitPublishDefaults(context);
     publish.remoteUrl = cloneUrl;
     publish.username = QStringLiteral("x-access-token");
-    publish.token = token;
+    publish.token = target.token;
     auto hash = initCommitAndPush(context, publish);
     if (!hash)
         return hash.error();
-
     if (flag(input, "protectDefaultBranch", true)) {
         QJsonArray contexts;
         for (const QJsonValue &check : input.value(QLatin1String("requiredStatusCheckContexts")).toArray())
@@ -227,13 +262,63 @@ Status publishGitHub(ActionContext &context)
             {QStringLiteral("required_conversation_resolution"), flag(input, "requiredConversationResolution", false)},
             {QStringLiteral("required_linear_history"), flag(input, "requiredLinearHistory", false)},
             {QStringLiteral("block_creations"), false}};
-        auto answer = api.call("PUT", repoPath + QStringLiteral("/branches/%1/protection").arg(pathSegment(publish.branch)), protection);
+        auto answer = target.api->call("PUT", target.repoPath + QStringLiteral("/branches/%1/protection").arg(pathSegment(publish.branch)), protection);
         if (!answer || !answer->ok())
-            context.log(QStringLiteral("Skipping: default branch protection on '%1', %2").arg(repo, answer ? answer->message : answer.error().message));
+            context.log(QStringLiteral("Skipping: default branch protection on '%1', %2").arg(target.repo, answer ? answer->message : answer.error().message));
         else
             context.log(QStringLiteral("Protected the branch %1").arg(publish.branch));
     }
-    outputPublished(context, cloneUrl, htmlUrl, publish.branch, hash.value());
+    return std::pair{hash.value(), publish.branch};
+}
+
+// publish:github: create, then push and protect.
+Status publishGitHub(ActionContext &context)
+{
+    auto target = gitHubTarget(context);
+    if (!target)
+        return target.error();
+    auto created = createRepository(context, target.value());
+    if (!created)
+        return created.error();
+    const QString cloneUrl = created->value(QLatin1String("clone_url")).toString();
+    auto pushed = pushAndProtect(context, target.value(), cloneUrl);
+    if (!pushed)
+        return pushed.error();
+    outputPublished(context, cloneUrl, created->value(QLatin1String("html_url")).toString(), pushed->second, pushed->first);
+    return Ok{};
+}
+
+// github:repo:create: the repository and its settings, nothing pushed.
+// Only remoteUrl is set, as upstream's handler sets it (its schema also
+// names repoContentsUrl).
+Status gitHubRepoCreate(ActionContext &context)
+{
+    auto target = gitHubTarget(context);
+    if (!target)
+        return target.error();
+    auto created = createRepository(context, target.value());
+    if (!created)
+        return created.error();
+    context.output(QStringLiteral("remoteUrl"), created->value(QLatin1String("clone_url")).toString());
+    return Ok{};
+}
+
+// github:repo:push: the workspace into a repository that exists (GET /repos/:o/:r).
+Status gitHubRepoPush(ActionContext &context)
+{
+    auto target = gitHubTarget(context);
+    if (!target)
+        return target.error();
+    auto found = target->api->call("GET", target->repoPath);
+    if (!found)
+        return found.error();
+    if (!found->ok())
+        return Error(QStringLiteral("Error"), QStringLiteral("Failed to find the repository %1/%2, %3").arg(target->owner, target->repo, found->message));
+    const QString cloneUrl = found->body[QLatin1String("clone_url")].toString();
+    auto pushed = pushAndProtect(context, target.value(), cloneUrl);
+    if (!pushed)
+        return pushed.error();
+    outputPublished(context, cloneUrl, found->body[QLatin1String("html_url")].toString(), pushed->second, pushed->first);
     return Ok{};
 }
 
@@ -267,6 +352,50 @@ ActionInfo publishGitHubAction()
             QJsonDocument::fromJson(R"({"type": "object", "properties": {
                 "remoteUrl": {"type": "string"}, "repoContentsUrl": {"type": "string"}, "commitHash": {"type": "string"}}})").object(),
             false, publishGitHub};
+}
+
+namespace {
+
+// publish:github's schema cut to `keys` (repoUrl and token always), as the
+// GitHub module's split actions declare the same properties.
+QJsonObject inputSubset(const QStringList &keys)
+{
+    const QJsonObject all = publishGitHubAction().inputSchema;
+    const QJsonObject properties = all.value(QLatin1String("properties")).toObject();
+    QJsonObject subset;
+    for (const QString &key : keys + QStringList{QStringLiteral("repoUrl"), QStringLiteral("token")})
+        subset.insert(key, properties.value(key));
+    QJsonObject schema = all;
+    schema.insert(QStringLiteral("properties"), subset);
+    return schema;
+}
+
+} // namespace
+
+ActionInfo gitHubRepoCreateAction()
+{
+    const QStringList settings{QStringLiteral("access"), QStringLiteral("allowAutoMerge"), QStringLiteral("allowMergeCommit"),
+                               QStringLiteral("allowRebaseMerge"), QStringLiteral("allowSquashMerge"), QStringLiteral("allowUpdateBranch"),
+                               QStringLiteral("collaborators"), QStringLiteral("deleteBranchOnMerge"), QStringLiteral("description"),
+                               QStringLiteral("hasIssues"), QStringLiteral("hasProjects"), QStringLiteral("hasWiki"), QStringLiteral("homepage"),
+                               QStringLiteral("repoVariables"), QStringLiteral("repoVisibility"), QStringLiteral("secrets"), QStringLiteral("topics")};
+    return {QStringLiteral("github:repo:create"), QStringLiteral("Creates a GitHub repository."), inputSubset(settings),
+            QJsonDocument::fromJson(R"({"type": "object", "properties": {"remoteUrl": {"type": "string"}, "repoContentsUrl": {"type": "string"}}})").object(),
+            false, gitHubRepoCreate};
+}
+
+ActionInfo gitHubRepoPushAction()
+{
+    const QStringList pushing{QStringLiteral("defaultBranch"), QStringLiteral("sourcePath"), QStringLiteral("gitCommitMessage"),
+                              QStringLiteral("gitAuthorName"), QStringLiteral("gitAuthorEmail"), QStringLiteral("protectDefaultBranch"),
+                              QStringLiteral("protectEnforceAdmins"), QStringLiteral("requireCodeOwnerReviews"), QStringLiteral("dismissStaleReviews"),
+                              QStringLiteral("requiredApprovingReviewCount"), QStringLiteral("requiredStatusCheckContexts"),
+                              QStringLiteral("requireBranchesToBeUpToDate"), QStringLiteral("requiredConversationResolution"),
+                              QStringLiteral("requireLastPushApproval"), QStringLiteral("requiredLinearHistory"),
+                              QStringLiteral("bypassPullRequestAllowances"), QStringLiteral("restrictions")};
+    return {QStringLiteral("github:repo:push"),
+            QStringLiteral("Initializes a git repository of contents in workspace and publishes it to GitHub."), inputSubset(pushing),
+            publishGitHubAction().outputSchema, false, gitHubRepoPush};
 }
 
 } // namespace Greenroom::Scaffold

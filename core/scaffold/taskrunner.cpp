@@ -362,6 +362,7 @@ TaskResult TaskRunner::run()
             context.workspace = workspace;
             context.templateDir = m_spec.templateDir;
             context.templateRef = templateRef;
+            context.actionId = actionId;
             context.input = iteration.input;
             context.dryRun = m_options.dryRun;
             context.eachKey = iteration.key;

@@ -44,6 +44,7 @@ public:
     QString workspace;       // the task's private folder; every path stays inside it
     QString templateDir;     // the folder of template.yaml: relative `url`s resolve here
     QString templateRef;     // template:default/name
+    QString actionId;        // the step's action, for messages
     QJsonObject input;       // rendered and validated
     bool dryRun = false;
     QString eachKey;         // set inside `each`

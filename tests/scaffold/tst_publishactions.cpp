@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Greenroom authors
 //
-// catalog:register, catalog:fetch and publish:github one step at a time:
-// how catalog:register resolves repoContentsUrl and picks the entity, what
-// catalog:fetch answers for missing entities, and publish:github's requests
-// and refusals against a fake GitHub API on loopback.
+// catalog:register, catalog:fetch and the GitHub publishers one step at a
+// time: how catalog:register resolves repoContentsUrl and picks the entity,
+// what catalog:fetch answers for missing entities, and publish:github's (and
+// github:repo:create/push's) requests and refusals against a fake GitHub
+// API on loopback.
 #include <fakegithub.h>
 
 #include <scaffold/taskrunner.h>
@@ -64,6 +65,7 @@ private Q_SLOTS:
     void githubCreatesPushesAndProtects();
     void githubRefusals_data();
     void githubRefusals();
+    void githubCreateThenPush();
 
 private:
     struct Outcome
@@ -78,6 +80,7 @@ private:
         ActionContext context;
         context.workspace = m_workspace.path();
         context.templateDir = m_workspace.path();
+        context.actionId = id;
         context.input = input;
         context.services = m_services.get();
         Outcome outcome;
@@ -255,6 +258,37 @@ void TestPublishActions::githubRefusals()
     QVERIFY(!outcome.status);
     QCOMPARE(outcome.status.error().message, message);
     QVERIFY(!m_github->repository(QStringLiteral("acme/b")));
+}
+
+void TestPublishActions::githubCreateThenPush()
+{
+    // The GitHub module's two halves: the repository first (only remoteUrl comes out, as upstream's handler sets it) ...
+    const QString repoUrl = QStringLiteral("%1?owner=acme&repo=split").arg(m_github->host());
+    const Outcome created = act(QStringLiteral("github:repo:create"),
+                                {{QStringLiteral("repoUrl"), repoUrl}, {QStringLiteral("topics"), QJsonArray{QStringLiteral("Split")}}});
+    QVERIFY2(created.status, created.status ? "" : qPrintable(created.status.error().message));
+    const QString remote = m_github->repository(QStringLiteral("acme/split"))->path();
+    QCOMPARE(created.outputs, (QJsonObject{{QStringLiteral("remoteUrl"), remote}}));
+    QCOMPARE(m_github->callsTo(QStringLiteral("/orgs/acme/repos")).last().body.value(QLatin1String("visibility")).toString(), QStringLiteral("private"));
+    QCOMPARE(m_github->callsTo(QStringLiteral("/repos/acme/split/topics")).size(), 1);
+    QVERIFY(m_github->callsTo(QStringLiteral("/repos/acme/split/branches")).isEmpty());   // nothing pushed, nothing protected
+
+    // ... then the workspace pushed into it, found with GET /repos/:o/:r, and its branch protected.
+    const Outcome pushed = act(QStringLiteral("github:repo:push"), {{QStringLiteral("repoUrl"), repoUrl}, {QStringLiteral("defaultBranch"), QStringLiteral("trunk")}});
+    QVERIFY2(pushed.status, pushed.status ? "" : qPrintable(pushed.status.error().message));
+    const auto snapshot = m_github->repository(QStringLiteral("acme/split"))->snapshot(QStringLiteral("trunk"));
+    QCOMPARE(snapshot.files.value(QStringLiteral("README.md")), QByteArray("# hello\n"));
+    QCOMPARE(pushed.outputs.value(QLatin1String("commitHash")).toString(), snapshot.commit);
+    QCOMPARE(pushed.outputs.value(QLatin1String("remoteUrl")).toString(), remote);
+    QCOMPARE(pushed.outputs.value(QLatin1String("repoContentsUrl")).toString(), QStringLiteral("http://%1/acme/split/blob/trunk").arg(m_github->host()));
+    QCOMPARE(m_github->callsTo(QStringLiteral("/repos/acme/split/branches/trunk/protection")).size(), 1);
+    QDir(m_workspace.filePath(QStringLiteral(".git"))).removeRecursively();
+
+    const Outcome nowhere = act(QStringLiteral("github:repo:push"), {{QStringLiteral("repoUrl"), QStringLiteral("%1?owner=acme&repo=none").arg(m_github->host())}});
+    QVERIFY(!nowhere.status);
+    QCOMPARE(nowhere.status.error().message, QStringLiteral("Failed to find the repository acme/none, Not Found (HTTP 404)"));
+    const Outcome secrets = act(QStringLiteral("github:repo:create"), {{QStringLiteral("repoUrl"), repoUrl}, {QStringLiteral("secrets"), QJsonObject()}});
+    QVERIFY(secrets.status.error().message.startsWith(QStringLiteral("github:repo:create cannot set Actions secrets")));
 }
 
 QTEST_MAIN(TestPublishActions)

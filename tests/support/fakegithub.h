@@ -6,7 +6,7 @@
 // that use it link Qt6::HttpServer and libgit2). It speaks the requests
 // publish:github and the GitHub URL reader send, with GitHub's paths, status
 // codes and bodies: GET /users/:owner, POST /orgs/:org/repos and
-// /user/repos (422 when the name is taken), PUT topics, collaborators,
+// /user/repos (422 when the name is taken), GET /repos/:o/:r, PUT topics, collaborators,
 // team access and branch protection, POST Actions variables, and GET
 // /repos/:o/:r/contents/:path?ref= answering the raw file when asked for
 // application/vnd.github.v3.raw. Every call needs `Authorization: token T`.
@@ -119,6 +119,8 @@ protected:
                 responder.write(snapshot.files.value(file), "application/vnd.github.v3.raw", QHttpServerResponder::StatusCode::Ok);
                 return true;
             }
+            if (method == "GET" && parts.size() == 3)
+                return reply(responder, 200, repositoryJson(fullName));
             if (method == "PUT" || method == "POST")
                 return reply(responder, 200, QJsonObject{{QStringLiteral("url"), apiBaseUrl() + path.mid(7)}});
         }
@@ -162,14 +164,18 @@ private:
                                                                                       {QStringLiteral("field"), QStringLiteral("name")},
                                                                                       {QStringLiteral("message"), QStringLiteral("name already exists on this account")}}}}});
         }
-        GitFixture &repo = createRepository(fullName);
-        return reply(responder, 201,
-                     QJsonObject{{QStringLiteral("name"), name},
-                                 {QStringLiteral("full_name"), fullName},
-                                 {QStringLiteral("private"), body.value(QLatin1String("private")).toBool()},
-                                 {QStringLiteral("html_url"), m_webHost.isEmpty() ? QStringLiteral("http://%1/%2").arg(host(), fullName)
-                                                                                   : QStringLiteral("https://%1/%2").arg(m_webHost, fullName)},
-                                 {QStringLiteral("clone_url"), repo.path()}});
+        createRepository(fullName);
+        QJsonObject created = repositoryJson(fullName);
+        created.insert(QStringLiteral("private"), body.value(QLatin1String("private")).toBool());
+        return reply(responder, 201, created);
+    }
+    QJsonObject repositoryJson(const QString &fullName) const
+    {
+        return {{QStringLiteral("name"), fullName.section(QLatin1Char('/'), 1)},
+                {QStringLiteral("full_name"), fullName},
+                {QStringLiteral("html_url"), m_webHost.isEmpty() ? QStringLiteral("http://%1/%2").arg(host(), fullName)
+                                                                  : QStringLiteral("https://%1/%2").arg(m_webHost, fullName)},
+                {QStringLiteral("clone_url"), repository(fullName)->path()}};
     }
 
     QString m_root;
