@@ -431,6 +431,7 @@ ActionRegistry ActionRegistry::builtin()
     registry.add(publishGitHubAction());
     registry.add(gitHubRepoCreateAction());
     registry.add(gitHubRepoPushAction());
+    registry.add(publishGitHubPullRequestAction());
     return registry;
 }
 

@@ -7,12 +7,15 @@
 
 #include "taskrunner.h"
 
+#include <optional>
+
 namespace Greenroom::Scaffold {
 
 ActionInfo publishGitAction();      // publishgit.cpp, libgit2
 ActionInfo publishGitHubAction();   // publishgithub.cpp, GitHub's REST API, then libgit2
 ActionInfo gitHubRepoCreateAction();
 ActionInfo gitHubRepoPushAction();
+ActionInfo publishGitHubPullRequestAction();
 ActionInfo catalogRegisterAction(); // catalogactions.cpp
 ActionInfo catalogFetchAction();
 
@@ -38,6 +41,29 @@ GitPublish gitPublishDefaults(const ActionContext &context);
 // git init, add everything, commit, push (never forced; a branch that
 // exists on the remote is a ConflictError). The commit's hash.
 Result<QString> initCommitAndPush(ActionContext &context, const GitPublish &publish);
+
+// What a pull request's branch carries: a folder of the workspace written
+// over the base branch (at targetPath), some files deleted, as one commit.
+struct GitBranchChange
+{
+    QString remoteUrl;
+    QString username;          // with `token`
+    QString token;
+    QString baseBranch;
+    QString branch;            // made or moved (forced) to the new commit
+    QString sourceFolder;      // absolute, inside the workspace
+    QString targetPath;        // inside the repository; empty: its root
+    QStringList filesToDelete; // relative to targetPath
+    QString message;
+    QString authorName;
+    QString authorEmail;
+    bool createWhenEmpty = true;
+};
+
+// Clones the base branch, applies the change, commits on `branch` and pushes
+// it. The commit's hash; none when nothing changed and createWhenEmpty is
+// false (then nothing is pushed).
+Result<std::optional<QString>> commitChangeToBranch(ActionContext &context, const GitBranchChange &change);
 
 // A publisher's outputs: remoteUrl, repoContentsUrl (<contents>/blob/<branch>), commitHash.
 void outputPublished(ActionContext &context, const QString &remoteUrl, const QString &contentsBase, const QString &branch, const QString &commitHash);

@@ -10,6 +10,8 @@
 #include "workspacepath.h"
 
 #include <QDir>
+#include <QDirIterator>
+#include <QTemporaryDir>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QUrl>
@@ -177,6 +179,131 @@ Result<QString> initCommitAndPush(ActionContext &context, const GitPublish &publ
     if (!state.rejected.isEmpty())
         return Error(QStringLiteral("ConflictError"), QStringLiteral("The remote %1 refused %2").arg(displayGitUrl(remoteUrl), state.rejected));
     return QString::fromLatin1(hash);
+}
+
+Result<std::optional<QString>> commitChangeToBranch(ActionContext &context, const GitBranchChange &change)
+{
+    static std::once_flag once;
+    std::call_once(once, [] { git_libgit2_init(); });
+    QTemporaryDir checkout(QDir(context.workspace).filePath(QStringLiteral("../greenroom-pr-XXXXXX")));
+    if (!checkout.isValid())
+        return Error::internal(QStringLiteral("Cannot make a folder for the checkout: %1").arg(checkout.errorString()));
+    PushState state;
+    state.token = change.token;
+    state.username = change.username;
+    // Only the base branch is fetched, then checked out (detached) as the change's parent.
+    context.log(QStringLiteral("Fetching branch %1 of %2").arg(change.baseBranch, displayGitUrl(change.remoteUrl)));
+    git_repository *rawRepository = nullptr;
+    if (git_repository_init(&rawRepository, QFile::encodeName(checkout.path()).constData(), 0) != 0)
+        return gitError(QStringLiteral("Cannot create a repository for the checkout"));
+    GitPtr<git_repository, git_repository_free> repository(rawRepository);
+    git_remote *rawRemote = nullptr;
+    if (git_remote_create(&rawRemote, repository.get(), "origin", change.remoteUrl.toUtf8().constData()) != 0)
+        return gitError(QStringLiteral("Invalid remote %1").arg(displayGitUrl(change.remoteUrl)));
+    GitPtr<git_remote, git_remote_free> remote(rawRemote);
+    const QByteArray tracking = QByteArrayLiteral("refs/remotes/origin/") + change.baseBranch.toUtf8();
+    QByteArray fetchSpec = QByteArrayLiteral("+refs/heads/") + change.baseBranch.toUtf8() + ':' + tracking;
+    char *fetchSpecs[] = {fetchSpec.data()};
+    const git_strarray fetchRefspecs{fetchSpecs, 1};
+    git_fetch_options fetch = GIT_FETCH_OPTIONS_INIT;
+    fetch.callbacks.credentials = credentials;
+    fetch.callbacks.payload = &state;
+    if (git_remote_fetch(remote.get(), &fetchRefspecs, &fetch, nullptr) != 0)
+        return gitError(QStringLiteral("Cannot fetch branch %1 of %2").arg(change.baseBranch, displayGitUrl(change.remoteUrl)));
+    git_oid baseId;
+    if (git_reference_name_to_id(&baseId, repository.get(), tracking.constData()) != 0)
+        return Error(QStringLiteral("NotFoundError"), QStringLiteral("%1 has no branch %2").arg(displayGitUrl(change.remoteUrl), change.baseBranch));
+    git_commit *rawBase = nullptr;
+    if (git_commit_lookup(&rawBase, repository.get(), &baseId) != 0)
+        return gitError(QStringLiteral("Branch %1 has no commit").arg(change.baseBranch));
+    GitPtr<git_commit, git_commit_free> baseCommit(rawBase);
+    git_checkout_options checkoutOptions = GIT_CHECKOUT_OPTIONS_INIT;
+    checkoutOptions.checkout_strategy = GIT_CHECKOUT_FORCE;
+    if (git_checkout_tree(repository.get(), reinterpret_cast<git_object *>(baseCommit.get()), &checkoutOptions) != 0
+        || git_repository_set_head_detached(repository.get(), &baseId) != 0)
+        return gitError(QStringLiteral("Cannot check out branch %1").arg(change.baseBranch));
+
+    // The workspace's files over the checkout (never its .git), then the deletions.
+    auto target = resolveSafeChildPath(checkout.path(), change.targetPath.isEmpty() ? QStringLiteral("./") : change.targetPath);
+    if (!target)
+        return target.error();
+    const QDir source(change.sourceFolder);
+    QDirIterator files(change.sourceFolder, QDir::Files | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (files.hasNext()) {
+        const QString from = files.next();
+        const QString relative = source.relativeFilePath(from);
+        if (relative == QLatin1String(".git") || relative.startsWith(QLatin1String(".git/")))
+            continue;
+        const QString to = QDir(target.value()).filePath(relative);
+        QDir().mkpath(QFileInfo(to).absolutePath());
+        QFile::remove(to);
+        if (!QFile::copy(from, to))
+            return Error::internal(QStringLiteral("Cannot copy %1 into the checkout").arg(relative));
+    }
+    for (const QString &file : change.filesToDelete) {
+        auto doomed = resolveSafeChildPath(target.value(), file);
+        if (!doomed)
+            return doomed.error();
+        const QFileInfo info(doomed.value());
+        if (info.isDir() && !info.isSymLink())
+            QDir(doomed.value()).removeRecursively();
+        else
+            QFile::remove(doomed.value());
+    }
+    git_index *rawIndex = nullptr;
+    if (git_repository_index(&rawIndex, repository.get()) != 0)
+        return gitError(QStringLiteral("Cannot open the index"));
+    GitPtr<git_index, git_index_free> index(rawIndex);
+    git_strarray every{};
+    char star[] = "*";
+    char *patterns[] = {star};
+    every.strings = patterns;
+    every.count = 1;
+    if (const Status added = addEverything(index.get()); !added)
+        return added.error();
+    if (git_index_update_all(index.get(), &every, nullptr, nullptr) != 0 || git_index_write(index.get()) != 0)
+        return gitError(QStringLiteral("Cannot record the deletions"));
+    git_oid treeId;
+    if (git_index_write_tree(&treeId, index.get()) != 0)
+        return gitError(QStringLiteral("Cannot write the tree"));
+    if (git_oid_equal(&treeId, git_commit_tree_id(baseCommit.get())) && !change.createWhenEmpty)
+        return std::optional<QString>();
+    git_tree *rawTree = nullptr;
+    if (git_tree_lookup(&rawTree, repository.get(), &treeId) != 0)
+        return gitError(QStringLiteral("Cannot read the tree"));
+    GitPtr<git_tree, git_tree_free> tree(rawTree);
+    git_signature *rawSignature = nullptr;
+    if (git_signature_now(&rawSignature, change.authorName.toUtf8().constData(), change.authorEmail.toUtf8().constData()) != 0)
+        return gitError(QStringLiteral("Invalid author"));
+    GitPtr<git_signature, git_signature_free> signature(rawSignature);
+    const git_commit *parents[] = {baseCommit.get()};
+    git_oid commitId;
+    if (git_commit_create(&commitId, repository.get(), nullptr, signature.get(), signature.get(), "UTF-8", change.message.toUtf8().constData(),
+                          tree.get(), 1, parents) != 0)
+        return gitError(QStringLiteral("Cannot commit"));
+    const QByteArray branchRef = QByteArrayLiteral("refs/heads/") + change.branch.toUtf8();
+    git_reference *rawReference = nullptr;
+    if (git_reference_create(&rawReference, repository.get(), branchRef.constData(), &commitId, 1, "greenroom: pull request branch") != 0)
+        return gitError(QStringLiteral("Invalid branch name %1").arg(change.branch));
+    git_reference_free(rawReference);
+    char hash[GIT_OID_HEXSZ + 1] = {};
+    git_oid_tostr(hash, sizeof hash, &commitId);
+
+    state.credentialAttempts = 0;
+    git_push_options push = GIT_PUSH_OPTIONS_INIT;
+    push.callbacks.credentials = credentials;
+    push.callbacks.push_update_reference = pushUpdate;
+    push.callbacks.payload = &state;
+    // Forced, as the pull-request plugin moves an existing head branch.
+    QByteArray refspec = '+' + branchRef + ':' + branchRef;
+    char *specs[] = {refspec.data()};
+    const git_strarray refspecs{specs, 1};
+    context.log(QStringLiteral("Pushing commit %1 to branch %2").arg(QString::fromLatin1(hash), change.branch));
+    if (git_remote_push(remote.get(), &refspecs, &push) != 0)
+        return gitError(QStringLiteral("Cannot push to %1").arg(displayGitUrl(change.remoteUrl)));
+    if (!state.rejected.isEmpty())
+        return Error(QStringLiteral("ConflictError"), QStringLiteral("The remote %1 refused %2").arg(displayGitUrl(change.remoteUrl), state.rejected));
+    return std::optional<QString>(QString::fromLatin1(hash));
 }
 
 void outputPublished(ActionContext &context, const QString &remoteUrl, const QString &contentsBase, const QString &branch, const QString &commitHash)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Greenroom authors
 //
-// publish:github as Backstage's GitHub module does it, and its two halves
-// github:repo:create and github:repo:push: the repository is
+// publish:github as Backstage's GitHub module does it, its two halves
+// github:repo:create and github:repo:push, and publish:github:pull-request
+// (described at its handler): the repository is
 // created through GitHub's REST API (under an organisation or the token's
 // user, as GET /users/:owner says), access, collaborators, topics and
 // Actions variables are set, the workspace is pushed with libgit2 to the
@@ -11,6 +12,7 @@
 // upstream skips them; a failure to create or push fails the step.
 #include "builtinactions_p.h"
 #include "templatelanguage_p.h"
+#include "workspacepath.h"
 
 #include <ingest/httprequest.h>
 
@@ -271,8 +273,9 @@ Result<std::pair<QString, QString>> pushAndProtect(ActionContext &context, const
     return std::pair{hash.value(), publish.branch};
 }
 
-// publish:github: create, then push and protect.
-Status publishGitHub(ActionContext &context)
+// repoUrl's target and its repository, newly created: the first half of
+// publish:github, and all of github:repo:create.
+Result<std::pair<GitHubTarget, QJsonObject>> newTargetRepository(ActionContext &context)
 {
     auto target = gitHubTarget(context);
     if (!target)
@@ -280,11 +283,21 @@ Status publishGitHub(ActionContext &context)
     auto created = createRepository(context, target.value());
     if (!created)
         return created.error();
-    const QString cloneUrl = created->value(QLatin1String("clone_url")).toString();
-    auto pushed = pushAndProtect(context, target.value(), cloneUrl);
+    return std::pair{target.value(), created.value()};
+}
+
+// publish:github: create, then push and protect.
+Status publishGitHub(ActionContext &context)
+{
+    auto made = newTargetRepository(context);
+    if (!made)
+        return made.error();
+    const auto &[target, created] = made.value();
+    const QString cloneUrl = created.value(QLatin1String("clone_url")).toString();
+    auto pushed = pushAndProtect(context, target, cloneUrl);
     if (!pushed)
         return pushed.error();
-    outputPublished(context, cloneUrl, created->value(QLatin1String("html_url")).toString(), pushed->second, pushed->first);
+    outputPublished(context, cloneUrl, created.value(QLatin1String("html_url")).toString(), pushed->second, pushed->first);
     return Ok{};
 }
 
@@ -293,13 +306,10 @@ Status publishGitHub(ActionContext &context)
 // names repoContentsUrl).
 Status gitHubRepoCreate(ActionContext &context)
 {
-    auto target = gitHubTarget(context);
-    if (!target)
-        return target.error();
-    auto created = createRepository(context, target.value());
-    if (!created)
-        return created.error();
-    context.output(QStringLiteral("remoteUrl"), created->value(QLatin1String("clone_url")).toString());
+    auto made = newTargetRepository(context);
+    if (!made)
+        return made.error();
+    context.output(QStringLiteral("remoteUrl"), made->second.value(QLatin1String("clone_url")).toString());
     return Ok{};
 }
 
@@ -319,6 +329,159 @@ Status gitHubRepoPush(ActionContext &context)
     if (!pushed)
         return pushed.error();
     outputPublished(context, cloneUrl, found->body[QLatin1String("html_url")].toString(), pushed->second, pushed->first);
+    return Ok{};
+}
+
+// A GitHub user's login or a team's slug, from the objects GitHub lists.
+QString names(const QJsonValue &list, const char *key)
+{
+    QStringList out;
+    for (const QJsonValue &item : list.toArray())
+        out.append(item[QLatin1String(key)].toString());
+    return out.join(QStringLiteral(", "));
+}
+
+// publish:github:pull-request as the GitHub module does it with
+// octokit-plugin-create-pull-request: one commit of the workspace's files
+// (at targetPath, with filesToDelete gone) on top of the base branch, on
+// branchName (moved if it exists), then the pull request (or, with
+// `update`, the open one for that branch edited), its reviewers and
+// assignees. The commit is made and pushed with libgit2 rather than through
+// GitHub's Git Data API; the branch and pull request GitHub ends up with
+// are the same.
+Status publishGitHubPullRequest(ActionContext &context)
+{
+    const QJsonObject &input = context.input;
+    const QString targetPath = input.value(QLatin1String("targetPath")).toString();
+    QStringList toDelete;
+    for (const QJsonValue &file : input.value(QLatin1String("filesToDelete")).toArray())
+        toDelete.append(file.toString());
+    for (const auto &[path, name] : [&] {
+             QList<std::pair<QString, QString>> checked;
+             if (!targetPath.isEmpty())
+                 checked.append({targetPath, QStringLiteral("targetPath")});
+             for (const QString &file : std::as_const(toDelete))
+                 checked.append({file, QStringLiteral("filesToDelete entry")});
+             return checked;
+         }()) {
+        if (path.startsWith(QLatin1Char('/')) || path.split(QLatin1Char('/')).contains(QStringLiteral("..")))
+            return Error::input(QStringLiteral("Invalid %1 '%2': must be a relative path within the target repository, without '..' segments").arg(name, path));
+    }
+    auto target = gitHubTarget(context);
+    if (!target)
+        return target.error();
+    const QString branch = input.value(QLatin1String("branchName")).toString();
+    const QString title = input.value(QLatin1String("title")).toString();
+    if (context.dryRun) {
+        context.log(QStringLiteral("Performing dry run of creating pull request"));
+        context.output(QStringLiteral("targetBranchName"), branch);
+        context.output(QStringLiteral("remoteUrl"), input.value(QLatin1String("repoUrl")).toString());
+        context.output(QStringLiteral("pullRequestNumber"), 43);
+        context.log(QStringLiteral("Dry run complete"));
+        return Ok{};
+    }
+    if (input.value(QLatin1String("forceFork")).toBool())
+        return Error::input(QStringLiteral("publish:github:pull-request cannot fork (forceFork) in Greenroom; open the pull request from a branch of %1/%2")
+                                .arg(target->owner, target->repo));
+    auto source = resolveSafeChildPath(context.workspace, input.value(QLatin1String("sourcePath")).toString(QStringLiteral("./")));
+    if (!source)
+        return source.error();
+    const GitHubApi &api = *target->api;
+    // Anything GitHub or git refuses from here is "Pull request creation failed", as upstream wraps it.
+    const auto failed = [](const QString &why) { return Error(QStringLiteral("GithubResponseError"), QStringLiteral("Pull request creation failed: ") + why); };
+    auto repository = api.call("GET", target->repoPath);
+    if (!repository)
+        return failed(repository.error().message);
+    if (!repository->ok())
+        return failed(repository->message);
+    const QString base = input.value(QLatin1String("targetBranchName")).toString(repository->body[QLatin1String("default_branch")].toString());
+    if (branch == base)
+        return failed(QStringLiteral("\"head\" cannot be the same value as \"base\""));
+    const QString head = target->owner + QLatin1Char(':') + branch;
+    auto open = api.call("GET", target->repoPath + QStringLiteral("/pulls?state=open&head=") + pathSegment(head));
+    if (!open || !open->ok())
+        return failed(open ? open->message : open.error().message);
+    const QJsonObject existing = open->body.toArray().first().toObject();
+    const bool update = input.value(QLatin1String("update")).toBool();
+    if (!existing.isEmpty() && !update)
+        return failed(QStringLiteral("Pull request already exists: %1. Set update=true to enable updating").arg(existing.value(QLatin1String("html_url")).toString()));
+
+    const ScaffolderServices &services = *context.services;
+    GitBranchChange change;
+    change.remoteUrl = repository->body[QLatin1String("clone_url")].toString();
+    change.username = QStringLiteral("x-access-token");
+    change.token = target->token;
+    change.baseBranch = base;
+    change.branch = branch;
+    change.sourceFolder = source.value();
+    change.targetPath = targetPath;
+    change.filesToDelete = toDelete;
+    change.message = input.value(QLatin1String("commitMessage")).toString(services.defaultCommitMessage.isEmpty() ? title : services.defaultCommitMessage);
+    change.authorName = input.value(QLatin1String("gitAuthorName")).toString(services.defaultAuthorName);
+    change.authorEmail = input.value(QLatin1String("gitAuthorEmail")).toString(services.defaultAuthorEmail);
+    if (change.authorName.isEmpty())
+        change.authorName = QStringLiteral("Scaffolder");
+    if (change.authorEmail.isEmpty())
+        change.authorEmail = QStringLiteral("scaffolder@backstage.io");
+    change.createWhenEmpty = input.value(QLatin1String("createWhenEmpty")).toBool(true);
+    auto committed = commitChangeToBranch(context, change);
+    if (!committed)
+        return failed(committed.error().message);
+    if (!committed->has_value()) {
+        context.log(QStringLiteral("No changes to commit, pull request was not created"));
+        return Ok{};
+    }
+
+    QJsonObject request{{QStringLiteral("title"), title}, {QStringLiteral("head"), head}, {QStringLiteral("base"), base},
+                        {QStringLiteral("draft"), input.value(QLatin1String("draft")).toBool(false)}};
+    if (input.contains(QLatin1String("description")))
+        request.insert(QStringLiteral("body"), input.value(QLatin1String("description")));
+    auto pull = existing.isEmpty()
+                    ? api.call("POST", target->repoPath + QStringLiteral("/pulls"), request)
+                    : api.call("PATCH", target->repoPath + QStringLiteral("/pulls/%1").arg(existing.value(QLatin1String("number")).toInt()), request);
+    if (!pull)
+        return failed(pull.error().message);
+    if (!pull->ok())
+        return failed(pull->message);
+    const int number = pull->body[QLatin1String("number")].toInt();
+    context.log(QStringLiteral("%1 pull request #%2: %3").arg(existing.isEmpty() ? QStringLiteral("Opened") : QStringLiteral("Updated")).arg(number)
+                    .arg(pull->body[QLatin1String("html_url")].toString()));
+    // Reviewers and assignees are asked for; a refusal is logged, not fatal, as upstream.
+    const QJsonArray reviewers = input.value(QLatin1String("reviewers")).toArray();
+    QJsonArray teams;
+    for (const QJsonValue &team : input.value(QLatin1String("teamReviewers")).toArray()) {
+        if (!teams.contains(team))
+            teams.append(team);
+    }
+    if (input.contains(QLatin1String("reviewers")) || input.contains(QLatin1String("teamReviewers"))) {
+        QJsonObject ask{{QStringLiteral("reviewers"), reviewers}};
+        if (!teams.isEmpty())
+            ask.insert(QStringLiteral("team_reviewers"), teams);
+        auto asked = api.call("POST", target->repoPath + QStringLiteral("/pulls/%1/requested_reviewers").arg(number), ask);
+        if (asked && asked->ok())
+            context.log(QStringLiteral("Added users [%1] and teams [%2] as reviewers to Pull request %3")
+                            .arg(names(asked->body[QLatin1String("requested_reviewers")], "login"), names(asked->body[QLatin1String("requested_teams")], "slug"))
+                            .arg(number));
+        else
+            context.log(QStringLiteral("Failure when adding reviewers to Pull request %1: %2").arg(number).arg(asked ? asked->message : asked.error().message));
+    }
+    if (input.contains(QLatin1String("assignees"))) {
+        QJsonArray assignees = input.value(QLatin1String("assignees")).toArray();
+        if (assignees.size() > 10) {
+            context.log(QStringLiteral("Assignees list is too long, only the first 10 will be used."));
+            while (assignees.size() > 10)
+                assignees.removeLast();
+        }
+        auto added = api.call("POST", target->repoPath + QStringLiteral("/issues/%1/assignees").arg(number),
+                              QJsonObject{{QStringLiteral("assignees"), assignees}});
+        if (added && added->ok())
+            context.log(QStringLiteral("Added assignees [%1] to Pull request %2").arg(names(added->body[QLatin1String("assignees")], "login")).arg(number));
+        else
+            context.log(QStringLiteral("Failure when adding assignees to Pull request %1: %2").arg(number).arg(added ? added->message : added.error().message));
+    }
+    context.output(QStringLiteral("targetBranchName"), pull->body[QLatin1String("base")][QLatin1String("ref")].toString(base));
+    context.output(QStringLiteral("remoteUrl"), pull->body[QLatin1String("html_url")].toString());
+    context.output(QStringLiteral("pullRequestNumber"), number);
     return Ok{};
 }
 
@@ -396,6 +559,22 @@ ActionInfo gitHubRepoPushAction()
     return {QStringLiteral("github:repo:push"),
             QStringLiteral("Initializes a git repository of contents in workspace and publishes it to GitHub."), inputSubset(pushing),
             publishGitHubAction().outputSchema, false, gitHubRepoPush};
+}
+
+ActionInfo publishGitHubPullRequestAction()
+{
+    return {QStringLiteral("publish:github:pull-request"), QStringLiteral("Publish a pull request to a GitHub repository"),
+            QJsonDocument::fromJson(R"JSON({"type": "object", "required": ["repoUrl", "branchName", "title", "description"], "properties": {
+                "repoUrl": {"type": "string"}, "branchName": {"type": "string"}, "filesToDelete": {"type": "array", "items": {"type": "string"}},
+                "targetBranchName": {"type": "string"}, "title": {"type": "string"}, "description": {"type": "string"},
+                "draft": {"type": "boolean"}, "sourcePath": {"type": "string"}, "targetPath": {"type": "string"}, "token": {"type": "string"},
+                "reviewers": {"type": "array", "items": {"type": "string"}}, "assignees": {"type": "array", "items": {"type": "string"}},
+                "teamReviewers": {"type": "array", "items": {"type": "string"}}, "commitMessage": {"type": "string"},
+                "update": {"type": "boolean"}, "forceFork": {"type": "boolean"}, "gitAuthorName": {"type": "string"},
+                "gitAuthorEmail": {"type": "string"}, "forceEmptyGitAuthor": {"type": "boolean"}, "createWhenEmpty": {"type": "boolean"}}})JSON").object(),
+            QJsonDocument::fromJson(R"({"type": "object", "required": ["targetBranchName", "remoteUrl", "pullRequestNumber"], "properties": {
+                "targetBranchName": {"type": "string"}, "remoteUrl": {"type": "string"}, "pullRequestNumber": {"type": "number"}}})").object(),
+            true, publishGitHubPullRequest};
 }
 
 } // namespace Greenroom::Scaffold

@@ -76,9 +76,10 @@ public:
     QList<ActionInfo> all() const;   // sorted by id
 
     // fetch:plain, fetch:plain:file, fetch:template, fetch:template:file,
-    // workspace:template, workspace:template:file, fs:readdir,
-    // fs:rename, fs:delete, debug:log, debug:wait, catalog:write,
-    // catalog:register, catalog:fetch, publish:git, publish:github.
+    // workspace:template, workspace:template:file, fs:readdir, fs:rename,
+    // fs:delete, debug:log, debug:wait, catalog:write, catalog:register,
+    // catalog:fetch, publish:git, publish:github, github:repo:create,
+    // github:repo:push, publish:github:pull-request.
     static ActionRegistry builtin();
 
 private:

@@ -66,6 +66,7 @@ private Q_SLOTS:
     void githubRefusals_data();
     void githubRefusals();
     void githubCreateThenPush();
+    void githubPullRequest();
 
 private:
     struct Outcome
@@ -74,7 +75,7 @@ private:
         QJsonObject outputs;
         QStringList log;
     };
-    Outcome act(const QString &id, const QJsonObject &input)
+    Outcome act(const QString &id, const QJsonObject &input, bool dryRun = false)
     {
         const ActionInfo *action = m_actions.find(id);
         ActionContext context;
@@ -82,6 +83,7 @@ private:
         context.templateDir = m_workspace.path();
         context.actionId = id;
         context.input = input;
+        context.dryRun = dryRun;
         context.services = m_services.get();
         Outcome outcome;
         context.log = [&outcome](const QString &line) { outcome.log.append(line); };
@@ -289,6 +291,84 @@ void TestPublishActions::githubCreateThenPush()
     QCOMPARE(nowhere.status.error().message, QStringLiteral("Failed to find the repository acme/none, Not Found (HTTP 404)"));
     const Outcome secrets = act(QStringLiteral("github:repo:create"), {{QStringLiteral("repoUrl"), repoUrl}, {QStringLiteral("secrets"), QJsonObject()}});
     QVERIFY(secrets.status.error().message.startsWith(QStringLiteral("github:repo:create cannot set Actions secrets")));
+}
+
+void TestPublishActions::githubPullRequest()
+{
+    m_github->createRepository(QStringLiteral("acme/site"))
+        .commit({{QStringLiteral("README.md"), "# site\n"}, {QStringLiteral("incoming/obsolete.md"), "old\n"}});
+    const QString repoUrl = QStringLiteral("%1?owner=acme&repo=site").arg(m_github->host());
+    QJsonObject input{{QStringLiteral("repoUrl"), repoUrl},
+                      {QStringLiteral("branchName"), QStringLiteral("add-incoming")},
+                      {QStringLiteral("title"), QStringLiteral("Add the incoming service")},
+                      {QStringLiteral("description"), QStringLiteral("Made by a template")},
+                      {QStringLiteral("targetPath"), QStringLiteral("incoming")},
+                      {QStringLiteral("filesToDelete"), QJsonArray{QStringLiteral("obsolete.md")}},
+                      {QStringLiteral("reviewers"), QJsonArray{QStringLiteral("ann")}},
+                      {QStringLiteral("teamReviewers"), QJsonArray{QStringLiteral("platform"), QStringLiteral("platform")}},
+                      {QStringLiteral("assignees"), QJsonArray{QStringLiteral("bob")}}};
+
+    // A dry run answers upstream's stand-ins and touches nothing.
+    const Outcome dry = act(QStringLiteral("publish:github:pull-request"), input, true);
+    QVERIFY(dry.status);
+    QCOMPARE(dry.outputs, (QJsonObject{{QStringLiteral("targetBranchName"), QStringLiteral("add-incoming")},
+                                       {QStringLiteral("remoteUrl"), repoUrl},
+                                       {QStringLiteral("pullRequestNumber"), 43}}));
+    QVERIFY(m_github->repository(QStringLiteral("acme/site"))->snapshot(QStringLiteral("add-incoming")).commit.isEmpty());
+
+    const Outcome opened = act(QStringLiteral("publish:github:pull-request"), input);
+    QVERIFY2(opened.status, opened.status ? "" : qPrintable(opened.status.error().message));
+    QCOMPARE(opened.outputs, (QJsonObject{{QStringLiteral("targetBranchName"), QStringLiteral("main")},
+                                          {QStringLiteral("remoteUrl"), QStringLiteral("http://%1/acme/site/pull/1").arg(m_github->host())},
+                                          {QStringLiteral("pullRequestNumber"), 1}}));
+    // One commit on top of main: the workspace under targetPath, the deleted file gone, the rest of main kept.
+    const auto branch = m_github->repository(QStringLiteral("acme/site"))->snapshot(QStringLiteral("add-incoming"));
+    QCOMPARE(branch.files.keys(), (QStringList{QStringLiteral("README.md"), QStringLiteral("incoming/README.md")}));
+    QCOMPARE(branch.files.value(QStringLiteral("README.md")), QByteArray("# site\n"));
+    QCOMPARE(branch.files.value(QStringLiteral("incoming/README.md")), QByteArray("# hello\n"));
+    QCOMPARE(branch.message, QStringLiteral("Add the incoming service"));
+    QCOMPARE(branch.author, QStringLiteral("Scaffolder <scaffolder@backstage.io>"));
+    const FakeGitHub::Call pull = m_github->callsTo(QStringLiteral("/repos/acme/site/pulls")).value(1);
+    QCOMPARE(pull.method, QByteArray("POST"));
+    QCOMPARE(pull.body.value(QLatin1String("head")).toString(), QStringLiteral("acme:add-incoming"));
+    QCOMPARE(pull.body.value(QLatin1String("base")).toString(), QStringLiteral("main"));
+    QCOMPARE(pull.body.value(QLatin1String("body")).toString(), QStringLiteral("Made by a template"));
+    QVERIFY(opened.log.contains(QStringLiteral("Added users [ann] and teams [platform] as reviewers to Pull request 1")));
+    QVERIFY(opened.log.contains(QStringLiteral("Added assignees [bob] to Pull request 1")));
+
+    // The branch's pull request is open: again without `update` is refused, with it the pull request is edited.
+    const Outcome again = act(QStringLiteral("publish:github:pull-request"), input);
+    QVERIFY(!again.status);
+    QCOMPARE(again.status.error().message, QStringLiteral("Pull request creation failed: Pull request already exists: http://%1/acme/site/pull/1. "
+                                                          "Set update=true to enable updating").arg(m_github->host()));
+    input.insert(QStringLiteral("update"), true);
+    input.insert(QStringLiteral("title"), QStringLiteral("Add the incoming service, again"));
+    const Outcome updated = act(QStringLiteral("publish:github:pull-request"), input);
+    QVERIFY2(updated.status, updated.status ? "" : qPrintable(updated.status.error().message));
+    QCOMPARE(updated.outputs.value(QLatin1String("pullRequestNumber")).toInt(), 1);
+    QList<FakeGitHub::Call> edits = m_github->callsTo(QStringLiteral("/repos/acme/site/pulls"));
+    edits.removeIf([](const FakeGitHub::Call &call) { return call.method != "PATCH"; });
+    QCOMPARE(edits.size(), 1);
+    const FakeGitHub::Call edit = edits.first();
+    QCOMPARE(edit.path, QStringLiteral("/api/v3/repos/acme/site/pulls/1"));
+    QCOMPARE(edit.body.value(QLatin1String("title")).toString(), QStringLiteral("Add the incoming service, again"));
+
+    // Nothing to change and createWhenEmpty false: no branch, no pull request.
+    QDir(m_workspace.path()).mkpath(QStringLiteral("empty"));
+    const Outcome empty = act(QStringLiteral("publish:github:pull-request"),
+                              {{QStringLiteral("repoUrl"), repoUrl}, {QStringLiteral("branchName"), QStringLiteral("nothing")},
+                               {QStringLiteral("title"), QStringLiteral("t")}, {QStringLiteral("description"), QStringLiteral("d")},
+                               {QStringLiteral("sourcePath"), QStringLiteral("empty")}, {QStringLiteral("createWhenEmpty"), false}});
+    QVERIFY(empty.status);
+    QVERIFY(empty.outputs.isEmpty());
+    QVERIFY(empty.log.contains(QStringLiteral("No changes to commit, pull request was not created")));
+    QVERIFY(m_github->repository(QStringLiteral("acme/site"))->snapshot(QStringLiteral("nothing")).commit.isEmpty());
+
+    // Paths that would leave the repository are refused before anything is asked.
+    input.insert(QStringLiteral("targetPath"), QStringLiteral("../up"));
+    const Outcome escaping = act(QStringLiteral("publish:github:pull-request"), input);
+    QCOMPARE(escaping.status.error().message,
+             QStringLiteral("Invalid targetPath '../up': must be a relative path within the target repository, without '..' segments"));
 }
 
 QTEST_MAIN(TestPublishActions)

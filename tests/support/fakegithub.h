@@ -6,7 +6,8 @@
 // that use it link Qt6::HttpServer and libgit2). It speaks the requests
 // publish:github and the GitHub URL reader send, with GitHub's paths, status
 // codes and bodies: GET /users/:owner, POST /orgs/:org/repos and
-// /user/repos (422 when the name is taken), GET /repos/:o/:r, PUT topics, collaborators,
+// /user/repos (422 when the name is taken), GET /repos/:o/:r, pull requests
+// (list, create, edit, requested reviewers, assignees), PUT topics, collaborators,
 // team access and branch protection, POST Actions variables, and GET
 // /repos/:o/:r/contents/:path?ref= answering the raw file when asked for
 // application/vnd.github.v3.raw. Every call needs `Authorization: token T`.
@@ -121,6 +122,8 @@ protected:
             }
             if (method == "GET" && parts.size() == 3)
                 return reply(responder, 200, repositoryJson(fullName));
+            if (parts.size() >= 4 && (parts[3] == QLatin1String("pulls") || parts[3] == QLatin1String("issues")))
+                return pullRequests(responder, method, fullName, parts.mid(4), QUrlQuery(request.url()), body);
             if (method == "PUT" || method == "POST")
                 return reply(responder, 200, QJsonObject{{QStringLiteral("url"), apiBaseUrl() + path.mid(7)}});
         }
@@ -173,9 +176,81 @@ private:
     {
         return {{QStringLiteral("name"), fullName.section(QLatin1Char('/'), 1)},
                 {QStringLiteral("full_name"), fullName},
+                {QStringLiteral("default_branch"), QStringLiteral("main")},
+                {QStringLiteral("permissions"), QJsonObject{{QStringLiteral("push"), true}}},
                 {QStringLiteral("html_url"), m_webHost.isEmpty() ? QStringLiteral("http://%1/%2").arg(host(), fullName)
                                                                   : QStringLiteral("https://%1/%2").arg(m_webHost, fullName)},
                 {QStringLiteral("clone_url"), repository(fullName)->path()}};
+    }
+
+    // Pull requests of a repository: list (?state=open&head=owner:branch), create
+    // (422 unless both branches exist), edit; requested_reviewers and the
+    // issue's assignees, answered as GitHub does (objects with login / slug).
+    bool pullRequests(QHttpServerResponder &responder, const QByteArray &method, const QString &fullName, const QStringList &rest,
+                      const QUrlQuery &query, const QJsonObject &body)
+    {
+        QList<QJsonObject> &pulls = m_pulls[fullName];
+        const auto webUrl = [&](int number) {
+            return (m_webHost.isEmpty() ? QStringLiteral("http://%1/%2").arg(host(), fullName) : QStringLiteral("https://%1/%2").arg(m_webHost, fullName))
+                   + QStringLiteral("/pull/%1").arg(number);
+        };
+        if (method == "GET" && rest.isEmpty()) {
+            QJsonArray list;
+            for (const QJsonObject &pull : std::as_const(pulls)) {
+                if (query.queryItemValue(QStringLiteral("head")).isEmpty()
+                    || pull[QLatin1String("head")][QLatin1String("label")].toString() == query.queryItemValue(QStringLiteral("head"), QUrl::FullyDecoded))
+                    list.append(pull);
+            }
+            responder.write(QJsonDocument(list), QHttpServerResponder::StatusCode::Ok);
+            return true;
+        }
+        if (method == "POST" && rest.isEmpty()) {
+            const QString headBranch = body.value(QLatin1String("head")).toString().section(QLatin1Char(':'), -1);
+            const QString baseBranch = body.value(QLatin1String("base")).toString();
+            const GitFixture::Snapshot headState = repository(fullName)->snapshot(headBranch);
+            if (headState.commit.isEmpty() || repository(fullName)->snapshot(baseBranch).commit.isEmpty())
+                return reply(responder, 422, QJsonObject{{QStringLiteral("message"), QStringLiteral("Validation Failed")}});
+            const int number = int(pulls.size()) + 1;
+            QJsonObject pull = body;
+            pull.insert(QStringLiteral("number"), number);
+            pull.insert(QStringLiteral("html_url"), webUrl(number));
+            pull.insert(QStringLiteral("head"), QJsonObject{{QStringLiteral("ref"), headBranch}, {QStringLiteral("label"), body.value(QLatin1String("head"))}});
+            pull.insert(QStringLiteral("base"), QJsonObject{{QStringLiteral("ref"), baseBranch}});
+            pulls.append(pull);
+            return reply(responder, 201, pull);
+        }
+        const int number = rest.value(0).toInt();
+        if (number < 1 || number > pulls.size())
+            return reply(responder, 404, notFound());
+        QJsonObject &pull = pulls[number - 1];
+        if (method == "PATCH" && rest.size() == 1) {
+            for (const char *key : {"title", "body", "draft"}) {
+                if (body.contains(QLatin1String(key)))
+                    pull.insert(QLatin1String(key), body.value(QLatin1String(key)));
+            }
+            return reply(responder, 200, pull);
+        }
+        const auto objects = [](const QJsonValue &names, const char *key) {
+            QJsonArray list;
+            for (const QJsonValue &name : names.toArray())
+                list.append(QJsonObject{{QLatin1String(key), name}});
+            return list;
+        };
+        if (method == "POST" && rest.value(1) == QLatin1String("requested_reviewers")) {
+            pull.insert(QStringLiteral("requested_reviewers"), objects(body.value(QLatin1String("reviewers")), "login"));
+            pull.insert(QStringLiteral("requested_teams"), objects(body.value(QLatin1String("team_reviewers")), "slug"));
+            return reply(responder, 201, pull);
+        }
+        if (method == "POST" && rest.value(1) == QLatin1String("assignees")) {
+            pull.insert(QStringLiteral("assignees"), objects(body.value(QLatin1String("assignees")), "login"));
+            return reply(responder, 201, pull);
+        }
+        return reply(responder, 404, notFound());
+    }
+    QJsonObject pullRequest(const QString &fullName, int number) const
+    {
+        const auto found = m_pulls.find(fullName);
+        return found == m_pulls.end() ? QJsonObject() : found->second.value(number - 1);
     }
 
     QString m_root;
@@ -186,6 +261,7 @@ private:
     QString m_webHost;
     QList<Call> m_calls;
     std::map<QString, std::unique_ptr<GitFixture>> m_repos;
+    std::map<QString, QList<QJsonObject>> m_pulls;
 };
 
 } // namespace Greenroom::TestSupport
