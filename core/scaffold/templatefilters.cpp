@@ -7,6 +7,8 @@
 // call.
 #include "templatelanguage_p.h"
 
+#include <common/jsonkeyorder.h>
+
 #include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QUrl>
@@ -933,3 +935,211 @@ Result<QJsonValue> parseRepoUrlValue(const QJsonValue &repoUrl)
 }
 
 } // namespace Greenroom::Scaffold::Detail
+
+namespace Greenroom::Scaffold {
+
+QByteArray templatingExtensionsJson()
+{
+    // The schemas are upstream's, as zod-to-json-schema writes its filters'
+    // zod schemas (clients read them); the descriptions and examples are
+    // ours. Kept as text for upstream's key order, and written compact once
+    // in that order.
+    static const QByteArray compact = [] {
+        const QByteArray text = QByteArrayLiteral(R"json(
+{
+ "filters": {
+  "parseRepoUrl": {
+   "description": "Splits a RepoUrlPicker value into its host, owner, repository and, where the host has them, organization, workspace or project.",
+   "examples": [
+    {
+     "example": "- id: show-repository\n  action: debug:log\n  input:\n    message: ${{ parameters.repoUrl | parseRepoUrl }}",
+     "notes": "- **Input**: `github.com?owner=acme&repo=orders`\n- **Output**: `{\"host\":\"github.com\",\"owner\":\"acme\",\"repo\":\"orders\"}`\n"
+    }
+   ],
+   "schema": {
+    "input": {
+     "type": "string",
+     "description": "repo URL as collected from repository picker",
+     "$schema": "http://json-schema.org/draft-07/schema#"
+    },
+    "output": {
+     "type": "object",
+     "properties": {
+      "repo": {
+       "type": "string"
+      },
+      "host": {
+       "type": "string"
+      },
+      "owner": {
+       "type": "string"
+      },
+      "organization": {
+       "type": "string"
+      },
+      "workspace": {
+       "type": "string"
+      },
+      "project": {
+       "type": "string"
+      }
+     },
+     "required": [
+      "repo",
+      "host"
+     ],
+     "additionalProperties": false,
+     "description": "`RepoSpec`",
+     "$schema": "http://json-schema.org/draft-07/schema#"
+    }
+   }
+  },
+  "parseEntityRef": {
+   "description": "Splits an entity reference into kind, namespace and name, filling in defaults where the reference leaves them out.",
+   "examples": [
+    {
+     "description": "A full reference",
+     "example": "- id: show-owner\n  action: debug:log\n  input:\n    message: ${{ parameters.owner | parseEntityRef }}\n",
+     "notes": "- **Input**: `group:team-checkout`\n- **Output**: `{\"kind\": \"group\", \"namespace\": \"default\", \"name\": \"team-checkout\"}`\n"
+    },
+    {
+     "description": "A bare name, with defaults",
+     "example": "- id: show-owner\n  action: debug:log\n  input:\n    message: ${{ parameters.owner | parseEntityRef({ defaultKind: 'group', defaultNamespace: 'payments' }) }}\n",
+     "notes": "- **Input**: `team-checkout`\n- **Output**: `{\"kind\": \"group\", \"namespace\": \"payments\", \"name\": \"team-checkout\"}`\n"
+    }
+   ],
+   "schema": {
+    "input": {
+     "anyOf": [
+      {
+       "type": "string",
+       "description": "compact entity reference"
+      },
+      {
+       "type": "object",
+       "properties": {
+        "kind": {
+         "type": "string"
+        },
+        "namespace": {
+         "type": "string"
+        },
+        "name": {
+         "type": "string"
+        }
+       },
+       "required": [
+        "name"
+       ],
+       "additionalProperties": false,
+       "description": "`CompoundEntityRef`"
+      }
+     ],
+     "$schema": "http://json-schema.org/draft-07/schema#"
+    },
+    "arguments": [
+     {
+      "anyOf": [
+       {
+        "not": {}
+       },
+       {
+        "type": "object",
+        "properties": {
+         "defaultKind": {
+          "type": "string",
+          "description": "The default kind, if none is given in the reference"
+         },
+         "defaultNamespace": {
+          "type": "string",
+          "description": "The default namespace, if none is given in the reference"
+         }
+        },
+        "additionalProperties": false
+       }
+      ],
+      "$schema": "http://json-schema.org/draft-07/schema#"
+     }
+    ],
+    "output": {
+     "type": "object",
+     "properties": {
+      "kind": {
+       "type": "string"
+      },
+      "namespace": {
+       "type": "string"
+      },
+      "name": {
+       "type": "string"
+      }
+     },
+     "required": [
+      "kind",
+      "namespace",
+      "name"
+     ],
+     "additionalProperties": false,
+     "description": "`CompoundEntityRef`",
+     "$schema": "http://json-schema.org/draft-07/schema#"
+    }
+   }
+  },
+  "pick": {
+   "description": "Takes one property (a dotted path works too) out of an object.",
+   "examples": [
+    {
+     "example": "- id: owner-name\n  action: debug:log\n  input:\n    message: ${{ parameters.owner | parseEntityRef | pick('name') }}",
+     "notes": "- **Input**: `{ kind: 'group', namespace: 'default', name: 'team-checkout' }`\n- **Output**: `team-checkout`\n"
+    }
+   ],
+   "schema": {
+    "input": {
+     "$schema": "http://json-schema.org/draft-07/schema#"
+    },
+    "arguments": [
+     {
+      "type": "string",
+      "description": "Property",
+      "$schema": "http://json-schema.org/draft-07/schema#"
+     }
+    ],
+    "output": {
+     "description": "Selected property",
+     "$schema": "http://json-schema.org/draft-07/schema#"
+    }
+   }
+  },
+  "projectSlug": {
+   "description": "Turns a RepoUrlPicker value into an owner/repository slug.",
+   "examples": [
+    {
+     "example": "- id: show-slug\n  action: debug:log\n  input:\n    message: ${{ parameters.repoUrl | projectSlug }}",
+     "notes": "- **Input**: `github.com?owner=acme&repo=orders`\n- **Output**: `acme/orders`\n"
+    }
+   ],
+   "schema": {
+    "input": {
+     "type": "string",
+     "description": "repo URL as collected from repository picker",
+     "$schema": "http://json-schema.org/draft-07/schema#"
+    },
+    "output": {
+     "type": "string",
+     "$schema": "http://json-schema.org/draft-07/schema#"
+    }
+   }
+  }
+ },
+ "globals": {
+  "functions": {},
+  "values": {}
+ }
+}
+)json");
+        return JsonKeyOrder::fromJson(text).toJson(QJsonDocument::fromJson(text).object());
+    }();
+    return compact;
+}
+
+} // namespace Greenroom::Scaffold

@@ -79,6 +79,11 @@ private:
     QString m_name;
 };
 
+// GET /v2/templating-extensions: the filters the scaffolder adds to Nunjucks
+// (parseRepoUrl, parseEntityRef, pick, projectSlug) with their descriptions,
+// examples and JSON Schemas, and no extra globals; in upstream's key order.
+QByteArray templatingExtensionsJson();
+
 // JavaScript's String(value) as Nunjucks prints it: undefined and null are "".
 QString templateText(const QJsonValue &value);
 // JavaScript truthiness: false, 0, NaN, "", null and undefined are false.

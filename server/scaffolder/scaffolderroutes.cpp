@@ -8,6 +8,7 @@
 #include <scaffold/directorycontents.h>
 #include <scaffold/templatefiles.h>
 #include <scaffold/workspacepath.h>
+#include <scaffold/templatelanguage.h>
 #include <scaffold/templateparameters.h>
 
 #include <QDir>
@@ -187,6 +188,8 @@ ScaffolderRoutes::ScaffolderRoutes(Router &router, Store::CatalogStore &catalog,
     });
     router.add("POST", Mount, QStringLiteral("/v2/tasks/:taskId/retry"), [this](const HttpRequest &request) { return retryTask(request); });
     router.add("POST", Mount, QStringLiteral("/v2/dry-run"), [this](const HttpRequest &request) { return dryRun(request); });
+    router.add("GET", Mount, QStringLiteral("/v2/templating-extensions"),
+               [](const HttpRequest &) { return HttpResponse::jsonBytes(Scaffold::templatingExtensionsJson()); });
 }
 
 ScaffolderRoutes::~ScaffolderRoutes()

@@ -30,6 +30,7 @@ private Q_SLOTS:
     void valueTyping();
     void renderProblemsKeepTheText();
     void hostileTemplatesAreRefused();
+    void extensionExamplesRunAsTheirNotesSay();
 };
 
 namespace {
@@ -265,6 +266,34 @@ void TestTemplateLanguage::hostileTemplatesAreRefused()
     QVERIFY(render(QStringLiteral("${{ range(1e9) }}")).contains(QLatin1String("limited to 100000 items")));
     // Hostile text is only text: no JavaScript internals (Nunjucks prints `constructor`'s source here).
     QCOMPARE(render(QStringLiteral("${{ constructor }}${{ parameters.constructor }}${{ '__proto__' in parameters }}")), QStringLiteral("false"));
+}
+
+void TestTemplateLanguage::extensionExamplesRunAsTheirNotesSay()
+{
+    // Every example GET /v2/templating-extensions shows runs here and gives the output its notes name.
+    const QJsonObject filters = QJsonDocument::fromJson(templatingExtensionsJson()).object().value(QLatin1String("filters")).toObject();
+    QCOMPARE(filters.size(), 4);
+    int checked = 0;
+    for (auto it = filters.begin(); it != filters.end(); ++it) {
+        for (const QJsonValue &example : it.value()[QLatin1String("examples")].toArray()) {
+            const QString text = example[QLatin1String("example")].toString();
+            const QString notes = example[QLatin1String("notes")].toString();
+            const QString expression = text.mid(text.indexOf(QLatin1String("message: ")) + 9).trimmed();
+            const QString input = notes.section(QLatin1String("**Input**: `"), 1).section(QLatin1Char('`'), 0, 0);
+            const QString output = notes.section(QLatin1String("**Output**: `"), 1).section(QLatin1Char('`'), 0, 0);
+            // The input is what the parameter holds: a repoUrl, an entity ref, or (for pick) what parseEntityRef makes of the owner.
+            const QJsonObject parameters{{QStringLiteral("repoUrl"), input},
+                                         {QStringLiteral("owner"), it.key() == QLatin1String("pick") ? QStringLiteral("group:team-checkout") : input}};
+            auto parsed = Template::parse(expression, {}, it.key());
+            QVERIFY2(parsed, qPrintable(expression));
+            auto value = parsed->evaluateSingleExpression({{QStringLiteral("parameters"), parameters}});
+            QVERIFY2(value, qPrintable(expression));
+            const QJsonValue expected = output.startsWith(QLatin1Char('{')) ? QJsonValue(QJsonDocument::fromJson(output.toUtf8()).object()) : QJsonValue(output);
+            QVERIFY2(value.value() == expected, qPrintable(it.key() + QStringLiteral(": ") + expression));
+            ++checked;
+        }
+    }
+    QCOMPARE(checked, 5);
 }
 
 QTEST_GUILESS_MAIN(TestTemplateLanguage)

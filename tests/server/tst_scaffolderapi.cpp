@@ -154,6 +154,19 @@ void TestScaffolderApi::parameterSchemaAndActions()
     QCOMPARE(missing.status, 404);
     QCOMPARE(missing.errorMessage(), QStringLiteral("Template template:default/nope not found"));
 
+    // The filters the scaffolder adds, in upstream's shape and order, with each one's JSON Schemas.
+    const Reply extensions = get(QStringLiteral("/api/scaffolder/v2/templating-extensions"));
+    QCOMPARE(extensions.status, 200);
+    QVERIFY2(extensions.body.startsWith("{\"filters\":{\"parseRepoUrl\":{\"description\":"), extensions.body.left(80).constData());
+    QVERIFY2(extensions.body.endsWith("\"globals\":{\"functions\":{},\"values\":{}}}"), extensions.body.right(80).constData());
+    const QJsonObject filters = extensions.json()[QLatin1String("filters")].toObject();
+    QCOMPARE(filters.keys(), (QStringList{QStringLiteral("parseEntityRef"), QStringLiteral("parseRepoUrl"), QStringLiteral("pick"), QStringLiteral("projectSlug")}));
+    QCOMPARE(filters[QLatin1String("parseRepoUrl")][QLatin1String("schema")][QLatin1String("output")][QLatin1String("required")].toArray(),
+             (QJsonArray{QStringLiteral("repo"), QStringLiteral("host")}));
+    QCOMPARE(filters[QLatin1String("pick")][QLatin1String("schema")][QLatin1String("arguments")][0][QLatin1String("type")].toString(), QStringLiteral("string"));
+    QCOMPARE(filters[QLatin1String("parseEntityRef")][QLatin1String("examples")].toArray().size(), 2);
+    QVERIFY(extensions.body.contains("\"schema\":{\"input\":{\"anyOf\""));   // input, arguments, output: upstream's order
+
     const QJsonArray actions = get(QStringLiteral("/api/scaffolder/v2/actions")).json().toArray();
     QStringList ids;
     for (const QJsonValue &action : actions)
