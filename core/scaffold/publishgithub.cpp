@@ -11,6 +11,7 @@
 // that fail after the repository exists are logged and skipped, as
 // upstream skips them; a failure to create or push fails the step.
 #include "builtinactions_p.h"
+#include "githubapi_p.h"
 #include "templatelanguage_p.h"
 #include "workspacepath.h"
 
@@ -25,56 +26,6 @@
 namespace Greenroom::Scaffold {
 
 namespace {
-
-class GitHubApi
-{
-public:
-    GitHubApi(const Ingest::GitHubIntegration &integration, QString token) : m_integration(integration)
-    {
-        m_integration.token = std::move(token);
-    }
-
-    struct Answer
-    {
-        int status = 0;
-        QJsonValue body;
-        QString message;   // GitHub's message and its errors' messages, for error texts
-        bool ok() const { return status >= 200 && status < 300; }
-    };
-
-    Result<Answer> call(const QByteArray &method, const QString &path, const QJsonValue &body = QJsonValue(QJsonValue::Undefined)) const
-    {
-        Ingest::HttpCall request{method, QUrl(m_integration.apiBaseUrl + path), m_integration.apiHeaders(), {}};
-        request.maxBytes = 16 * 1024 * 1024;
-        if (!body.isUndefined()) {
-            request.body = body.isObject() ? QJsonDocument(body.toObject()).toJson(QJsonDocument::Compact)
-                                           : QJsonDocument(body.toArray()).toJson(QJsonDocument::Compact);
-            request.headers.append({QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")});
-        }
-        auto answer = Ingest::sendHttpRequest(request);
-        if (!answer)
-            return answer.error();
-        Answer result;
-        result.status = answer->status;
-        const QJsonDocument document = QJsonDocument::fromJson(answer->body);
-        result.body = document.isObject() ? QJsonValue(document.object()) : QJsonValue(document.array());
-        if (!result.ok()) {
-            const QJsonObject error = document.object();
-            QStringList parts{error.value(QLatin1String("message")).toString(answer->reason)};
-            for (const QJsonValue &detail : error.value(QLatin1String("errors")).toArray()) {
-                const QString text = detail.isObject() ? detail[QLatin1String("message")].toString(detail[QLatin1String("code")].toString())
-                                                       : detail.toString();
-                if (!text.isEmpty())
-                    parts.append(text);
-            }
-            result.message = QStringLiteral("%1 (HTTP %2)").arg(parts.join(QStringLiteral(": "))).arg(result.status);
-        }
-        return result;
-    }
-
-private:
-    Ingest::GitHubIntegration m_integration;
-};
 
 QString pathSegment(const QString &text)
 {

@@ -5,6 +5,7 @@
 #include "catalog/routesupport.h"
 
 #include <model/entityref.h>
+#include <scaffold/autocomplete.h>
 #include <scaffold/directorycontents.h>
 #include <scaffold/templatefiles.h>
 #include <scaffold/workspacepath.h>
@@ -188,6 +189,7 @@ ScaffolderRoutes::ScaffolderRoutes(Router &router, Store::CatalogStore &catalog,
     });
     router.add("POST", Mount, QStringLiteral("/v2/tasks/:taskId/retry"), [this](const HttpRequest &request) { return retryTask(request); });
     router.add("POST", Mount, QStringLiteral("/v2/dry-run"), [this](const HttpRequest &request) { return dryRun(request); });
+    router.add("POST", Mount, QStringLiteral("/v2/autocomplete/:provider/:resource"), [this](const HttpRequest &request) { return autocomplete(request); });
     router.add("GET", Mount, QStringLiteral("/v2/templating-extensions"),
                [](const HttpRequest &) { return HttpResponse::jsonBytes(Scaffold::templatingExtensionsJson()); });
 }
@@ -266,6 +268,24 @@ HttpResponse ScaffolderRoutes::templateFiles(const HttpRequest &request)
             body.insert(QStringLiteral("directoryContents"), files.value());
         }
         const HttpResponse answer = files ? HttpResponse::json(body) : HttpResponse::error(files.error(), request);
+        QMetaObject::invokeMethod(this, [deferred, answer] { deferred->complete(answer); }, Qt::QueuedConnection);
+    });
+    return HttpResponse::later(deferred);
+}
+
+HttpResponse ScaffolderRoutes::autocomplete(const HttpRequest &request)
+{
+    auto body = jsonObjectBody(request);
+    if (!body)
+        return HttpResponse::error(body.error(), request);
+    // The host is asked off the HTTP thread.
+    auto deferred = std::make_shared<DeferredResponse>();
+    m_dryRuns.start([this, deferred, request, body = body.value(), services = m_services] {
+        const Result<QJsonArray> results =
+            Scaffold::autocomplete(*services, request.params.value(QStringLiteral("provider")), request.params.value(QStringLiteral("resource")),
+                                   body.value(QLatin1String("token")).toString(), body.value(QLatin1String("context")).toObject());
+        const HttpResponse answer = results ? HttpResponse::json(QJsonObject{{QStringLiteral("results"), results.value()}})
+                                            : HttpResponse::error(results.error(), request);
         QMetaObject::invokeMethod(this, [deferred, answer] { deferred->complete(answer); }, Qt::QueuedConnection);
     });
     return HttpResponse::later(deferred);

@@ -18,10 +18,11 @@ namespace Greenroom::Server {
 
 /*
  * Backstage's scaffolder routes under /api/scaffolder/v2: parameter-schema,
- * actions, tasks (create, list, get, eventstream, events, cancel, retry)
- * and dry-run, in upstream's shapes; and Greenroom's template files route
- * for desktops that run tasks themselves. Tasks run on the broker's worker threads;
- * dry runs on a thread of their own, answered when they end.
+ * actions, tasks (create, list, get, eventstream, events, cancel, retry),
+ * dry-run, autocomplete and templating-extensions, in upstream's shapes;
+ * and Greenroom's template files route for desktops that run tasks
+ * themselves. Tasks run on the broker's worker threads; dry runs and calls
+ * to other hosts on a pool of their own, answered when they end.
  */
 class ScaffolderRoutes : public QObject
 {
@@ -38,6 +39,8 @@ private:
     // template, its files and the installation's public settings, for a
     // desktop that runs the task itself.
     HttpResponse templateFiles(const HttpRequest &request);
+    // POST /v2/autocomplete/:provider/:resource, asked of the host on the pool.
+    HttpResponse autocomplete(const HttpRequest &request);
     // A task request for the template, its files to be found by the worker.
     Scaffold::TaskRequest runnable(const QJsonObject &templateEntity) const;
     HttpResponse createTask(const HttpRequest &request);

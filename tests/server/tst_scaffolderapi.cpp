@@ -42,6 +42,7 @@ private Q_SLOTS:
     void templateFromGitUsesItsRepositoryFiles();
     void unreadableTemplateFilesFailTheTask();
     void templateFilesForLocalRuns();
+    void autocompleteAsksTheHost();
     void finishedTasksCanBeRetried();
     void tasksOutliveAKilledServer();
     void cleanup()
@@ -484,6 +485,54 @@ void TestScaffolderApi::templateFilesForLocalRuns()
     QVERIFY2(remote.errorMessage().startsWith(QStringLiteral("The files of template remote cannot be fetched")), remote.body.constData());
     QCOMPARE(get(QStringLiteral("/api/scaffolder/v2/templates/default/template/nope/files")).status, 404);
     QCOMPARE(get(QStringLiteral("/api/scaffolder/v2/templates/default/component/checkout-service/files")).status, 400);
+}
+
+void TestScaffolderApi::autocompleteAsksTheHost()
+{
+    // The wizard's suggestions, asked of GitHub with the person's token (the host from context, else github.com).
+    const auto ask = [this](const QString &resource, const QJsonObject &body) {
+        return post(QStringLiteral("/api/scaffolder/v2/autocomplete/") + resource, body);
+    };
+    const auto ids = [](const Reply &reply) {
+        QStringList list;
+        for (const QJsonValue &result : reply.json()[QLatin1String("results")].toArray())
+            list.append(result[QLatin1String("id")].toString());
+        return list;
+    };
+    const QJsonObject host{{QStringLiteral("host"), m_github->host()}};
+    const Reply repositories = ask(QStringLiteral("github/repositoriesWithOwner"), {{QStringLiteral("token"), QStringLiteral("ghp_secret123")}, {QStringLiteral("context"), host}});
+    QCOMPARE(repositories.status, 200);
+    QCOMPARE(ids(repositories), QStringList{QStringLiteral("acme/payments-api")});
+    QCOMPARE(ids(ask(QStringLiteral("github/owners"), {{QStringLiteral("token"), QStringLiteral("ghp_secret123")}, {QStringLiteral("context"), host}})),
+             QStringList{QStringLiteral("acme")});
+    QJsonObject repository = host;
+    repository.insert(QStringLiteral("owner"), QStringLiteral("acme"));
+    repository.insert(QStringLiteral("repository"), QStringLiteral("payments-api"));
+    QCOMPARE(ids(ask(QStringLiteral("github/branches"), {{QStringLiteral("token"), QStringLiteral("ghp_secret123")}, {QStringLiteral("context"), repository}})),
+             QStringList{QStringLiteral("main")});
+
+    // Upstream's refusals.
+    const struct
+    {
+        QString resource;
+        QJsonObject body;
+        int status;
+        QString message;
+    } refusals[] = {
+        {QStringLiteral("github/owners"), {{QStringLiteral("context"), host}}, 400, QStringLiteral("Missing token query parameter")},
+        {QStringLiteral("gitlab/owners"), {{QStringLiteral("token"), QStringLiteral("t")}}, 400, QStringLiteral("Unsupported provider: gitlab")},
+        {QStringLiteral("github/tags"), {{QStringLiteral("token"), QStringLiteral("t")}, {QStringLiteral("context"), host}}, 400, QStringLiteral("Invalid resource: tags")},
+        {QStringLiteral("github/branches"), {{QStringLiteral("token"), QStringLiteral("t")}, {QStringLiteral("context"), host}}, 400,
+         QStringLiteral("Missing owner and/or repository context parameter")},
+        {QStringLiteral("github/owners"), {{QStringLiteral("token"), QStringLiteral("t")}, {QStringLiteral("context"), QJsonObject{{QStringLiteral("host"), QStringLiteral("ghe.example.com")}}}},
+         400, QStringLiteral("No integration for host ghe.example.com")},
+        {QStringLiteral("github/owners"), {{QStringLiteral("token"), QStringLiteral("wrong")}, {QStringLiteral("context"), host}}, 401, QStringLiteral("Bad credentials (HTTP 401)")},
+    };
+    for (const auto &refusal : refusals) {
+        const Reply reply = ask(refusal.resource, refusal.body);
+        QCOMPARE(reply.status, refusal.status);
+        QCOMPARE(reply.errorMessage(), refusal.message);
+    }
 }
 
 void TestScaffolderApi::finishedTasksCanBeRetried()

@@ -6,7 +6,8 @@
 // that use it link Qt6::HttpServer and libgit2). It speaks the requests
 // publish:github and the GitHub URL reader send, with GitHub's paths, status
 // codes and bodies: GET /users/:owner, POST /orgs/:org/repos and
-// /user/repos (422 when the name is taken), GET /repos/:o/:r, pull requests
+// /user/repos (422 when the name is taken), GET /user/repos, /user/orgs and
+// /repos/:o/:r/branches (paged), GET /repos/:o/:r, pull requests
 // (list, create, edit, requested reviewers, assignees), PUT topics, collaborators,
 // team access and branch protection, POST Actions variables, and GET
 // /repos/:o/:r/contents/:path?ref= answering the raw file when asked for
@@ -104,6 +105,19 @@ protected:
         }
         if (method == "POST" && parts == QStringList{QStringLiteral("user"), QStringLiteral("repos")})
             return createRepo(responder, m_user, body);
+        const QUrlQuery query(request.url());
+        if (method == "GET" && parts == QStringList{QStringLiteral("user"), QStringLiteral("repos")}) {
+            QJsonArray repos;
+            for (const auto &[fullName, repo] : m_repos)
+                repos.append(repositoryJson(fullName));
+            return replyPage(responder, repos, query);
+        }
+        if (method == "GET" && parts == QStringList{QStringLiteral("user"), QStringLiteral("orgs")}) {
+            QJsonArray orgs;
+            for (const QString &org : std::as_const(m_organisations))
+                orgs.append(QJsonObject{{QStringLiteral("login"), org}});
+            return replyPage(responder, orgs, query);
+        }
         if (parts.size() >= 3 && parts[0] == QLatin1String("repos")) {
             const QString fullName = parts[1] + QLatin1Char('/') + parts[2];
             GitFixture *repo = repository(fullName);
@@ -122,6 +136,12 @@ protected:
             }
             if (method == "GET" && parts.size() == 3)
                 return reply(responder, 200, repositoryJson(fullName));
+            if (method == "GET" && parts.size() == 4 && parts[3] == QLatin1String("branches")) {
+                QJsonArray branches;
+                for (const QString &branch : repo->branches())
+                    branches.append(QJsonObject{{QStringLiteral("name"), branch}});
+                return replyPage(responder, branches, QUrlQuery(request.url()));
+            }
             if (parts.size() >= 4 && (parts[3] == QLatin1String("pulls") || parts[3] == QLatin1String("issues")))
                 return pullRequests(responder, method, fullName, parts.mid(4), QUrlQuery(request.url()), body);
             if (method == "PUT" || method == "POST")
@@ -149,6 +169,17 @@ private:
     {
         return {{QStringLiteral("message"), QStringLiteral("Not Found")},
                 {QStringLiteral("documentation_url"), QStringLiteral("https://docs.github.com/rest")}};
+    }
+    // One page of a list, as ?per_page=&page= ask for it (30 a page by default, as GitHub).
+    static bool replyPage(QHttpServerResponder &responder, const QJsonArray &all, const QUrlQuery &query)
+    {
+        const int perPage = query.hasQueryItem(QStringLiteral("per_page")) ? query.queryItemValue(QStringLiteral("per_page")).toInt() : 30;
+        const int page = std::max(1, query.queryItemValue(QStringLiteral("page")).toInt());
+        QJsonArray slice;
+        for (qsizetype i = qsizetype(page - 1) * perPage; i < all.size() && i < qsizetype(page) * perPage; ++i)
+            slice.append(all.at(i));
+        responder.write(QJsonDocument(slice), QHttpServerResponder::StatusCode::Ok);
+        return true;
     }
     static bool reply(QHttpServerResponder &responder, int status, const QJsonObject &body)
     {

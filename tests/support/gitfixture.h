@@ -108,6 +108,24 @@ public:
         return QString::fromLatin1(text);
     }
 
+    QStringList branches() const
+    {
+        QStringList names;
+        git_branch_iterator *it = nullptr;
+        check(git_branch_iterator_new(&it, m_repo, GIT_BRANCH_LOCAL), "branches");
+        git_reference *ref = nullptr;
+        git_branch_t type;
+        while (git_branch_next(&ref, &type, it) == 0) {
+            const char *name = nullptr;
+            if (git_branch_name(&name, ref) == 0)
+                names.append(QString::fromUtf8(name));
+            git_reference_free(ref);
+        }
+        git_branch_iterator_free(it);
+        names.sort();
+        return names;
+    }
+
     void deleteBranch(const QString &branch)
     {
         git_reference *ref = nullptr;
