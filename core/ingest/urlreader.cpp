@@ -4,6 +4,14 @@
 
 #include "httprequest.h"
 
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+
 namespace Greenroom::Ingest {
 
 namespace {
@@ -52,6 +60,74 @@ Result<QByteArray> UrlReader::read(const QUrl &url) const
         current = current.resolved(QUrl::fromEncoded(answer->location));
     }
     return Error::internal(QStringLiteral("Too many redirects (max %1) when reading %2").arg(MaxRedirects).arg(url.toString()));
+}
+
+Status UrlReader::readTree(const QUrl &url, const QString &destination) const
+{
+    const GitHubIntegration *github = GitHubIntegration::forUrl(m_github, url);
+    if (!github)
+        return Error(QStringLiteral("NotAllowedError"), QStringLiteral("Reading the folder %1 is not supported: only folders on a host with a GitHub "
+                                                                      "integration can be read")
+                                                            .arg(url.toString()));
+    const QStringList segments = url.path(QUrl::FullyDecoded).split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    if (segments.size() < 4 || !QStringList{QStringLiteral("tree"), QStringLiteral("blob")}.contains(segments.at(2)))
+        return Error::input(QStringLiteral("Incorrect URL: %1, Error: Invalid GitHub URL or file path").arg(url.toString()));
+    if (github->apiBaseUrl.isEmpty())
+        return Error::input(QStringLiteral("No apiBaseUrl configured for the GitHub integration %1").arg(github->host));
+    const QString owner = segments.at(0);
+    const QString repo = segments.at(1);
+    const QString ref = segments.at(3);
+    const QString folder = segments.mid(4).join(QLatin1Char('/'));
+    QUrl treeUrl(github->apiBaseUrl + QStringLiteral("/repos/%1/%2/git/trees/%3").arg(owner, repo, QString::fromUtf8(QUrl::toPercentEncoding(ref))));
+    treeUrl.setQuery(QStringLiteral("recursive=1"));
+    auto answer = sendHttpRequest({QByteArrayLiteral("GET"), treeUrl, github->apiHeaders(), {}, m_timeout, m_maxBytes});
+    if (!answer)
+        return answer.error();
+    if (answer->status < 200 || answer->status >= 300)
+        return Error(answer->status == 404 ? QStringLiteral("NotFoundError") : QStringLiteral("Error"),
+                     QStringLiteral("%1 could not be read: the tree of %2/%3 at %4 answered %5 %6").arg(url.toString(), owner, repo, ref).arg(answer->status).arg(answer->reason));
+    const QJsonObject tree = QJsonDocument::fromJson(answer->body).object();
+    if (tree.value(QLatin1String("truncated")).toBool())
+        return Error::input(QStringLiteral("%1 is too large to read: GitHub truncated the tree of %2/%3").arg(url.toString(), owner, repo));
+    struct Entry
+    {
+        QString path;
+        QString relative;
+        bool executable;
+    };
+    QList<Entry> files;
+    qint64 total = 0;
+    const QString prefix = folder.isEmpty() ? QString() : folder + QLatin1Char('/');
+    for (const QJsonValue &value : tree.value(QLatin1String("tree")).toArray()) {
+        const QString path = value[QLatin1String("path")].toString();
+        const QString mode = value[QLatin1String("mode")].toString();
+        if (value[QLatin1String("type")].toString() != QLatin1String("blob") || mode == QLatin1String("120000") || !path.startsWith(prefix))
+            continue;
+        const QString relative = path.mid(prefix.size());
+        if (relative.isEmpty() || relative.startsWith(QLatin1Char('/')) || relative.split(QLatin1Char('/')).contains(QStringLiteral("..")))
+            return Error::input(QStringLiteral("%1 names a file outside its folder: %2").arg(url.toString(), path));
+        total += value[QLatin1String("size")].toInteger();
+        if (total > m_maxBytes)
+            return Error::input(QStringLiteral("%1 holds more than %2 MiB").arg(url.toString()).arg(m_maxBytes / (1024 * 1024)));
+        files.append({path, relative, mode == QLatin1String("100755")});
+    }
+    if (files.isEmpty())
+        return Error(QStringLiteral("NotFoundError"), QStringLiteral("%1 has no files (no such folder in %2/%3 at %4)").arg(url.toString(), owner, repo, ref));
+    for (const Entry &file : std::as_const(files)) {
+        QUrl blob = url;
+        blob.setPath(QStringLiteral("/%1/%2/blob/%3/%4").arg(owner, repo, ref, file.path));
+        auto content = readFromGitHub(*github, blob);
+        if (!content)
+            return content.error();
+        const QString target = QDir(destination).filePath(file.relative);
+        QDir().mkpath(QFileInfo(target).absolutePath());
+        QSaveFile out(target);
+        if (!out.open(QIODevice::WriteOnly) || out.write(content.value()) != content->size() || !out.commit())
+            return Error::internal(QStringLiteral("Cannot write %1: %2").arg(target, out.errorString()));
+        if (file.executable)
+            QFile::setPermissions(target, QFile::permissions(target) | QFileDevice::ExeOwner | QFileDevice::ExeGroup | QFileDevice::ExeOther);
+    }
+    return Ok{};
 }
 
 Result<QByteArray> UrlReader::readFromGitHub(const GitHubIntegration &github, const QUrl &url) const

@@ -37,6 +37,13 @@ public:
     const QList<GitHubIntegration> &gitHubIntegrations() const { return m_github; }
 
     Result<QByteArray> read(const QUrl &url) const;
+    // A folder (https://<host>/<owner>/<repo>/tree/<ref>/<path>) written
+    // below `destination`, as Backstage's GithubUrlReader.readTree reads it:
+    // on a GitHub integration's host only, the ref's tree from the REST API
+    // and then each file through the contents API. Executable bits are
+    // kept; symlinks and submodules are left out. A NotFoundError when the
+    // folder has no files; an InputError past the reader's byte limit.
+    Status readTree(const QUrl &url, const QString &destination) const;
     bool isAllowed(const QUrl &url) const { return m_allow.isAllowed(url) || GitHubIntegration::forUrl(m_github, url); }
 
     static QString notAllowedMessage(const QUrl &url);

@@ -13,6 +13,7 @@
 #include "workspacepath.h"
 
 #include <common/glob.h>
+#include <ingest/urlreader.h>
 #include <yaml/yamlwriter.h>
 
 #include <QDir>
@@ -22,7 +23,11 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QTemporaryDir>
 #include <QThread>
+#include <QUrl>
+
+#include <memory>
 
 namespace Greenroom::Scaffold {
 
@@ -33,35 +38,79 @@ QJsonObject schema(const char *json)
     return QJsonDocument::fromJson(json).object();
 }
 
-// A fetch `url`: a path relative to the template's folder, which it may not leave.
-Result<QString> templateSource(const ActionContext &context, const QString &url)
+// What a fetch reads: a path next to the template, or a copy of what an
+// absolute URL names (kept as long as `copy` lives).
+struct FetchSource
 {
-    if (url.contains(QLatin1String("://")) || QDir::isAbsolutePath(url))
+    QString path;
+    std::shared_ptr<QTemporaryDir> copy;
+};
+
+// A fetch `url`: relative, a path next to the template which it may not
+// leave; absolute, a file or folder on a host with a GitHub integration,
+// read with the step's `token` if it has one, else the integration's (as
+// upstream's fetchContents reads it through the SCM integrations).
+Result<FetchSource> templateSource(const ActionContext &context, const QString &url, bool file)
+{
+    const QUrl absolute(url);
+    if (absolute.scheme() == QLatin1String("http") || absolute.scheme() == QLatin1String("https")) {
+        QList<Ingest::GitHubIntegration> github = context.services->github;
+        const QString token = context.input.value(QLatin1String("token")).toString();
+        for (Ingest::GitHubIntegration &integration : github) {
+            if (!token.isEmpty())
+                integration.token = token;
+        }
+        Ingest::UrlReader reader;
+        reader.setGitHubIntegrations(github);
+        if (!Ingest::GitHubIntegration::forUrl(github, absolute))
+            return Error(QStringLiteral("NotAllowedError"), QStringLiteral("Fetching %1 is not supported: give a path relative to the template, "
+                                                                          "or a URL on a host with a GitHub integration")
+                                                                .arg(url));
+        auto copy = std::make_shared<QTemporaryDir>(QDir(context.workspace).filePath(QStringLiteral("../greenroom-fetch-XXXXXX")));
+        if (!copy->isValid())
+            return Error::internal(QStringLiteral("Cannot make a folder to fetch %1 into").arg(url));
+        if (file) {
+            auto content = reader.read(absolute);
+            if (!content)
+                return content.error();
+            const QString path = copy->filePath(absolute.fileName().isEmpty() ? QStringLiteral("file") : absolute.fileName());
+            QFile out(path);
+            if (!out.open(QIODevice::WriteOnly) || out.write(content.value()) != content->size())
+                return Error::internal(QStringLiteral("Cannot keep what %1 holds").arg(url));
+            return FetchSource{path, copy};
+        }
+        if (const Status read = reader.readTree(absolute, copy->path()); !read)
+            return read.error();
+        return FetchSource{copy->path(), copy};
+    }
+    if (absolute.isValid() && !absolute.scheme().isEmpty() && absolute.scheme().size() > 1)
+        return Error::input(QStringLiteral("Fetching %1 is not supported: give a path relative to the template (like ./skeleton) or an https URL").arg(url));
+    if (QDir::isAbsolutePath(url))
         return Error::input(QStringLiteral("Fetching %1 is not supported: give a path relative to the template (like ./skeleton)").arg(url));
     if (context.templateDir.isEmpty())
         return Error::input(QStringLiteral("This template has no folder to fetch %1 from").arg(url));
     auto source = resolveSafeChildPath(context.templateDir, url);
     if (!source)
-        return source;
+        return source.error();
     if (!QFileInfo::exists(source.value()))
         return Error(QStringLiteral("NotFoundError"), QStringLiteral("%1 does not exist next to the template").arg(url));
-    return source;
+    return FetchSource{source.value(), nullptr};
 }
 
-// A fetch's source (the `url` next to the template) and its target in the workspace.
+// A fetch's source (the `url`) and its target in the workspace.
 struct FetchPaths
 {
-    QString source;
+    FetchSource source;
     QString target;
 };
-Result<FetchPaths> fetchPaths(const ActionContext &context, const QString &defaultTarget)
+Result<FetchPaths> fetchPaths(const ActionContext &context, const QString &defaultTarget, bool file)
 {
-    auto source = templateSource(context, context.input.value(QLatin1String("url")).toString());
-    if (!source)
-        return source.error();
     auto target = resolveSafeChildPath(context.workspace, context.input.value(QLatin1String("targetPath")).toString(defaultTarget));
     if (!target)
         return target.error();
+    auto source = templateSource(context, context.input.value(QLatin1String("url")).toString(), file);
+    if (!source)
+        return source.error();
     return FetchPaths{source.value(), target.value()};
 }
 
@@ -84,22 +133,22 @@ SkeletonOptions skeletonOptions(const QJsonObject &input)
 
 Status fetchPlain(ActionContext &context)
 {
-    auto paths = fetchPaths(context, QStringLiteral("./"));
+    context.log(QStringLiteral("Fetching plain content from remote URL"));
+    auto paths = fetchPaths(context, QStringLiteral("./"), false);
     if (!paths)
         return paths.error();
-    context.log(QStringLiteral("Fetching plain content from remote URL"));
-    return copyTree(paths->source, paths->target);
+    return copyTree(paths->source.path, paths->target);
 }
 
 Status fetchPlainFile(ActionContext &context)
 {
-    auto paths = fetchPaths(context, QString());
+    context.log(QStringLiteral("Fetching plain content from remote URL"));
+    auto paths = fetchPaths(context, QString(), true);
     if (!paths)
         return paths.error();
-    if (!QFileInfo(paths->source).isFile())
+    if (!QFileInfo(paths->source.path).isFile())
         return Error::input(QStringLiteral("%1 is not a file").arg(context.input.value(QLatin1String("url")).toString()));
-    context.log(QStringLiteral("Fetching plain content from remote URL"));
-    return copyTree(paths->source, paths->target);
+    return copyTree(paths->source.path, paths->target);
 }
 
 // The folder `source` rendered into targetPath: fetch:template's and
@@ -133,10 +182,10 @@ Status fetchTemplate(ActionContext &context)
 {
     context.log(QStringLiteral("Fetching template content from remote URL"));
     const QString url = context.input.value(QLatin1String("url")).toString();
-    auto source = templateSource(context, url);
+    auto source = templateSource(context, url, false);
     if (!source)
         return source.error();
-    return renderTemplateFolder(context, source.value(), url);
+    return renderTemplateFolder(context, source->path, url);
 }
 
 // workspace:template: the template is a folder of the workspace (written by an earlier step).
@@ -190,7 +239,14 @@ Status fetchTemplateFile(ActionContext &context)
 {
     context.log(QStringLiteral("Fetching template file content from remote URL"));
     const QString url = context.input.value(QLatin1String("url")).toString();
-    return renderTemplateFile(context, [&] { return templateSource(context, url); }, url);
+    std::shared_ptr<QTemporaryDir> copy;   // what an absolute url was read into, until the file is rendered
+    return renderTemplateFile(context, [&]() -> Result<QString> {
+        auto source = templateSource(context, url, true);
+        if (!source)
+            return source.error();
+        copy = source->copy;
+        return source->path;
+    }, url);
 }
 
 Status workspaceTemplateFile(ActionContext &context)

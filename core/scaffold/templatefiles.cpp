@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "templatefiles.h"
 
+#include <ingest/urlreader.h>
+
 #include <QFileInfo>
 #include <QUrl>
 
@@ -31,7 +33,8 @@ QString templateBaseUrl(const QJsonObject &templateEntity)
     return type == QLatin1String("git") ? Ingest::GitReader::displayUrl(target) : target;
 }
 
-Result<TemplateFiles> templateFiles(const QJsonObject &templateEntity, const Ingest::GitReader &git, qint64 maxBytes)
+Result<TemplateFiles> templateFiles(const QJsonObject &templateEntity, const Ingest::GitReader &git, const QList<Ingest::GitHubIntegration> &github,
+                                    qint64 maxBytes)
 {
     const QString location = locationOf(templateEntity);
     const QString name = templateEntity.value(QLatin1String("metadata"))[QLatin1String("name")].toString();
@@ -64,8 +67,20 @@ Result<TemplateFiles> templateFiles(const QJsonObject &templateEntity, const Ing
             return exported.error();
         return TemplateFiles{copy->path(), templateBaseUrl(templateEntity), copy};
     }
+    if (type == QLatin1String("url") && Ingest::GitHubIntegration::forUrl(github, QUrl(target))) {
+        // The folder of template.yaml (source-location may name the folder itself).
+        const QString folder = target.endsWith(QLatin1Char('/')) ? target.chopped(1) : target.section(QLatin1Char('/'), 0, -2);
+        auto copy = std::make_shared<QTemporaryDir>();
+        if (!copy->isValid())
+            return Error::internal(QStringLiteral("Cannot create a temporary folder: %1").arg(copy->errorString()));
+        Ingest::UrlReader reader({}, std::chrono::seconds(60), maxBytes);
+        reader.setGitHubIntegrations(github);
+        if (const Status read = reader.readTree(QUrl(folder), copy->path()); !read)
+            return read.error();
+        return TemplateFiles{copy->path(), templateBaseUrl(templateEntity), copy};
+    }
     return Error::input(QStringLiteral("The files of template %1 cannot be fetched from its %2 location %3; "
-                                       "register templates as file or git locations")
+                                       "register templates as file or git locations, or as url locations on a GitHub integration's host")
                             .arg(name, type, target));
 }
 

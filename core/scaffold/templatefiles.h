@@ -4,6 +4,7 @@
 
 #include <common/result.h>
 #include <ingest/gitreader.h>
+#include <ingest/githubintegration.h>
 
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -24,10 +25,12 @@ struct TemplateFiles
  * Where a stored Template's files are, from its source-location (else
  * location) annotation as Backstage's getEntityBaseUrl reads it: a `file`
  * location's folder as it is; a `git` location's folder exported with
- * libgit2 at the commit the catalog read. `url` locations are not fetched as
- * folders (an InputError says so).
+ * libgit2 at the commit the catalog read; a `url` location on a host with a
+ * GitHub integration read through GitHub's API (UrlReader::readTree). Other
+ * `url` hosts cannot be read as folders (an InputError says so).
  */
-Result<TemplateFiles> templateFiles(const QJsonObject &templateEntity, const Ingest::GitReader &git, qint64 maxBytes = 256 * 1024 * 1024);
+Result<TemplateFiles> templateFiles(const QJsonObject &templateEntity, const Ingest::GitReader &git,
+                                    const QList<Ingest::GitHubIntegration> &github = {}, qint64 maxBytes = 256 * 1024 * 1024);
 
 // templateInfo.baseUrl without fetching anything (empty without a location).
 QString templateBaseUrl(const QJsonObject &templateEntity);

@@ -259,7 +259,7 @@ HttpResponse ScaffolderRoutes::templateFiles(const HttpRequest &request)
     // so the files and the steps are of one version.
     auto deferred = std::make_shared<DeferredResponse>();
     m_dryRuns.start([this, deferred, request, entity = stored->entity, git = m_git, services = m_services] {
-        const Result<Scaffold::TemplateFiles> found = Scaffold::templateFiles(entity, git);
+        const Result<Scaffold::TemplateFiles> found = Scaffold::templateFiles(entity, git, services->github);
         const Result<QJsonArray> files = found ? Scaffold::readDirectoryContents(found->folder) : Result<QJsonArray>(found.error());
         QJsonObject body = Scaffold::publicServiceSettings(*services);
         if (files) {
@@ -299,7 +299,7 @@ Scaffold::TaskRequest ScaffolderRoutes::runnable(const QJsonObject &templateEnti
     Scaffold::TaskRequest task;
     task.templateEntity = templateEntity;
     task.templateBaseUrl = Scaffold::templateBaseUrl(templateEntity);
-    task.fetchFiles = [templateEntity, git = m_git]() { return Scaffold::templateFiles(templateEntity, git); };
+    task.fetchFiles = [templateEntity, git = m_git, services = m_services]() { return Scaffold::templateFiles(templateEntity, git, services->github); };
     return task;
 }
 
@@ -502,7 +502,8 @@ HttpResponse ScaffolderRoutes::dryRunStored(const HttpRequest &request, const QJ
     if (std::optional<HttpResponse> refused = checkAnswers(entity, values, secrets))
         return *refused;
     // Its files are found off the HTTP thread (a git template may need a fetch).
-    return startDryRun(request, entity, [entity, git = m_git] { return Scaffold::templateFiles(entity, git); }, values, secrets);
+    return startDryRun(request, entity, [entity, git = m_git, services = m_services] { return Scaffold::templateFiles(entity, git, services->github); }, values,
+                       secrets);
 }
 
 HttpResponse ScaffolderRoutes::startDryRun(const HttpRequest &request, const QJsonObject &templateEntity,

@@ -67,6 +67,7 @@ private Q_SLOTS:
     void githubRefusals();
     void githubCreateThenPush();
     void githubPullRequest();
+    void fetchReadsGitHubUrls();
 
 private:
     struct Outcome
@@ -369,6 +370,43 @@ void TestPublishActions::githubPullRequest()
     const Outcome escaping = act(QStringLiteral("publish:github:pull-request"), input);
     QCOMPARE(escaping.status.error().message,
              QStringLiteral("Invalid targetPath '../up': must be a relative path within the target repository, without '..' segments"));
+}
+
+void TestPublishActions::fetchReadsGitHubUrls()
+{
+    // Absolute urls in fetch steps are read through the host's GitHub integration, as upstream's fetchContents reads them.
+    m_github->createRepository(QStringLiteral("acme/skel"))
+        .commit({{QStringLiteral("skeleton/README.md"), "# ${{ values.name }}\n"},
+                 {QStringLiteral("skeleton/docs/index.md"), "Docs of ${{ values.name }}\n"},
+                 {QStringLiteral("other/notes.txt"), "not part of the skeleton\n"}});
+    const QString base = QStringLiteral("http://%1/acme/skel").arg(m_github->host());
+    const Outcome rendered = act(QStringLiteral("fetch:template"), {{QStringLiteral("url"), base + QStringLiteral("/tree/main/skeleton")},
+                                                                    {QStringLiteral("targetPath"), QStringLiteral("fetched")},
+                                                                    {QStringLiteral("values"), QJsonObject{{QStringLiteral("name"), QStringLiteral("remote")}}}});
+    QVERIFY2(rendered.status, rendered.status ? "" : qPrintable(rendered.status.error().message));
+    const QDir fetched(m_workspace.filePath(QStringLiteral("fetched")));
+    QCOMPARE(fetched.entryList(QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name | QDir::DirsFirst), (QStringList{QStringLiteral("docs"), QStringLiteral("README.md")}));
+    QFile readme(fetched.filePath(QStringLiteral("README.md")));
+    QVERIFY(readme.open(QIODevice::ReadOnly));
+    QCOMPARE(readme.readAll(), QByteArray("# remote\n"));
+    const Outcome file = act(QStringLiteral("fetch:plain:file"), {{QStringLiteral("url"), base + QStringLiteral("/blob/main/other/notes.txt")},
+                                                                  {QStringLiteral("targetPath"), QStringLiteral("fetched/notes.txt")}});
+    QVERIFY2(file.status, file.status ? "" : qPrintable(file.status.error().message));
+    QVERIFY(QFile::exists(fetched.filePath(QStringLiteral("notes.txt"))));
+
+    // A step's token is used instead of the integration's; a wrong one is refused by the host.
+    const Outcome refused = act(QStringLiteral("fetch:plain"), {{QStringLiteral("url"), base + QStringLiteral("/tree/main/skeleton")},
+                                                                {QStringLiteral("targetPath"), QStringLiteral("refused")},
+                                                                {QStringLiteral("token"), QStringLiteral("ghp_wrong")}});
+    QVERIFY(!refused.status);
+    QVERIFY2(refused.status.error().message.contains(QStringLiteral("401")), qPrintable(refused.status.error().message));
+    QVERIFY(!QFileInfo::exists(m_workspace.filePath(QStringLiteral("refused"))));
+    const Outcome missing = act(QStringLiteral("fetch:plain"), {{QStringLiteral("url"), base + QStringLiteral("/tree/main/nothing")}});
+    QCOMPARE(missing.status.error().name, QStringLiteral("NotFoundError"));
+    const Outcome elsewhere = act(QStringLiteral("fetch:plain"), {{QStringLiteral("url"), QStringLiteral("https://example.com/skeleton")}});
+    QCOMPARE(elsewhere.status.error().message, QStringLiteral("Fetching https://example.com/skeleton is not supported: give a path relative to the template, "
+                                                              "or a URL on a host with a GitHub integration"));
+    QDir(fetched.path()).removeRecursively();
 }
 
 QTEST_MAIN(TestPublishActions)

@@ -41,6 +41,7 @@ private Q_SLOTS:
     void dryRunRendersWithoutSideEffects();
     void templateFromGitUsesItsRepositoryFiles();
     void unreadableTemplateFilesFailTheTask();
+    void templateFromGitHubUrlReadsItsFolder();
     void templateFilesForLocalRuns();
     void autocompleteAsksTheHost();
     void finishedTasksCanBeRetried();
@@ -101,6 +102,15 @@ void TestScaffolderApi::initTestCase()
                          {QStringLiteral("node/skeleton/package.json"), "{\"name\": \"${{ values.name }}\"}\n"},
                          {QStringLiteral("node/skeleton/README.md"), "# ${{ values.name }}\n"}});
     const QString gitTemplate = QUrl::fromLocalFile(m_templates->path()).toString() + QStringLiteral("/blob/main/node/template.yaml");
+    // A template registered by its URL on GitHub (here the fake): its folder is read through the API.
+    m_github->createRepository(QStringLiteral("acme/templates"))
+        .commit({{QStringLiteral("web/template.yaml"),
+                  "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata: {name: web-page}\n"
+                  "spec:\n  type: website\n  parameters: {properties: {title: {type: string}}}\n"
+                  "  steps:\n    - {id: fetch, action: fetch:template, input: {url: ./skeleton, values: {title: '${{ parameters.title }}'}}}\n"},
+                 {QStringLiteral("web/skeleton/index.html"), "<h1>${{ values.title }}</h1>\n"},
+                 {QStringLiteral("elsewhere/secret.txt"), "not the template's\n"}});
+    const QString urlTemplate = QStringLiteral("http://%1/acme/templates/blob/main/web/template.yaml").arg(m_github->host());
     // A template of the test's own, to cancel while it waits.
     writeFile(m_dir.filePath(QStringLiteral("slow/template.yaml")),
               "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata: {name: slow}\n"
@@ -117,11 +127,12 @@ void TestScaffolderApi::initTestCase()
                              "catalog:\n  processingInterval: false\n"
                              "  rules: [{allow: [Component, System, API, Resource, Location, Domain, Group, User, Template]}]\n"
                              "  locations:\n    - {type: file, target: %3}\n    - {type: file, target: %4}\n    - {type: git, target: '%7'}\n"
+                             "    - {type: url, target: '%8'}\n"
                              "integrations:\n  github:\n    - {host: '%5', apiBaseUrl: '%6', token: ghp_secret123}\n"
                              "scaffolder:\n  defaultAuthor: {name: Greenroom Bot, email: bot@example.com}\n")
                   .arg(m_dir.filePath(QStringLiteral("db")), m_dir.filePath(QStringLiteral("work")),
                        QStringLiteral(GREENROOM_SOURCE_DIR "/resources/demo/catalog-info.yaml"), m_dir.filePath(QStringLiteral("slow/template.yaml")),
-                       m_github->host(), m_github->apiBaseUrl(), gitTemplate)
+                       m_github->host(), m_github->apiBaseUrl(), gitTemplate, urlTemplate)
                   .toUtf8());
     m_server = std::make_unique<ServerProcess>();
     QVERIFY2(m_server->start(m_dir.path()), m_server->output().constData());
@@ -449,6 +460,27 @@ void TestScaffolderApi::unreadableTemplateFilesFailTheTask()
     QVERIFY2(dry.errorMessage().startsWith(QStringLiteral("The files of template remote cannot be fetched from its url location")), dry.body.constData());
 }
 
+void TestScaffolderApi::templateFromGitHubUrlReadsItsFolder()
+{
+    // Registered as a url location on a GitHub host: the folder of its template.yaml comes through GitHub's API.
+    QTRY_COMPARE_WITH_TIMEOUT(get(QStringLiteral("/api/catalog/entities/by-name/template/default/web-page")).status, 200, 20000);
+    const Reply dry = post(QStringLiteral("/api/scaffolder/v2/dry-run"), {{QStringLiteral("templateRef"), QStringLiteral("template:default/web-page")},
+                                                                          {QStringLiteral("values"), QJsonObject{{QStringLiteral("title"), QStringLiteral("Hello")}}}});
+    QVERIFY2(dry.status == 200, dry.body.constData());
+    const QJsonArray files = dry.json()[QLatin1String("directoryContents")].toArray();
+    QCOMPARE(files.size(), 1);
+    QCOMPARE(files[0][QLatin1String("path")].toString(), QStringLiteral("index.html"));
+    QCOMPARE(QByteArray::fromBase64(files[0][QLatin1String("base64Content")].toString().toLatin1()), QByteArray("<h1>Hello</h1>\n"));
+    // Desktops get the same folder (and nothing beside it).
+    const Reply kit = get(QStringLiteral("/api/scaffolder/v2/templates/default/template/web-page/files"));
+    QCOMPARE(kit.status, 200);
+    QStringList paths;
+    for (const QJsonValue &file : kit.json()[QLatin1String("directoryContents")].toArray())
+        paths.append(file[QLatin1String("path")].toString());
+    QCOMPARE(paths, (QStringList{QStringLiteral("skeleton/index.html"), QStringLiteral("template.yaml")}));
+    QVERIFY(m_github->callsTo(QStringLiteral("/repos/acme/templates/git/trees/main")).size() >= 2);
+}
+
 void TestScaffolderApi::templateFilesForLocalRuns()
 {
     // Greenroom's route for desktops that run a task themselves: the template, its files, the public settings.
@@ -502,7 +534,7 @@ void TestScaffolderApi::autocompleteAsksTheHost()
     const QJsonObject host{{QStringLiteral("host"), m_github->host()}};
     const Reply repositories = ask(QStringLiteral("github/repositoriesWithOwner"), {{QStringLiteral("token"), QStringLiteral("ghp_secret123")}, {QStringLiteral("context"), host}});
     QCOMPARE(repositories.status, 200);
-    QCOMPARE(ids(repositories), QStringList{QStringLiteral("acme/payments-api")});
+    QVERIFY2(ids(repositories).contains(QStringLiteral("acme/payments-api")), repositories.body.constData());
     QCOMPARE(ids(ask(QStringLiteral("github/owners"), {{QStringLiteral("token"), QStringLiteral("ghp_secret123")}, {QStringLiteral("context"), host}})),
              QStringList{QStringLiteral("acme")});
     QJsonObject repository = host;

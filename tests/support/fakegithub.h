@@ -6,7 +6,7 @@
 // that use it link Qt6::HttpServer and libgit2). It speaks the requests
 // publish:github and the GitHub URL reader send, with GitHub's paths, status
 // codes and bodies: GET /users/:owner, POST /orgs/:org/repos and
-// /user/repos (422 when the name is taken), GET /user/repos, /user/orgs and
+// /user/repos (422 when the name is taken), GET /repos/:o/:r/git/trees/:ref, GET /user/repos, /user/orgs and
 // /repos/:o/:r/branches (paged), GET /repos/:o/:r, pull requests
 // (list, create, edit, requested reviewers, assignees), PUT topics, collaborators,
 // team access and branch protection, POST Actions variables, and GET
@@ -136,6 +136,27 @@ protected:
             }
             if (method == "GET" && parts.size() == 3)
                 return reply(responder, 200, repositoryJson(fullName));
+            if (method == "GET" && parts.size() >= 6 && parts[3] == QLatin1String("git") && parts[4] == QLatin1String("trees")) {
+                // The ref's whole tree (recursive=1): folders as "tree" entries, files as "blob" with their size.
+                const GitFixture::Snapshot snapshot = repo->snapshot(parts.mid(5).join(QLatin1Char('/')));
+                if (snapshot.commit.isEmpty())
+                    return reply(responder, 404, notFound());
+                QJsonArray entries;
+                QStringList folders;
+                for (auto file = snapshot.files.cbegin(); file != snapshot.files.cend(); ++file) {
+                    for (QString folder = file.key().section(QLatin1Char('/'), 0, -2); !folder.isEmpty(); folder = folder.section(QLatin1Char('/'), 0, -2)) {
+                        if (!folders.contains(folder)) {
+                            folders.append(folder);
+                            entries.append(QJsonObject{{QStringLiteral("path"), folder}, {QStringLiteral("mode"), QStringLiteral("040000")}, {QStringLiteral("type"), QStringLiteral("tree")}});
+                        }
+                        if (!folder.contains(QLatin1Char('/')))
+                            break;
+                    }
+                    entries.append(QJsonObject{{QStringLiteral("path"), file.key()}, {QStringLiteral("mode"), QStringLiteral("100644")},
+                                               {QStringLiteral("type"), QStringLiteral("blob")}, {QStringLiteral("size"), file.value().size()}});
+                }
+                return reply(responder, 200, QJsonObject{{QStringLiteral("sha"), snapshot.commit}, {QStringLiteral("tree"), entries}, {QStringLiteral("truncated"), false}});
+            }
             if (method == "GET" && parts.size() == 4 && parts[3] == QLatin1String("branches")) {
                 QJsonArray branches;
                 for (const QString &branch : repo->branches())
