@@ -19,6 +19,7 @@
 #include <QPushButton>
 #include <QJsonArray>
 #include <QLineEdit>
+#include <QDir>
 #include <QListWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -36,6 +37,7 @@ private Q_SLOTS:
     void secretsStayOutOfTheParameters();
     void ownedEntitiesAreMineAndMyGroups();
     void wizardSkipsPagesHiddenByWhen();
+    void arraysOfObjectsGetAFormPerItem();
 
 private:
     Scaffold::ParameterPage page(const QByteArray &yaml)
@@ -101,6 +103,50 @@ properties:
                                          {QStringLiteral("regions"), QJsonArray{QStringLiteral("eu-west"), QStringLiteral("us-east")}},
                                          {QStringLiteral("flavours"), QJsonArray{QStringLiteral("large")}},
                                          {QStringLiteral("limits"), QJsonObject{{QStringLiteral("cpu"), QStringLiteral("500m")}}}}));
+}
+
+void TestParameterForm::arraysOfObjectsGetAFormPerItem()
+{
+    Ui::ParameterForm form(page(R"(
+properties:
+  environments:
+    type: array
+    minItems: 1
+    items:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string, pattern: '^[a-z]+$'}
+        region: {type: string, enum: [eu, us], default: eu}
+)"), *m_cache, QJsonObject{{QStringLiteral("environments"), QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("dev")}}}}});
+    QWidget *items = form.findChild<QWidget *>(QStringLiteral("items-environments"));
+    QVERIFY(items);
+    QCOMPARE(items->findChildren<Ui::ParameterForm *>().size(), 1);   // the answer given, one item
+    // Add: a new item's defaults are filled in; its required name is asked for.
+    QTest::mouseClick(form.findChild<QPushButton *>(QStringLiteral("addItem-environments")), Qt::LeftButton);
+    const QList<Ui::ParameterForm *> forms = items->findChildren<Ui::ParameterForm *>();
+    QCOMPARE(forms.size(), 2);
+    QVERIFY(!form.isValid());
+    QCOMPARE(form.problems().first().field, QStringLiteral("environments[1].name"));
+    QCOMPARE(form.problems().first().keyword, QStringLiteral("required"));
+    QTest::keyClicks(qobject_cast<QLineEdit *>(forms.at(1)->editor(QStringLiteral("name"))), QStringLiteral("prod"));
+    qobject_cast<QComboBox *>(forms.at(1)->editor(QStringLiteral("region")))->setCurrentText(QStringLiteral("us"));
+    QVERIFY(form.isValid());
+    form.resize(700, 360);
+    QDir(QStringLiteral(GREENROOM_BINARY_DIR)).mkpath(QStringLiteral("screenshots"));
+    QVERIFY(form.grab().save(QStringLiteral(GREENROOM_BINARY_DIR "/screenshots/parameter-array-of-objects.png")));
+    QCOMPARE(form.values().value(QLatin1String("environments")).toArray(),
+             (QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("dev")}, {QStringLiteral("region"), QStringLiteral("eu")}},
+                         QJsonObject{{QStringLiteral("name"), QStringLiteral("prod")}, {QStringLiteral("region"), QStringLiteral("us")}}}));
+    // A bad name inside an item is named with its index.
+    QTest::keyClicks(qobject_cast<QLineEdit *>(forms.at(1)->editor(QStringLiteral("name"))), QStringLiteral("2"));
+    QCOMPARE(form.problems().first().field, QStringLiteral("environments[1].name"));
+    QCOMPARE(form.problems().first().keyword, QStringLiteral("pattern"));
+    // Remove takes the item out of the answers.
+    QTest::mouseClick(forms.at(0)->parentWidget()->findChild<QPushButton *>(QStringLiteral("removeItem")), Qt::LeftButton);
+    QCOMPARE(form.values().value(QLatin1String("environments")).toArray().size(), 1);
+    QCOMPARE(form.values().value(QLatin1String("environments"))[0][QLatin1String("name")].toString(), QStringLiteral("prod2"));
+    QVERIFY(!form.isValid());   // prod2 still breaks the pattern
 }
 
 void TestParameterForm::pickersStoreWhatUpstreamStores()

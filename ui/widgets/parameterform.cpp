@@ -18,6 +18,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QPointer>
 #include <QRegularExpression>
 #include <QUrlQuery>
@@ -373,6 +374,56 @@ ParameterForm::Field ParameterForm::makeEditor(const QString &name, const QJsonO
             return values.isEmpty() ? QJsonValue(QJsonValue::Undefined) : QJsonValue(values);
         };
         connect(form, &ParameterForm::changed, this, touch);
+        return field;
+    }
+    if (type == QLatin1String("array") && schema.value(QLatin1String("items"))[QLatin1String("type")].toString() == QLatin1String("object")) {
+        // A list of objects, as the web form's array field draws it: one
+        // small form per item (the items' schema), Add and Remove.
+        auto *box = new QWidget;
+        auto *column = new QVBoxLayout(box);
+        column->setContentsMargins(0, 0, 0, 0);
+        auto *itemsBox = new QWidget;
+        itemsBox->setObjectName(QStringLiteral("items-") + name);
+        auto *itemsLayout = new QVBoxLayout(itemsBox);
+        itemsLayout->setContentsMargins(0, 0, 0, 0);
+        column->addWidget(itemsBox);
+        auto *add = new QPushButton(tr("Add an item"));
+        add->setObjectName(QStringLiteral("addItem-") + name);
+        column->addWidget(add, 0, Qt::AlignLeft);
+        Scaffold::ParameterPage itemPage;
+        itemPage.schema = schema.value(QLatin1String("items")).toObject();
+        itemPage.keyOrder = m_page.keyOrder.below(JsonKeyOrder::path({QStringLiteral("properties"), name, QStringLiteral("items")}));
+        auto forms = std::make_shared<QList<ParameterForm *>>();
+        const auto addItem = [this, itemsLayout, itemPage, forms, touch](const QJsonObject &values) {
+            auto *frame = new QGroupBox;
+            auto *inner = new QHBoxLayout(frame);
+            auto *form = new ParameterForm(itemPage, m_cache, Scaffold::withDefaults(values, {itemPage}), m_owners);
+            inner->addWidget(form, 1);
+            auto *remove = new QPushButton(tr("Remove"));
+            remove->setObjectName(QStringLiteral("removeItem"));
+            inner->addWidget(remove, 0, Qt::AlignTop);
+            itemsLayout->addWidget(frame);
+            forms->append(form);
+            connect(form, &ParameterForm::changed, this, touch);
+            connect(remove, &QPushButton::clicked, this, [forms, form, frame, touch] {
+                forms->removeOne(form);
+                frame->deleteLater();
+                touch();
+            });
+        };
+        for (const QJsonValue &item : initial.toArray())
+            addItem(item.toObject());
+        connect(add, &QPushButton::clicked, this, [addItem, touch] {
+            addItem({});
+            touch();
+        });
+        field.editor = box;
+        field.read = [forms]() -> QJsonValue {
+            QJsonArray items;
+            for (ParameterForm *form : std::as_const(*forms))
+                items.append(form->values());
+            return items.isEmpty() ? QJsonValue(QJsonValue::Undefined) : QJsonValue(items);
+        };
         return field;
     }
     if (schema.value(QLatin1String("ui:widget")).toString() == QLatin1String("textarea")) {
