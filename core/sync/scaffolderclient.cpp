@@ -144,6 +144,22 @@ void ScaffolderClient::listTasks(int limit)
     });
 }
 
+void ScaffolderClient::autocomplete(const QString &provider, const QString &resource, const QString &token, const QJsonObject &context,
+                                    std::function<void(const QStringList &)> done)
+{
+    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("token"), token}, {QStringLiteral("context"), context}}).toJson(QJsonDocument::Compact);
+    QNetworkReply *reply = m_network.post(request(QStringLiteral("/autocomplete/%1/%2").arg(provider, resource)), body);
+    connect(reply, &QNetworkReply::finished, this, [reply, done] {
+        reply->deleteLater();
+        QStringList ids;
+        if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200) {
+            for (const QJsonValue &result : QJsonDocument::fromJson(reply->readAll()).object().value(QLatin1String("results")).toArray())
+                ids.append(result[QLatin1String("id")].toString());
+        }
+        done(ids);
+    });
+}
+
 void ScaffolderClient::cancel()
 {
     if (m_taskId.isEmpty() || m_finished)

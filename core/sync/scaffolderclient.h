@@ -7,6 +7,8 @@
 #include <QNetworkAccessManager>
 #include <QPointer>
 
+#include <functional>
+
 class QNetworkReply;
 
 namespace Greenroom::Sync {
@@ -36,6 +38,10 @@ public:
     void watch(const QString &taskId);
     // GET /v2/tasks, newest first: tasksListed() or requestFailed().
     void listTasks(int limit = 100);
+    // POST /v2/autocomplete/:provider/:resource {token, context}: `done`
+    // gets the results' ids, or nothing when the server cannot say.
+    void autocomplete(const QString &provider, const QString &resource, const QString &token, const QJsonObject &context,
+                      std::function<void(const QStringList &)> done);
 
 Q_SIGNALS:
     void tasksListed(const QJsonArray &tasks);

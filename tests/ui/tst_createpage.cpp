@@ -34,6 +34,8 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QCompleter>
+#include <QStringListModel>
 #include <QTemporaryDir>
 #include <QSettings>
 #include <QTest>
@@ -54,6 +56,7 @@ private Q_SLOTS:
     void dryRunShowsFilesAndTouchesNothing();
     void keychainTokenGoesWithTheTask();
     void createPublishesRegistersAndLinks();
+    void repositoryPickerSuggestsFromTheHost();
     void pastTasksAreListedAndReplayed();
     void localRunPublishesFromThisComputer();
     void templateAskedForEarlyOpensWhenItArrives();
@@ -285,7 +288,8 @@ void TestCreatePage::dryRunShowsFilesAndTouchesNothing()
     QVERIFY(wizard->status()->text().contains(QStringLiteral("Nothing was published or registered")));
     wizard->files()->setCurrentRow(int(files.indexOf(QStringLiteral("pom.xml"))));
     QVERIFY(wizard->fileView()->toPlainText().contains(QStringLiteral("<artifactId>orders-api</artifactId>")));
-    QVERIFY(m_github->calls().isEmpty());
+    for (const FakeGitHub::Call &call : m_github->calls())   // the picker's suggestions read; nothing is written
+        QVERIFY2(call.method == "GET", qPrintable(call.path));
     QCOMPARE(wizard->outputButtons().size(), 2);
     QVERIFY(!wizard->outputButtons().at(1)->isEnabled());   // "Open in catalog" of a dry run leads nowhere
     screenshot(wizard, QStringLiteral("create-dry-run.png"));
@@ -353,6 +357,24 @@ void TestCreatePage::createPublishesRegistersAndLinks()
     QCOMPARE(opened.size(), 1);
     QCOMPARE(opened.first().first().toString(), QStringLiteral("component:default/orders-api"));
     QCOMPARE(keychainToken(*m_hostTokens, QStringLiteral("github.com")), QStringLiteral("ghp_wizard"));
+}
+
+void TestCreatePage::repositoryPickerSuggestsFromTheHost()
+{
+    // With the keychain's token, the host is asked (through the server's
+    // autocomplete) for the person's organisations and repositories.
+    m_page->showGallery();
+    m_page->chooseTemplate(QStringLiteral("template:default/spring-boot-microservice"));
+    Ui::ParameterForm *repository = m_page->wizard()->form(2);
+    QTRY_COMPARE(repository->findChild<QLineEdit *>(QStringLiteral("repoToken"))->text(), QStringLiteral("ghp_wizard"));
+    auto *owner = repository->findChild<QComboBox *>(QStringLiteral("repoOwner"));
+    QTRY_VERIFY_WITH_TIMEOUT(owner->findText(QStringLiteral("acme")) >= 0, 10000);
+    QCOMPARE(owner->currentText(), QString());   // offered, not chosen
+    QVERIFY(!m_github->callsTo(QStringLiteral("/api/v3/user/orgs")).isEmpty());
+    owner->setEditText(QStringLiteral("acme"));
+    auto *repo = repository->findChild<QLineEdit *>(QStringLiteral("repoName"));
+    QVERIFY(repo->completer());
+    QTRY_VERIFY_WITH_TIMEOUT(qobject_cast<QStringListModel *>(repo->completer()->model())->stringList().contains(QStringLiteral("orders-api")), 10000);
 }
 
 void TestCreatePage::pastTasksAreListedAndReplayed()

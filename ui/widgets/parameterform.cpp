@@ -10,6 +10,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCompleter>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -21,6 +22,7 @@
 #include <QPushButton>
 #include <QPointer>
 #include <QRegularExpression>
+#include <QStringListModel>
 #include <QUrlQuery>
 
 namespace Greenroom::Ui {
@@ -313,7 +315,7 @@ ParameterForm::Field ParameterForm::makeEditor(const QString &name, const QJsonO
         field.editor = box;
         const QString secretsKey = options.value(QLatin1String("requestUserCredentials"))[QLatin1String("secretsKey")].toString();
         if (!secretsKey.isEmpty())
-            field.editor = withCredentials(box, host, secretsKey, field);
+            field.editor = withCredentials(box, host, owner, repo, secretsKey, field);
         field.read = [host, owner, repo]() -> QJsonValue {
             if (owner->currentText().trimmed().isEmpty() && repo->text().trimmed().isEmpty())
                 return QJsonValue(QJsonValue::Undefined);
@@ -491,7 +493,7 @@ ParameterForm::Field ParameterForm::makeEditor(const QString &name, const QJsonO
     return field;
 }
 
-QWidget *ParameterForm::withCredentials(QWidget *repoRow, QComboBox *host, const QString &secretsKey, Field &field)
+QWidget *ParameterForm::withCredentials(QWidget *repoRow, QComboBox *host, QComboBox *owner, QLineEdit *repo, const QString &secretsKey, Field &field)
 {
     // Backstage's web form asks the host's OAuth provider for the person's
     // token; a desktop keeps it in the keychain, one entry per host.
@@ -545,12 +547,70 @@ QWidget *ParameterForm::withCredentials(QWidget *repoRow, QComboBox *host, const
                 if (token->text().isEmpty())
                     token->setText(found);
                 note->setText(tr("Using your %1 token from the keychain.").arg(hostName));
+                for (const Field &f : std::as_const(self->m_fields)) {
+                    if (f.suggest)
+                        f.suggest();
+                }
             }
             Q_EMIT self->changed();
         });
     };
+    // With a token, the host is asked (through the server's autocomplete)
+    // for the person's organisations and repositories: the owners go into
+    // the owner list (unless allowedOwners fixes it), their repositories'
+    // names complete the repository field.
+    auto repositories = std::make_shared<QStringList>();   // "owner/name"
+    auto *completer = new QCompleter(this);
+    completer->setModel(new QStringListModel(completer));
+    completer->setCaseSensitivity(Qt::CaseInsensitive);
+    repo->setCompleter(completer);
+    const auto completeFor = [owner = QPointer<QComboBox>(owner), completer = QPointer<QCompleter>(completer), repositories] {
+        if (!owner || !completer)
+            return;   // the form went while the host was asked
+        QStringList names;
+        for (const QString &full : std::as_const(*repositories)) {
+            if (full.section(QLatin1Char('/'), 0, 0).compare(owner->currentText().trimmed(), Qt::CaseInsensitive) == 0)
+                names.append(full.section(QLatin1Char('/'), 1));
+        }
+        static_cast<QStringListModel *>(completer->model())->setStringList(names);
+    };
+    const auto offerOwners = [owner = QPointer<QComboBox>(owner)](const QStringList &owners) {
+        if (!owner || !owner->isEditable())
+            return;   // allowedOwners decides
+        const QString typed = owner->currentText();
+        for (const QString &name : owners) {
+            if (owner->findText(name) < 0)
+                owner->addItem(name);
+        }
+        owner->setEditText(typed);
+    };
+    field.suggest = [self, host, token, repositories, completeFor, offerOwners]() {
+        if (!self || !self->m_suggest || token->text().isEmpty())
+            return;
+        const QJsonObject context{{QStringLiteral("host"), host->currentText()}};
+        self->m_suggest(QStringLiteral("owners"), context, token->text(), offerOwners);
+        self->m_suggest(QStringLiteral("repositoriesWithOwner"), context, token->text(),
+                        [repositories, completeFor, offerOwners](const QStringList &ids) {
+                            *repositories = ids;
+                            QStringList owners;
+                            for (const QString &full : ids)
+                                owners.append(full.section(QLatin1Char('/'), 0, 0));
+                            owners.removeDuplicates();
+                            offerOwners(owners);
+                            completeFor();
+                        });
+    };
+    connect(owner, &QComboBox::currentTextChanged, this, completeFor);
     connect(host, &QComboBox::currentTextChanged, this, lookUp);
     connect(token, &QLineEdit::textChanged, this, &ParameterForm::changed);
+    connect(token, &QLineEdit::editingFinished, this, [self, token, loaded] {
+        if (!self || token->text() == *loaded)
+            return;   // the keychain's token has been asked with already
+        for (const Field &f : std::as_const(self->m_fields)) {
+            if (f.suggest)
+                f.suggest();
+        }
+    });
     lookUp();
     field.credentials = [secretsKey, token]() {
         return token->text().isEmpty() ? QJsonObject() : QJsonObject{{secretsKey, token->text()}};
@@ -566,6 +626,15 @@ QWidget *ParameterForm::withCredentials(QWidget *repoRow, QComboBox *host, const
         });
     };
     return editor;
+}
+
+void ParameterForm::setSuggest(Suggest suggest)
+{
+    m_suggest = std::move(suggest);
+    for (const Field &field : std::as_const(m_fields)) {
+        if (field.suggest)
+            field.suggest();
+    }
 }
 
 QJsonObject ParameterForm::secrets() const

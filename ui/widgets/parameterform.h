@@ -12,6 +12,7 @@
 class QComboBox;
 class QFormLayout;
 class QLabel;
+class QLineEdit;
 
 namespace Greenroom::Ui {
 
@@ -46,6 +47,14 @@ public:
     // What goes to the task's secrets: the answers of its `ui:field: Secret`
     // fields and the tokens RepoUrlPicker's requestUserCredentials asked for.
     QJsonObject secrets() const;
+    // Where RepoUrlPicker's suggestions come from (Backstage's autocomplete:
+    // resource "owners" or "repositoriesWithOwner", context {host}, the
+    // person's token); `done` gets the ids, or nothing when there are none.
+    // Asked whenever a picker with requestUserCredentials has a token.
+    using Suggest = std::function<void(const QString &resource, const QJsonObject &context, const QString &token,
+                                       std::function<void(const QStringList &)> done)>;
+    void setSuggest(Suggest suggest);
+
     // Keeps typed repository host tokens whose "Remember" is ticked in the
     // keychain (when the task is created, not for a dry run).
     void rememberCredentials();
@@ -75,8 +84,9 @@ private:
         std::function<QString()> extraProblem;   // a picker's own rule (EntityNamePicker)
         std::function<QJsonObject()> credentials; // RepoUrlPicker's requestUserCredentials: {secretsKey: token}
         std::function<void()> remember;           // ... and keeping its token in the keychain
+        std::function<void()> suggest;            // ... and asking for owner and repository suggestions with it
     };
-    QWidget *withCredentials(QWidget *repoRow, QComboBox *host, const QString &secretsKey, Field &field);
+    QWidget *withCredentials(QWidget *repoRow, QComboBox *host, QComboBox *owner, QLineEdit *repo, const QString &secretsKey, Field &field);
     void addField(QFormLayout *layout, const QString &name, const QJsonObject &schema, const QJsonValue &initial, bool required);
     Field makeEditor(const QString &name, const QJsonObject &schema, const QJsonValue &initial);
     void refresh();
@@ -86,6 +96,7 @@ private:
     CatalogCache &m_cache;
     QStringList m_owners;
     TokenVault *m_hostTokens = nullptr;
+    Suggest m_suggest;
     QList<Field> m_fields;
     bool m_showAll = false;
 };

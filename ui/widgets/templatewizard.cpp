@@ -17,6 +17,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
@@ -70,6 +71,12 @@ TemplateWizard::TemplateWizard(const QJsonObject &templateEntity, CatalogCache &
     for (const Scaffold::ParameterPage &page : pages) {
         auto *form = new ParameterForm(page, cache, defaults, owners, hostTokens);
         connect(form, &ParameterForm::changed, this, &TemplateWizard::updateButtons);
+        // RepoUrlPicker's suggestions: the server asks the host with the person's token.
+        form->setSuggest([client = QPointer<Sync::ScaffolderClient>(m_client)](const QString &resource, const QJsonObject &context, const QString &token,
+                                                                               std::function<void(const QStringList &)> done) {
+            if (client)
+                client->autocomplete(QStringLiteral("github"), resource, token, context, std::move(done));
+        });
         auto *scroll = new QScrollArea;
         scroll->setWidgetResizable(true);
         scroll->setFrameShape(QFrame::NoFrame);
