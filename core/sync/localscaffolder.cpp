@@ -108,10 +108,92 @@ void LocalScaffolder::start(const QString &templateRef, const QJsonObject &value
             Q_EMIT requestFailed(tr("The answers do not fit the template"), validation);
             return;
         }
-        if (!dryRun)
+        m_record = {};
+        m_recordEvents = {};
+        if (!dryRun) {
+            const QJsonObject templateEntity = kit.value(QLatin1String("template")).toObject();
+            const QJsonObject metadata = templateEntity.value(QLatin1String("metadata")).toObject();
+            m_record = {{QStringLiteral("id"), m_taskId},
+                        {QStringLiteral("spec"), QJsonObject{{QStringLiteral("templateInfo"),
+                                                              QJsonObject{{QStringLiteral("entityRef"), templateRef},
+                                                                          {QStringLiteral("entity"), QJsonObject{{QStringLiteral("metadata"), metadata}}}}}}},
+                        {QStringLiteral("status"), QStringLiteral("processing")},
+                        {QStringLiteral("createdAt"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
+                        {QStringLiteral("createdBy"), m_user.value(QLatin1String("ref")).toString()}};
             Q_EMIT taskCreated(m_taskId);
+        }
         m_pool.start([this, kit, values = Scaffold::resolvePages(values, pages).values, secrets, dryRun, note] { run(kit, values, secrets, dryRun, note); });
     });
+}
+
+QString LocalScaffolder::taskFile(const QString &taskId) const
+{
+    return QDir(m_filesCache).filePath(QStringLiteral("tasks/%1.json").arg(taskId));
+}
+
+void LocalScaffolder::deliver(const QString &type, const QJsonObject &body)
+{
+    const QJsonObject event = eventJson(type, body);
+    if (!m_record.isEmpty()) {
+        m_recordEvents.append(event);
+        if (type == QLatin1String("completion")) {
+            // Ended: kept with its whole log (secrets are masked in it already).
+            QJsonObject record = m_record;
+            record.insert(QStringLiteral("status"), endStatus(body));
+            record.insert(QStringLiteral("events"), m_recordEvents);
+            QDir().mkpath(QFileInfo(taskFile(m_taskId)).absolutePath());
+            QSaveFile file(taskFile(m_taskId));
+            const QByteArray bytes = QJsonDocument(record).toJson(QJsonDocument::Compact);
+            if (!(file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size() && file.commit()))
+                qWarning("Cannot keep the log of task %s in %s: %s", qUtf8Printable(m_taskId), qUtf8Printable(file.fileName()), qUtf8Printable(file.errorString()));
+            m_record = {};
+        }
+    }
+    Q_EMIT taskEvent(event);
+}
+
+QJsonArray LocalScaffolder::pastTasks(const QString &filesCache)
+{
+    QList<QJsonObject> tasks;
+    const QDir folder(QDir(filesCache).filePath(QStringLiteral("tasks")));
+    for (const QFileInfo &entry : folder.entryInfoList({QStringLiteral("*.json")}, QDir::Files)) {
+        QFile file(entry.filePath());
+        if (!file.open(QIODevice::ReadOnly))
+            continue;
+        QJsonObject task = QJsonDocument::fromJson(file.readAll()).object();
+        if (task.value(QLatin1String("id")).toString().isEmpty())
+            continue;   // not one of ours, or cut short
+        task.remove(QStringLiteral("events"));
+        tasks.append(task);
+    }
+    std::sort(tasks.begin(), tasks.end(), [](const QJsonObject &a, const QJsonObject &b) {
+        return a.value(QLatin1String("createdAt")).toString() > b.value(QLatin1String("createdAt")).toString();
+    });
+    QJsonArray list;
+    for (const QJsonObject &task : std::as_const(tasks))
+        list.append(task);
+    return list;
+}
+
+void LocalScaffolder::replay(const QString &taskId)
+{
+    QFile file(taskFile(taskId));
+    const QJsonObject task = file.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(file.readAll()).object() : QJsonObject();
+    m_taskId = taskId;
+    // Asynchronous, as a watch of the server's event stream is.
+    QMetaObject::invokeMethod(this, [this, task, taskId] {
+        if (task.isEmpty()) {
+            Q_EMIT requestFailed(tr("No task with id '%1' has run on this computer").arg(taskId), {});
+            return;
+        }
+        QJsonObject end;
+        for (const QJsonValue &event : task.value(QLatin1String("events")).toArray()) {
+            Q_EMIT taskEvent(event.toObject());
+            if (event[QLatin1String("type")].toString() == QLatin1String("completion"))
+                end = event[QLatin1String("body")].toObject();
+        }
+        Q_EMIT taskFinished(endStatus(end), end.value(QLatin1String("output")).toObject(), endMessage(end));
+    }, Qt::QueuedConnection);
 }
 
 QJsonObject LocalScaffolder::eventJson(const QString &type, const QJsonObject &body)
@@ -134,7 +216,7 @@ void LocalScaffolder::run(const QJsonObject &kit, const QJsonObject &values, con
             dryRunLog.append(QJsonObject{{QStringLiteral("body"), body}});
             return;
         }
-        QMetaObject::invokeMethod(this, [this, type, body] { Q_EMIT taskEvent(eventJson(type, body)); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(this, [this, type, body] { deliver(type, body); }, Qt::QueuedConnection);
     };
     if (!note.isEmpty())
         report(QStringLiteral("log"), QJsonObject{{QStringLiteral("message"), note}});

@@ -25,7 +25,8 @@ namespace Greenroom::Sync {
  * tokens reach them as task secrets), publish from here, and register
  * through the server's catalog API. The files are kept after each fetch,
  * so a template fetched once still runs (a dry run, a publish to a host
- * that answers) while the server cannot be reached.
+ * that answers) while the server cannot be reached. Each task that ends
+ * is kept there too (its spec, status and whole log), for the Tasks list.
  */
 class LocalScaffolder : public TaskDriver
 {
@@ -44,12 +45,23 @@ public:
     void dryRun(const QString &templateRef, const QJsonObject &values, const QJsonObject &secrets = {}) override;
     void cancel() override;
 
+    // The tasks run here that have ended, newest first, in the shape of the
+    // server's GET /v2/tasks items ({id, spec.templateInfo, status, createdAt, createdBy}).
+    static QJsonArray pastTasks(const QString &filesCache);
+    // Replays a past task's log (taskEvent for each event, then
+    // taskFinished), as ScaffolderClient::watch does; requestFailed when
+    // there is no such task.
+    void replay(const QString &taskId);
+
 private:
     void start(const QString &templateRef, const QJsonObject &values, const QJsonObject &secrets, bool dryRun);
     // On the worker: the task from `kit` (what the files route answered).
     void run(const QJsonObject &kit, const QJsonObject &values, const QJsonObject &secrets, bool dryRun, const QString &note);
     QString keptCopy(const QString &templateRef) const;
+    QString taskFile(const QString &taskId) const;
     QJsonObject eventJson(const QString &type, const QJsonObject &body);
+    // On the driver's thread: the event goes to the listeners and the task's record.
+    void deliver(const QString &type, const QJsonObject &body);
 
     QString m_filesCache;
     QJsonObject m_user;
@@ -59,6 +71,8 @@ private:
     std::shared_ptr<Scaffold::TaskRunner> m_runner;   // while one runs
     std::atomic_bool m_cancelled{false};
     qint64 m_eventId = 0;
+    QJsonObject m_record;   // the running task, as it will be kept; empty for a dry run
+    QJsonArray m_recordEvents;
 };
 
 } // namespace Greenroom::Sync

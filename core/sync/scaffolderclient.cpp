@@ -99,12 +99,7 @@ void ScaffolderClient::readStream()
         if (event.value(QLatin1String("type")).toString() == QLatin1String("completion")) {
             m_finished = true;
             const QJsonObject body = event.value(QLatin1String("body")).toObject();
-            const QString message = body.value(QLatin1String("message")).toString();
-            const QString status = body.value(QLatin1String("status")).toString() == QLatin1String("cancelled") ? QStringLiteral("cancelled")
-                                   : body.contains(QLatin1String("error"))                                    ? QStringLiteral("failed")
-                                                                                                              : QStringLiteral("completed");
-            Q_EMIT taskFinished(status, body.value(QLatin1String("output")).toObject(),
-                                body.value(QLatin1String("error"))[QLatin1String("message")].toString(status == QLatin1String("cancelled") ? message : QString()));
+            Q_EMIT taskFinished(endStatus(body), body.value(QLatin1String("output")).toObject(), endMessage(body));
         }
     }
 }

@@ -9,6 +9,20 @@ namespace Greenroom::Sync {
 
 TaskDriver::TaskDriver(QUrl server, QString token, QObject *parent) : QObject(parent), m_server(std::move(server)), m_token(std::move(token)) {}
 
+QString TaskDriver::endStatus(const QJsonObject &completion)
+{
+    return completion.value(QLatin1String("status")).toString() == QLatin1String("cancelled") ? QStringLiteral("cancelled")
+           : completion.contains(QLatin1String("error"))                                      ? QStringLiteral("failed")
+                                                                                                : QStringLiteral("completed");
+}
+
+QString TaskDriver::endMessage(const QJsonObject &completion)
+{
+    const bool cancelled = endStatus(completion) == QLatin1String("cancelled");
+    return completion.value(QLatin1String("error"))[QLatin1String("message")].toString(cancelled ? completion.value(QLatin1String("message")).toString()
+                                                                                                 : QString());
+}
+
 QNetworkRequest TaskDriver::request(const QString &path) const
 {
     QUrl url = m_server;

@@ -47,6 +47,10 @@ Q_SIGNALS:
     void requestFailed(const QString &message, const QJsonArray &validation);
 
 protected:
+    // How a task ended, read from its completion event's body: completed,
+    // failed or cancelled; and the message that goes with a failure or cancel.
+    static QString endStatus(const QJsonObject &completion);
+    static QString endMessage(const QJsonObject &completion);
     // A request to the server's /api/scaffolder/v2`path` (path may carry a ?query).
     QNetworkRequest request(const QString &path) const;
     // false for a 2xx answer; else requestFailed() is emitted saying why.

@@ -40,6 +40,7 @@
 #include <QSettings>
 #include <QTest>
 #include <QTreeWidget>
+#include <QUrl>
 
 using namespace Greenroom;
 using TestSupport::FakeGitHub;
@@ -450,6 +451,25 @@ void TestCreatePage::localRunPublishesFromThisComputer()
     QCOMPARE(wizard->outputButtons().at(1)->property("entityRef").toString(), QStringLiteral("component:default/orders-local"));
     // The template's files are kept for runs while the server is away.
     QVERIFY(QFile::exists(m_cache->path() + QStringLiteral(".templates/default/template/spring-boot-microservice.json")));
+
+    // The run is kept here and listed beside the server's, newest first; opening it replays its log.
+    m_page->showGallery();
+    QTest::mouseClick(m_page->tasksButton(), Qt::LeftButton);
+    QTreeWidget *list = m_page->taskList();
+    QTRY_COMPARE(list->topLevelItemCount(), 3);
+    QCOMPARE(list->topLevelItem(0)->text(1), QStringLiteral("completed"));
+    QCOMPARE(list->topLevelItem(0)->text(4), QStringLiteral("this computer"));
+    QCOMPARE(list->topLevelItem(1)->text(4), QUrl(m_server->base()).host());
+    screenshot(m_page.get(), QStringLiteral("create-tasks-with-local.png"));
+    Q_EMIT list->itemActivated(list->topLevelItem(0), 0);
+    Ui::TemplateWizard *replayed = m_page->wizard();
+    QSignalSpy ended(replayed, &Ui::TemplateWizard::finished);
+    QVERIFY(ended.wait(10000));
+    QCOMPARE(ended.first().first().toString(), QStringLiteral("completed"));
+    QVERIFY2(replayed->log()->toPlainText().contains(QStringLiteral("[publish] Finished step Publish to GitHub")), qPrintable(replayed->log()->toPlainText()));
+    QVERIFY(!replayed->log()->toPlainText().contains(QStringLiteral("ghp_wizard")));
+    QCOMPARE(replayed->progress()->value(), replayed->progress()->maximum());
+    QCOMPARE(replayed->outputButtons().size(), 2);
 }
 
 void TestCreatePage::localDryRunWhileTheServerIsAway()

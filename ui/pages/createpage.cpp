@@ -10,6 +10,7 @@
 
 #include <model/entityref.h>
 #include <model/relation.h>
+#include <sync/localscaffolder.h>
 #include <sync/scaffolderclient.h>
 
 #include <QComboBox>
@@ -127,9 +128,9 @@ CreatePage::CreatePage(CatalogCache &cache, UserPreferences &preferences, QWidge
     taskLayout->addWidget(m_tasksStatus);
     m_tasks = new QTreeWidget;
     m_tasks->setRootIsDecorated(false);
-    m_tasks->setHeaderLabels({tr("Template"), tr("Status"), tr("Created"), tr("Created by"), tr("Task")});
+    m_tasks->setHeaderLabels({tr("Template"), tr("Status"), tr("Created"), tr("Created by"), tr("Ran on"), tr("Task")});
     connect(m_tasks, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) {
-        openTask(item->data(0, Qt::UserRole).toString(), item->data(0, Qt::UserRole + 1).toString());
+        openTask(item->data(0, Qt::UserRole).toString(), item->data(0, Qt::UserRole + 1).toString(), item->data(0, Qt::UserRole + 2).toBool());
     });
     taskLayout->addWidget(m_tasks, 1);
 
@@ -284,13 +285,19 @@ void CreatePage::showTasks()
     delete m_taskClient;
     m_taskClient = new Sync::ScaffolderClient(m_server, m_token, this);
     m_tasksStatus->setText(tr("Asking %1 for its tasks…").arg(m_server.toString()));
-    connect(m_taskClient, &Sync::ScaffolderClient::requestFailed, this, [this](const QString &message) {
-        m_tasksStatus->setText(tr("The tasks could not be listed: %1").arg(message));
-    });
-    connect(m_taskClient, &Sync::ScaffolderClient::tasksListed, this, [this](const QJsonArray &tasks) {
+    // The server's tasks and the ones run here, newest first; the local ones show even when the server does not answer.
+    const auto fill = [this](const QJsonArray &serverTasks, const QString &problem) {
+        QList<std::pair<QJsonObject, bool>> tasks;   // task, ran here
+        for (const QJsonValue &task : serverTasks)
+            tasks.append({task.toObject(), false});
+        for (const QJsonValue &task : Sync::LocalScaffolder::pastTasks(TemplateWizard::localFolder(m_cache)))
+            tasks.append({task.toObject(), true});
+        std::stable_sort(tasks.begin(), tasks.end(), [](const auto &a, const auto &b) {
+            return QDateTime::fromString(a.first.value(QLatin1String("createdAt")).toString(), Qt::ISODateWithMs)
+                   > QDateTime::fromString(b.first.value(QLatin1String("createdAt")).toString(), Qt::ISODateWithMs);
+        });
         m_tasks->clear();
-        for (const QJsonValue &value : tasks) {
-            const QJsonObject task = value.toObject();
+        for (const auto &[task, local] : std::as_const(tasks)) {
             const QJsonObject info = task.value(QLatin1String("spec"))[QLatin1String("templateInfo")].toObject();
             const QString templateRef = info.value(QLatin1String("entityRef")).toString();
             const QJsonObject metadata = info.value(QLatin1String("entity"))[QLatin1String("metadata")].toObject();
@@ -299,20 +306,27 @@ void CreatePage::showTasks()
                                                        task.value(QLatin1String("status")).toString(),
                                                        QLocale().toString(created.toLocalTime(), QLocale::ShortFormat),
                                                        task.value(QLatin1String("createdBy")).toString(),
+                                                       local ? tr("this computer") : m_server.host(),
                                                        task.value(QLatin1String("id")).toString()});
             item->setData(0, Qt::UserRole, task.value(QLatin1String("id")).toString());
             item->setData(0, Qt::UserRole + 1, templateRef);
+            item->setData(0, Qt::UserRole + 2, local);
         }
         for (int column = 0; column < m_tasks->columnCount(); ++column)
             m_tasks->resizeColumnToContents(column);
-        m_tasksStatus->setText(tasks.isEmpty() ? tr("No template has run on %1 yet.").arg(m_server.toString())
-                                               : tr("%n task(s) on %1, newest first. Open one to see its log.", nullptr, int(tasks.size()))
-                                                     .arg(m_server.toString()));
-    });
+        if (!problem.isEmpty())
+            m_tasksStatus->setText(tr("The server's tasks could not be listed: %1. %n task(s) ran on this computer.", nullptr, int(tasks.size())).arg(problem));
+        else if (tasks.isEmpty())
+            m_tasksStatus->setText(tr("No template has run on %1 or on this computer yet.").arg(m_server.toString()));
+        else
+            m_tasksStatus->setText(tr("%n task(s), newest first. Open one to see its log.", nullptr, int(tasks.size())));
+    };
+    connect(m_taskClient, &Sync::ScaffolderClient::requestFailed, this, [fill](const QString &message) { fill({}, message); });
+    connect(m_taskClient, &Sync::ScaffolderClient::tasksListed, this, [fill](const QJsonArray &tasks) { fill(tasks, {}); });
     m_taskClient->listTasks();
 }
 
-void CreatePage::openTask(const QString &taskId, const QString &templateRef)
+void CreatePage::openTask(const QString &taskId, const QString &templateRef, bool local)
 {
     if (m_wizard && m_wizard->isRunning()) {
         m_stack->setCurrentWidget(m_wizardHost);   // a running task's wizard stays until it ends
@@ -326,7 +340,7 @@ void CreatePage::openTask(const QString &taskId, const QString &templateRef)
         m_tasksStatus->setText(tr("The template %1 is not in this catalog any more.").arg(templateRef));
         return;
     }
-    m_wizard->showTask(taskId);
+    m_wizard->showTask(taskId, local);
 }
 
 void CreatePage::showGallery()

@@ -54,7 +54,8 @@ public:
 public Q_SLOTS:
     void chooseTemplate(const QString &ref);
     void showGallery();
-    // Backstage's task list: this server's tasks, newest first; opening one replays its log.
+    // Backstage's task list: this server's tasks and those run on this
+    // computer, newest first; opening one replays its log.
     void showTasks();
     void reload();
 
@@ -64,7 +65,7 @@ Q_SIGNALS:
 private:
     void applyFilters();
     QWidget *makeCard(const QJsonObject &entity, const QString &ref);
-    void openTask(const QString &taskId, const QString &templateRef);
+    void openTask(const QString &taskId, const QString &templateRef, bool local);
 
     CatalogCache &m_cache;
     UserPreferences &m_preferences;

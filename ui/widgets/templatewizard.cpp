@@ -45,8 +45,7 @@ QString shownValue(const QJsonValue &value)
 TemplateWizard::TemplateWizard(const QJsonObject &templateEntity, CatalogCache &cache, const QStringList &owners, const QUrl &server,
                                const QString &token, TokenVault *hostTokens, const JsonKeyOrder &keyOrder, QWidget *parent)
     : QWidget(parent), m_template(templateEntity), m_cache(cache), m_client(new Sync::ScaffolderClient(server, token, this)),
-      // Templates fetched for local runs are kept beside the cache (one per server), for runs while it is away.
-      m_local(new Sync::LocalScaffolder(server, token, cache.path() + QStringLiteral(".templates"), this)), m_driver(m_client)
+      m_local(new Sync::LocalScaffolder(server, token, localFolder(cache), this)), m_driver(m_client)
 {
     if (!owners.isEmpty())
         m_local->setUser(QJsonObject{{QStringLiteral("ref"), owners.first()}, {QStringLiteral("entity"), cache.entity(owners.first())}});
@@ -221,6 +220,11 @@ void TemplateWizard::showDryRun(const QJsonObject &result)
 }
 
 TemplateWizard::~TemplateWizard() = default;
+
+QString TemplateWizard::localFolder(const CatalogCache &cache)
+{
+    return cache.path() + QStringLiteral(".templates");
+}
 
 int TemplateWizard::pageCount() const
 {
@@ -418,12 +422,15 @@ Sync::TaskDriver *TemplateWizard::chooseDriver()
     return m_driver;
 }
 
-void TemplateWizard::showTask(const QString &taskId)
+void TemplateWizard::showTask(const QString &taskId, bool local)
 {
     startRunView(tr("Task %1").arg(taskId.left(8)));
-    m_driver = m_client;
-    m_status->setText(tr("Following task %1 on %2").arg(taskId, m_client->where()));
-    m_client->watch(taskId);
+    m_driver = local ? static_cast<Sync::TaskDriver *>(m_local) : m_client;
+    m_status->setText(tr("Following task %1 on %2").arg(taskId, m_driver->where()));
+    if (local)
+        m_local->replay(taskId);
+    else
+        m_client->watch(taskId);
 }
 
 void TemplateWizard::tryIt()

@@ -55,6 +55,9 @@ public:
     ~TemplateWizard() override;
 
     QString templateRef() const { return m_templateRef; }
+    // Where local runs keep templates fetched from the server and their
+    // past tasks: beside the cache (one cache per server).
+    static QString localFolder(const CatalogCache &cache);
     int pageCount() const;                  // parameter pages
     int currentPage() const;                // index; pageCount() is the review, then the run
     ParameterForm *form(int page) const;
@@ -85,8 +88,9 @@ public Q_SLOTS:
     void create();
     void tryIt();
     // Shows a task that exists already (a past one, or one still running):
-    // its log from the start, its steps, and how it ended.
-    void showTask(const QString &taskId);
+    // its log from the start, its steps, and how it ended. `local`: one
+    // that ran on this computer.
+    void showTask(const QString &taskId, bool local = false);
 
 Q_SIGNALS:
     void entityActivated(const QString &ref);
