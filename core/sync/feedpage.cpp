@@ -11,15 +11,10 @@
 
 namespace Greenroom::Sync {
 
-namespace {
-
-// The text of each `changes[i].entity` in a feed page, by i. The server
-// sends each entity as it stores it (keys in their file's order); keeping
-// that text keeps the order, which a QJsonObject would sort. Qt's parser
-// gives no byte offsets, hence this walk over the already-validated page.
-QHash<qsizetype, QByteArrayView> entityTexts(const QByteArray &body)
+QHash<qsizetype, QByteArrayView> elementTexts(const QByteArray &body, const QByteArray &arrayKey, const QByteArray &memberKey)
 {
-    // The walk's depth: 1 the page, 2 `changes`, 3 a change, 4 its entity.
+    // The walk's depth: 1 the body, 2 the array, 3 an element, 4 its member.
+    const qsizetype depth = memberKey.isEmpty() ? 2 : 3;
     struct Frame
     {
         bool isObject = false;
@@ -29,13 +24,17 @@ QHash<qsizetype, QByteArrayView> entityTexts(const QByteArray &body)
     struct Visitor
     {
         const QByteArray &body;
+        const QByteArray &arrayKey;
+        const QByteArray &memberKey;
+        qsizetype depth;
         QHash<qsizetype, QByteArrayView> texts;
         QList<Frame> stack;
         qsizetype start = -1;
         qsizetype index = -1;
         void open(bool isObject, qsizetype offset)
         {
-            if (start < 0 && stack.size() == 3 && stack[0].key == "changes" && !stack[1].isObject && stack[2].key == "entity") {
+            if (start < 0 && stack.size() == depth && stack[0].key == arrayKey && !stack[1].isObject
+                && (memberKey.isEmpty() || stack[2].key == memberKey)) {
                 start = offset;
                 index = stack[1].index;
             }
@@ -47,23 +46,27 @@ QHash<qsizetype, QByteArrayView> entityTexts(const QByteArray &body)
         {
             if (!stack.isEmpty())
                 stack.removeLast();
-            if (start >= 0 && stack.size() == 3) {
+            if (start >= 0 && stack.size() == depth) {
                 texts.insert(index, QByteArrayView(body).sliced(start, end - start));
                 start = -1;
             }
         }
         void key(qsizetype from, qsizetype to)
         {
-            if (stack.size() <= 3)
+            if (stack.size() <= depth)
                 stack.last().key = body.mid(from, to - from);
         }
         void nextElement() { ++stack.last().index; }
-    } visitor{body, {}, {}};
+    } visitor{body, arrayKey, memberKey, depth, {}, {}};
     walkJson(body, visitor);
     return visitor.texts;
 }
 
-} // namespace
+QByteArray entityText(QByteArrayView text, const QJsonObject &entity)
+{
+    return !text.isEmpty() && QJsonDocument::fromJson(text.toByteArray()).object() == entity ? text.toByteArray()
+                                                                                          : QJsonDocument(entity).toJson(QJsonDocument::Compact);
+}
 
 Result<FeedPage> FeedPage::parse(const QByteArray &body)
 {
@@ -85,7 +88,7 @@ Result<FeedPage> FeedPage::parse(const QByteArray &body)
     page.hasMore = root.value(QLatin1String("hasMore")).toBool(page.remaining > 0);
     const QJsonArray items = changes.toArray();
     page.changes.reserve(items.size());
-    const QHash<qsizetype, QByteArrayView> texts = entityTexts(body);
+    const QHash<qsizetype, QByteArrayView> texts = elementTexts(body, "changes", "entity");
     for (qsizetype i = 0; i < items.size(); ++i) {
         const QJsonObject item = items.at(i).toObject();
         const QString type = item.value(QLatin1String("type")).toString();
@@ -100,11 +103,7 @@ Result<FeedPage> FeedPage::parse(const QByteArray &body)
             change.deleted = type == QLatin1String("docs-delete");
         } else if (type == QLatin1String("upsert") && item.value(QLatin1String("entity")).isObject()) {
             change.entity = item.value(QLatin1String("entity")).toObject();
-            // The server's text, unless it is not the object parsed (then Qt's).
-            const QByteArrayView text = texts.value(i);
-            change.entityJson = !text.isEmpty() && QJsonDocument::fromJson(text.toByteArray()).object() == change.entity
-                                    ? text.toByteArray()
-                                    : QJsonDocument(change.entity).toJson(QJsonDocument::Compact);
+            change.entityJson = entityText(texts.value(i), change.entity);
         } else {
             return Error::input(QStringLiteral("change %1 (%2) is neither a delete, a docs change nor an upsert with an entity")
                                     .arg(i + 1).arg(change.ref.isEmpty() ? QStringLiteral("no entityRef") : change.ref));

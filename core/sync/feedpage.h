@@ -7,6 +7,8 @@
 #include <store/storetypes.h>
 
 #include <QByteArray>
+#include <QByteArrayView>
+#include <QHash>
 
 namespace Greenroom::Sync {
 
@@ -25,5 +27,13 @@ struct FeedPage
 
 // GET /api/sync/v1/docs/<ref>: one entity's built docs site.
 Result<Store::DocsSiteWrite> parseDocsBundle(const QByteArray &body);
+
+// Servers send entities as they store them (keys in their file's order); a
+// QJsonObject would sort them, and Qt's parser gives no offsets. So: the
+// text of each `<arrayKey>[i]` (or `<arrayKey>[i].<memberKey>`) of an
+// already-validated body, by i.
+QHash<qsizetype, QByteArrayView> elementTexts(const QByteArray &body, const QByteArray &arrayKey, const QByteArray &memberKey = {});
+// That text when it is `entity`'s JSON, else Qt's compact text of `entity`.
+QByteArray entityText(QByteArrayView text, const QJsonObject &entity);
 
 } // namespace Greenroom::Sync

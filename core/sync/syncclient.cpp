@@ -474,7 +474,10 @@ void SyncClient::onBackstageEntitiesReply(QNetworkReply *reply)
     }
     Store::MirrorBatch batch;
     const QJsonArray entities = items.toArray();
-    for (const QJsonValue &item : entities) {
+    // The backend's text of each entity (keys as its file wrote them, as Backstage serves them).
+    const QHash<qsizetype, QByteArrayView> texts = elementTexts(body, "items");
+    for (qsizetype i = 0; i < entities.size(); ++i) {
+        const QJsonValue item = entities.at(i);
         if (!item.isObject())
             continue;   // deleted since it was listed: the next round drops it
         const QJsonObject entity = item.toObject();
@@ -483,7 +486,7 @@ void SyncClient::onBackstageEntitiesReply(QNetworkReply *reply)
         change.ref = Model::EntityRef::canonical(entity);
         change.uid = metadata.value(QLatin1String("uid")).toString();
         change.etag = metadata.value(QLatin1String("etag")).toString();
-        change.entityJson = QJsonDocument(entity).toJson(QJsonDocument::Compact);
+        change.entityJson = entityText(texts.value(i), entity);
         change.entity = entity;
         batch.changes.append(std::move(change));
     }

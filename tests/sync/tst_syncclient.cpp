@@ -400,6 +400,10 @@ void TestSyncClient::backstageBackendIsDiffedByEtag()
     auto cache = SqliteCatalogStore::open(cachePath());
     const QJsonObject served = m_server->request("GET", QStringLiteral("/api/catalog/entities/by-name/component/default/c3")).json().toObject();
     QCOMPARE(cache.value()->entityByRef(QStringLiteral("component:default/c3"))->entity, served);
+    // Byte for byte as the backend serves it: keys in their file's order, not sorted.
+    const QByteArray servedText = m_server->request("GET", QStringLiteral("/api/catalog/entities/by-name/component/default/c3")).body;
+    QVERIFY2(servedText.contains("\"metadata\":{\"name\":\"c3\",\"description\""), servedText.constData());
+    QCOMPARE(cache.value()->entityByRef(QStringLiteral("component:default/c3"))->json, servedText);
 
     QByteArray yaml = components(0, 29);
     yaml.replace("'first 5'", "'second 5'");
