@@ -21,8 +21,9 @@ packages=(
   # npm (not a Debian package here) fetches mermaid.js into the desktop
   # app's resources when CMake configures; without it diagrams stay code
   libgumbo-dev ruby-gemojione zlib1g-dev
-  # software templates: JSON Schema validation of the answers (reads QJson types)
-  libvalijson-dev
+  # software templates: JSON Schema validation of the answers (reads QJson types);
+  # libsodium seals GitHub Actions secrets (publish:github's `secrets`)
+  libvalijson-dev libsodium-dev
   # headless UI tests and the PostgreSQL store tests; the sqlite3 shell for tests/bench
   xvfb xauth postgresql sqlite3
 )

@@ -3,13 +3,14 @@
 //
 // publish:github as Backstage's GitHub module does it, its two halves
 // github:repo:create and github:repo:push, and publish:github:pull-request
-// (described at its handler): the repository is
-// created through GitHub's REST API (under an organisation or the token's
-// user, as GET /users/:owner says), access, collaborators, topics and
-// Actions variables are set, the workspace is pushed with libgit2 to the
-// new repository's clone_url, and the default branch is protected. Settings
-// that fail after the repository exists are logged and skipped, as
-// upstream skips them; a failure to create or push fails the step.
+// (described at its handler): the repository is created through GitHub's
+// REST API (under an organisation or the token's user, as GET
+// /users/:owner says); access, collaborators, topics, Actions variables
+// and Actions secrets (sealed with libsodium) are set; the workspace is
+// pushed with libgit2 to the new repository's clone_url, and the default
+// branch is protected. Settings that fail after the repository exists are
+// logged and skipped, as upstream skips them; a failure to create or push,
+// or to set a variable or secret, fails the step.
 #include "builtinactions_p.h"
 #include "githubapi_p.h"
 #include "templatelanguage_p.h"
@@ -20,6 +21,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QUrl>
+
+#include <sodium.h>
 
 #include <optional>
 
@@ -93,10 +96,6 @@ Result<QJsonObject> createRepository(ActionContext &context, const GitHubTarget 
     const QString &repo = target.repo;
     const GitHubApi &api = *target.api;
     const QString &repoPath = target.repoPath;
-    if (input.contains(QLatin1String("secrets")))
-        return Error::input(QStringLiteral("%1 cannot set Actions secrets (the secrets input): they must be sealed with "
-                                           "libsodium, which Greenroom does not use; set them after the repository exists")
-                                .arg(context.actionId));
 
     auto user = api.call("GET", QStringLiteral("/users/") + pathSegment(owner));
     if (!user)
@@ -179,6 +178,32 @@ Result<QJsonObject> createRepository(ActionContext &context, const GitHubTarget 
             return answer.error();
         if (!answer->ok())
             return Error(QStringLiteral("Error"), QStringLiteral("Failed to set the Actions variable %1 of %2/%3, %4").arg(it.key(), owner, repo, answer->message));
+    }
+    // Actions secrets, sealed with the repository's public key (libsodium's
+    // sealed box, as GitHub asks and upstream does); a failure fails the step.
+    const QJsonObject secrets = input.value(QLatin1String("secrets")).toObject();
+    if (!secrets.isEmpty()) {
+        auto key = api.call("GET", repoPath + QStringLiteral("/actions/secrets/public-key"));
+        if (!key)
+            return key.error();
+        if (!key->ok())
+            return Error(QStringLiteral("Error"), QStringLiteral("Failed to get the Actions public key of %1/%2, %3").arg(owner, repo, key->message));
+        const QByteArray publicKey = QByteArray::fromBase64(key->body[QLatin1String("key")].toString().toLatin1());
+        if (publicKey.size() != crypto_box_PUBLICKEYBYTES || sodium_init() < 0)
+            return Error::internal(QStringLiteral("The Actions public key of %1/%2 is not a sealed-box key").arg(owner, repo));
+        for (auto it = secrets.begin(); it != secrets.end(); ++it) {
+            const QByteArray plain = it.value().toString().toUtf8();
+            QByteArray sealed(qsizetype(crypto_box_SEALBYTES) + plain.size(), Qt::Uninitialized);
+            crypto_box_seal(reinterpret_cast<unsigned char *>(sealed.data()), reinterpret_cast<const unsigned char *>(plain.constData()),
+                            quint64(plain.size()), reinterpret_cast<const unsigned char *>(publicKey.constData()));
+            auto stored = api.call("PUT", repoPath + QStringLiteral("/actions/secrets/") + pathSegment(it.key()),
+                                   QJsonObject{{QStringLiteral("encrypted_value"), QString::fromLatin1(sealed.toBase64())},
+                                               {QStringLiteral("key_id"), key->body[QLatin1String("key_id")].toString()}});
+            if (!stored)
+                return stored.error();
+            if (!stored->ok())
+                return Error(QStringLiteral("Error"), QStringLiteral("Failed to set the Actions secret %1 of %2/%3, %4").arg(it.key(), owner, repo, stored->message));
+        }
     }
 
     return created->body.toObject();

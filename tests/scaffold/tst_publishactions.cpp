@@ -11,6 +11,7 @@
 #include <scaffold/taskrunner.h>
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -247,10 +248,6 @@ void TestPublishActions::githubRefusals_data()
                                    << QStringLiteral("Failed to look up the owner ghost on %1, Not Found (HTTP 404)").arg(host);
     QTest::newRow("wrong token") << QJsonObject{{QStringLiteral("repoUrl"), host + QStringLiteral("?owner=acme&repo=b")}, {QStringLiteral("token"), QStringLiteral("nope")}}
                                  << QStringLiteral("Failed to look up the owner acme on %1, Bad credentials (HTTP 401)").arg(host);
-    QTest::newRow("secrets") << QJsonObject{{QStringLiteral("repoUrl"), host + QStringLiteral("?owner=acme&repo=b")},
-                                            {QStringLiteral("secrets"), QJsonObject{{QStringLiteral("K"), QStringLiteral("v")}}}}
-                             << QStringLiteral("publish:github cannot set Actions secrets (the secrets input): they must be sealed with libsodium, "
-                                               "which Greenroom does not use; set them after the repository exists");
 }
 
 void TestPublishActions::githubRefusals()
@@ -290,8 +287,16 @@ void TestPublishActions::githubCreateThenPush()
     const Outcome nowhere = act(QStringLiteral("github:repo:push"), {{QStringLiteral("repoUrl"), QStringLiteral("%1?owner=acme&repo=none").arg(m_github->host())}});
     QVERIFY(!nowhere.status);
     QCOMPARE(nowhere.status.error().message, QStringLiteral("Failed to find the repository acme/none, Not Found (HTTP 404)"));
-    const Outcome secrets = act(QStringLiteral("github:repo:create"), {{QStringLiteral("repoUrl"), repoUrl}, {QStringLiteral("secrets"), QJsonObject()}});
-    QVERIFY(secrets.status.error().message.startsWith(QStringLiteral("github:repo:create cannot set Actions secrets")));
+    // Actions secrets are sealed with the repository's public key; the fake opens them again.
+    const Outcome sealed = act(QStringLiteral("github:repo:create"),
+                               {{QStringLiteral("repoUrl"), QStringLiteral("%1?owner=acme&repo=sealed").arg(m_github->host())},
+                                {QStringLiteral("secrets"), QJsonObject{{QStringLiteral("DEPLOY_KEY"), QStringLiteral("s3cr3t ünïcode")}}}});
+    QVERIFY2(sealed.status, sealed.status ? "" : qPrintable(sealed.status.error().message));
+    QCOMPARE(m_github->actionsSecretValue(QStringLiteral("acme/sealed"), QStringLiteral("DEPLOY_KEY")), QStringLiteral("s3cr3t ünïcode"));
+    const FakeGitHub::Call put = m_github->callsTo(QStringLiteral("/repos/acme/sealed/actions/secrets/DEPLOY_KEY")).value(0);
+    QCOMPARE(put.method, QByteArray("PUT"));
+    QVERIFY(!put.body.value(QLatin1String("encrypted_value")).toString().isEmpty());
+    QVERIFY(!QJsonDocument(put.body).toJson().contains("s3cr3t"));   // only the sealed box travels
 }
 
 void TestPublishActions::githubPullRequest()

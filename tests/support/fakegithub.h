@@ -3,12 +3,13 @@
 #pragma once
 
 // A small stand-in for GitHub's REST API on loopback (header-only; tests
-// that use it link Qt6::HttpServer and libgit2). It speaks the requests
+// that use it link Qt6::HttpServer, libgit2 and libsodium). It speaks the requests
 // publish:github and the GitHub URL reader send, with GitHub's paths, status
 // codes and bodies: GET /users/:owner, POST /orgs/:org/repos and
 // /user/repos (422 when the name is taken), GET /repos/:o/:r/git/trees/:ref, GET /user/repos, /user/orgs and
 // /repos/:o/:r/branches (paged), GET /repos/:o/:r, pull requests
-// (list, create, edit, requested reviewers, assignees), PUT topics, collaborators,
+// (list, create, edit, requested reviewers, assignees), Actions secrets
+// (public key, sealed values), PUT topics, collaborators,
 // team access and branch protection, POST Actions variables, and GET
 // /repos/:o/:r/contents/:path?ref= answering the raw file when asked for
 // application/vnd.github.v3.raw. Every call needs `Authorization: token T`.
@@ -27,6 +28,8 @@
 #include <QJsonObject>
 #include <QTcpServer>
 #include <QUrlQuery>
+
+#include <sodium.h>
 
 #include <map>
 #include <memory>
@@ -157,6 +160,8 @@ protected:
                 }
                 return reply(responder, 200, QJsonObject{{QStringLiteral("sha"), snapshot.commit}, {QStringLiteral("tree"), entries}, {QStringLiteral("truncated"), false}});
             }
+            if (parts.size() >= 6 && parts[3] == QLatin1String("actions") && parts[4] == QLatin1String("secrets"))
+                return actionsSecret(responder, method, fullName, parts[5], body);
             if (method == "GET" && parts.size() == 4 && parts[3] == QLatin1String("branches")) {
                 QJsonArray branches;
                 for (const QString &branch : repo->branches())
@@ -299,6 +304,43 @@ private:
         }
         return reply(responder, 404, notFound());
     }
+    // Actions secrets as GitHub takes them: GET public-key (a sealed-box key
+    // of the repository's own), PUT <name> {encrypted_value, key_id}; the
+    // fake opens each box, so tests can read what was set.
+    bool actionsSecret(QHttpServerResponder &responder, const QByteArray &method, const QString &fullName, const QString &name, const QJsonObject &body)
+    {
+        if (sodium_init() < 0)
+            return reply(responder, 500, QJsonObject{{QStringLiteral("message"), QStringLiteral("libsodium")}});
+        SealingKey &key = m_sealingKeys[fullName];
+        if (key.id.isEmpty()) {
+            key.id = QStringLiteral("key-%1").arg(m_sealingKeys.size());
+            crypto_box_keypair(key.publicKey, key.secretKey);
+        }
+        if (method == "GET" && name == QLatin1String("public-key")) {
+            return reply(responder, 200, QJsonObject{{QStringLiteral("key_id"), key.id},
+                                                     {QStringLiteral("key"), QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(key.publicKey), crypto_box_PUBLICKEYBYTES).toBase64())}});
+        }
+        if (method != "PUT")
+            return reply(responder, 404, notFound());
+        const QByteArray sealed = QByteArray::fromBase64(body.value(QLatin1String("encrypted_value")).toString().toLatin1());
+        QByteArray plain(std::max<qsizetype>(0, sealed.size() - qsizetype(crypto_box_SEALBYTES)), Qt::Uninitialized);
+        if (body.value(QLatin1String("key_id")).toString() != key.id || sealed.size() < qsizetype(crypto_box_SEALBYTES)
+            || crypto_box_seal_open(reinterpret_cast<unsigned char *>(plain.data()), reinterpret_cast<const unsigned char *>(sealed.constData()),
+                                    quint64(sealed.size()), key.publicKey, key.secretKey) != 0)
+            return reply(responder, 422, QJsonObject{{QStringLiteral("message"), QStringLiteral("Bad encrypted_value or key_id")}});
+        m_secrets[fullName].insert(name, QString::fromUtf8(plain));
+        return reply(responder, 201, QJsonObject());
+    }
+
+public:
+    // An Actions secret as set (opened), or a null string.
+    QString actionsSecretValue(const QString &fullName, const QString &name) const
+    {
+        const auto found = m_secrets.find(fullName);
+        return found == m_secrets.end() ? QString() : found->second.value(name);
+    }
+
+private:
     QJsonObject pullRequest(const QString &fullName, int number) const
     {
         const auto found = m_pulls.find(fullName);
@@ -314,6 +356,14 @@ private:
     QList<Call> m_calls;
     std::map<QString, std::unique_ptr<GitFixture>> m_repos;
     std::map<QString, QList<QJsonObject>> m_pulls;
+    struct SealingKey
+    {
+        QString id;
+        unsigned char publicKey[crypto_box_PUBLICKEYBYTES] = {};
+        unsigned char secretKey[crypto_box_SECRETKEYBYTES] = {};
+    };
+    std::map<QString, SealingKey> m_sealingKeys;
+    std::map<QString, QHash<QString, QString>> m_secrets;
 };
 
 } // namespace Greenroom::TestSupport
