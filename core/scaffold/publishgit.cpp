@@ -81,6 +81,27 @@ Status addEverything(git_index *index)
     return git_index_write(index) == 0 ? Status(Ok{}) : Status(gitError(QStringLiteral("Cannot write the index")));
 }
 
+// The tree committed as author and committer, on `parent` if there is one,
+// moving `ref` to it when one is named: the commit's id.
+Result<git_oid> commitTree(git_repository *repository, const git_oid &treeId, const QString &authorName, const QString &authorEmail,
+                           const QString &message, const char *ref, const git_commit *parent)
+{
+    git_tree *rawTree = nullptr;
+    if (git_tree_lookup(&rawTree, repository, &treeId) != 0)
+        return gitError(QStringLiteral("Cannot read the tree"));
+    GitPtr<git_tree, git_tree_free> tree(rawTree);
+    git_signature *rawSignature = nullptr;
+    if (git_signature_now(&rawSignature, authorName.toUtf8().constData(), authorEmail.toUtf8().constData()) != 0)
+        return gitError(QStringLiteral("Invalid author"));
+    GitPtr<git_signature, git_signature_free> signature(rawSignature);
+    const git_commit *parents[] = {parent};
+    git_oid commitId;
+    if (git_commit_create(&commitId, repository, ref, signature.get(), signature.get(), "UTF-8", message.toUtf8().constData(), tree.get(),
+                          parent ? 1 : 0, parents) != 0)
+        return gitError(QStringLiteral("Cannot commit"));
+    return commitId;
+}
+
 } // namespace
 
 QString displayGitUrl(const QString &url)
@@ -123,19 +144,11 @@ Result<QString> initCommitAndPush(ActionContext &context, const GitPublish &publ
     git_oid treeId;
     if (git_index_write_tree(&treeId, index.get()) != 0)
         return gitError(QStringLiteral("Cannot write the tree"));
-    git_tree *rawTree = nullptr;
-    if (git_tree_lookup(&rawTree, repository.get(), &treeId) != 0)
-        return gitError(QStringLiteral("Cannot read the tree"));
-    GitPtr<git_tree, git_tree_free> tree(rawTree);
-    git_signature *rawSignature = nullptr;
-    if (git_signature_now(&rawSignature, publish.authorName.toUtf8().constData(), publish.authorEmail.toUtf8().constData()) != 0)
-        return gitError(QStringLiteral("Invalid author"));
-    GitPtr<git_signature, git_signature_free> signature(rawSignature);
-    git_oid commitId;
     const QByteArray headRef = QByteArrayLiteral("refs/heads/") + head;
-    if (git_commit_create(&commitId, repository.get(), headRef.constData(), signature.get(), signature.get(), "UTF-8",
-                          publish.message.toUtf8().constData(), tree.get(), 0, nullptr) != 0)
-        return gitError(QStringLiteral("Cannot commit"));
+    auto committed = commitTree(repository.get(), treeId, publish.authorName, publish.authorEmail, publish.message, headRef.constData(), nullptr);
+    if (!committed)
+        return committed.error();
+    const git_oid commitId = committed.value();
     char hash[GIT_OID_HEXSZ + 1] = {};
     git_oid_tostr(hash, sizeof hash, &commitId);
     context.log(QStringLiteral("Committed %1 files as %2").arg(git_index_entrycount(index.get())).arg(QString::fromLatin1(hash)));
@@ -268,19 +281,10 @@ Result<std::optional<QString>> commitChangeToBranch(ActionContext &context, cons
         return gitError(QStringLiteral("Cannot write the tree"));
     if (git_oid_equal(&treeId, git_commit_tree_id(baseCommit.get())) && !change.createWhenEmpty)
         return std::optional<QString>();
-    git_tree *rawTree = nullptr;
-    if (git_tree_lookup(&rawTree, repository.get(), &treeId) != 0)
-        return gitError(QStringLiteral("Cannot read the tree"));
-    GitPtr<git_tree, git_tree_free> tree(rawTree);
-    git_signature *rawSignature = nullptr;
-    if (git_signature_now(&rawSignature, change.authorName.toUtf8().constData(), change.authorEmail.toUtf8().constData()) != 0)
-        return gitError(QStringLiteral("Invalid author"));
-    GitPtr<git_signature, git_signature_free> signature(rawSignature);
-    const git_commit *parents[] = {baseCommit.get()};
-    git_oid commitId;
-    if (git_commit_create(&commitId, repository.get(), nullptr, signature.get(), signature.get(), "UTF-8", change.message.toUtf8().constData(),
-                          tree.get(), 1, parents) != 0)
-        return gitError(QStringLiteral("Cannot commit"));
+    auto committed = commitTree(repository.get(), treeId, change.authorName, change.authorEmail, change.message, nullptr, baseCommit.get());
+    if (!committed)
+        return committed.error();
+    const git_oid commitId = committed.value();
     const QByteArray branchRef = QByteArrayLiteral("refs/heads/") + change.branch.toUtf8();
     git_reference *rawReference = nullptr;
     if (git_reference_create(&rawReference, repository.get(), branchRef.constData(), &commitId, 1, "greenroom: pull request branch") != 0)
