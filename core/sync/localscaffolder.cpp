@@ -241,7 +241,11 @@ void LocalScaffolder::run(const QJsonObject &kit, const QJsonObject &values, con
         return;
     }
 
-    Scaffold::TaskSpec spec{templateEntity, files.path(), values, secrets, m_user, m_taskId.isEmpty() ? QStringLiteral("dry-run") : m_taskId};
+    // As the server does, the person's own server token goes along as secrets.backstageToken.
+    QJsonObject taskSecrets = secrets;
+    if (!m_token.isEmpty())
+        taskSecrets.insert(QStringLiteral("backstageToken"), m_token);
+    Scaffold::TaskSpec spec{templateEntity, files.path(), values, taskSecrets, m_user, m_taskId.isEmpty() ? QStringLiteral("dry-run") : m_taskId};
     Scaffold::TaskOptions options;
     options.dryRun = dryRun;
     options.keepWorkspace = dryRun;

@@ -122,6 +122,17 @@ std::optional<HttpResponse> checkSecrets(const QJsonObject &templateEntity, cons
     return std::nullopt;
 }
 
+// The secrets a task runs with: the request's, and the caller's own token
+// as `backstageToken`, as upstream adds it (templates call back into the
+// catalog with it). It is a secret like the others: masked in every log.
+QJsonObject taskSecrets(QJsonObject secrets, const HttpRequest &request)
+{
+    const QByteArray authorization = request.headers.value("authorization").trimmed();
+    if (authorization.size() > 7 && authorization.left(7).compare("bearer ", Qt::CaseInsensitive) == 0)
+        secrets.insert(QStringLiteral("backstageToken"), QString::fromUtf8(authorization.mid(7).trimmed()));
+    return secrets;
+}
+
 // The values checked against the pages, then the secrets; the 400 answer when either fails.
 std::optional<HttpResponse> checkAnswers(const QJsonObject &templateEntity, const QJsonObject &values, const QJsonObject &secrets)
 {
@@ -325,7 +336,7 @@ HttpResponse ScaffolderRoutes::createTask(const HttpRequest &request)
     Scaffold::TaskRequest task = runnable(entity);
     // What hidden pages (`when`) alone ask for is not passed on, as upstream filters it.
     task.values = Scaffold::resolvePages(values, Scaffold::parameterPages(entity)).values;
-    task.secrets = secrets;
+    task.secrets = taskSecrets(secrets, request);
     auto id = m_broker.dispatch(task);
     if (!id)
         return HttpResponse::error(id.error(), request);
@@ -354,7 +365,7 @@ HttpResponse ScaffolderRoutes::retryTask(const HttpRequest &request)
     if (std::optional<HttpResponse> refused = checkSecrets(stored->entity, secrets))
         return *refused;
     Scaffold::TaskRequest run = runnable(stored->entity);
-    run.secrets = secrets;
+    run.secrets = taskSecrets(secrets, request);
     auto retried = m_broker.retry(id, run);
     if (!retried)
         return HttpResponse::error(retried.error(), request);
@@ -477,9 +488,11 @@ HttpResponse ScaffolderRoutes::dryRun(const HttpRequest &request)
     if (std::optional<HttpResponse> refused = checkAnswers(templateEntity, values, secrets))
         return *refused;
 
-    // The template's own files, as the client sent them, in a folder of their own.
-    auto contents = std::make_shared<QTemporaryDir>(QDir(m_workingDirectory.isEmpty() ? QDir::tempPath() : m_workingDirectory)
-                                                        .filePath(QStringLiteral("dry-run-content-XXXXXX")));
+    // The template's own files, as the client sent them, in a folder of their
+    // own (backend.workingDirectory may not exist before the first task makes it).
+    const QString working = m_workingDirectory.isEmpty() ? QDir::tempPath() : m_workingDirectory;
+    QDir().mkpath(working);
+    auto contents = std::make_shared<QTemporaryDir>(QDir(working).filePath(QStringLiteral("dry-run-content-XXXXXX")));
     if (!contents->isValid())
         return HttpResponse::error(Error::internal(QStringLiteral("Cannot create a folder for the dry run")), request);
     if (Status written = Scaffold::writeDirectoryContents(contents->path(), directoryContents.toArray()); !written)
@@ -512,7 +525,8 @@ HttpResponse ScaffolderRoutes::startDryRun(const HttpRequest &request, const QJs
 {
     auto deferred = std::make_shared<DeferredResponse>();
     const Scaffold::ActionRegistry &actions = m_actions;
-    Scaffold::TaskSpec spec{templateEntity, QString(), Scaffold::resolvePages(values, Scaffold::parameterPages(templateEntity)).values, secrets,
+    Scaffold::TaskSpec spec{templateEntity, QString(), Scaffold::resolvePages(values, Scaffold::parameterPages(templateEntity)).values,
+                            taskSecrets(secrets, request),
                             {}, QStringLiteral("dry-run")};
     Scaffold::TaskOptions options;
     options.dryRun = true;

@@ -43,6 +43,7 @@ private Q_SLOTS:
     void unreadableTemplateFilesFailTheTask();
     void templateFromGitHubUrlReadsItsFolder();
     void templateFilesForLocalRuns();
+    void callersTokenIsASecret();
     void autocompleteAsksTheHost();
     void finishedTasksCanBeRetried();
     void tasksOutliveAKilledServer();
@@ -479,6 +480,26 @@ void TestScaffolderApi::templateFromGitHubUrlReadsItsFolder()
         paths.append(file[QLatin1String("path")].toString());
     QCOMPARE(paths, (QStringList{QStringLiteral("skeleton/index.html"), QStringLiteral("template.yaml")}));
     QVERIFY(m_github->callsTo(QStringLiteral("/repos/acme/templates/git/trees/main")).size() >= 2);
+}
+
+void TestScaffolderApi::callersTokenIsASecret()
+{
+    // Upstream hands the caller's token to the task as secrets.backstageToken (step inputs see it;
+    // `if` does not see secrets); like every secret it is masked.
+    const QJsonObject templateEntity = QJsonDocument::fromJson(R"({"apiVersion": "scaffolder.backstage.io/v1beta3", "kind": "Template",
+        "metadata": {"name": "token"}, "spec": {"type": "test", "steps": [
+            {"id": "seen", "action": "debug:log", "input": {"message": "a token of ${{ secrets.backstageToken | length }} characters came along"}},
+            {"id": "shown", "action": "debug:log", "input": {"message": "token: ${{ secrets.backstageToken }}"}}]}})").object();
+    const Reply dry = m_server->request("POST", QStringLiteral("/api/scaffolder/v2/dry-run"),
+                                        QJsonDocument(QJsonObject{{QStringLiteral("template"), templateEntity},
+                                                                  {QStringLiteral("values"), QJsonObject()},
+                                                                  {QStringLiteral("directoryContents"), QJsonArray()}})
+                                            .toJson(),
+                                        "application/json", {{"Authorization", "Bearer caller-token"}});
+    QVERIFY2(dry.status == 200, dry.body.constData());
+    QVERIFY2(dry.body.contains("a token of 12 characters came along"), dry.body.constData());
+    QVERIFY2(dry.body.contains("token: ***"), dry.body.constData());
+    QVERIFY2(!dry.body.contains("caller-token"), dry.body.constData());
 }
 
 void TestScaffolderApi::templateFilesForLocalRuns()

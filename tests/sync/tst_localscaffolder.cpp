@@ -41,7 +41,7 @@ private Q_SLOTS:
 private:
     std::unique_ptr<Sync::LocalScaffolder> scaffolder()
     {
-        auto local = std::make_unique<Sync::LocalScaffolder>(QUrl(m_server->base()), QString(), m_dir.filePath(QStringLiteral("kept")));
+        auto local = std::make_unique<Sync::LocalScaffolder>(QUrl(m_server->base()), QStringLiteral("desk-token"), m_dir.filePath(QStringLiteral("kept")));
         local->setUser(QJsonObject{{QStringLiteral("ref"), QStringLiteral("user:default/jdoe")}});
         return local;
     }
@@ -57,7 +57,7 @@ void TestLocalScaffolder::initTestCase()
                            "spec:\n  type: service\n  parameters: {required: [name], properties: {name: {type: string}}}\n"
                            "  steps:\n"
                            "    - {id: fetch, action: fetch:template, input: {url: ./skeleton, values: {name: '${{ parameters.name }}', who: '${{ user.ref }}'}}}\n"
-                           "    - {id: say, action: debug:log, input: {message: 'region ${{ environment.parameters.region }}'}}\n"
+                           "    - {id: say, action: debug:log, input: {message: 'region ${{ environment.parameters.region }}, token of ${{ secrets.backstageToken | length }}'}}\n"
                            "    - {id: register, action: catalog:register, input: {catalogInfoUrl: 'https://git.example.com/acme/hello/blob/main/catalog-info.yaml'}}\n"
                            "---\napiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata: {name: slow}\n"
                            "spec:\n  type: test\n  steps:\n    - {id: wait, action: debug:wait, input: {seconds: 30}}\n");
@@ -99,7 +99,9 @@ void TestLocalScaffolder::dryRunRendersHereAsThePerson()
     QString log;
     for (const QJsonValue &line : result[QLatin1String("log")].toArray())
         log += line[QLatin1String("body")][QLatin1String("message")].toString() + QLatin1Char('\n');
-    QVERIFY2(log.contains(QStringLiteral("region eu-west")), qPrintable(log));
+    // ... and the person's server token goes along as secrets.backstageToken, as the server hands the caller's.
+    QVERIFY2(log.contains(QStringLiteral("region eu-west, token of 10")), qPrintable(log));
+    QVERIFY(!log.contains(QStringLiteral("desk-token")));
     QCOMPARE(result[QLatin1String("steps")].toArray().size(), 3);
     QCOMPARE(m_server->request("GET", QStringLiteral("/api/catalog/locations")).json().toArray().size(), 0);   // config locations are not listed
 }
