@@ -112,6 +112,45 @@ QJsonObject filterOutputItems(QJsonObject output)
     return output;
 }
 
+// The strings of a value, and for an object its keys too (4.3's extractStringValues).
+QStringList stringValues(const QJsonValue &value)
+{
+    QStringList out;
+    if (value.isString()) {
+        out.append(value.toString());
+    } else if (value.isArray()) {
+        for (const QJsonValue &item : value.toArray())
+            out += stringValues(item);
+    } else if (value.isObject()) {
+        const QJsonObject object = value.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it)
+            out += QStringList{it.key()} + stringValues(it.value());
+    }
+    return out;
+}
+
+// What a value rendered with secrets holds that it does not without them
+// (4.3's collectSecretRedactions): differing strings, and for a key the
+// render without secrets lacks, the key and everything below it.
+QStringList secretRedactions(const QJsonValue &withSecrets, const QJsonValue &withoutSecrets)
+{
+    if (withSecrets.isString())
+        return withoutSecrets.isString() && withoutSecrets.toString() == withSecrets.toString() ? QStringList() : QStringList{withSecrets.toString()};
+    QStringList out;
+    if (withSecrets.isArray()) {
+        const QJsonArray with = withSecrets.toArray();
+        const QJsonArray without = withoutSecrets.toArray();
+        for (qsizetype i = 0; i < with.size(); ++i)
+            out += secretRedactions(with.at(i), i < without.size() ? without.at(i) : QJsonValue(QJsonValue::Undefined));
+    } else if (withSecrets.isObject()) {
+        const QJsonObject with = withSecrets.toObject();
+        const QJsonObject without = withoutSecrets.toObject();
+        for (auto it = with.begin(); it != with.end(); ++it)
+            out += without.contains(it.key()) ? secretRedactions(it.value(), without.value(it.key())) : QStringList{it.key()} + stringValues(it.value());
+    }
+    return out;
+}
+
 } // namespace
 
 TaskRunner::TaskRunner(const ActionRegistry &actions, TaskSpec spec, TaskOptions options)
@@ -119,23 +158,57 @@ TaskRunner::TaskRunner(const ActionRegistry &actions, TaskSpec spec, TaskOptions
 {
     if (!m_options.services)
         m_options.services = std::make_shared<ScaffolderServices>();
+    QStringList values;
     for (const QJsonObject &secrets : {m_spec.secrets, m_options.services->environmentSecrets}) {
-        for (auto it = secrets.begin(); it != secrets.end(); ++it) {
-            const QString value = it.value().isString() ? it.value().toString()
-                                                        : QString::fromUtf8(QJsonDocument(QJsonArray{it.value()}).toJson(QJsonDocument::Compact));
-            if (!value.isEmpty())
-                m_secretValues.append(value);
+        for (auto it = secrets.begin(); it != secrets.end(); ++it)
+            values.append(it.value().isString() ? it.value().toString()
+                                                : QString::fromUtf8(QJsonDocument(QJsonArray{it.value()}).toJson(QJsonDocument::Compact)));
+    }
+    addRedactions(values);
+}
+
+void TaskRunner::addRedactions(const QStringList &values)
+{
+    // As 4.3's task logger: trimmed, and nothing of one character or less.
+    bool added = false;
+    for (const QString &value : values) {
+        const QString redaction = value.trimmed();
+        if (redaction.size() > 1 && !m_secretValues.contains(redaction)) {
+            m_secretValues.append(redaction);
+            added = true;
         }
     }
-    // Longest first, so a secret containing another is masked whole.
-    std::sort(m_secretValues.begin(), m_secretValues.end(), [](const QString &a, const QString &b) { return a.size() > b.size(); });
+    if (added)
+        std::sort(m_secretValues.begin(), m_secretValues.end(), [](const QString &a, const QString &b) { return a.size() > b.size(); });
 }
 
 QString TaskRunner::mask(const QString &text) const
 {
-    QString masked = text;
-    for (const QString &secret : m_secretValues)
-        masked.replace(secret, QStringLiteral("***"));
+    // Every occurrence of every redaction, overlapping ones merged into one
+    // "***", as 4.3's redacter does with its lookahead pattern.
+    QList<std::pair<qsizetype, qsizetype>> ranges;   // start, end
+    for (qsizetype at = 0; at < text.size(); ++at) {
+        for (const QString &secret : m_secretValues) {   // longest first: the first match at a position is the longest
+            if (QStringView(text).mid(at).startsWith(secret)) {
+                ranges.append({at, at + secret.size()});
+                break;
+            }
+        }
+    }
+    if (ranges.isEmpty())
+        return text;
+    QString masked;
+    qsizetype cursor = 0;
+    for (qsizetype i = 0; i < ranges.size();) {
+        const qsizetype start = ranges.at(i).first;
+        qsizetype end = ranges.at(i).second;
+        for (++i; i < ranges.size() && ranges.at(i).first < end; ++i)
+            end = std::max(end, ranges.at(i).second);
+        masked += QStringView(text).mid(cursor, start - cursor);
+        masked += QStringLiteral("***");
+        cursor = end;
+    }
+    masked += QStringView(text).mid(cursor);
     return masked;
 }
 
@@ -239,6 +312,14 @@ TaskResult TaskRunner::run()
             firstError = error, firstErrorStep = stepId;
     };
 
+    // 4.3 masks, besides the secrets themselves, whatever an input (or
+    // `each`) renders to with secrets that it does not render to without.
+    const bool hasSecrets = !m_spec.secrets.isEmpty() || !m_options.services->environmentSecrets.isEmpty();
+    auto redactDerived = [&](const QJsonValue &template_, const QJsonValue &withSecrets, const QJsonValue &eachWithout) {
+        QList<RenderProblem> ignored;
+        addRedactions(secretRedactions(withSecrets, renderTemplatedValue(template_, contextWith(false, eachWithout), environment, QString(), &ignored)));
+    };
+
     log(QStringLiteral("Starting up task with %1 steps").arg(steps.size()));
     for (qsizetype index = 0; index < steps.size(); ++index) {
         const QJsonObject step = steps.at(index).toObject();
@@ -307,6 +388,12 @@ TaskResult TaskRunner::run()
                 stepFailed(error, id, error.message);
                 continue;
             }
+            QJsonValue eachWithout;
+            if (hasSecrets) {
+                QList<RenderProblem> ignored;
+                eachWithout = renderTemplatedValue(step.value(QLatin1String("each")), contextWith(false), environment, QString(), &ignored);
+                addRedactions(secretRedactions(each, eachWithout));
+            }
             QList<std::pair<QString, QJsonValue>> entries;
             if (each.isArray()) {
                 const QJsonArray array = each.toArray();
@@ -324,10 +411,17 @@ TaskResult TaskRunner::run()
                     continue;
                 iterations.append({key, renderTemplatedValue(step.value(QLatin1String("input")).toObject(), contextWith(true, eachValue), environment,
                                                              where + QStringLiteral(".input"), &problems).toObject()});
+                if (hasSecrets && step.contains(QLatin1String("input"))) {
+                    const QJsonValue withoutValue = eachWithout.isArray() ? eachWithout.toArray().at(key.toLongLong()) : eachWithout.toObject().value(key);
+                    redactDerived(step.value(QLatin1String("input")).toObject(), iterations.last().input,
+                                  QJsonObject{{QStringLiteral("key"), key}, {QStringLiteral("value"), withoutValue}});
+                }
             }
         } else {
             iterations.append({QString(), renderTemplatedValue(step.value(QLatin1String("input")).toObject(), contextWith(true), environment,
                                                                where + QStringLiteral(".input"), &problems).toObject()});
+            if (hasSecrets && step.contains(QLatin1String("input")))
+                redactDerived(step.value(QLatin1String("input")).toObject(), iterations.last().input, QJsonValue(QJsonValue::Undefined));
         }
         reportProblems(problems, id);
         std::optional<Error> invalidInput;

@@ -131,10 +131,11 @@ public:
     void cancel() { m_cancelled.store(true); }
     TaskResult run();
 
-    // The secrets' values in `text` replaced by "***".
+    // The secrets' values (and what inputs derived from them) in `text` replaced by "***".
     QString mask(const QString &text) const;
 
 private:
+    void addRedactions(const QStringList &values);
     void emitEvent(TaskEvent event);
     const ActionRegistry &m_actions;
     TaskSpec m_spec;
