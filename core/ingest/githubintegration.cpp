@@ -46,26 +46,28 @@ const GitHubIntegration *GitHubIntegration::forUrl(const QList<GitHubIntegration
     return forHost(integrations, integrationHost(url));
 }
 
-Result<QUrl> GitHubIntegration::fileFetchUrl(const QUrl &url) const
+Result<GitHubUrl> GitHubUrl::parse(const QUrl &url)
 {
-    // /<owner>/<repo>/<blob|tree|raw>/<ref>/<path...>; a ref with a slash
-    // cannot be told from its path here, as upstream's parser cannot either.
     const QStringList segments = url.path(QUrl::FullyDecoded).split(QLatin1Char('/'), Qt::SkipEmptyParts);
     static const QStringList kinds{QStringLiteral("blob"), QStringLiteral("tree"), QStringLiteral("raw")};
     if (segments.size() < 4 || !kinds.contains(segments.at(2)))
         return Error::input(QStringLiteral("Incorrect URL: %1, Error: Invalid GitHub URL or file path").arg(url.toString()));
-    const QString owner = segments.at(0);
-    const QString repo = segments.at(1);
-    const QString ref = segments.at(3);
-    const QString path = segments.mid(4).join(QLatin1Char('/'));
+    return GitHubUrl{segments.at(0), segments.at(1), segments.at(2), segments.at(3), segments.mid(4).join(QLatin1Char('/'))};
+}
+
+Result<QUrl> GitHubIntegration::fileFetchUrl(const QUrl &url) const
+{
+    auto parsed = GitHubUrl::parse(url);
+    if (!parsed)
+        return parsed.error();
     if (!apiBaseUrl.isEmpty() && (!token.isEmpty() || rawBaseUrl.isEmpty())) {
-        QUrl api(apiBaseUrl + QStringLiteral("/repos/%1/%2/contents/%3").arg(owner, repo, path));
-        api.setQuery(QStringLiteral("ref=") + QString::fromUtf8(QUrl::toPercentEncoding(ref)));
+        QUrl api(apiBaseUrl + QStringLiteral("/repos/%1/%2/contents/%3").arg(parsed->owner, parsed->repo, parsed->path));
+        api.setQuery(QStringLiteral("ref=") + QString::fromUtf8(QUrl::toPercentEncoding(parsed->ref)));
         return api;
     }
     if (rawBaseUrl.isEmpty())
         return Error::input(QStringLiteral("No apiBaseUrl or rawBaseUrl configured for the GitHub integration %1").arg(host));
-    return QUrl(rawBaseUrl + QStringLiteral("/%1/%2/%3/%4").arg(owner, repo, ref, path));
+    return QUrl(rawBaseUrl + QStringLiteral("/%1/%2/%3/%4").arg(parsed->owner, parsed->repo, parsed->ref, parsed->path));
 }
 
 QList<QPair<QByteArray, QByteArray>> GitHubIntegration::apiHeaders() const

@@ -17,6 +17,18 @@ namespace Greenroom::Ingest {
  * github.com is always known (api.github.com, raw.githubusercontent.com);
  * other hosts need apiBaseUrl or rawBaseUrl to be read.
  */
+// https://<host>/<owner>/<repo>/<blob|tree|raw>/<ref>/<path...>, taken apart.
+struct GitHubUrl
+{
+    QString owner;
+    QString repo;
+    QString kind;   // blob, tree or raw
+    QString ref;    // a ref with a slash cannot be told from its path, as upstream's parser cannot either
+    QString path;   // inside the repository, no leading slash
+    // An InputError naming the URL when it names no file or folder of a repository.
+    static Result<GitHubUrl> parse(const QUrl &url);
+};
+
 struct GitHubIntegration
 {
     QString host;         // github.com, ghe.example.com or 127.0.0.1:8080

@@ -69,15 +69,15 @@ Status UrlReader::readTree(const QUrl &url, const QString &destination) const
         return Error(QStringLiteral("NotAllowedError"), QStringLiteral("Reading the folder %1 is not supported: only folders on a host with a GitHub "
                                                                       "integration can be read")
                                                             .arg(url.toString()));
-    const QStringList segments = url.path(QUrl::FullyDecoded).split(QLatin1Char('/'), Qt::SkipEmptyParts);
-    if (segments.size() < 4 || !QStringList{QStringLiteral("tree"), QStringLiteral("blob")}.contains(segments.at(2)))
-        return Error::input(QStringLiteral("Incorrect URL: %1, Error: Invalid GitHub URL or file path").arg(url.toString()));
+    auto parsed = GitHubUrl::parse(url);
+    if (!parsed)
+        return parsed.error();
     if (github->apiBaseUrl.isEmpty())
         return Error::input(QStringLiteral("No apiBaseUrl configured for the GitHub integration %1").arg(github->host));
-    const QString owner = segments.at(0);
-    const QString repo = segments.at(1);
-    const QString ref = segments.at(3);
-    const QString folder = segments.mid(4).join(QLatin1Char('/'));
+    const QString &owner = parsed->owner;
+    const QString &repo = parsed->repo;
+    const QString &ref = parsed->ref;
+    const QString &folder = parsed->path;
     QUrl treeUrl(github->apiBaseUrl + QStringLiteral("/repos/%1/%2/git/trees/%3").arg(owner, repo, QString::fromUtf8(QUrl::toPercentEncoding(ref))));
     treeUrl.setQuery(QStringLiteral("recursive=1"));
     auto answer = sendHttpRequest({QByteArrayLiteral("GET"), treeUrl, github->apiHeaders(), {}, m_timeout, m_maxBytes});

@@ -2,7 +2,10 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "taskbroker.h"
 
+#include "directorycontents.h"
+
 #include <QCoreApplication>
+#include <QDir>
 #include <QJsonArray>
 #include <QMutexLocker>
 #include <QUuid>
@@ -87,6 +90,22 @@ Result<QStringList> TaskBroker::closeInterruptedTasks()
             return completed.error();
     }
     return ids;
+}
+
+QJsonObject runDryRun(TaskRunner &runner, const QJsonObject &templateEntity, QJsonArray log)
+{
+    runner.setEventSink([&log](const TaskEvent &event) {
+        if (event.type == TaskEvent::Type::Log)
+            log.append(QJsonObject{{QStringLiteral("body"), event.body()}});
+    });
+    const TaskResult result = runner.run();
+    const QJsonArray files = directoryContents(result.workspace, result.files);
+    if (!result.workspace.isEmpty())
+        QDir(result.workspace).removeRecursively();
+    return QJsonObject{{QStringLiteral("log"), log},
+                       {QStringLiteral("directoryContents"), files},
+                       {QStringLiteral("output"), result.output},
+                       {QStringLiteral("steps"), TaskBroker::namedSteps(templateEntity)}};
 }
 
 QJsonArray TaskBroker::namedSteps(const QJsonObject &templateEntity)

@@ -38,6 +38,12 @@ struct TaskRequest
     QJsonObject user;          // {ref, entity?}
 };
 
+// Runs `runner` (made with dryRun and keepWorkspace) to its end and gives
+// POST /v2/dry-run's answer {log, directoryContents, output, steps}: its log
+// lines after `log`, the workspace's files (the workspace is then removed),
+// the output, and the template's steps as tasks store them.
+QJsonObject runDryRun(TaskRunner &runner, const QJsonObject &templateEntity, QJsonArray log = {});
+
 /*
  * Backstage's task broker for this process: tasks run on a pool of worker
  * threads, each with the task runner in its own workspace; their state and

@@ -170,31 +170,23 @@ TaskRunner::TaskRunner(const ActionRegistry &actions, TaskSpec spec, TaskOptions
 void TaskRunner::addRedactions(const QStringList &values)
 {
     // As 4.3's task logger: trimmed, and nothing of one character or less.
-    bool added = false;
     for (const QString &value : values) {
         const QString redaction = value.trimmed();
-        if (redaction.size() > 1 && !m_secretValues.contains(redaction)) {
-            m_secretValues.append(redaction);
-            added = true;
-        }
+        if (redaction.size() > 1 && !m_redactions.contains(redaction))
+            m_redactions.append(redaction);
     }
-    if (added)
-        std::sort(m_secretValues.begin(), m_secretValues.end(), [](const QString &a, const QString &b) { return a.size() > b.size(); });
 }
 
 QString TaskRunner::mask(const QString &text) const
 {
     // Every occurrence of every redaction, overlapping ones merged into one
     // "***", as 4.3's redacter does with its lookahead pattern.
-    QList<std::pair<qsizetype, qsizetype>> ranges;   // start, end
-    for (qsizetype at = 0; at < text.size(); ++at) {
-        for (const QString &secret : m_secretValues) {   // longest first: the first match at a position is the longest
-            if (QStringView(text).mid(at).startsWith(secret)) {
-                ranges.append({at, at + secret.size()});
-                break;
-            }
-        }
+    QList<std::pair<qsizetype, qsizetype>> ranges;   // start, end: every occurrence, overlapping ones too
+    for (const QString &secret : std::as_const(m_redactions)) {
+        for (qsizetype at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1))
+            ranges.append({at, at + secret.size()});
     }
+    std::sort(ranges.begin(), ranges.end());
     if (ranges.isEmpty())
         return text;
     QString masked;

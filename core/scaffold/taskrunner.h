@@ -142,7 +142,7 @@ private:
     TaskOptions m_options;
     std::function<void(const TaskEvent &)> m_sink;
     std::atomic_bool m_cancelled{false};
-    QStringList m_secretValues;
+    QStringList m_redactions;   // masked in every event: the secrets, and what inputs derived from them
 };
 
 // Backstage's falsiness for a step's `if`: false, undefined, null, "", 0, NaN and [].

@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "templatefiles.h"
 
+#include "directorycontents.h"
+
 #include <ingest/urlreader.h>
 
 #include <QFileInfo>
@@ -82,6 +84,21 @@ Result<TemplateFiles> templateFiles(const QJsonObject &templateEntity, const Ing
     return Error::input(QStringLiteral("The files of template %1 cannot be fetched from its %2 location %3; "
                                        "register templates as file or git locations, or as url locations on a GitHub integration's host")
                             .arg(name, type, target));
+}
+
+Result<QJsonObject> templateKit(const QJsonObject &templateEntity, const Ingest::GitReader &git, const ScaffolderServices &services)
+{
+    const Result<TemplateFiles> found = templateFiles(templateEntity, git, services.github);
+    if (!found)
+        return found.error();
+    auto files = readDirectoryContents(found->folder);
+    if (!files)
+        return files.error();
+    QJsonObject kit = publicServiceSettings(services);
+    kit.insert(QStringLiteral("template"), templateEntity);
+    kit.insert(QStringLiteral("baseUrl"), found->baseUrl);
+    kit.insert(QStringLiteral("directoryContents"), files.value());
+    return kit;
 }
 
 } // namespace Greenroom::Scaffold

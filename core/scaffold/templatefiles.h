@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #pragma once
 
+#include "scaffolderservices.h"
+
 #include <common/result.h>
 #include <ingest/gitreader.h>
 #include <ingest/githubintegration.h>
@@ -31,6 +33,14 @@ struct TemplateFiles
  */
 Result<TemplateFiles> templateFiles(const QJsonObject &templateEntity, const Ingest::GitReader &git,
                                     const QList<Ingest::GitHubIntegration> &github = {}, qint64 maxBytes = 256 * 1024 * 1024);
+
+/*
+ * What a desktop needs to run a stored template itself (the answer of
+ * Greenroom's GET /v2/templates/:ns/:kind/:name/files): {template, baseUrl,
+ * directoryContents} (the template's own folder, read as above) and the
+ * installation's public settings (publicServiceSettings: never a token).
+ */
+Result<QJsonObject> templateKit(const QJsonObject &templateEntity, const Ingest::GitReader &git, const ScaffolderServices &services);
 
 // templateInfo.baseUrl without fetching anything (empty without a location).
 QString templateBaseUrl(const QJsonObject &templateEntity);

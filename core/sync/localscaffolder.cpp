@@ -56,11 +56,10 @@ void LocalScaffolder::cancel()
         m_runner->cancel();
 }
 
-QString LocalScaffolder::keptCopy(const QString &templateRef) const
+QString LocalScaffolder::keptCopy(const Model::EntityRef &ref) const
 {
     // template:default/name → <cache>/default/template/name.json
-    auto ref = Model::EntityRef::parse(templateRef, {QStringLiteral("template"), QString()});
-    return ref ? QDir(m_filesCache).filePath(QStringLiteral("%1/%2/%3.json").arg(ref->namespaceName(), ref->kind(), ref->name()).toLower()) : QString();
+    return QDir(m_filesCache).filePath(QStringLiteral("%1/%2/%3.json").arg(ref.namespaceName(), ref.kind(), ref.name()).toLower());
 }
 
 void LocalScaffolder::start(const QString &templateRef, const QJsonObject &values, const QJsonObject &secrets, bool dryRun)
@@ -74,45 +73,56 @@ void LocalScaffolder::start(const QString &templateRef, const QJsonObject &value
     m_taskId = dryRun ? QString() : QUuid::createUuid().toString(QUuid::WithoutBraces);
     m_eventId = 0;
     QNetworkReply *reply = m_network.get(request(QStringLiteral("/templates/%1/%2/%3/files").arg(ref->namespaceName(), ref->kind(), ref->name())));
-    connect(reply, &QNetworkReply::finished, this, [this, reply, templateRef, values, secrets, dryRun] {
+    connect(reply, &QNetworkReply::finished, this, [this, reply, templateRef, kept = keptCopy(ref.value()), values, secrets, dryRun] {
         reply->deleteLater();
         const QByteArray answer = reply->readAll();
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QString kept = keptCopy(templateRef);
-        QJsonObject kit;
-        QString note;
-        if (status == 0 && QFileInfo::exists(kept)) {
-            // No answer at all: the copy from the last fetch stands in.
-            QFile file(kept);
-            if (file.open(QIODevice::ReadOnly))
-                kit = QJsonDocument::fromJson(file.readAll()).object();
-            note = tr("%1 cannot be reached (%2): running with the template's files as fetched on %3")
-                       .arg(m_server.toString(), reply->errorString(), QLocale().toString(QFileInfo(kept).lastModified(), QLocale::ShortFormat));
-        }
-        if (kit.isEmpty()) {
-            if (failedReply(reply, answer))
-                return;
-            kit = QJsonDocument::fromJson(answer).object();
-            QDir().mkpath(QFileInfo(kept).absolutePath());
-            QSaveFile copy(kept);
-            if (!(copy.open(QIODevice::WriteOnly) && copy.write(answer) == answer.size() && copy.commit()))
-                note = tr("The template's files could not be kept for offline runs in %1: %2").arg(kept, copy.errorString());
-        }
-        // The wizard checks each page as it goes; this is the whole, as the server checks a new task.
-        const QList<Scaffold::ParameterPage> pages = Scaffold::parameterPages(kit.value(QLatin1String("template")).toObject());
-        const QList<Scaffold::ParameterProblem> problems = Scaffold::validateParameters(values, pages);
-        if (!problems.isEmpty()) {
-            QJsonArray validation;
-            for (const Scaffold::ParameterProblem &problem : problems)
-                validation.append(QJsonObject{{QStringLiteral("stack"), problem.stack()}});
-            Q_EMIT requestFailed(tr("The answers do not fit the template"), validation);
+        // No answer at all: the copy from the last fetch stands in, if there is one.
+        const bool unreachable = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 0;
+        if (!(unreachable && QFileInfo::exists(kept)) && failedReply(reply, answer))
             return;
-        }
-        m_record = {};
-        m_recordEvents = {};
-        if (!dryRun) {
-            const QJsonObject templateEntity = kit.value(QLatin1String("template")).toObject();
-            const QJsonObject metadata = templateEntity.value(QLatin1String("metadata")).toObject();
+        const QString note = unreachable ? tr("%1 cannot be reached (%2): running with the template's files as fetched on %3")
+                                               .arg(m_server.toString(), reply->errorString(),
+                                                    QLocale().toString(QFileInfo(kept).lastModified(), QLocale::ShortFormat))
+                                         : QString();
+        // Parsing, keeping and checking (a template may be megabytes) happen on the worker.
+        m_pool.start([this, answer, unreachable, kept, note, templateRef, values, secrets, dryRun] {
+            prepare(unreachable ? std::optional<QByteArray>() : answer, kept, note, templateRef, values, secrets, dryRun);
+        });
+    });
+}
+
+void LocalScaffolder::prepare(const std::optional<QByteArray> &answer, const QString &kept, QString note, const QString &templateRef, const QJsonObject &values,
+                              const QJsonObject &secrets, bool dryRun)
+{
+    QJsonObject kit;
+    if (!answer) {
+        QFile file(kept);
+        if (file.open(QIODevice::ReadOnly))
+            kit = QJsonDocument::fromJson(file.readAll()).object();
+    } else {
+        kit = QJsonDocument::fromJson(*answer).object();
+        QDir().mkpath(QFileInfo(kept).absolutePath());
+        QSaveFile copy(kept);
+        if (!(copy.open(QIODevice::WriteOnly) && copy.write(*answer) == answer->size() && copy.commit()))
+            note = tr("The template's files could not be kept for offline runs in %1: %2").arg(kept, copy.errorString());
+    }
+    // The wizard checks each page as it goes; this is the whole, as the server checks a new task.
+    const QJsonObject templateEntity = kit.value(QLatin1String("template")).toObject();
+    const QList<Scaffold::ParameterPage> pages = Scaffold::parameterPages(templateEntity);
+    const QList<Scaffold::ParameterProblem> problems = Scaffold::validateParameters(values, pages);
+    if (!problems.isEmpty()) {
+        QJsonArray validation;
+        for (const Scaffold::ParameterProblem &problem : problems)
+            validation.append(QJsonObject{{QStringLiteral("stack"), problem.stack()}});
+        QMetaObject::invokeMethod(this, [this, validation] { Q_EMIT requestFailed(tr("The answers do not fit the template"), validation); },
+                                  Qt::QueuedConnection);
+        return;
+    }
+    if (!dryRun) {
+        // The task exists from here: its record (kept when it ends) is started on the driver's thread, ahead of its events.
+        const QJsonObject metadata = templateEntity.value(QLatin1String("metadata")).toObject();
+        QMetaObject::invokeMethod(this, [this, templateRef, metadata] {
+            m_recordEvents = {};
             m_record = {{QStringLiteral("id"), m_taskId},
                         {QStringLiteral("spec"), QJsonObject{{QStringLiteral("templateInfo"),
                                                               QJsonObject{{QStringLiteral("entityRef"), templateRef},
@@ -121,14 +131,14 @@ void LocalScaffolder::start(const QString &templateRef, const QJsonObject &value
                         {QStringLiteral("createdAt"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
                         {QStringLiteral("createdBy"), m_user.value(QLatin1String("ref")).toString()}};
             Q_EMIT taskCreated(m_taskId);
-        }
-        m_pool.start([this, kit, values = Scaffold::resolvePages(values, pages).values, secrets, dryRun, note] { run(kit, values, secrets, dryRun, note); });
-    });
+        }, Qt::QueuedConnection);
+    }
+    run(kit, Scaffold::resolvePages(values, pages).values, secrets, dryRun, note);
 }
 
-QString LocalScaffolder::taskFile(const QString &taskId) const
+QString LocalScaffolder::taskFile(const QString &taskId, const char *suffix) const
 {
-    return QDir(m_filesCache).filePath(QStringLiteral("tasks/%1.json").arg(taskId));
+    return QDir(m_filesCache).filePath(QStringLiteral("tasks/%1%2").arg(taskId, QLatin1String(suffix)));
 }
 
 void LocalScaffolder::deliver(const QString &type, const QJsonObject &body)
@@ -137,61 +147,61 @@ void LocalScaffolder::deliver(const QString &type, const QJsonObject &body)
     if (!m_record.isEmpty()) {
         m_recordEvents.append(event);
         if (type == QLatin1String("completion")) {
-            // Ended: kept with its whole log (secrets are masked in it already).
-            QJsonObject record = m_record;
-            record.insert(QStringLiteral("status"), endStatus(body));
-            record.insert(QStringLiteral("events"), m_recordEvents);
-            QDir().mkpath(QFileInfo(taskFile(m_taskId)).absolutePath());
-            QSaveFile file(taskFile(m_taskId));
-            const QByteArray bytes = QJsonDocument(record).toJson(QJsonDocument::Compact);
-            if (!(file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size() && file.commit()))
-                qWarning("Cannot keep the log of task %s in %s: %s", qUtf8Printable(m_taskId), qUtf8Printable(file.fileName()), qUtf8Printable(file.errorString()));
+            // Ended: its log (masked already), then the summary the Tasks list reads, so a summary always has its log.
+            QJsonObject summary = m_record;
+            summary.insert(QStringLiteral("status"), endStatus(body));
+            QDir().mkpath(QFileInfo(taskFile(m_taskId, TaskSuffix)).absolutePath());
+            for (const auto &[suffix, bytes] : {std::pair{EventsSuffix, QJsonDocument(m_recordEvents).toJson(QJsonDocument::Compact)},
+                                                std::pair{TaskSuffix, QJsonDocument(summary).toJson(QJsonDocument::Compact)}}) {
+                QSaveFile file(taskFile(m_taskId, suffix));
+                if (!(file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size() && file.commit())) {
+                    qWarning("Cannot keep task %s in %s: %s", qUtf8Printable(m_taskId), qUtf8Printable(file.fileName()), qUtf8Printable(file.errorString()));
+                    break;
+                }
+            }
             m_record = {};
+            m_recordEvents = {};
         }
     }
     Q_EMIT taskEvent(event);
 }
 
-QJsonArray LocalScaffolder::pastTasks(const QString &filesCache)
+QJsonArray LocalScaffolder::pastTasks(const QString &filesCache, int limit)
 {
+    // The summaries only (a task's log is apart), newest first; createdAt is ISO UTC, so text order is time order.
     QList<QJsonObject> tasks;
     const QDir folder(QDir(filesCache).filePath(QStringLiteral("tasks")));
-    for (const QFileInfo &entry : folder.entryInfoList({QStringLiteral("*.json")}, QDir::Files)) {
-        QFile file(entry.filePath());
-        if (!file.open(QIODevice::ReadOnly))
+    for (const QFileInfo &entry : folder.entryInfoList({QLatin1String("*") + QLatin1String(TaskSuffix)}, QDir::Files)) {
+        if (entry.fileName().endsWith(QLatin1String(EventsSuffix)))
             continue;
-        QJsonObject task = QJsonDocument::fromJson(file.readAll()).object();
-        if (task.value(QLatin1String("id")).toString().isEmpty())
-            continue;   // not one of ours, or cut short
-        task.remove(QStringLiteral("events"));
-        tasks.append(task);
+        QFile file(entry.filePath());
+        const QJsonObject task = file.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(file.readAll()).object() : QJsonObject();
+        if (!task.value(QLatin1String("id")).toString().isEmpty())
+            tasks.append(task);
     }
     std::sort(tasks.begin(), tasks.end(), [](const QJsonObject &a, const QJsonObject &b) {
         return a.value(QLatin1String("createdAt")).toString() > b.value(QLatin1String("createdAt")).toString();
     });
     QJsonArray list;
-    for (const QJsonObject &task : std::as_const(tasks))
+    for (const QJsonObject &task : tasks.mid(0, limit))
         list.append(task);
     return list;
 }
 
 void LocalScaffolder::replay(const QString &taskId)
 {
-    QFile file(taskFile(taskId));
-    const QJsonObject task = file.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(file.readAll()).object() : QJsonObject();
+    QFile file(taskFile(taskId, EventsSuffix));
+    const QJsonArray events = file.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(file.readAll()).array() : QJsonArray();
     m_taskId = taskId;
     // Asynchronous, as a watch of the server's event stream is.
-    QMetaObject::invokeMethod(this, [this, task, taskId] {
-        if (task.isEmpty()) {
+    QMetaObject::invokeMethod(this, [this, events, taskId] {
+        if (events.isEmpty()) {
             Q_EMIT requestFailed(tr("No task with id '%1' has run on this computer").arg(taskId), {});
             return;
         }
-        QJsonObject end;
-        for (const QJsonValue &event : task.value(QLatin1String("events")).toArray()) {
+        for (const QJsonValue &event : events)
             Q_EMIT taskEvent(event.toObject());
-            if (event[QLatin1String("type")].toString() == QLatin1String("completion"))
-                end = event[QLatin1String("body")].toObject();
-        }
+        const QJsonObject end = events.last()[QLatin1String("body")].toObject();   // the completion
         Q_EMIT taskFinished(endStatus(end), end.value(QLatin1String("output")).toObject(), endMessage(end));
     }, Qt::QueuedConnection);
 }
@@ -209,38 +219,26 @@ void LocalScaffolder::run(const QJsonObject &kit, const QJsonObject &values, con
 {
     static const Scaffold::ActionRegistry actions = Scaffold::ActionRegistry::builtin();
     const QJsonObject templateEntity = kit.value(QLatin1String("template")).toObject();
-    QJsonArray dryRunLog;
-    // Every event reaches the driver's thread in order; a dry run's are gathered for its result.
-    auto report = [this, dryRun, &dryRunLog](const QString &type, const QJsonObject &body) {
-        if (dryRun) {
-            dryRunLog.append(QJsonObject{{QStringLiteral("body"), body}});
-            return;
-        }
-        QMetaObject::invokeMethod(this, [this, type, body] { deliver(type, body); }, Qt::QueuedConnection);
-    };
-    if (!note.isEmpty())
-        report(QStringLiteral("log"), QJsonObject{{QStringLiteral("message"), note}});
-
-    auto services = std::make_shared<Scaffold::ScaffolderServices>(Scaffold::servicesFromPublicSettings(kit));
-    services->catalog = std::make_shared<Scaffold::RemoteCatalogAccess>(m_server, m_token);
-    QTemporaryDir files(QDir::temp().filePath(QStringLiteral("greenroom-template-XXXXXX")));
-    Status written = files.isValid() ? Scaffold::writeDirectoryContents(files.path(), kit.value(QLatin1String("directoryContents")).toArray())
-                                     : Status(Error::internal(tr("Cannot create a folder for the template's files: %1").arg(files.errorString())));
-    if (written && m_cancelled.load())
-        written = Error(QStringLiteral("CancelledError"), tr("The task was cancelled before its first step"));
-    if (!written) {
-        const QString status = written.error().name == QLatin1String("CancelledError") ? QStringLiteral("cancelled") : QStringLiteral("failed");
-        const QString message = status == QLatin1String("failed") ? tr("The template's files cannot be written: %1").arg(written.error().message)
-                                                                  : written.error().message;
+    const QJsonObject noteBody{{QStringLiteral("message"), note}};
+    // Before the first step: the run ends here, saying why.
+    const auto endEarly = [this, dryRun](const QString &status, const QString &message) {
         QMetaObject::invokeMethod(this, [this, dryRun, status, message] {
             if (dryRun)
                 Q_EMIT requestFailed(message, {});
             else
                 Q_EMIT taskFinished(status, {}, message);
         }, Qt::QueuedConnection);
-        return;
-    }
+    };
+    QTemporaryDir files(QDir::temp().filePath(QStringLiteral("greenroom-template-XXXXXX")));
+    if (!files.isValid())
+        return endEarly(QStringLiteral("failed"), tr("Cannot create a folder for the template's files: %1").arg(files.errorString()));
+    if (Status written = Scaffold::writeDirectoryContents(files.path(), kit.value(QLatin1String("directoryContents")).toArray()); !written)
+        return endEarly(QStringLiteral("failed"), tr("The template's files cannot be written: %1").arg(written.error().message));
+    if (m_cancelled.load())
+        return endEarly(QStringLiteral("cancelled"), tr("The task was cancelled before its first step"));
 
+    auto services = std::make_shared<Scaffold::ScaffolderServices>(Scaffold::servicesFromPublicSettings(kit));
+    services->catalog = std::make_shared<Scaffold::RemoteCatalogAccess>(m_server, m_token);
     // As the server does, the person's own server token goes along as secrets.backstageToken.
     QJsonObject taskSecrets = secrets;
     if (!m_token.isEmpty())
@@ -251,39 +249,37 @@ void LocalScaffolder::run(const QJsonObject &kit, const QJsonObject &values, con
     options.keepWorkspace = dryRun;
     options.services = services;
     auto runner = std::make_shared<Scaffold::TaskRunner>(actions, spec, options);
-    runner->setEventSink([this, dryRun, &report](const Scaffold::TaskEvent &event) {
-        const bool completion = event.type == Scaffold::TaskEvent::Type::Completion;
-        // A dry run's result is its log lines, as the server's dry run answers it; it ends with dryRunFinished().
-        if (completion && dryRun)
-            return;
-        report(completion ? QStringLiteral("completion") : QStringLiteral("log"), event.body());
-        if (completion) {
-            QMetaObject::invokeMethod(this, [this, status = event.endStatus(), output = event.output,
-                                             error = event.error ? event.error->message : QString()] {
-                Q_EMIT taskFinished(status, status == QLatin1String("completed") ? output : QJsonObject(), error);
-            }, Qt::QueuedConnection);
-        }
-    });
     {
         QMutexLocker lock(&m_mutex);
         m_runner = runner;
         if (m_cancelled.load())
             runner->cancel();
     }
-    const Scaffold::TaskResult result = runner->run();
-    {
-        QMutexLocker lock(&m_mutex);
-        m_runner.reset();
+    if (dryRun) {
+        // The server's dry-run answer, with the note (if any) ahead of the log.
+        const QJsonObject answer = Scaffold::runDryRun(*runner, templateEntity, note.isEmpty() ? QJsonArray() : QJsonArray{QJsonObject{{QStringLiteral("body"), noteBody}}});
+        QMetaObject::invokeMethod(this, [this, answer] { Q_EMIT dryRunFinished(answer); }, Qt::QueuedConnection);
+    } else {
+        // Every event reaches the driver's thread in order (deliver), and the completion ends the run there.
+        const auto deliverQueued = [this](const QString &type, const QJsonObject &body) {
+            QMetaObject::invokeMethod(this, [this, type, body] { deliver(type, body); }, Qt::QueuedConnection);
+        };
+        if (!note.isEmpty())
+            deliverQueued(QStringLiteral("log"), noteBody);
+        runner->setEventSink([this, deliverQueued](const Scaffold::TaskEvent &event) {
+            const bool completion = event.type == Scaffold::TaskEvent::Type::Completion;
+            deliverQueued(completion ? QStringLiteral("completion") : QStringLiteral("log"), event.body());
+            if (completion) {
+                QMetaObject::invokeMethod(this, [this, status = event.endStatus(), output = event.output,
+                                                 error = event.error ? event.error->message : QString()] {
+                    Q_EMIT taskFinished(status, status == QLatin1String("completed") ? output : QJsonObject(), error);
+                }, Qt::QueuedConnection);
+            }
+        });
+        runner->run();
     }
-    if (!dryRun)
-        return;
-    const QJsonObject answer{{QStringLiteral("log"), dryRunLog},
-                             {QStringLiteral("directoryContents"), Scaffold::directoryContents(result.workspace, result.files)},
-                             {QStringLiteral("output"), result.output},
-                             {QStringLiteral("steps"), Scaffold::TaskBroker::namedSteps(templateEntity)}};
-    if (!result.workspace.isEmpty())
-        QDir(result.workspace).removeRecursively();
-    QMetaObject::invokeMethod(this, [this, answer] { Q_EMIT dryRunFinished(answer); }, Qt::QueuedConnection);
+    QMutexLocker lock(&m_mutex);
+    m_runner.reset();
 }
 
 } // namespace Greenroom::Sync

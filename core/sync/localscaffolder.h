@@ -9,7 +9,12 @@
 #include <QThreadPool>
 
 #include <atomic>
+#include <optional>
 #include <memory>
+
+namespace Greenroom::Model {
+class EntityRef;
+}
 
 namespace Greenroom::Scaffold {
 class TaskRunner;
@@ -26,7 +31,7 @@ namespace Greenroom::Sync {
  * through the server's catalog API. The files are kept after each fetch,
  * so a template fetched once still runs (a dry run, a publish to a host
  * that answers) while the server cannot be reached. Each task that ends
- * is kept there too (its spec, status and whole log), for the Tasks list.
+ * is kept there too (a summary, and its whole log apart), for the Tasks list.
  */
 class LocalScaffolder : public TaskDriver
 {
@@ -47,7 +52,7 @@ public:
 
     // The tasks run here that have ended, newest first, in the shape of the
     // server's GET /v2/tasks items ({id, spec.templateInfo, status, createdAt, createdBy}).
-    static QJsonArray pastTasks(const QString &filesCache);
+    static QJsonArray pastTasks(const QString &filesCache, int limit = 100);
     // Replays a past task's log (taskEvent for each event, then
     // taskFinished), as ScaffolderClient::watch does; requestFailed when
     // there is no such task.
@@ -55,10 +60,17 @@ public:
 
 private:
     void start(const QString &templateRef, const QJsonObject &values, const QJsonObject &secrets, bool dryRun);
+    // On the worker: the files route's answer (none: the kept copy) parsed,
+    // kept and the answers checked; then run().
+    void prepare(const std::optional<QByteArray> &answer, const QString &kept, QString note, const QString &templateRef, const QJsonObject &values,
+                 const QJsonObject &secrets, bool dryRun);
     // On the worker: the task from `kit` (what the files route answered).
     void run(const QJsonObject &kit, const QJsonObject &values, const QJsonObject &secrets, bool dryRun, const QString &note);
-    QString keptCopy(const QString &templateRef) const;
-    QString taskFile(const QString &taskId) const;
+    QString keptCopy(const Model::EntityRef &ref) const;
+    // tasks/<id>.json: the summary the list shows; tasks/<id>.events.json: the log.
+    static constexpr const char *TaskSuffix = ".json";
+    static constexpr const char *EventsSuffix = ".events.json";
+    QString taskFile(const QString &taskId, const char *suffix) const;
     QJsonObject eventJson(const QString &type, const QJsonObject &body);
     // On the driver's thread: the event goes to the listeners and the task's record.
     void deliver(const QString &type, const QJsonObject &body);

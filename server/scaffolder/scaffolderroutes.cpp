@@ -8,17 +8,13 @@
 #include <scaffold/autocomplete.h>
 #include <scaffold/directorycontents.h>
 #include <scaffold/templatefiles.h>
-#include <scaffold/workspacepath.h>
 #include <scaffold/templatelanguage.h>
 #include <scaffold/templateparameters.h>
 
 #include <QDir>
-#include <QFile>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
-#include <QSaveFile>
 #include <QTemporaryDir>
 #include <QTimer>
 
@@ -150,7 +146,7 @@ ScaffolderRoutes::ScaffolderRoutes(Router &router, Store::CatalogStore &catalog,
     : QObject(parent), m_catalog(catalog), m_broker(broker), m_actions(actions), m_services(std::move(services)), m_git(std::move(git)),
       m_workingDirectory(std::move(workingDirectory))
 {
-    m_dryRuns.setMaxThreadCount(2);
+    m_slowWork.setMaxThreadCount(2);
     m_pollTimer = new QTimer(this);
     m_pollTimer->setInterval(1000);
     connect(m_pollTimer, &QTimer::timeout, this, [this] {
@@ -207,7 +203,7 @@ ScaffolderRoutes::ScaffolderRoutes(Router &router, Store::CatalogStore &catalog,
 
 ScaffolderRoutes::~ScaffolderRoutes()
 {
-    m_dryRuns.waitForDone();
+    m_slowWork.waitForDone();
 }
 
 HttpResponse ScaffolderRoutes::parameterSchema(const HttpRequest &request)
@@ -263,22 +259,12 @@ HttpResponse ScaffolderRoutes::templateFiles(const HttpRequest &request)
                                request.params.value(QStringLiteral("name")));
     if (!stored)
         return HttpResponse::error(stored.error(), request);
-    // Greenroom's addition, for desktops that run a task themselves: the
-    // template's own files (found off the HTTP thread: a git template may
-    // need a fetch) and what the run needs from this installation that
-    // Backstage would let a frontend see. The template itself comes along,
-    // so the files and the steps are of one version.
+    // Greenroom's addition, for desktops that run a task themselves; read
+    // off the HTTP thread (a git template may need a fetch).
     auto deferred = std::make_shared<DeferredResponse>();
-    m_dryRuns.start([this, deferred, request, entity = stored->entity, git = m_git, services = m_services] {
-        const Result<Scaffold::TemplateFiles> found = Scaffold::templateFiles(entity, git, services->github);
-        const Result<QJsonArray> files = found ? Scaffold::readDirectoryContents(found->folder) : Result<QJsonArray>(found.error());
-        QJsonObject body = Scaffold::publicServiceSettings(*services);
-        if (files) {
-            body.insert(QStringLiteral("template"), entity);
-            body.insert(QStringLiteral("baseUrl"), found->baseUrl);
-            body.insert(QStringLiteral("directoryContents"), files.value());
-        }
-        const HttpResponse answer = files ? HttpResponse::json(body) : HttpResponse::error(files.error(), request);
+    m_slowWork.start([this, deferred, request, entity = stored->entity, git = m_git, services = m_services] {
+        const Result<QJsonObject> kit = Scaffold::templateKit(entity, git, *services);
+        const HttpResponse answer = kit ? HttpResponse::json(kit.value()) : HttpResponse::error(kit.error(), request);
         QMetaObject::invokeMethod(this, [deferred, answer] { deferred->complete(answer); }, Qt::QueuedConnection);
     });
     return HttpResponse::later(deferred);
@@ -291,7 +277,7 @@ HttpResponse ScaffolderRoutes::autocomplete(const HttpRequest &request)
         return HttpResponse::error(body.error(), request);
     // The host is asked off the HTTP thread.
     auto deferred = std::make_shared<DeferredResponse>();
-    m_dryRuns.start([this, deferred, request, body = body.value(), services = m_services] {
+    m_slowWork.start([this, deferred, request, body = body.value(), services = m_services] {
         const Result<QJsonArray> results =
             Scaffold::autocomplete(*services, request.params.value(QStringLiteral("provider")), request.params.value(QStringLiteral("resource")),
                                    body.value(QLatin1String("token")).toString(), body.value(QLatin1String("context")).toObject());
@@ -533,7 +519,7 @@ HttpResponse ScaffolderRoutes::startDryRun(const HttpRequest &request, const QJs
     options.keepWorkspace = true;
     options.workingDirectory = m_workingDirectory;
     options.services = m_services;
-    m_dryRuns.start([this, deferred, files, request, spec, options, &actions]() mutable {
+    m_slowWork.start([this, deferred, files, request, spec, options, &actions]() mutable {
         const Result<Scaffold::TemplateFiles> found = files();
         if (!found) {
             QMetaObject::invokeMethod(this, [deferred, error = found.error(), request] { deferred->complete(HttpResponse::error(error, request)); },
@@ -543,21 +529,7 @@ HttpResponse ScaffolderRoutes::startDryRun(const HttpRequest &request, const QJs
         spec.templateDir = found->folder;
         const std::shared_ptr<QTemporaryDir> keep = found->copy;   // the template's files, until the run ends
         Scaffold::TaskRunner runner(actions, spec, options);
-        QJsonArray log;
-        runner.setEventSink([&log](const Scaffold::TaskEvent &event) {
-            if (event.type != Scaffold::TaskEvent::Type::Log)
-                return;
-            log.append(QJsonObject{{QStringLiteral("body"), event.body()}});
-        });
-        const Scaffold::TaskResult result = runner.run();
-        const QJsonArray files = Scaffold::directoryContents(result.workspace, result.files);
-        if (!result.workspace.isEmpty())
-            QDir(result.workspace).removeRecursively();
-        const QJsonArray steps = Scaffold::TaskBroker::namedSteps(spec.templateEntity);
-        const QJsonObject answer{{QStringLiteral("log"), log},
-                                 {QStringLiteral("directoryContents"), files},
-                                 {QStringLiteral("output"), result.output},
-                                 {QStringLiteral("steps"), steps}};
+        const QJsonObject answer = Scaffold::runDryRun(runner, spec.templateEntity);
         QMetaObject::invokeMethod(this, [deferred, answer] { deferred->complete(HttpResponse::json(answer)); }, Qt::QueuedConnection);
     });
     return HttpResponse::later(deferred);

@@ -72,7 +72,7 @@ private:
     QString m_workingDirectory;
     QList<Listener> m_listeners;
     QTimer *m_pollTimer = nullptr;
-    QThreadPool m_dryRuns;
+    QThreadPool m_slowWork;   // dry runs, template files and autocomplete: what may fetch or take long, off the HTTP thread
 };
 
 } // namespace Greenroom::Server

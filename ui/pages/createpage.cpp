@@ -287,21 +287,25 @@ void CreatePage::showTasks()
     m_tasksStatus->setText(tr("Asking %1 for its tasks…").arg(m_server.toString()));
     // The server's tasks and the ones run here, newest first; the local ones show even when the server does not answer.
     const auto fill = [this](const QJsonArray &serverTasks, const QString &problem) {
-        QList<std::pair<QJsonObject, bool>> tasks;   // task, ran here
-        for (const QJsonValue &task : serverTasks)
-            tasks.append({task.toObject(), false});
-        for (const QJsonValue &task : Sync::LocalScaffolder::pastTasks(TemplateWizard::localFolder(m_cache)))
-            tasks.append({task.toObject(), true});
-        std::stable_sort(tasks.begin(), tasks.end(), [](const auto &a, const auto &b) {
-            return QDateTime::fromString(a.first.value(QLatin1String("createdAt")).toString(), Qt::ISODateWithMs)
-                   > QDateTime::fromString(b.first.value(QLatin1String("createdAt")).toString(), Qt::ISODateWithMs);
-        });
+        struct Listed
+        {
+            QJsonObject task;
+            QDateTime created;
+            bool local;   // ran here
+        };
+        QList<Listed> tasks;
+        const auto add = [&tasks](const QJsonArray &list, bool local) {
+            for (const QJsonValue &task : list)
+                tasks.append({task.toObject(), QDateTime::fromString(task[QLatin1String("createdAt")].toString(), Qt::ISODateWithMs), local});
+        };
+        add(serverTasks, false);
+        add(Sync::LocalScaffolder::pastTasks(TemplateWizard::localFolder(m_cache)), true);
+        std::stable_sort(tasks.begin(), tasks.end(), [](const Listed &a, const Listed &b) { return a.created > b.created; });
         m_tasks->clear();
-        for (const auto &[task, local] : std::as_const(tasks)) {
+        for (const auto &[task, created, local] : std::as_const(tasks)) {
             const QJsonObject info = task.value(QLatin1String("spec"))[QLatin1String("templateInfo")].toObject();
             const QString templateRef = info.value(QLatin1String("entityRef")).toString();
             const QJsonObject metadata = info.value(QLatin1String("entity"))[QLatin1String("metadata")].toObject();
-            const QDateTime created = QDateTime::fromString(task.value(QLatin1String("createdAt")).toString(), Qt::ISODateWithMs);
             auto *item = new QTreeWidgetItem(m_tasks, {metadata.value(QLatin1String("title")).toString(metadata.value(QLatin1String("name")).toString(templateRef)),
                                                        task.value(QLatin1String("status")).toString(),
                                                        QLocale().toString(created.toLocalTime(), QLocale::ShortFormat),

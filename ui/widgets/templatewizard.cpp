@@ -47,8 +47,7 @@ TemplateWizard::TemplateWizard(const QJsonObject &templateEntity, CatalogCache &
     : QWidget(parent), m_template(templateEntity), m_cache(cache), m_client(new Sync::ScaffolderClient(server, token, this)),
       m_local(new Sync::LocalScaffolder(server, token, localFolder(cache), this)), m_driver(m_client)
 {
-    if (!owners.isEmpty())
-        m_local->setUser(QJsonObject{{QStringLiteral("ref"), owners.first()}, {QStringLiteral("entity"), cache.entity(owners.first())}});
+    m_userRef = owners.value(0);
     const QJsonObject metadata = templateEntity.value(QLatin1String("metadata")).toObject();
     m_templateRef = QStringLiteral("template:%1/%2").arg(metadata.value(QLatin1String("namespace")).toString(QStringLiteral("default")),
                                                          metadata.value(QLatin1String("name")).toString());
@@ -419,6 +418,9 @@ void TemplateWizard::create()
 Sync::TaskDriver *TemplateWizard::chooseDriver()
 {
     m_driver = m_runPlace->currentData().toString() == QLatin1String("local") ? static_cast<Sync::TaskDriver *>(m_local) : m_client;
+    // A local run carries the person (the server has no user identity): their entity, read when it starts.
+    if (m_driver == m_local && !m_userRef.isEmpty())
+        m_local->setUser(QJsonObject{{QStringLiteral("ref"), m_userRef}, {QStringLiteral("entity"), m_cache.entity(m_userRef)}});
     return m_driver;
 }
 

@@ -114,6 +114,7 @@ private:
 
     QJsonObject m_template;
     QString m_templateRef;
+    QString m_userRef;   // the person (Settings' identity), for local runs
     CatalogCache &m_cache;
     Sync::ScaffolderClient *m_client;    // the server's tasks
     Sync::LocalScaffolder *m_local;      // tasks run here
