@@ -41,9 +41,9 @@ TaskBroker::~TaskBroker()
     {
         QMutexLocker lock(&m_mutex);
         m_stopping = true;   // tasks still fetching their files are cancelled once they have them
-        for (const std::shared_ptr<TaskRunner> &runner : std::as_const(m_runners)) {
-            if (runner)
-                runner->cancel();
+        for (const Run &run : std::as_const(m_runs)) {
+            if (run.runner)
+                run.runner->cancel();
         }
     }
     // Tasks may be waiting on this thread (catalog calls carried over to it).
@@ -58,7 +58,7 @@ Result<QStringList> TaskBroker::closeInterruptedTasks()
     if (!ids)
         return ids.error();
     for (const QString &id : ids.value()) {
-        if (m_runners.contains(id))
+        if (m_runs.contains(id))
             continue;
         auto events = m_store.taskEvents(id, std::nullopt);
         if (!events)
@@ -178,7 +178,7 @@ Result<bool> TaskBroker::retry(const QString &taskId, TaskRequest request)
     const QString strategy = stored->spec.value(QLatin1String("EXPERIMENTAL_recovery"))[QLatin1String("EXPERIMENTAL_strategy")].toString(QStringLiteral("none"));
     {
         QMutexLocker lock(&m_mutex);
-        if (m_runners.contains(taskId))
+        if (m_runs.contains(taskId))
             return false;
         auto reopened = m_store.reopenTask(taskId, {{QStringLiteral("recoverStrategy"), strategy}});
         if (!reopened || !reopened.value())
@@ -191,16 +191,26 @@ Result<bool> TaskBroker::retry(const QString &taskId, TaskRequest request)
 
 void TaskBroker::start(const QString &id, const TaskRequest &request)
 {
+    quint64 number = 0;
     {
         QMutexLocker lock(&m_mutex);
-        m_runners.insert(id, nullptr);   // queued: the runner comes on the worker
+        number = ++m_lastRun;
+        m_runs.insert(id, Run{number, nullptr});
     }
-    m_pool.start([this, id, request] {
+    // Whether this run is still the task's: a cancel before it started, and
+    // a retry after that, leave a queued run behind that must not touch it.
+    auto ours = [this, id, number] {
+        const auto run = m_runs.constFind(id);
+        return run != m_runs.cend() && run->number == number;
+    };
+    m_pool.start([this, id, request, number, ours] {
         {
             QMutexLocker lock(&m_mutex);
+            if (!ours())
+                return;
             auto claim = m_store.claimTask(id);
             if (!claim || !claim.value()) {   // not open: cancelled before it started
-                m_runners.remove(id);
+                m_runs.remove(id);
                 return;
             }
         }
@@ -214,9 +224,7 @@ void TaskBroker::start(const QString &id, const TaskRequest &request)
             completion.type = TaskEvent::Type::Completion;
             completion.message = QStringLiteral("Run completed with status: failed");
             completion.error = files.error();
-            record(id, completion);
-            QMutexLocker lock(&m_mutex);
-            m_runners.remove(id);
+            record(id, completion);   // which lets the task go
             return;
         }
         TaskSpec spec{request.templateEntity, files->folder, request.values, request.secrets, request.user, id};
@@ -230,12 +238,15 @@ void TaskBroker::start(const QString &id, const TaskRequest &request)
             // Cancelled while its files were fetched: it ends before its first step.
             if (m_stopping || m_store.task(id).value_or(TaskRecord()).status == QLatin1String("cancelled"))
                 runner->cancel();
-            m_runners.insert(id, runner);
+            m_runs.insert(id, Run{number, runner});
         }
         runner->run();
-        // The runner holds the secrets; they go with it.
+        // Its completion let the task go already (and a retry may hold it by
+        // now); this only covers a run that ended without one. The runner
+        // holds the secrets; they go with it.
         QMutexLocker lock(&m_mutex);
-        m_runners.remove(id);
+        if (ours())
+            m_runs.remove(id);
     });
 }
 
@@ -250,6 +261,9 @@ void TaskBroker::record(const QString &taskId, const TaskEvent &event)
             const QString status = event.endStatus();
             if (auto stored = m_store.completeTask(taskId, status, body); !stored)
                 warnStore(QStringLiteral("completing task ") + taskId, stored.error());
+            // Whoever saw the end may retry at once; the runner (and the
+            // secrets it holds) goes when its thread lets go of it.
+            m_runs.remove(taskId);
         } else if (auto stored = m_store.appendTaskEvent(taskId, QStringLiteral("log"), body); !stored) {
             warnStore(QStringLiteral("logging for task ") + taskId, stored.error());
         }
@@ -260,7 +274,7 @@ void TaskBroker::record(const QString &taskId, const TaskEvent &event)
 void TaskBroker::heartbeat()
 {
     QMutexLocker lock(&m_mutex);
-    for (auto it = m_runners.cbegin(); it != m_runners.cend(); ++it) {
+    for (auto it = m_runs.cbegin(); it != m_runs.cend(); ++it) {
         if (Status beat = m_store.heartbeatTask(it.key()); !beat)
             warnStore(QStringLiteral("heartbeat of task ") + it.key(), beat.error());
     }
@@ -297,31 +311,32 @@ QList<TaskEventRecord> TaskBroker::events(const QString &taskId, std::optional<q
 bool TaskBroker::cancel(const QString &taskId)
 {
     std::shared_ptr<TaskRunner> runner;
-    bool notStarted = false;
     {
         QMutexLocker lock(&m_mutex);
         const std::optional<TaskRecord> stored = m_store.task(taskId);
         if (!stored)
             return false;
-        if (!m_runners.contains(taskId))
+        if (!m_runs.contains(taskId))
             return true;   // finished already
-        runner = m_runners.value(taskId);
-        notStarted = stored->status == QLatin1String("open");
-        auto marked = m_store.markTask(taskId, QStringLiteral("cancelled"));
-        if (!marked)
+        runner = m_runs.value(taskId).runner;
+        if (stored->status == QLatin1String("open")) {
+            // Not started: it ends here, in one step with its completion, so
+            // a retry cannot come between the two.
+            m_runs.remove(taskId);
+            TaskEvent event;
+            event.type = TaskEvent::Type::Completion;
+            event.message = QStringLiteral("Run completed with status: cancelled");
+            event.status = QStringLiteral("cancelled");
+            if (auto stored = m_store.completeTask(taskId, event.endStatus(), event.body()); !stored)
+                warnStore(QStringLiteral("cancelling task ") + taskId, stored.error());
+            QMetaObject::invokeMethod(this, [this, taskId] { Q_EMIT eventAdded(taskId); }, Qt::QueuedConnection);
+            return true;
+        }
+        if (auto marked = m_store.markTask(taskId, QStringLiteral("cancelled")); !marked)
             warnStore(QStringLiteral("cancelling task ") + taskId, marked.error());
-        if (notStarted)
-            m_runners.remove(taskId);
     }
-    if (notStarted) {
-        TaskEvent event;
-        event.type = TaskEvent::Type::Completion;
-        event.message = QStringLiteral("Run completed with status: cancelled");
-        event.status = QStringLiteral("cancelled");
-        record(taskId, event);
-    } else if (runner) {
+    if (runner)
         runner->cancel();
-    }
     // Else its files are being fetched: the worker sees the status before the first step.
     return true;
 }

@@ -101,8 +101,17 @@ private:
     QString m_workingDirectory;
     QThreadPool m_pool;
     Store::TaskStore &m_store;
-    mutable QMutex m_mutex;                              // guards m_store and m_runners
-    QHash<QString, std::shared_ptr<TaskRunner>> m_runners;   // queued or running tasks (no runner yet while queued)
+    // A task queued or running. A retry may start a task again as soon as
+    // its completion is stored, while the old run's thread still winds
+    // down; the number tells the two runs apart.
+    struct Run
+    {
+        quint64 number = 0;
+        std::shared_ptr<TaskRunner> runner;   // none yet while queued
+    };
+    mutable QMutex m_mutex;   // guards m_store, m_runs and m_lastRun
+    QHash<QString, Run> m_runs;
+    quint64 m_lastRun = 0;
     bool m_stopping = false;
     QTimer *m_heartbeat = nullptr;
 };

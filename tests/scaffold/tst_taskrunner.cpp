@@ -8,7 +8,9 @@
 #include <gitfixture.h>
 #include <testfiles.h>
 
+#include <scaffold/taskbroker.h>
 #include <scaffold/taskrunner.h>
+#include <store/sqlitecatalogstore.h>
 #include <yaml/yamlreader.h>
 
 #include <QDir>
@@ -42,6 +44,7 @@ private Q_SLOTS:
     void publishesToAGitRemote();
     void defaultEnvironmentIsSeenAndMasked();
     void derivedSecretsAreMaskedToo();
+    void brokerRetriesAsSoonAsTheEndIsStored();
 
 private:
     struct Run
@@ -581,4 +584,49 @@ spec:
 }
 
 QTEST_GUILESS_MAIN(TestTaskRunner)
+void TestTaskRunner::brokerRetriesAsSoonAsTheEndIsStored()
+{
+    // A client that sees a task's completion may retry it at once, while the
+    // run's thread still removes a workspace of a few hundred files: the
+    // retry must be taken, not refused as "still running".
+    QTemporaryDir templateDir;
+    QVERIFY(templateDir.isValid());
+    for (int i = 0; i < 400; ++i)
+        writeFile(templateDir.filePath(QStringLiteral("skeleton/dir%1/file%2.txt").arg(i % 20).arg(i)), QByteArray(2048, 'x'));
+    TaskRequest request;
+    request.templateEntity = Yaml::YamlReader::read(R"(apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: {name: many-files}
+spec:
+  steps:
+    - {id: fetch, action: fetch:plain, input: {url: ./skeleton}}
+)",
+                                                    QStringLiteral("template.yaml"))
+                                 .documents.value(0)
+                                 .value.toObject();
+    request.fetchFiles = [&templateDir]() -> Result<TemplateFiles> { return TemplateFiles{templateDir.path(), {}, nullptr}; };
+    auto store = Store::SqliteCatalogStore::open(QStringLiteral(":memory:"));
+    QVERIFY(store);
+    TaskBroker broker(m_actions, std::make_shared<ScaffolderServices>(), *store.value(), m_work.path());
+
+    const auto id = broker.dispatch(request);
+    QVERIFY(id);
+    int runs = 0;
+    QStringList refusals;
+    connect(&broker, &TaskBroker::eventAdded, this, [&](const QString &taskId) {
+        if (!broker.isFinished(taskId) || runs >= 5)
+            return;
+        ++runs;
+        if (runs == 5)
+            return;
+        const Result<bool> retried = broker.retry(taskId, request);
+        if (!retried || !retried.value())
+            refusals.append(QStringLiteral("retry %1 refused").arg(runs));
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(runs == 5 || !refusals.isEmpty(), 30000);
+    QCOMPARE(refusals, QStringList());
+    broker.waitForAll();
+    QCOMPARE(broker.task(id.value())->status, QStringLiteral("completed"));
+}
+
 #include "tst_taskrunner.moc"
