@@ -13,6 +13,7 @@
 #include "workspacepath.h"
 
 #include <common/glob.h>
+#include <common/jsonstringify.h>
 #include <ingest/urlreader.h>
 #include <yaml/yamlwriter.h>
 
@@ -351,7 +352,7 @@ Status fsReaddir(ActionContext &context)
 
 Status debugLog(ActionContext &context)
 {
-    context.log(QString::fromUtf8(QJsonDocument(context.input).toJson(QJsonDocument::Indented)).trimmed());
+    context.log(jsonStringify(context.input, QStringLiteral("  ")));   // JSON.stringify(input, null, 2)
     if (context.input.contains(QLatin1String("message")))
         context.log(context.input.value(QLatin1String("message")).toString());
     const QJsonValue list = context.input.value(QLatin1String("listWorkspace"));

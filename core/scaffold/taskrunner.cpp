@@ -6,6 +6,8 @@
 #include "templatelanguage.h"
 #include "templateparameters.h"
 
+#include <common/jsonstringify.h>
+
 #include <QDir>
 #include <QDirIterator>
 #include <QJsonArray>
@@ -340,6 +342,9 @@ TaskResult TaskRunner::run()
             log(QStringLiteral("Skipping step %1 because a previous step failed").arg(id), id, QStringLiteral("skipped"));
             continue;
         }
+        // Upstream begins every step it does not skip for an earlier failure,
+        // before judging its `if` and its input.
+        log(QStringLiteral("Beginning step %1").arg(name), id, QStringLiteral("processing"));
         if (step.contains(QLatin1String("if")) && !loops) {
             reportProblems(problems, id);
             if (!stepConditionHolds(condition)) {
@@ -352,6 +357,24 @@ TaskResult TaskRunner::run()
             const Error error(QStringLiteral("NotFoundError"), QStringLiteral("Template action with ID '%1' is not registered.").arg(actionId));
             stepFailed(error, id, error.message);
             continue;
+        }
+        if (m_options.dryRun) {
+            // What the step would be given, with every secret shown as ***.
+            QJsonObject redacted = contextWith(false);
+            QJsonObject secrets, environmentSecrets;
+            for (auto it = m_spec.secrets.begin(); it != m_spec.secrets.end(); ++it)
+                secrets.insert(it.key(), QStringLiteral("***"));
+            for (auto it = m_options.services->environmentSecrets.begin(); it != m_options.services->environmentSecrets.end(); ++it)
+                environmentSecrets.insert(it.key(), QStringLiteral("***"));
+            redacted.insert(QStringLiteral("secrets"), secrets);
+            QJsonObject environmentContext = redacted.value(QLatin1String("environment")).toObject();
+            environmentContext.insert(QStringLiteral("secrets"), environmentSecrets);
+            redacted.insert(QStringLiteral("environment"), environmentContext);
+            QList<RenderProblem> ignored;   // upstream leaves a string it cannot render as it is
+            const QJsonValue input = step.contains(QLatin1String("input"))
+                                         ? renderTemplatedValue(step.value(QLatin1String("input")), redacted, environment, QString(), &ignored)
+                                         : QJsonValue(QJsonObject());
+            log(QStringLiteral("Running %1 in dry-run mode with inputs (secrets redacted): %2").arg(actionId, jsonStringify(input, QStringLiteral("  "))), id);
         }
         if (m_options.dryRun && !action->supportsDryRun) {
             log(QStringLiteral("Skipping because %1 does not support dry-run").arg(actionId), id, QStringLiteral("skipped"));
@@ -440,7 +463,6 @@ TaskResult TaskRunner::run()
             continue;
         }
 
-        log(QStringLiteral("Beginning step %1").arg(name), id, QStringLiteral("processing"));
         QJsonObject outputs;
         std::optional<Error> actionError;
         for (const Iteration &iteration : std::as_const(iterations)) {

@@ -8,13 +8,13 @@
 #include "templatelanguage_p.h"
 
 #include <common/jsonkeyorder.h>
+#include <common/jsonstringify.h>
 
 #include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QUrl>
 #include <QUrlQuery>
 
-#include <charconv>
 #include <cmath>
 
 namespace Greenroom::Scaffold::Detail {
@@ -31,12 +31,7 @@ QString numberText(double value)
         return QStringLiteral("NaN");
     if (std::isinf(value))
         return value > 0 ? QStringLiteral("Infinity") : QStringLiteral("-Infinity");
-    if (value == std::floor(value) && std::fabs(value) < 1e21)
-        return QString::number(qint64(value));
-    // JavaScript prints the shortest text that reads back as the same double.
-    char buffer[64];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-    return QString::fromLatin1(buffer, result.ptr - buffer);
+    return javaScriptNumber(value);
 }
 
 double toNumber(const QJsonValue &value)
@@ -325,29 +320,14 @@ QString dump(const QJsonValue &value, const QJsonValue &indent)
 {
     if (value.isUndefined())
         return {};
-    QJsonDocument document;
-    if (value.isObject())
-        document = QJsonDocument(value.toObject());
-    else if (value.isArray())
-        document = QJsonDocument(value.toArray());
-    else {
-        // Scalars: wrap, serialise, unwrap.
-        const QByteArray wrapped = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
-        return QString::fromUtf8(wrapped.mid(1, wrapped.size() - 2));
-    }
-    if (!templateTruthy(indent))
-        return QString::fromUtf8(document.toJson(QJsonDocument::Compact));
-    // QJsonDocument indents by 4; JSON.stringify(x, null, n) by n.
-    QString text = QString::fromUtf8(document.toJson(QJsonDocument::Indented)).trimmed();
-    const int width = indent.isDouble() ? indent.toInt() : 2;
-    QStringList lines = text.split(QLatin1Char('\n'));
-    for (QString &line : lines) {
-        qsizetype spaces = 0;
-        while (spaces < line.size() && line[spaces] == QLatin1Char(' '))
-            ++spaces;
-        line = QString(spaces / 4 * width, QLatin1Char(' ')) + line.mid(spaces);
-    }
-    return lines.join(QLatin1Char('\n'));
+    // Nunjucks' dump is JSON.stringify(value, null, spaces): a number of
+    // spaces (at most 10) or a string to indent with.
+    QString unit;
+    if (indent.isDouble())
+        unit = QString(qBound(0, int(indent.toDouble()), 10), QLatin1Char(' '));
+    else if (indent.isString())
+        unit = indent.toString();
+    return jsonStringify(value, unit);
 }
 
 using Filter = std::function<Result<QJsonValue>(const QJsonValue &, const Arguments &)>;

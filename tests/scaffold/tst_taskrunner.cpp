@@ -297,8 +297,11 @@ spec:
         if (!event.status.isEmpty())
             statuses.append(event.stepId + QLatin1Char('=') + event.status);
     }
-    QCOMPARE(statuses, (QStringList{QStringLiteral("broken=failed"), QStringLiteral("plain=skipped"), QStringLiteral("unrelated=skipped"),
-                                    QStringLiteral("onFailure=processing"), QStringLiteral("onFailure=completed"), QStringLiteral("notAlways=skipped"),
+    // As 4.3 marks them: a step begins before its action is looked up and
+    // its `if` judged; only the steps skipped for the failure never begin.
+    QCOMPARE(statuses, (QStringList{QStringLiteral("broken=processing"), QStringLiteral("broken=failed"), QStringLiteral("plain=skipped"),
+                                    QStringLiteral("unrelated=skipped"), QStringLiteral("onFailure=processing"), QStringLiteral("onFailure=completed"),
+                                    QStringLiteral("notAlways=processing"), QStringLiteral("notAlways=skipped"), QStringLiteral("alsoBroken=processing"),
                                     QStringLiteral("alsoBroken=failed"), QStringLiteral("alsoBroken=failed"), QStringLiteral("last=processing"),
                                     QStringLiteral("last=completed")}));
 
@@ -459,10 +462,31 @@ void TestTaskRunner::dryRunSkipsWhatHasSideEffects()
     TaskOptions options;
     options.dryRun = true;
     const Run r = run("kind: Template\nmetadata: {name: d}\nspec:\n  steps:\n    - {id: fetch, action: fetch:template, input: {url: ./skeleton, values: {name: dry}}}\n"
-                      "    - {id: wait, action: debug:wait, input: {minutes: 5}}\n",
-                      {}, options);
+                      "    - {id: wait, action: debug:wait, input: {minutes: 5}}\n"
+                      "    - {id: say, action: debug:log, input: {message: 'token ${{ secrets.token }} for ${{ parameters.who }}'}}\n",
+                      {{QStringLiteral("who"), QStringLiteral("jdoe")}}, options, {{QStringLiteral("token"), QStringLiteral("s3cret-value")}});
     QCOMPARE(r.result.status, QStringLiteral("completed"));
     QVERIFY(r.messages().contains(QStringLiteral("Skipping because debug:wait does not support dry-run")));
+    // 4.3 logs what each step would be given, as JSON.stringify(input, null, 2), secrets as ***.
+    QStringList trail;
+    for (const TaskEvent &event : r.events) {
+        if (!event.stepId.isEmpty() && (!event.status.isEmpty() || event.message.startsWith(QLatin1String("Running "))))
+            trail.append(event.stepId + QLatin1Char(' ') + (event.status.isEmpty() ? event.message : event.status));
+    }
+    QCOMPARE(trail, (QStringList{
+                        QStringLiteral("fetch processing"),
+                        QStringLiteral("fetch Running fetch:template in dry-run mode with inputs (secrets redacted): {\n  \"url\": \"./skeleton\",\n"
+                                       "  \"values\": {\n    \"name\": \"dry\"\n  }\n}"),
+                        QStringLiteral("fetch completed"),
+                        QStringLiteral("wait processing"),
+                        QStringLiteral("wait Running debug:wait in dry-run mode with inputs (secrets redacted): {\n  \"minutes\": 5\n}"),
+                        QStringLiteral("wait skipped"),
+                        QStringLiteral("say processing"),
+                        QStringLiteral("say Running debug:log in dry-run mode with inputs (secrets redacted): {\n  \"message\": \"token *** for jdoe\"\n}"),
+                        QStringLiteral("say completed"),
+                    }));
+    for (const TaskEvent &event : r.events)
+        QVERIFY2(!event.message.contains(QLatin1String("s3cret")), qPrintable(event.message));
     QVERIFY(r.result.files.contains(QStringLiteral("src/dry.txt")));   // the files that would be created
     QDir(r.result.workspace).removeRecursively();
 }

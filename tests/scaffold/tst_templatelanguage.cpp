@@ -130,6 +130,10 @@ void TestTemplateLanguage::renders_data()
     row("int float round", "${{ '42px' | int }} ${{ '3.5' | float }} ${{ 2.567 | round(2) }} ${{ 2.5 | round(0, 'floor') }}", "42 3.5 2.57 2");
     row("truncate indent", "${{ 'the quick brown fox' | truncate(9) }}|${{ 'a\\nb' | indent(2) }}", "the quick...|a\n  b");
     row("dump with spaces", "${{ {a: [1]} | dump(2) }}", "{\n  \"a\": [\n    1\n  ]\n}");
+    row("dump with a string to indent", "${{ {a: [1], b: {} } | dump('\t') }}", "{\n\t\"a\": [\n\t\t1\n\t],\n\t\"b\": {}\n}");
+    // As JavaScript's String(number) writes them.
+    row("numbers as text", "${{ 1 / 1000000 }} ${{ 1 / 10000000 }} ${{ 100000000000 * 1000000000 }} ${{ 10000000000 * 100000000000 }} ${{ 0.1 + 0.2 }}",
+        "0.000001 1e-7 100000000000000000000 1e+21 0.30000000000000004");
     row("escape and urlencode", "${{ '<a & b>' | escape }} ${{ 'a b&c' | urlencode }}", "&lt;a &amp; b&gt; a%20b%26c");
     row("batch and sum", "${{ [1,2,3,4,5] | batch(2) | dump }} ${{ [1,2,3] | sum }}", "[[1,2],[3,4],[5]] 6");
     row("select with test", "${{ [1,2,3,4] | select('odd') | join }}", "13");
