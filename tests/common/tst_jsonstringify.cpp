@@ -10,7 +10,7 @@
 
 using namespace Greenroom;
 
-// Expected texts are what node 18 printed for the same values.
+// Expected texts are what node 20 printed for the same values.
 class TestJsonStringify : public QObject
 {
     Q_OBJECT
