@@ -185,7 +185,7 @@ Result<bool> TaskBroker::retry(const QString &taskId, TaskRequest request)
             return reopened;
     }
     start(taskId, request);
-    QMetaObject::invokeMethod(this, [this, taskId] { Q_EMIT eventAdded(taskId); }, Qt::QueuedConnection);
+    announce(taskId);
     return true;
 }
 
@@ -252,22 +252,31 @@ void TaskBroker::start(const QString &id, const TaskRequest &request)
 
 void TaskBroker::record(const QString &taskId, const TaskEvent &event)
 {
-    const QJsonObject body = event.body();
     {
         QMutexLocker lock(&m_mutex);
-        if (event.type == TaskEvent::Type::Completion) {
-            // The task's state changes with its completion event, so whoever
-            // saw the event sees the state too.
-            const QString status = event.endStatus();
-            if (auto stored = m_store.completeTask(taskId, status, body); !stored)
-                warnStore(QStringLiteral("completing task ") + taskId, stored.error());
-            // Whoever saw the end may retry at once; the runner (and the
-            // secrets it holds) goes when its thread lets go of it.
-            m_runs.remove(taskId);
-        } else if (auto stored = m_store.appendTaskEvent(taskId, QStringLiteral("log"), body); !stored) {
-            warnStore(QStringLiteral("logging for task ") + taskId, stored.error());
-        }
+        storeLocked(taskId, event);
     }
+    announce(taskId);
+}
+
+void TaskBroker::storeLocked(const QString &taskId, const TaskEvent &event)
+{
+    const QJsonObject body = event.body();
+    if (event.type == TaskEvent::Type::Completion) {
+        // The task's state changes with its completion event, so whoever
+        // saw the event sees the state too.
+        if (auto stored = m_store.completeTask(taskId, event.endStatus(), body); !stored)
+            warnStore(QStringLiteral("completing task ") + taskId, stored.error());
+        // Whoever saw the end may retry at once; the runner (and the
+        // secrets it holds) goes when its thread lets go of it.
+        m_runs.remove(taskId);
+    } else if (auto stored = m_store.appendTaskEvent(taskId, QStringLiteral("log"), body); !stored) {
+        warnStore(QStringLiteral("logging for task ") + taskId, stored.error());
+    }
+}
+
+void TaskBroker::announce(const QString &taskId)
+{
     QMetaObject::invokeMethod(this, [this, taskId] { Q_EMIT eventAdded(taskId); }, Qt::QueuedConnection);
 }
 
@@ -320,16 +329,15 @@ bool TaskBroker::cancel(const QString &taskId)
             return true;   // finished already
         runner = m_runs.value(taskId).runner;
         if (stored->status == QLatin1String("open")) {
-            // Not started: it ends here, in one step with its completion, so
-            // a retry cannot come between the two.
-            m_runs.remove(taskId);
+            // Not started: it ends here, under the same lock as the check,
+            // so a retry cannot come between the two.
             TaskEvent event;
             event.type = TaskEvent::Type::Completion;
             event.message = QStringLiteral("Run completed with status: cancelled");
             event.status = QStringLiteral("cancelled");
-            if (auto stored = m_store.completeTask(taskId, event.endStatus(), event.body()); !stored)
-                warnStore(QStringLiteral("cancelling task ") + taskId, stored.error());
-            QMetaObject::invokeMethod(this, [this, taskId] { Q_EMIT eventAdded(taskId); }, Qt::QueuedConnection);
+            storeLocked(taskId, event);
+            lock.unlock();
+            announce(taskId);
             return true;
         }
         if (auto marked = m_store.markTask(taskId, QStringLiteral("cancelled")); !marked)

@@ -94,6 +94,10 @@ Q_SIGNALS:
 private:
     void start(const QString &id, const TaskRequest &request);
     void record(const QString &taskId, const TaskEvent &event);
+    // Stores `event` (a completion also ends the task's run); m_mutex held.
+    void storeLocked(const QString &taskId, const TaskEvent &event);
+    // eventAdded(taskId), emitted on the broker's thread.
+    void announce(const QString &taskId);
     void heartbeat();
 
     const ActionRegistry &m_actions;

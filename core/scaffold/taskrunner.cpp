@@ -11,7 +11,6 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QTemporaryDir>
 
 
@@ -163,8 +162,7 @@ TaskRunner::TaskRunner(const ActionRegistry &actions, TaskSpec spec, TaskOptions
     QStringList values;
     for (const QJsonObject &secrets : {m_spec.secrets, m_options.services->environmentSecrets}) {
         for (auto it = secrets.begin(); it != secrets.end(); ++it)
-            values.append(it.value().isString() ? it.value().toString()
-                                                : QString::fromUtf8(QJsonDocument(QJsonArray{it.value()}).toJson(QJsonDocument::Compact)));
+            values.append(it.value().isString() ? it.value().toString() : jsonStringify(it.value()));
     }
     addRedactions(values);
 }
@@ -314,6 +312,17 @@ TaskResult TaskRunner::run()
         addRedactions(secretRedactions(withSecrets, renderTemplatedValue(template_, contextWith(false, eachWithout), environment, QString(), &ignored)));
     };
 
+    // A dry run logs each step's input with the secrets' names kept and their values as ***.
+    auto masked = [](const QJsonObject &secrets) {
+        QJsonObject out;
+        for (auto it = secrets.begin(); it != secrets.end(); ++it)
+            out.insert(it.key(), QStringLiteral("***"));
+        return out;
+    };
+    const QJsonObject maskedSecrets = masked(m_spec.secrets);
+    const QJsonObject maskedEnvironment{{QStringLiteral("parameters"), m_options.services->environmentParameters},
+                                        {QStringLiteral("secrets"), masked(m_options.services->environmentSecrets)}};
+
     log(QStringLiteral("Starting up task with %1 steps").arg(steps.size()));
     for (qsizetype index = 0; index < steps.size(); ++index) {
         const QJsonObject step = steps.at(index).toObject();
@@ -359,17 +368,10 @@ TaskResult TaskRunner::run()
             continue;
         }
         if (m_options.dryRun) {
-            // What the step would be given, with every secret shown as ***.
+            // What the step would be given, every secret shown as ***.
             QJsonObject redacted = contextWith(false);
-            QJsonObject secrets, environmentSecrets;
-            for (auto it = m_spec.secrets.begin(); it != m_spec.secrets.end(); ++it)
-                secrets.insert(it.key(), QStringLiteral("***"));
-            for (auto it = m_options.services->environmentSecrets.begin(); it != m_options.services->environmentSecrets.end(); ++it)
-                environmentSecrets.insert(it.key(), QStringLiteral("***"));
-            redacted.insert(QStringLiteral("secrets"), secrets);
-            QJsonObject environmentContext = redacted.value(QLatin1String("environment")).toObject();
-            environmentContext.insert(QStringLiteral("secrets"), environmentSecrets);
-            redacted.insert(QStringLiteral("environment"), environmentContext);
+            redacted.insert(QStringLiteral("secrets"), maskedSecrets);
+            redacted.insert(QStringLiteral("environment"), maskedEnvironment);
             QList<RenderProblem> ignored;   // upstream leaves a string it cannot render as it is
             const QJsonValue input = step.contains(QLatin1String("input"))
                                          ? renderTemplatedValue(step.value(QLatin1String("input")), redacted, environment, QString(), &ignored)

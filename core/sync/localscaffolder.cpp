@@ -168,10 +168,15 @@ void LocalScaffolder::deliver(const QString &type, const QJsonObject &body)
 
 QJsonArray LocalScaffolder::pastTasks(const QString &filesCache, int limit)
 {
-    // The summaries only (a task's log is apart), newest first; createdAt is ISO UTC, so text order is time order.
+    // The summaries only (a task's log is apart), and only the newest
+    // `limit` of them: a summary is written when its task ends, so the
+    // files' times pick them. Listed newest first by createdAt (ISO UTC, so
+    // text order is time order).
     QList<QJsonObject> tasks;
     const QDir folder(QDir(filesCache).filePath(QStringLiteral("tasks")));
-    for (const QFileInfo &entry : folder.entryInfoList({QLatin1String("*") + QLatin1String(TaskSuffix)}, QDir::Files)) {
+    for (const QFileInfo &entry : folder.entryInfoList({QLatin1String("*") + QLatin1String(TaskSuffix)}, QDir::Files, QDir::Time)) {
+        if (tasks.size() >= limit)
+            break;
         if (entry.fileName().endsWith(QLatin1String(EventsSuffix)))
             continue;
         QFile file(entry.filePath());
@@ -183,7 +188,7 @@ QJsonArray LocalScaffolder::pastTasks(const QString &filesCache, int limit)
         return a.value(QLatin1String("createdAt")).toString() > b.value(QLatin1String("createdAt")).toString();
     });
     QJsonArray list;
-    for (const QJsonObject &task : tasks.mid(0, limit))
+    for (const QJsonObject &task : std::as_const(tasks))
         list.append(task);
     return list;
 }

@@ -50,8 +50,9 @@ public:
     void dryRun(const QString &templateRef, const QJsonObject &values, const QJsonObject &secrets = {}) override;
     void cancel() override;
 
-    // The tasks run here that have ended, newest first, in the shape of the
-    // server's GET /v2/tasks items ({id, spec.templateInfo, status, createdAt, createdBy}).
+    // The tasks run here that have ended (the `limit` that ended last; only
+    // their summaries are read), newest first, in the shape of the server's
+    // GET /v2/tasks items ({id, spec.templateInfo, status, createdAt, createdBy}).
     static QJsonArray pastTasks(const QString &filesCache, int limit = 100);
     // Replays a past task's log (taskEvent for each event, then
     // taskFinished), as ScaffolderClient::watch does; requestFailed when

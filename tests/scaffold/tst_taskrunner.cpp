@@ -605,9 +605,14 @@ spec:
     QVERIFY2(messages.contains(QStringLiteral("later: *** and *** and x")), qPrintable(messages.join(QLatin1Char('\n'))));
     QVERIFY(messages.contains(QStringLiteral("plain words stay")));
     QDir(r.result.workspace).removeRecursively();
-}
 
-QTEST_GUILESS_MAIN(TestTaskRunner)
+    // A secret that is not a string is masked as its JSON text (it was
+    // masked as "[7731942]", which no log line holds).
+    const Run number = run("kind: Template\nmetadata: {name: pin}\nspec:\n  steps:\n    - {id: say, action: debug:log, input: {message: 'pin 7731942 given'}}\n",
+                           {}, {}, QJsonObject{{QStringLiteral("pin"), 7731942}});
+    QVERIFY2(number.messages().contains(QStringLiteral("pin *** given")), qPrintable(number.messages().join(QLatin1Char('\n'))));
+    QDir(number.result.workspace).removeRecursively();
+}
 void TestTaskRunner::brokerRetriesAsSoonAsTheEndIsStored()
 {
     // A client that sees a task's completion may retry it at once, while the
@@ -653,4 +658,5 @@ spec:
     QCOMPARE(broker.task(id.value())->status, QStringLiteral("completed"));
 }
 
+QTEST_GUILESS_MAIN(TestTaskRunner)
 #include "tst_taskrunner.moc"

@@ -49,8 +49,8 @@ private Q_SLOTS:
     void tasksOutliveAKilledServer();
     void cleanup()
     {
-        if (QTest::currentTestFailed())
-            qWarning().noquote() << "server output:\n" << m_server->output();
+        if (m_server)
+            m_server->reportIfTestFailed();
     }
     void cleanupTestCase() { m_server.reset(); }
 

@@ -60,8 +60,8 @@ private Q_SLOTS:
     void commitRebuildsAndRemovalDeletes();
     void cleanup()
     {
+        m_server->reportIfTestFailed();
         if (QTest::currentTestFailed()) {
-            qWarning().noquote() << "server output:\n" << m_server->output();
             qWarning().noquote() << get(QStringLiteral("/api/catalog/entities/by-name/component/default/payments")).body;
             qWarning().noquote() << QJsonDocument(feed()).toJson();
         }

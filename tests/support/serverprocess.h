@@ -15,6 +15,7 @@
 #include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QTest>
 #include <QTimer>
 
 namespace Greenroom::TestSupport {
@@ -95,6 +96,13 @@ public:
     {
         m_output += m_process.readAll();
         return m_output;
+    }
+
+    // For a test class's cleanup(): what the server said, when the test failed.
+    void reportIfTestFailed()
+    {
+        if (QTest::currentTestFailed())
+            qWarning().noquote() << "server output:\n" << output();
     }
 
     QProcess &process() { return m_process; }

@@ -32,10 +32,11 @@ private Q_SLOTS:
     void registrationRefusedByTheServerFailsTheTask();
     void cancelStopsALocalTask();
     void hostileFilesStayInTheirFolder();
+    void pastTasksReadsOnlyTheLastEnded();
     void cleanup()
     {
-        if (QTest::currentTestFailed() && m_server)
-            qWarning().noquote() << "server output:\n" << m_server->output();
+        if (m_server)
+            m_server->reportIfTestFailed();
     }
 
 private:
@@ -180,4 +181,36 @@ void TestLocalScaffolder::hostileFilesStayInTheirFolder()
 }
 
 QTEST_MAIN(TestLocalScaffolder)
+void TestLocalScaffolder::pastTasksReadsOnlyTheLastEnded()
+{
+    // Three ended tasks: a long one created before a short one ended after
+    // it. Asked for one, the list reads the task that ended last; the whole
+    // list is newest first by createdAt. A task's log beside it is no task.
+    QTemporaryDir cache;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const struct
+    {
+        const char *id;
+        int endedSecondsAgo;
+        const char *createdAt;
+    } tasks[] = {{"oldest", 400, "2026-11-01T10:00:00.000Z"}, {"short", 300, "2026-11-03T10:00:00.000Z"}, {"long", 100, "2026-11-02T10:00:00.000Z"}};
+    for (const auto &task : tasks) {
+        const QString path = cache.filePath(QStringLiteral("tasks/%1.json").arg(QLatin1String(task.id)));
+        TestSupport::writeFile(path, QStringLiteral("{\"id\":\"%1\",\"createdAt\":\"%2\",\"status\":\"completed\"}")
+                                         .arg(QLatin1String(task.id), QLatin1String(task.createdAt)).toUtf8());
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        QVERIFY(file.setFileTime(now.addSecs(-task.endedSecondsAgo), QFileDevice::FileModificationTime));
+    }
+    TestSupport::writeFile(cache.filePath(QStringLiteral("tasks/long.events.json")), "[]");
+    auto ids = [&](int limit) {
+        QStringList out;
+        for (const QJsonValue &task : Sync::LocalScaffolder::pastTasks(cache.path(), limit))
+            out.append(task[QLatin1String("id")].toString());
+        return out;
+    };
+    QCOMPARE(ids(1), QStringList{QStringLiteral("long")});
+    QCOMPARE(ids(100), (QStringList{QStringLiteral("short"), QStringLiteral("long"), QStringLiteral("oldest")}));
+}
+
 #include "tst_localscaffolder.moc"

@@ -64,8 +64,8 @@ private Q_SLOTS:
     void localDryRunWhileTheServerIsAway();
     void cleanup()
     {
-        if (QTest::currentTestFailed() && m_server)
-            qWarning().noquote() << "server output:\n" << m_server->output();
+        if (m_server)
+            m_server->reportIfTestFailed();
     }
     void cleanupTestCase()
     {
@@ -77,6 +77,13 @@ private Q_SLOTS:
 
 private:
     void fillGoldenAnswers(const QString &name);
+    // Back to the gallery, then its Tasks list (filled as the server answers).
+    QTreeWidget *openTaskList()
+    {
+        m_page->showGallery();
+        QTest::mouseClick(m_page->tasksButton(), Qt::LeftButton);
+        return m_page->taskList();
+    }
     void screenshot(QWidget *widget, const QString &name)
     {
         QDir out(QStringLiteral(GREENROOM_BINARY_DIR "/screenshots"));
@@ -381,9 +388,7 @@ void TestCreatePage::repositoryPickerSuggestsFromTheHost()
 void TestCreatePage::pastTasksAreListedAndReplayed()
 {
     // The server keeps its tasks: the list shows both runs, newest first.
-    m_page->showGallery();
-    QTest::mouseClick(m_page->tasksButton(), Qt::LeftButton);
-    QTreeWidget *list = m_page->taskList();
+    QTreeWidget *list = openTaskList();
     QTRY_COMPARE(list->topLevelItemCount(), 2);
     QCOMPARE(list->topLevelItem(0)->text(0), QStringLiteral("Spring Boot Microservice"));
     QCOMPARE(list->topLevelItem(0)->text(1), QStringLiteral("completed"));
@@ -453,9 +458,7 @@ void TestCreatePage::localRunPublishesFromThisComputer()
     QVERIFY(QFile::exists(m_cache->path() + QStringLiteral(".templates/default/template/spring-boot-microservice.json")));
 
     // The run is kept here and listed beside the server's, newest first; opening it replays its log.
-    m_page->showGallery();
-    QTest::mouseClick(m_page->tasksButton(), Qt::LeftButton);
-    QTreeWidget *list = m_page->taskList();
+    QTreeWidget *list = openTaskList();
     QTRY_COMPARE(list->topLevelItemCount(), 3);
     QCOMPARE(list->topLevelItem(0)->text(1), QStringLiteral("completed"));
     QCOMPARE(list->topLevelItem(0)->text(4), QStringLiteral("this computer"));
