@@ -32,6 +32,7 @@
 #include <QTcpServer>
 #include <QTextStream>
 #include <QTimer>
+#include <QUrl>
 
 namespace Greenroom::Server {
 
@@ -77,6 +78,83 @@ Result<ListenAddress> listenAddress(const Config::ConfigReader &config)
     return address;
 }
 
+// backend.cors as Backstage's readCorsOptions reads it (a string or a list
+// where cors takes either); nullopt when the key is absent: no CORS at all.
+Result<std::optional<CorsOptions>> corsOptions(const Config::ConfigReader &config)
+{
+    auto cors = config.optional(QStringLiteral("backend.cors"));
+    if (!cors)
+        return cors.error();
+    if (!cors->has_value())
+        return std::optional<CorsOptions>();
+    const auto list = [&](const char *key) -> Result<std::optional<QStringList>> {
+        const QString path = QStringLiteral("backend.cors.") + QLatin1String(key);
+        auto value = config.optional(path);
+        if (!value)
+            return value.error();
+        if (!value->has_value())
+            return std::optional<QStringList>();
+        if ((*value)->isString())
+            return std::optional<QStringList>(QStringList{(*value)->toString()});
+        return config.optionalStringArray(path);
+    };
+    CorsOptions options;
+    auto origins = list("origin");
+    if (!origins)
+        return origins.error();
+    if (origins->has_value()) {
+        options.origins.emplace();
+        for (const QString &pattern : **origins)
+            options.origins->append(CorsOptions::originPattern(pattern));
+    }
+    auto methods = list("methods");
+    if (!methods)
+        return methods.error();
+    if (methods->has_value())
+        options.methods = (*methods)->join(QLatin1Char(',')).toLatin1();
+    for (const auto &[key, target] : {std::pair{"allowedHeaders", &options.allowedHeaders}, std::pair{"exposedHeaders", &options.exposedHeaders}}) {
+        auto values = list(key);
+        if (!values)
+            return values.error();
+        if (values->has_value())
+            *target = (*values)->join(QLatin1Char(',')).toLatin1();
+    }
+    auto credentials = config.optionalBoolean(QStringLiteral("backend.cors.credentials"));
+    if (!credentials)
+        return credentials.error();
+    options.credentials = credentials->value_or(false);
+    auto maxAge = config.optionalNumber(QStringLiteral("backend.cors.maxAge"));
+    if (!maxAge)
+        return maxAge.error();
+    if (maxAge->has_value())
+        options.maxAge = QByteArray::number(**maxAge, 'g', 17);
+    auto success = config.optionalNumber(QStringLiteral("backend.cors.optionsSuccessStatus"));
+    if (!success)
+        return success.error();
+    if (success->has_value())
+        options.optionsSuccessStatus = int(**success);
+    return std::optional<CorsOptions>(options);
+}
+
+// The Hosts requests may name (besides loopback and addresses) and backend.cors.
+Result<RequestPolicy> requestPolicy(const Config::ConfigReader &config, const ListenAddress &address)
+{
+    RequestPolicy policy;
+    auto baseUrl = config.optionalString(QStringLiteral("backend.baseUrl"));
+    if (!baseUrl)
+        return baseUrl.error();
+    QStringList hosts;
+    if (baseUrl->has_value() && !QUrl(**baseUrl).host().isEmpty())
+        hosts.append(QUrl(**baseUrl).host());
+    if (!address.host.isEmpty())
+        hosts.append(address.host);
+    policy.setAllowedHosts(hosts);
+    auto cors = corsOptions(config);
+    if (!cors)
+        return cors.error();
+    policy.setCors(std::move(cors).value());
+    return policy;
+}
 
 } // namespace
 
@@ -205,7 +283,11 @@ int runServeCommand(const QStringList &arguments)
     for (const QString &warning : authenticator->warnings())
         log.warn(QStringLiteral("serve: ") + warning);
 
+    auto policy = requestPolicy(config.value(), address.value());
+    if (!policy)
+        return fail(policy.error());
     HttpServer server;
+    server.setRequestPolicy(std::move(policy).value());
     bool shuttingDown = false;
     addHealthRoutes(server.router(), *store.value(), shuttingDown);
     addCatalogRoutes(server.router(), *store.value());

@@ -109,10 +109,26 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     timer.start();
     HttpRequest decoded = decode(request);
     QHttpServerResponder responder = makeResponder(request, socket);
-    const auto answer = [&](const HttpResponse &response) {
-        send(responder, response);
+    const auto observe = [&](const HttpResponse &response) {
         if (m_observer)
             m_observer(decoded, response.status, double(timer.nsecsElapsed()) / 1e9);
+    };
+    if (std::optional<HttpResponse> foreign = m_policy.refused(decoded)) {
+        send(responder, *foreign);
+        observe(*foreign);
+        return true;
+    }
+    if (std::optional<HttpResponse> preflight = m_policy.preflight(decoded)) {
+        send(responder, *preflight);
+        observe(*preflight);
+        return true;
+    }
+    // Every answer from here on carries the CORS headers, as Backstage's cors middleware runs first.
+    const QList<std::pair<QByteArray, QByteArray>> corsHeaders = m_policy.responseHeaders(decoded);
+    const auto answer = [&](HttpResponse response) {
+        response.headers.append(corsHeaders);
+        send(responder, response);
+        observe(response);
     };
     if (std::optional<HttpResponse> refusal = refused(decoded)) {
         answer(*refusal);
@@ -128,7 +144,8 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         auto held = std::make_shared<QHttpServerResponder>(std::move(responder));
         QPointer<QTcpSocket> connection(socket);
         std::shared_ptr<DeferredResponse> deferred = response->deferred;
-        deferred->setSink([held, connection, observer = m_observer, decoded, timer](const HttpResponse &later) {
+        deferred->setSink([held, connection, observer = m_observer, decoded, timer, corsHeaders](HttpResponse later) {
+            later.headers.append(corsHeaders);
             if (connection && connection->state() == QAbstractSocket::ConnectedState) {
                 send(*held, later);
                 connection->flush();
@@ -144,7 +161,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     }
     if (response && response->stream) {
         responder.writeStatusLine(QHttpServerResponder::StatusCode(response->status));
-        for (const auto &[name, value] : response->headers)
+        for (const auto &[name, value] : response->headers + corsHeaders)
             responder.writeHeader(name, value);
         responder.writeBody(QByteArray());   // ends the header block
         QPointer<QTcpSocket> connection(socket);

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #pragma once
 
+#include "requestpolicy.h"
 #include "router.h"
 
 #include <auth/tokenauthenticator.h>
@@ -15,7 +16,8 @@ namespace Greenroom::Server {
  * an HttpRequest, dispatched, and answered; unknown routes get Backstage's
  * 404 with an empty body, oversized bodies a 413 in the error shape. With an
  * authenticator, every request but the health checks needs a valid token
- * (Backstage's default auth policy), checked before any route runs.
+ * (Backstage's default auth policy), checked before any route runs. Before
+ * that, the RequestPolicy refuses foreign Hosts and Origins and answers CORS.
  */
 class HttpServer : public QAbstractHttpServer
 {
@@ -29,6 +31,8 @@ public:
     Router &router() { return m_router; }
     // Requests are authenticated with `authenticator` (which must outlive the server).
     void setAuthenticator(const Auth::TokenAuthenticator *authenticator) { m_authenticator = authenticator; }
+    // Hosts and origins allowed (by default loopback names and addresses only, no CORS).
+    void setRequestPolicy(RequestPolicy policy) { m_policy = std::move(policy); }
 
     // Told of every answered request (after it was sent): its route pattern
     // (empty when none matched), status and time taken. For metrics and logs.
@@ -47,6 +51,7 @@ private:
     std::optional<HttpResponse> refused(HttpRequest &request) const;
 
     Router m_router;
+    RequestPolicy m_policy;
     const Auth::TokenAuthenticator *m_authenticator = nullptr;
     Observer m_observer;
 };

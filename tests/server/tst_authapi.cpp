@@ -100,9 +100,11 @@ void TestAuthApi::missingOrMalformedCredentials()
     const Reply wrong = get(QStringLiteral("/api/catalog/entities"), "Bearer not-a-configured-token");
     QCOMPARE(wrong.status, 401);
     QCOMPARE(wrong.errorMessage(), QStringLiteral("Illegal token"));
-    // Unknown routes and the sync feed are behind the same barrier.
+    // Unknown routes, metrics and every plugin are behind the same barrier.
     QCOMPARE(get(QStringLiteral("/api/catalog/nothing")).status, 401);
-    QCOMPARE(get(QStringLiteral("/api/sync/v1/changes")).status, 401);
+    for (const char *path : {"/api/sync/v1/changes", "/metrics", "/api/scaffolder/v2/tasks", "/api/scaffolder/v2/actions",
+                             "/api/techdocs/static/docs/default/component/web/index.html", "/api/techdocs/metadata/entity/default/component/web"})
+        QCOMPARE(get(QString::fromLatin1(path)).status, 401);
 }
 
 void TestAuthApi::staticTokens()
