@@ -138,7 +138,7 @@ Status fetchPlain(ActionContext &context)
     auto paths = fetchPaths(context, QStringLiteral("./"), false);
     if (!paths)
         return paths.error();
-    return copyTree(paths->source.path, paths->target);
+    return copyTree(paths->source.path, paths->target, context.workspace);
 }
 
 Status fetchPlainFile(ActionContext &context)
@@ -149,7 +149,7 @@ Status fetchPlainFile(ActionContext &context)
         return paths.error();
     if (!QFileInfo(paths->source.path).isFile())
         return Error::input(QStringLiteral("%1 is not a file").arg(context.input.value(QLatin1String("url")).toString()));
-    return copyTree(paths->source.path, paths->target);
+    return copyTree(paths->source.path, paths->target, context.workspace);
 }
 
 // The folder `source` rendered into targetPath: fetch:template's and

@@ -58,7 +58,15 @@ QJsonArray directoryContents(const QString &folder, const QStringList &relativeP
 {
     QJsonArray files;
     for (const QString &path : relativePaths) {
-        QFile file(QDir(folder).filePath(path));
+        const QFileInfo info(QDir(folder).filePath(path));
+        if (info.isSymLink()) {
+            // As Backstage's dry run: a link that resolves is left out, a broken one
+            // carries its own text. What a link points at is never read.
+            if (!info.exists())
+                files.append(fileEntry(path, symLinkText(info.filePath()).toUtf8(), false));
+            continue;
+        }
+        QFile file(info.filePath());
         const bool readable = file.open(QIODevice::ReadOnly);
         files.append(fileEntry(path, readable ? file.readAll() : QByteArray(), file.permissions() & QFileDevice::ExeOwner));
     }

@@ -21,6 +21,8 @@ namespace Greenroom::Scaffold {
 Result<QJsonArray> readDirectoryContents(const QString &folder, qint64 maxBytes = 64 * 1024 * 1024);
 
 // The named files of `folder` (a workspace's, as TaskResult lists them).
+// A symlink is never followed: one that resolves is left out, a broken one
+// is carried as its link text, as Backstage's serializeDirectoryContents does.
 QJsonArray directoryContents(const QString &folder, const QStringList &relativePaths);
 
 // Writes them below `folder`; a path that would lead out of it is refused

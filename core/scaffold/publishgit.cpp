@@ -240,19 +240,9 @@ Result<std::optional<QString>> commitChangeToBranch(ActionContext &context, cons
     auto target = resolveSafeChildPath(checkout.path(), change.targetPath.isEmpty() ? QStringLiteral("./") : change.targetPath);
     if (!target)
         return target.error();
-    const QDir source(change.sourceFolder);
-    QDirIterator files(change.sourceFolder, QDir::Files | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
-    while (files.hasNext()) {
-        const QString from = files.next();
-        const QString relative = source.relativeFilePath(from);
-        if (relative == QLatin1String(".git") || relative.startsWith(QLatin1String(".git/")))
-            continue;
-        const QString to = QDir(target.value()).filePath(relative);
-        QDir().mkpath(QFileInfo(to).absolutePath());
-        QFile::remove(to);
-        if (!QFile::copy(from, to))
-            return Error::internal(QStringLiteral("Cannot copy %1 into the checkout").arg(relative));
-    }
+    // Links are committed as links (their own text), never what they point to.
+    if (const Status copied = copyTree(change.sourceFolder, target.value(), checkout.path(), {QStringLiteral(".git")}); !copied)
+        return copied.error();
     for (const QString &file : change.filesToDelete) {
         auto doomed = resolveSafeChildPath(target.value(), file);
         if (!doomed)

@@ -14,7 +14,6 @@
 #include <QStringDecoder>
 
 #include <sys/stat.h>
-#include <unistd.h>
 
 namespace Greenroom::Scaffold {
 
@@ -145,10 +144,9 @@ Status renderSkeleton(const QString &source, const QString &target, const Skelet
             // Copied as a link, never followed.
             note(QStringLiteral("Copying file binary or symbolic link at %1, to template output path.").arg(entry));
             QFile::remove(output);
-            // The link's own text (readlink), relative as written, not where it resolves to.
-            char linkText[4096];
-            const ssize_t length = ::readlink(QFile::encodeName(input.filePath()).constData(), linkText, sizeof linkText);
-            if (length < 0 || !QFile::link(QFile::decodeName(QByteArray(linkText, length)), output))
+            // The link's own text, relative as written, not where it resolves to.
+            const QString linkText = symLinkText(input.filePath());
+            if (linkText.isEmpty() || !QFile::link(linkText, output))
                 return Error::internal(QStringLiteral("Cannot copy the symbolic link %1").arg(entry));
             continue;
         }

@@ -7,6 +7,8 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <unistd.h>
+
 namespace Greenroom::Scaffold {
 
 namespace {
@@ -46,30 +48,67 @@ Result<QString> resolveSafeChildPath(const QString &base, const QString &relativ
     return target;
 }
 
-Status copyTree(const QString &from, const QString &to)
+QString symLinkText(const QString &link)
 {
-    if (QFileInfo(from).isFile()) {
-        QDir().mkpath(QFileInfo(to).absolutePath());
-        QFile::remove(to);
-        return QFile::copy(from, to) ? Status(Ok{}) : Status(Error::internal(QStringLiteral("Cannot copy %1").arg(from)));
+    char text[4096];
+    const ssize_t length = ::readlink(QFile::encodeName(link).constData(), text, sizeof text);
+    return length < 0 ? QString() : QFile::decodeName(QByteArray(text, length));
+}
+
+namespace {
+
+// Writes one entry (file or link) at `target`, whose folder must stay inside `within`.
+Status copyEntry(const QFileInfo &entry, const QString &target, const QString &within, const QString &name)
+{
+    const QString folder = QFileInfo(target).absolutePath();
+    if (auto safe = resolveSafeChildPath(within, folder); !safe)
+        return safe.error();
+    if (auto safe = resolveSafeChildPath(within, target); !safe && !QFileInfo(target).isSymLink())
+        return safe.error();
+    if (!QDir().mkpath(folder))
+        return Error::internal(QStringLiteral("Cannot create the folder of %1").arg(name));
+    // What is there already (a link too) is replaced: removed, never written through.
+    const QFileInfo existing(target);
+    if ((existing.exists() || existing.isSymLink()) && !QFile::remove(target))
+        return Error::internal(QStringLiteral("Cannot replace %1").arg(name));
+    if (entry.isSymLink()) {
+        const QString text = symLinkText(entry.filePath());
+        if (text.isEmpty() || !QFile::link(text, target))
+            return Error::internal(QStringLiteral("Cannot copy the link %1").arg(name));
+        return Ok{};
     }
-    QDirIterator it(from, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    if (!QFile::copy(entry.filePath(), target))
+        return Error::internal(QStringLiteral("Cannot copy %1").arg(name));
+    QFile::setPermissions(target, entry.permissions());
+    return Ok{};
+}
+
+} // namespace
+
+Status copyTree(const QString &from, const QString &to, const QString &within, const QStringList &leaveOut)
+{
+    const QFileInfo top(from);
+    if (top.isFile() || top.isSymLink())
+        return copyEntry(top, to, within, top.fileName());
+    if (auto safe = resolveSafeChildPath(within, to); !safe)
+        return safe.error();
     QDir().mkpath(to);
     const QDir root(from);
+    QDirIterator it(from, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
     while (it.hasNext()) {
         const QFileInfo entry(it.next());
-        const QString target = to + QLatin1Char('/') + root.relativeFilePath(entry.filePath());
-        if (entry.isSymLink()) {
-            QFile::remove(target);
-            if (!QFile::link(entry.symLinkTarget(), target))
-                return Error::internal(QStringLiteral("Cannot copy the link %1").arg(entry.fileName()));
-        } else if (entry.isDir()) {
-            QDir().mkpath(target);
-        } else {
-            QFile::remove(target);
-            if (!QFile::copy(entry.filePath(), target))
-                return Error::internal(QStringLiteral("Cannot copy %1").arg(root.relativeFilePath(entry.filePath())));
-            QFile::setPermissions(target, entry.permissions());
+        const QString relative = root.relativeFilePath(entry.filePath());
+        const QString topName = relative.section(QLatin1Char('/'), 0, 0);
+        if (leaveOut.contains(topName))
+            continue;
+        const QString target = to + QLatin1Char('/') + relative;
+        if (entry.isDir() && !entry.isSymLink()) {
+            if (auto safe = resolveSafeChildPath(within, target); !safe)
+                return safe.error();
+            if (!QDir().mkpath(target))
+                return Error::internal(QStringLiteral("Cannot create %1").arg(relative));
+        } else if (const Status copied = copyEntry(entry, target, within, relative); !copied) {
+            return copied;
         }
     }
     return Ok{};

@@ -135,7 +135,7 @@ int runTemplateCommand(const QStringList &arguments)
     }
     if (!result.workspace.isEmpty()) {
         if (parser.isSet(output)) {
-            const Status copied = Scaffold::copyTree(result.workspace, parser.value(output));
+            const Status copied = Scaffold::copyTree(result.workspace, parser.value(output), parser.value(output));
             if (!copied)
                 err << "ERROR - " << copied.error().toString() << Qt::endl;
             else

@@ -68,6 +68,7 @@ private Q_SLOTS:
     void githubRefusals();
     void githubCreateThenPush();
     void githubPullRequest();
+    void pullRequestCommitsLinksAsLinks();
     void fetchReadsGitHubUrls();
 
 private:
@@ -375,6 +376,42 @@ void TestPublishActions::githubPullRequest()
     const Outcome escaping = act(QStringLiteral("publish:github:pull-request"), input);
     QCOMPARE(escaping.status.error().message,
              QStringLiteral("Invalid targetPath '../up': must be a relative path within the target repository, without '..' segments"));
+}
+
+void TestPublishActions::pullRequestCommitsLinksAsLinks()
+{
+    // A workspace link to a secret file is committed as a link: its text, never the secret.
+    QTemporaryDir home;
+    QFile key(home.filePath(QStringLiteral("id_rsa")));
+    QVERIFY(key.open(QIODevice::WriteOnly));
+    key.write("PRIVATE KEY\n");
+    key.close();
+    const QDir folder(m_workspace.filePath(QStringLiteral("linked")));
+    QVERIFY(folder.mkpath(QStringLiteral("docs")));
+    QFile page(folder.filePath(QStringLiteral("docs/index.md")));
+    QVERIFY(page.open(QIODevice::WriteOnly));
+    page.write("# docs\n");
+    page.close();
+    QVERIFY(QFile::link(key.fileName(), folder.filePath(QStringLiteral("id_rsa"))));
+    QVERIFY(QFile::link(QStringLiteral("docs/index.md"), folder.filePath(QStringLiteral("index.md"))));
+    QVERIFY(QFile::link(home.path(), folder.filePath(QStringLiteral("home"))));
+
+    m_github->createRepository(QStringLiteral("acme/linked")).commit({{QStringLiteral("README.md"), "# linked\n"}});
+    const Outcome opened = act(QStringLiteral("publish:github:pull-request"),
+                               {{QStringLiteral("repoUrl"), QStringLiteral("%1?owner=acme&repo=linked").arg(m_github->host())},
+                                {QStringLiteral("branchName"), QStringLiteral("links")},
+                                {QStringLiteral("title"), QStringLiteral("Links")},
+                                {QStringLiteral("description"), QStringLiteral("d")},
+                                {QStringLiteral("sourcePath"), QStringLiteral("linked")}});
+    QVERIFY2(opened.status, opened.status ? "" : qPrintable(opened.status.error().message));
+    const auto branch = m_github->repository(QStringLiteral("acme/linked"))->snapshot(QStringLiteral("links"));
+    QCOMPARE(branch.files.keys(), (QStringList{QStringLiteral("README.md"), QStringLiteral("docs/index.md"), QStringLiteral("home"),
+                                               QStringLiteral("id_rsa"), QStringLiteral("index.md")}));
+    QCOMPARE(branch.links, (QStringList{QStringLiteral("home"), QStringLiteral("id_rsa"), QStringLiteral("index.md")}));
+    QCOMPARE(branch.files.value(QStringLiteral("id_rsa")), key.fileName().toUtf8());
+    QCOMPARE(branch.files.value(QStringLiteral("index.md")), QByteArray("docs/index.md"));
+    for (const QByteArray &content : branch.files)
+        QVERIFY(!content.contains("PRIVATE KEY"));
 }
 
 void TestPublishActions::fetchReadsGitHubUrls()

@@ -10,6 +10,7 @@
 
 #include <scaffold/taskbroker.h>
 #include <scaffold/taskrunner.h>
+#include <scaffold/workspacepath.h>
 #include <store/sqlitecatalogstore.h>
 #include <yaml/yamlreader.h>
 
@@ -17,6 +18,8 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QMap>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QtConcurrent/QtConcurrentRun>
@@ -39,6 +42,8 @@ private Q_SLOTS:
     void workspaceTemplatesAndReaddir();
     void escapesAreRefused_data();
     void escapesAreRefused();
+    void linksAreNeverWrittenThrough();
+    void dryRunNeverReadsThroughLinks();
     void cancelStopsAWait();
     void dryRunSkipsWhatHasSideEffects();
     void publishesToAGitRemote();
@@ -423,6 +428,91 @@ void TestTaskRunner::escapesAreRefused()
     QVERIFY(!QFileInfo::exists(work.filePath(QStringLiteral("escaped"))));
     QVERIFY(!QFileInfo::exists(QStringLiteral("/tmp/escaped")));
     QDir(r.result.workspace).removeRecursively();
+}
+
+void TestTaskRunner::linksAreNeverWrittenThrough()
+{
+    // A skeleton may hold a link that leads out of the workspace (fetch:template keeps links);
+    // a later fetch:plain must not write through it, nor through a link at a file's own place.
+    QTemporaryDir outside;
+    QTemporaryDir templateDir;
+    writeFile(templateDir.filePath(QStringLiteral("linker/placeholder.txt")), "kept\n");
+    QVERIFY(QFile::link(outside.path(), templateDir.filePath(QStringLiteral("linker/escape"))));
+    QVERIFY(QFile::link(outside.filePath(QStringLiteral("victim.txt")), templateDir.filePath(QStringLiteral("linker/victim.txt"))));
+    writeFile(templateDir.filePath(QStringLiteral("planted/escape/planted.txt")), "planted\n");
+    writeFile(templateDir.filePath(QStringLiteral("overwrite/victim.txt")), "replaced\n");
+    writeFile(templateDir.filePath(QStringLiteral("relative/v1/notes.txt")), "v1\n");
+    QVERIFY(QFile::link(QStringLiteral("v1"), templateDir.filePath(QStringLiteral("relative/current"))));
+    writeFile(outside.filePath(QStringLiteral("victim.txt")), "original\n");
+
+    const auto runIn = [&](const QByteArray &steps) {
+        TaskSpec spec;
+        spec.templateEntity = Yaml::YamlReader::read("kind: Template\nmetadata: {name: links}\nspec:\n  steps:\n" + steps, QStringLiteral("template.yaml"))
+                                  .documents.value(0).value.toObject();
+        spec.templateDir = templateDir.path();
+        spec.taskId = QStringLiteral("task-links");
+        TaskOptions options;
+        options.workingDirectory = m_work.path();
+        options.keepWorkspace = true;
+        TaskRunner runner(m_actions, spec, options);
+        return runner.run();
+    };
+    const TaskResult through = runIn("    - {action: fetch:template, input: {url: ./linker}}\n"
+                                     "    - {action: fetch:plain, input: {url: ./planted}}\n");
+    QCOMPARE(through.status, QStringLiteral("failed"));
+    QCOMPARE(through.error->name, QStringLiteral("NotAllowedError"));
+    QVERIFY(!QFileInfo::exists(outside.filePath(QStringLiteral("planted.txt"))));
+    QDir(through.workspace).removeRecursively();
+
+    // A link at the file's own place is replaced by the file: the link's target is untouched.
+    const TaskResult replaced = runIn("    - {action: fetch:template, input: {url: ./linker}}\n"
+                                      "    - {action: fetch:plain, input: {url: ./overwrite}}\n");
+    QCOMPARE(replaced.status, QStringLiteral("completed"));
+    QCOMPARE(read(outside.filePath(QStringLiteral("victim.txt"))), QStringLiteral("original\n"));
+    QVERIFY(!QFileInfo(QDir(replaced.workspace).filePath(QStringLiteral("victim.txt"))).isSymLink());
+    QCOMPARE(read(QDir(replaced.workspace).filePath(QStringLiteral("victim.txt"))), QStringLiteral("replaced\n"));
+    QDir(replaced.workspace).removeRecursively();
+
+    // A relative link stays relative (it pointed into the template's folder when made absolute).
+    const TaskResult relative = runIn("    - {action: fetch:plain, input: {url: ./relative, targetPath: out}}\n");
+    QCOMPARE(relative.status, QStringLiteral("completed"));
+    const QString link = QDir(relative.workspace).filePath(QStringLiteral("out/current"));
+    QCOMPARE(QFileInfo(link).symLinkTarget(), QDir(relative.workspace).filePath(QStringLiteral("out/v1")));
+    QCOMPARE(symLinkText(link), QStringLiteral("v1"));
+    QDir(relative.workspace).removeRecursively();
+}
+
+void TestTaskRunner::dryRunNeverReadsThroughLinks()
+{
+    // A skeleton's link to a secret outside the workspace must not hand the secret out in the dry run's files.
+    QTemporaryDir outside;
+    writeFile(outside.filePath(QStringLiteral("id_rsa")), "PRIVATE KEY\n");
+    QTemporaryDir templateDir;
+    writeFile(templateDir.filePath(QStringLiteral("skeleton/README.md")), "# ${{ values.name }}\n");
+    QVERIFY(QFile::link(outside.filePath(QStringLiteral("id_rsa")), templateDir.filePath(QStringLiteral("skeleton/key"))));
+    QVERIFY(QFile::link(QStringLiteral("README.md"), templateDir.filePath(QStringLiteral("skeleton/readme-link"))));
+    QVERIFY(QFile::link(QStringLiteral("nowhere.txt"), templateDir.filePath(QStringLiteral("skeleton/broken"))));
+    TaskSpec spec;
+    spec.templateEntity = Yaml::YamlReader::read("kind: Template\nmetadata: {name: dry}\nspec:\n  steps:\n"
+                                                 "    - {action: fetch:template, input: {url: ./skeleton, values: {name: dry}}}\n",
+                                                 QStringLiteral("template.yaml"))
+                              .documents.value(0).value.toObject();
+    spec.templateDir = templateDir.path();
+    spec.taskId = QStringLiteral("task-dry-links");
+    TaskOptions options;
+    options.workingDirectory = m_work.path();
+    options.dryRun = true;
+    options.keepWorkspace = true;
+    TaskRunner runner(m_actions, spec, options);
+    const QJsonObject answer = runDryRun(runner, spec.templateEntity);
+    QMap<QString, QByteArray> files;
+    for (const QJsonValue &file : answer.value(QLatin1String("directoryContents")).toArray())
+        files.insert(file[QLatin1String("path")].toString(), QByteArray::fromBase64(file[QLatin1String("base64Content")].toString().toLatin1()));
+    // Links that resolve are left out; a broken one carries its own text, as Backstage's dry run does.
+    QCOMPARE(files.keys(), (QStringList{QStringLiteral("README.md"), QStringLiteral("broken")}));
+    QCOMPARE(files.value(QStringLiteral("README.md")), QByteArray("# dry\n"));
+    QCOMPARE(files.value(QStringLiteral("broken")), QByteArray("nowhere.txt"));
+    QVERIFY(!QJsonDocument(answer).toJson().contains(QByteArray("PRIVATE KEY").toBase64()));
 }
 
 void TestTaskRunner::cancelStopsAWait()

@@ -42,7 +42,8 @@ public:
         QString commit;
         QString message;
         QString author;   // "Name <email>"
-        QMap<QString, QByteArray> files;
+        QMap<QString, QByteArray> files;   // a symlink's content is its link text
+        QStringList links;                  // the paths stored as symlinks (mode 120000)
     };
     Snapshot snapshot(const QString &branch = QStringLiteral("main")) const
     {
@@ -63,14 +64,18 @@ public:
         {
             git_repository *repo;
             QMap<QString, QByteArray> *files;
-        } walk{m_repo, &out.files};
+            QStringList *links;
+        } walk{m_repo, &out.files, &out.links};
         git_tree_walk(tree, GIT_TREEWALK_PRE, [](const char *root, const git_tree_entry *entry, void *payload) {
             auto *w = static_cast<Walk *>(payload);
             if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
                 return 0;
+            const QString path = QString::fromUtf8(root) + QString::fromUtf8(git_tree_entry_name(entry));
+            if (git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK)
+                w->links->append(path);
             git_blob *blob = nullptr;
             if (git_blob_lookup(&blob, w->repo, git_tree_entry_id(entry)) == 0) {
-                w->files->insert(QString::fromUtf8(root) + QString::fromUtf8(git_tree_entry_name(entry)),
+                w->files->insert(path,
                                  QByteArray(static_cast<const char *>(git_blob_rawcontent(blob)), qsizetype(git_blob_rawsize(blob))));
                 git_blob_free(blob);
             }
