@@ -48,6 +48,8 @@ public:
     virtual std::optional<StoredEntity> entityByRef(const QString &ref) = 0;
     virtual std::optional<StoredEntity> entityByUid(const QString &uid) = 0;
     // Same length and order as `refs`; nullopt where a ref is unknown or filtered out.
+    // Refs are compared as given with the stored lower-case `kind:namespace/name`
+    // (no lower-casing, no default namespace), as Backstage's entitiesBatch does.
     virtual Result<QList<std::optional<StoredEntity>>> entitiesByRefs(const QStringList &refs,
                                                                       const Model::EntityFilter &filter = {}) = 0;
     virtual Result<EntityPage> queryEntities(const EntityQuery &query) = 0;

@@ -1458,7 +1458,7 @@ Result<QList<std::optional<StoredEntity>>> SqliteCatalogStore::entitiesByRefs(co
     result.reserve(refs.size());
     for (const QString &ref : refs) {
         Statement &s = *stmt.value();
-        s.bind(1, ref.toLower());
+        s.bind(1, ref);
         bindAll(s, condition->params, 2);
         if (s.next())
             result.append(SqliteCatalogStorePrivate::entityFromRow(s));

@@ -135,9 +135,9 @@ HttpResponse postEntitiesByRefs(Store::CatalogStore &store, const HttpRequest &r
     for (const QJsonValue &ref : refsValue.toArray()) {
         if (!ref.isString())
             return malformed(QStringLiteral("entityRefs must be an array of strings"));
-        refs.append(ref.toString().toLower());
+        refs.append(ref.toString());   // compared as given (Backstage 1.55)
     }
-    QStringList fieldParameters = request.queryValues(QStringLiteral("fields"));
+    QStringList fieldParameters;   // only from the body: the query string may not carry them
     const QJsonValue bodyFields = document.object().value(QLatin1String("fields"));
     if (!bodyFields.isUndefined()) {
         if (!bodyFields.isArray())
@@ -207,20 +207,20 @@ HttpResponse getAncestry(Store::CatalogStore &store, const HttpRequest &request)
 
 void addCatalogRoutes(Router &router, Store::CatalogStore &store)
 {
-    router.add("GET", Mount, QStringLiteral("/entities"),
+    addCatalogRoute(router, "GET", QStringLiteral("/entities"), {QStringLiteral("fields"), QStringLiteral("limit"), QStringLiteral("filter"), QStringLiteral("offset"), QStringLiteral("after"), QStringLiteral("order")},
                [&store](const HttpRequest &request) { return getEntities(store, request); });
-    router.add("GET", Mount, QStringLiteral("/entities/by-uid/:uid"), [&store](const HttpRequest &request) {
+    addCatalogRoute(router, "GET", QStringLiteral("/entities/by-uid/:uid"), {}, [&store](const HttpRequest &request) {
         const QString uid = request.params.value(QStringLiteral("uid"));
         if (std::optional<Store::StoredEntity> entity = store.entityByUid(uid))
             return HttpResponse::jsonBytes(entityJson(*entity));
         return HttpResponse::error(notFound(QStringLiteral("No entity with uid %1").arg(uid)), request);
     });
-    router.add("DELETE", Mount, QStringLiteral("/entities/by-uid/:uid"), [&store](const HttpRequest &request) {
+    addCatalogRoute(router, "DELETE", QStringLiteral("/entities/by-uid/:uid"), {}, [&store](const HttpRequest &request) {
         if (Status removed = store.removeEntityByUid(request.params.value(QStringLiteral("uid"))); !removed)
             return HttpResponse::error(removed.error(), request);
         return HttpResponse::empty(204);
     });
-    router.add("GET", Mount, QStringLiteral("/entities/by-name/:kind/:namespace/:name"), [&store](const HttpRequest &request) {
+    addCatalogRoute(router, "GET", QStringLiteral("/entities/by-name/:kind/:namespace/:name"), {}, [&store](const HttpRequest &request) {
         const QString kind = request.params.value(QStringLiteral("kind"));
         const QString namespaceName = request.params.value(QStringLiteral("namespace"));
         const QString name = request.params.value(QStringLiteral("name"));
@@ -230,11 +230,11 @@ void addCatalogRoutes(Router &router, Store::CatalogStore &store)
             notFound(QStringLiteral("No entity named '%1' found, with kind '%2' in namespace '%3'").arg(name, kind, namespaceName)),
             request);
     });
-    router.add("GET", Mount, QStringLiteral("/entities/by-name/:kind/:namespace/:name/ancestry"),
+    addCatalogRoute(router, "GET", QStringLiteral("/entities/by-name/:kind/:namespace/:name/ancestry"), {},
                [&store](const HttpRequest &request) { return getAncestry(store, request); });
-    router.add("POST", Mount, QStringLiteral("/entities/by-refs"),
+    addCatalogRoute(router, "POST", QStringLiteral("/entities/by-refs"), {QStringLiteral("filter")},
                [&store](const HttpRequest &request) { return postEntitiesByRefs(store, request); });
-    router.add("GET", Mount, QStringLiteral("/entity-facets"),
+    addCatalogRoute(router, "GET", QStringLiteral("/entity-facets"), {QStringLiteral("facet"), QStringLiteral("filter")},
                [&store](const HttpRequest &request) { return getEntityFacets(store, request); });
     addEntityQueryRoutes(router, store);
     addValidationRoutes(router);

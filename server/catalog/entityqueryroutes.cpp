@@ -453,11 +453,11 @@ HttpResponse postEntityFacets(Store::CatalogStore &store, const HttpRequest &req
 
 void addEntityQueryRoutes(Router &router, Store::CatalogStore &store)
 {
-    router.add("GET", Mount, QStringLiteral("/entities/by-query"),
+    addCatalogRoute(router, "GET", QStringLiteral("/entities/by-query"), {QStringLiteral("fields"), QStringLiteral("limit"), QStringLiteral("offset"), QStringLiteral("orderField"), QStringLiteral("cursor"), QStringLiteral("filter"), QStringLiteral("totalItems"), QStringLiteral("fullTextFilterTerm"), QStringLiteral("fullTextFilterFields")},
                [&store](const HttpRequest &request) { return getEntitiesByQuery(store, request); });
-    router.add("POST", Mount, QStringLiteral("/entities/by-query"),
+    addCatalogRoute(router, "POST", QStringLiteral("/entities/by-query"), {},
                [&store](const HttpRequest &request) { return postEntitiesByQuery(store, request); });
-    router.add("POST", Mount, QStringLiteral("/entity-facets"),
+    addCatalogRoute(router, "POST", QStringLiteral("/entity-facets"), {},
                [&store](const HttpRequest &request) { return postEntityFacets(store, request); });
 }
 

@@ -38,7 +38,7 @@ Result<Ingest::LocationInput> locationBody(const HttpRequest &request)
 void addLocationRoutes(Router &router, Ingest::LocationService &locations, const Ingest::LocationProcessor &processor,
                        QObject *context)
 {
-    router.add("POST", Mount, QStringLiteral("/locations"), [&locations, &processor, context](const HttpRequest &request) {
+    addCatalogRoute(router, "POST", QStringLiteral("/locations"), {QStringLiteral("dryRun"), QStringLiteral("onConflict")}, [&locations, &processor, context](const HttpRequest &request) {
         auto input = locationBody(request);
         if (!input)
             return HttpResponse::error(input.error(), request);
@@ -73,14 +73,14 @@ void addLocationRoutes(Router &router, Ingest::LocationService &locations, const
         return HttpResponse::later(deferred);
     });
 
-    router.add("GET", Mount, QStringLiteral("/locations"), [&locations](const HttpRequest &) {
+    addCatalogRoute(router, "GET", QStringLiteral("/locations"), {}, [&locations](const HttpRequest &) {
         QJsonArray list;
         for (const Store::RegisteredLocation &location : locations.list())
             list.append(QJsonObject{{QStringLiteral("data"), Ingest::LocationService::toJson(location)}});
         return HttpResponse::json(list);
     });
 
-    router.add("POST", Mount, QStringLiteral("/locations/by-query"), [&locations](const HttpRequest &request) {
+    addCatalogRoute(router, "POST", QStringLiteral("/locations/by-query"), {}, [&locations](const HttpRequest &request) {
         auto body = jsonObjectBody(request, true);
         if (!body)
             return HttpResponse::error(body.error(), request);
@@ -88,13 +88,13 @@ void addLocationRoutes(Router &router, Ingest::LocationService &locations, const
         return page ? HttpResponse::json(page.value()) : HttpResponse::error(page.error(), request);
     });
 
-    router.add("GET", Mount, QStringLiteral("/locations/:id"), [&locations](const HttpRequest &request) {
+    addCatalogRoute(router, "GET", QStringLiteral("/locations/:id"), {}, [&locations](const HttpRequest &request) {
         auto location = locations.get(request.params.value(QStringLiteral("id")));
         return location ? HttpResponse::json(Ingest::LocationService::toJson(location.value()))
                         : HttpResponse::error(location.error(), request);
     });
 
-    router.add("PUT", Mount, QStringLiteral("/locations/:id"), [&locations](const HttpRequest &request) {
+    addCatalogRoute(router, "PUT", QStringLiteral("/locations/:id"), {}, [&locations](const HttpRequest &request) {
         auto input = locationBody(request);
         if (!input)
             return HttpResponse::error(input.error(), request);
@@ -105,7 +105,7 @@ void addLocationRoutes(Router &router, Ingest::LocationService &locations, const
                        : HttpResponse::error(updated.error(), request);
     });
 
-    router.add("DELETE", Mount, QStringLiteral("/locations/:id"), [&locations](const HttpRequest &request) {
+    addCatalogRoute(router, "DELETE", QStringLiteral("/locations/:id"), {}, [&locations](const HttpRequest &request) {
         if (Status writable = locations.checkWritable(); !writable)
             return HttpResponse::error(writable.error(), request);
         if (Status removed = locations.remove(request.params.value(QStringLiteral("id"))); !removed)
@@ -113,7 +113,7 @@ void addLocationRoutes(Router &router, Ingest::LocationService &locations, const
         return HttpResponse::empty(204);
     });
 
-    router.add("GET", Mount, QStringLiteral("/locations/by-entity/:kind/:namespace/:name"), [&locations](const HttpRequest &request) {
+    addCatalogRoute(router, "GET", QStringLiteral("/locations/by-entity/:kind/:namespace/:name"), {}, [&locations](const HttpRequest &request) {
         auto location = locations.byEntity(request.params.value(QStringLiteral("kind")),
                                            request.params.value(QStringLiteral("namespace")),
                                            request.params.value(QStringLiteral("name")));
@@ -121,7 +121,7 @@ void addLocationRoutes(Router &router, Ingest::LocationService &locations, const
                         : HttpResponse::error(location.error(), request);
     });
 
-    router.add("POST", Mount, QStringLiteral("/analyze-location"), [](const HttpRequest &request) {
+    addCatalogRoute(router, "POST", QStringLiteral("/analyze-location"), {}, [](const HttpRequest &request) {
         auto body = jsonObjectBody(request);
         if (!body)
             return HttpResponse::error(body.error(), request);

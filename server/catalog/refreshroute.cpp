@@ -9,7 +9,7 @@ namespace Greenroom::Server {
 // queued to be read now; 200 with an empty body, 404 for an unknown entity.
 void addRefreshRoute(Router &router, Ingest::ProcessingLoop &loop)
 {
-    router.add("POST", QStringLiteral("/api/catalog"), QStringLiteral("/refresh"), [&loop](const HttpRequest &request) {
+    addCatalogRoute(router, "POST", QStringLiteral("/refresh"), {}, [&loop](const HttpRequest &request) {
         auto body = jsonObjectBody(request, true);
         if (!body)
             return HttpResponse::error(body.error(), request);

@@ -15,6 +15,17 @@ Error notFound(const QString &message)
     return {QStringLiteral("NotFoundError"), message};
 }
 
+void addCatalogRoute(Router &router, const QByteArray &method, const QString &pattern, const QStringList &known, Router::Handler handler)
+{
+    router.add(method, QStringLiteral("/api/catalog"), pattern, [known, handler = std::move(handler)](const HttpRequest &request) {
+        for (const auto &[name, value] : request.query) {
+            if (!known.contains(name))
+                return HttpResponse::error(Error::input(QStringLiteral("Unknown query parameter '%1'").arg(name)), request);
+        }
+        return handler(request);
+    });
+}
+
 Result<std::optional<qint64>> integerParameter(const HttpRequest &request, const QString &name)
 {
     const QStringList values = request.queryValues(name);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "http/httpmessage.h"
+#include "http/router.h"
 
 #include <common/result.h>
 #include <store/catalogstore.h>
@@ -16,6 +17,12 @@ namespace Greenroom::Server {
 // Request parsing and response shaping shared by the catalog's route files.
 
 Error notFound(const QString &message);
+
+// Adds a catalog route (below /api/catalog) that takes only the query
+// parameters `known`: Backstage validates every catalog request against its
+// OpenAPI spec, which refuses any other with 400 InputError
+// "Unknown query parameter '<name>'" before the route runs.
+void addCatalogRoute(Router &router, const QByteArray &method, const QString &pattern, const QStringList &known, Router::Handler handler);
 
 // An integer query parameter (the last one when repeated); nullopt when absent.
 Result<std::optional<qint64>> integerParameter(const HttpRequest &request, const QString &name);

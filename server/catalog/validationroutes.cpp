@@ -67,7 +67,7 @@ HttpResponse postValidateEntity(const HttpRequest &request)
 
 void addValidationRoutes(Router &router)
 {
-    router.add("POST", Mount, QStringLiteral("/validate-entity"), [](const HttpRequest &request) { return postValidateEntity(request); });
+    addCatalogRoute(router, "POST", QStringLiteral("/validate-entity"), {}, [](const HttpRequest &request) { return postValidateEntity(request); });
 }
 
 } // namespace Greenroom::Server

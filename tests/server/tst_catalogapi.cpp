@@ -36,6 +36,8 @@ private Q_SLOTS:
     void badParametersAre400();
     void byNameAndUid();
     void byRefsKeepsOrderAndNulls();
+    void unknownQueryParametersAreRefused_data();
+    void unknownQueryParametersAreRefused();
     void facets();
     void queryPagesToTheEndByCursor();
     void queryPredicatesAndFullText();
@@ -232,6 +234,51 @@ void TestCatalogApi::byRefsKeepsOrderAndNulls()
     QVERIFY(wrongType.json()[QLatin1String("error")][QLatin1String("message")].toString().startsWith(
         QStringLiteral("Malformed request body (did you remember to specify an application/json content type?)")));
     QCOMPARE(request("POST", QStringLiteral("/api/catalog/entities/by-refs"), R"({"entityRefs":"x"})").status, 400);
+
+    // Refs are compared as given (Backstage 1.55): another case or no namespace finds nothing.
+    const Reply asGiven = request("POST", QStringLiteral("/api/catalog/entities/by-refs"),
+                                  R"({"entityRefs":["Component:default/svc-02","component:svc-02","component:default/svc-02"],"fields":["kind"]})");
+    const QJsonArray given = asGiven.json()[QLatin1String("items")].toArray();
+    QCOMPARE(given.size(), 3);
+    QVERIFY(given.at(0).isNull());
+    QVERIFY(given.at(1).isNull());
+    QCOMPARE(given.at(2)[QLatin1String("kind")].toString(), QStringLiteral("Component"));
+    // `fields` belongs in the body; in the query string it is refused, as the OpenAPI validator refuses it.
+    const Reply queryFields = request("POST", QStringLiteral("/api/catalog/entities/by-refs?fields=kind"), R"({"entityRefs":[]})");
+    QCOMPARE(queryFields.status, 400);
+    QCOMPARE(queryFields.json()[QLatin1String("error")][QLatin1String("name")].toString(), QStringLiteral("InputError"));
+    QCOMPARE(queryFields.json()[QLatin1String("error")][QLatin1String("message")].toString(), QStringLiteral("Unknown query parameter 'fields'"));
+}
+
+void TestCatalogApi::unknownQueryParametersAreRefused_data()
+{
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("unknown");
+    // Each catalog route takes only the query parameters Backstage's OpenAPI spec declares for it.
+    QTest::newRow("by-name") << QByteArray("GET") << QStringLiteral("/entities/by-name/component/default/svc-01?fields=kind") << QByteArray() << QStringLiteral("fields");
+    QTest::newRow("by-uid") << QByteArray("GET") << QStringLiteral("/entities/by-uid/x?pretty=1") << QByteArray() << QStringLiteral("pretty");
+    QTest::newRow("entities") << QByteArray("GET") << QStringLiteral("/entities?filter=kind=api&fullTextFilterTerm=x") << QByteArray()
+                              << QStringLiteral("fullTextFilterTerm");
+    QTest::newRow("by-query") << QByteArray("GET") << QStringLiteral("/entities/by-query?after=x") << QByteArray() << QStringLiteral("after");
+    QTest::newRow("POST by-query") << QByteArray("POST") << QStringLiteral("/entities/by-query?limit=1") << QByteArray("{}") << QStringLiteral("limit");
+    QTest::newRow("facets") << QByteArray("GET") << QStringLiteral("/entity-facets?facet=kind&fields=kind") << QByteArray() << QStringLiteral("fields");
+    QTest::newRow("locations") << QByteArray("GET") << QStringLiteral("/locations?limit=1") << QByteArray() << QStringLiteral("limit");
+    QTest::newRow("ancestry") << QByteArray("GET") << QStringLiteral("/entities/by-name/component/default/svc-01/ancestry?x") << QByteArray() << QStringLiteral("x");
+    QTest::newRow("validate") << QByteArray("POST") << QStringLiteral("/validate-entity?dryRun=true") << QByteArray("{}") << QStringLiteral("dryRun");
+}
+
+void TestCatalogApi::unknownQueryParametersAreRefused()
+{
+    QFETCH(QByteArray, method);
+    QFETCH(QString, path);
+    QFETCH(QByteArray, body);
+    QFETCH(QString, unknown);
+    const Reply reply = request(method, QStringLiteral("/api/catalog") + path, body);
+    QCOMPARE(reply.status, 400);
+    QCOMPARE(reply.json()[QLatin1String("error")][QLatin1String("name")].toString(), QStringLiteral("InputError"));
+    QCOMPARE(reply.json()[QLatin1String("error")][QLatin1String("message")].toString(), QStringLiteral("Unknown query parameter '%1'").arg(unknown));
 }
 
 void TestCatalogApi::facets()

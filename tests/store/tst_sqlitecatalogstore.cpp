@@ -633,9 +633,11 @@ void TestSqliteCatalogStore::entitiesByRefsKeepsOrderAndNulls()
     auto result = m_store->entitiesByRefs(wanted, {});
     QVERIFY(result);
     QCOMPARE(result->size(), 5);
-    QVERIFY(result->at(0) && !result->at(1) && result->at(2) && !result->at(3) && result->at(4));
-    auto filtered = m_store->entitiesByRefs(wanted, *Model::EntityFilter::parse({QStringLiteral("kind=component")}));
-    QVERIFY(!filtered->at(0) && filtered->at(2));
+    // Compared as given, as Backstage 1.55 does: another case or a missing namespace finds nothing.
+    QVERIFY(result->at(0) && !result->at(1) && !result->at(2) && !result->at(3) && result->at(4));
+    const QStringList lower{QStringLiteral("group:default/team-b"), QStringLiteral("component:default/cart")};
+    auto filtered = m_store->entitiesByRefs(lower, *Model::EntityFilter::parse({QStringLiteral("kind=component")}));
+    QVERIFY(!filtered->at(0) && filtered->at(1));
 }
 
 void TestSqliteCatalogStore::removeByUid()
