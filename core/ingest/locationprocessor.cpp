@@ -145,6 +145,8 @@ FileResult processFile(const FileJob &job)
         if (kind.isString() && name.isString())
             doc.ref = Model::EntityRef::canonical(raw);
         doc.annotated = Model::withLocationAnnotations(raw, locationKey, job.originKey);
+        if (job.type == UrlType || job.type == GitType)   // a git target gets what the same url target would
+            doc.annotated = withScmAnnotations(doc.annotated, job.options->scm.locationAnnotations(job.path));
         QJsonObject resolved = doc.annotated;
         const PlaceholderResolver placeholders(job.placeholders);
         if (auto problem = placeholders.resolve(resolved))

@@ -4,6 +4,7 @@
 
 #include "catalogrules.h"
 #include "gitreader.h"
+#include "scmintegrations.h"
 #include "urlreader.h"
 
 #include <model/locationref.h>
@@ -25,6 +26,9 @@ struct IngestOptions
     UrlReader urlReader;
     // `git` locations: refused until a cache folder is set.
     GitReader gitReader;
+    // The SCM hosts that give entities read from `url` and `git` locations
+    // their view, edit and source URLs (AnnotateLocationEntityProcessor).
+    ScmIntegrations scm = ScmIntegrations::withDefaults({});
     // catalog.orphanStrategy keep (Backstage's older default) rather than delete.
     bool keepOrphans = false;
 };

@@ -166,6 +166,10 @@ Result<CatalogSettings> catalogSettings(const Config::ConfigReader &config, cons
         return github.error();
     settings.github = github.value();
     settings.ingest.urlReader.setGitHubIntegrations(settings.github);
+    auto integrations = config.optional(QStringLiteral("integrations"));
+    if (!integrations)
+        return integrations.error();
+    settings.ingest.scm = Ingest::ScmIntegrations::fromConfig(integrations->value_or(QJsonValue()).toObject());
 
     auto credentials = gitCredentials(config);
     if (!credentials)

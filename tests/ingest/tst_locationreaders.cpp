@@ -103,6 +103,7 @@ private Q_SLOTS:
     void allowListMatchesHostsPortsAndPaths();
     void allowListRejectsBadConfig();
     void urlReaderReadsAllowedHostsOnly();
+    void urlEntitiesGetViewEditAndSourceUrls();
     void gitTargetsParseAndResolveInsideTheRepository();
     void gitReaderReadsCommittedFiles();
     void gitReaderReportsMissingRefsAndRepositories();
@@ -185,6 +186,49 @@ void TestLocationReaders::urlReaderReadsAllowedHostsOnly()
     QVERIFY(!otherPort);
     QCOMPARE(otherPort.error().name, QStringLiteral("NotAllowedError"));
     QVERIFY(otherPort.error().message.startsWith(QLatin1String("Reading from 'http://127.0.0.1:1/catalog-info.yaml' is not allowed.")));
+}
+
+void TestLocationReaders::urlEntitiesGetViewEditAndSourceUrls()
+{
+    // A GitHub-shaped URL on a host the integrations know: view, edit and source URLs, the author's own kept.
+    QHttpServer http;
+    http.route(QStringLiteral("/acme/payments/blob/main/catalog-info.yaml"), [] {
+        return QByteArray(component("payments") + "---\n"
+                          "apiVersion: backstage.io/v1alpha1\nkind: Component\n"
+                          "metadata: {name: own, annotations: {backstage.io/view-url: 'https://docs.example.com/own'}}\n"
+                          "spec: {type: service, lifecycle: production, owner: team-a}\n");
+    });
+    auto *tcp = new QTcpServer(&http);
+    QVERIFY(tcp->listen(QHostAddress::LocalHost));
+    http.bind(tcp);
+    const QString host = QStringLiteral("127.0.0.1:%1").arg(tcp->serverPort());
+    const QString target = QStringLiteral("http://%1/acme/payments/blob/main/catalog-info.yaml").arg(host);
+    Ingest::IngestOptions options;
+    options.urlReader = Ingest::UrlReader(allowList(QStringLiteral(R"([{"host":"%1"}])").arg(host).toUtf8()));
+    const auto annotationsOf = [&](const Ingest::LocationProcessor &processor, const QString &ref) {
+        const Ingest::LocationReadResult read = processor.read({QStringLiteral("url"), target});
+        for (const Store::EntityWrite &entity : read.write.entities) {
+            if (entity.ref == ref)
+                return entity.entity[QLatin1String("metadata")][QLatin1String("annotations")].toObject();
+        }
+        return QJsonObject();
+    };
+
+    // No integration knows the host: only the view URL, as Backstage adds it on every host.
+    const QJsonObject plain = annotationsOf(Ingest::LocationProcessor(options), QStringLiteral("component:default/payments"));
+    QCOMPARE(plain.value(QLatin1String("backstage.io/view-url")).toString(), target);
+    QVERIFY(!plain.contains(QLatin1String("backstage.io/edit-url")));
+    QVERIFY(!plain.contains(QLatin1String("backstage.io/source-location")));
+
+    options.scm = Ingest::ScmIntegrations::fromConfig(QJsonDocument::fromJson(QStringLiteral(R"({"github":[{"host":"%1"}]})").arg(host).toUtf8()).object());
+    const Ingest::LocationProcessor processor(options);
+    const QJsonObject known = annotationsOf(processor, QStringLiteral("component:default/payments"));
+    QCOMPARE(known.value(QLatin1String("backstage.io/view-url")).toString(), target);
+    QCOMPARE(known.value(QLatin1String("backstage.io/edit-url")).toString(), QStringLiteral("http://%1/acme/payments/edit/main/catalog-info.yaml").arg(host));
+    QCOMPARE(known.value(QLatin1String("backstage.io/source-location")).toString(), QStringLiteral("url:http://%1/acme/payments/tree/main/").arg(host));
+    const QJsonObject own = annotationsOf(processor, QStringLiteral("component:default/own"));
+    QCOMPARE(own.value(QLatin1String("backstage.io/view-url")).toString(), QStringLiteral("https://docs.example.com/own"));
+    QCOMPARE(own.value(QLatin1String("backstage.io/edit-url")).toString(), QStringLiteral("http://%1/acme/payments/edit/main/catalog-info.yaml").arg(host));
 }
 
 void TestLocationReaders::gitTargetsParseAndResolveInsideTheRepository()
@@ -293,6 +337,10 @@ void TestLocationReaders::gitLocationIsReadThroughTheProcessor()
              QStringLiteral("git:") + repo.path() + QStringLiteral("/blob/main/apis/petstore.yaml"));
     QCOMPARE(api[QLatin1String("metadata")][QLatin1String("annotations")][QLatin1String("backstage.io/managed-by-origin-location")].toString(),
              QStringLiteral("git:") + target);
+    // What the same url target would get: its view URL (no integration knows a local repository).
+    QCOMPARE(api[QLatin1String("metadata")][QLatin1String("annotations")][QLatin1String("backstage.io/view-url")].toString(),
+             repo.path() + QStringLiteral("/blob/main/apis/petstore.yaml"));
+    QVERIFY(!api[QLatin1String("metadata")][QLatin1String("annotations")].toObject().contains(QLatin1String("backstage.io/edit-url")));
 
     // Without a cache folder git locations are refused, clearly.
     const Ingest::LocationReadResult refused = Ingest::LocationProcessor().read({QStringLiteral("git"), target});
