@@ -64,6 +64,7 @@ private Q_SLOTS:
     void syncStatusInTheStatusBar();
     void stateIsRestored();
     void problemsTabShowsProcessingErrors();
+    void aboutCardLinksToSourceAndEdit();
     void keyboardReachesEveryPage();
 
 private:
@@ -501,6 +502,48 @@ void TestMainWindow::problemsTabShowsProcessingErrors()
              qPrintable(problems->item(0)->text()));
     batch.changes.first().deleted = true;
     QVERIFY(m_cache->store().applyMirror(batch));
+}
+
+void TestMainWindow::aboutCardLinksToSourceAndEdit()
+{
+    // An entity the catalog read from GitHub: its About card links to the source and the edit page;
+    // a link that is not a web address is not offered.
+    const auto mirror = [&](const QString &name, const QJsonObject &annotations, bool deleted = false) {
+        const QJsonObject entity{
+            {QStringLiteral("apiVersion"), QStringLiteral("backstage.io/v1alpha1")}, {QStringLiteral("kind"), QStringLiteral("Component")},
+            {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("namespace"), QStringLiteral("default")},
+                                                     {QStringLiteral("uid"), QStringLiteral("uid-") + name}, {QStringLiteral("etag"), QStringLiteral("e1")},
+                                                     {QStringLiteral("annotations"), annotations}}},
+            {QStringLiteral("spec"), QJsonObject{{QStringLiteral("type"), QStringLiteral("service")}, {QStringLiteral("owner"), QStringLiteral("team-a")},
+                                                 {QStringLiteral("lifecycle"), QStringLiteral("production")}}},
+            {QStringLiteral("relations"), QJsonArray{}}};
+        Store::MirrorBatch batch;
+        batch.changes.append({deleted, QStringLiteral("component:default/") + name, QStringLiteral("uid-") + name, QStringLiteral("e1"),
+                              QJsonDocument(entity).toJson(QJsonDocument::Compact), {}});
+        return bool(m_cache->store().applyMirror(batch));
+    };
+    QVERIFY(mirror(QStringLiteral("sourced"),
+                   {{QStringLiteral("backstage.io/source-location"), QStringLiteral("url:https://github.com/acme/sourced/tree/main/")},
+                    {QStringLiteral("backstage.io/edit-url"), QStringLiteral("https://github.com/acme/sourced/edit/main/catalog-info.yaml")},
+                    {QStringLiteral("backstage.io/view-url"), QStringLiteral("https://github.com/acme/sourced/blob/main/catalog-info.yaml")}}));
+    m_window->openEntity(QStringLiteral("component:default/sourced"));
+    auto *about = m_window->entityPage()->findChild<QWidget *>(QStringLiteral("aboutCard"));
+    auto *view = about->findChild<QLabel *>(QStringLiteral("viewSourceLink"));
+    auto *edit = about->findChild<QLabel *>(QStringLiteral("editLink"));
+    QVERIFY(view && edit);
+    QVERIFY(view->text().contains(QLatin1String("href=\"https://github.com/acme/sourced/tree/main/\"")));
+    QVERIFY(view->text().contains(QLatin1String(">View source<")));
+    QVERIFY(edit->text().contains(QLatin1String("href=\"https://github.com/acme/sourced/edit/main/catalog-info.yaml\"")));
+    QVERIFY(view->openExternalLinks() && edit->openExternalLinks());
+
+    QVERIFY(mirror(QStringLiteral("hostile"), {{QStringLiteral("backstage.io/source-location"), QStringLiteral("url:javascript:alert(1)")},
+                                               {QStringLiteral("backstage.io/edit-url"), QStringLiteral("file:///etc/passwd")}}));
+    m_window->openEntity(QStringLiteral("component:default/hostile"));
+    about = m_window->entityPage()->findChild<QWidget *>(QStringLiteral("aboutCard"));
+    QVERIFY(!about->findChild<QLabel *>(QStringLiteral("viewSourceLink")));
+    QVERIFY(!about->findChild<QLabel *>(QStringLiteral("editLink")));
+    QVERIFY(mirror(QStringLiteral("sourced"), {}, true));
+    QVERIFY(mirror(QStringLiteral("hostile"), {}, true));
 }
 
 void TestMainWindow::keyboardReachesEveryPage()

@@ -10,6 +10,7 @@
 #include "widgets/heading.h"
 #include "widgets/relationgraphview.h"
 
+#include <model/annotations.h>
 #include <model/entityref.h>
 #include <model/relation.h>
 #include <yaml/yamlwriter.h>
@@ -31,6 +32,7 @@
 #include <QSyntaxHighlighter>
 #include <QTabWidget>
 #include <QToolButton>
+#include <QUrl>
 #include <QVBoxLayout>
 
 namespace Greenroom::Ui {
@@ -339,6 +341,32 @@ void EntityPage::rebuildOverview()
         const QString url = entry[QLatin1String("url")].toString();
         const QString title = entry[QLatin1String("title")].toString();
         links.append(QStringLiteral("<a href=\"%1\">%2</a>").arg(url.toHtmlEscaped(), (title.isEmpty() ? url : title).toHtmlEscaped()));
+    }
+    // Backstage's "View source" and "Edit" (the catalog adds both for entities read from an SCM host); web links only.
+    const QJsonObject annotations = metadata.value(QLatin1String("annotations")).toObject();
+    const auto webLink = [](QString url, const QString &label, const QString &name) -> QLabel * {
+        const QUrl parsed(url);
+        if (!parsed.isValid() || (parsed.scheme() != QLatin1String("https") && parsed.scheme() != QLatin1String("http")))
+            return nullptr;
+        auto *anchor = new QLabel(QStringLiteral("<a href=\"%1\">%2</a>").arg(url.toHtmlEscaped(), label.toHtmlEscaped()));
+        anchor->setObjectName(name);
+        anchor->setTextFormat(Qt::RichText);
+        anchor->setOpenExternalLinks(true);
+        anchor->setToolTip(url);
+        return anchor;
+    };
+    const QString source = annotations.value(Model::Annotations::SourceLocation).toString();
+    auto *sourceRow = new QHBoxLayout;
+    if (source.startsWith(QLatin1String("url:")))
+        if (QLabel *view = webLink(source.mid(4), tr("View source"), QStringLiteral("viewSourceLink")))
+            sourceRow->addWidget(view);
+    if (QLabel *edit = webLink(annotations.value(Model::Annotations::EditUrl).toString(), tr("Edit"), QStringLiteral("editLink")))
+        sourceRow->addWidget(edit);
+    if (sourceRow->count() > 0) {
+        sourceRow->addStretch();
+        form->addRow(tr("Source"), sourceRow);
+    } else {
+        delete sourceRow;
     }
     if (!links.isEmpty()) {
         auto *linksLabel = new QLabel(links.join(QStringLiteral("<br>")));
