@@ -248,32 +248,48 @@ int runServeCommand(const QStringList &arguments)
                      });
     Ingest::LocationService locationService(*store.value(), processing, {QStringLiteral("url")}, catalog->readonly);
     ServerMetrics metrics;
+    // What each location's last read reported, so a re-read that changes nothing
+    // (every processingInterval) is logged at debug level, not every few seconds.
+    QHash<QString, QString> lastReports;
     const auto report = [&](const Model::LocationRef &location, const Result<Ingest::CatalogIngester::Outcome> &outcome) {
-        const QString where = QStringLiteral("location ") + location.toString() + QStringLiteral(": ");
+        const QString key = location.toString();
+        const QString where = QStringLiteral("location ") + key + QStringLiteral(": ");
         metrics.recordLocationRead(!outcome || !outcome->errors.isEmpty(), outcome ? outcome->errors.size() : 1);
+        QString summary = outcome ? QString() : outcome.error().toString();
+        if (outcome) {
+            for (const Store::ProcessingErrorRecord &e : outcome->errors)
+                summary += e.file + QLatin1Char(':') + QString::number(e.line) + e.name + e.message + QLatin1Char('\n');
+        }
+        const bool wrote = outcome && (outcome->report.inserted > 0 || outcome->report.updated > 0 || outcome->report.deleted > 0);
+        const auto previous = lastReports.constFind(key);
+        const bool news = wrote || previous == lastReports.cend() || previous.value() != summary;
+        lastReports.insert(key, summary);
+        const auto say = [&](void (Logger::*level)(const QString &, const QJsonObject &) const, const QString &text, const QJsonObject &fields) {
+            (log.*(news ? level : &Logger::debug))(text, fields);
+        };
         if (!outcome) {
-            log.error(where + outcome.error().toString(), {{QStringLiteral("location"), location.toString()}});
+            say(&Logger::error, where + outcome.error().toString(), {{QStringLiteral("location"), key}});
             return;
         }
         const Store::WriteReport &r = outcome->report;
-        log.info(where + QStringLiteral("%1 added, %2 updated, %3 unchanged, %4 deleted, %5 errors")
-                             .arg(r.inserted).arg(r.updated).arg(r.unchanged).arg(r.deleted).arg(outcome->errors.size()),
-                 {{QStringLiteral("location"), location.toString()}, {QStringLiteral("added"), r.inserted},
-                  {QStringLiteral("updated"), r.updated}, {QStringLiteral("unchanged"), r.unchanged},
-                  {QStringLiteral("deleted"), r.deleted}, {QStringLiteral("errors"), int(outcome->errors.size())}});
+        say(&Logger::info, where + QStringLiteral("%1 added, %2 updated, %3 unchanged, %4 deleted, %5 errors")
+                               .arg(r.inserted).arg(r.updated).arg(r.unchanged).arg(r.deleted).arg(outcome->errors.size()),
+            {{QStringLiteral("location"), key}, {QStringLiteral("added"), r.inserted},
+             {QStringLiteral("updated"), r.updated}, {QStringLiteral("unchanged"), r.unchanged},
+             {QStringLiteral("deleted"), r.deleted}, {QStringLiteral("errors"), int(outcome->errors.size())}});
         // The first few problems, so an operator sees why without asking the API.
         constexpr int Shown = 10;
         for (qsizetype i = 0; i < std::min<qsizetype>(Shown, outcome->errors.size()); ++i) {
             const Store::ProcessingErrorRecord &e = outcome->errors.at(i);
-            const QJsonObject fields{{QStringLiteral("location"), location.toString()}, {QStringLiteral("file"), e.file},
+            const QJsonObject fields{{QStringLiteral("location"), key}, {QStringLiteral("file"), e.file},
                                      {QStringLiteral("line"), e.line}, {QStringLiteral("entityRef"), e.entityRef}};
             const QString position = e.file.isEmpty() ? QString()
                                      : e.line > 0 ? QStringLiteral("%1:%2: ").arg(e.file).arg(e.line) : e.file + QStringLiteral(": ");
-            const QString text = QStringLiteral("  ") + position + e.name + QStringLiteral(": ") + e.message;
-            e.level == QLatin1String("error") ? log.error(text, fields) : log.warn(text, fields);
+            say(e.level == QLatin1String("error") ? &Logger::error : &Logger::warn,
+                QStringLiteral("  ") + position + e.name + QStringLiteral(": ") + e.message, fields);
         }
         if (outcome->errors.size() > Shown)
-            log.warn(QStringLiteral("  ... and %1 more").arg(outcome->errors.size() - Shown));
+            say(&Logger::warn, QStringLiteral("  ... and %1 more").arg(outcome->errors.size() - Shown), {});
     };
     QObject::connect(&processing, &Ingest::ProcessingLoop::locationProcessed, report);
 

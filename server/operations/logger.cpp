@@ -18,6 +18,17 @@ Result<Logger::Format> Logger::formatNamed(const QString &name)
     return Error::input(QStringLiteral("unknown log format '%1', use text or json").arg(name));
 }
 
+Logger::Logger(Format format)
+    : m_format(format), m_debug(qEnvironmentVariable("LOG_LEVEL").compare(QLatin1String("debug"), Qt::CaseInsensitive) == 0)
+{
+}
+
+void Logger::debug(const QString &message, const QJsonObject &fields) const
+{
+    if (m_debug)
+        write("debug", message, fields);
+}
+
 void Logger::info(const QString &message, const QJsonObject &fields) const
 {
     write("info", message, fields);
@@ -47,7 +58,7 @@ void Logger::write(const char *level, const QString &message, const QJsonObject 
         line = message.toUtf8();   // the fields are for machines; the message says it all
     }
     line += '\n';
-    FILE *stream = qstrcmp(level, "info") == 0 ? stdout : stderr;
+    FILE *stream = qstrcmp(level, "info") == 0 || qstrcmp(level, "debug") == 0 ? stdout : stderr;
     std::fwrite(line.constData(), 1, size_t(line.size()), stream);
     std::fflush(stream);
 }

@@ -53,6 +53,7 @@ class TestOperations : public QObject
 private Q_SLOTS:
     void metricsCountRequestsEntitiesErrorsAndClients();
     void jsonLogsAreOneObjectPerLine();
+    void unchangedReadsAreLoggedAtDebugLevel();
     void killedMidIngestionKeepsTheStoreConsistent();
     void answersWhileALargeLocationIsWritten();
 };
@@ -145,6 +146,33 @@ void TestOperations::jsonLogsAreOneObjectPerLine()
     QVERIFY(sawLocation);
     QCOMPARE(QProcess::execute(QStringLiteral(GREENROOM_SERVER_BINARY), {QStringLiteral("serve"), QStringLiteral("--log-format"),
                                                                         QStringLiteral("xml")}), 2);
+}
+
+void TestOperations::unchangedReadsAreLoggedAtDebugLevel()
+{
+    // The location is read again every 200 ms; only the first read changes anything.
+    QTemporaryDir dir;
+    writeFile(dir.filePath(QStringLiteral("catalog-info.yaml")), components(QStringLiteral("svc"), 2));
+    writeFile(dir.filePath(QStringLiteral("app-config.yaml")),
+              "backend:\n  listen: {port: 0}\n  database: {client: better-sqlite3, connection: ':memory:'}\n"
+              "catalog:\n  processingInterval: {milliseconds: 200}\n  locations: [{type: file, target: catalog-info.yaml}]\n");
+    const auto readLines = [&](const QString &logLevel) {
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.remove(QStringLiteral("LOG_LEVEL"));
+        if (!logLevel.isEmpty())
+            environment.insert(QStringLiteral("LOG_LEVEL"), logLevel);
+        ServerProcess server;
+        if (!server.start(dir.path(), {QStringLiteral("serve")}, environment))
+            return -1;
+        QTest::qWait(1500);
+        server.stop();
+        int lines = 0;
+        for (const QByteArray &line : server.output().split('\n'))
+            lines += line.contains("catalog-info.yaml: ") && line.contains(" unchanged, ");
+        return lines;
+    };
+    QCOMPARE(readLines(QString()), 1);   // the first read, which added the entities
+    QVERIFY(readLines(QStringLiteral("debug")) > 2);
 }
 
 void TestOperations::killedMidIngestionKeepsTheStoreConsistent()
