@@ -21,7 +21,12 @@ struct CommandLine
     QString error;        // why the arguments cannot be used; empty when fine
 
     // Parses the application's arguments (QCoreApplication::arguments()).
+    // --help and --version print and exit here.
     static CommandLine parse(const QStringList &arguments);
+    // Whether the arguments ask for --help or --version, which need no display.
+    static bool asksOnlyForText(int argc, const char *const *argv);
+    // Whether a window can be opened: a display, or a Qt platform chosen (QT_QPA_PLATFORM, -platform).
+    static bool hasDisplay(int argc, const char *const *argv);
 };
 
 } // namespace Greenroom::App

@@ -12,19 +12,41 @@
 
 #include <cstdio>
 
+namespace {
+
+void nameApplication()
+{
+    QCoreApplication::setApplicationName(QStringLiteral("greenroom"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Greenroom"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(GREENROOM_VERSION));
+}
+
+} // namespace
+
 int main(int argc, char *argv[])
 {
+    using namespace Greenroom::App;
+    // --help and --version are asked over SSH too: they are answered before
+    // anything connects to a display, and so are mistakes where there is none.
+    if (CommandLine::asksOnlyForText(argc, argv) || !CommandLine::hasDisplay(argc, argv)) {
+        QCoreApplication text(argc, argv);
+        nameApplication();
+        const CommandLine line = CommandLine::parse(QCoreApplication::arguments());   // --help, --version: print and exit
+        if (!line.error.isEmpty()) {
+            std::fprintf(stderr, "greenroom: %s\n", qPrintable(line.error));
+            return 2;
+        }
+        std::fprintf(stderr, "greenroom: no display to open a window on (neither DISPLAY nor WAYLAND_DISPLAY is set)\n");
+        return 1;
+    }
     // QtWebEngine's rules: custom schemes and GL sharing before the application exists.
     Greenroom::Ui::DocsUrl::registerScheme();
     QCoreApplication::setAttribute(Qt::AA_ShareOpenGLContexts);
     QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("greenroom"));
-    QApplication::setOrganizationName(QStringLiteral("Greenroom"));
+    nameApplication();
     QApplication::setApplicationDisplayName(QStringLiteral("Greenroom"));
-    QApplication::setApplicationVersion(QStringLiteral(GREENROOM_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("greenroom"));
 
-    using namespace Greenroom::App;
     const CommandLine line = CommandLine::parse(QApplication::arguments());
     if (!line.error.isEmpty()) {
         std::fprintf(stderr, "greenroom: %s\n", qPrintable(line.error));
