@@ -92,10 +92,15 @@ Result<DocsSource> DocsSource::forEntity(const QJsonObject &entity)
         return source;
     }
     if (location->type == QLatin1String("url") || location->type == QLatin1String("git")) {
-        auto file = gitFolder(location->target);
+        Result<GitTarget> file = gitFolder(location->target);
         if (!file)
             return file.error();
-        auto folder = file->resolved(parsed->target);
+        // A source-location names a folder (…/tree/main/services/api/): `dir:` is relative to that folder
+        // itself, as resolving against a URL that ends in '/' is; a managed-by-location names a file.
+        GitTarget base = file.value();
+        if (location->target.endsWith(QLatin1Char('/')))
+            base.path = base.path.isEmpty() ? QStringLiteral(".") : base.path + QStringLiteral("/.");
+        auto folder = base.resolved(parsed->target);
         if (!folder)
             return folder.error();
         source.locationType = QStringLiteral("url");
