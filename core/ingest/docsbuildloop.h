@@ -21,6 +21,15 @@
 namespace Greenroom::Ingest {
 
 struct DocsBuildOutcome;
+struct DocsBuildMemo;
+
+// One distinct problem of a pass of builds, with how many entities had it.
+struct DocsBuildProblem
+{
+    QString message;      // the error, without the entity
+    int entities = 0;
+    QString firstRef;     // one entity that had it
+};
 
 struct DocsBuildOptions
 {
@@ -53,6 +62,14 @@ Q_SIGNALS:
  * inputs did; sites of entities that lost their docs are removed. GET /sync
  * asks for one entity and follows its build.
  *
+ * Entities that point at the same source share its work: within a pass
+ * (until the queue drains) a folder is fingerprinted once, and a build (or
+ * its failure) serves every entity with the same inputs. A local folder
+ * with no mkdocs.yml is not built until someone asks for it (GET /sync,
+ * where Backstage builds every site), so a catalog whose entities all say
+ * `dir:.` next to their YAML does not fail once per entity. Problems are
+ * summed up per pass, one per distinct message (passFinished).
+ *
  * Builds run one at a time on a worker thread (pages render on all cores);
  * with a writer (a second connection to the database) they are stored
  * there too, so the HTTP thread never waits for them.
@@ -81,12 +98,15 @@ public:
 Q_SIGNALS:
     // After each check: `updated` when a new site was stored.
     void checked(const QString &entityRef, bool updated, const QString &error);
+    // When the queue has drained: the distinct problems of the checks since the last pass, and how many builds ran.
+    void passFinished(const QList<Greenroom::Ingest::DocsBuildProblem> &problems, int builds);
 
 private:
     struct Queued
     {
         QString ref;
         QList<std::shared_ptr<DocsBuildJob>> jobs;
+        bool asked = false;   // someone follows it (GET /sync), not only a catalog read
     };
     void enqueue(const QString &ref, std::shared_ptr<DocsBuildJob> job = {});
     void removeStaleSites();
@@ -103,6 +123,9 @@ private:
     QThreadPool m_pool;
     QTimer m_slow;   // "taking longer" notes to whoever follows a long build
     QFutureWatcher<std::shared_ptr<DocsBuildOutcome>> m_watcher;
+    // Shared between the builds of a pass; only the worker touches it while one runs.
+    std::shared_ptr<DocsBuildMemo> m_memo;
+    QList<DocsBuildProblem> m_problems;
 };
 
 } // namespace Greenroom::Ingest

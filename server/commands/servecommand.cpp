@@ -239,12 +239,31 @@ int runServeCommand(const QStringList &arguments)
     // After each location's read, its documented entities are checked.
     QObject::connect(&processing, &Ingest::ProcessingLoop::locationProcessed, &docsBuilds,
                      [&docsBuilds](const Model::LocationRef &location) { docsBuilds.checkOrigin(location.toString()); });
+    // Each entity's check at debug level; at info, one line per pass and per distinct problem
+    // (27,500 entities pointing at one broken folder make one line, not 27,500).
+    int docsUpdated = 0;
     QObject::connect(&docsBuilds, &Ingest::DocsBuildLoop::checked, &docsBuilds,
-                     [&log](const QString &ref, bool updated, const QString &error) {
+                     [&log, &docsUpdated](const QString &ref, bool updated, const QString &error) {
                          if (!error.isEmpty())
-                             log.error(QStringLiteral("docs: ") + error, {{QStringLiteral("entityRef"), ref}});
+                             log.debug(QStringLiteral("docs: ") + error, {{QStringLiteral("entityRef"), ref}});
                          else if (updated)
-                             log.info(QStringLiteral("docs: %1 updated").arg(ref), {{QStringLiteral("entityRef"), ref}});
+                             log.debug(QStringLiteral("docs: %1 updated").arg(ref), {{QStringLiteral("entityRef"), ref}});
+                         docsUpdated += updated ? 1 : 0;
+                     });
+    QObject::connect(&docsBuilds, &Ingest::DocsBuildLoop::passFinished, &docsBuilds,
+                     [&log, &docsUpdated](const QList<Ingest::DocsBuildProblem> &problems, int builds) {
+                         if (docsUpdated > 0)
+                             log.info(QStringLiteral("docs: %1 site(s) updated from %2 build(s)").arg(docsUpdated).arg(builds),
+                                      {{QStringLiteral("updated"), docsUpdated}, {QStringLiteral("builds"), builds}});
+                         docsUpdated = 0;
+                         for (const Ingest::DocsBuildProblem &problem : problems) {
+                             const QString who = problem.entities == 1
+                                                     ? QStringLiteral("the docs page for entity %1").arg(problem.firstRef)
+                                                     : QStringLiteral("the docs pages of %1 entities (%2 and %3 more)")
+                                                           .arg(problem.entities).arg(problem.firstRef).arg(problem.entities - 1);
+                             log.error(QStringLiteral("docs: Failed to build %1: %2").arg(who, problem.message),
+                                       {{QStringLiteral("entityRef"), problem.firstRef}, {QStringLiteral("entities"), problem.entities}});
+                         }
                      });
     Ingest::LocationService locationService(*store.value(), processing, {QStringLiteral("url")}, catalog->readonly);
     ServerMetrics metrics;

@@ -20,6 +20,8 @@ class TestDocsBuildLoop : public QObject
 
 private Q_SLOTS:
     void syncFollowsOneEntitysBuild();
+    void entitiesSharingASourceShareItsWork();
+    void sourceLocationFoldersResolveDirRefs();
 };
 
 namespace {
@@ -43,7 +45,107 @@ Followed follow(Ingest::DocsBuildLoop &loop, const Store::StoredEntity &entity)
     return out;
 }
 
+// `count` components named <prefix>-<i> whose docs are `dir:.` beside `catalogFile`, stored as one location's read.
+Store::LocationWrite documentedComponents(const QString &prefix, int count, const QString &catalogFile)
+{
+    Store::LocationWrite write;
+    write.originKey = QStringLiteral("file:") + catalogFile;
+    for (int i = 0; i < count; ++i) {
+        const QJsonObject raw{{QStringLiteral("apiVersion"), QStringLiteral("backstage.io/v1alpha1")},
+                              {QStringLiteral("kind"), QStringLiteral("Component")},
+                              {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), QStringLiteral("%1-%2").arg(prefix).arg(i)},
+                                                                       {QStringLiteral("title"), QStringLiteral("Service %1").arg(i)},
+                                                                       {QStringLiteral("annotations"), QJsonObject{
+                                                                           {QStringLiteral("backstage.io/techdocs-ref"), QStringLiteral("dir:.")},
+                                                                           {QStringLiteral("backstage.io/managed-by-location"), QStringLiteral("file:") + catalogFile}}}}},
+                              {QStringLiteral("spec"), QJsonObject{{QStringLiteral("type"), QStringLiteral("service")},
+                                                                   {QStringLiteral("lifecycle"), QStringLiteral("production")},
+                                                                   {QStringLiteral("owner"), QStringLiteral("team-a")}}}};
+        const Model::ProcessingOutcome processed = Model::EntityProcessor::process(raw);
+        write.entities.append({processed.processed.entity, processed.processed.ref, processed.processed.relations, write.originKey, {}, {}});
+    }
+    return write;
+}
+
 } // namespace
+
+void TestDocsBuildLoop::entitiesSharingASourceShareItsWork()
+{
+    QTemporaryDir databaseDir;
+    auto store = Store::SqliteCatalogStore::open(databaseDir.filePath(QStringLiteral("catalog.sqlite")));
+    QVERIFY(store);
+    Ingest::DocsBuildLoop loop(*store.value(), *store.value(), {});   // Backstage's 60 s sync window
+    QSignalSpy passes(&loop, &Ingest::DocsBuildLoop::passFinished);
+    QSignalSpy checks(&loop, &Ingest::DocsBuildLoop::checked);
+
+    // 30 entities, one docs folder with its mkdocs.yml: one build, 30 sites.
+    QTemporaryDir shared;
+    TestSupport::writeFile(shared.filePath(QStringLiteral("mkdocs.yml")), "site_name: Shared handbook\n");
+    TestSupport::writeFile(shared.filePath(QStringLiteral("docs/index.md")), "# Handbook\n\nShared words.\n");
+    const QString sharedCatalog = shared.filePath(QStringLiteral("catalog-info.yaml"));
+    QVERIFY(store.value()->applyLocation(documentedComponents(QStringLiteral("svc"), 30, sharedCatalog)));
+    loop.checkOrigin(QStringLiteral("file:") + sharedCatalog);
+    QVERIFY(passes.wait(60000));
+    QCOMPARE(passes.last().at(1).toInt(), 1);   // builds
+    QVERIFY(passes.last().at(0).value<QList<Ingest::DocsBuildProblem>>().isEmpty());
+    QCOMPARE(checks.size(), 30);
+    for (int i : {0, 17, 29})
+        QVERIFY(store.value()->docsFile(QStringLiteral("component:default/svc-%1").arg(i), QStringLiteral("index.html"))->contains("Shared words."));
+
+    // 20 entities saying dir:. beside a catalog file with no mkdocs.yml: nothing built, nothing failed, until asked.
+    QTemporaryDir plain;
+    const QString plainCatalog = plain.filePath(QStringLiteral("catalog-info.yaml"));
+    TestSupport::writeFile(plainCatalog, "# a catalog, not docs\n");
+    QVERIFY(store.value()->applyLocation(documentedComponents(QStringLiteral("plain"), 20, plainCatalog)));
+    checks.clear();
+    passes.clear();
+    loop.checkOrigin(QStringLiteral("file:") + plainCatalog);
+    QTRY_COMPARE_WITH_TIMEOUT(checks.size(), 20, 20000);
+    for (const QList<QVariant> &check : std::as_const(checks))
+        QVERIFY2(check.at(2).toString().isEmpty() && !check.at(1).toBool(), qPrintable(check.at(2).toString()));
+    QVERIFY(passes.isEmpty());
+    QVERIFY(!store.value()->docsSite(QStringLiteral("component:default/plain-3")));
+    const Followed asked = follow(loop, *store.value()->entityByRef(QStringLiteral("component:default/plain-3")));
+    QVERIFY2(asked.error.contains(QLatin1String("docs_dir")), qPrintable(asked.error));
+
+    // 25 entities, one broken mkdocs.yml: one build tried, one problem counted 25 times.
+    QTemporaryDir broken;
+    TestSupport::writeFile(broken.filePath(QStringLiteral("mkdocs.yml")), "site_description: no name\n");
+    TestSupport::writeFile(broken.filePath(QStringLiteral("docs/index.md")), "# Broken\n");
+    const QString brokenCatalog = broken.filePath(QStringLiteral("catalog-info.yaml"));
+    QVERIFY(store.value()->applyLocation(documentedComponents(QStringLiteral("broken"), 25, brokenCatalog)));
+    passes.clear();
+    loop.checkOrigin(QStringLiteral("file:") + brokenCatalog);
+    QVERIFY(passes.wait(60000));
+    QCOMPARE(passes.last().at(1).toInt(), 1);
+    const auto problems = passes.last().at(0).value<QList<Ingest::DocsBuildProblem>>();
+    QCOMPARE(problems.size(), 1);
+    QCOMPARE(problems.first().entities, 25);
+    QCOMPARE(problems.first().message, QStringLiteral("Config value 'site_name': Required configuration not provided."));
+    QVERIFY(problems.first().firstRef.startsWith(QLatin1String("component:default/broken-")));
+}
+
+void TestDocsBuildLoop::sourceLocationFoldersResolveDirRefs()
+{
+    // A source-location names a folder (…/tree/main/services/api/): dir:. is that folder, not its parent;
+    // a managed-by-location names a file, and dir:. is the file's folder.
+    const auto folderOf = [](const QString &location, const QString &annotation) {
+        const QJsonObject entity{{QStringLiteral("kind"), QStringLiteral("Component")},
+                                 {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), QStringLiteral("x")},
+                                                                          {QStringLiteral("annotations"), QJsonObject{
+                                                                              {QStringLiteral("backstage.io/techdocs-ref"), QStringLiteral("dir:.")},
+                                                                              {annotation, location}}}}}};
+        auto source = Ingest::DocsSource::forEntity(entity);
+        return source && source->git ? source->git->path + QLatin1Char('|') + source->locationTarget : QStringLiteral("error");
+    };
+    QCOMPARE(folderOf(QStringLiteral("url:https://github.com/acme/payments/tree/main/services/api/"), QStringLiteral("backstage.io/source-location")),
+             QStringLiteral("services/api|https://github.com/acme/payments/tree/main/services/api"));
+    QCOMPARE(folderOf(QStringLiteral("url:https://github.com/acme/payments/tree/main/"), QStringLiteral("backstage.io/source-location")),
+             QStringLiteral("|https://github.com/acme/payments/tree/main/"));
+    QCOMPARE(folderOf(QStringLiteral("url:https://github.com/acme/payments/blob/main/services/api/catalog-info.yaml"),
+                      QStringLiteral("backstage.io/managed-by-location")),
+             QStringLiteral("services/api|https://github.com/acme/payments/tree/main/services/api"));
+}
 
 void TestDocsBuildLoop::syncFollowsOneEntitysBuild()
 {
