@@ -17,9 +17,7 @@ packages=(
   # libraries named in the brief
   libyaml-cpp-dev libgit2-dev libsqlite3-dev libpq-dev libmd4c-dev libmd4c-html0-dev
   # TechDocs: the HTML sanitiser's parser, EmojiOne's shortcode index (the
-  # default index of pymdownx.emoji), zlib for sitemap.xml.gz; the machine's
-  # npm (not a Debian package here) fetches mermaid.js into the desktop
-  # app's resources when CMake configures; without it diagrams stay code
+  # default index of pymdownx.emoji), zlib for sitemap.xml.gz
   libgumbo-dev ruby-gemojione zlib1g-dev
   # software templates: JSON Schema validation of the answers (reads QJson types);
   # libsodium seals GitHub Actions secrets (publish:github's `secrets`)
@@ -27,6 +25,11 @@ packages=(
   # headless UI tests and the PostgreSQL store tests; the sqlite3 shell for tests/bench
   xvfb xauth postgresql sqlite3
 )
+
+# npm fetches mermaid.js into the desktop app's resources when CMake
+# configures (docs diagrams). A machine may have it from elsewhere (Node.js's
+# own packages bundle it); where there is none, Debian's is installed.
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do
