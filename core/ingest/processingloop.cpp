@@ -112,8 +112,10 @@ void ProcessingLoop::startNext()
     m_watcher.setFuture(QtConcurrent::run(&m_pool, [processor, location, registered, writer] {
         Processed processed{processor.read(location), std::nullopt};
         processed.read.write.onlyIfRegistered = registered;
-        if (writer)
+        if (writer) {
             processed.written = CatalogIngester::write(*writer, processed.read);
+            processed.read.write.entities = {};   // written: the whole location need not travel on
+        }
         return processed;
     }));
 }
@@ -121,7 +123,11 @@ void ProcessingLoop::startNext()
 void ProcessingLoop::readFinished()
 {
     const Model::LocationRef location = *std::exchange(m_reading, std::nullopt);
-    const Processed processed = m_watcher.result();
+    // Taken, not copied: a finished future keeps its result until it is
+    // replaced, and the last read (every entity of the location) stayed in
+    // memory while the server was idle.
+    QFuture<Processed> future = m_watcher.future();
+    const Processed processed = future.takeResult();
     const Result<CatalogIngester::Outcome> outcome = processed.written ? *processed.written
                                                                        : CatalogIngester::write(m_store, processed.read);
     // Unregistered while it was read: nothing was written, nothing to tell.
