@@ -115,8 +115,8 @@ FileResult processFile(const FileJob &job)
         result.readError = error;
         return result;
     }
-    const Yaml::YamlStream stream = Yaml::YamlReader::read(content, job.path, job.options->yamlLimits);
-    for (const Yaml::YamlDocument &document : stream.documents) {
+    // Document by document: a document's source map is dropped once its entity is made.
+    Yaml::YamlReader::readEach(content, job.path, job.options->yamlLimits, [&](Yaml::YamlDocument &&document) {
         DocumentResult doc;
         doc.line = document.line;
         if (document.error) {
@@ -127,16 +127,16 @@ FileResult processFile(const FileJob &job)
                                    job.path, e.line);
             doc.readError->reason = e.message;
             result.documents.append(doc);
-            continue;
+            return;
         }
         if (document.value.isNull() || document.value.isUndefined())
-            continue;   // empty documents are skipped
+            return;   // empty documents are skipped
         if (!document.value.isObject()) {
             doc.readError = record(QStringLiteral("Error"),
                                    QStringLiteral("Expected object at root, got %1").arg(jsTypeOf(document.value)),
                                    job.path, doc.line);
             result.documents.append(doc);
-            continue;
+            return;
         }
         const QJsonObject raw = document.value.toObject();
         doc.keyOrder = document.positions.keyOrder();
@@ -171,7 +171,7 @@ FileResult processFile(const FileJob &job)
             doc.entityError->entityRef = doc.ref;
         }
         result.documents.append(std::move(doc));
-    }
+    });
     return result;
 }
 

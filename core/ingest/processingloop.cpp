@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "processingloop.h"
 
+#include <common/memoryrelease.h>
+
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace Greenroom::Ingest {
@@ -115,6 +117,7 @@ void ProcessingLoop::startNext()
         if (writer) {
             processed.written = CatalogIngester::write(*writer, processed.read);
             processed.read.write.entities = {};   // written: the whole location need not travel on
+            writer->releaseMemory();
         }
         return processed;
     }));
@@ -127,9 +130,14 @@ void ProcessingLoop::readFinished()
     // replaced, and the last read (every entity of the location) stayed in
     // memory while the server was idle.
     QFuture<Processed> future = m_watcher.future();
-    const Processed processed = future.takeResult();
-    const Result<CatalogIngester::Outcome> outcome = processed.written ? *processed.written
-                                                                       : CatalogIngester::write(m_store, processed.read);
+    std::optional<Processed> processed = future.takeResult();
+    const bool writtenHere = !processed->written;   // the one connection: written on this thread
+    const Result<CatalogIngester::Outcome> outcome = processed->written ? *processed->written
+                                                                        : CatalogIngester::write(m_store, processed->read);
+    processed.reset();
+    if (writtenHere)
+        m_store.releaseMemory();
+    releaseFreedMemory();   // what the read and the write freed, on any thread
     // Unregistered while it was read: nothing was written, nothing to tell.
     if (!outcome || !outcome->report.skipped)
         Q_EMIT locationProcessed(location, outcome);

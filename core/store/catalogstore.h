@@ -76,6 +76,8 @@ public:
     virtual QList<ProcessingErrorRecord> processingErrors(const QString &originKey = {}) = 0;
     // Ok when the database answers a query (health checks).
     virtual Status checkHealth() = 0;
+    // Lets go of the memory caches hold (after a large write); they fill again as needed.
+    virtual void releaseMemory() {}
 
     // The entity `ref` followed by the entities that emitted it, nearest
     // first (Backstage's ancestry); empty when `ref` is unknown.

@@ -80,7 +80,10 @@ const char *const MirrorDeferredIndexes[] = {"search_key_value", "relations_sour
                                              "listing_by_type", "listing_by_lifecycle", "listing_tags_by_id"};
 const QString BulkStateKey = QStringLiteral("bulk_fill_indexes");
 const char *const CacheSizePragma = "PRAGMA cache_size = -131072";       // 128 MiB
-const char *const BulkCacheSizePragma = "PRAGMA cache_size = -2097152";  // 2 GiB, while a bulk write runs
+// While a bulk write runs. It was 2 GiB, so every dirty page of a 50,000-entity
+// write stayed in memory until the commit (260 MB at the peak); 64 MiB spills
+// to the WAL early: the same write measured 5% slower, and 600 MB smaller.
+const char *const BulkCacheSizePragma = "PRAGMA cache_size = -65536";
 // Keys with more distinct values than this (names, uids, paths) are not worth
 // a counter per value: they are counted on demand instead.
 constexpr qsizetype MaxCountedFacetValues = 1000;
@@ -570,18 +573,29 @@ Result<QSet<QString>> SqliteCatalogStorePrivate::stitchAll(WriteState &state)
     // scattering rows over them.
     std::sort(inputs.begin(), inputs.end(), [](const StitchInput &a, const StitchInput &b) { return a.id < b.id; });
 
-    // 2. Build final JSON, etags and index rows on the pool; the writer below
-    // takes each result as soon as it is ready, in order.
-    QFuture<StitchOutput> outputs = QtConcurrent::mapped(inputs, &Stitcher::stitch);
+    // 2. Build final JSON, etags and index rows on the pool, a chunk at a time
+    // (the next chunk is built while this thread writes the one before), so
+    // the outputs of a 100,000-entity write are never all in memory at once.
+    constexpr qsizetype Chunk = 1024;
+    const auto stitchChunk = [&inputs](qsizetype start) {
+        if (start >= inputs.size())
+            return QFuture<StitchOutput>();
+        return QtConcurrent::mapped(inputs.cbegin() + start, inputs.cbegin() + std::min(start + Chunk, inputs.size()), &Stitcher::stitch);
+    };
+    QFuture<StitchOutput> current = stitchChunk(0);
+    QFuture<StitchOutput> next;
     struct StopOnExit   // an error return must not leave the pool working for nobody
     {
-        QFuture<StitchOutput> &future;
+        QFuture<StitchOutput> &current;
+        QFuture<StitchOutput> &next;
         ~StopOnExit()
         {
-            future.cancel();
-            future.waitForFinished();
+            for (QFuture<StitchOutput> *future : {&current, &next}) {
+                future->cancel();
+                future->waitForFinished();
+            }
         }
-    } stopOnExit{outputs};
+    } stopOnExit{current, next};
 
     // 3. Write what changed (in this thread).
     if (state.bulk) {
@@ -595,35 +609,43 @@ Result<QSet<QString>> SqliteCatalogStorePrivate::stitchAll(WriteState &state)
     if (!insertEntity || !update)
         return Error::internal(db.lastError());
     QSet<QString> changed;
-    for (qsizetype i = 0; i < inputs.size(); ++i) {
-        const StitchInput &input = inputs.at(i);
-        const StitchOutput output = outputs.resultAt(int(i));
-        if (!output.index.error.isEmpty())
-            return Error::input(QStringLiteral("%1: %2").arg(input.ref, output.index.error));
-        if (!output.changed)
-            continue;
-        changed.insert(input.ref);
-        if (!input.isNew) {
-            if (Status s = deleteSearchRows(input.id, state); !s)
+    for (qsizetype start = 0; start < inputs.size(); start += Chunk) {
+        next = stitchChunk(start + Chunk);
+        const qsizetype end = std::min(start + Chunk, inputs.size());
+        for (qsizetype i = start; i < end; ++i) {
+            const StitchInput &input = inputs.at(i);
+            const StitchOutput output = current.resultAt(int(i - start));
+            if (!output.index.error.isEmpty())
+                return Error::input(QStringLiteral("%1: %2").arg(input.ref, output.index.error));
+            if (!output.changed)
+                continue;
+            changed.insert(input.ref);
+            if (!input.isNew) {
+                if (Status s = deleteSearchRows(input.id, state); !s)
+                    return s.error();
+            }
+            const QString kind = input.body.value(QLatin1String("kind")).toString().toLower();
+            if (Status s = insertIndex(input.id, kind, output.index, state); !s)
                 return s.error();
-        }
-        const QString kind = input.body.value(QLatin1String("kind")).toString().toLower();
-        if (Status s = insertIndex(input.id, kind, output.index, state); !s)
-            return s.error();
-        auto sequence = appendChange(input.ref, input.uid, false, output.etag, state);
-        if (!sequence)
-            return sequence.error();
-        const auto fresh = state.newRows.constFind(input.ref);
-        if (fresh != state.newRows.cend()) {
-            if (!insertEntity.value()->bind(1, fresh->id).bind(2, input.ref).bind(3, fresh->uid).bind(4, fresh->kind)
-                     .bind(5, fresh->name).bind(6, output.etag).bind(7, fresh->bodyHash).bind(8, fresh->originKey)
-                     .bind(9, fresh->locationKey).bind(10, fresh->parentRef).bind(11, output.finalJson)
-                     .bind(12, sequence.value()).run())
+            auto sequence = appendChange(input.ref, input.uid, false, output.etag, state);
+            if (!sequence)
+                return sequence.error();
+            const auto fresh = state.newRows.constFind(input.ref);
+            if (fresh != state.newRows.cend()) {
+                if (!insertEntity.value()->bind(1, fresh->id).bind(2, input.ref).bind(3, fresh->uid).bind(4, fresh->kind)
+                         .bind(5, fresh->name).bind(6, output.etag).bind(7, fresh->bodyHash).bind(8, fresh->originKey)
+                         .bind(9, fresh->locationKey).bind(10, fresh->parentRef).bind(11, output.finalJson)
+                         .bind(12, sequence.value()).run())
+                    return Error::internal(db.lastError());
+            } else if (!update.value()->bind(1, output.finalJson).bind(2, output.etag).bind(3, sequence.value())
+                            .bind(4, input.id).run()) {
                 return Error::internal(db.lastError());
-        } else if (!update.value()->bind(1, output.finalJson).bind(2, output.etag).bind(3, sequence.value())
-                        .bind(4, input.id).run()) {
-            return Error::internal(db.lastError());
+            }
         }
+        // The chunk's outputs and facet counts go now; what the next chunk needs is in the tables.
+        current = std::exchange(next, QFuture<StitchOutput>());
+        if (Status s = flushFacetDeltas(state); !s)
+            return s.error();
     }
     if (state.bulk) {
         if (Status s = db.exec(QString::fromLatin1(SearchKeyValueIndex)); !s)
@@ -702,8 +724,7 @@ Result<WriteReport> SqliteCatalogStore::writeLocation(const LocationWrite &write
         return Error::internal(d->db.lastError());
 
     state.bulk = write.entities.size() - existing.size() > std::max<qsizetype>(BulkWriteThreshold, nextId);
-    // A bulk write's pages all stay in memory until the commit: spilling them
-    // to the WAL early writes the hot ones again and again.
+    // A bulk write runs with a cache of its own size (BulkCacheSizePragma), the usual one back after.
     struct CacheRaise
     {
         Database &db;
@@ -1716,6 +1737,12 @@ QList<Change> SqliteCatalogStore::changesSince(qint64 afterSequence, int limit, 
     }
     s.reset();
     return changes;
+}
+
+void SqliteCatalogStore::releaseMemory()
+{
+    (void)d->db.exec(QStringLiteral("PRAGMA shrink_memory"));   // this connection's page cache
+    d->trimCaches();
 }
 
 Status SqliteCatalogStore::checkHealth()

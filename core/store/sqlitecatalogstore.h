@@ -56,6 +56,7 @@ public:
     qint64 entityCount() override;
     QList<ProcessingErrorRecord> processingErrors(const QString &originKey) override;
     Status checkHealth() override;
+    void releaseMemory() override;
 
     Result<DocsWriteReport> putDocsSite(const DocsSiteWrite &site) override;
     Result<bool> removeDocsSite(const QString &entityRef) override;

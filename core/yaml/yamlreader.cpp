@@ -270,20 +270,27 @@ private:
 YamlStream YamlReader::read(const QByteArray &text, const QString &sourceName, const YamlLimits &limits)
 {
     YamlStream stream;
+    readEach(text, sourceName, limits, [&stream](YamlDocument &&document) { stream.documents.append(std::move(document)); });
+    return stream;
+}
+
+void YamlReader::readEach(const QByteArray &text, const QString &sourceName, const YamlLimits &limits,
+                          const std::function<void(YamlDocument &&document)> &each)
+{
     std::istringstream input(std::string(text.constData(), size_t(text.size())));
     JsonBuilder builder(sourceName, limits);
     try {
         YAML::Parser parser(input);
         while (parser.HandleNextDocument(builder))
-            stream.documents.append(builder.takeDocument());
+            each(builder.takeDocument());
     } catch (const YAML::Exception &e) {
         // yaml-cpp cannot resume after a syntax error: what came before is kept,
         // the broken document and everything after it become one error. If our
         // own limits had already refused the document, that error says more.
         YamlDocument broken = builder.takeDocument();
         if (broken.error) {
-            stream.documents.append(std::move(broken));
-            return stream;
+            each(std::move(broken));
+            return;
         }
         QString message = QString::fromStdString(e.msg);
         // yaml-cpp's scanner gives up on deep flow nesting ([[[[...) before any
@@ -295,9 +302,8 @@ YamlStream YamlReader::read(const QByteArray &text, const QString &sourceName, c
         broken.value = QJsonValue();
         broken.line = e.mark.line + 1;
         broken.error = error;
-        stream.documents.append(std::move(broken));
+        each(std::move(broken));
     }
-    return stream;
 }
 
 } // namespace Greenroom::Yaml

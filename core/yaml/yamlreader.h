@@ -7,6 +7,8 @@
 #include <QByteArray>
 #include <QString>
 
+#include <functional>
+
 namespace Greenroom::Yaml {
 
 /*
@@ -35,6 +37,11 @@ public:
     // `sourceName` is used in error messages only (file path or location ref).
     static YamlStream read(const QByteArray &text, const QString &sourceName,
                            const YamlLimits &limits = {});
+    // The same documents one at a time, as they are parsed, so a file of
+    // 100,000 documents is never held as a whole (a broken one, with its
+    // error, is the last).
+    static void readEach(const QByteArray &text, const QString &sourceName, const YamlLimits &limits,
+                         const std::function<void(YamlDocument &&document)> &each);
 };
 
 } // namespace Greenroom::Yaml
