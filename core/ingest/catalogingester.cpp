@@ -14,14 +14,15 @@ Result<CatalogIngester::Outcome> CatalogIngester::ingest(const Model::LocationRe
     return write(m_store, m_processor.read(location));
 }
 
-Result<CatalogIngester::Outcome> CatalogIngester::write(Store::CatalogStore &store, const LocationReadResult &read)
+Result<CatalogIngester::Outcome> CatalogIngester::write(Store::CatalogStore &store, LocationReadResult read)
 {
-    auto report = store.applyLocation(read.write);
+    const QList<Store::ProcessingErrorRecord> errors = read.write.errors;
+    auto report = store.applyLocation(std::move(read.write));
     if (!report)
         return report.error();
     Outcome outcome;
     outcome.report = report.value();
-    outcome.errors = read.write.errors + report->conflicts;
+    outcome.errors = errors + report->conflicts;
     outcome.filesRead = read.filesRead;
     outcome.documentsRead = read.documentsRead;
     return outcome;

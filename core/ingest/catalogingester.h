@@ -23,7 +23,8 @@ public:
     };
     Result<Outcome> ingest(const Model::LocationRef &location);
     // The write half alone, for a location already read (e.g. on another thread).
-    static Result<Outcome> write(Store::CatalogStore &store, const LocationReadResult &read);
+    // The read is moved into the store, which lets its entities go as it writes them.
+    static Result<Outcome> write(Store::CatalogStore &store, LocationReadResult read);
 
 private:
     Store::CatalogStore &m_store;

@@ -32,9 +32,12 @@ struct DocumentResult
 {
     int line = 0;
     QString ref;                        // when the document names an entity
-    QJsonObject annotated;              // the document with location annotations, for the rules
+    bool allowedKind = true;            // what the catalog rules say of it, for this location
+    // The processed entity's object is kept only for Locations (their targets
+    // are read next); every entity is kept as compact JSON in its author's key
+    // order, a tenth of the memory, so a 100,000-document file stays small.
     Model::ProcessingOutcome outcome;
-    JsonKeyOrder keyOrder;              // the order its author wrote its keys in
+    QByteArray json;
     std::optional<ProcessingErrorRecord> readError;   // fails the parent Location
     std::optional<ProcessingErrorRecord> entityError; // fails only this entity
 };
@@ -56,6 +59,7 @@ struct FileJob
     QString parentRef;
     PlaceholderResolver::Reader placeholders;
     const IngestOptions *options = nullptr;
+    Model::LocationRef root;               // the registered location, which the catalog rules name
 };
 
 QString jsTypeOf(const QJsonValue &value)
@@ -139,15 +143,17 @@ FileResult processFile(const FileJob &job)
             return;
         }
         const QJsonObject raw = document.value.toObject();
-        doc.keyOrder = document.positions.keyOrder();
+        const JsonKeyOrder keyOrder = document.positions.keyOrder();
         const QJsonValue kind = raw.value(QLatin1String("kind"));
         const QJsonValue name = raw.value(QLatin1String("metadata"))[QLatin1String("name")];
         if (kind.isString() && name.isString())
             doc.ref = Model::EntityRef::canonical(raw);
-        doc.annotated = Model::withLocationAnnotations(raw, locationKey, job.originKey);
+        QJsonObject annotated = Model::withLocationAnnotations(raw, locationKey, job.originKey);
         if (job.type == UrlType || job.type == GitType)   // a git target gets what the same url target would
-            doc.annotated = withScmAnnotations(doc.annotated, job.options->scm.locationAnnotations(job.path));
-        QJsonObject resolved = doc.annotated;
+            annotated = withScmAnnotations(annotated, job.options->scm.locationAnnotations(job.path));
+        if (!doc.ref.isEmpty())
+            doc.allowedKind = job.options->rules.isAllowed(annotated, job.root);
+        QJsonObject resolved = annotated;
         const PlaceholderResolver placeholders(job.placeholders);
         if (auto problem = placeholders.resolve(resolved))
             doc.outcome.problem = problem;
@@ -158,7 +164,12 @@ FileResult processFile(const FileJob &job)
             doc.entityError = record(p.name, p.fullMessage(), job.path, document.positions.line(p.path));
             doc.entityError->reason = p.reason();
         } else {
-            const qint64 size = QJsonDocument(doc.outcome.processed.entity).toJson(QJsonDocument::Compact).size();
+            doc.json = keyOrder.toJson(doc.outcome.processed.entity);
+            doc.json.squeeze();   // written by appending: up to twice its size reserved
+            doc.outcome.processed.relations.squeeze();
+            if (doc.outcome.processed.entity.value(QLatin1String("kind")).toString() != QLatin1String("Location"))
+                doc.outcome.processed.entity = QJsonObject();
+            const qint64 size = doc.json.size();
             if (size > job.options->maxEntityBytes) {
                 doc.entityError = record(QStringLiteral("InputError"),
                                          QStringLiteral("Entity %1 is %2, larger than the limit of %3")
@@ -290,7 +301,7 @@ LocationReadResult LocationProcessor::read(const Model::LocationRef &registered)
                                         PlaceholderResolver::Reader placeholders) {
                     entry.jobIndexes.append(jobs.size());
                     jobs.append({jobType, path, std::move(content), write.originKey, pending.ref,
-                                 std::move(placeholders), &m_options});
+                                 std::move(placeholders), &m_options, root});
                 };
                 // A relative `url` target inside a git repository means the repository's file.
                 const QString targetType = type == UrlType && pending.readFrom.type == GitType && !target.contains(QLatin1String("://"))
@@ -400,8 +411,7 @@ LocationReadResult LocationProcessor::read(const Model::LocationRef &registered)
                     if (doc.readError) {
                         addError(*doc.readError, parent.ref, file.type + QLatin1Char(':') + file.path);
                         entry.failed = true;
-                    } else if (!doc.ref.isEmpty() && doc.ref != parent.ref
-                               && !m_options.rules.isAllowed(doc.annotated, root)) {
+                    } else if (!doc.ref.isEmpty() && doc.ref != parent.ref && !doc.allowedKind) {
                         ProcessingErrorRecord refused = record(
                             QStringLiteral("NotAllowedError"),
                             QStringLiteral("Entity %1 at %2, originated at %3, is not of an allowed kind for that location")
@@ -442,10 +452,10 @@ LocationReadResult LocationProcessor::read(const Model::LocationRef &registered)
                         continue;
                     }
                     written.insert(processed.ref);
-                    write.entities.append({processed.entity, processed.ref, processed.relations,
-                                           file.type + QLatin1Char(':') + file.path, parent.ref, doc.keyOrder});
+                    write.entities.append({QJsonObject(), processed.ref, processed.relations,
+                                           file.type + QLatin1Char(':') + file.path, parent.ref, {}, doc.json});
                     // `written` already keeps a Location from being read twice.
-                    if (processed.entity.value(QLatin1String("kind")).toString() == QLatin1String("Location")) {
+                    if (!processed.entity.isEmpty()) {   // only a Location's object is kept
                         next.append({processed.ref, processed.entity, {file.type, file.path}});
                     }
                 }

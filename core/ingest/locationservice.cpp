@@ -419,7 +419,7 @@ Result<QJsonObject> LocationService::dryRun(const LocationProcessor &processor, 
         stack.push(root);
     while (!stack.isEmpty()) {
         const Store::EntityWrite &entity = read.write.entities.at(stack.pop());
-        entities.append(entity.entity);
+        entities.append(entity.object());
         for (qsizetype child : children.value(entity.ref))
             stack.push(child);
     }

@@ -115,8 +115,7 @@ void ProcessingLoop::startNext()
         Processed processed{processor.read(location), std::nullopt};
         processed.read.write.onlyIfRegistered = registered;
         if (writer) {
-            processed.written = CatalogIngester::write(*writer, processed.read);
-            processed.read.write.entities = {};   // written: the whole location need not travel on
+            processed.written = CatalogIngester::write(*writer, std::move(processed.read));   // it lets the entities go
             writer->releaseMemory();
         }
         return processed;
@@ -133,7 +132,7 @@ void ProcessingLoop::readFinished()
     std::optional<Processed> processed = future.takeResult();
     const bool writtenHere = !processed->written;   // the one connection: written on this thread
     const Result<CatalogIngester::Outcome> outcome = processed->written ? *processed->written
-                                                                        : CatalogIngester::write(m_store, processed->read);
+                                                                        : CatalogIngester::write(m_store, std::move(processed->read));
     processed.reset();
     if (writtenHere)
         m_store.releaseMemory();

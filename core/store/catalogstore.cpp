@@ -2,7 +2,14 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "catalogstore.h"
 
+#include <QJsonDocument>
+
 namespace Greenroom::Store {
+
+QJsonObject EntityWrite::object() const
+{
+    return json.isEmpty() ? entity : QJsonDocument::fromJson(json).object();
+}
 
 QList<StoredEntity> CatalogStore::ancestry(const QString &ref)
 {

@@ -28,7 +28,8 @@ public:
     // Replaces everything `write.originKey` produced with `write`'s entities:
     // new refs are inserted, changed ones updated, vanished ones deleted
     // (tombstoned), unchanged ones left alone (no change row).
-    virtual Result<WriteReport> applyLocation(const LocationWrite &write) = 0;
+    // By value: moved in, the store lets each entity's data go once it is written.
+    virtual Result<WriteReport> applyLocation(LocationWrite write) = 0;
     // Deletes one entity (DELETE /entities/by-uid); unknown uids are no error.
     virtual Status removeEntityByUid(const QString &uid) = 0;
 

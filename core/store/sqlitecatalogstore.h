@@ -32,7 +32,7 @@ public:
     // The schema version this build writes.
     static int schemaVersion();
 
-    Result<WriteReport> applyLocation(const LocationWrite &write) override;
+    Result<WriteReport> applyLocation(LocationWrite write) override;
     Status removeEntityByUid(const QString &uid) override;
     QList<RegisteredLocation> registeredLocations() override;
     Result<RegisteredLocation> registerLocation(const QString &type, const QString &target,
@@ -112,7 +112,7 @@ public:
 
 private:
     // applyLocation, running `alsoInTransaction` before the commit.
-    Result<WriteReport> writeLocation(const LocationWrite &write, const std::function<Status()> &alsoInTransaction);
+    Result<WriteReport> writeLocation(LocationWrite write, const std::function<Status()> &alsoInTransaction);
     SqliteCatalogStore();
     std::unique_ptr<SqliteCatalogStorePrivate> d;
 };

@@ -97,6 +97,7 @@ public:
         QSet<QString> restitch;
         QHash<QString, QJsonObject> bodies;   // bodies written in this transaction
         QHash<QString, JsonKeyOrder> orders;  // ... and the order their files wrote their keys in
+        QHash<QString, QByteArray> bodyJson;  // ... or both as compact ordered JSON (EntityWrite::json)
         QHash<QString, NewRow> newRows;
         qint64 now = 0;
         // Full-text rows to write, by entity id, and ids whose rows go. Kept
@@ -104,7 +105,8 @@ public:
         // written in a transaction, every later statement that needs a
         // statement journal makes it flush its pending index data, which
         // made a large write several times slower.
-        QHash<qint64, Internal::FtsColumns> ftsPending;
+        // The columns as UTF-8, each after its length: 100,000 entities' rows wait here.
+        QHash<qint64, QByteArray> ftsPending;
         QSet<qint64> ftsRemoved;
     };
     Status insertRelations(qint64 originId, const QList<Model::Relation> &relations, WriteState &state);

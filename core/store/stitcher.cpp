@@ -49,7 +49,12 @@ QByteArray Stitcher::bodyHash(const QJsonObject &body)
 StitchOutput Stitcher::stitch(const StitchInput &input)
 {
     StitchOutput output;
-    QJsonObject final = input.body;
+    const bool fromJson = input.body.isEmpty() && !input.bodyJson.isEmpty();
+    QJsonObject final = fromJson ? QJsonDocument::fromJson(input.bodyJson).object() : input.body;
+    if (fromJson && input.bodyJsonIsFinal)
+        final = bodyOf(std::move(final));
+    const JsonKeyOrder keyOrder = fromJson ? JsonKeyOrder::fromJson(input.bodyJson) : input.keyOrder;
+    output.kind = final.value(QLatin1String("kind")).toString().toLower();
     QJsonObject metadata = final.value(MetadataKey).toObject();
     metadata.remove(QLatin1String("etag"));   // an author's etag is not ours to serve
     metadata.insert(QLatin1String("uid"), input.uid);
@@ -74,7 +79,7 @@ StitchOutput Stitcher::stitch(const StitchInput &input)
     final.insert(MetadataKey, metadata);
     // Served with the keys as its file wrote them, as Backstage serves it;
     // what processing added follows, sorted.
-    output.finalJson = input.keyOrder.toJson(final);
+    output.finalJson = keyOrder.toJson(final);
     output.index = indexOf(final);
     return output;
 }

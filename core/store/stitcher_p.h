@@ -20,6 +20,8 @@ struct StitchInput
     QString uid;
     QJsonObject body;                          // as its location produced it
     JsonKeyOrder keyOrder;                     // the order its file wrote its keys in (may be empty)
+    QByteArray bodyJson;                       // or both as compact JSON in that order, parsed when stitched
+    bool bodyJsonIsFinal = false;              // bodyJson is the stored final entity (its body is taken out)
     QByteArray statusItems;                    // JSON array, or empty
     QString oldEtag;
     bool isNew = false;                        // no final written yet
@@ -43,6 +45,7 @@ struct EntityIndex
 struct StitchOutput
 {
     bool changed = false;
+    QString kind;                              // lower case
     QByteArray finalJson;
     QString etag;
     EntityIndex index;                         // filled when changed

@@ -69,6 +69,13 @@ struct EntityWrite
     QString locationKey;
     QString parentRef;
     JsonKeyOrder keyOrder;  // as its file wrote its keys: the order its JSON is served in
+    // The same entity as compact JSON in that key order, the form a large
+    // read keeps it in (a tenth of the memory of the two above, which are
+    // then empty); the store parses it when it needs the object.
+    QByteArray json;
+
+    // The entity, from `json` when that is how it is kept.
+    QJsonObject object() const;
 };
 
 // An entity that exists already but failed this time: its last good version
