@@ -7,6 +7,7 @@
 // lookups, a filtered page of 100 and facet queries (p50/p99 over many runs).
 #include "orggenerator.h"
 
+#include <common/memoryrelease.h>
 #include <ingest/catalogingester.h>
 #include <store/sqlitecatalogstore.h>
 
@@ -25,6 +26,18 @@ using namespace Greenroom;
 namespace {
 
 QTextStream out(stdout);
+
+double currentRssMiB()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return double(line.mid(6).trimmed().split(' ').value(0).toLongLong()) / 1024.0;
+    }
+    return -1;
+}
 
 double peakRssMiB()
 {
@@ -109,23 +122,30 @@ int main(int argc, char *argv[])
         QElapsedTimer timer;
         timer.start();
         const double cpuAtStart = cpuSeconds();
-        const Ingest::LocationReadResult read = processor.read({QStringLiteral("file"), root});
+        Ingest::LocationReadResult read = processor.read({QStringLiteral("file"), root});
         const double readSeconds = double(timer.nsecsElapsed()) / 1e9;
         const double readCpu = cpuSeconds() - cpuAtStart;
         if (read.hasErrors())
             qFatal("unexpected error: %s", qPrintable(read.write.errors.first().message));
-        auto written = store->applyLocation(read.write);
+        const int filesRead = read.filesRead;
+        auto written = store->applyLocation(std::move(read.write));   // as the server does: let go as written
         const double seconds = double(timer.nsecsElapsed()) / 1e9;
         const double writeCpu = cpuSeconds() - cpuAtStart - readCpu;
         if (!written)
             qFatal("%s", qPrintable(written.error().message));
         const qint64 entities = store->entityCount();
         out << QStringLiteral("ingest %1 entities from %2 files: %3 s (read %4 s, write %5 s), %6 entities/s, peak RSS %7 MiB")
-                   .arg(entities).arg(read.filesRead).arg(seconds, 0, 'f', 2).arg(readSeconds, 0, 'f', 2)
+                   .arg(entities).arg(filesRead).arg(seconds, 0, 'f', 2).arg(readSeconds, 0, 'f', 2)
                    .arg(seconds - readSeconds, 0, 'f', 2).arg(double(entities) / seconds, 0, 'f', 0)
                    .arg(peakRssMiB(), 0, 'f', 0)
             << Qt::endl;
         out << QStringLiteral("  CPU time: read %1 s, write %2 s").arg(readCpu, 0, 'f', 2).arg(writeCpu, 0, 'f', 2)
+            << Qt::endl;
+        // What the server does after each location: caches shrunk, freed pages handed back.
+        store->releaseMemory();
+        releaseFreedMemory();
+        out << QStringLiteral("  RSS after ingestion, idle: %1 MiB (server targets at 100,000: peak <= 500 MB, idle <= 200 MB)")
+                   .arg(currentRssMiB(), 0, 'f', 0)
             << Qt::endl;
 
         QElapsedTimer again;

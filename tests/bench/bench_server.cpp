@@ -9,9 +9,14 @@
 //    by-query page of 100, and entity-facets;
 //  - time for a client to page through every entity by cursor;
 //  - time and bytes for a client at cursor 0 to pull the whole feed;
-//  - latency from a one-entity commit to a waiting client being told.
+//  - latency from a one-entity commit to a waiting client being told;
+//  - before all that, the server's own memory while it ingests N entities
+//    (the generated organisation, and N components in one file): its peak
+//    RSS and its RSS once idle after the first pass (targets at 100,000:
+//    <= 500 MB and <= 200 MB).
 // Needs wrk (`make bench` installs it with packaging/install-bench-deps.sh).
 #include "benchoutput.h"
+#include "orggenerator.h"
 #include "storeserver.h"
 
 #include <store/sqlitecatalogstore.h>
@@ -21,6 +26,7 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -114,6 +120,57 @@ QString writeScript(const QDir &dir, const QString &name, const QStringList &pat
     return file;
 }
 
+// A line of the server's /proc status ("VmHWM", "VmRSS") in MB.
+qint64 statusMb(qint64 pid, const QByteArray &field)
+{
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith(field + ':'))
+            return line.mid(field.size() + 1).trimmed().split(' ').first().toLongLong() / 1024;
+    }
+    return -1;
+}
+
+// greenroom-server serve reading `location` itself: time to its first pass, peak RSS, RSS once idle.
+void measureServerIngestion(const QString &what, const QString &location, const QDir &work)
+{
+    const QString dbDir = work.filePath(QStringLiteral("ingest-db-") + QFileInfo(location).dir().dirName());
+    QDir(dbDir).removeRecursively();
+    QDir().mkpath(dbDir);
+    QFile config(work.filePath(QStringLiteral("ingest-config.yaml")));
+    if (!config.open(QIODevice::WriteOnly))
+        die(QStringLiteral("cannot write the ingestion config"));
+    config.write(QStringLiteral("backend:\n  listen: {port: 0}\n  database: {client: better-sqlite3, connection: {directory: %1}}\n"
+                                "catalog:\n  processingInterval: false\n  rules: [{allow: [Component, System, API, Resource, Location, "
+                                "Domain, Group, User, Template]}]\n  locations: [{type: file, target: %2}]\n")
+                     .arg(dbDir, location).toUtf8());
+    config.close();
+    QProcess server;
+    server.setProcessChannelMode(QProcess::MergedChannels);
+    QElapsedTimer timer;
+    timer.start();
+    server.start(QStringLiteral(GREENROOM_SERVER_BINARY), {QStringLiteral("serve"), QStringLiteral("--config"), config.fileName()});
+    QByteArray log;
+    while (!log.contains("every location has been read once")) {
+        server.waitForReadyRead(200);
+        log += server.readAll();
+        if (server.state() != QProcess::Running)
+            die(QStringLiteral("the server stopped while ingesting:\n") + QString::fromUtf8(log));
+    }
+    const double firstPass = double(timer.elapsed()) / 1000.0;
+    const qint64 peak = statusMb(server.processId(), "VmHWM");
+    QThread::sleep(3);   // idle: nothing reads, nothing asks
+    const qint64 idle = statusMb(server.processId(), "VmRSS");
+    server.terminate();
+    server.waitForFinished(10000);
+    out << QStringLiteral("server ingesting %1: first pass %2 s, peak RSS %3 MB (target <= 500 at 100,000), "
+                            "idle RSS after ingestion %4 MB (target <= 200)")
+                 .arg(what).arg(firstPass, 0, 'f', 1).arg(peak).arg(idle)
+          << Qt::endl;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -130,8 +187,15 @@ int main(int argc, char **argv)
 
     QTemporaryDir temporary;
     const QDir work(temporary.path());
+    const int entities = option(QStringLiteral("--entities"), QStringLiteral("100000")).toInt();
+    if (!args.contains(QStringLiteral("--no-ingestion"))) {
+        measureServerIngestion(QStringLiteral("an organisation of ~%1 entities in many files").arg(entities),
+                               Bench::generateOrganisation(work.filePath(QStringLiteral("org-files")), entities), work);
+        measureServerIngestion(QStringLiteral("%1 components in one file").arg(entities),
+                               Bench::generateSingleFile(work.filePath(QStringLiteral("org-one-file")), entities), work);
+    }
     Bench::StoreServer server(QStringLiteral("bench_server"), temporary.path(), option(QStringLiteral("--store"), QString()),
-                              option(QStringLiteral("--entities"), QStringLiteral("100000")).toInt());
+                              entities);
     const QString base = server.base();
     QNetworkAccessManager network;
     const QString catalog = base + QStringLiteral("/api/catalog");

@@ -102,4 +102,22 @@ QString generateOrganisation(const QString &folder, int entityCount)
     return root;
 }
 
+QString generateSingleFile(const QString &folder, int entityCount)
+{
+    QDir().mkpath(folder);
+    const QString path = QDir(folder).filePath(QStringLiteral("catalog-info.yaml"));
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        qFatal("cannot write %s", qPrintable(path));
+    for (int i = 0; i < entityCount; ++i) {
+        file.write(QStringLiteral("%1apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: svc-%2\n"
+                                  "  description: Service number %2 of the organisation, with a description of typical length.\n"
+                                  "  tags: [java, payments]\n  annotations:\n    github.com/project-slug: acme/svc-%2\n"
+                                  "spec:\n  type: service\n  lifecycle: production\n  owner: team-%3\n  system: system-%4\n"
+                                  "  providesApis: [api-%2]\n")
+                       .arg(i == 0 ? QString() : QStringLiteral("---\n")).arg(i).arg(i % 200).arg(i % 500).toUtf8());
+    }
+    return path;
+}
+
 } // namespace Greenroom::Bench

@@ -16,4 +16,9 @@ namespace Greenroom::Bench {
  */
 QString generateOrganisation(const QString &folder, int entityCount);
 
+// `entityCount` components in one catalog-info.yaml (as some organisations
+// export them), owned by 200 groups and in 500 systems that are not there.
+// Returns the file.
+QString generateSingleFile(const QString &folder, int entityCount);
+
 } // namespace Greenroom::Bench
