@@ -38,6 +38,7 @@ struct DocumentResult
     // order, a tenth of the memory, so a 100,000-document file stays small.
     Model::ProcessingOutcome outcome;
     QByteArray json;
+    QByteArray bodyHash;                // of the processed entity, while its object is at hand
     std::optional<ProcessingErrorRecord> readError;   // fails the parent Location
     std::optional<ProcessingErrorRecord> entityError; // fails only this entity
 };
@@ -165,6 +166,7 @@ FileResult processFile(const FileJob &job)
             doc.entityError->reason = p.reason();
         } else {
             doc.json = keyOrder.toJson(doc.outcome.processed.entity);
+            doc.bodyHash = Store::bodyHash(doc.outcome.processed.entity);
             doc.json.squeeze();   // written by appending: up to twice its size reserved
             doc.outcome.processed.relations.squeeze();
             if (doc.outcome.processed.entity.value(QLatin1String("kind")).toString() != QLatin1String("Location"))
@@ -453,7 +455,7 @@ LocationReadResult LocationProcessor::read(const Model::LocationRef &registered)
                     }
                     written.insert(processed.ref);
                     write.entities.append({QJsonObject(), processed.ref, processed.relations,
-                                           file.type + QLatin1Char(':') + file.path, parent.ref, {}, doc.json});
+                                           file.type + QLatin1Char(':') + file.path, parent.ref, {}, doc.json, doc.bodyHash});
                     // `written` already keeps a Location from being read twice.
                     if (!processed.entity.isEmpty()) {   // only a Location's object is kept
                         next.append({processed.ref, processed.entity, {file.type, file.path}});

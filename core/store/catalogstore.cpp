@@ -2,9 +2,15 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "catalogstore.h"
 
+#include <QCryptographicHash>
 #include <QJsonDocument>
 
 namespace Greenroom::Store {
+
+QByteArray bodyHash(const QJsonObject &body)
+{
+    return QCryptographicHash::hash(QJsonDocument(body).toJson(QJsonDocument::Compact), QCryptographicHash::Sha1).toHex();
+}
 
 QJsonObject EntityWrite::object() const
 {

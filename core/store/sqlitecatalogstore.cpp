@@ -751,6 +751,10 @@ Result<WriteReport> SqliteCatalogStore::writeLocation(LocationWrite write, const
         QString name;   // lower case
     };
     QList<Digest> digests = QtConcurrent::blockingMapped(write.entities, [](const EntityWrite &w) {
+        if (!w.bodyHash.isEmpty()) {   // worked out already: kind and name are in the (lower-case) ref
+            const qsizetype colon = w.ref.indexOf(QLatin1Char(':'));
+            return Digest{w.bodyHash, w.ref.left(colon), w.ref.mid(w.ref.indexOf(QLatin1Char('/'), colon) + 1)};
+        }
         const QJsonObject entity = w.object();
         return Digest{Stitcher::bodyHash(entity), entity.value(QLatin1String("kind")).toString().toLower(),
                       entity.value(QLatin1String("metadata"))[QLatin1String("name")].toString().toLower()};

@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "stitcher_p.h"
 
+#include "storetypes.h"
+
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -43,7 +45,7 @@ QJsonObject Stitcher::bodyOf(QJsonObject final)
 
 QByteArray Stitcher::bodyHash(const QJsonObject &body)
 {
-    return QCryptographicHash::hash(QJsonDocument(body).toJson(QJsonDocument::Compact), QCryptographicHash::Sha1).toHex();
+    return Store::bodyHash(body);
 }
 
 StitchOutput Stitcher::stitch(const StitchInput &input)

@@ -73,10 +73,17 @@ struct EntityWrite
     // read keeps it in (a tenth of the memory of the two above, which are
     // then empty); the store parses it when it needs the object.
     QByteArray json;
+    // With `json`: the body's hash (bodyHash below), worked out where the
+    // object was at hand, so the store need not parse the JSON for it.
+    QByteArray bodyHash;
 
     // The entity, from `json` when that is how it is kept.
     QJsonObject object() const;
 };
+
+// What tells an entity's body from its last version: the SHA-1 (hex) of its
+// key-sorted compact JSON, as Backstage hashes it.
+QByteArray bodyHash(const QJsonObject &body);
 
 // An entity that exists already but failed this time: its last good version
 // stays, with the problem shown in status.items.
