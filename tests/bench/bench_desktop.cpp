@@ -76,18 +76,9 @@ protected:
     }
 };
 
-// This process's peak RSS: VmHWM, not getrusage's ru_maxrss, which survives
-// exec (the window's process would report its syncing parent's peak).
 qint64 peakRssMb()
 {
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong() / 1024;
-    }
-    return -1;
+    return Bench::procStatusKiB(QStringLiteral("self"), "VmHWM") / 1024;
 }
 
 // Milliseconds since this process was started (exec), from /proc, in clock ticks.

@@ -5,6 +5,7 @@
 // organisation of N entities, ingests it into an empty SQLite store and prints
 // entities/s, seconds and peak RSS; on the largest store it then times by-ref
 // lookups, a filtered page of 100 and facet queries (p50/p99 over many runs).
+#include "benchoutput.h"
 #include "orggenerator.h"
 
 #include <common/memoryrelease.h>
@@ -29,14 +30,7 @@ QTextStream out(stdout);
 
 double currentRssMiB()
 {
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return double(line.mid(6).trimmed().split(' ').value(0).toLongLong()) / 1024.0;
-    }
-    return -1;
+    return double(Bench::procStatusKiB(QStringLiteral("self"), "VmRSS")) / 1024.0;
 }
 
 double peakRssMiB()

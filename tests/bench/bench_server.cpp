@@ -120,19 +120,6 @@ QString writeScript(const QDir &dir, const QString &name, const QStringList &pat
     return file;
 }
 
-// A line of the server's /proc status ("VmHWM", "VmRSS") in MB.
-qint64 statusMb(qint64 pid, const QByteArray &field)
-{
-    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith(field + ':'))
-            return line.mid(field.size() + 1).trimmed().split(' ').first().toLongLong() / 1024;
-    }
-    return -1;
-}
-
 // greenroom-server serve reading `location` itself: time to its first pass, peak RSS, RSS once idle.
 void measureServerIngestion(const QString &what, const QString &location, const QDir &work)
 {
@@ -160,9 +147,9 @@ void measureServerIngestion(const QString &what, const QString &location, const 
             die(QStringLiteral("the server stopped while ingesting:\n") + QString::fromUtf8(log));
     }
     const double firstPass = double(timer.elapsed()) / 1000.0;
-    const qint64 peak = statusMb(server.processId(), "VmHWM");
+    const qint64 peak = Bench::procStatusKiB(QString::number(server.processId()), "VmHWM") / 1024;
     QThread::sleep(3);   // idle: nothing reads, nothing asks
-    const qint64 idle = statusMb(server.processId(), "VmRSS");
+    const qint64 idle = Bench::procStatusKiB(QString::number(server.processId()), "VmRSS") / 1024;
     server.terminate();
     server.waitForFinished(10000);
     out << QStringLiteral("server ingesting %1: first pass %2 s, peak RSS %3 MB (target <= 500 at 100,000), "

@@ -6,6 +6,7 @@
 // problem on stderr under the program's name.
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QTextStream>
 
 #include <cstdlib>
@@ -16,6 +17,21 @@ inline QTextStream &out()
 {
     static QTextStream stream(stdout);
     return stream;
+}
+
+// A memory line of a process's /proc status ("VmHWM": peak RSS, "VmRSS":
+// RSS now) in KiB; -1 when it cannot be read. VmHWM, not getrusage's
+// ru_maxrss, which survives exec.
+inline qint64 procStatusKiB(const QString &pid, const QByteArray &field)
+{
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith(field + ':'))
+            return line.mid(field.size() + 1).trimmed().split(' ').value(0).toLongLong();
+    }
+    return -1;
 }
 
 [[noreturn]] inline void die(const QString &message)

@@ -45,24 +45,33 @@ Followed follow(Ingest::DocsBuildLoop &loop, const Store::StoredEntity &entity)
     return out;
 }
 
-// `count` components named <prefix>-<i> whose docs are `dir:.` beside `catalogFile`, stored as one location's read.
+// A component whose docs are `dir:.` beside `catalogFile`, processed as the catalog does.
+Model::ProcessedEntity documentedComponent(const QString &name, const QString &catalogFile, const QString &title = {})
+{
+    QJsonObject metadata{{QStringLiteral("name"), name},
+                         {QStringLiteral("annotations"), QJsonObject{
+                             {QStringLiteral("backstage.io/techdocs-ref"), QStringLiteral("dir:.")},
+                             {QStringLiteral("backstage.io/managed-by-location"), QStringLiteral("file:") + catalogFile}}}};
+    if (!title.isEmpty())
+        metadata.insert(QStringLiteral("title"), title);
+    const QJsonObject raw{{QStringLiteral("apiVersion"), QStringLiteral("backstage.io/v1alpha1")},
+                          {QStringLiteral("kind"), QStringLiteral("Component")},
+                          {QStringLiteral("metadata"), metadata},
+                          {QStringLiteral("spec"), QJsonObject{{QStringLiteral("type"), QStringLiteral("service")},
+                                                               {QStringLiteral("lifecycle"), QStringLiteral("production")},
+                                                               {QStringLiteral("owner"), QStringLiteral("team-a")}}}};
+    return Model::EntityProcessor::process(raw).processed;
+}
+
+// `count` of them named <prefix>-<i>, stored as one location's read.
 Store::LocationWrite documentedComponents(const QString &prefix, int count, const QString &catalogFile)
 {
     Store::LocationWrite write;
     write.originKey = QStringLiteral("file:") + catalogFile;
     for (int i = 0; i < count; ++i) {
-        const QJsonObject raw{{QStringLiteral("apiVersion"), QStringLiteral("backstage.io/v1alpha1")},
-                              {QStringLiteral("kind"), QStringLiteral("Component")},
-                              {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), QStringLiteral("%1-%2").arg(prefix).arg(i)},
-                                                                       {QStringLiteral("title"), QStringLiteral("Service %1").arg(i)},
-                                                                       {QStringLiteral("annotations"), QJsonObject{
-                                                                           {QStringLiteral("backstage.io/techdocs-ref"), QStringLiteral("dir:.")},
-                                                                           {QStringLiteral("backstage.io/managed-by-location"), QStringLiteral("file:") + catalogFile}}}}},
-                              {QStringLiteral("spec"), QJsonObject{{QStringLiteral("type"), QStringLiteral("service")},
-                                                                   {QStringLiteral("lifecycle"), QStringLiteral("production")},
-                                                                   {QStringLiteral("owner"), QStringLiteral("team-a")}}}};
-        const Model::ProcessingOutcome processed = Model::EntityProcessor::process(raw);
-        write.entities.append({processed.processed.entity, processed.processed.ref, processed.processed.relations, write.originKey, {}, {}});
+        const Model::ProcessedEntity processed = documentedComponent(QStringLiteral("%1-%2").arg(prefix).arg(i), catalogFile,
+                                                                     QStringLiteral("Service %1").arg(i));
+        write.entities.append({processed.entity, processed.ref, processed.relations, write.originKey, {}, {}});
     }
     return write;
 }
@@ -156,20 +165,10 @@ void TestDocsBuildLoop::syncFollowsOneEntitysBuild()
     QTemporaryDir databaseDir;   // not inside the docs folder, whose files are fingerprinted
     auto store = Store::SqliteCatalogStore::open(databaseDir.filePath(QStringLiteral("catalog.sqlite")));
     QVERIFY(store);
-    const QJsonObject raw{{QStringLiteral("apiVersion"), QStringLiteral("backstage.io/v1alpha1")},
-                          {QStringLiteral("kind"), QStringLiteral("Component")},
-                          {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), QStringLiteral("guide")},
-                                                                   {QStringLiteral("annotations"), QJsonObject{
-                                                                       {QStringLiteral("backstage.io/techdocs-ref"), QStringLiteral("dir:.")},
-                                                                       {QStringLiteral("backstage.io/managed-by-location"), QStringLiteral("file:") + catalogFile}}}}},
-                          {QStringLiteral("spec"), QJsonObject{{QStringLiteral("type"), QStringLiteral("service")},
-                                                               {QStringLiteral("lifecycle"), QStringLiteral("production")},
-                                                               {QStringLiteral("owner"), QStringLiteral("team-a")}}}};
-    const Model::ProcessingOutcome processed = Model::EntityProcessor::process(raw);
-    QVERIFY(processed.isOk());
     Store::LocationWrite write;
     write.originKey = QStringLiteral("file:") + catalogFile;
-    write.entities = {{processed.processed.entity, processed.processed.ref, processed.processed.relations, write.originKey, {}, {}}};
+    const Model::ProcessedEntity processed = documentedComponent(QStringLiteral("guide"), catalogFile);
+    write.entities = {{processed.entity, processed.ref, processed.relations, write.originKey, {}, {}}};
     QVERIFY(store.value()->applyLocation(write));
     const Store::StoredEntity entity = *store.value()->entityByRef(QStringLiteral("component:default/guide"));
 

@@ -209,7 +209,7 @@ void TestLocationReaders::urlEntitiesGetViewEditAndSourceUrls()
         const Ingest::LocationReadResult read = processor.read({QStringLiteral("url"), target});
         for (const Store::EntityWrite &entity : read.write.entities) {
             if (entity.ref == ref)
-                return entity.entity[QLatin1String("metadata")][QLatin1String("annotations")].toObject();
+                return entity.object()[QLatin1String("metadata")][QLatin1String("annotations")].toObject();
         }
         return QJsonObject();
     };
@@ -329,7 +329,7 @@ void TestLocationReaders::gitLocationIsReadThroughTheProcessor()
     QVERIFY2(!read.hasErrors(), qPrintable(read.write.errors.value(0).message));
     QHash<QString, QJsonObject> byRef;
     for (const Store::EntityWrite &entity : read.write.entities)
-        byRef.insert(entity.ref, entity.entity);
+        byRef.insert(entity.ref, entity.object());
     QCOMPARE(byRef.size(), 4);   // the generated Location, root, more, petstore
     const QJsonObject api = byRef.value(QStringLiteral("api:default/petstore"));
     QCOMPARE(api[QLatin1String("spec")][QLatin1String("definition")].toString(), QStringLiteral("openapi: 3.0.0\n"));

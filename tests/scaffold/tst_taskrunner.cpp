@@ -65,6 +65,20 @@ private:
         }
     };
     Run run(const QByteArray &templateYaml, const QJsonObject &parameters, TaskOptions options = {}, const QJsonObject &secrets = {});
+    // A template of `steps` on the folder `templateDir`, and the options to run it with (its workspace kept).
+    std::pair<TaskSpec, TaskOptions> task(const QString &templateDir, const QByteArray &steps, bool dryRun = false) const
+    {
+        TaskSpec spec;
+        spec.templateEntity = Yaml::YamlReader::read("kind: Template\nmetadata: {name: t}\nspec:\n  steps:\n" + steps, QStringLiteral("template.yaml"))
+                                  .documents.value(0).value.toObject();
+        spec.templateDir = templateDir;
+        spec.taskId = QStringLiteral("task-in-") + QFileInfo(templateDir).fileName();
+        TaskOptions options;
+        options.workingDirectory = m_work.path();
+        options.dryRun = dryRun;
+        options.keepWorkspace = true;
+        return {spec, options};
+    }
     static QString read(const QString &path)
     {
         QFile file(path);
@@ -446,14 +460,7 @@ void TestTaskRunner::linksAreNeverWrittenThrough()
     writeFile(outside.filePath(QStringLiteral("victim.txt")), "original\n");
 
     const auto runIn = [&](const QByteArray &steps) {
-        TaskSpec spec;
-        spec.templateEntity = Yaml::YamlReader::read("kind: Template\nmetadata: {name: links}\nspec:\n  steps:\n" + steps, QStringLiteral("template.yaml"))
-                                  .documents.value(0).value.toObject();
-        spec.templateDir = templateDir.path();
-        spec.taskId = QStringLiteral("task-links");
-        TaskOptions options;
-        options.workingDirectory = m_work.path();
-        options.keepWorkspace = true;
+        const auto [spec, options] = task(templateDir.path(), steps);
         TaskRunner runner(m_actions, spec, options);
         return runner.run();
     };
@@ -492,17 +499,7 @@ void TestTaskRunner::dryRunNeverReadsThroughLinks()
     QVERIFY(QFile::link(outside.filePath(QStringLiteral("id_rsa")), templateDir.filePath(QStringLiteral("skeleton/key"))));
     QVERIFY(QFile::link(QStringLiteral("README.md"), templateDir.filePath(QStringLiteral("skeleton/readme-link"))));
     QVERIFY(QFile::link(QStringLiteral("nowhere.txt"), templateDir.filePath(QStringLiteral("skeleton/broken"))));
-    TaskSpec spec;
-    spec.templateEntity = Yaml::YamlReader::read("kind: Template\nmetadata: {name: dry}\nspec:\n  steps:\n"
-                                                 "    - {action: fetch:template, input: {url: ./skeleton, values: {name: dry}}}\n",
-                                                 QStringLiteral("template.yaml"))
-                              .documents.value(0).value.toObject();
-    spec.templateDir = templateDir.path();
-    spec.taskId = QStringLiteral("task-dry-links");
-    TaskOptions options;
-    options.workingDirectory = m_work.path();
-    options.dryRun = true;
-    options.keepWorkspace = true;
+    const auto [spec, options] = task(templateDir.path(), "    - {action: fetch:template, input: {url: ./skeleton, values: {name: dry}}}\n", true);
     TaskRunner runner(m_actions, spec, options);
     const QJsonObject answer = runDryRun(runner, spec.templateEntity);
     QMap<QString, QByteArray> files;
