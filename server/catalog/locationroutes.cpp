@@ -3,10 +3,9 @@
 #include "catalogroutes.h"
 #include "routesupport.h"
 
-#include <QFutureWatcher>
 #include <QJsonArray>
 #include <QRegularExpression>
-#include <QtConcurrent/QtConcurrentRun>
+#include <QThreadPool>
 
 // The locations routes (list, get, add with dryRun, update, delete,
 // by-entity, by-query) and POST /analyze-location, as upstream registers
@@ -60,17 +59,12 @@ void addLocationRoutes(Router &router, Ingest::LocationService &locations, const
         });
         // Reading may take a while (network, git): it runs on a worker and
         // the response follows when it is done, so other requests go on.
-        auto deferred = std::make_shared<DeferredResponse>();
-        auto *watcher = new QFutureWatcher<Result<QJsonObject>>(context);
-        QObject::connect(watcher, &QFutureWatcher<Result<QJsonObject>>::finished, context, [watcher, deferred, request] {
-            const Result<QJsonObject> result = watcher->result();
-            watcher->deleteLater();
-            deferred->complete(result ? HttpResponse::json(result.value(), 201) : HttpResponse::error(result.error(), request));
-        });
         const Ingest::LocationProcessor reader = processor;
         const Ingest::LocationInput dry = input.value();
-        watcher->setFuture(QtConcurrent::run([reader, dry, exists] { return Ingest::LocationService::dryRun(reader, dry, exists); }));
-        return HttpResponse::later(deferred);
+        return answerFromWorker(*QThreadPool::globalInstance(), context, [reader, dry, exists, request] {
+            const Result<QJsonObject> result = Ingest::LocationService::dryRun(reader, dry, exists);
+            return result ? HttpResponse::json(result.value(), 201) : HttpResponse::error(result.error(), request);
+        });
     });
 
     addCatalogRoute(router, "GET", QStringLiteral("/locations"), {}, [&locations](const HttpRequest &) {

@@ -2,7 +2,10 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "httpmessage.h"
 
+#include <QFutureWatcher>
 #include <QJsonArray>
+#include <QThreadPool>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QJsonObject>
 
 namespace Greenroom::Server {
@@ -76,6 +79,19 @@ HttpResponse HttpResponse::empty(int status)
     HttpResponse response;
     response.status = status;
     return response;
+}
+
+HttpResponse answerFromWorker(QThreadPool &pool, QObject *context, std::function<HttpResponse()> work)
+{
+    auto deferred = std::make_shared<DeferredResponse>();
+    // A watcher owned by `context`: if that goes first, so does the answer.
+    auto *watcher = new QFutureWatcher<HttpResponse>(context);
+    QObject::connect(watcher, &QFutureWatcher<HttpResponse>::finished, context, [watcher, deferred] {
+        deferred->complete(watcher->result());
+        watcher->deleteLater();
+    });
+    watcher->setFuture(QtConcurrent::run(&pool, std::move(work)));
+    return HttpResponse::later(deferred);
 }
 
 HttpResponse HttpResponse::later(std::shared_ptr<DeferredResponse> deferred)

@@ -11,6 +11,9 @@
 #include <QString>
 #include <QStringList>
 
+class QObject;
+class QThreadPool;
+
 #include <functional>
 #include <memory>
 
@@ -116,5 +119,13 @@ private:
 
 // Backstage's status for an error name (InputError 400, NotFoundError 404, ...).
 int statusForError(const QString &name);
+
+/*
+ * Runs `work` on `pool`, off the HTTP thread, and answers the request with
+ * what it returns once it is done, other requests going on meanwhile. The
+ * answer is sent from `context`'s thread; when `context` is gone by then
+ * (the server stopping), nothing is sent.
+ */
+HttpResponse answerFromWorker(QThreadPool &pool, QObject *context, std::function<HttpResponse()> work);
 
 } // namespace Greenroom::Server

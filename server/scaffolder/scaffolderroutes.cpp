@@ -261,13 +261,10 @@ HttpResponse ScaffolderRoutes::templateFiles(const HttpRequest &request)
         return HttpResponse::error(stored.error(), request);
     // Greenroom's addition, for desktops that run a task themselves; read
     // off the HTTP thread (a git template may need a fetch).
-    auto deferred = std::make_shared<DeferredResponse>();
-    m_slowWork.start([this, deferred, request, entity = stored->entity, git = m_git, services = m_services] {
+    return answerFromWorker(m_slowWork, this, [request, entity = stored->entity, git = m_git, services = m_services] {
         const Result<QJsonObject> kit = Scaffold::templateKit(entity, git, *services);
-        const HttpResponse answer = kit ? HttpResponse::json(kit.value()) : HttpResponse::error(kit.error(), request);
-        QMetaObject::invokeMethod(this, [deferred, answer] { deferred->complete(answer); }, Qt::QueuedConnection);
+        return kit ? HttpResponse::json(kit.value()) : HttpResponse::error(kit.error(), request);
     });
-    return HttpResponse::later(deferred);
 }
 
 HttpResponse ScaffolderRoutes::autocomplete(const HttpRequest &request)
@@ -276,16 +273,13 @@ HttpResponse ScaffolderRoutes::autocomplete(const HttpRequest &request)
     if (!body)
         return HttpResponse::error(body.error(), request);
     // The host is asked off the HTTP thread.
-    auto deferred = std::make_shared<DeferredResponse>();
-    m_slowWork.start([this, deferred, request, body = body.value(), services = m_services] {
+    return answerFromWorker(m_slowWork, this, [request, body = body.value(), services = m_services] {
         const Result<QJsonArray> results =
             Scaffold::autocomplete(*services, request.params.value(QStringLiteral("provider")), request.params.value(QStringLiteral("resource")),
                                    body.value(QLatin1String("token")).toString(), body.value(QLatin1String("context")).toObject());
-        const HttpResponse answer = results ? HttpResponse::json(QJsonObject{{QStringLiteral("results"), results.value()}})
-                                            : HttpResponse::error(results.error(), request);
-        QMetaObject::invokeMethod(this, [deferred, answer] { deferred->complete(answer); }, Qt::QueuedConnection);
+        return results ? HttpResponse::json(QJsonObject{{QStringLiteral("results"), results.value()}})
+                       : HttpResponse::error(results.error(), request);
     });
-    return HttpResponse::later(deferred);
 }
 
 Scaffold::TaskRequest ScaffolderRoutes::runnable(const QJsonObject &templateEntity) const
@@ -509,7 +503,6 @@ HttpResponse ScaffolderRoutes::startDryRun(const HttpRequest &request, const QJs
                                            std::function<Result<Scaffold::TemplateFiles>()> files, const QJsonObject &values,
                                            const QJsonObject &secrets)
 {
-    auto deferred = std::make_shared<DeferredResponse>();
     const Scaffold::ActionRegistry &actions = m_actions;
     Scaffold::TaskSpec spec{templateEntity, QString(), Scaffold::resolvePages(values, Scaffold::parameterPages(templateEntity)).values,
                             taskSecrets(secrets, request),
@@ -519,20 +512,15 @@ HttpResponse ScaffolderRoutes::startDryRun(const HttpRequest &request, const QJs
     options.keepWorkspace = true;
     options.workingDirectory = m_workingDirectory;
     options.services = m_services;
-    m_slowWork.start([this, deferred, files, request, spec, options, &actions]() mutable {
+    return answerFromWorker(m_slowWork, this, [files, request, spec, options, &actions]() mutable {
         const Result<Scaffold::TemplateFiles> found = files();
-        if (!found) {
-            QMetaObject::invokeMethod(this, [deferred, error = found.error(), request] { deferred->complete(HttpResponse::error(error, request)); },
-                                      Qt::QueuedConnection);
-            return;
-        }
+        if (!found)
+            return HttpResponse::error(found.error(), request);
         spec.templateDir = found->folder;
         const std::shared_ptr<QTemporaryDir> keep = found->copy;   // the template's files, until the run ends
         Scaffold::TaskRunner runner(actions, spec, options);
-        const QJsonObject answer = Scaffold::runDryRun(runner, spec.templateEntity);
-        QMetaObject::invokeMethod(this, [deferred, answer] { deferred->complete(HttpResponse::json(answer)); }, Qt::QueuedConnection);
+        return HttpResponse::json(Scaffold::runDryRun(runner, spec.templateEntity));
     });
-    return HttpResponse::later(deferred);
 }
 
 } // namespace Greenroom::Server
