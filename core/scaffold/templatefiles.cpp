@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "templatefiles.h"
 
+#include <model/entityref.h>
+
 #include "directorycontents.h"
 
 #include <ingest/urlreader.h>
@@ -99,6 +101,27 @@ Result<QJsonObject> templateKit(const QJsonObject &templateEntity, const Ingest:
     kit.insert(QStringLiteral("baseUrl"), found->baseUrl);
     kit.insert(QStringLiteral("directoryContents"), files.value());
     return kit;
+}
+
+Result<Store::StoredEntity> findTemplate(Store::CatalogStore &catalog, const QString &kind, const QString &ns, const QString &name)
+{
+    if (kind.toLower() != QLatin1String("template"))
+        return Error::input(QStringLiteral("Invalid kind, only 'Template' kind is supported"));
+    const std::optional<Store::StoredEntity> stored = catalog.entityByRef(QStringLiteral("%1:%2/%3").arg(kind, ns, name).toLower());
+    if (!stored)
+        return Error(QStringLiteral("NotFoundError"), QStringLiteral("Template %1:%2/%3 not found").arg(kind.toLower(), ns.toLower(), name));
+    const QString apiVersion = stored->entity.value(QLatin1String("apiVersion")).toString();
+    if (apiVersion != QLatin1String("scaffolder.backstage.io/v1beta3"))
+        return Error::input(QStringLiteral("Unsupported apiVersion field in schema entity, %1").arg(apiVersion));
+    return stored.value();
+}
+
+Result<Store::StoredEntity> findTemplate(Store::CatalogStore &catalog, const QString &ref)
+{
+    auto parsed = Model::EntityRef::parse(ref, {QStringLiteral("template"), QString()});
+    if (!parsed)
+        return Error::input(parsed.error().message);
+    return findTemplate(catalog, parsed->kind(), parsed->namespaceName(), parsed->name());
 }
 
 } // namespace Greenroom::Scaffold

@@ -7,6 +7,7 @@
 #include <common/result.h>
 #include <ingest/gitreader.h>
 #include <ingest/githubintegration.h>
+#include <store/catalogstore.h>
 
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -44,5 +45,13 @@ Result<QJsonObject> templateKit(const QJsonObject &templateEntity, const Ingest:
 
 // templateInfo.baseUrl without fetching anything (empty without a location).
 QString templateBaseUrl(const QJsonObject &templateEntity);
+
+// The stored Template of `kind:namespace/name`, checked as upstream's
+// findTemplate and authorizeTemplate check it (kind Template, apiVersion
+// scaffolder.backstage.io/v1beta3), with its stored JSON text.
+Result<Store::StoredEntity> findTemplate(Store::CatalogStore &catalog, const QString &kind, const QString &ns, const QString &name);
+// The same for a ref as a task or request names it ("template:default/x",
+// or "x", whose kind defaults to Template); a ref that does not parse is an InputError.
+Result<Store::StoredEntity> findTemplate(Store::CatalogStore &catalog, const QString &ref);
 
 } // namespace Greenroom::Scaffold

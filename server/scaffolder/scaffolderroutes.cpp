@@ -4,7 +4,6 @@
 
 #include "catalog/routesupport.h"
 
-#include <model/entityref.h>
 #include <scaffold/autocomplete.h>
 #include <scaffold/directorycontents.h>
 #include <scaffold/templatefiles.h>
@@ -87,21 +86,6 @@ QJsonArray eventsJson(const QList<Scaffold::TaskEventRecord> &events)
     for (const Scaffold::TaskEventRecord &event : events)
         list.append(event.toJson());
     return list;
-}
-
-// A stored Template for `ref`, checked as upstream's findTemplate and
-// authorizeTemplate check it; with its JSON text (keys in its file's order).
-Result<Store::StoredEntity> findTemplate(Store::CatalogStore &catalog, const QString &kind, const QString &ns, const QString &name)
-{
-    if (kind.toLower() != QLatin1String("template"))
-        return Error::input(QStringLiteral("Invalid kind, only 'Template' kind is supported"));
-    const std::optional<Store::StoredEntity> stored = catalog.entityByRef(QStringLiteral("%1:%2/%3").arg(kind, ns, name).toLower());
-    if (!stored)
-        return notFound(QStringLiteral("Template %1:%2/%3 not found").arg(kind.toLower(), ns.toLower(), name));
-    const QString apiVersion = stored->entity.value(QLatin1String("apiVersion")).toString();
-    if (apiVersion != QLatin1String("scaffolder.backstage.io/v1beta3"))
-        return Error::input(QStringLiteral("Unsupported apiVersion field in schema entity, %1").arg(apiVersion));
-    return stored.value();
 }
 
 // The secrets checked against spec.secrets.schema; the 400 answer when they fail.
@@ -208,7 +192,7 @@ ScaffolderRoutes::~ScaffolderRoutes()
 
 HttpResponse ScaffolderRoutes::parameterSchema(const HttpRequest &request)
 {
-    auto stored = findTemplate(m_catalog, request.params.value(QStringLiteral("kind")), request.params.value(QStringLiteral("namespace")),
+    auto stored = Scaffold::findTemplate(m_catalog, request.params.value(QStringLiteral("kind")), request.params.value(QStringLiteral("namespace")),
                                request.params.value(QStringLiteral("name")));
     if (!stored)
         return HttpResponse::error(stored.error(), request);
@@ -255,7 +239,7 @@ HttpResponse ScaffolderRoutes::parameterSchema(const HttpRequest &request)
 
 HttpResponse ScaffolderRoutes::templateFiles(const HttpRequest &request)
 {
-    auto stored = findTemplate(m_catalog, request.params.value(QStringLiteral("kind")), request.params.value(QStringLiteral("namespace")),
+    auto stored = Scaffold::findTemplate(m_catalog, request.params.value(QStringLiteral("kind")), request.params.value(QStringLiteral("namespace")),
                                request.params.value(QStringLiteral("name")));
     if (!stored)
         return HttpResponse::error(stored.error(), request);
@@ -302,10 +286,7 @@ HttpResponse ScaffolderRoutes::createTask(const HttpRequest &request)
     const QJsonValue templateRef = body->value(QLatin1String("templateRef"));
     if (!templateRef.isString())
         return HttpResponse::error(Error::input(QStringLiteral("Entity reference must be a string")), request);
-    auto ref = Model::EntityRef::parse(templateRef.toString(), {QStringLiteral("template"), QString()});
-    if (!ref)
-        return HttpResponse::error(Error::input(ref.error().message), request);
-    auto stored = findTemplate(m_catalog, ref->kind(), ref->namespaceName(), ref->name());
+    auto stored = Scaffold::findTemplate(m_catalog, templateRef.toString());
     if (!stored)
         return HttpResponse::error(stored.error(), request);
     const QJsonObject &entity = stored->entity;
@@ -336,10 +317,7 @@ HttpResponse ScaffolderRoutes::retryTask(const HttpRequest &request)
     // The template is found again, as upstream's retry authorizes it, and
     // its files are where the steps' relative urls point.
     const QString templateRef = task->spec.value(QLatin1String("templateInfo"))[QLatin1String("entityRef")].toString();
-    auto ref = Model::EntityRef::parse(templateRef, {QStringLiteral("template"), QString()});
-    if (!ref)
-        return HttpResponse::error(Error::input(ref.error().message), request);
-    auto stored = findTemplate(m_catalog, ref->kind(), ref->namespaceName(), ref->name());
+    auto stored = Scaffold::findTemplate(m_catalog, templateRef);
     if (!stored)
         return HttpResponse::error(stored.error(), request);
     if (std::optional<HttpResponse> refused = checkSecrets(stored->entity, secrets))
@@ -483,10 +461,7 @@ HttpResponse ScaffolderRoutes::dryRun(const HttpRequest &request)
 
 HttpResponse ScaffolderRoutes::dryRunStored(const HttpRequest &request, const QJsonObject &body)
 {
-    auto ref = Model::EntityRef::parse(body.value(QLatin1String("templateRef")).toString(), {QStringLiteral("template"), QString()});
-    if (!ref)
-        return HttpResponse::error(Error::input(ref.error().message), request);
-    auto stored = findTemplate(m_catalog, ref->kind(), ref->namespaceName(), ref->name());
+    auto stored = Scaffold::findTemplate(m_catalog, body.value(QLatin1String("templateRef")).toString());
     if (!stored)
         return HttpResponse::error(stored.error(), request);
     const QJsonObject &entity = stored->entity;
