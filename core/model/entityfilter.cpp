@@ -2,6 +2,10 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "entityfilter.h"
 
+#include <QJsonObject>
+
+#include <QJsonArray>
+
 namespace Greenroom::Model {
 
 Result<EntityFilter> EntityFilter::parse(const QStringList &filterParameters)
@@ -68,6 +72,37 @@ std::optional<EntityFilter::AllOf> asAllOf(const EntityPredicate &p)
 }
 
 } // namespace
+
+EntityFilter EntityFilter::fromCatalogFilter(const QJsonValue &filter, const QStringList &defaultKinds)
+{
+    const auto text = [](const QJsonValue &value) {
+        return value.isString() ? value.toString() : value.isDouble() ? QString::number(value.toDouble(), 'g', 15) : QString();
+    };
+    EntityFilter result;
+    const QJsonArray alternatives = filter.isArray() ? filter.toArray() : filter.isObject() ? QJsonArray{filter} : QJsonArray();
+    for (const QJsonValue &alternative : alternatives) {
+        AllOf all;
+        const QJsonObject conditions = alternative.toObject();
+        for (auto it = conditions.begin(); it != conditions.end(); ++it) {
+            QStringList values;
+            const QJsonArray list = it.value().isArray() ? it.value().toArray() : QJsonArray{it.value()};
+            for (const QJsonValue &value : list) {
+                if (value.isObject())
+                    continue;   // {exists: true}: a condition with no values
+                values.append(text(value).toLower());
+            }
+            all.append({it.key().toLower(), values});
+        }
+        result.anyOf.append(all);
+    }
+    if (result.anyOf.isEmpty() && !defaultKinds.isEmpty()) {
+        QStringList kinds;
+        for (const QString &kind : defaultKinds)
+            kinds.append(kind.toLower());
+        result.anyOf.append({{QStringLiteral("kind"), kinds}});
+    }
+    return result;
+}
 
 EntityFilter EntityFilter::fromPredicate(const EntityPredicate &predicate)
 {

@@ -39,6 +39,11 @@ struct EntityFilter
     // A predicate as a filter: in `anyOf` when it has that shape (so stores
     // can plan it like a `filter=` parameter), else in `predicates`.
     static EntityFilter fromPredicate(const EntityPredicate &predicate);
+    // A template field's `ui:options.catalogFilter` (an object, or a list of
+    // them OR-ed; `{exists: true}` asks only that the key be there), as
+    // Backstage's EntityPicker hands it to the catalog. With no filter, the
+    // entities of `defaultKinds` (the picker's allowedKinds), or everything.
+    static EntityFilter fromCatalogFilter(const QJsonValue &filter, const QStringList &defaultKinds = {});
     // The same conditions AND-ed with `other` (used for by-refs filters and permissions).
     EntityFilter intersectedWith(const EntityFilter &other) const;
 };

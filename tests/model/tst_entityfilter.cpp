@@ -26,6 +26,7 @@ private Q_SLOTS:
     void filterParametersInPredicateForm();
     void predicatesOfFilterShapeArePlannedAsFilters();
     void otherPredicatesAreKept();
+    void templateCatalogFilters();
 };
 
 void TestEntityFilter::separateParametersAreOred()
@@ -162,6 +163,25 @@ void TestEntityFilter::otherPredicatesAreKept()
         QVERIFY2(filter.anyOf.isEmpty() && filter.predicates.size() == 1, json);
         QVERIFY(!filter.isEmpty());
     }
+}
+
+void TestEntityFilter::templateCatalogFilters()
+{
+    // ui:options.catalogFilter as EntityPicker sends it: one object, or a list OR-ed; values lower-cased,
+    // numbers as text, {exists: true} a key with no values; without a filter, the allowed kinds.
+    const auto filter = [](const char *json, const QStringList &kinds = {}) {
+        return EntityFilter::fromCatalogFilter(QJsonDocument::fromJson(json).object().value(QLatin1String("f")), kinds).anyOf;
+    };
+    QCOMPARE(filter(R"({"f": {"kind": ["Group", "User"], "spec.type": "Team"}})"),
+             (QList<EntityFilter::AllOf>{{Condition{QStringLiteral("kind"), {QStringLiteral("group"), QStringLiteral("user")}},
+                                          Condition{QStringLiteral("spec.type"), {QStringLiteral("team")}}}}));
+    QCOMPARE(filter(R"({"f": [{"kind": "System"}, {"metadata.annotations.x": {"exists": true}, "spec.size": 3}]})"),
+             (QList<EntityFilter::AllOf>{{Condition{QStringLiteral("kind"), {QStringLiteral("system")}}},
+                                         {Condition{QStringLiteral("metadata.annotations.x"), {}},
+                                          Condition{QStringLiteral("spec.size"), {QStringLiteral("3")}}}}));
+    QCOMPARE(filter(R"({})", {QStringLiteral("Group")}),
+             (QList<EntityFilter::AllOf>{{Condition{QStringLiteral("kind"), {QStringLiteral("group")}}}}));
+    QVERIFY(filter(R"({})").isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestEntityFilter)

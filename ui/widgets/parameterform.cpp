@@ -6,7 +6,9 @@
 #include "models/entitypresentation.h"
 #include "models/tokenvault.h"
 
+#include <model/entityfilter.h>
 #include <model/entityref.h>
+#include <model/fieldformats.h>
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -38,35 +40,6 @@ QString text(const QJsonValue &value)
     return {};
 }
 
-// ui:options.catalogFilter (an object, or a list of them OR-ed) as a store filter.
-Model::EntityFilter catalogFilter(const QJsonValue &filter, const QStringList &defaultKinds)
-{
-    Model::EntityFilter result;
-    const QJsonArray alternatives = filter.isArray() ? filter.toArray() : filter.isObject() ? QJsonArray{filter} : QJsonArray();
-    for (const QJsonValue &alternative : alternatives) {
-        Model::EntityFilter::AllOf all;
-        const QJsonObject conditions = alternative.toObject();
-        for (auto it = conditions.begin(); it != conditions.end(); ++it) {
-            QStringList values;
-            const QJsonArray list = it.value().isArray() ? it.value().toArray() : QJsonArray{it.value()};
-            for (const QJsonValue &value : list) {
-                if (value.isObject())
-                    continue;   // {exists: true}: a condition with no values
-                values.append(text(value).toLower());
-            }
-            all.append({it.key().toLower(), values});
-        }
-        result.anyOf.append(all);
-    }
-    if (result.anyOf.isEmpty() && !defaultKinds.isEmpty()) {
-        QStringList kinds;
-        for (const QString &kind : defaultKinds)
-            kinds.append(kind.toLower());
-        result.anyOf.append({{QStringLiteral("kind"), kinds}});
-    }
-    return result;
-}
-
 // `ui:field: Secret`: the answer goes to the task's secrets, not its parameters.
 bool isSecret(const QJsonObject &schema)
 {
@@ -93,8 +66,7 @@ QString pickerValue(const QJsonObject &entity, const QJsonObject &options)
 // Kubernetes' object-name rule, which Backstage's EntityNamePicker applies.
 QString entityNameProblem(const QString &name)
 {
-    static const QRegularExpression rule(QStringLiteral("^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$"));
-    if (name.isEmpty() || (name.size() <= 63 && rule.match(name).hasMatch()))
+    if (name.isEmpty() || Model::FieldFormats::isValidObjectName(name))
         return {};
     return ParameterForm::tr("Must start and end with an alphanumeric character, and contain only alphanumeric characters, "
                              "hyphens, underscores, and periods. Maximum length is 63 characters.");
@@ -196,7 +168,7 @@ ParameterForm::Field ParameterForm::makeEditor(const QString &name, const QJsonO
         const QStringList defaultKinds = uiField == QLatin1String("OwnerPicker") ? QStringList{QStringLiteral("Group"), QStringLiteral("User")}
                                                                                 : options.value(QLatin1String("allowedKinds")).toVariant().toStringList();
         Store::EntityQuery query;
-        query.filter = catalogFilter(options.value(QLatin1String("catalogFilter")), defaultKinds);
+        query.filter = Model::EntityFilter::fromCatalogFilter(options.value(QLatin1String("catalogFilter")), defaultKinds);
         if (uiField == QLatin1String("OwnedEntityPicker")) {
             // What the person or their groups own; without an identity, everything (and a hint).
             QStringList owners;
@@ -247,7 +219,7 @@ ParameterForm::Field ParameterForm::makeEditor(const QString &name, const QJsonO
         const QJsonArray chosen = initial.toArray();
         if (uiField == QLatin1String("MultiEntityPicker")) {
             Store::EntityQuery query;
-            query.filter = catalogFilter(options.value(QLatin1String("catalogFilter")), {});
+            query.filter = Model::EntityFilter::fromCatalogFilter(options.value(QLatin1String("catalogFilter")));
             query.order = {{QStringLiteral("metadata.name"), false}};
             query.limit = 5000;
             if (auto found = m_cache.store().queryEntities(query)) {
@@ -481,9 +453,8 @@ ParameterForm::Field ParameterForm::makeEditor(const QString &name, const QJsonO
         field.extraProblem = [line] { return entityNameProblem(line->text()); };
     if (tags) {
         field.extraProblem = [line]() -> QString {
-            static const QRegularExpression rule(QStringLiteral("^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$"));
             for (const QString &tag : line->text().toLower().split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts)) {
-                if (!rule.match(tag).hasMatch() || tag.size() > 63)
+                if (!Model::FieldFormats::isValidTag(tag))
                     return tr("\"%1\" is not a valid tag: lower-case letters, digits, + # : and single dashes, at most 63 characters").arg(tag);
             }
             return {};
