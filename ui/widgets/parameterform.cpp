@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Greenroom authors
 #include "parameterform.h"
+#include "parameterfields_p.h"
 
 #include "models/catalogcache.h"
 #include "models/entitypresentation.h"
@@ -29,50 +30,6 @@
 
 namespace Greenroom::Ui {
 
-namespace {
-
-QString text(const QJsonValue &value)
-{
-    if (value.isString())
-        return value.toString();
-    if (value.isDouble())
-        return QString::number(value.toDouble(), 'g', 15);
-    return {};
-}
-
-// `ui:field: Secret`: the answer goes to the task's secrets, not its parameters.
-bool isSecret(const QJsonObject &schema)
-{
-    return schema.value(QLatin1String("ui:field")).toString() == QLatin1String("Secret");
-}
-
-// What EntityPicker stores (upstream's humanized ref): the kind left out when it
-// is `defaultKind`, the namespace when it is `defaultNamespace` ("default").
-QString pickerValue(const QJsonObject &entity, const QJsonObject &options)
-{
-    const QString kind = entity.value(QLatin1String("kind")).toString();
-    const QJsonObject metadata = entity.value(QLatin1String("metadata")).toObject();
-    const QString space = metadata.value(QLatin1String("namespace")).toString(QStringLiteral("default"));
-    const QJsonValue defaultNamespace = options.value(QLatin1String("defaultNamespace"));
-    const QString omittedNamespace = defaultNamespace.isBool() && !defaultNamespace.toBool() ? QString() : defaultNamespace.toString(QStringLiteral("default"));
-    QString value;
-    if (kind.compare(options.value(QLatin1String("defaultKind")).toString(), Qt::CaseInsensitive) != 0)
-        value += kind.toLower() + QLatin1Char(':');
-    if (space.compare(omittedNamespace, Qt::CaseInsensitive) != 0)
-        value += space.toLower() + QLatin1Char('/');
-    return value + metadata.value(QLatin1String("name")).toString();
-}
-
-// Kubernetes' object-name rule, which Backstage's EntityNamePicker applies.
-QString entityNameProblem(const QString &name)
-{
-    if (name.isEmpty() || Model::FieldFormats::isValidObjectName(name))
-        return {};
-    return ParameterForm::tr("Must start and end with an alphanumeric character, and contain only alphanumeric characters, "
-                             "hyphens, underscores, and periods. Maximum length is 63 characters.");
-}
-
-} // namespace
 
 ParameterForm::ParameterForm(const Scaffold::ParameterPage &page, CatalogCache &cache, const QJsonObject &initial, const QStringList &owners,
                              TokenVault *hostTokens, QWidget *parent)
@@ -147,321 +104,41 @@ void ParameterForm::addField(QFormLayout *layout, const QString &name, const QJs
 
 ParameterForm::Field ParameterForm::makeEditor(const QString &name, const QJsonObject &schema, const QJsonValue &initial)
 {
-    Field field;
-    field.name = name;
-    field.schema = schema;
-    const QString uiField = schema.value(QLatin1String("ui:field")).toString();
-    const QJsonObject options = schema.value(QLatin1String("ui:options")).toObject();
-    const QString type = schema.value(QLatin1String("type")).toString();
-    const auto touch = [this, name] {
+    FieldSpec spec;
+    spec.name = name;
+    spec.schema = schema;
+    spec.initial = initial;
+    spec.uiField = schema.value(QLatin1String("ui:field")).toString();
+    spec.options = schema.value(QLatin1String("ui:options")).toObject();
+    spec.type = schema.value(QLatin1String("type")).toString();
+    spec.touch = [this, name] {
         for (Field &f : m_fields) {
             if (f.name == name)
                 f.touched = true;
         }
         refresh();
     };
-
-    if (uiField == QLatin1String("EntityPicker") || uiField == QLatin1String("OwnerPicker") || uiField == QLatin1String("OwnedEntityPicker")) {
-        auto *combo = new QComboBox;
-        combo->setEditable(true);
-        combo->setInsertPolicy(QComboBox::NoInsert);
-        const QStringList defaultKinds = uiField == QLatin1String("OwnerPicker") ? QStringList{QStringLiteral("Group"), QStringLiteral("User")}
-                                                                                : options.value(QLatin1String("allowedKinds")).toVariant().toStringList();
-        Store::EntityQuery query;
-        query.filter = Model::EntityFilter::fromCatalogFilter(options.value(QLatin1String("catalogFilter")), defaultKinds);
-        if (uiField == QLatin1String("OwnedEntityPicker")) {
-            // What the person or their groups own; without an identity, everything (and a hint).
-            QStringList owners;
-            for (const QString &owner : std::as_const(m_owners))
-                owners.append(owner.toLower());
-            if (!owners.isEmpty()) {
-                if (query.filter.anyOf.isEmpty())
-                    query.filter.anyOf.append(Model::EntityFilter::AllOf());
-                for (Model::EntityFilter::AllOf &all : query.filter.anyOf)
-                    all.append({QStringLiteral("relations.ownedby"), owners});
-            } else {
-                combo->setToolTip(tr("Say who you are in Settings to list only what you own"));
-            }
-        }
-        query.order = {{QStringLiteral("metadata.name"), false}};
-        query.limit = 5000;
-        combo->addItem(QString(), QString());
-        if (auto found = m_cache.store().queryEntities(query)) {
-            for (const Store::StoredEntity &entity : found->items) {
-                const QString value = pickerValue(entity.entity, options);
-                const QString title = EntityPresentation::displayName(entity.entity);
-                combo->addItem(title != entity.entity.value(QLatin1String("metadata"))[QLatin1String("name")].toString()
-                                   ? QStringLiteral("%1 (%2)").arg(value, title)
-                                   : value,
-                               value);
-            }
-        }
-        const int index = combo->findData(initial.toString());
-        if (index >= 0)
-            combo->setCurrentIndex(index);
-        else
-            combo->setEditText(initial.toString());
-        field.editor = combo;
-        field.read = [combo]() -> QJsonValue {
-            const int found = combo->findText(combo->currentText());
-            if (found > 0)
-                return combo->itemData(found).toString();
-            const QString typed = combo->currentText().trimmed();
-            return typed.isEmpty() ? QJsonValue(QJsonValue::Undefined) : QJsonValue(typed);
-        };
-        connect(combo, &QComboBox::currentTextChanged, this, touch);
-        return field;
-    }
+    const QString &uiField = spec.uiField;
+    const QString &type = spec.type;
+    // One builder per kind of field (parameterfields.cpp), as Backstage has one folder per field extension.
+    if (uiField == QLatin1String("EntityPicker") || uiField == QLatin1String("OwnerPicker") || uiField == QLatin1String("OwnedEntityPicker"))
+        return entityPickerField(spec);
     if (uiField == QLatin1String("MultiEntityPicker")
-        || (type == QLatin1String("array") && schema.value(QLatin1String("items"))[QLatin1String("enum")].isArray())) {
-        auto *list = new QListWidget;
-        list->setMaximumHeight(140);
-        const QJsonArray chosen = initial.toArray();
-        if (uiField == QLatin1String("MultiEntityPicker")) {
-            Store::EntityQuery query;
-            query.filter = Model::EntityFilter::fromCatalogFilter(options.value(QLatin1String("catalogFilter")));
-            query.order = {{QStringLiteral("metadata.name"), false}};
-            query.limit = 5000;
-            if (auto found = m_cache.store().queryEntities(query)) {
-                for (const Store::StoredEntity &entity : found->items) {
-                    const QString value = pickerValue(entity.entity, options);
-                    auto *item = new QListWidgetItem(value, list);
-                    item->setData(Qt::UserRole, value);
-                }
-            }
-        } else {
-            const QJsonArray values = schema.value(QLatin1String("items"))[QLatin1String("enum")].toArray();
-            const QJsonArray names = schema.value(QLatin1String("items"))[QLatin1String("enumNames")].toArray();
-            for (qsizetype i = 0; i < values.size(); ++i) {
-                auto *item = new QListWidgetItem(names.size() > i ? text(names.at(i)) : text(values.at(i)), list);
-                item->setData(Qt::UserRole, values.at(i).toVariant());
-            }
-        }
-        for (int i = 0; i < list->count(); ++i) {
-            QListWidgetItem *item = list->item(i);
-            item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
-            item->setCheckState(chosen.contains(QJsonValue::fromVariant(item->data(Qt::UserRole))) ? Qt::Checked : Qt::Unchecked);
-        }
-        field.editor = list;
-        field.read = [list]() -> QJsonValue {
-            QJsonArray picked;
-            for (int i = 0; i < list->count(); ++i) {
-                if (list->item(i)->checkState() == Qt::Checked)
-                    picked.append(QJsonValue::fromVariant(list->item(i)->data(Qt::UserRole)));
-            }
-            return picked;
-        };
-        connect(list, &QListWidget::itemChanged, this, touch);
-        return field;
-    }
-    if (uiField == QLatin1String("RepoUrlPicker")) {
-        auto *box = new QWidget;
-        auto *row = new QHBoxLayout(box);
-        row->setContentsMargins(0, 0, 0, 0);
-        auto *host = new QComboBox;
-        host->setObjectName(QStringLiteral("repoHost"));
-        QStringList hosts = options.value(QLatin1String("allowedHosts")).toVariant().toStringList();
-        if (hosts.isEmpty())
-            hosts = {QStringLiteral("github.com")};
-        host->addItems(hosts);
-        auto *owner = new QComboBox;
-        owner->setObjectName(QStringLiteral("repoOwner"));
-        const QStringList owners = options.value(QLatin1String("allowedOwners")).toVariant().toStringList();
-        owner->setEditable(owners.isEmpty());
-        owner->addItems(owners);
-        auto *repo = new QLineEdit;
-        repo->setObjectName(QStringLiteral("repoName"));
-        repo->setPlaceholderText(tr("repository"));
-        // An existing answer ("host?owner=o&repo=r") fills the parts.
-        const QUrl previous(QStringLiteral("https://") + initial.toString());
-        if (!initial.toString().isEmpty()) {
-            host->setCurrentText(previous.port() < 0 ? previous.host() : QStringLiteral("%1:%2").arg(previous.host()).arg(previous.port()));
-            owner->setCurrentText(QUrlQuery(previous).queryItemValue(QStringLiteral("owner")));
-            repo->setText(QUrlQuery(previous).queryItemValue(QStringLiteral("repo")));
-        }
-        row->addWidget(host);
-        row->addWidget(new QLabel(QStringLiteral("/")));
-        row->addWidget(owner, 1);
-        row->addWidget(new QLabel(QStringLiteral("/")));
-        row->addWidget(repo, 1);
-        field.editor = box;
-        const QString secretsKey = options.value(QLatin1String("requestUserCredentials"))[QLatin1String("secretsKey")].toString();
-        if (!secretsKey.isEmpty())
-            field.editor = withCredentials(box, host, owner, repo, secretsKey, field);
-        field.read = [host, owner, repo]() -> QJsonValue {
-            if (owner->currentText().trimmed().isEmpty() && repo->text().trimmed().isEmpty())
-                return QJsonValue(QJsonValue::Undefined);
-            QUrlQuery query;
-            query.addQueryItem(QStringLiteral("owner"), owner->currentText().trimmed());
-            query.addQueryItem(QStringLiteral("repo"), repo->text().trimmed());
-            return host->currentText() + QLatin1Char('?') + query.toString(QUrl::FullyEncoded);
-        };
-        field.extraProblem = [owner, repo]() -> QString {
-            if (repo->text().trimmed().isEmpty() && !owner->currentText().trimmed().isEmpty())
-                return tr("Name the repository");
-            if (owner->currentText().trimmed().isEmpty() && !repo->text().trimmed().isEmpty())
-                return tr("Name the repository's owner");
-            return {};
-        };
-        connect(host, &QComboBox::currentTextChanged, this, touch);
-        connect(owner, &QComboBox::currentTextChanged, this, touch);
-        connect(repo, &QLineEdit::textChanged, this, touch);
-        return field;
-    }
-    if (type == QLatin1String("boolean")) {
-        auto *check = new QCheckBox;
-        check->setChecked(initial.toBool());
-        field.editor = check;
-        field.read = [check]() -> QJsonValue { return check->isChecked(); };
-        connect(check, &QCheckBox::toggled, this, touch);
-        return field;
-    }
-    if (schema.value(QLatin1String("enum")).isArray()) {
-        auto *combo = new QComboBox;
-        const QJsonArray values = schema.value(QLatin1String("enum")).toArray();
-        const QJsonArray names = schema.value(QLatin1String("enumNames")).toArray();
-        combo->addItem(QString(), QVariant());
-        for (qsizetype i = 0; i < values.size(); ++i)
-            combo->addItem(names.size() > i ? text(names.at(i)) : text(values.at(i)), values.at(i).toVariant());
-        for (int i = 1; i < combo->count(); ++i) {
-            if (QJsonValue::fromVariant(combo->itemData(i)) == initial)
-                combo->setCurrentIndex(i);
-        }
-        field.editor = combo;
-        field.read = [combo]() -> QJsonValue {
-            return combo->currentIndex() <= 0 ? QJsonValue(QJsonValue::Undefined) : QJsonValue::fromVariant(combo->currentData());
-        };
-        connect(combo, &QComboBox::currentIndexChanged, this, touch);
-        return field;
-    }
-    if (type == QLatin1String("object") && schema.contains(QLatin1String("properties"))) {
-        auto *group = new QGroupBox;
-        auto *inner = new QVBoxLayout(group);
-        Scaffold::ParameterPage nested;
-        nested.schema = schema;
-        nested.keyOrder = m_page.keyOrder.below(JsonKeyOrder::path({QStringLiteral("properties"), name}));
-        auto *form = new ParameterForm(nested, m_cache, initial.toObject(), m_owners);
-        inner->addWidget(form);
-        field.editor = group;
-        field.read = [form]() -> QJsonValue {
-            const QJsonObject values = form->values();
-            return values.isEmpty() ? QJsonValue(QJsonValue::Undefined) : QJsonValue(values);
-        };
-        connect(form, &ParameterForm::changed, this, touch);
-        return field;
-    }
-    if (type == QLatin1String("array") && schema.value(QLatin1String("items"))[QLatin1String("type")].toString() == QLatin1String("object")) {
-        // A list of objects, as the web form's array field draws it: one
-        // small form per item (the items' schema), Add and Remove.
-        auto *box = new QWidget;
-        auto *column = new QVBoxLayout(box);
-        column->setContentsMargins(0, 0, 0, 0);
-        auto *itemsBox = new QWidget;
-        itemsBox->setObjectName(QStringLiteral("items-") + name);
-        auto *itemsLayout = new QVBoxLayout(itemsBox);
-        itemsLayout->setContentsMargins(0, 0, 0, 0);
-        column->addWidget(itemsBox);
-        auto *add = new QPushButton(tr("Add an item"));
-        add->setObjectName(QStringLiteral("addItem-") + name);
-        column->addWidget(add, 0, Qt::AlignLeft);
-        Scaffold::ParameterPage itemPage;
-        itemPage.schema = schema.value(QLatin1String("items")).toObject();
-        itemPage.keyOrder = m_page.keyOrder.below(JsonKeyOrder::path({QStringLiteral("properties"), name, QStringLiteral("items")}));
-        auto forms = std::make_shared<QList<ParameterForm *>>();
-        const auto addItem = [this, itemsLayout, itemPage, forms, touch](const QJsonObject &values) {
-            auto *frame = new QGroupBox;
-            auto *inner = new QHBoxLayout(frame);
-            auto *form = new ParameterForm(itemPage, m_cache, Scaffold::withDefaults(values, {itemPage}), m_owners);
-            inner->addWidget(form, 1);
-            auto *remove = new QPushButton(tr("Remove"));
-            remove->setObjectName(QStringLiteral("removeItem"));
-            inner->addWidget(remove, 0, Qt::AlignTop);
-            itemsLayout->addWidget(frame);
-            forms->append(form);
-            connect(form, &ParameterForm::changed, this, touch);
-            connect(remove, &QPushButton::clicked, this, [forms, form, frame, touch] {
-                forms->removeOne(form);
-                frame->deleteLater();
-                touch();
-            });
-        };
-        for (const QJsonValue &item : initial.toArray())
-            addItem(item.toObject());
-        connect(add, &QPushButton::clicked, this, [addItem, touch] {
-            addItem({});
-            touch();
-        });
-        field.editor = box;
-        field.read = [forms]() -> QJsonValue {
-            QJsonArray items;
-            for (ParameterForm *form : std::as_const(*forms))
-                items.append(form->values());
-            return items.isEmpty() ? QJsonValue(QJsonValue::Undefined) : QJsonValue(items);
-        };
-        return field;
-    }
-    if (schema.value(QLatin1String("ui:widget")).toString() == QLatin1String("textarea")) {
-        auto *area = new QPlainTextEdit(text(initial));
-        area->setMaximumHeight(100);
-        field.editor = area;
-        field.read = [area]() -> QJsonValue {
-            return area->toPlainText().isEmpty() ? QJsonValue(QJsonValue::Undefined) : QJsonValue(area->toPlainText());
-        };
-        connect(area, &QPlainTextEdit::textChanged, this, touch);
-        return field;
-    }
-
-    // Text: strings, numbers, string lists and tags, entity names.
-    auto *line = new QLineEdit;
-    line->setPlaceholderText(schema.value(QLatin1String("ui:placeholder")).toString());
-    if (schema.value(QLatin1String("ui:widget")).toString() == QLatin1String("password") || isSecret(schema))
-        line->setEchoMode(QLineEdit::Password);
-    const bool list = type == QLatin1String("array") || uiField == QLatin1String("EntityTagsPicker");
-    const bool number = type == QLatin1String("number") || type == QLatin1String("integer");
-    if (list) {
-        QStringList parts;
-        for (const QJsonValue &item : initial.toArray())
-            parts.append(text(item));
-        line->setText(parts.join(QStringLiteral(", ")));
-        line->setPlaceholderText(line->placeholderText().isEmpty() ? tr("comma-separated") : line->placeholderText());
-    } else {
-        line->setText(text(initial));
-    }
-    const bool tags = uiField == QLatin1String("EntityTagsPicker");
-    field.editor = line;
-    field.read = [line, list, number, tags]() -> QJsonValue {
-        const QString value = line->text();
-        if (list) {
-            QJsonArray items;
-            for (QString part : value.split(QRegularExpression(tags ? QStringLiteral("[,\\s]+") : QStringLiteral(",")), Qt::SkipEmptyParts)) {
-                part = part.trimmed();
-                if (!part.isEmpty())
-                    items.append(tags ? part.toLower() : part);
-            }
-            return items.isEmpty() ? QJsonValue(QJsonValue::Undefined) : QJsonValue(items);
-        }
-        if (value.isEmpty())
-            return QJsonValue(QJsonValue::Undefined);
-        if (number) {
-            bool ok = false;
-            const double parsed = value.trimmed().toDouble(&ok);
-            return ok ? QJsonValue(parsed) : QJsonValue(value);   // a word stays text, and the schema says so
-        }
-        return value;
-    };
-    if (uiField == QLatin1String("EntityNamePicker"))
-        field.extraProblem = [line] { return entityNameProblem(line->text()); };
-    if (tags) {
-        field.extraProblem = [line]() -> QString {
-            for (const QString &tag : line->text().toLower().split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts)) {
-                if (!Model::FieldFormats::isValidTag(tag))
-                    return tr("\"%1\" is not a valid tag: lower-case letters, digits, + # : and single dashes, at most 63 characters").arg(tag);
-            }
-            return {};
-        };
-    }
-    connect(line, &QLineEdit::textChanged, this, touch);
-    return field;
+        || (type == QLatin1String("array") && schema.value(QLatin1String("items"))[QLatin1String("enum")].isArray()))
+        return multiChoiceField(spec);
+    if (uiField == QLatin1String("RepoUrlPicker"))
+        return repoUrlField(spec);
+    if (type == QLatin1String("boolean"))
+        return booleanField(spec);
+    if (schema.value(QLatin1String("enum")).isArray())
+        return enumField(spec);
+    if (type == QLatin1String("object") && schema.contains(QLatin1String("properties")))
+        return objectField(spec);
+    if (type == QLatin1String("array") && schema.value(QLatin1String("items"))[QLatin1String("type")].toString() == QLatin1String("object"))
+        return objectListField(spec);
+    if (schema.value(QLatin1String("ui:widget")).toString() == QLatin1String("textarea"))
+        return textAreaField(spec);
+    return textField(spec);   // strings, numbers, string lists and tags, entity names
 }
 
 QWidget *ParameterForm::withCredentials(QWidget *repoRow, QComboBox *host, QComboBox *owner, QLineEdit *repo, const QString &secretsKey, Field &field)
@@ -634,7 +311,7 @@ QJsonObject ParameterForm::answers(bool secrets) const
     QJsonObject values;
     for (const Field &field : m_fields) {
         const QJsonValue value = field.read();
-        if (!value.isUndefined() && isSecret(field.schema) == secrets)
+        if (!value.isUndefined() && ParameterFields::isSecret(field.schema) == secrets)
             values.insert(field.name, value);
     }
     return values;

@@ -89,6 +89,33 @@ private:
     QWidget *withCredentials(QWidget *repoRow, QComboBox *host, QComboBox *owner, QLineEdit *repo, const QString &secretsKey, Field &field);
     void addField(QFormLayout *layout, const QString &name, const QJsonObject &schema, const QJsonValue &initial, bool required);
     Field makeEditor(const QString &name, const QJsonObject &schema, const QJsonValue &initial);
+    // What each field builder (parameterfields.cpp) is given.
+    struct FieldSpec
+    {
+        QString name;
+        QJsonObject schema;
+        QJsonValue initial;
+        QString uiField;       // ui:field
+        QJsonObject options;   // ui:options
+        QString type;          // the JSON Schema type
+        std::function<void()> touch;   // the field was edited: its problems show from now on
+        Field newField() const
+        {
+            Field field;
+            field.name = name;
+            field.schema = schema;
+            return field;
+        }
+    };
+    Field entityPickerField(const FieldSpec &spec);   // EntityPicker, OwnerPicker, OwnedEntityPicker
+    Field multiChoiceField(const FieldSpec &spec);    // MultiEntityPicker, arrays of enums
+    Field repoUrlField(const FieldSpec &spec);
+    Field booleanField(const FieldSpec &spec);
+    Field enumField(const FieldSpec &spec);
+    Field objectField(const FieldSpec &spec);         // a nested form
+    Field objectListField(const FieldSpec &spec);     // one small form per item, Add and Remove
+    Field textAreaField(const FieldSpec &spec);
+    Field textField(const FieldSpec &spec);           // strings, numbers, string lists and tags, entity names
     void refresh();
     QJsonObject answers(bool secrets) const;
 
