@@ -135,14 +135,9 @@ ScaffolderRoutes::ScaffolderRoutes(Router &router, Store::CatalogStore &catalog,
     m_pollTimer->setInterval(1000);
     connect(m_pollTimer, &QTimer::timeout, this, [this] {
         // Long polls that waited 30 s get [], as upstream answers them.
-        m_listeners.removeIf([](const Listener &listener) {
-            if (listener.poll && listener.deadline.hasExpired()) {
-                listener.poll->complete(HttpResponse::json(QJsonArray()));
-                return true;
-            }
-            return (listener.poll && !listener.poll->isOpen()) || (listener.stream && !listener.stream->isOpen());
-        });
-        if (m_listeners.isEmpty())
+        m_polls.tick();
+        m_listeners.removeIf([](const Listener &listener) { return !listener.stream->isOpen(); });
+        if (m_listeners.isEmpty() && m_polls.isEmpty())
             m_pollTimer->stop();
     });
     connect(&m_broker, &Scaffold::TaskBroker::eventAdded, this, &ScaffolderRoutes::deliver);
@@ -388,29 +383,29 @@ HttpResponse ScaffolderRoutes::events(const HttpRequest &request)
     const QList<Scaffold::TaskEventRecord> ready = m_broker.events(id, after);
     if (!ready.isEmpty())
         return HttpResponse::json(eventsJson(ready));
-    Listener listener;
-    listener.taskId = id;
-    listener.after = after;
-    listener.poll = std::make_shared<DeferredResponse>();
-    listener.deadline = QDeadlineTimer(LongPoll);
-    const std::shared_ptr<DeferredResponse> poll = listener.poll;
-    m_listeners.append(listener);
+    HttpResponse later = m_polls.wait(
+        LongPoll,
+        [this, id, after]() -> std::optional<HttpResponse> {
+            const QList<Scaffold::TaskEventRecord> fresh = m_broker.events(id, after);
+            if (fresh.isEmpty())
+                return std::nullopt;
+            return HttpResponse::json(eventsJson(fresh));
+        },
+        [] { return HttpResponse::json(QJsonArray()); }, id);
     if (!m_pollTimer->isActive())
         m_pollTimer->start();
-    return HttpResponse::later(poll);
+    return later;
 }
 
 void ScaffolderRoutes::deliver(const QString &taskId)
 {
+    m_polls.check(taskId);
     for (auto it = m_listeners.begin(); it != m_listeners.end();) {
         Listener &listener = *it;
-        bool done = (listener.stream && !listener.stream->isOpen()) || (listener.poll && !listener.poll->isOpen());
+        bool done = !listener.stream->isOpen();
         const QList<Scaffold::TaskEventRecord> fresh =
             done || listener.taskId != taskId ? QList<Scaffold::TaskEventRecord>() : m_broker.events(taskId, listener.after);
-        if (!fresh.isEmpty() && listener.poll) {
-            listener.poll->complete(HttpResponse::json(eventsJson(fresh)));
-            done = true;
-        } else if (!fresh.isEmpty()) {
+        if (!fresh.isEmpty()) {
             // The stream ends after the completion, as upstream's does.
             for (const Scaffold::TaskEventRecord &event : fresh) {
                 listener.stream->write(serverSentEvent(event));

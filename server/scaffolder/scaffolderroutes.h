@@ -2,13 +2,13 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #pragma once
 
+#include "http/longpoll.h"
 #include "http/router.h"
 
 #include <ingest/gitreader.h>
 #include <scaffold/taskbroker.h>
 #include <store/catalogstore.h>
 
-#include <QDeadlineTimer>
 #include <QObject>
 #include <QTemporaryDir>
 #include <QThreadPool>
@@ -55,13 +55,11 @@ private:
                              std::function<Result<Scaffold::TemplateFiles>()> files, const QJsonObject &values, const QJsonObject &secrets);
     void deliver(const QString &taskId);
 
-    struct Listener
+    struct Listener   // an eventstream
     {
         QString taskId;
         std::optional<qint64> after;                  // none: from the first event
-        std::shared_ptr<ResponseStream> stream;        // eventstream
-        std::shared_ptr<DeferredResponse> poll;        // events (long poll)
-        QDeadlineTimer deadline;
+        std::shared_ptr<ResponseStream> stream;
     };
 
     Store::CatalogStore &m_catalog;
@@ -71,6 +69,7 @@ private:
     Ingest::GitReader m_git;
     QString m_workingDirectory;
     QList<Listener> m_listeners;
+    LongPollWaiters m_polls;   // GET events: long polls, by task id
     QTimer *m_pollTimer = nullptr;
     QThreadPool m_slowWork;   // dry runs, template files and autocomplete: what may fetch or take long, off the HTTP thread
 };

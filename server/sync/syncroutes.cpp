@@ -89,15 +89,19 @@ HttpResponse SyncRoutes::changes(const HttpRequest &request)
     if (wait.value() == 0 || m_feed.hasChangesAfter(cursor))
         return pageResponse(request, cursor, limit.value());
 
-    Waiter waiter{request, cursor, limit.value(), QDeadlineTimer(std::chrono::seconds(wait.value())),
-                  std::make_shared<DeferredResponse>()};
-    std::shared_ptr<DeferredResponse> response = waiter.response;
-    m_waiters.append(std::move(waiter));
+    const auto page = [this, request, cursor, limit = limit.value()] { return pageResponse(request, cursor, limit); };
+    HttpResponse later = m_waiters.wait(std::chrono::seconds(wait.value()),
+                                        [this, cursor, page]() -> std::optional<HttpResponse> {
+                                            if (!m_feed.hasChangesAfter(cursor))
+                                                return std::nullopt;
+                                            return page();
+                                        },
+                                        page);
     if (!m_poll.isActive()) {
         m_lastSeen = m_store.lastSequence();
         m_poll.start();
     }
-    return HttpResponse::later(response);
+    return later;
 }
 
 void SyncRoutes::notifyChanged()
@@ -108,30 +112,16 @@ void SyncRoutes::notifyChanged()
 
 void SyncRoutes::releaseWaiters()
 {
-    for (Waiter &waiter : m_waiters) {
-        if (waiter.response->isOpen())
-            waiter.response->complete(pageResponse(waiter.request, waiter.cursor, waiter.limit));
-    }
-    m_waiters.clear();
+    m_waiters.releaseAll();
     m_poll.stop();
 }
 
 void SyncRoutes::poll()
 {
     const qint64 last = m_store.lastSequence();
-    const bool changed = last != m_lastSeen;
-    m_lastSeen = last;
-    for (qsizetype i = 0; i < m_waiters.size();) {
-        Waiter &waiter = m_waiters[i];
-        if (waiter.response->isOpen()
-            && ((changed && m_feed.hasChangesAfter(waiter.cursor)) || waiter.deadline.hasExpired())) {
-            waiter.response->complete(pageResponse(waiter.request, waiter.cursor, waiter.limit));
-        }
-        if (waiter.response->isOpen())
-            ++i;
-        else
-            m_waiters.removeAt(i);
-    }
+    if (std::exchange(m_lastSeen, last) != last)
+        m_waiters.check();
+    m_waiters.tick();
     if (m_waiters.isEmpty())
         m_poll.stop();
 }

@@ -2,12 +2,12 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #pragma once
 
+#include "http/longpoll.h"
 #include "http/router.h"
 
 #include <store/catalogstore.h>
 #include <sync/changefeed.h>
 
-#include <QDeadlineTimer>
 #include <QObject>
 #include <QTimer>
 
@@ -38,22 +38,13 @@ public:
     void releaseWaiters();
 
 private:
-    struct Waiter
-    {
-        HttpRequest request;
-        QString cursor;
-        int limit = 0;
-        QDeadlineTimer deadline;
-        std::shared_ptr<DeferredResponse> response;
-    };
-
     HttpResponse changes(const HttpRequest &request);
     HttpResponse pageResponse(const HttpRequest &request, const QString &cursor, int limit);
     void poll();
 
     Store::CatalogStore &m_store;
     Sync::ChangeFeed m_feed;
-    QList<Waiter> m_waiters;
+    LongPollWaiters m_waiters;
     QTimer m_poll;
     qint64 m_lastSeen = -1;
 };
