@@ -3,6 +3,7 @@
 #include "taskbroker.h"
 
 #include "directorycontents.h"
+#include "templateparameters.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -106,6 +107,33 @@ QJsonObject runDryRun(TaskRunner &runner, const QJsonObject &templateEntity, QJs
                        {QStringLiteral("directoryContents"), files},
                        {QStringLiteral("output"), result.output},
                        {QStringLiteral("steps"), TaskBroker::namedSteps(templateEntity)}};
+}
+
+Result<QJsonObject> dryRun(const ActionRegistry &actions, const QJsonObject &templateEntity,
+                           const std::function<Result<TemplateFiles>()> &files, const QJsonObject &values, const QJsonObject &secrets,
+                           const QString &workingDirectory, std::shared_ptr<const ScaffolderServices> services)
+{
+    const Result<TemplateFiles> found = files();
+    if (!found)
+        return found.error();
+    const std::shared_ptr<QTemporaryDir> keep = found->copy;   // the template's files, until the run ends
+    TaskSpec spec{templateEntity, found->folder, resolvePages(values, parameterPages(templateEntity)).values, secrets, {}, QStringLiteral("dry-run")};
+    TaskOptions options;
+    options.dryRun = true;
+    options.keepWorkspace = true;
+    options.workingDirectory = workingDirectory;
+    options.services = std::move(services);
+    TaskRunner runner(actions, spec, options);
+    return runDryRun(runner, spec.templateEntity);
+}
+
+TaskRequest taskRequest(const QJsonObject &templateEntity, const Ingest::GitReader &git, std::shared_ptr<const ScaffolderServices> services)
+{
+    TaskRequest task;
+    task.templateEntity = templateEntity;
+    task.templateBaseUrl = templateBaseUrl(templateEntity);
+    task.fetchFiles = [templateEntity, git, services]() { return templateFiles(templateEntity, git, services->github); };
+    return task;
 }
 
 QJsonArray TaskBroker::namedSteps(const QJsonObject &templateEntity)

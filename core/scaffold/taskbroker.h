@@ -44,6 +44,18 @@ struct TaskRequest
 // the output, and the template's steps as tasks store them.
 QJsonObject runDryRun(TaskRunner &runner, const QJsonObject &templateEntity, QJsonArray log = {});
 
+// POST /v2/dry-run's whole run: the answers resolved against the pages, the
+// template's files found with `files` (it may fetch: call this off the HTTP
+// thread), the steps run with nothing published, runDryRun's answer.
+Result<QJsonObject> dryRun(const ActionRegistry &actions, const QJsonObject &templateEntity,
+                           const std::function<Result<TemplateFiles>()> &files, const QJsonObject &values, const QJsonObject &secrets,
+                           const QString &workingDirectory, std::shared_ptr<const ScaffolderServices> services);
+
+// A task of a stored template: its entity and base URL, and how its files
+// are found, on the task's worker (a git template may need a fetch, and a
+// template whose files cannot be read fails its task, as upstream's worker does).
+TaskRequest taskRequest(const QJsonObject &templateEntity, const Ingest::GitReader &git, std::shared_ptr<const ScaffolderServices> services);
+
 /*
  * Backstage's task broker for this process: tasks run on a pool of worker
  * threads, each with the task runner in its own workspace; their state and

@@ -261,18 +261,6 @@ HttpResponse ScaffolderRoutes::autocomplete(const HttpRequest &request)
     });
 }
 
-Scaffold::TaskRequest ScaffolderRoutes::runnable(const QJsonObject &templateEntity) const
-{
-    // The files are found on the task's worker (a git template may need a
-    // fetch): a request is never held up by it, and a template whose files
-    // cannot be read fails its task, as upstream's worker fails it.
-    Scaffold::TaskRequest task;
-    task.templateEntity = templateEntity;
-    task.templateBaseUrl = Scaffold::templateBaseUrl(templateEntity);
-    task.fetchFiles = [templateEntity, git = m_git, services = m_services]() { return Scaffold::templateFiles(templateEntity, git, services->github); };
-    return task;
-}
-
 HttpResponse ScaffolderRoutes::createTask(const HttpRequest &request)
 {
     auto body = jsonObjectBody(request);
@@ -289,7 +277,7 @@ HttpResponse ScaffolderRoutes::createTask(const HttpRequest &request)
     const QJsonObject secrets = body->value(QLatin1String("secrets")).toObject();
     if (std::optional<HttpResponse> refused = checkAnswers(entity, values, secrets))
         return *refused;
-    Scaffold::TaskRequest task = runnable(entity);
+    Scaffold::TaskRequest task = Scaffold::taskRequest(entity, m_git, m_services);
     // What hidden pages (`when`) alone ask for is not passed on, as upstream filters it.
     task.values = Scaffold::resolvePages(values, Scaffold::parameterPages(entity)).values;
     task.secrets = taskSecrets(secrets, request);
@@ -317,7 +305,7 @@ HttpResponse ScaffolderRoutes::retryTask(const HttpRequest &request)
         return HttpResponse::error(stored.error(), request);
     if (std::optional<HttpResponse> refused = checkSecrets(stored->entity, secrets))
         return *refused;
-    Scaffold::TaskRequest run = runnable(stored->entity);
+    Scaffold::TaskRequest run = Scaffold::taskRequest(stored->entity, m_git, m_services);
     run.secrets = taskSecrets(secrets, request);
     auto retried = m_broker.retry(id, run);
     if (!retried)
@@ -473,24 +461,13 @@ HttpResponse ScaffolderRoutes::startDryRun(const HttpRequest &request, const QJs
                                            std::function<Result<Scaffold::TemplateFiles>()> files, const QJsonObject &values,
                                            const QJsonObject &secrets)
 {
-    const Scaffold::ActionRegistry &actions = m_actions;
-    Scaffold::TaskSpec spec{templateEntity, QString(), Scaffold::resolvePages(values, Scaffold::parameterPages(templateEntity)).values,
-                            taskSecrets(secrets, request),
-                            {}, QStringLiteral("dry-run")};
-    Scaffold::TaskOptions options;
-    options.dryRun = true;
-    options.keepWorkspace = true;
-    options.workingDirectory = m_workingDirectory;
-    options.services = m_services;
-    return answerFromWorker(m_slowWork, this, [files, request, spec, options, &actions]() mutable {
-        const Result<Scaffold::TemplateFiles> found = files();
-        if (!found)
-            return HttpResponse::error(found.error(), request);
-        spec.templateDir = found->folder;
-        const std::shared_ptr<QTemporaryDir> keep = found->copy;   // the template's files, until the run ends
-        Scaffold::TaskRunner runner(actions, spec, options);
-        return HttpResponse::json(Scaffold::runDryRun(runner, spec.templateEntity));
-    });
+    return answerFromWorker(m_slowWork, this,
+                            [&actions = m_actions, templateEntity, files, values, secrets = taskSecrets(secrets, request), request,
+                             workingDirectory = m_workingDirectory, services = m_services] {
+                                const Result<QJsonObject> answer =
+                                    Scaffold::dryRun(actions, templateEntity, files, values, secrets, workingDirectory, services);
+                                return answer ? HttpResponse::json(answer.value()) : HttpResponse::error(answer.error(), request);
+                            });
 }
 
 } // namespace Greenroom::Server

@@ -42,7 +42,6 @@ private:
     // POST /v2/autocomplete/:provider/:resource, asked of the host on the pool.
     HttpResponse autocomplete(const HttpRequest &request);
     // A task request for the template, its files to be found by the worker.
-    Scaffold::TaskRequest runnable(const QJsonObject &templateEntity) const;
     HttpResponse createTask(const HttpRequest &request);
     HttpResponse listTasks(const HttpRequest &request);
     HttpResponse eventStream(const HttpRequest &request);
