@@ -8,6 +8,21 @@
 
 namespace Greenroom::Ingest {
 
+namespace {
+
+// A write big enough that its page cache is worth letting go of (a re-read
+// that changed little keeps it warm for the next).
+bool isLargeWrite(const std::optional<Result<CatalogIngester::Outcome>> &outcome)
+{
+    constexpr int Large = 1000;
+    if (!outcome || !*outcome)
+        return false;
+    const Store::WriteReport &r = (*outcome)->report;
+    return r.inserted + r.updated + r.deleted >= Large;
+}
+
+} // namespace
+
 ProcessingLoop::ProcessingLoop(Store::CatalogStore &store, IngestOptions options, QObject *parent)
     : QObject(parent), m_store(store), m_processor(std::move(options))
 {
@@ -103,6 +118,10 @@ void ProcessingLoop::startNext()
     if (m_reading)
         return;
     if (m_queue.isEmpty()) {
+        // Once a pass, not after every location (malloc_trim walks the whole
+        // heap, and this is the HTTP thread): what the reads freed goes back.
+        if (std::exchange(m_freedSinceTrim, false))
+            releaseFreedMemory();
         Q_EMIT idle();
         return;
     }
@@ -116,7 +135,8 @@ void ProcessingLoop::startNext()
         processed.read.write.onlyIfRegistered = registered;
         if (writer) {
             processed.written = CatalogIngester::write(*writer, std::move(processed.read));   // it lets the entities go
-            writer->releaseMemory();
+            if (isLargeWrite(processed.written))
+                writer->releaseMemory();
         }
         return processed;
     }));
@@ -134,9 +154,9 @@ void ProcessingLoop::readFinished()
     const Result<CatalogIngester::Outcome> outcome = processed->written ? *processed->written
                                                                         : CatalogIngester::write(m_store, std::move(processed->read));
     processed.reset();
-    if (writtenHere)
+    if (writtenHere && isLargeWrite(outcome))
         m_store.releaseMemory();
-    releaseFreedMemory();   // what the read and the write freed, on any thread
+    m_freedSinceTrim = true;
     // Unregistered while it was read: nothing was written, nothing to tell.
     if (!outcome || !outcome->report.skipped)
         Q_EMIT locationProcessed(location, outcome);

@@ -88,6 +88,7 @@ private:
     std::shared_ptr<Store::CatalogStore> m_writer;
     QThreadPool m_pool;   // one thread, so the global pool stays free for the work inside a read
     QFutureWatcher<Processed> m_watcher;
+    bool m_freedSinceTrim = false;   // a read finished since freed memory was last handed back
     QTimer m_timer;
 };
 
