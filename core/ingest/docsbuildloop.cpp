@@ -262,7 +262,10 @@ void DocsBuildLoop::checkOrigin(const QString &originKey)
     if (!documented)
         return;
     for (const Store::StoredEntity &entity : documented->items) {
-        if (entity.originKey == originKey)
+        if (entity.originKey != originKey)
+            continue;
+        // Unasked-for sites wait for their first request, unless desktops want every one offline.
+        if (m_options.prebuild || m_docs.docsSite(entity.ref))
             enqueue(entity.ref);
     }
 }

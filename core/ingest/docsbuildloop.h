@@ -38,6 +38,12 @@ struct DocsBuildOptions
     // techdocs.builder: 'local' builds here; 'external' only serves what
     // CI published (nothing is built, /sync always finishes not updated).
     bool buildLocally = true;
+    // Greenroom's `greenroom.techdocs.prebuild`. Off (Backstage's way): a
+    // site is first built when someone asks for it (GET /sync, the desktop
+    // opening it); a catalog read only keeps sites already built up to date.
+    // On: every documented entity's site is built when its location is
+    // read, so desktops have all of them offline before anyone asks.
+    bool prebuild = false;
     // /sync checks one entity at most once per window (Backstage: 60 s).
     std::chrono::milliseconds syncWindow = std::chrono::seconds(60);
 };
@@ -56,11 +62,13 @@ Q_SIGNALS:
 
 /*
  * Builds the TechDocs of documented entities (backstage.io/techdocs-ref)
- * and stores them per entity (DocsStore). After each catalog location is
- * read, its documented entities are checked: a build runs only when the
- * docs' source changed (folder fingerprint, git tree id) or the build's
- * inputs did; sites of entities that lost their docs are removed. GET /sync
- * asks for one entity and follows its build.
+ * and stores them per entity (DocsStore). As in Backstage, a site is built
+ * when it is first asked for: GET /sync asks for one entity and follows its
+ * build. After each catalog location is read, its documented entities that
+ * have a site already (all of them with `prebuild`) are checked: a build
+ * runs only when the docs' source changed (folder fingerprint, git tree id)
+ * or the build's inputs did; sites of entities that lost their docs are
+ * removed.
  *
  * Entities that point at the same source share its work: within a pass
  * (until the queue drains) a folder is fingerprinted once, and a build (or
@@ -84,8 +92,9 @@ public:
 
     void setWriter(std::unique_ptr<Store::DocsStore> writer);
 
-    // Checks the documented entities that `originKey`'s read produced and
-    // removes sites whose entity no longer has docs.
+    // Checks the documented entities that `originKey`'s read produced (those
+    // with a site, unless prebuild) and removes sites whose entity no longer
+    // has docs.
     void checkOrigin(const QString &originKey);
     // Checks one entity (queued); the returned job reports on it. Within
     // the sync window of its last check it finishes not updated at once.

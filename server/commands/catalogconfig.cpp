@@ -224,6 +224,8 @@ Result<TechDocsSettings> techDocsSettings(const Config::ConfigReader &config, co
         {"techdocs.generator.mkdocs.legacyCopyReadmeMdToIndexMd", &mkdocs.legacyCopyReadmeMdToIndexMd},
         {"techdocs.generator.mkdocs.omitTechdocsCorePlugin", &mkdocs.omitTechdocsCorePlugin},
         {"techdocs.legacyUseCaseSensitiveTripletPaths", &settings.legacyCaseSensitiveTriplets},
+        // Greenroom's own: build every site at ingestion (Backstage builds on first request).
+        {"greenroom.techdocs.prebuild", &settings.build.prebuild},
     };
     for (const auto &[key, target] : flags) {
         auto value = config.optionalBoolean(QString::fromLatin1(key));

@@ -246,8 +246,9 @@ int runServeCommand(const QStringList &arguments)
                      [&log, &docsUpdated](const QString &ref, bool updated, const QString &error) {
                          if (!error.isEmpty())
                              log.debug(QStringLiteral("docs: ") + error, {{QStringLiteral("entityRef"), ref}});
-                         else if (updated)
-                             log.debug(QStringLiteral("docs: %1 updated").arg(ref), {{QStringLiteral("entityRef"), ref}});
+                         else
+                             log.debug(QStringLiteral("docs: %1 %2").arg(ref, updated ? QStringLiteral("updated") : QStringLiteral("unchanged")),
+                                       {{QStringLiteral("entityRef"), ref}});
                          docsUpdated += updated ? 1 : 0;
                      });
     QObject::connect(&docsBuilds, &Ingest::DocsBuildLoop::passFinished, &docsBuilds,

@@ -2,7 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 //
 // What GET /sync follows: a check of one entity's docs with Backstage's
-// step lines, the sync window, a rebuild after an edit, and a failure.
+// step lines, the sync window, a rebuild after an edit, and a failure; what
+// a catalog read builds (sites already asked for, or all with prebuild).
 #include <ingest/docsbuildloop.h>
 #include <model/entityprocessor.h>
 #include <store/sqlitecatalogstore.h>
@@ -20,6 +21,7 @@ class TestDocsBuildLoop : public QObject
 
 private Q_SLOTS:
     void syncFollowsOneEntitysBuild();
+    void sitesAreBuiltWhenFirstAskedFor();
     void entitiesSharingASourceShareItsWork();
     void sourceLocationFoldersResolveDirRefs();
 };
@@ -83,7 +85,9 @@ void TestDocsBuildLoop::entitiesSharingASourceShareItsWork()
     QTemporaryDir databaseDir;
     auto store = Store::SqliteCatalogStore::open(databaseDir.filePath(QStringLiteral("catalog.sqlite")));
     QVERIFY(store);
-    Ingest::DocsBuildLoop loop(*store.value(), *store.value(), {});   // Backstage's 60 s sync window
+    Ingest::DocsBuildOptions options;   // Backstage's 60 s sync window
+    options.prebuild = true;
+    Ingest::DocsBuildLoop loop(*store.value(), *store.value(), options);
     QSignalSpy passes(&loop, &Ingest::DocsBuildLoop::passFinished);
     QSignalSpy checks(&loop, &Ingest::DocsBuildLoop::checked);
 
@@ -132,6 +136,46 @@ void TestDocsBuildLoop::entitiesSharingASourceShareItsWork()
     QCOMPARE(problems.first().entities, 25);
     QCOMPARE(problems.first().message, QStringLiteral("Config value 'site_name': Required configuration not provided."));
     QVERIFY(problems.first().firstRef.startsWith(QLatin1String("component:default/broken-")));
+}
+
+void TestDocsBuildLoop::sitesAreBuiltWhenFirstAskedFor()
+{
+    QTemporaryDir dir;
+    TestSupport::writeFile(dir.filePath(QStringLiteral("mkdocs.yml")), "site_name: Handbook\n");
+    TestSupport::writeFile(dir.filePath(QStringLiteral("docs/index.md")), "# Handbook\n\nFirst edition.\n");
+    QTemporaryDir databaseDir;
+    auto store = Store::SqliteCatalogStore::open(databaseDir.filePath(QStringLiteral("catalog.sqlite")));
+    QVERIFY(store);
+    const QString catalogFile = dir.filePath(QStringLiteral("catalog-info.yaml"));
+    const QString origin = QStringLiteral("file:") + catalogFile;
+    QVERIFY(store.value()->applyLocation(documentedComponents(QStringLiteral("svc"), 3, catalogFile)));
+    Ingest::DocsBuildOptions options;
+    options.syncWindow = std::chrono::milliseconds(0);
+    Ingest::DocsBuildLoop loop(*store.value(), *store.value(), options);
+    QSignalSpy checks(&loop, &Ingest::DocsBuildLoop::checked);
+
+    // Read, never asked for: nothing is looked at, nothing is built.
+    loop.checkOrigin(origin);
+    QTest::qWait(300);
+    QCOMPARE(checks.size(), 0);
+    QVERIFY(store.value()->docsSites().isEmpty());
+
+    // The first request builds that entity's site, and only that one.
+    const Followed asked = follow(loop, *store.value()->entityByRef(QStringLiteral("component:default/svc-1")));
+    QVERIFY2(asked.updated && *asked.updated, qPrintable(asked.error));
+    QVERIFY(asked.log.contains(QStringLiteral("info: Step 2 of 3: Generating docs for entity component:default/svc-1")));
+    QVERIFY(store.value()->docsFile(QStringLiteral("component:default/svc-1"), QStringLiteral("index.html"))->contains("First edition."));
+    QCOMPARE(store.value()->docsSites().size(), 1);
+
+    // A later read keeps the built site current; the others still wait to be asked for.
+    TestSupport::writeFile(dir.filePath(QStringLiteral("docs/index.md")), "# Handbook\n\nSecond edition.\n");
+    checks.clear();
+    loop.checkOrigin(origin);
+    QTRY_COMPARE_WITH_TIMEOUT(checks.size(), 1, 20000);
+    QCOMPARE(checks.first().at(0).toString(), QStringLiteral("component:default/svc-1"));
+    QVERIFY(checks.first().at(1).toBool());
+    QVERIFY(store.value()->docsFile(QStringLiteral("component:default/svc-1"), QStringLiteral("index.html"))->contains("Second edition."));
+    QCOMPARE(store.value()->docsSites().size(), 1);
 }
 
 void TestDocsBuildLoop::sourceLocationFoldersResolveDirRefs()

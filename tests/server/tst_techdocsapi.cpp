@@ -2,8 +2,9 @@
 // SPDX-FileCopyrightText: Greenroom authors
 //
 // The server building TechDocs for components in a local bare git
-// repository, serving Backstage's techdocs routes, putting docs changes in
-// the sync feed, and rebuilding after a commit.
+// repository when first asked for (or all at ingestion with prebuild),
+// serving Backstage's techdocs routes, putting docs changes in the sync
+// feed, and rebuilding after a commit.
 #include <gitfixture.h>
 #include <serverprocess.h>
 #include <testfiles.h>
@@ -53,11 +54,13 @@ class TestTechDocsApi : public QObject
 
 private Q_SLOTS:
     void initTestCase();
+    void firstRequestBuilds();
     void metadataRoutes();
     void staticFilesAreServedLikeTheLocalPublisher();
     void syncStreamAndFeed();
     void brokenDocsAreReportedAndOthersServed();
     void commitRebuildsAndRemovalDeletes();
+    void prebuildBuildsEverySiteAtIngestion();
     void cleanup()
     {
         m_server->reportIfTestFailed();
@@ -70,6 +73,15 @@ private Q_SLOTS:
 
 private:
     Reply get(const QString &path) { return m_server->request("GET", path); }
+    QString config(const QString &database, const QString &extra = {}) const
+    {
+        const QString target = QUrl::fromLocalFile(m_repo->path()).toString() + QStringLiteral("/blob/main/catalog-info.yaml");
+        return QStringLiteral("backend:\n  listen: {port: 0}\n  database: {client: better-sqlite3, connection: {directory: %1}}\n"
+                              "catalog:\n  processingInterval: false\n  rules: [{allow: [Component, Location]}]\n"
+                              "  locations: [{type: git, target: '%2'}]\n")
+                   .arg(m_dir.filePath(database), target)
+               + extra;
+    }
     QJsonObject metadata() { return get(QStringLiteral("/api/techdocs/metadata/techdocs/default/component/payments")).json().toObject(); }
     QJsonArray feed(const QString &after = QStringLiteral("0"))
     {
@@ -90,16 +102,32 @@ void TestTechDocsApi::initTestCase()
 {
     m_repo = std::make_unique<GitFixture>(m_dir.filePath(QStringLiteral("repo.git")));
     m_firstCommit = m_repo->commit(repository("Hello from **version one**."));
-    const QString target = QUrl::fromLocalFile(m_repo->path()).toString() + QStringLiteral("/blob/main/catalog-info.yaml");
-    writeFile(m_dir.filePath(QStringLiteral("app-config.yaml")),
-              QStringLiteral("backend:\n  listen: {port: 0}\n  database: {client: better-sqlite3, connection: {directory: %1}}\n"
-                             "catalog:\n  processingInterval: false\n  rules: [{allow: [Component, Location]}]\n"
-                             "  locations: [{type: git, target: '%2'}]\n")
-                  .arg(m_dir.filePath(QStringLiteral("db")), target).toUtf8());
+    writeFile(m_dir.filePath(QStringLiteral("app-config.yaml")), config(QStringLiteral("db")).toUtf8());
     m_server = std::make_unique<ServerProcess>();
-    QVERIFY2(m_server->start(m_dir.path()), m_server->output().constData());
-    // Docs are built after the location's read, in the background.
-    QTRY_VERIFY2_WITH_TIMEOUT(!metadata().isEmpty() && metadata().contains(QLatin1String("site_name")), m_server->output().constData(), 30000);
+    // Debug lines say when each docs check is done.
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("LOG_LEVEL"), QStringLiteral("debug"));
+    QVERIFY2(m_server->start(m_dir.path(), {QStringLiteral("serve")}, environment), m_server->output().constData());
+}
+
+void TestTechDocsApi::firstRequestBuilds()
+{
+    // Read, and not asked for yet: nothing built, nothing tried (Backstage builds on the first /sync).
+    QCOMPARE(get(QStringLiteral("/api/catalog/entities/by-name/component/default/payments")).status, 200);
+    QTest::qWait(500);
+    QCOMPARE(get(QStringLiteral("/api/techdocs/metadata/techdocs/default/component/payments")).status, 404);
+    QCOMPARE(get(QStringLiteral("/api/techdocs/static/docs/default/component/payments/index.html")).status, 404);
+    QVERIFY2(!m_server->output().contains("docs:"), m_server->output().constData());
+
+    const Reply sync = get(QStringLiteral("/api/techdocs/sync/default/component/payments"));
+    QCOMPARE(sync.status, 200);
+    QCOMPARE(sync.headers.value("content-type"), QByteArray("text/event-stream"));
+    QVERIFY2(sync.body.startsWith("event: log\ndata: \"info: Step 1 of 3: Preparing docs for entity component:default/payments\"\n\n"),
+             sync.body.constData());
+    QVERIFY(sync.body.contains("data: \"info: Step 2 of 3: Generating docs for entity component:default/payments\""));
+    QVERIFY2(sync.body.endsWith("event: finish\ndata: {\"updated\":true}\n\n"), sync.body.constData());
+    QCOMPARE(metadata().value(QLatin1String("site_name")).toString(), QStringLiteral("Payments"));
+    QCOMPARE(get(QStringLiteral("/api/techdocs/metadata/techdocs/default/component/broken")).status, 404);
 }
 
 void TestTechDocsApi::metadataRoutes()
@@ -180,7 +208,7 @@ void TestTechDocsApi::syncStreamAndFeed()
     QCOMPARE(missing.status, 404);
     QCOMPARE(missing.errorMessage(), QStringLiteral("Entity metadata UID missing"));
 
-    // Checked when its location was read, moments ago: nothing to do.
+    // Checked when first asked for, moments ago: nothing to do.
     const Reply sync = get(QStringLiteral("/api/techdocs/sync/default/component/payments"));
     QCOMPARE(sync.status, 200);
     QCOMPARE(sync.headers.value("content-type"), QByteArray("text/event-stream"));
@@ -208,8 +236,11 @@ void TestTechDocsApi::syncStreamAndFeed()
 
 void TestTechDocsApi::brokenDocsAreReportedAndOthersServed()
 {
-    // mkdocs.yml without site_name: the build fails, named in the log, and
-    // nothing is stored for it; the other site is unaffected.
+    // mkdocs.yml without site_name: the build fails, named in the stream and
+    // the log, and nothing is stored for it; the other site is unaffected.
+    const Reply sync = get(QStringLiteral("/api/techdocs/sync/default/component/broken"));
+    QVERIFY2(sync.body.endsWith("event: error\ndata: \"Config value 'site_name': Required configuration not provided.\"\n\n"),
+             sync.body.constData());
     QTRY_VERIFY_WITH_TIMEOUT(m_server->output().contains("Failed to build the docs page for entity component:default/broken"), 10000);
     QVERIFY2(m_server->output().contains("Config value 'site_name': Required configuration not provided."), m_server->output().constData());
     QCOMPARE(get(QStringLiteral("/api/techdocs/metadata/techdocs/default/component/broken")).status, 404);
@@ -229,16 +260,15 @@ void TestTechDocsApi::commitRebuildsAndRemovalDeletes()
     QCOMPARE(changes.at(0)[QLatin1String("type")].toString(), QStringLiteral("docs"));
     QCOMPARE(changes.at(0)[QLatin1String("entityRef")].toString(), QStringLiteral("component:default/payments"));
 
-    // The same tree again (a commit elsewhere in the repository) does not rebuild.
+    // The same docs tree again (a commit elsewhere in the repository) does not rebuild.
     const QString after = get(QStringLiteral("/api/sync/v1/changes?limit=10000")).json()[QLatin1String("cursor")].toString();
     QMap<QString, QByteArray> files = repository("Hello from **version two**.");
     files.insert(QStringLiteral("broken/docs/other.md"), "# Other\n");
-    const auto brokenBuilds = [&] { return m_server->output().count("Failed to build the docs page for entity component:default/broken"); };
-    const qsizetype before = brokenBuilds();
+    const auto unchangedChecks = [&] { return m_server->output().count("docs: component:default/payments unchanged"); };
+    const qsizetype before = unchangedChecks();
     m_repo->commit(files);
     refresh();
-    QTRY_VERIFY_WITH_TIMEOUT(brokenBuilds() > before, 20000);   // this round's checks are running
-    QTest::qWait(1000);   // and payments', a tree id compared, are done too
+    QTRY_VERIFY_WITH_TIMEOUT(unchangedChecks() > before, 20000);   // a tree id compared
     QCOMPARE(feed(after).size(), 0);
 
     // The annotation goes: so does the site, with a docs tombstone.
@@ -251,6 +281,25 @@ void TestTechDocsApi::commitRebuildsAndRemovalDeletes()
         types << change[QLatin1String("type")].toString() + QLatin1Char(' ') + change[QLatin1String("entityRef")].toString();
     types.sort();
     QCOMPARE(types, (QStringList{QStringLiteral("docs-delete component:default/payments"), QStringLiteral("upsert component:default/payments")}));
+}
+
+void TestTechDocsApi::prebuildBuildsEverySiteAtIngestion()
+{
+    // Greenroom's greenroom.techdocs.prebuild: sites are built after the
+    // read, before anyone asks; a broken one is one line in the log.
+    m_repo->commit(repository("Hello from **prebuilt**."));
+    QTemporaryDir folder;
+    writeFile(folder.filePath(QStringLiteral("app-config.yaml")),
+              config(QStringLiteral("prebuilt-db"), QStringLiteral("greenroom:\n  techdocs: {prebuild: true}\n")).toUtf8());
+    ServerProcess prebuilt;
+    QVERIFY2(prebuilt.start(folder.path()), prebuilt.output().constData());
+    QTRY_VERIFY_WITH_TIMEOUT(prebuilt.request("GET", QStringLiteral("/api/techdocs/static/docs/default/component/payments/index.html"))
+                                 .body.contains("<strong>prebuilt</strong>"),
+                             30000);
+    QTRY_VERIFY_WITH_TIMEOUT(prebuilt.output().contains("Failed to build the docs page for entity component:default/broken"), 20000);
+    QCOMPARE(prebuilt.output().count("docs: Failed to build"), 1);
+    const Reply sync = prebuilt.request("GET", QStringLiteral("/api/techdocs/sync/default/component/payments"));
+    QCOMPARE(sync.body, QByteArray("event: finish\ndata: {\"updated\":false}\n\n"));   // checked at ingestion, moments ago
 }
 
 QTEST_MAIN(TestTechDocsApi)

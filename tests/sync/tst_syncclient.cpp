@@ -470,6 +470,8 @@ void TestSyncClient::docsSitesArriveInTheCacheAndFollowTheServer()
     auto cache = SqliteCatalogStore::open(cachePath());
     QVERIFY(cache);
     const QString ref = QStringLiteral("component:default/manual");
+    // Built when first asked for, as the desktop's reader asks.
+    QVERIFY(m_server->request("GET", QStringLiteral("/api/techdocs/sync/default/component/manual")).body.contains("{\"updated\":true}"));
     const auto home = [&] { return cache.value()->docsFile(ref, QStringLiteral("index.html")).value_or(QByteArray()); };
     QTRY_VERIFY_WITH_TIMEOUT(home().contains("first edition"), 30000);
     QVERIFY(cache.value()->docsFile(ref, QStringLiteral("greenroom_outline.json")));   // what the reader's nav tree needs
