@@ -59,7 +59,7 @@ void ScaffolderClient::follow()
     QNetworkRequest streamRequest = request(QStringLiteral("/tasks/%1/eventstream?after=%2").arg(m_taskId).arg(m_lastEvent));
     streamRequest.setRawHeader("Accept", "text/event-stream");
     streamRequest.setTransferTimeout(0);
-    m_pending.clear();
+    m_events = {};   // a new stream: nothing half-read carries over
     m_stream = m_network.get(streamRequest);
     connect(m_stream, &QNetworkReply::readyRead, this, &ScaffolderClient::readStream);
     connect(m_stream, &QNetworkReply::finished, this, [this, reply = m_stream.data()] {
@@ -81,17 +81,8 @@ void ScaffolderClient::readStream()
 {
     if (!m_stream)
         return;
-    m_pending += m_stream->readAll();
-    // Server-sent events: blocks separated by a blank line, `data:` lines carry the JSON.
-    for (qsizetype end = m_pending.indexOf("\n\n"); end >= 0; end = m_pending.indexOf("\n\n")) {
-        const QByteArray block = m_pending.left(end);
-        m_pending.remove(0, end + 2);
-        QByteArray data;
-        for (const QByteArray &line : block.split('\n')) {
-            if (line.startsWith("data:"))
-                data += line.mid(5).trimmed();
-        }
-        const QJsonObject event = QJsonDocument::fromJson(data).object();
+    for (const EventStreamReader::Event &block : m_events.read(m_stream->readAll())) {
+        const QJsonObject event = QJsonDocument::fromJson(block.data).object();
         if (event.isEmpty())
             continue;
         m_lastEvent = event.value(QLatin1String("id")).toInteger(m_lastEvent);

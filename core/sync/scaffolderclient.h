@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #pragma once
 
+#include "serveranswers.h"
 #include "taskdriver.h"
 
 #include <QNetworkAccessManager>
@@ -54,7 +55,7 @@ private:
 
     QNetworkAccessManager m_network;
     QPointer<QNetworkReply> m_stream;
-    QByteArray m_pending;
+    EventStreamReader m_events;
     qint64 m_lastEvent = 0;
     bool m_finished = false;
     int m_reconnects = 0;

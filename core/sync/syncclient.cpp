@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Greenroom authors
 #include "syncclient.h"
+#include "serveranswers.h"
 
 #include "feedpage.h"
 
@@ -30,17 +31,6 @@ const QString SyncedAtKey = QStringLiteral("synced_at");
 int httpStatus(QNetworkReply *reply)
 {
     return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-}
-
-// "401 Unauthorized: <the server's message>" from a Backstage-style error body.
-QString describeHttpError(QNetworkReply *reply, const QByteArray &body)
-{
-    const QString message = QJsonDocument::fromJson(body)[QLatin1String("error")][QLatin1String("message")].toString();
-    const QString reason = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
-    QString text = QStringLiteral("%1 %2").arg(httpStatus(reply)).arg(reason).trimmed();
-    if (!message.isEmpty())
-        text += QStringLiteral(": ") + message;
-    return text;
 }
 
 } // namespace

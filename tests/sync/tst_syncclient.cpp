@@ -4,12 +4,15 @@
 // The desktop sync client against the real greenroom-server over loopback:
 // initial sync, incremental changes and tombstones, interruption mid-sync and
 // resume, resync from a snapshot without an empty cache, server down, tokens,
-// a Backstage backend diffed by etag, and a server answering nonsense.
+// a Backstage backend diffed by etag, a server answering nonsense, and docs
+// built on the server when the desktop asks (the event stream it follows).
 #include <serverprocess.h>
 #include <testconfig.h>
 #include <testfiles.h>
 
 #include <store/sqlitecatalogstore.h>
+#include <sync/docsbuildclient.h>
+#include <sync/serveranswers.h>
 #include <sync/syncclient.h>
 
 #include <QElapsedTimer>
@@ -93,6 +96,8 @@ private Q_SLOTS:
     void backstageBackendIsDiffedByEtag();
     void unusableAnswersFailClearlyAndKeepTheCache();
     void docsSitesArriveInTheCacheAndFollowTheServer();
+    void docsBuildFailuresSayWhy();
+    void eventStreamsAreSplitAsTheyArrive();
 
 private:
     void writeConfig(const QString &extra = {});
@@ -470,8 +475,21 @@ void TestSyncClient::docsSitesArriveInTheCacheAndFollowTheServer()
     auto cache = SqliteCatalogStore::open(cachePath());
     QVERIFY(cache);
     const QString ref = QStringLiteral("component:default/manual");
-    // Built when first asked for, as the desktop's reader asks.
-    QVERIFY(m_server->request("GET", QStringLiteral("/api/techdocs/sync/default/component/manual")).body.contains("{\"updated\":true}"));
+    // Not built until asked for; the reader asks, and follows the build's log.
+    QTest::qWait(300);
+    QVERIFY(!cache.value()->docsSite(ref));
+    Greenroom::Sync::DocsBuildClient builds(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_port)), {});
+    QSignalSpy logged(&builds, &Greenroom::Sync::DocsBuildClient::buildLog);
+    QSignalSpy finished(&builds, &Greenroom::Sync::DocsBuildClient::buildFinished);
+    QSignalSpy failed(&builds, &Greenroom::Sync::DocsBuildClient::buildFailed);
+    builds.build(ref);
+    QVERIFY(builds.building(ref));
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(finished.first(), (QList<QVariant>{ref, true}));
+    QVERIFY(failed.isEmpty());
+    QVERIFY(!builds.building(ref));
+    QCOMPARE(logged.first(), (QList<QVariant>{ref, QStringLiteral("info: Step 1 of 3: Preparing docs for entity component:default/manual")}));
+    QVERIFY(logged.contains({ref, QStringLiteral("info: Step 3 of 3: Publishing docs for entity component:default/manual")}));
     const auto home = [&] { return cache.value()->docsFile(ref, QStringLiteral("index.html")).value_or(QByteArray()); };
     QTRY_VERIFY_WITH_TIMEOUT(home().contains("first edition"), 30000);
     QVERIFY(cache.value()->docsFile(ref, QStringLiteral("greenroom_outline.json")));   // what the reader's nav tree needs
@@ -487,6 +505,45 @@ void TestSyncClient::docsSitesArriveInTheCacheAndFollowTheServer()
     QCOMPARE(m_server->request("POST", QStringLiteral("/api/catalog/refresh"), R"({"entityRef":"component:default/manual"})").status, 200);
     QTRY_VERIFY_WITH_TIMEOUT(!cache.value()->docsSite(ref), 10000);
     QCOMPARE(sync->status().state, State::Synced);
+}
+
+void TestSyncClient::docsBuildFailuresSayWhy()
+{
+    writeFile(m_dir->filePath(QStringLiteral("catalog-info.yaml")),
+              "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: broken\n"
+              "  annotations: {backstage.io/techdocs-ref: 'dir:./broken'}\nspec: {type: service, lifecycle: production, owner: team-a}\n");
+    writeFile(m_dir->filePath(QStringLiteral("broken/mkdocs.yml")), "nav: [index.md]\n");
+    writeFile(m_dir->filePath(QStringLiteral("broken/docs/index.md")), "# Broken\n");
+    QVERIFY2(startServer(), m_server->output().constData());
+    Greenroom::Sync::DocsBuildClient builds(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_port)), {});
+    QSignalSpy finished(&builds, &Greenroom::Sync::DocsBuildClient::buildFinished);
+    QSignalSpy failed(&builds, &Greenroom::Sync::DocsBuildClient::buildFailed);
+    const auto failure = [&](const QString &ref) {
+        failed.clear();
+        builds.build(ref);
+        return failed.wait(30000) ? failed.first().at(1).toString() : QStringLiteral("(no failure)");
+    };
+    // The build's own error, from the stream; the server's error body; no server at all.
+    QCOMPARE(failure(QStringLiteral("component:default/broken")), QStringLiteral("Config value 'site_name': Required configuration not provided."));
+    QCOMPARE(failure(QStringLiteral("component:default/nope")), QStringLiteral("404 Not Found: Entity metadata UID missing"));
+    QVERIFY(finished.isEmpty());
+    m_server.reset();
+    const QString unreachable = failure(QStringLiteral("component:default/broken"));
+    QVERIFY2(unreachable.startsWith(QStringLiteral("Cannot reach http://127.0.0.1:%1").arg(m_port)), qPrintable(unreachable));
+}
+
+void TestSyncClient::eventStreamsAreSplitAsTheyArrive()
+{
+    Greenroom::Sync::EventStreamReader reader;
+    QVERIFY(reader.read("event: log\ndata: \"one").isEmpty());   // half a block waits
+    auto events = reader.read("\"\n\nevent:finish\r\ndata: {\"a\":\r\ndata: 1}\r\n\r\n: a comment\n\ndata: plain\n\n");
+    QCOMPARE(events.size(), 3);
+    QCOMPARE(events.at(0).name, QByteArray("log"));
+    QCOMPARE(events.at(0).data, QByteArray("\"one\""));
+    QCOMPARE(events.at(1).name, QByteArray("finish"));
+    QCOMPARE(events.at(1).data, QByteArray("{\"a\":\n1}"));   // data lines joined with newlines
+    QCOMPARE(events.at(2).name, QByteArray("message"));
+    QCOMPARE(events.at(2).data, QByteArray("plain"));
 }
 
 QTEST_MAIN(TestSyncClient)

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+class QNetworkReply;
+
+namespace Greenroom::Sync {
+
+// "401 Unauthorized: <the server's message>" from a Backstage-style error
+// body ({"error": {"message": ...}}); the status alone without one.
+QString describeHttpError(QNetworkReply *reply, const QByteArray &body);
+
+/*
+ * Splits a text/event-stream (server-sent events) as it arrives: the
+ * scaffolder's task events and TechDocs' build log come this way. Blocks
+ * end at a blank line; `event:` names one, `data:` lines carry its text
+ * (joined with newlines, as browsers' EventSource joins them).
+ */
+class EventStreamReader
+{
+public:
+    struct Event
+    {
+        QByteArray name;   // "message" when the block names none
+        QByteArray data;
+    };
+    // The events `more` completes; a partial block waits for the next call.
+    QList<Event> read(const QByteArray &more);
+
+private:
+    QByteArray m_pending;
+};
+
+} // namespace Greenroom::Sync
