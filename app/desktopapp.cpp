@@ -9,6 +9,7 @@
 #include <models/tokenvault.h>
 #include <models/userpreferences.h>
 #include <pages/settingspage.h>
+#include <widgets/docsweb.h>
 #include <widgets/syncstatuswidget.h>
 
 #include <QApplication>
@@ -111,6 +112,8 @@ void DesktopApp::startSync(const QString &token)
     Sync::ServerProfile profile = m_profile;
     profile.token = token;
     m_window->createPage()->setServer(profile.url, token);
+    // Docs not built yet are built on a Greenroom server when opened; a Backstage backend's sites never reach the cache.
+    m_window->docsWeb().setServer(profile.kind == Sync::ServerProfile::Kind::Greenroom ? profile.url : QUrl(), token);
     Sync::SyncClient::Options options;
     options.backstagePollIntervalMs = m_profiles->pollSeconds() * 1000;
     m_sync = new Sync::SyncClient(profile, m_cachePath, options);

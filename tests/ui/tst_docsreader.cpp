@@ -8,6 +8,7 @@
 // server stands in for "the network" and must never be reached. Screenshots
 // of the reader, light and dark, go to build/screenshots/.
 #include <cachefixture.h>
+#include <serverprocess.h>
 #include <testconfig.h>
 #include <testfiles.h>
 
@@ -19,6 +20,7 @@
 #include <pages/entitypage.h>
 #include <widgets/docsreader.h>
 #include <widgets/docsweb.h>
+#include <sync/feedpage.h>
 
 #include <QApplication>
 #include <QComboBox>
@@ -77,6 +79,7 @@ private Q_SLOTS:
     void searchFindsDocsSections();
     void newBuildsReplaceTheShownSite();
     void missingDocsSayWhy();
+    void docsNotBuiltYetAreBuiltWhenOpened();
     void cleanupTestCase();
 
 private:
@@ -87,6 +90,8 @@ private:
     static void click(DocsReader *reader, const QString &selector);
     void writeHandbook(const QString &extra = {});
     void save(QWidget *widget, const QString &name);
+    // Upserts `entity` into the window's cache, as a feed page would.
+    void mirror(const QJsonObject &entity);
 
     QTemporaryDir m_dir;
     QString m_handbookRoot;
@@ -151,6 +156,14 @@ void TestDocsReader::initTestCase()
     QVERIFY2(error.isEmpty(), qPrintable(error));
     m_cache = CatalogCache::open(cachePath);
     QVERIFY(m_cache);
+    // The handbook documents the demo's basket service (which has no docs of its own).
+    QJsonObject basket = m_cache->entity(Handbook);
+    QJsonObject metadata = basket.value(QLatin1String("metadata")).toObject();
+    QJsonObject annotations = metadata.value(QLatin1String("annotations")).toObject();
+    annotations.insert(QStringLiteral("backstage.io/techdocs-ref"), QStringLiteral("dir:./handbook"));
+    metadata.insert(QStringLiteral("annotations"), annotations);
+    basket.insert(QStringLiteral("metadata"), metadata);
+    mirror(basket);
     const QString demo = QStringLiteral(GREENROOM_SOURCE_DIR "/resources/demo/components/");
     for (const auto &[ref, root] : {std::pair{Checkout, demo + QStringLiteral("checkout-service")},
                                     std::pair{Portal, demo + QStringLiteral("developer-portal")}}) {
@@ -230,6 +243,21 @@ void TestDocsReader::save(QWidget *widget, const QString &name)
     QVERIFY(out.mkpath(QStringLiteral(".")));
     QVERIFY(image.save(out.filePath(name)));
     qInfo("wrote %s", qPrintable(out.filePath(name)));
+}
+
+void TestDocsReader::mirror(const QJsonObject &entity)
+{
+    Store::MirroredChange change;
+    change.ref = QStringLiteral("%1:%2/%3").arg(entity.value(QLatin1String("kind")).toString().toLower(),
+                                                entity[QLatin1String("metadata")][QLatin1String("namespace")].toString(QStringLiteral("default")),
+                                                entity[QLatin1String("metadata")][QLatin1String("name")].toString());
+    change.uid = entity[QLatin1String("metadata")][QLatin1String("uid")].toString();
+    change.entityJson = QJsonDocument(entity).toJson(QJsonDocument::Compact);
+    change.etag = QString::fromLatin1(QCryptographicHash::hash(change.entityJson, QCryptographicHash::Sha1).toHex());
+    Store::MirrorBatch batch;
+    batch.changes.append(change);
+    QVERIFY(m_cache->store().applyMirror(batch));
+    m_cache->notifyChanged(m_cache->store().lastSequence());
 }
 
 void TestDocsReader::docsPageListsDocumentedEntities()
@@ -525,7 +553,7 @@ void TestDocsReader::missingDocsSayWhy()
     QVERIFY(!page->showSite(QStringLiteral("component:default/no-such-thing"), QStringLiteral("later/")));
     QLabel *message = page->reader()->findChild<QLabel *>(QStringLiteral("docsMessage"));
     QVERIFY(message->isVisible());
-    QVERIFY(message->text().contains(QLatin1String("component:default/no-such-thing")));
+    QVERIFY2(message->text().startsWith(QLatin1String("The cache holds no documentation for component:no-such-thing.")), qPrintable(message->text()));
     // When that site arrives (the first sync), the reader shows it.
     Store::DocsSiteWrite late;
     late.entityRef = QStringLiteral("component:default/no-such-thing");
@@ -547,6 +575,69 @@ void TestDocsReader::missingDocsSayWhy()
     DocsReader *reader = openDocs(Checkout, QStringLiteral("no-such-page/"));
     QVERIFY(reader);
     QVERIFY(js(reader, QStringLiteral("document.body.textContent")).toString().contains(QLatin1String("no page")));
+}
+
+void TestDocsReader::docsNotBuiltYetAreBuiltWhenOpened()
+{
+    // A real server on a catalog whose docs nobody has asked for: none are built.
+    QTemporaryDir folder;
+    const auto component = [](const QString &name) {
+        return QStringLiteral("---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: %1\n"
+                              "  annotations: {backstage.io/techdocs-ref: 'dir:./%1'}\n"
+                              "spec: {type: service, lifecycle: production, owner: team-checkout}\n").arg(name).toUtf8();
+    };
+    TestSupport::writeFile(folder.filePath(QStringLiteral("catalog-info.yaml")), component(QStringLiteral("lazy-guide")) + component(QStringLiteral("bad-guide")));
+    TestSupport::writeFile(folder.filePath(QStringLiteral("lazy-guide/mkdocs.yml")), "site_name: Lazy guide\n");
+    TestSupport::writeFile(folder.filePath(QStringLiteral("lazy-guide/docs/index.md")), "# Lazy guide\n\nBuilt on first sight.\n");
+    TestSupport::writeFile(folder.filePath(QStringLiteral("bad-guide/mkdocs.yml")), "nav: [index.md]\n");
+    TestSupport::writeFile(folder.filePath(QStringLiteral("app-config.yaml")),
+                           QStringLiteral("backend:\n  listen: {port: 0}\n  database: {client: better-sqlite3, connection: ':memory:'}\n"
+                                          "catalog:\n  rules: [{allow: [Component]}]\n  locations: [{type: file, target: ./catalog-info.yaml}]\n").toUtf8());
+    TestSupport::ServerProcess server;
+    QVERIFY2(server.start(folder.path()), server.output().constData());
+    const QString lazy = QStringLiteral("component:default/lazy-guide");
+    const QString bad = QStringLiteral("component:default/bad-guide");
+    for (const QString &name : {QStringLiteral("lazy-guide"), QStringLiteral("bad-guide")})
+        mirror(server.request("GET", QStringLiteral("/api/catalog/entities/by-name/component/default/") + name).json().toObject());
+    QCOMPARE(server.request("GET", QStringLiteral("/api/sync/v1/docs/default/component/lazy-guide")).status, 404);
+
+    // Listed and tabbed as documented before any site exists.
+    m_window->showPage(MainWindow::Page::Docs);
+    DocsPage *page = m_window->docsPage();
+    QCOMPARE(page->listing()->rowCount(), 5);
+    m_window->openEntity(lazy);
+    QVERIFY(m_window->entityPage()->docsTab() > 0);
+
+    // Offline (no server to ask): the reader says the docs are not built yet.
+    QVERIFY(!page->showSite(lazy));
+    QLabel *message = page->reader()->findChild<QLabel *>(QStringLiteral("docsMessage"));
+    QVERIFY2(message->text().startsWith(QLatin1String("The docs of lazy-guide have not been built yet.")), qPrintable(message->text()));
+
+    // Connected: opening them asks the server, which builds them, with its log on show.
+    m_window->docsWeb().setServer(QUrl(server.base()), {});
+    QSignalSpy logged(&m_window->docsWeb(), &DocsWeb::buildLog);
+    QVERIFY(!page->showSite(lazy));
+    QVERIFY2(message->text().startsWith(QStringLiteral("Building the docs of lazy-guide on the server…")), qPrintable(message->text()));
+    QTRY_VERIFY_WITH_TIMEOUT(message->text().startsWith(QLatin1String("The server has built the docs of lazy-guide")), 30000);
+    QVERIFY(logged.contains({lazy, QStringLiteral("info: Step 2 of 3: Generating docs for entity component:default/lazy-guide")}));
+    // The sync feed brings the site (as SyncClient stores it), and the reader shows it.
+    const TestSupport::Reply bundle = server.request("GET", QStringLiteral("/api/sync/v1/docs/default/component/lazy-guide"));
+    QCOMPARE(bundle.status, 200);
+    auto site = Sync::parseDocsBundle(bundle.body);
+    QVERIFY(site);
+    QVERIFY(m_cache->store().putDocsSite(site.value()));
+    QSignalSpy loaded(page->reader(), &DocsReader::pageLoaded);
+    m_cache->notifyChanged(m_cache->store().docsSite(lazy)->sequence);
+    QVERIFY(loaded.wait(20000));
+    QCOMPARE(page->reader()->entityRef(), lazy);
+    QVERIFY(js(page->reader(), QStringLiteral("document.body.textContent")).toString().contains(QLatin1String("Built on first sight.")));
+
+    // A build that fails says why.
+    m_window->openDocs(bad);   // from the window, as a click on a docs link does
+    QTRY_VERIFY_WITH_TIMEOUT(message->text().startsWith(QLatin1String("The server could not build the docs of bad-guide.")), 30000);
+    QVERIFY2(message->text().contains(QLatin1String("Config value 'site_name': Required configuration not provided.")), qPrintable(message->text()));
+    save(m_window.get(), QStringLiteral("docs-build-failed.png"));
+    m_window->docsWeb().setServer({}, {});
 }
 
 void TestDocsReader::cleanupTestCase()

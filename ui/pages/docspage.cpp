@@ -7,6 +7,7 @@
 #include "widgets/docsreader.h"
 #include "widgets/heading.h"
 
+#include <model/annotations.h>
 #include <model/entityref.h>
 
 #include <QComboBox>
@@ -192,23 +193,32 @@ void DocsPage::reload()
     m_model->removeRows(0, m_model->rowCount());
     QStringList owners;
     QStringList kinds;
-    Store::SqliteCatalogStore &store = m_cache.store();
-    for (const Store::DocsSiteInfo &site : store.docsSites()) {
-        const QJsonObject entity = m_cache.entity(site.entityRef);
-        if (entity.isEmpty())
-            continue;   // its entity has not arrived yet
-        const QJsonObject metadata = entity.value(QLatin1String("metadata")).toObject();
-        QList<QStandardItem *> row;
-        row.append(new QStandardItem(EntityPresentation::displayName(entity)));
-        row.append(new QStandardItem(ownerOf(entity)));
-        row.append(new QStandardItem(entity.value(QLatin1String("kind")).toString()));
-        row.append(new QStandardItem(entity.value(QLatin1String("spec"))[QLatin1String("type")].toString()));
-        row.append(new QStandardItem(metadata.value(QLatin1String("description")).toString()));
-        row.first()->setData(site.entityRef, RefRole);
-        row.first()->setToolTip(Model::EntityRef::humanize(site.entityRef));
-        owners.append(row.at(Owner)->text());
-        kinds.append(row.at(Kind)->text());
-        m_model->appendRow(row);
+    // Every documented entity, as Backstage's docs index lists them: a site
+    // not built yet is built when it is first opened. Read a page at a time.
+    Store::EntityQuery query;
+    query.filter.anyOf = {{{QStringLiteral("metadata.annotations.") + Model::Annotations::TechDocsRef, {}}}};
+    query.limit = 500;
+    for (bool more = true; more;) {
+        auto page = m_cache.store().queryEntities(query);
+        if (!page)
+            break;
+        for (const Store::StoredEntity &stored : std::as_const(page->items)) {
+            const QJsonObject &entity = stored.entity;
+            const QJsonObject metadata = entity.value(QLatin1String("metadata")).toObject();
+            QList<QStandardItem *> row;
+            row.append(new QStandardItem(EntityPresentation::displayName(entity)));
+            row.append(new QStandardItem(ownerOf(entity)));
+            row.append(new QStandardItem(entity.value(QLatin1String("kind")).toString()));
+            row.append(new QStandardItem(entity.value(QLatin1String("spec"))[QLatin1String("type")].toString()));
+            row.append(new QStandardItem(metadata.value(QLatin1String("description")).toString()));
+            row.first()->setData(stored.ref, RefRole);
+            row.first()->setToolTip(Model::EntityRef::humanize(stored.ref));
+            owners.append(row.at(Owner)->text());
+            kinds.append(row.at(Kind)->text());
+            m_model->appendRow(row);
+        }
+        more = page->hasMore;
+        query.after = page->lastKey;
     }
     fillCombo(m_owner, tr("All owners"), owners);
     fillCombo(m_kind, tr("All kinds"), kinds);

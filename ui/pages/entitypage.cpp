@@ -206,10 +206,17 @@ EntityPage::EntityPage(CatalogCache &cache, UserPreferences &preferences, DocsWe
             rebuild();
         } else if (m_docs) {
             // Docs arrive, change or go without their entity changing.
-            m_tabs->setTabVisible(m_tabs->indexOf(m_docs), m_cache.store().docsSite(m_ref).has_value());
+            m_tabs->setTabVisible(m_tabs->indexOf(m_docs), hasDocs());
             m_docs->refresh();
         }
     });
+}
+
+bool EntityPage::hasDocs()
+{
+    // Built and synced, or documented and built when first opened (the reader asks the server).
+    return m_cache.store().docsSite(m_ref).has_value()
+           || !Model::annotation(m_entity, Model::Annotations::TechDocsRef).isEmpty();
 }
 
 int EntityPage::docsTab() const
@@ -269,7 +276,7 @@ void EntityPage::rebuild()
                       isDark(this));
     }
     if (m_docs) {
-        const bool documented = m_cache.store().docsSite(m_ref).has_value();
+        const bool documented = hasDocs();
         m_tabs->setTabVisible(m_tabs->indexOf(m_docs), documented);
         if (documented && m_tabs->currentWidget() == m_docs)
             m_docs->open(m_ref, m_docs->entityRef() == m_ref ? m_docs->location() : QString());

@@ -57,6 +57,7 @@ Q_SIGNALS:
 private:
     void rebuild();
     void rebuildOverview();
+    bool hasDocs();   // a site in the cache, or docs the server builds when asked
     void updateStar();
 
     CatalogCache &m_cache;

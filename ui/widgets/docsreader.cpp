@@ -4,9 +4,12 @@
 
 #include "widgets/docsweb.h"
 #include "models/catalogcache.h"
+#include "models/entitypresentation.h"
 #include "widgets/heading.h"
 
 #include <docs/sitebuilder.h>
+#include <model/annotations.h>
+#include <model/entityref.h>
 
 #include <QDesktopServices>
 #include <QEvent>
@@ -204,6 +207,20 @@ DocsReader::DocsReader(DocsWeb &web, QWidget *parent) : QWidget(parent), m_web(w
             m_view->reload();   // the scheme handler serves the page in the new scheme
     });
 
+    // Docs not built yet: the server builds them when asked; its log shows here until they arrive.
+    connect(&m_web, &DocsWeb::buildLog, this, [this](const QString &ref, const QString &line) {
+        if (ref == m_awaited.first)
+            showMissing(ref, BuildState::Building, line);
+    });
+    connect(&m_web, &DocsWeb::buildFinished, this, [this](const QString &ref) {
+        if (ref == m_awaited.first && !m_web.cache().store().docsSite(ref))
+            showMissing(ref, BuildState::Built);
+    });
+    connect(&m_web, &DocsWeb::buildFailed, this, [this](const QString &ref, const QString &message) {
+        if (ref == m_awaited.first)
+            showMissing(ref, BuildState::Failed, message);
+    });
+
     auto *header = new QHBoxLayout;
     auto *titles = new QVBoxLayout;
     titles->setSpacing(0);
@@ -346,13 +363,15 @@ DocsReader::SiteLoad DocsReader::loadSite(const QString &entityRef)
         m_pages.clear();
         m_nav->clear();
         m_toc->clear();
-        m_title->setText(entityRef);
         m_description->clear();
         m_edit->setEnabled(false);
-        m_message->setText(tr("The cache holds no documentation for %1 yet. Docs arrive with the next sync once the "
-                              "server has built them.").arg(entityRef));
-        m_centre->setCurrentWidget(m_message);
         m_shownUrl.clear();
+        // A documented entity's site is built on its first request, as in Backstage: ask for it.
+        const bool documented = !Model::annotation(m_web.cache().entity(entityRef), Model::Annotations::TechDocsRef).isEmpty();
+        if (!documented)
+            showMissing(entityRef, BuildState::Undocumented);
+        else
+            showMissing(entityRef, m_web.requestBuild(entityRef) ? BuildState::Building : BuildState::NoServer);
         return SiteLoad::Missing;
     }
     if (entityRef == m_ref && site->etag == m_etag)
@@ -375,6 +394,36 @@ DocsReader::SiteLoad DocsReader::loadSite(const QString &entityRef)
     fillNav(m_outline.value(QLatin1String("nav")).toArray(), nullptr);
     m_nav->expandAll();
     return SiteLoad::Loaded;
+}
+
+void DocsReader::showMissing(const QString &entityRef, BuildState state, const QString &detail)
+{
+    const QJsonObject entity = m_web.cache().entity(entityRef);
+    const QString name = entity.isEmpty() ? Model::EntityRef::humanize(entityRef) : EntityPresentation::displayName(entity);
+    QString text;
+    switch (state) {
+    case BuildState::Undocumented:
+        text = tr("The cache holds no documentation for %1. Docs arrive with the next sync once the server has built them.").arg(name);
+        break;
+    case BuildState::NoServer:
+        text = tr("The docs of %1 have not been built yet. The server builds them the first time someone opens them "
+                  "while connected to it.").arg(name);
+        break;
+    case BuildState::Building:
+        text = tr("Building the docs of %1 on the server…").arg(name);
+        break;
+    case BuildState::Built:
+        text = tr("The server has built the docs of %1; they arrive with the next sync.").arg(name);
+        break;
+    case BuildState::Failed:
+        text = tr("The server could not build the docs of %1.").arg(name);
+        break;
+    }
+    if (!detail.isEmpty())
+        text += QStringLiteral("\n\n") + detail;
+    m_title->setText(name);
+    m_message->setText(text);
+    m_centre->setCurrentWidget(m_message);
 }
 
 void DocsReader::fillNav(const QJsonArray &items, QTreeWidgetItem *parent)

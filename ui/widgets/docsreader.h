@@ -39,7 +39,9 @@ public:
     ~DocsReader() override;
 
     // Shows `location` ("" = home, "setup/", "setup/#install") of the
-    // entity's site; false (and a message) when the cache has no site for it.
+    // entity's site; false (and a message) when the cache has no site for
+    // it. A documented entity's site not built yet is asked for (DocsWeb)
+    // and shown once it has synced.
     bool open(const QString &entityRef, const QString &location = {});
     // Re-reads the site when the cache holds a newer build of it, or shows
     // the site open() asked for once it has arrived.
@@ -72,6 +74,9 @@ protected:
 private:
     class Page;
     enum class SiteLoad { Missing, Same, Loaded };
+    // Why a site is not in the cache, as the message says it.
+    enum class BuildState { Undocumented, NoServer, Building, Built, Failed };
+    void showMissing(const QString &entityRef, BuildState state, const QString &detail = {});
     void ensureView();
     SiteLoad loadSite(const QString &entityRef);
     // Shows another page of the loaded site in the loaded document; false

@@ -4,6 +4,8 @@
 
 #include "models/catalogcache.h"
 
+#include <sync/docsbuildclient.h>
+
 #include <QBuffer>
 #include <QFile>
 #include <QMimeDatabase>
@@ -198,6 +200,25 @@ private:
 };
 
 DocsWeb::DocsWeb(CatalogCache &cache, QObject *parent) : QObject(parent), m_cache(cache) {}
+
+void DocsWeb::setServer(const QUrl &server, const QString &token)
+{
+    m_builds.reset();
+    if (!server.isValid())
+        return;
+    m_builds = std::make_unique<Sync::DocsBuildClient>(server, token);
+    connect(m_builds.get(), &Sync::DocsBuildClient::buildLog, this, &DocsWeb::buildLog);
+    connect(m_builds.get(), &Sync::DocsBuildClient::buildFinished, this, &DocsWeb::buildFinished);
+    connect(m_builds.get(), &Sync::DocsBuildClient::buildFailed, this, &DocsWeb::buildFailed);
+}
+
+bool DocsWeb::requestBuild(const QString &entityRef)
+{
+    if (!m_builds)
+        return false;
+    m_builds->build(entityRef);
+    return true;
+}
 
 DocsWeb::~DocsWeb()
 {

@@ -10,6 +10,10 @@
 
 class QWebEngineProfile;
 
+namespace Greenroom::Sync {
+class DocsBuildClient;
+}
+
 namespace Greenroom::Ui {
 
 class CatalogCache;
@@ -52,6 +56,10 @@ std::optional<Address> parse(const QUrl &url);
  * scheme handler and the request blocker, the light/dark choice, and
  * mermaid.js when the build could fetch it. The profile is made on first
  * use, so windows that never open docs never start Chromium.
+ *
+ * It also asks the server the app syncs from to build docs that are not
+ * built yet (a site is built when first opened, as in Backstage), and tells
+ * every reader how that build goes.
  */
 class DocsWeb : public QObject
 {
@@ -76,8 +84,18 @@ public:
     // Requests the profile refused (not for greenroom-docs:), for tests and the log.
     int blockedRequests() const { return m_blocked; }
 
+    // The Greenroom server docs are built on; none (offline, or a Backstage
+    // backend, whose sites do not reach the cache) asks nothing.
+    void setServer(const QUrl &server, const QString &token);
+    // Asks the server to build an entity's docs; false when there is no server to ask.
+    bool requestBuild(const QString &entityRef);
+
 Q_SIGNALS:
     void darkChanged(bool dark);
+    void buildLog(const QString &entityRef, const QString &line);
+    // The server has the entity's site; the sync feed brings it.
+    void buildFinished(const QString &entityRef, bool updated);
+    void buildFailed(const QString &entityRef, const QString &message);
 
 private:
     class SchemeHandler;
@@ -86,6 +104,7 @@ private:
     QWebEngineProfile *m_profile = nullptr;
     std::unique_ptr<SchemeHandler> m_handler;
     std::unique_ptr<RequestBlocker> m_blocker;
+    std::unique_ptr<Sync::DocsBuildClient> m_builds;
     bool m_dark = false;
     bool m_diagrams = true;
     int m_blocked = 0;
