@@ -636,6 +636,9 @@ void TestDocsReader::docsNotBuiltYetAreBuiltWhenOpened()
     m_window->openDocs(bad);   // from the window, as a click on a docs link does
     QTRY_VERIFY_WITH_TIMEOUT(message->text().startsWith(QLatin1String("The server could not build the docs of bad-guide.")), 30000);
     QVERIFY2(message->text().contains(QLatin1String("Config value 'site_name': Required configuration not provided.")), qPrintable(message->text()));
+    // The server's words and the author's names are shown as text, never as markup.
+    QCOMPARE(message->textFormat(), Qt::PlainText);
+    QCOMPARE(page->reader()->siteTitle()->textFormat(), Qt::PlainText);
     save(m_window.get(), QStringLiteral("docs-build-failed.png"));
     m_window->docsWeb().setServer({}, {});
 }

@@ -181,7 +181,9 @@ DocsReader::DocsReader(DocsWeb &web, QWidget *parent) : QWidget(parent), m_web(w
 {
     m_title = makeHeading({}, 1.35);
     m_title->setObjectName(QStringLiteral("docsSiteTitle"));
+    m_title->setTextFormat(Qt::PlainText);   // site and entity names are the author's text
     m_description = new QLabel;
+    m_description->setTextFormat(Qt::PlainText);
     m_description->setObjectName(QStringLiteral("docsSiteDescription"));
     m_description->setEnabled(false);   // the palette's muted text
     m_edit = new QToolButton;
@@ -237,6 +239,7 @@ DocsReader::DocsReader(DocsWeb &web, QWidget *parent) : QWidget(parent), m_web(w
     m_message->setObjectName(QStringLiteral("docsMessage"));
     m_message->setAlignment(Qt::AlignCenter);
     m_message->setWordWrap(true);
+    m_message->setTextFormat(Qt::PlainText);   // build logs and errors come from the server: never markup
     m_centre = new QStackedWidget;
     m_centre->addWidget(m_message);
 
