@@ -261,7 +261,7 @@ LocationReadResult LocationProcessor::read(const Model::LocationRef &registered)
     const QJsonObject rootEntity = generatedLocationEntity(root);
     const Model::ProcessingOutcome rootOutcome = Model::EntityProcessor::process(rootEntity);
     write.entities.append({rootOutcome.processed.entity, rootOutcome.processed.ref, rootOutcome.processed.relations,
-                           write.originKey, QString(), {}});
+                           write.originKey, QString(), {}, {}, {}});
 
     QList<PendingLocation> level{{rootOutcome.processed.ref, rootOutcome.processed.entity, root}};
     // A repository is fetched once per read: every file comes from one commit.

@@ -518,12 +518,16 @@ Status SqliteCatalogStorePrivate::flushFts(WriteState &state)
     QList<qint64> ids = state.ftsPending.keys();
     std::sort(ids.begin(), ids.end());
     for (const qint64 id : std::as_const(ids)) {
-        const QByteArray packed = state.ftsPending.value(id);
+        const auto found = state.ftsPending.constFind(id);
+        if (found == state.ftsPending.cend())
+            continue;   // never: every id queued has its seven columns
+        const QByteArray &packed = *found;
         Statement &s = insert.value()->bind(1, id);
         qsizetype at = 0;
         for (int column = 0; column < 7; ++column) {
             quint32 size = 0;
-            std::memcpy(&size, packed.constData() + at, sizeof size);
+            const QByteArrayView header = QByteArrayView(packed).sliced(at, sizeof size);   // asserts it is there
+            std::memcpy(&size, header.data(), sizeof size);
             s.bind(column + 2, QString::fromUtf8(packed.constData() + at + sizeof size, qsizetype(size)));
             at += qsizetype(sizeof size) + qsizetype(size);
         }

@@ -73,7 +73,7 @@ Store::LocationWrite documentedComponents(const QString &prefix, int count, cons
     for (int i = 0; i < count; ++i) {
         const Model::ProcessedEntity processed = documentedComponent(QStringLiteral("%1-%2").arg(prefix).arg(i), catalogFile,
                                                                      QStringLiteral("Service %1").arg(i));
-        write.entities.append({processed.entity, processed.ref, processed.relations, write.originKey, {}, {}});
+        write.entities.append({processed.entity, processed.ref, processed.relations, write.originKey, {}, {}, {}, {}});
     }
     return write;
 }
@@ -212,7 +212,7 @@ void TestDocsBuildLoop::syncFollowsOneEntitysBuild()
     Store::LocationWrite write;
     write.originKey = QStringLiteral("file:") + catalogFile;
     const Model::ProcessedEntity processed = documentedComponent(QStringLiteral("guide"), catalogFile);
-    write.entities = {{processed.entity, processed.ref, processed.relations, write.originKey, {}, {}}};
+    write.entities = {{processed.entity, processed.ref, processed.relations, write.originKey, {}, {}, {}, {}}};
     QVERIFY(store.value()->applyLocation(write));
     const Store::StoredEntity entity = *store.value()->entityByRef(QStringLiteral("component:default/guide"));
 

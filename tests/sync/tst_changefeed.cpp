@@ -32,7 +32,7 @@ Store::EntityWrite component(const QString &name, const QString &description = {
                                                                {QStringLiteral("lifecycle"), QStringLiteral("production")},
                                                                {QStringLiteral("owner"), QStringLiteral("team-a")}}}};
     const Model::ProcessingOutcome outcome = Model::EntityProcessor::process(raw);
-    return {outcome.processed.entity, outcome.processed.ref, outcome.processed.relations, Origin, QString(), {}};
+    return {outcome.processed.entity, outcome.processed.ref, outcome.processed.relations, Origin, QString(), {}, {}, {}};
 }
 
 Store::LocationWrite writeOf(const QList<Store::EntityWrite> &entities)
