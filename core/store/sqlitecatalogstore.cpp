@@ -1144,6 +1144,10 @@ Result<MirrorReport> SqliteCatalogStore::applyMirror(const MirrorBatch &batch)
             if (exists) {
                 if (Status s = d->deleteEntityRow(existingId, change.ref, existingUid, state, report.deleted); !s)
                     return s.error();
+                // What plugins kept for it goes with it.
+                auto forget = d->prepare(QStringLiteral("DELETE FROM plugin_data WHERE entity_ref = ?"));
+                if (!forget || !forget.value()->bind(1, change.ref).run())
+                    return Error::internal(d->db.lastError());
             }
             continue;
         }

@@ -89,6 +89,9 @@ public:
     // and etag byte for byte; the indexes are built here. A malformed entity
     // fails the whole batch, naming it, and nothing is written.
     Result<MirrorReport> applyMirror(const MirrorBatch &batch);
+    // What a desktop plugin stored for an entity (its `key`), with when.
+    std::optional<PluginData> pluginData(const QString &entityRef, const QString &plugin, const QString &key);
+    Status putPluginData(const QString &entityRef, const QString &plugin, const QString &key, const QByteArray &json);
     // A mirror_state value; null when unset.
     QString mirrorState(const QString &key);
     // A bulk fill (MirrorBatch::bulk) was started and its indexes not yet built again.

@@ -134,6 +134,13 @@ struct WriteReport
 
 // One change copied from another catalog's sync feed: a desktop cache
 // mirrors its server, keeping each entity exactly as the server serves it.
+// A desktop plugin's data for one entity (SqliteCatalogStore::pluginData).
+struct PluginData
+{
+    QByteArray json;
+    qint64 storedAt = 0;   // ms since the epoch
+};
+
 struct MirroredChange
 {
     bool deleted = false;

@@ -5,6 +5,7 @@
 
 #include <QJsonDocument>
 #include <QStandardPaths>
+#include <QDateTime>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -29,7 +30,7 @@ EntityWrite entity(const char *kind, const char *name, const QJsonObject &spec, 
     const Model::ProcessingOutcome outcome = Model::EntityProcessor::process(raw);
     if (!outcome.isOk())
         qFatal("test entity invalid: %s", qPrintable(outcome.problem->statusMessage()));
-    return {outcome.processed.entity, outcome.processed.ref, outcome.processed.relations, Origin, QString(), {}};
+    return {outcome.processed.entity, outcome.processed.ref, outcome.processed.relations, Origin, QString(), {}, {}, {}};
 }
 
 QJsonObject component(const char *owner, const char *lifecycle = "production", const char *system = nullptr)
@@ -758,6 +759,18 @@ void TestSqliteCatalogStore::mirrorHoldsTheServersEntitiesAndAnswersLikeIt()
     QVERIFY(mirror.value()->mirrorState(QStringLiteral("elsewhere")).isNull());
     QCOMPARE(answers(*mirror.value()), answers(*m_store));
 
+    // Plugins keep data per entity in the cache; it goes with its entity.
+    const QString payments = QStringLiteral("component:default/payments");
+    QVERIFY(!mirror.value()->pluginData(payments, QStringLiteral("ci"), QStringLiteral("runs")));
+    QVERIFY(mirror.value()->putPluginData(payments, QStringLiteral("ci"), QStringLiteral("runs"), "[1]"));
+    QVERIFY(mirror.value()->putPluginData(payments, QStringLiteral("ci"), QStringLiteral("runs"), "[1,2]"));
+    QVERIFY(mirror.value()->putPluginData(QStringLiteral("component:default/cart"), QStringLiteral("ci"), QStringLiteral("runs"), "[3]"));
+    const auto runs = mirror.value()->pluginData(payments, QStringLiteral("ci"), QStringLiteral("runs"));
+    QVERIFY(runs);
+    QCOMPARE(runs->json, QByteArray("[1,2]"));
+    QVERIFY(qAbs(runs->storedAt - QDateTime::currentMSecsSinceEpoch()) < 60000);
+    QVERIFY(!mirror.value()->pluginData(payments, QStringLiteral("other"), QStringLiteral("runs")));
+
     // The server changes one entity, drops another and adds a third.
     const qint64 before = m_store->lastSequence();
     QList<EntityWrite> next = seedEntities();
@@ -771,6 +784,8 @@ void TestSqliteCatalogStore::mirrorHoldsTheServersEntitiesAndAnswersLikeIt()
     QCOMPARE(report->deleted, 1);
     QVERIFY(report->upserted >= 2);
     QCOMPARE(answers(*mirror.value()), answers(*m_store));
+    QVERIFY(!mirror.value()->pluginData(payments, QStringLiteral("ci"), QStringLiteral("runs")));   // Payments is gone
+    QVERIFY(mirror.value()->pluginData(QStringLiteral("component:default/cart"), QStringLiteral("ci"), QStringLiteral("runs")));
 
     // The same batch again changes nothing.
     report = mirror.value()->applyMirror(feedBatch(*m_store, before));

@@ -25,5 +25,6 @@ Migration sqliteMigration0004Mirror();
 Migration sqliteMigration0005Listing();
 Migration sqliteMigration0006Docs();
 Migration sqliteMigration0007Tasks();
+Migration sqliteMigration0008PluginData();
 
 } // namespace Greenroom::Store::Internal
