@@ -99,7 +99,7 @@ MainWindow::MainWindow(CatalogCache &cache, UserPreferences &preferences, QSetti
     m_create = new CreatePage(cache, preferences);
     m_create->setObjectName(QStringLiteral("createPage"));
     m_settingsPage = new SettingsPage(cache, preferences, profiles, vault);
-    m_entity = new EntityPage(cache, preferences, m_docsWeb.get());
+    m_entity = new EntityPage(cache, preferences, m_layout, m_pluginServices, m_docsWeb.get());
     m_entity->setObjectName(QStringLiteral("entityPage"));
     m_pages = new QStackedWidget;
     for (QWidget *page : {static_cast<QWidget *>(m_home), static_cast<QWidget *>(m_catalog), static_cast<QWidget *>(m_apis),
@@ -107,6 +107,8 @@ MainWindow::MainWindow(CatalogCache &cache, UserPreferences &preferences, QSetti
                           static_cast<QWidget *>(m_entity)}) {
         m_pages->addWidget(page);
     }
+    m_pluginPages = new QStackedWidget;
+    m_pages->addWidget(m_pluginPages);   // Page::Plugin
 
     auto *central = new QWidget;
     auto *layout = new QHBoxLayout(central);
@@ -125,6 +127,10 @@ MainWindow::MainWindow(CatalogCache &cache, UserPreferences &preferences, QSetti
     m_palette = new SearchPalette(cache, this);
 
     connect(m_sidebar, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row >= sidebarEntries().size() && row - sidebarEntries().size() < m_pluginPageIds.size()) {
+            openPluginPage(m_pluginPageIds.at(row - sidebarEntries().size()));
+            return;
+        }
         if (row < 0 || row >= sidebarEntries().size())
             return;
         const Page page = sidebarEntries().at(row).page;
@@ -305,6 +311,9 @@ void MainWindow::go(const Place &place, bool record)
     } else if (place.page == Page::Docs) {
         m_docs->showListing();
         setWindowTitle(QStringLiteral("Greenroom"));
+    } else if (place.page == Page::Plugin) {
+        m_pluginPages->setCurrentIndex(int(m_pluginPageIds.indexOf(place.ref)));
+        setWindowTitle(QStringLiteral("Greenroom"));
     } else {
         setWindowTitle(QStringLiteral("Greenroom"));
     }
@@ -317,7 +326,33 @@ void MainWindow::go(const Place &place, bool record)
         if (sidebarEntries().at(i).page == section)
             m_sidebar->setCurrentRow(i);
     }
+    if (section == Page::Plugin)
+        m_sidebar->setCurrentRow(int(sidebarEntries().size() + m_pluginPageIds.indexOf(place.ref)));
     m_sidebar->blockSignals(false);
+}
+
+void MainWindow::installPlugins(const QList<PluginStatus> &statuses)
+{
+    for (const EntityLayout::Page *page : m_layout.pages()) {
+        if (m_pluginPageIds.contains(page->id))
+            continue;
+        QWidget *widget = page->page.create ? page->page.create() : nullptr;
+        if (!widget)
+            continue;
+        widget->setObjectName(page->id);
+        m_pluginPages->addWidget(widget);
+        m_pluginPageIds.append(page->id);
+        m_sidebar->addItem(page->page.title);
+    }
+    m_settingsPage->showPlugins(statuses);
+}
+
+bool MainWindow::openPluginPage(const QString &pageId)
+{
+    if (!m_pluginPageIds.contains(pageId))
+        return false;
+    go({Page::Plugin, pageId, {}}, true);
+    return true;
 }
 
 void MainWindow::goBack()

@@ -2,6 +2,10 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #pragma once
 
+#include "plugins/desktopplugins.h"
+#include "plugins/entitylayout.h"
+#include "plugins/pluginentityview.h"
+
 #include <QMainWindow>
 
 #include <memory>
@@ -37,7 +41,7 @@ class MainWindow : public QMainWindow
     Q_OBJECT
 
 public:
-    enum class Page { Home, Catalog, Apis, Docs, Create, Search, Settings, Entity };
+    enum class Page { Home, Catalog, Apis, Docs, Create, Search, Settings, Entity, Plugin };
 
     // Without `profiles` and `vault` the settings page shows no servers.
     MainWindow(CatalogCache &cache, UserPreferences &preferences, QSettings &settings, ServerProfiles *profiles = nullptr,
@@ -58,6 +62,13 @@ public:
     SearchPalette *searchPalette() const { return m_palette; }
     SyncStatusWidget *syncStatus() const { return m_syncStatus; }
     QListWidget *sidebar() const { return m_sidebar; }
+    // Tabs and cards of entity pages (built-in and plugins'), and what plugins may use.
+    EntityLayout &entityLayout() { return m_layout; }
+    PluginServices &pluginServices() { return m_pluginServices; }
+    // After plugins are loaded: their sidebar pages, and their statuses for Settings.
+    void installPlugins(const QList<PluginStatus> &statuses);
+    // A plugin's sidebar page (page:<plugin>/<id>); false when there is none.
+    bool openPluginPage(const QString &pageId);
     bool canGoBack() const { return !m_back.isEmpty(); }
     bool canGoForward() const { return !m_forward.isEmpty(); }
 
@@ -99,6 +110,10 @@ private:
     UserPreferences &m_preferences;
     QSettings &m_settings;
     std::unique_ptr<DocsWeb> m_docsWeb;   // outlives the readers in the pages
+    EntityLayout m_layout;
+    PluginServices m_pluginServices;
+    QStackedWidget *m_pluginPages;
+    QStringList m_pluginPageIds;          // by index in m_pluginPages
     QListWidget *m_sidebar;
     QStackedWidget *m_pages;
     HomePage *m_home;

@@ -48,4 +48,14 @@ void UserPreferences::setIdentity(const QString &userRef)
     Q_EMIT identityChanged();
 }
 
+void UserPreferences::setPluginDisabled(const QString &id, bool disabled)
+{
+    QStringList ids = disabledPlugins();
+    ids.removeAll(id);
+    if (disabled)
+        ids.append(id);
+    ids.sort();
+    m_settings.setValue(QStringLiteral("plugins/disabled"), ids);
+}
+
 } // namespace Greenroom::Ui

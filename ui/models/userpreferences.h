@@ -38,6 +38,10 @@ public:
     QString taskPlace() const { return m_settings.value(key("taskPlace"), QStringLiteral("server")).toString(); }
     void setTaskPlace(const QString &place) { m_settings.setValue(key("taskPlace"), place); }
 
+    // Plugins the person switched off, by id (for the whole app, not per server).
+    QStringList disabledPlugins() const { return m_settings.value(QStringLiteral("plugins/disabled")).toStringList(); }
+    void setPluginDisabled(const QString &id, bool disabled);
+
 Q_SIGNALS:
     void starredChanged();
     void recentChanged();

@@ -9,6 +9,7 @@
 #include "widgets/docsreader.h"
 #include "widgets/heading.h"
 #include "widgets/relationgraphview.h"
+#include "plugins/pluginentityview.h"
 
 #include <model/annotations.h>
 #include <model/entityref.h>
@@ -41,27 +42,6 @@ namespace {
 
 using namespace EntityPresentation;
 
-// Relation lists of the Overview tab, in the order Backstage's cards appear.
-const QList<std::pair<QString, const char *>> &relationTitles()
-{
-    static const QList<std::pair<QString, const char *>> titles{
-        {QStringLiteral("hasPart"), QT_TRANSLATE_NOOP("EntityPage", "Has part")},
-        {QStringLiteral("partOf"), QT_TRANSLATE_NOOP("EntityPage", "Part of")},
-        {QStringLiteral("providesApi"), QT_TRANSLATE_NOOP("EntityPage", "Provided APIs")},
-        {QStringLiteral("consumesApi"), QT_TRANSLATE_NOOP("EntityPage", "Consumed APIs")},
-        {QStringLiteral("apiProvidedBy"), QT_TRANSLATE_NOOP("EntityPage", "Providers")},
-        {QStringLiteral("apiConsumedBy"), QT_TRANSLATE_NOOP("EntityPage", "Consumers")},
-        {QStringLiteral("dependsOn"), QT_TRANSLATE_NOOP("EntityPage", "Depends on")},
-        {QStringLiteral("dependencyOf"), QT_TRANSLATE_NOOP("EntityPage", "Dependency of")},
-        {QStringLiteral("hasMember"), QT_TRANSLATE_NOOP("EntityPage", "Members")},
-        {QStringLiteral("memberOf"), QT_TRANSLATE_NOOP("EntityPage", "Groups")},
-        {QStringLiteral("parentOf"), QT_TRANSLATE_NOOP("EntityPage", "Child groups")},
-        {QStringLiteral("childOf"), QT_TRANSLATE_NOOP("EntityPage", "Parent group")},
-        {QStringLiteral("ownerOf"), QT_TRANSLATE_NOOP("EntityPage", "Owns")},
-    };
-    return titles;
-}
-
 bool isDark(const QWidget *widget)
 {
     return widget->palette().color(QPalette::Base).lightness() < 128;
@@ -80,8 +60,9 @@ QPlainTextEdit *codeView()
 
 } // namespace
 
-EntityPage::EntityPage(CatalogCache &cache, UserPreferences &preferences, DocsWeb *docs, QWidget *parent)
-    : QWidget(parent), m_cache(cache), m_preferences(preferences)
+EntityPage::EntityPage(CatalogCache &cache, UserPreferences &preferences, EntityLayout &layout, const PluginServices &services,
+                       DocsWeb *docs, QWidget *parent)
+    : QWidget(parent), m_cache(cache), m_preferences(preferences), m_layout(layout), m_services(services)
 {
     m_kindLabel = new QLabel;
     m_kindLabel->setObjectName(QStringLiteral("entityKind"));
@@ -126,7 +107,7 @@ EntityPage::EntityPage(CatalogCache &cache, UserPreferences &preferences, DocsWe
     m_overview = new QWidget;
     m_overviewLayout = new QGridLayout(m_overview);
     scroll->setWidget(m_overview);
-    m_tabs->addTab(scroll, tr("Overview"));
+    m_overviewTab = scroll;
 
     // Relations: the graph with its controls.
     auto *relations = new QWidget;
@@ -155,7 +136,7 @@ EntityPage::EntityPage(CatalogCache &cache, UserPreferences &preferences, DocsWe
     m_graph->setObjectName(QStringLiteral("relationGraph"));
     relationsLayout->addLayout(controls);
     relationsLayout->addWidget(m_graph, 1);
-    m_tabs->addTab(relations, tr("Relations"));
+    m_relationsTab = relations;
     connect(depth, &QComboBox::currentIndexChanged, this, [this, depth] { m_graph->setMaxDepth(depth->currentData().toInt()); });
     connect(relationFilter, &QComboBox::currentIndexChanged, this, [this, relationFilter] {
         const QString forward = relationFilter->currentData().toString();
@@ -174,55 +155,157 @@ EntityPage::EntityPage(CatalogCache &cache, UserPreferences &preferences, DocsWe
 
     m_definition = codeView();
     m_definition->setObjectName(QStringLiteral("definition"));
-    m_tabs->addTab(m_definition, tr("Definition"));
     if (docs) {
         // The reader opens the site when the tab is first shown, not with the page.
         m_docs = new DocsReader(*docs);
         m_docs->setObjectName(QStringLiteral("entityDocs"));
-        m_tabs->addTab(m_docs, tr("Docs"));
         connect(m_docs, &DocsReader::entityLinkActivated, this, &EntityPage::entityActivated);
-        connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
-            if (index >= 0 && index == docsTab() && m_docs->entityRef() != m_ref)
-                m_docs->open(m_ref);
-        });
     }
+    connect(m_tabs, &QTabWidget::currentChanged, this, &EntityPage::tabShown);
     m_yaml = codeView();
     m_yaml->setObjectName(QStringLiteral("yaml"));
     highlightCode(m_yaml->document(), QStringLiteral("yaml"), isDark(this));
-    m_tabs->addTab(m_yaml, tr("YAML"));
     m_problems = new QListWidget;
     m_problems->setObjectName(QStringLiteral("problems"));
     m_problems->setWordWrap(true);
-    m_tabs->addTab(m_problems, tr("Problems"));
+    for (QWidget *builtIn : {m_overviewTab, m_relationsTab, static_cast<QWidget *>(m_definition), static_cast<QWidget *>(m_yaml),
+                             static_cast<QWidget *>(m_problems)})
+        builtIn->setParent(this);   // owned here while no tab shows it
+    if (m_docs)
+        m_docs->setParent(this);
+    registerBuiltIns();
 
-    auto *layout = new QVBoxLayout(this);
-    layout->addLayout(header);
-    layout->addWidget(m_tabs, 1);
+    auto *pageLayout = new QVBoxLayout(this);
+    pageLayout->addLayout(header);
+    pageLayout->addWidget(m_tabs, 1);
 
     connect(&m_cache, &CatalogCache::changed, this, [this] {
         if (m_ref.isEmpty())
             return;
-        if (m_cache.entity(m_ref) != m_entity) {
+        if (m_cache.entity(m_ref) != m_entity)
             rebuild();
-        } else if (m_docs) {
-            // Docs arrive, change or go without their entity changing.
-            m_tabs->setTabVisible(m_tabs->indexOf(m_docs), hasDocs());
-            m_docs->refresh();
-        }
+        else if (m_docs)
+            m_docs->refresh();   // docs arrive, change or go without their entity changing
     });
 }
 
-bool EntityPage::hasDocs()
+EntityPage::~EntityPage()
 {
-    // Built and synced, or documented and built when first opened (the reader asks the server).
-    return m_cache.store().docsSite(m_ref).has_value()
-           || !Model::annotation(m_entity, Model::Annotations::TechDocsRef).isEmpty();
+    // Plugins' widgets go before the views they were made with (members, gone before child widgets).
+    qDeleteAll(std::exchange(m_pluginTabs, {}));
+    while (QLayoutItem *item = m_overviewLayout->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+}
+
+void EntityPage::registerBuiltIns()
+{
+    using PluginApi::EntityCard;
+    using PluginApi::EntityContent;
+    using PluginApi::EntityView;
+    const QJsonObject everything;
+    // Built-in tabs are kept and refilled per entity (rebuild): create hands back the same widget.
+    const auto tab = [](QWidget *widget) { return [widget](EntityView &) { return widget; }; };
+    auto catalog = m_layout.registrar(QStringLiteral("catalog"), nullptr, nullptr);
+    catalog->addEntityContent({QStringLiteral("overview"), tr("Overview"), QString(), everything, QStringLiteral("overview"), tab(m_overviewTab)});
+    catalog->addEntityCard({QStringLiteral("about"), tr("About"), everything, QStringLiteral("info"),
+                            [this](EntityView &view) { return makeAboutCard(view.entity()); }});
+    catalog->addEntityCard({QStringLiteral("relations"), tr("Relations"), everything, QStringLiteral("content"),
+                            [this](EntityView &view) { return makeRelationCards(view.entity()); }});
+    m_layout.registrar(QStringLiteral("catalog-graph"), nullptr, nullptr)
+        ->addEntityContent({QStringLiteral("relations"), tr("Relations"), QStringLiteral("relations"), everything, QString(), tab(m_relationsTab)});
+    m_layout.registrar(QStringLiteral("api-docs"), nullptr, nullptr)
+        ->addEntityContent({QStringLiteral("definition"), tr("Definition"), QStringLiteral("definition"),
+                            QJsonObject{{QStringLiteral("kind"), QStringLiteral("api")}}, QStringLiteral("development"), tab(m_definition)});
+    if (m_docs) {
+        m_layout.registrar(QStringLiteral("techdocs"), nullptr, nullptr)
+            ->addEntityContent({QStringLiteral("docs"), tr("Docs"), QStringLiteral("docs"),
+                                QJsonObject{{QStringLiteral("metadata.annotations.backstage.io/techdocs-ref"), QJsonObject{{QStringLiteral("$exists"), true}}}},
+                                QStringLiteral("documentation"), tab(m_docs)});
+    }
+    catalog->addEntityContent({QStringLiteral("yaml"), tr("YAML"), QStringLiteral("yaml"), everything, QString(), tab(m_yaml)});
+    catalog->addEntityContent({QStringLiteral("problems"), tr("Problems"), QStringLiteral("problems"), everything, QString(), tab(m_problems)});
+}
+
+std::unique_ptr<PluginEntityView> EntityPage::makeView(const QString &pluginId) const
+{
+    return std::make_unique<PluginEntityView>(m_cache, m_services, pluginId, m_entity, m_ref, [self = QPointer<EntityPage>(const_cast<EntityPage *>(this))](const QString &target) {
+        if (!self)
+            return;
+        if (Model::EntityRef::parse(target))
+            Q_EMIT self->entityActivated(target);
+        else if (const QUrl url(target); url.scheme() == QLatin1String("https") || url.scheme() == QLatin1String("http"))
+            QDesktopServices::openUrl(url);
+    });
+}
+
+const EntityLayout::Content *EntityPage::tab(int index) const
+{
+    return index >= 0 && index < m_shown.size() ? m_shown.at(index) : nullptr;
+}
+
+int EntityPage::tabOf(const QString &contentId) const
+{
+    for (int i = 0; i < m_shown.size(); ++i) {
+        if (m_shown.at(i)->id == contentId)
+            return i;
+    }
+    return -1;
+}
+
+void EntityPage::rebuildTabs()
+{
+    const EntityLayout::Content *current = tab(m_tabs->currentIndex());
+    const QString currentId = current ? current->id : QString();
+    QSignalBlocker quiet(m_tabs);
+    m_tabs->clear();
+    // Plugins' tabs belong to the entity they were made for.
+    qDeleteAll(std::exchange(m_pluginTabs, {}));
+    m_tabViews.clear();
+    m_shown = m_layout.contentsFor(m_entity.isEmpty() ? QJsonObject{{QStringLiteral("kind"), kindOf(m_ref)}} : m_entity);
+    for (const EntityLayout::Content *content : std::as_const(m_shown)) {
+        QWidget *widget = nullptr;
+        if (content->builtIn) {
+            auto view = makeView(content->pluginId);
+            widget = content->content.create(*view);
+        } else {
+            // Made when first shown (tabShown): opening the page stays quick.
+            widget = new QWidget;
+            widget->setObjectName(QStringLiteral("pluginTab"));
+            auto *layout = new QVBoxLayout(widget);
+            layout->setContentsMargins(0, 0, 0, 0);
+            m_pluginTabs.append(widget);
+        }
+        m_tabs->addTab(widget, content->content.title);
+    }
+    const int again = tabOf(currentId);
+    m_tabs->setCurrentIndex(again >= 0 ? again : 0);
+    quiet.unblock();
+    if (!m_tabs->currentWidget() || m_tabs->currentWidget() != m_docs)   // the docs tab opens at its place in rebuild()
+        tabShown(m_tabs->currentIndex());
+}
+
+void EntityPage::tabShown(int index)
+{
+    const EntityLayout::Content *content = tab(index);
+    if (!content)
+        return;
+    QWidget *widget = m_tabs->widget(index);
+    if (widget == m_docs && m_docs->entityRef() != m_ref) {
+        m_docs->open(m_ref);
+        return;
+    }
+    if (content->builtIn || !widget->layout() || widget->layout()->count() > 0)
+        return;
+    m_tabViews.push_back(makeView(content->pluginId));
+    if (QWidget *made = content->content.create(*m_tabViews.back()))
+        widget->layout()->addWidget(made);
 }
 
 int EntityPage::docsTab() const
 {
-    const int index = m_docs ? m_tabs->indexOf(m_docs) : -1;
-    return index >= 0 && m_tabs->isTabVisible(index) ? index : -1;
+    return m_docs ? m_tabs->indexOf(m_docs) : -1;
 }
 
 QListWidget *EntityPage::relationList(const QString &title) const
@@ -265,9 +348,8 @@ void EntityPage::rebuild()
     rebuildOverview();
     m_graph->setRoot(m_ref);
 
-    const bool isApi = kindOf(m_ref) == QLatin1String("api");
-    m_tabs->setTabVisible(m_tabs->indexOf(m_definition), isApi);
-    if (isApi) {
+    rebuildTabs();
+    if (kindOf(m_ref) == QLatin1String("api")) {
         const QString definition = spec.value(QLatin1String("definition")).toString();
         m_definition->setPlainText(definition);
         if (QSyntaxHighlighter *old = m_definition->document()->findChild<QSyntaxHighlighter *>())
@@ -275,12 +357,8 @@ void EntityPage::rebuild()
         highlightCode(m_definition->document(), languageOfApiType(spec.value(QLatin1String("type")).toString(), definition),
                       isDark(this));
     }
-    if (m_docs) {
-        const bool documented = hasDocs();
-        m_tabs->setTabVisible(m_tabs->indexOf(m_docs), documented);
-        if (documented && m_tabs->currentWidget() == m_docs)
-            m_docs->open(m_ref, m_docs->entityRef() == m_ref ? m_docs->location() : QString());
-    }
+    if (m_docs && m_tabs->currentWidget() == m_docs)
+        m_docs->open(m_ref, m_docs->entityRef() == m_ref ? m_docs->location() : QString());
     m_yaml->setPlainText(m_entity.isEmpty() ? QString()
                                             : QString::fromUtf8(Yaml::writeYamlDocuments({m_entity})));
 
@@ -294,133 +372,52 @@ void EntityPage::rebuild()
     }
     if (items.isEmpty())
         m_problems->addItem(tr("No problems: the catalog processed this entity cleanly."));
-    m_tabs->setTabText(m_tabs->indexOf(m_problems), items.isEmpty() ? tr("Problems") : tr("Problems (%1)").arg(items.size()));
+    if (const int problemsTab = m_tabs->indexOf(m_problems); problemsTab >= 0)
+        m_tabs->setTabText(problemsTab, items.isEmpty() ? tab(problemsTab)->content.title
+                                                        : tr("%1 (%2)").arg(tab(problemsTab)->content.title).arg(items.size()));
 }
 
 void EntityPage::rebuildOverview()
 {
+    // Card widgets go before the views they were made with.
     while (QLayoutItem *item = m_overviewLayout->takeAt(0)) {
         delete item->widget();
         delete item;
     }
+    m_cardViews.clear();
     m_relationLists.clear();
     if (m_entity.isEmpty())
         return;
-    const QJsonObject metadata = m_entity.value(QLatin1String("metadata")).toObject();
-    const QJsonObject spec = m_entity.value(QLatin1String("spec")).toObject();
-
-    // The About card.
-    auto *about = new QGroupBox(tr("About"));
-    about->setObjectName(QStringLiteral("aboutCard"));
-    auto *form = new QFormLayout(about);
-    auto link = [this](const QStringList &refs, const QString &defaultKind) {
-        QStringList links;
-        for (const QString &ref : refs)
-            links.append(QStringLiteral("<a href=\"%1\">%2</a>").arg(ref.toHtmlEscaped(), Model::EntityRef::humanize(ref, defaultKind).toHtmlEscaped()));
-        auto *label = new QLabel(links.isEmpty() ? tr("No information") : links.join(QStringLiteral(", ")));
-        label->setTextFormat(Qt::RichText);
-        connect(label, &QLabel::linkActivated, this, &EntityPage::entityActivated);
-        return label;
-    };
-    auto text = [](const QString &value) {
-        auto *label = new QLabel(value.isEmpty() ? QObject::tr("No information") : value);
-        label->setWordWrap(true);
-        label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-        return label;
-    };
-    form->addRow(tr("Description"), text(metadata.value(QLatin1String("description")).toString()));
-    form->addRow(tr("Owner"), link(Model::relationTargets(m_entity, QStringLiteral("ownedBy")), QStringLiteral("group")));
-    const QStringList systems = Model::relationTargets(m_entity, QStringLiteral("partOf"), QStringLiteral("system"));
-    form->addRow(tr("System"), link(systems, QStringLiteral("system")));
-    // The domain: the entity's own (a system's), else its system's.
-    QStringList domains = Model::relationTargets(m_entity, QStringLiteral("partOf"), QStringLiteral("domain"));
-    if (domains.isEmpty() && !systems.isEmpty())
-        domains = Model::relationTargets(m_cache.entity(systems.first()), QStringLiteral("partOf"), QStringLiteral("domain"));
-    form->addRow(tr("Domain"), link(domains, QStringLiteral("domain")));
-    form->addRow(tr("Type"), text(spec.value(QLatin1String("type")).toString()));
-    form->addRow(tr("Lifecycle"), text(spec.value(QLatin1String("lifecycle")).toString()));
-    QStringList tags;
-    for (const QJsonValue &tag : metadata.value(QLatin1String("tags")).toArray())
-        tags.append(tag.toString());
-    form->addRow(tr("Tags"), text(tags.join(QStringLiteral(", "))));
-    QStringList links;
-    for (const QJsonValue &entry : metadata.value(QLatin1String("links")).toArray()) {
-        const QString url = entry[QLatin1String("url")].toString();
-        const QString title = entry[QLatin1String("title")].toString();
-        links.append(QStringLiteral("<a href=\"%1\">%2</a>").arg(url.toHtmlEscaped(), (title.isEmpty() ? url : title).toHtmlEscaped()));
-    }
-    // Backstage's "View source" and "Edit" (the catalog adds both for entities read from an SCM host); web links only.
-    const QJsonObject annotations = metadata.value(QLatin1String("annotations")).toObject();
-    const auto webLink = [](QString url, const QString &label, const QString &name) -> QLabel * {
-        const QUrl parsed(url);
-        if (!parsed.isValid() || (parsed.scheme() != QLatin1String("https") && parsed.scheme() != QLatin1String("http")))
-            return nullptr;
-        auto *anchor = new QLabel(QStringLiteral("<a href=\"%1\">%2</a>").arg(url.toHtmlEscaped(), label.toHtmlEscaped()));
-        anchor->setObjectName(name);
-        anchor->setTextFormat(Qt::RichText);
-        anchor->setOpenExternalLinks(true);
-        anchor->setToolTip(url);
-        return anchor;
-    };
-    const QString source = annotations.value(Model::Annotations::SourceLocation).toString();
-    auto *sourceRow = new QHBoxLayout;
-    if (source.startsWith(QLatin1String("url:")))
-        if (QLabel *view = webLink(source.mid(4), tr("View source"), QStringLiteral("viewSourceLink")))
-            sourceRow->addWidget(view);
-    if (QLabel *edit = webLink(annotations.value(Model::Annotations::EditUrl).toString(), tr("Edit"), QStringLiteral("editLink")))
-        sourceRow->addWidget(edit);
-    if (sourceRow->count() > 0) {
-        sourceRow->addStretch();
-        form->addRow(tr("Source"), sourceRow);
-    } else {
-        delete sourceRow;
-    }
-    if (!links.isEmpty()) {
-        auto *linksLabel = new QLabel(links.join(QStringLiteral("<br>")));
-        linksLabel->setObjectName(QStringLiteral("links"));
-        linksLabel->setTextFormat(Qt::RichText);
-        linksLabel->setOpenExternalLinks(true);
-        form->addRow(tr("Links"), linksLabel);
-    }
-    // Backstage's grid: the About card on the left, relation cards beside it, two abreast.
-    m_overviewLayout->addWidget(about, 0, 0, Qt::AlignTop);
-    auto *cards = new QWidget;
-    auto *cardGrid = new QGridLayout(cards);
-    cardGrid->setContentsMargins(0, 0, 0, 0);
-    m_overviewLayout->addWidget(cards, 0, 1, Qt::AlignTop);
-    int card = 0;
-
-    // One list per relation type the entity has, each item opening its entity.
-    for (const auto &[type, title] : relationTitles()) {
-        const QStringList targets = Model::relationTargets(m_entity, type);
-        if (targets.isEmpty())
-            continue;
-        auto *box = new QGroupBox(tr(title));
-        auto *list = new QListWidget;
-        list->setObjectName(type);
-        list->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-        list->setTextElideMode(Qt::ElideRight);
-        for (const QString &target : targets) {
-            const QJsonObject related = m_cache.entity(target);
-            auto *item = new QListWidgetItem(related.isEmpty()
-                                                 ? Model::EntityRef::humanize(target)
-                                                 : QStringLiteral("%1  —  %2").arg(Model::EntityRef::humanize(target), displayName(related)));
-            item->setData(Qt::UserRole, target);
-            item->setToolTip(related.value(QLatin1String("metadata"))[QLatin1String("description")].toString());
-            list->addItem(item);
+    // Backstage's grid: info cards (About first) on the left, content cards beside them.
+    auto *info = new QVBoxLayout;
+    auto *content = new QVBoxLayout;
+    for (const EntityLayout::Card *card : m_layout.cardsFor(m_entity)) {
+        m_cardViews.push_back(makeView(card->pluginId));
+        QWidget *widget = card->card.create(*m_cardViews.back());
+        if (!widget)
+            continue;   // nothing to show for this entity
+        if (!card->builtIn) {
+            // A plugin's widget, framed as a card with its title.
+            auto *frame = new QGroupBox(card->card.title);
+            frame->setObjectName(QStringLiteral("card-") + card->id);
+            auto *frameLayout = new QVBoxLayout(frame);
+            frameLayout->addWidget(widget);
+            widget = frame;
         }
-        list->setFixedHeight(std::min<int>(int(targets.size()), 8) * (list->sizeHintForRow(0) + 2) + 6);
-        connect(list, &QListWidget::itemActivated, this,
-                [this](QListWidgetItem *item) { Q_EMIT entityActivated(item->data(Qt::UserRole).toString()); });
-        auto *boxLayout = new QVBoxLayout(box);
-        boxLayout->addWidget(list);
-        cardGrid->addWidget(box, card / 2, card % 2, Qt::AlignTop);
-        ++card;
-        m_relationLists.insert(tr(title), list);
+        (card->card.type == QLatin1String("content") ? content : info)->addWidget(widget);
     }
+    info->addStretch(1);
+    content->addStretch(1);
+    auto *left = new QWidget;
+    left->setLayout(info);
+    auto *right = new QWidget;
+    right->setLayout(content);
+    info->setContentsMargins(0, 0, 0, 0);
+    content->setContentsMargins(0, 0, 0, 0);
+    m_overviewLayout->addWidget(left, 0, 0);
+    m_overviewLayout->addWidget(right, 0, 1);
     m_overviewLayout->setColumnStretch(0, 3);
     m_overviewLayout->setColumnStretch(1, 4);
-    m_overviewLayout->setRowStretch(1, 1);
 }
 
 void EntityPage::updateStar()

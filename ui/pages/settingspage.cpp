@@ -21,6 +21,8 @@
 #include <QSpinBox>
 #include <QStyleHints>
 #include <QGuiApplication>
+#include <QTreeWidget>
+#include <QFileInfo>
 #include <QVBoxLayout>
 
 namespace Greenroom::Ui {
@@ -88,11 +90,32 @@ SettingsPage::SettingsPage(CatalogCache &cache, UserPreferences &preferences, Se
     const bool dark = palette().color(QPalette::Window).lightness() < 128;
     appearanceLayout->addWidget(new QLabel(tr("The theme follows the system: %1 now.").arg(dark ? tr("dark") : tr("light"))));
 
+    auto *plugins = new QGroupBox(tr("Plugins"));
+    auto *pluginsLayout = new QVBoxLayout(plugins);
+    m_plugins = new QTreeWidget;
+    m_plugins->setObjectName(QStringLiteral("pluginList"));
+    m_plugins->setRootIsDecorated(false);
+    m_plugins->setHeaderLabels({tr("Plugin"), tr("Version"), tr("From"), tr("State")});
+    m_pluginNote = new QLabel(tr("No plugins found. Put them in %1 or a folder named by GREENROOM_PLUGIN_PATH.")
+                                  .arg(QStringLiteral("~/.local/share/greenroom/plugins")));
+    m_pluginNote->setWordWrap(true);
+    pluginsLayout->addWidget(m_plugins);
+    pluginsLayout->addWidget(m_pluginNote);
+    connect(m_plugins, &QTreeWidget::itemChanged, this, [this](QTreeWidgetItem *item, int column) {
+        const QString id = item->data(0, Qt::UserRole).toString();
+        if (column != 0 || id.isEmpty())
+            return;
+        const bool enabled = item->checkState(0) == Qt::Checked;
+        m_preferences.setPluginDisabled(id, !enabled);
+        m_pluginNote->setText(tr("%1 is %2 when Greenroom starts again.").arg(item->text(0), enabled ? tr("enabled") : tr("disabled")));
+    });
+
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(servers, 2);
     layout->addWidget(sync);
     layout->addWidget(identity);
     layout->addWidget(appearance);
+    layout->addWidget(plugins, 1);
     layout->addStretch(1);
 
     connect(save, &QPushButton::clicked, this, &SettingsPage::saveProfile);
@@ -207,6 +230,39 @@ void SettingsPage::reloadIdentities()
                                                               Model::EntityRef::humanize(user.ref)), user.ref);
     }
     m_identity->setCurrentIndex(std::max(0, m_identity->findData(m_preferences.identity())));
+}
+
+void SettingsPage::showPlugins(const QList<PluginStatus> &statuses)
+{
+    const QSignalBlocker quiet(m_plugins);
+    m_plugins->clear();
+    for (const PluginStatus &status : statuses) {
+        auto *item = new QTreeWidgetItem(m_plugins);
+        item->setText(0, status.name.isEmpty() ? QFileInfo(status.file).fileName() : status.name);
+        item->setText(1, status.version);
+        item->setText(2, status.origin);
+        item->setToolTip(2, status.file);
+        switch (status.state) {
+        case PluginStatus::State::Loaded:
+            item->setText(3, status.message.isEmpty() ? tr("Enabled") : tr("Enabled, with problems"));
+            break;
+        case PluginStatus::State::Disabled:
+            item->setText(3, tr("Disabled"));
+            break;
+        case PluginStatus::State::Skipped:
+            item->setText(3, tr("Skipped"));
+            break;
+        }
+        item->setToolTip(3, status.message);
+        item->setToolTip(0, status.message);
+        if (status.state != PluginStatus::State::Skipped && !status.id.isEmpty()) {
+            item->setData(0, Qt::UserRole, status.id);
+            item->setCheckState(0, status.state == PluginStatus::State::Loaded ? Qt::Checked : Qt::Unchecked);
+        }
+    }
+    for (int column = 0; column < 4; ++column)
+        m_plugins->resizeColumnToContents(column);
+    m_pluginNote->setVisible(statuses.isEmpty());
 }
 
 } // namespace Greenroom::Ui

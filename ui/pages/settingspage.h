@@ -2,12 +2,15 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #pragma once
 
+#include "plugins/desktopplugins.h"
+
 #include <QWidget>
 
 class QComboBox;
 class QLabel;
 class QLineEdit;
 class QListWidget;
+class QTreeWidget;
 class QSpinBox;
 
 namespace Greenroom::Ui {
@@ -34,6 +37,10 @@ public:
     QComboBox *identityBox() const { return m_identity; }
     QLabel *message() const { return m_message; }
     void saveProfile();
+    // The plugins found at start: id, version, where from, and enabled (a
+    // checkbox; a change takes effect at the next start) or why skipped.
+    void showPlugins(const QList<PluginStatus> &statuses);
+    QTreeWidget *pluginList() const { return m_plugins; }
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -49,6 +56,8 @@ private:
 
     CatalogCache &m_cache;
     UserPreferences &m_preferences;
+    QTreeWidget *m_plugins;
+    QLabel *m_pluginNote;
     ServerProfiles *m_profiles;
     TokenVault *m_vault;
     QListWidget *m_list;

@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+//
+// The entity page made of registered tabs and cards: the built-ins' default
+// order, fixture plugins loaded (and the broken ones skipped) into it, a tab
+// only where its filter matches, made when first shown, cards framed on the
+// Overview, the layout changed by app.extensions, Settings listing the
+// plugins and switching one off, and a plugin's data kept in the cache.
+#include <cachefixture.h>
+#include <testconfig.h>
+
+#include <mainwindow.h>
+#include <models/catalogcache.h>
+#include <models/userpreferences.h>
+#include <pages/entitypage.h>
+#include <pages/settingspage.h>
+#include <plugins/desktopplugins.h>
+#include <plugins/entitylayout.h>
+#include <plugins/pluginentityview.h>
+
+#include <QGroupBox>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QSettings>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeWidget>
+
+using namespace Greenroom;
+using namespace Greenroom::Ui;
+
+class TestEntityLayout : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void builtInTabsInBackstagesOrder();
+    void pluginsAreLoadedOrSkipped();
+    void pluginTabsFollowTheirFilterAndAreMadeWhenShown();
+    void pluginCardsAreFramedOnTheOverview();
+    void appExtensionsReorderHideAndOverride();
+    void settingsListsPluginsAndSwitchesThemOff();
+    void pluginDataIsKeptInTheCache();
+
+private:
+    QStringList visibleTabs();
+    QList<PluginStatus> loadFixtures(const QSet<QString> &disabled = {});
+    void mirror(const QString &name, const QString &kind, const QJsonObject &annotations);
+
+    QTemporaryDir m_dir;
+    QString m_cachePath;
+    std::unique_ptr<QSettings> m_settings;
+    std::unique_ptr<CatalogCache> m_cache;
+    std::unique_ptr<UserPreferences> m_preferences;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void TestEntityLayout::initTestCase()
+{
+    m_cachePath = m_dir.filePath(QStringLiteral("cache.sqlite"));
+    const QString error = TestSupport::fillCacheFromCatalog(QStringLiteral(GREENROOM_SOURCE_DIR "/resources/demo/catalog-info.yaml"), m_cachePath);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+}
+
+void TestEntityLayout::init()
+{
+    m_settings = std::make_unique<QSettings>(m_dir.filePath(QStringLiteral("settings-%1.ini").arg(QTest::currentTestFunction())),
+                                             QSettings::IniFormat);
+    m_cache = CatalogCache::open(m_cachePath);
+    QVERIFY(m_cache);
+    m_preferences = std::make_unique<UserPreferences>(*m_settings, QStringLiteral("test"));
+    m_window = std::make_unique<MainWindow>(*m_cache, *m_preferences, *m_settings);
+    m_window->resize(1280, 800);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    mirror(QStringLiteral("piped"), QStringLiteral("Component"), {{QStringLiteral("fixture.dev/pipeline"), QStringLiteral("main")}});
+}
+
+void TestEntityLayout::cleanup()
+{
+    m_window.reset();
+    m_preferences.reset();
+    m_cache.reset();
+    m_settings.reset();
+}
+
+void TestEntityLayout::mirror(const QString &name, const QString &kind, const QJsonObject &annotations)
+{
+    const QJsonObject entity{
+        {QStringLiteral("apiVersion"), QStringLiteral("backstage.io/v1alpha1")}, {QStringLiteral("kind"), kind},
+        {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("namespace"), QStringLiteral("default")},
+                                                 {QStringLiteral("uid"), QStringLiteral("uid-") + name}, {QStringLiteral("etag"), QStringLiteral("e1")},
+                                                 {QStringLiteral("annotations"), annotations}}},
+        {QStringLiteral("spec"), QJsonObject{{QStringLiteral("type"), QStringLiteral("service")}, {QStringLiteral("owner"), QStringLiteral("team-a")},
+                                             {QStringLiteral("lifecycle"), QStringLiteral("production")}}},
+        {QStringLiteral("relations"), QJsonArray{}}};
+    Store::MirrorBatch batch;
+    batch.changes.append({false, kind.toLower() + QStringLiteral(":default/") + name, QStringLiteral("uid-") + name, QStringLiteral("e1"),
+                          QJsonDocument(entity).toJson(QJsonDocument::Compact), {}});
+    QVERIFY(m_cache->store().applyMirror(batch));
+}
+
+QStringList TestEntityLayout::visibleTabs()
+{
+    QTabWidget *tabs = m_window->entityPage()->tabs();
+    QStringList titles;
+    for (int i = 0; i < tabs->count(); ++i)
+        titles << tabs->tabText(i);
+    return titles;
+}
+
+QList<PluginStatus> TestEntityLayout::loadFixtures(const QSet<QString> &disabled)
+{
+    return DesktopPlugins::load({{QStringLiteral(GREENROOM_FIXTURE_PLUGIN_DIR), QStringLiteral("GREENROOM_PLUGIN_PATH")}}, disabled,
+                                m_window->entityLayout());
+}
+
+void TestEntityLayout::builtInTabsInBackstagesOrder()
+{
+    m_window->openEntity(QStringLiteral("component:default/checkout-service"));
+    QCOMPARE(visibleTabs(), (QStringList{QStringLiteral("Overview"), QStringLiteral("Relations"), QStringLiteral("Docs"),
+                                         QStringLiteral("YAML"), QStringLiteral("Problems")}));
+    m_window->openEntity(QStringLiteral("api:default/checkout-api"));
+    QCOMPARE(visibleTabs(), (QStringList{QStringLiteral("Overview"), QStringLiteral("Relations"), QStringLiteral("Definition"),
+                                         QStringLiteral("YAML"), QStringLiteral("Problems")}));
+    QCOMPARE(m_window->entityPage()->tabOf(QStringLiteral("entity-content:api-docs/definition")), 2);
+    // The Overview's cards are registered ones too: About and the relation lists.
+    QVERIFY(m_window->entityPage()->findChild<QWidget *>(QStringLiteral("aboutCard")));
+    QVERIFY(m_window->entityPage()->findChild<QWidget *>(QStringLiteral("relationCards")));
+}
+
+void TestEntityLayout::pluginsAreLoadedOrSkipped()
+{
+    const QList<PluginStatus> statuses = loadFixtures();
+    QHash<QString, PluginStatus> byFile;
+    for (const PluginStatus &status : statuses)
+        byFile.insert(QFileInfo(status.file).fileName(), status);
+    QCOMPARE(byFile.size(), 4);
+    const PluginStatus good = byFile.value(QStringLiteral("libfixture_good.so"));
+    QCOMPARE(good.state, PluginStatus::State::Loaded);
+    QCOMPARE(good.id, QStringLiteral("fixture"));
+    QCOMPARE(good.version, QStringLiteral("1.2.3"));
+    // The card its manifest does not list is refused, and said so.
+    QCOMPARE(good.message, QStringLiteral("Plugin fixture: entity-card:fixture/undeclared is not listed in the manifest's contributes.entityCards; left out"));
+    for (const char *file : {"libfixture_wrongapi.so", "libfixture_badmanifest.so", "libfixture_missingsymbol.so"}) {
+        QCOMPARE(byFile.value(QLatin1String(file)).state, PluginStatus::State::Skipped);
+        QVERIFY2(byFile.value(QLatin1String(file)).message.contains(QLatin1String(file)), file);
+    }
+    QVERIFY(m_window->entityLayout().content(QStringLiteral("entity-content:fixture/pipelines")));
+    // The app goes on: an entity page opens.
+    m_window->openEntity(QStringLiteral("component:default/piped"));
+    QVERIFY(visibleTabs().contains(QStringLiteral("Pipelines")));
+}
+
+void TestEntityLayout::pluginTabsFollowTheirFilterAndAreMadeWhenShown()
+{
+    loadFixtures();
+    EntityPage *page = m_window->entityPage();
+    m_window->openEntity(QStringLiteral("component:default/piped"));
+    // A plugin's tab sits after the built-ins Backstage shows first, before YAML and Problems.
+    QCOMPARE(visibleTabs(), (QStringList{QStringLiteral("Overview"), QStringLiteral("Relations"), QStringLiteral("Pipelines"),
+                                         QStringLiteral("YAML"), QStringLiteral("Problems")}));
+    QVERIFY(!page->findChild<QLabel *>(QStringLiteral("fixturePipelines")));   // not made until shown
+    page->tabs()->setCurrentIndex(page->tabOf(QStringLiteral("entity-content:fixture/pipelines")));
+    auto *made = page->findChild<QLabel *>(QStringLiteral("fixturePipelines"));
+    QVERIFY(made);
+    QCOMPARE(made->text(), QStringLiteral("Pipeline of component:default/piped"));
+    // Another entity without the annotation: no tab, and the widget went with its entity.
+    m_window->openEntity(QStringLiteral("component:default/basket-service"));
+    QVERIFY(!visibleTabs().contains(QStringLiteral("Pipelines")));
+    QVERIFY(!page->findChild<QLabel *>(QStringLiteral("fixturePipelines")));
+    // Back: made again, for this entity, on the tab it was on.
+    m_window->openEntity(QStringLiteral("component:default/piped"));
+    page->tabs()->setCurrentIndex(page->tabOf(QStringLiteral("entity-content:fixture/pipelines")));
+    QVERIFY(page->findChild<QLabel *>(QStringLiteral("fixturePipelines")));
+}
+
+void TestEntityLayout::pluginCardsAreFramedOnTheOverview()
+{
+    loadFixtures();
+    EntityPage *page = m_window->entityPage();
+    m_window->openEntity(QStringLiteral("component:default/basket-service"));
+    auto *card = page->findChild<QGroupBox *>(QStringLiteral("card-entity-card:fixture/status"));
+    QVERIFY(card);
+    QCOMPARE(card->title(), QStringLiteral("Fixture status"));
+    QCOMPARE(card->findChild<QLabel *>(QStringLiteral("fixtureStatus"))->text(), QStringLiteral("Status of component:default/basket-service"));
+    // Its filter says components only.
+    m_window->openEntity(QStringLiteral("api:default/checkout-api"));
+    QVERIFY(!page->findChild<QGroupBox *>(QStringLiteral("card-entity-card:fixture/status")));
+}
+
+void TestEntityLayout::appExtensionsReorderHideAndOverride()
+{
+    loadFixtures();
+    const QJsonArray extensions = QJsonDocument::fromJson(R"([
+        "entity-content:catalog/yaml",
+        {"entity-content:fixture/pipelines": {"config": {"title": "CI", "filter": {"kind": "api"}}}},
+        {"entity-card:catalog/relations": false},
+        {"entity-content:catalog-graph/relations": {"disabled": true}},
+        {"entity-content:nobody/nothing": true},
+        {"entity-card:fixture/status": {"config": {"filter": {"$nope": 1}}}},
+        42
+    ])").array();
+    const QStringList problems = m_window->entityLayout().configure(extensions);
+    QCOMPARE(problems, (QStringList{
+                           QStringLiteral("app.extensions[4]: there is no extension entity-content:nobody/nothing"),
+                           QStringLiteral("app.extensions[5]: entity-card:fixture/status's filter: Invalid filter predicate at '$nope': unknown operator"),
+                           QStringLiteral("app.extensions[6]: expected an extension id, or one id with its settings")}));
+    EntityPage *page = m_window->entityPage();
+    m_window->openEntity(QStringLiteral("component:default/piped"));
+    // YAML first as listed; the graph hidden; the fixture's tab only on APIs now.
+    QCOMPARE(visibleTabs(), (QStringList{QStringLiteral("YAML"), QStringLiteral("Overview"), QStringLiteral("Problems")}));
+    QVERIFY(!page->findChild<QWidget *>(QStringLiteral("relationCards")));
+    m_window->openEntity(QStringLiteral("api:default/checkout-api"));
+    QCOMPARE(visibleTabs(), (QStringList{QStringLiteral("YAML"), QStringLiteral("CI"), QStringLiteral("Overview"), QStringLiteral("Definition"),
+                                         QStringLiteral("Problems")}));
+}
+
+void TestEntityLayout::settingsListsPluginsAndSwitchesThemOff()
+{
+    m_window->installPlugins(loadFixtures({QStringLiteral("fixture")}));
+    QTreeWidget *list = m_window->settingsPage()->pluginList();
+    QCOMPARE(list->topLevelItemCount(), 4);
+    QTreeWidgetItem *fixture = nullptr;
+    for (int i = 0; i < list->topLevelItemCount(); ++i) {
+        if (list->topLevelItem(i)->text(0) == QLatin1String("Fixture"))
+            fixture = list->topLevelItem(i);
+    }
+    QVERIFY(fixture);
+    QCOMPARE(fixture->text(1), QStringLiteral("1.2.3"));
+    QCOMPARE(fixture->text(2), QStringLiteral("GREENROOM_PLUGIN_PATH"));
+    QCOMPARE(fixture->text(3), QStringLiteral("Disabled"));
+    QCOMPARE(fixture->checkState(0), Qt::Unchecked);
+    QVERIFY(!m_window->entityLayout().content(QStringLiteral("entity-content:fixture/pipelines")));   // not loaded
+    fixture->setCheckState(0, Qt::Checked);
+    QVERIFY(m_preferences->disabledPlugins().isEmpty());
+    fixture->setCheckState(0, Qt::Unchecked);
+    QCOMPARE(m_preferences->disabledPlugins(), QStringList{QStringLiteral("fixture")});
+    // Skipped ones say why, and cannot be switched on.
+    int skipped = 0;
+    for (int i = 0; i < list->topLevelItemCount(); ++i) {
+        QTreeWidgetItem *item = list->topLevelItem(i);
+        if (item->text(3) == QLatin1String("Skipped")) {
+            ++skipped;
+            QVERIFY(!item->toolTip(3).isEmpty());
+            QVERIFY(item->data(0, Qt::CheckStateRole).isNull());
+        }
+    }
+    QCOMPARE(skipped, 3);
+}
+
+void TestEntityLayout::pluginDataIsKeptInTheCache()
+{
+    PluginServices services;
+    services.config = QJsonDocument::fromJson(R"({"githubActions": {"apiBaseUrl": "http://127.0.0.1:1/api"}})").object();
+    const QString ref = QStringLiteral("component:default/piped");
+    PluginEntityView view(*m_cache, services, QStringLiteral("fixture"), m_cache->entity(ref), ref, {});
+    QVERIFY(!view.cachedData(QStringLiteral("runs")));
+    view.storeData(QStringLiteral("runs"), QJsonArray{1, 2});
+    view.storeData(QStringLiteral("note"), QStringLiteral("plain text"));
+    const auto runs = view.cachedData(QStringLiteral("runs"));
+    QVERIFY(runs);
+    QCOMPARE(runs->value, QJsonValue(QJsonArray{1, 2}));
+    QVERIFY(runs->storedAt.secsTo(QDateTime::currentDateTime()) < 60);
+    QCOMPARE(view.cachedData(QStringLiteral("note"))->value, QJsonValue(QStringLiteral("plain text")));
+    // Another plugin does not see it.
+    PluginEntityView other(*m_cache, services, QStringLiteral("other"), m_cache->entity(ref), ref, {});
+    QVERIFY(!other.cachedData(QStringLiteral("runs")));
+    QCOMPARE(view.config(QStringLiteral("githubActions.apiBaseUrl")), QJsonValue(QStringLiteral("http://127.0.0.1:1/api")));
+    QVERIFY(view.config(QStringLiteral("githubActions.nope")).isUndefined());
+}
+
+QTEST_MAIN(TestEntityLayout)
+#include "tst_entitylayout.moc"
