@@ -12,7 +12,13 @@
 #include <widgets/docsweb.h>
 #include <widgets/syncstatuswidget.h>
 
+#include <config/configloader.h>
+
 #include <QApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonObject>
+#include <QStandardPaths>
 #include <QFile>
 #include <QProcess>
 
@@ -78,6 +84,7 @@ bool DesktopApp::start(QString *error)
     m_preferences = std::make_unique<Ui::UserPreferences>(m_settings, name);
     m_window = std::make_unique<Ui::MainWindow>(*m_cache, *m_preferences, m_settings, m_profiles.get(), m_vault.get());
     connect(m_window->settingsPage(), &Ui::SettingsPage::profileActivated, this, &DesktopApp::switchProfile);
+    loadPlugins();
     // Templates run on the server the app syncs from (with the token, once the keychain gives it).
     m_window->createPage()->setServer(m_profile.url, token);
     m_window->createPage()->setHostTokens(m_hostTokens.get());
@@ -113,7 +120,10 @@ void DesktopApp::startSync(const QString &token)
     profile.token = token;
     m_window->createPage()->setServer(profile.url, token);
     // Docs not built yet are built on a Greenroom server when opened; a Backstage backend's sites never reach the cache.
-    m_window->docsWeb().setServer(profile.kind == Sync::ServerProfile::Kind::Greenroom ? profile.url : QUrl(), token);
+    const QUrl greenroomServer = profile.kind == Sync::ServerProfile::Kind::Greenroom ? profile.url : QUrl();
+    m_window->docsWeb().setServer(greenroomServer, token);
+    m_window->pluginServices().server = greenroomServer;
+    m_window->pluginServices().serverToken = token;
     Sync::SyncClient::Options options;
     options.backstagePollIntervalMs = m_profiles->pollSeconds() * 1000;
     m_sync = new Sync::SyncClient(profile, m_cachePath, options);
@@ -123,6 +133,33 @@ void DesktopApp::startSync(const QString &token)
     connect(m_sync, &Sync::SyncClient::cacheChanged, m_cache.get(), &Ui::CatalogCache::notifyChanged);
     m_syncThread.start();
     QMetaObject::invokeMethod(m_sync, &Sync::SyncClient::start, Qt::QueuedConnection);
+}
+
+void DesktopApp::loadPlugins()
+{
+    Ui::PluginServices &services = m_window->pluginServices();
+    services.hostTokens = m_hostTokens.get();
+    services.network = &m_network;
+    // The desktop's own app-config: what plugins read, and the entity page's layout (app.extensions).
+    const QString configFile = QDir(QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation))
+                                   .filePath(QStringLiteral("greenroom/app-config.yaml"));
+    if (QFileInfo::exists(configFile)) {
+        auto layer = Config::ConfigLoader::readFile(configFile, Config::systemEnvironment());
+        if (!layer) {
+            qWarning("greenroom: %s", qPrintable(layer.error().message));
+        } else if (layer.value()) {
+            services.config = layer.value()->data;
+        }
+    }
+    QSet<QString> disabled;
+    for (const QString &id : m_preferences->disabledPlugins())
+        disabled.insert(id);
+    const QList<Ui::PluginStatus> statuses =
+        Ui::DesktopPlugins::load(PluginLoader::standardFolders(QCoreApplication::applicationDirPath()), disabled, m_window->entityLayout());
+    const QJsonValue extensions = services.config.value(QLatin1String("app"))[QLatin1String("extensions")];
+    for (const QString &problem : m_window->entityLayout().configure(extensions))
+        qWarning("greenroom: %s: %s", qPrintable(configFile), qPrintable(problem));
+    m_window->installPlugins(statuses);
 }
 
 void DesktopApp::stopSync()

@@ -6,6 +6,7 @@
 
 #include <sync/syncclient.h>
 
+#include <QNetworkAccessManager>
 #include <QObject>
 #include <QSettings>
 #include <QThread>
@@ -44,6 +45,9 @@ public Q_SLOTS:
     void openUrl(const QUrl &url);
 
 private:
+    // The desktop's app-config ($XDG_CONFIG_HOME/greenroom/app-config.yaml)
+    // and the plugins, before the window shows anything.
+    void loadPlugins();
     void startSync(const QString &token);
     void stopSync();
     void switchProfile(const QString &name);
@@ -55,6 +59,7 @@ private:
     std::unique_ptr<Ui::TokenVault> m_hostTokens;   // the person's repository host tokens, by host
     std::unique_ptr<Ui::CatalogCache> m_cache;
     std::unique_ptr<Ui::UserPreferences> m_preferences;
+    QNetworkAccessManager m_network;   // lent to plugins
     std::unique_ptr<Ui::MainWindow> m_window;
     Sync::ServerProfile m_profile;
     QString m_cachePath;
