@@ -11,7 +11,19 @@
 #include <store/storetypes.h>
 #include <yaml/yamlreader.h>
 
+#include <functional>
+
 namespace Greenroom::Ingest {
+
+// A step run on each entity read from a location before it is validated
+// (Backstage's CatalogProcessor.preProcessEntity; a server plugin's
+// processor). Runs on several threads at once.
+struct EntityPreProcessor
+{
+    QString name;
+    // The entity as it goes on, or (second) why it is refused.
+    std::function<std::pair<QJsonObject, QString>(const QJsonObject &entity, const QString &location)> preProcess;
+};
 
 struct IngestOptions
 {
@@ -31,6 +43,8 @@ struct IngestOptions
     ScmIntegrations scm = ScmIntegrations::withDefaults({});
     // catalog.orphanStrategy keep (Backstage's older default) rather than delete.
     bool keepOrphans = false;
+    // Plugins' processors, in the order registered.
+    QList<EntityPreProcessor> preProcessors;
 };
 
 // What reading one registered location produced, ready for CatalogStore::applyLocation.
