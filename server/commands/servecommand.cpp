@@ -9,6 +9,7 @@
 #include "http/httpserver.h"
 #include "operations/logger.h"
 #include "operations/servermetrics.h"
+#include "plugins/serverplugins.h"
 #include "shutdownsignal.h"
 #include "sync/syncroutes.h"
 #include "scaffolder/scaffolderroutes.h"
@@ -215,6 +216,19 @@ int runServeCommand(const QStringList &arguments)
     auto catalog = catalogSettings(config.value(), gitCache);
     if (!catalog)
         return fail(catalog.error());
+    // Plugins come before the catalog is read: their processors run on every entity.
+    ServerPlugins plugins(config.value(), *store.value());
+    for (const ServerPluginStatus &status : plugins.load(PluginLoader::standardFolders(QCoreApplication::applicationDirPath()))) {
+        if (status.loaded)
+            log.info(QStringLiteral("plugin: %1 %2 loaded from %3").arg(status.id, status.version, status.file));
+        if (status.message.isEmpty())
+            continue;
+        if (status.loaded)
+            log.warn(QStringLiteral("plugin: ") + status.message);   // loaded, some of it refused
+        else
+            log.error(QStringLiteral("plugin: ") + status.message);
+    }
+    catalog.value().ingest.preProcessors = plugins.processors();
     Ingest::ProcessingLoop processing(*store.value(), catalog->ingest);
     processing.setLocations(catalog->locations);
     if (path.value() != QLatin1String(":memory:")) {
@@ -332,6 +346,7 @@ int runServeCommand(const QStringList &arguments)
     addTechDocsRoutes(server.router(), *store.value(), *store.value(), docsBuilds,
                       {.legacyCaseSensitiveTriplets = techdocs->legacyCaseSensitiveTriplets});
     addDocsBundleRoute(server.router(), *store.value());
+    plugins.addRoutesTo(server.router());
     // Templates run here too: their catalog actions use this process's catalog.
     auto scaffolder = scaffolderServices(config.value(), catalog.value());
     if (!scaffolder)
@@ -340,7 +355,8 @@ int runServeCommand(const QStringList &arguments)
     auto workingDirectory = config->optionalString(QStringLiteral("backend.workingDirectory"));
     if (!workingDirectory)
         return fail(workingDirectory.error());
-    const Scaffold::ActionRegistry actions = Scaffold::ActionRegistry::builtin();
+    Scaffold::ActionRegistry actions = Scaffold::ActionRegistry::builtin();
+    plugins.addActionsTo(actions);
     // Tasks and their logs are kept in the database, written from worker
     // threads through a connection of their own (":memory:" gives a private
     // in-memory one: tasks then last as long as the process).

@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonValue>
@@ -97,8 +98,11 @@ struct CatalogProcessor
 
 /*
  * Where a server plugin puts what it contributes, during
- * ServerPlugin::registerServer only. A contribution the manifest does not
- * list is refused (false, and Greenroom logs why).
+ * ServerPlugin::registerServer only; a contribution the manifest does not
+ * list is refused (false, and Greenroom logs why). The registry itself lives
+ * as long as the server, so route handlers may keep it to read config and
+ * the catalog later, on the server's thread (inside a handler, not from a
+ * thread of their own).
  */
 class ServerRegistry
 {
