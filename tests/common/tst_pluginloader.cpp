@@ -108,8 +108,11 @@ void TestPluginLoader::fixturesAreFoundOrSkippedWithAReason()
              qPrintable(failed.error().message));
     QVERIFY2(failed.error().message.contains(QLatin1String("greenroomSymbolNobodyDefines")), qPrintable(failed.error().message));
 
-    // The server's loader sees none of these desktop plugins.
-    QVERIFY(PluginLoader(QStringLiteral("dev.greenroom.ServerPlugin"), 1).find({{fixtures, QStringLiteral("x")}}).isEmpty());
+    // Each side sees its own: the server's loader finds the one server plugin, none of the desktop's.
+    const QList<FoundPlugin> server = PluginLoader(QStringLiteral("dev.greenroom.ServerPlugin"), 1).find({{fixtures, QStringLiteral("x")}});
+    QCOMPARE(server.size(), 1);
+    QCOMPARE(server.first().manifest->id, QStringLiteral("fixture-server"));
+    QVERIFY(!byFile.contains(QStringLiteral("libfixture_server.so")));
 }
 
 void TestPluginLoader::foldersComeFromTheEnvironmentAndTheInstall()
