@@ -9,7 +9,9 @@
 // /user/repos (422 when the name is taken), GET /repos/:o/:r/git/trees/:ref, GET /user/repos, /user/orgs and
 // /repos/:o/:r/branches (paged), GET /repos/:o/:r, pull requests
 // (list, create, edit, requested reviewers, assignees), Actions secrets
-// (public key, sealed values), PUT topics, collaborators,
+// (public key, sealed values), Actions workflow runs (list with
+// per_page/page/branch, one run, its jobs with steps, POST rerun answering
+// 201), PUT topics, collaborators,
 // team access and branch protection, POST Actions variables, and GET
 // /repos/:o/:r/contents/:path?ref= answering the raw file when asked for
 // application/vnd.github.v3.raw. Every call needs `Authorization: token T`.
@@ -74,6 +76,14 @@ public:
         const auto found = m_repos.find(fullName);
         return found == m_repos.end() ? nullptr : found->second.get();
     }
+    // A workflow run of owner/repo, as GitHub lists it (id, name, status,
+    // conclusion, head_branch, head_commit{id,message,author}, run_started_at,
+    // updated_at, html_url), newest first; and its jobs (with steps).
+    void addWorkflowRun(const QString &fullName, const QJsonObject &run, const QJsonArray &jobs = {})
+    {
+        m_runs[fullName].append(run);
+        m_jobs[run.value(QLatin1String("id")).toInteger()] = jobs;
+    }
     GitFixture &createRepository(const QString &fullName)
     {
         auto &slot = m_repos[fullName];
@@ -121,6 +131,8 @@ protected:
                 orgs.append(QJsonObject{{QStringLiteral("login"), org}});
             return replyPage(responder, orgs, query);
         }
+        if (parts.size() >= 5 && parts[0] == QLatin1String("repos") && parts[3] == QLatin1String("actions") && parts[4] == QLatin1String("runs"))
+            return workflowRuns(responder, method, parts[1] + QLatin1Char('/') + parts[2], parts.mid(5), query);
         if (parts.size() >= 3 && parts[0] == QLatin1String("repos")) {
             const QString fullName = parts[1] + QLatin1Char('/') + parts[2];
             GitFixture *repo = repository(fullName);
@@ -180,6 +192,47 @@ protected:
     void missingHandler(const QHttpServerRequest &, QTcpSocket *) override {}
 
 private:
+    // GET runs (paged, ?branch=), GET runs/:id, GET runs/:id/jobs, POST runs/:id/rerun (queues it again).
+    bool workflowRuns(QHttpServerResponder &responder, const QByteArray &method, const QString &fullName, const QStringList &rest,
+                      const QUrlQuery &query)
+    {
+        if (!m_runs.contains(fullName))
+            return reply(responder, 404, notFound());
+        QJsonArray &runs = m_runs[fullName];
+        if (method == "GET" && rest.isEmpty()) {
+            const QString branch = query.queryItemValue(QStringLiteral("branch"));
+            QJsonArray matching;
+            for (const QJsonValue &run : std::as_const(runs)) {
+                if (branch.isEmpty() || run[QLatin1String("head_branch")].toString() == branch)
+                    matching.append(run);
+            }
+            const int perPage = std::clamp(query.hasQueryItem(QStringLiteral("per_page")) ? query.queryItemValue(QStringLiteral("per_page")).toInt() : 30, 1, 100);
+            const int page = std::max(1, query.hasQueryItem(QStringLiteral("page")) ? query.queryItemValue(QStringLiteral("page")).toInt() : 1);
+            QJsonArray slice;
+            for (qsizetype i = qsizetype(page - 1) * perPage; i < matching.size() && slice.size() < perPage; ++i)
+                slice.append(matching.at(i));
+            return reply(responder, 200, QJsonObject{{QStringLiteral("total_count"), matching.size()}, {QStringLiteral("workflow_runs"), slice}});
+        }
+        const qint64 id = rest.value(0).toLongLong();
+        const auto run = std::find_if(runs.begin(), runs.end(), [&](const QJsonValueRef value) { return value[QLatin1String("id")].toInteger() == id; });
+        if (run == runs.end())
+            return reply(responder, 404, notFound());
+        if (method == "GET" && rest.size() == 1)
+            return reply(responder, 200, (*run).toObject());
+        if (method == "GET" && rest.value(1) == QLatin1String("jobs")) {
+            const QJsonArray jobs = m_jobs.value(id);
+            return reply(responder, 200, QJsonObject{{QStringLiteral("total_count"), jobs.size()}, {QStringLiteral("jobs"), jobs}});
+        }
+        if (method == "POST" && rest.value(1) == QLatin1String("rerun")) {
+            QJsonObject again = (*run).toObject();
+            again.insert(QStringLiteral("status"), QStringLiteral("queued"));
+            again.insert(QStringLiteral("conclusion"), QJsonValue::Null);
+            *run = again;
+            return reply(responder, 201, QJsonObject());
+        }
+        return reply(responder, 404, notFound());
+    }
+
     static QByteArray methodName(QHttpServerRequest::Method method)
     {
         switch (method) {
@@ -355,6 +408,8 @@ private:
     QString m_webHost;
     QList<Call> m_calls;
     std::map<QString, std::unique_ptr<GitFixture>> m_repos;
+    QHash<QString, QJsonArray> m_runs;   // by owner/repo
+    QHash<qint64, QJsonArray> m_jobs;    // by run id
     std::map<QString, QList<QJsonObject>> m_pulls;
     struct SealingKey
     {
