@@ -17,6 +17,7 @@
 #include <plugins/desktopplugins.h>
 #include <plugins/entitylayout.h>
 #include <plugins/pluginentityview.h>
+#include <widgets/docsreader.h>
 
 #include <QGroupBox>
 #include <QJsonArray>
@@ -122,12 +123,18 @@ QList<PluginStatus> TestEntityLayout::loadFixtures(const QSet<QString> &disabled
 
 void TestEntityLayout::builtInTabsInBackstagesOrder()
 {
+    // First an entity without docs: the reader, in no tab yet, stays out of sight (not drawn over the page).
+    m_window->openEntity(QStringLiteral("component:default/basket-service"));
+    QVERIFY(m_window->entityPage()->isVisible());
+    QVERIFY(!m_window->entityPage()->docsReader()->isVisible());
+    QVERIFY(!m_window->entityPage()->findChild<QWidget *>(QStringLiteral("definition"))->isVisible());
     m_window->openEntity(QStringLiteral("component:default/checkout-service"));
     QCOMPARE(visibleTabs(), (QStringList{QStringLiteral("Overview"), QStringLiteral("Relations"), QStringLiteral("Docs"),
                                          QStringLiteral("YAML"), QStringLiteral("Problems")}));
     m_window->openEntity(QStringLiteral("api:default/checkout-api"));
     QCOMPARE(visibleTabs(), (QStringList{QStringLiteral("Overview"), QStringLiteral("Relations"), QStringLiteral("Definition"),
                                          QStringLiteral("YAML"), QStringLiteral("Problems")}));
+
     QCOMPARE(m_window->entityPage()->tabOf(QStringLiteral("entity-content:api-docs/definition")), 2);
     // The Overview's cards are registered ones too: About and the relation lists.
     QVERIFY(m_window->entityPage()->findChild<QWidget *>(QStringLiteral("aboutCard")));

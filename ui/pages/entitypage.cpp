@@ -168,11 +168,15 @@ EntityPage::EntityPage(CatalogCache &cache, UserPreferences &preferences, Entity
     m_problems = new QListWidget;
     m_problems->setObjectName(QStringLiteral("problems"));
     m_problems->setWordWrap(true);
+    // Owned here while no tab shows them, and hidden: a child never hidden
+    // on purpose would show when the page does, over its header.
     for (QWidget *builtIn : {m_overviewTab, m_relationsTab, static_cast<QWidget *>(m_definition), static_cast<QWidget *>(m_yaml),
-                             static_cast<QWidget *>(m_problems)})
-        builtIn->setParent(this);   // owned here while no tab shows it
-    if (m_docs)
-        m_docs->setParent(this);
+                             static_cast<QWidget *>(m_problems), static_cast<QWidget *>(m_docs)}) {
+        if (!builtIn)
+            continue;
+        builtIn->setParent(this);
+        builtIn->hide();
+    }
     registerBuiltIns();
 
     auto *pageLayout = new QVBoxLayout(this);
