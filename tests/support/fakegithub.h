@@ -22,6 +22,8 @@
 
 #include "gitfixture.h"
 
+#include <fakegithubactions.h>
+
 #include <QAbstractHttpServer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
@@ -81,8 +83,7 @@ public:
     // updated_at, html_url), newest first; and its jobs (with steps).
     void addWorkflowRun(const QString &fullName, const QJsonObject &run, const QJsonArray &jobs = {})
     {
-        m_runs[fullName].append(run);
-        m_jobs[run.value(QLatin1String("id")).toInteger()] = jobs;
+        m_actions.addWorkflowRun(fullName, run, jobs);
     }
     GitFixture &createRepository(const QString &fullName)
     {
@@ -131,8 +132,11 @@ protected:
                 orgs.append(QJsonObject{{QStringLiteral("login"), org}});
             return replyPage(responder, orgs, query);
         }
-        if (parts.size() >= 5 && parts[0] == QLatin1String("repos") && parts[3] == QLatin1String("actions") && parts[4] == QLatin1String("runs"))
-            return workflowRuns(responder, method, parts[1] + QLatin1Char('/') + parts[2], parts.mid(5), query);
+        // Actions' workflow runs: the fake the demo services serve too.
+        if (auto actions = m_actions.answer({method, parts, query, request.body()})) {
+            responder.write(actions->body, actions->contentType, QHttpServerResponder::StatusCode(actions->status));
+            return true;
+        }
         if (parts.size() >= 3 && parts[0] == QLatin1String("repos")) {
             const QString fullName = parts[1] + QLatin1Char('/') + parts[2];
             GitFixture *repo = repository(fullName);
@@ -192,47 +196,6 @@ protected:
     void missingHandler(const QHttpServerRequest &, QTcpSocket *) override {}
 
 private:
-    // GET runs (paged, ?branch=), GET runs/:id, GET runs/:id/jobs, POST runs/:id/rerun (queues it again).
-    bool workflowRuns(QHttpServerResponder &responder, const QByteArray &method, const QString &fullName, const QStringList &rest,
-                      const QUrlQuery &query)
-    {
-        if (!m_runs.contains(fullName))
-            return reply(responder, 404, notFound());
-        QJsonArray &runs = m_runs[fullName];
-        if (method == "GET" && rest.isEmpty()) {
-            const QString branch = query.queryItemValue(QStringLiteral("branch"));
-            QJsonArray matching;
-            for (const QJsonValue &run : std::as_const(runs)) {
-                if (branch.isEmpty() || run[QLatin1String("head_branch")].toString() == branch)
-                    matching.append(run);
-            }
-            const int perPage = std::clamp(query.hasQueryItem(QStringLiteral("per_page")) ? query.queryItemValue(QStringLiteral("per_page")).toInt() : 30, 1, 100);
-            const int page = std::max(1, query.hasQueryItem(QStringLiteral("page")) ? query.queryItemValue(QStringLiteral("page")).toInt() : 1);
-            QJsonArray slice;
-            for (qsizetype i = qsizetype(page - 1) * perPage; i < matching.size() && slice.size() < perPage; ++i)
-                slice.append(matching.at(i));
-            return reply(responder, 200, QJsonObject{{QStringLiteral("total_count"), matching.size()}, {QStringLiteral("workflow_runs"), slice}});
-        }
-        const qint64 id = rest.value(0).toLongLong();
-        const auto run = std::find_if(runs.begin(), runs.end(), [&](const QJsonValueRef value) { return value[QLatin1String("id")].toInteger() == id; });
-        if (run == runs.end())
-            return reply(responder, 404, notFound());
-        if (method == "GET" && rest.size() == 1)
-            return reply(responder, 200, (*run).toObject());
-        if (method == "GET" && rest.value(1) == QLatin1String("jobs")) {
-            const QJsonArray jobs = m_jobs.value(id);
-            return reply(responder, 200, QJsonObject{{QStringLiteral("total_count"), jobs.size()}, {QStringLiteral("jobs"), jobs}});
-        }
-        if (method == "POST" && rest.value(1) == QLatin1String("rerun")) {
-            QJsonObject again = (*run).toObject();
-            again.insert(QStringLiteral("status"), QStringLiteral("queued"));
-            again.insert(QStringLiteral("conclusion"), QJsonValue::Null);
-            *run = again;
-            return reply(responder, 201, QJsonObject());
-        }
-        return reply(responder, 404, notFound());
-    }
-
     static QByteArray methodName(QHttpServerRequest::Method method)
     {
         switch (method) {
@@ -408,8 +371,7 @@ private:
     QString m_webHost;
     QList<Call> m_calls;
     std::map<QString, std::unique_ptr<GitFixture>> m_repos;
-    QHash<QString, QJsonArray> m_runs;   // by owner/repo
-    QHash<qint64, QJsonArray> m_jobs;    // by run id
+    DemoServices::FakeGitHubActions m_actions;
     std::map<QString, QList<QJsonObject>> m_pulls;
     struct SealingKey
     {

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+//
+// greenroom-demo-services: the fake services the plugins' tests use, serving
+// the demo organisation's made-up data on loopback, so `make run` shows every
+// plugin working without real accounts. Demo data only: nothing here talks
+// to GitHub or anything else.
+#include "fakegithubactions.h"
+
+#include <QAbstractHttpServer>
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QFile>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QJsonArray>
+#include <QTextStream>
+
+namespace {
+
+using namespace Greenroom::DemoServices;
+
+// Demo runs say how long ago they started and how long they took; GitHub's
+// timestamps are worked out from now, so the demo never looks stale.
+QJsonObject withTimes(QJsonObject item)
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (item.contains(QLatin1String("started_minutes_ago"))) {
+        const QDateTime started = now.addSecs(-60 * item.take(QLatin1String("started_minutes_ago")).toInteger());
+        const qint64 took = item.take(QLatin1String("took_seconds")).toInteger();
+        for (const char *key : {"run_started_at", "created_at", "started_at"})
+            item.insert(QLatin1String(key), started.toString(Qt::ISODate));
+        item.insert(QStringLiteral("updated_at"), started.addSecs(took).toString(Qt::ISODate));
+        item.insert(QStringLiteral("completed_at"), started.addSecs(took).toString(Qt::ISODate));
+    }
+    for (auto it = item.begin(); it != item.end(); ++it) {
+        if (it.value().isArray()) {
+            QJsonArray items;
+            for (const QJsonValue &child : it.value().toArray())
+                items.append(child.isObject() ? QJsonValue(withTimes(child.toObject())) : child);
+            it.value() = items;
+        } else if (it.value().isObject()) {
+            it.value() = withTimes(it.value().toObject());
+        }
+    }
+    return item;
+}
+
+class DemoServer : public QAbstractHttpServer
+{
+public:
+    FakeGitHubActions githubActions;
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
+    {
+        QHttpServerResponder responder = makeResponder(request, socket);
+        const QString path = request.url().path();
+        const QByteArray method = request.method() == QHttpServerRequest::Method::Post ? "POST" : "GET";
+        const QString githubRoot = QStringLiteral("/github/api/v3/");
+        std::optional<FakeAnswer> answer;
+        if (path.startsWith(githubRoot))
+            answer = githubActions.answer({method, path.mid(githubRoot.size()).split(QLatin1Char('/')), QUrlQuery(request.url()), request.body()});
+        if (!answer)
+            answer = FakeAnswer::json(404, QJsonObject{{QStringLiteral("message"), QStringLiteral("Not Found (Greenroom demo services)")}});
+        responder.write(answer->body, answer->contentType, QHttpServerResponder::StatusCode(answer->status));
+        return true;
+    }
+    void missingHandler(const QHttpServerRequest &, QTcpSocket *) override {}
+};
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Fake services with demo data for Greenroom's plugins (loopback only)."));
+    parser.addHelpOption();
+    const QCommandLineOption portOption(QStringLiteral("port"), QStringLiteral("Port to listen on (default 7010)."), QStringLiteral("PORT"),
+                                        QStringLiteral("7010"));
+    const QCommandLineOption dataOption(QStringLiteral("data"), QStringLiteral("Folder of the demo data."), QStringLiteral("FOLDER"),
+                                        QStringLiteral(GREENROOM_RESOURCES_DIR "/demo/services"));
+    parser.addOption(portOption);
+    parser.addOption(dataOption);
+    parser.process(app);
+    QTextStream err(stderr);
+
+    DemoServer server;
+    QFile actions(parser.value(dataOption) + QStringLiteral("/github-actions.json"));
+    if (!actions.open(QIODevice::ReadOnly)) {
+        err << "greenroom-demo-services: cannot read " << actions.fileName() << ": " << actions.errorString() << Qt::endl;
+        return 1;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument data = QJsonDocument::fromJson(actions.readAll(), &parseError);
+    if (!data.isObject()) {
+        err << "greenroom-demo-services: " << actions.fileName() << " at offset " << parseError.offset << ": " << parseError.errorString() << Qt::endl;
+        return 1;
+    }
+    server.githubActions.load(withTimes(data.object()));
+    const quint16 port = server.listen(QHostAddress::LocalHost, quint16(parser.value(portOption).toUInt()));
+    if (port == 0) {
+        err << "greenroom-demo-services: cannot listen on 127.0.0.1:" << parser.value(portOption) << Qt::endl;
+        return 1;
+    }
+    QTextStream(stdout) << "greenroom-demo-services: DEMO DATA, not real services: GitHub Actions at http://127.0.0.1:" << port
+                        << "/github/api/v3" << Qt::endl;
+    return app.exec();
+}
