@@ -18,11 +18,14 @@ build: configure
 # Starts the sync server on its embedded default (the bundled demo organisation
 # in a SQLite store in the user's data folder, on http://127.0.0.1:7007) and the
 # desktop app connected to it; closing the app stops the server.
+# The demo services (made-up data from resources/demo/services on 127.0.0.1:7010)
+# stand in for GitHub and the other services the plugins show.
 run: build
 	@$(BUILD_DIR)/server/greenroom-server validate resources/demo
-	@$(BUILD_DIR)/server/greenroom-server serve & server=$$!; \
-	  trap 'kill $$server 2>/dev/null; wait $$server 2>/dev/null' EXIT INT TERM; \
-	  $(BUILD_DIR)/app/greenroom --server http://127.0.0.1:7007 $(APP_ARGS)
+	@$(BUILD_DIR)/plugins/demo-services/greenroom-demo-services & services=$$!; \
+	  $(BUILD_DIR)/server/greenroom-server serve & server=$$!; \
+	  trap 'kill $$server $$services 2>/dev/null; wait $$server $$services 2>/dev/null' EXIT INT TERM; \
+	  $(BUILD_DIR)/app/greenroom --server http://127.0.0.1:7007 --config resources/demo/desktop-config.yaml $(APP_ARGS)
 
 # The server alone, for headless machines; CONFIG=app-config.yaml to use your own.
 serve: build

@@ -48,7 +48,11 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     const QCommandLineOption offline(QStringLiteral("offline"), QStringLiteral("Do not sync; browse the cache as it is."));
     const QCommandLineOption cache(QStringLiteral("cache"), QStringLiteral("Use this cache file."), QStringLiteral("PATH"));
     const QCommandLineOption profile(QStringLiteral("profile"), QStringLiteral("Use this server profile."), QStringLiteral("NAME"));
-    parser.addOptions({server, tokenFile, backstage, offline, cache, profile});
+    const QCommandLineOption config(QStringLiteral("config"),
+                                    QStringLiteral("The desktop's app-config (plugins' settings, app.extensions) instead of "
+                                                   "~/.config/greenroom/app-config.yaml."),
+                                    QStringLiteral("FILE"));
+    parser.addOptions({server, tokenFile, backstage, offline, cache, profile, config});
     parser.addPositionalArgument(QStringLiteral("url"), QStringLiteral("greenroom://catalog/<namespace>/<kind>/<name> to open."),
                                  QStringLiteral("[url]"));
     parser.process(arguments);   // --help and --version print and exit here
@@ -63,6 +67,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     line.backstage = parser.isSet(backstage);
     line.offline = parser.isSet(offline);
     line.cachePath = parser.value(cache);
+    line.configFile = parser.value(config);
     line.profile = parser.value(profile);
     const QStringList positional = parser.positionalArguments();
     if (positional.size() > 1)

@@ -17,6 +17,7 @@ struct CommandLine
     bool offline = false; // --offline: do not sync, browse the cache
     QString cachePath;    // --cache PATH: this cache file instead of the profile's
     QString profile;      // --profile NAME
+    QString configFile;   // --config FILE: the desktop's app-config, instead of ~/.config/greenroom/app-config.yaml
     QUrl open;            // greenroom://catalog/<namespace>/<kind>/<name>
     QString error;        // why the arguments cannot be used; empty when fine
 

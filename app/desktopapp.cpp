@@ -141,8 +141,12 @@ void DesktopApp::loadPlugins()
     services.hostTokens = m_hostTokens.get();
     services.network = &m_network;
     // The desktop's own app-config: what plugins read, and the entity page's layout (app.extensions).
-    const QString configFile = QDir(QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation))
-                                   .filePath(QStringLiteral("greenroom/app-config.yaml"));
+    const QString configFile = !m_commandLine.configFile.isEmpty()
+                                   ? m_commandLine.configFile
+                                   : QDir(QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation))
+                                         .filePath(QStringLiteral("greenroom/app-config.yaml"));
+    if (!m_commandLine.configFile.isEmpty() && !QFileInfo::exists(configFile))
+        qWarning("greenroom: --config %s: no such file", qPrintable(configFile));
     if (QFileInfo::exists(configFile)) {
         auto layer = Config::ConfigLoader::readFile(configFile, Config::systemEnvironment());
         if (!layer) {
