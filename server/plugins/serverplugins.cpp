@@ -192,6 +192,7 @@ void ServerPlugins::addRoutesTo(Router &router)
             PluginApi::PluginRequest asked;
             asked.method = request.method;
             asked.path = request.path.mid(request.mount.size());
+            asked.target = request.mountRelativeTarget();
             asked.params = request.params;
             asked.query = request.query;
             asked.headers = request.headers;

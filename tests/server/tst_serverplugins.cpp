@@ -84,6 +84,9 @@ void TestServerPlugins::routesAnswerUnderThePluginsMount()
     const Reply unknown = get(QStringLiteral("/api/fixture-server/hello/nope"));
     QCOMPARE(unknown.status, 404);
     QCOMPARE(unknown.errorMessage(), QStringLiteral("No component nope"));
+    QCOMPARE(unknown.json()[QLatin1String("request")].toObject(),
+             (QJsonObject{{QStringLiteral("method"), QStringLiteral("GET")}, {QStringLiteral("url"), QStringLiteral("/hello/nope")}}));
+    QCOMPARE(unknown.json()[QLatin1String("response")][QLatin1String("statusCode")].toInt(), 404);
     QCOMPARE(get(QStringLiteral("/api/fixture-server/nothing-here")).status, 404);
     // The server's tokens guard plugins' routes like every other.
     QCOMPARE(m_server->request("GET", QStringLiteral("/api/fixture-server/hello/checkout")).status, 401);

@@ -22,6 +22,7 @@ struct PluginRequest
 {
     QByteArray method;
     QString path;                          // below the mount, e.g. "/services/checkout"
+    QString target;                        // below the mount with its query, as Backstage's error bodies name it
     QHash<QString, QString> params;        // the route's :parameters, decoded
     QList<std::pair<QString, QString>> query;   // decoded, in order
     QHash<QByteArray, QByteArray> headers;      // lower-case names
@@ -43,13 +44,14 @@ struct PluginResponse
                                         : QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
         return response;
     }
-    // A body shaped like Backstage's errors: {"error": {"name", "message"}}.
-    static PluginResponse error(int status, const QString &name, const QString &message)
+    // Backstage's error body: {"error": {"name", "message"}, "request": {"method", "url"}, "response": {"statusCode"}}.
+    static PluginResponse error(const PluginRequest &request, int status, const QString &name, const QString &message)
     {
-        PluginResponse response = json(QJsonObject{{QStringLiteral("error"), QJsonObject{{QStringLiteral("name"), name},
-                                                                                         {QStringLiteral("message"), message}}}},
-                                       status);
-        return response;
+        return json(QJsonObject{{QStringLiteral("error"), QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("message"), message}}},
+                                {QStringLiteral("request"), QJsonObject{{QStringLiteral("method"), QString::fromLatin1(request.method)},
+                                                                        {QStringLiteral("url"), request.target}}},
+                                {QStringLiteral("response"), QJsonObject{{QStringLiteral("statusCode"), status}}}},
+                    status);
     }
 };
 
