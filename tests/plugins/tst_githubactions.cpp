@@ -7,6 +7,7 @@
 // with the last runs and their age; and the plugin loaded from the build's
 // plugin folder with upstream's filter.
 #include <fakegithub.h>
+#include <testentityview.h>
 #include <testconfig.h>
 
 #include <githubactionsclient.h>
@@ -31,39 +32,9 @@
 using namespace Greenroom;
 using namespace Greenroom::Plugins::GitHubActions;
 using Greenroom::TestSupport::FakeGitHub;
+using Greenroom::TestSupport::TestView;
 
 namespace {
-
-// The desktop's side, as a plugin sees it: the entity, a cache, config and a token.
-class TestView : public PluginApi::EntityView
-{
-public:
-    QJsonObject entityJson;
-    QJsonObject configJson;
-    QString token;
-    QHash<QString, PluginApi::CachedData> cache;
-    QNetworkAccessManager manager;
-
-    QJsonObject entity() const override { return entityJson; }
-    QString entityRef() const override { return QStringLiteral("component:default/checkout"); }
-    std::optional<PluginApi::CachedData> cachedData(const QString &key) const override
-    {
-        return cache.contains(key) ? std::optional(cache.value(key)) : std::nullopt;
-    }
-    void storeData(const QString &key, const QJsonValue &value) override { cache.insert(key, {value, QDateTime::currentDateTime()}); }
-    QJsonValue config(const QString &key) const override
-    {
-        QJsonValue value = configJson;
-        for (const QString &part : key.split(QLatin1Char('.')))
-            value = value.toObject().value(part);
-        return value;
-    }
-    void hostToken(const QString &, std::function<void(const QString &)> done) override { done(token); }
-    QUrl serverUrl() const override { return {}; }
-    void authorize(QNetworkRequest &) const override {}
-    QNetworkAccessManager *network() const override { return const_cast<QNetworkAccessManager *>(&manager); }
-    void open(const QString &) override {}
-};
 
 QJsonObject run(qint64 id, const QString &branch, const QString &conclusion, const QString &message)
 {
