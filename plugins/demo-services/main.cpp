@@ -6,6 +6,7 @@
 // plugin working without real accounts. Demo data only: nothing here talks
 // to GitHub or anything else.
 #include "fakegithubactions.h"
+#include "fakesonarqube.h"
 
 #include <QAbstractHttpServer>
 #include <QCommandLineParser>
@@ -26,6 +27,8 @@ using namespace Greenroom::DemoServices;
 QJsonObject withTimes(QJsonObject item)
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (item.contains(QLatin1String("analysisMinutesAgo")))
+        item.insert(QStringLiteral("analysisDate"), now.addSecs(-60 * item.take(QLatin1String("analysisMinutesAgo")).toInteger()).toString(Qt::ISODate));
     if (item.contains(QLatin1String("started_minutes_ago"))) {
         const QDateTime started = now.addSecs(-60 * item.take(QLatin1String("started_minutes_ago")).toInteger());
         const qint64 took = item.take(QLatin1String("took_seconds")).toInteger();
@@ -51,6 +54,7 @@ class DemoServer : public QAbstractHttpServer
 {
 public:
     FakeGitHubActions githubActions;
+    FakeSonarQube sonarqube{QStringLiteral("demo-token")};
 
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
@@ -60,8 +64,12 @@ protected:
         const QByteArray method = request.method() == QHttpServerRequest::Method::Post ? "POST" : "GET";
         const QString githubRoot = QStringLiteral("/github/api/v3/");
         std::optional<FakeAnswer> answer;
+        const QString sonarRoot = QStringLiteral("/sonarqube/");
         if (path.startsWith(githubRoot))
             answer = githubActions.answer({method, path.mid(githubRoot.size()).split(QLatin1Char('/')), QUrlQuery(request.url()), request.body()});
+        else if (path.startsWith(sonarRoot))
+            answer = sonarqube.answer({method, path.mid(sonarRoot.size()).split(QLatin1Char('/')), QUrlQuery(request.url()), request.body()},
+                                      request.value("authorization"));
         if (!answer)
             answer = FakeAnswer::json(404, QJsonObject{{QStringLiteral("message"), QStringLiteral("Not Found (Greenroom demo services)")}});
         responder.write(answer->body, answer->contentType, QHttpServerResponder::StatusCode(answer->status));
@@ -88,24 +96,32 @@ int main(int argc, char *argv[])
     QTextStream err(stderr);
 
     DemoServer server;
-    QFile actions(parser.value(dataOption) + QStringLiteral("/github-actions.json"));
-    if (!actions.open(QIODevice::ReadOnly)) {
-        err << "greenroom-demo-services: cannot read " << actions.fileName() << ": " << actions.errorString() << Qt::endl;
+    const auto read = [&](const QString &name) -> std::optional<QJsonObject> {
+        QFile file(parser.value(dataOption) + QLatin1Char('/') + name);
+        if (!file.open(QIODevice::ReadOnly)) {
+            err << "greenroom-demo-services: cannot read " << file.fileName() << ": " << file.errorString() << Qt::endl;
+            return std::nullopt;
+        }
+        QJsonParseError parseError;
+        const QJsonDocument data = QJsonDocument::fromJson(file.readAll(), &parseError);
+        if (!data.isObject()) {
+            err << "greenroom-demo-services: " << file.fileName() << " at offset " << parseError.offset << ": " << parseError.errorString() << Qt::endl;
+            return std::nullopt;
+        }
+        return withTimes(data.object());
+    };
+    const auto actions = read(QStringLiteral("github-actions.json"));
+    const auto sonar = read(QStringLiteral("sonarqube.json"));
+    if (!actions || !sonar)
         return 1;
-    }
-    QJsonParseError parseError;
-    const QJsonDocument data = QJsonDocument::fromJson(actions.readAll(), &parseError);
-    if (!data.isObject()) {
-        err << "greenroom-demo-services: " << actions.fileName() << " at offset " << parseError.offset << ": " << parseError.errorString() << Qt::endl;
-        return 1;
-    }
-    server.githubActions.load(withTimes(data.object()));
+    server.githubActions.load(*actions);
+    server.sonarqube.load(*sonar);
     const quint16 port = server.listen(QHostAddress::LocalHost, quint16(parser.value(portOption).toUInt()));
     if (port == 0) {
         err << "greenroom-demo-services: cannot listen on 127.0.0.1:" << parser.value(portOption) << Qt::endl;
         return 1;
     }
     QTextStream(stdout) << "greenroom-demo-services: DEMO DATA, not real services: GitHub Actions at http://127.0.0.1:" << port
-                        << "/github/api/v3" << Qt::endl;
+                        << "/github/api/v3, SonarQube at http://127.0.0.1:" << port << "/sonarqube" << Qt::endl;
     return app.exec();
 }
