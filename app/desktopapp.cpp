@@ -139,7 +139,6 @@ void DesktopApp::loadPlugins()
 {
     Ui::PluginServices &services = m_window->pluginServices();
     services.hostTokens = m_hostTokens.get();
-    services.network = &m_network;
     // The desktop's own app-config: what plugins read, and the entity page's layout (app.extensions).
     const QString configFile = !m_commandLine.configFile.isEmpty()
                                    ? m_commandLine.configFile

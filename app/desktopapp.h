@@ -6,7 +6,6 @@
 
 #include <sync/syncclient.h>
 
-#include <QNetworkAccessManager>
 #include <QObject>
 #include <QSettings>
 #include <QThread>
@@ -59,7 +58,6 @@ private:
     std::unique_ptr<Ui::TokenVault> m_hostTokens;   // the person's repository host tokens, by host
     std::unique_ptr<Ui::CatalogCache> m_cache;
     std::unique_ptr<Ui::UserPreferences> m_preferences;
-    QNetworkAccessManager m_network;   // lent to plugins
     std::unique_ptr<Ui::MainWindow> m_window;
     Sync::ServerProfile m_profile;
     QString m_cachePath;

@@ -24,6 +24,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenuBar>
+#include <QNetworkAccessManager>
 #include <QMessageBox>
 #include <QMouseEvent>
 #include <QSettings>
@@ -99,6 +100,8 @@ MainWindow::MainWindow(CatalogCache &cache, UserPreferences &preferences, QSetti
     m_create = new CreatePage(cache, preferences);
     m_create->setObjectName(QStringLiteral("createPage"));
     m_settingsPage = new SettingsPage(cache, preferences, profiles, vault);
+    m_pluginNetwork = new QNetworkAccessManager(this);
+    m_pluginServices.network = m_pluginNetwork;
     m_entity = new EntityPage(cache, preferences, m_layout, m_pluginServices, m_docsWeb.get());
     m_entity->setObjectName(QStringLiteral("entityPage"));
     m_pages = new QStackedWidget;

@@ -11,6 +11,7 @@
 #include <memory>
 
 class QListWidget;
+class QNetworkAccessManager;
 class QStackedWidget;
 class QSettings;
 
@@ -111,6 +112,7 @@ private:
     QSettings &m_settings;
     std::unique_ptr<DocsWeb> m_docsWeb;   // outlives the readers in the pages
     EntityLayout m_layout;
+    QNetworkAccessManager *m_pluginNetwork;   // lent to plugins (PluginServices::network is never null)
     PluginServices m_pluginServices;
     QStackedWidget *m_pluginPages;
     QStringList m_pluginPageIds;          // by index in m_pluginPages

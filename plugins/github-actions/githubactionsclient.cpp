@@ -54,6 +54,8 @@ Client::Client(QNetworkAccessManager *network, Repository repository, QString to
 
 QNetworkReply *Client::send(const QByteArray &method, const QString &path, const QList<std::pair<QString, QString>> &query)
 {
+    if (!m_network)
+        return nullptr;
     QUrl url = m_repository.apiBase;
     const QString base = url.path().endsWith(QLatin1Char('/')) ? url.path().chopped(1) : url.path();
     url.setPath(base + QStringLiteral("/repos/%1/%2").arg(m_repository.owner, m_repository.name) + path);
@@ -72,6 +74,10 @@ QNetworkReply *Client::send(const QByteArray &method, const QString &path, const
 
 void Client::finish(QNetworkReply *reply, int expected, std::function<void(const QJsonDocument &, const QString &)> done)
 {
+    if (!reply) {
+        done({}, tr("No network access to reach GitHub with"));
+        return;
+    }
     connect(reply, &QNetworkReply::finished, this, [this, reply, expected, done = std::move(done)] {
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();

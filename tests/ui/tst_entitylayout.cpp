@@ -47,6 +47,7 @@ private Q_SLOTS:
     void appExtensionsReorderHideAndOverride();
     void settingsListsPluginsAndSwitchesThemOff();
     void pluginDataIsKeptInTheCache();
+    void builtPluginsWorkInAWindowOfTheirOwn();
 
 private:
     QStringList visibleTabs();
@@ -280,6 +281,23 @@ void TestEntityLayout::pluginDataIsKeptInTheCache()
     QVERIFY(!other.cachedData(QStringLiteral("runs")));
     QCOMPARE(view.config(QStringLiteral("githubActions.apiBaseUrl")), QJsonValue(QStringLiteral("http://127.0.0.1:1/api")));
     QVERIFY(view.config(QStringLiteral("githubActions.nope")).isUndefined());
+}
+
+void TestEntityLayout::builtPluginsWorkInAWindowOfTheirOwn()
+{
+    // The real plugins in a window nobody set services on (as bench_desktop
+    // makes one): the window lends its own network, and the cards ask with it.
+    const QList<PluginStatus> statuses = DesktopPlugins::load({{QStringLiteral(GREENROOM_BINARY_DIR "/plugins"), QStringLiteral("installed")}}, {},
+                                                               m_window->entityLayout());
+    QVERIFY(std::any_of(statuses.cbegin(), statuses.cend(), [](const PluginStatus &s) { return s.id == QLatin1String("github-actions"); }));
+    QVERIFY(m_window->pluginServices().network);
+    m_window->pluginServices().config = QJsonDocument::fromJson(
+        R"({"integrations": {"github": [{"host": "github.com", "apiBaseUrl": "http://127.0.0.1:9/api/v3"}]}})").object();
+    m_window->openEntity(QStringLiteral("component:default/basket-service"));   // github.com/project-slug: northwind/basket-service
+    QVERIFY(visibleTabs().contains(QStringLiteral("GitHub Actions")));
+    auto *status = m_window->entityPage()->findChild<QLabel *>(QStringLiteral("githubActionsStatus"));
+    QVERIFY(status);
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(QLatin1String("Cannot reach GitHub at http://127.0.0.1:9/api/v3")), 10000);
 }
 
 QTEST_MAIN(TestEntityLayout)

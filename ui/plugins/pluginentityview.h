@@ -24,7 +24,7 @@ struct PluginServices
     QPointer<TokenVault> hostTokens;             // the person's repository host tokens
     QUrl server;                                 // the Greenroom server synced from; invalid offline
     QString serverToken;
-    QNetworkAccessManager *network = nullptr;    // the app's
+    QNetworkAccessManager *network = nullptr;    // the app's (MainWindow sets one; never null there)
 };
 
 /*
