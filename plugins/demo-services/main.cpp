@@ -5,6 +5,7 @@
 // the demo organisation's made-up data on loopback, so `make run` shows every
 // plugin working without real accounts. Demo data only: nothing here talks
 // to GitHub or anything else.
+#include "fakeargocd.h"
 #include "fakegithubactions.h"
 #include "fakesonarqube.h"
 
@@ -27,8 +28,17 @@ using namespace Greenroom::DemoServices;
 QJsonObject withTimes(QJsonObject item)
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    if (item.contains(QLatin1String("analysisMinutesAgo")))
-        item.insert(QStringLiteral("analysisDate"), now.addSecs(-60 * item.take(QLatin1String("analysisMinutesAgo")).toInteger()).toString(Qt::ISODate));
+    // Any "<field>MinutesAgo" becomes "<field>" (analysisDate, deployedAt, ...): a time that many minutes ago.
+    for (const QString &key : item.keys()) {
+        if (!key.endsWith(QLatin1String("MinutesAgo")))
+            continue;
+        QString field = key.chopped(10);
+        if (field == QLatin1String("analysis") || field == QLatin1String("date"))
+            field += field == QLatin1String("analysis") ? QStringLiteral("Date") : QString();
+        else
+            field += QStringLiteral("At");
+        item.insert(field, now.addSecs(-60 * item.take(key).toInteger()).toString(Qt::ISODate));
+    }
     if (item.contains(QLatin1String("started_minutes_ago"))) {
         const QDateTime started = now.addSecs(-60 * item.take(QLatin1String("started_minutes_ago")).toInteger());
         const qint64 took = item.take(QLatin1String("took_seconds")).toInteger();
@@ -55,6 +65,7 @@ class DemoServer : public QAbstractHttpServer
 public:
     FakeGitHubActions githubActions;
     FakeSonarQube sonarqube{QStringLiteral("demo-token")};
+    FakeArgoCd argocd{QStringLiteral("admin"), QStringLiteral("demo"), QStringLiteral("demo-token")};
 
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
@@ -65,11 +76,15 @@ protected:
         const QString githubRoot = QStringLiteral("/github/api/v3/");
         std::optional<FakeAnswer> answer;
         const QString sonarRoot = QStringLiteral("/sonarqube/");
+        const QString argoRoot = QStringLiteral("/argocd/");
         if (path.startsWith(githubRoot))
             answer = githubActions.answer({method, path.mid(githubRoot.size()).split(QLatin1Char('/')), QUrlQuery(request.url()), request.body()});
         else if (path.startsWith(sonarRoot))
             answer = sonarqube.answer({method, path.mid(sonarRoot.size()).split(QLatin1Char('/')), QUrlQuery(request.url()), request.body()},
                                       request.value("authorization"));
+        else if (path.startsWith(argoRoot))
+            answer = argocd.answer({method, path.mid(argoRoot.size()).split(QLatin1Char('/')), QUrlQuery(request.url()), request.body()},
+                                   request.value("authorization"));
         if (!answer)
             answer = FakeAnswer::json(404, QJsonObject{{QStringLiteral("message"), QStringLiteral("Not Found (Greenroom demo services)")}});
         responder.write(answer->body, answer->contentType, QHttpServerResponder::StatusCode(answer->status));
@@ -112,8 +127,10 @@ int main(int argc, char *argv[])
     };
     const auto actions = read(QStringLiteral("github-actions.json"));
     const auto sonar = read(QStringLiteral("sonarqube.json"));
-    if (!actions || !sonar)
+    const auto argo = read(QStringLiteral("argocd.json"));
+    if (!actions || !sonar || !argo)
         return 1;
+    server.argocd.load(*argo);
     server.githubActions.load(*actions);
     server.sonarqube.load(*sonar);
     const quint16 port = server.listen(QHostAddress::LocalHost, quint16(parser.value(portOption).toUInt()));
@@ -122,6 +139,6 @@ int main(int argc, char *argv[])
         return 1;
     }
     QTextStream(stdout) << "greenroom-demo-services: DEMO DATA, not real services: GitHub Actions at http://127.0.0.1:" << port
-                        << "/github/api/v3, SonarQube at http://127.0.0.1:" << port << "/sonarqube" << Qt::endl;
+                        << "/github/api/v3, SonarQube at http://127.0.0.1:" << port << "/sonarqube, Argo CD at http://127.0.0.1:" << port << "/argocd" << Qt::endl;
     return app.exec();
 }
