@@ -7,6 +7,7 @@
 // to GitHub or anything else.
 #include "fakeargocd.h"
 #include "fakegithubactions.h"
+#include "fakekubernetes.h"
 #include "fakepagerduty.h"
 #include "fakesonarqube.h"
 
@@ -33,11 +34,12 @@ QJsonObject withTimes(QJsonObject item)
     for (const QString &key : item.keys()) {
         if (!key.endsWith(QLatin1String("MinutesAgo")))
             continue;
-        // "deployedMinutesAgo" -> deployedAt; a name that is one already stays (created_at, timestamp, date).
+        // "deployedMinutesAgo" -> deployedAt; a name that is one already stays (created_at, startTime, timestamp, date).
         QString field = key.chopped(10);
         if (field == QLatin1String("analysis"))
             field = QStringLiteral("analysisDate");
-        else if (!field.endsWith(QLatin1String("_at")) && field != QLatin1String("timestamp") && field != QLatin1String("date"))
+        else if (!field.endsWith(QLatin1String("_at")) && !field.endsWith(QLatin1String("Time")) && field != QLatin1String("timestamp")
+                 && field != QLatin1String("date"))
             field += QStringLiteral("At");
         item.insert(field, now.addSecs(-60 * item.take(key).toInteger()).toString(Qt::ISODate));
     }
@@ -67,6 +69,7 @@ class DemoServer : public QAbstractHttpServer
 public:
     FakeGitHubActions githubActions;
     FakeSonarQube sonarqube{QStringLiteral("demo-token")};
+    FakeKubernetes kubernetes{QStringLiteral("demo-token")};
     FakePagerDuty pagerduty{QStringLiteral("demo-token")};
     FakeArgoCd argocd{QStringLiteral("admin"), QStringLiteral("demo"), QStringLiteral("demo-token")};
 
@@ -81,11 +84,15 @@ protected:
         const QString sonarRoot = QStringLiteral("/sonarqube/");
         const QString argoRoot = QStringLiteral("/argocd/");
         const QString pagerRoot = QStringLiteral("/pagerduty/");
+        const QString kubernetesRoot = QStringLiteral("/kubernetes/");
         if (path.startsWith(githubRoot))
             answer = githubActions.answer({method, path.mid(githubRoot.size()).split(QLatin1Char('/')), QUrlQuery(request.url()), request.body()});
         else if (path.startsWith(sonarRoot))
             answer = sonarqube.answer({method, path.mid(sonarRoot.size()).split(QLatin1Char('/')), QUrlQuery(request.url()), request.body()},
                                       request.value("authorization"));
+        else if (path.startsWith(kubernetesRoot))
+            answer = kubernetes.answer({method, path.mid(kubernetesRoot.size()).split(QLatin1Char('/')), QUrlQuery(request.url()), request.body()},
+                                       request.value("authorization"));
         else if (path.startsWith(pagerRoot))
             answer = pagerduty.answer({method, path.mid(pagerRoot.size()).split(QLatin1Char('/')), QUrlQuery(request.url()), request.body()},
                                       request.value("authorization"), request.value("accept"));
@@ -136,8 +143,10 @@ int main(int argc, char *argv[])
     const auto sonar = read(QStringLiteral("sonarqube.json"));
     const auto argo = read(QStringLiteral("argocd.json"));
     const auto pager = read(QStringLiteral("pagerduty.json"));
-    if (!actions || !sonar || !argo || !pager)
+    const auto cluster = read(QStringLiteral("kubernetes.json"));
+    if (!actions || !sonar || !argo || !pager || !cluster)
         return 1;
+    server.kubernetes.load(*cluster);
     server.pagerduty.load(*pager);
     server.argocd.load(*argo);
     server.githubActions.load(*actions);
@@ -148,6 +157,6 @@ int main(int argc, char *argv[])
         return 1;
     }
     QTextStream(stdout) << "greenroom-demo-services: DEMO DATA, not real services: GitHub Actions at http://127.0.0.1:" << port
-                        << "/github/api/v3, SonarQube at http://127.0.0.1:" << port << "/sonarqube, Argo CD at http://127.0.0.1:" << port << "/argocd, PagerDuty at http://127.0.0.1:" << port << "/pagerduty" << Qt::endl;
+                        << "/github/api/v3, SonarQube at http://127.0.0.1:" << port << "/sonarqube, Argo CD at http://127.0.0.1:" << port << "/argocd, PagerDuty at http://127.0.0.1:" << port << "/pagerduty, a Kubernetes API server at http://127.0.0.1:" << port << "/kubernetes" << Qt::endl;
     return app.exec();
 }
