@@ -2,6 +2,9 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "argocdcard.h"
 
+#include <cardparts.h>
+#include <serverrequest.h>
+
 #include <QDateTime>
 #include <QHeaderView>
 #include <QJsonDocument>
@@ -16,42 +19,8 @@
 
 namespace Greenroom::Plugins::ArgoCd {
 
-namespace {
-
-QTableWidget *table(const QStringList &headers, const QString &name)
-{
-    auto *widget = new QTableWidget(0, int(headers.size()));
-    widget->setObjectName(name);
-    widget->setHorizontalHeaderLabels(headers);
-    widget->verticalHeader()->hide();
-    widget->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    widget->horizontalHeader()->setStretchLastSection(true);
-    widget->setMaximumHeight(200);
-    return widget;
-}
-
-void addRow(QTableWidget *widget, const QStringList &cells)
-{
-    const int row = widget->rowCount();
-    widget->insertRow(row);
-    for (int column = 0; column < cells.size(); ++column)
-        widget->setItem(row, column, new QTableWidgetItem(cells.at(column)));
-}
-
-QString when(const QJsonValue &value)
-{
-    const QDateTime time = QDateTime::fromString(value.toString(), Qt::ISODate);
-    return time.isValid() ? time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QString();
-}
-
-QString ago(const QDateTime &when)
-{
-    const qint64 minutes = when.secsTo(QDateTime::currentDateTime()) / 60;
-    return minutes < 60 ? QObject::tr("%1 min ago").arg(minutes)
-           : minutes < 60 * 24 ? QObject::tr("%1 h ago").arg(minutes / 60) : QObject::tr("%1 days ago").arg(minutes / (60 * 24));
-}
-
-} // namespace
+using Support::appendRow;
+using Support::localTime;
 
 ArgoCdCard::ArgoCdCard(PluginApi::EntityView &view, QWidget *parent) : QWidget(parent), m_view(view)
 {
@@ -59,8 +28,8 @@ ArgoCdCard::ArgoCdCard(PluginApi::EntityView &view, QWidget *parent) : QWidget(p
     m_status->setObjectName(QStringLiteral("argocdStatus"));
     m_status->setTextFormat(Qt::PlainText);
     m_status->setWordWrap(true);
-    m_applications = table({tr("Name"), tr("Instance"), tr("Sync Status"), tr("Health Status"), tr("Last Synced")}, QStringLiteral("argocdApplications"));
-    m_history = table({tr("Name"), tr("Deployed"), tr("Revision")}, QStringLiteral("argocdHistory"));
+    m_applications = Support::makeTable({tr("Name"), tr("Instance"), tr("Sync Status"), tr("Health Status"), tr("Last Synced")}, QStringLiteral("argocdApplications"));
+    m_history = Support::makeTable({tr("Name"), tr("Deployed"), tr("Revision")}, QStringLiteral("argocdHistory"));
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_applications);
@@ -74,27 +43,8 @@ ArgoCdCard::ArgoCdCard(PluginApi::EntityView &view, QWidget *parent) : QWidget(p
 
 void ArgoCdCard::get(const QString &path, std::function<void(const QJsonValue &, const QString &)> done)
 {
-    QUrl url = m_view.serverUrl();
-    const QString base = url.path().endsWith(QLatin1Char('/')) ? url.path().chopped(1) : url.path();
-    const qsizetype question = path.indexOf(QLatin1Char('?'));
-    url.setPath(base + QStringLiteral("/api/argocd") + path.left(question), QUrl::TolerantMode);   // `path` is percent-encoded already
-    if (question >= 0)
-        url.setQuery(path.mid(question + 1));
-    QNetworkRequest request(url);
-    m_view.authorize(request);
-    request.setTransferTimeout(30000);
-    QNetworkReply *reply = m_view.network()->get(request);
-    connect(reply, &QNetworkReply::finished, this, [reply, done = std::move(done)] {
-        reply->deleteLater();
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QJsonDocument json = QJsonDocument::fromJson(reply->readAll());
-        if (status == 200) {
-            done(json.isArray() ? QJsonValue(json.array()) : QJsonValue(json.object()), {});
-            return;
-        }
-        const QString message = json.object().value(QLatin1String("error"))[QLatin1String("message")].toString(json.object().value(QLatin1String("message")).toString());
-        done({}, status == 0 ? tr("Cannot reach the Greenroom server: %1").arg(reply->errorString())
-                             : tr("Argo CD's applications could not be read: %1").arg(message.isEmpty() ? reply->errorString() : message));
+    Support::askServer(m_view, this, "GET", QStringLiteral("/api/argocd") + path, {}, [done = std::move(done)](const QJsonDocument &answer, const QString &error) {
+        done(answer.isArray() ? QJsonValue(answer.array()) : QJsonValue(answer.object()), error.isEmpty() ? QString() : tr("Argo CD's applications could not be read: %1").arg(error));
     });
 }
 
@@ -106,7 +56,7 @@ void ArgoCdCard::reload()
     const QString namespaceName = annotations.value(QLatin1String("argocd/app-namespace")).toString();
     const auto cached = m_view.cachedData(QStringLiteral("applications"));
     const auto fallBack = [this, cached](const QString &why) {
-        m_status->setText(cached ? tr("%1\nShowing the applications as of %2.").arg(why, ago(cached->storedAt)) : why);
+        m_status->setText(Support::withCachedAge(why, cached, tr("the applications")));
         Q_EMIT loaded(false);
     };
     if (name.isEmpty() && selector.isEmpty()) {
@@ -190,13 +140,13 @@ void ArgoCdCard::show(const QJsonArray &applications)
         const QString instanceName = instance.isObject() ? instance[QLatin1String("name")].toString() : application[QLatin1String("instance")].toString();
         const QJsonObject status = application[QLatin1String("status")].toObject();
         const QJsonObject operation = status.value(QLatin1String("operationState")).toObject();
-        addRow(m_applications, {name, instanceName, status.value(QLatin1String("sync"))[QLatin1String("status")].toString(),
+        appendRow(m_applications, {name, instanceName, status.value(QLatin1String("sync"))[QLatin1String("status")].toString(),
                                 status.value(QLatin1String("health"))[QLatin1String("status")].toString(),
-                                when(operation.contains(QLatin1String("finishedAt")) ? operation.value(QLatin1String("finishedAt"))
+                                localTime(operation.contains(QLatin1String("finishedAt")) ? operation.value(QLatin1String("finishedAt"))
                                                                                      : operation.value(QLatin1String("startedAt")))});
         const QJsonArray history = status.value(QLatin1String("history")).toArray();
         for (qsizetype i = history.size() - 1; i >= 0; --i)   // newest first
-            addRow(m_history, {name, when(history.at(i)[QLatin1String("deployedAt")]), history.at(i)[QLatin1String("revision")].toString().left(7)});
+            appendRow(m_history, {name, localTime(history.at(i)[QLatin1String("deployedAt")]), history.at(i)[QLatin1String("revision")].toString().left(7)});
     }
     m_applications->resizeColumnsToContents();
     m_history->resizeColumnsToContents();

@@ -2,6 +2,9 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "kubernetestab.h"
 
+#include <cardparts.h>
+#include <serverrequest.h>
+
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -16,11 +19,10 @@ namespace Greenroom::Plugins::Kubernetes {
 
 namespace {
 
-QString ago(const QDateTime &when)
+// A pod's age: "2 h", "3 days".
+QString age(const QDateTime &when)
 {
-    const qint64 minutes = when.secsTo(QDateTime::currentDateTime()) / 60;
-    return minutes < 60 ? QObject::tr("%1 min").arg(minutes)
-           : minutes < 60 * 24 ? QObject::tr("%1 h").arg(minutes / 60) : QObject::tr("%1 days").arg(minutes / (60 * 24));
+    return Support::ago(when).chopped(4);   // without " ago"
 }
 
 QJsonArray ofType(const QJsonObject &cluster, const char *type)
@@ -100,39 +102,26 @@ void KubernetesTab::reload()
 {
     const auto cached = m_view.cachedData(QStringLiteral("objects"));
     const auto fallBack = [this, cached](const QString &why) {
-        m_status->setText(cached ? tr("%1\nShowing the objects as of %2 ago.").arg(why, ago(cached->storedAt)) : why);
+        m_status->setText(Support::withCachedAge(why, cached, tr("the objects")));
         Q_EMIT loaded(false);
     };
     if (!m_view.serverUrl().isValid()) {
         fallBack(tr("Offline: Kubernetes objects come through the Greenroom server."));
         return;
     }
-    QUrl url = m_view.serverUrl();
-    const QString base = url.path().endsWith(QLatin1Char('/')) ? url.path().chopped(1) : url.path();
-    url.setPath(base + QStringLiteral("/api/kubernetes/services/")
-                    + QString::fromLatin1(QUrl::toPercentEncoding(m_view.entity().value(QLatin1String("metadata"))[QLatin1String("name")].toString())),
-                QUrl::TolerantMode);
-    QNetworkRequest request(url);
-    m_view.authorize(request);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-    request.setTransferTimeout(60000);
+    const QString path = QStringLiteral("/api/kubernetes/services/")
+                         + QString::fromLatin1(QUrl::toPercentEncoding(m_view.entity().value(QLatin1String("metadata"))[QLatin1String("name")].toString()));
     const QJsonObject body{{QStringLiteral("entity"), m_view.entity()}, {QStringLiteral("auth"), QJsonObject()}};
-    QNetworkReply *reply = m_view.network()->post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
-    connect(reply, &QNetworkReply::finished, this, [this, reply, fallBack] {
-        reply->deleteLater();
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
-        if (status != 200) {
-            const QJsonValue error = answer.value(QLatin1String("error"));
-            const QString message = error.isString() ? error.toString() : error[QLatin1String("message")].toString();
-            fallBack(status == 0 ? tr("Cannot reach the Greenroom server: %1").arg(reply->errorString())
-                                 : tr("Kubernetes objects could not be read: %1").arg(message.isEmpty() ? reply->errorString() : message));
-            return;
-        }
-        m_view.storeData(QStringLiteral("objects"), answer);
-        show(answer);
-        Q_EMIT loaded(true);
-    });
+    Support::askServer(m_view, this, "POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact),
+                       [this, fallBack](const QJsonDocument &answer, const QString &error) {
+                           if (!error.isEmpty()) {
+                               fallBack(tr("Kubernetes objects could not be read: %1").arg(error));
+                               return;
+                           }
+                           m_view.storeData(QStringLiteral("objects"), answer.object());
+                           show(answer.object());
+                           Q_EMIT loaded(true);
+                       });
 }
 
 void KubernetesTab::show(const QJsonObject &objects)
@@ -193,7 +182,7 @@ void KubernetesTab::show(const QJsonObject &objects)
             auto *item = new QTreeWidgetItem(parent, {pod.value(QLatin1String("metadata"))[QLatin1String("name")].toString(),
                                                       status.value(QLatin1String("phase")).toString(),
                                                       QStringLiteral("%1/%2").arg(ready).arg(containers.size()), QString::number(restarts),
-                                                      started.isValid() ? ago(started) : QString(), found.join(QStringLiteral("; "))});
+                                                      started.isValid() ? age(started) : QString(), found.join(QStringLiteral("; "))});
             if (!found.isEmpty())
                 item->setForeground(5, QColor(0xc6, 0x28, 0x28));
         }

@@ -2,6 +2,9 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "pagerdutycard.h"
 
+#include <cardparts.h>
+#include <serverrequest.h>
+
 #include <QDateTime>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -19,31 +22,6 @@
 namespace Greenroom::Plugins::PagerDuty {
 
 namespace {
-
-QTableWidget *table(const QStringList &headers, const QString &name)
-{
-    auto *widget = new QTableWidget(0, int(headers.size()));
-    widget->setObjectName(name);
-    widget->setHorizontalHeaderLabels(headers);
-    widget->verticalHeader()->hide();
-    widget->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    widget->horizontalHeader()->setStretchLastSection(true);
-    widget->setMaximumHeight(160);
-    return widget;
-}
-
-QString when(const QJsonValue &value)
-{
-    const QDateTime time = QDateTime::fromString(value.toString(), Qt::ISODate);
-    return time.isValid() ? time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QString();
-}
-
-QString ago(const QDateTime &when)
-{
-    const qint64 minutes = when.secsTo(QDateTime::currentDateTime()) / 60;
-    return minutes < 60 ? QObject::tr("%1 min ago").arg(minutes)
-           : minutes < 60 * 24 ? QObject::tr("%1 h ago").arg(minutes / 60) : QObject::tr("%1 days ago").arg(minutes / (60 * 24));
-}
 
 QString annotation(const QJsonObject &entity, const char *key)
 {
@@ -64,8 +42,8 @@ PagerDutyCard::PagerDutyCard(PluginApi::EntityView &view, QWidget *parent) : QWi
     m_onCall->setObjectName(QStringLiteral("pagerdutyOnCall"));
     m_onCall->setTextFormat(Qt::PlainText);
     m_onCall->setWordWrap(true);
-    m_incidents = table({tr("Incident"), tr("Status"), tr("Urgency"), tr("Created")}, QStringLiteral("pagerdutyIncidents"));
-    m_changes = table({tr("Change"), tr("Source"), tr("When")}, QStringLiteral("pagerdutyChanges"));
+    m_incidents = Support::makeTable({tr("Incident"), tr("Status"), tr("Urgency"), tr("Created")}, QStringLiteral("pagerdutyIncidents"), 160);
+    m_changes = Support::makeTable({tr("Change"), tr("Source"), tr("When")}, QStringLiteral("pagerdutyChanges"), 160);
     m_status = new QLabel;
     m_status->setObjectName(QStringLiteral("pagerdutyStatus"));
     m_status->setTextFormat(Qt::PlainText);
@@ -97,28 +75,8 @@ PagerDutyCard::PagerDutyCard(PluginApi::EntityView &view, QWidget *parent) : QWi
 
 void PagerDutyCard::get(const QString &path, std::function<void(const QJsonObject &, const QString &)> done)
 {
-    QUrl url = m_view.serverUrl();
-    const QString base = url.path().endsWith(QLatin1Char('/')) ? url.path().chopped(1) : url.path();
-    const qsizetype question = path.indexOf(QLatin1Char('?'));
-    url.setPath(base + QStringLiteral("/api/pagerduty") + path.left(question), QUrl::TolerantMode);
-    if (question >= 0)
-        url.setQuery(path.mid(question + 1));
-    QNetworkRequest request(url);
-    m_view.authorize(request);
-    request.setTransferTimeout(30000);
-    QNetworkReply *reply = m_view.network()->get(request);
-    connect(reply, &QNetworkReply::finished, this, [reply, done = std::move(done)] {
-        reply->deleteLater();
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QJsonObject body = QJsonDocument::fromJson(reply->readAll()).object();
-        if (status == 200) {
-            done(body, {});
-            return;
-        }
-        const QString message = body.value(QLatin1String("errors")).toArray().first().toString();
-        done({}, status == 0 ? tr("Cannot reach the Greenroom server: %1").arg(reply->errorString())
-                             : (message.isEmpty() ? reply->errorString() : message));
-    });
+    Support::askServer(m_view, this, "GET", QStringLiteral("/api/pagerduty") + path, {},
+                       [done = std::move(done)](const QJsonDocument &answer, const QString &error) { done(answer.object(), error); });
 }
 
 void PagerDutyCard::reload()
@@ -129,7 +87,7 @@ void PagerDutyCard::reload()
     const QString account = annotation(entity, "pagerduty.com/account");
     const auto cached = m_view.cachedData(QStringLiteral("card"));
     const auto fallBack = [this, cached](const QString &why) {
-        m_status->setText(cached ? tr("%1\nShowing PagerDuty as of %2.").arg(why, ago(cached->storedAt)) : why);
+        m_status->setText(Support::withCachedAge(why, cached, QStringLiteral("PagerDuty")));
         Q_EMIT loaded(false);
     };
     if (serviceId.isEmpty() && key.isEmpty()) {
@@ -188,22 +146,13 @@ void PagerDutyCard::show(const QJsonObject &card)
         people.append(user[QLatin1String("name")].toString());
     m_onCall->setText(people.isEmpty() ? tr("Nobody is on call.") : tr("On call now: %1").arg(people.join(QStringLiteral(", "))));
     m_incidents->setRowCount(0);
-    for (const QJsonValue &incident : card.value(QLatin1String("incidents")).toArray()) {
-        const int row = m_incidents->rowCount();
-        m_incidents->insertRow(row);
-        const QStringList cells{incident[QLatin1String("title")].toString(), incident[QLatin1String("status")].toString(),
-                                incident[QLatin1String("urgency")].toString(), when(incident[QLatin1String("created_at")])};
-        for (int column = 0; column < cells.size(); ++column)
-            m_incidents->setItem(row, column, new QTableWidgetItem(cells.at(column)));
-    }
+    for (const QJsonValue &incident : card.value(QLatin1String("incidents")).toArray())
+        Support::appendRow(m_incidents, {incident[QLatin1String("title")].toString(), incident[QLatin1String("status")].toString(),
+                                         incident[QLatin1String("urgency")].toString(), Support::localTime(incident[QLatin1String("created_at")])});
     m_changes->setRowCount(0);
-    for (const QJsonValue &change : card.value(QLatin1String("change_events")).toArray()) {
-        const int row = m_changes->rowCount();
-        m_changes->insertRow(row);
-        const QStringList cells{change[QLatin1String("summary")].toString(), change[QLatin1String("source")].toString(), when(change[QLatin1String("timestamp")])};
-        for (int column = 0; column < cells.size(); ++column)
-            m_changes->setItem(row, column, new QTableWidgetItem(cells.at(column)));
-    }
+    for (const QJsonValue &change : card.value(QLatin1String("change_events")).toArray())
+        Support::appendRow(m_changes, {change[QLatin1String("summary")].toString(), change[QLatin1String("source")].toString(),
+                                       Support::localTime(change[QLatin1String("timestamp")])});
     m_incidents->resizeColumnsToContents();
     m_changes->resizeColumnsToContents();
 }

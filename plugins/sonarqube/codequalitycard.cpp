@@ -2,6 +2,9 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "codequalitycard.h"
 
+#include <cardparts.h>
+#include <serverrequest.h>
+
 #include <QDateTime>
 #include <QGridLayout>
 #include <QJsonArray>
@@ -10,6 +13,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPointer>
+#include <QRegularExpression>
 #include <QUrlQuery>
 #include <QVBoxLayout>
 
@@ -22,16 +26,6 @@ QString rating(const QString &value)
 {
     const int grade = qRound(value.toDouble());
     return grade >= 1 && grade <= 5 ? QString(QChar(u'A' + grade - 1)) : QString();
-}
-
-QString ago(const QDateTime &when)
-{
-    const qint64 minutes = when.secsTo(QDateTime::currentDateTime()) / 60;
-    if (minutes < 60)
-        return QObject::tr("%1 min ago").arg(minutes);
-    if (minutes < 60 * 24)
-        return QObject::tr("%1 h ago").arg(minutes / 60);
-    return QObject::tr("%1 days ago").arg(minutes / (60 * 24));
 }
 
 } // namespace
@@ -68,7 +62,7 @@ void CodeQualityCard::reload()
     const QUrl server = m_view.serverUrl();
     const auto cached = m_view.cachedData(QStringLiteral("summary"));
     const auto fallBack = [this, cached](const QString &why) {
-        m_status->setText(cached ? tr("%1\nShowing the findings as of %2.").arg(why, ago(cached->storedAt)) : why);
+        m_status->setText(Support::withCachedAge(why, cached, tr("the findings")));
         Q_EMIT loaded(false);
     };
     if (!server.isValid()) {
@@ -76,25 +70,16 @@ void CodeQualityCard::reload()
         return;
     }
     const QStringList ref = m_view.entityRef().split(QRegularExpression(QStringLiteral("[:/]")));
-    QUrl url = server;
-    const QString base = url.path().endsWith(QLatin1Char('/')) ? url.path().chopped(1) : url.path();
-    url.setPath(base + QStringLiteral("/api/sonarqube/entities/%1/%2/%3/summary").arg(ref.value(0), ref.value(1), ref.value(2)));
-    QNetworkRequest request(url);
-    m_view.authorize(request);
-    request.setTransferTimeout(30000);
-    QNetworkReply *reply = m_view.network()->get(request);
-    connect(reply, &QNetworkReply::finished, this, [this, reply, fallBack] {
-        reply->deleteLater();
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QJsonObject body = QJsonDocument::fromJson(reply->readAll()).object();
-        if (status != 200) {
-            const QString message = body.value(QLatin1String("error"))[QLatin1String("message")].toString();
-            fallBack(status == 0 ? tr("Cannot reach the Greenroom server: %1").arg(reply->errorString())
-                                 : tr("SonarQube's findings could not be read: %1").arg(message.isEmpty() ? reply->errorString() : message));
+    const QString path = QStringLiteral("/api/sonarqube/entities/%1/%2/%3/summary")
+                             .arg(QString::fromLatin1(QUrl::toPercentEncoding(ref.value(0))), QString::fromLatin1(QUrl::toPercentEncoding(ref.value(1))),
+                                  QString::fromLatin1(QUrl::toPercentEncoding(ref.value(2))));
+    Support::askServer(m_view, this, "GET", path, {}, [this, fallBack](const QJsonDocument &answer, const QString &error) {
+        if (!error.isEmpty()) {
+            fallBack(tr("SonarQube's findings could not be read: %1").arg(error));
             return;
         }
-        m_view.storeData(QStringLiteral("summary"), body);
-        show(body);
+        m_view.storeData(QStringLiteral("summary"), answer.object());
+        show(answer.object());
         Q_EMIT loaded(true);
     });
 }
@@ -157,7 +142,7 @@ void CodeQualityCard::show(const QJsonObject &summary)
         ++row;
     }
     const QDateTime analysed = QDateTime::fromString(findings[QLatin1String("analysisDate")].toString(), Qt::ISODate);
-    m_status->setText(analysed.isValid() ? tr("Last analysis %1 (%2)").arg(analysed.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")), ago(analysed))
+    m_status->setText(analysed.isValid() ? tr("Last analysis %1 (%2)").arg(analysed.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")), Support::ago(analysed))
                                          : QString());
     QUrl dashboard(summary.value(QLatin1String("instanceUrl")).toString() + QStringLiteral("/dashboard"));
     dashboard.setQuery(QUrlQuery{{QStringLiteral("id"), key}});

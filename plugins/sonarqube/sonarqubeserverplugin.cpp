@@ -26,6 +26,22 @@ QString queryValue(const PluginRequest &request, const QString &name)
 
 } // namespace
 
+FindingsClient &SonarQubeServerPlugin::client()
+{
+    if (!m_client)   // made at the first request, on the server's thread
+        m_client = new FindingsClient(new QNetworkAccessManager(this), this);
+    return *m_client;
+}
+
+std::optional<Instance> SonarQubeServerPlugin::instanceFor(const PluginRequest &request, const PluginApi::Respond &respond, const QString &name) const
+{
+    QString why;
+    auto instance = m_config.instance(name, &why);
+    if (!instance)   // thrown in upstream's handler: Express's 500
+        respond(serverError(request, QStringLiteral("Error"), why));
+    return instance;
+}
+
 bool SonarQubeServerPlugin::registerServer(PluginApi::ServerRegistry &registry, QString *error)
 {
     auto config = Config::read(registry.config(QStringLiteral("sonarqube")), error);
@@ -42,17 +58,10 @@ bool SonarQubeServerPlugin::registerServer(PluginApi::ServerRegistry &registry, 
                                                              QStringLiteral("ComponentKey must be provided as a single string.")));
                                return;
                            }
-                           QString why;
-                           const auto instance = m_config.instance(queryValue(request, QStringLiteral("instanceKey")), &why);
-                           if (!instance) {
-                               respond(serverError(request, QStringLiteral("Error"), why));
+                           const auto instance = instanceFor(request, respond, queryValue(request, QStringLiteral("instanceKey")));
+                           if (!instance)
                                return;
-                           }
-                           if (!m_client) {
-                               m_network = new QNetworkAccessManager(this);
-                               m_client = new FindingsClient(m_network, this);
-                           }
-                           m_client->findings(*instance, componentKey, [request, respond](const QJsonValue &findings, const QString &failure) {
+                           client().findings(*instance, componentKey, [request, respond](const QJsonValue &findings, const QString &failure) {
                                PluginResponse answer = failure.isEmpty() ? PluginResponse::json(findings.toObject())
                                                                          : serverError(request, QStringLiteral("ResponseError"), failure);
                                if (failure.isEmpty() && findings.isNull())
@@ -97,18 +106,11 @@ void SonarQubeServerPlugin::summary(const PluginRequest &request, PluginApi::Res
     const qsizetype slash = annotation.indexOf(QLatin1Char('/'));
     const QString instanceName = slash >= 0 ? annotation.left(slash) : QString();
     const QString componentKey = slash >= 0 ? annotation.mid(slash + 1) : annotation;
-    QString why;
-    const auto instance = m_config.instance(instanceName, &why);
-    if (!instance) {
-        respond(serverError(request, QStringLiteral("Error"), why));
+    const auto instance = instanceFor(request, respond, instanceName);
+    if (!instance)
         return;
-    }
-    if (!m_client) {
-        m_network = new QNetworkAccessManager(this);
-        m_client = new FindingsClient(m_network, this);
-    }
     const QString instanceUrl = instance->externalBaseUrl.isEmpty() ? instance->baseUrl : instance->externalBaseUrl;
-    m_client->findings(*instance, componentKey, [request, respond, instanceUrl, componentKey](const QJsonValue &findings, const QString &failure) {
+    client().findings(*instance, componentKey, [request, respond, instanceUrl, componentKey](const QJsonValue &findings, const QString &failure) {
         if (!failure.isEmpty()) {
             respond(serverError(request, QStringLiteral("ResponseError"), failure));
             return;

@@ -32,10 +32,12 @@ public:
 
 private:
     void summary(const PluginApi::PluginRequest &request, PluginApi::Respond respond);
+    FindingsClient &client();
+    // The named instance ("" = default), or nothing after answering upstream's error.
+    std::optional<Instance> instanceFor(const PluginApi::PluginRequest &request, const PluginApi::Respond &respond, const QString &name) const;
 
     PluginApi::ServerRegistry *m_registry = nullptr;
     Config m_config;
-    QNetworkAccessManager *m_network = nullptr;   // made on the server's thread, at the first request
     FindingsClient *m_client = nullptr;
 };
 

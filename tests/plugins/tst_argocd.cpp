@@ -5,6 +5,7 @@
 // instances (the demo services' fake; one with a token, one signing in with
 // a username and password, one refusing), Roadie's backend routes with its
 // answers and errors; the desktop card from them, and offline from the cache.
+#include <fakeservicehost.h>
 #include <serverprocess.h>
 #include <testconfig.h>
 #include <testentityview.h>
@@ -30,32 +31,6 @@ using Greenroom::TestSupport::ServerProcess;
 using Greenroom::TestSupport::TestView;
 
 namespace {
-
-class ArgoServer : public QAbstractHttpServer
-{
-public:
-    ArgoServer(QString username, QString password, QString token) : fake(std::move(username), std::move(password), std::move(token))
-    {
-        port = listen(QHostAddress::LocalHost, 0);
-    }
-    FakeArgoCd fake;
-    quint16 port = 0;
-    QString url() const { return QStringLiteral("http://127.0.0.1:%1").arg(port); }
-
-protected:
-    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
-    {
-        QHttpServerResponder responder = makeResponder(request, socket);
-        const QByteArray method = request.method() == QHttpServerRequest::Method::Post ? "POST" : "GET";
-        auto answer = fake.answer({method, request.url().path().mid(1).split(QLatin1Char('/')), QUrlQuery(request.url()), request.body()},
-                                  request.value("authorization"));
-        if (!answer)
-            answer = DemoServices::FakeAnswer::json(404, QJsonObject());
-        responder.write(answer->body, answer->contentType, QHttpServerResponder::StatusCode(answer->status));
-        return true;
-    }
-    void missingHandler(const QHttpServerRequest &, QTcpSocket *) override {}
-};
 
 QJsonObject application(const QString &name, const QString &app, const QString &sync, const QString &health, const QStringList &revisions)
 {
@@ -91,9 +66,10 @@ private:
     Reply get(const QString &path) { return m_server->request("GET", QStringLiteral("/api/argocd") + path); }
 
     QTemporaryDir m_dir;
-    ArgoServer m_prod{QStringLiteral("unused"), QStringLiteral("unused"), QStringLiteral("prod-token")};
-    ArgoServer m_staging{QStringLiteral("backstage"), QStringLiteral("s3cret"), QStringLiteral("staging-session")};
-    ArgoServer m_locked{QStringLiteral("someone"), QStringLiteral("else"), QStringLiteral("locked-token")};
+    using Argo = Greenroom::TestSupport::HostedFake<FakeArgoCd>;
+    Argo m_prod{Greenroom::TestSupport::byAuthorization<FakeArgoCd>, QStringLiteral("unused"), QStringLiteral("unused"), QStringLiteral("prod-token")};
+    Argo m_staging{Greenroom::TestSupport::byAuthorization<FakeArgoCd>, QStringLiteral("backstage"), QStringLiteral("s3cret"), QStringLiteral("staging-session")};
+    Argo m_locked{Greenroom::TestSupport::byAuthorization<FakeArgoCd>, QStringLiteral("someone"), QStringLiteral("else"), QStringLiteral("locked-token")};
     std::unique_ptr<ServerProcess> m_server;
 };
 
@@ -119,10 +95,8 @@ void TestArgoCd::initTestCase()
                        "        - {name: prod, url: '%1', token: prod-token}\n        - {name: staging, url: '%2'}\n"
                        "        - {name: locked, url: '%3'}\n")
             .arg(m_prod.url(), m_staging.url(), m_locked.url()).toUtf8());
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("GREENROOM_PLUGIN_PATH"), QStringLiteral(GREENROOM_BINARY_DIR "/plugins"));
     m_server = std::make_unique<ServerProcess>();
-    QVERIFY2(m_server->start(m_dir.path(), {QStringLiteral("serve")}, env), m_server->output().constData());
+    QVERIFY2(m_server->start(m_dir.path(), {QStringLiteral("serve")}, Greenroom::TestSupport::builtPluginsEnvironment()), m_server->output().constData());
     QVERIFY2(m_server->output().contains("plugin: argocd 0.1.0 loaded from"), m_server->output().constData());
 }
 

@@ -6,6 +6,7 @@
 // out of reach. The route answers Backstage's ObjectsByEntityResponse with
 // the calls upstream makes; the desktop tab groups pods under deployments
 // and names their problems; offline it shows the last answer.
+#include <fakeservicehost.h>
 #include <serverprocess.h>
 #include <testconfig.h>
 #include <testentityview.h>
@@ -32,28 +33,6 @@ using Greenroom::TestSupport::ServerProcess;
 using Greenroom::TestSupport::TestView;
 
 namespace {
-
-class ClusterServer : public QAbstractHttpServer
-{
-public:
-    explicit ClusterServer(QString token) : fake(std::move(token)) { port = listen(QHostAddress::LocalHost, 0); }
-    FakeKubernetes fake;
-    quint16 port = 0;
-    QString url() const { return QStringLiteral("http://127.0.0.1:%1").arg(port); }
-
-protected:
-    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
-    {
-        QHttpServerResponder responder = makeResponder(request, socket);
-        auto answer = fake.answer({"GET", request.url().path().mid(1).split(QLatin1Char('/')), QUrlQuery(request.url()), request.body()},
-                                  request.value("authorization"));
-        if (!answer)
-            answer = DemoServices::FakeAnswer::json(404, QJsonObject());
-        responder.write(answer->body, answer->contentType, QHttpServerResponder::StatusCode(answer->status));
-        return true;
-    }
-    void missingHandler(const QHttpServerRequest &, QTcpSocket *) override {}
-};
 
 QJsonObject meta(const QString &name, const QString &namespaceName, const QJsonObject &labels, const QString &owner = {})
 {
@@ -101,8 +80,8 @@ private:
     }
 
     QTemporaryDir m_dir;
-    ClusterServer m_prod{QStringLiteral("prod-token")};
-    ClusterServer m_locked{QStringLiteral("locked-token")};
+    Greenroom::TestSupport::HostedFake<FakeKubernetes> m_prod{Greenroom::TestSupport::byAuthorization<FakeKubernetes>, QStringLiteral("prod-token")};
+    Greenroom::TestSupport::HostedFake<FakeKubernetes> m_locked{Greenroom::TestSupport::byAuthorization<FakeKubernetes>, QStringLiteral("locked-token")};
     quint16 m_closedPort = 0;
     std::unique_ptr<ServerProcess> m_server;
 };
@@ -146,10 +125,8 @@ void TestKubernetes::initTestCase()
                        "        - {name: locked, url: '%2', authProvider: serviceAccount, serviceAccountToken: locked-token}\n"
                        "        - {name: gone, url: 'http://127.0.0.1:%3', authProvider: serviceAccount, serviceAccountToken: x}\n")
             .arg(m_prod.url(), m_locked.url()).arg(m_closedPort).toUtf8());
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("GREENROOM_PLUGIN_PATH"), QStringLiteral(GREENROOM_BINARY_DIR "/plugins"));
     m_server = std::make_unique<ServerProcess>();
-    QVERIFY2(m_server->start(m_dir.path(), {QStringLiteral("serve")}, env), m_server->output().constData());
+    QVERIFY2(m_server->start(m_dir.path(), {QStringLiteral("serve")}, Greenroom::TestSupport::builtPluginsEnvironment()), m_server->output().constData());
     QVERIFY2(m_server->output().contains("plugin: kubernetes 0.1.0 loaded from"), m_server->output().constData());
 }
 

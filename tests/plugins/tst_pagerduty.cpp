@@ -5,6 +5,7 @@
 // (the demo services' one) on loopback: the backend routes with upstream's
 // calls, answers and error sentences; the desktop card from them, its
 // trigger sent to the fake Events API, and offline from the cache.
+#include <fakeservicehost.h>
 #include <serverprocess.h>
 #include <testconfig.h>
 #include <testentityview.h>
@@ -31,26 +32,6 @@ using Greenroom::TestSupport::ServerProcess;
 using Greenroom::TestSupport::TestView;
 
 namespace {
-
-class PagerDutyServer : public QAbstractHttpServer
-{
-public:
-    FakePagerDuty fake{QStringLiteral("pd-token")};
-    quint16 port = listen(QHostAddress::LocalHost, 0);
-    QString url() const { return QStringLiteral("http://127.0.0.1:%1").arg(port); }
-
-protected:
-    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
-    {
-        QHttpServerResponder responder = makeResponder(request, socket);
-        const QByteArray method = request.method() == QHttpServerRequest::Method::Post ? "POST" : "GET";
-        auto answer = fake.answer({method, request.url().path().mid(1).split(QLatin1Char('/')), QUrlQuery(request.url()), request.body()},
-                                  request.value("authorization"), request.value("accept"));
-        responder.write(answer->body, answer->contentType, QHttpServerResponder::StatusCode(answer->status));
-        return true;
-    }
-    void missingHandler(const QHttpServerRequest &, QTcpSocket *) override {}
-};
 
 QJsonObject user(const QString &id, const QString &name)
 {
@@ -80,7 +61,11 @@ private:
     Reply get(const QString &path) { return m_server->request("GET", QStringLiteral("/api/pagerduty") + path); }
 
     QTemporaryDir m_dir;
-    PagerDutyServer m_pagerduty;
+    Greenroom::TestSupport::HostedFake<FakePagerDuty> m_pagerduty{
+        [](FakePagerDuty &fake, const DemoServices::FakeRequest &request, const QHttpServerRequest &raw) {
+            return fake.answer(request, raw.value("authorization"), raw.value("accept"));
+        },
+        QStringLiteral("pd-token")};
     std::unique_ptr<ServerProcess> m_server;
 };
 
@@ -110,10 +95,8 @@ void TestPagerDuty::initTestCase()
                                       QStringLiteral("backend:\n  listen: {port: 0}\n  database: {client: better-sqlite3, connection: ':memory:'}\n"
                                                      "catalog:\n  locations: []\npagerDuty:\n  apiToken: pd-token\n  apiBaseUrl: %1\n")
                                           .arg(m_pagerduty.url()).toUtf8());
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("GREENROOM_PLUGIN_PATH"), QStringLiteral(GREENROOM_BINARY_DIR "/plugins"));
     m_server = std::make_unique<ServerProcess>();
-    QVERIFY2(m_server->start(m_dir.path(), {QStringLiteral("serve")}, env), m_server->output().constData());
+    QVERIFY2(m_server->start(m_dir.path(), {QStringLiteral("serve")}, Greenroom::TestSupport::builtPluginsEnvironment()), m_server->output().constData());
     QVERIFY2(m_server->output().contains("plugin: pagerduty 0.1.0 loaded from"), m_server->output().constData());
 }
 

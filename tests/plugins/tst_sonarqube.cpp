@@ -6,6 +6,7 @@
 // calls upstream's backend makes, answering Backstage's routes with their
 // shapes and errors; a partial config leaves the plugin out; the desktop's
 // Code Quality card from the server's answer, and offline from the cache.
+#include <fakeservicehost.h>
 #include <serverprocess.h>
 #include <testconfig.h>
 #include <testentityview.h>
@@ -31,29 +32,6 @@ using Greenroom::TestSupport::TestView;
 
 namespace {
 
-// The fake SonarQube on loopback.
-class SonarQubeServer : public QAbstractHttpServer
-{
-public:
-    FakeSonarQube fake{QStringLiteral("sonar-token")};
-    quint16 port = listen(QHostAddress::LocalHost, 0);
-    QString url() const { return QStringLiteral("http://127.0.0.1:%1").arg(port); }
-
-protected:
-    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
-    {
-        QHttpServerResponder responder = makeResponder(request, socket);
-        const QByteArray method = request.method() == QHttpServerRequest::Method::Get ? "GET" : "OTHER";
-        auto answer = fake.answer({method, request.url().path().mid(1).split(QLatin1Char('/')), QUrlQuery(request.url()), request.body()},
-                                  request.value("authorization"));
-        if (!answer)
-            answer = DemoServices::FakeAnswer::json(404, QJsonObject());
-        responder.write(answer->body, answer->contentType, QHttpServerResponder::StatusCode(answer->status));
-        return true;
-    }
-    void missingHandler(const QHttpServerRequest &, QTcpSocket *) override {}
-};
-
 QByteArray component(const QString &name, const QString &projectKey)
 {
     const QString annotations = projectKey.isEmpty() ? QString() : QStringLiteral(", annotations: {sonarqube.org/project-key: '%1'}").arg(projectKey);
@@ -78,15 +56,10 @@ private Q_SLOTS:
 
 private:
     Reply get(const QString &path) { return m_server->request("GET", path); }
-    QProcessEnvironment environment() const
-    {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("GREENROOM_PLUGIN_PATH"), QStringLiteral(GREENROOM_BINARY_DIR "/plugins"));
-        return env;
-    }
+    static QProcessEnvironment environment() { return Greenroom::TestSupport::builtPluginsEnvironment(); }
 
     QTemporaryDir m_dir;
-    SonarQubeServer m_sonar;
+    Greenroom::TestSupport::HostedFake<FakeSonarQube> m_sonar{Greenroom::TestSupport::byAuthorization<FakeSonarQube>, QStringLiteral("sonar-token")};
     std::unique_ptr<ServerProcess> m_server;
 };
 
