@@ -342,7 +342,8 @@ void MainWindow::installPlugins(const QList<PluginStatus> &statuses)
         QWidget *widget = page->page.create ? page->page.create() : nullptr;
         if (!widget)
             continue;
-        widget->setObjectName(page->id);
+        if (widget->objectName().isEmpty())
+            widget->setObjectName(page->id);
         m_pluginPages->addWidget(widget);
         m_pluginPageIds.append(page->id);
         m_sidebar->addItem(page->page.title);

@@ -23,6 +23,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLabel>
+#include <QListWidget>
 #include <QSettings>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -46,6 +47,7 @@ private Q_SLOTS:
     void pluginCardsAreFramedOnTheOverview();
     void appExtensionsReorderHideAndOverride();
     void settingsListsPluginsAndSwitchesThemOff();
+    void pluginPagesJoinTheSidebar();
     void pluginDataIsKeptInTheCache();
     void builtPluginsWorkInAWindowOfTheirOwn();
 
@@ -260,6 +262,23 @@ void TestEntityLayout::settingsListsPluginsAndSwitchesThemOff()
         }
     }
     QCOMPARE(skipped, 3);
+}
+
+void TestEntityLayout::pluginPagesJoinTheSidebar()
+{
+    const int before = m_window->sidebar()->count();
+    m_window->installPlugins(loadFixtures());
+    QCOMPARE(m_window->sidebar()->count(), before + 1);
+    QCOMPARE(m_window->sidebar()->item(before)->text(), QStringLiteral("Fixture board"));
+    m_window->sidebar()->setCurrentRow(before);
+    QCOMPARE(m_window->currentPage(), MainWindow::Page::Plugin);
+    auto *board = m_window->findChild<QLabel *>(QStringLiteral("fixtureBoard"));
+    QVERIFY(board && board->isVisible());
+    m_window->goBack();
+    QVERIFY(m_window->currentPage() != MainWindow::Page::Plugin);
+    QVERIFY(m_window->openPluginPage(QStringLiteral("page:fixture/board")));
+    QVERIFY(board->isVisible());
+    QVERIFY(!m_window->openPluginPage(QStringLiteral("page:fixture/nope")));
 }
 
 void TestEntityLayout::pluginDataIsKeptInTheCache()
