@@ -60,7 +60,7 @@ std::optional<FakeAnswer> FakeSonarQube::answer(const FakeRequest &request, cons
         return FakeAnswer::json(200, QJsonObject{{QStringLiteral("component"), component}});
     }
     if (request.method == "GET" && path == QLatin1String("api/metrics/search")) {
-        const int pageSize = std::clamp(item("ps").isEmpty() ? 100 : item("ps").toInt(), 1, 500);
+        const int pageSize = std::clamp(item("ps").isEmpty() ? 100 : item("ps").toInt(), 1, m_maxPageSize);
         const int page = std::max(1, item("p").isEmpty() ? 1 : item("p").toInt());
         QJsonArray metrics;
         for (qsizetype i = qsizetype(page - 1) * pageSize; i < knownMetrics().size() && metrics.size() < pageSize; ++i)

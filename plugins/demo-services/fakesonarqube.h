@@ -27,6 +27,8 @@ public:
     void addProject(const QString &key, const QString &name, const QString &analysisDate, const QJsonObject &measures);
     // {"projects": [{"key", "name", "analysisDate", "measures": {...}}]}
     void load(const QJsonObject &data);
+    // The largest page of metrics it answers (SonarQube's is 500); smaller makes a client page.
+    void setMaxPageSize(int size) { m_maxPageSize = size; }
     // Calls seen, as "path?query", for tests.
     const QStringList &calls() const { return m_calls; }
 
@@ -37,6 +39,7 @@ private:
     QString m_token;
     QHash<QString, QJsonObject> m_projects;   // by key
     QStringList m_calls;
+    int m_maxPageSize = 500;
 };
 
 } // namespace Greenroom::DemoServices

@@ -123,7 +123,8 @@ void TestKubernetes::initTestCase()
                        "kubernetes:\n  serviceLocatorMethod: {type: multiTenant}\n  clusterLocatorMethods:\n    - type: config\n      clusters:\n"
                        "        - {name: prod, title: Production, url: '%1', authProvider: serviceAccount, serviceAccountToken: prod-token, dashboardUrl: 'https://k8s.acme.test'}\n"
                        "        - {name: locked, url: '%2', authProvider: serviceAccount, serviceAccountToken: locked-token}\n"
-                       "        - {name: gone, url: 'http://127.0.0.1:%3', authProvider: serviceAccount, serviceAccountToken: x}\n")
+                       "        - {name: gone, url: 'http://127.0.0.1:%3', authProvider: serviceAccount, serviceAccountToken: x}\n"
+                       "        - {name: stale, url: '%1', authProvider: serviceAccount, serviceAccountToken: expired}\n")
             .arg(m_prod.url(), m_locked.url()).arg(m_closedPort).toUtf8());
     m_server = std::make_unique<ServerProcess>();
     QVERIFY2(m_server->start(m_dir.path(), {QStringLiteral("serve")}, Greenroom::TestSupport::builtPluginsEnvironment()), m_server->output().constData());
@@ -135,7 +136,7 @@ void TestKubernetes::objectsByEntityAsBackstage()
     const Reply reply = services(QStringLiteral("checkout"), component(QStringLiteral("checkout")));
     QCOMPARE(reply.status, 200);
     const QJsonArray items = reply.json()[QLatin1String("items")].toArray();
-    QCOMPARE(items.size(), 3);   // prod with objects, locked and gone with errors
+    QCOMPARE(items.size(), 4);   // prod with objects, locked, gone and stale with errors
     const QJsonObject prod = items[0].toObject();
     QCOMPARE(prod.value(QLatin1String("cluster")).toObject(),
              (QJsonObject{{QStringLiteral("name"), QStringLiteral("prod")}, {QStringLiteral("title"), QStringLiteral("Production")},
@@ -160,9 +161,15 @@ void TestKubernetes::objectsByEntityAsBackstage()
     QCOMPARE(gone[0][QLatin1String("errorType")].toString(), QStringLiteral("FETCH_ERROR"));
     QVERIFY(gone[0][QLatin1String("message")].toString().startsWith(QStringLiteral("request to http://127.0.0.1:%1/").arg(m_closedPort)));
     QCOMPARE(items[2][QLatin1String("resources")].toArray(), QJsonArray());
+    // A token the cluster refuses: every type's UNAUTHORIZED_ERROR, in upstream's order.
+    const QJsonArray stale = items[3][QLatin1String("errors")].toArray();
+    QCOMPARE(stale.size(), 13);
+    QCOMPARE(stale[0].toObject(), (QJsonObject{{QStringLiteral("errorType"), QStringLiteral("UNAUTHORIZED_ERROR")}, {QStringLiteral("statusCode"), 401},
+                                              {QStringLiteral("resourcePath"), QStringLiteral("/api/v1/pods")}}));
+    QCOMPARE(stale[12][QLatin1String("resourcePath")].toString(), QStringLiteral("/apis/apps/v1/daemonsets"));
 
     const Reply clusters = m_server->request("GET", QStringLiteral("/api/kubernetes/clusters"));
-    QCOMPARE(clusters.json()[QLatin1String("items")].toArray().size(), 3);
+    QCOMPARE(clusters.json()[QLatin1String("items")].toArray().size(), 4);
     QCOMPARE(clusters.json()[QLatin1String("items")][0][QLatin1String("authProvider")].toString(), QStringLiteral("serviceAccount"));
 }
 
@@ -209,7 +216,7 @@ void TestKubernetes::tabGroupsPodsUnderDeployments()
         QCOMPARE(loaded.first().first().toBool(), true);
         QCOMPARE(tab.findChild<QLabel *>(QStringLiteral("kubernetesSelector"))->text(), QStringLiteral("Label selector: backstage.io/kubernetes-id=checkout"));
         QTreeWidget *tree = tab.tree();
-        QCOMPARE(tree->topLevelItemCount(), 3);
+        QCOMPARE(tree->topLevelItemCount(), 4);
         QTreeWidgetItem *prod = tree->topLevelItem(0);
         QCOMPARE(prod->text(0), QStringLiteral("Production"));
         QTreeWidgetItem *deployment = prod->child(0);
@@ -220,7 +227,7 @@ void TestKubernetes::tabGroupsPodsUnderDeployments()
         QCOMPARE(deployment->child(1)->text(3), QStringLiteral("7"));
         QCOMPARE(deployment->child(1)->text(5), QStringLiteral("app is crash looping (7 restarts)"));
         QCOMPARE(tree->topLevelItem(1)->child(0)->text(5), QStringLiteral("UNKNOWN_ERROR 403 /apis/apps/v1/deployments"));
-        QCOMPARE(tab.status()->text(), QStringLiteral("5 problem(s) found"));
+        QCOMPARE(tab.status()->text(), QStringLiteral("18 problem(s) found"));
         tab.resize(900, 500);
         QDir().mkpath(QStringLiteral(GREENROOM_BINARY_DIR "/screenshots"));
         QVERIFY(tab.grab().save(QStringLiteral(GREENROOM_BINARY_DIR "/screenshots/kubernetes-tab.png")));
@@ -228,7 +235,7 @@ void TestKubernetes::tabGroupsPodsUnderDeployments()
     view.server = QUrl();
     view.cache[QStringLiteral("objects")].storedAt = QDateTime::currentDateTime().addSecs(-1800);
     Plugins::Kubernetes::KubernetesTab offline(view);
-    QCOMPARE(offline.tree()->topLevelItemCount(), 3);
+    QCOMPARE(offline.tree()->topLevelItemCount(), 4);
     QCOMPARE(offline.status()->text(), QStringLiteral("Offline: Kubernetes objects come through the Greenroom server.\nShowing the objects as of 30 min ago."));
 }
 

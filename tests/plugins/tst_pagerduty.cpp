@@ -131,6 +131,21 @@ void TestPagerDuty::errorsAreUpstreamsSentences()
     const Reply noPolicy = get(QStringLiteral("/oncall-users"));
     QCOMPARE(noPolicy.status, 400);
     QCOMPARE(noPolicy.body, QByteArray("\"Bad Request: 'escalation_policy_ids[]' is required\""));
+
+    // A token PagerDuty refuses, on a named account: PagerDuty's 401 and upstream's sentence for each call.
+    QTemporaryDir folder;
+    Greenroom::TestSupport::writeFile(folder.filePath(QStringLiteral("app-config.yaml")),
+                                      QStringLiteral("backend:\n  listen: {port: 0}\n  database: {client: better-sqlite3, connection: ':memory:'}\n"
+                                                     "catalog:\n  locations: []\npagerDuty:\n  accounts:\n"
+                                                     "    - {id: main, apiToken: pd-token, apiBaseUrl: '%1', isDefault: true}\n"
+                                                     "    - {id: stale, apiToken: expired, apiBaseUrl: '%1'}\n").arg(m_pagerduty.url()).toUtf8());
+    ServerProcess accounts;
+    QVERIFY2(accounts.start(folder.path(), {QStringLiteral("serve")}, Greenroom::TestSupport::builtPluginsEnvironment()), accounts.output().constData());
+    QCOMPARE(accounts.request("GET", QStringLiteral("/api/pagerduty/services/PSVC001")).status, 200);   // the default account
+    const Reply stale = accounts.request("GET", QStringLiteral("/api/pagerduty/services/PSVC001/incidents?account=stale"));
+    QCOMPARE(stale.status, 401);
+    QCOMPARE(stale.json()[QLatin1String("errors")][0].toString(),
+             QStringLiteral("Failed to get incidents for service. Caller did not supply credentials or did not provide the correct credentials."));
 }
 
 void TestPagerDuty::cardShowsOnCallIncidentsAndChangesAndTriggers()

@@ -65,6 +65,7 @@ private:
 
 void TestSonarQube::initTestCase()
 {
+    m_sonar.fake.setMaxPageSize(7);   // 20 metrics: upstream's loop asks for three pages
     m_sonar.fake.addProject(QStringLiteral("acme:checkout"), QStringLiteral("Checkout"), QStringLiteral("2026-12-01T09:30:00+0000"),
                             QJsonObject{{QStringLiteral("alert_status"), QStringLiteral("ERROR")}, {QStringLiteral("bugs"), QStringLiteral("3")},
                                         {QStringLiteral("reliability_rating"), QStringLiteral("3.0")}, {QStringLiteral("vulnerabilities"), QStringLiteral("0")},
@@ -77,13 +78,15 @@ void TestSonarQube::initTestCase()
     Greenroom::TestSupport::writeFile(m_dir.filePath(QStringLiteral("catalog-info.yaml")),
                                       component(QStringLiteral("checkout"), QStringLiteral("acme:checkout")) + component(QStringLiteral("ledger"), QStringLiteral("finance/ledger-key"))
                                           + component(QStringLiteral("unanalysed"), QStringLiteral("nobody")) + component(QStringLiteral("plain"), {})
-                                          + component(QStringLiteral("elsewhere"), QStringLiteral("nowhere/x")));
+                                          + component(QStringLiteral("elsewhere"), QStringLiteral("nowhere/x"))
+                                          + component(QStringLiteral("refused"), QStringLiteral("wrongkey/acme:checkout")));
     Greenroom::TestSupport::writeFile(
         m_dir.filePath(QStringLiteral("app-config.yaml")),
         QStringLiteral("backend:\n  listen: {port: 0}\n  database: {client: better-sqlite3, connection: ':memory:'}\n"
                        "catalog:\n  rules: [{allow: [Component]}]\n  locations: [{type: file, target: ./catalog-info.yaml}]\n"
                        "sonarqube:\n  baseUrl: %1\n  apiKey: sonar-token\n  externalBaseUrl: https://sonar.acme.test\n"
-                       "  instances: [{name: finance, baseUrl: %1, apiKey: sonar-token, authType: Bearer}]\n").arg(m_sonar.url()).toUtf8());
+                       "  instances: [{name: finance, baseUrl: %1, apiKey: sonar-token, authType: Bearer}, {name: wrongkey, baseUrl: %1, apiKey: nope}]\n")
+            .arg(m_sonar.url()).toUtf8());
     m_server = std::make_unique<ServerProcess>();
     QVERIFY2(m_server->start(m_dir.path(), {QStringLiteral("serve")}, environment()), m_server->output().constData());
     QVERIFY2(m_server->output().contains("plugin: sonarqube 0.1.0 loaded from"), m_server->output().constData());
@@ -106,8 +109,9 @@ void TestSonarQube::summaryAsBackstageAnswersIt()
                                    QStringLiteral("security_hotspots_reviewed=100.0"), QStringLiteral("code_smells=42"),
                                    QStringLiteral("sqale_rating=1.0"), QStringLiteral("coverage=81.3"), QStringLiteral("duplicated_lines_density=2.1")}));
     // Upstream's three calls, in its order and with its parameters.
-    const QStringList calls = m_sonar.fake.calls().mid(m_sonar.fake.calls().size() - 3);
+    const QStringList calls = m_sonar.fake.calls().mid(m_sonar.fake.calls().size() - 5);
     QCOMPARE(calls, (QStringList{QStringLiteral("api/components/show?component=acme:checkout"), QStringLiteral("api/metrics/search?ps=500&p=1"),
+                                 QStringLiteral("api/metrics/search?ps=500&p=2"), QStringLiteral("api/metrics/search?ps=500&p=3"),
                                  QStringLiteral("api/measures/component?component=acme:checkout&metricKeys=alert_status,bugs,reliability_rating,"
                                                 "vulnerabilities,security_rating,security_hotspots_reviewed,security_review_rating,code_smells,"
                                                 "sqale_rating,coverage,duplicated_lines_density")}));
@@ -132,6 +136,10 @@ void TestSonarQube::errorsInBackstagesShapes()
     QCOMPARE(unknown.status, 500);
     QCOMPARE(unknown.json()[QLatin1String("error")][QLatin1String("name")].toString(), QStringLiteral("ResponseError"));
     QCOMPARE(unknown.errorMessage(), QStringLiteral("Request failed with 404 Not Found"));
+    // A token SonarQube refuses: upstream's ResponseError names the status.
+    const Reply refused = get(QStringLiteral("/api/sonarqube/entities/component/default/refused/summary"));
+    QCOMPARE(refused.status, 500);
+    QCOMPARE(refused.errorMessage(), QStringLiteral("Request failed with 401 Unauthorized"));
     const Reply elsewhere = get(QStringLiteral("/api/sonarqube/entities/component/default/elsewhere/summary"));
     QCOMPARE(elsewhere.status, 500);
     QCOMPARE(elsewhere.errorMessage(), QStringLiteral("Couldn't find a sonarqube instance in the config with name nowhere"));
