@@ -23,20 +23,6 @@ using Store::ProcessingErrorRecord;
 
 namespace {
 
-// Plugins' processors, in order, before validation; the first refusal is the
-// entity's problem, worded as Backstage's orchestrator words a processor's throw.
-std::optional<Model::EntityProblem> preProcess(QJsonObject &entity, const QString &location, const QList<EntityPreProcessor> &processors)
-{
-    for (const EntityPreProcessor &processor : processors) {
-        auto [processed, error] = processor.preProcess(entity, location);
-        if (!error.isEmpty())
-            return Model::EntityProblem{QStringLiteral("InputError"),
-                                        QStringLiteral("Processor %1 threw an error while preprocessing").arg(processor.name),
-                                        QStringLiteral("Error"), error, {}};
-        entity = std::move(processed);
-    }
-    return std::nullopt;
-}
 
 const QString FileType = QStringLiteral("file");
 const QString UrlType = QStringLiteral("url");
@@ -173,7 +159,7 @@ FileResult processFile(const FileJob &job)
         const PlaceholderResolver placeholders(job.placeholders);
         if (auto problem = placeholders.resolve(resolved))
             doc.outcome.problem = problem;
-        else if (auto refused = preProcess(resolved, locationKey, job.options->preProcessors))
+        else if (auto refused = runPreProcessors(resolved, locationKey, job.options->preProcessors))
             doc.outcome.problem = refused;
         else
             doc.outcome = Model::EntityProcessor::process(resolved);
@@ -233,6 +219,21 @@ bool LocationReadResult::hasErrors() const
 {
     return std::any_of(write.errors.cbegin(), write.errors.cend(),
                        [](const ProcessingErrorRecord &e) { return e.level == QLatin1String("error"); });
+}
+
+// Plugins' processors, in order, before validation; the first refusal is the
+// entity's problem, worded as Backstage's orchestrator words a processor's throw.
+std::optional<Model::EntityProblem> runPreProcessors(QJsonObject &entity, const QString &location, const QList<EntityPreProcessor> &processors)
+{
+    for (const EntityPreProcessor &processor : processors) {
+        auto [processed, error] = processor.preProcess(entity, location);
+        if (!error.isEmpty())
+            return Model::EntityProblem{QStringLiteral("InputError"),
+                                        QStringLiteral("Processor %1 threw an error while preprocessing").arg(processor.name),
+                                        QStringLiteral("Error"), error, {}};
+        entity = std::move(processed);
+    }
+    return std::nullopt;
 }
 
 LocationProcessor::LocationProcessor(IngestOptions options) : m_options(std::move(options)) {}

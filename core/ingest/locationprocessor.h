@@ -7,6 +7,7 @@
 #include "scmintegrations.h"
 #include "urlreader.h"
 
+#include <model/entityproblem.h>
 #include <model/locationref.h>
 #include <store/storetypes.h>
 #include <yaml/yamlreader.h>
@@ -24,6 +25,10 @@ struct EntityPreProcessor
     // The entity as it goes on, or (second) why it is refused.
     std::function<std::pair<QJsonObject, QString>(const QJsonObject &entity, const QString &location)> preProcess;
 };
+
+// Runs `processors` on `entity` in order (it changes as they go); the first
+// refusal, worded as Backstage's orchestrator words a processor's throw.
+std::optional<Model::EntityProblem> runPreProcessors(QJsonObject &entity, const QString &location, const QList<EntityPreProcessor> &processors);
 
 struct IngestOptions
 {
