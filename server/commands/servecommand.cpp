@@ -390,6 +390,16 @@ int runServeCommand(const QStringList &arguments)
         }
     });
     QObject::connect(&processing, &Ingest::ProcessingLoop::locationProcessed, &sync, &SyncRoutes::notifyChanged);
+    // Plugins' entity providers write their entities here, and the feed tells the desktops.
+    plugins.connectProviders(
+        *store.value(),
+        [&log](const QString &line, bool failed) {
+            if (failed)
+                log.error(line);
+            else
+                log.info(line);
+        },
+        [&sync] { sync.notifyChanged(); });
     QHostAddress host = address->host.isEmpty() ? QHostAddress(QHostAddress::Any) : QHostAddress(address->host);
     if (authenticator->hasTokens()) {
         server.setAuthenticator(&authenticator.value());

@@ -6,6 +6,7 @@
 
 #include <model/entityref.h>
 #include <pluginapi/serverplugin.h>
+#include <ingest/providedentities.h>
 #include <store/catalogstore.h>
 
 #include <QMetaObject>
@@ -96,6 +97,16 @@ public:
         return true;
     }
 
+    bool addEntityProvider(PluginApi::EntityProvider provider) override
+    {
+        if (!allowed(QStringLiteral("providers"), provider.name, QStringLiteral("entity provider ") + provider.name))
+            return false;
+        if (!provider.connect)
+            return refuse(QStringLiteral("entity provider %1 has nothing to connect").arg(provider.name));
+        m_host.m_providers.append(std::move(provider));
+        return true;
+    }
+
     bool addProcessor(PluginApi::CatalogProcessor processor) override
     {
         if (!allowed(QStringLiteral("processors"), processor.name, QStringLiteral("processor ") + processor.name))
@@ -127,6 +138,65 @@ private:
     bool m_sealed = false;
 };
 
+// An entity provider's connection: its calls come from any thread and are
+// written here, in order, one transaction each.
+class ServerPlugins::ProviderConnection : public QObject, public PluginApi::EntityProviderConnection
+{
+public:
+    ProviderConnection(QString name, QList<Ingest::EntityPreProcessor> processors, Store::CatalogStore &store,
+                       std::function<void(const QString &, bool)> log, std::function<void()> written)
+        : m_entities(name, std::move(processors)), m_name(std::move(name)), m_store(store), m_log(std::move(log)), m_written(std::move(written))
+    {
+    }
+
+    void applyFullMutation(const QList<QJsonObject> &entities) override
+    {
+        QMetaObject::invokeMethod(this, [this, entities] {
+            m_entities.applyFull(entities);
+            store();
+        }, Qt::QueuedConnection);
+    }
+    void applyDeltaMutation(const QList<QJsonObject> &added, const QStringList &removedRefs) override
+    {
+        QMetaObject::invokeMethod(this, [this, added, removedRefs] {
+            m_entities.applyDelta(added, removedRefs);
+            store();
+        }, Qt::QueuedConnection);
+    }
+
+private:
+    void store()
+    {
+        const Store::LocationWrite write = m_entities.write();
+        for (const Store::ProcessingErrorRecord &error : write.errors)
+            m_log(QStringLiteral("provider %1: %2: %3: %4").arg(m_name, error.entityRef, error.name, error.message), true);
+        auto report = m_store.applyLocation(write);
+        if (!report) {
+            m_log(QStringLiteral("provider %1: %2").arg(m_name, report.error().message), true);
+            return;
+        }
+        if (report->inserted + report->updated + report->deleted > 0)
+            m_log(QStringLiteral("provider %1: %2 added, %3 updated, %4 unchanged, %5 deleted")
+                      .arg(m_name).arg(report->inserted).arg(report->updated).arg(report->unchanged).arg(report->deleted),
+                  false);
+        m_written();
+    }
+
+    Ingest::ProvidedEntities m_entities;
+    QString m_name;
+    Store::CatalogStore &m_store;
+    std::function<void(const QString &, bool)> m_log;
+    std::function<void()> m_written;
+};
+
+void ServerPlugins::connectProviders(Store::CatalogStore &store, std::function<void(const QString &, bool)> log, std::function<void()> written)
+{
+    for (const PluginApi::EntityProvider &provider : std::as_const(m_providers)) {
+        m_connections.push_back(std::make_unique<ProviderConnection>(provider.name, m_processors, store, log, written));
+        provider.connect(*m_connections.back());
+    }
+}
+
 ServerPlugins::ServerPlugins(const Config::ConfigReader &config, Store::CatalogStore &catalog, QObject *parent)
     : QObject(parent), m_config(config), m_catalog(catalog)
 {
@@ -156,6 +226,7 @@ QList<ServerPluginStatus> ServerPlugins::load(const QList<PluginFolder> &folders
             const auto routes = m_routes.size();
             const auto actions = m_actions.size();
             const auto processors = m_processors.size();
+            const auto providers = m_providers.size();
             // The registry lives as long as the server: handlers may keep it to read config and the catalog.
             auto registry = std::make_unique<Registry>(*this, *found.manifest);
             QString error;
@@ -165,6 +236,7 @@ QList<ServerPluginStatus> ServerPlugins::load(const QList<PluginFolder> &folders
                 m_routes.resize(routes);
                 m_actions.resize(actions);
                 m_processors.resize(processors);
+                m_providers.resize(providers);
                 status.message = QStringLiteral("Plugin %1 (%2) is skipped: %3").arg(status.id, status.file,
                                                                                     error.isEmpty() ? QStringLiteral("it did not start") : error);
             } else {

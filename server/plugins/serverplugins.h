@@ -54,6 +54,9 @@ public:
     QList<Ingest::EntityPreProcessor> processors() const { return m_processors; }
     void addActionsTo(Scaffold::ActionRegistry &actions) const;
     void addRoutesTo(Router &router);
+    // Connects the entity providers to `store` (this thread's connection);
+    // `written` is told after each of their writes.
+    void connectProviders(Store::CatalogStore &store, std::function<void(const QString &line, bool failed)> log, std::function<void()> written);
 
 private:
     class Registry;
@@ -68,6 +71,9 @@ private:
     QList<Route> m_routes;
     QList<Scaffold::ActionInfo> m_actions;
     QList<Ingest::EntityPreProcessor> m_processors;
+    QList<PluginApi::EntityProvider> m_providers;
+    class ProviderConnection;
+    std::vector<std::unique_ptr<ProviderConnection>> m_connections;
     std::vector<std::unique_ptr<Registry>> m_registries;   // one per plugin, for the server's life
 };
 

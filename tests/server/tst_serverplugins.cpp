@@ -28,6 +28,7 @@ private Q_SLOTS:
     void routesAnswerUnderThePluginsMount();
     void processorLabelsAndRefuses();
     void actionRunsInADryRun();
+    void providerEntitiesJoinTheCatalog();
     void missingConfigLeavesThePluginOut();
     void cleanup() { m_server->reportIfTestFailed(); }
 
@@ -145,6 +146,33 @@ void TestServerPlugins::actionRunsInADryRun()
     for (const QJsonValue &line : dry.json()[QLatin1String("log")].toArray())
         messages.append(line[QLatin1String("body")][QLatin1String("message")].toString());
     QVERIFY2(messages.contains(QStringLiteral("writing plugged")), qPrintable(messages.join(QLatin1Char('\n'))));
+}
+
+void TestServerPlugins::providerEntitiesJoinTheCatalog()
+{
+    // The full mutation at connect: both valid components, labelled by the processor too; the invalid one named in the log.
+    QTRY_COMPARE_WITH_TIMEOUT(get(QStringLiteral("/api/catalog/entities/by-name/component/default/provided-b")).status, 200, 10000);
+    const Reply a = get(QStringLiteral("/api/catalog/entities/by-name/component/default/provided-a"));
+    QCOMPARE(a.status, 200);
+    QCOMPARE(a.json()[QLatin1String("metadata")][QLatin1String("labels")][QLatin1String("fixture.dev/seen")].toString(), QStringLiteral("other"));
+    QVERIFY2(m_server->output().contains("provider FixtureProvider: "), m_server->output().constData());
+    QVERIFY2(m_server->output().contains("\"metadata.name\" is not valid"), m_server->output().constData());
+    // A delta from another thread: one added, one removed, the rest kept; the sync feed has the changes.
+    const QString cursor = get(QStringLiteral("/api/sync/v1/changes?limit=10000")).json()[QLatin1String("cursor")].toString();
+    const Reply posted = m_server->request("POST", QStringLiteral("/api/fixture-server/provide"),
+                                           R"({"add": ["provided-c"], "remove": ["component:default/provided-a"]})", "application/json",
+                                           {{"Authorization", "Bearer fixture-token"}});
+    QCOMPARE(posted.status, 202);
+    QTRY_COMPARE_WITH_TIMEOUT(get(QStringLiteral("/api/catalog/entities/by-name/component/default/provided-c")).status, 200, 10000);
+    QCOMPARE(get(QStringLiteral("/api/catalog/entities/by-name/component/default/provided-a")).status, 404);
+    QCOMPARE(get(QStringLiteral("/api/catalog/entities/by-name/component/default/provided-b")).status, 200);
+    QStringList changes;
+    for (const QJsonValue &change : get(QStringLiteral("/api/sync/v1/changes?limit=10000&after=") + cursor).json()[QLatin1String("changes")].toArray())
+        changes << change[QLatin1String("type")].toString() + QLatin1Char(' ') + change[QLatin1String("entityRef")].toString();
+    changes.sort();
+    QCOMPARE(changes, (QStringList{QStringLiteral("delete component:default/provided-a"), QStringLiteral("upsert component:default/provided-c")}));
+    // The location's own entities are untouched by the provider's writes.
+    QCOMPARE(get(QStringLiteral("/api/catalog/entities/by-name/component/default/checkout")).status, 200);
 }
 
 void TestServerPlugins::missingConfigLeavesThePluginOut()

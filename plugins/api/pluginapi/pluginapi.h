@@ -23,7 +23,8 @@
  *     "contributes": {                    everything it registers, by id
  *       "entityContent": ["github-actions"],
  *       "entityCards": ["recent-workflow-runs"],
- *       "pages": [], "routes": true, "actions": [], "processors": []
+ *       "pages": [], "routes": true, "actions": [], "processors": [],
+ *       "providers": []
  *     }
  *   }
  *

@@ -10,6 +10,7 @@
 #include <QJsonValue>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 #include <optional>
@@ -99,6 +100,31 @@ struct CatalogProcessor
 };
 
 /*
+ * Where an entity provider hands the catalog its entities (Backstage's
+ * EntityProviderConnection.applyMutation). Any thread, any time after
+ * connect; each call is written in one transaction, in the order made.
+ * Entities are checked like a location's; one that fails is reported
+ * with the provider's name and the others are kept.
+ */
+class EntityProviderConnection
+{
+public:
+    virtual ~EntityProviderConnection() = default;
+    // {type: 'full'}: these are all of the provider's entities now.
+    virtual void applyFullMutation(const QList<QJsonObject> &entities) = 0;
+    // {type: 'delta'}: add or replace `added`, remove the entities named by `removedRefs` (kind:namespace/name).
+    virtual void applyDeltaMutation(const QList<QJsonObject> &added, const QStringList &removedRefs) = 0;
+};
+
+// Backstage's EntityProvider (catalogProcessingExtensionPoint.addEntityProvider).
+struct EntityProvider
+{
+    QString name;   // getProviderName(); its entities' origin is provider:<name>
+    // Called once the catalog is ready; the connection lives as long as the server.
+    std::function<void(EntityProviderConnection &connection)> connect;
+};
+
+/*
  * Where a server plugin puts what it contributes, during
  * ServerPlugin::registerServer only; a contribution the manifest does not
  * list is refused (false, and Greenroom logs why). The registry itself lives
@@ -119,6 +145,7 @@ public:
     virtual bool addRoute(PluginRoute route) = 0;
     virtual bool addAction(ScaffolderAction action) = 0;
     virtual bool addProcessor(CatalogProcessor processor) = 0;
+    virtual bool addEntityProvider(EntityProvider provider) = 0;
 };
 
 } // namespace Greenroom::PluginApi
