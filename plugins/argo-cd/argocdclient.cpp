@@ -89,7 +89,7 @@ void Client::get(const QString &base, const QString &path, const QList<std::pair
     QNetworkRequest request(argoUrl(base, path, query));
     request.setRawHeader("Content-Type", "application/json");
     request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
-    request.setTransferTimeout(30000);
+    request.setTransferTimeout(m_timeoutMs);
     QNetworkReply *reply = m_network->get(request);
     connect(reply, &QNetworkReply::finished, this, [reply, done = std::move(done)] {
         reply->deleteLater();
@@ -114,7 +114,7 @@ void Client::token(const Instance &instance, std::function<void(const QString &,
     }
     QNetworkRequest request(argoUrl(instance.url, QStringLiteral("/api/v1/session"), {}));
     request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-    request.setTransferTimeout(30000);
+    request.setTransferTimeout(m_timeoutMs);
     const QJsonObject body{{QStringLiteral("username"), instance.username.isEmpty() ? m_settings.username : instance.username},
                            {QStringLiteral("password"), instance.password.isEmpty() ? m_settings.password : instance.password}};
     QNetworkReply *reply = m_network->post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));

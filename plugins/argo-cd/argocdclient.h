@@ -49,6 +49,8 @@ class Client : public QObject
 
 public:
     Client(QNetworkAccessManager *network, Settings settings, QObject *parent = nullptr);
+    // How long an answer may take (greenroom.plugins.requestTimeoutMs; upstream's fetch waits forever).
+    void setTimeoutMs(int timeout) { m_timeoutMs = timeout; }
     const Settings &settings() const { return m_settings; }
 
     struct Query
@@ -70,6 +72,7 @@ private:
 
     QPointer<QNetworkAccessManager> m_network;
     Settings m_settings;
+    int m_timeoutMs = 30000;
 };
 
 } // namespace Greenroom::Plugins::ArgoCd

@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "argocdserverplugin.h"
 
+#include <requesttimeout.h>
+
 #include <QJsonArray>
 #include <QNetworkAccessManager>
 
@@ -34,8 +36,10 @@ PluginResponse noInstance()
 
 Client &ArgoCdServerPlugin::client()
 {
-    if (!m_client)   // made at the first request, on the server's thread
+    if (!m_client) {   // made at the first request, on the server's thread
         m_client = new Client(new QNetworkAccessManager(this), m_settings, this);
+        m_client->setTimeoutMs(m_timeoutMs);
+    }
     return *m_client;
 }
 
@@ -63,6 +67,7 @@ bool ArgoCdServerPlugin::registerServer(PluginApi::ServerRegistry &registry, QSt
     if (!settings)
         return false;
     m_settings = *settings;
+    m_timeoutMs = Support::requestTimeoutMs(registry);
     const auto find = [this](bool bySelector) {
         return [this, bySelector](const PluginRequest &request, Respond respond) {
             Client::Query query;

@@ -183,7 +183,7 @@ void Fetcher::objectsByEntity(const QJsonObject &entity, std::function<void(cons
             if (!cluster.serviceAccountToken.isEmpty())
                 request.setRawHeader("Authorization", "Bearer " + cluster.serviceAccountToken.toUtf8());
             request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);   // redirect: manual
-            request.setTransferTimeout(30000);
+            request.setTransferTimeout(m_timeoutMs);
             if (cluster.skipTLSVerify) {
                 QSslConfiguration ssl = request.sslConfiguration();
                 ssl.setPeerVerifyMode(QSslSocket::VerifyNone);

@@ -52,6 +52,8 @@ class Fetcher : public QObject
 
 public:
     Fetcher(QNetworkAccessManager *network, Settings settings, QObject *parent = nullptr);
+    // How long an answer may take (greenroom.plugins.requestTimeoutMs; upstream's fetch waits forever).
+    void setTimeoutMs(int timeout) { m_timeoutMs = timeout; }
 
     // ObjectsByEntityResponse: {items: [{cluster, podMetrics, resources, errors}]}.
     void objectsByEntity(const QJsonObject &entity, std::function<void(const QJsonObject &)> done);
@@ -60,6 +62,7 @@ public:
 private:
     QPointer<QNetworkAccessManager> m_network;
     Settings m_settings;
+    int m_timeoutMs = 30000;
 };
 
 } // namespace Greenroom::Plugins::Kubernetes

@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "kubernetesserverplugin.h"
 
+#include <requesttimeout.h>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
@@ -29,8 +31,10 @@ QString refOf(const QJsonObject &entity)
 
 Fetcher &KubernetesServerPlugin::fetcher()
 {
-    if (!m_fetcher)   // made at the first request, on the server's thread
+    if (!m_fetcher) {   // made at the first request, on the server's thread
         m_fetcher = new Fetcher(new QNetworkAccessManager(this), m_settings, this);
+        m_fetcher->setTimeoutMs(m_timeoutMs);
+    }
     return *m_fetcher;
 }
 
@@ -41,6 +45,7 @@ bool KubernetesServerPlugin::registerServer(PluginApi::ServerRegistry &registry,
         return false;
     m_settings = *settings;
     m_registry = &registry;
+    m_timeoutMs = Support::requestTimeoutMs(registry);
     registry.addRoute({"POST", QStringLiteral("/services/:serviceId"), [this](const PluginRequest &request, Respond respond) {
                            const QJsonObject body = QJsonDocument::fromJson(request.body).object();
                            const QJsonValue given = body.value(QLatin1String("entity"));

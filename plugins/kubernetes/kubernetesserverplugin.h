@@ -34,6 +34,7 @@ private:
     PluginApi::ServerRegistry *m_registry = nullptr;
     Settings m_settings;
     Fetcher *m_fetcher = nullptr;
+    int m_timeoutMs = 30000;
 };
 
 } // namespace Greenroom::Plugins::Kubernetes

@@ -100,7 +100,7 @@ void Client::get(const Account &account, const QString &path, const QString &que
     request.setRawHeader("Accept", "application/vnd.pagerduty+json;version=2");
     request.setRawHeader("Content-Type", "application/json");
     request.setRawHeader("X-PagerDuty-Client", "\"Backstage\" <https://undefined.backstage.com>");   // upstream's, without an OAuth subdomain
-    request.setTransferTimeout(30000);
+    request.setTransferTimeout(m_timeoutMs);
     QNetworkReply *reply = m_network->get(request);
     connect(reply, &QNetworkReply::finished, this, [reply, operation, parsed = std::move(parsed), done = std::move(done)] {
         reply->deleteLater();

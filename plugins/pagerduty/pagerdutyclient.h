@@ -54,6 +54,8 @@ class Client : public QObject
 
 public:
     Client(QNetworkAccessManager *network, QObject *parent = nullptr);
+    // How long an answer may take (greenroom.plugins.requestTimeoutMs; upstream's fetch waits forever).
+    void setTimeoutMs(int timeout) { m_timeoutMs = timeout; }
 
     using Done = std::function<void(const QJsonValue &, const std::optional<Failure> &)>;
     void service(const Account &account, const QString &id, Done done);
@@ -68,6 +70,7 @@ private:
              Done done);
 
     QPointer<QNetworkAccessManager> m_network;
+    int m_timeoutMs = 30000;
 };
 
 } // namespace Greenroom::Plugins::PagerDuty

@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "pagerdutyserverplugin.h"
 
+#include <requesttimeout.h>
+
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 
@@ -41,8 +43,10 @@ Client::Done answerWith(const QString &key, Respond respond)
 
 Client &PagerDutyServerPlugin::client()
 {
-    if (!m_client)   // made at the first request, on the server's thread
+    if (!m_client) {   // made at the first request, on the server's thread
         m_client = new Client(new QNetworkAccessManager(this), this);
+        m_client->setTimeoutMs(m_timeoutMs);
+    }
     return *m_client;
 }
 
@@ -52,6 +56,7 @@ bool PagerDutyServerPlugin::registerServer(PluginApi::ServerRegistry &registry, 
     if (!settings)
         return false;
     m_settings = *settings;
+    m_timeoutMs = Support::requestTimeoutMs(registry);
     registry.addRoute({"GET", QStringLiteral("/services"), [this](const PluginRequest &request, Respond respond) {
                            const QString key = queryValue(request, QStringLiteral("integration_key"));
                            const Account *account = m_settings.account(queryValue(request, QStringLiteral("account")));

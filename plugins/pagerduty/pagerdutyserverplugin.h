@@ -33,6 +33,7 @@ private:
 
     Settings m_settings;
     Client *m_client = nullptr;
+    int m_timeoutMs = 30000;
 };
 
 } // namespace Greenroom::Plugins::PagerDuty

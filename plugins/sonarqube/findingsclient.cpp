@@ -34,7 +34,7 @@ void FindingsClient::call(const Instance &instance, const QString &path, const Q
                                                                           : instance.apiKey.toUtf8();
     request.setRawHeader("Authorization", instance.authType.toUtf8() + ' ' + token);
     request.setRawHeader("Content-Type", "application/json");
-    request.setTransferTimeout(30000);
+    request.setTransferTimeout(m_timeoutMs);
     QNetworkReply *reply = m_network->get(request);
     connect(reply, &QNetworkReply::finished, this, [reply, done = std::move(done)] {
         reply->deleteLater();

@@ -28,6 +28,8 @@ class FindingsClient : public QObject
 
 public:
     explicit FindingsClient(QNetworkAccessManager *network, QObject *parent = nullptr);
+    // How long an answer may take (greenroom.plugins.requestTimeoutMs; upstream's fetch waits forever).
+    void setTimeoutMs(int timeout) { m_timeoutMs = timeout; }
 
     // `done` gets {analysisDate, measures} or null (no such component analysed), or an error.
     void findings(const Instance &instance, const QString &componentKey, std::function<void(const QJsonValue &, const QString &error)> done);
@@ -41,6 +43,7 @@ private:
     void supportedMetrics(const Instance &instance, int page, QStringList found, std::function<void(const QStringList &, const QString &)> done);
 
     QPointer<QNetworkAccessManager> m_network;
+    int m_timeoutMs = 30000;
 };
 
 } // namespace Greenroom::Plugins::SonarQube

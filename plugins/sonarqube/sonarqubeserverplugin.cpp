@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "sonarqubeserverplugin.h"
 
+#include <requesttimeout.h>
+
 namespace Greenroom::Plugins::SonarQube {
 
 namespace {
@@ -28,8 +30,10 @@ QString queryValue(const PluginRequest &request, const QString &name)
 
 FindingsClient &SonarQubeServerPlugin::client()
 {
-    if (!m_client)   // made at the first request, on the server's thread
+    if (!m_client) {   // made at the first request, on the server's thread
         m_client = new FindingsClient(new QNetworkAccessManager(this), this);
+        m_client->setTimeoutMs(m_timeoutMs);
+    }
     return *m_client;
 }
 
@@ -49,6 +53,7 @@ bool SonarQubeServerPlugin::registerServer(PluginApi::ServerRegistry &registry, 
         return false;
     m_config = *config;
     m_registry = &registry;
+    m_timeoutMs = Support::requestTimeoutMs(registry);
     registry.addRoute({"GET", QStringLiteral("/entities/:kind/:namespace/:name/summary"),
                        [this](const PluginRequest &request, PluginApi::Respond respond) { summary(request, std::move(respond)); }});
     registry.addRoute({"GET", QStringLiteral("/findings"), [this](const PluginRequest &request, PluginApi::Respond respond) {

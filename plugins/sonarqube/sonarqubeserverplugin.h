@@ -39,6 +39,7 @@ private:
     PluginApi::ServerRegistry *m_registry = nullptr;
     Config m_config;
     FindingsClient *m_client = nullptr;
+    int m_timeoutMs = 30000;
 };
 
 } // namespace Greenroom::Plugins::SonarQube

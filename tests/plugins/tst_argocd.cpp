@@ -21,6 +21,7 @@
 #include <QLabel>
 #include <QSignalSpy>
 #include <QTableWidget>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -69,12 +70,14 @@ private:
     using Argo = Greenroom::TestSupport::HostedFake<FakeArgoCd>;
     Argo m_prod{Greenroom::TestSupport::byAuthorization<FakeArgoCd>, QStringLiteral("unused"), QStringLiteral("unused"), QStringLiteral("prod-token")};
     Argo m_staging{Greenroom::TestSupport::byAuthorization<FakeArgoCd>, QStringLiteral("backstage"), QStringLiteral("s3cret"), QStringLiteral("staging-session")};
+    QTcpServer m_silent;   // takes connections, never answers
     Argo m_locked{Greenroom::TestSupport::byAuthorization<FakeArgoCd>, QStringLiteral("someone"), QStringLiteral("else"), QStringLiteral("locked-token")};
     std::unique_ptr<ServerProcess> m_server;
 };
 
 void TestArgoCd::initTestCase()
 {
+    QVERIFY(m_silent.listen(QHostAddress::LocalHost));
     m_prod.fake.addApplication(application(QStringLiteral("checkout"), QStringLiteral("checkout"), QStringLiteral("Synced"), QStringLiteral("Healthy"),
                                            {QStringLiteral("aaaaaaa1111"), QStringLiteral("bbbbbbb2222")}));
     m_prod.fake.addRevision(QStringLiteral("bbbbbbb2222"), QJsonObject{{QStringLiteral("author"), QStringLiteral("Ada")},
@@ -93,8 +96,9 @@ void TestArgoCd::initTestCase()
                        "catalog:\n  rules: [{allow: [Component]}]\n  locations: [{type: file, target: ./catalog-info.yaml}]\n"
                        "argocd:\n  username: backstage\n  password: s3cret\n  appLocatorMethods:\n    - type: config\n      instances:\n"
                        "        - {name: prod, url: '%1', token: prod-token}\n        - {name: staging, url: '%2'}\n"
-                       "        - {name: locked, url: '%3'}\n")
-            .arg(m_prod.url(), m_staging.url(), m_locked.url()).toUtf8());
+                       "        - {name: locked, url: '%3'}\n        - {name: silent, url: 'http://127.0.0.1:%4', token: x}\n"
+                       "greenroom:\n  plugins: {requestTimeoutMs: 2000}\n")
+            .arg(m_prod.url(), m_staging.url(), m_locked.url()).arg(m_silent.serverPort()).toUtf8());
     m_server = std::make_unique<ServerProcess>();
     QVERIFY2(m_server->start(m_dir.path(), {QStringLiteral("serve")}, Greenroom::TestSupport::builtPluginsEnvironment()), m_server->output().constData());
     QVERIFY2(m_server->output().contains("plugin: argocd 0.1.0 loaded from"), m_server->output().constData());
@@ -140,6 +144,11 @@ void TestArgoCd::errorsAsUpstreamAnswers()
     const Reply unknown = get(QStringLiteral("/argoInstance/prod/applications/name/nope"));
     QCOMPARE(unknown.status, 500);
     QCOMPARE(unknown.errorMessage(), QStringLiteral("Request failed with 404 Error"));
+    // An instance that never answers: left out of find (above), and a failed request when asked directly.
+    const Reply silent = get(QStringLiteral("/argoInstance/silent/applications/name/checkout"));
+    QCOMPARE(silent.status, 500);
+    QVERIFY2(silent.errorMessage().startsWith(QStringLiteral("request to http://127.0.0.1:%1/api/v1/applications/checkout failed, reason: ").arg(m_silent.serverPort())),
+             qPrintable(silent.errorMessage()));
     const Reply locked = get(QStringLiteral("/argoInstance/locked/applications/name/checkout"));
     QCOMPARE(locked.status, 500);
     QCOMPARE(locked.errorMessage(), QStringLiteral("Getting unauthorized for Argo CD instance %1").arg(m_locked.url()));

@@ -83,6 +83,7 @@ private:
     Greenroom::TestSupport::HostedFake<FakeKubernetes> m_prod{Greenroom::TestSupport::byAuthorization<FakeKubernetes>, QStringLiteral("prod-token")};
     Greenroom::TestSupport::HostedFake<FakeKubernetes> m_locked{Greenroom::TestSupport::byAuthorization<FakeKubernetes>, QStringLiteral("locked-token")};
     quint16 m_closedPort = 0;
+    QTcpServer m_silent;   // takes connections, never answers
     std::unique_ptr<ServerProcess> m_server;
 };
 
@@ -106,6 +107,7 @@ void TestKubernetes::initTestCase()
     m_prod.fake.addObject(QStringLiteral("pods"), pod(QStringLiteral("web-elsewhere"), {{QStringLiteral("app"), QStringLiteral("web")}}, {},
                                                       QJsonObject{{QStringLiteral("running"), QJsonObject()}}, true, 0, QStringLiteral("other")));
     m_locked.fake.forbid(QStringLiteral("/apis/apps/v1/deployments"));
+    QVERIFY(m_silent.listen(QHostAddress::LocalHost));
     QTcpServer closed;
     QVERIFY(closed.listen(QHostAddress::LocalHost));
     m_closedPort = closed.serverPort();
@@ -124,8 +126,10 @@ void TestKubernetes::initTestCase()
                        "        - {name: prod, title: Production, url: '%1', authProvider: serviceAccount, serviceAccountToken: prod-token, dashboardUrl: 'https://k8s.acme.test'}\n"
                        "        - {name: locked, url: '%2', authProvider: serviceAccount, serviceAccountToken: locked-token}\n"
                        "        - {name: gone, url: 'http://127.0.0.1:%3', authProvider: serviceAccount, serviceAccountToken: x}\n"
-                       "        - {name: stale, url: '%1', authProvider: serviceAccount, serviceAccountToken: expired}\n")
-            .arg(m_prod.url(), m_locked.url()).arg(m_closedPort).toUtf8());
+                       "        - {name: stale, url: '%1', authProvider: serviceAccount, serviceAccountToken: expired}\n"
+                       "        - {name: silent, url: 'http://127.0.0.1:%4', authProvider: serviceAccount, serviceAccountToken: x}\n"
+                       "greenroom:\n  plugins: {requestTimeoutMs: 2000}\n")
+            .arg(m_prod.url(), m_locked.url()).arg(m_closedPort).arg(m_silent.serverPort()).toUtf8());
     m_server = std::make_unique<ServerProcess>();
     QVERIFY2(m_server->start(m_dir.path(), {QStringLiteral("serve")}, Greenroom::TestSupport::builtPluginsEnvironment()), m_server->output().constData());
     QVERIFY2(m_server->output().contains("plugin: kubernetes 0.1.0 loaded from"), m_server->output().constData());
@@ -136,7 +140,7 @@ void TestKubernetes::objectsByEntityAsBackstage()
     const Reply reply = services(QStringLiteral("checkout"), component(QStringLiteral("checkout")));
     QCOMPARE(reply.status, 200);
     const QJsonArray items = reply.json()[QLatin1String("items")].toArray();
-    QCOMPARE(items.size(), 4);   // prod with objects, locked, gone and stale with errors
+    QCOMPARE(items.size(), 5);   // prod with objects; locked, gone, stale and silent with errors
     const QJsonObject prod = items[0].toObject();
     QCOMPARE(prod.value(QLatin1String("cluster")).toObject(),
              (QJsonObject{{QStringLiteral("name"), QStringLiteral("prod")}, {QStringLiteral("title"), QStringLiteral("Production")},
@@ -167,9 +171,14 @@ void TestKubernetes::objectsByEntityAsBackstage()
     QCOMPARE(stale[0].toObject(), (QJsonObject{{QStringLiteral("errorType"), QStringLiteral("UNAUTHORIZED_ERROR")}, {QStringLiteral("statusCode"), 401},
                                               {QStringLiteral("resourcePath"), QStringLiteral("/api/v1/pods")}}));
     QCOMPARE(stale[12][QLatin1String("resourcePath")].toString(), QStringLiteral("/apis/apps/v1/daemonsets"));
+    // A cluster that never answers: given up after greenroom.plugins.requestTimeoutMs, one FETCH_ERROR.
+    const QJsonArray silent = items[4][QLatin1String("errors")].toArray();
+    QCOMPARE(silent.size(), 1);
+    QCOMPARE(silent[0][QLatin1String("errorType")].toString(), QStringLiteral("FETCH_ERROR"));
+    QVERIFY(reply.elapsedMs < 15000);
 
     const Reply clusters = m_server->request("GET", QStringLiteral("/api/kubernetes/clusters"));
-    QCOMPARE(clusters.json()[QLatin1String("items")].toArray().size(), 4);
+    QCOMPARE(clusters.json()[QLatin1String("items")].toArray().size(), 5);
     QCOMPARE(clusters.json()[QLatin1String("items")][0][QLatin1String("authProvider")].toString(), QStringLiteral("serviceAccount"));
 }
 
@@ -216,7 +225,7 @@ void TestKubernetes::tabGroupsPodsUnderDeployments()
         QCOMPARE(loaded.first().first().toBool(), true);
         QCOMPARE(tab.findChild<QLabel *>(QStringLiteral("kubernetesSelector"))->text(), QStringLiteral("Label selector: backstage.io/kubernetes-id=checkout"));
         QTreeWidget *tree = tab.tree();
-        QCOMPARE(tree->topLevelItemCount(), 4);
+        QCOMPARE(tree->topLevelItemCount(), 5);
         QTreeWidgetItem *prod = tree->topLevelItem(0);
         QCOMPARE(prod->text(0), QStringLiteral("Production"));
         QTreeWidgetItem *deployment = prod->child(0);
@@ -227,7 +236,7 @@ void TestKubernetes::tabGroupsPodsUnderDeployments()
         QCOMPARE(deployment->child(1)->text(3), QStringLiteral("7"));
         QCOMPARE(deployment->child(1)->text(5), QStringLiteral("app is crash looping (7 restarts)"));
         QCOMPARE(tree->topLevelItem(1)->child(0)->text(5), QStringLiteral("UNKNOWN_ERROR 403 /apis/apps/v1/deployments"));
-        QCOMPARE(tab.status()->text(), QStringLiteral("18 problem(s) found"));
+        QCOMPARE(tab.status()->text(), QStringLiteral("19 problem(s) found"));
         tab.resize(900, 500);
         QDir().mkpath(QStringLiteral(GREENROOM_BINARY_DIR "/screenshots"));
         QVERIFY(tab.grab().save(QStringLiteral(GREENROOM_BINARY_DIR "/screenshots/kubernetes-tab.png")));
@@ -235,7 +244,7 @@ void TestKubernetes::tabGroupsPodsUnderDeployments()
     view.server = QUrl();
     view.cache[QStringLiteral("objects")].storedAt = QDateTime::currentDateTime().addSecs(-1800);
     Plugins::Kubernetes::KubernetesTab offline(view);
-    QCOMPARE(offline.tree()->topLevelItemCount(), 4);
+    QCOMPARE(offline.tree()->topLevelItemCount(), 5);
     QCOMPARE(offline.status()->text(), QStringLiteral("Offline: Kubernetes objects come through the Greenroom server.\nShowing the objects as of 30 min ago."));
 }
 

@@ -22,6 +22,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableWidget>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -134,11 +135,16 @@ void TestPagerDuty::errorsAreUpstreamsSentences()
 
     // A token PagerDuty refuses, on a named account: PagerDuty's 401 and upstream's sentence for each call.
     QTemporaryDir folder;
+    QTcpServer silent;   // takes connections, never answers
+    QVERIFY(silent.listen(QHostAddress::LocalHost));
     Greenroom::TestSupport::writeFile(folder.filePath(QStringLiteral("app-config.yaml")),
                                       QStringLiteral("backend:\n  listen: {port: 0}\n  database: {client: better-sqlite3, connection: ':memory:'}\n"
                                                      "catalog:\n  locations: []\npagerDuty:\n  accounts:\n"
                                                      "    - {id: main, apiToken: pd-token, apiBaseUrl: '%1', isDefault: true}\n"
-                                                     "    - {id: stale, apiToken: expired, apiBaseUrl: '%1'}\n").arg(m_pagerduty.url()).toUtf8());
+                                                     "    - {id: stale, apiToken: expired, apiBaseUrl: '%1'}\n"
+                                                     "    - {id: slow, apiToken: pd-token, apiBaseUrl: 'http://127.0.0.1:%2'}\n"
+                                                     "greenroom:\n  plugins: {requestTimeoutMs: 2000}\n")
+                                          .arg(m_pagerduty.url()).arg(silent.serverPort()).toUtf8());
     ServerProcess accounts;
     QVERIFY2(accounts.start(folder.path(), {QStringLiteral("serve")}, Greenroom::TestSupport::builtPluginsEnvironment()), accounts.output().constData());
     QCOMPARE(accounts.request("GET", QStringLiteral("/api/pagerduty/services/PSVC001")).status, 200);   // the default account
@@ -146,6 +152,11 @@ void TestPagerDuty::errorsAreUpstreamsSentences()
     QCOMPARE(stale.status, 401);
     QCOMPARE(stale.json()[QLatin1String("errors")][0].toString(),
              QStringLiteral("Failed to get incidents for service. Caller did not supply credentials or did not provide the correct credentials."));
+    // An account whose API never answers: a 500 with the reason, where upstream's route would never answer at all.
+    const Reply slow = accounts.request("GET", QStringLiteral("/api/pagerduty/services/PSVC001/incidents?account=slow"));
+    QCOMPARE(slow.status, 500);
+    QVERIFY2(slow.json()[QLatin1String("errors")][0].toString().startsWith(QStringLiteral("Failed to retrieve incidents for service: ")),
+             slow.body.constData());
 }
 
 void TestPagerDuty::cardShowsOnCallIncidentsAndChangesAndTriggers()

@@ -21,6 +21,7 @@
 #include <QJsonArray>
 #include <QLabel>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -59,12 +60,14 @@ private:
     static QProcessEnvironment environment() { return Greenroom::TestSupport::builtPluginsEnvironment(); }
 
     QTemporaryDir m_dir;
+    QTcpServer m_silent;   // takes connections, never answers
     Greenroom::TestSupport::HostedFake<FakeSonarQube> m_sonar{Greenroom::TestSupport::byAuthorization<FakeSonarQube>, QStringLiteral("sonar-token")};
     std::unique_ptr<ServerProcess> m_server;
 };
 
 void TestSonarQube::initTestCase()
 {
+    QVERIFY(m_silent.listen(QHostAddress::LocalHost));
     m_sonar.fake.setMaxPageSize(7);   // 20 metrics: upstream's loop asks for three pages
     m_sonar.fake.addProject(QStringLiteral("acme:checkout"), QStringLiteral("Checkout"), QStringLiteral("2026-12-01T09:30:00+0000"),
                             QJsonObject{{QStringLiteral("alert_status"), QStringLiteral("ERROR")}, {QStringLiteral("bugs"), QStringLiteral("3")},
@@ -79,14 +82,17 @@ void TestSonarQube::initTestCase()
                                       component(QStringLiteral("checkout"), QStringLiteral("acme:checkout")) + component(QStringLiteral("ledger"), QStringLiteral("finance/ledger-key"))
                                           + component(QStringLiteral("unanalysed"), QStringLiteral("nobody")) + component(QStringLiteral("plain"), {})
                                           + component(QStringLiteral("elsewhere"), QStringLiteral("nowhere/x"))
-                                          + component(QStringLiteral("refused"), QStringLiteral("wrongkey/acme:checkout")));
+                                          + component(QStringLiteral("refused"), QStringLiteral("wrongkey/acme:checkout"))
+                                          + component(QStringLiteral("slow"), QStringLiteral("silent/acme:checkout")));
     Greenroom::TestSupport::writeFile(
         m_dir.filePath(QStringLiteral("app-config.yaml")),
         QStringLiteral("backend:\n  listen: {port: 0}\n  database: {client: better-sqlite3, connection: ':memory:'}\n"
                        "catalog:\n  rules: [{allow: [Component]}]\n  locations: [{type: file, target: ./catalog-info.yaml}]\n"
                        "sonarqube:\n  baseUrl: %1\n  apiKey: sonar-token\n  externalBaseUrl: https://sonar.acme.test\n"
-                       "  instances: [{name: finance, baseUrl: %1, apiKey: sonar-token, authType: Bearer}, {name: wrongkey, baseUrl: %1, apiKey: nope}]\n")
-            .arg(m_sonar.url()).toUtf8());
+                       "  instances: [{name: finance, baseUrl: %1, apiKey: sonar-token, authType: Bearer}, {name: wrongkey, baseUrl: %1, apiKey: nope},\n"
+                       "              {name: silent, baseUrl: 'http://127.0.0.1:%2', apiKey: x}]\n"
+                       "greenroom:\n  plugins: {requestTimeoutMs: 2000}\n")
+            .arg(m_sonar.url()).arg(m_silent.serverPort()).toUtf8());
     m_server = std::make_unique<ServerProcess>();
     QVERIFY2(m_server->start(m_dir.path(), {QStringLiteral("serve")}, environment()), m_server->output().constData());
     QVERIFY2(m_server->output().contains("plugin: sonarqube 0.1.0 loaded from"), m_server->output().constData());
@@ -140,6 +146,13 @@ void TestSonarQube::errorsInBackstagesShapes()
     const Reply refused = get(QStringLiteral("/api/sonarqube/entities/component/default/refused/summary"));
     QCOMPARE(refused.status, 500);
     QCOMPARE(refused.errorMessage(), QStringLiteral("Request failed with 401 Unauthorized"));
+    // A SonarQube that never answers: given up after greenroom.plugins.requestTimeoutMs, as a failed request.
+    const Reply slow = get(QStringLiteral("/api/sonarqube/entities/component/default/slow/summary"));
+    QCOMPARE(slow.status, 500);
+    QVERIFY2(slow.errorMessage().startsWith(QStringLiteral("request to http://127.0.0.1:%1/api/components/show?component=acme%3Acheckout failed, reason: ")
+                                                .arg(m_silent.serverPort())),
+             qPrintable(slow.errorMessage()));
+    QVERIFY2(slow.elapsedMs < 10000, qPrintable(QString::number(slow.elapsedMs)));
     const Reply elsewhere = get(QStringLiteral("/api/sonarqube/entities/component/default/elsewhere/summary"));
     QCOMPARE(elsewhere.status, 500);
     QCOMPARE(elsewhere.errorMessage(), QStringLiteral("Couldn't find a sonarqube instance in the config with name nowhere"));
