@@ -238,7 +238,7 @@ void TestEntityLayout::settingsListsPluginsAndSwitchesThemOff()
     QCOMPARE(list->topLevelItemCount(), 4);
     QTreeWidgetItem *fixture = nullptr;
     for (int i = 0; i < list->topLevelItemCount(); ++i) {
-        if (list->topLevelItem(i)->text(0) == QLatin1String("Fixture"))
+        if (list->topLevelItem(i)->text(0) == QLatin1String("Fixture (fixture)"))
             fixture = list->topLevelItem(i);
     }
     QVERIFY(fixture);

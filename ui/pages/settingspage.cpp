@@ -238,7 +238,8 @@ void SettingsPage::showPlugins(const QList<PluginStatus> &statuses)
     m_plugins->clear();
     for (const PluginStatus &status : statuses) {
         auto *item = new QTreeWidgetItem(m_plugins);
-        item->setText(0, status.name.isEmpty() ? QFileInfo(status.file).fileName() : status.name);
+        // Its name and id (what app.extensions and the manifest call it); the file when the manifest is unreadable.
+        item->setText(0, status.id.isEmpty() ? QFileInfo(status.file).fileName() : QStringLiteral("%1 (%2)").arg(status.name, status.id));
         item->setText(1, status.version);
         item->setText(2, status.origin);
         item->setToolTip(2, status.file);
