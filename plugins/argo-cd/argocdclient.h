@@ -51,7 +51,6 @@ public:
     Client(QNetworkAccessManager *network, Settings settings, QObject *parent = nullptr);
     // How long an answer may take (greenroom.plugins.requestTimeoutMs; upstream's fetch waits forever).
     void setTimeoutMs(int timeout) { m_timeoutMs = timeout; }
-    const Settings &settings() const { return m_settings; }
 
     struct Query
     {

@@ -15,15 +15,6 @@ using PluginApi::PluginRequest;
 using PluginApi::PluginResponse;
 using PluginApi::Respond;
 
-QString queryValue(const PluginRequest &request, const QString &name)
-{
-    for (const auto &[key, value] : request.query) {
-        if (key == name)
-            return value;
-    }
-    return {};
-}
-
 // Upstream's own answer when a route names an instance it does not know.
 PluginResponse noInstance()
 {
@@ -72,7 +63,7 @@ bool ArgoCdServerPlugin::registerServer(PluginApi::ServerRegistry &registry, QSt
         return [this, bySelector](const PluginRequest &request, Respond respond) {
             Client::Query query;
             (bySelector ? query.selector : query.name) = request.params.value(bySelector ? QStringLiteral("argoAppSelector") : QStringLiteral("argoAppName"));
-            query.namespaceName = queryValue(request, QStringLiteral("appNamespace"));
+            query.namespaceName = request.queryValue(QStringLiteral("appNamespace"));
             client().find(query, [respond](const QJsonArray &found) { respond(PluginResponse::json(found)); });
         };
     };
@@ -83,7 +74,7 @@ bool ArgoCdServerPlugin::registerServer(PluginApi::ServerRegistry &registry, QSt
             withInstance(request, respond, [this, request, respond, bySelector](const Instance &instance, const QString &token) {
                 Client::Query query;
                 (bySelector ? query.selector : query.name) = request.params.value(bySelector ? QStringLiteral("argoAppSelector") : QStringLiteral("argoAppName"));
-                query.namespaceName = queryValue(request, QStringLiteral("appNamespace"));
+                query.namespaceName = request.queryValue(QStringLiteral("appNamespace"));
                 client().appData(instance, token, query, [request, respond](const QJsonObject &data, const QString &failed) {
                     respond(failed.isEmpty() ? PluginResponse::json(data) : PluginResponse::error(request, 500, QStringLiteral("Error"), failed));
                 });
@@ -95,7 +86,7 @@ bool ArgoCdServerPlugin::registerServer(PluginApi::ServerRegistry &registry, QSt
                            withInstance(request, respond, [this, request, respond](const Instance &instance, const QString &token) {
                                Client::Query query;
                                query.name = request.params.value(QStringLiteral("argoAppName"));
-                               query.namespaceName = queryValue(request, QStringLiteral("appNamespace"));
+                               query.namespaceName = request.queryValue(QStringLiteral("appNamespace"));
                                client().revision(instance, token, query, request.params.value(QStringLiteral("revisionID")),
                                                  [request, respond](const QJsonObject &data, const QString &failed) {
                                                      respond(failed.isEmpty() ? PluginResponse::json(data)

@@ -57,7 +57,6 @@ public:
 
     // ObjectsByEntityResponse: {items: [{cluster, podMetrics, resources, errors}]}.
     void objectsByEntity(const QJsonObject &entity, std::function<void(const QJsonObject &)> done);
-    const Settings &settings() const { return m_settings; }
 
 private:
     QPointer<QNetworkAccessManager> m_network;

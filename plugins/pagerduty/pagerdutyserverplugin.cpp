@@ -15,17 +15,6 @@ using PluginApi::PluginRequest;
 using PluginApi::PluginResponse;
 using PluginApi::Respond;
 
-// Every value of a query parameter, with or without qs's [] (Express joins an array with ',' in a template).
-QString queryValue(const PluginRequest &request, const QString &name)
-{
-    QStringList values;
-    for (const auto &[key, value] : request.query) {
-        if (key == name || key == name + QStringLiteral("[]"))
-            values.append(value);
-    }
-    return values.join(QLatin1Char(','));
-}
-
 PluginResponse failed(const Failure &failure)
 {
     return PluginResponse::json(QJsonObject{{QStringLiteral("errors"), QJsonArray{failure.message}}}, failure.status);
@@ -50,6 +39,11 @@ Client &PagerDutyServerPlugin::client()
     return *m_client;
 }
 
+const Account &PagerDutyServerPlugin::accountFor(const PluginRequest &request) const
+{
+    return *m_settings.account(request.queryValues(QStringLiteral("account")).join(QLatin1Char(',')));   // read() insists on one account at least
+}
+
 bool PagerDutyServerPlugin::registerServer(PluginApi::ServerRegistry &registry, QString *error)
 {
     auto settings = Settings::read(registry.config(QStringLiteral("pagerDuty")), error);
@@ -58,28 +52,28 @@ bool PagerDutyServerPlugin::registerServer(PluginApi::ServerRegistry &registry, 
     m_settings = *settings;
     m_timeoutMs = Support::requestTimeoutMs(registry);
     registry.addRoute({"GET", QStringLiteral("/services"), [this](const PluginRequest &request, Respond respond) {
-                           const QString key = queryValue(request, QStringLiteral("integration_key"));
-                           const Account *account = m_settings.account(queryValue(request, QStringLiteral("account")));
+                           const QString key = request.queryValues(QStringLiteral("integration_key")).join(QLatin1Char(','));
+                           const Account &account = accountFor(request);
                            if (key.isEmpty()) {
                                respond(failed({501, QStringLiteral("Listing every service is not implemented in Greenroom's PagerDuty plugin: ask with integration_key")}));
                                return;
                            }
-                           client().serviceByIntegrationKey(*account, key, answerWith(QStringLiteral("service"), std::move(respond)));
+                           client().serviceByIntegrationKey(account, key, answerWith(QStringLiteral("service"), std::move(respond)));
                        }});
     registry.addRoute({"GET", QStringLiteral("/services/:serviceId"), [this](const PluginRequest &request, Respond respond) {
-                           client().service(*m_settings.account(queryValue(request, QStringLiteral("account"))), request.params.value(QStringLiteral("serviceId")),
+                           client().service(accountFor(request), request.params.value(QStringLiteral("serviceId")),
                                             answerWith(QStringLiteral("service"), std::move(respond)));
                        }});
     registry.addRoute({"GET", QStringLiteral("/services/:serviceId/incidents"), [this](const PluginRequest &request, Respond respond) {
-                           client().incidents(*m_settings.account(queryValue(request, QStringLiteral("account"))), request.params.value(QStringLiteral("serviceId")),
+                           client().incidents(accountFor(request), request.params.value(QStringLiteral("serviceId")),
                                               answerWith(QStringLiteral("incidents"), std::move(respond)));
                        }});
     registry.addRoute({"GET", QStringLiteral("/services/:serviceId/change-events"), [this](const PluginRequest &request, Respond respond) {
-                           client().changeEvents(*m_settings.account(queryValue(request, QStringLiteral("account"))), request.params.value(QStringLiteral("serviceId")),
+                           client().changeEvents(accountFor(request), request.params.value(QStringLiteral("serviceId")),
                                                  answerWith(QStringLiteral("change_events"), std::move(respond)));
                        }});
     registry.addRoute({"GET", QStringLiteral("/oncall-users"), [this](const PluginRequest &request, Respond respond) {
-                           const QString policy = queryValue(request, QStringLiteral("escalation_policy_ids"));
+                           const QString policy = request.queryValues(QStringLiteral("escalation_policy_ids")).join(QLatin1Char(','));
                            if (policy.isEmpty()) {
                                // Upstream answers a bare JSON string here.
                                PluginResponse bad;
@@ -89,7 +83,7 @@ bool PagerDutyServerPlugin::registerServer(PluginApi::ServerRegistry &registry, 
                                respond(bad);
                                return;
                            }
-                           client().oncallUsers(*m_settings.account(queryValue(request, QStringLiteral("account"))), policy,
+                           client().oncallUsers(accountFor(request), policy,
                                                 answerWith(QStringLiteral("users"), std::move(respond)));
                        }});
     return true;

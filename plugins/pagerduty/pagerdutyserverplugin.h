@@ -30,6 +30,8 @@ public:
 
 private:
     Client &client();
+    // The account the request names with ?account= (Express joins repeats with ','), else the default one.
+    const Account &accountFor(const PluginApi::PluginRequest &request) const;
 
     Settings m_settings;
     Client *m_client = nullptr;

@@ -17,15 +17,6 @@ PluginResponse serverError(const PluginRequest &request, const QString &name, co
     return PluginResponse::error(request, 500, name, message);
 }
 
-QString queryValue(const PluginRequest &request, const QString &name)
-{
-    for (const auto &[key, value] : request.query) {
-        if (key == name)
-            return value;
-    }
-    return {};
-}
-
 } // namespace
 
 FindingsClient &SonarQubeServerPlugin::client()
@@ -57,13 +48,13 @@ bool SonarQubeServerPlugin::registerServer(PluginApi::ServerRegistry &registry, 
     registry.addRoute({"GET", QStringLiteral("/entities/:kind/:namespace/:name/summary"),
                        [this](const PluginRequest &request, PluginApi::Respond respond) { summary(request, std::move(respond)); }});
     registry.addRoute({"GET", QStringLiteral("/findings"), [this](const PluginRequest &request, PluginApi::Respond respond) {
-                           const QString componentKey = queryValue(request, QStringLiteral("componentKey"));
+                           const QString componentKey = request.queryValue(QStringLiteral("componentKey"));
                            if (componentKey.isEmpty()) {
                                respond(PluginResponse::error(request, 400, QStringLiteral("InputError"),
                                                              QStringLiteral("ComponentKey must be provided as a single string.")));
                                return;
                            }
-                           const auto instance = instanceFor(request, respond, queryValue(request, QStringLiteral("instanceKey")));
+                           const auto instance = instanceFor(request, respond, request.queryValue(QStringLiteral("instanceKey")));
                            if (!instance)
                                return;
                            client().findings(*instance, componentKey, [request, respond](const QJsonValue &findings, const QString &failure) {
@@ -77,7 +68,7 @@ bool SonarQubeServerPlugin::registerServer(PluginApi::ServerRegistry &registry, 
                        }});
     registry.addRoute({"GET", QStringLiteral("/instanceUrl"), [this](const PluginRequest &request, PluginApi::Respond respond) {
                            QString why;
-                           const auto instance = m_config.instance(queryValue(request, QStringLiteral("instanceKey")), &why);
+                           const auto instance = m_config.instance(request.queryValue(QStringLiteral("instanceKey")), &why);
                            if (!instance) {
                                respond(serverError(request, QStringLiteral("Error"), why));
                                return;

@@ -28,6 +28,23 @@ struct PluginRequest
     QList<std::pair<QString, QString>> query;   // decoded, in order
     QHash<QByteArray, QByteArray> headers;      // lower-case names
     QByteArray body;
+
+    // Every value of a query parameter, in order, written `name` or `name[]` (qs's arrays).
+    QStringList queryValues(const QString &name) const
+    {
+        QStringList values;
+        for (const auto &[key, value] : query) {
+            if (key == name || key == name + QStringLiteral("[]"))
+                values.append(value);
+        }
+        return values;
+    }
+    // The first of them; empty when there is none.
+    QString queryValue(const QString &name) const
+    {
+        const QStringList values = queryValues(name);
+        return values.isEmpty() ? QString() : values.first();
+    }
 };
 
 struct PluginResponse
