@@ -2,30 +2,18 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "argocdclient.h"
 
+#include <upstreamurl.h>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QUrlQuery>
 
 #include <memory>
 
 namespace Greenroom::Plugins::ArgoCd {
 
 namespace {
-
-// buildArgoUrl: the base's path, then the API path.
-QUrl argoUrl(const QString &base, const QString &path, const QList<std::pair<QString, QString>> &query)
-{
-    QUrl url(base);
-    const QString basePath = url.path().endsWith(QLatin1Char('/')) ? url.path().chopped(1) : url.path();
-    url.setPath(basePath + path);
-    QUrlQuery items;
-    for (const auto &[key, value] : query)
-        items.addQueryItem(key, QString::fromLatin1(QUrl::toPercentEncoding(value)));
-    url.setQuery(items);
-    return url;
-}
 
 // node-fetch's words when the request itself fails.
 QString fetchError(QNetworkReply *reply)
@@ -86,7 +74,7 @@ Client::Client(QNetworkAccessManager *network, Settings settings, QObject *paren
 void Client::get(const QString &base, const QString &path, const QList<std::pair<QString, QString>> &query, const QString &token,
                  std::function<void(const QJsonObject &, const QString &)> done)
 {
-    QNetworkRequest request(argoUrl(base, path, query));
+    QNetworkRequest request(Support::upstreamUrl(QUrl(base), path, query));   // buildArgoUrl
     request.setRawHeader("Content-Type", "application/json");
     request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
     request.setTransferTimeout(m_timeoutMs);
@@ -112,7 +100,7 @@ void Client::token(const Instance &instance, std::function<void(const QString &,
         done(instance.token, {});
         return;
     }
-    QNetworkRequest request(argoUrl(instance.url, QStringLiteral("/api/v1/session"), {}));
+    QNetworkRequest request(Support::upstreamUrl(QUrl(instance.url), QStringLiteral("/api/v1/session")));
     request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     request.setTransferTimeout(m_timeoutMs);
     const QJsonObject body{{QStringLiteral("username"), instance.username.isEmpty() ? m_settings.username : instance.username},
@@ -138,7 +126,7 @@ void Client::appData(const Instance &instance, const QString &token, const Query
     QList<std::pair<QString, QString>> items;
     QString path = QStringLiteral("/api/v1/applications");
     if (!query.name.isEmpty())
-        path += QLatin1Char('/') + query.name;
+        path += QLatin1Char('/') + Support::pathSegment(query.name);
     else
         items.append({QStringLiteral("selector"), query.selector});
     if (!query.namespaceName.isEmpty())
@@ -172,7 +160,7 @@ void Client::revision(const Instance &instance, const QString &token, const Quer
     QList<std::pair<QString, QString>> items;
     if (!query.namespaceName.isEmpty())
         items.append({QStringLiteral("appNamespace"), query.namespaceName});
-    get(instance.url, QStringLiteral("/api/v1/applications/%1/revisions/%2/metadata").arg(query.name, revision), items, token, std::move(done));
+    get(instance.url, QStringLiteral("/api/v1/applications/%1/revisions/%2/metadata").arg(Support::pathSegment(query.name), Support::pathSegment(revision)), items, token, std::move(done));
 }
 
 void Client::find(const Query &query, std::function<void(const QJsonArray &)> done)

@@ -2,10 +2,11 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "githubactionsclient.h"
 
+#include <upstreamurl.h>
+
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QUrlQuery>
 
 namespace Greenroom::Plugins::GitHubActions {
 
@@ -56,13 +57,8 @@ QNetworkReply *Client::send(const QByteArray &method, const QString &path, const
 {
     if (!m_network)
         return nullptr;
-    QUrl url = m_repository.apiBase;
-    const QString base = url.path().endsWith(QLatin1Char('/')) ? url.path().chopped(1) : url.path();
-    url.setPath(base + QStringLiteral("/repos/%1/%2").arg(m_repository.owner, m_repository.name) + path);
-    QUrlQuery items;
-    for (const auto &[key, value] : query)
-        items.addQueryItem(key, QString::fromLatin1(QUrl::toPercentEncoding(value)));
-    url.setQuery(items);
+    const QUrl url = Support::upstreamUrl(m_repository.apiBase, QStringLiteral("/repos/%1/%2").arg(Support::pathSegment(m_repository.owner), Support::pathSegment(m_repository.name)) + path,
+                                          query);
     QNetworkRequest request(url);
     request.setRawHeader("Accept", "application/vnd.github+json");
     request.setRawHeader("X-GitHub-Api-Version", "2022-11-28");

@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "kubernetesfetcher.h"
 
+#include <upstreamurl.h>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
@@ -31,7 +33,7 @@ constexpr ObjectType DefaultObjects[] = {
 // buildResourcePath, every part URI-encoded.
 QString resourcePath(const ObjectType &type, const QString &namespaceName)
 {
-    const auto encode = [](const QString &part) { return QString::fromLatin1(QUrl::toPercentEncoding(part)); };
+    const auto encode = Support::pathSegment;
     QString path = QString::fromLatin1(type.group).isEmpty()
                        ? QStringLiteral("/api/%1").arg(encode(QString::fromLatin1(type.apiVersion)))
                        : QStringLiteral("/apis/%1/%2").arg(encode(QString::fromLatin1(type.group)), encode(QString::fromLatin1(type.apiVersion)));

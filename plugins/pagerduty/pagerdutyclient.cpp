@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "pagerdutyclient.h"
 
+#include <upstreamurl.h>
+
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -119,14 +121,14 @@ void Client::get(const Account &account, const QString &path, const QString &que
 
 void Client::service(const Account &account, const QString &id, Done done)
 {
-    get(account, QStringLiteral("/services/") + QString::fromLatin1(QUrl::toPercentEncoding(id)),
+    get(account, QStringLiteral("/services/") + Support::pathSegment(id),
         QStringLiteral("time_zone=UTC&include[]=integrations&include[]=escalation_policies"), QStringLiteral("get service"),
         [done](const QJsonObject &result) { done(result.value(QLatin1String("service")), std::nullopt); }, done);
 }
 
 void Client::serviceByIntegrationKey(const Account &account, const QString &key, Done done)
 {
-    get(account, QStringLiteral("/services"), QStringLiteral("query=%1&time_zone=UTC&include[]=integrations&include[]=escalation_policies").arg(key),
+    get(account, QStringLiteral("/services"), QStringLiteral("query=%1&time_zone=UTC&include[]=integrations&include[]=escalation_policies").arg(QString::fromLatin1(QUrl::toPercentEncoding(key))),
         QStringLiteral("get service"),
         [done](const QJsonObject &result) {
             const QJsonArray services = result.value(QLatin1String("services")).toArray();
@@ -143,20 +145,20 @@ void Client::incidents(const Account &account, const QString &serviceId, Done do
 {
     get(account, QStringLiteral("/incidents"),
         QStringLiteral("time_zone=UTC&sort_by=created_at&statuses[]=triggered&statuses[]=acknowledged&service_ids[]=%1")
-            .arg(QString::fromLatin1(QUrl::toPercentEncoding(serviceId))),
+            .arg(Support::pathSegment(serviceId)),
         QStringLiteral("get incidents for service"), [done](const QJsonObject &result) { done(result.value(QLatin1String("incidents")), std::nullopt); }, done);
 }
 
 void Client::changeEvents(const Account &account, const QString &serviceId, Done done)
 {
-    get(account, QStringLiteral("/services/%1/change_events").arg(QString::fromLatin1(QUrl::toPercentEncoding(serviceId))),
+    get(account, QStringLiteral("/services/%1/change_events").arg(Support::pathSegment(serviceId)),
         QStringLiteral("limit=5&time_zone=UTC&sort_by=timestamp"), QStringLiteral("get change events for service"),
         [done](const QJsonObject &result) { done(result.value(QLatin1String("change_events")), std::nullopt); }, done);
 }
 
 void Client::oncallUsers(const Account &account, const QString &escalationPolicy, Done done)
 {
-    get(account, QStringLiteral("/oncalls"), QStringLiteral("time_zone=UTC&include[]=users&escalation_policy_ids[]=%1").arg(escalationPolicy),
+    get(account, QStringLiteral("/oncalls"), QStringLiteral("time_zone=UTC&include[]=users&escalation_policy_ids[]=%1").arg(QString::fromLatin1(QUrl::toPercentEncoding(escalationPolicy, ","))),
         QStringLiteral("list oncalls"),
         [done](const QJsonObject &result) {
             // The lowest escalation level only, by name, each user once.

@@ -60,6 +60,7 @@ private Q_SLOTS:
     void findAsksEveryInstance();
     void applicationsByNameAndSelector();
     void errorsAsUpstreamAnswers();
+    void requestValuesStayInTheirSegment();
     void cardShowsApplicationsAndHistory();
     void cleanup() { m_server->reportIfTestFailed(); }
 
@@ -152,6 +153,21 @@ void TestArgoCd::errorsAsUpstreamAnswers()
     const Reply locked = get(QStringLiteral("/argoInstance/locked/applications/name/checkout"));
     QCOMPARE(locked.status, 500);
     QCOMPARE(locked.errorMessage(), QStringLiteral("Getting unauthorized for Argo CD instance %1").arg(m_locked.url()));
+}
+
+void TestArgoCd::requestValuesStayInTheirSegment()
+{
+    // A name or revision from the request is one segment upstream: its '/' cannot lead to another route there.
+    m_prod.fake.addApplication(application(QStringLiteral("team/checkout"), QStringLiteral("checkout"), QStringLiteral("Synced"), QStringLiteral("Healthy"),
+                                           {QStringLiteral("release/1.0")}));
+    m_prod.fake.addRevision(QStringLiteral("release/1.0"), QJsonObject{{QStringLiteral("author"), QStringLiteral("Grace")}});
+    const Reply byName = get(QStringLiteral("/argoInstance/prod/applications/name/team%2Fcheckout"));
+    QCOMPARE(byName.status, 200);
+    QCOMPARE(byName.json()[QLatin1String("metadata")][QLatin1String("name")].toString(), QStringLiteral("team/checkout"));
+    const Reply revision = get(QStringLiteral("/argoInstance/prod/applications/name/team%2Fcheckout/revisions/release%2F1.0/metadata"));
+    QCOMPARE(revision.status, 200);
+    QCOMPARE(revision.json()[QLatin1String("author")].toString(), QStringLiteral("Grace"));
+    QCOMPARE(get(QStringLiteral("/argoInstance/prod/applications/name/..%2Fsession")).errorMessage(), QStringLiteral("Request failed with 404 Error"));
 }
 
 void TestArgoCd::cardShowsApplicationsAndHistory()

@@ -40,7 +40,11 @@ protected:
         case QHttpServerRequest::Method::Delete: method = "DELETE"; break;
         default: break;
         }
-        auto answer = m_answer({method, request.url().path().mid(1).split(QLatin1Char('/')), QUrlQuery(request.url()), request.body()}, request);
+        // Split before decoding, as a real router does: an encoded '/' stays inside its segment.
+        QStringList parts = request.url().path(QUrl::FullyEncoded).mid(1).split(QLatin1Char('/'));
+        for (QString &part : parts)
+            part = QUrl::fromPercentEncoding(part.toLatin1());
+        auto answer = m_answer({method, parts, QUrlQuery(request.url()), request.body()}, request);
         if (!answer)
             answer = DemoServices::FakeAnswer::json(404, QJsonObject());
         responder.write(answer->body, answer->contentType, QHttpServerResponder::StatusCode(answer->status));
