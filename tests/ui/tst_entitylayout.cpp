@@ -6,7 +6,7 @@
 // only where its filter matches, made when first shown, cards framed on the
 // Overview, the layout changed by app.extensions, Settings listing the
 // plugins and switching one off, and a plugin's data kept in the cache.
-#include <cachefixture.h>
+#include <demowindowfixture.h>
 #include <testconfig.h>
 
 #include <mainwindow.h>
@@ -33,7 +33,7 @@
 using namespace Greenroom;
 using namespace Greenroom::Ui;
 
-class TestEntityLayout : public QObject
+class TestEntityLayout : public QObject, TestSupport::DemoWindowFixture
 {
     Q_OBJECT
 
@@ -55,42 +55,23 @@ private:
     QStringList visibleTabs();
     QList<PluginStatus> loadFixtures(const QSet<QString> &disabled = {});
     void mirror(const QString &name, const QString &kind, const QJsonObject &annotations);
-
-    QTemporaryDir m_dir;
-    QString m_cachePath;
-    std::unique_ptr<QSettings> m_settings;
-    std::unique_ptr<CatalogCache> m_cache;
-    std::unique_ptr<UserPreferences> m_preferences;
-    std::unique_ptr<MainWindow> m_window;
 };
 
 void TestEntityLayout::initTestCase()
 {
-    m_cachePath = m_dir.filePath(QStringLiteral("cache.sqlite"));
-    const QString error = TestSupport::fillCacheFromCatalog(QStringLiteral(GREENROOM_SOURCE_DIR "/resources/demo/catalog-info.yaml"), m_cachePath);
+    const QString error = fillDemoCache();
     QVERIFY2(error.isEmpty(), qPrintable(error));
 }
 
 void TestEntityLayout::init()
 {
-    m_settings = std::make_unique<QSettings>(m_dir.filePath(QStringLiteral("settings-%1.ini").arg(QTest::currentTestFunction())),
-                                             QSettings::IniFormat);
-    m_cache = CatalogCache::open(m_cachePath);
-    QVERIFY(m_cache);
-    m_preferences = std::make_unique<UserPreferences>(*m_settings, QStringLiteral("test"));
-    m_window = std::make_unique<MainWindow>(*m_cache, *m_preferences, *m_settings);
-    m_window->resize(1280, 800);
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QVERIFY(openWindow());
     mirror(QStringLiteral("piped"), QStringLiteral("Component"), {{QStringLiteral("fixture.dev/pipeline"), QStringLiteral("main")}});
 }
 
 void TestEntityLayout::cleanup()
 {
-    m_window.reset();
-    m_preferences.reset();
-    m_cache.reset();
-    m_settings.reset();
+    closeWindow();
 }
 
 void TestEntityLayout::mirror(const QString &name, const QString &kind, const QJsonObject &annotations)

@@ -5,7 +5,7 @@
 // would (offscreen): the sidebar and history, the catalog's filters and
 // keyboard, the entity page's tabs and relation lists, the graph, stars on
 // Home, the Ctrl+K palette, greenroom:// URLs and restored state.
-#include <cachefixture.h>
+#include <demowindowfixture.h>
 #include <testconfig.h>
 
 #include <mainwindow.h>
@@ -46,7 +46,7 @@ using namespace Greenroom;
 using namespace Greenroom::Ui;
 using Page = MainWindow::Page;
 
-class TestMainWindow : public QObject
+class TestMainWindow : public QObject, TestSupport::DemoWindowFixture
 {
     Q_OBJECT
 
@@ -66,42 +66,22 @@ private Q_SLOTS:
     void problemsTabShowsProcessingErrors();
     void aboutCardLinksToSourceAndEdit();
     void keyboardReachesEveryPage();
-
-private:
-    QTemporaryDir m_dir;
-    QString m_cachePath;
-    std::unique_ptr<QSettings> m_settings;
-    std::unique_ptr<CatalogCache> m_cache;
-    std::unique_ptr<UserPreferences> m_preferences;
-    std::unique_ptr<MainWindow> m_window;
 };
 
 void TestMainWindow::initTestCase()
 {
-    m_cachePath = m_dir.filePath(QStringLiteral("cache.sqlite"));
-    const QString error = TestSupport::fillCacheFromCatalog(QStringLiteral(GREENROOM_SOURCE_DIR "/resources/demo/catalog-info.yaml"), m_cachePath);
+    const QString error = fillDemoCache();
     QVERIFY2(error.isEmpty(), qPrintable(error));
 }
 
 void TestMainWindow::init()
 {
-    m_settings = std::make_unique<QSettings>(m_dir.filePath(QStringLiteral("settings-%1.ini").arg(QTest::currentTestFunction())),
-                                             QSettings::IniFormat);
-    m_cache = CatalogCache::open(m_cachePath);
-    QVERIFY(m_cache);
-    m_preferences = std::make_unique<UserPreferences>(*m_settings, QStringLiteral("test"));
-    m_window = std::make_unique<MainWindow>(*m_cache, *m_preferences, *m_settings);
-    m_window->resize(1280, 800);
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QVERIFY(openWindow());
 }
 
 void TestMainWindow::cleanup()
 {
-    m_window.reset();
-    m_preferences.reset();
-    m_cache.reset();
-    m_settings.reset();
+    closeWindow();
 }
 
 void TestMainWindow::sidebarAndHistory()
