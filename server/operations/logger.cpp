@@ -9,6 +9,29 @@
 
 namespace Greenroom::Server {
 
+namespace {
+
+// A message names files, entities and upstream answers an attacker may have
+// written: a line break in them must not start a line that looks like ours.
+QString oneLine(const QString &message)
+{
+    QString line;
+    line.reserve(message.size());
+    for (const QChar c : message) {
+        if (c == QLatin1Char('\n'))
+            line += QLatin1String("\\n");
+        else if (c == QLatin1Char('\r'))
+            line += QLatin1String("\\r");
+        else if ((c.unicode() < 0x20 && c != QLatin1Char('\t')) || c.unicode() == 0x7f || c == QChar::LineSeparator || c == QChar::ParagraphSeparator)
+            line += QStringLiteral("\\u%1").arg(c.unicode(), 4, 16, QLatin1Char('0'));
+        else
+            line += c;
+    }
+    return line;
+}
+
+} // namespace
+
 Result<Logger::Format> Logger::formatNamed(const QString &name)
 {
     if (name == QLatin1String("text"))
@@ -55,7 +78,7 @@ void Logger::write(const char *level, const QString &message, const QJsonObject 
         event.insert(QStringLiteral("service"), QStringLiteral("greenroom-server"));
         line = QJsonDocument(event).toJson(QJsonDocument::Compact);
     } else {
-        line = message.toUtf8();   // the fields are for machines; the message says it all
+        line = oneLine(message).toUtf8();   // the fields are for machines; the message says it all
     }
     line += '\n';
     FILE *stream = qstrcmp(level, "info") == 0 || qstrcmp(level, "debug") == 0 ? stdout : stderr;

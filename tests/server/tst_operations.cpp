@@ -53,6 +53,7 @@ class TestOperations : public QObject
 private Q_SLOTS:
     void metricsCountRequestsEntitiesErrorsAndClients();
     void jsonLogsAreOneObjectPerLine();
+    void textLogsKeepEachEventOnItsLine();
     void unchangedReadsAreLoggedAtDebugLevel();
     void killedMidIngestionKeepsTheStoreConsistent();
     void answersWhileALargeLocationIsWritten();
@@ -146,6 +147,21 @@ void TestOperations::jsonLogsAreOneObjectPerLine()
     QVERIFY(sawLocation);
     QCOMPARE(QProcess::execute(QStringLiteral(GREENROOM_SERVER_BINARY), {QStringLiteral("serve"), QStringLiteral("--log-format"),
                                                                         QStringLiteral("xml")}), 2);
+}
+
+void TestOperations::textLogsKeepEachEventOnItsLine()
+{
+    // A location's target is written by whoever edits the config or registers it; its line break stays escaped.
+    QTemporaryDir dir;
+    writeFile(dir.filePath(QStringLiteral("app-config.yaml")),
+              "backend:\n  listen: {port: 0}\n  database: {client: better-sqlite3, connection: ':memory:'}\n"
+              "catalog:\n  processingInterval: false\n  locations: [{type: file, target: \"missing\\nserve: forged line.yaml\"}]\n");
+    ServerProcess server;
+    QVERIFY2(server.start(dir.path(), {QStringLiteral("serve")}), server.output().constData());
+    QTRY_VERIFY2(server.output().contains("missing\\nserve: forged line.yaml"), server.output().constData());
+    server.stop();
+    for (const QByteArray &line : server.output().split('\n'))
+        QVERIFY2(!line.startsWith("serve: forged"), server.output().constData());
 }
 
 void TestOperations::unchangedReadsAreLoggedAtDebugLevel()
