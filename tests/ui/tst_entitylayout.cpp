@@ -24,6 +24,7 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QListWidget>
+#include <QNetworkRequest>
 #include <QSettings>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -49,6 +50,7 @@ private Q_SLOTS:
     void settingsListsPluginsAndSwitchesThemOff();
     void pluginPagesJoinTheSidebar();
     void pluginDataIsKeptInTheCache();
+    void serverTokenGoesOnlyToTheServer();
     void builtPluginsWorkInAWindowOfTheirOwn();
 
 private:
@@ -281,6 +283,24 @@ void TestEntityLayout::pluginDataIsKeptInTheCache()
     QVERIFY(!other.cachedData(QStringLiteral("runs")));
     QCOMPARE(view.config(QStringLiteral("githubActions.apiBaseUrl")), QJsonValue(QStringLiteral("http://127.0.0.1:1/api")));
     QVERIFY(view.config(QStringLiteral("githubActions.nope")).isUndefined());
+}
+
+void TestEntityLayout::serverTokenGoesOnlyToTheServer()
+{
+    PluginServices services;
+    services.server = QUrl(QStringLiteral("http://127.0.0.1:7007"));
+    services.serverToken = QStringLiteral("server-token");
+    const QString ref = QStringLiteral("component:default/piped");
+    PluginEntityView view(*m_cache, services, QStringLiteral("fixture"), m_cache->entity(ref), ref, {});
+    const auto authorization = [&](const QString &url) {
+        QNetworkRequest request{QUrl(url)};
+        view.authorize(request);
+        return request.rawHeader("Authorization");
+    };
+    QCOMPARE(authorization(QStringLiteral("http://127.0.0.1:7007/api/fixture/x")), QByteArray("Bearer server-token"));
+    QVERIFY(authorization(QStringLiteral("http://127.0.0.1:7008/api/fixture/x")).isEmpty());
+    QVERIFY(authorization(QStringLiteral("http://evil.example/api/fixture/x")).isEmpty());
+    QVERIFY(authorization(QStringLiteral("https://127.0.0.1:7007/api/fixture/x")).isEmpty());
 }
 
 void TestEntityLayout::builtPluginsWorkInAWindowOfTheirOwn()

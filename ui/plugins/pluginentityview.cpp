@@ -58,8 +58,12 @@ void PluginEntityView::hostToken(const QString &host, std::function<void(const Q
 
 void PluginEntityView::authorize(QNetworkRequest &request) const
 {
-    if (!m_services.serverToken.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + m_services.serverToken.toUtf8());
+    // Only towards the server itself: a URL a plugin built from an entity's annotations never gets the token.
+    const QUrl url = request.url();
+    const QUrl &server = m_services.server;
+    if (m_services.serverToken.isEmpty() || url.scheme() != server.scheme() || url.host() != server.host() || url.port(0) != server.port(0))
+        return;
+    request.setRawHeader("Authorization", "Bearer " + m_services.serverToken.toUtf8());
 }
 
 void PluginEntityView::open(const QString &refOrUrl)

@@ -52,7 +52,7 @@ public:
     // The Greenroom server the app syncs from (invalid offline), for plugins
     // whose server half answers under /api/<plugin-id>/.
     virtual QUrl serverUrl() const = 0;
-    // Adds the server's bearer token to a request for serverUrl().
+    // Adds the server's bearer token to a request for serverUrl(); to any other origin, nothing.
     virtual void authorize(QNetworkRequest &request) const = 0;
     // The app's network access (proxy settings, one connection pool).
     virtual QNetworkAccessManager *network() const = 0;
