@@ -9,12 +9,12 @@ namespace Greenroom::Ingest {
 
 namespace {
 
-// The key a provided entity is kept under; entities without kind or name are kept under their place in the list.
-QString keyOf(const QJsonObject &entity, qsizetype index)
+// The key a provided entity is kept under; one without kind or name gets the next "#n", never reused.
+QString keyOf(const QJsonObject &entity, qsizetype &keyless)
 {
     const QJsonValue kind = entity.value(QLatin1String("kind"));
     const QJsonValue name = entity.value(QLatin1String("metadata"))[QLatin1String("name")];
-    return kind.isString() && name.isString() ? Model::EntityRef::canonical(entity) : QStringLiteral("#%1").arg(index);
+    return kind.isString() && name.isString() ? Model::EntityRef::canonical(entity) : QStringLiteral("#%1").arg(keyless++);
 }
 
 } // namespace
@@ -27,8 +27,9 @@ ProvidedEntities::ProvidedEntities(QString providerName, QList<EntityPreProcesso
 void ProvidedEntities::applyFull(const QList<QJsonObject> &entities)
 {
     m_entities.clear();
-    for (qsizetype i = 0; i < entities.size(); ++i)
-        m_entities.insert(keyOf(entities.at(i), i), entities.at(i));
+    m_keyless = 0;
+    for (const QJsonObject &entity : entities)
+        m_entities.insert(keyOf(entity, m_keyless), entity);
 }
 
 void ProvidedEntities::applyDelta(const QList<QJsonObject> &added, const QStringList &removedRefs)
@@ -37,8 +38,8 @@ void ProvidedEntities::applyDelta(const QList<QJsonObject> &added, const QString
         auto parsed = Model::EntityRef::parse(ref);
         m_entities.remove(parsed ? Model::EntityRef::canonical(parsed->kind(), parsed->namespaceName(), parsed->name()) : ref);
     }
-    for (qsizetype i = 0; i < added.size(); ++i)
-        m_entities.insert(keyOf(added.at(i), m_entities.size() + i), added.at(i));
+    for (const QJsonObject &entity : added)
+        m_entities.insert(keyOf(entity, m_keyless), entity);
 }
 
 Store::LocationWrite ProvidedEntities::write() const

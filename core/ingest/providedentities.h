@@ -38,6 +38,7 @@ private:
     QString m_name;
     QList<EntityPreProcessor> m_preProcessors;
     QHash<QString, QJsonObject> m_entities;   // by ref as given (kind:namespace/name), raw
+    qsizetype m_keyless = 0;                  // entities without kind or name so far: each keeps its own "#n"
 };
 
 } // namespace Greenroom::Ingest
