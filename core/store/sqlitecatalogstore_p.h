@@ -14,6 +14,12 @@
 
 namespace Greenroom::Store {
 
+// The page cache a store runs with, and sets again after a bulk write.
+inline constexpr const char *CacheSizePragma = "PRAGMA cache_size = -131072";   // 128 MiB
+
+// The columns entityFromRow reads, from the entities table aliased `e`.
+#define ENTITY_COLUMNS "e.final, e.ref, e.uid, e.etag, e.sequence, e.origin_key, e.location_key, e.parent_ref"
+
 // A WHERE fragment with its parameters.
 struct SqlCondition
 {
