@@ -47,6 +47,24 @@ protected:
         return QTest::qWaitForWindowExposed(m_window.get());
     }
 
+    // A service of team-a (or its deletion) mirrored into the cache as the
+    // sync client writes one, with these annotations; false when refused.
+    bool mirrorEntity(const QString &kind, const QString &name, const QJsonObject &annotations, bool deleted = false)
+    {
+        const QJsonObject entity{
+            {QStringLiteral("apiVersion"), QStringLiteral("backstage.io/v1alpha1")}, {QStringLiteral("kind"), kind},
+            {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("namespace"), QStringLiteral("default")},
+                                                     {QStringLiteral("uid"), QStringLiteral("uid-") + name}, {QStringLiteral("etag"), QStringLiteral("e1")},
+                                                     {QStringLiteral("annotations"), annotations}}},
+            {QStringLiteral("spec"), QJsonObject{{QStringLiteral("type"), QStringLiteral("service")}, {QStringLiteral("owner"), QStringLiteral("team-a")},
+                                                 {QStringLiteral("lifecycle"), QStringLiteral("production")}}},
+            {QStringLiteral("relations"), QJsonArray{}}};
+        Store::MirrorBatch batch;
+        batch.changes.append({deleted, kind.toLower() + QStringLiteral(":default/") + name, QStringLiteral("uid-") + name, QStringLiteral("e1"),
+                              QJsonDocument(entity).toJson(QJsonDocument::Compact), {}});
+        return bool(m_cache->store().applyMirror(batch));
+    }
+
     // In the order each depends on the next.
     void closeWindow()
     {

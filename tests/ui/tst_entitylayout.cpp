@@ -56,7 +56,6 @@ private Q_SLOTS:
 private:
     QStringList visibleTabs();
     QList<PluginStatus> loadFixtures(const QSet<QString> &disabled = {});
-    void mirror(const QString &name, const QString &kind, const QJsonObject &annotations);
 };
 
 void TestEntityLayout::initTestCase()
@@ -68,28 +67,12 @@ void TestEntityLayout::initTestCase()
 void TestEntityLayout::init()
 {
     QVERIFY(openWindow());
-    mirror(QStringLiteral("piped"), QStringLiteral("Component"), {{QStringLiteral("fixture.dev/pipeline"), QStringLiteral("main")}});
+    QVERIFY(mirrorEntity(QStringLiteral("Component"), QStringLiteral("piped"), {{QStringLiteral("fixture.dev/pipeline"), QStringLiteral("main")}}));
 }
 
 void TestEntityLayout::cleanup()
 {
     closeWindow();
-}
-
-void TestEntityLayout::mirror(const QString &name, const QString &kind, const QJsonObject &annotations)
-{
-    const QJsonObject entity{
-        {QStringLiteral("apiVersion"), QStringLiteral("backstage.io/v1alpha1")}, {QStringLiteral("kind"), kind},
-        {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("namespace"), QStringLiteral("default")},
-                                                 {QStringLiteral("uid"), QStringLiteral("uid-") + name}, {QStringLiteral("etag"), QStringLiteral("e1")},
-                                                 {QStringLiteral("annotations"), annotations}}},
-        {QStringLiteral("spec"), QJsonObject{{QStringLiteral("type"), QStringLiteral("service")}, {QStringLiteral("owner"), QStringLiteral("team-a")},
-                                             {QStringLiteral("lifecycle"), QStringLiteral("production")}}},
-        {QStringLiteral("relations"), QJsonArray{}}};
-    Store::MirrorBatch batch;
-    batch.changes.append({false, kind.toLower() + QStringLiteral(":default/") + name, QStringLiteral("uid-") + name, QStringLiteral("e1"),
-                          QJsonDocument(entity).toJson(QJsonDocument::Compact), {}});
-    QVERIFY(m_cache->store().applyMirror(batch));
 }
 
 QStringList TestEntityLayout::visibleTabs()

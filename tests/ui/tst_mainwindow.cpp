@@ -489,18 +489,7 @@ void TestMainWindow::aboutCardLinksToSourceAndEdit()
     // An entity the catalog read from GitHub: its About card links to the source and the edit page;
     // a link that is not a web address is not offered.
     const auto mirror = [&](const QString &name, const QJsonObject &annotations, bool deleted = false) {
-        const QJsonObject entity{
-            {QStringLiteral("apiVersion"), QStringLiteral("backstage.io/v1alpha1")}, {QStringLiteral("kind"), QStringLiteral("Component")},
-            {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("namespace"), QStringLiteral("default")},
-                                                     {QStringLiteral("uid"), QStringLiteral("uid-") + name}, {QStringLiteral("etag"), QStringLiteral("e1")},
-                                                     {QStringLiteral("annotations"), annotations}}},
-            {QStringLiteral("spec"), QJsonObject{{QStringLiteral("type"), QStringLiteral("service")}, {QStringLiteral("owner"), QStringLiteral("team-a")},
-                                                 {QStringLiteral("lifecycle"), QStringLiteral("production")}}},
-            {QStringLiteral("relations"), QJsonArray{}}};
-        Store::MirrorBatch batch;
-        batch.changes.append({deleted, QStringLiteral("component:default/") + name, QStringLiteral("uid-") + name, QStringLiteral("e1"),
-                              QJsonDocument(entity).toJson(QJsonDocument::Compact), {}});
-        return bool(m_cache->store().applyMirror(batch));
+        return mirrorEntity(QStringLiteral("Component"), name, annotations, deleted);
     };
     QVERIFY(mirror(QStringLiteral("sourced"),
                    {{QStringLiteral("backstage.io/source-location"), QStringLiteral("url:https://github.com/acme/sourced/tree/main/")},
