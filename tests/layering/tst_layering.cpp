@@ -37,7 +37,8 @@ const QHash<QString, QStringList> &allowedModules()
         {QStringLiteral("core/common"), {}},
         {QStringLiteral("core/yaml"), {QStringLiteral("core/common")}},
         {QStringLiteral("core/model"), {QStringLiteral("core/common")}},
-        {QStringLiteral("core/store"), {QStringLiteral("core/common"), QStringLiteral("core/model")}},
+        {QStringLiteral("core/search"), {QStringLiteral("core/common"), QStringLiteral("core/model")}},
+        {QStringLiteral("core/store"), {QStringLiteral("core/common"), QStringLiteral("core/model"), QStringLiteral("core/search")}},
         {QStringLiteral("core/config"), {QStringLiteral("core/common"), QStringLiteral("core/yaml")}},
         {QStringLiteral("core/auth"), {QStringLiteral("core/common"), QStringLiteral("core/config")}},
         // sync runs templates on the desktop too (LocalScaffolder), with scaffold's runner.
