@@ -5,6 +5,7 @@
 #include "storetypes.h"
 
 #include <common/result.h>
+#include <search/searchrequest.h>
 
 #include <optional>
 
@@ -55,7 +56,12 @@ public:
                                                                       const Model::EntityFilter &filter = {}) = 0;
     virtual Result<EntityPage> queryEntities(const EntityQuery &query) = 0;
     virtual Result<Facets> facets(const QStringList &facetKeys, const Model::EntityFilter &filter = {}) = 0;
-    // Greenroom's own ranked search (FTS5 over names, titles, descriptions, tags).
+    // The search index: Backstage's software-catalog and techdocs documents,
+    // ranked (exact names first, then words in names and titles, then
+    // anywhere), filtered and paged. Never stale: it is written with the
+    // entities and sites it comes from.
+    virtual Result<Search::SearchResults> searchDocuments(const Search::SearchRequest &request) = 0;
+    // Its software-catalog hits as entities, best first.
     virtual Result<QList<SearchHit>> search(const QString &text, int limit) = 0;
 
     // Change rows after `afterSequence` in sequence order: one per entity,

@@ -107,6 +107,8 @@ Result<std::unique_ptr<SqliteCatalogStore>> SqliteCatalogStore::open(const QStri
     }
     if (Status s = store->d->migrate(); !s)
         return s.error();
+    if (Status s = store->d->openSearchIndex(); !s)
+        return s.error();
     return store;
 }
 

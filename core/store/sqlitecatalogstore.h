@@ -6,6 +6,8 @@
 #include "docsstore.h"
 #include "taskstore.h"
 
+#include <search/searchdocuments.h>
+
 #include <functional>
 #include <memory>
 
@@ -46,7 +48,11 @@ public:
                                                               const Model::EntityFilter &filter) override;
     Result<EntityPage> queryEntities(const EntityQuery &query) override;
     Result<Facets> facets(const QStringList &facetKeys, const Model::EntityFilter &filter) override;
+    Result<Search::SearchResults> searchDocuments(const Search::SearchRequest &request) override;
     Result<QList<SearchHit>> search(const QString &text, int limit) override;
+    // The options search documents are made with (search.collators.*): kept
+    // in the database; a change makes every document again.
+    Status setSearchOptions(const Search::CollatorOptions &options);
     QList<Change> changesSince(qint64 afterSequence, int limit, bool withEntities = false) override;
     qint64 countChangesSince(qint64 afterSequence) override;
     qint64 lastSequence() override;

@@ -6,6 +6,8 @@
 #include "stitcher_p.h"
 #include "storetypes.h"
 
+#include <search/searchdocuments.h>
+
 #include <QHash>
 #include <QString>
 #include <QVariantList>
@@ -33,6 +35,9 @@ class SqliteCatalogStorePrivate
 public:
     Internal::Database db;
     QString path;
+    // What search documents are made with: kept in the database (search_meta),
+    // so every connection to it makes the same documents.
+    Search::CollatorOptions collator;
 
     // Prepared statements by SQL text: writes run the same few statements
     // hundreds of thousands of times, and preparing costs more than running.
@@ -106,14 +111,15 @@ public:
         QHash<QString, QByteArray> bodyJson;  // ... or both as compact ordered JSON (EntityWrite::json)
         QHash<QString, NewRow> newRows;
         qint64 now = 0;
-        // Full-text rows to write, by entity id, and ids whose rows go. Kept
-        // for the end of the transaction (flushFts): once FTS5 has been
-        // written in a transaction, every later statement that needs a
-        // statement journal makes it flush its pending index data, which
-        // made a large write several times slower.
-        // The columns as UTF-8, each after its length: 100,000 entities' rows wait here.
-        QHash<qint64, QByteArray> ftsPending;
-        QSet<qint64> ftsRemoved;
+        // Search documents replaced in this transaction, whose full-text rows
+        // go at its end, and new ones, whose rows come then (flushSearch):
+        // once FTS5 has been written in a transaction, every later statement
+        // that needs a statement journal makes it flush its pending index
+        // data, which made a large write several times slower.
+        QList<qint64> searchReplaced;
+        QList<qint64> searchAdded;
+        // Entities whose techdocs documents are made again at the end.
+        QSet<QString> docsToIndex;
     };
     Status insertRelations(qint64 originId, const QList<Model::Relation> &relations, WriteState &state);
     Status deleteRelations(qint64 originId, WriteState &state);
@@ -126,8 +132,17 @@ public:
     // The deltas of a key, known to be uncounted when its counters were dropped before.
     Result<FacetDeltas *> facetDeltas(qint64 keyId, WriteState &state);
     Status flushFacetDeltas(WriteState &state);
-    // Writes the transaction's full-text changes; the last write before the commit.
-    Status flushFts(WriteState &state);
+    // Search documents (sqlitesearchindex.cpp). Adds one for entity `entityId`.
+    Status insertSearchDocument(const Search::IndexedDocument &document, qint64 entityId, WriteState &state);
+    // Takes out the entity's documents (of `type` only, when given).
+    Status dropSearchDocuments(qint64 entityId, const QString &type, WriteState &state);
+    // Makes the techdocs documents of state.docsToIndex and writes the
+    // transaction's full-text changes; the last write before the commit.
+    Status flushSearch(WriteState &state);
+    // Reads the options the documents were made with; makes them all again
+    // when those or this build's documents differ from what is stored.
+    Status openSearchIndex();
+    Status rebuildSearchIndex(const Search::CollatorOptions &options);
     Result<qint64> appendChange(const QString &ref, const QString &uid, bool deleted, const QString &etag,
                                 WriteState &state);
     qint64 currentSequence();
@@ -135,17 +150,13 @@ public:
     // Docs sites (sqlitedocs.cpp). Deletes the site of `entityRef` with a
     // docs tombstone; false when it had none.
     Result<bool> deleteDocsSite(const QString &entityRef, WriteState &state);
-    // Its files and search rows only.
-    Status deleteDocsContent(const QString &entityRef);
+    // Its files, sections and search documents only.
+    Status deleteDocsContent(const QString &entityRef, WriteState &state);
     // A mirror: a docs change from the feed marks the site to fetch, or deletes it.
     Status mirrorDocsChange(const MirroredChange &change, WriteState &state);
     // A mirror finishing a rebuild: sites whose docs change the snapshot did not hold go.
     Status forgetUnseenDocs(WriteState &state);
 };
-
-// `text` as an FTS5 query: each word a quoted prefix term, so user text is
-// never FTS5 syntax. Empty when `text` has no word.
-QString ftsPrefixQuery(const QString &text);
 
 // Key ids handed out in a transaction that rolls back must not be
 // remembered: unless committed, the interned-key cache is forgotten.

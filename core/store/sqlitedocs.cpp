@@ -77,26 +77,6 @@ DocsSiteInfo siteFromRow(const Statement &row)
 
 } // namespace
 
-QString ftsPrefixQuery(const QString &text)
-{
-    // Each word becomes a quoted prefix term, so user text can never be FTS5 syntax.
-    QStringList terms;
-    QString word;
-    const auto flush = [&] {
-        if (!word.isEmpty())
-            terms.append(QLatin1Char('"') + word + QStringLiteral("\"*"));
-        word.clear();
-    };
-    for (QChar c : text) {
-        if (c.isLetterOrNumber())
-            word += c;
-        else
-            flush();
-    }
-    flush();
-    return terms.join(QLatin1Char(' '));
-}
-
 Result<bool> SqliteCatalogStorePrivate::deleteDocsSite(const QString &entityRef, WriteState &state)
 {
     auto site = prepare(QStringLiteral("SELECT entity_uid FROM docs_sites WHERE entity_ref = ?"));
@@ -111,7 +91,7 @@ Result<bool> SqliteCatalogStorePrivate::deleteDocsSite(const QString &entityRef,
         return Error::internal(db.lastError());
     if (!exists)
         return false;
-    if (Status s = deleteDocsContent(entityRef); !s)
+    if (Status s = deleteDocsContent(entityRef, state); !s)
         return s.error();
     auto remove = prepare(QStringLiteral("DELETE FROM docs_sites WHERE entity_ref = ?"));
     if (!remove || !remove.value()->bind(1, entityRef).run())
@@ -121,14 +101,15 @@ Result<bool> SqliteCatalogStorePrivate::deleteDocsSite(const QString &entityRef,
     return true;
 }
 
-Status SqliteCatalogStorePrivate::deleteDocsContent(const QString &entityRef)
+Status SqliteCatalogStorePrivate::deleteDocsContent(const QString &entityRef, WriteState &state)
 {
-    for (const char *sql : {"DELETE FROM docs_fts WHERE rowid IN (SELECT id FROM docs_sections WHERE entity_ref = ?)",
-                            "DELETE FROM docs_sections WHERE entity_ref = ?", "DELETE FROM docs_files WHERE entity_ref = ?"}) {
+    for (const char *sql : {"DELETE FROM docs_sections WHERE entity_ref = ?", "DELETE FROM docs_files WHERE entity_ref = ?"}) {
         auto stmt = prepare(QString::fromLatin1(sql));
         if (!stmt || !stmt.value()->bind(1, entityRef).run())
             return Error::internal(db.lastError());
     }
+    // Its search documents are made again (from no sections: none) at the end.
+    state.docsToIndex.insert(entityRef);
     return Ok{};
 }
 
@@ -177,22 +158,18 @@ Result<DocsWriteReport> SqliteCatalogStore::putDocsSite(const DocsSiteWrite &sit
         report.sequence = previous->sequence;
         return report;
     }
-    if (Status s = d->deleteDocsContent(site.entityRef); !s)
+    if (Status s = d->deleteDocsContent(site.entityRef, state); !s)
         return s.error();
     auto file = d->prepare(QStringLiteral("INSERT INTO docs_files(entity_ref, path, content) VALUES (?,?,?)"));
-    auto section = d->prepare(QStringLiteral("INSERT INTO docs_sections(entity_ref, location, title, page_title) VALUES (?,?,?,?)"));
-    auto fts = d->prepare(QStringLiteral("INSERT INTO docs_fts(rowid, title, text) VALUES (?,?,?)"));
-    if (!file || !section || !fts)
+    auto section = d->prepare(QStringLiteral("INSERT INTO docs_sections(entity_ref, location, title, page_title, text) VALUES (?,?,?,?,?)"));
+    if (!file || !section)
         return Error::internal(d->db.lastError());
     for (const DocsFile &f : site.files) {
         if (!file.value()->bind(1, site.entityRef).bind(2, f.path).bind(3, f.content).run())
             return Error::input(QStringLiteral("Cannot store %1 of the docs of %2: %3").arg(f.path, site.entityRef, d->db.lastError()));
     }
     for (const Section &s : sections) {
-        if (!section.value()->bind(1, site.entityRef).bind(2, s.location).bind(3, s.title).bind(4, s.pageTitle).run())
-            return Error::internal(d->db.lastError());
-        const qint64 id = sqlite3_last_insert_rowid(d->db.handle());
-        if (!fts.value()->bind(1, id).bind(2, s.title).bind(3, s.text).run())
+        if (!section.value()->bind(1, site.entityRef).bind(2, s.location).bind(3, s.title).bind(4, s.pageTitle).bind(5, s.text).run())
             return Error::internal(d->db.lastError());
     }
     auto sequence = d->appendChange(DocsChangePrefix + site.entityRef, site.entityUid, false, report.etag, state);
@@ -203,6 +180,8 @@ Result<DocsWriteReport> SqliteCatalogStore::putDocsSite(const DocsSiteWrite &sit
                         .bind(4, site.sourceKey.isNull() ? QStringLiteral("") : site.sourceKey).bind(5, site.buildTimestamp).bind(6, metadata->content)
                         .bind(7, sequence.value()).run())
         return Error::internal(d->db.lastError());
+    if (Status s = d->flushSearch(state); !s)
+        return s.error();
     if (Status s = tx.commit(); !s)
         return s.error();
     report.changed = true;
@@ -220,6 +199,8 @@ Result<bool> SqliteCatalogStore::removeDocsSite(const QString &entityRef)
     auto removed = d->deleteDocsSite(entityRef, state);
     if (!removed)
         return removed.error();
+    if (Status s = d->flushSearch(state); !s)
+        return s.error();
     if (Status s = tx.commit(); !s)
         return s.error();
     return removed.value();
@@ -278,26 +259,6 @@ QList<DocsFile> SqliteCatalogStore::docsFiles(const QString &entityRef)
         files.append({s.text(0), s.blob(1)});
     s.reset();
     return files;
-}
-
-Result<QList<DocsSearchHit>> SqliteCatalogStore::searchDocs(const QString &text, int limit)
-{
-    QList<DocsSearchHit> hits;
-    const QString query = ftsPrefixQuery(text);
-    if (query.isEmpty())
-        return hits;
-    auto stmt = d->prepare(QStringLiteral(
-        "SELECT s.entity_ref, s.location, s.title, s.page_title, "
-        "snippet(docs_fts, 1, char(1), char(2), '…', 12), bm25(docs_fts, 5.0, 1.0) AS r "
-        "FROM docs_fts JOIN docs_sections s ON s.id = docs_fts.rowid WHERE docs_fts MATCH ? ORDER BY r LIMIT ?"));
-    if (!stmt)
-        return stmt.error();
-    Statement &s = *stmt.value();
-    s.bind(1, query).bind(2, qint64(limit));
-    while (s.next())
-        hits.append({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.real(5)});
-    s.reset();
-    return hits;
 }
 
 QList<PendingDocs> SqliteCatalogStore::pendingDocs()

@@ -36,7 +36,7 @@ struct MirrorInput
     QString error;
 };
 
-MirrorInput prepareMirrored(const MirroredChange &change)
+MirrorInput prepareMirrored(const MirroredChange &change, const Search::CollatorOptions &collator)
 {
     MirrorInput input;
     if (change.ref.isEmpty() || change.uid.isEmpty()) {
@@ -64,7 +64,7 @@ MirrorInput prepareMirrored(const MirroredChange &change)
         input.error = QStringLiteral("the entity has no kind or no metadata.name");
         return input;
     }
-    input.index = Stitcher::indexOf(input.entity);
+    input.index = Stitcher::indexOf(input.entity, collator);
     input.listing = listingOf(input.entity);
     input.error = input.index.error;
     return input;
@@ -74,7 +74,8 @@ MirrorInput prepareMirrored(const MirroredChange &change)
 
 Result<MirrorReport> SqliteCatalogStore::applyMirror(const MirrorBatch &batch)
 {
-    const QList<MirrorInput> inputs = QtConcurrent::blockingMapped(batch.changes, &prepareMirrored);
+    const QList<MirrorInput> inputs = QtConcurrent::blockingMapped(
+        batch.changes, [collator = d->collator](const MirroredChange &change) { return prepareMirrored(change, collator); });
     for (qsizetype i = 0; i < inputs.size(); ++i) {
         if (!inputs.at(i).error.isEmpty()) {
             return Error::input(QStringLiteral("Sync feed: entity %1: %2")
@@ -268,7 +269,7 @@ Result<MirrorReport> SqliteCatalogStore::applyMirror(const MirrorBatch &batch)
         if (!ok)
             return Error::internal(d->db.lastError());
     }
-    if (Status s = d->flushFts(state); !s)
+    if (Status s = d->flushSearch(state); !s)
         return s.error();
     if (Status s = tx.commit(); !s)
         return s.error();

@@ -461,25 +461,6 @@ Result<Facets> SqliteCatalogStore::facets(const QStringList &facetKeys, const Mo
     return result;
 }
 
-Result<QList<SearchHit>> SqliteCatalogStore::search(const QString &text, int limit)
-{
-    QList<SearchHit> hits;
-    const QString query = ftsPrefixQuery(text);
-    if (query.isEmpty())
-        return hits;
-    auto stmt = d->prepare(QStringLiteral("SELECT " ENTITY_COLUMNS ", bm25(entities_fts, 10.0, 5.0, 1.0, 3.0, 1.0, 1.0, 1.0) AS r "
-                                          "FROM entities_fts JOIN entities e ON e.id = entities_fts.rowid "
-                                          "WHERE entities_fts MATCH ? ORDER BY r LIMIT ?"));
-    if (!stmt)
-        return stmt.error();
-    Statement &s = *stmt.value();
-    s.bind(1, query).bind(2, qint64(limit));
-    while (s.next())
-        hits.append({SqliteCatalogStorePrivate::entityFromRow(s), s.real(8)});
-    s.reset();
-    return hits;
-}
-
 QList<Change> SqliteCatalogStore::changesSince(qint64 afterSequence, int limit, bool withEntities)
 {
     QList<Change> changes;

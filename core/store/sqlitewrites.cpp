@@ -100,9 +100,7 @@ Status SqliteCatalogStorePrivate::deleteSearchRows(qint64 id, WriteState &state)
     auto remove = prepare(QStringLiteral("DELETE FROM search WHERE entity_id = ?"));
     if (!remove || !remove.value()->bind(1, id).run())
         return Error::internal(db.lastError());
-    state.ftsPending.remove(id);
-    state.ftsRemoved.insert(id);
-    return Ok{};
+    return dropSearchDocuments(id, QString(), state);
 }
 
 void SqliteCatalogStorePrivate::FacetDeltas::add(const QString &kind, const QString &value, qint64 delta)
@@ -258,52 +256,10 @@ Status SqliteCatalogStorePrivate::insertIndex(qint64 id, const QString &kind, co
         if (!original.isNull())
             keyDeltas->add(kind, original, 1);
     }
-    const FtsColumns &f = index.fts;
-    QByteArray packed;
-    for (const QString *column : {&f.name, &f.title, &f.description, &f.tags, &f.kind, &f.type, &f.owner}) {
-        const QByteArray utf8 = column->toUtf8();
-        const quint32 size = quint32(utf8.size());
-        packed.append(reinterpret_cast<const char *>(&size), sizeof size).append(utf8);
-    }
-    packed.squeeze();
-    state.ftsPending.insert(id, packed);
-    return Ok{};
-}
-
-Status SqliteCatalogStorePrivate::flushFts(WriteState &state)
-{
-    auto remove = prepare(QStringLiteral("DELETE FROM entities_fts WHERE rowid = ?"));
-    auto insert = prepare(QStringLiteral(
-        "INSERT INTO entities_fts(rowid, name, title, description, tags, kind, type, owner) VALUES (?,?,?,?,?,?,?,?)"));
-    if (!remove || !insert)
-        return Error::internal(db.lastError());
-    QList<qint64> removed(state.ftsRemoved.cbegin(), state.ftsRemoved.cend());
-    std::sort(removed.begin(), removed.end());
-    for (const qint64 id : std::as_const(removed)) {
-        if (!remove.value()->bind(1, id).run())
-            return Error::internal(db.lastError());
-    }
-    QList<qint64> ids = state.ftsPending.keys();
-    std::sort(ids.begin(), ids.end());
-    for (const qint64 id : std::as_const(ids)) {
-        const auto found = state.ftsPending.constFind(id);
-        if (found == state.ftsPending.cend())
-            continue;   // never: every id queued has its seven columns
-        const QByteArray &packed = *found;
-        Statement &s = insert.value()->bind(1, id);
-        qsizetype at = 0;
-        for (int column = 0; column < 7; ++column) {
-            quint32 size = 0;
-            const QByteArrayView header = QByteArrayView(packed).sliced(at, sizeof size);   // asserts it is there
-            std::memcpy(&size, header.data(), sizeof size);
-            s.bind(column + 2, QString::fromUtf8(packed.constData() + at + sizeof size, qsizetype(size)));
-            at += qsizetype(sizeof size) + qsizetype(size);
-        }
-        if (!s.run())
-            return Error::internal(db.lastError());
-    }
-    state.ftsPending.clear();
-    state.ftsRemoved.clear();
+    if (Status s = insertSearchDocument(index.document, id, state); !s)
+        return s;
+    if (index.documented)
+        state.docsToIndex.insert(index.document.entityRef);
     return Ok{};
 }
 
@@ -330,6 +286,7 @@ Result<QSet<QString>> SqliteCatalogStorePrivate::stitchAll(WriteState &state)
                 input.keyOrder = state.orders.value(ref);
             }
             input.isNew = true;
+            input.collator = &collator;
             inputs.append(std::move(input));
             continue;
         }
@@ -357,6 +314,7 @@ Result<QSet<QString>> SqliteCatalogStorePrivate::stitchAll(WriteState &state)
         input.statusItems = r.isNull(3) ? QByteArray() : r.blob(3);
         input.oldEtag = r.text(4);
         input.isNew = r.integer(5) == 0;
+        input.collator = &collator;
         r.reset();
         inputs.append(std::move(input));
     }
@@ -735,7 +693,7 @@ Result<WriteReport> SqliteCatalogStore::writeLocation(LocationWrite write, const
         if (Status s = alsoInTransaction(); !s)
             return s.error();
     }
-    if (Status s = d->flushFts(state); !s)
+    if (Status s = d->flushSearch(state); !s)
         return s.error();
     if (Status s = tx.commit(); !s)
         return s.error();
@@ -767,7 +725,7 @@ Status SqliteCatalogStore::removeEntityByUid(const QString &uid)
         return changed.error();
     if (Status s = d->flushFacetDeltas(state); !s)
         return s;
-    if (Status s = d->flushFts(state); !s)
+    if (Status s = d->flushSearch(state); !s)
         return s;
     return tx.commit();
 }

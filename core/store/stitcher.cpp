@@ -14,22 +14,6 @@ namespace {
 
 const QLatin1StringView MetadataKey("metadata");
 
-FtsColumns ftsColumns(const QJsonObject &entity)
-{
-    const QJsonObject metadata = entity.value(MetadataKey).toObject();
-    const QJsonObject spec = entity.value(QLatin1String("spec")).toObject();
-    QStringList tags;
-    for (const QJsonValue &tag : metadata.value(QLatin1String("tags")).toArray())
-        tags.append(tag.toString());
-    return {metadata.value(QLatin1String("name")).toString(),
-            metadata.value(QLatin1String("title")).toString(),
-            metadata.value(QLatin1String("description")).toString(),
-            tags.join(QLatin1Char(' ')),
-            entity.value(QLatin1String("kind")).toString(),
-            spec.value(QLatin1String("type")).toString(),
-            spec.value(QLatin1String("owner")).toString()};
-}
-
 } // namespace
 
 QJsonObject Stitcher::bodyOf(QJsonObject final)
@@ -82,11 +66,11 @@ StitchOutput Stitcher::stitch(const StitchInput &input)
     // Served with the keys as its file wrote them, as Backstage serves it;
     // what processing added follows, sorted.
     output.finalJson = keyOrder.toJson(final);
-    output.index = indexOf(final);
+    output.index = indexOf(final, input.collator ? *input.collator : Search::CollatorOptions());
     return output;
 }
 
-EntityIndex Stitcher::indexOf(const QJsonObject &final)
+EntityIndex Stitcher::indexOf(const QJsonObject &final, const Search::CollatorOptions &collator)
 {
     EntityIndex index;
     auto rows = Model::EntitySearch::rows(final);
@@ -95,7 +79,8 @@ EntityIndex Stitcher::indexOf(const QJsonObject &final)
         return index;
     }
     index.rows = std::move(rows).value();
-    index.fts = ftsColumns(final);
+    index.document = Search::catalogDocument(final, collator);
+    index.documented = Search::hasTechDocs(final);
     return index;
 }
 

@@ -4,6 +4,7 @@
 
 #include <common/jsonkeyorder.h>
 #include <model/entitysearch.h>
+#include <search/searchdocuments.h>
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -26,19 +27,16 @@ struct StitchInput
     QString oldEtag;
     bool isNew = false;                        // no final written yet
     QList<std::pair<QString, QString>> relations;   // (type, targetRef), sorted, distinct
-};
-
-struct FtsColumns
-{
-    QString name, title, description, tags, kind, type, owner;
+    const Search::CollatorOptions *collator = nullptr;   // the store's; defaults when null
 };
 
 // What the indexes hold for one final entity: its search rows (filters,
-// order, facets) and its full-text columns.
+// order, facets) and its software-catalog search document.
 struct EntityIndex
 {
     QList<Model::SearchRow> rows;
-    FtsColumns fts;
+    Search::IndexedDocument document;
+    bool documented = false;                   // has backstage.io/techdocs-ref: its docs are searchable
     QString error;                             // set when the entity cannot be indexed
 };
 
@@ -65,7 +63,7 @@ public:
     static QJsonObject bodyOf(QJsonObject final);
     static QByteArray bodyHash(const QJsonObject &body);
     // The index rows of a final entity (also of one mirrored from a server).
-    static EntityIndex indexOf(const QJsonObject &final);
+    static EntityIndex indexOf(const QJsonObject &final, const Search::CollatorOptions &collator);
 };
 
 } // namespace Greenroom::Store::Internal

@@ -3,6 +3,8 @@
 #include <model/entityprocessor.h>
 #include <store/sqlitecatalogstore.h>
 
+#include "storewrites.h"
+
 #include <QJsonDocument>
 #include <QStandardPaths>
 #include <QDateTime>
@@ -27,10 +29,7 @@ EntityWrite entity(const char *kind, const char *name, const QJsonObject &spec, 
                     {QStringLiteral("kind"), QString::fromUtf8(kind)},
                     {QStringLiteral("metadata"), metadata},
                     {QStringLiteral("spec"), spec}};
-    const Model::ProcessingOutcome outcome = Model::EntityProcessor::process(raw);
-    if (!outcome.isOk())
-        qFatal("test entity invalid: %s", qPrintable(outcome.problem->statusMessage()));
-    return {outcome.processed.entity, outcome.processed.ref, outcome.processed.relations, Origin, QString(), {}, {}, {}};
+    return Tests::processedEntity(raw, Origin);
 }
 
 QJsonObject component(const char *owner, const char *lifecycle = "production", const char *system = nullptr)
@@ -50,12 +49,7 @@ QJsonObject group()
 
 LocationWrite writeOf(QList<EntityWrite> entities, const QString &origin = Origin)
 {
-    LocationWrite write;
-    write.originKey = origin;
-    for (EntityWrite &e : entities)
-        e.locationKey = origin;
-    write.entities = entities;
-    return write;
+    return Tests::locationWrite(std::move(entities), origin);
 }
 
 QStringList refs(const EntityPage &page)

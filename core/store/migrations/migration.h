@@ -26,5 +26,6 @@ Migration sqliteMigration0005Listing();
 Migration sqliteMigration0006Docs();
 Migration sqliteMigration0007Tasks();
 Migration sqliteMigration0008PluginData();
+Migration sqliteMigration0009Search();
 
 } // namespace Greenroom::Store::Internal

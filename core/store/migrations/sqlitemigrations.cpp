@@ -9,7 +9,8 @@ const QList<Migration> &sqliteMigrations()
     static const QList<Migration> migrations{sqliteMigration0001Initial(), sqliteMigration0002SyncHorizon(),
                                                   sqliteMigration0003Locations(), sqliteMigration0004Mirror(),
                                                   sqliteMigration0005Listing(), sqliteMigration0006Docs(),
-                                                  sqliteMigration0007Tasks(), sqliteMigration0008PluginData()};
+                                                  sqliteMigration0007Tasks(), sqliteMigration0008PluginData(),
+                                                  sqliteMigration0009Search()};
     return migrations;
 }
 
