@@ -206,6 +206,32 @@ Result<std::shared_ptr<Scaffold::ScaffolderServices>> scaffolderServices(const C
     return services;
 }
 
+Result<SearchSettings> searchSettings(const Config::ConfigReader &config)
+{
+    SearchSettings settings;
+    for (const auto &[key, target] : {std::pair{"search.maxPageLimit", &settings.limits.maxPageLimit},
+                                      std::pair{"search.maxTermLength", &settings.limits.maxTermLength}}) {
+        auto value = config.optionalNumber(QString::fromLatin1(key));
+        if (!value)
+            return value.error();
+        if (value->has_value())
+            *target = int(**value);
+    }
+    for (const auto &[key, target] : {std::pair{"search.collators.catalog.locationTemplate", &settings.collator.catalogLocationTemplate},
+                                      std::pair{"search.collators.techdocs.locationTemplate", &settings.collator.techDocsLocationTemplate}}) {
+        auto value = config.optionalString(QString::fromLatin1(key));
+        if (!value)
+            return value.error();
+        if (value->has_value())
+            *target = **value;
+    }
+    auto legacy = config.optionalBoolean(QStringLiteral("techdocs.legacyUseCaseSensitiveTripletPaths"));
+    if (!legacy)
+        return legacy.error();
+    settings.collator.legacyCaseSensitiveTriplets = legacy->value_or(false);
+    return settings;
+}
+
 Result<TechDocsSettings> techDocsSettings(const Config::ConfigReader &config, const CatalogSettings &catalog)
 {
     TechDocsSettings settings;

@@ -7,6 +7,8 @@
 #include <ingest/docsbuildloop.h>
 #include <ingest/locationprocessor.h>
 #include <scaffold/scaffolderservices.h>
+#include <search/searchdocuments.h>
+#include <search/searchrequest.h>
 
 #include <chrono>
 #include <optional>
@@ -39,6 +41,16 @@ struct TechDocsSettings
     bool legacyCaseSensitiveTriplets = false;
 };
 Result<TechDocsSettings> techDocsSettings(const Config::ConfigReader &config, const CatalogSettings &catalog);
+
+// What the `search` config says: search.maxPageLimit, search.maxTermLength,
+// search.collators.{catalog,techdocs}.locationTemplate (with the techdocs
+// triplet casing).
+struct SearchSettings
+{
+    Search::SearchLimits limits;
+    Search::CollatorOptions collator;
+};
+Result<SearchSettings> searchSettings(const Config::ConfigReader &config);
 
 // What templates' actions get from config: the integrations and credentials
 // of the catalog, scaffolder.defaultAuthor.{name,email} and

@@ -13,6 +13,7 @@
 #include "shutdownsignal.h"
 #include "sync/syncroutes.h"
 #include "scaffolder/scaffolderroutes.h"
+#include "search/searchroutes.h"
 #include "techdocs/techdocsroutes.h"
 
 #include <auth/tokenauthenticator.h>
@@ -208,6 +209,12 @@ int runServeCommand(const QStringList &arguments)
     if (!store)
         return fail(store.error());
     log.info(QStringLiteral("database: ") + path.value());
+    // Before any other connection opens: they read the options from the database.
+    auto search = searchSettings(config.value());
+    if (!search)
+        return fail(search.error());
+    if (Status s = store.value()->setSearchOptions(search->collator); !s)
+        return fail(s.error());
 
     // Git repositories are mirrored next to the database.
     const QString gitCache = path.value() == QLatin1String(":memory:")
@@ -346,6 +353,7 @@ int runServeCommand(const QStringList &arguments)
     addTechDocsRoutes(server.router(), *store.value(), *store.value(), docsBuilds,
                       {.legacyCaseSensitiveTriplets = techdocs->legacyCaseSensitiveTriplets});
     addDocsBundleRoute(server.router(), *store.value());
+    addSearchRoutes(server.router(), *store.value(), log, search->limits);
     plugins.addRoutesTo(server.router());
     // Templates run here too: their catalog actions use this process's catalog.
     auto scaffolder = scaffolderServices(config.value(), catalog.value());
