@@ -163,6 +163,14 @@ QStringList tagsOf(const QJsonObject &metadata)
     return tags;
 }
 
+QString tagKey(const QStringList &tags)
+{
+    QString key;
+    for (const QString &tag : tags)
+        key += QLatin1Char('|') + folded(tag);
+    return key.isEmpty() ? QString() : key + QLatin1Char('|');
+}
+
 QString ownedByName(const QJsonObject &entity)
 {
     for (const QJsonValue &relation : entity.value(QLatin1String("relations")).toArray()) {
@@ -202,6 +210,14 @@ QStringList documentFields(const QString &type)
                 keyOf("componentType"), keyOf("type"), keyOf("lifecycle"), keyOf("owner"), keyOf("path"),
                 keyOf("location"), keyOf("entityTitle")};
     return {};
+}
+
+QStringList filterFields(const QString &type)
+{
+    QStringList fields = documentFields(type);
+    if (!fields.isEmpty())
+        fields.append(QStringLiteral("tags"));
+    return fields;
 }
 
 QString CollatorOptions::fingerprint() const
@@ -301,6 +317,7 @@ IndexedDocument catalogDocument(const QJsonObject &entity, const CollatorOptions
     indexed.lifecycle = folded(fieldText(lifecycle));
     indexed.owner = folded(fieldText(owner));
     indexed.namespaceName = folded(namespaceName);
+    indexed.tags = tagKey(tagsOf(metadata));
     indexed.sortKey = folded(title);
     return indexed;
 }
@@ -376,6 +393,7 @@ QList<IndexedDocument> techDocsDocuments(const QJsonObject &entity, const JsonKe
         indexed.owner = folded(owner);
         indexed.namespaceName = folded(tripletNamespace);
         indexed.entityName = folded(tripletName);
+        indexed.tags = tagKey(tagsOf(metadata));
         indexed.sortKey = folded(title);
         documents.append(indexed);
     }

@@ -18,6 +18,9 @@ QString techDocsType();   // "techdocs"
 QStringList documentTypes();
 // The fields documents of `type` have, in the order the collator writes them.
 QStringList documentFields(const QString &type);
+// The fields filters may name for `type`: its document's, and Greenroom's
+// own `tags` (the entity's tags, which Backstage's documents leave out).
+QStringList filterFields(const QString &type);
 
 // search.collators.*.locationTemplate and the techdocs triplet casing.
 struct CollatorOptions
@@ -60,6 +63,7 @@ struct IndexedDocument
     // Folded values of the fields filters use most, null where the document
     // has no such field; other fields are filtered from `json`.
     QString kind, documentType, lifecycle, owner, namespaceName, entityName;
+    QString tags;          // the entity's folded tags, each between '|': "|java|payments|" or empty
     QString sortKey;       // folded title: the order of a search without words
 };
 

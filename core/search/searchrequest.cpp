@@ -80,13 +80,13 @@ Result<QList<FieldFilter>> fieldFilters(const QJsonObject &filters, const QStrin
     for (auto it = filters.constBegin(); it != filters.constEnd(); ++it) {
         QStringList known;
         for (const QString &type : searched) {
-            if (documentFields(type).contains(it.key()))
+            if (filterFields(type).contains(it.key()))
                 known.append(type);
         }
         if (known.isEmpty()) {
             QStringList fields;
             for (const QString &type : searched) {
-                for (const QString &field : documentFields(type)) {
+                for (const QString &field : filterFields(type)) {
                     if (!fields.contains(field))
                         fields.append(field);
                 }

@@ -68,7 +68,17 @@ SqlCondition documentCondition(const Search::SearchRequest &request)
     SqlCondition condition;
     for (const Search::FieldFilter &filter : request.filters) {
         // A field only some types have: the others have nothing to match.
-        types.removeIf([&](const QString &type) { return !Search::documentFields(type).contains(filter.field); });
+        types.removeIf([&](const QString &type) { return !Search::filterFields(type).contains(filter.field); });
+        QVariantList params;
+        if (filter.field == QLatin1String("tags")) {
+            QStringList any;
+            for (const QString &value : filter.values) {
+                any.append(QStringLiteral("instr(d.f_tags, ?) > 0"));
+                params.append(QLatin1Char('|') + value + QLatin1Char('|'));
+            }
+            condition.andWith(QLatin1Char('(') + any.join(QStringLiteral(" OR ")) + QLatin1Char(')'), params);
+            continue;
+        }
         QString column = filterColumn(filter.field);
         if (column.isEmpty()) {
             const QString path = QStringLiteral("'$.\"%1\"'").arg(QString(filter.field).replace(QLatin1Char('\''), QStringLiteral("''"))
@@ -76,7 +86,6 @@ SqlCondition documentCondition(const Search::SearchRequest &request)
             column = QStringLiteral("(CASE json_type(d.document, %1) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' "
                                     "ELSE search_fold(json_extract(d.document, %1)) END)").arg(path);
         }
-        QVariantList params;
         for (const QString &value : filter.values)
             params.append(value);
         condition.andWith(QStringLiteral("%1 IN (%2)").arg(column, placeholders(params.size())), params);

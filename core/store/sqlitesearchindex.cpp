@@ -63,15 +63,15 @@ Status SqliteCatalogStorePrivate::insertSearchDocument(const Search::IndexedDocu
 {
     auto insert = prepare(QStringLiteral(
         "INSERT INTO search_documents(type, entity_id, entity_ref, title, name, keywords, text, f_kind, f_type, "
-        "f_lifecycle, f_owner, f_namespace, f_name, sort_key, document) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+        "f_lifecycle, f_owner, f_namespace, f_name, f_tags, sort_key, document) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
     auto exact = prepare(QStringLiteral("INSERT OR IGNORE INTO search_exact(key, doc_id) VALUES (?,?)"));
     if (!insert || !exact)
         return Error::internal(db.lastError());
     if (!insert.value()->bind(1, document.type).bind(2, entityId).bind(3, document.entityRef).bind(4, notNull(document.title))
              .bind(5, notNull(document.name)).bind(6, notNull(document.keywords)).bind(7, notNull(document.text))
              .bind(8, document.kind).bind(9, document.documentType).bind(10, document.lifecycle).bind(11, document.owner)
-             .bind(12, document.namespaceName).bind(13, document.entityName).bind(14, notNull(document.sortKey))
-             .bind(15, document.json).run())
+             .bind(12, document.namespaceName).bind(13, document.entityName).bind(14, document.tags)
+             .bind(15, notNull(document.sortKey)).bind(16, document.json).run())
         return Error::internal(db.lastError());
     const qint64 id = sqlite3_last_insert_rowid(db.handle());
     for (const QString &key : document.exactKeys) {

@@ -222,6 +222,10 @@ void TestSearchEngine::filtersNarrowOrMatchNothing()
     // A field without a column of its own is read from the document.
     QCOMPARE(locations(QString(), {{QStringLiteral("location"), {QStringLiteral("/catalog/default/api/payments-api")}}}),
              QStringList{QStringLiteral("/catalog/default/api/payments-api")});
+    // Greenroom's own filter: the entity's tags (Backstage's documents have none).
+    QCOMPARE(locations(QString(), {{QStringLiteral("tags"), {QStringLiteral("java"), QStringLiteral("rust")}}}),
+             QStringList{QStringLiteral("/catalog/default/component/payment-gateway")});
+    QVERIFY(locations(QString(), {{QStringLiteral("tags"), {QStringLiteral("jav")}}}).isEmpty());
     // A kind nobody has matches nothing; templates are catalog documents of kind Template.
     QVERIFY(locations(QString(), {{QStringLiteral("kind"), {QStringLiteral("resource")}}}).isEmpty());
     QCOMPARE(locations(QStringLiteral("spring"), {{QStringLiteral("kind"), {QStringLiteral("template")}}}, {Search::catalogType()}),

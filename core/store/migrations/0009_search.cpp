@@ -28,6 +28,7 @@ CREATE TABLE search_documents (
     f_owner      TEXT,
     f_namespace  TEXT,
     f_name       TEXT,
+    f_tags       TEXT,                -- '|'-separated, with '|' at both ends
     sort_key     TEXT NOT NULL,       -- folded title: the order without words
     document     TEXT NOT NULL        -- JSON as the search API answers it
 );
