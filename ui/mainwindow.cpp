@@ -3,6 +3,7 @@
 #include "mainwindow.h"
 
 #include "dialogs/searchpalette.h"
+#include "pages/searchpage.h"
 #include "widgets/docsweb.h"
 #include "models/catalogcache.h"
 #include "models/userpreferences.h"
@@ -29,6 +30,7 @@
 #include <QMouseEvent>
 #include <QSettings>
 #include <QStackedWidget>
+#include <QUrlQuery>
 #include <QStatusBar>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -100,13 +102,14 @@ MainWindow::MainWindow(CatalogCache &cache, UserPreferences &preferences, QSetti
     m_create = new CreatePage(cache, preferences);
     m_create->setObjectName(QStringLiteral("createPage"));
     m_settingsPage = new SettingsPage(cache, preferences, profiles, vault);
+    m_search = new SearchPage(cache);
     m_pluginNetwork = new QNetworkAccessManager(this);
     m_pluginServices.network = m_pluginNetwork;
     m_entity = new EntityPage(cache, preferences, m_layout, m_pluginServices, m_docsWeb.get());
     m_entity->setObjectName(QStringLiteral("entityPage"));
     m_pages = new QStackedWidget;
     for (QWidget *page : {static_cast<QWidget *>(m_home), static_cast<QWidget *>(m_catalog), static_cast<QWidget *>(m_apis),
-                          static_cast<QWidget *>(m_docs), static_cast<QWidget *>(m_create), static_cast<QWidget *>(new QWidget), static_cast<QWidget *>(m_settingsPage),
+                          static_cast<QWidget *>(m_docs), static_cast<QWidget *>(m_create), static_cast<QWidget *>(m_search), static_cast<QWidget *>(m_settingsPage),
                           static_cast<QWidget *>(m_entity)}) {
         m_pages->addWidget(page);
     }
@@ -137,24 +140,28 @@ MainWindow::MainWindow(CatalogCache &cache, UserPreferences &preferences, QSetti
         if (row < 0 || row >= sidebarEntries().size())
             return;
         const Page page = sidebarEntries().at(row).page;
-        if (page == Page::Search) {
-            openSearch();
-            return;
-        }
         if (page != m_current.page)
             showPage(page);
+        if (page == Page::Search)
+            m_search->focusInput();
     });
     for (CatalogPage *page : {m_catalog, m_apis})
         connect(page, &CatalogPage::entityActivated, this, &MainWindow::openEntity);
     connect(m_home, &HomePage::entityActivated, this, &MainWindow::openEntity);
     connect(m_entity, &EntityPage::entityActivated, this, &MainWindow::openEntity);
     connect(m_create, &CreatePage::entityActivated, this, &MainWindow::openEntity);
-    connect(m_entity, &EntityPage::templateLaunched, this, [this](const QString &ref) {
+    const auto launchTemplate = [this](const QString &ref) {
         showPage(Page::Create);
         m_create->chooseTemplate(ref);
-    });
+    };
+    connect(m_entity, &EntityPage::templateLaunched, this, launchTemplate);
     connect(m_palette, &SearchPalette::entityChosen, this, &MainWindow::openEntity);
     connect(m_palette, &SearchPalette::docsChosen, this, &MainWindow::openDocs);
+    connect(m_palette, &SearchPalette::templateChosen, this, launchTemplate);
+    connect(m_palette, &SearchPalette::fullSearchRequested, this, &MainWindow::openSearchPage);
+    connect(m_search, &SearchPage::entityActivated, this, &MainWindow::openEntity);
+    connect(m_search, &SearchPage::docsActivated, this, &MainWindow::openDocs);
+    connect(m_search, &SearchPage::templateActivated, this, launchTemplate);
     connect(m_docs, &DocsPage::siteActivated, this, [this](const QString &ref) { openDocs(ref); });
     connect(m_docs, &DocsPage::entityActivated, this, &MainWindow::openEntity);
     createMenus();
@@ -214,7 +221,7 @@ void MainWindow::restoreState()
     const QString ref = m_settings.value(QStringLiteral("window/entity")).toString();
     if ((page == Page::Entity || page == Page::Docs) && !ref.isEmpty())
         go({page, ref, m_settings.value(QStringLiteral("window/docsLocation")).toString()}, false);
-    else if (page >= Page::Home && page <= Page::Settings && page != Page::Search)
+    else if (page >= Page::Home && page <= Page::Settings)
         go({page, {}, {}}, false);
 }
 
@@ -274,6 +281,11 @@ bool MainWindow::openUrl(const QUrl &url)
         showPage(Page::Create);
         if (parts.size() == 3)
             m_create->chooseTemplate(QStringLiteral("template:%1/%2").arg(parts.at(1), parts.at(2)));
+        return true;
+    }
+    // greenroom://search?query=<words>, as Backstage's /search?query=.
+    if (url.scheme() == QLatin1String("greenroom") && url.host() == QLatin1String("search")) {
+        openSearchPage(QUrlQuery(url).queryItemValue(QStringLiteral("query"), QUrl::FullyDecoded));
         return true;
     }
     if (url.scheme() != QLatin1String("greenroom") || parts.size() < 3)
@@ -378,6 +390,12 @@ void MainWindow::goForward()
 void MainWindow::openSearch()
 {
     m_palette->popup();
+}
+
+void MainWindow::openSearchPage(const QString &term)
+{
+    showPage(Page::Search);
+    m_search->search(term);
 }
 
 } // namespace Greenroom::Ui

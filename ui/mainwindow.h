@@ -24,6 +24,7 @@ class DocsPage;
 class DocsWeb;
 class EntityPage;
 class HomePage;
+class SearchPage;
 class SearchPalette;
 class ServerProfiles;
 class TokenVault;
@@ -61,6 +62,7 @@ public:
     HomePage *homePage() const { return m_home; }
     SettingsPage *settingsPage() const { return m_settingsPage; }
     SearchPalette *searchPalette() const { return m_palette; }
+    SearchPage *searchPage() const { return m_search; }
     SyncStatusWidget *syncStatus() const { return m_syncStatus; }
     QListWidget *sidebar() const { return m_sidebar; }
     // Tabs and cards of entity pages (built-in and plugins'), and what plugins may use.
@@ -87,7 +89,9 @@ public Q_SLOTS:
     bool openUrl(const QUrl &url);
     void goBack();
     void goForward();
+    // Ctrl+K: the quick search; `term` on the Search page.
     void openSearch();
+    void openSearchPage(const QString &term);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -126,6 +130,7 @@ private:
     SettingsPage *m_settingsPage;
     EntityPage *m_entity;
     SearchPalette *m_palette;
+    SearchPage *m_search;
     SyncStatusWidget *m_syncStatus;
     Place m_current;
     QList<Place> m_back;

@@ -4,6 +4,7 @@
 
 #include "models/catalogcache.h"
 #include "models/entitypresentation.h"
+#include "models/searchpresentation.h"
 
 #include <model/entityref.h>
 
@@ -17,8 +18,10 @@ namespace Greenroom::Ui {
 
 namespace {
 
-// Set on docs hits only: where in the site the matching section is.
+// Where in the site a docs hit's section is, and what a line opens.
 constexpr int LocationRole = Qt::UserRole + 1;
+constexpr int TargetKindRole = Qt::UserRole + 2;
+constexpr int FullSearch = -1;   // the last line: the Search page
 
 } // namespace
 
@@ -28,7 +31,7 @@ SearchPalette::SearchPalette(CatalogCache &cache, QWidget *parent) : QDialog(par
     setObjectName(QStringLiteral("searchPalette"));
     m_input = new QLineEdit;
     m_input->setObjectName(QStringLiteral("searchInput"));
-    m_input->setPlaceholderText(tr("Search entities by name, title, description, tag or owner, and their docs"));
+    m_input->setPlaceholderText(tr("Search entities, templates and docs"));
     m_input->installEventFilter(this);
     m_results = new QListWidget;
     m_results->setObjectName(QStringLiteral("searchResults"));
@@ -99,35 +102,11 @@ QList<Store::DocsSearchHit> SearchPalette::docsHits(const QString &text, int lim
 
 QList<Store::StoredEntity> SearchPalette::rankedHits(const QString &text, int limit)
 {
-    const QString needle = text.trimmed().toLower();
-    if (needle.isEmpty())
-        return {};
-    auto hits = m_cache.store().search(needle, limit * 2);
-    if (!hits)
-        return {};
-    struct Ranked
-    {
-        int tier;
-        double rank;
-        const Store::StoredEntity *entity;
-    };
-    QList<Ranked> ranked;
-    for (const Store::SearchHit &hit : hits.value()) {
-        const QJsonObject metadata = hit.entity.entity.value(QLatin1String("metadata")).toObject();
-        const QString name = metadata.value(QLatin1String("name")).toString().toLower();
-        const QString title = metadata.value(QLatin1String("title")).toString().toLower();
-        // Exact name, exact title, a name or title starting with the text, the rest.
-        const int tier = name == needle ? 0 : title == needle ? 1 : (name.startsWith(needle) || title.startsWith(needle)) ? 2 : 3;
-        ranked.append({tier, hit.rank, &hit.entity});
-    }
-    std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked &a, const Ranked &b) {
-        return a.tier != b.tier ? a.tier < b.tier : a.rank < b.rank;
-    });
+    auto hits = m_cache.store().search(text, limit);
     QList<Store::StoredEntity> entities;
-    for (const Ranked &r : std::as_const(ranked)) {
-        if (entities.size() == limit)
-            break;
-        entities.append(*r.entity);
+    if (hits) {
+        for (const Store::SearchHit &hit : hits.value())
+            entities.append(hit.entity);
     }
     return entities;
 }
@@ -135,48 +114,70 @@ QList<Store::StoredEntity> SearchPalette::rankedHits(const QString &text, int li
 void SearchPalette::update(const QString &text)
 {
     m_results->clear();
-    // The hits carry their entities: nothing is read twice.
-    for (const Store::StoredEntity &hit : rankedHits(text, 30)) {
-        const QString description = hit.entity.value(QLatin1String("metadata"))[QLatin1String("description")].toString();
-        auto *item = new QListWidgetItem(QStringLiteral("%1   ·   %2%3")
-                                             .arg(EntityPresentation::displayName(hit.entity), Model::EntityRef::humanize(hit.ref),
-                                                  description.isEmpty() ? QString() : QStringLiteral("   ·   ") + description));
-        item->setData(Qt::UserRole, hit.ref);
-        item->setToolTip(description);
+    if (text.trimmed().isEmpty())
+        return;
+    Search::SearchRequest request;
+    request.term = text;
+    request.limit = QuickLimit;
+    request.preTag = HighlightStart;
+    request.postTag = HighlightEnd;
+    auto found = m_cache.store().searchDocuments(request);
+    if (!found)
+        return;
+    // A docs page is left out when one of its sections is listed too: the section says better where to look.
+    QList<SearchResultView> views;
+    QSet<QString> pagesWithSections;
+    for (const Search::SearchHit &hit : found->hits) {
+        views.append(presentSearchHit(hit));
+        const SearchTarget &target = views.last().target;
+        if (target.kind == SearchTarget::Kind::Docs && target.docsLocation.contains(QLatin1Char('#')))
+            pagesWithSections.insert(target.entityRef + QLatin1Char(' ') + target.docsLocation.section(QLatin1Char('#'), 0, 0));
+    }
+    for (const SearchResultView &view : std::as_const(views)) {
+        const SearchTarget &target = view.target;
+        if (target.kind == SearchTarget::Kind::Docs && !target.docsLocation.contains(QLatin1Char('#'))
+            && pagesWithSections.contains(target.entityRef + QLatin1Char(' ') + target.docsLocation))
+            continue;
+        auto *item = new QListWidgetItem(view.oneLine);
+        item->setData(Qt::UserRole, view.target.entityRef);
+        item->setData(TargetKindRole, int(view.target.kind));
+        item->setData(LocationRole, view.target.docsLocation);
+        item->setToolTip(view.snippet.isEmpty() ? view.oneLine : view.snippet);
         m_results->addItem(item);
     }
-    addDocsHits(text);
-    if (m_results->count() > 0)
-        m_results->setCurrentRow(0);
-}
-
-void SearchPalette::addDocsHits(const QString &text)
-{
-    for (const Store::DocsSearchHit &hit : docsHits(text, DocsLimit)) {
-        // The section that matched, its page, and whose docs they are.
-        QString snippet = hit.snippet;
-        snippet.remove(QChar(1)).remove(QChar(2));
-        const QString where = hit.title == hit.pageTitle || hit.pageTitle.isEmpty()
-                                  ? hit.title
-                                  : QStringLiteral("%1 — %2").arg(hit.title, hit.pageTitle);
-        auto *item = new QListWidgetItem(tr("Docs: %1   ·   %2").arg(where, Model::EntityRef::humanize(hit.entityRef)));
-        item->setData(Qt::UserRole, hit.entityRef);
-        item->setData(LocationRole, hit.location);
-        item->setToolTip(snippet);
-        m_results->addItem(item);
-    }
+    auto *all = new QListWidgetItem(found->total == 0 ? tr("No results: open the Search page") 
+                                                       : tr("See all %n result(s) on the Search page", nullptr, int(found->total)));
+    all->setData(TargetKindRole, FullSearch);
+    QFont font = all->font();
+    font.setItalic(true);
+    all->setFont(font);
+    m_results->addItem(all);
+    m_results->setCurrentRow(0);
 }
 
 void SearchPalette::choose()
 {
     QListWidgetItem *item = m_results->currentItem();
-    if (!item)
+    const QString term = m_input->text();
+    if (!item && term.trimmed().isEmpty())
         return;
     hide();
-    if (item->data(LocationRole).isValid())
-        Q_EMIT docsChosen(item->data(Qt::UserRole).toString(), item->data(LocationRole).toString());
-    else
-        Q_EMIT entityChosen(item->data(Qt::UserRole).toString());
+    if (!item || item->data(TargetKindRole).toInt() == FullSearch) {
+        Q_EMIT fullSearchRequested(term);
+        return;
+    }
+    const QString ref = item->data(Qt::UserRole).toString();
+    switch (SearchTarget::Kind(item->data(TargetKindRole).toInt())) {
+    case SearchTarget::Kind::Docs:
+        Q_EMIT docsChosen(ref, item->data(LocationRole).toString());
+        break;
+    case SearchTarget::Kind::Template:
+        Q_EMIT templateChosen(ref);
+        break;
+    case SearchTarget::Kind::Entity:
+        Q_EMIT entityChosen(ref);
+        break;
+    }
 }
 
 bool SearchPalette::eventFilter(QObject *watched, QEvent *event)

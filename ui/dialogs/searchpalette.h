@@ -15,11 +15,11 @@ namespace Greenroom::Ui {
 class CatalogCache;
 
 /*
- * Ctrl+K: an instant search over the cache (SQLite FTS5 over names, titles,
- * descriptions, tags, kinds, types and owners). Results as you type, arrow
- * keys to move, Enter to open. An exact name comes first, then names that
- * start with the text, then FTS5's bm25 order. Below the entities come the
- * docs pages whose text matches, each with its matching section.
+ * Ctrl+K: the quick form of the Search page. The best results as you type,
+ * from the cache's search index (the engine and ranking the server's search
+ * API uses): entities, templates and docs sections mixed in rank order,
+ * then a last line that opens the Search page with the same words. Arrow
+ * keys move, Enter opens, Esc closes.
  */
 class SearchPalette : public QDialog
 {
@@ -38,17 +38,18 @@ public:
 
 Q_SIGNALS:
     void entityChosen(const QString &ref);
+    void templateChosen(const QString &ref);
     void docsChosen(const QString &ref, const QString &location);
+    void fullSearchRequested(const QString &term);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
-    // The hits for `text`, best first, with their entities.
+    // The catalog hits for `text`, best first, with their entities.
     QList<Store::StoredEntity> rankedHits(const QString &text, int limit);
     QList<Store::DocsSearchHit> docsHits(const QString &text, int limit);
     void update(const QString &text);
-    void addDocsHits(const QString &text);
     void choose();
 
     CatalogCache &m_cache;
@@ -57,6 +58,7 @@ private:
 
 public:
     static constexpr int DocsLimit = 12;
+    static constexpr int QuickLimit = 12;
 };
 
 } // namespace Greenroom::Ui
