@@ -309,9 +309,8 @@ IndexedDocument catalogDocument(const QJsonObject &entity, const CollatorOptions
     indexed.text = texts.join(QLatin1Char(' '));
     indexed.exactKeys.append(wordKey(name));
     const QString titleKey = wordKey(title);
-    if (titleKey != indexed.exactKeys.first())
+    if (titleKey != indexed.exactKeys.first() && !titleKey.isEmpty())
         indexed.exactKeys.append(titleKey);
-    indexed.exactKeys.removeAll(QString());
     indexed.kind = folded(kind);
     indexed.documentType = folded(type);
     indexed.lifecycle = folded(fieldText(lifecycle));

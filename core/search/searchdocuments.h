@@ -57,7 +57,7 @@ struct IndexedDocument
     QString keywords;      // tags, owner, kind, type, lifecycle (docs: page title too)
     QString text;
     // Word keys (wordKey) that make a query an exact match: a catalog
-    // entity's name and title. Docs sections have none.
+    // entity's name, then its title when it differs. Docs sections have none.
     QStringList exactKeys;
 
     // Folded values of the fields filters use most, null where the document

@@ -216,7 +216,7 @@ Result<Search::SearchResults> SqliteCatalogStore::searchDocuments(const Search::
             // Tier 1: exact names and titles.
             QList<qint64> exact;
             if (Status s = run(QStringLiteral("SELECT x.doc_id FROM search_exact x JOIN search_documents d ON d.id = x.doc_id "
-                                              "WHERE x.key = ?") + where + QStringLiteral(" ORDER BY d.sort_key, d.id"),
+                                              "WHERE x.key = ?") + where + QStringLiteral(" ORDER BY x.title, d.sort_key, d.id"),
                                {plan.exactKey()}, {}, [&](Statement &r) { exact.append(r.integer(0)); });
                 !s)
                 return s.error();

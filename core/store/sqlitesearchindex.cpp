@@ -64,7 +64,7 @@ Status SqliteCatalogStorePrivate::insertSearchDocument(const Search::IndexedDocu
     auto insert = prepare(QStringLiteral(
         "INSERT INTO search_documents(type, entity_id, entity_ref, title, name, keywords, text, f_kind, f_type, "
         "f_lifecycle, f_owner, f_namespace, f_name, f_tags, sort_key, document) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-    auto exact = prepare(QStringLiteral("INSERT OR IGNORE INTO search_exact(key, doc_id) VALUES (?,?)"));
+    auto exact = prepare(QStringLiteral("INSERT OR IGNORE INTO search_exact(key, doc_id, title) VALUES (?,?,?)"));
     if (!insert || !exact)
         return Error::internal(db.lastError());
     if (!insert.value()->bind(1, document.type).bind(2, entityId).bind(3, document.entityRef).bind(4, notNull(document.title))
@@ -74,8 +74,8 @@ Status SqliteCatalogStorePrivate::insertSearchDocument(const Search::IndexedDocu
              .bind(15, notNull(document.sortKey)).bind(16, document.json).run())
         return Error::internal(db.lastError());
     const qint64 id = sqlite3_last_insert_rowid(db.handle());
-    for (const QString &key : document.exactKeys) {
-        if (!exact.value()->bind(1, key).bind(2, id).run())
+    for (qsizetype i = 0; i < document.exactKeys.size(); ++i) {
+        if (!exact.value()->bind(1, document.exactKeys.at(i)).bind(2, id).bind(3, qint64(i > 0)).run())
             return Error::internal(db.lastError());
     }
     state.searchAdded.append(id);

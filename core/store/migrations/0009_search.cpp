@@ -43,6 +43,7 @@ CREATE INDEX search_documents_type ON search_documents(f_type);
 CREATE TABLE search_exact (
     key    TEXT NOT NULL,
     doc_id INTEGER NOT NULL,
+    title  INTEGER NOT NULL,   -- 0: the key is the name; 1: the title (a name match ranks first)
     PRIMARY KEY (key, doc_id)
 ) WITHOUT ROWID;
 
