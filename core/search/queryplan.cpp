@@ -88,7 +88,9 @@ QueryPlan QueryPlan::build(const QString &term, const Vocabulary &vocabulary)
         if (seen.contains(word.folded))
             continue;
         seen.append(word.folded);
-        QueryWord queryWord{word.folded, {{word.folded, true}}, {}};
+        // The word itself and as a prefix: a document with the whole word matches both, so ranks above
+        // one with only longer words ("acquirer" before "acquirers").
+        QueryWord queryWord{word.folded, {{word.folded, false}, {word.folded, true}}, {}};
         const QString &w = word.folded;
         if (w.size() >= MinSingularLength && w.endsWith(QLatin1Char('s')) && !w.endsWith(QLatin1String("ss"))) {
             queryWord.matches.append({w.chopped(1), false});

@@ -29,7 +29,7 @@ struct WordMatch
 struct QueryWord
 {
     QString text;                 // folded, as typed
-    QList<WordMatch> matches;     // itself as a prefix first, then its singular, then corrections
+    QList<WordMatch> matches;     // itself, as a prefix, its singular, then corrections
     QStringList corrections;      // words it was taken to be a typo of
 };
 

@@ -381,10 +381,11 @@ QList<IndexedDocument> techDocsDocuments(const QJsonObject &entity, const JsonKe
         indexed.entityRef = Model::EntityRef::canonical(kind, namespaceName, name);
         indexed.json = document.json();
         indexed.title = title;
-        indexed.name = joinedWords({name, fieldText(entityTitle)});
         const QString page = entry.location.section(QLatin1Char('#'), 0, 0);
         const QString pageTitle = page != entry.location ? pageTitles.value(page) : QString();
-        indexed.keywords = joinedWords({pageTitle, owner, kind});
+        indexed.name = pageTitle;
+        // The entity's names are keywords here: its sections follow the entity, not precede it.
+        indexed.keywords = joinedWords({name, fieldText(entityTitle), owner, kind});
         indexed.text = text;
         indexed.kind = folded(tripletKind);
         indexed.documentType = folded(type);

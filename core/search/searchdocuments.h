@@ -53,8 +53,8 @@ struct IndexedDocument
 
     // Full-text columns, by weight: title > name > keywords > text.
     QString title;
-    QString name;          // the entity's name (and title, for docs sections)
-    QString keywords;      // tags, owner, kind, type, lifecycle (docs: page title too)
+    QString name;          // the entity's name (docs sections: their page's title)
+    QString keywords;      // tags, owner, kind, type, lifecycle (docs sections: their entity's names, owner, kind)
     QString text;
     // Word keys (wordKey) that make a query an exact match: a catalog
     // entity's name, then its title when it differs. Docs sections have none.

@@ -103,9 +103,9 @@ void TestQueryPlan::typosFindTheWordsMeant()
 void TestQueryPlan::userTextIsNeverQuerySyntax()
 {
     const QueryPlan plan = QueryPlan::build(QStringLiteral("\"(a* NEAR OR x) -y {title}:"), vocabularyOf({}));
-    QCOMPARE(plan.allWords(), QStringLiteral("(\"a\"*) AND (\"near\"*) AND (\"or\"*) AND (\"x\"*) AND (\"y\"*) AND (\"title\"*)"));
+    QCOMPARE(plan.allWords(), QStringLiteral("(\"a\" OR \"a\"*) AND (\"near\" OR \"near\"*) AND (\"or\" OR \"or\"*) AND (\"x\" OR \"x\"*) AND (\"y\" OR \"y\"*) AND (\"title\" OR \"title\"*)"));
     QCOMPARE(QueryPlan::build(QStringLiteral("services"), vocabularyOf({})).allWordsInColumns(QStringLiteral("title name")),
-             QStringLiteral("{title name} : (\"services\"* OR \"service\")"));
+             QStringLiteral("{title name} : (\"services\" OR \"services\"* OR \"service\")"));
     QVERIFY(QueryPlan::build(QStringLiteral("--- ..."), vocabularyOf({})).isEmpty());
 }
 
