@@ -35,12 +35,13 @@ test: build
 	@cd $(BUILD_DIR) && QT_QPA_PLATFORM=offscreen ctest --output-on-failure -j $(JOBS)
 
 bench: build
-	@packaging/install-bench-deps.sh
+	@packaging/install-bench-deps.sh $(BUILD_DIR)
 	@$(BUILD_DIR)/tests/bench/bench_ingest $(BENCH_SIZES)
 	@$(BUILD_DIR)/tests/bench/bench_server $(BENCH_SERVER_ARGS)
 	@xvfb-run -a -s "-screen 0 1600x1000x24" $(BUILD_DIR)/tests/bench/bench_desktop $(BENCH_DESKTOP_ARGS)
 	@$(BUILD_DIR)/tests/bench/bench_docs $(BENCH_DOCS_PAGES)
 	@$(BUILD_DIR)/tests/bench/bench_scaffold
+	@$(BUILD_DIR)/tests/bench/bench_search $(BENCH_SEARCH_ARGS)
 	@QTWEBENGINE_DISABLE_SANDBOX=1 xvfb-run -a -s "-screen 0 1600x1000x24" $(BUILD_DIR)/tests/bench/bench_docs_reader $(BENCH_DOCS_PAGES)
 
 clean:

@@ -16,6 +16,7 @@
 #include "storeserver.h"
 
 #include <mainwindow.h>
+#include <pages/searchpage.h>
 #include <plugins/desktopplugins.h>
 #include <models/catalogcache.h>
 #include <models/entitytablemodel.h>
@@ -27,6 +28,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QListWidget>
 #include <QEventLoop>
 #include <QLineEdit>
 #include <QProcess>
@@ -163,6 +165,26 @@ int runWindow(const QString &cachePath, const QElapsedTimer &sinceMain)
         out() << "window:   each keystroke (ms): " << perKey.join(QLatin1Char(' ')) << Qt::endl;
     }
     filter->clear();
+
+    // The Search page: the same title typed into it, and its first word, each
+    // keystroke searched (page of 25, the type tabs' counts) and painted.
+    window.showPage(Ui::MainWindow::Page::Search);
+    Ui::SearchPage *search = window.searchPage();
+    for (const QString &typed : {title, title.section(QLatin1Char(' '), 0, 0)}) {
+        search->input()->clear();
+        QList<double> keystrokes;
+        for (const QChar c : typed) {
+            QElapsedTimer timer;
+            timer.start();
+            search->input()->insert(QString(c));
+            search->results()->viewport()->repaint();
+            search->types()->viewport()->repaint();
+            keystrokes.append(timer.nsecsElapsed() / 1e6);
+        }
+        out() << "window: Search page, typing '" << typed << "' (" << search->total() << " results at the end): keystroke to repainted results median "
+              << median(keystrokes) << " ms, max " << maximum(keystrokes) << " ms" << Qt::endl;
+    }
+    search->input()->clear();
 
     // Entity pages: components spread over the table, then APIs and groups.
     QList<double> opens;
