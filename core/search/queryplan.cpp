@@ -82,15 +82,20 @@ QueryPlan QueryPlan::build(const QString &term, const Vocabulary &vocabulary)
 {
     QueryPlan plan;
     QStringList seen;
-    for (const Word &word : Search::words(term)) {
+    const QList<Word> typed = Search::words(term);
+    for (qsizetype i = 0; i < typed.size(); ++i) {
+        const Word &word = typed.at(i);
         if (plan.m_words.size() == MaxWords)
             break;
         if (seen.contains(word.folded))
             continue;
         seen.append(word.folded);
-        // The word itself and as a prefix: a document with the whole word matches both, so ranks above
+        // The word itself; the last one (being typed) also as a prefix, so
+        // that a document with the whole word matches twice and ranks above
         // one with only longer words ("acquirer" before "acquirers").
-        QueryWord queryWord{word.folded, {{word.folded, false}, {word.folded, true}}, {}};
+        QueryWord queryWord{word.folded, {{word.folded, false}}, {}};
+        if (i == typed.size() - 1)
+            queryWord.matches.append({word.folded, true});
         const QString &w = word.folded;
         if (w.size() >= MinSingularLength && w.endsWith(QLatin1Char('s')) && !w.endsWith(QLatin1String("ss"))) {
             queryWord.matches.append({w.chopped(1), false});
@@ -113,35 +118,42 @@ QString QueryPlan::exactKey() const
     return texts.join(QLatin1Char(' '));
 }
 
-QString QueryPlan::wordExpression(const QueryWord &word) const
+QString QueryPlan::wordExpression(const QueryWord &word, Use use) const
 {
     QStringList alternatives;
-    for (const WordMatch &match : word.matches)
+    const bool asPrefix = std::any_of(word.matches.cbegin(), word.matches.cend(), [&](const WordMatch &m) {
+        return m.prefix && m.word == word.text;
+    });
+    for (const WordMatch &match : word.matches) {
+        // The word whole is in the word as a prefix: only ranking wants it.
+        if (use == Use::Find && asPrefix && !match.prefix && match.word == word.text)
+            continue;
         alternatives.append(quoted(match.word) + (match.prefix ? QStringLiteral("*") : QString()));
+    }
     return QLatin1Char('(') + alternatives.join(QStringLiteral(" OR ")) + QLatin1Char(')');
 }
 
-QString QueryPlan::allWords() const
+QString QueryPlan::allWords(Use use) const
 {
     QStringList parts;
     for (const QueryWord &word : m_words)
-        parts.append(wordExpression(word));
+        parts.append(wordExpression(word, use));
     return parts.join(QStringLiteral(" AND "));
 }
 
-QString QueryPlan::allWordsInColumns(const QString &columns) const
+QString QueryPlan::allWordsInColumns(const QString &columns, Use use) const
 {
     QStringList parts;
     for (const QueryWord &word : m_words)
-        parts.append(QStringLiteral("{%1} : ").arg(columns) + wordExpression(word));
+        parts.append(QStringLiteral("{%1} : ").arg(columns) + wordExpression(word, use));
     return parts.join(QStringLiteral(" AND "));
 }
 
-QString QueryPlan::anyWord() const
+QString QueryPlan::anyWord(Use use) const
 {
     QStringList parts;
     for (const QueryWord &word : m_words)
-        parts.append(wordExpression(word));
+        parts.append(wordExpression(word, use));
     return parts.join(QStringLiteral(" OR "));
 }
 

@@ -34,11 +34,14 @@ struct QueryWord
 };
 
 /*
- * How a search term becomes FTS5 queries. Each word matches as a prefix
- * (results as you type), its singular ("services" finds "service"), and
- * only when no indexed word starts with it, the indexed words it is a typo
- * of: one edit away for words of four to seven letters, two from eight on,
- * never for shorter ones. So a correct word is never drowned by look-alikes
+ * How a search term becomes FTS5 queries. Each word matches whole, the last
+ * one (the one being typed) as a prefix too (results as you type; earlier
+ * words are done, and a prefix of a common word costs a read of every word
+ * it begins), its singular ("services" finds "service"), and
+ * when the vocabulary is given and no indexed word starts with it, the
+ * indexed words it is a typo of (the store asks for them only when the
+ * words as typed find nothing): one edit away for words of four to seven
+ * letters, two from eight on, never for shorter ones. So a correct word is never drowned by look-alikes
  * (Lunr's edit-distance-2 clause finds "Store" for "stars"), and a word that
  * exists nowhere still finds what it was meant to.
  *
@@ -59,10 +62,14 @@ public:
     QString exactKey() const;
 
     // FTS5 expressions: every word somewhere; every word in `columns`
-    // ("title name"); at least one word (the fallback when no document has all).
-    QString allWords() const;
-    QString allWordsInColumns(const QString &columns) const;
-    QString anyWord() const;
+    // ("title name"); at least one word (the fallback when no document has
+    // all). For ranking, each word is also asked for whole, so that bm25
+    // counts a whole word twice; to find or count documents that adds
+    // nothing but work.
+    enum class Use { Find, Rank };
+    QString allWords(Use use = Use::Find) const;
+    QString allWordsInColumns(const QString &columns, Use use = Use::Find) const;
+    QString anyWord(Use use = Use::Find) const;
 
     // Whether a document's folded word is one the query matched.
     bool matches(const QString &foldedWord) const;
@@ -70,7 +77,7 @@ public:
     QString highlighted(const QString &text, const QString &pre, const QString &post, bool *found) const;
 
 private:
-    QString wordExpression(const QueryWord &word) const;
+    QString wordExpression(const QueryWord &word, Use use) const;
     QList<QueryWord> m_words;
 };
 

@@ -23,6 +23,11 @@ namespace {
 
 // bm25 weights of title, name, keywords and text.
 const QString Rank = QStringLiteral("bm25(search_fts, 10.0, 8.0, 3.0, 1.0)");
+// Above this many documents a tier is listed in index order, not ranked:
+// bm25 costs about a microsecond a document, and among tens of thousands
+// of documents that all have a word as common as "team" or "component"
+// (a kind, an owner prefix) in the same column its order says little.
+constexpr qint64 RankedTierLimit = 5000;
 
 // Filter fields with a column of their own; others are read from the document.
 QString filterColumn(const QString &field)
@@ -158,9 +163,9 @@ Result<Search::SearchResults> SqliteCatalogStore::searchDocuments(const Search::
         s.reset();
         return words;
     };
-    const Search::QueryPlan plan = Search::QueryPlan::build(request.term, vocabulary);
-    for (const Search::QueryWord &word : plan.words())
-        results.corrections += word.corrections;
+    // Typos are looked for only when the words as typed find nothing (below):
+    // whether a word begins any indexed word costs a read of its documents.
+    Search::QueryPlan plan = Search::QueryPlan::build(request.term, {});
 
     const qint64 offset = std::max<qint64>(0, request.offset);
     const qint64 limit = std::max(0, request.limit);
@@ -177,24 +182,39 @@ Result<Search::SearchResults> SqliteCatalogStore::searchDocuments(const Search::
             !s)
             return s.error();
     } else {
-        const QString fromFts = filtered ? QStringLiteral("FROM search_fts JOIN search_documents d ON d.id = search_fts.rowid ")
-                                         : QStringLiteral("FROM search_fts ");
-        const auto count = [&](const QString &match) {
-            return integer(QStringLiteral("SELECT count(*) ") + fromFts + QStringLiteral("WHERE search_fts MATCH ?") + where, {match});
+        // The whole index, or names and titles alone.
+        const QString Everything = QStringLiteral("search_fts");
+        const QString Names = QStringLiteral("search_names_fts");
+        const auto fromFts = [&](const QString &table) {
+            return filtered ? QStringLiteral("FROM %1 JOIN search_documents d ON d.id = %1.rowid ").arg(table)
+                            : QStringLiteral("FROM %1 ").arg(table);
         };
-        // Ranked ids of the documents `match` finds and `skip` does not hold, from `from` on.
-        const auto ranked = [&](const QString &match, const QList<qint64> &skip, qint64 from, qint64 howMany) -> Status {
+        // How many documents `match` finds; with `cap`, at most that many (counting costs a document's worth each).
+        const auto count = [&](const QString &match, const QString &table = QStringLiteral("search_fts"), qint64 cap = -1) {
+            const QString matching = QStringLiteral("SELECT 1 ") + fromFts(table) + QStringLiteral("WHERE %1 MATCH ?").arg(table) + where;
+            return cap < 0 ? integer(QStringLiteral("SELECT count(*) FROM (") + matching + QLatin1Char(')'), {match})
+                           : integer(QStringLiteral("SELECT count(*) FROM (") + matching + QStringLiteral(" LIMIT %1)").arg(cap), {match});
+        };
+        // The words as typed, as a word key, and the end of the keys that start with them.
+        const QString key = plan.exactKey();
+        const QString keyEnd = key + QString::fromUcs4(U"\U0010FFFF", 1);
+        // Ids of the documents `match` finds in `table`, from `from` on, best
+        // first by bm25, or in index order. With `notStarting`, not those
+        // whose name or title starts with the words.
+        const auto fetch = [&](const QString &table, const QString &match, bool rank, bool notStarting, qint64 from,
+                               qint64 howMany) -> Status {
             QVariantList trailing;
             QString notIn;
-            if (!skip.isEmpty()) {
-                notIn = QStringLiteral(" AND search_fts.rowid NOT IN (%1)").arg(placeholders(skip.size()));
-                for (const qint64 id : skip)
-                    trailing.append(id);
+            if (notStarting) {
+                notIn = QStringLiteral(" AND NOT EXISTS (SELECT 1 FROM search_exact y WHERE y.doc_id = %1.rowid "
+                                       "AND y.key >= ? AND y.key < ?)").arg(table);
+                trailing << key << keyEnd;
             }
             trailing << howMany << from;
-            return run(QStringLiteral("SELECT search_fts.rowid, ") + Rank + QStringLiteral(" AS r ") + fromFts
-                           + QStringLiteral("WHERE search_fts MATCH ?") + where + notIn
-                           + QStringLiteral(" ORDER BY r, search_fts.rowid LIMIT ? OFFSET ?"),
+            const QString score = table == Names ? QStringLiteral("bm25(search_names_fts, 10.0, 8.0)") : Rank;
+            return run(QStringLiteral("SELECT %1.rowid").arg(table) + (rank ? QStringLiteral(", ") + score + QStringLiteral(" AS r ") : QStringLiteral(" "))
+                           + fromFts(table) + QStringLiteral("WHERE %1 MATCH ?").arg(table) + where + notIn
+                           + (rank ? QStringLiteral(" ORDER BY r, %1.rowid").arg(table) : QString()) + QStringLiteral(" LIMIT ? OFFSET ?"),
                        {match}, trailing, [&](Statement &r) { ids.append(r.integer(0)); });
         };
 
@@ -202,6 +222,17 @@ Result<Search::SearchResults> SqliteCatalogStore::searchDocuments(const Search::
         auto total = count(all);
         if (!total)
             return total.error();
+        if (total.value() == 0) {
+            plan = Search::QueryPlan::build(request.term, vocabulary);
+            for (const Search::QueryWord &word : plan.words())
+                results.corrections += word.corrections;
+            if (!results.corrections.isEmpty()) {
+                all = plan.allWords();
+                total = count(all);
+                if (!total)
+                    return total.error();
+            }
+        }
         if (total.value() == 0 && plan.words().size() > 1) {
             // No document has every word: those with the most of them, by rank.
             all = plan.anyWord();
@@ -209,40 +240,109 @@ Result<Search::SearchResults> SqliteCatalogStore::searchDocuments(const Search::
             if (!total)
                 return total.error();
             results.total = total.value();
-            if (Status s = ranked(all, {}, offset, limit); !s)
+            if (Status s = fetch(Everything, total.value() <= RankedTierLimit ? plan.anyWord(Search::QueryPlan::Use::Rank) : all,
+                                 total.value() <= RankedTierLimit, false, offset, limit);
+                !s)
                 return s.error();
         } else {
             results.total = total.value();
+            qint64 wanted = limit;
+            qint64 skip = offset;
             // Tier 1: exact names and titles.
             QList<qint64> exact;
             if (Status s = run(QStringLiteral("SELECT x.doc_id FROM search_exact x JOIN search_documents d ON d.id = x.doc_id "
                                               "WHERE x.key = ?") + where + QStringLiteral(" ORDER BY x.title, d.sort_key, d.id"),
-                               {plan.exactKey()}, {}, [&](Statement &r) { exact.append(r.integer(0)); });
+                               {key}, {}, [&](Statement &r) { exact.append(r.integer(0)); });
                 !s)
                 return s.error();
-            for (qint64 i = offset; i < std::min<qint64>(exact.size(), offset + limit); ++i)
+            for (qint64 i = skip; i < std::min<qint64>(exact.size(), skip + wanted); ++i)
                 ids.append(exact.at(i));
+            wanted = limit - ids.size();
+            skip = std::max<qint64>(0, skip - exact.size());
+
+            // Tier 2: names and titles that start with the words, as they are
+            // being typed ("pay" finds "Payment gateway"), in key order: an
+            // index range, however many documents have the words elsewhere.
+            QVariantList exactIds;
+            for (const qint64 id : std::as_const(exact))
+                exactIds.append(id);
+            const QString starting = (filtered ? QStringLiteral("FROM search_exact x JOIN search_documents d ON d.id = x.doc_id ")
+                                               : QStringLiteral("FROM search_exact x "))
+                                     + QStringLiteral("WHERE x.key > ? AND x.key < ?") + where
+                                     + (exact.isEmpty() ? QString() : QStringLiteral(" AND x.doc_id NOT IN (%1)").arg(placeholders(exact.size())));
+            qint64 startingCount = 0;   // a document with two such keys counts once
+            if (Status s = run(QStringLiteral("SELECT count(DISTINCT x.doc_id) ") + starting, {key, keyEnd}, exactIds,
+                               [&](Statement &r) { startingCount = r.integer(0); });
+                !s)
+                return s.error();
+            if (startingCount > skip && wanted > 0) {
+                QSet<qint64> seen;
+                auto walk = d->prepare(QStringLiteral("SELECT x.doc_id ") + starting + QStringLiteral(" ORDER BY x.key"));
+                if (!walk)
+                    return walk.error();
+                Statement &w = *walk.value();
+                int index = 1;
+                const QVariantList range{key, keyEnd};
+                const QVariantList *lists[] = {&range, &condition.params, &exactIds};
+                for (const QVariantList *list : lists) {
+                    for (const QVariant &value : *list)
+                        w.bindVariant(index++, value);
+                }
+                while (wanted > 0 && w.next()) {
+                    const qint64 id = w.integer(0);
+                    if (seen.contains(id))
+                        continue;
+                    seen.insert(id);
+                    if (qint64(seen.size()) <= skip)
+                        continue;
+                    ids.append(id);
+                    --wanted;
+                }
+                w.reset();
+            }
+            skip = std::max<qint64>(0, skip - startingCount);
+            const qint64 startingOnly = startingCount;
+
             // Then every word in names and titles; then in those or the
             // keywords (tags, owner, kind); then anywhere. Each tier holds
-            // what the one before does not, ranked by bm25 within it.
-            const QStringList tiers{plan.allWordsInColumns(QStringLiteral("title name")),
-                                    plan.allWordsInColumns(QStringLiteral("title name keywords")), all};
-            qint64 wanted = limit - ids.size();
-            qint64 skip = std::max<qint64>(0, offset - exact.size());
+            // what the ones before do not; one wholly before the page is only
+            // counted, one the page reaches ranked.
+            struct Tier
+            {
+                QString table;
+                QString find;   // the documents of this tier (and of the ones before, but for the first)
+                QString rank;
+                QString notBefore;   // what the ones before hold, in this tier's table
+            };
+            const QString namesAndKeywords = plan.allWordsInColumns(QStringLiteral("title name keywords"));
+            const QList<Tier> tiers{
+                {Names, plan.allWords(), plan.allWords(Search::QueryPlan::Use::Rank), QString()},
+                {Everything, namesAndKeywords, plan.allWordsInColumns(QStringLiteral("title name keywords"), Search::QueryPlan::Use::Rank),
+                 plan.allWordsInColumns(QStringLiteral("title name"))},
+                {Everything, all, plan.allWords(Search::QueryPlan::Use::Rank), namesAndKeywords},
+            };
             for (qsizetype t = 0; t < tiers.size() && wanted > 0; ++t) {
-                const QString match = t == 0 ? tiers.at(0) : QStringLiteral("(%1) NOT (%2)").arg(tiers.at(t), tiers.at(t - 1));
-                const QList<qint64> notThese = t == 0 ? exact : QList<qint64>();
-                const qsizetype before = ids.size();
-                if (Status s = ranked(match, notThese, skip, wanted); !s)
-                    return s.error();
-                wanted -= ids.size() - before;
-                if (wanted > 0 && t + 1 < tiers.size()) {
-                    // This tier is used up: how much of the offset it took.
-                    auto size = count(match);
-                    if (!size)
-                        return size.error();
-                    skip = std::max<qint64>(0, skip - (size.value() - notThese.size()));
+                const Tier &tier = tiers.at(t);
+                const QString find = tier.notBefore.isEmpty() ? tier.find : QStringLiteral("(%1) NOT (%2)").arg(tier.find, tier.notBefore);
+                const QString rank = tier.notBefore.isEmpty() ? tier.rank : QStringLiteral("(%1) NOT (%2)").arg(tier.rank, tier.notBefore);
+                // The first holds the exact and starting documents too (they have every word in their names).
+                const qint64 held = t == 0 ? qint64(exact.size()) + startingOnly : 0;
+                // Counted only as far as it matters: past the offset, and past the size worth ranking.
+                const qint64 cap = skip + held + RankedTierLimit + 1;
+                auto size = count(find, tier.table, cap);
+                if (!size)
+                    return size.error();
+                const qint64 own = size.value() - held;
+                if (own <= skip) {
+                    skip -= std::max<qint64>(0, own);
+                    continue;
                 }
+                const bool ranked = size.value() < cap;
+                const qsizetype fetched = ids.size();
+                if (Status s = fetch(tier.table, ranked ? rank : find, ranked, t == 0, skip, wanted); !s)
+                    return s.error();
+                wanted -= ids.size() - fetched;
+                skip = 0;
             }
         }
     }

@@ -169,14 +169,18 @@ Status SqliteCatalogStorePrivate::flushSearch(WriteState &state)
     QSet<qint64> added(state.searchAdded.cbegin(), state.searchAdded.cend());
     auto unindex = prepare(QStringLiteral("INSERT INTO search_fts(search_fts, rowid, title, name, keywords, text) "
                                           "SELECT 'delete', id, title, name, keywords, text FROM search_documents WHERE id = ?"));
+    auto unindexNames = prepare(QStringLiteral("INSERT INTO search_names_fts(search_names_fts, rowid, title, name) "
+                                               "SELECT 'delete', id, title, name FROM search_documents WHERE id = ?"));
     auto remove = prepare(QStringLiteral("DELETE FROM search_documents WHERE id = ?"));
     auto index = prepare(QStringLiteral("INSERT INTO search_fts(rowid, title, name, keywords, text) "
                                         "SELECT id, title, name, keywords, text FROM search_documents WHERE id = ?"));
-    if (!unindex || !remove || !index)
+    auto indexNames = prepare(QStringLiteral("INSERT INTO search_names_fts(rowid, title, name) "
+                                             "SELECT id, title, name FROM search_documents WHERE id = ?"));
+    if (!unindex || !unindexNames || !remove || !index || !indexNames)
         return Error::internal(db.lastError());
     for (const qint64 id : std::as_const(state.searchReplaced)) {
-        // One added and replaced in this transaction never reached the full-text index.
-        if (!added.remove(id) && !unindex.value()->bind(1, id).run())
+        // One added and replaced in this transaction never reached the full-text indexes.
+        if (!added.remove(id) && (!unindex.value()->bind(1, id).run() || !unindexNames.value()->bind(1, id).run()))
             return Error::internal(db.lastError());
         if (!remove.value()->bind(1, id).run())
             return Error::internal(db.lastError());
@@ -184,7 +188,7 @@ Status SqliteCatalogStorePrivate::flushSearch(WriteState &state)
     QList<qint64> fresh(added.cbegin(), added.cend());
     std::sort(fresh.begin(), fresh.end());
     for (const qint64 id : std::as_const(fresh)) {
-        if (!index.value()->bind(1, id).run())
+        if (!index.value()->bind(1, id).run() || !indexNames.value()->bind(1, id).run())
             return Error::internal(db.lastError());
     }
     state.searchReplaced.clear();
@@ -232,7 +236,8 @@ Status SqliteCatalogStorePrivate::rebuildSearchIndex(const Search::CollatorOptio
     const qint64 started = QDateTime::currentMSecsSinceEpoch();
     collator = options;
     for (const char *sql : {"DELETE FROM search_exact", "DELETE FROM search_documents",
-                            "INSERT INTO search_fts(search_fts) VALUES ('delete-all')"}) {
+                            "INSERT INTO search_fts(search_fts) VALUES ('delete-all')",
+                            "INSERT INTO search_names_fts(search_names_fts) VALUES ('delete-all')"}) {
         if (Status s = db.exec(QString::fromLatin1(sql)); !s)
             return s;
     }

@@ -28,6 +28,7 @@
 #include <QUrlQuery>
 
 #include <algorithm>
+#include <numeric>
 #include <cmath>
 
 using namespace Greenroom;
@@ -76,6 +77,8 @@ void dumpDocuments(Store::CatalogStore &store, const QString &file)
 // Runs the Lunr script; its JSON answer, or an empty object (with a note) when Node or the package is missing.
 QJsonObject runLunr(const QStringList &arguments)
 {
+    if (qEnvironmentVariable("GREENROOM_BENCH_LUNR") == QLatin1String("0"))
+        return {};
     const QString npm = qEnvironmentVariable("GREENROOM_BENCH_NPM", QStringLiteral(GREENROOM_BINARY_DIR "/bench-npm"));
     if (!QFileInfo::exists(npm + QStringLiteral("/node_modules/@backstage/plugin-search-backend-node"))) {
         out() << "lunr: skipped: @backstage/plugin-search-backend-node is not in " << npm
@@ -94,6 +97,7 @@ QJsonObject runLunr(const QStringList &arguments)
 
 void relevance(const QString &work)
 {
+    QFile::remove(work + QStringLiteral("/demo.sqlite"));
     auto store = Store::SqliteCatalogStore::open(work + QStringLiteral("/demo.sqlite"));
     if (!store)
         die(store.error().message);
@@ -197,6 +201,9 @@ void speed(const QString &work, int entities, int sections)
 {
     const Words words(12000);
     QRandomGenerator random(42);
+    // A store kept from an earlier run (GREENROOM_BENCH_DIR) is queried as it is;
+    // the same catalog is generated again, deterministically, but not written.
+    const bool write = !QFile::exists(work + QStringLiteral("/speed.sqlite"));
     auto store = Store::SqliteCatalogStore::open(work + QStringLiteral("/speed.sqlite"));
     if (!store)
         die(store.error().message);
@@ -208,6 +215,10 @@ void speed(const QString &work, int entities, int sections)
     Store::MirrorBatch batch;
     qint64 writeMs = 0;
     const auto flush = [&] {
+        if (!write) {
+            batch.changes.clear();
+            return;
+        }
         QElapsedTimer timer;
         timer.start();
         if (auto written = store.value()->applyMirror(batch); !written)
@@ -252,7 +263,8 @@ void speed(const QString &work, int entities, int sections)
             flush();
     }
     flush();
-    out() << "speed: " << entities << " entities written with their search documents in " << writeMs / 1000.0 << " s" << Qt::endl;
+    if (write)
+        out() << "speed: " << entities << " entities written with their search documents in " << writeMs / 1000.0 << " s" << Qt::endl;
 
     // Docs: ten sections on each of the first documented entities.
     QElapsedTimer docsTimer;
@@ -273,10 +285,14 @@ void speed(const QString &work, int entities, int sections)
         site.entityUid = QStringLiteral("uid-%1").arg(e);
         site.files = {{QStringLiteral("techdocs_metadata.json"), QByteArrayLiteral("{}")},
                       {QStringLiteral("search/search_index.json"), QJsonDocument(QJsonObject{{QStringLiteral("docs"), docs}}).toJson()}};
+        if (!write)
+            continue;
         if (auto put = store.value()->putDocsSite(site); !put)
             die(put.error().message);
     }
-    out() << "speed: " << sections << " docs sections written with their search documents in " << docsTimer.elapsed() / 1000.0 << " s" << Qt::endl;
+    if (write)
+        out() << "speed: " << sections << " docs sections written with their search documents in " << docsTimer.elapsed() / 1000.0 << " s"
+              << Qt::endl;
 
     // The index alone: made again from the stored entities and sections.
     QElapsedTimer rebuild;
@@ -327,6 +343,13 @@ void speed(const QString &work, int entities, int sections)
         all.append(ms);
     }
     out() << "speed: in process, " << queries.size() << " queries (page of 25, total and highlights): " << figures(all) << Qt::endl;
+    QList<qsizetype> slowest(all.size());
+    std::iota(slowest.begin(), slowest.end(), 0);
+    std::sort(slowest.begin(), slowest.end(), [&](qsizetype a, qsizetype b) { return all.at(a) > all.at(b); });
+    QStringList slow;
+    for (qsizetype i = 0; i < std::min<qsizetype>(6, slowest.size()); ++i)
+        slow.append(QStringLiteral("'%1' %2 ms").arg(queries.at(slowest.at(i))).arg(all.at(slowest.at(i)), 0, 'f', 1));
+    out() << "speed:   slowest: " << slow.join(QStringLiteral(", ")) << Qt::endl;
     for (auto it = inProcess.cbegin(); it != inProcess.cend(); ++it)
         out() << "speed:   " << it.key() << ": " << figures(it.value()) << Qt::endl;
 
@@ -335,6 +358,7 @@ void speed(const QString &work, int entities, int sections)
     store.value().reset();
     QList<double> http;
     {
+        QDir(work + QStringLiteral("/server")).removeRecursively();
         Bench::StoreServer server(QStringLiteral("bench_search"), work + QStringLiteral("/server"), dbFile, 0);
         QNetworkAccessManager network;
         for (const QString &query : std::as_const(queries)) {
@@ -388,8 +412,12 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     const int entities = argc > 1 ? QString::fromLocal8Bit(argv[1]).toInt() : 100000;
     const int sections = argc > 2 ? QString::fromLocal8Bit(argv[2]).toInt() : 10000;
-    QTemporaryDir work;
-    relevance(work.path());
-    speed(work.path(), entities, sections);
+    // GREENROOM_BENCH_DIR keeps the stores (and reuses the generated one);
+    // GREENROOM_BENCH_LUNR=0 leaves Backstage's engine out.
+    QTemporaryDir temporary;
+    const QString work = qEnvironmentVariable("GREENROOM_BENCH_DIR", temporary.path());
+    QDir().mkpath(work);
+    relevance(work);
+    speed(work, entities, sections);
     return 0;
 }

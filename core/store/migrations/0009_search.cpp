@@ -39,19 +39,30 @@ CREATE INDEX search_documents_owner ON search_documents(f_owner);
 CREATE INDEX search_documents_lifecycle ON search_documents(f_lifecycle);
 CREATE INDEX search_documents_type ON search_documents(f_type);
 
--- Word keys of entity names and titles: a query equal to one is an exact match.
+-- Word keys of entity names and titles: a query equal to one is an exact
+-- match; one they start with, a name being typed.
 CREATE TABLE search_exact (
     key    TEXT NOT NULL,
     doc_id INTEGER NOT NULL,
     title  INTEGER NOT NULL,   -- 0: the key is the name; 1: the title (a name match ranks first)
     PRIMARY KEY (key, doc_id)
 ) WITHOUT ROWID;
+CREATE INDEX search_exact_doc ON search_exact(doc_id);
 
 CREATE VIRTUAL TABLE search_fts USING fts5(
     title, name, keywords, text,
     content = 'search_documents', content_rowid = 'id',
     tokenize = 'unicode61 remove_diacritics 2',
-    prefix = '2 3'
+    prefix = '2 3 4'
+);
+-- Names and titles alone, for the tier that ranks them: a word common in
+-- texts ("team", "service") would make the whole index's column filter
+-- read every document that has it anywhere.
+CREATE VIRTUAL TABLE search_names_fts USING fts5(
+    title, name,
+    content = 'search_documents', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3 4'
 );
 -- Its words, for correcting typos.
 CREATE VIRTUAL TABLE search_vocabulary USING fts5vocab(search_fts, row);
