@@ -167,29 +167,46 @@ Status SqliteCatalogStorePrivate::flushSearch(WriteState &state)
     // it indexed, which their rows still hold), then out of the table.
     std::sort(state.searchReplaced.begin(), state.searchReplaced.end());
     QSet<qint64> added(state.searchAdded.cbegin(), state.searchAdded.cend());
-    auto unindex = prepare(QStringLiteral("INSERT INTO search_fts(search_fts, rowid, title, name, keywords, text) "
-                                          "SELECT 'delete', id, title, name, keywords, text FROM search_documents WHERE id = ?"));
-    auto unindexNames = prepare(QStringLiteral("INSERT INTO search_names_fts(search_names_fts, rowid, title, name) "
-                                               "SELECT 'delete', id, title, name FROM search_documents WHERE id = ?"));
+    // The full-text rows are written with their values bound, not selected
+    // from the table: an INSERT ... SELECT needs a statement journal, and
+    // each one made FTS5 flush what it had pending (three times slower).
+    auto columns = prepare(QStringLiteral("SELECT title, name, keywords, text FROM search_documents WHERE id = ?"));
+    auto unindex = prepare(QStringLiteral("INSERT INTO search_fts(search_fts, rowid, title, name, keywords, text) VALUES ('delete',?,?,?,?,?)"));
+    auto unindexNames = prepare(QStringLiteral("INSERT INTO search_names_fts(search_names_fts, rowid, title, name) VALUES ('delete',?,?,?)"));
     auto remove = prepare(QStringLiteral("DELETE FROM search_documents WHERE id = ?"));
-    auto index = prepare(QStringLiteral("INSERT INTO search_fts(rowid, title, name, keywords, text) "
-                                        "SELECT id, title, name, keywords, text FROM search_documents WHERE id = ?"));
-    auto indexNames = prepare(QStringLiteral("INSERT INTO search_names_fts(rowid, title, name) "
-                                             "SELECT id, title, name FROM search_documents WHERE id = ?"));
-    if (!unindex || !unindexNames || !remove || !index || !indexNames)
+    auto index = prepare(QStringLiteral("INSERT INTO search_fts(rowid, title, name, keywords, text) VALUES (?,?,?,?,?)"));
+    auto indexNames = prepare(QStringLiteral("INSERT INTO search_names_fts(rowid, title, name) VALUES (?,?,?)"));
+    if (!columns || !unindex || !unindexNames || !remove || !index || !indexNames)
         return Error::internal(db.lastError());
+    // Both full-text indexes told of document `id` (its columns as stored): added, or taken out.
+    const auto tell = [&](qint64 id, Statement &all, Statement &names) -> Status {
+        Statement &c = *columns.value();
+        c.bind(1, id);
+        if (!c.next()) {
+            c.reset();
+            return Ok{};
+        }
+        const QString title = c.text(0), name = c.text(1), keywords = c.text(2), text = c.text(3);
+        c.reset();
+        if (!all.bind(1, id).bind(2, title).bind(3, name).bind(4, keywords).bind(5, text).run()
+            || !names.bind(1, id).bind(2, title).bind(3, name).run())
+            return Error::internal(db.lastError());
+        return Ok{};
+    };
     for (const qint64 id : std::as_const(state.searchReplaced)) {
         // One added and replaced in this transaction never reached the full-text indexes.
-        if (!added.remove(id) && (!unindex.value()->bind(1, id).run() || !unindexNames.value()->bind(1, id).run()))
-            return Error::internal(db.lastError());
+        if (!added.remove(id)) {
+            if (Status s = tell(id, *unindex.value(), *unindexNames.value()); !s)
+                return s;
+        }
         if (!remove.value()->bind(1, id).run())
             return Error::internal(db.lastError());
     }
     QList<qint64> fresh(added.cbegin(), added.cend());
     std::sort(fresh.begin(), fresh.end());
     for (const qint64 id : std::as_const(fresh)) {
-        if (!index.value()->bind(1, id).run() || !indexNames.value()->bind(1, id).run())
-            return Error::internal(db.lastError());
+        if (Status s = tell(id, *index.value(), *indexNames.value()); !s)
+            return s;
     }
     state.searchReplaced.clear();
     state.searchAdded.clear();
