@@ -4,6 +4,7 @@
 // The search index in a real SQLite store: ranking, typos, filters, paging,
 // and that it follows every write of entities and docs sites.
 #include <search/searchdocuments.h>
+#include <store/migrations/migration.h>
 #include <store/sqlitecatalogstore.h>
 
 #include "storewrites.h"
@@ -116,6 +117,7 @@ private Q_SLOTS:
     void hostileTermsAreJustText();
     void highlightsMarkMatches();
     void optionsChangeRebuildsTheIndex();
+    void anOlderDatabaseGetsItsIndex();
 
 private:
     // Locations of the hits for `term` (at most `limit`), best first.
@@ -367,6 +369,46 @@ void TestSearchEngine::optionsChangeRebuildsTheIndex()
     org.append(entityJson("Component", "stardust", service("shop-team")));
     QVERIFY(other.value()->applyLocation(writeOf(org)));
     QCOMPARE(locations(QStringLiteral("stardust")).value(0), QStringLiteral("/portal/component/stardust"));
+}
+
+void TestSearchEngine::anOlderDatabaseGetsItsIndex()
+{
+    // A database as the build before the search index left it: schema 8,
+    // with an entity and its docs section, the section's text in docs_fts.
+    const QString path = m_dir.filePath(QStringLiteral("older.db"));
+    QFile::remove(path);
+    sqlite3 *raw = nullptr;
+    QCOMPARE(sqlite3_open(qPrintable(path), &raw), SQLITE_OK);
+    for (const Store::Internal::Migration &migration : Store::Internal::sqliteMigrations()) {
+        if (migration.version > 8)
+            break;
+        QVERIFY2(sqlite3_exec(raw, migration.sql.toUtf8().constData(), nullptr, nullptr, nullptr) == SQLITE_OK, sqlite3_errmsg(raw));
+    }
+    const char *older = R"sql(
+        PRAGMA user_version = 8;
+        INSERT INTO entities(id, ref, uid, kind, name, etag, body_hash, final, sequence) VALUES (1, 'component:default/ledger', 'u1',
+            'component', 'ledger', 'e1', 'h1', '{"apiVersion":"backstage.io/v1alpha1","kind":"Component","metadata":{"name":"ledger",
+            "namespace":"default","uid":"u1","etag":"e1","annotations":{"backstage.io/techdocs-ref":"dir:."}},"spec":{"type":"service",
+            "lifecycle":"production","owner":"team-a"},"relations":[]}', 1);
+        INSERT INTO docs_sites VALUES ('component:default/ledger', 'u1', 'etag', 'key', 1, '{}', 2);
+        INSERT INTO docs_sections(id, entity_ref, location, title, page_title) VALUES (7, 'component:default/ledger', 'setup/#ledgers', 'Ledgers', 'Setup');
+        INSERT INTO docs_fts(rowid, title, text) VALUES (7, 'Ledgers', 'Double entry with quokkas.');
+    )sql";
+    QVERIFY2(sqlite3_exec(raw, older, nullptr, nullptr, nullptr) == SQLITE_OK, sqlite3_errmsg(raw));
+    sqlite3_close(raw);
+
+    // Opened by this build: migrated, the index made from what was there.
+    auto store = Store::SqliteCatalogStore::open(path);
+    QVERIFY2(store, qPrintable(store ? QString() : store.error().message));
+    Search::SearchRequest request;
+    request.term = QStringLiteral("quokkas");
+    auto found = store.value()->searchDocuments(request);
+    QVERIFY(found);
+    QCOMPARE(found->hits.size(), 1);
+    QCOMPARE(QJsonDocument::fromJson(found->hits.first().document).object().value(QLatin1String("location")).toString(),
+             QStringLiteral("/docs/default/component/ledger/setup/#ledgers"));
+    request.term = QStringLiteral("ledger");
+    QCOMPARE(store.value()->searchDocuments(request)->hits.first().entityRef, QStringLiteral("component:default/ledger"));
 }
 
 QTEST_GUILESS_MAIN(TestSearchEngine)
