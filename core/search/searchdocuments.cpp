@@ -4,8 +4,8 @@
 
 #include "searchtext.h"
 
-#include <common/jsonstringify.h>
 #include <model/entityref.h>
+#include <model/entitysearch.h>
 
 #include <QCryptographicHash>
 #include <QHash>
@@ -52,11 +52,9 @@ QString javaScriptString(const QJsonValue &value)
 {
     switch (value.type()) {
     case QJsonValue::String:
-        return value.toString();
     case QJsonValue::Double:
-        return javaScriptNumber(value.toDouble());
     case QJsonValue::Bool:
-        return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+        return Model::EntitySearch::scalarText(value);
     case QJsonValue::Array: {
         QStringList parts;
         for (const QJsonValue &item : value.toArray())

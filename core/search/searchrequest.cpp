@@ -6,6 +6,7 @@
 #include "searchtext.h"
 
 #include <common/jsonstringify.h>
+#include <model/entitysearch.h>
 
 #include <QJsonArray>
 
@@ -42,16 +43,9 @@ std::optional<qint64> coercedInteger(const QJsonValue &value)
 // A filter value as text: JavaScript's String() of a scalar.
 std::optional<QString> scalarText(const QJsonValue &value)
 {
-    switch (value.type()) {
-    case QJsonValue::String:
-        return value.toString();
-    case QJsonValue::Double:
-        return javaScriptNumber(value.toDouble());
-    case QJsonValue::Bool:
-        return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    default:
+    if (!value.isString() && !value.isDouble() && !value.isBool())
         return std::nullopt;
-    }
+    return Model::EntitySearch::scalarText(value);
 }
 
 } // namespace

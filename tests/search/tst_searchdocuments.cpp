@@ -9,6 +9,7 @@
 #include <store/sqlitecatalogstore.h>
 
 #include "testconfig.h"
+#include "testfiles.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -17,18 +18,11 @@
 #include <QTest>
 
 using namespace Greenroom;
+using Greenroom::TestSupport::readFile;
 
 namespace {
 
 const QString Golden = QStringLiteral(GREENROOM_SOURCE_DIR "/tests/search/golden/");
-
-QByteArray readFile(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(path));
-    return file.readAll();
-}
 
 // Backstage's document without authorization, and its root keys in order.
 struct Expected

@@ -31,10 +31,7 @@ const QString Golden = QStringLiteral(GREENROOM_SOURCE_DIR "/tests/search/golden
 
 QJsonObject readJson(const QString &path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(path));
-    return QJsonDocument::fromJson(file.readAll()).object();
+    return QJsonDocument::fromJson(TestSupport::readFile(path)).object();
 }
 
 // The fixture's entities as a catalog file (JSON is YAML), without the relations the server works out itself.

@@ -20,4 +20,13 @@ inline void writeFile(const QString &path, const QByteArray &content)
     file.write(content);
 }
 
+// The content of `path`; aborts the test program when it cannot be read.
+inline QByteArray readFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(path));
+    return file.readAll();
+}
+
 } // namespace Greenroom::TestSupport
