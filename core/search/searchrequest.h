@@ -32,6 +32,9 @@ struct SearchRequest
     // Wrapped around matched words in the hits' highlights; none are made when empty.
     QString preTag;
     QString postTag;
+    // Counting stops here (counting costs a read of every match): a UI that
+    // shows ">10000" asks 10001. -1: the exact total, as the API answers.
+    qint64 countLimit = -1;
 };
 
 struct SearchHit
@@ -45,7 +48,7 @@ struct SearchHit
 struct SearchResults
 {
     QList<SearchHit> hits;
-    qint64 total = 0;            // matches before paging
+    qint64 total = 0;            // matches before paging (at most the request's countLimit)
     QStringList corrections;     // indexed words a query word was taken to be a typo of
 };
 

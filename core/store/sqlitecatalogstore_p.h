@@ -16,6 +16,10 @@
 
 namespace Greenroom::Store {
 
+// Search documents of each type have ids in a range of their own: the
+// software-catalog ones below this, the techdocs ones from it on.
+inline constexpr qint64 TechDocsFirstId = qint64(1) << 40;
+
 // The page cache a store runs with, and sets again after a bulk write.
 inline constexpr const char *CacheSizePragma = "PRAGMA cache_size = -131072";   // 128 MiB
 

@@ -66,8 +66,16 @@ void foldFunction(sqlite3_context *context, int, sqlite3_value **values)
     sqlite3_result_text(context, folded.constData(), int(folded.size()), SQLITE_TRANSIENT);
 }
 
-// The condition on documents `d` that the request's types and filters make.
-SqlCondition documentCondition(const Search::SearchRequest &request)
+// What the request's types and filters ask of documents: the types as a
+// range of ids (each type has its own, so an index need not read the
+// documents table to know one's type), the filters as a condition on `d`.
+struct DocumentCondition
+{
+    QString idRange;        // "%1 < N" with %1 the id's expression; empty: any id
+    SqlCondition filters;
+};
+
+DocumentCondition documentCondition(const Search::SearchRequest &request)
 {
     QStringList types = request.types.isEmpty() ? Search::documentTypes() : request.types;
     SqlCondition condition;
@@ -95,14 +103,13 @@ SqlCondition documentCondition(const Search::SearchRequest &request)
             params.append(value);
         condition.andWith(QStringLiteral("%1 IN (%2)").arg(column, placeholders(params.size())), params);
     }
-    if (types.size() < Search::documentTypes().size()) {
-        QVariantList params;
-        for (const QString &type : std::as_const(types))
-            params.append(type);
-        condition.andWith(types.isEmpty() ? QStringLiteral("0") : QStringLiteral("d.type IN (%1)").arg(placeholders(params.size())),
-                          params);
-    }
-    return condition;
+    QString idRange;
+    if (types.isEmpty())
+        idRange = QStringLiteral("0 AND %1");
+    else if (types.size() == 1)
+        idRange = (types.first() == Search::techDocsType() ? QStringLiteral("%1 >= ") : QStringLiteral("%1 < "))
+                  + QString::number(TechDocsFirstId);
+    return {idRange, condition};
 }
 
 } // namespace
@@ -116,9 +123,18 @@ void registerSearchFunctions(sqlite3 *db)
 Result<Search::SearchResults> SqliteCatalogStore::searchDocuments(const Search::SearchRequest &request)
 {
     Search::SearchResults results;
-    const SqlCondition condition = documentCondition(request);
+    const DocumentCondition asked = documentCondition(request);
+    const SqlCondition &condition = asked.filters;
     const bool filtered = !condition.sql.isEmpty();
-    const QString where = filtered ? QStringLiteral(" AND ") + condition.sql : QString();
+    // The conditions, on documents whose id is `id`.
+    const auto where = [&](const QString &id) {
+        QString sql;
+        if (!asked.idRange.isEmpty())
+            sql += QStringLiteral(" AND ") + asked.idRange.arg(id);
+        if (filtered)
+            sql += QStringLiteral(" AND ") + condition.sql;
+        return sql;
+    };
 
     // Runs `sql` with `leading` parameters, then the condition's, then `trailing`.
     const auto run = [&](const QString &sql, const QVariantList &leading, const QVariantList &trailing,
@@ -172,11 +188,13 @@ Result<Search::SearchResults> SqliteCatalogStore::searchDocuments(const Search::
     QList<qint64> ids;
     if (plan.isEmpty()) {
         // No words: every document of the types that passes the filters, by title.
-        auto total = integer(QStringLiteral("SELECT count(*) FROM search_documents d WHERE 1") + where, {});
+        const QString matching = QStringLiteral("SELECT 1 FROM search_documents d WHERE 1") + where(QStringLiteral("d.id"))
+                                 + (request.countLimit < 0 ? QString() : QStringLiteral(" LIMIT %1").arg(request.countLimit));
+        auto total = integer(QStringLiteral("SELECT count(*) FROM (") + matching + QLatin1Char(')'), {});
         if (!total)
             return total.error();
         results.total = total.value();
-        if (Status s = run(QStringLiteral("SELECT d.id FROM search_documents d WHERE 1") + where
+        if (Status s = run(QStringLiteral("SELECT d.id FROM search_documents d WHERE 1") + where(QStringLiteral("d.id"))
                                + QStringLiteral(" ORDER BY d.sort_key, d.id LIMIT ? OFFSET ?"),
                            {}, {limit, offset}, [&](Statement &r) { ids.append(r.integer(0)); });
             !s)
@@ -191,7 +209,7 @@ Result<Search::SearchResults> SqliteCatalogStore::searchDocuments(const Search::
         };
         // How many documents `match` finds; with `cap`, at most that many (counting costs a document's worth each).
         const auto count = [&](const QString &match, const QString &table = QStringLiteral("search_fts"), qint64 cap = -1) {
-            const QString matching = QStringLiteral("SELECT 1 ") + fromFts(table) + QStringLiteral("WHERE %1 MATCH ?").arg(table) + where;
+            const QString matching = QStringLiteral("SELECT 1 ") + fromFts(table) + QStringLiteral("WHERE %1 MATCH ?").arg(table) + where(table + QStringLiteral(".rowid"));
             return cap < 0 ? integer(QStringLiteral("SELECT count(*) FROM (") + matching + QLatin1Char(')'), {match})
                            : integer(QStringLiteral("SELECT count(*) FROM (") + matching + QStringLiteral(" LIMIT %1)").arg(cap), {match});
         };
@@ -213,13 +231,13 @@ Result<Search::SearchResults> SqliteCatalogStore::searchDocuments(const Search::
             trailing << howMany << from;
             const QString score = table == Names ? QStringLiteral("bm25(search_names_fts, 10.0, 8.0)") : Rank;
             return run(QStringLiteral("SELECT %1.rowid").arg(table) + (rank ? QStringLiteral(", ") + score + QStringLiteral(" AS r ") : QStringLiteral(" "))
-                           + fromFts(table) + QStringLiteral("WHERE %1 MATCH ?").arg(table) + where + notIn
+                           + fromFts(table) + QStringLiteral("WHERE %1 MATCH ?").arg(table) + where(table + QStringLiteral(".rowid")) + notIn
                            + (rank ? QStringLiteral(" ORDER BY r, %1.rowid").arg(table) : QString()) + QStringLiteral(" LIMIT ? OFFSET ?"),
                        {match}, trailing, [&](Statement &r) { ids.append(r.integer(0)); });
         };
 
         QString all = plan.allWords();
-        auto total = count(all);
+        auto total = count(all, Everything, request.countLimit);
         if (!total)
             return total.error();
         if (total.value() == 0) {
@@ -228,7 +246,7 @@ Result<Search::SearchResults> SqliteCatalogStore::searchDocuments(const Search::
                 results.corrections += word.corrections;
             if (!results.corrections.isEmpty()) {
                 all = plan.allWords();
-                total = count(all);
+                total = count(all, Everything, request.countLimit);
                 if (!total)
                     return total.error();
             }
@@ -236,7 +254,7 @@ Result<Search::SearchResults> SqliteCatalogStore::searchDocuments(const Search::
         if (total.value() == 0 && plan.words().size() > 1) {
             // No document has every word: those with the most of them, by rank.
             all = plan.anyWord();
-            total = count(all);
+            total = count(all, Everything, request.countLimit);
             if (!total)
                 return total.error();
             results.total = total.value();
@@ -251,7 +269,7 @@ Result<Search::SearchResults> SqliteCatalogStore::searchDocuments(const Search::
             // Tier 1: exact names and titles.
             QList<qint64> exact;
             if (Status s = run(QStringLiteral("SELECT x.doc_id FROM search_exact x JOIN search_documents d ON d.id = x.doc_id "
-                                              "WHERE x.key = ?") + where + QStringLiteral(" ORDER BY x.title, d.sort_key, d.id"),
+                                              "WHERE x.key = ?") + where(QStringLiteral("x.doc_id")) + QStringLiteral(" ORDER BY x.title, d.sort_key, d.id"),
                                {key}, {}, [&](Statement &r) { exact.append(r.integer(0)); });
                 !s)
                 return s.error();
@@ -268,14 +286,11 @@ Result<Search::SearchResults> SqliteCatalogStore::searchDocuments(const Search::
                 exactIds.append(id);
             const QString starting = (filtered ? QStringLiteral("FROM search_exact x JOIN search_documents d ON d.id = x.doc_id ")
                                                : QStringLiteral("FROM search_exact x "))
-                                     + QStringLiteral("WHERE x.key > ? AND x.key < ?") + where
+                                     + QStringLiteral("WHERE x.key > ? AND x.key < ?") + where(QStringLiteral("x.doc_id"))
                                      + (exact.isEmpty() ? QString() : QStringLiteral(" AND x.doc_id NOT IN (%1)").arg(placeholders(exact.size())));
-            qint64 startingCount = 0;   // a document with two such keys counts once
-            if (Status s = run(QStringLiteral("SELECT count(DISTINCT x.doc_id) ") + starting, {key, keyEnd}, exactIds,
-                               [&](Statement &r) { startingCount = r.integer(0); });
-                !s)
-                return s.error();
-            if (startingCount > skip && wanted > 0) {
+            // Walked in key order until the page is full; a document with two such keys counts once.
+            qint64 startingOnly = 0;
+            if (wanted > 0) {
                 QSet<qint64> seen;
                 auto walk = d->prepare(QStringLiteral("SELECT x.doc_id ") + starting + QStringLiteral(" ORDER BY x.key"));
                 if (!walk)
@@ -299,9 +314,10 @@ Result<Search::SearchResults> SqliteCatalogStore::searchDocuments(const Search::
                     --wanted;
                 }
                 w.reset();
+                // Page not full: the walk went through them all.
+                startingOnly = qint64(seen.size());
+                skip = std::max<qint64>(0, skip - startingOnly);
             }
-            skip = std::max<qint64>(0, skip - startingCount);
-            const qint64 startingOnly = startingCount;
 
             // Then every word in names and titles; then in those or the
             // keywords (tags, owner, kind); then anywhere. Each tier holds
@@ -378,16 +394,28 @@ Result<Search::SearchResults> SqliteCatalogStore::searchDocuments(const Search::
     return results;
 }
 
-Result<QList<SearchHit>> SqliteCatalogStore::search(const QString &text, int limit)
+namespace {
+
+// The best `limit` documents of `type` for `text`, their matches marked with \u0001 and \u0002.
+Search::SearchRequest wordsOfType(const QString &text, const QString &type, int limit)
 {
     Search::SearchRequest request;
     request.term = text;
-    request.types = {Search::catalogType()};
+    request.types = {type};
     request.limit = limit;
+    request.preTag = QStringLiteral("\u0001");
+    request.postTag = QStringLiteral("\u0002");
+    return request;
+}
+
+} // namespace
+
+Result<QList<SearchHit>> SqliteCatalogStore::search(const QString &text, int limit)
+{
     QList<SearchHit> hits;
     if (Search::words(text).isEmpty())
         return hits;
-    auto found = searchDocuments(request);
+    auto found = searchDocuments(wordsOfType(text, Search::catalogType(), limit));
     if (!found)
         return found.error();
     double rank = 0;
@@ -400,16 +428,10 @@ Result<QList<SearchHit>> SqliteCatalogStore::search(const QString &text, int lim
 
 Result<QList<DocsSearchHit>> SqliteCatalogStore::searchDocs(const QString &text, int limit)
 {
-    Search::SearchRequest request;
-    request.term = text;
-    request.types = {Search::techDocsType()};
-    request.limit = limit;
-    request.preTag = QStringLiteral("\u0001");
-    request.postTag = QStringLiteral("\u0002");
     QList<DocsSearchHit> hits;
     if (Search::words(text).isEmpty())
         return hits;
-    auto found = searchDocuments(request);
+    auto found = searchDocuments(wordsOfType(text, Search::techDocsType(), limit));
     if (!found)
         return found.error();
     auto pageTitle = d->prepare(QStringLiteral("SELECT page_title FROM docs_sections WHERE entity_ref = ? AND location = ?"));

@@ -14,6 +14,7 @@
 #include <QLoggingCategory>
 
 #include <algorithm>
+#include <limits>
 
 namespace Greenroom::Store {
 
@@ -61,9 +62,12 @@ Search::CollatorOptions optionsFrom(const QByteArray &json)
 Status SqliteCatalogStorePrivate::insertSearchDocument(const Search::IndexedDocument &document, qint64 entityId,
                                                        WriteState &state)
 {
+    // The next id in the type's range.
     auto insert = prepare(QStringLiteral(
-        "INSERT INTO search_documents(type, entity_id, entity_ref, title, name, keywords, text, f_kind, f_type, "
-        "f_lifecycle, f_owner, f_namespace, f_name, f_tags, sort_key, document) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+        "INSERT INTO search_documents(id, type, entity_id, entity_ref, title, name, keywords, text, f_kind, f_type, "
+        "f_lifecycle, f_owner, f_namespace, f_name, f_tags, sort_key, document) "
+        "VALUES ((SELECT coalesce(max(id), ?17) + 1 FROM search_documents WHERE id > ?17 AND id < ?18),"
+        "?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"));
     auto exact = prepare(QStringLiteral("INSERT OR IGNORE INTO search_exact(key, doc_id, title) VALUES (?,?,?)"));
     if (!insert || !exact)
         return Error::internal(db.lastError());
@@ -71,7 +75,10 @@ Status SqliteCatalogStorePrivate::insertSearchDocument(const Search::IndexedDocu
              .bind(5, notNull(document.name)).bind(6, notNull(document.keywords)).bind(7, notNull(document.text))
              .bind(8, document.kind).bind(9, document.documentType).bind(10, document.lifecycle).bind(11, document.owner)
              .bind(12, document.namespaceName).bind(13, document.entityName).bind(14, document.tags)
-             .bind(15, notNull(document.sortKey)).bind(16, document.json).run())
+             .bind(15, notNull(document.sortKey)).bind(16, document.json)
+             .bind(17, document.type == Search::techDocsType() ? TechDocsFirstId - 1 : qint64(0))
+             .bind(18, document.type == Search::techDocsType() ? std::numeric_limits<qint64>::max() : TechDocsFirstId)
+             .run())
         return Error::internal(db.lastError());
     const qint64 id = sqlite3_last_insert_rowid(db.handle());
     for (qsizetype i = 0; i < document.exactKeys.size(); ++i) {

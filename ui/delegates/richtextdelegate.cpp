@@ -50,8 +50,21 @@ void RichTextDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     painter->restore();
 }
 
+QSize RichTextDelegate::sizeFor(const QString &html, const QFont &font, int width)
+{
+    QTextDocument document;
+    document.setDefaultFont(font);
+    document.setDocumentMargin(0);
+    document.setHtml(html);
+    document.setTextWidth(std::max(80, width - 2 * Padding));
+    return {width, int(document.size().height()) + 2 * Padding};
+}
+
 QSize RichTextDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
+    const QVariant known = index.data(Qt::SizeHintRole);
+    if (known.isValid())
+        return known.toSize();
     QStyleOptionViewItem sized = option;
     if (option.widget)
         sized.rect.setWidth(option.widget->width() - 24);

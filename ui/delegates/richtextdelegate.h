@@ -19,7 +19,11 @@ public:
     static constexpr int HtmlRole = Qt::UserRole + 100;
     RichTextDelegate(const QString &mutedColour, QObject *parent) : QStyledItemDelegate(parent), m_muted(mutedColour) {}
     void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+    // An item's Qt::SizeHintRole when it has one (set it: laying out rich
+    // text for every size the view asks is most of a list's repaint).
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+    // The size `html` takes in `font` at `width`.
+    static QSize sizeFor(const QString &html, const QFont &font, int width);
 
 private:
     QString m_muted;

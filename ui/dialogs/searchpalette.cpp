@@ -5,6 +5,7 @@
 #include "models/catalogcache.h"
 #include "models/entitypresentation.h"
 #include "models/searchpresentation.h"
+#include "widgets/resultlistkeys.h"
 
 #include <model/entityref.h>
 
@@ -185,14 +186,9 @@ bool SearchPalette::eventFilter(QObject *watched, QEvent *event)
     // Typing stays in the input while arrows move the selection in the list.
     if (watched == m_input && event->type() == QEvent::KeyPress) {
         auto *key = static_cast<QKeyEvent *>(event);
-        const int row = m_results->currentRow();
+        if (moveThroughResults(m_results, key->key()))
+            return true;
         switch (key->key()) {
-        case Qt::Key_Down:
-            m_results->setCurrentRow(std::min(row + 1, m_results->count() - 1));
-            return true;
-        case Qt::Key_Up:
-            m_results->setCurrentRow(std::max(row - 1, 0));
-            return true;
         case Qt::Key_Return:
         case Qt::Key_Enter:
             choose();

@@ -5,6 +5,7 @@
 #include "delegates/richtextdelegate.h"
 #include "models/catalogcache.h"
 #include "widgets/heading.h"
+#include "widgets/resultlistkeys.h"
 
 #include <model/entityfilter.h>
 #include <model/entityref.h>
@@ -16,10 +17,12 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QKeyEvent>
+#include <QResizeEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace Greenroom::Ui {
@@ -42,10 +45,11 @@ const QList<std::pair<QString, const char *>> &typeTabs()
     return tabs;
 }
 
-// Backstage shows ">10000" above ten thousand.
+// Backstage shows ">10000" above ten thousand; so counting stops there.
+constexpr qint64 CountLimit = 10001;
 QString countText(qint64 count)
 {
-    return count > 10000 ? QStringLiteral(">10000") : QString::number(count);
+    return count >= CountLimit ? QStringLiteral(">10000") : QString::number(count);
 }
 
 } // namespace
@@ -151,6 +155,11 @@ SearchPage::SearchPage(CatalogCache &cache, QWidget *parent) : QWidget(parent), 
     connect(m_previous, &QPushButton::clicked, this, [this] { turnPage(-1); });
     connect(m_next, &QPushButton::clicked, this, [this] { turnPage(1); });
     connect(m_results, &QListWidget::itemActivated, this, &SearchPage::activate);
+    m_results->viewport()->installEventFilter(this);
+    m_counting = new QTimer(this);
+    m_counting->setSingleShot(true);
+    m_counting->setInterval(0);
+    connect(m_counting, &QTimer::timeout, this, &SearchPage::updateTypeCounts);
     connect(&m_cache, &CatalogCache::changed, this, [this] {
         reloadFilterValues();
         refresh();
@@ -261,6 +270,7 @@ Search::SearchRequest SearchPage::request(const QString &type) const
         request.filters.append({QStringLiteral("tags"), {Search::folded(m_tag->currentData().toString())}});
     request.preTag = HighlightStart;
     request.postTag = HighlightEnd;
+    request.countLimit = CountLimit;
     return request;
 }
 
@@ -294,7 +304,24 @@ void SearchPage::refresh()
     if (m_results->count() > 0)
         m_results->setCurrentRow(0);
 
-    // The tabs' counts: one count per type, as Backstage's page asks pageLimit=0 of each.
+    sizeResults();
+    m_counting->start();
+
+    QStringList corrections = found->corrections;
+    corrections.removeDuplicates();
+    m_corrections->setVisible(!corrections.isEmpty());
+    m_corrections->setText(tr("Also searched for: %1").arg(corrections.join(QStringLiteral(", "))));
+    const qint64 first = qint64(m_page) * PageSize;
+    m_summary->setText(m_total == 0 ? (m_input->text().trimmed().isEmpty() ? tr("Nothing to search yet") : tr("No results"))
+                                    : tr("%1–%2 of %3").arg(first + 1).arg(first + m_results->count()).arg(countText(m_total)));
+    m_previous->setEnabled(m_page > 0);
+    m_next->setEnabled(first + m_results->count() < m_total || (m_total >= CountLimit && m_results->count() == PageSize));
+}
+
+void SearchPage::updateTypeCounts()
+{
+    m_counting->stop();
+    // One count per type, as Backstage's page asks pageLimit=0 of each.
     qint64 all = 0;
     for (int row = 1; row < m_types->count(); ++row) {
         Search::SearchRequest count = request(m_types->item(row)->data(TypeRole).toString());
@@ -306,22 +333,21 @@ void SearchPage::refresh()
         m_types->item(row)->setText(QStringLiteral("%1  (%2)").arg(tr(typeTabs().at(row).second), countText(n)));
     }
     m_types->item(0)->setText(QStringLiteral("%1  (%2)").arg(tr(typeTabs().at(0).second), countText(all)));
+}
 
-    QStringList corrections = found->corrections;
-    corrections.removeDuplicates();
-    m_corrections->setVisible(!corrections.isEmpty());
-    m_corrections->setText(tr("Also searched for: %1").arg(corrections.join(QStringLiteral(", "))));
-    const qint64 first = qint64(m_page) * PageSize;
-    m_summary->setText(m_total == 0 ? (m_input->text().trimmed().isEmpty() ? tr("Nothing to search yet") : tr("No results"))
-                                    : tr("%1–%2 of %3").arg(first + 1).arg(first + m_results->count()).arg(m_total));
-    m_previous->setEnabled(m_page > 0);
-    m_next->setEnabled(first + PageSize < m_total);
+void SearchPage::sizeResults()
+{
+    const int width = m_results->viewport()->width();
+    for (int row = 0; row < m_results->count(); ++row) {
+        QListWidgetItem *item = m_results->item(row);
+        item->setSizeHint(RichTextDelegate::sizeFor(item->data(RichTextDelegate::HtmlRole).toString(), m_results->font(), width));
+    }
 }
 
 void SearchPage::turnPage(int delta)
 {
     const int page = m_page + delta;
-    if (page < 0 || qint64(page) * PageSize >= std::max<qint64>(m_total, 1))
+    if (page < 0 || (m_total < CountLimit && qint64(page) * PageSize >= std::max<qint64>(m_total, 1)))
         return;
     m_page = page;
     refresh();
@@ -358,17 +384,18 @@ void SearchPage::activate(QListWidgetItem *item)
 
 bool SearchPage::eventFilter(QObject *watched, QEvent *event)
 {
+    if (m_results && watched == m_results->viewport() && event->type() == QEvent::Resize) {
+        const auto *resize = static_cast<QResizeEvent *>(event);
+        if (resize->size().width() != resize->oldSize().width())
+            sizeResults();
+        return false;
+    }
     // Typing stays in the input while the keys that move, open and turn pages act on the results.
     if (watched == m_input && event->type() == QEvent::KeyPress) {
         auto *key = static_cast<QKeyEvent *>(event);
-        const int row = m_results->currentRow();
+        if (moveThroughResults(m_results, key->key()))
+            return true;
         switch (key->key()) {
-        case Qt::Key_Down:
-            m_results->setCurrentRow(std::min(row + 1, m_results->count() - 1));
-            return true;
-        case Qt::Key_Up:
-            m_results->setCurrentRow(std::max(row - 1, 0));
-            return true;
         case Qt::Key_Return:
         case Qt::Key_Enter:
             activate(m_results->currentItem());

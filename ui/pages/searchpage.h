@@ -15,6 +15,7 @@ class QLineEdit;
 class QListWidget;
 class QListWidgetItem;
 class QPushButton;
+class QTimer;
 
 namespace Greenroom::Ui {
 
@@ -51,6 +52,9 @@ public:
     QPushButton *previousPage() const { return m_previous; }
     QPushButton *nextPage() const { return m_next; }
     QLabel *summary() const { return m_summary; }
+    // The type tabs' counts, for the words and filters shown: done just
+    // after the results are painted (a count per type), or now.
+    void updateTypeCounts();
     // What each shown result opens, in order.
     QList<SearchTarget> shownTargets() const;
     qint64 total() const { return m_total; }
@@ -69,6 +73,7 @@ private:
     void refresh();
     void reloadFilterValues();
     void turnPage(int delta);
+    void sizeResults();
     void activate(QListWidgetItem *item);
 
     CatalogCache &m_cache;
@@ -81,12 +86,13 @@ private:
     QComboBox *m_tag;
     QLabel *m_summary;
     QLabel *m_corrections;
-    QListWidget *m_results;
+    QListWidget *m_results = nullptr;
     QPushButton *m_previous;
     QPushButton *m_next;
     int m_page = 0;
     qint64 m_total = 0;
     bool m_filling = false;   // filter widgets being refilled: their signals are not the user's
+    QTimer *m_counting;
 };
 
 } // namespace Greenroom::Ui

@@ -14,7 +14,7 @@ Migration sqliteMigration0009Search()
 -- document is a new row, so the full-text index's external content always
 -- holds what was indexed.
 CREATE TABLE search_documents (
-    id           INTEGER PRIMARY KEY,
+    id           INTEGER PRIMARY KEY,   -- software-catalog below 2^40, techdocs from it on
     type         TEXT NOT NULL,       -- software-catalog | techdocs
     entity_id    INTEGER,             -- entities.id; NULL while a replaced row waits to go
     entity_ref   TEXT NOT NULL,       -- authorization.resourceRef
@@ -53,7 +53,7 @@ CREATE VIRTUAL TABLE search_fts USING fts5(
     title, name, keywords, text,
     content = 'search_documents', content_rowid = 'id',
     tokenize = 'unicode61 remove_diacritics 2',
-    prefix = '2 3 4'
+    prefix = '1 2 3 4'
 );
 -- Names and titles alone, for the tier that ranks them: a word common in
 -- texts ("team", "service") would make the whole index's column filter
@@ -62,7 +62,7 @@ CREATE VIRTUAL TABLE search_names_fts USING fts5(
     title, name,
     content = 'search_documents', content_rowid = 'id',
     tokenize = 'unicode61 remove_diacritics 2',
-    prefix = '2 3 4'
+    prefix = '1 2 3 4'
 );
 -- Its words, for correcting typos.
 CREATE VIRTUAL TABLE search_vocabulary USING fts5vocab(search_fts, row);
