@@ -40,7 +40,8 @@ const QHash<QString, QStringList> &allowedModules()
         {QStringLiteral("core/search"), {QStringLiteral("core/common"), QStringLiteral("core/model")}},
         {QStringLiteral("core/store"), {QStringLiteral("core/common"), QStringLiteral("core/model"), QStringLiteral("core/search")}},
         {QStringLiteral("core/config"), {QStringLiteral("core/common"), QStringLiteral("core/yaml")}},
-        {QStringLiteral("core/auth"), {QStringLiteral("core/common"), QStringLiteral("core/config")}},
+        {QStringLiteral("core/auth"), {QStringLiteral("core/common"), QStringLiteral("core/config"), QStringLiteral("core/model"),
+                                       QStringLiteral("core/yaml")}},
         // sync runs templates on the desktop too (LocalScaffolder), with scaffold's runner.
         {QStringLiteral("core/sync"), {QStringLiteral("core/common"), QStringLiteral("core/model"), QStringLiteral("core/store"),
                                        QStringLiteral("core/scaffold")}},
