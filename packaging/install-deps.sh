@@ -22,6 +22,8 @@ packages=(
   # software templates: JSON Schema validation of the answers (reads QJson types);
   # libsodium seals GitHub Actions secrets (publish:github's `secrets`)
   libvalijson-dev libsodium-dev
+  # user tokens: ES256 signatures (P-256 ECDSA), which neither Qt nor libsodium make
+  libssl-dev
   # headless UI tests and the PostgreSQL store tests; the sqlite3 shell for tests/bench
   xvfb xauth postgresql sqlite3
 )

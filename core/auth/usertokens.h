@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+#pragma once
+
+#include <common/result.h>
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+#include <memory>
+
+namespace Greenroom::Auth {
+
+// Who a user token says the caller is.
+struct UserIdentity
+{
+    QString userEntityRef;          // sub
+    QStringList ownershipRefs;      // ent
+    qint64 expiresAt = 0;           // exp, seconds since the epoch
+};
+
+/*
+ * Backstage's user tokens (auth-backend's TokenFactory): ES256 JWTs with
+ * header {typ: "vnd.backstage.user", alg: "ES256", kid} and claims iss,
+ * sub, ent, aud "backstage", iat, exp, and uip (the signature a limited
+ * token of {sub, iat, exp} would carry). A new P-256 key signs once the
+ * current one is a token lifetime old; public keys stay in the JWKS
+ * (GET /api/auth/.well-known/jwks.json) for three lifetimes, so every token
+ * issued can be verified until it expires. The lifetime is clamped to
+ * 10 minutes .. 24 hours, as upstream clamps it.
+ *
+ * Keys live in this process: a restart signs with a new key, and tokens
+ * from before it no longer verify (Backstage keeps them in its database).
+ */
+class UserTokens
+{
+public:
+    struct Options
+    {
+        QString issuer;                       // <backend.baseUrl>/api/auth
+        qint64 lifetimeSeconds = 3600;        // auth.backstageTokenExpiration
+        std::function<qint64()> now;          // seconds since the epoch; the clock when null
+    };
+    explicit UserTokens(Options options);
+    ~UserTokens();
+    UserTokens(const UserTokens &) = delete;
+    UserTokens &operator=(const UserTokens &) = delete;
+
+    qint64 lifetimeSeconds() const;
+    Result<QString> issue(const QString &userEntityRef, const QStringList &ownershipRefs);
+    // {"keys": [{kty, crv, x, y, kid, alg, use}]}: every key a live token may have been signed with.
+    QJsonObject jwks() const;
+    // The identity of a token this issuer signed, checked against the JWKS's
+    // keys as any plugin checks it; AuthenticationError otherwise.
+    Result<UserIdentity> verify(const QString &token) const;
+
+private:
+    struct Key;
+    qint64 now() const;
+    Key &currentKey();
+    void dropOldKeys();
+    Options m_options;
+    std::vector<std::unique_ptr<Key>> m_keys;   // newest last
+};
+
+} // namespace Greenroom::Auth

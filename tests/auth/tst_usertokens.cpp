@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+//
+// Backstage's user tokens: ES256 JWTs in its header and claims, checked
+// against the JWKS's keys, refused when tampered with, signed by another
+// issuer or expired; keys rotated every lifetime and kept for three.
+#include <auth/usertokens.h>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QTest>
+
+using namespace Greenroom;
+using namespace Greenroom::Auth;
+
+namespace {
+
+QJsonObject part(const QString &token, int index)
+{
+    const QByteArray encoded = token.toLatin1().split('.').value(index);
+    return QJsonDocument::fromJson(QByteArray::fromBase64(encoded, QByteArray::Base64UrlEncoding)).object();
+}
+
+QString withPart(const QString &token, int index, const QJsonObject &json)
+{
+    QList<QByteArray> parts = token.toLatin1().split('.');
+    parts[index] = QJsonDocument(json).toJson(QJsonDocument::Compact).toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    return QString::fromLatin1(parts.join('.'));
+}
+
+} // namespace
+
+class TestUserTokens : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void tokensAreBackstages();
+    void onlyUntamperedLiveTokensOfThisIssuerVerify();
+    void keysRotateAndStayForThreeLifetimes();
+    void lifetimeIsClamped();
+    void nodeVerifiesThemAsJoseWould();
+
+private:
+    qint64 m_now = 1'800'000'000;
+    UserTokens::Options options(qint64 lifetime = 3600)
+    {
+        return {QStringLiteral("http://localhost:7007/api/auth"), lifetime, [this] { return m_now; }};
+    }
+};
+
+void TestUserTokens::tokensAreBackstages()
+{
+    UserTokens tokens(options());
+    auto token = tokens.issue(QStringLiteral("user:default/jane"), {QStringLiteral("user:default/jane"), QStringLiteral("group:default/payments")});
+    QVERIFY(token);
+    QCOMPARE(token->count(QLatin1Char('.')), 2);
+    const QJsonObject header = part(*token, 0);
+    QCOMPARE(header.value(QLatin1String("typ")).toString(), QStringLiteral("vnd.backstage.user"));
+    QCOMPARE(header.value(QLatin1String("alg")).toString(), QStringLiteral("ES256"));
+    // Written in upstream's key order.
+    QVERIFY(QByteArray::fromBase64(token->toLatin1().split('.').first(), QByteArray::Base64UrlEncoding).startsWith("{\"typ\":\"vnd.backstage.user\",\"alg\""));
+    const QJsonObject claims = part(*token, 1);
+    QCOMPARE(claims.value(QLatin1String("iss")).toString(), QStringLiteral("http://localhost:7007/api/auth"));
+    QCOMPARE(claims.value(QLatin1String("sub")).toString(), QStringLiteral("user:default/jane"));
+    QCOMPARE(claims.value(QLatin1String("ent")).toArray(), (QJsonArray{QStringLiteral("user:default/jane"), QStringLiteral("group:default/payments")}));
+    QCOMPARE(claims.value(QLatin1String("aud")).toString(), QStringLiteral("backstage"));
+    QCOMPARE(qint64(claims.value(QLatin1String("iat")).toDouble()), m_now);
+    QCOMPARE(qint64(claims.value(QLatin1String("exp")).toDouble()), m_now + 3600);
+    QCOMPARE(claims.value(QLatin1String("uip")).toString().size(), 86);   // an ES256 signature, base64url
+
+    // The JWKS has the key, as a verifier elsewhere needs it.
+    const QJsonArray keys = tokens.jwks().value(QLatin1String("keys")).toArray();
+    QCOMPARE(keys.size(), 1);
+    const QJsonObject jwk = keys.first().toObject();
+    QCOMPARE(jwk.value(QLatin1String("kid")), header.value(QLatin1String("kid")));
+    QCOMPARE(jwk.value(QLatin1String("kty")).toString(), QStringLiteral("EC"));
+    QCOMPARE(jwk.value(QLatin1String("crv")).toString(), QStringLiteral("P-256"));
+    QCOMPARE(jwk.value(QLatin1String("alg")).toString(), QStringLiteral("ES256"));
+    QCOMPARE(jwk.value(QLatin1String("x")).toString().size(), 43);
+    QCOMPARE(jwk.value(QLatin1String("y")).toString().size(), 43);
+
+    auto identity = tokens.verify(*token);
+    QVERIFY2(identity, qPrintable(identity ? QString() : identity.error().message));
+    QCOMPARE(identity->userEntityRef, QStringLiteral("user:default/jane"));
+    QCOMPARE(identity->ownershipRefs, (QStringList{QStringLiteral("user:default/jane"), QStringLiteral("group:default/payments")}));
+    // Without refs of its own, a user owns as itself.
+    QCOMPARE(tokens.verify(*tokens.issue(QStringLiteral("user:default/pat"), {}))->ownershipRefs, QStringList{QStringLiteral("user:default/pat")});
+    QVERIFY(!tokens.issue(QStringLiteral("not a ref:/"), {}));
+}
+
+void TestUserTokens::onlyUntamperedLiveTokensOfThisIssuerVerify()
+{
+    UserTokens tokens(options());
+    const QString token = *tokens.issue(QStringLiteral("user:default/jane"), {});
+    QJsonObject claims = part(token, 1);
+    claims.insert(QStringLiteral("ent"), QJsonArray{QStringLiteral("group:default/admins")});
+    const auto tampered = tokens.verify(withPart(token, 1, claims));
+    QVERIFY(!tampered);
+    QCOMPARE(tampered.error().name, QStringLiteral("AuthenticationError"));
+    QCOMPARE(tampered.error().message, QStringLiteral("Failed user token verification"));
+    QJsonObject header = part(token, 0);
+    header.insert(QStringLiteral("alg"), QStringLiteral("none"));
+    QVERIFY(!tokens.verify(withPart(token, 0, header)));
+    QVERIFY(!tokens.verify(token.chopped(4) + QStringLiteral("AAAA")));
+    QVERIFY(!tokens.verify(QStringLiteral("a.b")));
+    QVERIFY(!tokens.verify(QString()));
+    // Another issuer's keys: not ours.
+    UserTokens other(options());
+    QVERIFY(!tokens.verify(*other.issue(QStringLiteral("user:default/jane"), {})));
+    // Expired.
+    m_now += 3600;
+    QVERIFY(!tokens.verify(token));
+    m_now -= 3600;
+    QVERIFY(tokens.verify(token));
+}
+
+void TestUserTokens::keysRotateAndStayForThreeLifetimes()
+{
+    UserTokens tokens(options(600));
+    const QString first = *tokens.issue(QStringLiteral("user:default/jane"), {});
+    const QString firstKid = part(first, 0).value(QLatin1String("kid")).toString();
+    m_now += 300;
+    QCOMPARE(part(*tokens.issue(QStringLiteral("user:default/jane"), {}), 0).value(QLatin1String("kid")).toString(), firstKid);
+    m_now += 300;   // a lifetime after the key was made: a new one signs
+    const QString second = *tokens.issue(QStringLiteral("user:default/jane"), {});
+    QVERIFY(part(second, 0).value(QLatin1String("kid")).toString() != firstKid);
+    QCOMPARE(tokens.jwks().value(QLatin1String("keys")).toArray().size(), 2);
+    QVERIFY(tokens.verify(second));
+    // Three lifetimes on, the first key is gone from the JWKS.
+    m_now += 3 * 600;
+    (void)tokens.issue(QStringLiteral("user:default/jane"), {});
+    QStringList kids;
+    for (const QJsonValue &key : tokens.jwks().value(QLatin1String("keys")).toArray())
+        kids.append(key[QLatin1String("kid")].toString());
+    QVERIFY(!kids.contains(firstKid));
+}
+
+void TestUserTokens::lifetimeIsClamped()
+{
+    QCOMPARE(UserTokens(options(60)).lifetimeSeconds(), 600);
+    QCOMPARE(UserTokens(options(7 * 86400)).lifetimeSeconds(), 86400);
+    QCOMPARE(UserTokens(options(7200)).lifetimeSeconds(), 7200);
+}
+
+void TestUserTokens::nodeVerifiesThemAsJoseWould()
+{
+    // An independent verifier: Node's crypto, with the JWKS's key as JWK and
+    // JWS's r||s signatures, checks the token and its uip (the signature of
+    // the limited token {sub, iat, exp} under {typ: limited-user, alg, kid}).
+    UserTokens tokens(options());
+    const QString token = *tokens.issue(QStringLiteral("user:default/jane"), {QStringLiteral("group:default/payments")});
+    const QByteArray script = R"js(
+const crypto = require('crypto');
+const [token, jwks] = process.argv.slice(1);
+const [h, p, s] = token.split('.');
+const header = JSON.parse(Buffer.from(h, 'base64url'));
+const claims = JSON.parse(Buffer.from(p, 'base64url'));
+const key = crypto.createPublicKey({ key: JSON.parse(jwks).keys.find((k) => k.kid === header.kid), format: 'jwk' });
+const check = (data, signature) => crypto.verify('sha256', Buffer.from(data), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'));
+const encode = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+const limited = encode({ typ: 'vnd.backstage.limited-user', alg: 'ES256', kid: header.kid }) + '.' + encode({ sub: claims.sub, iat: claims.iat, exp: claims.exp });
+console.log(JSON.stringify({ token: check(h + '.' + p, s), uip: check(limited, claims.uip) }));
+)js";
+    QProcess node;
+    node.start(QStringLiteral("node"), {QStringLiteral("-e"), QString::fromUtf8(script), token,
+                                        QString::fromUtf8(QJsonDocument(tokens.jwks()).toJson(QJsonDocument::Compact))});
+    QVERIFY2(node.waitForFinished(30000), "node did not run (make test installs it)");
+    QCOMPARE(node.exitCode(), 0);
+    QCOMPARE(QJsonDocument::fromJson(node.readAllStandardOutput()).object(),
+             (QJsonObject{{QStringLiteral("token"), true}, {QStringLiteral("uip"), true}}));
+}
+
+QTEST_GUILESS_MAIN(TestUserTokens)
+#include "tst_usertokens.moc"
