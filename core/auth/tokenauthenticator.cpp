@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "tokenauthenticator.h"
 
+#include "usertokens.h"
+
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -247,6 +249,16 @@ Result<Principal> TokenAuthenticator::authenticate(const QByteArray &authorizati
     }
     if (std::optional<Principal> legacy = matchLegacy(token))
         return *legacy;
+    if (m_userTokens && UserTokens::isUserToken(QString::fromLatin1(token))) {
+        auto identity = m_userTokens->verify(QString::fromLatin1(token));
+        if (!identity)
+            return identity.error();
+        Principal user;
+        user.type = Principal::Type::User;
+        user.subject = identity->userEntityRef;
+        user.ownershipRefs = identity->ownershipRefs;
+        return user;
+    }
     return authenticationError(QStringLiteral("Illegal token"));
 }
 

@@ -13,12 +13,16 @@
 
 namespace Greenroom::Auth {
 
-// Who made a request. Service principals come from configured tokens.
+class UserTokens;
+
+// Who made a request. Service principals come from configured tokens, users
+// from the user tokens this server issued.
 struct Principal
 {
-    enum class Type { None, Service };
+    enum class Type { None, Service, User };
     Type type = Type::None;
-    QString subject;                 // the token's configured subject
+    QString subject;                 // the token's configured subject; a user's entity ref
+    QStringList ownershipRefs;       // a user's `ent`
     // Plugin id -> permissions allowed there (empty list: all). An empty map
     // means the token is not restricted.
     QHash<QString, QStringList> pluginRestrictions;
@@ -45,9 +49,13 @@ public:
     // Warnings to print at start (deprecated keys), without secrets.
     QStringList warnings() const { return m_warnings; }
 
+    // Also accept the user tokens `tokens` signed (it must outlive this).
+    void setUserTokens(const UserTokens *tokens) { m_userTokens = tokens; }
+
     // The principal of an `Authorization` header value; an AuthenticationError
-    // "Missing credentials" when there is no bearer token, "Illegal token"
-    // when it matches no configured one.
+    // "Missing credentials" when there is no bearer token, "Failed user token
+    // verification" for a user token that does not verify, "Illegal token"
+    // when it matches nothing configured.
     Result<Principal> authenticate(const QByteArray &authorization) const;
     // NotAllowedError when a restricted token calls another plugin.
     static Status checkPlugin(const Principal &principal, const QString &pluginId);
@@ -71,6 +79,7 @@ private:
     QList<LegacySecret> m_legacy;
     bool m_policyDisabled = false;
     QStringList m_warnings;
+    const UserTokens *m_userTokens = nullptr;
 };
 
 } // namespace Greenroom::Auth

@@ -237,6 +237,21 @@ QJsonObject UserTokens::jwks() const
     return {{QStringLiteral("keys"), keys}};
 }
 
+bool UserTokens::isUserToken(const QString &token)
+{
+    const QList<QByteArray> parts = token.toLatin1().split('.');
+    if (parts.size() != 3)
+        return false;
+    const auto header = fromBase64Url(parts.at(0));
+    const auto payload = fromBase64Url(parts.at(1));
+    if (!header || !payload)
+        return false;
+    const QJsonObject head = QJsonDocument::fromJson(*header).object();
+    if (head.contains(QLatin1String("typ")))
+        return head.value(QLatin1String("typ")).toString() == QLatin1String(UserType);
+    return QJsonDocument::fromJson(*payload).object().value(QLatin1String("aud")) == QLatin1String("backstage");
+}
+
 Result<UserIdentity> UserTokens::verify(const QString &token) const
 {
     const QByteArray text = token.toLatin1();

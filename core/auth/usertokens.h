@@ -53,6 +53,10 @@ public:
     Result<QString> issue(const QString &userEntityRef, const QStringList &ownershipRefs);
     // {"keys": [{kty, crv, x, y, kid, alg, use}]}: every key a live token may have been signed with.
     QJsonObject jwks() const;
+    // Whether `token` claims to be a user token (its header's typ, or no typ
+    // and the audience "backstage"), whoever signed it: such a token is
+    // verified as one, never tried as anything else.
+    static bool isUserToken(const QString &token);
     // The identity of a token this issuer signed, checked against the JWKS's
     // keys as any plugin checks it; AuthenticationError otherwise.
     Result<UserIdentity> verify(const QString &token) const;

@@ -13,11 +13,14 @@
 #include "shutdownsignal.h"
 #include "sync/syncroutes.h"
 #include "scaffolder/scaffolderroutes.h"
+#include "auth/authroutes.h"
 #include "search/searchroutes.h"
 #include "techdocs/techdocsroutes.h"
 
 #include <auth/tokenauthenticator.h>
+#include <auth/usertokens.h>
 #include <config/configloader.h>
+#include <config/duration.h>
 #include <ingest/catalogingester.h>
 #include <ingest/processingloop.h>
 #include <scaffold/localcatalogaccess.h>
@@ -337,6 +340,22 @@ int runServeCommand(const QStringList &arguments)
     auto authenticator = Auth::TokenAuthenticator::fromConfig(config.value());
     if (!authenticator)
         return fail(authenticator.error());
+    // Users' tokens (auth-backend's): signed here, accepted on every route.
+    auto baseUrl = config->optionalString(QStringLiteral("backend.baseUrl"));
+    if (!baseUrl)
+        return fail(baseUrl.error());
+    qint64 lifetimeSeconds = 3600;
+    auto lifetimeSet = config->optional(QStringLiteral("auth.backstageTokenExpiration"));
+    if (!lifetimeSet)
+        return fail(lifetimeSet.error());
+    if (lifetimeSet->has_value()) {
+        auto lifetime = Config::readDuration(config.value(), QStringLiteral("auth.backstageTokenExpiration"));
+        if (!lifetime)
+            return fail(lifetime.error());
+        lifetimeSeconds = qint64(lifetime->count() / 1000);
+    }
+    Auth::UserTokens userTokens({baseUrl->value_or(QStringLiteral("http://localhost:7007")) + QStringLiteral("/api/auth"), lifetimeSeconds, {}});
+    authenticator.value().setUserTokens(&userTokens);
     for (const QString &warning : authenticator->warnings())
         log.warn(QStringLiteral("serve: ") + warning);
 
@@ -354,6 +373,7 @@ int runServeCommand(const QStringList &arguments)
                       {.legacyCaseSensitiveTriplets = techdocs->legacyCaseSensitiveTriplets});
     addDocsBundleRoute(server.router(), *store.value());
     addSearchRoutes(server.router(), *store.value(), log, search->limits);
+    addAuthRoutes(server.router(), userTokens);
     plugins.addRoutesTo(server.router());
     // Templates run here too: their catalog actions use this process's catalog.
     auto scaffolder = scaffolderServices(config.value(), catalog.value());

@@ -85,10 +85,12 @@ std::optional<HttpResponse> HttpServer::refused(HttpRequest &request) const
 {
     if (!m_authenticator || m_authenticator->isPolicyDisabled())
         return std::nullopt;
-    // Health checks stay open, as upstream's root health routes are.
+    // Health checks stay open, as upstream's root health routes are, and so
+    // do the public keys of user tokens, which others verify tokens with.
     const QStringList &segments = request.segments;
     if (segments == QStringList{QStringLiteral("healthcheck")}
-        || (segments.size() == 4 && segments.at(0) == QLatin1String(".backstage") && segments.at(1) == QLatin1String("health")))
+        || (segments.size() == 4 && segments.at(0) == QLatin1String(".backstage") && segments.at(1) == QLatin1String("health"))
+        || segments == QStringList{QStringLiteral("api"), QStringLiteral("auth"), QStringLiteral(".well-known"), QStringLiteral("jwks.json")})
         return std::nullopt;
     const bool plugin = segments.size() >= 2 && segments.at(0) == QLatin1String("api");
     if (plugin)

@@ -4,6 +4,7 @@
 // Backstage's user tokens: ES256 JWTs in its header and claims, checked
 // against the JWKS's keys, refused when tampered with, signed by another
 // issuer or expired; keys rotated every lifetime and kept for three.
+#include <auth/tokenauthenticator.h>
 #include <auth/usertokens.h>
 
 #include <QJsonArray>
@@ -41,6 +42,7 @@ private Q_SLOTS:
     void keysRotateAndStayForThreeLifetimes();
     void lifetimeIsClamped();
     void nodeVerifiesThemAsJoseWould();
+    void theServersAuthenticatorAcceptsThem();
 
 private:
     qint64 m_now = 1'800'000'000;
@@ -170,6 +172,30 @@ console.log(JSON.stringify({ token: check(h + '.' + p, s), uip: check(limited, c
     QCOMPARE(node.exitCode(), 0);
     QCOMPARE(QJsonDocument::fromJson(node.readAllStandardOutput()).object(),
              (QJsonObject{{QStringLiteral("token"), true}, {QStringLiteral("uip"), true}}));
+}
+
+void TestUserTokens::theServersAuthenticatorAcceptsThem()
+{
+    const QJsonObject config{{QStringLiteral("backend"), QJsonObject{{QStringLiteral("auth"), QJsonObject{{QStringLiteral("externalAccess"), QJsonArray{
+        QJsonObject{{QStringLiteral("type"), QStringLiteral("static")},
+                    {QStringLiteral("options"), QJsonObject{{QStringLiteral("token"), QStringLiteral("ci-token-of-enough-length")},
+                                                            {QStringLiteral("subject"), QStringLiteral("ci")}}}}}}}}}}};
+    auto authenticator = TokenAuthenticator::fromConfig(Config::ConfigReader::fromLayers({{config, QStringLiteral("test")}}));
+    QVERIFY2(authenticator, qPrintable(authenticator ? QString() : authenticator.error().message));
+    UserTokens tokens(options());
+    authenticator.value().setUserTokens(&tokens);
+    const QString token = *tokens.issue(QStringLiteral("user:default/jane"), {QStringLiteral("group:default/payments")});
+    auto user = authenticator->authenticate("Bearer " + token.toLatin1());
+    QVERIFY2(user, qPrintable(user ? QString() : user.error().message));
+    QCOMPARE(user->type, Principal::Type::User);
+    QCOMPARE(user->subject, QStringLiteral("user:default/jane"));
+    QCOMPARE(user->ownershipRefs, QStringList{QStringLiteral("group:default/payments")});
+    QCOMPARE(authenticator->authenticate("Bearer ci-token-of-enough-length")->type, Principal::Type::Service);
+    UserTokens other(options());
+    const auto foreign = authenticator->authenticate("Bearer " + other.issue(QStringLiteral("user:default/jane"), {})->toLatin1());
+    QVERIFY(!foreign);
+    QCOMPARE(foreign.error().message, QStringLiteral("Failed user token verification"));
+    QCOMPARE(authenticator->authenticate("Bearer something-else").error().message, QStringLiteral("Illegal token"));
 }
 
 QTEST_GUILESS_MAIN(TestUserTokens)

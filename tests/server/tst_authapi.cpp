@@ -47,6 +47,7 @@ private Q_SLOTS:
     void legacyTokens();
     void pluginRestrictions();
     void healthChecksStayOpen();
+    void forgedUserTokensAreRefused();
     void secretsAreNotPrinted();
     void badAuthConfigStopsStartUp_data();
     void badAuthConfigStopsStartUp();
@@ -146,6 +147,22 @@ void TestAuthApi::healthChecksStayOpen()
 {
     for (const char *path : {"/healthcheck", "/.backstage/health/v1/liveness", "/.backstage/health/v1/readiness"})
         QCOMPARE(get(QString::fromLatin1(path)).status, 200);
+    // So do the keys user tokens are verified with (none yet: nobody has signed in).
+    const Reply jwks = get(QStringLiteral("/api/auth/.well-known/jwks.json"));
+    QCOMPARE(jwks.status, 200);
+    QCOMPARE(jwks.json().toObject(), (QJsonObject{{QStringLiteral("keys"), QJsonArray{}}}));
+}
+
+void TestAuthApi::forgedUserTokensAreRefused()
+{
+    // A JWT that says it is a user token, signed by nobody this server knows.
+    const auto encode = [](const QByteArray &json) { return json.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals); };
+    const QByteArray forged = encode(R"({"typ":"vnd.backstage.user","alg":"ES256","kid":"k"})") + '.'
+                              + encode(R"({"sub":"user:default/admin","ent":["group:default/admins"],"aud":"backstage","iat":1,"exp":99999999999})")
+                              + '.' + encode(QByteArray(64, 'x'));
+    const Reply reply = get(QStringLiteral("/api/catalog/entities"), "Bearer " + forged);
+    QCOMPARE(reply.status, 401);
+    QCOMPARE(reply.errorMessage(), QStringLiteral("Failed user token verification"));
 }
 
 void TestAuthApi::secretsAreNotPrinted()
