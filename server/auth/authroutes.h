@@ -4,7 +4,9 @@
 
 #include "http/router.h"
 
+#include <auth/permissionpolicy.h>
 #include <auth/usertokens.h>
+#include <store/catalogstore.h>
 
 namespace Greenroom::Server {
 
@@ -12,5 +14,16 @@ namespace Greenroom::Server {
 // tokens are signed with, GET /.well-known/jwks.json (open to anyone, as
 // Backstage's is: other services verify users' tokens with it).
 void addAuthRoutes(Router &router, const Auth::UserTokens &tokens);
+
+/*
+ * The permission backend: POST /api/permission/authorize decides each item
+ * ({id, permission, resourceRef?}) for the calling user with `policy`, as
+ * Backstage's does: a conditional decision about a catalog entity named by
+ * resourceRef is evaluated on that entity (a missing one is DENY); a user
+ * asking about a resource permission without a resourceRef is refused
+ * (400), and so are service callers (403), whose access their tokens'
+ * accessRestrictions govern.
+ */
+void addPermissionRoutes(Router &router, const Auth::PermissionPolicy &policy, Store::CatalogStore &catalog);
 
 } // namespace Greenroom::Server

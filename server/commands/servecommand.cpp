@@ -356,6 +356,23 @@ int runServeCommand(const QStringList &arguments)
     }
     Auth::UserTokens userTokens({baseUrl->value_or(QStringLiteral("http://localhost:7007")) + QStringLiteral("/api/auth"), lifetimeSeconds, {}});
     authenticator.value().setUserTokens(&userTokens);
+    // permission.enabled: the policy file decides for users; otherwise everything is allowed.
+    auto permissionsOn = config->optionalBoolean(QStringLiteral("permission.enabled"));
+    auto policyFile = config->optionalString(QStringLiteral("permission.policyFile"));
+    if (!permissionsOn)
+        return fail(permissionsOn.error());
+    if (!policyFile)
+        return fail(policyFile.error());
+    Auth::PermissionPolicy permissionPolicy = Auth::PermissionPolicy::allowAll();
+    if (permissionsOn->value_or(false)) {
+        if (!policyFile->has_value())
+            return fail(Error::input(QStringLiteral("permission.enabled is true, but permission.policyFile names no policy")));
+        auto loaded = Auth::PermissionPolicy::load(**policyFile);
+        if (!loaded)
+            return fail(loaded.error());
+        permissionPolicy = std::move(loaded).value();
+        log.info(QStringLiteral("permission: policy ") + **policyFile);
+    }
     for (const QString &warning : authenticator->warnings())
         log.warn(QStringLiteral("serve: ") + warning);
 
@@ -374,6 +391,7 @@ int runServeCommand(const QStringList &arguments)
     addDocsBundleRoute(server.router(), *store.value());
     addSearchRoutes(server.router(), *store.value(), log, search->limits);
     addAuthRoutes(server.router(), userTokens);
+    addPermissionRoutes(server.router(), permissionPolicy, *store.value());
     plugins.addRoutesTo(server.router());
     // Templates run here too: their catalog actions use this process's catalog.
     auto scaffolder = scaffolderServices(config.value(), catalog.value());

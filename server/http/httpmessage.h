@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #pragma once
 
+#include <auth/tokenauthenticator.h>
 #include <common/error.h>
 
 #include <QByteArray>
@@ -33,6 +34,7 @@ struct HttpRequest
     QHash<QString, QString> params;                 // :name captures of the matched route
     QString mount;                                  // "/api/catalog" for plugin routes
     QString route;                                  // the matched pattern ("/api/catalog/locations/:id")
+    Auth::Principal principal;                      // who sent it; None when the server checks no tokens
 
     bool hasQuery(const QString &name) const;
     QStringList queryValues(const QString &name) const;

@@ -98,6 +98,7 @@ std::optional<HttpResponse> HttpServer::refused(HttpRequest &request) const
     auto principal = m_authenticator->authenticate(request.headers.value("authorization"));
     if (!principal)
         return HttpResponse::error(principal.error(), request);
+    request.principal = principal.value();
     if (plugin) {
         if (Status allowed = Auth::TokenAuthenticator::checkPlugin(principal.value(), segments.at(1)); !allowed)
             return HttpResponse::error(allowed.error(), request);

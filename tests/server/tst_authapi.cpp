@@ -51,6 +51,7 @@ private Q_SLOTS:
     void secretsAreNotPrinted();
     void badAuthConfigStopsStartUp_data();
     void badAuthConfigStopsStartUp();
+    void badPermissionPolicyStopsStartUp();
 
 private:
     Reply get(const QString &path, const QByteArray &authorization = {})
@@ -189,6 +190,27 @@ void TestAuthApi::badAuthConfigStopsStartUp_data()
                                      << QStringLiteral("backend.auth.externalAccess[0].options.subject");
     QTest::newRow("restriction key") << QByteArray("{type: static, options: {token: abcdefgh12, subject: x}, accessRestrictions: [{plugin: catalog, colour: red}]}")
                                      << QStringLiteral("Invalid key 'colour' in 'accessRestrictions' config");
+}
+
+void TestAuthApi::badPermissionPolicyStopsStartUp()
+{
+    QTemporaryDir dir;
+    const QString config = QStringLiteral("backend:\n  listen: {port: 0}\n  database: {client: better-sqlite3, connection: ':memory:'}\n"
+                                          "catalog: {locations: []}\npermission:\n  enabled: true\n");
+    // Enabled with no policy, then with a policy that has a mistake: neither starts.
+    writeFile(dir.filePath(QStringLiteral("app-config.yaml")), config.toUtf8());
+    ServerProcess withoutPolicy;
+    QVERIFY(!withoutPolicy.start(dir.path()));
+    QVERIFY(withoutPolicy.process().state() == QProcess::NotRunning || withoutPolicy.process().waitForFinished(10000));
+    QVERIFY2(withoutPolicy.output().contains("permission.enabled is true, but permission.policyFile names no policy"),
+             withoutPolicy.output().constData());
+    writeFile(dir.filePath(QStringLiteral("permissions.yaml")), "rules:\n  - match: {permission: catalog.entity.remove}\n    decision: deny\n");
+    writeFile(dir.filePath(QStringLiteral("app-config.yaml")),
+              (config + QStringLiteral("  policyFile: %1\n").arg(dir.filePath(QStringLiteral("permissions.yaml")))).toUtf8());
+    ServerProcess badPolicy;
+    QVERIFY(!badPolicy.start(dir.path()));
+    QVERIFY(badPolicy.process().state() == QProcess::NotRunning || badPolicy.process().waitForFinished(10000));
+    QVERIFY2(badPolicy.output().contains("permissions.yaml:2: no permission is named 'catalog.entity.remove'"), badPolicy.output().constData());
 }
 
 void TestAuthApi::badAuthConfigStopsStartUp()
