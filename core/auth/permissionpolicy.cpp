@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "permissionpolicy.h"
 
+#include <common/glob.h>
 #include <yaml/yamlreader.h>
 
 #include <QFile>
@@ -28,13 +29,10 @@ Result<QStringList> texts(const QJsonValue &value, const QString &where, const Q
     return out;
 }
 
-bool globMatches(const QString &pattern, const QString &name)
+// A permission name pattern ("catalog.entity.*") as the project's globs read it.
+QRegularExpression namePattern(const QString &pattern)
 {
-    if (!pattern.contains(QLatin1Char('*')))
-        return pattern == name;
-    const QRegularExpression expression(QRegularExpression::anchoredPattern(
-        QRegularExpression::escape(pattern).replace(QStringLiteral("\\*"), QStringLiteral(".*"))));
-    return expression.match(name).hasMatch();
+    return Glob::globToRegularExpression(pattern);
 }
 
 // `$user.ent` and `$user.ref` replaced by the caller's refs, inside lists too.
@@ -134,13 +132,14 @@ Result<PermissionPolicy> PermissionPolicy::parse(const QByteArray &yaml, const Q
                 return Error::input(QStringLiteral("%1: unknown key '%2' in a rule").arg(at({QStringLiteral("rules"), index, it.key()}), it.key()));
         }
         Rule rule;
+        QStringList permissionNames;
         const QJsonObject match = object.value(QLatin1String("match")).toObject();
         const QString matchAt = at({QStringLiteral("rules"), index, QStringLiteral("match")});
         if (!object.value(QLatin1String("match")).isObject() && object.contains(QLatin1String("match")))
             return Error::input(QStringLiteral("%1: match must be a map").arg(matchAt));
         for (auto it = match.constBegin(); it != match.constEnd(); ++it) {
             const QString keyAt = at({QStringLiteral("rules"), index, QStringLiteral("match"), it.key()});
-            QStringList *target = it.key() == QLatin1String("permission")     ? &rule.permissions
+            QStringList *target = it.key() == QLatin1String("permission")     ? &permissionNames
                                   : it.key() == QLatin1String("action")       ? &rule.actions
                                   : it.key() == QLatin1String("resourceType") ? &rule.resourceTypes
                                                                               : nullptr;
@@ -151,9 +150,11 @@ Result<PermissionPolicy> PermissionPolicy::parse(const QByteArray &yaml, const Q
                 return values.error();
             *target = values.value();
         }
-        for (const QString &pattern : std::as_const(rule.permissions)) {
+        for (const QString &pattern : std::as_const(permissionNames)) {
+            rule.permissionPatterns.append(namePattern(pattern));
+            const QRegularExpression &expression = rule.permissionPatterns.last();
             const bool known = std::any_of(knownPermissions().cbegin(), knownPermissions().cend(),
-                                           [&](const Permission &p) { return globMatches(pattern, p.name); });
+                                           [&](const Permission &p) { return expression.match(p.name).hasMatch(); });
             if (!known)
                 return Error::input(QStringLiteral("%1: no permission is named '%2'")
                                         .arg(at({QStringLiteral("rules"), index, QStringLiteral("match"), QStringLiteral("permission")}), pattern));
@@ -181,9 +182,9 @@ Result<PermissionPolicy> PermissionPolicy::parse(const QByteArray &yaml, const Q
             // Every permission the rule can match must be a resource permission of one type.
             QStringList types = rule.resourceTypes;
             for (const Permission &permission : knownPermissions()) {
-                const bool matched = (rule.permissions.isEmpty()
-                                      || std::any_of(rule.permissions.cbegin(), rule.permissions.cend(),
-                                                     [&](const QString &p) { return globMatches(p, permission.name); }))
+                const bool matched = (rule.permissionPatterns.isEmpty()
+                                      || std::any_of(rule.permissionPatterns.cbegin(), rule.permissionPatterns.cend(),
+                                                     [&](const QRegularExpression &p) { return p.match(permission.name).hasMatch(); }))
                                      && (rule.actions.isEmpty() || rule.actions.contains(permission.action))
                                      && (rule.resourceTypes.isEmpty() || rule.resourceTypes.contains(permission.resourceType));
                 if (!matched)
@@ -218,8 +219,9 @@ Result<PermissionPolicy> PermissionPolicy::parse(const QByteArray &yaml, const Q
 
 bool PermissionPolicy::Rule::matches(const Permission &permission, const PolicyUser &user) const
 {
-    if (!permissions.isEmpty()
-        && std::none_of(permissions.cbegin(), permissions.cend(), [&](const QString &p) { return globMatches(p, permission.name); }))
+    if (!permissionPatterns.isEmpty()
+        && std::none_of(permissionPatterns.cbegin(), permissionPatterns.cend(),
+                        [&](const QRegularExpression &p) { return p.match(permission.name).hasMatch(); }))
         return false;
     if (!actions.isEmpty() && !actions.contains(permission.action))
         return false;

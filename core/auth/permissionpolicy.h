@@ -7,6 +7,7 @@
 #include <common/result.h>
 
 #include <QByteArray>
+#include <QRegularExpression>
 #include <QString>
 #include <QStringList>
 
@@ -61,7 +62,7 @@ public:
 private:
     struct Rule
     {
-        QStringList permissions;   // names or globs; empty: any
+        QList<QRegularExpression> permissionPatterns;   // names or globs, compiled; empty: any
         QStringList actions;
         QStringList resourceTypes;
         QStringList groups;        // `if`: any of these among the caller's ownership refs

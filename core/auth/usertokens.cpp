@@ -5,6 +5,7 @@
 // libsodium signs with P-256 ECDSA, which Backstage's user tokens use.
 #include "usertokens.h"
 
+#include <common/jsonstringify.h>
 #include <model/entityref.h>
 
 #include <QDateTime>
@@ -59,10 +60,8 @@ Error failed()
 QByteArray orderedJson(const QList<std::pair<const char *, QJsonValue>> &members)
 {
     QByteArray json = "{";
-    for (qsizetype i = 0; i < members.size(); ++i) {
-        const QByteArray value = QJsonDocument(QJsonArray{members.at(i).second}).toJson(QJsonDocument::Compact);
-        json += (i ? "," : "") + QByteArray("\"") + members.at(i).first + "\":" + value.mid(1, value.size() - 2);
-    }
+    for (qsizetype i = 0; i < members.size(); ++i)
+        json += (i ? "," : "") + QByteArray("\"") + members.at(i).first + "\":" + jsonStringify(members.at(i).second).toUtf8();
     return json + '}';
 }
 

@@ -4,6 +4,7 @@
 
 #include "http/nestedquery.h"
 
+#include <common/jsonstringify.h>
 #include <search/searchdocuments.h>
 
 #include <QJsonArray>
@@ -19,9 +20,7 @@ const QString Mount = QStringLiteral("/api/search");
 
 QByteArray jsonString(const QString &text)
 {
-    // A one-element array's JSON with the brackets taken off: the string, escaped.
-    const QByteArray array = QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact);
-    return array.mid(1, array.size() - 2);
+    return jsonStringify(text).toUtf8();
 }
 
 // What `new URL(location, "https://example.com").protocol` is for upstream's check.
