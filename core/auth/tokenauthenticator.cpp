@@ -236,13 +236,28 @@ std::optional<Principal> TokenAuthenticator::matchLegacy(const QByteArray &token
     return std::nullopt;
 }
 
-Result<Principal> TokenAuthenticator::authenticate(const QByteArray &authorization) const
+namespace {
+
+// The token of a `Bearer <token>` value; empty when it is not one.
+QByteArray bearerToken(const QByteArray &authorization)
 {
     static const QRegularExpression bearer(QStringLiteral("^Bearer[ ]+(\\S+)$"), QRegularExpression::CaseInsensitiveOption);
-    const QRegularExpressionMatch match = bearer.match(QString::fromLatin1(authorization));
-    if (!match.hasMatch())
+    return bearer.match(QString::fromLatin1(authorization)).captured(1).toLatin1();
+}
+
+} // namespace
+
+bool TokenAuthenticator::carriesUserToken(const QByteArray &authorization)
+{
+    const QByteArray token = bearerToken(authorization);
+    return !token.isEmpty() && UserTokens::isUserToken(QString::fromLatin1(token));
+}
+
+Result<Principal> TokenAuthenticator::authenticate(const QByteArray &authorization) const
+{
+    const QByteArray token = bearerToken(authorization);
+    if (token.isEmpty())
         return authenticationError(QStringLiteral("Missing credentials"));
-    const QByteArray token = match.captured(1).toLatin1();
     for (const StaticToken &candidate : m_statics) {
         if (sameBytes(candidate.token, token))
             return candidate.principal;

@@ -30,9 +30,9 @@ void addAuthRoutes(Router &router, const Auth::UserTokens &tokens)
                [&tokens](const HttpRequest &) { return HttpResponse::json(tokens.jwks()); });
 }
 
-void addPermissionRoutes(Router &router, const Auth::PermissionPolicy &policy, Store::CatalogStore &catalog)
+void addPermissionRoutes(Router &router, const Auth::Authorizer &authorizer, Store::CatalogStore &catalog)
 {
-    router.add("POST", QStringLiteral("/api/permission"), QStringLiteral("/authorize"), [&policy, &catalog](const HttpRequest &request) {
+    router.add("POST", QStringLiteral("/api/permission"), QStringLiteral("/authorize"), [&authorizer, &catalog](const HttpRequest &request) {
         const Auth::Principal &caller = request.principal;
         if (caller.type == Auth::Principal::Type::Service)
             return HttpResponse::error(Error(QStringLiteral("NotAllowedError"), QStringLiteral("This endpoint does not allow 'service' credentials")),
@@ -45,7 +45,6 @@ void addPermissionRoutes(Router &router, const Auth::PermissionPolicy &policy, S
         const QJsonValue items = body->value(QLatin1String("items"));
         if (!items.isArray())
             return HttpResponse::error(Error::input(QStringLiteral("Invalid request body: items must be a list")), request);
-        const Auth::PolicyUser user{caller.subject, caller.ownershipRefs};
         QJsonArray answers;
         for (const QJsonValue &value : items.toArray()) {
             const QJsonObject item = value.toObject();
@@ -57,7 +56,7 @@ void addPermissionRoutes(Router &router, const Auth::PermissionPolicy &policy, S
             const bool hasResource = item.contains(QLatin1String("resourceRef"));
             if (permission.type == Auth::Permission::Type::Resource && !hasResource)
                 return HttpResponse::error(Error::input(QStringLiteral("Direct user requests without a resourceRef are not allowed")), request);
-            Auth::PolicyDecision decision = policy.decide(permission, user);
+            Auth::PolicyDecision decision = authorizer.decide(caller, permission);
             if (decision.result == Auth::PolicyDecision::Result::Conditional) {
                 // Evaluated on the resource, as the plugin that owns it would.
                 bool allowed = false;

@@ -4,7 +4,7 @@
 
 #include "http/router.h"
 
-#include <auth/permissionpolicy.h>
+#include <auth/authorizer.h>
 #include <auth/usertokens.h>
 #include <store/catalogstore.h>
 
@@ -24,6 +24,6 @@ void addAuthRoutes(Router &router, const Auth::UserTokens &tokens);
  * (400), and so are service callers (403), whose access their tokens'
  * accessRestrictions govern.
  */
-void addPermissionRoutes(Router &router, const Auth::PermissionPolicy &policy, Store::CatalogStore &catalog);
+void addPermissionRoutes(Router &router, const Auth::Authorizer &authorizer, Store::CatalogStore &catalog);
 
 } // namespace Greenroom::Server

@@ -56,7 +56,7 @@ Result<QList<Store::EntityOrder>> parseOrder(const QStringList &values)
     return order;
 }
 
-HttpResponse getEntities(Store::CatalogStore &store, const HttpRequest &request)
+HttpResponse getEntities(Store::CatalogStore &store, const Auth::Authorizer &authorizer, const HttpRequest &request)
 {
     auto filter = Model::EntityFilter::parse(request.queryValues(QStringLiteral("filter")));
     if (!filter)
@@ -85,8 +85,11 @@ HttpResponse getEntities(Store::CatalogStore &store, const HttpRequest &request)
     }
     const bool paginated = pageLimit || pageOffset || request.hasQuery(QStringLiteral("after"));
 
+    const std::optional<Model::EntityFilter> scope = authorizer.entityScope(request.principal, ReadEntity);
+    if (isNothing(scope))
+        return HttpResponse::jsonBytes("[]");
     Store::EntityQuery query;
-    query.filter = filter.value();
+    query.filter = scope ? filter->intersectedWith(*scope) : filter.value();
     query.order = order.value();
     if (!paginated && query.order.size() > 1)
         query.order = query.order.mid(0, 1);   // upstream's unpaginated path sorts on the first only
@@ -117,7 +120,7 @@ HttpResponse getEntities(Store::CatalogStore &store, const HttpRequest &request)
     return response;
 }
 
-HttpResponse postEntitiesByRefs(Store::CatalogStore &store, const HttpRequest &request)
+HttpResponse postEntitiesByRefs(Store::CatalogStore &store, const Auth::Authorizer &authorizer, const HttpRequest &request)
 {
     const auto malformed = [&](const QString &details) {
         return HttpResponse::error(
@@ -159,7 +162,12 @@ HttpResponse postEntitiesByRefs(Store::CatalogStore &store, const HttpRequest &r
             return malformed(predicate.error().message);
         combined = combined.intersectedWith(Model::EntityFilter::fromPredicate(predicate.value()));
     }
-    auto found = store.entitiesByRefs(refs, combined);
+    // Denied: a null for every ref, as upstream answers without asking the database.
+    const std::optional<Model::EntityFilter> scope = authorizer.entityScope(request.principal, ReadEntity);
+    if (scope)
+        combined = combined.intersectedWith(*scope);
+    auto found = isNothing(scope) ? Result<QList<std::optional<Store::StoredEntity>>>(QList<std::optional<Store::StoredEntity>>(refs.size()))
+                                  : store.entitiesByRefs(refs, combined);
     if (!found)
         return HttpResponse::error(found.error(), request);
     QByteArray items = "{\"items\":[";
@@ -172,7 +180,7 @@ HttpResponse postEntitiesByRefs(Store::CatalogStore &store, const HttpRequest &r
     return HttpResponse::jsonBytes(items + "]}");
 }
 
-HttpResponse getEntityFacets(Store::CatalogStore &store, const HttpRequest &request)
+HttpResponse getEntityFacets(Store::CatalogStore &store, const Auth::Authorizer &authorizer, const HttpRequest &request)
 {
     QStringList facets;
     for (const QString &facet : request.queryValues(QStringLiteral("facet"))) {
@@ -184,17 +192,31 @@ HttpResponse getEntityFacets(Store::CatalogStore &store, const HttpRequest &requ
     auto filter = Model::EntityFilter::parse(request.queryValues(QStringLiteral("filter")));
     if (!filter)
         return HttpResponse::error(filter.error(), request);
-    return facetsResponse(store, request, facets, filter.value());
+    return facetsResponse(store, request, facets, filter.value(), authorizer.entityScope(request.principal, ReadEntity));
 }
 
-HttpResponse getAncestry(Store::CatalogStore &store, const HttpRequest &request)
+HttpResponse getAncestry(Store::CatalogStore &store, const Auth::Authorizer &authorizer, const HttpRequest &request)
 {
     const QString ref = Model::EntityRef::canonical(request.params.value(QStringLiteral("kind")),
                                                     request.params.value(QStringLiteral("namespace")),
                                                     request.params.value(QStringLiteral("name")));
-    const QList<Store::StoredEntity> chain = store.ancestry(ref);
+    QList<Store::StoredEntity> chain = store.ancestry(ref);
+    // As upstream: the root is asked about with its ref (a conditional
+    // decision evaluated on it, a missing root denied), then each entity of
+    // the chain; an unreadable one is dropped with everything above it.
+    const auto readable = [&](const std::optional<QJsonObject> &entity) {
+        return authorizer.allowsEntity(request.principal, ReadEntity, entity);
+    };
+    if (!readable(chain.isEmpty() ? std::nullopt : std::optional(chain.first().entity)))
+        return HttpResponse::error(Error(QStringLiteral("NotAllowedError"), QString()), request);
     if (chain.isEmpty())
         return HttpResponse::error(notFound(QStringLiteral("No such entity %1").arg(ref)), request);
+    for (qsizetype i = 0; i < chain.size(); ++i) {
+        if (!readable(chain.at(i).entity)) {
+            chain = chain.mid(0, i);   // a chain: each entity's only parent is the next
+            break;
+        }
+    }
     QJsonArray items;
     for (const Store::StoredEntity &entity : chain) {
         const QJsonArray parents = entity.parentRef.isEmpty() ? QJsonArray() : QJsonArray{entity.parentRef};
@@ -203,41 +225,87 @@ HttpResponse getAncestry(Store::CatalogStore &store, const HttpRequest &request)
     return HttpResponse::json(QJsonObject{{QStringLiteral("rootEntityRef"), ref}, {QStringLiteral("items"), items}});
 }
 
+// The entity with `uid` among those `scope` admits (all when nullopt).
+Result<std::optional<Store::StoredEntity>> entityWithUid(Store::CatalogStore &store, const QString &uid,
+                                                         const std::optional<Model::EntityFilter> &scope)
+{
+    if (!scope)
+        return store.entityByUid(uid);
+    if (isNothing(scope))
+        return std::optional<Store::StoredEntity>();
+    Store::EntityQuery query;
+    query.filter.anyOf.append({Model::EntityFilter::Condition{QStringLiteral("metadata.uid"), {uid.toLower()}}});
+    query.filter = query.filter.intersectedWith(*scope);
+    query.limit = 1;
+    query.rawJson = true;
+    auto page = store.queryEntities(query);
+    if (!page)
+        return page.error();
+    // The uid is compared folded in the search table: make sure it is this one.
+    if (page->items.isEmpty() || page->items.first().uid != uid)
+        return std::optional<Store::StoredEntity>();
+    return std::optional(page->items.first());
+}
+
 } // namespace
 
-void addCatalogRoutes(Router &router, Store::CatalogStore &store)
+void addCatalogRoutes(Router &router, Store::CatalogStore &store, const Auth::Authorizer &authorizer)
 {
     addCatalogRoute(router, "GET", QStringLiteral("/entities"), {QStringLiteral("fields"), QStringLiteral("limit"), QStringLiteral("filter"), QStringLiteral("offset"), QStringLiteral("after"), QStringLiteral("order")},
-               [&store](const HttpRequest &request) { return getEntities(store, request); });
-    addCatalogRoute(router, "GET", QStringLiteral("/entities/by-uid/:uid"), {}, [&store](const HttpRequest &request) {
+               [&store, &authorizer](const HttpRequest &request) { return getEntities(store, authorizer, request); });
+    addCatalogRoute(router, "GET", QStringLiteral("/entities/by-uid/:uid"), {}, [&store, &authorizer](const HttpRequest &request) {
         const QString uid = request.params.value(QStringLiteral("uid"));
-        if (std::optional<Store::StoredEntity> entity = store.entityByUid(uid))
-            return HttpResponse::jsonBytes(entityJson(*entity));
+        auto entity = entityWithUid(store, uid, authorizer.entityScope(request.principal, ReadEntity));
+        if (!entity)
+            return HttpResponse::error(entity.error(), request);
+        if (entity->has_value())
+            return HttpResponse::jsonBytes(entityJson(**entity));
         return HttpResponse::error(notFound(QStringLiteral("No entity with uid %1").arg(uid)), request);
     });
-    addCatalogRoute(router, "DELETE", QStringLiteral("/entities/by-uid/:uid"), {}, [&store](const HttpRequest &request) {
-        if (Status removed = store.removeEntityByUid(request.params.value(QStringLiteral("uid"))); !removed)
+    addCatalogRoute(router, "DELETE", QStringLiteral("/entities/by-uid/:uid"), {}, [&store, &authorizer](const HttpRequest &request) {
+        const QString uid = request.params.value(QStringLiteral("uid"));
+        // Denied, or conditional and the entity is not among those admitted: 403.
+        const std::optional<Model::EntityFilter> scope = authorizer.entityScope(request.principal, QStringLiteral("catalog.entity.delete"));
+        if (scope) {
+            auto admitted = entityWithUid(store, uid, scope);
+            if (!admitted)
+                return HttpResponse::error(admitted.error(), request);
+            if (!admitted->has_value())
+                return HttpResponse::error(Error(QStringLiteral("NotAllowedError"), QString()), request);
+        }
+        if (Status removed = store.removeEntityByUid(uid); !removed)
             return HttpResponse::error(removed.error(), request);
         return HttpResponse::empty(204);
     });
-    addCatalogRoute(router, "GET", QStringLiteral("/entities/by-name/:kind/:namespace/:name"), {}, [&store](const HttpRequest &request) {
+    addCatalogRoute(router, "GET", QStringLiteral("/entities/by-name/:kind/:namespace/:name"), {}, [&store, &authorizer](const HttpRequest &request) {
         const QString kind = request.params.value(QStringLiteral("kind"));
         const QString namespaceName = request.params.value(QStringLiteral("namespace"));
         const QString name = request.params.value(QStringLiteral("name"));
-        if (std::optional<Store::StoredEntity> entity = store.entityByRef(Model::EntityRef::canonical(kind, namespaceName, name)))
+        const QString ref = Model::EntityRef::canonical(kind, namespaceName, name);
+        const std::optional<Model::EntityFilter> scope = authorizer.entityScope(request.principal, ReadEntity);
+        std::optional<Store::StoredEntity> entity;
+        if (!scope) {
+            entity = store.entityByRef(ref);
+        } else if (!isNothing(scope)) {
+            auto found = store.entitiesByRefs({ref}, *scope);
+            if (!found)
+                return HttpResponse::error(found.error(), request);
+            entity = found->value(0);
+        }
+        if (entity)
             return HttpResponse::jsonBytes(entityJson(*entity));
         return HttpResponse::error(
             notFound(QStringLiteral("No entity named '%1' found, with kind '%2' in namespace '%3'").arg(name, kind, namespaceName)),
             request);
     });
     addCatalogRoute(router, "GET", QStringLiteral("/entities/by-name/:kind/:namespace/:name/ancestry"), {},
-               [&store](const HttpRequest &request) { return getAncestry(store, request); });
+               [&store, &authorizer](const HttpRequest &request) { return getAncestry(store, authorizer, request); });
     addCatalogRoute(router, "POST", QStringLiteral("/entities/by-refs"), {QStringLiteral("filter")},
-               [&store](const HttpRequest &request) { return postEntitiesByRefs(store, request); });
+               [&store, &authorizer](const HttpRequest &request) { return postEntitiesByRefs(store, authorizer, request); });
     addCatalogRoute(router, "GET", QStringLiteral("/entity-facets"), {QStringLiteral("facet"), QStringLiteral("filter")},
-               [&store](const HttpRequest &request) { return getEntityFacets(store, request); });
-    addEntityQueryRoutes(router, store);
-    addValidationRoutes(router);
+               [&store, &authorizer](const HttpRequest &request) { return getEntityFacets(store, authorizer, request); });
+    addEntityQueryRoutes(router, store, authorizer);
+    addValidationRoutes(router, authorizer);
 }
 
 void addHealthRoutes(Router &router, Store::CatalogStore &store, const bool &shuttingDown)

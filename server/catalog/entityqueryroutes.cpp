@@ -186,15 +186,20 @@ struct QueryRequest
 
 // Runs a by-query request the way upstream's queryEntities does and shapes
 // the response {items, totalItems, pageInfo}.
-HttpResponse runQuery(Store::CatalogStore &store, const HttpRequest &request, const QueryRequest &in)
+HttpResponse runQuery(Store::CatalogStore &store, const Auth::Authorizer &authorizer, const HttpRequest &request, const QueryRequest &in)
 {
     const QJsonObject &cursor = in.cursor;
     auto filter = cursorFilter(cursor);
     if (!filter)
         return HttpResponse::error(filter.error(), request);
+    // The caller's read permission: denied answers an empty page; conditions
+    // join the query's filter (and stay out of the cursor, as upstream's do).
+    const std::optional<Model::EntityFilter> scope = authorizer.entityScope(request.principal, ReadEntity);
+    if (isNothing(scope))
+        return HttpResponse::jsonBytes(R"({"items":[],"pageInfo":{},"totalItems":0})");
 
     Store::EntityQuery query;
-    query.filter = filter.value();
+    query.filter = scope ? filter->intersectedWith(*scope) : filter.value();
     const QJsonArray orderFields = cursor.value(OrderFields).toArray();
     const bool ordered = !orderFields.isEmpty();
     if (ordered) {
@@ -256,7 +261,7 @@ Result<QString> totalItemsMode(const QString &value, const char *what)
     return value;
 }
 
-HttpResponse getEntitiesByQuery(Store::CatalogStore &store, const HttpRequest &request)
+HttpResponse getEntitiesByQuery(Store::CatalogStore &store, const Auth::Authorizer &authorizer, const HttpRequest &request)
 {
     QueryRequest in;
     auto listing = listingParameters(request);
@@ -277,7 +282,7 @@ HttpResponse getEntitiesByQuery(Store::CatalogStore &store, const HttpRequest &r
             return HttpResponse::error(cursor.error(), request);
         in.cursor = cursor.value();
         in.initial = false;
-        return runQuery(store, request, in);
+        return runQuery(store, authorizer, request, in);
     }
 
     const QStringList filterParameters = request.queryValues(QStringLiteral("filter"));
@@ -312,7 +317,7 @@ HttpResponse getEntitiesByQuery(Store::CatalogStore &store, const HttpRequest &r
             return HttpResponse::error(mode.error(), request);
         in.countTotal = mode.value() == QLatin1String("include");
     }
-    return runQuery(store, request, in);
+    return runQuery(store, authorizer, request, in);
 }
 
 Error bodyTypeError(const QString &field, const QString &type)
@@ -344,7 +349,7 @@ Result<QStringList> bodyFields(const QJsonObject &body)
     return Model::EntityProjection::parseFields(toStringList(value));
 }
 
-HttpResponse postEntitiesByQuery(Store::CatalogStore &store, const HttpRequest &request)
+HttpResponse postEntitiesByQuery(Store::CatalogStore &store, const Auth::Authorizer &authorizer, const HttpRequest &request)
 {
     auto body = jsonObjectBody(request, true);
     if (!body)
@@ -374,7 +379,7 @@ HttpResponse postEntitiesByQuery(Store::CatalogStore &store, const HttpRequest &
             return HttpResponse::error(cursor.error(), request);
         in.cursor = cursor.value();
         in.initial = false;
-        return runQuery(store, request, in);
+        return runQuery(store, authorizer, request, in);
     }
 
     const QJsonValue query = body->value(Query);
@@ -420,10 +425,10 @@ HttpResponse postEntitiesByQuery(Store::CatalogStore &store, const HttpRequest &
             return HttpResponse::error(parsed.error(), request);
         in.countTotal = parsed.value() == QLatin1String("include");
     }
-    return runQuery(store, request, in);
+    return runQuery(store, authorizer, request, in);
 }
 
-HttpResponse postEntityFacets(Store::CatalogStore &store, const HttpRequest &request)
+HttpResponse postEntityFacets(Store::CatalogStore &store, const Auth::Authorizer &authorizer, const HttpRequest &request)
 {
     auto body = jsonObjectBody(request, true);
     if (!body)
@@ -446,19 +451,19 @@ HttpResponse postEntityFacets(Store::CatalogStore &store, const HttpRequest &req
             return HttpResponse::error(predicate.error(), request);
         filter = Model::EntityFilter::fromPredicate(predicate.value());
     }
-    return facetsResponse(store, request, facets, filter);
+    return facetsResponse(store, request, facets, filter, authorizer.entityScope(request.principal, ReadEntity));
 }
 
 } // namespace
 
-void addEntityQueryRoutes(Router &router, Store::CatalogStore &store)
+void addEntityQueryRoutes(Router &router, Store::CatalogStore &store, const Auth::Authorizer &authorizer)
 {
     addCatalogRoute(router, "GET", QStringLiteral("/entities/by-query"), {QStringLiteral("fields"), QStringLiteral("limit"), QStringLiteral("offset"), QStringLiteral("orderField"), QStringLiteral("cursor"), QStringLiteral("filter"), QStringLiteral("totalItems"), QStringLiteral("fullTextFilterTerm"), QStringLiteral("fullTextFilterFields")},
-               [&store](const HttpRequest &request) { return getEntitiesByQuery(store, request); });
+               [&store, &authorizer](const HttpRequest &request) { return getEntitiesByQuery(store, authorizer, request); });
     addCatalogRoute(router, "POST", QStringLiteral("/entities/by-query"), {},
-               [&store](const HttpRequest &request) { return postEntitiesByQuery(store, request); });
+               [&store, &authorizer](const HttpRequest &request) { return postEntitiesByQuery(store, authorizer, request); });
     addCatalogRoute(router, "POST", QStringLiteral("/entity-facets"), {},
-               [&store](const HttpRequest &request) { return postEntityFacets(store, request); });
+               [&store, &authorizer](const HttpRequest &request) { return postEntityFacets(store, authorizer, request); });
 }
 
 } // namespace Greenroom::Server

@@ -35,12 +35,23 @@ Result<Ingest::LocationInput> locationBody(const HttpRequest &request)
 } // namespace
 
 void addLocationRoutes(Router &router, Ingest::LocationService &locations, const Ingest::LocationProcessor &processor,
-                       QObject *context)
+                       QObject *context, const Auth::Authorizer &authorizer)
 {
-    addCatalogRoute(router, "POST", QStringLiteral("/locations"), {QStringLiteral("dryRun"), QStringLiteral("onConflict")}, [&locations, &processor, context](const HttpRequest &request) {
+    // As upstream's AuthorizedLocationService: catalog.location.create for
+    // adding (dry runs too) and updating, .delete for deleting, .read for
+    // reading, where a refusal reads as nothing there.
+    const auto allowed = [&authorizer](const HttpRequest &request, const char *permission) {
+        return authorizer.decide(request.principal, QLatin1String(permission)).result != Auth::PolicyDecision::Result::Deny;
+    };
+    const auto refused = [](const HttpRequest &request) {
+        return HttpResponse::error(Error(QStringLiteral("NotAllowedError"), QString()), request);
+    };
+    addCatalogRoute(router, "POST", QStringLiteral("/locations"), {QStringLiteral("dryRun"), QStringLiteral("onConflict")}, [&locations, &processor, context, allowed, refused](const HttpRequest &request) {
         auto input = locationBody(request);
         if (!input)
             return HttpResponse::error(input.error(), request);
+        if (!allowed(request, "catalog.location.create"))
+            return refused(request);
         const bool dryRun = isYes(request.queryValues(QStringLiteral("dryRun")).value(0));
         if (!dryRun) {
             if (Status writable = locations.checkWritable(); !writable)
@@ -67,31 +78,40 @@ void addLocationRoutes(Router &router, Ingest::LocationService &locations, const
         });
     });
 
-    addCatalogRoute(router, "GET", QStringLiteral("/locations"), {}, [&locations](const HttpRequest &) {
+    addCatalogRoute(router, "GET", QStringLiteral("/locations"), {}, [&locations, allowed](const HttpRequest &request) {
         QJsonArray list;
+        if (!allowed(request, "catalog.location.read"))
+            return HttpResponse::json(list);
         for (const Store::RegisteredLocation &location : locations.list())
             list.append(QJsonObject{{QStringLiteral("data"), Ingest::LocationService::toJson(location)}});
         return HttpResponse::json(list);
     });
 
-    addCatalogRoute(router, "POST", QStringLiteral("/locations/by-query"), {}, [&locations](const HttpRequest &request) {
+    addCatalogRoute(router, "POST", QStringLiteral("/locations/by-query"), {}, [&locations, allowed](const HttpRequest &request) {
         auto body = jsonObjectBody(request, true);
         if (!body)
             return HttpResponse::error(body.error(), request);
+        if (!allowed(request, "catalog.location.read"))
+            return HttpResponse::json(QJsonObject{{QStringLiteral("items"), QJsonArray()}, {QStringLiteral("totalItems"), 0}});
         auto page = locations.query(body.value());
         return page ? HttpResponse::json(page.value()) : HttpResponse::error(page.error(), request);
     });
 
-    addCatalogRoute(router, "GET", QStringLiteral("/locations/:id"), {}, [&locations](const HttpRequest &request) {
+    addCatalogRoute(router, "GET", QStringLiteral("/locations/:id"), {}, [&locations, allowed](const HttpRequest &request) {
+        if (!allowed(request, "catalog.location.read"))
+            return HttpResponse::error(notFound(QStringLiteral("Found no location with ID %1").arg(request.params.value(QStringLiteral("id")))),
+                                       request);
         auto location = locations.get(request.params.value(QStringLiteral("id")));
         return location ? HttpResponse::json(Ingest::LocationService::toJson(location.value()))
                         : HttpResponse::error(location.error(), request);
     });
 
-    addCatalogRoute(router, "PUT", QStringLiteral("/locations/:id"), {}, [&locations](const HttpRequest &request) {
+    addCatalogRoute(router, "PUT", QStringLiteral("/locations/:id"), {}, [&locations, allowed, refused](const HttpRequest &request) {
         auto input = locationBody(request);
         if (!input)
             return HttpResponse::error(input.error(), request);
+        if (!allowed(request, "catalog.location.create"))
+            return refused(request);
         if (Status writable = locations.checkWritable(); !writable)
             return HttpResponse::error(writable.error(), request);
         auto updated = locations.update(request.params.value(QStringLiteral("id")), input.value());
@@ -99,7 +119,9 @@ void addLocationRoutes(Router &router, Ingest::LocationService &locations, const
                        : HttpResponse::error(updated.error(), request);
     });
 
-    addCatalogRoute(router, "DELETE", QStringLiteral("/locations/:id"), {}, [&locations](const HttpRequest &request) {
+    addCatalogRoute(router, "DELETE", QStringLiteral("/locations/:id"), {}, [&locations, allowed, refused](const HttpRequest &request) {
+        if (!allowed(request, "catalog.location.delete"))
+            return refused(request);
         if (Status writable = locations.checkWritable(); !writable)
             return HttpResponse::error(writable.error(), request);
         if (Status removed = locations.remove(request.params.value(QStringLiteral("id"))); !removed)
@@ -107,7 +129,9 @@ void addLocationRoutes(Router &router, Ingest::LocationService &locations, const
         return HttpResponse::empty(204);
     });
 
-    addCatalogRoute(router, "GET", QStringLiteral("/locations/by-entity/:kind/:namespace/:name"), {}, [&locations](const HttpRequest &request) {
+    addCatalogRoute(router, "GET", QStringLiteral("/locations/by-entity/:kind/:namespace/:name"), {}, [&locations, allowed](const HttpRequest &request) {
+        if (!allowed(request, "catalog.location.read"))
+            return HttpResponse::error(notFound(QString()), request);
         auto location = locations.byEntity(request.params.value(QStringLiteral("kind")),
                                            request.params.value(QStringLiteral("namespace")),
                                            request.params.value(QStringLiteral("name")));
@@ -115,7 +139,7 @@ void addLocationRoutes(Router &router, Ingest::LocationService &locations, const
                         : HttpResponse::error(location.error(), request);
     });
 
-    addCatalogRoute(router, "POST", QStringLiteral("/analyze-location"), {}, [](const HttpRequest &request) {
+    addCatalogRoute(router, "POST", QStringLiteral("/analyze-location"), {}, [&authorizer](const HttpRequest &request) {
         auto body = jsonObjectBody(request);
         if (!body)
             return HttpResponse::error(body.error(), request);
@@ -125,6 +149,8 @@ void addLocationRoutes(Router &router, Ingest::LocationService &locations, const
         auto input = Ingest::LocationInput::fromJson(location.toObject());
         if (!input)
             return HttpResponse::error(input.error(), request);
+        if (Status permitted = authorizer.require(request.principal, QStringLiteral("catalog.location.analyze")); !permitted)
+            return HttpResponse::error(permitted.error(), request);
         auto analysis = Ingest::LocationService::analyze(input.value());
         return analysis ? HttpResponse::json(analysis.value()) : HttpResponse::error(analysis.error(), request);
     });

@@ -7,9 +7,11 @@ namespace Greenroom::Server {
 
 // POST /refresh {entityRef, authorizationToken?}: the entity's location is
 // queued to be read now; 200 with an empty body, 404 for an unknown entity.
-void addRefreshRoute(Router &router, Ingest::ProcessingLoop &loop)
+// The caller needs catalog.entity.refresh on the entity (asked with its ref:
+// conditions are evaluated on it, and a missing entity is denied).
+void addRefreshRoute(Router &router, Ingest::ProcessingLoop &loop, Store::CatalogStore &store, const Auth::Authorizer &authorizer)
 {
-    addCatalogRoute(router, "POST", QStringLiteral("/refresh"), {}, [&loop](const HttpRequest &request) {
+    addCatalogRoute(router, "POST", QStringLiteral("/refresh"), {}, [&loop, &store, &authorizer](const HttpRequest &request) {
         auto body = jsonObjectBody(request, true);
         if (!body)
             return HttpResponse::error(body.error(), request);
@@ -22,6 +24,12 @@ void addRefreshRoute(Router &router, Ingest::ProcessingLoop &loop)
             return HttpResponse::error(Error::input(QStringLiteral("request/body must have required property 'entityRef'")), request);
         if (!ref.isString())
             return HttpResponse::error(Error::input(QStringLiteral("request/body/entityRef must be string")), request);
+        if (authorizer.isEnabled()) {
+            const std::optional<Store::StoredEntity> entity = store.entityByRef(ref.toString());
+            if (!authorizer.allowsEntity(request.principal, QStringLiteral("catalog.entity.refresh"),
+                                         entity ? std::optional(entity->entity) : std::nullopt))
+                return HttpResponse::error(Error(QStringLiteral("NotAllowedError"), QString()), request);
+        }
         if (Status queued = loop.refreshEntity(ref.toString()); !queued)
             return HttpResponse::error(queued.error(), request);
         return HttpResponse::empty(200);

@@ -89,9 +89,15 @@ QByteArray entitiesJsonArray(const QList<Store::StoredEntity> &entities, const Q
 }
 
 HttpResponse facetsResponse(Store::CatalogStore &store, const HttpRequest &request, const QStringList &facets,
-                            const Model::EntityFilter &filter)
+                            const Model::EntityFilter &filter, const std::optional<Model::EntityFilter> &scope)
 {
-    auto counts = store.facets(facets, filter);
+    if (Auth::Authorizer::isNothing(scope)) {
+        QJsonObject empty;
+        for (const QString &facet : facets)
+            empty.insert(facet, QJsonArray());
+        return HttpResponse::json(QJsonObject{{QStringLiteral("facets"), empty}});
+    }
+    auto counts = store.facets(facets, scope ? filter.intersectedWith(*scope) : filter);
     if (!counts)
         return HttpResponse::error(counts.error(), request);
     QJsonObject out;

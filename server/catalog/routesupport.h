@@ -5,6 +5,7 @@
 #include "http/httpmessage.h"
 #include "http/router.h"
 
+#include <auth/authorizer.h>
 #include <common/result.h>
 #include <store/catalogstore.h>
 
@@ -48,9 +49,15 @@ QJsonArray projected(const QList<Store::StoredEntity> &entities, const QStringLi
 QByteArray entityJson(const Store::StoredEntity &entity, const QStringList &fields = {});
 QByteArray entitiesJsonArray(const QList<Store::StoredEntity> &entities, const QStringList &fields);
 
-// {"facets": {"<key as asked>": [{value, count}...]}} for GET and POST /entity-facets.
+// The permission catalog.entity.read, as the routes that read entities ask it.
+inline const QString ReadEntity = QStringLiteral("catalog.entity.read");
+inline bool isNothing(const std::optional<Model::EntityFilter> &scope) { return Auth::Authorizer::isNothing(scope); }
+
+// {"facets": {"<key as asked>": [{value, count}...]}} for GET and POST
+// /entity-facets, counted over the entities `scope` admits (the caller's
+// read permission: empty lists when denied).
 HttpResponse facetsResponse(Store::CatalogStore &store, const HttpRequest &request, const QStringList &facets,
-                            const Model::EntityFilter &filter);
+                            const Model::EntityFilter &filter, const std::optional<Model::EntityFilter> &scope);
 
 // The JSON object body of a POST, checked the way upstream's
 // requireRequestBody does ("Content-Type missing", "Illegal Content-Type",

@@ -30,7 +30,7 @@ QJsonObject serialized(const QString &name, const QString &message)
     return {{QStringLiteral("name"), name}, {QStringLiteral("message"), message}};
 }
 
-HttpResponse postValidateEntity(const HttpRequest &request)
+HttpResponse postValidateEntity(const Auth::Authorizer &authorizer, const HttpRequest &request)
 {
     auto body = jsonObjectBody(request);
     if (!body)
@@ -50,6 +50,9 @@ HttpResponse postValidateEntity(const HttpRequest &request)
         return errorsResponse({serialized(QStringLiteral("TypeError"),
                                           QStringLiteral("Invalid location ref %1, only 'url:<target>' is supported, e.g. "
                                                          "url:https://host/path").arg(location.toString()))});
+    // Asked once the request is well formed; a refusal is thrown, not listed.
+    if (Status allowed = authorizer.require(request.principal, QStringLiteral("catalog.entity.validate")); !allowed)
+        return HttpResponse::error(allowed.error(), request);
 
     const QJsonObject annotated = Model::withLocationAnnotations(entity.toObject(), location.toString(), location.toString());
     const Model::ProcessingOutcome outcome = Model::EntityProcessor::process(annotated);
@@ -65,9 +68,11 @@ HttpResponse postValidateEntity(const HttpRequest &request)
 
 } // namespace
 
-void addValidationRoutes(Router &router)
+void addValidationRoutes(Router &router, const Auth::Authorizer &authorizer)
 {
-    addCatalogRoute(router, "POST", QStringLiteral("/validate-entity"), {}, [](const HttpRequest &request) { return postValidateEntity(request); });
+    addCatalogRoute(router, "POST", QStringLiteral("/validate-entity"), {}, [&authorizer](const HttpRequest &request) {
+        return postValidateEntity(authorizer, request);
+    });
 }
 
 } // namespace Greenroom::Server

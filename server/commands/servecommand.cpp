@@ -363,14 +363,14 @@ int runServeCommand(const QStringList &arguments)
         return fail(permissionsOn.error());
     if (!policyFile)
         return fail(policyFile.error());
-    Auth::PermissionPolicy permissionPolicy = Auth::PermissionPolicy::allowAll();
+    Auth::Authorizer authorizer;
     if (permissionsOn->value_or(false)) {
         if (!policyFile->has_value())
             return fail(Error::input(QStringLiteral("permission.enabled is true, but permission.policyFile names no policy")));
         auto loaded = Auth::PermissionPolicy::load(**policyFile);
         if (!loaded)
             return fail(loaded.error());
-        permissionPolicy = std::move(loaded).value();
+        authorizer = Auth::Authorizer(std::move(loaded).value());
         log.info(QStringLiteral("permission: policy ") + **policyFile);
     }
     for (const QString &warning : authenticator->warnings())
@@ -383,15 +383,15 @@ int runServeCommand(const QStringList &arguments)
     server.setRequestPolicy(std::move(policy).value());
     bool shuttingDown = false;
     addHealthRoutes(server.router(), *store.value(), shuttingDown);
-    addCatalogRoutes(server.router(), *store.value());
-    addRefreshRoute(server.router(), processing);
-    addLocationRoutes(server.router(), locationService, processing.processor(), &server);
+    addCatalogRoutes(server.router(), *store.value(), authorizer);
+    addRefreshRoute(server.router(), processing, *store.value(), authorizer);
+    addLocationRoutes(server.router(), locationService, processing.processor(), &server, authorizer);
     addTechDocsRoutes(server.router(), *store.value(), *store.value(), docsBuilds,
                       {.legacyCaseSensitiveTriplets = techdocs->legacyCaseSensitiveTriplets});
     addDocsBundleRoute(server.router(), *store.value());
     addSearchRoutes(server.router(), *store.value(), log, search->limits);
     addAuthRoutes(server.router(), userTokens);
-    addPermissionRoutes(server.router(), permissionPolicy, *store.value());
+    addPermissionRoutes(server.router(), authorizer, *store.value());
     plugins.addRoutesTo(server.router());
     // Templates run here too: their catalog actions use this process's catalog.
     auto scaffolder = scaffolderServices(config.value(), catalog.value());
@@ -451,7 +451,10 @@ int runServeCommand(const QStringList &arguments)
         server.setAuthenticator(&authenticator.value());
         log.info(QStringLiteral("serve: requests need one of the tokens configured in backend.auth"));
     } else {
-        // Without tokens anyone who can connect could read and change the catalog.
+        // Without tokens anyone who can connect could read and change the
+        // catalog. Users' tokens, when sent, are still checked: they say who
+        // the permission policy decides for.
+        server.setAuthenticator(&authenticator.value(), true);
         log.info(QStringLiteral("serve: no backend.auth tokens are configured, so listening on loopback only"));
         if (!host.isLoopback())
             host = QHostAddress(QHostAddress::LocalHost);

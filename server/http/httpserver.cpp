@@ -95,6 +95,12 @@ std::optional<HttpResponse> HttpServer::refused(HttpRequest &request) const
     const bool plugin = segments.size() >= 2 && segments.at(0) == QLatin1String("api");
     if (plugin)
         request.mount = QStringLiteral("/api/") + segments.at(1);
+    // Without configured tokens, other credentials (a person's token for the
+    // scaffolder to pass on, say) mean nothing here and are let through as
+    // before; a user token must verify, so an expired one is refreshed
+    // rather than quietly read as a guest.
+    if (m_allowAnonymous && !Auth::TokenAuthenticator::carriesUserToken(request.headers.value("authorization")))
+        return std::nullopt;
     auto principal = m_authenticator->authenticate(request.headers.value("authorization"));
     if (!principal)
         return HttpResponse::error(principal.error(), request);

@@ -29,8 +29,15 @@ public:
 
     explicit HttpServer(QObject *parent = nullptr);
     Router &router() { return m_router; }
-    // Requests are authenticated with `authenticator` (which must outlive the server).
-    void setAuthenticator(const Auth::TokenAuthenticator *authenticator) { m_authenticator = authenticator; }
+    // Requests are authenticated with `authenticator` (which must outlive the
+    // server). With `allowAnonymous` (a server without configured tokens,
+    // listening on loopback only) a request passes with no principal unless
+    // it carries a user token, which must then verify.
+    void setAuthenticator(const Auth::TokenAuthenticator *authenticator, bool allowAnonymous = false)
+    {
+        m_authenticator = authenticator;
+        m_allowAnonymous = allowAnonymous;
+    }
     // Hosts and origins allowed (by default loopback names and addresses only, no CORS).
     void setRequestPolicy(RequestPolicy policy) { m_policy = std::move(policy); }
 
@@ -53,6 +60,7 @@ private:
     Router m_router;
     RequestPolicy m_policy;
     const Auth::TokenAuthenticator *m_authenticator = nullptr;
+    bool m_allowAnonymous = false;
     Observer m_observer;
 };
 

@@ -65,7 +65,7 @@ private:
     std::pair<int, QJsonObject> authorize(const Auth::Principal &principal, const QJsonArray &items);
     QTemporaryDir m_dir;
     std::unique_ptr<Store::SqliteCatalogStore> m_store;
-    std::optional<Auth::PermissionPolicy> m_policy;
+    std::optional<Auth::Authorizer> m_authorizer;
     Router m_router;
 };
 
@@ -82,8 +82,8 @@ void TestPermissionApi::initTestCase()
     QVERIFY(m_store->applyLocation(Tests::locationWrite(writes, origin)));
     auto policy = Auth::PermissionPolicy::parse(Policy, QStringLiteral("permissions.yaml"));
     QVERIFY2(policy, qPrintable(policy ? QString() : policy.error().message));
-    m_policy = std::move(policy).value();
-    addPermissionRoutes(m_router, *m_policy, *m_store);
+    m_authorizer.emplace(std::move(policy).value());
+    addPermissionRoutes(m_router, *m_authorizer, *m_store);
 }
 
 std::pair<int, QJsonObject> TestPermissionApi::authorize(const Auth::Principal &principal, const QJsonArray &items)
