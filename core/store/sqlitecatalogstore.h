@@ -53,8 +53,8 @@ public:
     // The options search documents are made with (search.collators.*): kept
     // in the database; a change makes every document again.
     Status setSearchOptions(const Search::CollatorOptions &options);
-    QList<Change> changesSince(qint64 afterSequence, int limit, bool withEntities = false) override;
-    qint64 countChangesSince(qint64 afterSequence) override;
+    QList<Change> changesSince(qint64 afterSequence, int limit, bool withEntities = false, const FeedReader &reader = {}) override;
+    qint64 countChangesSince(qint64 afterSequence, const FeedReader &reader = {}) override;
     qint64 lastSequence() override;
     Result<int> pruneTombstones(qint64 cutoffMsecsSinceEpoch) override;
     qint64 syncHorizon() override;

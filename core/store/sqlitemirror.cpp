@@ -39,7 +39,10 @@ struct MirrorInput
 MirrorInput prepareMirrored(const MirroredChange &change, const Search::CollatorOptions &collator)
 {
     MirrorInput input;
-    if (change.ref.isEmpty() || change.uid.isEmpty()) {
+    // A tombstone may name only the uid: the server does not tell a reader
+    // the ref of an entity it may not (or no longer) read.
+    const bool uidOnlyTombstone = change.deleted && !change.docs && change.ref.isEmpty();
+    if ((change.ref.isEmpty() && !uidOnlyTombstone) || change.uid.isEmpty()) {
         input.error = QStringLiteral("a change needs an entityRef and a uid");
         return input;
     }
@@ -142,9 +145,24 @@ Result<MirrorReport> SqliteCatalogStore::applyMirror(const MirrorBatch &batch)
     if (!byRef || !byUid || !seen || !insert || !update || !setSequence || !listRow || !clearTags || !addTag)
         return Error::internal(d->db.lastError());
 
+    auto refOfUid = d->prepare(QStringLiteral("SELECT ref FROM entities WHERE uid = ?"));
+    if (!refOfUid)
+        return refOfUid.error();
     for (qsizetype i = 0; i < batch.changes.size(); ++i) {
-        const MirroredChange &change = batch.changes.at(i);
         const MirrorInput &input = inputs.at(i);
+        MirroredChange named;
+        if (batch.changes.at(i).ref.isEmpty()) {
+            // A tombstone by uid: of an entity held here, or of nothing.
+            named = batch.changes.at(i);
+            Statement &u = *refOfUid.value();
+            u.bind(1, named.uid);
+            const bool held = u.next();
+            named.ref = held ? u.text(0) : QString();
+            u.reset();
+            if (!held)
+                continue;
+        }
+        const MirroredChange &change = named.ref.isEmpty() ? batch.changes.at(i) : named;
         if (batch.rebuilding && !seen.value()->bind(1, change.docs ? DocsChangePrefix + change.ref : change.ref).run())
             return Error::internal(d->db.lastError());
         if (change.docs) {

@@ -461,24 +461,81 @@ Result<Facets> SqliteCatalogStore::facets(const QStringList &facetKeys, const Mo
     return result;
 }
 
-QList<Change> SqliteCatalogStore::changesSince(qint64 afterSequence, int limit, bool withEntities)
+namespace {
+
+// A reader's scope over change rows (c) joined with their entities (e): the
+// entity of a docs row is the one its ref names after the prefix; deleted
+// entity rows join none.
+const QString IsDocsRow = QStringLiteral("substr(c.ref, 1, %1) = '%2'").arg(DocsChangePrefix.size()).arg(DocsChangePrefix);
+const QString ScopedJoin = QStringLiteral("LEFT JOIN entities e ON (c.deleted = 0 OR %1) AND e.ref = "
+                                          "CASE WHEN %1 THEN substr(c.ref, %2) ELSE c.ref END")
+                               .arg(IsDocsRow).arg(DocsChangePrefix.size() + 1);
+
+struct ScopedRows
+{
+    QString visible;       // SQL: the row's entity is one the reader may read
+    QString wanted;        // SQL: the row is sent at all
+    QVariantList visibleParams;
+    QVariantList wantedParams;
+};
+
+Result<ScopedRows> scopedRows(SqliteCatalogStorePrivate &d, const FeedReader &reader)
+{
+    auto condition = d.filterCondition(*reader.readable, SqliteCatalogStorePrivate::FilterPlan::Probes);
+    if (!condition)
+        return condition.error();
+    ScopedRows rows;
+    rows.visible = QStringLiteral("(e.id IS NOT NULL AND (%1))").arg(condition->sql.isEmpty() ? QStringLiteral("1") : condition->sql);
+    rows.visibleParams = condition->params;
+    // From the start: only what may be read. Later: everything but docs
+    // changes of entities that may not be read (those go with the entity).
+    rows.wanted = reader.fromStart ? rows.visible : QStringLiteral("(NOT %1 OR %2)").arg(IsDocsRow, rows.visible);
+    rows.wantedParams = condition->params;
+    return rows;
+}
+
+} // namespace
+
+QList<Change> SqliteCatalogStore::changesSince(qint64 afterSequence, int limit, bool withEntities, const FeedReader &reader)
 {
     QList<Change> changes;
-    auto stmt = d->prepare(withEntities ? QStringLiteral("SELECT c.sequence, c.ref, c.uid, c.deleted, c.etag, e.final FROM changes c "
-                                                         "LEFT JOIN entities e ON e.ref = c.ref AND c.deleted = 0 "
-                                                         "WHERE c.sequence > ? ORDER BY c.sequence LIMIT ?")
-                                        : QStringLiteral("SELECT sequence, ref, uid, deleted, etag FROM changes WHERE sequence > ? "
-                                                         "ORDER BY sequence LIMIT ?"));
+    QString sql;
+    QVariantList params;
+    if (reader.readable) {
+        auto rows = scopedRows(*d, reader);
+        if (!rows)
+            return changes;
+        sql = QStringLiteral("SELECT c.sequence, c.ref, c.uid, c.deleted, c.etag, %1, %2 FROM changes c %3 "
+                             "WHERE c.sequence > ? AND %4 ORDER BY c.sequence LIMIT ?")
+                  .arg(withEntities ? QStringLiteral("e.final") : QStringLiteral("NULL"), rows->visible, ScopedJoin, rows->wanted);
+        params = rows->visibleParams;
+        params << afterSequence;
+        params += rows->wantedParams;
+        params << qint64(limit);
+        d->trimCaches();
+    } else {
+        sql = withEntities ? QStringLiteral("SELECT c.sequence, c.ref, c.uid, c.deleted, c.etag, e.final, 1 FROM changes c "
+                                            "LEFT JOIN entities e ON e.ref = c.ref AND c.deleted = 0 "
+                                            "WHERE c.sequence > ? ORDER BY c.sequence LIMIT ?")
+                           : QStringLiteral("SELECT sequence, ref, uid, deleted, etag, NULL, 1 FROM changes WHERE sequence > ? "
+                                            "ORDER BY sequence LIMIT ?");
+        params = {afterSequence, qint64(limit)};
+    }
+    auto stmt = d->prepare(sql);
     if (!stmt)
         return changes;
     Statement &s = *stmt.value();
-    s.bind(1, afterSequence).bind(2, qint64(limit));
+    bindAll(s, params);
     while (s.next()) {
         Change change{s.integer(0), s.integer(3) ? Change::Type::Delete : Change::Type::Upsert, s.text(1), s.text(2),
                       s.text(4), withEntities ? s.blob(5) : QByteArray()};
         if (change.ref.startsWith(DocsChangePrefix)) {
             change.ref.remove(0, DocsChangePrefix.size());
             change.docs = true;
+            change.entityJson.clear();
+        } else if (reader.readable && (change.type == Change::Type::Delete || !s.integer(6))) {
+            // Not readable (any more), or deleted: the reader hears only which uid went.
+            change = Change{change.sequence, Change::Type::Delete, QString(), change.uid, QString(), {}, false, true};
         }
         changes.append(std::move(change));
     }
@@ -500,12 +557,22 @@ Status SqliteCatalogStore::checkHealth()
     return Ok{};
 }
 
-qint64 SqliteCatalogStore::countChangesSince(qint64 afterSequence)
+qint64 SqliteCatalogStore::countChangesSince(qint64 afterSequence, const FeedReader &reader)
 {
-    auto stmt = d->prepare(QStringLiteral("SELECT count(*) FROM changes WHERE sequence > ?"));
+    QString sql = QStringLiteral("SELECT count(*) FROM changes WHERE sequence > ?");
+    QVariantList params{afterSequence};
+    if (reader.readable) {
+        auto rows = scopedRows(*d, reader);
+        if (!rows)
+            return 0;
+        sql = QStringLiteral("SELECT count(*) FROM changes c %1 WHERE c.sequence > ? AND %2").arg(ScopedJoin, rows->wanted);
+        params += rows->wantedParams;
+        d->trimCaches();
+    }
+    auto stmt = d->prepare(sql);
     if (!stmt)
         return 0;
-    stmt.value()->bind(1, afterSequence);
+    bindAll(*stmt.value(), params);
     stmt.value()->next();
     const qint64 count = stmt.value()->integer(0);
     stmt.value()->reset();

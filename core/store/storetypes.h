@@ -44,6 +44,20 @@ struct Change
     // Docs changes (the entity's built TechDocs site stored, changed or
     // removed) share the sequence; `etag` is then the site's.
     bool docs = false;
+    // For a reader with a scope: a tombstone that says no more than the uid
+    // (the entity may be one the reader may not read, so its ref is not told).
+    bool uidOnly = false;
+};
+
+// Whose change feed it is: a reader who may read only the entities
+// `readable` matches sees the others' changes as tombstones naming only the
+// uid (it may hold a copy from when it could read them), and no docs
+// changes of them. Read from the start, the reader holds nothing, so
+// neither those nor any tombstone are sent.
+struct FeedReader
+{
+    std::optional<Model::EntityFilter> readable;   // nullopt: everything, as stored
+    bool fromStart = false;
 };
 
 // A problem met while reading a location, kept until its next read.

@@ -15,44 +15,64 @@ Error resyncRequired(const QString &why)
             QStringLiteral("%1; resync from a snapshot: read the feed again from cursor 0").arg(why)};
 }
 
+// The last part of a scoped cursor issued within a reader's first pass.
+const QString InitialPass = QStringLiteral("i");
+
 } // namespace
 
-Result<qint64> ChangeFeed::position(const QString &cursor)
+Result<ChangeFeed::Position> ChangeFeed::position(const QString &cursor, const Scope &scope)
 {
     if (cursor.isEmpty() || cursor == QLatin1String("0"))
-        return qint64(0);
+        return Position{0, true};
     const QStringList parts = cursor.split(QLatin1Char('-'));
     bool epochOk = false;
     bool sequenceOk = false;
-    const qint64 epoch = parts.size() == 2 ? parts.at(0).toLongLong(&epochOk) : 0;
-    const qint64 sequence = parts.size() == 2 ? parts.at(1).toLongLong(&sequenceOk) : 0;
+    const bool shaped = parts.size() >= 2 && parts.size() <= 4 && (parts.size() < 4 || parts.at(3) == InitialPass);
+    const qint64 epoch = shaped ? parts.at(0).toLongLong(&epochOk) : 0;
+    const qint64 sequence = shaped ? parts.at(1).toLongLong(&sequenceOk) : 0;
     if (!epochOk || !sequenceOk || sequence < 0)
         return Error::input(QStringLiteral("Invalid cursor '%1', expected 0 or a cursor this feed returned").arg(cursor));
     if (epoch != m_epoch || sequence > m_store.lastSequence())
         return resyncRequired(QStringLiteral("Cursor '%1' comes from another database").arg(cursor));
+    // Read under other permissions: everything again, with tombstones, so
+    // the client's copy comes to match what it may read now.
+    if (parts.value(2) != scope.tag)
+        return Position{0, false};
     const qint64 horizon = m_store.syncHorizon();
     if (sequence > 0 && sequence < horizon)
         return resyncRequired(QStringLiteral("Cursor '%1' is older than the deletions this server keeps").arg(cursor));
-    return sequence;
+    // Still in the first pass, whose reader held nothing when it began.
+    return Position{sequence, parts.size() == 4};
 }
 
-Result<ChangeFeed::Page> ChangeFeed::read(const QString &cursor, int limit)
+Result<ChangeFeed::Page> ChangeFeed::read(const QString &cursor, int limit, const Scope &scope)
 {
-    auto after = position(cursor);
+    auto after = position(cursor, scope);
     if (!after)
         return after.error();
+    const Store::FeedReader reader{scope.readable, after->fromStart};
+    const int pageSize = std::clamp(limit, 1, MaxLimit);
+    // Read first: rows a scoped reader is not sent up to here are passed,
+    // so its cursor moves past them even when it receives nothing.
+    const qint64 newest = m_store.lastSequence();
     Page page;
-    page.changes = m_store.changesSince(after.value(), std::clamp(limit, 1, MaxLimit), true);
-    const qint64 last = page.changes.isEmpty() ? after.value() : page.changes.last().sequence;
-    page.cursor = QStringLiteral("%1-%2").arg(m_epoch).arg(last);
-    page.remaining = page.changes.isEmpty() ? 0 : m_store.countChangesSince(last);
+    page.changes = m_store.changesSince(after->sequence, pageSize, true, reader);
+    qint64 last = page.changes.isEmpty() ? after->sequence : page.changes.last().sequence;
+    if (scope.readable && page.changes.size() < pageSize)
+        last = std::max(last, newest);
+    page.remaining = page.changes.isEmpty() ? 0 : m_store.countChangesSince(last, reader);
+    page.cursor = scope.tag.isEmpty() ? QStringLiteral("%1-%2").arg(m_epoch).arg(last)
+                                      : QStringLiteral("%1-%2-%3").arg(m_epoch).arg(last).arg(scope.tag);
+    // A first pass paged on stays one (nothing to take back) until it is whole.
+    if (!scope.tag.isEmpty() && after->fromStart && page.hasMore())
+        page.cursor += QLatin1Char('-') + InitialPass;
     return page;
 }
 
-bool ChangeFeed::hasChangesAfter(const QString &cursor)
+bool ChangeFeed::hasChangesAfter(const QString &cursor, const Scope &scope)
 {
-    auto after = position(cursor);
-    return !after || m_store.lastSequence() > after.value();
+    auto after = position(cursor, scope);
+    return !after || m_store.lastSequence() > after->sequence;
 }
 
 } // namespace Greenroom::Sync

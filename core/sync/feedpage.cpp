@@ -108,7 +108,8 @@ Result<FeedPage> FeedPage::parse(const QByteArray &body)
             return Error::input(QStringLiteral("change %1 (%2) is neither a delete, a docs change nor an upsert with an entity")
                                     .arg(i + 1).arg(change.ref.isEmpty() ? QStringLiteral("no entityRef") : change.ref));
         }
-        if (change.ref.isEmpty() || change.uid.isEmpty())
+        // A tombstone may name only the uid (of an entity this reader may no longer read).
+        if ((change.ref.isEmpty() && type != QLatin1String("delete")) || change.uid.isEmpty())
             return Error::input(QStringLiteral("change %1 has no entityRef or no uid").arg(i + 1));
         page.changes.append(std::move(change));
     }

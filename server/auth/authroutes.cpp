@@ -75,4 +75,16 @@ void addPermissionRoutes(Router &router, const Auth::Authorizer &authorizer, Sto
     });
 }
 
+std::optional<Store::StoredEntity> readableEntity(const Auth::Authorizer &authorizer, Store::CatalogStore &catalog,
+                                                  const Auth::Principal &caller, const QString &ref)
+{
+    const std::optional<Model::EntityFilter> scope = authorizer.entityScope(caller, QStringLiteral("catalog.entity.read"));
+    if (!scope)
+        return catalog.entityByRef(ref);
+    if (Auth::Authorizer::isNothing(scope))
+        return std::nullopt;
+    auto found = catalog.entitiesByRefs({ref}, *scope);
+    return found ? found->value(0) : std::nullopt;
+}
+
 } // namespace Greenroom::Server

@@ -26,4 +26,11 @@ void addAuthRoutes(Router &router, const Auth::UserTokens &tokens);
  */
 void addPermissionRoutes(Router &router, const Auth::Authorizer &authorizer, Store::CatalogStore &catalog);
 
+// Entity `ref` (as stored) when `caller` may read it: the caller's read
+// scope applied in the store's query, as the catalog's routes apply it.
+// For routes of other plugins (techdocs, the desktop's docs bundles), which
+// Backstage answers through the catalog with the caller's credentials.
+std::optional<Store::StoredEntity> readableEntity(const Auth::Authorizer &authorizer, Store::CatalogStore &catalog,
+                                                  const Auth::Principal &caller, const QString &ref);
+
 } // namespace Greenroom::Server

@@ -386,9 +386,9 @@ int runServeCommand(const QStringList &arguments)
     addCatalogRoutes(server.router(), *store.value(), authorizer);
     addRefreshRoute(server.router(), processing, *store.value(), authorizer);
     addLocationRoutes(server.router(), locationService, processing.processor(), &server, authorizer);
-    addTechDocsRoutes(server.router(), *store.value(), *store.value(), docsBuilds,
+    addTechDocsRoutes(server.router(), *store.value(), *store.value(), docsBuilds, authorizer,
                       {.legacyCaseSensitiveTriplets = techdocs->legacyCaseSensitiveTriplets});
-    addDocsBundleRoute(server.router(), *store.value());
+    addDocsBundleRoute(server.router(), *store.value(), *store.value(), authorizer);
     addSearchRoutes(server.router(), *store.value(), log, search->limits);
     addAuthRoutes(server.router(), userTokens);
     addPermissionRoutes(server.router(), authorizer, *store.value());
@@ -418,7 +418,7 @@ int runServeCommand(const QStringList &arguments)
                      .arg(interrupted->size()).arg(interrupted->join(QStringLiteral(", "))));
     ScaffolderRoutes scaffolderRoutes(server.router(), *store.value(), tasks, actions, scaffolder.value(), catalog->ingest.gitReader,
                                       workingDirectory->value_or(QString()));
-    SyncRoutes sync(*store.value(), server.router());
+    SyncRoutes sync(*store.value(), server.router(), authorizer);
     QObject::connect(&docsBuilds, &Ingest::DocsBuildLoop::checked, &sync, &SyncRoutes::notifyChanged);
     metrics.setSyncClients([&sync] { return sync.waitingClients(); });
     addMetricsRoute(server.router(), metrics, *store.value());

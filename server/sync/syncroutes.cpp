@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "syncroutes.h"
 
+#include <QCryptographicHash>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -25,8 +26,9 @@ QByteArray pageJson(const Sync::ChangeFeed::Page &page)
                                          : (upsert ? QStringLiteral("upsert") : QStringLiteral("delete"));
         QJsonObject meta{{QStringLiteral("sequence"), change.sequence},
                          {QStringLiteral("type"), type},
-                         {QStringLiteral("entityRef"), change.ref},
                          {QStringLiteral("uid"), change.uid}};
+        if (!change.uidOnly)
+            meta.insert(QStringLiteral("entityRef"), change.ref);
         if (upsert)
             meta.insert(QStringLiteral("etag"), change.etag);
         QByteArray item = QJsonDocument(meta).toJson(QJsonDocument::Compact);
@@ -60,8 +62,8 @@ Result<int> boundedInteger(const HttpRequest &request, const QString &name, int 
 
 } // namespace
 
-SyncRoutes::SyncRoutes(Store::CatalogStore &store, Router &router, QObject *parent)
-    : QObject(parent), m_store(store), m_feed(store)
+SyncRoutes::SyncRoutes(Store::CatalogStore &store, Router &router, const Auth::Authorizer &authorizer, QObject *parent)
+    : QObject(parent), m_store(store), m_authorizer(authorizer), m_feed(store)
 {
     m_poll.setInterval(PollIntervalMs);
     m_poll.setTimerType(Qt::PreciseTimer);
@@ -69,9 +71,23 @@ SyncRoutes::SyncRoutes(Store::CatalogStore &store, Router &router, QObject *pare
     router.add("GET", Mount, QStringLiteral("/v1/changes"), [this](const HttpRequest &request) { return changes(request); });
 }
 
-HttpResponse SyncRoutes::pageResponse(const HttpRequest &request, const QString &cursor, int limit)
+Sync::ChangeFeed::Scope SyncRoutes::scopeOf(const Auth::Authorizer &authorizer, const Auth::Principal &caller)
 {
-    auto page = m_feed.read(cursor, limit);
+    const Auth::PolicyDecision decision = authorizer.decide(caller, QStringLiteral("catalog.entity.read"));
+    Sync::ChangeFeed::Scope scope;
+    if (decision.result == Auth::PolicyDecision::Result::Allow)
+        return scope;
+    scope.readable = authorizer.entityScope(caller, QStringLiteral("catalog.entity.read"));
+    // The same decision (result and conditions, which hold the user's refs
+    // when the policy names them) gives the same tag.
+    const QByteArray decided = QJsonDocument(decision.toJson()).toJson(QJsonDocument::Compact);
+    scope.tag = QString::fromLatin1(QCryptographicHash::hash(decided, QCryptographicHash::Sha256).toHex().left(16));
+    return scope;
+}
+
+HttpResponse SyncRoutes::pageResponse(const HttpRequest &request, const QString &cursor, int limit, const Sync::ChangeFeed::Scope &scope)
+{
+    auto page = m_feed.read(cursor, limit, scope);
     if (!page)
         return HttpResponse::error(page.error(), request);
     return HttpResponse::jsonBytes(pageJson(page.value()));
@@ -86,13 +102,14 @@ HttpResponse SyncRoutes::changes(const HttpRequest &request)
     if (!wait)
         return HttpResponse::error(wait.error(), request);
     const QString cursor = request.queryValues(QStringLiteral("after")).value(0);
-    if (wait.value() == 0 || m_feed.hasChangesAfter(cursor))
-        return pageResponse(request, cursor, limit.value());
+    const Sync::ChangeFeed::Scope scope = scopeOf(m_authorizer, request.principal);
+    if (wait.value() == 0 || m_feed.hasChangesAfter(cursor, scope))
+        return pageResponse(request, cursor, limit.value(), scope);
 
-    const auto page = [this, request, cursor, limit = limit.value()] { return pageResponse(request, cursor, limit); };
+    const auto page = [this, request, cursor, limit = limit.value(), scope] { return pageResponse(request, cursor, limit, scope); };
     HttpResponse later = m_waiters.wait(std::chrono::seconds(wait.value()),
-                                        [this, cursor, page]() -> std::optional<HttpResponse> {
-                                            if (!m_feed.hasChangesAfter(cursor))
+                                        [this, cursor, page, scope]() -> std::optional<HttpResponse> {
+                                            if (!m_feed.hasChangesAfter(cursor, scope))
                                                 return std::nullopt;
                                             return page();
                                         },

@@ -5,6 +5,7 @@
 #include "http/longpoll.h"
 #include "http/router.h"
 
+#include <auth/authorizer.h>
 #include <store/catalogstore.h>
 #include <sync/changefeed.h>
 
@@ -21,6 +22,9 @@ namespace Greenroom::Server {
  * every few milliseconds while anyone waits, which also catches writes made by
  * other processes on the same database; notifyChanged() answers at once after
  * a write made here.
+ *
+ * Each caller reads the feed through its catalog.entity.read decision: a
+ * desktop receives only the entities its user may read (ChangeFeed::Scope).
  */
 class SyncRoutes : public QObject
 {
@@ -30,7 +34,10 @@ public:
     static constexpr int PollIntervalMs = 20;
     static constexpr int MaxWaitSeconds = 60;
 
-    SyncRoutes(Store::CatalogStore &store, Router &router, QObject *parent = nullptr);
+    SyncRoutes(Store::CatalogStore &store, Router &router, const Auth::Authorizer &authorizer, QObject *parent = nullptr);
+
+    // The feed's scope for a caller: its read decision, tagged.
+    static Sync::ChangeFeed::Scope scopeOf(const Auth::Authorizer &authorizer, const Auth::Principal &caller);
 
     int waitingClients() const { return int(m_waiters.size()); }
     void notifyChanged();
@@ -39,10 +46,11 @@ public:
 
 private:
     HttpResponse changes(const HttpRequest &request);
-    HttpResponse pageResponse(const HttpRequest &request, const QString &cursor, int limit);
+    HttpResponse pageResponse(const HttpRequest &request, const QString &cursor, int limit, const Sync::ChangeFeed::Scope &scope);
     void poll();
 
     Store::CatalogStore &m_store;
+    const Auth::Authorizer &m_authorizer;
     Sync::ChangeFeed m_feed;
     LongPollWaiters m_waiters;
     QTimer m_poll;

@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "techdocsroutes.h"
 
+#include "auth/authroutes.h"
+
 #include "catalog/routesupport.h"
 
 #include <ingest/docssource.h>
@@ -102,7 +104,8 @@ QByteArray event(const QByteArray &type, const QJsonValue &data)
     return "event: " + type + "\ndata: " + json + "\n\n";
 }
 
-HttpResponse staticFile(const HttpRequest &request, Store::DocsStore &docs, const TechDocsRouteOptions &options)
+HttpResponse staticFile(const HttpRequest &request, Store::DocsStore &docs, const TechDocsRouteOptions &options,
+                        const std::function<bool(const QString &ref)> &readable)
 {
     // The path after /static/docs/ as sent: the trailing slash matters.
     QByteArray raw = request.rawTarget;
@@ -129,6 +132,8 @@ HttpResponse staticFile(const HttpRequest &request, Store::DocsStore &docs, cons
         return redirect(Mount + StaticPrefix + (lower + rest).join(QLatin1Char('/')));
     }
     const QString ref = storedRef(kind, namespaceName, name);
+    if (!readable(ref))
+        return HttpResponse::error(notFound(QStringLiteral("Entity not found for %1").arg(shownRef(kind, namespaceName, name))), request);
     QString path = rest.join(QLatin1Char('/'));
     if (path.isEmpty() || path.endsWith(QLatin1Char('/')))
         path += QStringLiteral("index.html");
@@ -147,38 +152,41 @@ HttpResponse staticFile(const HttpRequest &request, Store::DocsStore &docs, cons
 } // namespace
 
 void addTechDocsRoutes(Router &router, Store::CatalogStore &catalog, Store::DocsStore &docs, Ingest::DocsBuildLoop &builds,
-                       TechDocsRouteOptions options)
+                       const Auth::Authorizer &authorizer, TechDocsRouteOptions options)
 {
-    router.add("GET", Mount, QStringLiteral("/metadata/techdocs/:namespace/:kind/:name"), [&catalog, &docs](const HttpRequest &request) {
+    const auto entity = [&catalog, &authorizer](const HttpRequest &request, const QString &ref) {
+        return readableEntity(authorizer, catalog, request.principal, ref);
+    };
+    router.add("GET", Mount, QStringLiteral("/metadata/techdocs/:namespace/:kind/:name"), [entity, &docs](const HttpRequest &request) {
         const Error missing = notFound(QStringLiteral("Unable to get metadata for '%1'").arg(shownRef(request)));
         const QString ref = storedRef(request);
-        if (!catalog.entityByRef(ref))
+        if (!entity(request, ref))
             return HttpResponse::error(missing, request);
         std::optional<Store::DocsSiteInfo> site = docs.docsSite(ref);
         if (!site)
             return HttpResponse::error(missing, request);
         return HttpResponse::jsonBytes(site->metadata);
     });
-    router.add("GET", Mount, QStringLiteral("/metadata/entity/:namespace/:kind/:name"), [&catalog](const HttpRequest &request) {
+    router.add("GET", Mount, QStringLiteral("/metadata/entity/:namespace/:kind/:name"), [entity](const HttpRequest &request) {
         const Error missing = notFound(QStringLiteral("Unable to get metadata for '%1'").arg(shownRef(request)));
-        std::optional<Store::StoredEntity> entity = catalog.entityByRef(storedRef(request));
-        if (!entity)
+        std::optional<Store::StoredEntity> found = entity(request, storedRef(request));
+        if (!found)
             return HttpResponse::error(missing, request);
-        auto source = Ingest::DocsSource::forEntity(entity->entity);
+        auto source = Ingest::DocsSource::forEntity(found->entity);
         if (!source)
             return HttpResponse::error(missing, request);
-        QJsonObject body = entity->entity;
+        QJsonObject body = found->entity;
         body.insert(QStringLiteral("locationMetadata"), source->locationMetadata());
         return HttpResponse::json(body);
     });
-    router.add("GET", Mount, QStringLiteral("/sync/:namespace/:kind/:name"), [&catalog, &builds](const HttpRequest &request) {
-        std::optional<Store::StoredEntity> entity = catalog.entityByRef(storedRef(request));
-        if (!entity || entity->uid.isEmpty())
+    router.add("GET", Mount, QStringLiteral("/sync/:namespace/:kind/:name"), [entity, &builds](const HttpRequest &request) {
+        std::optional<Store::StoredEntity> found = entity(request, storedRef(request));
+        if (!found || found->uid.isEmpty())
             return HttpResponse::error(notFound(QStringLiteral("Entity metadata UID missing")), request);
         auto stream = std::make_shared<ResponseStream>();
         // The build loop keeps the job until it has said how it ended (never
         // before sync() returns); the connections go with it.
-        const std::shared_ptr<Ingest::DocsBuildJob> held = builds.sync(*entity);
+        const std::shared_ptr<Ingest::DocsBuildJob> held = builds.sync(*found);
         Ingest::DocsBuildJob *job = held.get();
         QObject::connect(job, &Ingest::DocsBuildJob::log, job, [stream](const QString &line) { stream->write(event("log", line)); });
         QObject::connect(job, &Ingest::DocsBuildJob::finished, job, [stream](bool updated) {
@@ -193,16 +201,18 @@ void addTechDocsRoutes(Router &router, Store::CatalogStore &catalog, Store::Docs
                                                {"Cache-Control", "no-cache"},
                                                {"Content-Type", "text/event-stream"}});
     });
-    router.add("GET", Mount, QStringLiteral("/static/docs/*"), [&docs, options](const HttpRequest &request) {
-        return staticFile(request, docs, options);
+    router.add("GET", Mount, QStringLiteral("/static/docs/*"), [&docs, options, entity](const HttpRequest &request) {
+        return staticFile(request, docs, options, [&](const QString &ref) { return entity(request, ref).has_value(); });
     });
 }
 
-void addDocsBundleRoute(Router &router, Store::DocsStore &docs)
+void addDocsBundleRoute(Router &router, Store::CatalogStore &catalog, Store::DocsStore &docs, const Auth::Authorizer &authorizer)
 {
-    router.add("GET", QStringLiteral("/api/sync"), QStringLiteral("/v1/docs/:namespace/:kind/:name"), [&docs](const HttpRequest &request) {
+    router.add("GET", QStringLiteral("/api/sync"), QStringLiteral("/v1/docs/:namespace/:kind/:name"), [&catalog, &docs, &authorizer](const HttpRequest &request) {
         const QString ref = storedRef(request);
         std::optional<Store::DocsSiteInfo> site = docs.docsSite(ref);
+        if (site && authorizer.isEnabled() && !readableEntity(authorizer, catalog, request.principal, ref))
+            site.reset();
         if (!site)
             return HttpResponse::error(notFound(QStringLiteral("No docs for %1").arg(ref)), request);
         QJsonArray files;

@@ -4,6 +4,7 @@
 
 #include "http/router.h"
 
+#include <auth/authorizer.h>
 #include <ingest/docsbuildloop.h>
 #include <store/catalogstore.h>
 #include <store/docsstore.h>
@@ -23,13 +24,15 @@ struct TechDocsRouteOptions
  * event stream that checks (and builds) an entity's docs, and the built
  * files under /static/docs/<namespace>/<kind>/<name>/, served like the
  * local publisher serves them (HTML and other active types as text/plain).
+ * An entity the caller may not read is not found, as upstream's routes,
+ * which ask the catalog with the caller's credentials, find none.
  */
 void addTechDocsRoutes(Router &router, Store::CatalogStore &catalog, Store::DocsStore &docs, Ingest::DocsBuildLoop &builds,
-                       TechDocsRouteOptions options = {});
+                       const Auth::Authorizer &authorizer, TechDocsRouteOptions options = {});
 
 // GET /api/sync/v1/docs/<namespace>/<kind>/<name>: an entity's whole site
 // for a desktop cache, {entityRef, uid, etag, buildTimestamp, files: [{path,
 // content (base64)}]}; the sync feed says when it changed.
-void addDocsBundleRoute(Router &router, Store::DocsStore &docs);
+void addDocsBundleRoute(Router &router, Store::CatalogStore &catalog, Store::DocsStore &docs, const Auth::Authorizer &authorizer);
 
 } // namespace Greenroom::Server
