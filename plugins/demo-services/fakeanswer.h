@@ -30,6 +30,7 @@ struct FakeAnswer
     int status = 200;
     QByteArray body;
     QByteArray contentType = "application/json";
+    QByteArray location;   // redirects
 
     static FakeAnswer json(int status, const QJsonValue &value)
     {

@@ -7,6 +7,7 @@
 // to GitHub or anything else.
 #include "fakeargocd.h"
 #include "fakegithubactions.h"
+#include "fakegithuboauth.h"
 #include "fakekubernetes.h"
 #include "fakepagerduty.h"
 #include "fakesonarqube.h"
@@ -68,6 +69,8 @@ class DemoServer : public QAbstractHttpServer
 {
 public:
     FakeGitHubActions githubActions;
+    // The demo server's GitHub sign-in: the OAuth app resources/demo/app-config.yaml names.
+    FakeGitHubOAuth githubOAuth{QStringLiteral("greenroom-demo"), QStringLiteral("demo-secret")};
     FakeSonarQube sonarqube{QStringLiteral("demo-token")};
     FakeKubernetes kubernetes{QStringLiteral("demo-token")};
     FakePagerDuty pagerduty{QStringLiteral("demo-token")};
@@ -85,7 +88,16 @@ protected:
         const QString argoRoot = QStringLiteral("/argocd/");
         const QString pagerRoot = QStringLiteral("/pagerduty/");
         const QString kubernetesRoot = QStringLiteral("/kubernetes/");
-        if (path.startsWith(githubRoot))
+        const QString githubWeb = QStringLiteral("/github/");
+        if (path.startsWith(githubRoot) && path.startsWith(githubRoot + QStringLiteral("user")))
+            answer = githubOAuth.answerApi({method, path.mid(githubRoot.size()).split(QLatin1Char('/')), QUrlQuery(request.url()), request.body()},
+                                           request.value("authorization"));
+        else if (path.startsWith(githubWeb + QStringLiteral("login/")))
+            answer = githubOAuth.answerWeb({method, path.mid(githubWeb.size()).split(QLatin1Char('/')), QUrlQuery(request.url()), request.body()},
+                                           request.value("accept"));
+        if (answer)
+            ;
+        else if (path.startsWith(githubRoot))
             answer = githubActions.answer({method, path.mid(githubRoot.size()).split(QLatin1Char('/')), QUrlQuery(request.url()), request.body()});
         else if (path.startsWith(sonarRoot))
             answer = sonarqube.answer({method, path.mid(sonarRoot.size()).split(QLatin1Char('/')), QUrlQuery(request.url()), request.body()},
@@ -101,6 +113,13 @@ protected:
                                    request.value("authorization"));
         if (!answer)
             answer = FakeAnswer::json(404, QJsonObject{{QStringLiteral("message"), QStringLiteral("Not Found (Greenroom demo services)")}});
+        if (!answer->location.isEmpty()) {
+            responder.writeStatusLine(QHttpServerResponder::StatusCode(answer->status));
+            responder.writeHeader("Location", answer->location);
+            responder.writeHeader("Content-Length", "0");
+            responder.writeBody(QByteArray());
+            return true;
+        }
         responder.write(answer->body, answer->contentType, QHttpServerResponder::StatusCode(answer->status));
         return true;
     }
@@ -144,8 +163,11 @@ int main(int argc, char *argv[])
     const auto argo = read(QStringLiteral("argocd.json"));
     const auto pager = read(QStringLiteral("pagerduty.json"));
     const auto cluster = read(QStringLiteral("kubernetes.json"));
-    if (!actions || !sonar || !argo || !pager || !cluster)
+    const auto people = read(QStringLiteral("github-accounts.json"));
+    if (!actions || !sonar || !argo || !pager || !cluster || !people)
         return 1;
+    server.githubOAuth.setWebRoot(QStringLiteral("/github"));
+    server.githubOAuth.load(*people);
     server.kubernetes.load(*cluster);
     server.pagerduty.load(*pager);
     server.argocd.load(*argo);
@@ -156,7 +178,7 @@ int main(int argc, char *argv[])
         err << "greenroom-demo-services: cannot listen on 127.0.0.1:" << parser.value(portOption) << Qt::endl;
         return 1;
     }
-    QTextStream(stdout) << "greenroom-demo-services: DEMO DATA, not real services: GitHub Actions at http://127.0.0.1:" << port
+    QTextStream(stdout) << "greenroom-demo-services: DEMO DATA, not real services: GitHub (sign-in and Actions) at http://127.0.0.1:" << port
                         << "/github/api/v3, SonarQube at http://127.0.0.1:" << port << "/sonarqube, Argo CD at http://127.0.0.1:" << port << "/argocd, PagerDuty at http://127.0.0.1:" << port << "/pagerduty, a Kubernetes API server at http://127.0.0.1:" << port << "/kubernetes" << Qt::endl;
     return app.exec();
 }

@@ -23,6 +23,7 @@
 #include "gitfixture.h"
 
 #include <fakegithubactions.h>
+#include <fakegithuboauth.h>
 
 #include <QAbstractHttpServer>
 #include <QHttpServerRequest>
@@ -57,6 +58,12 @@ public:
     }
 
     quint16 port() const { return m_port; }
+    // Also speak GitHub's OAuth app flow (sign-in) for the app `clientId`.
+    DemoServices::FakeGitHubOAuth &enableOAuth(const QString &clientId, const QString &clientSecret)
+    {
+        m_oauth = std::make_unique<DemoServices::FakeGitHubOAuth>(clientId, clientSecret);
+        return *m_oauth;
+    }
     // The host its repositories' html_url names: itself by default; "github.com"
     // when github.com's integration is pointed at this fake.
     void setWebHost(const QString &host) { m_webHost = host; }
@@ -100,6 +107,23 @@ protected:
         const QByteArray method = methodName(request.method());
         const QJsonObject body = QJsonDocument::fromJson(request.body()).object();
         m_calls.append({method, path, body});
+        if (m_oauth) {
+            // Signing people in: GitHub's web flow, and who a user token belongs to.
+            const DemoServices::FakeRequest oauthRequest{method, path.mid(1).split(QLatin1Char('/')), QUrlQuery(request.url()), request.body()};
+            std::optional<DemoServices::FakeAnswer> answer = m_oauth->answerWeb(oauthRequest, request.value("accept"));
+            if (!answer && path.startsWith(QLatin1String("/api/v3/")) && request.value("authorization") != "token " + m_token.toUtf8())
+                answer = m_oauth->answerApi({method, path.mid(8).split(QLatin1Char('/')), QUrlQuery(request.url()), request.body()},
+                                            request.value("authorization"));
+            if (answer) {
+                responder.writeStatusLine(QHttpServerResponder::StatusCode(answer->status));
+                responder.writeHeader("Content-Type", answer->contentType);
+                responder.writeHeader("Content-Length", QByteArray::number(answer->body.size()));
+                if (!answer->location.isEmpty())
+                    responder.writeHeader("Location", answer->location);
+                responder.writeBody(answer->body);
+                return true;
+            }
+        }
         if (request.value("authorization") != "token " + m_token.toUtf8())
             return reply(responder, 401, QJsonObject{{QStringLiteral("message"), QStringLiteral("Bad credentials")}});
         if (!path.startsWith(QLatin1String("/api/v3/")))
@@ -372,6 +396,7 @@ private:
     QList<Call> m_calls;
     std::map<QString, std::unique_ptr<GitFixture>> m_repos;
     DemoServices::FakeGitHubActions m_actions;
+    std::unique_ptr<DemoServices::FakeGitHubOAuth> m_oauth;
     std::map<QString, QList<QJsonObject>> m_pulls;
     struct SealingKey
     {
