@@ -142,7 +142,7 @@ std::optional<FakeAnswer> FakeGitHubOAuth::answerApi(const FakeRequest &request,
                                              {QStringLiteral("avatar_url"), QStringLiteral("https://avatars.githubusercontent.com/u/%1?v=4").arg(account.id)},
                                              {QStringLiteral("type"), QStringLiteral("User")},
                                              {QStringLiteral("name"), account.name},
-                                             {QStringLiteral("email"), QJsonValue::Null}});
+                                             {QStringLiteral("email"), account.email}});
 }
 
 } // namespace Greenroom::DemoServices

@@ -35,7 +35,7 @@ public:
         QString login;
         qint64 id = 0;
         QString name;
-        QString email;   // primary, verified
+        QString email;   // primary, verified, and public (in /user)
     };
 
     FakeGitHubOAuth(QString clientId, QString clientSecret) : m_clientId(std::move(clientId)), m_clientSecret(std::move(clientSecret)) {}

@@ -14,6 +14,7 @@
 #include "sync/syncroutes.h"
 #include "scaffolder/scaffolderroutes.h"
 #include "auth/authroutes.h"
+#include "auth/signinroutes.h"
 #include "search/searchroutes.h"
 #include "techdocs/techdocsroutes.h"
 
@@ -391,6 +392,13 @@ int runServeCommand(const QStringList &arguments)
     addDocsBundleRoute(server.router(), *store.value(), *store.value(), authorizer);
     addSearchRoutes(server.router(), *store.value(), log, search->limits);
     addAuthRoutes(server.router(), userTokens);
+    // People sign in here (GitHub), and native apps get their tokens.
+    auto signInSettings = SignInRoutes::Settings::fromConfig(config.value(), baseUrl->value_or(QStringLiteral("http://localhost:7007")));
+    if (!signInSettings)
+        return fail(signInSettings.error());
+    if (signInSettings->github)
+        log.info(QStringLiteral("auth: GitHub sign-in at ") + signInSettings->github->webBaseUrl);
+    SignInRoutes signIn(server.router(), userTokens, *store.value(), std::move(signInSettings).value());
     addPermissionRoutes(server.router(), authorizer, *store.value());
     plugins.addRoutesTo(server.router());
     // Templates run here too: their catalog actions use this process's catalog.

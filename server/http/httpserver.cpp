@@ -86,11 +86,14 @@ std::optional<HttpResponse> HttpServer::refused(HttpRequest &request) const
     if (!m_authenticator || m_authenticator->isPolicyDisabled())
         return std::nullopt;
     // Health checks stay open, as upstream's root health routes are, and so
-    // do the public keys of user tokens, which others verify tokens with.
+    // does the auth backend (upstream's allows unauthenticated requests: it
+    // is where people sign in, and where others fetch the keys tokens are
+    // verified with), with the app's sign-in page it sends browsers to.
     const QStringList &segments = request.segments;
     if (segments == QStringList{QStringLiteral("healthcheck")}
         || (segments.size() == 4 && segments.at(0) == QLatin1String(".backstage") && segments.at(1) == QLatin1String("health"))
-        || segments == QStringList{QStringLiteral("api"), QStringLiteral("auth"), QStringLiteral(".well-known"), QStringLiteral("jwks.json")})
+        || (segments.size() >= 2 && segments.at(0) == QLatin1String("api") && segments.at(1) == QLatin1String("auth"))
+        || (segments.size() == 3 && segments.at(0) == QLatin1String("oauth2") && segments.at(1) == QLatin1String("authorize")))
         return std::nullopt;
     const bool plugin = segments.size() >= 2 && segments.at(0) == QLatin1String("api");
     if (plugin)

@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+//
+// Signing in to a real greenroom-server with GitHub (the fake GitHub on
+// loopback, speaking GitHub's OAuth app flow) as a native app does: the
+// OIDC routes as the Backstage CLI uses them (authorize, loopback redirect,
+// PKCE S256, state, token), the sign-in resolvers, the user token's claims
+// and what the permission policy then lets that user do, refresh tokens
+// that rotate, the device flow, and every refusal on the way.
+#include <fakegithub.h>
+#include <serverprocess.h>
+#include <signinbrowser.h>
+#include <testfiles.h>
+
+#include <QJsonArray>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Greenroom::TestSupport;
+
+namespace {
+
+const QString ClientId = QStringLiteral("greenroom-test-app");
+const QString ClientSecret = QStringLiteral("s3cret-of-the-oauth-app");
+
+int freePort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+const char *const Catalog = R"(apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: payments}
+spec: {type: team, children: []}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: platform-team}
+spec: {type: team, children: []}
+---
+apiVersion: backstage.io/v1alpha1
+kind: User
+metadata: {name: jane}
+spec: {profile: {email: jane@example.com}, memberOf: [payments]}
+---
+apiVersion: backstage.io/v1alpha1
+kind: User
+metadata: {name: bob}
+spec: {profile: {email: bob@example.com}, memberOf: [platform-team]}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: ledger}
+spec: {type: service, lifecycle: production, owner: payments}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: cart}
+spec: {type: service, lifecycle: production, owner: shop}
+)";
+
+const char *const Policy = R"(defaultDecision: allow
+rules:
+  - match: {permission: catalog.entity.delete}
+    if: {groups: [group:default/platform-team]}
+    decision: allow
+  - match: {permission: catalog.entity.delete}
+    decision: deny
+  - match: {permission: catalog.entity.read}
+    decision: conditional
+    conditions:
+      anyOf:
+        - {rule: IS_ENTITY_OWNER, resourceType: catalog-entity, params: {claims: $user.ent}}
+        - {rule: IS_ENTITY_KIND, resourceType: catalog-entity, params: {kinds: [Group, User]}}
+)";
+
+} // namespace
+
+class TestSignIn : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanup() { m_server.reportIfTestFailed(); }
+    void discoveryAndClientMetadata();
+    void signInWithPkceAndUseTheToken();
+    void resolversAndAccountsWithoutAUser();
+    void authorizeRefusals();
+    void pkceStateAndCodeRefusals();
+    void refreshTokensRotate();
+    void deviceFlow();
+    void secretsAreNotPrinted();
+
+private:
+    QUrl authorizeUrl(const Pkce &pkce, const QString &redirect, const QString &state = QStringLiteral("xyz")) const;
+    Reply get(const QString &path, const QString &token = {})
+    {
+        QList<std::pair<QByteArray, QByteArray>> headers;
+        if (!token.isEmpty())
+            headers.append({"Authorization", "Bearer " + token.toLatin1()});
+        return m_server.request("GET", path, {}, "application/json", headers);
+    }
+    QString cliClientId() const { return m_server.base() + QStringLiteral("/api/auth/.well-known/oauth-client/cli.json"); }
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<FakeGitHub> m_github;
+    ServerProcess m_server;
+};
+
+void TestSignIn::initTestCase()
+{
+    m_github = std::make_unique<FakeGitHub>(m_dir.filePath(QStringLiteral("github")), QStringLiteral("api-token"));
+    auto &oauth = m_github->enableOAuth(ClientId, ClientSecret);
+    oauth.addAccount({QStringLiteral("jane"), 101, QStringLiteral("Jane Doe"), QStringLiteral("jane@example.com")});
+    oauth.addAccount({QStringLiteral("robert"), 102, QStringLiteral("Bob Smith"), QStringLiteral("bob+work@example.com")});
+    oauth.addAccount({QStringLiteral("mallory"), 103, QStringLiteral("Mallory"), QStringLiteral("mallory@elsewhere.example")});
+    const int port = freePort();
+    writeFile(m_dir.filePath(QStringLiteral("catalog-info.yaml")), Catalog);
+    writeFile(m_dir.filePath(QStringLiteral("permissions.yaml")), Policy);
+    writeFile(m_dir.filePath(QStringLiteral("app-config.yaml")),
+              QStringLiteral("backend:\n  baseUrl: http://127.0.0.1:%1\n  listen: {port: %1}\n"
+                             "  database: {client: better-sqlite3, connection: ':memory:'}\n"
+                             "catalog:\n  rules: [{allow: [Component, Group, User]}]\n"
+                             "  locations: [{type: file, target: catalog-info.yaml}]\n"
+                             "permission: {enabled: true, policyFile: permissions.yaml}\n"
+                             "auth:\n  clientIdMetadataDocuments: {enabled: true}\n  experimentalRefreshToken: {enabled: true}\n"
+                             "  providers:\n    github:\n      development:\n        clientId: %2\n"
+                             "        clientSecret: ${GITHUB_CLIENT_SECRET}\n        enterpriseInstanceUrl: http://%3\n"
+                             "        signIn:\n          resolvers:\n            - resolver: usernameMatchingUserEntityName\n"
+                             "            - resolver: emailMatchingUserEntityProfileEmail\n")
+                  .arg(port).arg(ClientId, m_github->host())
+                  .toUtf8());
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("GITHUB_CLIENT_SECRET"), ClientSecret);
+    QVERIFY2(m_server.start(m_dir.path(), {QStringLiteral("serve")}, environment), m_server.output().constData());
+}
+
+QUrl TestSignIn::authorizeUrl(const Pkce &pkce, const QString &redirect, const QString &state) const
+{
+    QUrl url(m_server.base() + QStringLiteral("/api/auth/v1/authorize"));
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("client_id"), cliClientId());
+    query.addQueryItem(QStringLiteral("redirect_uri"), redirect);
+    query.addQueryItem(QStringLiteral("response_type"), QStringLiteral("code"));
+    query.addQueryItem(QStringLiteral("scope"), QStringLiteral("openid offline_access"));
+    query.addQueryItem(QStringLiteral("state"), state);
+    query.addQueryItem(QStringLiteral("code_challenge"), pkce.challenge);
+    query.addQueryItem(QStringLiteral("code_challenge_method"), QStringLiteral("S256"));
+    url.setQuery(query);
+    return url;
+}
+
+void TestSignIn::discoveryAndClientMetadata()
+{
+    const Reply discovery = get(QStringLiteral("/api/auth/.well-known/openid-configuration"));
+    QCOMPARE(discovery.status, 200);
+    QCOMPARE(discovery.json()[QLatin1String("authorization_endpoint")].toString(), m_server.base() + QStringLiteral("/api/auth/v1/authorize"));
+    QCOMPARE(discovery.json()[QLatin1String("token_endpoint")].toString(), m_server.base() + QStringLiteral("/api/auth/v1/token"));
+    QVERIFY(discovery.json()[QLatin1String("code_challenge_methods_supported")].toArray().contains(QStringLiteral("S256")));
+    const Reply client = get(QStringLiteral("/api/auth/.well-known/oauth-client/cli.json"));
+    QCOMPARE(client.status, 200);
+    QCOMPARE(client.json()[QLatin1String("client_id")].toString(), cliClientId());
+    QCOMPARE(client.json()[QLatin1String("token_endpoint_auth_method")].toString(), QStringLiteral("none"));
+}
+
+void TestSignIn::signInWithPkceAndUseTheToken()
+{
+    QString error;
+    const QJsonObject tokens = signInAs(m_server.base(), m_github->host(), QStringLiteral("jane"), &error);
+    QVERIFY2(!tokens.isEmpty(), qPrintable(error));
+    QCOMPARE(tokens[QLatin1String("token_type")].toString(), QStringLiteral("Bearer"));
+    QVERIFY(tokens[QLatin1String("expires_in")].toInt() > 0);
+    QVERIFY(!tokens[QLatin1String("refresh_token")].toString().isEmpty());
+    const QString token = tokens[QLatin1String("access_token")].toString();
+    // The token says who: the User the resolver found, owning through her group.
+    const Reply me = get(QStringLiteral("/api/auth/v1/userinfo"), token);
+    QCOMPARE(me.status, 200);
+    QCOMPARE(me.json()[QLatin1String("claims")][QLatin1String("sub")].toString(), QStringLiteral("user:default/jane"));
+    QCOMPARE(me.json()[QLatin1String("claims")][QLatin1String("ent")].toArray(),
+             (QJsonArray{QStringLiteral("user:default/jane"), QStringLiteral("group:default/payments")}));
+    // And the policy decides for her: what payments owns, and people.
+    const Reply components = get(QStringLiteral("/api/catalog/entities?filter=kind=component"), token);
+    QCOMPARE(components.status, 200);
+    QCOMPARE(components.json().toArray().size(), 1);
+    QCOMPARE(components.json()[0][QLatin1String("metadata")][QLatin1String("name")].toString(), QStringLiteral("ledger"));
+    // Only platform-team may delete.
+    const QString uid = components.json()[0][QLatin1String("metadata")][QLatin1String("uid")].toString();
+    const Reply refused = m_server.request("DELETE", QStringLiteral("/api/catalog/entities/by-uid/") + uid, {}, "application/json",
+                                           {{"Authorization", "Bearer " + token.toLatin1()}});
+    QCOMPARE(refused.status, 403);
+    QCOMPARE(get(QStringLiteral("/api/catalog/entities/by-uid/") + uid, token).status, 200);
+    // A token this server did not sign is refused, even on a server with no static tokens.
+    QCOMPARE(get(QStringLiteral("/api/catalog/entities"), token.chopped(4) + QStringLiteral("AAAA")).status, 401);
+}
+
+void TestSignIn::resolversAndAccountsWithoutAUser()
+{
+    // robert's login matches no User; his email without its +tag matches bob's profile.
+    QString error;
+    const QJsonObject bob = signInAs(m_server.base(), m_github->host(), QStringLiteral("robert"), &error);
+    QVERIFY2(!bob.isEmpty(), qPrintable(error));
+    const Reply me = get(QStringLiteral("/api/auth/v1/userinfo"), bob[QLatin1String("access_token")].toString());
+    QCOMPARE(me.json()[QLatin1String("claims")][QLatin1String("sub")].toString(), QStringLiteral("user:default/bob"));
+    // mallory has no User: the app hears why, at its redirect, with its state.
+    SignInBrowser browser(m_github->host(), QStringLiteral("http://127.0.0.1:49153/callback"));
+    const BrowserVisit visit = browser.open(authorizeUrl(Pkce::make(), QStringLiteral("http://127.0.0.1:49153/callback"), QStringLiteral("m1")),
+                                            QStringLiteral("mallory"));
+    const QUrlQuery back(visit.stoppedAt);
+    QCOMPARE(back.queryItemValue(QStringLiteral("error")), QStringLiteral("access_denied"));
+    QCOMPARE(back.queryItemValue(QStringLiteral("state")), QStringLiteral("m1"));
+    QVERIFY(back.queryItemValue(QStringLiteral("error_description"), QUrl::FullyDecoded)
+                .startsWith(QLatin1String("Failed to sign-in, unable to resolve user identity")));
+    QVERIFY(!back.hasQueryItem(QStringLiteral("code")));
+}
+
+void TestSignIn::authorizeRefusals()
+{
+    SignInBrowser browser(m_github->host(), QStringLiteral("http://127.0.0.1:49154/callback"));
+    const Pkce pkce = Pkce::make();
+    // Missing fields: upstream's validation message.
+    BrowserVisit visit = browser.open(QUrl(m_server.base() + QStringLiteral("/api/auth/v1/authorize?response_type=code")), {});
+    QCOMPARE(visit.lastStatus, 400);
+    QCOMPARE(QJsonDocument::fromJson(visit.lastBody).object(),
+             (QJsonObject{{QStringLiteral("error"), QStringLiteral("invalid_request")},
+                          {QStringLiteral("error_description"),
+                           QStringLiteral("Validation error: Invalid input: expected string, received undefined at \"client_id\"; "
+                                          "Invalid input: expected string, received undefined at \"redirect_uri\"")}}));
+    // A redirect that is not this machine's loopback.
+    visit = browser.open(authorizeUrl(pkce, QStringLiteral("https://evil.example/callback")), {});
+    QCOMPARE(visit.lastStatus, 400);
+    QCOMPARE(QJsonDocument::fromJson(visit.lastBody)[QLatin1String("error")][QLatin1String("message")].toString(),
+             QStringLiteral("Invalid redirect_uri 'https://evil.example/callback'"));
+    // No PKCE.
+    QUrl noPkce = authorizeUrl(pkce, QStringLiteral("http://127.0.0.1:49154/callback"));
+    QUrlQuery query(noPkce);
+    query.removeAllQueryItems(QStringLiteral("code_challenge"));
+    noPkce.setQuery(query);
+    visit = browser.open(noPkce, {});
+    QCOMPARE(visit.lastStatus, 400);
+    QCOMPARE(QJsonDocument::fromJson(visit.lastBody)[QLatin1String("error")][QLatin1String("message")].toString(),
+             QStringLiteral("PKCE is required for public clients. Provide a code_challenge parameter."));
+    // Another client.
+    QUrl other = authorizeUrl(pkce, QStringLiteral("http://127.0.0.1:49154/callback"));
+    query = QUrlQuery(other);
+    query.removeAllQueryItems(QStringLiteral("client_id"));
+    query.addQueryItem(QStringLiteral("client_id"), QStringLiteral("https://claude.ai/oauth/client.json"));
+    other.setQuery(query);
+    visit = browser.open(other, {});
+    QCOMPARE(visit.lastStatus, 400);
+    QVERIFY(visit.stoppedAt.isEmpty());
+}
+
+void TestSignIn::pkceStateAndCodeRefusals()
+{
+    const QString redirect = QStringLiteral("http://127.0.0.1:49155/callback");
+    SignInBrowser browser(m_github->host(), redirect);
+    const Pkce pkce = Pkce::make();
+    const BrowserVisit visit = browser.open(authorizeUrl(pkce, redirect, QStringLiteral("s-123")), QStringLiteral("jane"));
+    const QUrlQuery back(visit.stoppedAt);
+    QCOMPARE(back.queryItemValue(QStringLiteral("state")), QStringLiteral("s-123"));   // the app checks it is its own
+    const QString code = back.queryItemValue(QStringLiteral("code"));
+    QVERIFY(!code.isEmpty());
+    const QUrl tokenUrl(m_server.base() + QStringLiteral("/api/auth/v1/token"));
+    const auto exchange = [&](const QString &verifier, const QString &redirectUri) {
+        return postJson(browser.network(), tokenUrl, {{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+                                                      {QStringLiteral("code"), code},
+                                                      {QStringLiteral("redirect_uri"), redirectUri},
+                                                      {QStringLiteral("code_verifier"), verifier}});
+    };
+    auto [status, answer] = exchange(Pkce::make().verifier, redirect);
+    QCOMPARE(status, 400);
+    QCOMPARE(answer, (QJsonObject{{QStringLiteral("error"), QStringLiteral("invalid_grant")},
+                                  {QStringLiteral("error_description"), QStringLiteral("Invalid code verifier")}}));
+    std::tie(status, answer) = exchange(pkce.verifier, QStringLiteral("http://127.0.0.1:1/callback"));
+    QCOMPARE(answer[QLatin1String("error_description")].toString(), QStringLiteral("Redirect URI mismatch"));
+    std::tie(status, answer) = exchange(pkce.verifier, redirect);
+    QCOMPARE(status, 200);
+    std::tie(status, answer) = exchange(pkce.verifier, redirect);
+    QCOMPARE(status, 400);
+    QCOMPARE(answer[QLatin1String("error_description")].toString(), QStringLiteral("Authorization code already used"));
+    std::tie(status, answer) = postJson(browser.network(), tokenUrl, {{QStringLiteral("grant_type"), QStringLiteral("password")}});
+    QCOMPARE(answer[QLatin1String("error")].toString(), QStringLiteral("unsupported_grant_type"));
+
+    // GitHub's callback with a state this browser did not start: refused, nothing issued.
+    const BrowserVisit forged = browser.open(QUrl(m_server.base() + QStringLiteral("/api/auth/github/handler/frame?code=abc&state=forged")), {});
+    QCOMPARE(forged.lastStatus, 401);
+    QVERIFY(forged.stoppedAt.isEmpty());
+    // ... nor one started by another browser (its nonce cookie is not here).
+    SignInBrowser other(m_github->host(), redirect);
+    BrowserVisit started = other.open(authorizeUrl(Pkce::make(), redirect), {});   // stops at GitHub's account chooser
+    QUrl atGitHub = started.visited.last();
+    const QString state = QUrlQuery(atGitHub).queryItemValue(QStringLiteral("state"));
+    QVERIFY(!state.isEmpty());
+    const BrowserVisit stolen = browser.open(QUrl(m_server.base() + QStringLiteral("/api/auth/github/handler/frame?code=abc&state=") + state), {});
+    QCOMPARE(stolen.lastStatus, 401);
+}
+
+void TestSignIn::refreshTokensRotate()
+{
+    const QJsonObject tokens = signInAs(m_server.base(), m_github->host(), QStringLiteral("jane"));
+    const QString refresh = tokens[QLatin1String("refresh_token")].toString();
+    QVERIFY(!refresh.isEmpty());
+    QNetworkAccessManager network;
+    const QUrl tokenUrl(m_server.base() + QStringLiteral("/api/auth/v1/token"));
+    auto [status, renewed] = postJson(network, tokenUrl, {{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
+                                                          {QStringLiteral("refresh_token"), refresh}});
+    QCOMPARE(status, 200);
+    QVERIFY(!renewed[QLatin1String("access_token")].toString().isEmpty());
+    QVERIFY(renewed[QLatin1String("refresh_token")].toString() != refresh);
+    QCOMPARE(get(QStringLiteral("/api/auth/v1/userinfo"), renewed[QLatin1String("access_token")].toString())
+                 .json()[QLatin1String("claims")][QLatin1String("sub")].toString(),
+             QStringLiteral("user:default/jane"));
+    // The old one was used up.
+    auto [again, refused] = postJson(network, tokenUrl, {{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
+                                                         {QStringLiteral("refresh_token"), refresh}});
+    QCOMPARE(again, 400);
+    QCOMPARE(refused[QLatin1String("error_description")].toString(), QStringLiteral("Invalid refresh token"));
+    // Signing out revokes the new one.
+    const QString current = renewed[QLatin1String("refresh_token")].toString();
+    auto [revoked, nothing] = postJson(network, QUrl(m_server.base() + QStringLiteral("/api/auth/v1/revoke")),
+                                       {{QStringLiteral("token"), current}, {QStringLiteral("client_id"), cliClientId()}});
+    QCOMPARE(revoked, 200);
+    auto [after, gone] = postJson(network, tokenUrl, {{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
+                                                      {QStringLiteral("refresh_token"), current}});
+    QCOMPARE(after, 400);
+}
+
+void TestSignIn::deviceFlow()
+{
+    QNetworkAccessManager device;
+    auto [status, grant] = postJson(device, QUrl(m_server.base() + QStringLiteral("/api/auth/v1/device_authorization")),
+                                    {{QStringLiteral("client_id"), cliClientId()}, {QStringLiteral("scope"), QStringLiteral("openid")}});
+    QCOMPARE(status, 200);
+    const QString userCode = grant[QLatin1String("user_code")].toString();
+    QVERIFY2(QRegularExpression(QStringLiteral("^[A-Z]{4}-[A-Z]{4}$")).match(userCode).hasMatch(), qPrintable(userCode));
+    const QJsonObject poll{{QStringLiteral("grant_type"), QStringLiteral("urn:ietf:params:oauth:grant-type:device_code")},
+                           {QStringLiteral("device_code"), grant[QLatin1String("device_code")].toString()}};
+    const QUrl tokenUrl(m_server.base() + QStringLiteral("/api/auth/v1/token"));
+    auto [pendingStatus, pending] = postJson(device, tokenUrl, poll);
+    QCOMPARE(pendingStatus, 400);
+    QCOMPARE(pending[QLatin1String("error")].toString(), QStringLiteral("authorization_pending"));
+    // On another machine, a person types the code (in lower case, without the dash) and signs in.
+    SignInBrowser browser(m_github->host(), QStringLiteral("http://unused"));
+    const BrowserVisit visit = browser.open(QUrl(grant[QLatin1String("verification_uri")].toString() + QStringLiteral("?user_code=")
+                                                 + userCode.toLower().remove(QLatin1Char('-'))),
+                                            QStringLiteral("jane"));
+    QCOMPARE(visit.lastStatus, 200);
+    QVERIFY2(visit.lastBody.contains("Signed in as user:default/jane"), visit.lastBody.constData());
+    // Polling faster than the interval is told to slow down; at the interval, the tokens.
+    auto [fastStatus, fast] = postJson(device, tokenUrl, poll);
+    QCOMPARE(fast[QLatin1String("error")].toString(), QStringLiteral("slow_down"));
+    QTest::qWait(10100);
+    auto [doneStatus, tokens] = postJson(device, tokenUrl, poll);
+    QCOMPARE(doneStatus, 200);
+    QCOMPARE(get(QStringLiteral("/api/auth/v1/userinfo"), tokens[QLatin1String("access_token")].toString())
+                 .json()[QLatin1String("claims")][QLatin1String("sub")].toString(),
+             QStringLiteral("user:default/jane"));
+    // A code works once.
+    const BrowserVisit again = browser.open(QUrl(grant[QLatin1String("verification_uri_complete")].toString()), QStringLiteral("jane"));
+    QCOMPARE(again.lastStatus, 400);
+}
+
+void TestSignIn::secretsAreNotPrinted()
+{
+    const QByteArray output = m_server.output();
+    QVERIFY(!output.contains(ClientSecret.toLatin1()));
+    QVERIFY(!output.contains("gho_"));
+}
+
+QTEST_GUILESS_MAIN(TestSignIn)
+#include "tst_signin.moc"
