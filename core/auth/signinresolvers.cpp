@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "signinresolvers.h"
 
+#include <model/entityref.h>
+
 #include <QJsonArray>
 #include <QRegularExpression>
 
@@ -17,10 +19,11 @@ Error notFound(const QString &message)
     return {QStringLiteral("NotFoundError"), message};
 }
 
-SignedInUser ownershipOf(const Store::StoredEntity &user)
+SignedInUser ownershipOf(const QJsonObject &user)
 {
-    SignedInUser signedIn{user.ref, {user.ref}};
-    for (const QJsonValue &relation : user.entity.value(QLatin1String("relations")).toArray()) {
+    const QString ref = Model::EntityRef::canonical(user);
+    SignedInUser signedIn{ref, {ref}};
+    for (const QJsonValue &relation : user.value(QLatin1String("relations")).toArray()) {
         if (relation[QLatin1String("type")].toString() == QLatin1String("memberOf")) {
             const QString group = relation[QLatin1String("targetRef")].toString();
             if (!signedIn.ownershipRefs.contains(group))
@@ -31,28 +34,24 @@ SignedInUser ownershipOf(const Store::StoredEntity &user)
 }
 
 // The one User whose `key` is `value` (the catalog's filter semantics).
-Result<SignedInUser> userWhere(Store::CatalogStore &catalog, const QString &key, const QString &value)
+Result<SignedInUser> userWhere(UserDirectory &users, const QString &key, const QString &value)
 {
-    Store::EntityQuery query;
-    query.filter.anyOf.append({Model::EntityFilter::Condition{QStringLiteral("kind"), {QStringLiteral("user")}},
-                               Model::EntityFilter::Condition{key.toLower(), {value.toLower()}}});
-    query.limit = 2;
-    auto page = catalog.queryEntities(query);
-    if (!page)
-        return page.error();
-    if (page->items.isEmpty())
+    auto found = users.usersWhere(key, value, 2);
+    if (!found)
+        return found.error();
+    if (found->isEmpty())
         return notFound(QStringLiteral("User not found"));
-    if (page->items.size() > 1)
+    if (found->size() > 1)
         return Error(QStringLiteral("ConflictError"), QStringLiteral("User lookup resulted in multiple matches"));
-    return ownershipOf(page->items.first());
+    return ownershipOf(found->first());
 }
 
 // ctx.signInWithCatalogUser({entityRef: {name}}), with the fallback of
 // dangerouslyAllowSignInWithoutUserInCatalog.
-Result<SignedInUser> userNamed(Store::CatalogStore &catalog, const QString &name, bool allowWithoutUser)
+Result<SignedInUser> userNamed(UserDirectory &users, const QString &name, bool allowWithoutUser)
 {
     const QString ref = QStringLiteral("user:default/") + name.toLower();
-    if (auto user = catalog.entityByRef(ref))
+    if (auto user = users.user(ref))
         return ownershipOf(*user);
     if (allowWithoutUser)
         return SignedInUser{ref, {ref}};
@@ -87,14 +86,14 @@ Result<SignInResolvers> SignInResolvers::fromConfig(const Config::ConfigReader &
     return resolvers;
 }
 
-Result<SignedInUser> SignInResolvers::userFromCatalog(const QString &userEntityRef, Store::CatalogStore &catalog)
+Result<SignedInUser> SignInResolvers::userFromCatalog(const QString &userEntityRef, UserDirectory &users)
 {
-    if (auto user = catalog.entityByRef(userEntityRef))
+    if (auto user = users.user(userEntityRef))
         return ownershipOf(*user);
     return notFound(QStringLiteral("User entity no longer exists in the catalog"));
 }
 
-Result<SignedInUser> SignInResolvers::resolve(const SignInProfile &profile, Store::CatalogStore &catalog) const
+Result<SignedInUser> SignInResolvers::resolve(const SignInProfile &profile, UserDirectory &catalog) const
 {
     if (m_resolvers.isEmpty())
         return Error::internal(QStringLiteral("No sign-in resolver is configured for this provider (signIn.resolvers)"));

@@ -6,8 +6,7 @@
 
 #include <common/result.h>
 #include <config/configreader.h>
-#include <store/catalogstore.h>
-
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -21,6 +20,18 @@ struct SignInProfile
     QString nodeId;        // GitHub: node_id
     QString email;
     QString displayName;
+};
+
+// Where the resolvers look people up: the catalog's Users (the server
+// answers from its store).
+class UserDirectory
+{
+public:
+    virtual ~UserDirectory() = default;
+    // The User `ref` as stored (final JSON, with relations), or nullopt.
+    virtual std::optional<QJsonObject> user(const QString &ref) = 0;
+    // Users whose catalog filter key `key` equals `value`, at most `limit`.
+    virtual Result<QList<QJsonObject>> usersWhere(const QString &key, const QString &value, int limit) = 0;
 };
 
 /*
@@ -44,9 +55,9 @@ public:
     static Result<SignInResolvers> fromConfig(const Config::ConfigReader &config, const QString &where);
     bool isEmpty() const { return m_resolvers.isEmpty(); }
 
-    Result<SignedInUser> resolve(const SignInProfile &profile, Store::CatalogStore &catalog) const;
+    Result<SignedInUser> resolve(const SignInProfile &profile, UserDirectory &users) const;
     // A catalog User's ref and ownership (refreshes read them again); NotFoundError when gone.
-    static Result<SignedInUser> userFromCatalog(const QString &userEntityRef, Store::CatalogStore &catalog);
+    static Result<SignedInUser> userFromCatalog(const QString &userEntityRef, UserDirectory &users);
 
 private:
     struct Resolver

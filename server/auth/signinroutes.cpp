@@ -111,6 +111,35 @@ QStringList requiredStrings(const std::function<std::optional<QString>(const QSt
     return problems;
 }
 
+// The catalog's Users, from the server's store.
+class StoreUserDirectory : public Auth::UserDirectory
+{
+public:
+    explicit StoreUserDirectory(Store::CatalogStore &store) : m_store(store) {}
+    std::optional<QJsonObject> user(const QString &ref) override
+    {
+        const std::optional<Store::StoredEntity> entity = m_store.entityByRef(ref);
+        return entity ? std::optional(entity->entity) : std::nullopt;
+    }
+    Result<QList<QJsonObject>> usersWhere(const QString &key, const QString &value, int limit) override
+    {
+        Store::EntityQuery query;
+        query.filter.anyOf.append({Model::EntityFilter::Condition{QStringLiteral("kind"), {QStringLiteral("user")}},
+                                   Model::EntityFilter::Condition{key.toLower(), {value.toLower()}}});
+        query.limit = limit;
+        auto page = m_store.queryEntities(query);
+        if (!page)
+            return page.error();
+        QList<QJsonObject> users;
+        for (const Store::StoredEntity &entity : page->items)
+            users.append(entity.entity);
+        return users;
+    }
+
+private:
+    Store::CatalogStore &m_store;
+};
+
 } // namespace
 
 Result<SignInRoutes::Settings> SignInRoutes::Settings::fromConfig(const Config::ConfigReader &root, const QString &backendBaseUrl)
@@ -140,12 +169,12 @@ Result<SignInRoutes::Settings> SignInRoutes::Settings::fromConfig(const Config::
 
 SignInRoutes::SignInRoutes(Router &router, Auth::UserTokens &tokens, Store::CatalogStore &catalog, Settings settings, QObject *parent)
     : QObject(parent),
-      m_catalog(catalog),
+      m_users(std::make_unique<StoreUserDirectory>(catalog)),
       m_settings(std::move(settings)),
       m_server(tokens, Auth::AuthorizationServer::Options{
                            m_settings.backendBaseUrl + Mount, m_settings.backendBaseUrl + Mount + QStringLiteral("/device"),
                            m_settings.refreshTokens, 30 * 24 * 3600,
-                           [&catalog](const QString &ref) { return Auth::SignInResolvers::userFromCatalog(ref, catalog); }, {}})
+                           [this](const QString &ref) { return Auth::SignInResolvers::userFromCatalog(ref, *m_users); }, {}})
 {
     m_network.setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
     const bool cimd = m_settings.clientIdMetadataDocuments;
@@ -275,7 +304,7 @@ HttpResponse SignInRoutes::githubCallback(const HttpRequest &request)
     m_settings.github->fetchProfile(m_network, code, [this, deferred, finish](Result<Auth::SignInProfile> profile) {
         if (!profile)
             return deferred->complete(finish(profile.error()));
-        deferred->complete(finish(m_settings.github->resolvers.resolve(profile.value(), m_catalog)));
+        deferred->complete(finish(m_settings.github->resolvers.resolve(profile.value(), *m_users)));
     });
     return HttpResponse::later(deferred);
 }

@@ -65,7 +65,7 @@ private:
     // Sends the browser to GitHub for `sessionId`, with a fresh nonce.
     HttpResponse toGitHub(const QString &sessionId);
 
-    Store::CatalogStore &m_catalog;
+    std::unique_ptr<Auth::UserDirectory> m_users;
     Settings m_settings;
     Auth::AuthorizationServer m_server;
     QNetworkAccessManager m_network;

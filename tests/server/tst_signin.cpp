@@ -7,29 +7,16 @@
 // PKCE S256, state, token), the sign-in resolvers, the user token's claims
 // and what the permission policy then lets that user do, refresh tokens
 // that rotate, the device flow, and every refusal on the way.
-#include <fakegithub.h>
-#include <serverprocess.h>
 #include <signinbrowser.h>
-#include <testfiles.h>
+#include <signinserver.h>
 
 #include <QJsonArray>
-#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace Greenroom::TestSupport;
 
 namespace {
-
-const QString ClientId = QStringLiteral("greenroom-test-app");
-const QString ClientSecret = QStringLiteral("s3cret-of-the-oauth-app");
-
-int freePort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
-}
 
 const char *const Catalog = R"(apiVersion: backstage.io/v1alpha1
 kind: Group
@@ -85,7 +72,7 @@ class TestSignIn : public QObject
 
 private Q_SLOTS:
     void initTestCase();
-    void cleanup() { m_server.reportIfTestFailed(); }
+    void cleanup() { m_fixture.server().reportIfTestFailed(); }
     void discoveryAndClientMetadata();
     void signInWithPkceAndUseTheToken();
     void resolversAndAccountsWithoutAUser();
@@ -104,39 +91,21 @@ private:
             headers.append({"Authorization", "Bearer " + token.toLatin1()});
         return m_server.request("GET", path, {}, "application/json", headers);
     }
-    QString cliClientId() const { return m_server.base() + QStringLiteral("/api/auth/.well-known/oauth-client/cli.json"); }
+    QString cliClientId() const { return m_fixture.cliClientId(); }
 
     QTemporaryDir m_dir;
-    std::unique_ptr<FakeGitHub> m_github;
-    ServerProcess m_server;
+    SignInServer m_fixture;
+    ServerProcess &m_server = m_fixture.server();
+    FakeGitHub *m_github = nullptr;
 };
 
 void TestSignIn::initTestCase()
 {
-    m_github = std::make_unique<FakeGitHub>(m_dir.filePath(QStringLiteral("github")), QStringLiteral("api-token"));
-    auto &oauth = m_github->enableOAuth(ClientId, ClientSecret);
-    oauth.addAccount({QStringLiteral("jane"), 101, QStringLiteral("Jane Doe"), QStringLiteral("jane@example.com")});
-    oauth.addAccount({QStringLiteral("robert"), 102, QStringLiteral("Bob Smith"), QStringLiteral("bob+work@example.com")});
-    oauth.addAccount({QStringLiteral("mallory"), 103, QStringLiteral("Mallory"), QStringLiteral("mallory@elsewhere.example")});
-    const int port = freePort();
-    writeFile(m_dir.filePath(QStringLiteral("catalog-info.yaml")), Catalog);
-    writeFile(m_dir.filePath(QStringLiteral("permissions.yaml")), Policy);
-    writeFile(m_dir.filePath(QStringLiteral("app-config.yaml")),
-              QStringLiteral("backend:\n  baseUrl: http://127.0.0.1:%1\n  listen: {port: %1}\n"
-                             "  database: {client: better-sqlite3, connection: ':memory:'}\n"
-                             "catalog:\n  rules: [{allow: [Component, Group, User]}]\n"
-                             "  locations: [{type: file, target: catalog-info.yaml}]\n"
-                             "permission: {enabled: true, policyFile: permissions.yaml}\n"
-                             "auth:\n  clientIdMetadataDocuments: {enabled: true}\n  experimentalRefreshToken: {enabled: true}\n"
-                             "  providers:\n    github:\n      development:\n        clientId: %2\n"
-                             "        clientSecret: ${GITHUB_CLIENT_SECRET}\n        enterpriseInstanceUrl: http://%3\n"
-                             "        signIn:\n          resolvers:\n            - resolver: usernameMatchingUserEntityName\n"
-                             "            - resolver: emailMatchingUserEntityProfileEmail\n")
-                  .arg(port).arg(ClientId, m_github->host())
-                  .toUtf8());
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.insert(QStringLiteral("GITHUB_CLIENT_SECRET"), ClientSecret);
-    QVERIFY2(m_server.start(m_dir.path(), {QStringLiteral("serve")}, environment), m_server.output().constData());
+    QVERIFY2(m_fixture.start(m_dir.path(), Catalog, Policy), m_server.output().constData());
+    m_github = &m_fixture.github();
+    m_fixture.accounts().addAccount({QStringLiteral("jane"), 101, QStringLiteral("Jane Doe"), QStringLiteral("jane@example.com")});
+    m_fixture.accounts().addAccount({QStringLiteral("robert"), 102, QStringLiteral("Bob Smith"), QStringLiteral("bob+work@example.com")});
+    m_fixture.accounts().addAccount({QStringLiteral("mallory"), 103, QStringLiteral("Mallory"), QStringLiteral("mallory@elsewhere.example")});
 }
 
 QUrl TestSignIn::authorizeUrl(const Pkce &pkce, const QString &redirect, const QString &state) const
@@ -367,7 +336,7 @@ void TestSignIn::deviceFlow()
 void TestSignIn::secretsAreNotPrinted()
 {
     const QByteArray output = m_server.output();
-    QVERIFY(!output.contains(ClientSecret.toLatin1()));
+    QVERIFY(!output.contains(SignInServer::ClientSecret));
     QVERIFY(!output.contains("gho_"));
 }
 

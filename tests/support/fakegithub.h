@@ -64,6 +64,7 @@ public:
         m_oauth = std::make_unique<DemoServices::FakeGitHubOAuth>(clientId, clientSecret);
         return *m_oauth;
     }
+    DemoServices::FakeGitHubOAuth &oauth() { return *m_oauth; }
     // The host its repositories' html_url names: itself by default; "github.com"
     // when github.com's integration is pointed at this fake.
     void setWebHost(const QString &host) { m_webHost = host; }

@@ -8,10 +8,8 @@
 // read; an entity that changes owner leaves one cache and arrives in the
 // other; when a user's groups change, their refreshed token reconciles
 // their cache without emptying it.
-#include <fakegithub.h>
-#include <serverprocess.h>
 #include <signinbrowser.h>
-#include <testfiles.h>
+#include <signinserver.h>
 
 #include <store/sqlitecatalogstore.h>
 #include <sync/syncclient.h>
@@ -26,16 +24,6 @@ using Sync::SyncClient;
 using Sync::SyncStatus;
 
 namespace {
-
-const QString ClientId = QStringLiteral("greenroom-sync-test");
-const QString ClientSecret = QStringLiteral("sync-test-secret");
-
-int freePort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
-}
 
 QByteArray catalog(const QString &ledgerOwner, const QString &bobsGroups)
 {
@@ -70,8 +58,8 @@ private:
     QStringList components(const QString &cache);
 
     QTemporaryDir m_dir;
-    std::unique_ptr<FakeGitHub> m_github;
-    ServerProcess m_server;
+    SignInServer m_fixture;
+    ServerProcess &m_server = m_fixture.server();
     QJsonObject m_jane;
     QJsonObject m_bob;
     std::unique_ptr<SyncClient> m_janeClient;
@@ -80,34 +68,17 @@ private:
 
 void TestPermissionSync::initTestCase()
 {
-    m_github = std::make_unique<FakeGitHub>(m_dir.filePath(QStringLiteral("github")), QStringLiteral("api-token"));
-    auto &oauth = m_github->enableOAuth(ClientId, ClientSecret);
-    oauth.addAccount({QStringLiteral("jane"), 1, QStringLiteral("Jane"), QStringLiteral("jane@example.com")});
-    oauth.addAccount({QStringLiteral("bob"), 2, QStringLiteral("Bob"), QStringLiteral("bob@example.com")});
-    writeFile(m_dir.filePath(QStringLiteral("catalog-info.yaml")), catalog(QStringLiteral("payments"), QStringLiteral("shop")));
-    writeFile(m_dir.filePath(QStringLiteral("permissions.yaml")),
-              "defaultDecision: allow\nrules:\n  - match: {permission: catalog.entity.read}\n    decision: conditional\n"
-              "    conditions:\n      anyOf:\n"
-              "        - {rule: IS_ENTITY_OWNER, resourceType: catalog-entity, params: {claims: $user.ent}}\n"
-              "        - {rule: IS_ENTITY_KIND, resourceType: catalog-entity, params: {kinds: [Group, User]}}\n");
-    const int port = freePort();
-    writeFile(m_dir.filePath(QStringLiteral("app-config.yaml")),
-              QStringLiteral("backend:\n  baseUrl: http://127.0.0.1:%1\n  listen: {port: %1}\n"
-                             "  database: {client: better-sqlite3, connection: {directory: '%4'}}\n"
-                             "catalog:\n  processingInterval: {seconds: 1}\n  rules: [{allow: [Component, Group, User]}]\n"
-                             "  locations: [{type: file, target: catalog-info.yaml}]\n"
-                             "permission: {enabled: true, policyFile: permissions.yaml}\n"
-                             "auth:\n  clientIdMetadataDocuments: {enabled: true}\n  experimentalRefreshToken: {enabled: true}\n"
-                             "  providers:\n    github:\n      development:\n        clientId: %2\n        clientSecret: %5\n"
-                             "        enterpriseInstanceUrl: http://%3\n"
-                             "        signIn: {resolvers: [{resolver: usernameMatchingUserEntityName}]}\n")
-                  .arg(port).arg(ClientId, m_github->host(), m_dir.filePath(QStringLiteral("server-db")), ClientSecret)
-                  .toUtf8());
-    QVERIFY2(m_server.start(m_dir.path()), m_server.output().constData());
+    const QByteArray policy = "defaultDecision: allow\nrules:\n  - match: {permission: catalog.entity.read}\n    decision: conditional\n"
+                              "    conditions:\n      anyOf:\n"
+                              "        - {rule: IS_ENTITY_OWNER, resourceType: catalog-entity, params: {claims: $user.ent}}\n"
+                              "        - {rule: IS_ENTITY_KIND, resourceType: catalog-entity, params: {kinds: [Group, User]}}\n";
+    QVERIFY2(m_fixture.start(m_dir.path(), catalog(QStringLiteral("payments"), QStringLiteral("shop")), policy), m_server.output().constData());
+    m_fixture.accounts().addAccount({QStringLiteral("jane"), 1, QStringLiteral("Jane"), QStringLiteral("jane@example.com")});
+    m_fixture.accounts().addAccount({QStringLiteral("bob"), 2, QStringLiteral("Bob"), QStringLiteral("bob@example.com")});
     QString error;
-    m_jane = signInAs(m_server.base(), m_github->host(), QStringLiteral("jane"), &error);
+    m_jane = signInAs(m_server.base(), m_fixture.github().host(), QStringLiteral("jane"), &error);
     QVERIFY2(!m_jane.isEmpty(), qPrintable(error));
-    m_bob = signInAs(m_server.base(), m_github->host(), QStringLiteral("bob"), &error);
+    m_bob = signInAs(m_server.base(), m_fixture.github().host(), QStringLiteral("bob"), &error);
     QVERIFY2(!m_bob.isEmpty(), qPrintable(error));
 }
 
