@@ -2,11 +2,14 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "desktopapp.h"
 
+#include "accountsession.h"
+
 #include <mainwindow.h>
 #include <models/catalogcache.h>
 #include <models/serverprofiles.h>
 #include <pages/createpage.h>
 #include <models/tokenvault.h>
+#include <widgets/accountwidget.h>
 #include <models/userpreferences.h>
 #include <pages/settingspage.h>
 #include <widgets/docsweb.h>
@@ -105,11 +108,25 @@ bool DesktopApp::start(QString *error)
         startSync(token);
         return true;
     }
-    // The profile's token from the keychain; without a keychain, sync without one.
+    // The person's session with the server (signed in through the browser),
+    // else the profile's token from the keychain; without either, no token.
+    m_session = std::make_unique<AccountSession>(m_profile.url, name, *m_vault);
+    Ui::AccountWidget *account = m_window->account();
+    connect(m_session.get(), &AccountSession::signedIn, account, &Ui::AccountWidget::showSignedIn);
+    connect(m_session.get(), &AccountSession::signedOut, account, &Ui::AccountWidget::showSignedOut);
+    connect(m_session.get(), &AccountSession::progress, account, &Ui::AccountWidget::showSigningIn);
+    connect(account, &Ui::AccountWidget::signInRequested, m_session.get(), &AccountSession::signIn);
+    connect(account, &Ui::AccountWidget::signOutRequested, m_session.get(), &AccountSession::signOut);
+    // Another identity, another view of the catalog: the feed reconciles the cache.
+    connect(m_session.get(), &AccountSession::tokenChanged, this, [this](const QString &token) {
+        stopSync();
+        startSync(token.isEmpty() ? m_staticToken : token);
+    });
     m_vault->read(name, [this](const QString &stored, const QString &keychainError) {
         if (!keychainError.isEmpty())
             qWarning("greenroom: the keychain did not give the server token: %s", qPrintable(keychainError));
-        startSync(stored);
+        m_staticToken = stored;
+        m_session->restore([this](const QString &accessToken) { startSync(accessToken.isEmpty() ? m_staticToken : accessToken); });
     });
     return true;
 }

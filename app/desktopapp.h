@@ -22,6 +22,8 @@ class UserPreferences;
 
 namespace Greenroom::App {
 
+class AccountSession;
+
 /*
  * The desktop app wired together: the active server profile (from the
  * command line or settings), its cache, the window reading it, and the sync
@@ -59,6 +61,8 @@ private:
     std::unique_ptr<Ui::CatalogCache> m_cache;
     std::unique_ptr<Ui::UserPreferences> m_preferences;
     std::unique_ptr<Ui::MainWindow> m_window;
+    std::unique_ptr<AccountSession> m_session;
+    QString m_staticToken;   // the profile's configured token; a signed-in user's token goes before it
     Sync::ServerProfile m_profile;
     QString m_cachePath;
     QThread m_syncThread;

@@ -15,6 +15,7 @@
 #include "pages/settingspage.h"
 #include "widgets/docsreader.h"
 #include "widgets/heading.h"
+#include "widgets/accountwidget.h"
 #include "widgets/syncstatuswidget.h"
 
 #include <QAction>
@@ -129,6 +130,8 @@ MainWindow::MainWindow(CatalogCache &cache, UserPreferences &preferences, QSetti
     setCentralWidget(central);
 
     m_syncStatus = new SyncStatusWidget;
+    m_account = new AccountWidget;
+    statusBar()->addPermanentWidget(m_account);
     statusBar()->addPermanentWidget(m_syncStatus);
     m_palette = new SearchPalette(cache, this);
 

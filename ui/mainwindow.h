@@ -30,6 +30,7 @@ class ServerProfiles;
 class TokenVault;
 class SettingsPage;
 class SyncStatusWidget;
+class AccountWidget;
 class UserPreferences;
 
 /*
@@ -64,6 +65,7 @@ public:
     SearchPalette *searchPalette() const { return m_palette; }
     SearchPage *searchPage() const { return m_search; }
     SyncStatusWidget *syncStatus() const { return m_syncStatus; }
+    AccountWidget *account() const { return m_account; }
     QListWidget *sidebar() const { return m_sidebar; }
     // Tabs and cards of entity pages (built-in and plugins'), and what plugins may use.
     EntityLayout &entityLayout() { return m_layout; }
@@ -132,6 +134,7 @@ private:
     SearchPalette *m_palette;
     SearchPage *m_search;
     SyncStatusWidget *m_syncStatus;
+    AccountWidget *m_account;
     Place m_current;
     QList<Place> m_back;
     QList<Place> m_forward;

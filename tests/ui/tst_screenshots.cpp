@@ -9,6 +9,8 @@
 #include <testconfig.h>
 
 #include <mainwindow.h>
+#include <widgets/accountwidget.h>
+#include <widgets/syncstatuswidget.h>
 #include <systemtheme.h>
 #include <models/catalogcache.h>
 #include <models/userpreferences.h>
@@ -38,6 +40,7 @@ private Q_SLOTS:
     void entityPage();
     void relationGraph();
     void apiDefinition();
+    void signedOutAndSignedIn();
     void darkTheme();
     void cleanupTestCase();
 
@@ -113,6 +116,25 @@ void TestScreenshots::apiDefinition()
             tabs->setCurrentIndex(i);
     }
     save(m_window.get(), QStringLiteral("api-definition.png"));
+}
+
+void TestScreenshots::signedOutAndSignedIn()
+{
+    // The status bar says who you are on the server, or offers to sign in.
+    m_window->showPage(MainWindow::Page::Catalog);
+    AccountWidget *account = m_window->account();
+    account->showSignedOut();
+    QVERIFY(account->isVisible());
+    QCOMPARE(account->buttonText(), QStringLiteral("Sign in…"));
+    save(m_window.get(), QStringLiteral("signed-out.png"));
+    account->showSignedIn(QStringLiteral("user:default/ines.moreau"), {QStringLiteral("user:default/ines.moreau"), QStringLiteral("group:default/team-platform")});
+    QCOMPARE(account->text(), QStringLiteral("ines.moreau · team-platform"));
+    QCOMPARE(account->buttonText(), QStringLiteral("Sign out"));
+    save(m_window.get(), QStringLiteral("signed-in.png"));
+    // The account sits in the status bar, left of the sync state.
+    const QPoint at = account->mapTo(m_window.get(), QPoint(0, 0));
+    QVERIFY(at.y() > m_window->height() - 60);
+    QVERIFY(at.x() < m_window->syncStatus()->mapTo(m_window.get(), QPoint(0, 0)).x());
 }
 
 void TestScreenshots::darkTheme()

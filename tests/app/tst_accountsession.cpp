@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+//
+// The desktop's session with a real greenroom-server: "Sign in" opens the
+// system browser (here a scripted one, through QDesktopServices' handler),
+// the session lands in the OS keychain (a private GNOME Keyring), the
+// status bar's account widget says who you are, the next start restores
+// it without a browser, and signing out forgets it on both sides.
+#include <accountsession.h>
+#include <signinbrowser.h>
+#include <signinserver.h>
+
+#include <models/tokenvault.h>
+#include <widgets/accountwidget.h>
+
+#include <QDeadlineTimer>
+#include <QDesktopServices>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Greenroom;
+using namespace Greenroom::TestSupport;
+
+class TestAccountSession : public QObject
+{
+    Q_OBJECT
+
+public Q_SLOTS:
+    // QDesktopServices hands http(s) URLs here instead of to a browser.
+    void openInBrowser(const QUrl &url)
+    {
+        SignInBrowser browser(m_fixture.github().host(), QStringLiteral("none:"));
+        m_lastVisit = browser.open(url, QStringLiteral("ines"));
+    }
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase() { QDesktopServices::unsetUrlHandler(QStringLiteral("http")); }
+    void signInKeepRestoreAndSignOut();
+
+private:
+    QString readVault(Ui::TokenVault &vault, const QString &key)
+    {
+        QString value;
+        bool done = false;
+        vault.read(key, [&](const QString &stored, const QString &) {
+            value = stored;
+            done = true;
+        });
+        QDeadlineTimer deadline(10000);
+        while (!done && !deadline.hasExpired())
+            QTest::qWait(20);
+        return done ? value : QStringLiteral("(the keychain did not answer)");
+    }
+    QTemporaryDir m_dir;
+    SignInServer m_fixture;
+    BrowserVisit m_lastVisit;
+};
+
+void TestAccountSession::initTestCase()
+{
+    const QByteArray catalog = "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: team-platform}\nspec: {type: team, children: []}\n"
+                               "---\napiVersion: backstage.io/v1alpha1\nkind: User\nmetadata: {name: ines}\nspec: {memberOf: [team-platform]}\n";
+    QVERIFY2(m_fixture.start(m_dir.path(), catalog, {}), m_fixture.server().output().constData());
+    m_fixture.accounts().addAccount({QStringLiteral("ines"), 9, QStringLiteral("Ines"), QStringLiteral("ines@example.com")});
+    QDesktopServices::setUrlHandler(QStringLiteral("http"), this, "openInBrowser");
+}
+
+void TestAccountSession::signInKeepRestoreAndSignOut()
+{
+    Ui::TokenVault vault(QStringLiteral("greenroom-test-sessions"));
+    const QUrl server(m_fixture.base());
+    Ui::AccountWidget account;
+    {
+        App::AccountSession session(server, QStringLiteral("demo"), vault);
+        connect(&session, &App::AccountSession::signedIn, &account, &Ui::AccountWidget::showSignedIn);
+        connect(&account, &Ui::AccountWidget::signInRequested, &session, &App::AccountSession::signIn);
+        QSignalSpy token(&session, &App::AccountSession::tokenChanged);
+        QString restored = QStringLiteral("unset");
+        session.restore([&](const QString &accessToken) { restored = accessToken; });
+        QTRY_COMPARE_WITH_TIMEOUT(restored, QString(), 10000);   // nothing kept yet
+        QCOMPARE(account.buttonText(), QStringLiteral("Sign in…"));
+        // The person clicks "Sign in…"; the browser does the rest.
+        QMetaObject::invokeMethod(account.findChild<QWidget *>(QStringLiteral("accountButton")), "click");
+        QTRY_VERIFY_WITH_TIMEOUT(!token.isEmpty(), 30000);
+        QVERIFY(m_lastVisit.lastBody.contains("You are signed in to Greenroom"));
+        QCOMPARE(account.text(), QStringLiteral("ines · team-platform"));
+        // The server knows the token.
+        const Reply me = m_fixture.server().request("GET", QStringLiteral("/api/auth/v1/userinfo"), {}, "application/json",
+                                                    {{"Authorization", "Bearer " + token.first().first().toString().toLatin1()}});
+        QCOMPARE(me.json()[QLatin1String("claims")][QLatin1String("sub")].toString(), QStringLiteral("user:default/ines"));
+        // Kept in the keychain, not anywhere else.
+        QTRY_VERIFY_WITH_TIMEOUT(readVault(vault, QStringLiteral("demo#session")).contains(token.first().first().toString()), 10000);
+    }
+    // The next start: restored from the keychain, no browser.
+    m_lastVisit = {};
+    App::AccountSession next(server, QStringLiteral("demo"), vault);
+    QSignalSpy signedIn(&next, &App::AccountSession::signedIn);
+    QString restored;
+    next.restore([&](const QString &accessToken) { restored = accessToken; });
+    QTRY_VERIFY_WITH_TIMEOUT(!restored.isEmpty(), 10000);
+    QVERIFY(m_lastVisit.visited.isEmpty());
+    QCOMPARE(signedIn.first().first().toString(), QStringLiteral("user:default/ines"));
+    const QString refresh = QJsonDocument::fromJson(readVault(vault, QStringLiteral("demo#session")).toUtf8())[QLatin1String("refreshToken")].toString();
+    QVERIFY(!refresh.isEmpty());
+    // Signing out: the keychain entry goes, and the server forgets the refresh token.
+    QSignalSpy token(&next, &App::AccountSession::tokenChanged);
+    next.signOut();
+    QCOMPARE(token.first().first().toString(), QString());
+    QTRY_COMPARE_WITH_TIMEOUT(readVault(vault, QStringLiteral("demo#session")), QString(), 10000);
+    QNetworkAccessManager network;
+    QTRY_COMPARE_WITH_TIMEOUT(postJson(network, QUrl(m_fixture.base() + QStringLiteral("/api/auth/v1/token")),
+                                       {{QStringLiteral("grant_type"), QStringLiteral("refresh_token")}, {QStringLiteral("refresh_token"), refresh}})
+                                  .first,
+                              400, 10000);
+}
+
+QTEST_MAIN(TestAccountSession)
+#include "tst_accountsession.moc"
