@@ -67,9 +67,9 @@ public:
     // Change rows after `afterSequence` in sequence order: one per entity,
     // its latest change (an upsert or a tombstone). With `withEntities`,
     // upserts carry the entity's JSON as stored. `reader` narrows them to
-    // what one reader may see (FeedReader); counts count the same rows.
+    // what one reader may see (FeedReader); the count is of every row.
     virtual QList<Change> changesSince(qint64 afterSequence, int limit, bool withEntities = false, const FeedReader &reader = {}) = 0;
-    virtual qint64 countChangesSince(qint64 afterSequence, const FeedReader &reader = {}) = 0;
+    virtual qint64 countChangesSince(qint64 afterSequence) = 0;
     virtual qint64 lastSequence() = 0;
     // Deletes tombstones written before `cutoffMsecsSinceEpoch` and moves the
     // sync horizon past them; returns how many went.

@@ -54,7 +54,7 @@ public:
     // in the database; a change makes every document again.
     Status setSearchOptions(const Search::CollatorOptions &options);
     QList<Change> changesSince(qint64 afterSequence, int limit, bool withEntities = false, const FeedReader &reader = {}) override;
-    qint64 countChangesSince(qint64 afterSequence, const FeedReader &reader = {}) override;
+    qint64 countChangesSince(qint64 afterSequence) override;
     qint64 lastSequence() override;
     Result<int> pruneTombstones(qint64 cutoffMsecsSinceEpoch) override;
     qint64 syncHorizon() override;

@@ -113,7 +113,32 @@ Result<SqlCondition> SqliteCatalogStorePrivate::filterCondition(const Model::Ent
         };
         QList<Resolved> resolved;
         bool impossible = false;
+        // `kind` has one value per entity, kept in a column of its own: its
+        // conditions are checked there (no search rows), and several of them
+        // (a request's and a permission's) narrow each other, so that a
+        // group asking for two different kinds is known to match nothing.
+        std::optional<QStringList> kinds;
         for (const Model::EntityFilter::Condition &c : allOf) {
+            if (c.key != QLatin1String("kind") || c.values.isEmpty())
+                continue;
+            if (!kinds) {
+                kinds = c.values;
+                continue;
+            }
+            QStringList both;
+            for (const QString &kind : std::as_const(*kinds)) {
+                if (c.values.contains(kind))
+                    both.append(kind);
+            }
+            kinds = both;
+        }
+        if (kinds && kinds->isEmpty()) {
+            groups.append(QStringLiteral("0"));
+            continue;
+        }
+        for (const Model::EntityFilter::Condition &c : allOf) {
+            if (c.key == QLatin1String("kind"))
+                continue;   // the column, above; `kind` with no value holds for every entity
             auto id = keyId(c.key, false);
             if (!id)
                 return id.error();
@@ -143,6 +168,15 @@ Result<SqlCondition> SqliteCatalogStorePrivate::filterCondition(const Model::Ent
             }
         }
         QStringList parts;
+        if (kinds) {
+            // Walking a page in order, the kind is checked on each row: the
+            // unary + keeps SQLite from reading every entity of the kind
+            // through its index and sorting them all for one page.
+            parts.append(QStringLiteral("%1e.kind IN (%2)").arg(plan == FilterPlan::Lists ? QString() : QStringLiteral("+"),
+                                                               placeholders(kinds->size())));
+            for (const QString &kind : std::as_const(*kinds))
+                condition.params.append(kind);
+        }
         for (qsizetype i = 0; i < resolved.size(); ++i) {
             const Resolved &r = resolved.at(i);
             const QString values = r.values.isEmpty() ? QString()
@@ -155,7 +189,13 @@ Result<SqlCondition> SqliteCatalogStorePrivate::filterCondition(const Model::Ent
             for (const QString &value : r.values)
                 condition.params.append(value);
         }
-        groups.append(QLatin1Char('(') + parts.join(QStringLiteral(" AND ")) + QLatin1Char(')'));
+        groups.append(parts.isEmpty() ? QStringLiteral("1") : QLatin1Char('(') + parts.join(QStringLiteral(" AND ")) + QLatin1Char(')'));
+    }
+    // Groups that match nothing only cost time beside others that may.
+    if (groups.size() > 1 && groups.contains(QStringLiteral("0"))) {
+        groups.removeAll(QStringLiteral("0"));
+        if (groups.isEmpty())
+            groups.append(QStringLiteral("0"));
     }
     condition.sql = groups.join(QStringLiteral(" OR "));
     for (const Model::EntityPredicate &predicate : filter.predicates) {
@@ -481,7 +521,9 @@ struct ScopedRows
 
 Result<ScopedRows> scopedRows(SqliteCatalogStorePrivate &d, const FeedReader &reader)
 {
-    auto condition = d.filterCondition(*reader.readable, SqliteCatalogStorePrivate::FilterPlan::Probes);
+    // Lists: each condition's matching ids are gathered once per page, then
+    // every change row is checked against them.
+    auto condition = d.filterCondition(*reader.readable, SqliteCatalogStorePrivate::FilterPlan::Lists);
     if (!condition)
         return condition.error();
     ScopedRows rows;
@@ -557,22 +599,12 @@ Status SqliteCatalogStore::checkHealth()
     return Ok{};
 }
 
-qint64 SqliteCatalogStore::countChangesSince(qint64 afterSequence, const FeedReader &reader)
+qint64 SqliteCatalogStore::countChangesSince(qint64 afterSequence)
 {
-    QString sql = QStringLiteral("SELECT count(*) FROM changes WHERE sequence > ?");
-    QVariantList params{afterSequence};
-    if (reader.readable) {
-        auto rows = scopedRows(*d, reader);
-        if (!rows)
-            return 0;
-        sql = QStringLiteral("SELECT count(*) FROM changes c %1 WHERE c.sequence > ? AND %2").arg(ScopedJoin, rows->wanted);
-        params += rows->wantedParams;
-        d->trimCaches();
-    }
-    auto stmt = d->prepare(sql);
+    auto stmt = d->prepare(QStringLiteral("SELECT count(*) FROM changes WHERE sequence > ?"));
     if (!stmt)
         return 0;
-    bindAll(*stmt.value(), params);
+    stmt.value()->bind(1, afterSequence);
     stmt.value()->next();
     const qint64 count = stmt.value()->integer(0);
     stmt.value()->reset();

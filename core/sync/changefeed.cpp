@@ -56,15 +56,27 @@ Result<ChangeFeed::Page> ChangeFeed::read(const QString &cursor, int limit, cons
     // so its cursor moves past them even when it receives nothing.
     const qint64 newest = m_store.lastSequence();
     Page page;
-    page.changes = m_store.changesSince(after->sequence, pageSize, true, reader);
+    if (!scope.readable) {
+        page.changes = m_store.changesSince(after->sequence, pageSize, true);
+        const qint64 last = page.changes.isEmpty() ? after->sequence : page.changes.last().sequence;
+        page.remaining = page.changes.isEmpty() ? 0 : m_store.countChangesSince(last);
+        page.cursor = QStringLiteral("%1-%2").arg(m_epoch).arg(last);
+        return page;
+    }
+    // A scoped reader: one row more tells whether another page follows;
+    // counting what it may see of the rest would read every row after this
+    // page, so `remaining` counts them all (at most that many follow).
+    page.changes = m_store.changesSince(after->sequence, pageSize + 1, true, reader);
+    const bool more = page.changes.size() > pageSize;
+    if (more)
+        page.changes.removeLast();
     qint64 last = page.changes.isEmpty() ? after->sequence : page.changes.last().sequence;
-    if (scope.readable && page.changes.size() < pageSize)
+    if (!more)
         last = std::max(last, newest);
-    page.remaining = page.changes.isEmpty() ? 0 : m_store.countChangesSince(last, reader);
-    page.cursor = scope.tag.isEmpty() ? QStringLiteral("%1-%2").arg(m_epoch).arg(last)
-                                      : QStringLiteral("%1-%2-%3").arg(m_epoch).arg(last).arg(scope.tag);
+    page.remaining = more ? std::max<qint64>(1, m_store.countChangesSince(last)) : 0;
+    page.cursor = QStringLiteral("%1-%2-%3").arg(m_epoch).arg(last).arg(scope.tag);
     // A first pass paged on stays one (nothing to take back) until it is whole.
-    if (!scope.tag.isEmpty() && after->fromStart && page.hasMore())
+    if (after->fromStart && page.hasMore())
         page.cursor += QLatin1Char('-') + InitialPass;
     return page;
 }

@@ -42,7 +42,7 @@ public:
     {
         QList<Store::Change> changes;   // upserts carry the entity JSON
         QString cursor;                 // resume after this; the request's own when empty
-        qint64 remaining = 0;           // changes after this page, for a progress bar
+        qint64 remaining = 0;           // changes after this page, for a progress bar (at most, for a scoped reader)
         bool hasMore() const { return remaining > 0; }
     };
 
