@@ -10,6 +10,10 @@
 //  - time for a client to page through every entity by cursor;
 //  - time and bytes for a client at cursor 0 to pull the whole feed;
 //  - latency from a one-entity commit to a waiting client being told;
+//  - the by-query page, cursor paging and the feed again with
+//    permission.enabled and a conditional read policy (owner or kind, as
+//    Backstage's docs write it), for a caller it limits: each figure beside
+//    the unfiltered one, with their ratio (target: < 1.20);
 //  - before all that, the server's own memory while it ingests N entities
 //    (the generated organisation, and N components in one file): its peak
 //    RSS and its RSS once idle after the first pass (targets at 100,000:
@@ -226,50 +230,64 @@ int main(int argc, char **argv)
             << Qt::endl;
     }
 
-    // Every entity, page by page, as catalog-client's streamEntities does (pages of 500).
+    struct ReadFigures
     {
+        WrkResult page;
+        double pagingSeconds = 0;
+        qint64 pagingItems = 0;
+        int pagingPages = 0;
+        double feedSeconds = 0;
+        qint64 feedChanges = 0;
+        int feedPages = 0;
+        double bytes = 0;
+    };
+    // The reads a permission policy narrows: a by-query page under load,
+    // every entity by cursor, the whole feed from cursor 0.
+    const auto measureReads = [&](const QString &serverBase, const QString &name) {
+        ReadFigures figures;
+        figures.page = runWrk(serverBase, writeScript(work, name, {QStringLiteral("/api/catalog/entities/by-query?limit=100&filter=kind=component")}),
+                              seconds);
+        const QString serverCatalog = serverBase + QStringLiteral("/api/catalog");
         QElapsedTimer timer;
         timer.start();
-        qint64 items = 0;
-        int pages = 0;
         QString cursor;
         do {
             QUrlQuery query;
             query.addQueryItem(QStringLiteral("limit"), QStringLiteral("500"));
             if (!cursor.isEmpty())
                 query.addQueryItem(QStringLiteral("cursor"), QString::fromLatin1(QUrl::toPercentEncoding(cursor)));
-            const Response page = fetch(network, "GET", catalog + QStringLiteral("/entities/by-query?") + query.toString(QUrl::FullyEncoded));
+            const Response page = fetch(network, "GET", serverCatalog + QStringLiteral("/entities/by-query?") + query.toString(QUrl::FullyEncoded));
             if (page.status != 200)
                 die(QStringLiteral("by-query answered %1").arg(page.status));
             const QJsonObject json = page.json();
-            items += json.value(QLatin1String("items")).toArray().size();
+            figures.pagingItems += json.value(QLatin1String("items")).toArray().size();
             cursor = json.value(QLatin1String("pageInfo"))[QLatin1String("nextCursor")].toString();
-            ++pages;
+            ++figures.pagingPages;
         } while (!cursor.isEmpty());
-        out << Qt::endl << QStringLiteral("cursor paging: %1 entities in %2 pages of 500, %3 s")
-                               .arg(items).arg(pages).arg(double(timer.nsecsElapsed()) / 1e9, 0, 'f', 2) << Qt::endl;
-    }
-
-    // The whole feed from cursor 0.
-    {
-        QElapsedTimer timer;
-        timer.start();
-        qint64 bytes = 0;
-        qint64 changes = 0;
-        QString cursor = QStringLiteral("0");
+        figures.pagingSeconds = double(timer.nsecsElapsed()) / 1e9;
+        timer.restart();
+        cursor = QStringLiteral("0");
         for (bool more = true; more;) {
-            const Response page = fetch(network, "GET", base + QStringLiteral("/api/sync/v1/changes?limit=5000&after=") + cursor);
+            const Response page = fetch(network, "GET", serverBase + QStringLiteral("/api/sync/v1/changes?limit=5000&after=") + cursor);
             if (page.status != 200)
                 die(QStringLiteral("the feed answered %1").arg(page.status));
-            bytes += page.body.size();
+            figures.bytes += page.body.size();
             const QJsonObject json = page.json();
-            changes += json.value(QLatin1String("changes")).toArray().size();
+            figures.feedChanges += json.value(QLatin1String("changes")).toArray().size();
             cursor = json.value(QLatin1String("cursor")).toString();
             more = json.value(QLatin1String("hasMore")).toBool();
+            ++figures.feedPages;
         }
-        out << QStringLiteral("full feed: %1 changes, %2 MB, %3 s (pages of 5000, JSON parsed)")
-                   .arg(changes).arg(double(bytes) / 1e6, 0, 'f', 1).arg(double(timer.nsecsElapsed()) / 1e9, 0, 'f', 2) << Qt::endl;
-    }
+        figures.feedSeconds = double(timer.nsecsElapsed()) / 1e9;
+        return figures;
+    };
+    const ReadFigures open = measureReads(base, QStringLiteral("open-reads"));
+    out << Qt::endl << QStringLiteral("by-query page of 100 (kind=component) under wrk: %1 req/s, p50 %2, p99 %3")
+                           .arg(open.page.requestsPerSecond, 0, 'f', 0).arg(open.page.p50, open.page.p99) << Qt::endl;
+    out << QStringLiteral("cursor paging: %1 entities in %2 pages of 500, %3 s")
+               .arg(open.pagingItems).arg(open.pagingPages).arg(open.pagingSeconds, 0, 'f', 2) << Qt::endl;
+    out << QStringLiteral("full feed: %1 changes, %2 MB, %3 s (pages of 5000, JSON parsed)")
+               .arg(open.feedChanges).arg(open.bytes / 1e6, 0, 'f', 1).arg(open.feedSeconds, 0, 'f', 2) << Qt::endl;
 
     // Push: a client waits; a one-entity commit (DELETE by uid) wakes it.
     {
@@ -298,6 +316,40 @@ int main(int argc, char **argv)
         }
         out << QStringLiteral("push: commit to waiting client told, p50 %1 ms, max %2 ms (20 one-entity deletes)")
                    .arg(percentile(latencies, 0.5), 0, 'f', 1).arg(percentile(latencies, 1.0), 0, 'f', 1) << Qt::endl;
+    }
+    // The same reads for a caller a conditional read policy limits (no
+    // credentials on loopback: decided as a guest, to whom every rule applies).
+    {
+        const QString policy = work.filePath(QStringLiteral("permissions.yaml"));
+        QFile file(policy);
+        if (!file.open(QIODevice::WriteOnly))
+            die(QStringLiteral("cannot write ") + policy);
+        file.write("defaultDecision: allow\nrules:\n  - match: {permission: catalog.entity.read}\n    decision: conditional\n"
+                   "    conditions:\n      anyOf:\n"
+                   "        - {rule: IS_ENTITY_OWNER, resourceType: catalog-entity, params: {claims: [group:default/team-1, group:default/team-2, user:default/user-1]}}\n"
+                   "        - {rule: IS_ENTITY_KIND, resourceType: catalog-entity, params: {kinds: [API, System, Domain, Group, User]}}\n");
+        file.close();
+        server.restart(QStringLiteral("permission: {enabled: true, policyFile: '%1'}\n").arg(policy));
+        const ReadFigures limited = measureReads(server.base(), QStringLiteral("limited-reads"));
+        const auto ms = [](const QString &wrkTime) {
+            static const QRegularExpression number(QStringLiteral("([0-9.]+)(us|ms|s)"));
+            const QRegularExpressionMatch m = number.match(wrkTime);
+            const double value = m.captured(1).toDouble();
+            return m.captured(2) == QLatin1String("us") ? value / 1000 : m.captured(2) == QLatin1String("s") ? value * 1000 : value;
+        };
+        out << Qt::endl << "with a conditional read policy (owner of 2 teams' and a user's, or kind API/System/Domain/Group/User):" << Qt::endl;
+        out << QStringLiteral("  by-query page of 100 (kind=component): %1 req/s, p50 %2, p99 %3; p50 ratio to unfiltered %4, throughput ratio %5")
+                   .arg(limited.page.requestsPerSecond, 0, 'f', 0).arg(limited.page.p50, limited.page.p99)
+                   .arg(ms(limited.page.p50) / ms(open.page.p50), 0, 'f', 2)
+                   .arg(open.page.requestsPerSecond / limited.page.requestsPerSecond, 0, 'f', 2) << Qt::endl;
+        out << QStringLiteral("  cursor paging: %1 entities in %2 pages, %3 s; per page %4 ms vs %5 ms unfiltered (ratio %6)")
+                   .arg(limited.pagingItems).arg(limited.pagingPages).arg(limited.pagingSeconds, 0, 'f', 2)
+                   .arg(limited.pagingSeconds * 1000 / limited.pagingPages, 0, 'f', 1).arg(open.pagingSeconds * 1000 / open.pagingPages, 0, 'f', 1)
+                   .arg((limited.pagingSeconds / limited.pagingPages) / (open.pagingSeconds / open.pagingPages), 0, 'f', 2) << Qt::endl;
+        out << QStringLiteral("  full feed: %1 changes in %2 pages, %3 s; per page %4 ms vs %5 ms unfiltered (ratio %6)")
+                   .arg(limited.feedChanges).arg(limited.feedPages).arg(limited.feedSeconds, 0, 'f', 2)
+                   .arg(limited.feedSeconds * 1000 / limited.feedPages, 0, 'f', 1).arg(open.feedSeconds * 1000 / open.feedPages, 0, 'f', 1)
+                   .arg((limited.feedSeconds / limited.feedPages) / (open.feedSeconds / open.feedPages), 0, 'f', 2) << Qt::endl;
     }
     server.stop();
     return 0;

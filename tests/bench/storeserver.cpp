@@ -27,6 +27,7 @@ namespace {
 } // namespace
 
 StoreServer::StoreServer(QString benchName, const QString &workDir, const QString &storeFile, int entities)
+    : m_benchName(benchName), m_workDir(workDir)
 {
     const QDir work(workDir);
     QDir().mkpath(work.filePath(QStringLiteral("db")));
@@ -49,12 +50,27 @@ StoreServer::StoreServer(QString benchName, const QString &workDir, const QStrin
         QTextStream(stdout) << "generated and ingested " << store.value()->entityCount() << " entities in "
                             << timer.elapsed() / 1000.0 << " s" << Qt::endl;
     }
+    start(QString());
+}
+
+void StoreServer::restart(const QString &extraConfig)
+{
+    stop();
+    m_base.clear();
+    start(extraConfig);
+}
+
+void StoreServer::start(const QString &extraConfig)
+{
+    const QDir work(m_workDir);
+    const QString &benchName = m_benchName;
     QFile config(work.filePath(QStringLiteral("app-config.yaml")));
     if (!config.open(QIODevice::WriteOnly))
         fail(benchName, QStringLiteral("cannot write the config"));
     config.write(QStringLiteral("backend:\n  listen: {port: 0}\n  database: {client: better-sqlite3, connection: {directory: %1}}\n"
                                 "catalog:\n  processingInterval: false\n  locations: []\n")
-                     .arg(work.filePath(QStringLiteral("db"))).toUtf8());
+                     .arg(work.filePath(QStringLiteral("db"))).toUtf8()
+                 + extraConfig.toUtf8());
     config.close();
 
     m_process.setProcessChannelMode(QProcess::MergedChannels);

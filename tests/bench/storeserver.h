@@ -21,10 +21,15 @@ public:
     ~StoreServer();
     QString base() const { return m_base; }   // http://127.0.0.1:PORT
     void stop();
+    // Starts it again on the same store with `extraConfig` (YAML) added to its config.
+    void restart(const QString &extraConfig);
 
 private:
+    void start(const QString &extraConfig);
     QProcess m_process;
     QString m_base;
+    QString m_benchName;
+    QString m_workDir;
 };
 
 } // namespace Greenroom::Bench
