@@ -8,6 +8,7 @@
 #include <models/catalogcache.h>
 #include <models/serverprofiles.h>
 #include <pages/createpage.h>
+#include <pages/entitypage.h>
 #include <models/tokenvault.h>
 #include <widgets/accountwidget.h>
 #include <models/userpreferences.h>
@@ -113,6 +114,14 @@ bool DesktopApp::start(QString *error)
     m_session = std::make_unique<AccountSession>(m_profile.url, name, *m_vault);
     Ui::AccountWidget *account = m_window->account();
     connect(m_session.get(), &AccountSession::signedIn, account, &Ui::AccountWidget::showSignedIn);
+    connect(m_session.get(), &AccountSession::signedIn, this, [this](const QString &user, const QStringList &ownership) {
+        m_userRef = user;
+        m_ownership = ownership;
+    });
+    connect(m_session.get(), &AccountSession::signedOut, this, [this] {
+        m_userRef.clear();
+        m_ownership.clear();
+    });
     connect(m_session.get(), &AccountSession::signedOut, account, &Ui::AccountWidget::showSignedOut);
     connect(m_session.get(), &AccountSession::progress, account, &Ui::AccountWidget::showSigningIn);
     connect(account, &Ui::AccountWidget::signInRequested, m_session.get(), &AccountSession::signIn);
@@ -141,6 +150,9 @@ void DesktopApp::startSync(const QString &token)
     m_window->docsWeb().setServer(greenroomServer, token);
     m_window->pluginServices().server = greenroomServer;
     m_window->pluginServices().serverToken = token;
+    // Settings shows who this is and what the server's policy lets them do.
+    m_window->settingsPage()->showAccount(m_userRef, m_ownership, greenroomServer, token, m_window->pluginServices().network);
+    m_window->entityPage()->askPermissions();
     Sync::SyncClient::Options options;
     options.backstagePollIntervalMs = m_profiles->pollSeconds() * 1000;
     m_sync = new Sync::SyncClient(profile, m_cachePath, options);

@@ -63,6 +63,8 @@ private:
     std::unique_ptr<Ui::MainWindow> m_window;
     std::unique_ptr<AccountSession> m_session;
     QString m_staticToken;   // the profile's configured token; a signed-in user's token goes before it
+    QString m_userRef;       // who is signed in (empty: nobody), and what they own through
+    QStringList m_ownership;
     Sync::ServerProfile m_profile;
     QString m_cachePath;
     QThread m_syncThread;

@@ -158,6 +158,7 @@ MainWindow::MainWindow(CatalogCache &cache, UserPreferences &preferences, QSetti
         m_create->chooseTemplate(ref);
     };
     connect(m_entity, &EntityPage::templateLaunched, this, launchTemplate);
+    connect(m_entity, &EntityPage::statusMessage, this, [this](const QString &message) { statusBar()->showMessage(message, 8000); });
     connect(m_palette, &SearchPalette::entityChosen, this, &MainWindow::openEntity);
     connect(m_palette, &SearchPalette::docsChosen, this, &MainWindow::openDocs);
     connect(m_palette, &SearchPalette::templateChosen, this, launchTemplate);

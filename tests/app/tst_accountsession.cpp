@@ -10,10 +10,19 @@
 #include <signinbrowser.h>
 #include <signinserver.h>
 
+#include <mainwindow.h>
+#include <models/catalogcache.h>
 #include <models/tokenvault.h>
+#include <models/userpreferences.h>
+#include <pages/entitypage.h>
+#include <pages/settingspage.h>
 #include <widgets/accountwidget.h>
 
 #include <QDeadlineTimer>
+#include <QLabel>
+#include <QPushButton>
+#include <QSettings>
+#include <QTreeWidget>
 #include <QDesktopServices>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -38,6 +47,7 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase() { QDesktopServices::unsetUrlHandler(QStringLiteral("http")); }
     void signInKeepRestoreAndSignOut();
+    void windowShowsWhatThePolicyAllows();
 
 private:
     QString readVault(Ui::TokenVault &vault, const QString &key)
@@ -61,8 +71,14 @@ private:
 void TestAccountSession::initTestCase()
 {
     const QByteArray catalog = "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: {name: team-platform}\nspec: {type: team, children: []}\n"
-                               "---\napiVersion: backstage.io/v1alpha1\nkind: User\nmetadata: {name: ines}\nspec: {memberOf: [team-platform]}\n";
-    QVERIFY2(m_fixture.start(m_dir.path(), catalog, {}), m_fixture.server().output().constData());
+                               "---\napiVersion: backstage.io/v1alpha1\nkind: User\nmetadata: {name: ines}\nspec: {memberOf: [team-platform]}\n"
+                               "---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: ledger}\n"
+                               "spec: {type: service, lifecycle: production, owner: team-platform}\n";
+    // Only team-platform deletes; nobody registers locations.
+    const QByteArray policy = "defaultDecision: allow\nrules:\n"
+                              "  - match: {permission: catalog.entity.delete}\n    if: {groups: [group:default/team-platform]}\n    decision: allow\n"
+                              "  - match: {permission: [catalog.entity.delete, catalog.location.create]}\n    decision: deny\n";
+    QVERIFY2(m_fixture.start(m_dir.path(), catalog, policy), m_fixture.server().output().constData());
     m_fixture.accounts().addAccount({QStringLiteral("ines"), 9, QStringLiteral("Ines"), QStringLiteral("ines@example.com")});
     QDesktopServices::setUrlHandler(QStringLiteral("http"), this, "openInBrowser");
 }
@@ -114,6 +130,61 @@ void TestAccountSession::signInKeepRestoreAndSignOut()
                                        {{QStringLiteral("grant_type"), QStringLiteral("refresh_token")}, {QStringLiteral("refresh_token"), refresh}})
                                   .first,
                               400, 10000);
+}
+
+void TestAccountSession::windowShowsWhatThePolicyAllows()
+{
+    // The window over a cache with the component, connected to the server.
+    const QString cachePath = m_dir.filePath(QStringLiteral("window-cache.sqlite"));
+    auto cache = Ui::CatalogCache::open(cachePath);
+    QVERIFY(cache);
+    const Reply ledger = m_fixture.server().request("GET", QStringLiteral("/api/catalog/entities/by-name/component/default/ledger"));
+    QCOMPARE(ledger.status, 200);
+    Store::MirrorBatch batch;
+    batch.changes.append({false, QStringLiteral("component:default/ledger"), ledger.json()[QLatin1String("metadata")][QLatin1String("uid")].toString(),
+                          QStringLiteral("e1"), ledger.body, {}});
+    QVERIFY(cache->store().applyMirror(batch));
+    QSettings settings(m_dir.filePath(QStringLiteral("window.ini")), QSettings::IniFormat);
+    Ui::UserPreferences preferences(settings, QStringLiteral("test"));
+    Ui::MainWindow window(*cache, preferences, settings);
+    window.pluginServices().server = QUrl(m_fixture.base());
+
+    // Signed out (a guest): Delete is there but disabled, and says why.
+    window.openEntity(QStringLiteral("component:default/ledger"));
+    auto *remove = window.entityPage()->findChild<QPushButton *>(QStringLiteral("deleteEntity"));
+    auto *refresh = window.entityPage()->findChild<QPushButton *>(QStringLiteral("refreshEntity"));
+    QVERIFY(remove && refresh);
+    QTRY_VERIFY_WITH_TIMEOUT(!remove->isEnabled(), 10000);
+    QVERIFY2(remove->toolTip().contains(QLatin1String("catalog.entity.delete")), qPrintable(remove->toolTip()));
+    QVERIFY(refresh->isEnabled());
+
+    // Signed in as ines of team-platform: Delete is allowed.
+    const QJsonObject tokens = signInAs(m_fixture.base(), m_fixture.github().host(), QStringLiteral("ines"));
+    const QString token = tokens[QLatin1String("access_token")].toString();
+    QVERIFY(!token.isEmpty());
+    window.pluginServices().serverToken = token;
+    window.entityPage()->askPermissions();   // what the app does when the token changes
+    QTRY_VERIFY_WITH_TIMEOUT(remove->isEnabled(), 10000);
+    QTest::qWait(300);   // the answer for this entity has come
+    QVERIFY(remove->isEnabled());
+    // Refresh goes to the server, and the status bar says so.
+    QSignalSpy message(window.entityPage(), &Ui::EntityPage::statusMessage);
+    refresh->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!message.isEmpty(), 10000);
+    QCOMPARE(message.first().first().toString(), QStringLiteral("Refresh of component:default/ledger requested"));
+
+    // Settings: who, their groups, and the server's decisions.
+    Ui::SettingsPage *page = window.settingsPage();
+    page->showAccount(QStringLiteral("user:default/ines"), {QStringLiteral("user:default/ines"), QStringLiteral("group:default/team-platform")},
+                      QUrl(m_fixture.base()), token, window.pluginServices().network);
+    QCOMPARE(page->accountLabel()->text(), QStringLiteral("Signed in as user:default/ines. Groups: group:default/team-platform."));
+    const auto decision = [page](const QString &permission) {
+        const QList<QTreeWidgetItem *> found = page->decisionList()->findItems(permission, Qt::MatchExactly);
+        return found.isEmpty() ? QString() : found.first()->text(1);
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(decision(QStringLiteral("catalog.location.create")), QStringLiteral("denied"), 10000);
+    QCOMPARE(decision(QStringLiteral("catalog.entity.create")), QStringLiteral("allowed"));
+    QCOMPARE(decision(QStringLiteral("scaffolder.task.create")), QStringLiteral("allowed"));
 }
 
 QTEST_MAIN(TestAccountSession)

@@ -4,6 +4,7 @@
 
 #include "models/catalogcache.h"
 #include "models/entitypresentation.h"
+#include "models/permissiondecisions.h"
 #include "models/userpreferences.h"
 #include "text/codehighlighter.h"
 #include "widgets/docsreader.h"
@@ -25,8 +26,12 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QListWidget>
+#include <QMessageBox>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollArea>
@@ -56,6 +61,17 @@ QPlainTextEdit *codeView()
     mono.setStyleHint(QFont::TypeWriter);
     view->setFont(mono);
     return view;
+}
+
+// Backstage's error message of a refused request, or the transport's error.
+QString serverError(QNetworkReply *reply, int status)
+{
+    if (status == 0)
+        return reply->errorString();
+    const QString message = QJsonDocument::fromJson(reply->read(64 * 1024)).object().value(QLatin1String("error"))[QLatin1String("message")].toString();
+    if (status == 403)
+        return message.isEmpty() ? QObject::tr("your account may not (HTTP 403)") : message;
+    return message.isEmpty() ? QStringLiteral("HTTP %1").arg(status) : message;
 }
 
 } // namespace
@@ -88,6 +104,15 @@ EntityPage::EntityPage(CatalogCache &cache, UserPreferences &preferences, Entity
     m_launch->hide();
     connect(m_launch, &QPushButton::clicked, this, [this] { Q_EMIT templateLaunched(m_ref); });
 
+    // The server's actions on the entity, shown disabled with the reason
+    // when its permission policy refuses them (asked per entity).
+    m_refresh = new QPushButton(tr("Refresh"));
+    m_refresh->setObjectName(QStringLiteral("refreshEntity"));
+    m_delete = new QPushButton(tr("Delete…"));
+    m_delete->setObjectName(QStringLiteral("deleteEntity"));
+    connect(m_refresh, &QPushButton::clicked, this, &EntityPage::refreshEntity);
+    connect(m_delete, &QPushButton::clicked, this, &EntityPage::deleteEntity);
+
     auto *header = new QHBoxLayout;
     auto *titles = new QVBoxLayout;
     titles->addWidget(m_kindLabel);
@@ -95,6 +120,8 @@ EntityPage::EntityPage(CatalogCache &cache, UserPreferences &preferences, Entity
     titles->addWidget(m_subtitle);
     header->addLayout(titles, 1);
     header->addWidget(m_launch, 0, Qt::AlignTop);
+    header->addWidget(m_refresh, 0, Qt::AlignTop);
+    header->addWidget(m_delete, 0, Qt::AlignTop);
     header->addWidget(m_star, 0, Qt::AlignTop);
 
     m_tabs = new QTabWidget;
@@ -325,6 +352,73 @@ bool EntityPage::showEntity(const QString &ref)
     return !m_entity.isEmpty();
 }
 
+void EntityPage::askPermissions()
+{
+    const bool online = m_services.server.isValid() && m_services.network && !m_entity.isEmpty();
+    for (QPushButton *button : {m_refresh, m_delete}) {
+        button->setVisible(online);
+        button->setEnabled(online);
+        button->setToolTip(QString());
+    }
+    if (!online)
+        return;
+    m_refresh->setToolTip(tr("Read this entity's location again now"));
+    m_delete->setToolTip(tr("Remove this entity from the catalog (its location may add it again)"));
+    const QString ref = m_ref;
+    PermissionDecisions::ask(*m_services.network, m_services.server, m_services.serverToken,
+                             {{QStringLiteral("catalog.entity.refresh"), ref}, {QStringLiteral("catalog.entity.delete"), ref}}, this,
+                             [this, ref](const PermissionDecisions::Answers &answers) {
+                                 if (ref != m_ref)
+                                     return;   // another entity by now
+                                 const std::pair<QPushButton *, const char *> actions[] = {{m_refresh, "catalog.entity.refresh"},
+                                                                                           {m_delete, "catalog.entity.delete"}};
+                                 for (qsizetype i = 0; i < 2; ++i) {
+                                     if (answers.value(i) != PermissionDecisions::Answer::Deny)
+                                         continue;
+                                     actions[i].first->setEnabled(false);
+                                     actions[i].first->setToolTip(PermissionDecisions::refusal(QLatin1String(actions[i].second)));
+                                 }
+                             });
+}
+
+void EntityPage::refreshEntity()
+{
+    QNetworkRequest request(QUrl(m_services.server.toString(QUrl::StripTrailingSlash) + QStringLiteral("/api/catalog/refresh")));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    if (!m_services.serverToken.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + m_services.serverToken.toUtf8());
+    QNetworkReply *reply = m_services.network->post(request, QJsonDocument(QJsonObject{{QStringLiteral("entityRef"), m_ref}}).toJson(QJsonDocument::Compact));
+    const QString ref = m_ref;
+    connect(reply, &QNetworkReply::finished, this, [this, reply, ref] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        Q_EMIT statusMessage(status == 200 ? tr("Refresh of %1 requested").arg(ref)
+                                           : tr("The server refused to refresh %1: %2").arg(ref, serverError(reply, status)));
+    });
+}
+
+void EntityPage::deleteEntity()
+{
+    const QString uid = m_entity.value(QLatin1String("metadata"))[QLatin1String("uid")].toString();
+    if (uid.isEmpty())
+        return;
+    if (QMessageBox::question(this, tr("Delete entity"),
+                              tr("Delete %1 from the catalog? Its location may add it again when it is read.").arg(m_ref))
+        != QMessageBox::Yes)
+        return;
+    QNetworkRequest request(QUrl(m_services.server.toString(QUrl::StripTrailingSlash) + QStringLiteral("/api/catalog/entities/by-uid/") + uid));
+    if (!m_services.serverToken.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + m_services.serverToken.toUtf8());
+    QNetworkReply *reply = m_services.network->deleteResource(request);
+    const QString ref = m_ref;
+    connect(reply, &QNetworkReply::finished, this, [this, reply, ref] {
+        reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        Q_EMIT statusMessage(status == 204 ? tr("Deleted %1").arg(ref)
+                                           : tr("The server refused to delete %1: %2").arg(ref, serverError(reply, status)));
+    });
+}
+
 void EntityPage::rebuild()
 {
     m_entity = m_cache.entity(m_ref);
@@ -348,6 +442,7 @@ void EntityPage::rebuild()
         m_subtitle->setText(parts.join(QStringLiteral(" &nbsp;·&nbsp; ")));
     }
     updateStar();
+    askPermissions();
     m_launch->setVisible(!m_entity.isEmpty() && kindOf(m_ref) == QLatin1String("template"));
     rebuildOverview();
     m_graph->setRoot(m_ref);

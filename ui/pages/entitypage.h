@@ -48,6 +48,10 @@ public:
                DocsWeb *docs = nullptr, QWidget *parent = nullptr);
     ~EntityPage() override;
 
+    // Refresh and Delete, as far as the server's policy allows them for the
+    // entity shown; asked again when the server or the signed-in user changes.
+    void askPermissions();
+
     // Shows `ref`; false (and a "not in the catalog" message) when the cache
     // does not hold it.
     bool showEntity(const QString &ref);
@@ -67,6 +71,8 @@ Q_SIGNALS:
     void entityActivated(const QString &ref);
     // "Launch template" on a Template's page.
     void templateLaunched(const QString &ref);
+    // What a server action did ("Refresh requested", "Deleted ..."), for the status bar.
+    void statusMessage(const QString &message);
 
 private:
     void registerBuiltIns();
@@ -79,6 +85,8 @@ private:
     QWidget *makeAboutCard(const QJsonObject &entity);
     QWidget *makeRelationCards(const QJsonObject &entity);
     void updateStar();
+    void refreshEntity();
+    void deleteEntity();
 
     CatalogCache &m_cache;
     UserPreferences &m_preferences;
@@ -91,6 +99,8 @@ private:
     QLabel *m_subtitle;
     QToolButton *m_star;
     QPushButton *m_launch;
+    QPushButton *m_refresh;
+    QPushButton *m_delete;
     QTabWidget *m_tabs;
     QWidget *m_overviewTab;
     QWidget *m_relationsTab;

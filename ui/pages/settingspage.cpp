@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "settingspage.h"
 
+#include "models/permissiondecisions.h"
+
 #include "models/catalogcache.h"
 #include "models/entitypresentation.h"
 #include "models/serverprofiles.h"
@@ -85,6 +87,20 @@ SettingsPage::SettingsPage(CatalogCache &cache, UserPreferences &preferences, Se
     m_identity->setObjectName(QStringLiteral("identity"));
     identityForm->addRow(tr("I am"), m_identity);
 
+    auto *account = new QGroupBox(tr("Account"));
+    auto *accountLayout = new QVBoxLayout(account);
+    m_account = new QLabel;
+    m_account->setObjectName(QStringLiteral("accountSummary"));
+    m_account->setWordWrap(true);
+    m_decisions = new QTreeWidget;
+    m_decisions->setObjectName(QStringLiteral("decisionList"));
+    m_decisions->setRootIsDecorated(false);
+    m_decisions->setHeaderLabels({tr("Permission"), tr("The server's policy")});
+    m_decisions->setMaximumHeight(150);
+    accountLayout->addWidget(m_account);
+    accountLayout->addWidget(m_decisions);
+    showAccount(QString(), {}, QUrl(), QString(), nullptr);
+
     auto *appearance = new QGroupBox(tr("Appearance"));
     auto *appearanceLayout = new QVBoxLayout(appearance);
     const bool dark = palette().color(QPalette::Window).lightness() < 128;
@@ -114,6 +130,7 @@ SettingsPage::SettingsPage(CatalogCache &cache, UserPreferences &preferences, Se
     layout->addWidget(servers, 2);
     layout->addWidget(sync);
     layout->addWidget(identity);
+    layout->addWidget(account);
     layout->addWidget(appearance);
     layout->addWidget(plugins, 1);
     layout->addStretch(1);
@@ -264,6 +281,36 @@ void SettingsPage::showPlugins(const QList<PluginStatus> &statuses)
     for (int column = 0; column < 4; ++column)
         m_plugins->resizeColumnToContents(column);
     m_pluginNote->setVisible(statuses.isEmpty());
+}
+
+void SettingsPage::showAccount(const QString &userEntityRef, const QStringList &ownershipRefs, const QUrl &server, const QString &token,
+                               QNetworkAccessManager *network)
+{
+    QStringList groups = ownershipRefs;
+    groups.removeAll(userEntityRef);
+    m_account->setText(userEntityRef.isEmpty() ? tr("Not signed in: the server decides for a guest. Sign in from the status bar.")
+                                               : tr("Signed in as %1. Groups: %2.")
+                                                     .arg(userEntityRef, groups.isEmpty() ? tr("none") : groups.join(QStringLiteral(", "))));
+    static const QStringList common{QStringLiteral("catalog.entity.create"), QStringLiteral("catalog.location.read"),
+                                    QStringLiteral("catalog.location.create"), QStringLiteral("catalog.location.delete"),
+                                    QStringLiteral("catalog.entity.validate"), QStringLiteral("scaffolder.task.create"),
+                                    QStringLiteral("scaffolder.template.management")};
+    m_decisions->clear();
+    for (const QString &permission : common)
+        new QTreeWidgetItem(m_decisions, {permission, network ? tr("asking…") : tr("unknown (offline)")});
+    if (!network)
+        return;
+    QList<PermissionQuestion> questions;
+    for (const QString &permission : common)
+        questions.append({permission, QString()});
+    PermissionDecisions::ask(*network, server, token, questions, this, [this](const PermissionDecisions::Answers &answers) {
+        for (int i = 0; i < m_decisions->topLevelItemCount() && i < answers.size(); ++i) {
+            const PermissionDecisions::Answer answer = answers.at(i);
+            m_decisions->topLevelItem(i)->setText(1, answer == PermissionDecisions::Answer::Allow  ? tr("allowed")
+                                                     : answer == PermissionDecisions::Answer::Deny ? tr("denied")
+                                                                                                  : tr("unknown (the server did not say)"));
+        }
+    });
 }
 
 } // namespace Greenroom::Ui

@@ -12,6 +12,7 @@ class QLineEdit;
 class QListWidget;
 class QTreeWidget;
 class QSpinBox;
+class QNetworkAccessManager;
 
 namespace Greenroom::Ui {
 
@@ -41,6 +42,13 @@ public:
     // checkbox; a change takes effect at the next start) or why skipped.
     void showPlugins(const QList<PluginStatus> &statuses);
     QTreeWidget *pluginList() const { return m_plugins; }
+    // The account on the active server: who (empty: signed out), their
+    // groups, and what the server's policy lets them do, asked from
+    // `server` with `token` (the common permissions that need no entity).
+    void showAccount(const QString &userEntityRef, const QStringList &ownershipRefs, const QUrl &server, const QString &token,
+                     QNetworkAccessManager *network);
+    QLabel *accountLabel() const { return m_account; }
+    QTreeWidget *decisionList() const { return m_decisions; }
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -69,6 +77,8 @@ private:
     QSpinBox *m_poll;
     QComboBox *m_identity;
     bool m_identitiesStale = true;
+    QLabel *m_account;
+    QTreeWidget *m_decisions;
 };
 
 } // namespace Greenroom::Ui
