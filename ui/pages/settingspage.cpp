@@ -20,6 +20,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QStyleHints>
 #include <QGuiApplication>
@@ -126,7 +127,16 @@ SettingsPage::SettingsPage(CatalogCache &cache, UserPreferences &preferences, Se
         m_pluginNote->setText(tr("%1 is %2 when Greenroom starts again.").arg(item->text(0), enabled ? tr("enabled") : tr("disabled")));
     });
 
-    auto *layout = new QVBoxLayout(this);
+    // The groups scroll: the page never makes the window taller than it is.
+    auto *content = new QWidget;
+    auto *scroll = new QScrollArea;
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(content);
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->addWidget(scroll);
+    auto *layout = new QVBoxLayout(content);
     layout->addWidget(servers, 2);
     layout->addWidget(sync);
     layout->addWidget(identity);
