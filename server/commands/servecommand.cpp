@@ -426,6 +426,7 @@ int runServeCommand(const QStringList &arguments)
                      .arg(interrupted->size()).arg(interrupted->join(QStringLiteral(", "))));
     ScaffolderRoutes scaffolderRoutes(server.router(), *store.value(), tasks, actions, scaffolder.value(), catalog->ingest.gitReader,
                                       workingDirectory->value_or(QString()));
+    scaffolderRoutes.setAuthorizer(&authorizer);
     SyncRoutes sync(*store.value(), server.router(), authorizer);
     QObject::connect(&docsBuilds, &Ingest::DocsBuildLoop::checked, &sync, &SyncRoutes::notifyChanged);
     metrics.setSyncClients([&sync] { return sync.waitingClients(); });

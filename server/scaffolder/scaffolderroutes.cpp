@@ -2,6 +2,10 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "scaffolderroutes.h"
 
+#include "auth/authroutes.h"
+
+#include <model/entityref.h>
+
 #include "catalog/routesupport.h"
 
 #include <scaffold/autocomplete.h>
@@ -185,10 +189,30 @@ ScaffolderRoutes::~ScaffolderRoutes()
     m_slowWork.waitForDone();
 }
 
+Result<Store::StoredEntity> ScaffolderRoutes::readable(const HttpRequest &request, Result<Store::StoredEntity> stored) const
+{
+    // A template the caller may not read is not found, as upstream's
+    // catalog lookup with the caller's credentials finds none.
+    if (stored && m_authorizer && m_authorizer->isEnabled() && !readableEntity(*m_authorizer, m_catalog, request.principal, stored->ref))
+        return Error(QStringLiteral("NotFoundError"), QStringLiteral("Template %1 not found").arg(stored->ref));
+    return stored;
+}
+
+Status ScaffolderRoutes::require(const HttpRequest &request, const QStringList &permissions) const
+{
+    for (const QString &permission : permissions) {
+        if (m_authorizer) {
+            if (Status allowed = m_authorizer->require(request.principal, permission); !allowed)
+                return allowed;
+        }
+    }
+    return Ok{};
+}
+
 HttpResponse ScaffolderRoutes::parameterSchema(const HttpRequest &request)
 {
-    auto stored = Scaffold::findTemplate(m_catalog, request.params.value(QStringLiteral("kind")), request.params.value(QStringLiteral("namespace")),
-                               request.params.value(QStringLiteral("name")));
+    auto stored = readable(request, Scaffold::findTemplate(m_catalog, request.params.value(QStringLiteral("kind")), request.params.value(QStringLiteral("namespace")),
+                               request.params.value(QStringLiteral("name"))));
     if (!stored)
         return HttpResponse::error(stored.error(), request);
     const QJsonObject &entity = stored->entity;
@@ -234,8 +258,8 @@ HttpResponse ScaffolderRoutes::parameterSchema(const HttpRequest &request)
 
 HttpResponse ScaffolderRoutes::templateFiles(const HttpRequest &request)
 {
-    auto stored = Scaffold::findTemplate(m_catalog, request.params.value(QStringLiteral("kind")), request.params.value(QStringLiteral("namespace")),
-                               request.params.value(QStringLiteral("name")));
+    auto stored = readable(request, Scaffold::findTemplate(m_catalog, request.params.value(QStringLiteral("kind")), request.params.value(QStringLiteral("namespace")),
+                               request.params.value(QStringLiteral("name"))));
     if (!stored)
         return HttpResponse::error(stored.error(), request);
     // Greenroom's addition, for desktops that run a task themselves; read
@@ -269,7 +293,9 @@ HttpResponse ScaffolderRoutes::createTask(const HttpRequest &request)
     const QJsonValue templateRef = body->value(QLatin1String("templateRef"));
     if (!templateRef.isString())
         return HttpResponse::error(Error::input(QStringLiteral("Entity reference must be a string")), request);
-    auto stored = Scaffold::findTemplate(m_catalog, templateRef.toString());
+    if (Status allowed = require(request, {QStringLiteral("scaffolder.task.create")}); !allowed)
+        return HttpResponse::error(allowed.error(), request);
+    auto stored = readable(request, Scaffold::findTemplate(m_catalog, templateRef.toString()));
     if (!stored)
         return HttpResponse::error(stored.error(), request);
     const QJsonObject &entity = stored->entity;
@@ -293,6 +319,8 @@ HttpResponse ScaffolderRoutes::retryTask(const HttpRequest &request)
     const std::optional<Scaffold::TaskRecord> task = m_broker.task(id);
     if (!task)
         return HttpResponse::error(taskNotFound(id), request);
+    if (Status allowed = require(request, {QStringLiteral("scaffolder.task.create")}); !allowed)
+        return HttpResponse::error(allowed.error(), request);
     auto body = jsonObjectBody(request, true);   // {secrets?}, and may be empty
     if (!body)
         return HttpResponse::error(body.error(), request);
@@ -300,7 +328,7 @@ HttpResponse ScaffolderRoutes::retryTask(const HttpRequest &request)
     // The template is found again, as upstream's retry authorizes it, and
     // its files are where the steps' relative urls point.
     const QString templateRef = task->spec.value(QLatin1String("templateInfo"))[QLatin1String("entityRef")].toString();
-    auto stored = Scaffold::findTemplate(m_catalog, templateRef);
+    auto stored = readable(request, Scaffold::findTemplate(m_catalog, templateRef));
     if (!stored)
         return HttpResponse::error(stored.error(), request);
     if (std::optional<HttpResponse> refused = checkSecrets(stored->entity, secrets))
@@ -412,6 +440,8 @@ HttpResponse ScaffolderRoutes::dryRun(const HttpRequest &request)
     auto body = jsonObjectBody(request);
     if (!body)
         return HttpResponse::error(body.error(), request);
+    if (Status allowed = require(request, {QStringLiteral("scaffolder.task.create"), QStringLiteral("scaffolder.template.dry-run")}); !allowed)
+        return HttpResponse::error(allowed.error(), request);
     // Greenroom's addition: {templateRef, values} tries a stored template
     // with its own files (the desktop has no copy of them to send).
     if (body->contains(QLatin1String("templateRef")) && !body->contains(QLatin1String("template")))
@@ -444,7 +474,7 @@ HttpResponse ScaffolderRoutes::dryRun(const HttpRequest &request)
 
 HttpResponse ScaffolderRoutes::dryRunStored(const HttpRequest &request, const QJsonObject &body)
 {
-    auto stored = Scaffold::findTemplate(m_catalog, body.value(QLatin1String("templateRef")).toString());
+    auto stored = readable(request, Scaffold::findTemplate(m_catalog, body.value(QLatin1String("templateRef")).toString()));
     if (!stored)
         return HttpResponse::error(stored.error(), request);
     const QJsonObject &entity = stored->entity;

@@ -5,6 +5,8 @@
 #include "http/longpoll.h"
 #include "http/router.h"
 
+#include <auth/authorizer.h>
+
 #include <ingest/gitreader.h>
 #include <scaffold/taskbroker.h>
 #include <store/catalogstore.h>
@@ -33,7 +35,16 @@ public:
                      QObject *parent = nullptr);
     ~ScaffolderRoutes() override;
 
+    // Who may do what (permission.enabled): templates are found only when
+    // the caller may read them; creating, retrying and dry-running tasks
+    // need scaffolder.task.create (and .template.dry-run), as upstream's.
+    void setAuthorizer(const Auth::Authorizer *authorizer) { m_authorizer = authorizer; }
+
 private:
+    // A template Scaffold::findTemplate found, if the caller may read it (else not found).
+    Result<Store::StoredEntity> readable(const HttpRequest &request, Result<Store::StoredEntity> stored) const;
+    // NotAllowedError unless the policy allows each of `permissions`.
+    Status require(const HttpRequest &request, const QStringList &permissions) const;
     HttpResponse parameterSchema(const HttpRequest &request);
     // GET /v2/templates/:namespace/:kind/:name/files (Greenroom): the
     // template, its files and the installation's public settings, for a
@@ -62,6 +73,7 @@ private:
     };
 
     Store::CatalogStore &m_catalog;
+    const Auth::Authorizer *m_authorizer = nullptr;
     Scaffold::TaskBroker &m_broker;
     const Scaffold::ActionRegistry &m_actions;
     std::shared_ptr<const Scaffold::ScaffolderServices> m_services;

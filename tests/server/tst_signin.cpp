@@ -47,6 +47,24 @@ apiVersion: backstage.io/v1alpha1
 kind: Component
 metadata: {name: cart}
 spec: {type: service, lifecycle: production, owner: shop}
+---
+apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: {name: payments-service}
+spec:
+  type: service
+  owner: payments
+  parameters: [{title: Name, properties: {name: {type: string}}}]
+  steps: [{id: log, action: debug:log, input: {message: hello}}]
+---
+apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: {name: shop-service}
+spec:
+  type: service
+  owner: shop
+  parameters: [{title: Name, properties: {name: {type: string}}}]
+  steps: [{id: log, action: debug:log, input: {message: hello}}]
 )";
 
 const char *const Policy = R"(defaultDecision: allow
@@ -55,6 +73,9 @@ rules:
     if: {groups: [group:default/platform-team]}
     decision: allow
   - match: {permission: catalog.entity.delete}
+    decision: deny
+  - match: {permission: scaffolder.task.create}
+    if: {users: [user:default/bob]}
     decision: deny
   - match: {permission: catalog.entity.read}
     decision: conditional
@@ -79,6 +100,7 @@ private Q_SLOTS:
     void authorizeRefusals();
     void pkceStateAndCodeRefusals();
     void refreshTokensRotate();
+    void scaffolderObeysThePolicy();
     void deviceFlow();
     void secretsAreNotPrinted();
 
@@ -296,6 +318,31 @@ void TestSignIn::refreshTokensRotate()
     auto [after, gone] = postJson(network, tokenUrl, {{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
                                                       {QStringLiteral("refresh_token"), current}});
     QCOMPARE(after, 400);
+}
+
+void TestSignIn::scaffolderObeysThePolicy()
+{
+    const QString jane = signInAs(m_server.base(), m_github->host(), QStringLiteral("jane"))[QLatin1String("access_token")].toString();
+    const QString bob = signInAs(m_server.base(), m_github->host(), QStringLiteral("robert"))[QLatin1String("access_token")].toString();
+    QVERIFY(!jane.isEmpty() && !bob.isEmpty());
+    // A template Jane may not read (owned by shop) is not found for her.
+    QCOMPARE(get(QStringLiteral("/api/scaffolder/v2/templates/default/template/payments-service/parameter-schema"), jane).status, 200);
+    const Reply hidden = get(QStringLiteral("/api/scaffolder/v2/templates/default/template/shop-service/parameter-schema"), jane);
+    QCOMPARE(hidden.status, 404);
+    QCOMPARE(hidden.errorMessage(), QStringLiteral("Template template:default/shop-service not found"));
+    const auto post = [this](const QString &path, const QString &token, const QByteArray &body) {
+        return m_server.request("POST", path, body, "application/json", {{"Authorization", "Bearer " + token.toLatin1()}});
+    };
+    const QByteArray task = R"({"templateRef":"template:default/shop-service","values":{"name":"x"}})";
+    QCOMPARE(post(QStringLiteral("/api/scaffolder/v2/tasks"), jane, task).status, 404);
+    // Bob may not create tasks at all: 403 before anything else, as upstream's checkPermission.
+    const Reply refused = post(QStringLiteral("/api/scaffolder/v2/tasks"), bob, R"({"templateRef":"template:default/payments-service","values":{"name":"x"}})");
+    QCOMPARE(refused.status, 403);
+    QCOMPARE(refused.json()[QLatin1String("error")][QLatin1String("name")].toString(), QStringLiteral("NotAllowedError"));
+    QCOMPARE(post(QStringLiteral("/api/scaffolder/v2/dry-run"), bob, R"({"template":{},"values":{},"directoryContents":[]})").status, 403);
+    // Jane may.
+    const Reply created = post(QStringLiteral("/api/scaffolder/v2/tasks"), jane, R"({"templateRef":"template:default/payments-service","values":{"name":"x"}})");
+    QVERIFY2(created.status == 201, created.body.constData());
 }
 
 void TestSignIn::deviceFlow()

@@ -43,7 +43,7 @@ public:
         writeFile(QDir(dir).filePath(QStringLiteral("app-config.yaml")),
                   QStringLiteral("backend:\n  baseUrl: http://127.0.0.1:%1\n  listen: {port: %1}\n"
                                  "  database: {client: better-sqlite3, connection: {directory: '%2'}}\n"
-                                 "catalog:\n  processingInterval: {seconds: 1}\n  rules: [{allow: [Component, Group, User]}]\n"
+                                 "catalog:\n  processingInterval: {seconds: 1}\n  rules: [{allow: [Component, Group, User, Template]}]\n"
                                  "  locations: [{type: file, target: catalog-info.yaml}]\n"
                                  "auth:\n  clientIdMetadataDocuments: {enabled: true}\n  experimentalRefreshToken: {enabled: true}\n"
                                  "  providers:\n    github:\n      development:\n        clientId: %3\n"
