@@ -3,6 +3,7 @@
 #pragma once
 
 #include <common/result.h>
+#include <model/entityfilter.h>
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -35,6 +36,10 @@ struct SearchRequest
     // Counting stops here (counting costs a read of every match): a UI that
     // shows ">10000" asks 10001. -1: the exact total, as the API answers.
     qint64 countLimit = -1;
+    // Only documents of entities this filter admits (the caller's
+    // catalog.entity.read, as Backstage's AuthorizedSearchEngine asks it for
+    // both types); nullopt: every document.
+    std::optional<Model::EntityFilter> readable;
 };
 
 struct SearchHit

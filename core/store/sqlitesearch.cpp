@@ -123,7 +123,16 @@ void registerSearchFunctions(sqlite3 *db)
 Result<Search::SearchResults> SqliteCatalogStore::searchDocuments(const Search::SearchRequest &request)
 {
     Search::SearchResults results;
-    const DocumentCondition asked = documentCondition(request);
+    DocumentCondition asked = documentCondition(request);
+    if (request.readable) {
+        // Documents of the entities the caller may read, in the same query, so counts and pages stay right.
+        auto readable = d->filterCondition(*request.readable, SqliteCatalogStorePrivate::FilterPlan::Lists);
+        if (!readable)
+            return readable.error();
+        asked.filters.andWith(QStringLiteral("d.entity_id IN (SELECT e.id FROM entities e WHERE %1)")
+                                  .arg(readable->sql.isEmpty() ? QStringLiteral("1") : readable->sql),
+                              readable->params);
+    }
     const SqlCondition &condition = asked.filters;
     const bool filtered = !condition.sql.isEmpty();
     // The conditions, on documents whose id is `id`.

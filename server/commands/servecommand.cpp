@@ -390,7 +390,7 @@ int runServeCommand(const QStringList &arguments)
     addTechDocsRoutes(server.router(), *store.value(), *store.value(), docsBuilds, authorizer,
                       {.legacyCaseSensitiveTriplets = techdocs->legacyCaseSensitiveTriplets});
     addDocsBundleRoute(server.router(), *store.value(), *store.value(), authorizer);
-    addSearchRoutes(server.router(), *store.value(), log, search->limits);
+    addSearchRoutes(server.router(), *store.value(), log, authorizer, search->limits);
     addAuthRoutes(server.router(), userTokens);
     // People sign in here (GitHub), and native apps get their tokens.
     auto signInSettings = SignInRoutes::Settings::fromConfig(config.value(), baseUrl->value_or(QStringLiteral("http://localhost:7007")));

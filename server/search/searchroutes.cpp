@@ -33,16 +33,18 @@ bool safeLocation(const QString &location)
 
 } // namespace
 
-void addSearchRoutes(Router &router, Store::CatalogStore &store, const Logger &log, const Search::SearchLimits &limits)
+void addSearchRoutes(Router &router, Store::CatalogStore &store, const Logger &log, const Auth::Authorizer &authorizer,
+                     const Search::SearchLimits &limits)
 {
     const QString tag = QUuid::createUuid().toString(QUuid::WithoutBraces);
     const QString preTag = QStringLiteral("<%1>").arg(tag);
     const QString postTag = QStringLiteral("</%1>").arg(tag);
-    router.add("GET", Mount, QStringLiteral("/query"), [&store, &log, limits, preTag, postTag](const HttpRequest &request) {
+    router.add("GET", Mount, QStringLiteral("/query"), [&store, &log, &authorizer, limits, preTag, postTag](const HttpRequest &request) {
         auto parsed = Search::parseSearchQuery(nestedQuery(request.query), Search::documentTypes(), limits);
         if (!parsed)
             return HttpResponse::error(parsed.error(), request);
         Search::SearchRequest search = parsed->request;
+        search.readable = authorizer.entityScope(request.principal, QStringLiteral("catalog.entity.read"));
         search.preTag = preTag;
         search.postTag = postTag;
         if (!parsed->page)

@@ -5,6 +5,8 @@
 #include "http/router.h"
 #include "operations/logger.h"
 
+#include <auth/authorizer.h>
+
 #include <search/searchrequest.h>
 #include <store/catalogstore.h>
 
@@ -19,6 +21,8 @@ namespace Greenroom::Server {
  * leaves them out. Unlike Lunr, a type with nothing indexed yet answers no
  * results, never MissingIndexError.
  */
-void addSearchRoutes(Router &router, Store::CatalogStore &store, const Logger &log, const Search::SearchLimits &limits = {});
+// Results are the documents of entities the caller may read (`authorizer`).
+void addSearchRoutes(Router &router, Store::CatalogStore &store, const Logger &log, const Auth::Authorizer &authorizer,
+                     const Search::SearchLimits &limits = {});
 
 } // namespace Greenroom::Server

@@ -101,6 +101,7 @@ private Q_SLOTS:
     void pkceStateAndCodeRefusals();
     void refreshTokensRotate();
     void scaffolderObeysThePolicy();
+    void searchFindsOnlyWhatYouMayRead();
     void deviceFlow();
     void secretsAreNotPrinted();
 
@@ -343,6 +344,28 @@ void TestSignIn::scaffolderObeysThePolicy()
     // Jane may.
     const Reply created = post(QStringLiteral("/api/scaffolder/v2/tasks"), jane, R"({"templateRef":"template:default/payments-service","values":{"name":"x"}})");
     QVERIFY2(created.status == 201, created.body.constData());
+}
+
+void TestSignIn::searchFindsOnlyWhatYouMayRead()
+{
+    const QString jane = signInAs(m_server.base(), m_github->host(), QStringLiteral("jane"))[QLatin1String("access_token")].toString();
+    const auto names = [](const Reply &reply) {
+        QStringList found;
+        for (const QJsonValue &result : reply.json()[QLatin1String("results")].toArray())
+            found.append(result[QLatin1String("document")][QLatin1String("title")].toString());
+        found.sort();
+        return found;
+    };
+    const Reply ledger = get(QStringLiteral("/api/search/query?term=ledger"), jane);
+    QCOMPARE(ledger.status, 200);
+    QCOMPARE(names(ledger), QStringList{QStringLiteral("ledger")});
+    // cart is shop's: not found, and not counted.
+    const Reply cart = get(QStringLiteral("/api/search/query?term=cart"), jane);
+    QCOMPARE(cart.status, 200);
+    QCOMPARE(names(cart), QStringList());
+    QCOMPARE(cart.json()[QLatin1String("numberOfResults")].toInt(), 0);
+    // Everything of kind Component she may see, by filter: hers only.
+    QCOMPARE(names(get(QStringLiteral("/api/search/query?filters%5Bkind%5D=component"), jane)), QStringList{QStringLiteral("ledger")});
 }
 
 void TestSignIn::deviceFlow()
