@@ -73,6 +73,23 @@ QString withParams(const QString &redirectUri, const QList<std::pair<QString, QS
     return url.toString(QUrl::FullyEncoded);
 }
 
+// Refresh sessions in this process (tests, and servers that keep none).
+class MemoryRefreshSessions : public RefreshSessionStore
+{
+public:
+    void put(const QString &id, const Session &session) override { m_sessions.insert(id, session); }
+    std::optional<Session> take(const QString &id, qint64 now) override
+    {
+        m_sessions.removeIf([now](const auto &it) { return it.value().expiresAt < now; });
+        if (!m_sessions.contains(id))
+            return std::nullopt;
+        return m_sessions.take(id);
+    }
+
+private:
+    QHash<QString, Session> m_sessions;
+};
+
 } // namespace
 
 QJsonObject AuthorizationServer::Tokens::toJson(bool withIdToken) const
@@ -99,7 +116,12 @@ QJsonObject AuthorizationServer::DeviceGrant::toJson(const QString &verification
             {QStringLiteral("interval"), interval}};
 }
 
-AuthorizationServer::AuthorizationServer(UserTokens &tokens, Options options) : m_tokens(tokens), m_options(std::move(options)) {}
+AuthorizationServer::AuthorizationServer(UserTokens &tokens, Options options)
+    : m_tokens(tokens),
+      m_options(std::move(options)),
+      m_refreshSessions(m_options.refreshSessions ? m_options.refreshSessions : std::make_shared<MemoryRefreshSessions>())
+{
+}
 
 qint64 AuthorizationServer::now() const
 {
@@ -159,7 +181,6 @@ void AuthorizationServer::dropExpired()
             ++it;
         }
     }
-    m_offline.removeIf([at](const auto &it) { return it.value().expiresAt < at; });
 }
 
 Result<QString> AuthorizationServer::createSession(const AuthorizeRequest &request)
@@ -238,7 +259,7 @@ std::variant<AuthorizationServer::Tokens, OAuthError> AuthorizationServer::issue
     if (m_options.refreshTokens && scope.split(QLatin1Char(' ')).contains(QLatin1String("offline_access"))) {
         const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
         tokens.refreshToken = id + QLatin1Char('.') + randomToken();
-        m_offline.insert(id, Offline{hashOf(tokens.refreshToken), user.userEntityRef, tokens.scope, now() + m_options.refreshLifetimeSeconds});
+        m_refreshSessions->put(id, {hashOf(tokens.refreshToken), user.userEntityRef, tokens.scope, now() + m_options.refreshLifetimeSeconds});
     }
     return tokens;
 }
@@ -281,27 +302,30 @@ std::variant<AuthorizationServer::Tokens, OAuthError> AuthorizationServer::refre
     const QStringList parts = refreshToken.split(QLatin1Char('.'));
     if (parts.size() != 2 || parts.at(0).isEmpty() || parts.at(1).isEmpty())
         return grantError(QStringLiteral("Invalid refresh token format"));
-    const auto offline = m_offline.constFind(parts.at(0));
-    if (offline == m_offline.cend() || offline->hash != hashOf(refreshToken))
+    // Taken: each refresh token works once (it rotates).
+    std::optional<RefreshSessionStore::Session> held = m_refreshSessions->take(parts.at(0), now());
+    if (!held)
         return grantError(QStringLiteral("Invalid refresh token"));
-    const Offline held = *offline;
-    m_offline.remove(parts.at(0));   // rotated: each refresh token works once
-    SignedInUser user{held.userEntityRef, {held.userEntityRef}};
+    if (held->hash != hashOf(refreshToken)) {
+        m_refreshSessions->put(parts.at(0), *held);   // someone else's id with a wrong secret: theirs stays
+        return grantError(QStringLiteral("Invalid refresh token"));
+    }
+    SignedInUser user{held->userEntityRef, {held->userEntityRef}};
     if (m_options.currentUser) {
-        auto current = m_options.currentUser(held.userEntityRef);
+        auto current = m_options.currentUser(held->userEntityRef);
         if (!current)
             return grantError(QStringLiteral("User entity no longer exists in the catalog"));
         user = current.value();
     }
-    return issue(user, held.scope);
+    return issue(user, held->scope);
 }
 
 void AuthorizationServer::revoke(const QString &refreshToken)
 {
     const QString id = refreshToken.section(QLatin1Char('.'), 0, 0);
-    const auto offline = m_offline.constFind(id);
-    if (offline != m_offline.cend() && offline->hash == hashOf(refreshToken))
-        m_offline.remove(id);
+    std::optional<RefreshSessionStore::Session> held = m_refreshSessions->take(id, now());
+    if (held && held->hash != hashOf(refreshToken))
+        m_refreshSessions->put(id, *held);
 }
 
 std::variant<AuthorizationServer::DeviceGrant, OAuthError> AuthorizationServer::startDevice(const QString &clientId, const QString &scope)

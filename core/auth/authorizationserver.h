@@ -12,6 +12,8 @@
 #include <QStringList>
 
 #include <functional>
+#include <memory>
+#include <optional>
 #include <variant>
 
 namespace Greenroom::Auth {
@@ -32,6 +34,24 @@ struct OAuthError
     QString description;
 };
 
+// Where refresh sessions are kept (the server's database, so a restart
+// signs nobody out); in this process when none is given.
+class RefreshSessionStore
+{
+public:
+    struct Session
+    {
+        QByteArray hash;        // SHA-256 of the whole refresh token
+        QString userEntityRef;
+        QString scope;
+        qint64 expiresAt = 0;   // seconds since the epoch
+    };
+    virtual ~RefreshSessionStore() = default;
+    virtual void put(const QString &id, const Session &session) = 0;
+    // The session `id`, removed; nullopt when there is none (or it expired).
+    virtual std::optional<Session> take(const QString &id, qint64 now) = 0;
+};
+
 /*
  * The auth backend's OAuth 2.0 authorization server for native clients:
  * Backstage's OIDC router as the Backstage CLI uses it (authorization code
@@ -45,8 +65,7 @@ struct OAuthError
  * checks and their messages are upstream's OidcService's.
  *
  * Sessions, codes and device codes live in memory (they last minutes);
- * refresh tokens too, kept as hashes, so a server restart signs every
- * desktop out (Backstage keeps them in its database).
+ * refresh sessions in a RefreshSessionStore, as hashes of their tokens.
  */
 class AuthorizationServer
 {
@@ -61,6 +80,7 @@ public:
         // change); an error (no such user any more) refuses the refresh.
         std::function<Result<SignedInUser>(const QString &userEntityRef)> currentUser;
         std::function<qint64()> now;     // seconds since the epoch; the clock when null
+        std::shared_ptr<RefreshSessionStore> refreshSessions;   // in memory when null
     };
     struct AuthorizeRequest
     {
@@ -134,13 +154,6 @@ private:
         qint64 lastPoll = 0;
         int interval = 5;
     };
-    struct Offline
-    {
-        QByteArray hash;          // of the whole token
-        QString userEntityRef;
-        QString scope;
-        qint64 expiresAt = 0;
-    };
     qint64 now() const;
     void dropExpired();
     std::variant<Tokens, OAuthError> issue(const SignedInUser &user, const QString &scope);
@@ -151,7 +164,7 @@ private:
     QHash<QString, Code> m_codes;
     QHash<QString, Device> m_devices;          // by device code
     QHash<QString, QString> m_userCodes;       // user code -> device code
-    QHash<QString, Offline> m_offline;         // refresh token id -> session
+    std::shared_ptr<RefreshSessionStore> m_refreshSessions;
 };
 
 } // namespace Greenroom::Auth

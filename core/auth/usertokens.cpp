@@ -163,6 +163,27 @@ qint64 UserTokens::lifetimeSeconds() const
     return m_options.lifetimeSeconds;
 }
 
+qint64 UserTokens::keyLifetimeSeconds() const
+{
+    return KeptLifetimes * m_options.lifetimeSeconds;
+}
+
+void UserTokens::addPublishedKey(const QJsonObject &jwk, qint64 createdAt)
+{
+    const QString kid = jwk.value(QLatin1String("kid")).toString();
+    if (kid.isEmpty() || jwk.value(QLatin1String("crv")).toString() != QLatin1String("P-256") || createdAt < now() - keyLifetimeSeconds())
+        return;
+    for (const auto &key : m_keys) {
+        if (key->kid == kid)
+            return;
+    }
+    auto key = std::make_unique<Key>();
+    key->kid = kid;
+    key->createdAt = createdAt;
+    key->jwk = jwk;   // no private key: it verifies only
+    m_keys.insert(m_keys.begin(), std::move(key));
+}
+
 qint64 UserTokens::now() const
 {
     return m_options.now ? m_options.now() : QDateTime::currentSecsSinceEpoch();
@@ -170,7 +191,7 @@ qint64 UserTokens::now() const
 
 UserTokens::Key &UserTokens::currentKey()
 {
-    if (m_keys.empty() || now() - m_keys.back()->createdAt >= m_options.lifetimeSeconds) {
+    if (m_keys.empty() || !m_keys.back()->pair || now() - m_keys.back()->createdAt >= m_options.lifetimeSeconds) {
         auto key = std::make_unique<Key>();
         key->kid = QUuid::createUuid().toString(QUuid::WithoutBraces);
         key->createdAt = now();
@@ -182,6 +203,8 @@ UserTokens::Key &UserTokens::currentKey()
                                {QStringLiteral("kid"), key->kid},
                                {QStringLiteral("alg"), QStringLiteral("ES256")},
                                {QStringLiteral("use"), QStringLiteral("sig")}};
+        if (m_options.publishKey)
+            m_options.publishKey(key->jwk, key->createdAt);
         m_keys.push_back(std::move(key));
         dropOldKeys();
     }

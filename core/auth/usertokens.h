@@ -32,8 +32,11 @@ struct UserIdentity
  * issued can be verified until it expires. The lifetime is clamped to
  * 10 minutes .. 24 hours, as upstream clamps it.
  *
- * Keys live in this process: a restart signs with a new key, and tokens
- * from before it no longer verify (Backstage keeps them in its database).
+ * Private keys live in this process only. Public keys may be kept
+ * elsewhere (the server's database, as Backstage's DatabaseKeyStore keeps
+ * them): publishKey is told of each new one, and addPublishedKey brings
+ * back those of earlier runs, so a restart signs with a new key while
+ * tokens from before it still verify until they expire.
  */
 class UserTokens
 {
@@ -43,6 +46,7 @@ public:
         QString issuer;                       // <backend.baseUrl>/api/auth
         qint64 lifetimeSeconds = 3600;        // auth.backstageTokenExpiration
         std::function<qint64()> now;          // seconds since the epoch; the clock when null
+        std::function<void(const QJsonObject &jwk, qint64 createdAt)> publishKey;   // may be null
     };
     explicit UserTokens(Options options);
     ~UserTokens();
@@ -50,6 +54,10 @@ public:
     UserTokens &operator=(const UserTokens &) = delete;
 
     qint64 lifetimeSeconds() const;
+    // How long a public key is kept: tokens it signed may live that long.
+    qint64 keyLifetimeSeconds() const;
+    // A public key of an earlier run (verifies, never signs); ignored when too old or malformed.
+    void addPublishedKey(const QJsonObject &jwk, qint64 createdAt);
     Result<QString> issue(const QString &userEntityRef, const QStringList &ownershipRefs);
     // {"keys": [{kty, crv, x, y, kid, alg, use}]}: every key a live token may have been signed with.
     QJsonObject jwks() const;

@@ -95,6 +95,27 @@ public:
     // and etag byte for byte; the indexes are built here. A malformed entity
     // fails the whole batch, naming it, and nothing is written.
     Result<MirrorReport> applyMirror(const MirrorBatch &batch);
+    // The auth backend's lasting state (sqliteauth.cpp): public keys of the
+    // user tokens it signed, and refresh sessions by id (token hashes only).
+    struct SigningKey
+    {
+        QByteArray jwk;
+        qint64 createdAt = 0;   // seconds since the epoch
+    };
+    struct RefreshSession
+    {
+        QByteArray hash;
+        QString userEntityRef;
+        QString scope;
+        qint64 expiresAt = 0;
+    };
+    Status putSigningKey(const QString &kid, const QByteArray &jwk, qint64 createdAt);
+    // Keys made at `createdSince` or later; older ones are deleted.
+    QList<SigningKey> signingKeys(qint64 createdSince);
+    Status putRefreshSession(const QString &id, const RefreshSession &session);
+    // The session, removed (a refresh token works once); expired ones are deleted on the way.
+    std::optional<RefreshSession> takeRefreshSession(const QString &id, qint64 now);
+
     // What a desktop plugin stored for an entity (its `key`), with when.
     std::optional<PluginData> pluginData(const QString &entityRef, const QString &plugin, const QString &key);
     Status putPluginData(const QString &entityRef, const QString &plugin, const QString &key, const QByteArray &json);

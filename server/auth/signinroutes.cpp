@@ -140,7 +140,40 @@ private:
     Store::CatalogStore &m_store;
 };
 
+// Refresh sessions in the server's database.
+class StoreRefreshSessions : public Auth::RefreshSessionStore
+{
+public:
+    explicit StoreRefreshSessions(Store::SqliteCatalogStore &store) : m_store(store) {}
+    void put(const QString &id, const Session &session) override
+    {
+        if (Status kept = m_store.putRefreshSession(id, {session.hash, session.userEntityRef, session.scope, session.expiresAt}); !kept)
+            qWarning("auth: %s", qPrintable(kept.error().message));
+    }
+    std::optional<Session> take(const QString &id, qint64 now) override
+    {
+        const auto session = m_store.takeRefreshSession(id, now);
+        if (!session)
+            return std::nullopt;
+        return Session{session->hash, session->userEntityRef, session->scope, session->expiresAt};
+    }
+
+private:
+    Store::SqliteCatalogStore &m_store;
+};
+
 } // namespace
+
+std::shared_ptr<Auth::RefreshSessionStore> SignInRoutes::refreshSessionsIn(Store::SqliteCatalogStore &store)
+{
+    return std::make_shared<StoreRefreshSessions>(store);
+}
+
+void SignInRoutes::keepSigningKeysIn(Store::SqliteCatalogStore &store, Auth::UserTokens &tokens)
+{
+    for (const Store::SqliteCatalogStore::SigningKey &key : store.signingKeys(QDateTime::currentSecsSinceEpoch() - tokens.keyLifetimeSeconds()))
+        tokens.addPublishedKey(QJsonDocument::fromJson(key.jwk).object(), key.createdAt);
+}
 
 Result<SignInRoutes::Settings> SignInRoutes::Settings::fromConfig(const Config::ConfigReader &root, const QString &backendBaseUrl)
 {
@@ -167,14 +200,16 @@ Result<SignInRoutes::Settings> SignInRoutes::Settings::fromConfig(const Config::
     return settings;
 }
 
-SignInRoutes::SignInRoutes(Router &router, Auth::UserTokens &tokens, Store::CatalogStore &catalog, Settings settings, QObject *parent)
+SignInRoutes::SignInRoutes(Router &router, Auth::UserTokens &tokens, Store::CatalogStore &catalog, Settings settings,
+                           std::shared_ptr<Auth::RefreshSessionStore> refreshSessions, QObject *parent)
     : QObject(parent),
       m_users(std::make_unique<StoreUserDirectory>(catalog)),
       m_settings(std::move(settings)),
       m_server(tokens, Auth::AuthorizationServer::Options{
                            m_settings.backendBaseUrl + Mount, m_settings.backendBaseUrl + Mount + QStringLiteral("/device"),
                            m_settings.refreshTokens, 30 * 24 * 3600,
-                           [this](const QString &ref) { return Auth::SignInResolvers::userFromCatalog(ref, *m_users); }, {}})
+                           [this](const QString &ref) { return Auth::SignInResolvers::userFromCatalog(ref, *m_users); }, {},
+                           std::move(refreshSessions)})
 {
     m_network.setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
     const bool cimd = m_settings.clientIdMetadataDocuments;

@@ -8,6 +8,7 @@
 #include <auth/githubsignin.h>
 #include <config/configreader.h>
 #include <store/catalogstore.h>
+#include <store/sqlitecatalogstore.h>
 
 #include <QNetworkAccessManager>
 #include <QObject>
@@ -53,7 +54,15 @@ public:
         static Result<Settings> fromConfig(const Config::ConfigReader &root, const QString &backendBaseUrl);
     };
 
-    SignInRoutes(Router &router, Auth::UserTokens &tokens, Store::CatalogStore &catalog, Settings settings, QObject *parent = nullptr);
+    // `refreshSessions`: where refresh sessions are kept (null: in this process).
+    SignInRoutes(Router &router, Auth::UserTokens &tokens, Store::CatalogStore &catalog, Settings settings,
+                 std::shared_ptr<Auth::RefreshSessionStore> refreshSessions = {}, QObject *parent = nullptr);
+
+    // Refresh sessions kept in the server's database.
+    static std::shared_ptr<Auth::RefreshSessionStore> refreshSessionsIn(Store::SqliteCatalogStore &store);
+    // The public keys of user tokens kept there too: those of earlier runs
+    // are given to `tokens`, and each new one is kept.
+    static void keepSigningKeysIn(Store::SqliteCatalogStore &store, Auth::UserTokens &tokens);
 
 private:
     HttpResponse authorize(const HttpRequest &request);

@@ -355,7 +355,16 @@ int runServeCommand(const QStringList &arguments)
             return fail(lifetime.error());
         lifetimeSeconds = qint64(lifetime->count() / 1000);
     }
-    Auth::UserTokens userTokens({baseUrl->value_or(QStringLiteral("http://localhost:7007")) + QStringLiteral("/api/auth"), lifetimeSeconds, {}});
+    // Their public keys are kept in the database, so tokens outlive a restart.
+    Store::SqliteCatalogStore &keyStore = *store.value();
+    Auth::UserTokens userTokens({baseUrl->value_or(QStringLiteral("http://localhost:7007")) + QStringLiteral("/api/auth"), lifetimeSeconds, {},
+                                 [&keyStore](const QJsonObject &jwk, qint64 createdAt) {
+                                     if (Status kept = keyStore.putSigningKey(jwk.value(QLatin1String("kid")).toString(),
+                                                                              QJsonDocument(jwk).toJson(QJsonDocument::Compact), createdAt);
+                                         !kept)
+                                         qWarning("auth: %s", qPrintable(kept.error().message));
+                                 }});
+    SignInRoutes::keepSigningKeysIn(keyStore, userTokens);
     authenticator.value().setUserTokens(&userTokens);
     // permission.enabled: the policy file decides for users; otherwise everything is allowed.
     auto permissionsOn = config->optionalBoolean(QStringLiteral("permission.enabled"));
@@ -398,7 +407,8 @@ int runServeCommand(const QStringList &arguments)
         return fail(signInSettings.error());
     if (signInSettings->github)
         log.info(QStringLiteral("auth: GitHub sign-in at ") + signInSettings->github->webBaseUrl);
-    SignInRoutes signIn(server.router(), userTokens, *store.value(), std::move(signInSettings).value());
+    SignInRoutes signIn(server.router(), userTokens, *store.value(), std::move(signInSettings).value(),
+                        SignInRoutes::refreshSessionsIn(*store.value()));
     addPermissionRoutes(server.router(), authorizer, *store.value());
     plugins.addRoutesTo(server.router());
     // Templates run here too: their catalog actions use this process's catalog.

@@ -41,6 +41,7 @@ private Q_SLOTS:
     void onlyUntamperedLiveTokensOfThisIssuerVerify();
     void keysRotateAndStayForThreeLifetimes();
     void lifetimeIsClamped();
+    void publishedKeysOutliveTheProcess();
     void nodeVerifiesThemAsJoseWould();
     void theServersAuthenticatorAcceptsThem();
 
@@ -137,6 +138,35 @@ void TestUserTokens::keysRotateAndStayForThreeLifetimes()
     for (const QJsonValue &key : tokens.jwks().value(QLatin1String("keys")).toArray())
         kids.append(key[QLatin1String("kid")].toString());
     QVERIFY(!kids.contains(firstKid));
+}
+
+void TestUserTokens::publishedKeysOutliveTheProcess()
+{
+    // The first run publishes its key as it signs.
+    QList<std::pair<QJsonObject, qint64>> published;
+    UserTokens::Options first = options(600);
+    first.publishKey = [&](const QJsonObject &jwk, qint64 createdAt) { published.append({jwk, createdAt}); };
+    std::optional<QString> token;
+    {
+        UserTokens tokens(first);
+        token = tokens.issue(QStringLiteral("user:default/jane"), {}).value();
+        QCOMPARE(published.size(), 1);
+        QVERIFY(!published.first().first.contains(QLatin1String("d")));   // public only
+    }
+    // The next run: given the published key, it verifies the old token and signs with a new key.
+    UserTokens next(options(600));
+    QVERIFY(!next.verify(*token));
+    next.addPublishedKey(published.first().first, published.first().second);
+    QVERIFY(next.verify(*token));
+    const QString fresh = next.issue(QStringLiteral("user:default/jane"), {}).value();
+    const QString kid = QJsonDocument::fromJson(QByteArray::fromBase64(fresh.section(QLatin1Char('.'), 0, 0).toLatin1(), QByteArray::Base64UrlEncoding))
+                            .object().value(QLatin1String("kid")).toString();
+    QVERIFY(kid != published.first().first.value(QLatin1String("kid")).toString());
+    QCOMPARE(next.jwks().value(QLatin1String("keys")).toArray().size(), 2);
+    // A key older than three lifetimes is not taken back.
+    UserTokens later(options(600));
+    later.addPublishedKey(published.first().first, published.first().second - 3 * 600 - 1);
+    QVERIFY(!later.verify(*token));
 }
 
 void TestUserTokens::lifetimeIsClamped()

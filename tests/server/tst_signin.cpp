@@ -104,6 +104,7 @@ private Q_SLOTS:
     void searchFindsOnlyWhatYouMayRead();
     void deviceFlow();
     void secretsAreNotPrinted();
+    void signInSurvivesARestart();
 
 private:
     QUrl authorizeUrl(const Pkce &pkce, const QString &redirect, const QString &state = QStringLiteral("xyz")) const;
@@ -408,6 +409,28 @@ void TestSignIn::secretsAreNotPrinted()
     const QByteArray output = m_server.output();
     QVERIFY(!output.contains(SignInServer::ClientSecret));
     QVERIFY(!output.contains("gho_"));
+}
+
+void TestSignIn::signInSurvivesARestart()
+{
+    const QJsonObject tokens = signInAs(m_server.base(), m_github->host(), QStringLiteral("jane"));
+    const QString access = tokens[QLatin1String("access_token")].toString();
+    const QString refresh = tokens[QLatin1String("refresh_token")].toString();
+    QVERIFY(!access.isEmpty() && !refresh.isEmpty());
+    const QString base = m_server.base();
+    QVERIFY2(m_fixture.restart(), m_server.output().constData());
+    QCOMPARE(m_server.base(), base);
+    // The token signed before the restart still verifies (its public key was kept) ...
+    QCOMPARE(get(QStringLiteral("/api/auth/v1/userinfo"), access).status, 200);
+    QVERIFY(get(QStringLiteral("/api/auth/.well-known/jwks.json")).json()[QLatin1String("keys")].toArray().size() >= 1);
+    // ... and the refresh token still works, once.
+    QNetworkAccessManager network;
+    const QUrl tokenUrl(base + QStringLiteral("/api/auth/v1/token"));
+    const QJsonObject body{{QStringLiteral("grant_type"), QStringLiteral("refresh_token")}, {QStringLiteral("refresh_token"), refresh}};
+    auto [status, renewed] = postJson(network, tokenUrl, body);
+    QCOMPARE(status, 200);
+    QCOMPARE(get(QStringLiteral("/api/auth/v1/userinfo"), renewed[QLatin1String("access_token")].toString()).status, 200);
+    QCOMPARE(postJson(network, tokenUrl, body).first, 400);
 }
 
 QTEST_GUILESS_MAIN(TestSignIn)

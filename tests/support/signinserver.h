@@ -53,9 +53,17 @@ public:
                           .arg(port).arg(QDir(dir).filePath(QStringLiteral("db")), QLatin1String(ClientId), m_github->host())
                           .toUtf8()
                       + permission + extraConfig);
+        m_dir = dir;
+        return restart();
+    }
+
+    // Stops the server if it runs and starts it again on the same database.
+    bool restart()
+    {
+        m_server.stop();
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.insert(QStringLiteral("GITHUB_CLIENT_SECRET"), QLatin1String(ClientSecret));
-        return m_server.start(dir, {QStringLiteral("serve")}, environment);
+        return m_server.start(m_dir, {QStringLiteral("serve")}, environment);
     }
 
     FakeGitHub &github() { return *m_github; }
@@ -65,6 +73,7 @@ public:
     QString cliClientId() const { return m_server.base() + QStringLiteral("/api/auth/.well-known/oauth-client/cli.json"); }
 
 private:
+    QString m_dir;
     std::unique_ptr<FakeGitHub> m_github;
     ServerProcess m_server;
 };

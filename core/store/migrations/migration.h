@@ -27,5 +27,6 @@ Migration sqliteMigration0006Docs();
 Migration sqliteMigration0007Tasks();
 Migration sqliteMigration0008PluginData();
 Migration sqliteMigration0009Search();
+Migration sqliteMigration0010Auth();
 
 } // namespace Greenroom::Store::Internal

@@ -10,7 +10,7 @@ const QList<Migration> &sqliteMigrations()
                                                   sqliteMigration0003Locations(), sqliteMigration0004Mirror(),
                                                   sqliteMigration0005Listing(), sqliteMigration0006Docs(),
                                                   sqliteMigration0007Tasks(), sqliteMigration0008PluginData(),
-                                                  sqliteMigration0009Search()};
+                                                  sqliteMigration0009Search(), sqliteMigration0010Auth()};
     return migrations;
 }
 
