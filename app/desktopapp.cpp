@@ -125,6 +125,7 @@ bool DesktopApp::start(QString *error)
     connect(m_session.get(), &AccountSession::signedOut, account, &Ui::AccountWidget::showSignedOut);
     connect(m_session.get(), &AccountSession::progress, account, &Ui::AccountWidget::showSigningIn);
     connect(account, &Ui::AccountWidget::signInRequested, m_session.get(), &AccountSession::signIn);
+    connect(account, &Ui::AccountWidget::deviceSignInRequested, m_session.get(), &AccountSession::signInWithDeviceCode);
     connect(account, &Ui::AccountWidget::signOutRequested, m_session.get(), &AccountSession::signOut);
     // Another identity, another view of the catalog: the feed reconciles the cache.
     connect(m_session.get(), &AccountSession::tokenChanged, this, [this](const QString &token) {

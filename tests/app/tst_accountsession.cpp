@@ -18,7 +18,9 @@
 #include <pages/settingspage.h>
 #include <widgets/accountwidget.h>
 
+#include <QAction>
 #include <QDeadlineTimer>
+#include <QMenu>
 #include <QLabel>
 #include <QPushButton>
 #include <QSettings>
@@ -48,6 +50,7 @@ private Q_SLOTS:
     void cleanupTestCase() { QDesktopServices::unsetUrlHandler(QStringLiteral("http")); }
     void signInKeepRestoreAndSignOut();
     void windowShowsWhatThePolicyAllows();
+    void signInWithACodeOnAnotherDevice();
 
 private:
     QString readVault(Ui::TokenVault &vault, const QString &key)
@@ -185,6 +188,30 @@ void TestAccountSession::windowShowsWhatThePolicyAllows()
     QTRY_COMPARE_WITH_TIMEOUT(decision(QStringLiteral("catalog.location.create")), QStringLiteral("denied"), 10000);
     QCOMPARE(decision(QStringLiteral("catalog.entity.create")), QStringLiteral("allowed"));
     QCOMPARE(decision(QStringLiteral("scaffolder.task.create")), QStringLiteral("allowed"));
+}
+
+void TestAccountSession::signInWithACodeOnAnotherDevice()
+{
+    Ui::TokenVault vault(QStringLiteral("greenroom-test-device"));
+    App::AccountSession session(QUrl(m_fixture.base()), QStringLiteral("headless"), vault);
+    Ui::AccountWidget account;
+    connect(&session, &App::AccountSession::progress, &account, &Ui::AccountWidget::showSigningIn);
+    connect(&session, &App::AccountSession::signedIn, &account, &Ui::AccountWidget::showSignedIn);
+    connect(&account, &Ui::AccountWidget::deviceSignInRequested, &session, &App::AccountSession::signInWithDeviceCode);
+    QSignalSpy token(&session, &App::AccountSession::tokenChanged);
+    // The person picks "Sign in with a code" from the button's menu; the status bar shows the code.
+    QAction *withCode = account.signInMenu()->findChild<QAction *>(QStringLiteral("deviceSignIn"));
+    QVERIFY(withCode);
+    withCode->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(account.text().startsWith(QLatin1String("Enter the code ")), 10000);
+    const QString code = account.text().section(QLatin1Char(' '), 3, 3);
+    // On a phone or laptop, they enter it and sign in with GitHub.
+    SignInBrowser phone(m_fixture.github().host(), QStringLiteral("none:"));
+    const BrowserVisit visit = phone.open(QUrl(m_fixture.base() + QStringLiteral("/api/auth/device?user_code=") + code), QStringLiteral("ines"));
+    QVERIFY2(visit.lastBody.contains("Signed in as user:default/ines"), visit.lastBody.constData());
+    QTRY_VERIFY_WITH_TIMEOUT(!token.isEmpty(), 20000);
+    QCOMPARE(account.text(), QStringLiteral("ines · team-platform"));
+    QVERIFY(!account.signInMenu()->isEmpty());
 }
 
 QTEST_MAIN(TestAccountSession)

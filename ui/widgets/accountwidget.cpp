@@ -4,6 +4,7 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMenu>
 #include <QToolButton>
 
 namespace Greenroom::Ui {
@@ -32,6 +33,12 @@ AccountWidget::AccountWidget(QWidget *parent) : QWidget(parent)
         else
             Q_EMIT signInRequested();
     });
+    // Without a browser on this machine: a code to enter on another device.
+    m_signInMenu = new QMenu(this);
+    QAction *withCode = m_signInMenu->addAction(tr("Sign in with a code on another device…"));
+    withCode->setObjectName(QStringLiteral("deviceSignIn"));
+    connect(withCode, &QAction::triggered, this, &AccountWidget::deviceSignInRequested);
+    m_button->setPopupMode(QToolButton::MenuButtonPopup);
     showSignedOut();
 }
 
@@ -48,6 +55,7 @@ QString AccountWidget::buttonText() const
 void AccountWidget::showSignedIn(const QString &userEntityRef, const QStringList &ownershipRefs)
 {
     m_state = State::SignedIn;
+    m_button->setMenu(nullptr);   // signing in again only after signing out
     QStringList groups;
     for (const QString &ref : ownershipRefs) {
         if (ref != userEntityRef)
@@ -62,6 +70,7 @@ void AccountWidget::showSignedIn(const QString &userEntityRef, const QStringList
 void AccountWidget::showSignedOut(const QString &reason)
 {
     m_state = State::SignedOut;
+    m_button->setMenu(m_signInMenu);
     m_label->setText(reason.isEmpty() ? tr("Signed out") : tr("Signed out: %1").arg(reason));
     m_label->setToolTip(tr("Sign in to see what your account may see on this server"));
     m_button->setText(tr("Sign in…"));
@@ -71,6 +80,7 @@ void AccountWidget::showSignedOut(const QString &reason)
 void AccountWidget::showSigningIn(const QString &message)
 {
     m_state = State::SigningIn;
+    m_button->setMenu(m_signInMenu);
     m_label->setText(message);
     m_label->setToolTip(QString());
     m_button->setText(tr("Sign in again…"));

@@ -6,6 +6,7 @@
 #include <QWidget>
 
 class QLabel;
+class QMenu;
 class QToolButton;
 
 namespace Greenroom::Ui {
@@ -24,6 +25,7 @@ public:
     explicit AccountWidget(QWidget *parent = nullptr);
     QString text() const;
     QString buttonText() const;
+    QMenu *signInMenu() const { return m_signInMenu; }
 
 public Q_SLOTS:
     void showSignedIn(const QString &userEntityRef, const QStringList &ownershipRefs);
@@ -32,6 +34,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void signInRequested();
+    // Sign in on another device with a code (no browser here: SSH, kiosks).
+    void deviceSignInRequested();
     void signOutRequested();
 
 private:
@@ -39,6 +43,7 @@ private:
     State m_state = State::SignedOut;
     QLabel *m_label;
     QToolButton *m_button;
+    QMenu *m_signInMenu;
 };
 
 // "user:default/jane.doe" -> "jane.doe"; a ref's name part.
