@@ -17,13 +17,16 @@
 #include <pages/entitypage.h>
 #include <pages/settingspage.h>
 #include <widgets/accountwidget.h>
+#include <widgets/templatewizard.h>
 
 #include <QAction>
+#include <QComboBox>
 #include <QDeadlineTimer>
 #include <QMenu>
 #include <QLabel>
 #include <QPushButton>
 #include <QSettings>
+#include <QStandardItemModel>
 #include <QTreeWidget>
 #include <QDesktopServices>
 #include <QSignalSpy>
@@ -79,8 +82,8 @@ void TestAccountSession::initTestCase()
                                "spec: {type: service, lifecycle: production, owner: team-platform}\n";
     // Only team-platform deletes; nobody registers locations.
     const QByteArray policy = "defaultDecision: allow\nrules:\n"
-                              "  - match: {permission: catalog.entity.delete}\n    if: {groups: [group:default/team-platform]}\n    decision: allow\n"
-                              "  - match: {permission: [catalog.entity.delete, catalog.location.create]}\n    decision: deny\n";
+                              "  - match: {permission: [catalog.entity.delete, scaffolder.task.create]}\n    if: {groups: [group:default/team-platform]}\n    decision: allow\n"
+                              "  - match: {permission: [catalog.entity.delete, catalog.location.create, scaffolder.task.create]}\n    decision: deny\n";
     QVERIFY2(m_fixture.start(m_dir.path(), catalog, policy), m_fixture.server().output().constData());
     m_fixture.accounts().addAccount({QStringLiteral("ines"), 9, QStringLiteral("Ines"), QStringLiteral("ines@example.com")});
     QDesktopServices::setUrlHandler(QStringLiteral("http"), this, "openInBrowser");
@@ -188,6 +191,23 @@ void TestAccountSession::windowShowsWhatThePolicyAllows()
     QTRY_COMPARE_WITH_TIMEOUT(decision(QStringLiteral("catalog.location.create")), QStringLiteral("denied"), 10000);
     QCOMPARE(decision(QStringLiteral("catalog.entity.create")), QStringLiteral("allowed"));
     QCOMPARE(decision(QStringLiteral("scaffolder.task.create")), QStringLiteral("allowed"));
+
+    // A template: running it on the server is offered to ines, and to a guest
+    // only greyed out with the reason (running it here stays possible).
+    const QJsonObject templateEntity = QJsonDocument::fromJson(
+        R"({"apiVersion":"scaffolder.backstage.io/v1beta3","kind":"Template","metadata":{"name":"t","namespace":"default"},
+            "spec":{"type":"service","parameters":[],"steps":[]}})").object();
+    const auto serverItemEnabled = [](Ui::TemplateWizard &wizard) {
+        return qobject_cast<QStandardItemModel *>(wizard.runPlace()->model())->item(0)->isEnabled();
+    };
+    Ui::TemplateWizard guest(templateEntity, *cache, {}, QUrl(m_fixture.base()), QString(), nullptr, {});
+    QTRY_COMPARE_WITH_TIMEOUT(guest.runPlace()->currentData().toString(), QStringLiteral("local"), 10000);
+    QVERIFY(!serverItemEnabled(guest));
+    QVERIFY(guest.runPlace()->itemData(0, Qt::ToolTipRole).toString().contains(QLatin1String("scaffolder.task.create")));
+    Ui::TemplateWizard member(templateEntity, *cache, {}, QUrl(m_fixture.base()), token, nullptr, {});
+    QTest::qWait(500);   // its answer has come
+    QVERIFY(serverItemEnabled(member));
+    QCOMPARE(member.runPlace()->currentData().toString(), QStringLiteral("server"));
 }
 
 void TestAccountSession::signInWithACodeOnAnotherDevice()

@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "templatewizard.h"
 
+#include "models/permissiondecisions.h"
+
 #include "heading.h"
 #include "models/catalogcache.h"
 #include "parameterform.h"
@@ -16,6 +18,7 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QListWidget>
+#include <QNetworkAccessManager>
 #include <QPlainTextEdit>
 #include <QPointer>
 #include <QProgressBar>
@@ -23,6 +26,7 @@
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QStandardItemModel>
 
 namespace Greenroom::Ui {
 
@@ -146,6 +150,21 @@ TemplateWizard::TemplateWizard(const QJsonObject &templateEntity, CatalogCache &
                                   "and are kept, so a template fetched once also runs while the server is away")
                                    .arg(server.toString()),
                             Qt::ToolTipRole);
+    // Running on the server needs scaffolder.task.create there: when its
+    // policy refuses it, the choice is greyed out with the reason.
+    if (server.isValid()) {
+        auto *network = new QNetworkAccessManager(this);
+        PermissionDecisions::ask(*network, server, token, {{QStringLiteral("scaffolder.task.create"), QString()}}, this,
+                                 [this](const PermissionDecisions::Answers &answers) {
+                                     if (answers.value(0) != PermissionDecisions::Answer::Deny)
+                                         return;
+                                     if (auto *model = qobject_cast<QStandardItemModel *>(m_runPlace->model()))
+                                         model->item(0)->setEnabled(false);
+                                     m_runPlace->setItemData(0, PermissionDecisions::refusal(QStringLiteral("scaffolder.task.create")),
+                                                             Qt::ToolTipRole);
+                                     m_runPlace->setCurrentIndex(1);
+                                 });
+    }
     m_try = new QPushButton(tr("Try it (dry run)"));
     m_try->setToolTip(tr("Runs the template without publishing or registering anything, and shows the files it would create"));
     m_create = new QPushButton(labels.value(QLatin1String("createButtonText")).toString(tr("Create")));
