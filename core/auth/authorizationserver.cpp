@@ -18,6 +18,8 @@ constexpr qint64 SessionSeconds = 3600;       // upstream: an hour to sign in
 constexpr qint64 CodeSeconds = 600;           // upstream: codes last ten minutes
 constexpr qint64 DeviceSeconds = 900;         // RFC 8628's example: fifteen minutes
 constexpr int DeviceInterval = 5;
+// Sign-ins in progress at once: anyone may start one, so they are bounded.
+constexpr qsizetype MaxPendingSessions = 10000;
 
 QByteArray randomBytes(int count)
 {
@@ -203,6 +205,8 @@ Result<QString> AuthorizationServer::createSession(const AuthorizeRequest &reque
         return Error::input(QStringLiteral("PKCE is required for public clients. Provide a code_challenge parameter."));
     if (request.codeChallengeMethod != QLatin1String("S256") && request.codeChallengeMethod != QLatin1String("plain"))
         return Error::input(QStringLiteral("Invalid code_challenge_method"));
+    if (m_sessions.size() >= MaxPendingSessions)
+        return Error(QStringLiteral("ServiceUnavailableError"), QStringLiteral("Too many sign-ins in progress; try again in a few minutes"));
     const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     m_sessions.insert(id, Session{request, now() + SessionSeconds});
     return id;
@@ -333,6 +337,8 @@ std::variant<AuthorizationServer::DeviceGrant, OAuthError> AuthorizationServer::
     dropExpired();
     if (clientId != cliClientId())
         return OAuthError{401, QStringLiteral("invalid_client"), QStringLiteral("Invalid client_id '%1'").arg(clientId)};
+    if (m_sessions.size() >= MaxPendingSessions)
+        return OAuthError{503, QStringLiteral("temporarily_unavailable"), QStringLiteral("Too many sign-ins in progress; try again in a few minutes")};
     DeviceGrant grant;
     grant.deviceCode = randomToken();
     do
