@@ -15,6 +15,8 @@ namespace {
 
 // GitHub's answers here are small; anything larger is not GitHub.
 constexpr qint64 MaxAnswerBytes = 1024 * 1024;
+// A GitHub that does not answer ends the sign-in rather than holding the browser's request.
+constexpr int TimeoutMs = 30000;
 
 Error signInError(const QString &message)
 {
@@ -96,6 +98,7 @@ void GitHubSignIn::fetchProfile(QNetworkAccessManager &network, const QString &c
     tokenRequest.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
     tokenRequest.setRawHeader("Accept", "application/json");
     tokenRequest.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    tokenRequest.setTransferTimeout(TimeoutMs);
     QUrlQuery form;
     for (const auto &[name, value] : {std::pair{"client_id", clientId}, std::pair{"client_secret", clientSecret},
                                       std::pair{"code", code}, std::pair{"redirect_uri", callbackUrl}})
@@ -116,6 +119,7 @@ void GitHubSignIn::fetchProfile(QNetworkAccessManager &network, const QString &c
         QNetworkRequest userRequest{QUrl(userUrl)};
         userRequest.setRawHeader("Authorization", "Bearer " + token.toUtf8());
         userRequest.setRawHeader("Accept", "application/vnd.github+json");
+        userRequest.setTransferTimeout(TimeoutMs);
         QNetworkReply *user = network.get(userRequest);
         QObject::connect(user, &QNetworkReply::finished, user, [user, done]() {
             user->deleteLater();

@@ -236,16 +236,11 @@ std::optional<Principal> TokenAuthenticator::matchLegacy(const QByteArray &token
     return std::nullopt;
 }
 
-namespace {
-
-// The token of a `Bearer <token>` value; empty when it is not one.
-QByteArray bearerToken(const QByteArray &authorization)
+QByteArray TokenAuthenticator::bearerToken(const QByteArray &authorization)
 {
     static const QRegularExpression bearer(QStringLiteral("^Bearer[ ]+(\\S+)$"), QRegularExpression::CaseInsensitiveOption);
     return bearer.match(QString::fromLatin1(authorization)).captured(1).toLatin1();
 }
-
-} // namespace
 
 bool TokenAuthenticator::carriesUserToken(const QByteArray &authorization)
 {

@@ -57,6 +57,8 @@ public:
     // verification" for a user token that does not verify, "Illegal token"
     // when it matches nothing configured.
     Result<Principal> authenticate(const QByteArray &authorization) const;
+    // The token of a `Bearer <token>` value (upstream's pattern); empty when it is not one.
+    static QByteArray bearerToken(const QByteArray &authorization);
     // Whether an `Authorization` value carries what claims to be a user token.
     static bool carriesUserToken(const QByteArray &authorization);
     // NotAllowedError when a restricted token calls another plugin.

@@ -19,6 +19,8 @@ namespace {
 const QString Mount = QStringLiteral("/api/auth");
 const QByteArray NonceCookie = "greenroom-github-nonce";
 constexpr qint64 NonceSeconds = 600;
+// Anyone may send a browser to GitHub from a pending sign-in, again and again: bounded.
+constexpr qsizetype MaxNonces = 10000;
 
 HttpResponse redirect(const QString &location)
 {
@@ -221,10 +223,10 @@ SignInRoutes::SignInRoutes(Router &router, Auth::UserTokens &tokens, Store::Cata
         return HttpResponse::json(m_server.cliClientMetadata());
     });
     router.add("GET", Mount, QStringLiteral("/v1/userinfo"), [&tokens](const HttpRequest &request) {
-        const QByteArray header = request.headers.value("authorization");
-        if (!header.startsWith("Bearer "))
+        const QByteArray token = Auth::TokenAuthenticator::bearerToken(request.headers.value("authorization"));
+        if (token.isEmpty())
             return HttpResponse::error(Error(QStringLiteral("AuthenticationError"), QStringLiteral("No token provided")), request);
-        auto identity = tokens.verify(QString::fromLatin1(header.mid(7).trimmed()));
+        auto identity = tokens.verify(QString::fromLatin1(token));
         if (!identity)
             return HttpResponse::error(identity.error(), request);
         return HttpResponse::json(QJsonObject{{QStringLiteral("claims"), QJsonObject{{QStringLiteral("sub"), identity->userEntityRef},
@@ -285,6 +287,8 @@ HttpResponse SignInRoutes::toGitHub(const QString &sessionId)
     const QString state = randomState();
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     m_nonces.removeIf([now](const auto &it) { return it.value().expiresAt < now; });
+    if (m_nonces.size() >= MaxNonces)
+        return page(QStringLiteral("Try again later"), QStringLiteral("<p>Too many sign-ins are in progress; try again in a few minutes.</p>"), 503);
     m_nonces.insert(state, Pending{sessionId, now + NonceSeconds});
     HttpResponse response = redirect(m_settings.github->authorizeUrl(state).toString(QUrl::FullyEncoded));
     // The callback must come back to the browser that left from here.

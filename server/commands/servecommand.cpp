@@ -445,10 +445,14 @@ int runServeCommand(const QStringList &arguments)
     server.setObserver([&](const HttpRequest &request, int status, double seconds) {
         metrics.recordRequest(request.method, request.route, status, seconds);
         if (logRequests) {
-            log.info(QString::fromLatin1(request.method + ' ' + request.rawTarget) + QLatin1Char(' ') + QString::number(status),
+            // The auth backend's query strings carry OAuth codes, states and
+            // device codes: secrets, never logged.
+            const bool secretQuery = request.mount == QLatin1String("/api/auth") || request.route.startsWith(QLatin1String("/oauth2/"));
+            const QByteArray target = secretQuery ? request.rawTarget.left(request.rawTarget.indexOf('?')) : request.rawTarget;
+            log.info(QString::fromLatin1(request.method + ' ' + target) + QLatin1Char(' ') + QString::number(status),
                      {{QStringLiteral("type"), QStringLiteral("incomingRequest")},
                       {QStringLiteral("method"), QString::fromLatin1(request.method)},
-                      {QStringLiteral("url"), QString::fromUtf8(request.rawTarget)},
+                      {QStringLiteral("url"), QString::fromUtf8(target)},
                       {QStringLiteral("route"), request.route},
                       {QStringLiteral("status"), status},
                       {QStringLiteral("durationMs"), seconds * 1000.0}});
