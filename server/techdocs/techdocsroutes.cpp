@@ -201,8 +201,10 @@ void addTechDocsRoutes(Router &router, Store::CatalogStore &catalog, Store::Docs
                                                {"Cache-Control", "no-cache"},
                                                {"Content-Type", "text/event-stream"}});
     });
-    router.add("GET", Mount, QStringLiteral("/static/docs/*"), [&docs, options, entity](const HttpRequest &request) {
-        return staticFile(request, docs, options, [&](const QString &ref) { return entity(request, ref).has_value(); });
+    router.add("GET", Mount, QStringLiteral("/static/docs/*"), [&docs, &authorizer, options, entity](const HttpRequest &request) {
+        // Without permissions every site is served as before, with no catalog lookup per file.
+        return staticFile(request, docs, options,
+                          [&](const QString &ref) { return !authorizer.isEnabled() || entity(request, ref).has_value(); });
     });
 }
 
