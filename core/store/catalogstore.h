@@ -66,9 +66,11 @@ public:
 
     // Change rows after `afterSequence` in sequence order: one per entity,
     // its latest change (an upsert or a tombstone). With `withEntities`,
-    // upserts carry the entity's JSON as stored. `reader` narrows them to
-    // what one reader may see (FeedReader); the count is of every row.
-    virtual QList<Change> changesSince(qint64 afterSequence, int limit, bool withEntities = false, const FeedReader &reader = {}) = 0;
+    // upserts carry the entity's JSON as stored.
+    virtual QList<Change> changesSince(qint64 afterSequence, int limit, bool withEntities = false) = 0;
+    // The same (with entities) as one reader may see them (FeedReader); an
+    // error rather than an empty page, so a reader never skips what it missed.
+    virtual Result<QList<Change>> changesSince(qint64 afterSequence, int limit, const FeedReader &reader) = 0;
     virtual qint64 countChangesSince(qint64 afterSequence) = 0;
     virtual qint64 lastSequence() = 0;
     // Deletes tombstones written before `cutoffMsecsSinceEpoch` and moves the

@@ -53,7 +53,8 @@ public:
     // The options search documents are made with (search.collators.*): kept
     // in the database; a change makes every document again.
     Status setSearchOptions(const Search::CollatorOptions &options);
-    QList<Change> changesSince(qint64 afterSequence, int limit, bool withEntities = false, const FeedReader &reader = {}) override;
+    QList<Change> changesSince(qint64 afterSequence, int limit, bool withEntities = false) override;
+    Result<QList<Change>> changesSince(qint64 afterSequence, int limit, const FeedReader &reader) override;
     qint64 countChangesSince(qint64 afterSequence) override;
     qint64 lastSequence() override;
     Result<int> pruneTombstones(qint64 cutoffMsecsSinceEpoch) override;
@@ -141,6 +142,8 @@ public:
     Result<QList<FacetCount>> listingFacet(const QString &facet, const ListingFilter &filter);
 
 private:
+    // Both changesSince (an empty reader sees everything).
+    Result<QList<Change>> readChanges(qint64 afterSequence, int limit, bool withEntities, const FeedReader &reader);
     // applyLocation, running `alsoInTransaction` before the commit.
     Result<WriteReport> writeLocation(LocationWrite write, const std::function<Status()> &alsoInTransaction);
     SqliteCatalogStore();

@@ -515,8 +515,7 @@ struct ScopedRows
 {
     QString visible;       // SQL: the row's entity is one the reader may read
     QString wanted;        // SQL: the row is sent at all
-    QVariantList visibleParams;
-    QVariantList wantedParams;
+    QVariantList params;   // of the scope's condition, which each of them holds once
 };
 
 Result<ScopedRows> scopedRows(SqliteCatalogStorePrivate &d, const FeedReader &reader)
@@ -528,17 +527,16 @@ Result<ScopedRows> scopedRows(SqliteCatalogStorePrivate &d, const FeedReader &re
         return condition.error();
     ScopedRows rows;
     rows.visible = QStringLiteral("(e.id IS NOT NULL AND (%1))").arg(condition->sql.isEmpty() ? QStringLiteral("1") : condition->sql);
-    rows.visibleParams = condition->params;
+    rows.params = condition->params;
     // From the start: only what may be read. Later: everything but docs
     // changes of entities that may not be read (those go with the entity).
     rows.wanted = reader.fromStart ? rows.visible : QStringLiteral("(NOT %1 OR %2)").arg(IsDocsRow, rows.visible);
-    rows.wantedParams = condition->params;
     return rows;
 }
 
 } // namespace
 
-QList<Change> SqliteCatalogStore::changesSince(qint64 afterSequence, int limit, bool withEntities, const FeedReader &reader)
+Result<QList<Change>> SqliteCatalogStore::readChanges(qint64 afterSequence, int limit, bool withEntities, const FeedReader &reader)
 {
     QList<Change> changes;
     QString sql;
@@ -546,13 +544,13 @@ QList<Change> SqliteCatalogStore::changesSince(qint64 afterSequence, int limit, 
     if (reader.readable) {
         auto rows = scopedRows(*d, reader);
         if (!rows)
-            return changes;
+            return rows.error();
         sql = QStringLiteral("SELECT c.sequence, c.ref, c.uid, c.deleted, c.etag, %1, %2 FROM changes c %3 "
                              "WHERE c.sequence > ? AND %4 ORDER BY c.sequence LIMIT ?")
                   .arg(withEntities ? QStringLiteral("e.final") : QStringLiteral("NULL"), rows->visible, ScopedJoin, rows->wanted);
-        params = rows->visibleParams;
+        params = rows->params;
         params << afterSequence;
-        params += rows->wantedParams;
+        params += rows->params;
         params << qint64(limit);
         d->trimCaches();
     } else {
@@ -565,7 +563,7 @@ QList<Change> SqliteCatalogStore::changesSince(qint64 afterSequence, int limit, 
     }
     auto stmt = d->prepare(sql);
     if (!stmt)
-        return changes;
+        return stmt.error();
     Statement &s = *stmt.value();
     bindAll(s, params);
     while (s.next()) {
@@ -583,6 +581,17 @@ QList<Change> SqliteCatalogStore::changesSince(qint64 afterSequence, int limit, 
     }
     s.reset();
     return changes;
+}
+
+QList<Change> SqliteCatalogStore::changesSince(qint64 afterSequence, int limit, bool withEntities)
+{
+    auto changes = readChanges(afterSequence, limit, withEntities, {});
+    return changes ? changes.value() : QList<Change>();
+}
+
+Result<QList<Change>> SqliteCatalogStore::changesSince(qint64 afterSequence, int limit, const FeedReader &reader)
+{
+    return readChanges(afterSequence, limit, true, reader);
 }
 
 void SqliteCatalogStore::releaseMemory()

@@ -66,7 +66,10 @@ Result<ChangeFeed::Page> ChangeFeed::read(const QString &cursor, int limit, cons
     // A scoped reader: one row more tells whether another page follows;
     // counting what it may see of the rest would read every row after this
     // page, so `remaining` counts them all (at most that many follow).
-    page.changes = m_store.changesSince(after->sequence, pageSize + 1, true, reader);
+    auto changes = m_store.changesSince(after->sequence, pageSize + 1, reader);
+    if (!changes)
+        return changes.error();
+    page.changes = std::move(changes).value();
     const bool more = page.changes.size() > pageSize;
     if (more)
         page.changes.removeLast();
