@@ -33,10 +33,19 @@ AccountSession::AccountSession(QUrl server, QString profile, Ui::TokenVault &vau
     });
     connect(&m_signIn, &Sync::NativeSignIn::signedIn, this, [this](const Sync::SignInTokens &tokens) { adopt(tokens, true); });
     connect(&m_signIn, &Sync::NativeSignIn::refreshed, this, [this](const Sync::SignInTokens &tokens) { adopt(tokens, true); });
-    connect(&m_signIn, &Sync::NativeSignIn::failed, this, [this](const QString &message) {
-        // A refused refresh ends the session; a failed sign-in leaves things as they were.
+    connect(&m_signIn, &Sync::NativeSignIn::failed, this, [this](const QString &message, bool refused) {
         const bool wasSignedIn = m_tokens.has_value();
-        if (m_pendingReady || wasSignedIn) {
+        if (wasSignedIn && !refused) {
+            // The server is out of reach: the session is kept (offline is
+            // normal) and its renewal tried again in a minute.
+            Q_EMIT progress(tr("Cannot renew your session now (%1); trying again").arg(message));
+            if (auto ready = std::exchange(m_pendingReady, {}))
+                ready(m_tokens->accessToken);
+            m_refresh.start(60 * 1000);
+            return;
+        }
+        // A refused refresh ends the session; a failed sign-in leaves things as they were.
+        if (wasSignedIn) {
             m_tokens.reset();
             m_vault.write(key(), QString(), [](const QString &) {});
         }

@@ -101,12 +101,13 @@ void NativeSignIn::start(const QUrl &server)
             m_active = false;
             Q_EMIT failed(status == 0 ? QStringLiteral("Cannot reach %1: %2").arg(m_server.toString(), probe->errorString())
                                       : QStringLiteral("%1 does not sign apps in (its auth backend answers %2 for the CLI client; "
-                                                       "enable auth.clientIdMetadataDocuments)").arg(m_server.toString()).arg(status));
+                                                       "enable auth.clientIdMetadataDocuments)").arg(m_server.toString()).arg(status),
+                          status != 0);
             return;
         }
         if (!m_listener.listen(QHostAddress::LocalHost, 0)) {
             m_active = false;
-            Q_EMIT failed(QStringLiteral("Cannot listen on 127.0.0.1 for the sign-in: %1").arg(m_listener.errorString()));
+            Q_EMIT failed(QStringLiteral("Cannot listen on 127.0.0.1 for the sign-in: %1").arg(m_listener.errorString()), false);
             return;
         }
         m_redirectUri = QStringLiteral("http://127.0.0.1:%1/callback").arg(m_listener.serverPort());
@@ -180,7 +181,7 @@ void NativeSignIn::answerCallback(QTcpSocket *socket, const QByteArray &request)
         const QString why = query.queryItemValue(QStringLiteral("error_description"), QUrl::FullyDecoded);
         socket->write(callbackPage(QStringLiteral("Sign-in failed"), why));
         socket->disconnectFromHost();
-        Q_EMIT failed(why.isEmpty() ? query.queryItemValue(QStringLiteral("error")) : why);
+        Q_EMIT failed(why.isEmpty() ? query.queryItemValue(QStringLiteral("error")) : why, true);
         return;
     }
     socket->write(callbackPage(QStringLiteral("Signed in"), QStringLiteral("You are signed in to Greenroom. You can close this tab.")));
@@ -214,7 +215,8 @@ void NativeSignIn::exchange(const QUrl &tokenUrl, const QJsonObject &body, bool 
             m_deviceCode.clear();
             Q_EMIT failed(status == 0 ? reply->errorString()
                                       : QStringLiteral("The server refused the sign-in: %1")
-                                            .arg(answer.value(QLatin1String("error_description")).toString(error)));
+                                            .arg(answer.value(QLatin1String("error_description")).toString(error)),
+                          status >= 400 && status < 500);
             return;
         }
         m_deviceCode.clear();
@@ -224,7 +226,7 @@ void NativeSignIn::exchange(const QUrl &tokenUrl, const QJsonObject &body, bool 
         tokens.expiresAt = QDateTime::currentDateTimeUtc().addSecs(answer.value(QLatin1String("expires_in")).toInteger(3600));
         SignInTokens::readClaims(tokens);
         if (tokens.accessToken.isEmpty() || tokens.userEntityRef.isEmpty()) {
-            Q_EMIT failed(QStringLiteral("The server answered without a user token"));
+            Q_EMIT failed(QStringLiteral("The server answered without a user token"), true);
             return;
         }
         if (isRefresh)
@@ -264,7 +266,8 @@ void NativeSignIn::startDevice(const QUrl &server)
         const QJsonObject answer = QJsonDocument::fromJson(reply->read(1024 * 1024)).object();
         if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() != 200 || !answer.contains(QLatin1String("device_code"))) {
             Q_EMIT failed(QStringLiteral("%1 does not sign devices in: %2")
-                              .arg(m_server.toString(), answer.value(QLatin1String("error_description")).toString(reply->errorString())));
+                              .arg(m_server.toString(), answer.value(QLatin1String("error_description")).toString(reply->errorString())),
+                          reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() != 0);
             return;
         }
         m_deviceCode = answer.value(QLatin1String("device_code")).toString();

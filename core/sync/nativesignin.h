@@ -65,7 +65,9 @@ Q_SIGNALS:
     void deviceCodeReady(const QString &userCode, const QUrl &verificationUri);
     void signedIn(const Greenroom::Sync::SignInTokens &tokens);
     void refreshed(const Greenroom::Sync::SignInTokens &tokens);
-    void failed(const QString &message);
+    // `refused`: the server answered no (a refresh token it no longer
+    // accepts); otherwise it could not be reached, and may again later.
+    void failed(const QString &message, bool refused);
 
 private:
     void onConnection();

@@ -13,6 +13,7 @@
 #include "plugins/pluginentityview.h"
 
 #include <model/annotations.h>
+#include <sync/serveranswers.h>
 #include <model/entityref.h>
 #include <model/relation.h>
 #include <yaml/yamlwriter.h>
@@ -61,17 +62,6 @@ QPlainTextEdit *codeView()
     mono.setStyleHint(QFont::TypeWriter);
     view->setFont(mono);
     return view;
-}
-
-// Backstage's error message of a refused request, or the transport's error.
-QString serverError(QNetworkReply *reply, int status)
-{
-    if (status == 0)
-        return reply->errorString();
-    const QString message = QJsonDocument::fromJson(reply->read(64 * 1024)).object().value(QLatin1String("error"))[QLatin1String("message")].toString();
-    if (status == 403)
-        return message.isEmpty() ? QObject::tr("your account may not (HTTP 403)") : message;
-    return message.isEmpty() ? QStringLiteral("HTTP %1").arg(status) : message;
 }
 
 } // namespace
@@ -393,7 +383,7 @@ void EntityPage::refreshEntity()
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         Q_EMIT statusMessage(status == 200 ? tr("Refresh of %1 requested").arg(ref)
-                                           : tr("The server refused to refresh %1: %2").arg(ref, serverError(reply, status)));
+                                           : tr("The server refused to refresh %1: %2").arg(ref, status ? Sync::describeHttpError(reply, reply->readAll()) : reply->errorString()));
     });
 }
 
@@ -415,7 +405,7 @@ void EntityPage::deleteEntity()
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         Q_EMIT statusMessage(status == 204 ? tr("Deleted %1").arg(ref)
-                                           : tr("The server refused to delete %1: %2").arg(ref, serverError(reply, status)));
+                                           : tr("The server refused to delete %1: %2").arg(ref, status ? Sync::describeHttpError(reply, reply->readAll()) : reply->errorString()));
     });
 }
 

@@ -92,6 +92,7 @@ SettingsPage::SettingsPage(CatalogCache &cache, UserPreferences &preferences, Se
     auto *accountLayout = new QVBoxLayout(account);
     m_account = new QLabel;
     m_account->setObjectName(QStringLiteral("accountSummary"));
+    m_account->setTextFormat(Qt::PlainText);
     m_account->setWordWrap(true);
     m_decisions = new QTreeWidget;
     m_decisions->setObjectName(QStringLiteral("decisionList"));

@@ -20,6 +20,7 @@ AccountWidget::AccountWidget(QWidget *parent) : QWidget(parent)
 {
     m_label = new QLabel;
     m_label->setObjectName(QStringLiteral("accountState"));
+    m_label->setTextFormat(Qt::PlainText);   // reasons come from servers: never read as HTML
     m_button = new QToolButton;
     m_button->setObjectName(QStringLiteral("accountButton"));
     m_button->setAutoRaise(true);
