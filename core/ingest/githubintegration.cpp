@@ -23,10 +23,12 @@ QList<GitHubIntegration> GitHubIntegration::withDefaults(QList<GitHubIntegration
             entry.apiBaseUrl.chop(1);
         while (entry.rawBaseUrl.endsWith(QLatin1Char('/')))
             entry.rawBaseUrl.chop(1);
+        if (!entry.apps.isEmpty() && !entry.appTokens)
+            entry.appTokens = std::make_shared<GitHubAppTokens>(entry.apiBaseUrl, entry.apps);
     }
     if (!forHost(configured, QStringLiteral("github.com")))
         configured.append({QStringLiteral("github.com"), QStringLiteral("https://api.github.com"),
-                           QStringLiteral("https://raw.githubusercontent.com"), QString()});
+                           QStringLiteral("https://raw.githubusercontent.com"), QString(), {}, {}});
     return configured;
 }
 
@@ -68,6 +70,30 @@ Result<QUrl> GitHubIntegration::fileFetchUrl(const QUrl &url) const
     if (rawBaseUrl.isEmpty())
         return Error::input(QStringLiteral("No apiBaseUrl or rawBaseUrl configured for the GitHub integration %1").arg(host));
     return QUrl(rawBaseUrl + QStringLiteral("/%1/%2/%3/%4").arg(parsed->owner, parsed->repo, parsed->ref, parsed->path));
+}
+
+Result<GitHubIntegration::Credential> GitHubIntegration::credentialFor(const QString &owner) const
+{
+    if (appTokens) {
+        auto appToken = appTokens->tokenFor(owner);
+        if (!appToken)
+            return appToken.error();
+        if (appToken->has_value())
+            return Credential{**appToken, QStringLiteral("app")};
+    }
+    return Credential{token, QStringLiteral("token")};
+}
+
+Result<QList<QPair<QByteArray, QByteArray>>> GitHubIntegration::apiHeadersFor(const QString &owner, const QByteArray &scheme) const
+{
+    auto credential = credentialFor(owner);
+    if (!credential)
+        return credential.error();
+    QList<QPair<QByteArray, QByteArray>> headers{{QByteArrayLiteral("Accept"), QByteArrayLiteral("application/vnd.github+json")},
+                                                {QByteArrayLiteral("User-Agent"), QByteArrayLiteral("greenroom")}};
+    if (!credential->token.isEmpty())
+        headers.append({QByteArrayLiteral("Authorization"), scheme + ' ' + credential->token.toUtf8()});
+    return headers;
 }
 
 QList<QPair<QByteArray, QByteArray>> GitHubIntegration::apiHeaders() const

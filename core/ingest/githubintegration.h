@@ -2,11 +2,14 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #pragma once
 
+#include "githubapps.h"
+
 #include <common/result.h>
 
 #include <QList>
 #include <QUrl>
 
+#include <memory>
 #include <optional>
 
 namespace Greenroom::Ingest {
@@ -35,6 +38,19 @@ struct GitHubIntegration
     QString apiBaseUrl;   // https://api.github.com, https://ghe.example.com/api/v3
     QString rawBaseUrl;
     QString token;        // never printed
+    QList<GitHubApp> apps = {};
+    std::shared_ptr<GitHubAppTokens> appTokens = nullptr;   // set by withDefaults when there are apps; shared by the copies
+
+    // The credential for requests about `owner`'s repositories, as
+    // Backstage's SingleInstanceGithubCredentialsProvider picks it: an App
+    // installation's token where one is installed, else the token. `type` is
+    // "app" or "token"; an empty token means anonymous.
+    struct Credential
+    {
+        QString token;
+        QString type;
+    };
+    Result<Credential> credentialFor(const QString &owner) const;
 
     // The configured entries plus github.com when it is not among them.
     static QList<GitHubIntegration> withDefaults(QList<GitHubIntegration> configured);
@@ -47,6 +63,9 @@ struct GitHubIntegration
     Result<QUrl> fileFetchUrl(const QUrl &url) const;
     // The headers that go with a request to apiBaseUrl.
     QList<QPair<QByteArray, QByteArray>> apiHeaders() const;
+    // The same for a request about `owner`'s repositories, with credentialFor's
+    // token after `scheme` (the URL reader's "token"; Octokit's "Bearer").
+    Result<QList<QPair<QByteArray, QByteArray>>> apiHeadersFor(const QString &owner, const QByteArray &scheme = "token") const;
 };
 
 // host[:port] of a URL, lower case, as integrations are keyed.

@@ -10,6 +10,15 @@
 
 namespace Greenroom::Ingest {
 
+QByteArray HttpAnswer::header(const QByteArray &name) const
+{
+    for (const auto &[key, value] : headers) {
+        if (key.compare(name, Qt::CaseInsensitive) == 0)
+            return value;
+    }
+    return {};
+}
+
 Result<HttpAnswer> sendHttpRequest(const HttpCall &call)
 {
     QNetworkAccessManager network;
@@ -39,6 +48,7 @@ Result<HttpAnswer> sendHttpRequest(const HttpCall &call)
     answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     answer.reason = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
     answer.location = reply->rawHeader("Location");
+    answer.headers = reply->rawHeaderPairs();
     const QString errorText = reply->errorString();
     reply->deleteLater();
     if (tooLarge)

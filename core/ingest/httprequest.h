@@ -29,6 +29,10 @@ struct HttpAnswer
     QString reason;
     QByteArray body;
     QByteArray location;   // the Location header, for redirects
+    QList<QPair<QByteArray, QByteArray>> headers;   // every header, names as sent
+
+    // A header's value (names compared without case); empty when absent.
+    QByteArray header(const QByteArray &name) const;
 };
 
 /*

@@ -20,6 +20,38 @@ constexpr int MaxRedirects = 5;
 
 } // namespace
 
+std::optional<UrlReader::ConditionalCache::Entry> UrlReader::ConditionalCache::find(const QString &url) const
+{
+    std::lock_guard lock(m_mutex);
+    const auto found = m_entries.constFind(url);
+    return found == m_entries.cend() ? std::nullopt : std::optional<Entry>(*found);
+}
+
+void UrlReader::ConditionalCache::keep(const QString &url, Entry entry)
+{
+    std::lock_guard lock(m_mutex);
+    if (const auto old = m_entries.constFind(url); old != m_entries.cend())
+        m_bytes -= old->body.size() + old->etag.size();
+    m_entries.remove(url);
+    const qint64 size = entry.body.size() + entry.etag.size();
+    if (m_bytes + size > MaxBytes)
+        return;   // full: this file is read unconditionally
+    m_bytes += size;
+    m_entries.insert(url, std::move(entry));
+}
+
+int UrlReader::ConditionalCache::notModified() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_notModified;
+}
+
+void UrlReader::ConditionalCache::countNotModified()
+{
+    std::lock_guard lock(m_mutex);
+    ++m_notModified;
+}
+
 UrlReader::UrlReader(ReadingAllowList allow, std::chrono::milliseconds timeout, qint64 maxBytes)
     : m_allow(std::move(allow)), m_timeout(timeout), m_maxBytes(maxBytes)
 {
@@ -135,14 +167,31 @@ Result<QByteArray> UrlReader::readFromGitHub(const GitHubIntegration &github, co
     auto fetchUrl = github.fileFetchUrl(url);
     if (!fetchUrl)
         return fetchUrl.error();
-    HttpCall call{QByteArrayLiteral("GET"), fetchUrl.value(), github.apiHeaders(), {}, m_timeout, m_maxBytes};
+    auto parsed = GitHubUrl::parse(url);
+    if (!parsed)
+        return parsed.error();
+    auto headers = github.apiHeadersFor(parsed->owner);
+    if (!headers)
+        return headers.error();
+    HttpCall call{QByteArrayLiteral("GET"), fetchUrl.value(), headers.value(), {}, m_timeout, m_maxBytes};
     // The contents API answers with the file itself when asked for raw.
     call.headers[0].second = QByteArrayLiteral("application/vnd.github.v3.raw");
+    const QString cacheKey = fetchUrl->toString();
+    const std::optional<ConditionalCache::Entry> cached = m_conditional->find(cacheKey);
+    if (cached)
+        call.headers.append({QByteArrayLiteral("If-None-Match"), cached->etag});
     auto answer = sendHttpRequest(call);
     if (!answer)
         return answer.error();
-    if (answer->status >= 200 && answer->status < 300)
+    if (answer->status == 304 && cached) {
+        m_conditional->countNotModified();
+        return cached->body;
+    }
+    if (answer->status >= 200 && answer->status < 300) {
+        if (const QByteArray etag = answer->header("ETag"); !etag.isEmpty())
+            m_conditional->keep(cacheKey, {etag, answer->body});
         return answer->body;
+    }
     const QString message = QStringLiteral("%1 could not be read as %2, %3 %4")
                                 .arg(url.toString(), fetchUrl->toString(QUrl::RemoveQuery))
                                 .arg(answer->status)
