@@ -242,6 +242,9 @@ QJsonObject LocationProcessor::generatedLocationEntity(const Model::LocationRef 
 {
     const QString key = location.toString();
     const QString hash = QString::fromLatin1(QCryptographicHash::hash(key.toUtf8(), QCryptographicHash::Sha1).toHex());
+    QJsonObject spec{{QStringLiteral("type"), location.type}, {QStringLiteral("target"), location.target}};
+    if (!location.presence.isEmpty())
+        spec.insert(QStringLiteral("presence"), location.presence);
     return QJsonObject{
         {QStringLiteral("apiVersion"), QStringLiteral("backstage.io/v1alpha1")},
         {QStringLiteral("kind"), QStringLiteral("Location")},
@@ -251,8 +254,7 @@ QJsonObject LocationProcessor::generatedLocationEntity(const Model::LocationRef 
                      {QStringLiteral("annotations"),
                       QJsonObject{{Model::Annotations::ManagedByLocation, key},
                                   {Model::Annotations::ManagedByOriginLocation, key}}}}},
-        {QStringLiteral("spec"), QJsonObject{{QStringLiteral("type"), location.type},
-                                             {QStringLiteral("target"), location.target}}}};
+        {QStringLiteral("spec"), spec}};
 }
 
 LocationReadResult LocationProcessor::read(const Model::LocationRef &registered) const
@@ -276,7 +278,10 @@ LocationReadResult LocationProcessor::read(const Model::LocationRef &registered)
         write.errors.append(error);
     };
 
-    const QJsonObject rootEntity = generatedLocationEntity(root);
+    // Processed like any entity read from a url: AnnotateLocationEntityProcessor gives it its view, edit and source URLs.
+    QJsonObject rootEntity = generatedLocationEntity(root);
+    if (root.type == QLatin1String("url"))
+        rootEntity = withScmAnnotations(rootEntity, m_options.scm.locationAnnotations(root.target));
     const Model::ProcessingOutcome rootOutcome = Model::EntityProcessor::process(rootEntity);
     write.entities.append({rootOutcome.processed.entity, rootOutcome.processed.ref, rootOutcome.processed.relations,
                            write.originKey, QString(), {}, {}, {}});
