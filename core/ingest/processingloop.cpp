@@ -64,6 +64,38 @@ void ProcessingLoop::removeLocation(const Model::LocationRef &location)
     // A read in progress finds it unregistered when it writes (see LocationWrite::onlyIfRegistered).
 }
 
+void ProcessingLoop::setProvidedLocations(const QString &provider, const QList<Model::LocationRef> &locations)
+{
+    QSet<QString> kept;
+    for (const Model::LocationRef &location : locations)
+        kept.insert(location.toString());
+    for (const Model::LocationRef &old : m_provided.value(provider)) {
+        if (kept.contains(old.toString()))
+            continue;
+        removeLocation(old);
+        if (m_reading && m_reading->toString() == old.toString()) {
+            m_dropAfterRead.insert(old.toString());
+            continue;
+        }
+        Store::LocationWrite gone;   // no entities: everything the location produced is deleted
+        gone.originKey = old.toString();
+        if (auto written = m_store.applyLocation(gone); !written)
+            qWarning("ingest: cannot drop %s: %s", qPrintable(old.toString()), qPrintable(written.error().message));
+    }
+    QSet<QString> before;
+    for (const Model::LocationRef &old : m_provided.value(provider))
+        before.insert(old.toString());
+    m_provided.insert(provider, locations);
+    for (const Model::LocationRef &location : locations) {
+        if (m_locations.contains(location.toString()))
+            continue;
+        m_locations.insert(location.toString(), location);
+        m_order.append(location);
+        if (!before.contains(location.toString()))
+            schedule(location);
+    }
+}
+
 void ProcessingLoop::setInterval(std::optional<std::chrono::milliseconds> interval)
 {
     m_timer.stop();
@@ -154,6 +186,12 @@ void ProcessingLoop::readFinished()
     const Result<CatalogIngester::Outcome> outcome = processed->written ? *processed->written
                                                                         : CatalogIngester::write(m_store, std::move(processed->read));
     processed.reset();
+    if (m_dropAfterRead.remove(location.toString())) {
+        Store::LocationWrite gone;
+        gone.originKey = location.toString();
+        if (auto written = m_store.applyLocation(gone); !written)
+            qWarning("ingest: cannot drop %s: %s", qPrintable(location.toString()), qPrintable(written.error().message));
+    }
     if (writtenHere && isLargeWrite(outcome))
         m_store.releaseMemory();
     m_freedSinceTrim = true;

@@ -45,6 +45,10 @@ public:
     void addLocation(const Model::LocationRef &location, bool readNow);
     // Stops reading `location`: dropped from the queue and the schedule.
     void removeLocation(const Model::LocationRef &location);
+    // The locations an entity provider found (GitHub discovery): new ones are
+    // read now, and those it no longer finds are dropped with what they
+    // produced. Each is read on the schedule like any other.
+    void setProvidedLocations(const QString &provider, const QList<Model::LocationRef> &locations);
     // nullopt: never read again on a schedule (processingInterval: false).
     void setInterval(std::optional<std::chrono::milliseconds> interval);
 
@@ -84,6 +88,8 @@ private:
     QList<Model::LocationRef> m_order;
     QList<Model::LocationRef> m_queue;
     QSet<QString> m_registered;   // keys of locations added through the API
+    QHash<QString, QList<Model::LocationRef>> m_provided;   // by provider
+    QSet<QString> m_dropAfterRead;   // provided locations dropped while being read: their write is undone
     std::optional<Model::LocationRef> m_reading;
     std::shared_ptr<Store::CatalogStore> m_writer;
     QThreadPool m_pool;   // one thread, so the global pool stays free for the work inside a read

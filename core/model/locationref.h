@@ -19,6 +19,9 @@ struct LocationRef
 {
     QString type;
     QString target;
+    // "optional" for a location an entity provider found (a missing file is
+    // then no error); empty otherwise. Not part of the location's key.
+    QString presence = QString();
 
     static Result<LocationRef> parse(const QString &ref);
     QString toString() const { return type + QLatin1Char(':') + target; }
