@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "catalogconfig.h"
 
+#include "githubproviderconfig.h"
+
 #include <config/duration.h>
 
 #include <QFileInfo>
@@ -80,6 +82,10 @@ Result<QList<Ingest::GitHubIntegration>> gitHubIntegrations(const Config::Config
         }
         if (integration.host.isEmpty())
             integration.host = QStringLiteral("github.com");
+        auto apps = gitHubApps(entry);
+        if (!apps)
+            return apps.error();
+        integration.apps = apps.value();
         integrations.append(integration);
     }
     return Ingest::GitHubIntegration::withDefaults(integrations);

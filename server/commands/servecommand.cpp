@@ -4,6 +4,7 @@
 
 #include "catalog/catalogroutes.h"
 #include "catalogconfig.h"
+#include "githubproviderconfig.h"
 #include "command.h"
 #include "databaseconfig.h"
 #include "http/httpserver.h"
@@ -23,6 +24,7 @@
 #include <config/configloader.h>
 #include <config/duration.h>
 #include <ingest/catalogingester.h>
+#include <ingest/githubproviders.h>
 #include <ingest/processingloop.h>
 #include <scaffold/localcatalogaccess.h>
 #include <store/sqlitecatalogstore.h>
@@ -508,6 +510,24 @@ int runServeCommand(const QStringList &arguments)
     locationService.loadRegistered();
     processing.scheduleAll();
     processing.setInterval(catalog->interval);
+    // catalog.providers.github and githubOrg: repositories' catalog files and the organisation's people.
+    Ingest::GitHubProviders github(*store.value(), processing, catalog->github);
+    // Rate-limit waits are said from the worker threads; the log is written from this one.
+    Ingest::GitHubClient::Options githubOptions;
+    githubOptions.warn = [&log, &server](const QString &line) {
+        QMetaObject::invokeMethod(&server, [&log, line] { log.warn(QStringLiteral("catalog: ") + line); }, Qt::QueuedConnection);
+    };
+    github.setClientOptions(githubOptions);
+    if (Status added = addGitHubProviders(config.value(), github); !added)
+        return fail(added.error());
+    QObject::connect(&github, &Ingest::GitHubProviders::ran, &server, [&log](const QString &, const QString &summary, bool failed) {
+        if (failed)
+            log.error(QStringLiteral("catalog: ") + summary);
+        else
+            log.info(QStringLiteral("catalog: ") + summary);
+    });
+    QObject::connect(&github, &Ingest::GitHubProviders::written, &sync, &SyncRoutes::notifyChanged);
+    github.start();
     // SIGTERM/SIGINT: stop accepting, answer waiting clients, let the current
     // request and transaction end (both run on this thread, so none is open
     // when this runs), then leave with 0.
@@ -518,6 +538,7 @@ int runServeCommand(const QStringList &arguments)
         shuttingDown = true;
         log.info(QStringLiteral("serve: shutting down (signal %1)").arg(signalNumber));
         tcp->close();
+        github.stop();
         processing.stop();
         docsBuilds.stop();
         sync.releaseWaiters();
