@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QList>
+#include <QPair>
 #include <QString>
 #include <QStringList>
 #include <QUrlQuery>
@@ -30,7 +31,8 @@ struct FakeAnswer
     int status = 200;
     QByteArray body;
     QByteArray contentType = "application/json";
-    QByteArray location;   // redirects
+    QByteArray location = QByteArray();   // redirects
+    QList<QPair<QByteArray, QByteArray>> headers = {};   // more headers (ETag, x-ratelimit-*)
 
     static FakeAnswer json(int status, const QJsonValue &value)
     {

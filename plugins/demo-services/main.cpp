@@ -8,6 +8,7 @@
 #include "fakeargocd.h"
 #include "fakegithubactions.h"
 #include "fakegithuboauth.h"
+#include "fakegithuborg.h"
 #include "fakekubernetes.h"
 #include "fakepagerduty.h"
 #include "fakesonarqube.h"
@@ -71,6 +72,8 @@ public:
     FakeGitHubActions githubActions;
     // The demo server's GitHub sign-in: the OAuth app resources/demo/app-config.yaml names.
     FakeGitHubOAuth githubOAuth{QStringLiteral("greenroom-demo"), QStringLiteral("demo-secret")};
+    // The organisation resources/demo/github-import.yaml imports (token demo-github-token).
+    FakeGitHubOrg githubOrg{{QStringLiteral("demo-github-token")}};
     FakeSonarQube sonarqube{QStringLiteral("demo-token")};
     FakeKubernetes kubernetes{QStringLiteral("demo-token")};
     FakePagerDuty pagerduty{QStringLiteral("demo-token")};
@@ -95,6 +98,11 @@ protected:
         else if (path.startsWith(githubWeb + QStringLiteral("login/")))
             answer = githubOAuth.answerWeb({method, path.mid(githubWeb.size()).split(QLatin1Char('/')), QUrlQuery(request.url()), request.body()},
                                            request.value("accept"));
+        if (!answer && method == "POST" && path == QLatin1String("/github/api/graphql"))
+            answer = githubOrg.answerGraphql(request.body(), request.value("authorization"));
+        else if (!answer && path.startsWith(githubRoot))
+            answer = githubOrg.answerRest({method, path.mid(githubRoot.size()).split(QLatin1Char('/')), QUrlQuery(request.url()), request.body()},
+                                          request.value("authorization"), request.value("if-none-match"));
         if (answer)
             ;
         else if (path.startsWith(githubRoot))
@@ -120,7 +128,12 @@ protected:
             responder.writeBody(QByteArray());
             return true;
         }
-        responder.write(answer->body, answer->contentType, QHttpServerResponder::StatusCode(answer->status));
+        responder.writeStatusLine(QHttpServerResponder::StatusCode(answer->status));
+        responder.writeHeader("Content-Type", answer->contentType);
+        responder.writeHeader("Content-Length", QByteArray::number(answer->body.size()));
+        for (const auto &[name, value] : answer->headers)
+            responder.writeHeader(name, value);
+        responder.writeBody(answer->body);
         return true;
     }
     void missingHandler(const QHttpServerRequest &, QTcpSocket *) override {}
@@ -164,8 +177,11 @@ int main(int argc, char *argv[])
     const auto pager = read(QStringLiteral("pagerduty.json"));
     const auto cluster = read(QStringLiteral("kubernetes.json"));
     const auto people = read(QStringLiteral("github-accounts.json"));
-    if (!actions || !sonar || !argo || !pager || !cluster || !people)
+    const auto organisations = read(QStringLiteral("github-org.json"));
+    if (!actions || !sonar || !argo || !pager || !cluster || !people || !organisations)
         return 1;
+    server.githubOrg.setWebBase(QStringLiteral("http://127.0.0.1:%1").arg(parser.value(portOption).toUInt()));
+    server.githubOrg.load(*organisations);
     server.githubOAuth.setWebRoot(QStringLiteral("/github"));
     server.githubOAuth.load(*people);
     server.kubernetes.load(*cluster);

@@ -24,6 +24,7 @@
 
 #include <fakegithubactions.h>
 #include <fakegithuboauth.h>
+#include <fakegithuborg.h>
 
 #include <QAbstractHttpServer>
 #include <QHttpServerRequest>
@@ -65,6 +66,16 @@ public:
         return *m_oauth;
     }
     DemoServices::FakeGitHubOAuth &oauth() { return *m_oauth; }
+    // Also serve organisations to the catalog's GitHub providers (GraphQL at
+    // /api/graphql, the org's repository list and files, App installations),
+    // with this fake's token accepted.
+    DemoServices::FakeGitHubOrg &enableOrganisations()
+    {
+        m_org = std::make_unique<DemoServices::FakeGitHubOrg>(QStringList{m_token});
+        m_org->setWebBase(QStringLiteral("http://") + host());
+        return *m_org;
+    }
+    DemoServices::FakeGitHubOrg &organisations() { return *m_org; }
     // The host its repositories' html_url names: itself by default; "github.com"
     // when github.com's integration is pointed at this fake.
     void setWebHost(const QString &host) { m_webHost = host; }
@@ -101,6 +112,19 @@ public:
     }
 
 protected:
+    static bool write(QHttpServerResponder &responder, const DemoServices::FakeAnswer &answer)
+    {
+        responder.writeStatusLine(QHttpServerResponder::StatusCode(answer.status));
+        responder.writeHeader("Content-Type", answer.contentType);
+        responder.writeHeader("Content-Length", QByteArray::number(answer.body.size()));
+        if (!answer.location.isEmpty())
+            responder.writeHeader("Location", answer.location);
+        for (const auto &[name, value] : answer.headers)
+            responder.writeHeader(name, value);
+        responder.writeBody(answer.body);
+        return true;
+    }
+
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
     {
         QHttpServerResponder responder = makeResponder(request, socket);
@@ -115,15 +139,18 @@ protected:
             if (!answer && path.startsWith(QLatin1String("/api/v3/")) && request.value("authorization") != "token " + m_token.toUtf8())
                 answer = m_oauth->answerApi({method, path.mid(8).split(QLatin1Char('/')), QUrlQuery(request.url()), request.body()},
                                             request.value("authorization"));
-            if (answer) {
-                responder.writeStatusLine(QHttpServerResponder::StatusCode(answer->status));
-                responder.writeHeader("Content-Type", answer->contentType);
-                responder.writeHeader("Content-Length", QByteArray::number(answer->body.size()));
-                if (!answer->location.isEmpty())
-                    responder.writeHeader("Location", answer->location);
-                responder.writeBody(answer->body);
-                return true;
-            }
+            if (answer)
+                return write(responder, *answer);
+        }
+        if (m_org) {
+            std::optional<DemoServices::FakeAnswer> answer;
+            if (method == "POST" && path == QLatin1String("/api/graphql"))
+                answer = m_org->answerGraphql(request.body(), request.value("authorization"));
+            else if (path.startsWith(QLatin1String("/api/v3/")))
+                answer = m_org->answerRest({method, path.mid(8).split(QLatin1Char('/')), QUrlQuery(request.url()), request.body()},
+                                           request.value("authorization"), request.value("if-none-match"));
+            if (answer)
+                return write(responder, *answer);
         }
         if (request.value("authorization") != "token " + m_token.toUtf8())
             return reply(responder, 401, QJsonObject{{QStringLiteral("message"), QStringLiteral("Bad credentials")}});
@@ -398,6 +425,7 @@ private:
     std::map<QString, std::unique_ptr<GitFixture>> m_repos;
     DemoServices::FakeGitHubActions m_actions;
     std::unique_ptr<DemoServices::FakeGitHubOAuth> m_oauth;
+    std::unique_ptr<DemoServices::FakeGitHubOrg> m_org;
     std::map<QString, QList<QJsonObject>> m_pulls;
     struct SealingKey
     {
