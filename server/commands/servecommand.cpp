@@ -252,6 +252,15 @@ int runServeCommand(const QStringList &arguments)
             return fail(writer.error());
         processing.setWriter(std::move(writer).value());
     }
+    // catalog.providers.github and githubOrg: repositories' catalog files and the organisation's people.
+    Ingest::GitHubProviders github(*store.value(), processing, catalog->github);
+    Ingest::GitHubClient::Options githubOptions;
+    githubOptions.warn = [&log, &github](const QString &line) {
+        QMetaObject::invokeMethod(&github, [&log, line] { log.warn(QStringLiteral("catalog: ") + line); }, Qt::QueuedConnection);
+    };
+    github.setClientOptions(githubOptions);
+    if (Status added = addGitHubProviders(config.value(), github); !added)
+        return fail(added.error());
     auto techdocs = techDocsSettings(config.value(), catalog.value());
     if (!techdocs)
         return fail(techdocs.error());
@@ -510,16 +519,6 @@ int runServeCommand(const QStringList &arguments)
     locationService.loadRegistered();
     processing.scheduleAll();
     processing.setInterval(catalog->interval);
-    // catalog.providers.github and githubOrg: repositories' catalog files and the organisation's people.
-    Ingest::GitHubProviders github(*store.value(), processing, catalog->github);
-    // Rate-limit waits are said from the worker threads; the log is written from this one.
-    Ingest::GitHubClient::Options githubOptions;
-    githubOptions.warn = [&log, &server](const QString &line) {
-        QMetaObject::invokeMethod(&server, [&log, line] { log.warn(QStringLiteral("catalog: ") + line); }, Qt::QueuedConnection);
-    };
-    github.setClientOptions(githubOptions);
-    if (Status added = addGitHubProviders(config.value(), github); !added)
-        return fail(added.error());
     QObject::connect(&github, &Ingest::GitHubProviders::ran, &server, [&log](const QString &, const QString &summary, bool failed) {
         if (failed)
             log.error(QStringLiteral("catalog: ") + summary);
