@@ -41,6 +41,7 @@ bench: build
 	@xvfb-run -a -s "-screen 0 1600x1000x24" $(BUILD_DIR)/tests/bench/bench_desktop $(BENCH_DESKTOP_ARGS)
 	@$(BUILD_DIR)/tests/bench/bench_docs $(BENCH_DOCS_PAGES)
 	@$(BUILD_DIR)/tests/bench/bench_scaffold
+	@$(BUILD_DIR)/tests/bench/bench_github
 	@$(BUILD_DIR)/tests/bench/bench_search $(BENCH_SEARCH_ARGS)
 	@QTWEBENGINE_DISABLE_SANDBOX=1 xvfb-run -a -s "-screen 0 1600x1000x24" $(BUILD_DIR)/tests/bench/bench_docs_reader $(BENCH_DOCS_PAGES)
 
