@@ -122,6 +122,21 @@ Result<QJsonArray> GitHubAppTokens::installations(std::optional<qint64> onlyApp)
     return all;
 }
 
+Result<QStringList> GitHubAppTokens::installedOrganisations(std::optional<qint64> onlyApp)
+{
+    auto all = installations(onlyApp);
+    if (!all)
+        return all.error();
+    QStringList orgs;
+    for (const QJsonValue &value : all.value()) {
+        const QJsonObject installation = value.toObject();
+        const QString login = installation.value(QLatin1String("account")).toObject().value(QLatin1String("login")).toString();
+        if (installation.value(QLatin1String("target_type")).toString() == QLatin1String("Organization") && !login.isEmpty())
+            orgs.append(login);
+    }
+    return orgs;
+}
+
 Result<std::optional<QString>> GitHubAppTokens::tokenFor(const QString &owner)
 {
     std::lock_guard lock(m_mutex);

@@ -47,6 +47,8 @@ public:
     Result<std::optional<QString>> tokenFor(const QString &owner);
     // Every installation of the Apps (GitHub's objects: id, account.login, target_type, suspended_by, ...).
     Result<QJsonArray> installations(std::optional<qint64> onlyApp = std::nullopt);
+    // The logins of the organisations they are installed on (upstream's getAllInstallations, users' accounts left out).
+    Result<QStringList> installedOrganisations(std::optional<qint64> onlyApp = std::nullopt);
 
     // The App's JSON Web Token at `now`; an InputError naming the App when its key cannot sign.
     static Result<QByteArray> appJwt(const GitHubApp &app, qint64 now);

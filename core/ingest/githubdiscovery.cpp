@@ -105,17 +105,7 @@ Result<QStringList> GitHubDiscovery::organisations(GitHubClient &client) const
     if (!client.integration().appTokens)
         return Error::input(QStringLiteral("catalog.providers.github.%1: app %2 is not among the apps of the GitHub integration for %3")
                                 .arg(m_config.id).arg(m_config.app.value_or(0)).arg(m_config.host));
-    auto installations = client.integration().appTokens->installations(m_config.app);
-    if (!installations)
-        return installations.error();
-    QStringList orgs;
-    for (const QJsonValue &value : installations.value()) {
-        const QJsonObject installation = value.toObject();
-        const QString login = installation.value(QLatin1String("account")).toObject().value(QLatin1String("login")).toString();
-        if (installation.value(QLatin1String("target_type")).toString() == QLatin1String("Organization") && !login.isEmpty())
-            orgs.append(login);
-    }
-    return orgs;
+    return client.integration().appTokens->installedOrganisations(m_config.app);
 }
 
 bool GitHubDiscovery::repositoriesUnchanged(GitHubClient &client, const QString &org)

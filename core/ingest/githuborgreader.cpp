@@ -263,19 +263,9 @@ Result<QStringList> GitHubOrgReader::organisations(GitHubClient &client) const
 {
     if (!m_config.orgs.isEmpty())
         return m_config.orgs;
-    QStringList orgs;
     if (!client.integration().appTokens)
-        return orgs;   // no App: nothing to list, as upstream's GithubAppCredentialsMux finds nothing
-    auto installations = client.integration().appTokens->installations();
-    if (!installations)
-        return installations.error();
-    for (const QJsonValue &value : installations.value()) {
-        const QJsonObject installation = value.toObject();
-        const QString login = installation.value(QLatin1String("account")).toObject().value(QLatin1String("login")).toString();
-        if (installation.value(QLatin1String("target_type")).toString() == QLatin1String("Organization") && !login.isEmpty())
-            orgs.append(login);
-    }
-    return orgs;
+        return QStringList();   // no App: nothing to list, as upstream's GithubAppCredentialsMux finds nothing
+    return client.integration().appTokens->installedOrganisations();
 }
 
 Result<QList<QJsonObject>> GitHubOrgReader::users(GitHubClient &client, const QString &org, const QString &tokenType) const

@@ -45,6 +45,17 @@ GitHubProviders::~GitHubProviders()
     stop();
 }
 
+void GitHubProviders::add(std::unique_ptr<Provider> provider, const GitHubIntegration &integration)
+{
+    // Its client stops waiting and asking when the run's timeout passes.
+    GitHubClient::Options options = m_clientOptions;
+    Provider *raw = provider.get();
+    options.cancelled = [raw] { return raw->cancelled.load(); };
+    options.deadline = [raw] { return raw->deadline.load(); };
+    provider->client = std::make_unique<GitHubClient>(integration, options);
+    m_providers.push_back(std::move(provider));
+}
+
 Status GitHubProviders::addDiscovery(GitHubDiscoveryConfig config)
 {
     const GitHubIntegration *integration = GitHubIntegration::forHost(m_integrations, config.host);
@@ -55,12 +66,7 @@ Status GitHubProviders::addDiscovery(GitHubDiscoveryConfig config)
     provider->schedule = config.schedule;
     provider->discovery.emplace(std::move(config));
     provider->name = provider->discovery->providerName();
-    GitHubClient::Options options = m_clientOptions;
-    Provider *raw = provider.get();
-    options.cancelled = [raw] { return raw->cancelled.load(); };
-    options.deadline = [raw] { return raw->deadline.load(); };
-    provider->client = std::make_unique<GitHubClient>(*integration, options);
-    m_providers.push_back(std::move(provider));
+    add(std::move(provider), *integration);
     return Ok{};
 }
 
@@ -75,12 +81,7 @@ Status GitHubProviders::addOrg(GitHubOrgProviderConfig config, bool alwaysUseDef
     provider->org.emplace(std::move(config), alwaysUseDefaultNamespace);
     provider->name = provider->org->providerName();
     provider->provided.emplace(provider->name);
-    GitHubClient::Options options = m_clientOptions;
-    Provider *raw = provider.get();
-    options.cancelled = [raw] { return raw->cancelled.load(); };
-    options.deadline = [raw] { return raw->deadline.load(); };
-    provider->client = std::make_unique<GitHubClient>(*integration, options);
-    m_providers.push_back(std::move(provider));
+    add(std::move(provider), *integration);
     return Ok{};
 }
 

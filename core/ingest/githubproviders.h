@@ -56,6 +56,7 @@ Q_SIGNALS:
 
 private:
     struct Provider;
+    void add(std::unique_ptr<Provider> provider, const GitHubIntegration &integration);
     void run(Provider &provider);
     void finished(Provider &provider);
     Provider *find(const QString &name) const;

@@ -160,6 +160,23 @@ private:
         return config;
     }
 
+    Ingest::GitHubDiscoveryConfig acmeDiscovery() const
+    {
+        Ingest::GitHubDiscoveryConfig config;
+        config.id = QStringLiteral("acme");
+        config.organization = QStringLiteral("acme");
+        config.host = m_github->host();
+        return config;
+    }
+    // What the processing loop reads discovered locations with: the fake's integration for files and SCM annotations.
+    Ingest::IngestOptions readingOptions() const
+    {
+        Ingest::IngestOptions options;
+        options.urlReader.setGitHubIntegrations({integration()});
+        options.scm = Ingest::ScmIntegrations::withDefaults({{Ingest::ScmIntegrations::Provider::GitHub, m_github->host(), QString()}});
+        return options;
+    }
+
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<TestSupport::FakeGitHub> m_github;
     QList<qint64> m_waits;
@@ -452,10 +469,7 @@ void TestGitHubProviders::discoveryFiltersRepositories()
         }
         return names;
     };
-    Ingest::GitHubDiscoveryConfig config;
-    config.id = QStringLiteral("acme");
-    config.organization = QStringLiteral("acme");
-    config.host = m_github->host();
+    Ingest::GitHubDiscoveryConfig config = acmeDiscovery();
     config.repositoriesPageSize = 2;   // pages followed
     // Defaults: archived and branchless repositories left out, forks kept, a missing file still a (optional) location.
     QCOMPARE(targets(config), (QStringList{QStringLiteral("svc-payments/blob/main/catalog-info.yaml"),
@@ -474,10 +488,7 @@ void TestGitHubProviders::discoveryFiltersRepositories()
     QCOMPARE(targets(config), (QStringList{QStringLiteral("svc-payments/blob/main/catalog-info.yaml"),
                                            QStringLiteral("svc-develop/blob/develop/catalog-info.yaml")}));
     // A branch named in the filter: the file on that branch, and the URL names it.
-    config = {};
-    config.id = QStringLiteral("acme");
-    config.organization = QStringLiteral("acme");
-    config.host = m_github->host();
+    config = acmeDiscovery();
     config.branch = QStringLiteral("develop");
     config.catalogPath = QStringLiteral("services/*/catalog-info.yaml");
     config.topicInclude = QStringList{QStringLiteral("legacy")};
@@ -499,16 +510,9 @@ void TestGitHubProviders::discoveredLocationsAreReadAndAFailingRepositoryIsOneEr
                          repository(QStringLiteral("search"))};
     auto store = Store::SqliteCatalogStore::open(QStringLiteral(":memory:"));
     QVERIFY(store);
-    Ingest::IngestOptions options;
-    options.urlReader.setGitHubIntegrations({integration()});
-    options.scm = Ingest::ScmIntegrations::withDefaults({{Ingest::ScmIntegrations::Provider::GitHub, m_github->host(), QString()}});
-    Ingest::ProcessingLoop loop(*store.value(), options);
+    Ingest::ProcessingLoop loop(*store.value(), readingOptions());
     Ingest::GitHubProviders providers(*store.value(), loop, {integration()});
-    Ingest::GitHubDiscoveryConfig config;
-    config.id = QStringLiteral("acme");
-    config.organization = QStringLiteral("acme");
-    config.host = m_github->host();
-    QVERIFY(providers.addDiscovery(config));
+    QVERIFY(providers.addDiscovery(acmeDiscovery()));
     QSignalSpy ran(&providers, &Ingest::GitHubProviders::ran);
     QSignalSpy idle(&loop, &Ingest::ProcessingLoop::idle);
     providers.runNow(QStringLiteral("github-provider:acme"));
@@ -554,15 +558,10 @@ void TestGitHubProviders::anUnchangedOrganisationCostsNoQuota()
         org->repositories.append(repository(QStringLiteral("svc-%1").arg(i, 3, 10, QLatin1Char('0'))));
     auto store = Store::SqliteCatalogStore::open(QStringLiteral(":memory:"));
     QVERIFY(store);
-    Ingest::IngestOptions options;
-    options.urlReader.setGitHubIntegrations({integration()});
+    const Ingest::IngestOptions options = readingOptions();
     Ingest::ProcessingLoop loop(*store.value(), options);
     Ingest::GitHubProviders providers(*store.value(), loop, {integration()});
-    Ingest::GitHubDiscoveryConfig config;
-    config.id = QStringLiteral("acme");
-    config.organization = QStringLiteral("acme");
-    config.host = m_github->host();
-    QVERIFY(providers.addDiscovery(config));
+    QVERIFY(providers.addDiscovery(acmeDiscovery()));
     QSignalSpy ran(&providers, &Ingest::GitHubProviders::ran);
     const QString name = QStringLiteral("github-provider:acme");
     providers.runNow(name);
