@@ -31,6 +31,9 @@ struct SqlCondition
 {
     QString sql;
     QVariantList params;
+    // Some group is tested row by row (no short list of ids to start from):
+    // a page is read by walking the order and probing each row.
+    bool probesRows = false;
     void andWith(const QString &fragment, const QVariantList &fragmentParams);
 };
 

@@ -82,6 +82,14 @@ qint64 SqliteCatalogStorePrivate::currentSequence()
 
 Result<qint64> SqliteCatalogStorePrivate::countMatches(qint64 keyId, const QStringList &values, qint64 cap)
 {
+    // Planning a page asks this each time (a client paging under a
+    // permission asks it per page); the answer holds until the next change.
+    QString cacheKey = QStringLiteral("matches:%1:%2").arg(keyId).arg(cap);
+    for (const QString &value : values)
+        cacheKey += QChar(0) + value;
+    const qint64 sequence = currentSequence();
+    if (const auto cached = counts.constFind(cacheKey); cached != counts.cend() && cached->sequence == sequence)
+        return cached->count;
     QString sql = QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM search WHERE key_id = ?");
     if (!values.isEmpty())
         sql += QStringLiteral(" AND value IN (%1)").arg(placeholders(values.size()));
@@ -95,6 +103,7 @@ Result<qint64> SqliteCatalogStorePrivate::countMatches(qint64 keyId, const QStri
     stmt.value()->next();
     const qint64 count = stmt.value()->integer(0);
     stmt.value()->reset();
+    counts.insert(cacheKey, {sequence, count});
     return count;
 }
 
@@ -167,6 +176,8 @@ Result<SqlCondition> SqliteCatalogStorePrivate::filterCondition(const Model::Ent
                 }
             }
         }
+        if (listIndex == -1)
+            condition.probesRows = true;
         QStringList parts;
         if (kinds) {
             // Walking a page in order, the kind is checked on each row: the
@@ -407,8 +418,13 @@ Result<EntityPage> SqliteCatalogStore::queryEntities(const EntityQuery &query)
         else
             keyset.andWith(QStringLiteral("e.uid %1 ?").arg(op), {query.after.first()});
     }
-    QString sql = QStringLiteral("SELECT " ENTITY_COLUMNS "%1 FROM entities e")
-                      .arg(ordered ? QStringLiteral(", ") + sortColumn : QString()) + joins;
+    // Walking uid order and testing each row: the index that also holds the
+    // kind, so rows that fail are skipped without reading them (SQLite's
+    // planner takes uid's own index, which cannot tell).
+    const bool walkWithKinds = paged && !ordered && kindByName.isEmpty() && where->probesRows && !where->sql.isEmpty();
+    QString sql = QStringLiteral("SELECT " ENTITY_COLUMNS "%1 FROM entities e%2")
+                      .arg(ordered ? QStringLiteral(", ") + sortColumn : QString(),
+                           walkWithKinds ? QStringLiteral(" INDEXED BY entities_uid_kind") : QString()) + joins;
     if (!keyset.sql.isEmpty())
         sql += QStringLiteral(" WHERE ") + keyset.sql;
     sql += QStringLiteral(" ORDER BY ") + orderTerms.join(QStringLiteral(", "));

@@ -28,5 +28,6 @@ Migration sqliteMigration0007Tasks();
 Migration sqliteMigration0008PluginData();
 Migration sqliteMigration0009Search();
 Migration sqliteMigration0010Auth();
+Migration sqliteMigration0011PagingIndex();
 
 } // namespace Greenroom::Store::Internal

@@ -10,7 +10,8 @@ const QList<Migration> &sqliteMigrations()
                                                   sqliteMigration0003Locations(), sqliteMigration0004Mirror(),
                                                   sqliteMigration0005Listing(), sqliteMigration0006Docs(),
                                                   sqliteMigration0007Tasks(), sqliteMigration0008PluginData(),
-                                                  sqliteMigration0009Search(), sqliteMigration0010Auth()};
+                                                  sqliteMigration0009Search(), sqliteMigration0010Auth(),
+                                                  sqliteMigration0011PagingIndex()};
     return migrations;
 }
 
