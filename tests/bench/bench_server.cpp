@@ -241,13 +241,11 @@ int main(int argc, char **argv)
         int feedPages = 0;
         double bytes = 0;
     };
-    // The reads a permission policy narrows: a by-query page under load,
-    // every entity by cursor, the whole feed from cursor 0.
-    const auto measureReads = [&](const QString &serverBase, const QString &name) {
-        ReadFigures figures;
-        figures.page = runWrk(serverBase, writeScript(work, name, {QStringLiteral("/api/catalog/entities/by-query?limit=100&filter=kind=component")}),
-                              seconds);
+    // Every entity by cursor, pages of 500.
+    const auto walkPaging = [&](const QString &serverBase, ReadFigures &figures) {
         const QString serverCatalog = serverBase + QStringLiteral("/api/catalog");
+        figures.pagingItems = 0;
+        figures.pagingPages = 0;
         QElapsedTimer timer;
         timer.start();
         QString cursor;
@@ -265,8 +263,15 @@ int main(int argc, char **argv)
             ++figures.pagingPages;
         } while (!cursor.isEmpty());
         figures.pagingSeconds = double(timer.nsecsElapsed()) / 1e9;
-        timer.restart();
-        cursor = QStringLiteral("0");
+    };
+    // The whole feed from cursor 0, pages of 5000.
+    const auto walkFeed = [&](const QString &serverBase, ReadFigures &figures) {
+        figures.bytes = 0;
+        figures.feedChanges = 0;
+        figures.feedPages = 0;
+        QElapsedTimer timer;
+        timer.start();
+        QString cursor = QStringLiteral("0");
         for (bool more = true; more;) {
             const Response page = fetch(network, "GET", serverBase + QStringLiteral("/api/sync/v1/changes?limit=5000&after=") + cursor);
             if (page.status != 200)
@@ -279,9 +284,19 @@ int main(int argc, char **argv)
             ++figures.feedPages;
         }
         figures.feedSeconds = double(timer.nsecsElapsed()) / 1e9;
+    };
+    // The reads a permission policy narrows: a by-query page under load,
+    // every entity by cursor, the whole feed from cursor 0.
+    const auto measureReads = [&](const QString &serverBase, const QString &name) {
+        ReadFigures figures;
+        figures.page = runWrk(serverBase, writeScript(work, name, {QStringLiteral("/api/catalog/entities/by-query?limit=100&filter=kind=component")}),
+                              seconds);
+        walkPaging(serverBase, figures);
+        walkFeed(serverBase, figures);
         return figures;
     };
-    const ReadFigures open = measureReads(base, QStringLiteral("open-reads"));
+    const ReadFigures openReads = measureReads(base, QStringLiteral("open-reads"));
+    const ReadFigures &open = openReads;
     out << Qt::endl << QStringLiteral("by-query page of 100 (kind=component) under wrk: %1 req/s, p50 %2, p99 %3")
                            .arg(open.page.requestsPerSecond, 0, 'f', 0).arg(open.page.p50, open.page.p99) << Qt::endl;
     out << QStringLiteral("cursor paging: %1 entities in %2 pages of 500, %3 s")
@@ -329,15 +344,48 @@ int main(int argc, char **argv)
                    "        - {rule: IS_ENTITY_OWNER, resourceType: catalog-entity, params: {claims: [group:default/team-1, group:default/team-2, user:default/user-1]}}\n"
                    "        - {rule: IS_ENTITY_KIND, resourceType: catalog-entity, params: {kinds: [API, System, Domain, Group, User]}}\n");
         file.close();
-        server.restart(QStringLiteral("permission: {enabled: true, policyFile: '%1'}\n").arg(policy));
-        const ReadFigures limited = measureReads(server.base(), QStringLiteral("limited-reads"));
+        // The policy's server runs beside the open one; the walks take turns,
+        // three rounds, the fastest of each kept, so noise falls on both.
+        const std::unique_ptr<Bench::StoreServer> policed =
+            server.alongside(QStringLiteral("permission: {enabled: true, policyFile: '%1'}\n").arg(policy));
+        ReadFigures open = openReads;
+        open.page = runWrk(base, writeScript(work, QStringLiteral("open-reads-again"), {QStringLiteral("/api/catalog/entities/by-query?limit=100&filter=kind=component")}),
+                           seconds);
+        ReadFigures limited;
+        limited.page = runWrk(policed->base(), writeScript(work, QStringLiteral("limited-reads"), {QStringLiteral("/api/catalog/entities/by-query?limit=100&filter=kind=component")}),
+                              seconds);
+        constexpr int Rounds = 3;
+        for (int round = 0; round < Rounds; ++round) {
+            const auto keepFastest = [round](ReadFigures &best, const ReadFigures &now) {
+                if (round == 0 || now.pagingSeconds < best.pagingSeconds) {
+                    best.pagingSeconds = now.pagingSeconds;
+                    best.pagingItems = now.pagingItems;
+                    best.pagingPages = now.pagingPages;
+                }
+                if (round == 0 || now.feedSeconds < best.feedSeconds) {
+                    best.feedSeconds = now.feedSeconds;
+                    best.feedChanges = now.feedChanges;
+                    best.feedPages = now.feedPages;
+                    best.bytes = now.bytes;
+                }
+            };
+            ReadFigures openNow;
+            ReadFigures limitedNow;
+            walkPaging(base, openNow);
+            walkPaging(policed->base(), limitedNow);
+            walkFeed(base, openNow);
+            walkFeed(policed->base(), limitedNow);
+            keepFastest(open, openNow);
+            keepFastest(limited, limitedNow);
+        }
         const auto ms = [](const QString &wrkTime) {
             static const QRegularExpression number(QStringLiteral("([0-9.]+)(us|ms|s)"));
             const QRegularExpressionMatch m = number.match(wrkTime);
             const double value = m.captured(1).toDouble();
             return m.captured(2) == QLatin1String("us") ? value / 1000 : m.captured(2) == QLatin1String("s") ? value * 1000 : value;
         };
-        out << Qt::endl << "with a conditional read policy (owner of 2 teams' and a user's, or kind API/System/Domain/Group/User):" << Qt::endl;
+        out << Qt::endl << "with a conditional read policy (owner of 2 teams' and a user's, or kind API/System/Domain/Group/User), "
+                           "a second server beside the open one, walks in turns, fastest of " << Rounds << ":" << Qt::endl;
         out << QStringLiteral("  by-query page of 100 (kind=component): %1 req/s, p50 %2, p99 %3; p50 ratio to unfiltered %4, throughput ratio %5")
                    .arg(limited.page.requestsPerSecond, 0, 'f', 0).arg(limited.page.p50, limited.page.p99)
                    .arg(ms(limited.page.p50) / ms(open.page.p50), 0, 'f', 2)

@@ -53,6 +53,18 @@ StoreServer::StoreServer(QString benchName, const QString &workDir, const QStrin
     start(QString());
 }
 
+StoreServer::StoreServer(QString benchName, QString workDir, QString configName)
+    : m_benchName(std::move(benchName)), m_workDir(std::move(workDir)), m_configName(std::move(configName))
+{
+}
+
+std::unique_ptr<StoreServer> StoreServer::alongside(const QString &extraConfig) const
+{
+    std::unique_ptr<StoreServer> other(new StoreServer(m_benchName, m_workDir, QStringLiteral("app-config-alongside.yaml")));
+    other->start(extraConfig);
+    return other;
+}
+
 void StoreServer::restart(const QString &extraConfig)
 {
     stop();
@@ -64,7 +76,7 @@ void StoreServer::start(const QString &extraConfig)
 {
     const QDir work(m_workDir);
     const QString &benchName = m_benchName;
-    QFile config(work.filePath(QStringLiteral("app-config.yaml")));
+    QFile config(work.filePath(m_configName));
     if (!config.open(QIODevice::WriteOnly))
         fail(benchName, QStringLiteral("cannot write the config"));
     config.write(QStringLiteral("backend:\n  listen: {port: 0}\n  database: {client: better-sqlite3, connection: {directory: %1}}\n"

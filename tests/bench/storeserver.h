@@ -3,6 +3,8 @@
 #pragma once
 
 #include <QProcess>
+
+#include <memory>
 #include <QString>
 
 namespace Greenroom::Bench {
@@ -23,13 +25,19 @@ public:
     void stop();
     // Starts it again on the same store with `extraConfig` (YAML) added to its config.
     void restart(const QString &extraConfig);
+    // A second server on the same store, with `extraConfig` added, running
+    // beside this one: two configurations measured in turns, so the
+    // machine's noise falls on both alike.
+    std::unique_ptr<StoreServer> alongside(const QString &extraConfig) const;
 
 private:
+    StoreServer(QString benchName, QString workDir, QString configName);
     void start(const QString &extraConfig);
     QProcess m_process;
     QString m_base;
     QString m_benchName;
     QString m_workDir;
+    QString m_configName = QStringLiteral("app-config.yaml");
 };
 
 } // namespace Greenroom::Bench
