@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "authorizationserver.h"
 
+#include <common/base64url.h>
+
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonArray>
@@ -31,7 +33,7 @@ QByteArray randomBytes(int count)
 
 QString randomToken(int bytes = 32)
 {
-    return QString::fromLatin1(randomBytes(bytes).toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    return randomBase64Url(bytes);
 }
 
 // Eight letters a person can read out and type: consonants only (no words,
@@ -289,8 +291,7 @@ std::variant<AuthorizationServer::Tokens, OAuthError> AuthorizationServer::excha
     if (codeVerifier.isEmpty())
         return grantError(QStringLiteral("Code verifier required for PKCE"));
     const QString expected = session->request.codeChallengeMethod == QLatin1String("S256")
-                                 ? QString::fromLatin1(QCryptographicHash::hash(codeVerifier.toUtf8(), QCryptographicHash::Sha256)
-                                                           .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals))
+                                 ? pkceChallenge(codeVerifier)
                                  : codeVerifier;
     if (expected != session->request.codeChallenge)
         return grantError(QStringLiteral("Invalid code verifier"));

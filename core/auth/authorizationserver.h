@@ -137,8 +137,8 @@ private:
         AuthorizeRequest request;
         qint64 expiresAt = 0;
         enum class Status { Pending, Approved, Rejected } status = Status::Pending;
-        SignedInUser user;
-        QString deviceCode;   // device sessions
+        SignedInUser user = {};
+        QString deviceCode = QString();   // device sessions
     };
     struct Code
     {

@@ -5,6 +5,7 @@
 // libsodium signs with P-256 ECDSA, which Backstage's user tokens use.
 #include "usertokens.h"
 
+#include <common/base64url.h>
 #include <common/jsonstringify.h>
 #include <model/entityref.h>
 
@@ -37,11 +38,6 @@ struct PkeyFree
     void operator()(EVP_PKEY *key) const { EVP_PKEY_free(key); }
 };
 using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
-
-QByteArray base64Url(const QByteArray &bytes)
-{
-    return bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
-}
 
 std::optional<QByteArray> fromBase64Url(const QByteArray &text)
 {

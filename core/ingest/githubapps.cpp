@@ -4,6 +4,8 @@
 
 #include "httprequest.h"
 
+#include <common/base64url.h>
+
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -19,11 +21,6 @@ namespace {
 
 constexpr qint64 InstallationsKeptSeconds = 10 * 60;
 constexpr qint64 RenewBeforeExpirySeconds = 10 * 60;
-
-QByteArray base64Url(const QByteArray &bytes)
-{
-    return bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
-}
 
 QList<QPair<QByteArray, QByteArray>> appHeaders(const QByteArray &jwt)
 {

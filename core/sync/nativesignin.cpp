@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "nativesignin.h"
 
+#include <common/base64url.h>
+
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -16,14 +18,6 @@ namespace Greenroom::Sync {
 namespace {
 
 constexpr qsizetype MaxCallbackBytes = 16 * 1024;
-
-QString randomText(int bytes)
-{
-    QByteArray random(bytes, Qt::Uninitialized);
-    QRandomGenerator::system()->generate(reinterpret_cast<quint32 *>(random.data()),
-                                         reinterpret_cast<quint32 *>(random.data()) + bytes / 4);
-    return QString::fromLatin1(random.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
-}
 
 QUrl endpoint(const QUrl &server, const QString &path)
 {
@@ -111,10 +105,9 @@ void NativeSignIn::start(const QUrl &server)
             return;
         }
         m_redirectUri = QStringLiteral("http://127.0.0.1:%1/callback").arg(m_listener.serverPort());
-        m_state = randomText(24);
-        m_verifier = randomText(32);
-        const QString challenge = QString::fromLatin1(QCryptographicHash::hash(m_verifier.toLatin1(), QCryptographicHash::Sha256)
-                                                          .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+        m_state = randomBase64Url(24);
+        m_verifier = randomBase64Url(32);
+        const QString challenge = pkceChallenge(m_verifier);
         QUrl authorize = endpoint(m_server, QStringLiteral("/v1/authorize"));
         QUrlQuery query;
         for (const auto &[name, value] : {std::pair{"client_id", m_clientId}, std::pair{"redirect_uri", m_redirectUri},

@@ -5,6 +5,7 @@
 #include "catalog/routesupport.h"
 
 #include <auth/usertokens.h>
+#include <common/base64url.h>
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -84,10 +85,7 @@ QString cookie(const HttpRequest &request, const QByteArray &name)
 
 QString randomState()
 {
-    quint32 words[6];
-    QRandomGenerator::system()->generate(std::begin(words), std::end(words));
-    return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(words), sizeof words)
-                                   .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    return randomBase64Url(24);
 }
 
 // Upstream's zod-validation-error text for missing or wrong query fields.
