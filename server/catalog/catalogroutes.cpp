@@ -208,7 +208,7 @@ HttpResponse getAncestry(Store::CatalogStore &store, const Auth::Authorizer &aut
         return authorizer.allowsEntity(request.principal, ReadEntity, entity);
     };
     if (!readable(chain.isEmpty() ? std::nullopt : std::optional(chain.first().entity)))
-        return HttpResponse::error(Error(QStringLiteral("NotAllowedError"), QString()), request);
+        return notAllowed(request);
     if (chain.isEmpty())
         return HttpResponse::error(notFound(QStringLiteral("No such entity %1").arg(ref)), request);
     for (qsizetype i = 0; i < chain.size(); ++i) {
@@ -271,7 +271,7 @@ void addCatalogRoutes(Router &router, Store::CatalogStore &store, const Auth::Au
             if (!admitted)
                 return HttpResponse::error(admitted.error(), request);
             if (!admitted->has_value())
-                return HttpResponse::error(Error(QStringLiteral("NotAllowedError"), QString()), request);
+                return notAllowed(request);
         }
         if (Status removed = store.removeEntityByUid(uid); !removed)
             return HttpResponse::error(removed.error(), request);

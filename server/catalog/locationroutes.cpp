@@ -44,7 +44,7 @@ void addLocationRoutes(Router &router, Ingest::LocationService &locations, const
         return authorizer.decide(request.principal, QLatin1String(permission)).result != Auth::PolicyDecision::Result::Deny;
     };
     const auto refused = [](const HttpRequest &request) {
-        return HttpResponse::error(Error(QStringLiteral("NotAllowedError"), QString()), request);
+        return notAllowed(request);
     };
     addCatalogRoute(router, "POST", QStringLiteral("/locations"), {QStringLiteral("dryRun"), QStringLiteral("onConflict")}, [&locations, &processor, context, allowed, refused](const HttpRequest &request) {
         auto input = locationBody(request);

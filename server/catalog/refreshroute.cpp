@@ -28,7 +28,7 @@ void addRefreshRoute(Router &router, Ingest::ProcessingLoop &loop, Store::Catalo
             const std::optional<Store::StoredEntity> entity = store.entityByRef(ref.toString());
             if (!authorizer.allowsEntity(request.principal, QStringLiteral("catalog.entity.refresh"),
                                          entity ? std::optional(entity->entity) : std::nullopt))
-                return HttpResponse::error(Error(QStringLiteral("NotAllowedError"), QString()), request);
+                return notAllowed(request);
         }
         if (Status queued = loop.refreshEntity(ref.toString()); !queued)
             return HttpResponse::error(queued.error(), request);

@@ -15,6 +15,11 @@ Error notFound(const QString &message)
     return {QStringLiteral("NotFoundError"), message};
 }
 
+HttpResponse notAllowed(const HttpRequest &request)
+{
+    return HttpResponse::error(Error(QStringLiteral("NotAllowedError"), QString()), request);
+}
+
 void addCatalogRoute(Router &router, const QByteArray &method, const QString &pattern, const QStringList &known, Router::Handler handler)
 {
     router.add(method, QStringLiteral("/api/catalog"), pattern, [known, handler = std::move(handler)](const HttpRequest &request) {

@@ -18,6 +18,8 @@ namespace Greenroom::Server {
 // Request parsing and response shaping shared by the catalog's route files.
 
 Error notFound(const QString &message);
+// What the catalog answers when the permission policy says no: 403, no message, as upstream.
+HttpResponse notAllowed(const HttpRequest &request);
 
 // Adds a catalog route (below /api/catalog) that takes only the query
 // parameters `known`: Backstage validates every catalog request against its
