@@ -5,12 +5,14 @@
 #include <model/entitysearch.h>
 
 #include <QJsonArray>
+#include <QRegularExpression>
 
 namespace Greenroom::Auth {
 
 namespace {
 
 const QString CatalogEntity = QStringLiteral("catalog-entity");
+const QString ScaffolderAction = QStringLiteral("scaffolder-action");
 
 Permission basic(const char *name, const char *action = "")
 {
@@ -58,6 +60,73 @@ Status checkParams(const QString &rule, const QJsonObject &params, const QString
     if (rule == QLatin1String("HAS_METADATA") || rule == QLatin1String("HAS_SPEC"))
         return keyAndValue("key");
     return invalid(where, QStringLiteral("Permission rule '%1' does not exist for resource type '%2'").arg(rule, CatalogEntity));
+}
+
+// The scaffolder's action rules (scaffolder-backend's rules.ts): HAS_ACTION_ID
+// {actionId}, HAS_{BOOLEAN,NUMBER,STRING}_PROPERTY {key, value?}.
+Status checkActionParams(const QString &rule, const QJsonObject &params, const QString &where)
+{
+    if (rule == QLatin1String("HAS_ACTION_ID")) {
+        if (!params.value(QLatin1String("actionId")).isString())
+            return invalid(where, QStringLiteral("%1 needs params.actionId, a string").arg(rule));
+        return Ok{};
+    }
+    const std::pair<const char *, QJsonValue::Type> typed[] = {{"HAS_BOOLEAN_PROPERTY", QJsonValue::Bool},
+                                                               {"HAS_NUMBER_PROPERTY", QJsonValue::Double},
+                                                               {"HAS_STRING_PROPERTY", QJsonValue::String}};
+    for (const auto &[name, type] : typed) {
+        if (rule != QLatin1String(name))
+            continue;
+        if (!params.value(QLatin1String("key")).isString())
+            return invalid(where, QStringLiteral("%1 needs params.key, a string").arg(rule));
+        if (params.contains(QLatin1String("value")) && params.value(QLatin1String("value")).type() != type)
+            return invalid(where, QStringLiteral("%1: params.value must be a %2").arg(rule, type == QJsonValue::Bool     ? QStringLiteral("boolean")
+                                                                                           : type == QJsonValue::Double ? QStringLiteral("number")
+                                                                                                                         : QStringLiteral("string")));
+        return Ok{};
+    }
+    return invalid(where, QStringLiteral("Permission rule '%1' does not exist for resource type '%2'").arg(rule, ScaffolderAction));
+}
+
+// lodash.get(object, path): "a.b[0].c" through objects and arrays; Undefined when missing.
+QJsonValue valueAtPath(const QJsonValue &root, const QString &path)
+{
+    QString normalised = path;
+    normalised.replace(QLatin1Char('['), QLatin1Char('.')).remove(QLatin1Char(']'));
+    QJsonValue current = root;
+    for (const QString &part : normalised.split(QLatin1Char('.'), Qt::SkipEmptyParts)) {
+        if (current.isObject() && current.toObject().contains(part))
+            current = current.toObject().value(part);
+        else if (current.isArray() && part.toInt() >= 0 && part == QString::number(part.toInt()) && part.toInt() < current.toArray().size())
+            current = current.toArray().at(part.toInt());
+        else
+            return QJsonValue(QJsonValue::Undefined);
+    }
+    return current;
+}
+
+// HAS_*_PROPERTY on {action, input}: the property must have the rule's type;
+// with a value, equal to it (case aside for an SCM action's owner, repoName,
+// projectId, repoUrl or a group action's path, as upstream compares them).
+bool actionHasProperty(const QJsonObject &resource, const QJsonObject &params, QJsonValue::Type type)
+{
+    const QString key = params.value(QLatin1String("key")).toString();
+    const QJsonValue found = valueAtPath(resource.value(QLatin1String("input")), key);
+    if (found.type() != type)
+        return false;
+    if (!params.contains(QLatin1String("value")))
+        return true;
+    const QJsonValue wanted = params.value(QLatin1String("value"));
+    if (type == QJsonValue::String) {
+        const QString property = QString(key).replace(QLatin1Char('['), QLatin1Char('.')).remove(QLatin1Char(']'));
+        const QStringList segments = resource.value(QLatin1String("action")).toString().split(QLatin1Char(':'));
+        static const QRegularExpression scm(QStringLiteral("^(?:gitlab|github|bitbucket(?:Cloud|Server)?)$"));
+        const bool scmAction = std::any_of(segments.cbegin(), segments.cend(), [](const QString &s) { return scm.match(s).hasMatch(); });
+        static const QStringList caseless{QStringLiteral("owner"), QStringLiteral("repoName"), QStringLiteral("projectId"), QStringLiteral("repoUrl")};
+        if (scmAction && (caseless.contains(property) || (segments.contains(QStringLiteral("group")) && property == QLatin1String("path"))))
+            return wanted.toString().compare(found.toString(), Qt::CaseInsensitive) == 0;
+    }
+    return wanted == found;
 }
 
 // The value of `key` in `object`: exactly, else the first key equal ignoring case.
@@ -208,6 +277,8 @@ Status PermissionCriteria::check(const QJsonValue &criteria, const QString &reso
     const QString type = object.value(QLatin1String("resourceType")).toString();
     if (type != resourceType)
         return invalid(where, QStringLiteral("condition %1 is for resource type '%2', the permission's is '%3'").arg(rule, type, resourceType));
+    if (resourceType == ScaffolderAction)
+        return checkActionParams(rule, object.value(QLatin1String("params")).toObject(), where);
     if (resourceType != CatalogEntity)
         return invalid(where, QStringLiteral("Permission rule '%1' does not exist for resource type '%2'").arg(rule, resourceType));
     return checkParams(rule, object.value(QLatin1String("params")).toObject(), where);
@@ -235,6 +306,15 @@ bool PermissionCriteria::matches(const QJsonValue &criteria, const QJsonObject &
     const QString rule = object.value(QLatin1String("rule")).toString();
     const QJsonObject params = object.value(QLatin1String("params")).toObject();
     const QJsonObject metadata = entity.value(QLatin1String("metadata")).toObject();
+    // The scaffolder's action rules, on {action, input}.
+    if (rule == QLatin1String("HAS_ACTION_ID"))
+        return entity.value(QLatin1String("action")).toString() == params.value(QLatin1String("actionId")).toString();
+    if (rule == QLatin1String("HAS_BOOLEAN_PROPERTY"))
+        return actionHasProperty(entity, params, QJsonValue::Bool);
+    if (rule == QLatin1String("HAS_NUMBER_PROPERTY"))
+        return actionHasProperty(entity, params, QJsonValue::Double);
+    if (rule == QLatin1String("HAS_STRING_PROPERTY"))
+        return actionHasProperty(entity, params, QJsonValue::String);
     if (rule == QLatin1String("IS_ENTITY_KIND")) {
         const QString kind = entity.value(QLatin1String("kind")).toString();
         for (const QJsonValue &wanted : params.value(QLatin1String("kinds")).toArray()) {

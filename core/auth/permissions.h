@@ -54,13 +54,16 @@ struct PolicyDecision
  * The catalog's rules (catalog-backend's permissions/rules): IS_ENTITY_KIND
  * {kinds}, IS_ENTITY_OWNER {claims}, HAS_ANNOTATION {annotation, value?},
  * HAS_LABEL {label, value?}, HAS_METADATA {key, value?}, HAS_SPEC {key, value?}.
+ * The scaffolder's action rules (scaffolder-backend's rules), on a resource
+ * {action, input}: HAS_ACTION_ID {actionId}, HAS_BOOLEAN_PROPERTY,
+ * HAS_NUMBER_PROPERTY and HAS_STRING_PROPERTY {key (a lodash path), value?}.
  */
 class PermissionCriteria
 {
 public:
     // `where` names the place for error messages ("permissions.yaml:12").
     static Status check(const QJsonValue &criteria, const QString &resourceType, const QString &where = {});
-    // Whether `entity` (a final catalog entity) meets the criteria.
+    // Whether `entity` (a final catalog entity, or a scaffolder action's {action, input}) meets the criteria.
     static bool matches(const QJsonValue &criteria, const QJsonObject &entity);
     // The criteria as a filter predicate of the catalog's queries (Model::EntityPredicate's JSON).
     static QJsonValue toPredicate(const QJsonValue &criteria);

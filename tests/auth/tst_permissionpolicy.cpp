@@ -46,6 +46,7 @@ private Q_SLOTS:
     void conditionsGetTheCallersRefs();
     void mistakesAreRefusedWithFileAndLine_data();
     void mistakesAreRefusedWithFileAndLine();
+    void actionRulesMatchAsTheScaffolderMatchesThem();
     void rulesMatchEntitiesInMemoryAndInTheStore_data();
     void rulesMatchEntitiesInMemoryAndInTheStore();
 };
@@ -136,6 +137,58 @@ void TestPermissionPolicy::mistakesAreRefusedWithFileAndLine_data()
     QTest::newRow("conditions without conditional") << "rules:\n  - decision: allow\n    conditions: {anyOf: []}\n"
                                                     << "p.yaml:3: conditions belong to a conditional decision only";
     QTest::newRow("not YAML") << "rules: [\n" << "p.yaml: ";
+    QTest::newRow("a catalog rule for an action")
+        << "rules:\n  - match: {permission: scaffolder.action.execute}\n    decision: conditional\n"
+           "    conditions: {rule: IS_ENTITY_KIND, resourceType: scaffolder-action, params: {kinds: [API]}}\n"
+        << "p.yaml:4: Permission rule 'IS_ENTITY_KIND' does not exist for resource type 'scaffolder-action'";
+    QTest::newRow("a property rule's value of the wrong type")
+        << "rules:\n  - match: {permission: scaffolder.action.execute}\n    decision: conditional\n"
+           "    conditions: {rule: HAS_BOOLEAN_PROPERTY, resourceType: scaffolder-action, params: {key: private, value: 'yes'}}\n"
+        << "p.yaml:4: HAS_BOOLEAN_PROPERTY: params.value must be a boolean";
+    // Greenroom does not filter templates' parameters and steps by tag yet: refused, never silently allowed.
+    QTest::newRow("template tags")
+        << "rules:\n  - match: {permission: scaffolder.template.parameter.read}\n    decision: conditional\n"
+           "    conditions: {rule: HAS_TAG, resourceType: scaffolder-template, params: {tag: secret}}\n"
+        << "p.yaml:4: Permission rule 'HAS_TAG' does not exist for resource type 'scaffolder-template'";
+}
+
+void TestPermissionPolicy::actionRulesMatchAsTheScaffolderMatchesThem()
+{
+    const auto action = [](const char *id, const char *input) {
+        return QJsonObject{{QStringLiteral("action"), QLatin1String(id)}, {QStringLiteral("input"), json(input)}};
+    };
+    const auto rule = [](const char *text) { return json(text); };
+    const QJsonObject publish = action("publish:github", R"({"repoUrl":"github.com?owner=Acme&repo=x","owner":"Acme","private":true,"settings":{"teams":[{"name":"web"}]},"size":3})");
+    QVERIFY(PermissionCriteria::matches(rule(R"({"rule":"HAS_ACTION_ID","params":{"actionId":"publish:github"}})"), publish));
+    QVERIFY(!PermissionCriteria::matches(rule(R"({"rule":"HAS_ACTION_ID","params":{"actionId":"publish:gitlab"}})"), publish));
+    QVERIFY(PermissionCriteria::matches(rule(R"({"rule":"HAS_BOOLEAN_PROPERTY","params":{"key":"private"}})"), publish));
+    QVERIFY(PermissionCriteria::matches(rule(R"({"rule":"HAS_BOOLEAN_PROPERTY","params":{"key":"private","value":true}})"), publish));
+    QVERIFY(!PermissionCriteria::matches(rule(R"({"rule":"HAS_BOOLEAN_PROPERTY","params":{"key":"private","value":false}})"), publish));
+    // The property must have the rule's type: a number is no string.
+    QVERIFY(!PermissionCriteria::matches(rule(R"({"rule":"HAS_STRING_PROPERTY","params":{"key":"size"}})"), publish));
+    QVERIFY(PermissionCriteria::matches(rule(R"({"rule":"HAS_NUMBER_PROPERTY","params":{"key":"size","value":3}})"), publish));
+    // A lodash path reaches into objects and arrays.
+    QVERIFY(PermissionCriteria::matches(rule(R"({"rule":"HAS_STRING_PROPERTY","params":{"key":"settings.teams[0].name","value":"web"}})"), publish));
+    QVERIFY(!PermissionCriteria::matches(rule(R"({"rule":"HAS_STRING_PROPERTY","params":{"key":"settings.teams[1].name"}})"), publish));
+    // An SCM action's owner is compared without case; other strings with it.
+    QVERIFY(PermissionCriteria::matches(rule(R"({"rule":"HAS_STRING_PROPERTY","params":{"key":"owner","value":"acme"}})"), publish));
+    const QJsonObject log = action("debug:log", R"({"owner":"Acme"})");
+    QVERIFY(!PermissionCriteria::matches(rule(R"({"rule":"HAS_STRING_PROPERTY","params":{"key":"owner","value":"acme"}})"), log));
+    // A policy decides it: conditional on the action, for the scaffolder plugin.
+    auto policy = PermissionPolicy::parse(R"(rules:
+  - match: {permission: scaffolder.action.execute}
+    decision: conditional
+    conditions:
+      anyOf:
+        - {rule: HAS_ACTION_ID, resourceType: scaffolder-action, params: {actionId: debug:log}}
+        - {rule: HAS_STRING_PROPERTY, resourceType: scaffolder-action, params: {key: owner, value: acme}}
+)", QStringLiteral("p.yaml"));
+    QVERIFY2(policy, qPrintable(policy ? QString() : policy.error().message));
+    const PolicyDecision decision = policy->decide(named("scaffolder.action.execute"), Jane);
+    QCOMPARE(decision.pluginId, QStringLiteral("scaffolder"));
+    QCOMPARE(decision.resourceType, QStringLiteral("scaffolder-action"));
+    QVERIFY(PermissionCriteria::matches(decision.conditions, publish));
+    QVERIFY(!PermissionCriteria::matches(decision.conditions, action("fetch:plain", R"({"owner":"initech"})")));
 }
 
 void TestPermissionPolicy::mistakesAreRefusedWithFileAndLine()
