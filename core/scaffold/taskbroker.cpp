@@ -111,13 +111,15 @@ QJsonObject runDryRun(TaskRunner &runner, const QJsonObject &templateEntity, QJs
 
 Result<QJsonObject> dryRun(const ActionRegistry &actions, const QJsonObject &templateEntity,
                            const std::function<Result<TemplateFiles>()> &files, const QJsonObject &values, const QJsonObject &secrets,
-                           const QString &workingDirectory, std::shared_ptr<const ScaffolderServices> services)
+                           const QString &workingDirectory, std::shared_ptr<const ScaffolderServices> services,
+                           std::function<bool(const QString &actionId, const QJsonObject &input)> actionAllowed)
 {
     const Result<TemplateFiles> found = files();
     if (!found)
         return found.error();
     const std::shared_ptr<QTemporaryDir> keep = found->copy;   // the template's files, until the run ends
     TaskSpec spec{templateEntity, found->folder, resolvePages(values, parameterPages(templateEntity)).values, secrets, {}, QStringLiteral("dry-run")};
+    spec.actionAllowed = std::move(actionAllowed);
     TaskOptions options;
     options.dryRun = true;
     options.keepWorkspace = true;
@@ -256,6 +258,7 @@ void TaskBroker::start(const QString &id, const TaskRequest &request)
             return;
         }
         TaskSpec spec{request.templateEntity, files->folder, request.values, request.secrets, request.user, id};
+        spec.actionAllowed = request.actionAllowed;
         TaskOptions options;
         options.workingDirectory = m_workingDirectory;
         options.services = m_services;

@@ -36,6 +36,7 @@ struct TaskRequest
     QJsonObject values;
     QJsonObject secrets;
     QJsonObject user;          // {ref, entity?}
+    std::function<bool(const QString &actionId, const QJsonObject &input)> actionAllowed;   // see TaskSpec
 };
 
 // Runs `runner` (made with dryRun and keepWorkspace) to its end and gives
@@ -49,7 +50,8 @@ QJsonObject runDryRun(TaskRunner &runner, const QJsonObject &templateEntity, QJs
 // thread), the steps run with nothing published, runDryRun's answer.
 Result<QJsonObject> dryRun(const ActionRegistry &actions, const QJsonObject &templateEntity,
                            const std::function<Result<TemplateFiles>()> &files, const QJsonObject &values, const QJsonObject &secrets,
-                           const QString &workingDirectory, std::shared_ptr<const ScaffolderServices> services);
+                           const QString &workingDirectory, std::shared_ptr<const ScaffolderServices> services,
+                           std::function<bool(const QString &actionId, const QJsonObject &input)> actionAllowed = nullptr);
 
 // A task of a stored template: its entity and base URL, and how its files
 // are found, on the task's worker (a git template may need a fetch, and a

@@ -464,6 +464,15 @@ TaskResult TaskRunner::run()
             stepFailed(*invalidInput, id, invalidInput->message);
             continue;
         }
+        // The permission policy, on each iteration's input, as upstream's runner asks it.
+        const bool allowed = !m_spec.actionAllowed || std::all_of(iterations.cbegin(), iterations.cend(), [&](const Iteration &iteration) {
+            return m_spec.actionAllowed(actionId, iteration.input);
+        });
+        if (!allowed) {
+            const Error refused(QStringLiteral("NotAllowedError"), QStringLiteral("Unauthorized action: %1. The action is not allowed.").arg(actionId));
+            stepFailed(refused, id, refused.message);
+            continue;
+        }
 
         QJsonObject outputs;
         std::optional<Error> actionError;

@@ -94,6 +94,9 @@ struct TaskSpec
     QJsonObject secrets;
     QJsonObject user;             // {ref, entity}
     QString taskId;
+    // scaffolder.action.execute for the task's initiator: whether a step may
+    // run `actionId` with `input` (rendered and valid). Unset: every action may.
+    std::function<bool(const QString &actionId, const QJsonObject &input)> actionAllowed = nullptr;
 };
 
 struct TaskOptions

@@ -209,6 +209,19 @@ Status ScaffolderRoutes::require(const HttpRequest &request, const QStringList &
     return Ok{};
 }
 
+std::function<bool(const QString &, const QJsonObject &)> ScaffolderRoutes::actionCheck(const HttpRequest &request) const
+{
+    if (!m_authorizer || !m_authorizer->isEnabled())
+        return nullptr;
+    const Auth::PolicyDecision decision = m_authorizer->decide(request.principal, QStringLiteral("scaffolder.action.execute"));
+    return [decision](const QString &actionId, const QJsonObject &input) {
+        if (decision.result != Auth::PolicyDecision::Result::Conditional)
+            return decision.result == Auth::PolicyDecision::Result::Allow;
+        return Auth::PermissionCriteria::matches(decision.conditions,
+                                                 QJsonObject{{QStringLiteral("action"), actionId}, {QStringLiteral("input"), input}});
+    };
+}
+
 HttpResponse ScaffolderRoutes::parameterSchema(const HttpRequest &request)
 {
     auto stored = readable(request, Scaffold::findTemplate(m_catalog, request.params.value(QStringLiteral("kind")), request.params.value(QStringLiteral("namespace")),
@@ -307,6 +320,7 @@ HttpResponse ScaffolderRoutes::createTask(const HttpRequest &request)
     // What hidden pages (`when`) alone ask for is not passed on, as upstream filters it.
     task.values = Scaffold::resolvePages(values, Scaffold::parameterPages(entity)).values;
     task.secrets = taskSecrets(secrets, request);
+    task.actionAllowed = actionCheck(request);
     auto id = m_broker.dispatch(task);
     if (!id)
         return HttpResponse::error(id.error(), request);
@@ -335,6 +349,7 @@ HttpResponse ScaffolderRoutes::retryTask(const HttpRequest &request)
         return *refused;
     Scaffold::TaskRequest run = Scaffold::taskRequest(stored->entity, m_git, m_services);
     run.secrets = taskSecrets(secrets, request);
+    run.actionAllowed = actionCheck(request);
     auto retried = m_broker.retry(id, run);
     if (!retried)
         return HttpResponse::error(retried.error(), request);
@@ -493,9 +508,9 @@ HttpResponse ScaffolderRoutes::startDryRun(const HttpRequest &request, const QJs
 {
     return answerFromWorker(m_slowWork, this,
                             [&actions = m_actions, templateEntity, files, values, secrets = taskSecrets(secrets, request), request,
-                             workingDirectory = m_workingDirectory, services = m_services] {
+                             workingDirectory = m_workingDirectory, services = m_services, allowed = actionCheck(request)] {
                                 const Result<QJsonObject> answer =
-                                    Scaffold::dryRun(actions, templateEntity, files, values, secrets, workingDirectory, services);
+                                    Scaffold::dryRun(actions, templateEntity, files, values, secrets, workingDirectory, services, allowed);
                                 return answer ? HttpResponse::json(answer.value()) : HttpResponse::error(answer.error(), request);
                             });
 }

@@ -45,6 +45,8 @@ private:
     Result<Store::StoredEntity> readable(const HttpRequest &request, Result<Store::StoredEntity> stored) const;
     // NotAllowedError unless the policy allows each of `permissions`.
     Status require(const HttpRequest &request, const QStringList &permissions) const;
+    // scaffolder.action.execute for the caller, decided once, as the task's steps ask it (unset: no policy).
+    std::function<bool(const QString &actionId, const QJsonObject &input)> actionCheck(const HttpRequest &request) const;
     HttpResponse parameterSchema(const HttpRequest &request);
     // GET /v2/templates/:namespace/:kind/:name/files (Greenroom): the
     // template, its files and the installation's public settings, for a

@@ -59,6 +59,15 @@ spec:
 ---
 apiVersion: scaffolder.backstage.io/v1beta3
 kind: Template
+metadata: {name: payments-announcement}
+spec:
+  type: service
+  owner: payments
+  parameters: [{title: Name, properties: {name: {type: string}}}]
+  steps: [{id: log, action: debug:log, input: {message: '${{ parameters.name }}'}}]
+---
+apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
 metadata: {name: shop-service}
 spec:
   type: service
@@ -77,6 +86,10 @@ rules:
   - match: {permission: scaffolder.task.create}
     if: {users: [user:default/bob]}
     decision: deny
+  - match: {permission: scaffolder.action.execute}
+    decision: conditional
+    conditions:
+      not: {rule: HAS_STRING_PROPERTY, resourceType: scaffolder-action, params: {key: message, value: launch codes}}
   - match: {permission: catalog.entity.read}
     decision: conditional
     conditions:
@@ -345,6 +358,28 @@ void TestSignIn::scaffolderObeysThePolicy()
     // Jane may.
     const Reply created = post(QStringLiteral("/api/scaffolder/v2/tasks"), jane, R"({"templateRef":"template:default/payments-service","values":{"name":"x"}})");
     QVERIFY2(created.status == 201, created.body.constData());
+    // scaffolder.action.execute, conditional on the step's rendered input: a
+    // step whose message is the forbidden one fails, the others run.
+    const auto finalStatus = [&](const QByteArray &body) {
+        const Reply started = post(QStringLiteral("/api/scaffolder/v2/tasks"), jane, body);
+        const QString id = started.json()[QLatin1String("id")].toString();
+        QString status;
+        if (!QTest::qWaitFor([&] {
+                status = get(QStringLiteral("/api/scaffolder/v2/tasks/") + id, jane).json()[QLatin1String("status")].toString();
+                return status == QLatin1String("completed") || status == QLatin1String("failed");
+            }, 10000))
+            status = QStringLiteral("still ") + status;
+        return std::pair(id, status);
+    };
+    const auto [allowedId, allowedStatus] = finalStatus(R"({"templateRef":"template:default/payments-announcement","values":{"name":"hello all"}})");
+    QCOMPARE(allowedStatus, QStringLiteral("completed"));
+    const Reply logged = get(QStringLiteral("/api/scaffolder/v2/tasks/%1/events").arg(allowedId), jane);
+    QVERIFY2(logged.body.contains(R"("message":"hello all","stepId")"), logged.body.constData());   // debug:log's line
+    const auto [refusedId, refusedStatus] = finalStatus(R"({"templateRef":"template:default/payments-announcement","values":{"name":"launch codes"}})");
+    QCOMPARE(refusedStatus, QStringLiteral("failed"));
+    const Reply events = get(QStringLiteral("/api/scaffolder/v2/tasks/%1/events").arg(refusedId), jane);
+    QVERIFY2(events.body.contains("Unauthorized action: debug:log. The action is not allowed."), events.body.constData());
+    QVERIFY2(!events.body.contains(R"("message":"launch codes","stepId")"), "the refused step did not run");
 }
 
 void TestSignIn::searchFindsOnlyWhatYouMayRead()
