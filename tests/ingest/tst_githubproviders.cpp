@@ -129,6 +129,7 @@ private Q_SLOTS:
     void aRenamedTeamAndARemovedMemberAreFollowed();
     void rateLimitsAreWaitedOut();
     void anExhaustedQuotaFailsTheRunAndKeepsTheCatalog();
+    void aRunStopsAtItsTimeout();
     void appInstallationTokensAreUsedAndKept();
     void discoveryFiltersRepositories();
     void discoveredLocationsAreReadAndAFailingRepositoryIsOneError();
@@ -381,6 +382,27 @@ void TestGitHubProviders::anExhaustedQuotaFailsTheRunAndKeepsTheCatalog()
     QVERIFY(entityOf(*store.value(), QStringLiteral("group:default/platform")).size() > 0);
 }
 
+void TestGitHubProviders::aRunStopsAtItsTimeout()
+{
+    auto store = Store::SqliteCatalogStore::open(QStringLiteral(":memory:"));
+    QVERIFY(store);
+    Ingest::ProcessingLoop loop(*store.value(), {});
+    Ingest::GitHubProviders providers(*store.value(), loop, {integration()});
+    providers.setClientOptions(recordingWaits());
+    Ingest::GitHubOrgProviderConfig config = orgConfig();
+    config.schedule = {std::chrono::minutes(30), std::chrono::seconds(20), {}};
+    QVERIFY(providers.addOrg(config, true));
+    QSignalSpy ran(&providers, &Ingest::GitHubProviders::ran);
+    // The quota is back in 5 minutes, long after the run's 20 s: no wait, the run fails at once.
+    m_github->organisations().setQuota(0, QDateTime::currentSecsSinceEpoch() + 300);
+    providers.runNow(QStringLiteral("GithubMultiOrgEntityProvider:acme"));
+    QVERIFY(ran.wait(10000));
+    QVERIFY(ran.last().at(2).toBool());
+    QVERIFY2(ran.last().at(1).toString().contains(QLatin1String("would pass the run's timeout")), qPrintable(ran.last().at(1).toString()));
+    QVERIFY(m_waits.isEmpty());
+    QVERIFY(entityOf(*store.value(), QStringLiteral("user:default/alice")).isEmpty());
+}
+
 void TestGitHubProviders::appInstallationTokensAreUsedAndKept()
 {
     const AppKey key = AppKey::generate();
@@ -419,6 +441,13 @@ void TestGitHubProviders::appInstallationTokensAreUsedAndKept()
     auto locations = discovery.read(client);
     QVERIFY2(locations, qPrintable(locations ? QString() : locations.error().message));
     QCOMPARE(locations->size(), 1);
+    // The location's file is read with the installation's token too (the integration has no other).
+    Ingest::UrlReader files;
+    files.setGitHubIntegrations({app});
+    auto file = files.read(QUrl(locations->first().target));
+    QVERIFY2(file, qPrintable(file ? QString() : file.error().message));
+    QVERIFY(file->contains("name: payments"));
+    QCOMPARE(github.counters().tokensIssued, 1);
 
     // A suspended installation is an error, not an anonymous read.
     github.addApp({5151, 78, QStringLiteral("globex"), true});
