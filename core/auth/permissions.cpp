@@ -13,6 +13,7 @@ namespace {
 
 const QString CatalogEntity = QStringLiteral("catalog-entity");
 const QString ScaffolderAction = QStringLiteral("scaffolder-action");
+const QString ScaffolderTemplate = QStringLiteral("scaffolder-template");
 
 Permission basic(const char *name, const char *action = "")
 {
@@ -279,6 +280,14 @@ Status PermissionCriteria::check(const QJsonValue &criteria, const QString &reso
         return invalid(where, QStringLiteral("condition %1 is for resource type '%2', the permission's is '%3'").arg(rule, type, resourceType));
     if (resourceType == ScaffolderAction)
         return checkActionParams(rule, object.value(QLatin1String("params")).toObject(), where);
+    if (resourceType == ScaffolderTemplate) {
+        // HAS_TAG {tag}: a template's parameter page or step, by its backstage:permissions.tags.
+        if (rule != QLatin1String("HAS_TAG"))
+            return invalid(where, QStringLiteral("Permission rule '%1' does not exist for resource type '%2'").arg(rule, resourceType));
+        if (!object.value(QLatin1String("params")).toObject().value(QLatin1String("tag")).isString())
+            return invalid(where, QStringLiteral("HAS_TAG needs params.tag, a string"));
+        return Ok{};
+    }
     if (resourceType != CatalogEntity)
         return invalid(where, QStringLiteral("Permission rule '%1' does not exist for resource type '%2'").arg(rule, resourceType));
     return checkParams(rule, object.value(QLatin1String("params")).toObject(), where);
@@ -306,6 +315,10 @@ bool PermissionCriteria::matches(const QJsonValue &criteria, const QJsonObject &
     const QString rule = object.value(QLatin1String("rule")).toString();
     const QJsonObject params = object.value(QLatin1String("params")).toObject();
     const QJsonObject metadata = entity.value(QLatin1String("metadata")).toObject();
+    if (rule == QLatin1String("HAS_TAG")) {
+        const QJsonArray tags = entity.value(QLatin1String("backstage:permissions")).toObject().value(QLatin1String("tags")).toArray();
+        return tags.contains(params.value(QLatin1String("tag")));
+    }
     // The scaffolder's action rules, on {action, input}.
     if (rule == QLatin1String("HAS_ACTION_ID"))
         return entity.value(QLatin1String("action")).toString() == params.value(QLatin1String("actionId")).toString();

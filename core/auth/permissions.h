@@ -56,7 +56,9 @@ struct PolicyDecision
  * HAS_LABEL {label, value?}, HAS_METADATA {key, value?}, HAS_SPEC {key, value?}.
  * The scaffolder's action rules (scaffolder-backend's rules), on a resource
  * {action, input}: HAS_ACTION_ID {actionId}, HAS_BOOLEAN_PROPERTY,
- * HAS_NUMBER_PROPERTY and HAS_STRING_PROPERTY {key (a lodash path), value?}.
+ * HAS_NUMBER_PROPERTY and HAS_STRING_PROPERTY {key (a lodash path), value?};
+ * its template rule, on a parameter page or step: HAS_TAG {tag}, in the
+ * object's backstage:permissions.tags.
  */
 class PermissionCriteria
 {

@@ -145,11 +145,14 @@ void TestPermissionPolicy::mistakesAreRefusedWithFileAndLine_data()
         << "rules:\n  - match: {permission: scaffolder.action.execute}\n    decision: conditional\n"
            "    conditions: {rule: HAS_BOOLEAN_PROPERTY, resourceType: scaffolder-action, params: {key: private, value: 'yes'}}\n"
         << "p.yaml:4: HAS_BOOLEAN_PROPERTY: params.value must be a boolean";
-    // Greenroom does not filter templates' parameters and steps by tag yet: refused, never silently allowed.
-    QTest::newRow("template tags")
+    QTest::newRow("a template rule without its tag")
         << "rules:\n  - match: {permission: scaffolder.template.parameter.read}\n    decision: conditional\n"
-           "    conditions: {rule: HAS_TAG, resourceType: scaffolder-template, params: {tag: secret}}\n"
-        << "p.yaml:4: Permission rule 'HAS_TAG' does not exist for resource type 'scaffolder-template'";
+           "    conditions: {rule: HAS_TAG, resourceType: scaffolder-template, params: {label: secret}}\n"
+        << "p.yaml:4: HAS_TAG needs params.tag, a string";
+    QTest::newRow("a task rule")
+        << "rules:\n  - match: {permission: scaffolder.task.read}\n    decision: conditional\n"
+           "    conditions: {rule: IS_TASK_OWNER, resourceType: scaffolder-task, params: {createdBy: [me]}}\n"
+        << "p.yaml:4: Permission rule 'IS_TASK_OWNER' does not exist for resource type 'scaffolder-task'";
 }
 
 void TestPermissionPolicy::actionRulesMatchAsTheScaffolderMatchesThem()
