@@ -209,17 +209,52 @@ Status ScaffolderRoutes::require(const HttpRequest &request, const QStringList &
     return Ok{};
 }
 
-std::function<bool(const QString &, const QJsonObject &)> ScaffolderRoutes::actionCheck(const HttpRequest &request) const
+std::function<bool(const QJsonObject &)> ScaffolderRoutes::resourceCheck(const HttpRequest &request, const QString &permission) const
 {
     if (!m_authorizer || !m_authorizer->isEnabled())
         return nullptr;
-    const Auth::PolicyDecision decision = m_authorizer->decide(request.principal, QStringLiteral("scaffolder.action.execute"));
-    return [decision](const QString &actionId, const QJsonObject &input) {
+    const Auth::PolicyDecision decision = m_authorizer->decide(request.principal, permission);
+    return [decision](const QJsonObject &resource) {
         if (decision.result != Auth::PolicyDecision::Result::Conditional)
             return decision.result == Auth::PolicyDecision::Result::Allow;
-        return Auth::PermissionCriteria::matches(decision.conditions,
-                                                 QJsonObject{{QStringLiteral("action"), actionId}, {QStringLiteral("input"), input}});
+        return Auth::PermissionCriteria::matches(decision.conditions, resource);
     };
+}
+
+std::function<bool(const QString &, const QJsonObject &)> ScaffolderRoutes::actionCheck(const HttpRequest &request) const
+{
+    const auto allowed = resourceCheck(request, QStringLiteral("scaffolder.action.execute"));
+    if (!allowed)
+        return nullptr;
+    return [allowed](const QString &actionId, const QJsonObject &input) {
+        return allowed(QJsonObject{{QStringLiteral("action"), actionId}, {QStringLiteral("input"), input}});
+    };
+}
+
+QJsonObject ScaffolderRoutes::authorizedTemplate(const HttpRequest &request, QJsonObject templateEntity) const
+{
+    const auto pageAllowed = resourceCheck(request, QStringLiteral("scaffolder.template.parameter.read"));
+    const auto stepAllowed = resourceCheck(request, QStringLiteral("scaffolder.template.step.read"));
+    if (!pageAllowed || !stepAllowed)
+        return templateEntity;
+    QJsonObject spec = templateEntity.value(QLatin1String("spec")).toObject();
+    const auto kept = [](const QJsonArray &items, const std::function<bool(const QJsonObject &)> &allowed) {
+        QJsonArray out;
+        for (const QJsonValue &item : items) {
+            if (allowed(item.toObject()))
+                out.append(item);
+        }
+        return out;
+    };
+    const QJsonValue parameters = spec.value(QLatin1String("parameters"));
+    if (parameters.isArray())
+        spec.insert(QStringLiteral("parameters"), kept(parameters.toArray(), pageAllowed));
+    else if (parameters.isObject() && !pageAllowed(parameters.toObject()))
+        spec.remove(QStringLiteral("parameters"));
+    if (spec.value(QLatin1String("steps")).isArray())
+        spec.insert(QStringLiteral("steps"), kept(spec.value(QLatin1String("steps")).toArray(), stepAllowed));
+    templateEntity.insert(QStringLiteral("spec"), spec);
+    return templateEntity;
 }
 
 HttpResponse ScaffolderRoutes::parameterSchema(const HttpRequest &request)
@@ -250,7 +285,11 @@ HttpResponse ScaffolderRoutes::parameterSchema(const HttpRequest &request)
     if (metadata.contains(QLatin1String("ui:options")))
         body.insert(QStringLiteral("ui:options"), metadata.value(QLatin1String("ui:options")));
     QJsonArray steps;
+    // Pages the caller may not read (HAS_TAG) are left out; the others keep their written key order.
+    const auto pageAllowed = resourceCheck(request, QStringLiteral("scaffolder.template.parameter.read"));
     for (const Scaffold::ParameterPage &page : Scaffold::parameterPages(entity, written)) {
+        if (pageAllowed && !pageAllowed(page.schema))
+            continue;
         const QString stepPath = JsonKeyOrder::path({QStringLiteral("steps"), QString::number(steps.size())});
         for (const char *key : {"title", "description", "when", "schema"})
             order.append(stepPath, QString::fromLatin1(key));
@@ -311,7 +350,7 @@ HttpResponse ScaffolderRoutes::createTask(const HttpRequest &request)
     auto stored = readable(request, Scaffold::findTemplate(m_catalog, templateRef.toString()));
     if (!stored)
         return HttpResponse::error(stored.error(), request);
-    const QJsonObject &entity = stored->entity;
+    const QJsonObject entity = authorizedTemplate(request, stored->entity);
     const QJsonObject values = body->value(QLatin1String("values")).toObject();
     const QJsonObject secrets = body->value(QLatin1String("secrets")).toObject();
     if (std::optional<HttpResponse> refused = checkAnswers(entity, values, secrets))
@@ -345,9 +384,10 @@ HttpResponse ScaffolderRoutes::retryTask(const HttpRequest &request)
     auto stored = readable(request, Scaffold::findTemplate(m_catalog, templateRef));
     if (!stored)
         return HttpResponse::error(stored.error(), request);
-    if (std::optional<HttpResponse> refused = checkSecrets(stored->entity, secrets))
+    const QJsonObject templateEntity = authorizedTemplate(request, stored->entity);
+    if (std::optional<HttpResponse> refused = checkSecrets(templateEntity, secrets))
         return *refused;
-    Scaffold::TaskRequest run = Scaffold::taskRequest(stored->entity, m_git, m_services);
+    Scaffold::TaskRequest run = Scaffold::taskRequest(templateEntity, m_git, m_services);
     run.secrets = taskSecrets(secrets, request);
     run.actionAllowed = actionCheck(request);
     auto retried = m_broker.retry(id, run);

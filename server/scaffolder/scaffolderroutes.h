@@ -45,8 +45,15 @@ private:
     Result<Store::StoredEntity> readable(const HttpRequest &request, Result<Store::StoredEntity> stored) const;
     // NotAllowedError unless the policy allows each of `permissions`.
     Status require(const HttpRequest &request, const QStringList &permissions) const;
-    // scaffolder.action.execute for the caller, decided once, as the task's steps ask it (unset: no policy).
+    // `permission` (a scaffolder resource permission) decided once for the caller,
+    // then applied to each resource; unset when no policy is enabled.
+    std::function<bool(const QJsonObject &resource)> resourceCheck(const HttpRequest &request, const QString &permission) const;
+    // scaffolder.action.execute for the caller, as the task's steps ask it (unset: no policy).
     std::function<bool(const QString &actionId, const QJsonObject &input)> actionCheck(const HttpRequest &request) const;
+    // The template as the caller may use it, as upstream's authorizeTemplate
+    // gives it: without the parameter pages and steps that
+    // scaffolder.template.parameter.read and step.read refuse (HAS_TAG).
+    QJsonObject authorizedTemplate(const HttpRequest &request, QJsonObject templateEntity) const;
     HttpResponse parameterSchema(const HttpRequest &request);
     // GET /v2/templates/:namespace/:kind/:name/files (Greenroom): the
     // template, its files and the installation's public settings, for a

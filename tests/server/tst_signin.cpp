@@ -68,6 +68,19 @@ spec:
 ---
 apiVersion: scaffolder.backstage.io/v1beta3
 kind: Template
+metadata: {name: payments-tagged}
+spec:
+  type: service
+  owner: payments
+  parameters:
+    - {title: Name, properties: {name: {type: string}}}
+    - {title: Vault, backstage:permissions: {tags: [secret]}, properties: {vault: {type: string}}}
+  steps:
+    - {id: open, action: debug:log, input: {message: in the open}}
+    - {id: hidden, action: debug:log, input: {message: behind the curtain}, backstage:permissions: {tags: [secret]}}
+---
+apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
 metadata: {name: shop-service}
 spec:
   type: service
@@ -86,6 +99,10 @@ rules:
   - match: {permission: scaffolder.task.create}
     if: {users: [user:default/bob]}
     decision: deny
+  - match: {permission: [scaffolder.template.parameter.read, scaffolder.template.step.read]}
+    decision: conditional
+    conditions:
+      not: {rule: HAS_TAG, resourceType: scaffolder-template, params: {tag: secret}}
   - match: {permission: scaffolder.action.execute}
     decision: conditional
     conditions:
@@ -380,6 +397,17 @@ void TestSignIn::scaffolderObeysThePolicy()
     const Reply events = get(QStringLiteral("/api/scaffolder/v2/tasks/%1/events").arg(refusedId), jane);
     QVERIFY2(events.body.contains("Unauthorized action: debug:log. The action is not allowed."), events.body.constData());
     QVERIFY2(!events.body.contains(R"("message":"launch codes","stepId")"), "the refused step did not run");
+    // Pages and steps tagged secret are not the caller's (HAS_TAG): the form
+    // leaves the page out, and the task runs without the step.
+    const Reply schema = get(QStringLiteral("/api/scaffolder/v2/templates/default/template/payments-tagged/parameter-schema"), jane);
+    QCOMPARE(schema.status, 200);
+    QCOMPARE(schema.json()[QLatin1String("steps")].toArray().size(), 1);
+    QCOMPARE(schema.json()[QLatin1String("steps")][0][QLatin1String("title")].toString(), QStringLiteral("Name"));
+    const auto [taggedId, taggedStatus] = finalStatus(R"({"templateRef":"template:default/payments-tagged","values":{"name":"x"}})");
+    QCOMPARE(taggedStatus, QStringLiteral("completed"));
+    const Reply tagged = get(QStringLiteral("/api/scaffolder/v2/tasks/%1/events").arg(taggedId), jane);
+    QVERIFY2(tagged.body.contains(R"("message":"in the open","stepId")"), tagged.body.constData());
+    QVERIFY2(!tagged.body.contains("behind the curtain"), tagged.body.constData());
 }
 
 void TestSignIn::searchFindsOnlyWhatYouMayRead()
