@@ -14,6 +14,7 @@ namespace {
 const QString CatalogEntity = QStringLiteral("catalog-entity");
 const QString ScaffolderAction = QStringLiteral("scaffolder-action");
 const QString ScaffolderTemplate = QStringLiteral("scaffolder-template");
+const QString ScaffolderTask = QStringLiteral("scaffolder-task");
 
 Permission basic(const char *name, const char *action = "")
 {
@@ -280,6 +281,16 @@ Status PermissionCriteria::check(const QJsonValue &criteria, const QString &reso
         return invalid(where, QStringLiteral("condition %1 is for resource type '%2', the permission's is '%3'").arg(rule, type, resourceType));
     if (resourceType == ScaffolderAction)
         return checkActionParams(rule, object.value(QLatin1String("params")).toObject(), where);
+    if (resourceType == ScaffolderTask) {
+        // IS_TASK_OWNER {createdBy}: a task, by the user ref that created it.
+        if (rule != QLatin1String("IS_TASK_OWNER"))
+            return invalid(where, QStringLiteral("Permission rule '%1' does not exist for resource type '%2'").arg(rule, resourceType));
+        const QJsonValue createdBy = object.value(QLatin1String("params")).toObject().value(QLatin1String("createdBy"));
+        const QJsonArray refs = createdBy.toArray();
+        if (!createdBy.isArray() || std::any_of(refs.begin(), refs.end(), [](const QJsonValue &ref) { return !ref.isString(); }))
+            return invalid(where, QStringLiteral("IS_TASK_OWNER needs params.createdBy, a list of strings"));
+        return Ok{};
+    }
     if (resourceType == ScaffolderTemplate) {
         // HAS_TAG {tag}: a template's parameter page or step, by its backstage:permissions.tags.
         if (rule != QLatin1String("HAS_TAG"))
@@ -315,6 +326,10 @@ bool PermissionCriteria::matches(const QJsonValue &criteria, const QJsonObject &
     const QString rule = object.value(QLatin1String("rule")).toString();
     const QJsonObject params = object.value(QLatin1String("params")).toObject();
     const QJsonObject metadata = entity.value(QLatin1String("metadata")).toObject();
+    if (rule == QLatin1String("IS_TASK_OWNER")) {
+        const QString createdBy = entity.value(QLatin1String("createdBy")).toString();
+        return !createdBy.isEmpty() && params.value(QLatin1String("createdBy")).toArray().contains(createdBy);
+    }
     if (rule == QLatin1String("HAS_TAG")) {
         const QJsonArray tags = entity.value(QLatin1String("backstage:permissions")).toObject().value(QLatin1String("tags")).toArray();
         return tags.contains(params.value(QLatin1String("tag")));

@@ -58,7 +58,8 @@ struct PolicyDecision
  * {action, input}: HAS_ACTION_ID {actionId}, HAS_BOOLEAN_PROPERTY,
  * HAS_NUMBER_PROPERTY and HAS_STRING_PROPERTY {key (a lodash path), value?};
  * its template rule, on a parameter page or step: HAS_TAG {tag}, in the
- * object's backstage:permissions.tags.
+ * object's backstage:permissions.tags; its task rule, on {createdBy}:
+ * IS_TASK_OWNER {createdBy}.
  */
 class PermissionCriteria
 {

@@ -149,10 +149,14 @@ void TestPermissionPolicy::mistakesAreRefusedWithFileAndLine_data()
         << "rules:\n  - match: {permission: scaffolder.template.parameter.read}\n    decision: conditional\n"
            "    conditions: {rule: HAS_TAG, resourceType: scaffolder-template, params: {label: secret}}\n"
         << "p.yaml:4: HAS_TAG needs params.tag, a string";
-    QTest::newRow("a task rule")
+    QTest::newRow("a task rule's creators")
         << "rules:\n  - match: {permission: scaffolder.task.read}\n    decision: conditional\n"
-           "    conditions: {rule: IS_TASK_OWNER, resourceType: scaffolder-task, params: {createdBy: [me]}}\n"
-        << "p.yaml:4: Permission rule 'IS_TASK_OWNER' does not exist for resource type 'scaffolder-task'";
+           "    conditions: {rule: IS_TASK_OWNER, resourceType: scaffolder-task, params: {createdBy: me}}\n"
+        << "p.yaml:4: IS_TASK_OWNER needs params.createdBy, a list of strings";
+    QTest::newRow("a catalog rule for a task")
+        << "rules:\n  - match: {permission: scaffolder.task.read}\n    decision: conditional\n"
+           "    conditions: {rule: IS_ENTITY_OWNER, resourceType: scaffolder-task, params: {claims: [me]}}\n"
+        << "p.yaml:4: Permission rule 'IS_ENTITY_OWNER' does not exist for resource type 'scaffolder-task'";
 }
 
 void TestPermissionPolicy::actionRulesMatchAsTheScaffolderMatchesThem()
