@@ -167,12 +167,19 @@ ScaffolderRoutes::ScaffolderRoutes(Router &router, Store::CatalogStore &catalog,
         const std::optional<Scaffold::TaskRecord> task = m_broker.task(request.params.value(QStringLiteral("taskId")));
         if (!task)
             return HttpResponse::error(taskNotFound(request.params.value(QStringLiteral("taskId"))), request);
+        if (Status permitted = taskPermitted(request, *task); !permitted)
+            return HttpResponse::error(permitted.error(), request);
         return HttpResponse::json(task->toJson());
     });
     router.add("GET", Mount, QStringLiteral("/v2/tasks/:taskId/eventstream"), [this](const HttpRequest &request) { return eventStream(request); });
     router.add("GET", Mount, QStringLiteral("/v2/tasks/:taskId/events"), [this](const HttpRequest &request) { return events(request); });
     router.add("POST", Mount, QStringLiteral("/v2/tasks/:taskId/cancel"), [this](const HttpRequest &request) {
         const QString id = request.params.value(QStringLiteral("taskId"));
+        const std::optional<Scaffold::TaskRecord> task = m_broker.task(id);
+        if (!task)
+            return HttpResponse::error(taskNotFound(id), request);
+        if (Status permitted = taskPermitted(request, *task, {QStringLiteral("scaffolder.task.cancel")}); !permitted)
+            return HttpResponse::error(permitted.error(), request);
         if (!m_broker.cancel(id))
             return HttpResponse::error(taskNotFound(id), request);
         return HttpResponse::json(QJsonObject{{QStringLiteral("status"), QStringLiteral("cancelled")}});
@@ -229,6 +236,16 @@ std::function<bool(const QString &, const QJsonObject &)> ScaffolderRoutes::acti
     return [allowed](const QString &actionId, const QJsonObject &input) {
         return allowed(QJsonObject{{QStringLiteral("action"), actionId}, {QStringLiteral("input"), input}});
     };
+}
+
+Status ScaffolderRoutes::taskPermitted(const HttpRequest &request, const Scaffold::TaskRecord &task, const QStringList &more) const
+{
+    for (const QString &permission : more + QStringList{QStringLiteral("scaffolder.task.read")}) {
+        const auto allowed = resourceCheck(request, permission);
+        if (allowed && !allowed(QJsonObject{{QStringLiteral("createdBy"), task.createdBy}}))
+            return Error(QStringLiteral("NotAllowedError"), QString());
+    }
+    return Ok{};
 }
 
 QJsonObject ScaffolderRoutes::authorizedTemplate(const HttpRequest &request, QJsonObject templateEntity) const
@@ -360,6 +377,15 @@ HttpResponse ScaffolderRoutes::createTask(const HttpRequest &request)
     task.values = Scaffold::resolvePages(values, Scaffold::parameterPages(entity)).values;
     task.secrets = taskSecrets(secrets, request);
     task.actionAllowed = actionCheck(request);
+    // A signed-in caller is the task's user (its createdBy), with their entity, as upstream records them.
+    if (request.principal.type == Auth::Principal::Type::User) {
+        QJsonObject user{{QStringLiteral("ref"), request.principal.subject}};
+        if (const std::optional<Store::StoredEntity> entity = m_catalog.entityByRef(request.principal.subject)) {
+            const QJsonObject json = entity->entity.isEmpty() ? QJsonDocument::fromJson(entity->json).object() : entity->entity;
+            user.insert(QStringLiteral("entity"), json);
+        }
+        task.user = user;
+    }
     auto id = m_broker.dispatch(task);
     if (!id)
         return HttpResponse::error(id.error(), request);
@@ -372,6 +398,8 @@ HttpResponse ScaffolderRoutes::retryTask(const HttpRequest &request)
     const std::optional<Scaffold::TaskRecord> task = m_broker.task(id);
     if (!task)
         return HttpResponse::error(taskNotFound(id), request);
+    if (Status permitted = taskPermitted(request, *task); !permitted)
+        return HttpResponse::error(permitted.error(), request);
     if (Status allowed = require(request, {QStringLiteral("scaffolder.task.create")}); !allowed)
         return HttpResponse::error(allowed.error(), request);
     auto body = jsonObjectBody(request, true);   // {secrets?}, and may be empty
@@ -422,6 +450,28 @@ HttpResponse ScaffolderRoutes::listTasks(const HttpRequest &request)
     }
     int total = 0;
     QJsonArray tasks;
+    // scaffolder.task.read: refused, 403; conditional (IS_TASK_OWNER), only
+    // the tasks it allows, paged and counted after filtering.
+    const std::optional<Auth::PolicyDecision> decision = m_authorizer && m_authorizer->isEnabled()
+                                                             ? std::optional(m_authorizer->decide(request.principal, QStringLiteral("scaffolder.task.read")))
+                                                             : std::nullopt;
+    if (decision && decision->result == Auth::PolicyDecision::Result::Deny)
+        return HttpResponse::error(Error(QStringLiteral("NotAllowedError"), QString()), request);
+    if (decision && decision->result == Auth::PolicyDecision::Result::Conditional) {
+        Scaffold::TaskQuery all = query;
+        all.limit = -1;
+        all.offset = 0;
+        QList<Scaffold::TaskRecord> allowed;
+        for (const Scaffold::TaskRecord &task : m_broker.list(all, &total)) {
+            if (Auth::PermissionCriteria::matches(decision->conditions, QJsonObject{{QStringLiteral("createdBy"), task.createdBy}}))
+                allowed.append(task);
+        }
+        total = int(allowed.size());
+        const qsizetype end = query.limit < 0 ? allowed.size() : std::min<qsizetype>(allowed.size(), qsizetype(query.offset) + query.limit);
+        for (qsizetype i = query.offset; i < end; ++i)
+            tasks.append(allowed.at(i).toJson());
+        return HttpResponse::json(QJsonObject{{QStringLiteral("tasks"), tasks}, {QStringLiteral("totalTasks"), total}});
+    }
     for (const Scaffold::TaskRecord &task : m_broker.list(query, &total))
         tasks.append(task.toJson());
     return HttpResponse::json(QJsonObject{{QStringLiteral("tasks"), tasks}, {QStringLiteral("totalTasks"), total}});
@@ -430,8 +480,11 @@ HttpResponse ScaffolderRoutes::listTasks(const HttpRequest &request)
 HttpResponse ScaffolderRoutes::eventStream(const HttpRequest &request)
 {
     const QString id = request.params.value(QStringLiteral("taskId"));
-    if (!m_broker.task(id))
+    const std::optional<Scaffold::TaskRecord> task = m_broker.task(id);
+    if (!task)
         return HttpResponse::error(taskNotFound(id), request);
+    if (Status permitted = taskPermitted(request, *task); !permitted)
+        return HttpResponse::error(permitted.error(), request);
     Listener listener;
     listener.taskId = id;
     listener.after = afterParameter(request);
@@ -448,8 +501,11 @@ HttpResponse ScaffolderRoutes::eventStream(const HttpRequest &request)
 HttpResponse ScaffolderRoutes::events(const HttpRequest &request)
 {
     const QString id = request.params.value(QStringLiteral("taskId"));
-    if (!m_broker.task(id))
+    const std::optional<Scaffold::TaskRecord> task = m_broker.task(id);
+    if (!task)
         return HttpResponse::error(taskNotFound(id), request);
+    if (Status permitted = taskPermitted(request, *task); !permitted)
+        return HttpResponse::error(permitted.error(), request);
     const std::optional<qint64> after = afterParameter(request);
     const QList<Scaffold::TaskEventRecord> ready = m_broker.events(id, after);
     if (!ready.isEmpty())

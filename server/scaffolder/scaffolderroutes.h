@@ -54,6 +54,8 @@ private:
     // gives it: without the parameter pages and steps that
     // scaffolder.template.parameter.read and step.read refuse (HAS_TAG).
     QJsonObject authorizedTemplate(const HttpRequest &request, QJsonObject templateEntity) const;
+    // scaffolder.task.read (and `more`) for the caller on `task` (IS_TASK_OWNER): a NotAllowedError when refused.
+    Status taskPermitted(const HttpRequest &request, const Scaffold::TaskRecord &task, const QStringList &more = {}) const;
     HttpResponse parameterSchema(const HttpRequest &request);
     // GET /v2/templates/:namespace/:kind/:name/files (Greenroom): the
     // template, its files and the installation's public settings, for a

@@ -103,6 +103,9 @@ rules:
     decision: conditional
     conditions:
       not: {rule: HAS_TAG, resourceType: scaffolder-template, params: {tag: secret}}
+  - match: {permission: [scaffolder.task.read, scaffolder.task.cancel]}
+    decision: conditional
+    conditions: {rule: IS_TASK_OWNER, resourceType: scaffolder-task, params: {createdBy: [$user.ref]}}
   - match: {permission: scaffolder.action.execute}
     decision: conditional
     conditions:
@@ -408,6 +411,21 @@ void TestSignIn::scaffolderObeysThePolicy()
     const Reply tagged = get(QStringLiteral("/api/scaffolder/v2/tasks/%1/events").arg(taggedId), jane);
     QVERIFY2(tagged.body.contains(R"("message":"in the open","stepId")"), tagged.body.constData());
     QVERIFY2(!tagged.body.contains("behind the curtain"), tagged.body.constData());
+    // scaffolder.task.read and cancel, IS_TASK_OWNER: Jane's tasks are hers alone.
+    const Reply mine = get(QStringLiteral("/api/scaffolder/v2/tasks/") + taggedId, jane);
+    QCOMPARE(mine.status, 200);
+    QCOMPARE(mine.json()[QLatin1String("createdBy")].toString(), QStringLiteral("user:default/jane"));
+    QCOMPARE(get(QStringLiteral("/api/scaffolder/v2/tasks/") + taggedId, bob).status, 403);
+    QCOMPARE(get(QStringLiteral("/api/scaffolder/v2/tasks/%1/events").arg(taggedId), bob).status, 403);
+    QCOMPARE(post(QStringLiteral("/api/scaffolder/v2/tasks/%1/cancel").arg(taggedId), bob, "{}").status, 403);
+    const Reply janesList = get(QStringLiteral("/api/scaffolder/v2/tasks"), jane);
+    QVERIFY(janesList.json()[QLatin1String("totalTasks")].toInt() >= 4);
+    QCOMPARE(janesList.json()[QLatin1String("tasks")].toArray().size(), janesList.json()[QLatin1String("totalTasks")].toInt());
+    const Reply bobsList = get(QStringLiteral("/api/scaffolder/v2/tasks?limit=2"), bob);
+    QCOMPARE(bobsList.status, 200);
+    QCOMPARE(bobsList.json()[QLatin1String("totalTasks")].toInt(), 0);
+    QCOMPARE(bobsList.json()[QLatin1String("tasks")].toArray().size(), 0);
+    QCOMPARE(get(QStringLiteral("/api/scaffolder/v2/tasks?limit=2&offset=1"), jane).json()[QLatin1String("tasks")].toArray().size(), 2);
 }
 
 void TestSignIn::searchFindsOnlyWhatYouMayRead()
