@@ -22,6 +22,9 @@ constexpr qint64 DeviceSeconds = 900;         // RFC 8628's example: fifteen min
 constexpr int DeviceInterval = 5;
 // Sign-ins in progress at once: anyone may start one, so they are bounded.
 constexpr qsizetype MaxPendingSessions = 10000;
+// Wrong user codes tried a minute, from anyone: with 10,000 devices waiting,
+// guessing one of 20^8 codes would otherwise take minutes at full speed.
+constexpr qsizetype MaxCodeMissesPerMinute = 30;
 
 QByteArray randomBytes(int count)
 {
@@ -359,13 +362,19 @@ std::variant<AuthorizationServer::DeviceGrant, OAuthError> AuthorizationServer::
 Result<QString> AuthorizationServer::sessionForUserCode(const QString &userCode)
 {
     dropExpired();
+    const qint64 at = now();
+    m_codeMisses.removeIf([at](qint64 miss) { return miss <= at - 60; });
+    if (m_codeMisses.size() >= MaxCodeMissesPerMinute)
+        return Error(QStringLiteral("TooManyRequestsError"), QStringLiteral("Too many wrong codes were tried in the last minute; wait a minute and try again"));
     // People type codes in lower case and without the dash.
     QString typed = userCode.toUpper().remove(QLatin1Char('-')).remove(QLatin1Char(' '));
     if (typed.size() == 8)
         typed.insert(4, QLatin1Char('-'));
     const auto deviceCode = m_userCodes.constFind(typed);
-    if (deviceCode == m_userCodes.cend())
+    if (deviceCode == m_userCodes.cend()) {
+        m_codeMisses.append(at);
         return Error::input(QStringLiteral("No device is waiting for the code '%1'").arg(userCode));
+    }
     const QString sessionId = m_devices.value(*deviceCode).sessionId;
     if (!isPending(sessionId))
         return Error::input(QStringLiteral("The code '%1' was used already").arg(userCode));

@@ -164,6 +164,7 @@ private:
     QHash<QString, Code> m_codes;
     QHash<QString, Device> m_devices;          // by device code
     QHash<QString, QString> m_userCodes;       // user code -> device code
+    QList<qint64> m_codeMisses;                // when a typed user code matched no device, the last minute's
     std::shared_ptr<RefreshSessionStore> m_refreshSessions;
 };
 

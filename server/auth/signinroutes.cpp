@@ -401,7 +401,8 @@ HttpResponse SignInRoutes::devicePage(const HttpRequest &request)
         return page(QStringLiteral("Sign in a device"), form);
     auto session = m_server.sessionForUserCode(typed);
     if (!session)
-        return page(QStringLiteral("Sign in a device"), QStringLiteral("<p>%1</p>").arg(session.error().message.toHtmlEscaped()) + form, 400);
+        return page(QStringLiteral("Sign in a device"), QStringLiteral("<p>%1</p>").arg(session.error().message.toHtmlEscaped()) + form,
+                    session.error().name == QLatin1String("TooManyRequestsError") ? 429 : 400);
     if (!m_settings.github)
         return page(QStringLiteral("Cannot sign in"), QStringLiteral("<p>No sign-in provider is configured.</p>"), 500);
     return toGitHub(session.value());

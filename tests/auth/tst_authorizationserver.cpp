@@ -38,6 +38,7 @@ private Q_SLOTS:
     void deviceFlowAnswers();
     void refreshTokensRotateWithCurrentGroups();
     void pendingSignInsAreBounded();
+    void userCodesCannotBeGuessed();
 
 private:
     // A session approved for jane; the code from the redirect.
@@ -160,6 +161,22 @@ void TestAuthorizationServer::pendingSignInsAreBounded()
     // They expire, and room comes back.
     m_now += 3601;
     QVERIFY(m_server->createSession(request));
+}
+
+void TestAuthorizationServer::userCodesCannotBeGuessed()
+{
+    const auto grant = std::get<AuthorizationServer::DeviceGrant>(m_server->startDevice(m_server->cliClientId(), {}));
+    for (int i = 0; i < 30; ++i) {
+        auto guess = m_server->sessionForUserCode(QStringLiteral("BCDF-%1").arg(i, 4, 10, QLatin1Char('0')));
+        QVERIFY(!guess);
+        QCOMPARE(guess.error().name, QStringLiteral("InputError"));
+    }
+    // Thirty misses in a minute: even the right code waits.
+    auto refused = m_server->sessionForUserCode(grant.userCode);
+    QVERIFY(!refused);
+    QCOMPARE(refused.error().name, QStringLiteral("TooManyRequestsError"));
+    m_now += 61;
+    QVERIFY(m_server->sessionForUserCode(grant.userCode));
 }
 
 QTEST_GUILESS_MAIN(TestAuthorizationServer)
