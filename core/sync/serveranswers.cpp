@@ -8,6 +8,14 @@
 
 namespace Greenroom::Sync {
 
+QNetworkRequest serverRequest(const QUrl &server, const QString &path, const QString &token)
+{
+    QNetworkRequest request(QUrl(server.toString(QUrl::StripTrailingSlash) + path));
+    if (!token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
+    return request;
+}
+
 QString describeHttpError(QNetworkReply *reply, const QByteArray &body)
 {
     const QString message = QJsonDocument::fromJson(body)[QLatin1String("error")][QLatin1String("message")].toString();

@@ -4,7 +4,9 @@
 
 #include <QByteArray>
 #include <QList>
+#include <QNetworkRequest>
 #include <QString>
+#include <QUrl>
 
 class QNetworkReply;
 
@@ -13,6 +15,10 @@ namespace Greenroom::Sync {
 // "401 Unauthorized: <the server's message>" from a Backstage-style error
 // body ({"error": {"message": ...}}); the status alone without one.
 QString describeHttpError(QNetworkReply *reply, const QByteArray &body);
+
+// A request to `path` below the server's base URL ("/api/catalog/refresh"),
+// with the user's token as a Bearer credential when there is one.
+QNetworkRequest serverRequest(const QUrl &server, const QString &path, const QString &token);
 
 /*
  * Splits a text/event-stream (server-sent events) as it arrives: the

@@ -169,6 +169,15 @@ std::shared_ptr<Auth::RefreshSessionStore> SignInRoutes::refreshSessionsIn(Store
     return std::make_shared<StoreRefreshSessions>(store);
 }
 
+std::function<void(const QJsonObject &, qint64)> SignInRoutes::publishSigningKeysTo(Store::SqliteCatalogStore &store)
+{
+    return [&store](const QJsonObject &jwk, qint64 createdAt) {
+        if (Status kept = store.putSigningKey(jwk.value(QLatin1String("kid")).toString(), QJsonDocument(jwk).toJson(QJsonDocument::Compact), createdAt);
+            !kept)
+            qWarning("auth: %s", qPrintable(kept.error().message));
+    };
+}
+
 void SignInRoutes::keepSigningKeysIn(Store::SqliteCatalogStore &store, Auth::UserTokens &tokens)
 {
     for (const Store::SqliteCatalogStore::SigningKey &key : store.signingKeys(QDateTime::currentSecsSinceEpoch() - tokens.keyLifetimeSeconds()))

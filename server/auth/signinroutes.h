@@ -13,6 +13,7 @@
 #include <QNetworkAccessManager>
 #include <QObject>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -60,8 +61,10 @@ public:
 
     // Refresh sessions kept in the server's database.
     static std::shared_ptr<Auth::RefreshSessionStore> refreshSessionsIn(Store::SqliteCatalogStore &store);
-    // The public keys of user tokens kept there too: those of earlier runs
-    // are given to `tokens`, and each new one is kept.
+    // The public keys of user tokens kept there too: publishSigningKeysTo is
+    // UserTokens' publishKey (each new key is kept), and keepSigningKeysIn
+    // gives `tokens` those of earlier runs that tokens may still carry.
+    static std::function<void(const QJsonObject &jwk, qint64 createdAt)> publishSigningKeysTo(Store::SqliteCatalogStore &store);
     static void keepSigningKeysIn(Store::SqliteCatalogStore &store, Auth::UserTokens &tokens);
 
 private:

@@ -369,12 +369,7 @@ int runServeCommand(const QStringList &arguments)
     // Their public keys are kept in the database, so tokens outlive a restart.
     Store::SqliteCatalogStore &keyStore = *store.value();
     Auth::UserTokens userTokens({baseUrl->value_or(QStringLiteral("http://localhost:7007")) + QStringLiteral("/api/auth"), lifetimeSeconds, {},
-                                 [&keyStore](const QJsonObject &jwk, qint64 createdAt) {
-                                     if (Status kept = keyStore.putSigningKey(jwk.value(QLatin1String("kid")).toString(),
-                                                                              QJsonDocument(jwk).toJson(QJsonDocument::Compact), createdAt);
-                                         !kept)
-                                         qWarning("auth: %s", qPrintable(kept.error().message));
-                                 }});
+                                 SignInRoutes::publishSigningKeysTo(keyStore)});
     SignInRoutes::keepSigningKeysIn(keyStore, userTokens);
     authenticator.value().setUserTokens(&userTokens);
     // permission.enabled: the policy file decides for users; otherwise everything is allowed.

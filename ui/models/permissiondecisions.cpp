@@ -3,6 +3,7 @@
 #include "permissiondecisions.h"
 
 #include <auth/permissions.h>
+#include <sync/serveranswers.h>
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -29,10 +30,8 @@ void PermissionDecisions::ask(QNetworkAccessManager &network, const QUrl &server
             item.insert(QStringLiteral("resourceRef"), questions.at(i).resourceRef);
         items.append(item);
     }
-    QNetworkRequest request(QUrl(server.toString(QUrl::StripTrailingSlash) + QStringLiteral("/api/permission/authorize")));
+    QNetworkRequest request = Sync::serverRequest(server, QStringLiteral("/api/permission/authorize"), token);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    if (!token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
     QNetworkReply *reply = network.post(request, QJsonDocument(QJsonObject{{QStringLiteral("items"), items}}).toJson(QJsonDocument::Compact));
     QObject::connect(reply, &QNetworkReply::finished, context, [reply, done, unknown] {
         reply->deleteLater();

@@ -373,10 +373,8 @@ void EntityPage::askPermissions()
 
 void EntityPage::refreshEntity()
 {
-    QNetworkRequest request(QUrl(m_services.server.toString(QUrl::StripTrailingSlash) + QStringLiteral("/api/catalog/refresh")));
+    QNetworkRequest request = Sync::serverRequest(m_services.server, QStringLiteral("/api/catalog/refresh"), m_services.serverToken);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    if (!m_services.serverToken.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + m_services.serverToken.toUtf8());
     QNetworkReply *reply = m_services.network->post(request, QJsonDocument(QJsonObject{{QStringLiteral("entityRef"), m_ref}}).toJson(QJsonDocument::Compact));
     const QString ref = m_ref;
     connect(reply, &QNetworkReply::finished, this, [this, reply, ref] {
@@ -396,9 +394,8 @@ void EntityPage::deleteEntity()
                               tr("Delete %1 from the catalog? Its location may add it again when it is read.").arg(m_ref))
         != QMessageBox::Yes)
         return;
-    QNetworkRequest request(QUrl(m_services.server.toString(QUrl::StripTrailingSlash) + QStringLiteral("/api/catalog/entities/by-uid/") + uid));
-    if (!m_services.serverToken.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + m_services.serverToken.toUtf8());
+    const QNetworkRequest request = Sync::serverRequest(m_services.server, QStringLiteral("/api/catalog/entities/by-uid/") + QString::fromLatin1(QUrl::toPercentEncoding(uid)),
+                                                         m_services.serverToken);
     QNetworkReply *reply = m_services.network->deleteResource(request);
     const QString ref = m_ref;
     connect(reply, &QNetworkReply::finished, this, [this, reply, ref] {
