@@ -201,14 +201,6 @@ QList<RegisteredLocation> SqliteCatalogStore::registeredLocations()
     return locations;
 }
 
-namespace {
-
-Error locationConflict(const QString &type, const QString &target)
-{
-    return Error(QStringLiteral("ConflictError"), QStringLiteral("Location %1:%2 already exists").arg(type, target));
-}
-
-} // namespace
 
 Result<RegisteredLocation> SqliteCatalogStore::registerLocation(const QString &type, const QString &target,
                                                                 const QString &entityRef)

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #pragma once
 
+#include "querysupport_p.h"
 #include "sqlitedatabase_p.h"
 #include "stitcher_p.h"
 #include "storetypes.h"
@@ -26,16 +27,7 @@ inline constexpr const char *CacheSizePragma = "PRAGMA cache_size = -131072";   
 // The columns entityFromRow reads, from the entities table aliased `e`.
 #define ENTITY_COLUMNS "e.final, e.ref, e.uid, e.etag, e.sequence, e.origin_key, e.location_key, e.parent_ref"
 
-// A WHERE fragment with its parameters.
-struct SqlCondition
-{
-    QString sql;
-    QVariantList params;
-    // Some group is tested row by row (no short list of ids to start from):
-    // a page is read by walking the order and probing each row.
-    bool probesRows = false;
-    void andWith(const QString &fragment, const QVariantList &fragmentParams);
-};
+using Internal::SqlCondition;
 
 class SqliteCatalogStorePrivate
 {
@@ -79,7 +71,6 @@ public:
     // when walking an index in order and stopping after a page).
     enum class FilterPlan { Lists, Probes, Cheapest };
     Result<SqlCondition> filterCondition(const Model::EntityFilter &filter, FilterPlan plan);
-    Result<SqlCondition> predicateCondition(const Model::EntityPredicate &predicate);
     Result<qint64> countMatches(qint64 keyId, const QStringList &values, qint64 cap);
     Result<bool> isFacetCounted(qint64 keyId);
 

@@ -14,29 +14,6 @@ using namespace Internal;
 
 namespace {
 
-QString placeholders(qsizetype n)
-{
-    QString s;
-    for (qsizetype i = 0; i < n; ++i)
-        s += i ? QStringLiteral(",?") : QStringLiteral("?");
-    return s;
-}
-
-// LIKE pattern for a literal substring.
-QString likeEscaped(const QString &term)
-{
-    QString escaped = term.toLower();
-    escaped.replace(QLatin1Char('\\'), QLatin1String("\\\\"));
-    escaped.replace(QLatin1Char('%'), QLatin1String("\\%"));
-    escaped.replace(QLatin1Char('_'), QLatin1String("\\_"));
-    return escaped;
-}
-
-QString likePattern(const QString &term)
-{
-    return QLatin1Char('%') + likeEscaped(term) + QLatin1Char('%');
-}
-
 void bindAll(Statement &statement, const QVariantList &params, int first = 1)
 {
     for (qsizetype i = 0; i < params.size(); ++i)
@@ -44,33 +21,6 @@ void bindAll(Statement &statement, const QVariantList &params, int first = 1)
 }
 
 } // namespace
-
-// Removes a `kind=<one value>` condition from a single-group filter and returns
-// the kind: such filters use the entities' kind column and per-kind counters.
-static QString takeSingleKind(Model::EntityFilter &filter)
-{
-    if (filter.anyOf.size() != 1)
-        return {};
-    Model::EntityFilter::AllOf &conditions = filter.anyOf.first();
-    const auto it = std::find_if(conditions.begin(), conditions.end(), [](const Model::EntityFilter::Condition &c) {
-        return c.key == QLatin1String("kind") && c.values.size() == 1;
-    });
-    if (it == conditions.end())
-        return {};
-    const QString kind = it->values.first();
-    conditions.erase(it);
-    if (conditions.isEmpty())
-        filter.anyOf.clear();
-    return kind;
-}
-
-void SqlCondition::andWith(const QString &fragment, const QVariantList &fragmentParams)
-{
-    if (fragment.isEmpty())
-        return;
-    sql = sql.isEmpty() ? fragment : QStringLiteral("(%1) AND (%2)").arg(sql, fragment);
-    params += fragmentParams;
-}
 
 qint64 SqliteCatalogStorePrivate::currentSequence()
 {
@@ -126,21 +76,7 @@ Result<SqlCondition> SqliteCatalogStorePrivate::filterCondition(const Model::Ent
         // conditions are checked there (no search rows), and several of them
         // (a request's and a permission's) narrow each other, so that a
         // group asking for two different kinds is known to match nothing.
-        std::optional<QStringList> kinds;
-        for (const Model::EntityFilter::Condition &c : allOf) {
-            if (c.key != QLatin1String("kind") || c.values.isEmpty())
-                continue;
-            if (!kinds) {
-                kinds = c.values;
-                continue;
-            }
-            QStringList both;
-            for (const QString &kind : std::as_const(*kinds)) {
-                if (c.values.contains(kind))
-                    both.append(kind);
-            }
-            kinds = both;
-        }
+        const std::optional<QStringList> kinds = kindsOf(allOf);
         if (kinds && kinds->isEmpty()) {
             groups.append(QStringLiteral("0"));
             continue;
@@ -210,72 +146,18 @@ Result<SqlCondition> SqliteCatalogStorePrivate::filterCondition(const Model::Ent
     }
     condition.sql = groups.join(QStringLiteral(" OR "));
     for (const Model::EntityPredicate &predicate : filter.predicates) {
-        auto clause = predicateCondition(predicate);
+        auto clause = Internal::predicateCondition(predicate, [this](const QString &key) -> Result<std::optional<SqlCondition>> {
+            auto id = keyId(key, false);
+            if (!id)
+                return id.error();
+            if (id.value() < 0)
+                return std::optional<SqlCondition>();
+            return std::optional<SqlCondition>(SqlCondition{QStringLiteral("key_id = ?"), {id.value()}});
+        });
         if (!clause)
             return clause.error();
         condition.andWith(clause->sql, clause->params);
     }
-    return condition;
-}
-
-// Nested predicates compile to EXISTS probes per entity, as upstream's query
-// builder does; they are rare enough not to need the planner above.
-Result<SqlCondition> SqliteCatalogStorePrivate::predicateCondition(const Model::EntityPredicate &predicate)
-{
-    using Type = Model::EntityPredicate::Type;
-    SqlCondition condition;
-    switch (predicate.type) {
-    case Type::All:
-    case Type::Any: {
-        if (predicate.children.empty()) {
-            condition.sql = predicate.type == Type::All ? QStringLiteral("1") : QStringLiteral("0");
-            return condition;
-        }
-        QStringList parts;
-        for (const Model::EntityPredicate &child : predicate.children) {
-            auto part = predicateCondition(child);
-            if (!part)
-                return part.error();
-            parts.append(QLatin1Char('(') + part->sql + QLatin1Char(')'));
-            condition.params += part->params;
-        }
-        condition.sql = parts.join(predicate.type == Type::All ? QStringLiteral(" AND ") : QStringLiteral(" OR "));
-        return condition;
-    }
-    case Type::Not: {
-        auto inner = predicateCondition(predicate.children.front());
-        if (!inner)
-            return inner.error();
-        condition.sql = QStringLiteral("NOT (%1)").arg(inner->sql);
-        condition.params = inner->params;
-        return condition;
-    }
-    case Type::Exists:
-    case Type::Missing:
-    case Type::In:
-    case Type::HasPrefix:
-        break;
-    }
-    auto id = keyId(predicate.key, false);
-    if (!id)
-        return id.error();
-    const bool negated = predicate.type == Type::Missing;
-    if (id.value() < 0 || (predicate.type == Type::In && predicate.values.isEmpty())) {
-        condition.sql = negated ? QStringLiteral("1") : QStringLiteral("0");   // no entity has this key or value
-        return condition;
-    }
-    QString sql = QStringLiteral("EXISTS (SELECT 1 FROM search WHERE entity_id = e.id AND key_id = ?");
-    condition.params.append(id.value());
-    if (predicate.type == Type::In) {
-        sql += QStringLiteral(" AND value IN (%1)").arg(placeholders(predicate.values.size()));
-        for (const QString &value : predicate.values)
-            condition.params.append(value);
-    } else if (predicate.type == Type::HasPrefix) {
-        sql += QStringLiteral(" AND value LIKE ? ESCAPE '\\'");
-        condition.params.append(likeEscaped(predicate.values.value(0)) + QLatin1Char('%'));
-    }
-    sql += QLatin1Char(')');
-    condition.sql = negated ? QStringLiteral("NOT ") + sql : sql;
     return condition;
 }
 

@@ -28,19 +28,6 @@ using namespace Internal;
 
 namespace {
 
-ProcessingErrorRecord conflictRecord(const QString &origin, const QString &locationKey, const QString &ref,
-                                     const QString &message)
-{
-    ProcessingErrorRecord conflict;
-    conflict.originKey = origin;
-    conflict.locationKey = locationKey;
-    conflict.entityRef = ref;
-    conflict.name = QStringLiteral("ConflictError");
-    conflict.level = QStringLiteral("warning");
-    conflict.message = conflict.reason = message;
-    return conflict;
-}
-
 // Secondary indexes a bulk write rebuilds. The same definitions are in
 // migrations/0001_initial.cpp; tst_sqlitecatalogstore checks they survive a bulk write.
 const char *const RelationsSourceIndex = "CREATE INDEX relations_source ON relations(source_ref, type, target_ref)";
@@ -618,15 +605,7 @@ Result<WriteReport> SqliteCatalogStore::writeLocation(LocationWrite write, const
         kept.insert(failure.ref);
     }
     // What a failed read emitted before stays, down the whole subtree.
-    for (bool grew = true; grew;) {
-        grew = false;
-        for (auto it = existing.cbegin(); it != existing.cend(); ++it) {
-            if (!seen.contains(it.key()) && !kept.contains(it.key()) && kept.contains(it->parentRef)) {
-                kept.insert(it.key());
-                grew = true;
-            }
-        }
-    }
+    keepSubtrees(existing, seen, kept);
     auto finalOf = d->prepare(QStringLiteral("SELECT final FROM entities WHERE id = ?"));
     auto orphan = d->prepare(QStringLiteral("UPDATE entities SET body_hash = ? WHERE id = ?"));
     if (!finalOf || !orphan)
@@ -644,15 +623,11 @@ Result<WriteReport> SqliteCatalogStore::writeLocation(LocationWrite write, const
         f.bind(1, it->id);
         if (!f.next())
             return Error::internal(d->db.lastError());
-        QJsonObject body = Stitcher::bodyOf(QJsonDocument::fromJson(f.blob(0)).object());
+        const std::optional<QJsonObject> orphaned = orphanedBody(f.blob(0));
         f.reset();
-        QJsonObject metadata = body.value(QLatin1String("metadata")).toObject();
-        QJsonObject annotations = metadata.value(QLatin1String("annotations")).toObject();
-        if (annotations.value(Model::Annotations::Orphan) == QLatin1String("true"))
+        if (!orphaned)
             continue;
-        annotations.insert(Model::Annotations::Orphan, QStringLiteral("true"));
-        metadata.insert(QStringLiteral("annotations"), annotations);
-        body.insert(QStringLiteral("metadata"), metadata);
+        const QJsonObject &body = *orphaned;
         if (!orphan.value()->bind(1, Stitcher::bodyHash(body)).bind(2, it->id).run())
             return Error::internal(d->db.lastError());
         state.restitch.insert(it.key());

@@ -17,6 +17,7 @@ struct Migration
 
 // All SQLite migrations, oldest first; one file per migration.
 const QList<Migration> &sqliteMigrations();
+const QList<Migration> &pgMigrations();
 
 Migration sqliteMigration0001Initial();
 Migration sqliteMigration0002SyncHorizon();

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Greenroom authors
+//
+// The PostgreSQL store's schema, numbered on its own (PostgreSQL's types,
+// sequences and collations differ from SQLite's, so its history does too).
+// Text that is compared or ordered is COLLATE "C": bytewise, as SQLite
+// compares, so both stores page and sort identically whatever locale the
+// cluster was created with.
+#include "migration.h"
+
+namespace Greenroom::Store::Internal {
+
+const QList<Migration> &pgMigrations()
+{
+    static const QList<Migration> migrations{
+        {1, QStringLiteral(R"sql(
+-- One row per entity; `final` is the JSON readers get, as text so its key
+-- order is kept byte for byte (jsonb would reorder it).
+CREATE SEQUENCE entity_ids;
+CREATE TABLE entities (
+    id           bigint PRIMARY KEY,
+    ref          text COLLATE "C" NOT NULL UNIQUE,
+    uid          text COLLATE "C" NOT NULL UNIQUE,
+    kind         text COLLATE "C" NOT NULL,
+    name         text COLLATE "C" NOT NULL,
+    etag         text NOT NULL,
+    body_hash    text NOT NULL,
+    origin_key   text COLLATE "C",
+    location_key text,
+    parent_ref   text COLLATE "C",
+    final        text NOT NULL,
+    status_items text,
+    sequence     bigint NOT NULL
+);
+CREATE INDEX entities_origin ON entities(origin_key);
+CREATE INDEX entities_kind_name ON entities(kind, name, uid);
+CREATE INDEX entities_parent ON entities(parent_ref);
+CREATE INDEX entities_uid_kind ON entities(uid, kind);
+
+-- Relations as emitted; the emitting entity owns its rows (both directions).
+CREATE TABLE relations (
+    origin_id  bigint NOT NULL,
+    source_ref text COLLATE "C" NOT NULL,
+    type       text COLLATE "C" NOT NULL,
+    target_ref text COLLATE "C" NOT NULL
+);
+CREATE INDEX relations_source ON relations(source_ref, type, target_ref);
+CREATE INDEX relations_origin ON relations(origin_id);
+
+-- The flattened final entity, as Backstage's `search` table: filters, order
+-- and facets. `first` marks the row of a key that ordering uses.
+CREATE TABLE search (
+    entity_id      bigint NOT NULL,
+    key            text COLLATE "C" NOT NULL,
+    ordinal        integer NOT NULL,
+    value          text COLLATE "C",
+    original_value text COLLATE "C",
+    first          boolean NOT NULL,
+    PRIMARY KEY (entity_id, key, ordinal)
+);
+CREATE INDEX search_key_value ON search(key, value, entity_id);
+
+-- Greenroom's own ranked search: one row per entity, its words weighted
+-- (names and titles above descriptions above the rest).
+CREATE TABLE entity_text (
+    entity_id bigint PRIMARY KEY,
+    words     tsvector NOT NULL
+);
+CREATE INDEX entity_text_words ON entity_text USING gin(words);
+
+-- The sync feed: one row per entity (its latest change), tombstones
+-- included; a change takes the next number of one database sequence, the
+-- same for every replica.
+CREATE SEQUENCE change_sequence;
+CREATE TABLE changes (
+    sequence   bigint PRIMARY KEY,
+    ref        text COLLATE "C" NOT NULL UNIQUE,
+    uid        text NOT NULL,
+    deleted    boolean NOT NULL,
+    etag       text,
+    changed_at bigint NOT NULL
+);
+CREATE INDEX changes_tombstones ON changes(changed_at) WHERE deleted;
+
+CREATE TABLE processing_errors (
+    id           bigserial PRIMARY KEY,
+    origin_key   text NOT NULL,
+    location_key text,
+    file         text,
+    line         integer,
+    entity_ref   text,
+    name         text NOT NULL,
+    message      text NOT NULL,
+    reason       text,
+    level        text NOT NULL
+);
+CREATE INDEX processing_errors_origin ON processing_errors(origin_key);
+
+-- 'sync_horizon', 'feed_epoch' as in the SQLite store; 'last_sequence': the
+-- highest change number committed (the sequence object runs ahead of
+-- commits, and pruned tombstones may have held the highest numbers).
+CREATE TABLE store_state (
+    key   text PRIMARY KEY,
+    value bigint NOT NULL
+);
+INSERT INTO store_state(key, value) VALUES ('feed_epoch', floor(random() * 4503599627370495)::bigint + 1),
+                                           ('last_sequence', 0);
+
+-- Locations registered through the API, in registration order.
+CREATE TABLE locations (
+    position   bigserial,
+    id         text NOT NULL UNIQUE,
+    type       text NOT NULL,
+    target     text NOT NULL,
+    entity_ref text NOT NULL,
+    UNIQUE (type, target)
+);
+)sql")},
+    };
+    return migrations;
+}
+
+} // namespace Greenroom::Store::Internal
