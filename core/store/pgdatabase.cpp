@@ -82,6 +82,19 @@ QByteArray PgRows::bytes(int row, int column) const
     return QByteArray(PQgetvalue(m_result, row, column), PQgetlength(m_result, row, column));
 }
 
+QByteArray PgRows::bytea(int row, int column) const
+{
+    if (isNull(row, column))
+        return {};
+    size_t length = 0;
+    unsigned char *decoded = PQunescapeBytea(reinterpret_cast<const unsigned char *>(PQgetvalue(m_result, row, column)), &length);
+    if (!decoded)
+        return {};
+    QByteArray bytes(reinterpret_cast<const char *>(decoded), qsizetype(length));
+    PQfreemem(decoded);
+    return bytes;
+}
+
 qint64 PgRows::integer(int row, int column) const
 {
     return isNull(row, column) ? 0 : QByteArray::fromRawData(PQgetvalue(m_result, row, column), PQgetlength(m_result, row, column)).toLongLong();

@@ -33,6 +33,8 @@ public:
     bool isNull(int row, int column) const { return PQgetisnull(m_result, row, column) != 0; }
     QString text(int row, int column) const;
     QByteArray bytes(int row, int column) const;
+    // A bytea column (its text form is hex), decoded.
+    QByteArray bytea(int row, int column) const;
     qint64 integer(int row, int column) const;
     double real(int row, int column) const;
     bool boolean(int row, int column) const;
@@ -115,6 +117,12 @@ private:
     QByteArray m_text;
     qsizetype m_size = 0;
 };
+
+// Bytes as a bytea parameter (hex text form; use `?::bytea`).
+inline QByteArray byteaParameter(const QByteArray &bytes)
+{
+    return "\\x" + bytes.toHex();
+}
 
 // The advisory lock key of the store's writers ("greenroom" in ASCII, folded).
 inline constexpr qint64 WriteLockKey = 0x677265656e726f6f;

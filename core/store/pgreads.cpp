@@ -324,4 +324,9 @@ Result<Search::SearchResults> PostgresCatalogStore::searchDocuments(const Search
                  QStringLiteral("the search API (/api/search/query) is not served from the PostgreSQL store yet"));
 }
 
+Status PostgresCatalogStore::setSearchOptions(const Search::CollatorOptions &)
+{
+    return Ok{};
+}
+
 } // namespace Greenroom::Store

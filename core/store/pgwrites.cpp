@@ -8,6 +8,7 @@
 // not several per entity.
 #include "postgrescatalogstore.h"
 
+#include "docsstore.h"
 #include "postgrescatalogstore_p.h"
 
 #include <model/annotations.h>
@@ -116,6 +117,9 @@ Status PostgresCatalogStorePrivate::deleteEntityRow(qint64 id, const QString &re
     }
     if (auto change = appendChange(ref, uid, true, QString(), state); !change)
         return change.error();
+    // Its docs go with it.
+    if (auto docs = deleteDocsSite(ref, state); !docs)
+        return docs.error();
     state.restitch.remove(ref);
     state.bodies.remove(ref);
     state.orders.remove(ref);

@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #pragma once
 
-#include "catalogstore.h"
+#include "serverstore.h"
 
 #include <memory>
 
@@ -18,7 +18,7 @@ class PostgresCatalogStorePrivate;
  * takes the store's write lock first, so changes are numbered by one
  * database sequence and committed in that order on every replica.
  */
-class PostgresCatalogStore final : public CatalogStore
+class PostgresCatalogStore final : public ServerStore
 {
 public:
     // `conninfo`: a libpq connection string or postgres:// URI.
@@ -54,6 +54,33 @@ public:
     qint64 entityCount() override;
     QList<ProcessingErrorRecord> processingErrors(const QString &originKey) override;
     Status checkHealth() override;
+    // Kept for when the search API is served from here (searchDocuments).
+    Status setSearchOptions(const Search::CollatorOptions &options) override;
+
+    Result<DocsWriteReport> putDocsSite(const DocsSiteWrite &site) override;
+    Result<bool> removeDocsSite(const QString &entityRef) override;
+    std::optional<DocsSiteInfo> docsSite(const QString &entityRef) override;
+    QList<DocsSiteInfo> docsSites() override;
+    std::optional<QByteArray> docsFile(const QString &entityRef, const QString &path) override;
+    QList<DocsFile> docsFiles(const QString &entityRef) override;
+    Result<QList<DocsSearchHit>> searchDocs(const QString &text, int limit) override;
+
+    Status createTask(const TaskRecord &task) override;
+    Result<bool> claimTask(const QString &id) override;
+    Status heartbeatTask(const QString &id) override;
+    Result<bool> markTask(const QString &id, const QString &status) override;
+    Result<TaskEventRecord> appendTaskEvent(const QString &taskId, const QString &type, const QJsonObject &body) override;
+    Result<TaskEventRecord> completeTask(const QString &taskId, const QString &status, const QJsonObject &body) override;
+    std::optional<TaskRecord> task(const QString &id) override;
+    Result<QList<TaskRecord>> listTasks(const TaskQuery &query, int *total) override;
+    Result<QList<TaskEventRecord>> taskEvents(const QString &taskId, std::optional<qint64> after) override;
+    Result<QStringList> unfinishedTasks() override;
+    Result<bool> reopenTask(const QString &id, const QJsonObject &body) override;
+
+    Status putSigningKey(const QString &kid, const QByteArray &jwk, qint64 createdAt) override;
+    QList<SigningKey> signingKeys(qint64 createdSince) override;
+    Status putRefreshSession(const QString &id, const RefreshSession &session) override;
+    std::optional<RefreshSession> takeRefreshSession(const QString &id, qint64 now) override;
 
 private:
     Result<QList<Change>> readChanges(qint64 afterSequence, int limit, bool withEntities, const FeedReader &reader);

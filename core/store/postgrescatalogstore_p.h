@@ -57,6 +57,8 @@ public:
     Status deleteEntityRow(qint64 id, const QString &ref, const QString &uid, WriteState &state, int &deleted);
     Result<QSet<QString>> stitchAll(WriteState &state);
     Result<qint64> appendChange(const QString &ref, const QString &uid, bool deleted, const QString &etag, WriteState &state);
+    // The site of `entityRef` with a docs tombstone; false when it had none.
+    Result<bool> deleteDocsSite(const QString &entityRef, WriteState &state);
     // Records the transaction's last change number for readers (lastSequence).
     Status finishChanges(const WriteState &state);
 };

@@ -40,7 +40,7 @@ Status SqliteCatalogStore::putRefreshSession(const QString &id, const RefreshSes
     auto stmt = d->prepare(QStringLiteral("INSERT OR REPLACE INTO auth_refresh_sessions(id, hash, user_ref, scope, expires_at) VALUES (?,?,?,?,?)"));
     if (!stmt)
         return stmt.error();
-    if (!stmt.value()->bind(1, id).bind(2, session.hash).bind(3, session.userEntityRef).bind(4, session.scope).bind(5, session.expiresAt).run())
+    if (!stmt.value()->bind(1, id).bind(2, session.hash).bind(3, session.userEntityRef).bind(4, session.scope.isNull() ? QStringLiteral("") : session.scope).bind(5, session.expiresAt).run())
         return Error::internal(QStringLiteral("Cannot keep a refresh session: %1").arg(d->db.lastError()));
     return Ok{};
 }

@@ -2,9 +2,7 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #pragma once
 
-#include "catalogstore.h"
-#include "docsstore.h"
-#include "taskstore.h"
+#include "serverstore.h"
 
 #include <search/searchdocuments.h>
 
@@ -21,7 +19,7 @@ class SqliteCatalogStorePrivate;
  * refuses a file written by a newer Greenroom. Writes are single transactions;
  * other connections keep reading while one writes.
  */
-class SqliteCatalogStore final : public CatalogStore, public DocsStore, public TaskStore
+class SqliteCatalogStore final : public ServerStore
 {
 public:
     // How much memory a connection may keep: a server caches generously; a
@@ -50,9 +48,7 @@ public:
     Result<Facets> facets(const QStringList &facetKeys, const Model::EntityFilter &filter) override;
     Result<Search::SearchResults> searchDocuments(const Search::SearchRequest &request) override;
     Result<QList<SearchHit>> search(const QString &text, int limit) override;
-    // The options search documents are made with (search.collators.*): kept
-    // in the database; a change makes every document again.
-    Status setSearchOptions(const Search::CollatorOptions &options);
+    Status setSearchOptions(const Search::CollatorOptions &options) override;
     QList<Change> changesSince(qint64 afterSequence, int limit, bool withEntities = false) override;
     Result<QList<Change>> changesSince(qint64 afterSequence, int limit, const FeedReader &reader) override;
     qint64 countChangesSince(qint64 afterSequence) override;
@@ -96,26 +92,11 @@ public:
     // and etag byte for byte; the indexes are built here. A malformed entity
     // fails the whole batch, naming it, and nothing is written.
     Result<MirrorReport> applyMirror(const MirrorBatch &batch);
-    // The auth backend's lasting state (sqliteauth.cpp): public keys of the
-    // user tokens it signed, and refresh sessions by id (token hashes only).
-    struct SigningKey
-    {
-        QByteArray jwk;
-        qint64 createdAt = 0;   // seconds since the epoch
-    };
-    struct RefreshSession
-    {
-        QByteArray hash;
-        QString userEntityRef;
-        QString scope;
-        qint64 expiresAt = 0;
-    };
-    Status putSigningKey(const QString &kid, const QByteArray &jwk, qint64 createdAt);
-    // Keys made at `createdSince` or later; older ones are deleted.
-    QList<SigningKey> signingKeys(qint64 createdSince);
-    Status putRefreshSession(const QString &id, const RefreshSession &session);
-    // The session, removed (a refresh token works once); expired ones are deleted on the way.
-    std::optional<RefreshSession> takeRefreshSession(const QString &id, qint64 now);
+    // The auth backend's lasting state (sqliteauth.cpp).
+    Status putSigningKey(const QString &kid, const QByteArray &jwk, qint64 createdAt) override;
+    QList<SigningKey> signingKeys(qint64 createdSince) override;
+    Status putRefreshSession(const QString &id, const RefreshSession &session) override;
+    std::optional<RefreshSession> takeRefreshSession(const QString &id, qint64 now) override;
 
     // What a desktop plugin stored for an entity (its `key`), with when.
     std::optional<PluginData> pluginData(const QString &entityRef, const QString &plugin, const QString &key);

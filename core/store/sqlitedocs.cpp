@@ -4,6 +4,7 @@
 // Built TechDocs sites in the catalog's SQLite database (DocsStore): files,
 // search sections, and the docs changes of the sync sequence.
 #include "sqlitecatalogstore.h"
+#include "docssites_p.h"
 #include "sqlitecatalogstore_p.h"
 
 #include <QCryptographicHash>
@@ -19,54 +20,6 @@ namespace Greenroom::Store {
 using namespace Internal;
 
 namespace {
-
-const QString SearchIndexPath = QStringLiteral("search/search_index.json");
-const QString MetadataPath = QStringLiteral("techdocs_metadata.json");
-
-QString siteEtag(QList<DocsFile> files)
-{
-    std::sort(files.begin(), files.end(), [](const DocsFile &a, const DocsFile &b) { return a.path < b.path; });
-    QCryptographicHash hash(QCryptographicHash::Sha1);
-    for (const DocsFile &file : std::as_const(files)) {
-        hash.addData(file.path.toUtf8());
-        hash.addData(QByteArrayView("\0", 1));
-        hash.addData(QByteArray::number(file.content.size()));
-        hash.addData(QByteArrayView("\0", 1));
-        hash.addData(file.content);
-    }
-    return QString::fromLatin1(hash.result().toHex());
-}
-
-struct Section
-{
-    QString location;
-    QString title;
-    QString pageTitle;
-    QString text;
-};
-
-// The entries of MkDocs' search index (pages, then each page's sections);
-// Material's format has the same `docs` fields. Unreadable: no sections.
-QList<Section> sectionsOf(const QList<DocsFile> &files)
-{
-    QList<Section> sections;
-    const auto index = std::find_if(files.cbegin(), files.cend(), [](const DocsFile &f) { return f.path == SearchIndexPath; });
-    if (index == files.cend())
-        return sections;
-    const QJsonArray docs = QJsonDocument::fromJson(index->content).object().value(QLatin1String("docs")).toArray();
-    QHash<QString, QString> pageTitles;
-    for (const QJsonValue &value : docs) {
-        const QJsonObject doc = value.toObject();
-        const QString location = doc.value(QLatin1String("location")).toString();
-        const QString title = doc.value(QLatin1String("title")).toString();
-        if (!location.contains(QLatin1Char('#')))
-            pageTitles.insert(location, title);
-        sections.append({location, title, QString(), doc.value(QLatin1String("text")).toString()});
-    }
-    for (Section &section : sections)
-        section.pageTitle = pageTitles.value(section.location.section(QLatin1Char('#'), 0, 0), section.title);
-    return sections;
-}
 
 DocsSiteInfo siteFromRow(const Statement &row)
 {
@@ -118,12 +71,12 @@ Result<DocsWriteReport> SqliteCatalogStore::putDocsSite(const DocsSiteWrite &sit
     if (site.entityRef.isEmpty() || site.entityUid.isEmpty())
         return Error::input(QStringLiteral("A docs site needs an entity ref and uid"));
     const auto metadata = std::find_if(site.files.cbegin(), site.files.cend(),
-                                       [](const DocsFile &f) { return f.path == MetadataPath; });
+                                       [](const DocsFile &f) { return f.path == DocsMetadataPath; });
     if (metadata == site.files.cend())
-        return Error::input(QStringLiteral("The docs site of %1 has no %2").arg(site.entityRef, MetadataPath));
+        return Error::input(QStringLiteral("The docs site of %1 has no %2").arg(site.entityRef, DocsMetadataPath));
     DocsWriteReport report;
     report.etag = siteEtag(site.files);
-    const QList<Section> sections = sectionsOf(site.files);
+    const QList<DocsSection> sections = sectionsOf(site.files);
 
     Transaction tx(d->db);
     if (Status s = tx.begin(); !s)
@@ -168,7 +121,7 @@ Result<DocsWriteReport> SqliteCatalogStore::putDocsSite(const DocsSiteWrite &sit
         if (!file.value()->bind(1, site.entityRef).bind(2, f.path).bind(3, f.content).run())
             return Error::input(QStringLiteral("Cannot store %1 of the docs of %2: %3").arg(f.path, site.entityRef, d->db.lastError()));
     }
-    for (const Section &s : sections) {
+    for (const DocsSection &s : sections) {
         if (!section.value()->bind(1, site.entityRef).bind(2, s.location).bind(3, s.title).bind(4, s.pageTitle).bind(5, s.text).run())
             return Error::internal(d->db.lastError());
     }

@@ -5,6 +5,7 @@
 // and task_events tables of migration 7.
 #include "sqlitecatalogstore.h"
 #include "sqlitecatalogstore_p.h"
+#include "taskrecords_p.h"
 
 #include <QJsonDocument>
 
@@ -15,26 +16,6 @@ using namespace Internal;
 namespace {
 
 #define TASK_COLUMNS "id, spec, status, created_by, created_at, last_heartbeat_at"
-
-QString isoTime(const QDateTime &time)
-{
-    return time.toUTC().toString(Qt::ISODateWithMs);
-}
-
-QString now()
-{
-    return isoTime(QDateTime::currentDateTimeUtc());
-}
-
-QDateTime parseTime(const QString &text)
-{
-    return text.isEmpty() ? QDateTime() : QDateTime::fromString(text, Qt::ISODateWithMs);
-}
-
-QByteArray compact(const QJsonObject &object)
-{
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
-}
 
 TaskRecord taskFromRow(const Statement &row)
 {
@@ -59,30 +40,8 @@ TaskEventRecord eventFromRow(const Statement &row)
     return event;
 }
 
-const QStringList EndedStatuses{QStringLiteral("completed"), QStringLiteral("failed"), QStringLiteral("cancelled")};
 
 } // namespace
-
-QJsonObject TaskRecord::toJson() const
-{
-    QJsonObject json{{QStringLiteral("id"), id},
-                     {QStringLiteral("spec"), spec},
-                     {QStringLiteral("status"), status},
-                     {QStringLiteral("createdAt"), isoTime(createdAt)},
-                     {QStringLiteral("lastHeartbeatAt"), lastHeartbeatAt.isValid() ? QJsonValue(isoTime(lastHeartbeatAt)) : QJsonValue()}};
-    if (!createdBy.isEmpty())
-        json.insert(QStringLiteral("createdBy"), createdBy);
-    return json;
-}
-
-QJsonObject TaskEventRecord::toJson() const
-{
-    return {{QStringLiteral("id"), id},
-            {QStringLiteral("taskId"), taskId},
-            {QStringLiteral("body"), body},
-            {QStringLiteral("type"), type},
-            {QStringLiteral("createdAt"), isoTime(createdAt)}};
-}
 
 Status SqliteCatalogStore::createTask(const TaskRecord &task)
 {
@@ -139,7 +98,7 @@ Result<TaskEventRecord> SqliteCatalogStore::appendTaskEvent(const QString &taskI
 
 Result<TaskEventRecord> SqliteCatalogStore::completeTask(const QString &taskId, const QString &status, const QJsonObject &body)
 {
-    if (!EndedStatuses.contains(status))
+    if (!isEndStatus(status))
         return Error::input(QStringLiteral("Invalid status update of run '%1' to status '%2'").arg(taskId, status));
     Transaction tx(d->db);
     if (Status s = tx.begin(); !s)
@@ -185,8 +144,7 @@ Result<QList<TaskRecord>> SqliteCatalogStore::listTasks(const TaskQuery &query, 
     };
     anyOf("created_by", query.createdBy);
     anyOf("status", query.status);
-    static const QStringList Orderable{QStringLiteral("created_at"), QStringLiteral("status"), QStringLiteral("created_by")};
-    if (!Orderable.contains(query.orderField))
+    if (!isTaskOrderField(query.orderField))
         return Error::input(QStringLiteral("Invalid order field \"%1\"").arg(query.orderField));
     const QString whereSql = where.sql.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.sql;
     Database &db = d->db;
@@ -230,14 +188,7 @@ Result<QList<TaskEventRecord>> SqliteCatalogStore::taskEvents(const QString &tas
     while (read.value()->next())
         events.append(eventFromRow(*read.value()));
     read.value()->reset();
-    for (qsizetype i = events.size() - 1; i >= 0; --i) {
-        if (events.at(i).type != QLatin1String("recovered"))
-            continue;
-        if (events.at(i).body.value(QLatin1String("recoverStrategy")).toString() == QLatin1String("startOver"))
-            events = i == events.size() - 1 ? QList<TaskEventRecord>() : events.mid(i);
-        break;
-    }
-    return events;
+    return sinceLastStartOver(std::move(events));
 }
 
 Result<QStringList> SqliteCatalogStore::unfinishedTasks()

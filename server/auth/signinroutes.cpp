@@ -144,7 +144,7 @@ private:
 class StoreRefreshSessions : public Auth::RefreshSessionStore
 {
 public:
-    explicit StoreRefreshSessions(Store::SqliteCatalogStore &store) : m_store(store) {}
+    explicit StoreRefreshSessions(Store::AuthStateStore &store) : m_store(store) {}
     void put(const QString &id, const Session &session) override
     {
         if (Status kept = m_store.putRefreshSession(id, {session.hash, session.userEntityRef, session.scope, session.expiresAt}); !kept)
@@ -159,17 +159,17 @@ public:
     }
 
 private:
-    Store::SqliteCatalogStore &m_store;
+    Store::AuthStateStore &m_store;
 };
 
 } // namespace
 
-std::shared_ptr<Auth::RefreshSessionStore> SignInRoutes::refreshSessionsIn(Store::SqliteCatalogStore &store)
+std::shared_ptr<Auth::RefreshSessionStore> SignInRoutes::refreshSessionsIn(Store::AuthStateStore &store)
 {
     return std::make_shared<StoreRefreshSessions>(store);
 }
 
-std::function<void(const QJsonObject &, qint64)> SignInRoutes::publishSigningKeysTo(Store::SqliteCatalogStore &store)
+std::function<void(const QJsonObject &, qint64)> SignInRoutes::publishSigningKeysTo(Store::AuthStateStore &store)
 {
     return [&store](const QJsonObject &jwk, qint64 createdAt) {
         if (Status kept = store.putSigningKey(jwk.value(QLatin1String("kid")).toString(), QJsonDocument(jwk).toJson(QJsonDocument::Compact), createdAt);
@@ -178,9 +178,9 @@ std::function<void(const QJsonObject &, qint64)> SignInRoutes::publishSigningKey
     };
 }
 
-void SignInRoutes::keepSigningKeysIn(Store::SqliteCatalogStore &store, Auth::UserTokens &tokens)
+void SignInRoutes::keepSigningKeysIn(Store::AuthStateStore &store, Auth::UserTokens &tokens)
 {
-    for (const Store::SqliteCatalogStore::SigningKey &key : store.signingKeys(QDateTime::currentSecsSinceEpoch() - tokens.keyLifetimeSeconds()))
+    for (const Store::AuthStateStore::SigningKey &key : store.signingKeys(QDateTime::currentSecsSinceEpoch() - tokens.keyLifetimeSeconds()))
         tokens.addPublishedKey(QJsonDocument::fromJson(key.jwk).object(), key.createdAt);
 }
 

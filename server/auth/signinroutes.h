@@ -8,7 +8,8 @@
 #include <auth/githubsignin.h>
 #include <config/configreader.h>
 #include <store/catalogstore.h>
-#include <store/sqlitecatalogstore.h>
+#include <store/authstatestore.h>
+#include <store/catalogstore.h>
 
 #include <QNetworkAccessManager>
 #include <QObject>
@@ -60,12 +61,12 @@ public:
                  std::shared_ptr<Auth::RefreshSessionStore> refreshSessions = {}, QObject *parent = nullptr);
 
     // Refresh sessions kept in the server's database.
-    static std::shared_ptr<Auth::RefreshSessionStore> refreshSessionsIn(Store::SqliteCatalogStore &store);
+    static std::shared_ptr<Auth::RefreshSessionStore> refreshSessionsIn(Store::AuthStateStore &store);
     // The public keys of user tokens kept there too: publishSigningKeysTo is
     // UserTokens' publishKey (each new key is kept), and keepSigningKeysIn
     // gives `tokens` those of earlier runs that tokens may still carry.
-    static std::function<void(const QJsonObject &jwk, qint64 createdAt)> publishSigningKeysTo(Store::SqliteCatalogStore &store);
-    static void keepSigningKeysIn(Store::SqliteCatalogStore &store, Auth::UserTokens &tokens);
+    static std::function<void(const QJsonObject &jwk, qint64 createdAt)> publishSigningKeysTo(Store::AuthStateStore &store);
+    static void keepSigningKeysIn(Store::AuthStateStore &store, Auth::UserTokens &tokens);
 
 private:
     HttpResponse authorize(const HttpRequest &request);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <store/catalogstore.h>
+#include <store/docsstore.h>
 
 #include "storewrites.h"
 
@@ -77,5 +78,18 @@ inline QList<EntityWrite> seedEntities()
     };
 }
 
+
+// A small built site of `entity` whose home page says `homeText`.
+inline DocsSiteWrite docsSite(const StoredEntity &entity, const QByteArray &homeText)
+{
+    const QByteArray index = R"({"config":{},"docs":[{"location":"","text":"Welcome )" + homeText
+                             + R"(","title":"Welcome"},{"location":"setup/#install-it","text":"Run the frobnicator installer","title":"Install it"},)"
+                               R"({"location":"setup/","text":"Setup page","title":"Setup"}]})";
+    return {entity.ref, entity.uid, QStringLiteral("key-1"), 1764000000000,
+            {{QStringLiteral("index.html"), "<h1>Welcome</h1>" + homeText},
+             {QStringLiteral("setup/index.html"), "<h1>Setup</h1>"},
+             {QStringLiteral("search/search_index.json"), index},
+             {QStringLiteral("techdocs_metadata.json"), R"({"site_name":"Search"})"}}};
+}
 
 } // namespace Greenroom::Tests::StoreData

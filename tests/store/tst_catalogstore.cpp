@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Greenroom authors
 //
-// The CatalogStore interface's behaviour, one suite for every store: CTest
+// The ServerStore interfaces' behaviour (catalog, docs sites, tasks), one suite for every store: CTest
 // runs it once per backend (GREENROOM_TEST_STORE=sqlite or postgres; the
 // PostgreSQL run starts a throwaway cluster of its own).
 #include <store/postgrescatalogstore.h>
@@ -54,10 +54,13 @@ private Q_SLOTS:
     void orphansAreMarkedOnceWhenKept();
     void prunedTombstonesMoveTheHorizon();
     void scopedReaderSeesOthersAsUidTombstones();
+    void docsSitesAreStoredSearchedAndFollowTheirEntity();
+    void tasksKeepTheirStateAndLog();
+    void authStateKeepsKeysAndSessionsOnce();
 
 private:
-    Result<std::unique_ptr<CatalogStore>> tryOpen();
-    std::unique_ptr<CatalogStore> openStore();
+    Result<std::unique_ptr<ServerStore>> tryOpen();
+    std::unique_ptr<ServerStore> openStore();
     // Makes the database look written by a newer Greenroom.
     void markNewerSchema();
     void seed();
@@ -67,7 +70,7 @@ private:
     QString m_path;       // SQLite: the file
     QString m_database;   // PostgreSQL: the database
     int m_databases = 0;
-    std::unique_ptr<CatalogStore> m_store;
+    std::unique_ptr<ServerStore> m_store;
 };
 
 void TestCatalogStore::initTestCase()
@@ -83,21 +86,21 @@ void TestCatalogStore::initTestCase()
     }
 }
 
-Result<std::unique_ptr<CatalogStore>> TestCatalogStore::tryOpen()
+Result<std::unique_ptr<ServerStore>> TestCatalogStore::tryOpen()
 {
     if (m_postgres) {
         auto store = PostgresCatalogStore::open(m_cluster->conninfo(m_database));
         if (!store)
             return store.error();
-        return std::unique_ptr<CatalogStore>(std::move(store).value());
+        return std::unique_ptr<ServerStore>(std::move(store).value());
     }
     auto store = SqliteCatalogStore::open(m_path);
     if (!store)
         return store.error();
-    return std::unique_ptr<CatalogStore>(std::move(store).value());
+    return std::unique_ptr<ServerStore>(std::move(store).value());
 }
 
-std::unique_ptr<CatalogStore> TestCatalogStore::openStore()
+std::unique_ptr<ServerStore> TestCatalogStore::openStore()
 {
     auto store = tryOpen();
     if (!store)
@@ -792,6 +795,187 @@ void TestCatalogStore::scopedReaderSeesOthersAsUidTombstones()
     QCOMPARE(refsSeen, (QStringList{QStringLiteral("component:default/cart"), QStringLiteral("system:default/shop")}));
     for (const Change &c : *changes)
         QVERIFY(!c.entityJson.isEmpty());
+}
+
+void TestCatalogStore::docsSitesAreStoredSearchedAndFollowTheirEntity()
+{
+    seed();
+    const StoredEntity search = *m_store->entityByRef(QStringLiteral("component:default/search"));
+    const qint64 before = m_store->lastSequence();
+    auto written = m_store->putDocsSite(docsSite(search, "gardens"));
+    QVERIFY2(written, written ? "" : qPrintable(written.error().message));
+    QVERIFY(written->changed);
+    QCOMPARE(written->sequence, before + 1);
+    const QList<Change> changes = m_store->changesSince(before, 10, true);
+    QCOMPARE(changes.size(), 1);
+    QVERIFY(changes.first().docs);
+    QCOMPARE(changes.first().ref, search.ref);
+    QCOMPARE(changes.first().etag, written->etag);
+    QVERIFY(changes.first().entityJson.isEmpty());
+
+    QCOMPARE(m_store->docsFile(search.ref, QStringLiteral("index.html")).value(), QByteArray("<h1>Welcome</h1>gardens"));
+    QVERIFY(!m_store->docsFile(search.ref, QStringLiteral("nope.html")));
+    QCOMPARE(m_store->docsSite(search.ref)->metadata, QByteArray(R"({"site_name":"Search"})"));
+    QCOMPARE(m_store->docsFiles(search.ref).size(), 4);
+
+    // Sections are searchable, with their page's title and the matched words marked.
+    auto hits = m_store->searchDocs(QStringLiteral("frobnic"), 10);
+    QVERIFY(hits);
+    QCOMPARE(hits->size(), 1);
+    QCOMPARE(hits->first().location, QStringLiteral("setup/#install-it"));
+    QCOMPARE(hits->first().title, QStringLiteral("Install it"));
+    QCOMPARE(hits->first().pageTitle, QStringLiteral("Setup"));
+    QVERIFY2(hits->first().snippet.contains(QStringLiteral("\u0001frobnicator\u0002")), qPrintable(hits->first().snippet));
+    QCOMPARE(m_store->searchDocs(QStringLiteral("\"(*"), 10)->size(), 0);   // user text is never FTS syntax
+
+    // The same files again: nothing to tell anyone.
+    auto again = m_store->putDocsSite(docsSite(search, "gardens"));
+    QVERIFY(again && !again->changed);
+    QCOMPARE(m_store->lastSequence(), before + 1);
+    // New files replace the old ones whole, search rows too.
+    QVERIFY(m_store->putDocsSite(docsSite(search, "orchards"))->changed);
+    QCOMPARE(m_store->searchDocs(QStringLiteral("gardens"), 10)->size(), 0);
+    QCOMPARE(m_store->searchDocs(QStringLiteral("orchards"), 10)->size(), 1);
+    // A site without its metadata file is refused, and the stored one stays.
+    DocsSiteWrite bad = docsSite(search, "x");
+    bad.files.removeLast();
+    QVERIFY(!m_store->putDocsSite(bad));
+    QCOMPARE(m_store->searchDocs(QStringLiteral("orchards"), 10)->size(), 1);
+
+    // A server build for an entity that lost its docs (or never had them) stores nothing.
+    const StoredEntity cart = *m_store->entityByRef(QStringLiteral("component:default/cart"));
+    DocsSiteWrite undocumented = docsSite(cart, "carts");
+    undocumented.onlyIfDocumented = true;
+    auto skipped = m_store->putDocsSite(undocumented);
+    QVERIFY(skipped && skipped->skipped);
+    QVERIFY(!m_store->docsSite(cart.ref));
+
+    // The entity goes: its site goes with it, in the same transaction, with a docs tombstone.
+    QList<EntityWrite> rest = seedEntities();
+    rest.removeIf([](const EntityWrite &e) { return e.ref == QLatin1String("component:default/search"); });
+    const qint64 beforeDelete = m_store->lastSequence();
+    QVERIFY(m_store->applyLocation(writeOf(rest)));
+    QVERIFY(!m_store->docsSite(search.ref));
+    QVERIFY(!m_store->docsFile(search.ref, QStringLiteral("index.html")));
+    QCOMPARE(m_store->searchDocs(QStringLiteral("orchards"), 10)->size(), 0);
+    QStringList kinds;
+    for (const Change &change : m_store->changesSince(beforeDelete, 10))
+        if (change.ref == search.ref)   // (its owner changes too: it lost a relation)
+            kinds << (change.docs ? QStringLiteral("docs ") : QString()) + (change.type == Change::Type::Delete ? QStringLiteral("delete") : QStringLiteral("upsert"));
+    QCOMPARE(kinds, (QStringList{QStringLiteral("delete"), QStringLiteral("docs delete")}));
+
+    // Kept across a reopen.
+    QVERIFY(m_store->putDocsSite(docsSite(cart, "carts")));
+    m_store.reset();
+    m_store = openStore();
+    QCOMPARE(m_store->docsFile(cart.ref, QStringLiteral("index.html")).value(), QByteArray("<h1>Welcome</h1>carts"));
+}
+
+void TestCatalogStore::tasksKeepTheirStateAndLog()
+{
+    const auto newTask = [this](const QString &id, const QString &createdBy, qint64 msecs) {
+        TaskRecord task;
+        task.id = id;
+        task.status = QStringLiteral("open");
+        task.createdBy = createdBy;
+        task.createdAt = QDateTime::fromMSecsSinceEpoch(msecs, Qt::UTC);
+        task.spec = QJsonObject{{QStringLiteral("parameters"), QJsonObject{{QStringLiteral("name"), id}}}};
+        QVERIFY(m_store->createTask(task));
+    };
+    newTask(QStringLiteral("a"), QStringLiteral("user:default/jane"), 1000);
+    newTask(QStringLiteral("b"), QString(), 2000);
+    newTask(QStringLiteral("c"), QStringLiteral("user:default/jane"), 3000);
+
+    QCOMPARE(m_store->claimTask(QStringLiteral("a")).value(), true);
+    QCOMPARE(m_store->claimTask(QStringLiteral("a")).value(), false);   // claimed once only
+    QVERIFY(m_store->task(QStringLiteral("a"))->lastHeartbeatAt.isValid());
+    const TaskEventRecord begin = m_store->appendTaskEvent(QStringLiteral("a"), QStringLiteral("log"),
+                                                           {{QStringLiteral("message"), QStringLiteral("Beginning step Fetch")}}).value();
+    const TaskEventRecord done = m_store->completeTask(QStringLiteral("a"), QStringLiteral("completed"),
+                                                       {{QStringLiteral("message"), QStringLiteral("Run completed with status: completed")}}).value();
+    QVERIFY(done.id > begin.id);
+    QCOMPARE(m_store->task(QStringLiteral("a"))->status, QStringLiteral("completed"));
+    QVERIFY(!m_store->completeTask(QStringLiteral("a"), QStringLiteral("running"), {}));   // not a final status
+
+    // A cancelled task stays cancelled, whatever its worker reports after.
+    QCOMPARE(m_store->markTask(QStringLiteral("b"), QStringLiteral("cancelled")).value(), true);
+    QVERIFY(m_store->completeTask(QStringLiteral("b"), QStringLiteral("completed"), {}));
+    QCOMPARE(m_store->task(QStringLiteral("b"))->status, QStringLiteral("cancelled"));
+    QCOMPARE(m_store->markTask(QStringLiteral("b"), QStringLiteral("failed")).value(), false);
+    QCOMPARE(m_store->unfinishedTasks().value(), QStringList{QStringLiteral("c")});
+
+    int total = 0;
+    TaskQuery query;
+    query.createdBy = {QStringLiteral("user:default/jane")};
+    QList<TaskRecord> listed = m_store->listTasks(query, &total).value();
+    QCOMPARE(total, 2);
+    QCOMPARE(listed.first().id, QStringLiteral("c"));   // newest first by default
+    query = {};
+    query.descending = false;
+    query.limit = 1;
+    query.offset = 1;
+    listed = m_store->listTasks(query, &total).value();
+    QCOMPARE(total, 3);
+    QCOMPARE(listed.size(), 1);
+    QCOMPARE(listed.first().id, QStringLiteral("b"));
+    QCOMPARE(listed.first().createdAt, QDateTime::fromMSecsSinceEpoch(2000, Qt::UTC));
+    QCOMPARE(listed.first().spec[QLatin1String("parameters")][QLatin1String("name")].toString(), QStringLiteral("b"));
+    query.orderField = QStringLiteral("spec; DROP TABLE tasks");
+    QVERIFY(!m_store->listTasks(query, &total));
+
+    // `after` answers the newer events and the completion again.
+    QCOMPARE(m_store->taskEvents(QStringLiteral("a"), done.id).value().size(), 1);
+    QCOMPARE(m_store->taskEvents(QStringLiteral("a"), begin.id - 1).value().size(), 2);
+    // Retried: an ended task reopens, its completion goes, a recovered event comes.
+    QCOMPARE(m_store->reopenTask(QStringLiteral("c"), {}).value(), false);   // still open
+    QCOMPARE(m_store->reopenTask(QStringLiteral("a"), {{QStringLiteral("recoverStrategy"), QStringLiteral("none")}}).value(), true);
+    QCOMPARE(m_store->task(QStringLiteral("a"))->status, QStringLiteral("open"));
+    QList<TaskEventRecord> events = m_store->taskEvents(QStringLiteral("a"), std::nullopt).value();
+    QCOMPARE(events.size(), 2);
+    QCOMPARE(events.at(0).id, begin.id);
+    QCOMPARE(events.at(1).type, QStringLiteral("recovered"));
+    QVERIFY(events.at(1).id > done.id);   // ids are never reused
+    // With startOver, only the last recovery and what followed it are answered.
+    QVERIFY(m_store->completeTask(QStringLiteral("a"), QStringLiteral("failed"), {}));
+    QVERIFY(m_store->reopenTask(QStringLiteral("a"), {{QStringLiteral("recoverStrategy"), QStringLiteral("startOver")}}).value());
+    QVERIFY(m_store->taskEvents(QStringLiteral("a"), std::nullopt).value().isEmpty());
+    QVERIFY(m_store->claimTask(QStringLiteral("a")).value());
+    QVERIFY(m_store->appendTaskEvent(QStringLiteral("a"), QStringLiteral("log"), {{QStringLiteral("message"), QStringLiteral("again")}}));
+    events = m_store->taskEvents(QStringLiteral("a"), std::nullopt).value();
+    QCOMPARE(events.size(), 2);
+    QCOMPARE(events.at(0).type, QStringLiteral("recovered"));
+    QCOMPARE(events.at(1).body[QLatin1String("message")].toString(), QStringLiteral("again"));
+
+    // All of it is in the file: another connection sees the same.
+    auto other = openStore();
+    QCOMPARE(other->task(QStringLiteral("b"))->status, QStringLiteral("cancelled"));
+    QCOMPARE(other->taskEvents(QStringLiteral("a"), std::nullopt).value().size(), 2);
+}
+
+void TestCatalogStore::authStateKeepsKeysAndSessionsOnce()
+{
+    QVERIFY(m_store->putSigningKey(QStringLiteral("old"), QByteArrayLiteral(R"({"kid":"old"})"), 100));
+    QVERIFY(m_store->putSigningKey(QStringLiteral("new"), QByteArrayLiteral(R"({"kid":"new"})"), 200));
+    const QList<AuthStateStore::SigningKey> keys = m_store->signingKeys(150);
+    QCOMPARE(keys.size(), 1);
+    QCOMPARE(keys.first().jwk, QByteArrayLiteral(R"({"kid":"new"})"));
+    QCOMPARE(keys.first().createdAt, 200);
+    QCOMPARE(m_store->signingKeys(0).size(), 1);   // the old one was deleted on the way
+
+    // A hash with every byte value survives the round trip.
+    QByteArray hash;
+    for (int i = 0; i < 256; ++i)
+        hash.append(char(i));
+    QVERIFY(m_store->putRefreshSession(QStringLiteral("s1"), {hash, QStringLiteral("user:default/jane"), QStringLiteral("openid"), 1000}));
+    QVERIFY(m_store->putRefreshSession(QStringLiteral("s2"), {hash, QStringLiteral("user:default/joe"), QString(), 500}));
+    const auto taken = m_store->takeRefreshSession(QStringLiteral("s1"), 900);
+    QVERIFY(taken);
+    QCOMPARE(taken->hash, hash);
+    QCOMPARE(taken->userEntityRef, QStringLiteral("user:default/jane"));
+    QCOMPARE(taken->scope, QStringLiteral("openid"));
+    QCOMPARE(taken->expiresAt, 1000);
+    QVERIFY(!m_store->takeRefreshSession(QStringLiteral("s1"), 900));   // works once
+    QVERIFY(!m_store->takeRefreshSession(QStringLiteral("s2"), 900));   // expired
 }
 
 QTEST_GUILESS_MAIN(TestCatalogStore)

@@ -116,6 +116,72 @@ CREATE TABLE locations (
     UNIQUE (type, target)
 );
 )sql")},
+        {2, QStringLiteral(R"sql(
+-- Built TechDocs sites, one per documented entity, their files and their
+-- searchable sections (words weighted: titles over text).
+CREATE TABLE docs_sites (
+    entity_ref      text COLLATE "C" PRIMARY KEY,
+    entity_uid      text NOT NULL,
+    etag            text NOT NULL,
+    source_key      text NOT NULL,
+    build_timestamp bigint NOT NULL,
+    metadata        text NOT NULL,
+    sequence        bigint NOT NULL
+);
+CREATE TABLE docs_files (
+    entity_ref text COLLATE "C" NOT NULL,
+    path       text COLLATE "C" NOT NULL,
+    content    bytea NOT NULL,
+    PRIMARY KEY (entity_ref, path)
+);
+CREATE TABLE docs_sections (
+    id         bigserial PRIMARY KEY,
+    entity_ref text COLLATE "C" NOT NULL,
+    location   text NOT NULL,
+    title      text NOT NULL,
+    page_title text NOT NULL,
+    body       text NOT NULL,
+    words      tsvector NOT NULL
+);
+CREATE INDEX docs_sections_entity ON docs_sections(entity_ref);
+CREATE INDEX docs_sections_words ON docs_sections USING gin(words);
+
+-- Scaffolder tasks and their event logs, as Backstage's tasks and
+-- task_events tables. Secrets are never stored.
+CREATE TABLE tasks (
+    id                text PRIMARY KEY,
+    spec              text NOT NULL,
+    status            text COLLATE "C" NOT NULL,
+    created_by        text COLLATE "C",
+    created_at        text COLLATE "C" NOT NULL,   -- ISO 8601 UTC with milliseconds: sorts as time
+    last_heartbeat_at text
+);
+CREATE INDEX tasks_created_at ON tasks(created_at);
+CREATE INDEX tasks_status ON tasks(status);
+CREATE TABLE task_events (
+    id         bigserial PRIMARY KEY,   -- never reused: clients resume `after` it
+    task_id    text NOT NULL,
+    event_type text NOT NULL,
+    body       text NOT NULL,
+    created_at text NOT NULL
+);
+CREATE INDEX task_events_task ON task_events(task_id, id);
+
+-- The auth backend's lasting state: public keys of user tokens, refresh
+-- sessions as hashes. Every replica publishes its keys here.
+CREATE TABLE auth_signing_keys (
+    kid        text PRIMARY KEY,
+    jwk        text NOT NULL,
+    created_at bigint NOT NULL
+);
+CREATE TABLE auth_refresh_sessions (
+    id         text PRIMARY KEY,
+    hash       bytea NOT NULL,
+    user_ref   text NOT NULL,
+    scope      text NOT NULL,
+    expires_at bigint NOT NULL
+);
+)sql")},
     };
     return migrations;
 }
