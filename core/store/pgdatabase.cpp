@@ -223,6 +223,17 @@ Result<qint64> PgDatabase::integer(const QString &sql, const QVariantList &param
     return rows->size() > 0 ? rows->integer(0, 0) : 0;
 }
 
+QString PgDatabase::identifier(const QString &name) const
+{
+    const QByteArray utf8 = name.toUtf8();
+    char *quoted = PQescapeIdentifier(m_conn, utf8.constData(), size_t(utf8.size()));
+    if (!quoted)
+        return QStringLiteral("\"\"");
+    const QString result = QString::fromUtf8(quoted);
+    PQfreemem(quoted);
+    return result;
+}
+
 void PgDatabase::trimStatements()
 {
     if (m_prepared.size() < MaxPrepared)

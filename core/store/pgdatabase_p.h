@@ -66,6 +66,8 @@ public:
     Result<PgRows> query(const QString &sql, const QVariantList &params = {});
     // The one integer a query answers (0 for no row).
     Result<qint64> integer(const QString &sql, const QVariantList &params = {});
+    // `name` quoted as an SQL identifier.
+    QString identifier(const QString &name) const;
     // Prepared statements are per SQL text; queries built per filter shape
     // would grow the set without bound, so past a limit it starts again.
     void trimStatements();

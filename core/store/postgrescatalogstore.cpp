@@ -31,14 +31,41 @@ int PostgresCatalogStore::schemaVersion()
     return pgMigrations().last().version;
 }
 
-Result<std::unique_ptr<PostgresCatalogStore>> PostgresCatalogStore::open(const QString &conninfo)
+Result<std::unique_ptr<PostgresCatalogStore>> PostgresCatalogStore::open(const QString &conninfo, const OpenOptions &options)
 {
     std::unique_ptr<PostgresCatalogStore> store(new PostgresCatalogStore());
     if (Status s = store->d->db.open(conninfo); !s)
         return s.error();
+    if (!options.schema.isEmpty()) {
+        const QString schema = store->d->db.identifier(options.schema);
+        if (options.ensureSchema) {
+            if (Status s = store->d->db.exec(QStringLiteral("CREATE SCHEMA IF NOT EXISTS ") + schema); !s)
+                return Error(s.error().name, QStringLiteral("Failed to connect to the database to make sure that schema '%1' exists, %2")
+                                                 .arg(options.schema, s.error().message));
+        }
+        if (Status s = store->d->db.exec(QStringLiteral("SET search_path TO ") + schema); !s)
+            return s.error();
+    }
     if (Status s = store->d->migrate(); !s)
         return s.error();
     return store;
+}
+
+Status PostgresCatalogStore::ensureDatabase(const QString &adminConninfo, const QString &name)
+{
+    PgDatabase admin;
+    if (Status s = admin.open(adminConninfo); !s)
+        return s;
+    auto exists = admin.integer(QStringLiteral("SELECT count(*) FROM pg_database WHERE datname = ?"), {name});
+    if (!exists)
+        return exists.error();
+    if (exists.value() > 0)
+        return Ok{};
+    Status made = admin.exec(QStringLiteral("CREATE DATABASE ") + admin.identifier(name));
+    // Another replica may have made it meanwhile.
+    if (!made && !made.error().message.contains(QLatin1String("already exists")))
+        return made;
+    return Ok{};
 }
 
 Status PostgresCatalogStorePrivate::migrate()

@@ -10,6 +10,14 @@ namespace Greenroom::Store {
 
 class PostgresCatalogStorePrivate;
 
+struct PostgresOpenOptions
+{
+    // Tables in this schema (Backstage's pluginDivisionMode: schema)
+    // rather than the connection's default.
+    QString schema;
+    bool ensureSchema = true;   // created when missing
+};
+
 /*
  * The catalog on PostgreSQL (libpq), for servers at scale: several replicas
  * share one database. Opening applies pending numbered migrations (under an
@@ -21,8 +29,12 @@ class PostgresCatalogStorePrivate;
 class PostgresCatalogStore final : public ServerStore
 {
 public:
+    using OpenOptions = PostgresOpenOptions;
     // `conninfo`: a libpq connection string or postgres:// URI.
-    static Result<std::unique_ptr<PostgresCatalogStore>> open(const QString &conninfo);
+    static Result<std::unique_ptr<PostgresCatalogStore>> open(const QString &conninfo, const OpenOptions &options = {});
+    // Creates database `name` unless it exists, connected through
+    // `adminConninfo` (the `postgres` database), as Backstage's ensureExists.
+    static Status ensureDatabase(const QString &adminConninfo, const QString &name);
     ~PostgresCatalogStore() override;
 
     // The schema version this build writes.

@@ -63,30 +63,42 @@ int runExportCommand(const QStringList &arguments)
         return ExitUsage;
     }
     QString path = parser.value(database);
+    std::unique_ptr<Store::CatalogStore> store;
     if (path.isEmpty() && parser.isSet(configOption)) {
         Config::LoadOptions options;
         options.configFiles = parser.values(configOption);
         options.environment = Config::systemEnvironment();
         auto config = Config::ConfigLoader::load(options);
-        auto fromConfig = config ? databasePath(config.value()) : Result<QString>(config.error());
-        if (!fromConfig) {
-            err << "export: " << fromConfig.error().toString() << Qt::endl;
+        auto settings = config ? databaseSettings(config.value()) : Result<DatabaseSettings>(config.error());
+        if (!settings) {
+            err << "export: " << settings.error().toString() << Qt::endl;
             return ExitFailure;
         }
-        path = fromConfig.value();
+        if (settings->postgres) {
+            auto opened = openServerStore(settings.value());
+            if (!opened) {
+                err << "export: " << opened.error().toString() << Qt::endl;
+                return ExitFailure;
+            }
+            store = std::move(opened).value();
+        }
+        path = settings->sqlitePath;
     }
-    if (path.isEmpty() || path == QLatin1String(":memory:")) {
-        err << "export: needs --db FILE, or --config naming a database directory" << Qt::endl;
-        return ExitUsage;
-    }
-    if (!QFile::exists(path)) {
-        err << "export: no store at " << path << Qt::endl;
-        return ExitFailure;
-    }
-    auto store = Store::SqliteCatalogStore::open(path);
     if (!store) {
-        err << "export: " << store.error().toString() << Qt::endl;
-        return ExitFailure;
+        if (path.isEmpty() || path == QLatin1String(":memory:")) {
+            err << "export: needs --db FILE, or --config naming a database directory or PostgreSQL" << Qt::endl;
+            return ExitUsage;
+        }
+        if (!QFile::exists(path)) {
+            err << "export: no store at " << path << Qt::endl;
+            return ExitFailure;
+        }
+        auto opened = Store::SqliteCatalogStore::open(path);
+        if (!opened) {
+            err << "export: " << opened.error().toString() << Qt::endl;
+            return ExitFailure;
+        }
+        store = std::move(opened).value();
     }
 
     // Pages by uid keyset, so memory stays one page deep for the reading.
@@ -94,7 +106,7 @@ int runExportCommand(const QStringList &arguments)
     Store::EntityQuery query;
     query.limit = 1000;
     while (true) {
-        auto page = store.value()->queryEntities(query);
+        auto page = store->queryEntities(query);
         if (!page) {
             err << "export: " << page.error().toString() << Qt::endl;
             return ExitFailure;

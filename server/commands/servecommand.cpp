@@ -208,13 +208,16 @@ int runServeCommand(const QStringList &arguments)
     auto address = listenAddress(config.value());
     if (!address)
         return fail(address.error());
-    auto path = databasePath(config.value());
-    if (!path)
-        return fail(path.error());
-    auto store = Store::SqliteCatalogStore::open(path.value());
+    auto database = databaseSettings(config.value());
+    if (!database)
+        return fail(database.error());
+    auto store = openServerStore(database.value());
     if (!store)
         return fail(store.error());
-    log.info(QStringLiteral("database: ") + path.value());
+    log.info(QStringLiteral("database: ") + database->description);
+    // A private in-memory SQLite database cannot be opened twice: its one
+    // connection does all. Any other store gives each thread its own.
+    const bool ownConnections = database->postgres || database->sqlitePath != QLatin1String(":memory:");
     // Before any other connection opens: they read the options from the database.
     auto search = searchSettings(config.value());
     if (!search)
@@ -222,11 +225,7 @@ int runServeCommand(const QStringList &arguments)
     if (Status s = store.value()->setSearchOptions(search->collator); !s)
         return fail(s.error());
 
-    // Git repositories are mirrored next to the database.
-    const QString gitCache = path.value() == QLatin1String(":memory:")
-                                 ? QDir::temp().filePath(QStringLiteral("greenroom-git-cache"))
-                                 : QFileInfo(path.value()).dir().filePath(QStringLiteral("git-cache"));
-    auto catalog = catalogSettings(config.value(), gitCache);
+    auto catalog = catalogSettings(config.value(), database->gitCache);
     if (!catalog)
         return fail(catalog.error());
     // Plugins come before the catalog is read: their processors run on every entity.
@@ -244,10 +243,10 @@ int runServeCommand(const QStringList &arguments)
     catalog.value().ingest.preProcessors = plugins.processors();
     Ingest::ProcessingLoop processing(*store.value(), catalog->ingest);
     processing.setLocations(catalog->locations);
-    if (path.value() != QLatin1String(":memory:")) {
+    if (ownConnections) {
         // Location writes get their own connection and run off this thread,
         // so requests are answered while a large location is written.
-        auto writer = Store::SqliteCatalogStore::open(path.value());
+        auto writer = openServerStore(database.value());
         if (!writer)
             return fail(writer.error());
         processing.setWriter(std::move(writer).value());
@@ -265,9 +264,9 @@ int runServeCommand(const QStringList &arguments)
     if (!techdocs)
         return fail(techdocs.error());
     Ingest::DocsBuildLoop docsBuilds(*store.value(), *store.value(), techdocs->build);
-    if (path.value() != QLatin1String(":memory:")) {
+    if (ownConnections) {
         // Sites are stored off this thread too, on their own connection.
-        auto writer = Store::SqliteCatalogStore::open(path.value());
+        auto writer = openServerStore(database.value());
         if (!writer)
             return fail(writer.error());
         docsBuilds.setWriter(std::move(writer).value());
@@ -367,7 +366,7 @@ int runServeCommand(const QStringList &arguments)
         lifetimeSeconds = qint64(lifetime->count() / 1000);
     }
     // Their public keys are kept in the database, so tokens outlive a restart.
-    Store::SqliteCatalogStore &keyStore = *store.value();
+    Store::AuthStateStore &keyStore = *store.value();
     Auth::UserTokens userTokens({baseUrl->value_or(QStringLiteral("http://localhost:7007")) + QStringLiteral("/api/auth"), lifetimeSeconds, {},
                                  SignInRoutes::publishSigningKeysTo(keyStore)});
     SignInRoutes::keepSigningKeysIn(keyStore, userTokens);
@@ -430,7 +429,7 @@ int runServeCommand(const QStringList &arguments)
     // Tasks and their logs are kept in the database, written from worker
     // threads through a connection of their own (":memory:" gives a private
     // in-memory one: tasks then last as long as the process).
-    auto taskStore = Store::SqliteCatalogStore::open(path.value());
+    auto taskStore = openServerStore(database.value());
     if (!taskStore)
         return fail(taskStore.error());
     Scaffold::TaskBroker tasks(actions, scaffolder.value(), *taskStore.value(), workingDirectory->value_or(QString()));
