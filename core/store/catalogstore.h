@@ -89,6 +89,25 @@ public:
     // Lets go of the memory caches hold (after a large write); they fill again as needed.
     virtual void releaseMemory() {}
 
+    // Work shared by replicas on one database (a location's read): whoever
+    // holds a key's lease does it. Takes the lease on `key` for `holder`
+    // until `forMs` from now (the database's clock) unless another holder's
+    // lease has not ended; `force` takes it all the same (an explicit
+    // refresh). 0 when taken, else how long until the other lease ends (ms,
+    // at least 1). A store only one process uses has no other holders.
+    virtual Result<qint64> claimLease(const QString &key, const QString &holder, qint64 forMs, bool force = false)
+    {
+        Q_UNUSED(key) Q_UNUSED(holder) Q_UNUSED(forMs) Q_UNUSED(force)
+        return qint64(0);
+    }
+    // Moves the end of `holder`'s lease on `key` to `forMs` from now (a
+    // heartbeat while working; after the work, until it is due again).
+    virtual Status extendLease(const QString &key, const QString &holder, qint64 forMs)
+    {
+        Q_UNUSED(key) Q_UNUSED(holder) Q_UNUSED(forMs)
+        return Ok{};
+    }
+
     // The entity `ref` followed by the entities that emitted it, nearest
     // first (Backstage's ancestry); empty when `ref` is unknown.
     QList<StoredEntity> ancestry(const QString &ref);

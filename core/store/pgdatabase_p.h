@@ -126,6 +126,9 @@ inline QByteArray byteaParameter(const QByteArray &bytes)
     return "\\x" + bytes.toHex();
 }
 
+// The channel every committed change is announced on (NOTIFY), its payload the last sequence.
+inline constexpr const char *ChangesChannel = "greenroom_changes";
+
 // The advisory lock key of the store's writers ("greenroom" in ASCII, folded).
 inline constexpr qint64 WriteLockKey = 0x677265656e726f6f;
 

@@ -102,7 +102,11 @@ Status PostgresCatalogStorePrivate::finishChanges(const WriteState &state)
         return Ok{};
     auto recorded = db.query(QStringLiteral("UPDATE store_state SET value = greatest(value, ?) WHERE key = 'last_sequence'"),
                              {state.lastSequence});
-    return recorded ? Status(Ok{}) : Status(recorded.error());
+    if (!recorded)
+        return recorded.error();
+    // Delivered at the commit, to every replica listening (PostgresChangeListener).
+    auto told = db.query(QStringLiteral("SELECT pg_notify(?, ?)"), {QString::fromLatin1(ChangesChannel), QString::number(state.lastSequence)});
+    return told ? Status(Ok{}) : Status(told.error());
 }
 
 Status PostgresCatalogStorePrivate::deleteEntityRow(qint64 id, const QString &ref, const QString &uid, WriteState &state, int &deleted)

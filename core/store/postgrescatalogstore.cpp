@@ -221,6 +221,41 @@ qint64 PostgresCatalogStore::countChangesSince(qint64 afterSequence)
     return count ? count.value() : 0;
 }
 
+namespace {
+
+// The database's clock in ms: every replica's leases are measured by one clock.
+const QString DatabaseNow = QStringLiteral("(extract(epoch from clock_timestamp()) * 1000)::bigint");
+
+} // namespace
+
+Result<qint64> PostgresCatalogStore::claimLease(const QString &key, const QString &holder, qint64 forMs, bool force)
+{
+    auto row = d->db.query(QStringLiteral("INSERT INTO work_leases(key, holder, expires_at) VALUES (?, '', 0) ON CONFLICT (key) DO NOTHING"), {key});
+    if (!row)
+        return row.error();
+    // A lease another replica is claiming this very moment is skipped, not waited for.
+    auto claimed = d->db.query(QStringLiteral("WITH free AS (SELECT key FROM work_leases WHERE key = ? AND (? OR holder = ? OR expires_at <= %1) "
+                                              "FOR UPDATE SKIP LOCKED) "
+                                              "UPDATE work_leases w SET holder = ?, expires_at = %1 + ? FROM free WHERE w.key = free.key RETURNING 1")
+                                   .arg(DatabaseNow),
+                               {key, force, holder, holder, forMs});
+    if (!claimed)
+        return claimed.error();
+    if (claimed->size() == 1)
+        return qint64(0);
+    auto until = d->db.integer(QStringLiteral("SELECT greatest(expires_at - %1, 1) FROM work_leases WHERE key = ?").arg(DatabaseNow), {key});
+    if (!until)
+        return until.error();
+    return until.value();
+}
+
+Status PostgresCatalogStore::extendLease(const QString &key, const QString &holder, qint64 forMs)
+{
+    auto extended = d->db.query(QStringLiteral("UPDATE work_leases SET expires_at = %1 + ? WHERE key = ? AND holder = ?").arg(DatabaseNow),
+                                {forMs, key, holder});
+    return extended ? Status(Ok{}) : Status(extended.error());
+}
+
 Status PostgresCatalogStore::checkHealth()
 {
     auto answer = d->db.integer(QStringLiteral("SELECT 1"));

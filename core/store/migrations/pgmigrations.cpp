@@ -182,6 +182,16 @@ CREATE TABLE auth_refresh_sessions (
     expires_at bigint NOT NULL
 );
 )sql")},
+        {3, QStringLiteral(R"sql(
+-- Work replicas share: a key (a location's origin) is worked on by the
+-- holder of its lease; a lease that is not renewed runs out, so the work of
+-- a replica that died is taken over. Times are the database's clock (ms).
+CREATE TABLE work_leases (
+    key        text PRIMARY KEY,
+    holder     text NOT NULL,
+    expires_at bigint NOT NULL
+);
+)sql")},
     };
     return migrations;
 }
