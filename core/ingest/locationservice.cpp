@@ -171,8 +171,22 @@ QJsonObject LocationService::toJson(const RegisteredLocation &location)
 
 void LocationService::loadRegistered()
 {
-    for (const RegisteredLocation &location : m_store.registeredLocations())
-        m_loop.addLocation({location.type, location.target}, true);
+    // Replicas share the registrations: those another made are added, those
+    // another removed are dropped (it deleted what they produced). Read on
+    // the schedule, not forced: whoever holds a location's lease reads it.
+    QSet<QString> current;
+    for (const RegisteredLocation &location : m_store.registeredLocations()) {
+        current.insert(location.key());
+        if (!m_known.contains(location.key()))
+            m_loop.addLocation({location.type, location.target}, false);
+    }
+    for (const QString &key : std::as_const(m_known)) {
+        if (!current.contains(key)) {
+            const qsizetype colon = key.indexOf(QLatin1Char(':'));
+            m_loop.removeLocation({key.left(colon), key.mid(colon + 1)});
+        }
+    }
+    m_known = current;
 }
 
 Status LocationService::checkWritable() const

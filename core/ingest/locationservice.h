@@ -5,6 +5,7 @@
 #include "processingloop.h"
 
 #include <QJsonObject>
+#include <QSet>
 #include <optional>
 
 namespace Greenroom::Ingest {
@@ -34,7 +35,9 @@ public:
     LocationService(Store::CatalogStore &store, ProcessingLoop &loop, QStringList allowedTypes = {QStringLiteral("url")},
                     bool readonly = false);
 
-    // Adds every registered location to the loop and queues it to be read.
+    // Brings the loop's registered locations in line with the store's (at
+    // start-up, and before each pass: replicas share them); new ones are
+    // read with the next pass.
     void loadRegistered();
 
     // Registers (or, with onConflict "refresh", re-reads an existing one).
@@ -68,6 +71,7 @@ private:
     ProcessingLoop &m_loop;
     QStringList m_allowedTypes;
     bool m_readonly;
+    QSet<QString> m_known;   // registered locations' keys as last loaded
 };
 
 } // namespace Greenroom::Ingest

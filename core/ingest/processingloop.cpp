@@ -4,7 +4,10 @@
 
 #include <common/memoryrelease.h>
 
+#include <QDateTime>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <limits>
 
 namespace Greenroom::Ingest {
 
@@ -29,6 +32,56 @@ ProcessingLoop::ProcessingLoop(Store::CatalogStore &store, IngestOptions options
     m_pool.setMaxThreadCount(1);
     connect(&m_timer, &QTimer::timeout, this, &ProcessingLoop::scheduleAll);
     connect(&m_watcher, &QFutureWatcher<Processed>::finished, this, &ProcessingLoop::readFinished);
+    m_retryTimer.setSingleShot(true);
+    connect(&m_retryTimer, &QTimer::timeout, this, &ProcessingLoop::retryDue);
+    connect(&m_heartbeat, &QTimer::timeout, this, [this] {
+        if (!m_reading)
+            return;
+        if (Status renewed = m_store.extendLease(m_reading->toString(), m_leaseHolder, m_leaseTimeout.count()); !renewed)
+            qWarning("ingest: cannot renew the lease on %s: %s", qPrintable(m_reading->toString()), qPrintable(renewed.error().message));
+    });
+}
+
+void ProcessingLoop::setLeases(const QString &holder, std::chrono::milliseconds timeout)
+{
+    m_leaseHolder = holder;
+    m_leaseTimeout = timeout;
+    m_heartbeat.setInterval(std::max<qint64>(timeout.count() / 3, 1));
+}
+
+bool ProcessingLoop::claim(const Model::LocationRef &location)
+{
+    const QString key = location.toString();
+    const bool forced = m_forced.remove(key);
+    if (m_leaseHolder.isEmpty())
+        return true;
+    auto held = m_store.claimLease(key, m_leaseHolder, m_leaseTimeout.count(), forced);
+    if (!held) {
+        // The database is not answering: the read goes ahead (its write will say so).
+        qWarning("ingest: cannot claim %s: %s", qPrintable(key), qPrintable(held.error().message));
+        return true;
+    }
+    if (held.value() == 0)
+        return true;
+    // Another replica has it: once its lease ends (it died, or the location is due), try again.
+    const qint64 at = QDateTime::currentMSecsSinceEpoch() + held.value();
+    m_retries.insert(at, key);
+    if (!m_retryTimer.isActive() || at < QDateTime::currentMSecsSinceEpoch() + m_retryTimer.remainingTime())
+        m_retryTimer.start(int(std::min<qint64>(held.value(), std::numeric_limits<int>::max())));
+    return false;
+}
+
+void ProcessingLoop::retryDue()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    while (!m_retries.isEmpty() && m_retries.firstKey() <= now) {
+        const QString key = m_retries.take(m_retries.firstKey());
+        const auto location = m_locations.constFind(key);
+        if (location != m_locations.cend())
+            schedule(*location);
+    }
+    if (!m_retries.isEmpty())
+        m_retryTimer.start(int(std::min<qint64>(m_retries.firstKey() - now, std::numeric_limits<int>::max())));
 }
 
 void ProcessingLoop::setWriter(std::unique_ptr<Store::CatalogStore> writer)
@@ -52,7 +105,7 @@ void ProcessingLoop::addLocation(const Model::LocationRef &location, bool readNo
     }
     m_registered.insert(location.toString());
     if (readNow)
-        schedule(location);
+        schedule(location, true);
 }
 
 void ProcessingLoop::removeLocation(const Model::LocationRef &location)
@@ -98,6 +151,7 @@ void ProcessingLoop::setProvidedLocations(const QString &provider, const QList<M
 
 void ProcessingLoop::setInterval(std::optional<std::chrono::milliseconds> interval)
 {
+    m_interval = interval;
     m_timer.stop();
     if (interval) {
         m_timer.setInterval(*interval);
@@ -114,13 +168,15 @@ Status ProcessingLoop::refreshEntity(const QString &entityRef)
     // origin); reading it again reprocesses the entity and its ancestors.
     const auto registered = m_locations.constFind(entity->originKey);
     if (registered != m_locations.cend())
-        schedule(*registered);
+        schedule(*registered, true);
     return Ok{};
 }
 
 void ProcessingLoop::stop()
 {
     m_timer.stop();
+    m_retryTimer.stop();
+    m_heartbeat.stop();
     m_queue.clear();
     if (m_reading) {
         m_watcher.disconnect(this);
@@ -132,13 +188,16 @@ void ProcessingLoop::stop()
 
 void ProcessingLoop::scheduleAll()
 {
+    Q_EMIT passStarting();
     for (const Model::LocationRef &location : std::as_const(m_order))
         schedule(location);
     startNext();   // says idle() at once when there is nothing to read
 }
 
-void ProcessingLoop::schedule(const Model::LocationRef &location)
+void ProcessingLoop::schedule(const Model::LocationRef &location, bool forced)
 {
+    if (forced)
+        m_forced.insert(location.toString());
     if (m_queue.contains(location))
         return;
     m_queue.append(location);
@@ -149,7 +208,13 @@ void ProcessingLoop::startNext()
 {
     if (m_reading)
         return;
-    if (m_queue.isEmpty()) {
+    // The next location this replica may read (others' leases are skipped).
+    while (!m_queue.isEmpty() && !m_reading) {
+        Model::LocationRef candidate = m_queue.takeFirst();
+        if (claim(candidate))
+            m_reading = std::move(candidate);
+    }
+    if (!m_reading) {
         // Once a pass, not after every location (malloc_trim walks the whole
         // heap, and this is the HTTP thread): what the reads freed goes back.
         if (std::exchange(m_freedSinceTrim, false))
@@ -157,7 +222,8 @@ void ProcessingLoop::startNext()
         Q_EMIT idle();
         return;
     }
-    m_reading = m_queue.takeFirst();
+    if (!m_leaseHolder.isEmpty())
+        m_heartbeat.start();
     const LocationProcessor processor = m_processor;
     const Model::LocationRef location = *m_reading;
     const bool registered = m_registered.contains(location.toString());
@@ -177,6 +243,12 @@ void ProcessingLoop::startNext()
 void ProcessingLoop::readFinished()
 {
     const Model::LocationRef location = *std::exchange(m_reading, std::nullopt);
+    if (!m_leaseHolder.isEmpty()) {
+        // Read: the others leave it alone until it is due again.
+        m_heartbeat.stop();
+        constexpr qint64 Never = qint64(10) * 365 * 24 * 3600 * 1000;
+        (void)m_store.extendLease(location.toString(), m_leaseHolder, m_interval ? m_interval->count() : Never);
+    }
     // Taken, not copied: a finished future keeps its result until it is
     // replaced, and the last read (every entity of the location) stayed in
     // memory while the server was idle.

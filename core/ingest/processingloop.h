@@ -6,6 +6,7 @@
 
 #include <QFutureWatcher>
 #include <QHash>
+#include <QMultiMap>
 #include <QObject>
 #include <QSet>
 #include <QThreadPool>
@@ -51,6 +52,14 @@ public:
     void setProvidedLocations(const QString &provider, const QList<Model::LocationRef> &locations);
     // nullopt: never read again on a schedule (processingInterval: false).
     void setInterval(std::optional<std::chrono::milliseconds> interval);
+    // Replicas on one database: a location is read by whoever holds its
+    // lease (Store::CatalogStore::claimLease), renewed every third of
+    // `timeout` while it is read and kept until the location is due again,
+    // so the others skip it. A location another replica holds is tried
+    // again when that lease ends: a replica that died mid-read has its
+    // work taken over `timeout` later. Explicit reads (registering,
+    // refreshing) take the lease whoever holds it.
+    void setLeases(const QString &holder, std::chrono::milliseconds timeout);
 
     // Queues the registered location that produced `entityRef`; a
     // NotFoundError when no such entity exists.
@@ -69,10 +78,16 @@ Q_SIGNALS:
     void locationProcessed(const Model::LocationRef &location, const Result<CatalogIngester::Outcome> &outcome);
     // The queue ran dry: every location asked for has been read and written.
     void idle();
+    // A scheduled pass over every location begins (registered locations
+    // are looked up again then: another replica may have changed them).
+    void passStarting();
 
 private:
-    void schedule(const Model::LocationRef &location);
+    void schedule(const Model::LocationRef &location, bool forced = false);
     void startNext();
+    // Whether this replica may read `location` now; when another holds it, a retry is set.
+    bool claim(const Model::LocationRef &location);
+    void retryDue();
     void readFinished();
 
     // What the worker hands back: the read, and the write when it made it.
@@ -96,6 +111,14 @@ private:
     QFutureWatcher<Processed> m_watcher;
     bool m_freedSinceTrim = false;   // a read finished since freed memory was last handed back
     QTimer m_timer;
+    std::optional<std::chrono::milliseconds> m_interval;
+    // Leases (replicas): who this process is, and how long a lease lasts unrenewed.
+    QString m_leaseHolder;
+    std::chrono::milliseconds m_leaseTimeout{0};
+    QSet<QString> m_forced;                 // queued by an explicit read: the lease is taken regardless
+    QMultiMap<qint64, QString> m_retries;   // when (ms since the epoch, this clock) -> location key
+    QTimer m_retryTimer;
+    QTimer m_heartbeat;
 };
 
 } // namespace Greenroom::Ingest

@@ -27,7 +27,7 @@
 #include <ingest/githubproviders.h>
 #include <ingest/processingloop.h>
 #include <scaffold/localcatalogaccess.h>
-#include <store/sqlitecatalogstore.h>
+#include <store/pgchangelistener.h>
 
 #include <QCommandLineParser>
 #include <cmath>
@@ -39,8 +39,10 @@
 #include <QRegularExpression>
 #include <QTcpServer>
 #include <QTextStream>
+#include <QSysInfo>
 #include <QTimer>
 #include <QUrl>
+#include <QUuid>
 
 namespace Greenroom::Server {
 
@@ -162,6 +164,24 @@ Result<RequestPolicy> requestPolicy(const Config::ConfigReader &config, const Li
         return cors.error();
     policy.setCors(std::move(cors).value());
     return policy;
+}
+
+// greenroom.processing.leaseTimeout: how long a replica's hold on a location
+// lasts without renewal, so how soon another takes over from one that died.
+Result<std::chrono::milliseconds> leaseTimeoutSetting(const Config::ConfigReader &config)
+{
+    const QString key = QStringLiteral("greenroom.processing.leaseTimeout");
+    auto set = config.optional(key);
+    if (!set)
+        return set.error();
+    if (!set->has_value())
+        return std::chrono::milliseconds(std::chrono::seconds(60));
+    auto timeout = Config::readDuration(config, key);
+    if (!timeout)
+        return timeout.error();
+    if (timeout->count() < 1000)
+        return Error::input(QStringLiteral("%1 must be at least a second").arg(key));
+    return std::chrono::duration_cast<std::chrono::milliseconds>(timeout.value());
 }
 
 } // namespace
@@ -510,6 +530,25 @@ int runServeCommand(const QStringList &arguments)
         metrics.setFirstPassDone();
         log.info(QStringLiteral("catalog: every location has been read once"));
     });
+    std::unique_ptr<Store::PostgresChangeListener> changes;
+    if (database->postgres) {
+        // Replicas on one database: locations are read by whoever holds
+        // their lease, registrations are looked up again each pass, and a
+        // commit on any replica wakes the sync clients waiting on this one.
+        auto leaseTimeout = leaseTimeoutSetting(config.value());
+        if (!leaseTimeout)
+            return fail(leaseTimeout.error());
+        const QString holder = QStringLiteral("%1:%2:%3").arg(QSysInfo::machineHostName()).arg(QCoreApplication::applicationPid())
+                                   .arg(QUuid::createUuid().toString(QUuid::Id128).left(8));
+        processing.setLeases(holder, leaseTimeout.value());
+        QObject::connect(&processing, &Ingest::ProcessingLoop::passStarting, &server, [&locationService] { locationService.loadRegistered(); });
+        auto listener = Store::PostgresChangeListener::listen(database->conninfo);
+        if (!listener)
+            return fail(listener.error());
+        changes = std::move(listener).value();
+        QObject::connect(changes.get(), &Store::PostgresChangeListener::changed, &sync, &SyncRoutes::notifyChanged);
+        sync.setPollInterval(1000);
+    }
     locationService.loadRegistered();
     processing.scheduleAll();
     processing.setInterval(catalog->interval);

@@ -36,6 +36,11 @@ public:
 
     SyncRoutes(Store::CatalogStore &store, Router &router, const Auth::Authorizer &authorizer, QObject *parent = nullptr);
 
+    // When every commit to the database is announced (PostgreSQL's
+    // NOTIFY, each replica calling notifyChanged), watching the sequence is
+    // only a safety net: it can be slow.
+    void setPollInterval(int milliseconds) { m_poll.setInterval(milliseconds); }
+
     // The feed's scope for a caller: its read decision, tagged.
     static Sync::ChangeFeed::Scope scopeOf(const Auth::Authorizer &authorizer, const Auth::Principal &caller);
 
