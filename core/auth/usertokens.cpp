@@ -252,7 +252,39 @@ QJsonObject UserTokens::jwks() const
         if (key->createdAt >= oldest || key.get() == m_keys.back().get())
             keys.append(key->jwk);
     }
+    // Other replicas' keys this one has met too.
+    std::lock_guard lock(m_lookedUpMutex);
+    for (const auto &[jwk, createdAt] : std::as_const(m_lookedUp)) {
+        if (createdAt >= oldest)
+            keys.append(jwk);
+    }
     return {{QStringLiteral("keys"), keys}};
+}
+
+std::optional<QJsonObject> UserTokens::publicJwk(const QString &kid) const
+{
+    if (kid.isEmpty())
+        return std::nullopt;
+    for (const QJsonValue &key : jwks().value(QLatin1String("keys")).toArray()) {
+        if (key[QLatin1String("kid")].toString() == kid)
+            return key.toObject();
+    }
+    if (!m_options.lookUpKey)
+        return std::nullopt;
+    constexpr int LookupsPerSecond = 20;
+    std::lock_guard lock(m_lookedUpMutex);
+    const qint64 oldest = now() - keyLifetimeSeconds();
+    if (const auto seen = m_lookedUp.constFind(kid); seen != m_lookedUp.cend())
+        return seen->second >= oldest ? std::optional<QJsonObject>(seen->first) : std::nullopt;
+    if (std::exchange(m_lookupSecond, now()) != now())
+        m_lookupsThisSecond = 0;
+    if (++m_lookupsThisSecond > LookupsPerSecond)
+        return std::nullopt;
+    const auto found = m_options.lookUpKey(kid);
+    if (!found || found->second < oldest || found->first.value(QLatin1String("crv")).toString() != QLatin1String("P-256"))
+        return std::nullopt;
+    m_lookedUp.insert(kid, *found);
+    return found->first;
 }
 
 bool UserTokens::isUserToken(const QString &token)
@@ -289,12 +321,11 @@ Result<UserIdentity> UserTokens::verify(const QString &token) const
         return failed();
     if (head.value(QLatin1String("alg")).toString() != QLatin1String("ES256"))
         return failed();
-    const QJsonArray keys = jwks().value(QLatin1String("keys")).toArray();
-    const auto jwk = std::find_if(keys.cbegin(), keys.cend(), [&](const QJsonValue &k) { return k[QLatin1String("kid")] == head.value(QLatin1String("kid")); });
-    if (jwk == keys.cend())
+    const std::optional<QJsonObject> jwk = publicJwk(head.value(QLatin1String("kid")).toString());
+    if (!jwk)
         return failed();
-    const auto x = fromBase64Url((*jwk)[QLatin1String("x")].toString().toLatin1());
-    const auto y = fromBase64Url((*jwk)[QLatin1String("y")].toString().toLatin1());
+    const auto x = fromBase64Url(jwk->value(QLatin1String("x")).toString().toLatin1());
+    const auto y = fromBase64Url(jwk->value(QLatin1String("y")).toString().toLatin1());
     const Pkey key = x && y ? publicKey(*x, *y) : Pkey();
     if (!key || !verifySignature(key.get(), parts.at(0) + '.' + parts.at(1), *signature))
         return failed();

@@ -4,6 +4,7 @@
 
 #include <common/result.h>
 
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -11,6 +12,8 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <optional>
 
 namespace Greenroom::Auth {
 
@@ -47,6 +50,9 @@ public:
         qint64 lifetimeSeconds = 3600;        // auth.backstageTokenExpiration
         std::function<qint64()> now;          // seconds since the epoch; the clock when null
         std::function<void(const QJsonObject &jwk, qint64 createdAt)> publishKey;   // may be null
+        // A published key this process has not seen, by kid: another
+        // replica's (they share the database). May be null.
+        std::function<std::optional<std::pair<QJsonObject, qint64>>(const QString &kid)> lookUpKey;
     };
     explicit UserTokens(Options options);
     ~UserTokens();
@@ -74,8 +80,16 @@ private:
     qint64 now() const;
     Key &currentKey();
     void dropOldKeys();
+    // The public key `kid` names: this process's, or one looked up.
+    std::optional<QJsonObject> publicJwk(const QString &kid) const;
     Options m_options;
     std::vector<std::unique_ptr<Key>> m_keys;   // newest last
+    // Keys looked up (lookUpKey) while verifying, by kid; lookups are
+    // limited per second, so a flood of made-up kids cannot flood the database.
+    mutable std::mutex m_lookedUpMutex;
+    mutable QHash<QString, std::pair<QJsonObject, qint64>> m_lookedUp;
+    mutable qint64 m_lookupSecond = 0;
+    mutable int m_lookupsThisSecond = 0;
 };
 
 } // namespace Greenroom::Auth

@@ -52,10 +52,10 @@ TaskBroker::~TaskBroker()
         QCoreApplication::processEvents();
 }
 
-Result<QStringList> TaskBroker::closeInterruptedTasks()
+Result<QStringList> TaskBroker::closeInterruptedTasks(const QDateTime &quietSince)
 {
     QMutexLocker lock(&m_mutex);
-    auto ids = m_store.unfinishedTasks();
+    auto ids = m_store.unfinishedTasks(quietSince);
     if (!ids)
         return ids.error();
     for (const QString &id : ids.value()) {

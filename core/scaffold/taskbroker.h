@@ -79,7 +79,10 @@ public:
     // Tasks a previous run of this process left open or processing can no
     // longer run: each is failed as upstream fails a stale task (its running
     // step too). Call once at start, before dispatching; returns their ids.
-    Result<QStringList> closeInterruptedTasks();
+    // With `quietSince` (replicas sharing a database), only tasks without a
+    // heartbeat since then: the others are running elsewhere. Call it then
+    // now and again, to close what a replica that died left.
+    Result<QStringList> closeInterruptedTasks(const QDateTime &quietSince = {});
 
     // The new task's id; an error when it could not be stored.
     Result<QString> dispatch(const TaskRequest &request);

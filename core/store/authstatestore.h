@@ -37,6 +37,8 @@ public:
     virtual Status putSigningKey(const QString &kid, const QByteArray &jwk, qint64 createdAt) = 0;
     // Keys made at `createdSince` or later; older ones are deleted.
     virtual QList<SigningKey> signingKeys(qint64 createdSince) = 0;
+    // One key by its id (another replica's, which this one has not seen).
+    virtual std::optional<SigningKey> signingKey(const QString &kid) = 0;
     virtual Status putRefreshSession(const QString &id, const RefreshSession &session) = 0;
     // The session, removed (a refresh token works once); expired ones are deleted on the way.
     virtual std::optional<RefreshSession> takeRefreshSession(const QString &id, qint64 now) = 0;

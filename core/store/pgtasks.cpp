@@ -168,9 +168,13 @@ Result<QList<TaskEventRecord>> PostgresCatalogStore::taskEvents(const QString &t
     return sinceLastStartOver(std::move(events));
 }
 
-Result<QStringList> PostgresCatalogStore::unfinishedTasks()
+Result<QStringList> PostgresCatalogStore::unfinishedTasks(const QDateTime &quietSince)
 {
-    auto rows = d->db.query(QStringLiteral("SELECT id FROM tasks WHERE status IN ('open', 'processing') ORDER BY created_at, id"));
+    auto rows = quietSince.isValid()
+                    ? d->db.query(QStringLiteral("SELECT id FROM tasks WHERE status IN ('open', 'processing') "
+                                                 "AND coalesce(last_heartbeat_at, created_at) < ? ORDER BY created_at, id"),
+                                  {isoTime(quietSince)})
+                    : d->db.query(QStringLiteral("SELECT id FROM tasks WHERE status IN ('open', 'processing') ORDER BY created_at, id"));
     if (!rows)
         return rows.error();
     QStringList ids;
@@ -220,6 +224,14 @@ QList<AuthStateStore::SigningKey> PostgresCatalogStore::signingKeys(qint64 creat
     for (int i = 0; rows && i < rows->size(); ++i)
         keys.append({rows->bytes(i, 0), rows->integer(i, 1)});
     return keys;
+}
+
+std::optional<AuthStateStore::SigningKey> PostgresCatalogStore::signingKey(const QString &kid)
+{
+    auto rows = d->db.query(QStringLiteral("SELECT jwk, created_at FROM auth_signing_keys WHERE kid = ?"), {kid});
+    if (!rows || rows->size() == 0)
+        return std::nullopt;
+    return SigningKey{rows->bytes(0, 0), rows->integer(0, 1)};
 }
 
 Status PostgresCatalogStore::putRefreshSession(const QString &id, const RefreshSession &session)

@@ -88,11 +88,12 @@ public:
     std::optional<TaskRecord> task(const QString &id) override;
     Result<QList<TaskRecord>> listTasks(const TaskQuery &query, int *total) override;
     Result<QList<TaskEventRecord>> taskEvents(const QString &taskId, std::optional<qint64> after) override;
-    Result<QStringList> unfinishedTasks() override;
+    Result<QStringList> unfinishedTasks(const QDateTime &quietSince) override;
     Result<bool> reopenTask(const QString &id, const QJsonObject &body) override;
 
     Status putSigningKey(const QString &kid, const QByteArray &jwk, qint64 createdAt) override;
     QList<SigningKey> signingKeys(qint64 createdSince) override;
+    std::optional<SigningKey> signingKey(const QString &kid) override;
     Status putRefreshSession(const QString &id, const RefreshSession &session) override;
     std::optional<RefreshSession> takeRefreshSession(const QString &id, qint64 now) override;
 

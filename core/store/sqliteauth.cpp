@@ -35,6 +35,20 @@ QList<SqliteCatalogStore::SigningKey> SqliteCatalogStore::signingKeys(qint64 cre
     return keys;
 }
 
+std::optional<AuthStateStore::SigningKey> SqliteCatalogStore::signingKey(const QString &kid)
+{
+    auto stmt = d->prepare(QStringLiteral("SELECT jwk, created_at FROM auth_signing_keys WHERE kid = ?"));
+    if (!stmt)
+        return std::nullopt;
+    Statement &s = *stmt.value();
+    s.bind(1, kid);
+    std::optional<SigningKey> key;
+    if (s.next())
+        key = SigningKey{s.blob(0), s.integer(1)};
+    s.reset();
+    return key;
+}
+
 Status SqliteCatalogStore::putRefreshSession(const QString &id, const RefreshSession &session)
 {
     auto stmt = d->prepare(QStringLiteral("INSERT OR REPLACE INTO auth_refresh_sessions(id, hash, user_ref, scope, expires_at) VALUES (?,?,?,?,?)"));

@@ -191,11 +191,14 @@ Result<QList<TaskEventRecord>> SqliteCatalogStore::taskEvents(const QString &tas
     return sinceLastStartOver(std::move(events));
 }
 
-Result<QStringList> SqliteCatalogStore::unfinishedTasks()
+Result<QStringList> SqliteCatalogStore::unfinishedTasks(const QDateTime &quietSince)
 {
-    auto read = d->prepare(QStringLiteral("SELECT id FROM tasks WHERE status IN ('open', 'processing') ORDER BY created_at, id"));
+    auto read = d->prepare(QStringLiteral("SELECT id FROM tasks WHERE status IN ('open', 'processing') "
+                                          "AND (? IS NULL OR coalesce(last_heartbeat_at, created_at) < ?) ORDER BY created_at, id"));
     if (!read)
         return read.error();
+    const QString cutoff = quietSince.isValid() ? isoTime(quietSince) : QString();
+    read.value()->bind(1, cutoff).bind(2, cutoff);
     QStringList ids;
     while (read.value()->next())
         ids.append(read.value()->text(0));

@@ -77,8 +77,11 @@ public:
     // says startOver, only it and what follows (none when it is the last),
     // as upstream trims them.
     virtual Result<QList<TaskEventRecord>> taskEvents(const QString &taskId, std::optional<qint64> after) = 0;
-    // Ids of tasks still open or processing, oldest first.
-    virtual Result<QStringList> unfinishedTasks() = 0;
+    // Ids of tasks still open or processing, oldest first. With
+    // `quietSince`, only those with no heartbeat (or, never claimed, no
+    // creation) since then: on a database several replicas share, the
+    // tasks a replica that died left behind, not those others still run.
+    virtual Result<QStringList> unfinishedTasks(const QDateTime &quietSince = {}) = 0;
     // An ended task made open again for a retry: its completion and
     // cancelled events go, a `recovered` event with `body` is added.
     // false when the task had not ended.

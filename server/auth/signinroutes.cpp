@@ -178,6 +178,16 @@ std::function<void(const QJsonObject &, qint64)> SignInRoutes::publishSigningKey
     };
 }
 
+std::function<std::optional<std::pair<QJsonObject, qint64>>(const QString &)> SignInRoutes::lookUpSigningKeysIn(Store::AuthStateStore &store)
+{
+    return [&store](const QString &kid) -> std::optional<std::pair<QJsonObject, qint64>> {
+        const auto key = store.signingKey(kid);
+        if (!key)
+            return std::nullopt;
+        return std::pair<QJsonObject, qint64>(QJsonDocument::fromJson(key->jwk).object(), key->createdAt);
+    };
+}
+
 void SignInRoutes::keepSigningKeysIn(Store::AuthStateStore &store, Auth::UserTokens &tokens)
 {
     for (const Store::AuthStateStore::SigningKey &key : store.signingKeys(QDateTime::currentSecsSinceEpoch() - tokens.keyLifetimeSeconds()))

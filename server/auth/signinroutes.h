@@ -67,6 +67,8 @@ public:
     // gives `tokens` those of earlier runs that tokens may still carry.
     static std::function<void(const QJsonObject &jwk, qint64 createdAt)> publishSigningKeysTo(Store::AuthStateStore &store);
     static void keepSigningKeysIn(Store::AuthStateStore &store, Auth::UserTokens &tokens);
+    // UserTokens' lookUpKey: a key another replica published to `store`.
+    static std::function<std::optional<std::pair<QJsonObject, qint64>>(const QString &kid)> lookUpSigningKeysIn(Store::AuthStateStore &store);
 
 private:
     HttpResponse authorize(const HttpRequest &request);

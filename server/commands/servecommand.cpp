@@ -388,7 +388,7 @@ int runServeCommand(const QStringList &arguments)
     // Their public keys are kept in the database, so tokens outlive a restart.
     Store::AuthStateStore &keyStore = *store.value();
     Auth::UserTokens userTokens({baseUrl->value_or(QStringLiteral("http://localhost:7007")) + QStringLiteral("/api/auth"), lifetimeSeconds, {},
-                                 SignInRoutes::publishSigningKeysTo(keyStore)});
+                                 SignInRoutes::publishSigningKeysTo(keyStore), SignInRoutes::lookUpSigningKeysIn(keyStore)});
     SignInRoutes::keepSigningKeysIn(keyStore, userTokens);
     authenticator.value().setUserTokens(&userTokens);
     // permission.enabled: the policy file decides for users; otherwise everything is allowed.
@@ -453,12 +453,30 @@ int runServeCommand(const QStringList &arguments)
     if (!taskStore)
         return fail(taskStore.error());
     Scaffold::TaskBroker tasks(actions, scaffolder.value(), *taskStore.value(), workingDirectory->value_or(QString()));
-    auto interrupted = tasks.closeInterruptedTasks();
+    // On a database replicas share, a task is only another's to close once
+    // its heartbeat (every second) has been quiet this long.
+    constexpr qint64 QuietTaskSeconds = 30;
+    const auto quietSince = [&database] {
+        return database->postgres ? QDateTime::currentDateTimeUtc().addSecs(-QuietTaskSeconds) : QDateTime();
+    };
+    auto interrupted = tasks.closeInterruptedTasks(quietSince());
     if (!interrupted)
         return fail(interrupted.error());
     if (!interrupted->isEmpty())
         log.warn(QStringLiteral("scaffolder: %1 task(s) interrupted by the last stop marked failed: %2")
                      .arg(interrupted->size()).arg(interrupted->join(QStringLiteral(", "))));
+    QTimer taskJanitor;
+    if (database->postgres) {
+        QObject::connect(&taskJanitor, &QTimer::timeout, &tasks, [&] {
+            auto closed = tasks.closeInterruptedTasks(quietSince());
+            if (!closed)
+                log.warn(QStringLiteral("scaffolder: ") + closed.error().toString());
+            else if (!closed->isEmpty())
+                log.warn(QStringLiteral("scaffolder: %1 task(s) whose replica stopped marked failed: %2")
+                             .arg(closed->size()).arg(closed->join(QStringLiteral(", "))));
+        });
+        taskJanitor.start(std::chrono::seconds(QuietTaskSeconds / 2));
+    }
     ScaffolderRoutes scaffolderRoutes(server.router(), *store.value(), tasks, actions, scaffolder.value(), catalog->ingest.gitReader,
                                       workingDirectory->value_or(QString()));
     scaffolderRoutes.setAuthorizer(&authorizer);

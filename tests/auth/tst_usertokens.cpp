@@ -42,6 +42,7 @@ private Q_SLOTS:
     void keysRotateAndStayForThreeLifetimes();
     void lifetimeIsClamped();
     void publishedKeysOutliveTheProcess();
+    void replicasVerifyEachOthersTokens();
     void nodeVerifiesThemAsJoseWould();
     void theServersAuthenticatorAcceptsThem();
 
@@ -167,6 +168,42 @@ void TestUserTokens::publishedKeysOutliveTheProcess()
     UserTokens later(options(600));
     later.addPublishedKey(published.first().first, published.first().second - 3 * 600 - 1);
     QVERIFY(!later.verify(*token));
+}
+
+void TestUserTokens::replicasVerifyEachOthersTokens()
+{
+    // Two replicas publish to one database (a hash here) and sign with keys of their own.
+    QHash<QString, std::pair<QJsonObject, qint64>> database;
+    int lookups = 0;
+    UserTokens::Options shared = options(600);
+    shared.publishKey = [&](const QJsonObject &jwk, qint64 createdAt) { database.insert(jwk.value(QLatin1String("kid")).toString(), {jwk, createdAt}); };
+    shared.lookUpKey = [&](const QString &kid) -> std::optional<std::pair<QJsonObject, qint64>> {
+        ++lookups;
+        const auto found = database.constFind(kid);
+        return found == database.cend() ? std::nullopt : std::optional(*found);
+    };
+    UserTokens first(shared), second(shared);
+    const QString token = first.issue(QStringLiteral("user:default/jane"), {}).value();
+    auto identity = second.verify(token);
+    QVERIFY(identity);
+    QCOMPARE(identity->userEntityRef, QStringLiteral("user:default/jane"));
+    QCOMPARE(lookups, 1);
+    QVERIFY(second.verify(token));
+    QCOMPARE(lookups, 1);   // kept once found
+    QCOMPARE(second.jwks().value(QLatin1String("keys")).toArray().size(), 1);   // first's key; second has signed nothing yet
+
+    // A forged kid is looked up and refused; a flood of them is cut off at 20 a second.
+    const auto withKid = [&](const QString &kid) {
+        QJsonObject head = QJsonDocument::fromJson(QByteArray::fromBase64(token.section(QLatin1Char('.'), 0, 0).toLatin1(),
+                                                                          QByteArray::Base64UrlEncoding)).object();
+        head.insert(QStringLiteral("kid"), kid);
+        return QString::fromLatin1(QJsonDocument(head).toJson(QJsonDocument::Compact).toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals))
+               + QLatin1Char('.') + token.section(QLatin1Char('.'), 1);
+    };
+    lookups = 0;
+    for (int i = 0; i < 100; ++i)
+        QVERIFY(!second.verify(withKid(QStringLiteral("made-up-%1").arg(i))));
+    QVERIFY2(lookups <= 20, qPrintable(QString::number(lookups)));
 }
 
 void TestUserTokens::lifetimeIsClamped()

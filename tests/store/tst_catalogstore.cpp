@@ -903,6 +903,9 @@ void TestCatalogStore::tasksKeepTheirStateAndLog()
     QCOMPARE(m_store->task(QStringLiteral("b"))->status, QStringLiteral("cancelled"));
     QCOMPARE(m_store->markTask(QStringLiteral("b"), QStringLiteral("failed")).value(), false);
     QCOMPARE(m_store->unfinishedTasks().value(), QStringList{QStringLiteral("c")});
+    // Replicas: only tasks quiet since a time count (c was created at 3 s after the epoch, never claimed).
+    QCOMPARE(m_store->unfinishedTasks(QDateTime::fromMSecsSinceEpoch(3000, Qt::UTC)).value(), QStringList());
+    QCOMPARE(m_store->unfinishedTasks(QDateTime::fromMSecsSinceEpoch(3001, Qt::UTC)).value(), QStringList{QStringLiteral("c")});
 
     int total = 0;
     TaskQuery query;
@@ -961,6 +964,8 @@ void TestCatalogStore::authStateKeepsKeysAndSessionsOnce()
     QCOMPARE(keys.first().jwk, QByteArrayLiteral(R"({"kid":"new"})"));
     QCOMPARE(keys.first().createdAt, 200);
     QCOMPARE(m_store->signingKeys(0).size(), 1);   // the old one was deleted on the way
+    QCOMPARE(m_store->signingKey(QStringLiteral("new"))->jwk, QByteArrayLiteral(R"({"kid":"new"})"));
+    QVERIFY(!m_store->signingKey(QStringLiteral("old")));
 
     // A hash with every byte value survives the round trip.
     QByteArray hash;
