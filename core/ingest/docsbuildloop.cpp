@@ -65,6 +65,13 @@ struct DocsBuildMemo
 
 namespace {
 
+// Docs builds' lease keys: the entity ref after the docs prefix of the sync sequence.
+const QString DocsChangePrefixKey = QString(Store::DocsChangePrefix);
+
+} // namespace
+
+namespace {
+
 using LogLine = std::function<void(const QString &)>;
 
 // Jobs report from the event loop, never from inside sync(): whoever asked
@@ -246,6 +253,17 @@ DocsBuildLoop::~DocsBuildLoop()
     stop();
 }
 
+void DocsBuildLoop::setLeases(const QString &holder, std::chrono::milliseconds timeout)
+{
+    m_leaseHolder = holder;
+    m_leaseTimeout = timeout;
+    m_heartbeat.setInterval(std::max<qint64>(timeout.count() / 3, 1));
+    connect(&m_heartbeat, &QTimer::timeout, this, [this] {
+        if (m_building)
+            (void)m_catalog.extendLease(DocsChangePrefixKey + m_building->ref, m_leaseHolder, m_leaseTimeout.count());
+    });
+}
+
 void DocsBuildLoop::setWriter(std::unique_ptr<Store::DocsStore> writer)
 {
     m_writer = std::move(writer);
@@ -325,6 +343,20 @@ void DocsBuildLoop::startNext()
                 reportLater(job, [message](DocsBuildJob &j) { Q_EMIT j.failed(message); });
             continue;
         }
+        if (!m_leaseHolder.isEmpty()) {
+            auto held = m_catalog.claimLease(DocsChangePrefixKey + next.ref, m_leaseHolder, m_leaseTimeout.count());
+            if (held && held.value() > 0) {
+                // Another replica is building it: its site reaches the database (and the feed) from there.
+                for (const auto &job : std::as_const(next.jobs)) {
+                    reportLater(job, [](DocsBuildJob &j) {
+                        Q_EMIT j.log(QStringLiteral("info: another replica is building these docs"));
+                        Q_EMIT j.finished(false);
+                    });
+                }
+                continue;
+            }
+            m_heartbeat.start();
+        }
         std::optional<QString> previousKey;
         if (std::optional<Store::DocsSiteInfo> site = m_docs.docsSite(next.ref))
             previousKey = site->sourceKey;
@@ -355,6 +387,10 @@ void DocsBuildLoop::buildFinished()
             outcome->error = written.error();
         else
             outcome->updated = !written->skipped;
+    }
+    if (!m_leaseHolder.isEmpty()) {
+        m_heartbeat.stop();
+        (void)m_catalog.extendLease(DocsChangePrefixKey + done.ref, m_leaseHolder, 0);   // built and stored: let go
     }
     if (!outcome->deferred)   // the sync window starts with a real look at the source
         m_lastChecked[outcome->uid].start();

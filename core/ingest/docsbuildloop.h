@@ -91,6 +91,11 @@ public:
     ~DocsBuildLoop() override;
 
     void setWriter(std::unique_ptr<Store::DocsStore> writer);
+    // Replicas on one database: an entity's site is built by whoever holds
+    // the lease "techdocs:<ref>" (renewed while building, let go after);
+    // a build another replica is running is not run twice. See
+    // ProcessingLoop::setLeases.
+    void setLeases(const QString &holder, std::chrono::milliseconds timeout);
 
     // Checks the documented entities that `originKey`'s read produced (those
     // with a site, unless prebuild) and removes sites whose entity no longer
@@ -135,6 +140,9 @@ private:
     // Shared between the builds of a pass; only the worker touches it while one runs.
     std::shared_ptr<DocsBuildMemo> m_memo;
     QList<DocsBuildProblem> m_problems;
+    QString m_leaseHolder;
+    std::chrono::milliseconds m_leaseTimeout{0};
+    QTimer m_heartbeat;
 };
 
 } // namespace Greenroom::Ingest

@@ -550,8 +550,8 @@ int runServeCommand(const QStringList &arguments)
     });
     std::unique_ptr<Store::PostgresChangeListener> changes;
     if (database->postgres) {
-        // Replicas on one database: locations are read by whoever holds
-        // their lease, registrations are looked up again each pass, and a
+        // Replicas on one database: locations are read and docs built by
+        // whoever holds their lease, registrations are looked up again each pass, and a
         // commit on any replica wakes the sync clients waiting on this one.
         auto leaseTimeout = leaseTimeoutSetting(config.value());
         if (!leaseTimeout)
@@ -559,6 +559,7 @@ int runServeCommand(const QStringList &arguments)
         const QString holder = QStringLiteral("%1:%2:%3").arg(QSysInfo::machineHostName()).arg(QCoreApplication::applicationPid())
                                    .arg(QUuid::createUuid().toString(QUuid::Id128).left(8));
         processing.setLeases(holder, leaseTimeout.value());
+        docsBuilds.setLeases(holder, leaseTimeout.value());
         QObject::connect(&processing, &Ingest::ProcessingLoop::passStarting, &server, [&locationService] { locationService.loadRegistered(); });
         auto listener = Store::PostgresChangeListener::listen(database->conninfo);
         if (!listener)

@@ -57,6 +57,7 @@ private Q_SLOTS:
     void docsSitesAreStoredSearchedAndFollowTheirEntity();
     void tasksKeepTheirStateAndLog();
     void authStateKeepsKeysAndSessionsOnce();
+    void leasesGoToOneHolderUntilTheyEnd();
 
 private:
     Result<std::unique_ptr<ServerStore>> tryOpen();
@@ -981,6 +982,31 @@ void TestCatalogStore::authStateKeepsKeysAndSessionsOnce()
     QCOMPARE(taken->expiresAt, 1000);
     QVERIFY(!m_store->takeRefreshSession(QStringLiteral("s1"), 900));   // works once
     QVERIFY(!m_store->takeRefreshSession(QStringLiteral("s2"), 900));   // expired
+}
+
+void TestCatalogStore::leasesGoToOneHolderUntilTheyEnd()
+{
+    const QString key = QStringLiteral("file:/org/catalog-info.yaml");
+    QCOMPARE(m_store->claimLease(key, QStringLiteral("a"), 60000).value(), 0);
+    if (!m_postgres) {
+        // One process per SQLite file: nobody else ever holds a lease.
+        QCOMPARE(m_store->claimLease(key, QStringLiteral("b"), 60000).value(), 0);
+        return;
+    }
+    const qint64 left = m_store->claimLease(key, QStringLiteral("b"), 60000).value();
+    QVERIFY2(left > 55000 && left <= 60000, qPrintable(QString::number(left)));   // a holds it
+    QCOMPARE(m_store->claimLease(key, QStringLiteral("a"), 60000).value(), 0);       // its holder may take it again
+    QCOMPARE(m_store->claimLease(QStringLiteral("another"), QStringLiteral("b"), 60000).value(), 0);   // other keys are free
+    // A heartbeat moves the end; only the holder's counts.
+    QVERIFY(m_store->extendLease(key, QStringLiteral("b"), 1));
+    QVERIFY(m_store->claimLease(key, QStringLiteral("b"), 60000).value() > 55000);
+    QVERIFY(m_store->extendLease(key, QStringLiteral("a"), 150));
+    QVERIFY(m_store->claimLease(key, QStringLiteral("b"), 60000).value() <= 150);
+    // Once it ends, another takes it; an explicit read takes it whoever holds it.
+    QTest::qWait(200);
+    QCOMPARE(m_store->claimLease(key, QStringLiteral("b"), 60000).value(), 0);
+    QVERIFY(m_store->claimLease(key, QStringLiteral("a"), 60000).value() > 0);
+    QCOMPARE(m_store->claimLease(key, QStringLiteral("a"), 60000, true).value(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestCatalogStore)
