@@ -123,8 +123,12 @@ Result<EntityPage> PostgresCatalogStore::queryEntities(const EntityQuery &query)
 
     const bool descending = ordered && query.order.first().descending;
     const bool reverse = query.backwards;
-    // SQLite puts NULLs first going up and last going down; so does this.
-    const auto direction = [&](bool desc) {
+    // SQLite puts NULLs first going up and last going down; so does this
+    // where a value may be NULL. Elsewhere plain ASC/DESC, which an index's
+    // order can serve (an index is ASC NULLS LAST).
+    const auto direction = [&](bool desc, bool nullable = false) {
+        if (!nullable)
+            return (desc != reverse) ? QStringLiteral("DESC") : QStringLiteral("ASC");
         return (desc != reverse) ? QStringLiteral("DESC NULLS LAST") : QStringLiteral("ASC NULLS FIRST");
     };
     QString joins;
@@ -138,7 +142,7 @@ Result<EntityPage> PostgresCatalogStore::queryEntities(const EntityQuery &query)
         joinParams.append(query.order.at(i).field.toLower());
         if (!inner)
             orderTerms.append(QStringLiteral("(o%1.value IS NULL) %2").arg(i).arg(direction(false)));
-        orderTerms.append(QStringLiteral("o%1.value %2").arg(i).arg(direction(query.order.at(i).descending)));
+        orderTerms.append(QStringLiteral("o%1.value %2").arg(i).arg(direction(query.order.at(i).descending, !inner)));
     }
     if (!kindByName.isEmpty())
         orderTerms.append(QStringLiteral("e.name ") + direction(descending));

@@ -581,6 +581,11 @@ Result<WriteReport> PostgresCatalogStore::writeLocation(LocationWrite write, con
         return s.error();
     if (Status s = tx.commit(); !s)
         return s.error();
+    // A large write changes what the planner should know of the tables; it
+    // would learn it only when autovacuum next analyses them.
+    constexpr int LargeWrite = 5000;
+    if (report.inserted + report.updated + report.deleted >= LargeWrite)
+        (void)d->db.exec(QStringLiteral("ANALYZE entities, search, relations, changes"));
     report.lastSequence = lastSequence();
     return report;
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Greenroom authors
 //
-// bench_ingest [N...]: for each N (default 10000 and 100000) generates an
-// organisation of N entities, ingests it into an empty SQLite store and prints
+// bench_ingest [--postgres] [N...]: for each N (default 10000 and 100000)
+// generates an organisation of N entities, ingests it into an empty store
+// (SQLite, or with --postgres a database in a PostgreSQL cluster the bench
+// starts from Debian's binaries, as the tests do) and prints
 // entities/s, seconds and peak RSS; on the largest store it then times by-ref
 // lookups, a filtered page of 100 and facet queries (p50/p99 over many runs).
 #include "benchoutput.h"
@@ -10,7 +12,10 @@
 
 #include <common/memoryrelease.h>
 #include <ingest/catalogingester.h>
+#include <store/postgrescatalogstore.h>
 #include <store/sqlitecatalogstore.h>
+
+#include "pgcluster.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -82,18 +87,55 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     QList<int> sizes;
-    for (int i = 1; i < argc; ++i)
-        sizes.append(QString::fromLocal8Bit(argv[i]).toInt());
+    bool postgres = false;
+    for (int i = 1; i < argc; ++i) {
+        if (QByteArray(argv[i]) == "--postgres")
+            postgres = true;
+        else
+            sizes.append(QString::fromLocal8Bit(argv[i]).toInt());
+    }
     if (sizes.isEmpty())
         sizes = {10000, 100000};
+    Tests::PgCluster *cluster = nullptr;
+    if (postgres) {
+        QString error;
+        cluster = Tests::PgCluster::shared(&error);
+        if (!cluster)
+            qFatal("%s", qPrintable(error));
+        out << "store: PostgreSQL " << cluster->binDir() << " on 127.0.0.1:" << cluster->port() << Qt::endl;
+    }
 
-    std::unique_ptr<Store::SqliteCatalogStore> store;
+    std::unique_ptr<Store::CatalogStore> store;
     // GREENROOM_BENCH_DIR keeps the generated orgs and stores for inspection.
     QTemporaryDir temporary;
     const QString keep = qEnvironmentVariable("GREENROOM_BENCH_DIR");
     const QDir work(keep.isEmpty() ? temporary.path() : keep);
     if (!keep.isEmpty())
         QDir().mkpath(keep);
+    // A store for `size`: `fresh` makes it empty first.
+    const auto openStore = [&](int size, bool fresh) -> std::unique_ptr<Store::CatalogStore> {
+        if (postgres) {
+            const QString database = QStringLiteral("bench_%1").arg(size);
+            if (fresh) {
+                (void)cluster->run(cluster->binDir() + QStringLiteral("/dropdb"), {QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"),
+                                                                                 QString::number(cluster->port()), QStringLiteral("-U"),
+                                                                                 QStringLiteral("greenroom"), QStringLiteral("--if-exists"), database});
+                if (QString failed = cluster->createDatabase(database); !failed.isEmpty())
+                    qFatal("%s", qPrintable(failed));
+            }
+            auto opened = Store::PostgresCatalogStore::open(cluster->conninfo(database));
+            if (!opened)
+                qFatal("%s", qPrintable(opened.error().message));
+            return std::move(opened).value();
+        }
+        const QString path = work.filePath(QStringLiteral("store-%1.sqlite").arg(size));
+        if (fresh)
+            QFile::remove(path);
+        auto opened = Store::SqliteCatalogStore::open(path);
+        if (!opened)
+            qFatal("%s", qPrintable(opened.error().message));
+        return std::move(opened).value();
+    };
     for (int size : sizes) {
         const QString folder = work.filePath(QStringLiteral("org-%1").arg(size));
         QElapsedTimer generate;
@@ -102,11 +144,7 @@ int main(int argc, char *argv[])
         out << "org of ~" << size << " entities generated in " << generate.elapsed() << " ms" << Qt::endl;
 
         store.reset();
-        QFile::remove(work.filePath(QStringLiteral("store-%1.sqlite").arg(size)));
-        auto opened = Store::SqliteCatalogStore::open(work.filePath(QStringLiteral("store-%1.sqlite").arg(size)));
-        if (!opened)
-            qFatal("%s", qPrintable(opened.error().message));
-        store = std::move(opened).value();
+        store = openStore(size, true);
         Ingest::IngestOptions options;
         options.rules = Ingest::CatalogRules::allowAll();
         Ingest::CatalogIngester ingester(*store, options);
@@ -173,10 +211,10 @@ int main(int argc, char *argv[])
     report("  same, with totalItems", timeMany(300, [&](int) { (void)catalog.queryEntities(counted); }));
     {
         // Counts are cached until the next change; a fresh connection shows the uncached cost.
-        auto fresh = Store::SqliteCatalogStore::open(work.filePath(QStringLiteral("store-%1.sqlite").arg(sizes.last())));
+        auto fresh = openStore(sizes.last(), false);
         QElapsedTimer t;
         t.start();
-        const qint64 total = fresh.value()->queryEntities(counted)->totalItems;
+        const qint64 total = fresh->queryEntities(counted)->totalItems;
         out << QStringLiteral("  %1  %2 ms (%3 matches, one run)").arg(QStringLiteral("  totalItems, not cached"), -34)
                    .arg(double(t.nsecsElapsed()) / 1e6, 0, 'f', 3).arg(total)
             << Qt::endl;
