@@ -50,6 +50,8 @@ void addSearchRoutes(Router &router, Store::CatalogStore &store, const Logger &l
         if (!parsed->page)
             search.limit = 0;   // a cursor naming no page: no results, and the total
         auto found = store.searchDocuments(search);
+        if (!found && found.error().name == QLatin1String("NotImplementedError"))   // a store without the search index (PostgreSQL, for now)
+            return HttpResponse::error(found.error(), request);
         if (!found) {
             log.error(QStringLiteral("search: There was a problem performing the search query: ") + found.error().message);
             return HttpResponse::error(Error::internal(QStringLiteral("There was a problem performing the search query")), request);
