@@ -38,8 +38,8 @@ Result<SqlCondition> PostgresCatalogStorePrivate::filterCondition(const Model::E
                                                       : QStringLiteral(" AND value IN (%1)").arg(placeholders(c.values.size()));
             if (plan == FilterPlan::Lists)
                 parts.append(QStringLiteral("e.id IN (SELECT entity_id FROM search WHERE key = ?%1)").arg(values));
-            else
-                parts.append(QStringLiteral("EXISTS (SELECT 1 FROM search WHERE entity_id = e.id AND key = ?%1)").arg(values));
+            else   // LIMIT keeps it a probe per row: an EXISTS would be planned as a join over every match
+                parts.append(QStringLiteral("(SELECT 1 FROM search WHERE entity_id = e.id AND key = ?%1 LIMIT 1) IS NOT NULL").arg(values));
             condition.params.append(c.key);
             for (const QString &value : c.values)
                 condition.params.append(value);
@@ -63,6 +63,39 @@ Result<SqlCondition> PostgresCatalogStorePrivate::filterCondition(const Model::E
         condition.andWith(clause->sql, clause->params);
     }
     return condition;
+}
+
+Result<bool> PostgresCatalogStorePrivate::isSelective(const Model::EntityFilter &filter)
+{
+    // Below this many matches a condition is cheapest as a list of ids.
+    constexpr qint64 SmallList = 2000;
+    if (filter.anyOf.isEmpty())
+        return false;
+    for (const Model::EntityFilter::AllOf &allOf : filter.anyOf) {
+        bool small = false;
+        for (const Model::EntityFilter::Condition &c : allOf) {
+            if (c.key == QLatin1String("kind"))
+                continue;
+            QString sql = QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM search WHERE key = ?");
+            QVariantList params{c.key};
+            if (!c.values.isEmpty()) {
+                sql += QStringLiteral(" AND value IN (%1)").arg(placeholders(c.values.size()));
+                for (const QString &value : c.values)
+                    params.append(value);
+            }
+            sql += QStringLiteral(" LIMIT %1) matches").arg(SmallList + 1);
+            auto count = db.integer(sql, params);
+            if (!count)
+                return count.error();
+            if (count.value() <= SmallList) {
+                small = true;
+                break;
+            }
+        }
+        if (!small)
+            return false;
+    }
+    return true;
 }
 
 Result<QList<std::optional<StoredEntity>>> PostgresCatalogStore::entitiesByRefs(const QStringList &refs,
@@ -164,7 +197,17 @@ Result<EntityPage> PostgresCatalogStore::queryEntities(const EntityQuery &query)
         page.totalItems = count.value();
     }
 
-    auto where = d->filterCondition(filter, kindByName.isEmpty() && !paged ? Plan::Lists : Plan::Probes);
+    // A page walks the order and probes each row, unless every group has a
+    // condition so few entities meet that starting from them is cheaper
+    // (the SQLite store plans alike).
+    Plan plan = Plan::Lists;
+    if (paged) {
+        auto selective = d->isSelective(filter);
+        if (!selective)
+            return selective.error();
+        plan = selective.value() ? Plan::Lists : Plan::Probes;
+    }
+    auto where = d->filterCondition(filter, plan);
     if (!where)
         return where.error();
     SqlCondition keyset = where.value();

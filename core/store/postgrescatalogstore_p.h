@@ -26,6 +26,8 @@ public:
     // As the SQLite store's: a list of matching ids, or a probe per row.
     enum class FilterPlan { Lists, Probes };
     Result<Internal::SqlCondition> filterCondition(const Model::EntityFilter &filter, FilterPlan plan);
+    // Every group of `filter` has a condition few entities meet.
+    Result<bool> isSelective(const Model::EntityFilter &filter);
 
     // Inside a write transaction.
     struct NewRow   // an entity first seen in this transaction, inserted when stitched
