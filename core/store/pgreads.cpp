@@ -191,10 +191,20 @@ Result<EntityPage> PostgresCatalogStore::queryEntities(const EntityQuery &query)
         where.andWith(fullText.sql, fullText.params);
         const QString countSql = QStringLiteral("SELECT count(*) FROM entities e") + (ordered ? joins : QString())
                                  + (where.sql.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.sql);
-        auto count = d->db.integer(countSql, (ordered ? joinParams : QVariantList()) + where.params);
-        if (!count)
-            return count.error();
-        page.totalItems = count.value();
+        const QVariantList params = (ordered ? joinParams : QVariantList()) + where.params;
+        QString cacheKey = countSql;
+        for (const QVariant &p : params)
+            cacheKey += QChar(0) + p.toString();
+        d->checkCaches();
+        if (const auto cached = d->cachedCounts.constFind(cacheKey); cached != d->cachedCounts.cend()) {
+            page.totalItems = cached.value();
+        } else {
+            auto count = d->db.integer(countSql, params);
+            if (!count)
+                return count.error();
+            page.totalItems = count.value();
+            d->cachedCounts.insert(cacheKey, count.value());
+        }
     }
 
     // A page walks the order and probes each row, unless every group has a
@@ -262,7 +272,15 @@ Result<Facets> PostgresCatalogStore::facets(const QStringList &facetKeys, const 
     if (!lists)
         return lists.error();
     Facets result;
+    d->checkCaches();
     for (const QString &facet : facetKeys) {
+        QString cacheKey = facet.toLower() + QChar(0) + lists->sql;
+        for (const QVariant &p : std::as_const(lists->params))
+            cacheKey += QChar(0) + p.toString();
+        if (const auto cached = d->cachedFacets.constFind(cacheKey); cached != d->cachedFacets.cend()) {
+            result.append({facet, cached.value()});
+            continue;
+        }
         QString sql = QStringLiteral("SELECT coalesce(s.original_value, s.value) AS v, count(*) FROM search s ");
         if (!lists->sql.isEmpty())
             sql += QStringLiteral("JOIN entities e ON e.id = s.entity_id ");
@@ -276,6 +294,7 @@ Result<Facets> PostgresCatalogStore::facets(const QStringList &facetKeys, const 
         QList<FacetCount> counts;
         for (int i = 0; i < rows->size(); ++i)
             counts.append({rows->text(i, 0), rows->integer(i, 1)});
+        d->cachedFacets.insert(cacheKey, counts);
         result.append({facet, counts});
     }
     return result;

@@ -100,6 +100,19 @@ Status PostgresCatalogStorePrivate::migrate()
     return Ok{};
 }
 
+void PostgresCatalogStorePrivate::checkCaches()
+{
+    auto sequence = db.integer(QStringLiteral("SELECT value FROM store_state WHERE key = 'last_sequence'"));
+    const qint64 now = sequence ? sequence.value() : -1;
+    // Bounded: filters come from requests.
+    constexpr qsizetype MaxCached = 1000;
+    if (now != cachedAtSequence || now < 0 || cachedCounts.size() + cachedFacets.size() > MaxCached) {
+        cachedCounts.clear();
+        cachedFacets.clear();
+        cachedAtSequence = now;
+    }
+}
+
 StoredEntity PostgresCatalogStorePrivate::entityFromRow(const PgRows &rows, int row, bool rawJson)
 {
     StoredEntity e;

@@ -20,6 +20,14 @@ public:
     Internal::PgDatabase db;
 
     Status migrate();
+
+    // Counts and facets answered since the change sequence (any replica's)
+    // last moved: counting a large result costs more than the page itself.
+    qint64 cachedAtSequence = -1;
+    QHash<QString, qint64> cachedCounts;
+    QHash<QString, QList<FacetCount>> cachedFacets;
+    // Empties the caches when the sequence has moved since they were filled.
+    void checkCaches();
     static StoredEntity entityFromRow(const Internal::PgRows &rows, int row, bool rawJson = false);
     std::optional<StoredEntity> readEntity(const QString &where, const QVariant &param);
 

@@ -58,6 +58,7 @@ private Q_SLOTS:
     void tasksKeepTheirStateAndLog();
     void authStateKeepsKeysAndSessionsOnce();
     void leasesGoToOneHolderUntilTheyEnd();
+    void countsAndFacetsFollowWritesOfOtherConnections();
 
 private:
     Result<std::unique_ptr<ServerStore>> tryOpen();
@@ -1007,6 +1008,33 @@ void TestCatalogStore::leasesGoToOneHolderUntilTheyEnd()
     QCOMPARE(m_store->claimLease(key, QStringLiteral("b"), 60000).value(), 0);
     QVERIFY(m_store->claimLease(key, QStringLiteral("a"), 60000).value() > 0);
     QCOMPARE(m_store->claimLease(key, QStringLiteral("a"), 60000, true).value(), 0);
+}
+
+void TestCatalogStore::countsAndFacetsFollowWritesOfOtherConnections()
+{
+    seed();
+    EntityQuery counted;
+    counted.filter = *Model::EntityFilter::parse({QStringLiteral("kind=component")});
+    counted.countTotal = true;
+    counted.limit = 1;
+    const auto kinds = [&] {
+        QStringList out;
+        const auto facets = m_store->facets({QStringLiteral("kind")}, {});
+        if (!facets)
+            return QStringList{facets.error().message};
+        for (const FacetCount &c : facets->at(0).second)
+            out << c.value + QLatin1Char('=') + QString::number(c.count);
+        return out;
+    };
+    QCOMPARE(m_store->queryEntities(counted)->totalItems, 3);
+    QCOMPARE(kinds(), (QStringList{QStringLiteral("API=1"), QStringLiteral("Component=3"), QStringLiteral("Group=2"), QStringLiteral("System=1")}));
+    // Another connection (another replica, on PostgreSQL) writes: the answers here follow.
+    std::unique_ptr<ServerStore> other = openStore();
+    QVERIFY(other->applyLocation(writeOf({entity("Component", "solo", component("team-a"))}, QStringLiteral("file:/other.yaml"))));
+    auto page = m_store->queryEntities(counted);
+    QVERIFY2(page, page ? "" : qPrintable(page.error().message));
+    QCOMPARE(page->totalItems, 4);
+    QCOMPARE(kinds(), (QStringList{QStringLiteral("API=1"), QStringLiteral("Component=4"), QStringLiteral("Group=2"), QStringLiteral("System=1")}));
 }
 
 QTEST_GUILESS_MAIN(TestCatalogStore)
