@@ -40,6 +40,7 @@ class TestRequestPolicy : public QObject
 private Q_SLOTS:
     void initTestCase();
     void cleanup() { m_server.reportIfTestFailed(); }
+    void largeAnswersAreGzippedWhenAsked();
     void foreignHostsAreRefused_data();
     void foreignHostsAreRefused();
     void foreignOriginsMayNotChangeAnything_data();
@@ -191,13 +192,40 @@ void TestRequestPolicy::preflightsAsBackstageAnswersThem()
     QVERIFY(!foreign.headers.contains("access-control-allow-origin"));
 }
 
+void TestRequestPolicy::largeAnswersAreGzippedWhenAsked()
+{
+    const QByteArray host = localHost();
+    const RawReply plain = raw("GET", "/api/catalog/entities", {{"Host", host}});
+    QCOMPARE(plain.status, 200);
+    QVERIFY(plain.body.size() >= 1024);
+    QVERIFY(!plain.headers.contains("content-encoding"));
+    QCOMPARE(plain.headers.value("vary"), QByteArray("Accept-Encoding"));
+    const RawReply zipped = raw("GET", "/api/catalog/entities", {{"Host", host}, {"Accept-Encoding", "gzip, deflate, br"}});
+    QCOMPARE(zipped.status, 200);
+    QCOMPARE(zipped.headers.value("content-encoding"), QByteArray("gzip"));
+    QCOMPARE(zipped.headers.value("content-length").toLongLong(), zipped.body.size());
+    QVERIFY(zipped.body.size() < plain.body.size());
+    // gunzip gives back the very same bytes.
+    QProcess gunzip;
+    gunzip.start(QStringLiteral("gzip"), {QStringLiteral("-dc")});
+    gunzip.write(zipped.body);
+    gunzip.closeWriteChannel();
+    QVERIFY(gunzip.waitForFinished());
+    QCOMPARE(gunzip.readAllStandardOutput(), plain.body);
+    // Refused by q=0, or too small to be worth it: as it is.
+    QVERIFY(!raw("GET", "/api/catalog/entities", {{"Host", host}, {"Accept-Encoding", "gzip;q=0"}}).headers.contains("content-encoding"));
+    const RawReply small = raw("GET", "/api/catalog/entities/by-name/component/default/nothing", {{"Host", host}, {"Accept-Encoding", "gzip"}});
+    QCOMPARE(small.status, 404);
+    QVERIFY(!small.headers.contains("content-encoding"));
+}
+
 void TestRequestPolicy::allowedOriginsGetCorsHeaders()
 {
     const RawReply reply = raw("GET", "/api/catalog/entities/by-name/component/default/web", {{"Host", localHost()}, {"Origin", "http://localhost:3000"}});
     QCOMPARE(reply.status, 200);
     QCOMPARE(reply.headers.value("access-control-allow-origin"), QByteArray("http://localhost:3000"));
     QCOMPARE(reply.headers.value("access-control-allow-credentials"), QByteArray("true"));
-    QCOMPARE(reply.headers.value("vary"), QByteArray("Origin"));
+    QCOMPARE(reply.headers.value("vary"), QByteArray("Origin, Accept-Encoding"));   // compression's, after cors
     QVERIFY(!reply.headers.contains("access-control-allow-methods"));   // only on preflights
     // Errors carry them too (cors runs before the routes).
     const RawReply missing = raw("GET", "/api/catalog/entities/by-name/component/default/nothing", {{"Host", localHost()}, {"Origin", "http://localhost:3000"}});
