@@ -68,7 +68,6 @@ private Q_SLOTS:
 
 private:
     void writeConfig(const QString &database, const QByteArray &locations);
-    QString psql(const QString &database, const QString &sql);
     // Starts a replica and returns once it listens (not waiting for its reads).
     bool startListening(QProcess &process);
     Greenroom::Tests::PgCluster *m_cluster = nullptr;
@@ -101,16 +100,6 @@ void TestPostgresReplicas::writeConfig(const QString &database, const QByteArray
                     "greenroom:\n  processing: {leaseTimeout: {seconds: 3}}\n"
                     "catalog:\n  processingInterval: false\n  rules: [{allow: [Component, Location]}]\n  locations:\n"
                   + locations);
-}
-
-QString TestPostgresReplicas::psql(const QString &database, const QString &sql)
-{
-    QProcess process;
-    process.start(m_cluster->binDir() + QStringLiteral("/psql"),
-                  {QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"), QString::number(m_cluster->port()),
-                   QStringLiteral("-U"), QStringLiteral("greenroom"), QStringLiteral("-d"), database, QStringLiteral("-tAc"), sql});
-    process.waitForFinished();
-    return QString::fromUtf8(process.readAllStandardOutput() + process.readAllStandardError()).trimmed();
 }
 
 bool TestPostgresReplicas::startListening(QProcess &process)
@@ -153,7 +142,7 @@ void TestPostgresReplicas::replicasShareReadsAndServeOneFeed()
         const QByteArray read = "part-" + QByteArray::number(i) + ".yaml: 301 added";   // and the location itself
         QVERIFY2(first.contains(read) != second.contains(read), read.constData());
     }
-    QCOMPARE(psql(database, QStringLiteral("SELECT count(*) FROM catalog.entities")), QStringLiteral("1806"));   // 6 x 300, 6 locations
+    QCOMPARE(m_cluster->psql(database, QStringLiteral("SELECT count(*) FROM catalog.entities")), QStringLiteral("1806"));   // 6 x 300, 6 locations
 
     // One feed, whichever replica answers it.
     const QStringList feed = wholeFeed(m_first);
@@ -207,23 +196,23 @@ void TestPostgresReplicas::killedReplicasWorkIsTakenOver()
     waited.start();
     QString holder;
     while (waited.elapsed() < 30000 && !holder.contains(QLatin1Char(':')))
-        holder = psql(database, QStringLiteral("SELECT holder FROM catalog.work_leases WHERE key LIKE 'file:%large.yaml'"));
+        holder = m_cluster->psql(database, QStringLiteral("SELECT holder FROM catalog.work_leases WHERE key LIKE 'file:%large.yaml'"));
     QVERIFY2(holder.contains(QString::number(doomed.processId())), qPrintable(holder));
     // The second starts meanwhile: the location is leased, so it waits.
     QProcess second;
     QVERIFY(startListening(second));
     QTest::qWait(500);
-    QCOMPARE(psql(database, QStringLiteral("SELECT count(*) FROM catalog.entities")), QStringLiteral("0"));   // mid-read, nothing yet
+    QCOMPARE(m_cluster->psql(database, QStringLiteral("SELECT count(*) FROM catalog.entities")), QStringLiteral("0"));   // mid-read, nothing yet
     ::kill(pid_t(doomed.processId()), SIGKILL);
     QVERIFY(doomed.waitForFinished(10000));
-    QCOMPARE(psql(database, QStringLiteral("SELECT count(*) FROM catalog.entities")), QStringLiteral("0"));   // nothing half-written
+    QCOMPARE(m_cluster->psql(database, QStringLiteral("SELECT count(*) FROM catalog.entities")), QStringLiteral("0"));   // nothing half-written
 
     // Once the lease runs out (3 s), the second reads the location and writes it whole.
     waited.restart();
     QString count;
     while (waited.elapsed() < 120000 && count != QString::number(Count + 1)) {
         QTest::qWait(250);
-        count = psql(database, QStringLiteral("SELECT count(*) FROM catalog.entities"));
+        count = m_cluster->psql(database, QStringLiteral("SELECT count(*) FROM catalog.entities"));
     }
     QCOMPARE(count, QString::number(Count + 1));
     qInfo("taken over and written %lld ms after the kill", qint64(waited.elapsed()));

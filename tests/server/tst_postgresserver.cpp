@@ -47,8 +47,6 @@ private Q_SLOTS:
 
 private:
     QByteArray config(const QByteArray &database) const;
-    // What psql answers, run in `database`.
-    QString psql(const QString &database, const QString &sql);
     Greenroom::Tests::PgCluster *m_cluster = nullptr;
     QTemporaryDir m_dir;
     ServerProcess m_server;
@@ -68,16 +66,6 @@ QByteArray TestPostgresServer::config(const QByteArray &database) const
            + "catalog:\n  processingInterval: false\n  locations: [{type: file, target: catalog-info.yaml}]\n";
 }
 
-QString TestPostgresServer::psql(const QString &database, const QString &sql)
-{
-    QProcess process;
-    process.start(m_cluster->binDir() + QStringLiteral("/psql"),
-                  {QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"), QString::number(m_cluster->port()),
-                   QStringLiteral("-U"), QStringLiteral("greenroom"), QStringLiteral("-d"), database, QStringLiteral("-tAc"), sql});
-    process.waitForFinished();
-    return QString::fromUtf8(process.readAllStandardOutput() + process.readAllStandardError()).trimmed();
-}
-
 void TestPostgresServer::createsItsDatabaseAndKeepsTheCatalogAcrossARestart()
 {
     // Backstage's default: one database per plugin, prefix + plugin id, made when missing.
@@ -89,7 +77,7 @@ void TestPostgresServer::createsItsDatabaseAndKeepsTheCatalogAcrossARestart()
                                         + "/greenroom_test_catalog"),
              m_server.output().constData());
     QCOMPARE(totalItems(m_server), 41);   // 40 components and their location
-    QCOMPARE(psql(QStringLiteral("greenroom_test_catalog"), QStringLiteral("SELECT count(*) FROM entities")), QStringLiteral("41"));
+    QCOMPARE(m_cluster->psql(QStringLiteral("greenroom_test_catalog"), QStringLiteral("SELECT count(*) FROM entities")), QStringLiteral("41"));
     const Reply feed = m_server.request("GET", QStringLiteral("/api/sync/v1/changes?limit=100"));
     QCOMPARE(feed.status, 200);
     QCOMPARE(feed.json()[QLatin1String("changes")].toArray().size(), 41);
@@ -117,8 +105,8 @@ void TestPostgresServer::urlConnectionInSchemaMode()
                      + QByteArray::number(m_cluster->port()) + "/shared\n"));
     QVERIFY2(m_server.start(m_dir.path()), m_server.output().constData());
     QCOMPARE(totalItems(m_server), 41);
-    QCOMPARE(psql(QStringLiteral("shared"), QStringLiteral("SELECT count(*) FROM gr_catalog.entities")), QStringLiteral("41"));
-    QCOMPARE(psql(QStringLiteral("shared"), QStringLiteral("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")), QStringLiteral("0"));
+    QCOMPARE(m_cluster->psql(QStringLiteral("shared"), QStringLiteral("SELECT count(*) FROM gr_catalog.entities")), QStringLiteral("41"));
+    QCOMPARE(m_cluster->psql(QStringLiteral("shared"), QStringLiteral("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")), QStringLiteral("0"));
 }
 
 void TestPostgresServer::unreachableDatabasesAreNamedWithoutThePassword()

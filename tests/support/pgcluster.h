@@ -64,6 +64,16 @@ public:
                    {QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"), QString::number(m_port),
                     QStringLiteral("-U"), QStringLiteral("greenroom"), name});
     }
+    // What psql answers to `sql` in `database` (unaligned, tuples only), or its error.
+    QString psql(const QString &database, const QString &sql) const
+    {
+        QProcess process;
+        process.start(m_bin + QStringLiteral("/psql"),
+                      {QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"), QString::number(m_port), QStringLiteral("-U"),
+                       QStringLiteral("greenroom"), QStringLiteral("-d"), database, QStringLiteral("-tAc"), sql});
+        process.waitForFinished();
+        return QString::fromUtf8(process.readAllStandardOutput() + process.readAllStandardError()).trimmed();
+    }
     // Runs a PostgreSQL program as the cluster's owner; its output on failure.
     QString run(const QString &program, const QStringList &arguments) const
     {
