@@ -160,18 +160,54 @@ Status PgDatabase::open(const QString &conninfo)
         return failure(QStringLiteral("cannot connect to PostgreSQL"));
     // Notices (a table that exists already...) are not errors; they stay out of stderr.
     PQsetNoticeProcessor(m_conn, [](void *, const char *) {}, nullptr);
-    return exec(QStringLiteral("SET client_encoding = 'UTF8'; SET standard_conforming_strings = on"));
+    return addSessionSetup(QStringLiteral("SET client_encoding = 'UTF8'; SET standard_conforming_strings = on"));
+}
+
+Status PgDatabase::addSessionSetup(const QString &sql)
+{
+    if (Status s = exec(sql); !s)
+        return s;
+    m_sessionSetup.append(sql);
+    return Ok{};
+}
+
+bool PgDatabase::reconnect()
+{
+    if (PQstatus(m_conn) != CONNECTION_BAD)
+        return false;
+    PQreset(m_conn);
+    if (PQstatus(m_conn) != CONNECTION_OK)
+        return false;
+    m_prepared.clear();   // they went with the old session
+    for (const QString &sql : std::as_const(m_sessionSetup)) {
+        PgRows rows(PQexec(m_conn, sql.toUtf8().constData()));
+        if (!rows.ok())
+            return false;
+    }
+    return true;
 }
 
 Status PgDatabase::exec(const QString &sql)
 {
+    const bool outsideTransaction = PQtransactionStatus(m_conn) == PQTRANS_IDLE;
     PgRows rows(PQexec(m_conn, sql.toUtf8().constData()));
+    if (!rows.ok() && outsideTransaction && reconnect())
+        rows = PgRows(PQexec(m_conn, sql.toUtf8().constData()));
     if (!rows.ok())
         return Error::internal(rows.errorMessage());
     return Ok{};
 }
 
 Result<PgRows> PgDatabase::query(const QString &sql, const QVariantList &params)
+{
+    const bool outsideTransaction = PQtransactionStatus(m_conn) == PQTRANS_IDLE;
+    auto rows = run(sql, params);
+    if (!rows && outsideTransaction && reconnect())
+        return run(sql, params);
+    return rows;
+}
+
+Result<PgRows> PgDatabase::run(const QString &sql, const QVariantList &params)
 {
     auto name = m_prepared.constFind(sql);
     if (name == m_prepared.cend()) {

@@ -6,6 +6,7 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QStringList>
 #include <QString>
 #include <QVariantList>
 
@@ -60,6 +61,8 @@ public:
 
     // A libpq connection string ("host=... port=... dbname=...", or a postgres:// URI).
     Status open(const QString &conninfo);
+    // Runs `sql` now and again whenever the connection is made anew (search_path...).
+    Status addSessionSetup(const QString &sql);
     PGconn *handle() const { return m_conn; }
     // Several statements, no parameters (migrations, BEGIN, COMMIT).
     Status exec(const QString &sql);
@@ -74,7 +77,14 @@ public:
 
 private:
     Error failure(const QString &what) const;
+    Result<PgRows> run(const QString &sql, const QVariantList &params);
+    // A connection that broke (the server restarted, the network dropped)
+    // outside a transaction is made again, its session set up as before;
+    // true when that worked. Inside a transaction the error stands: what
+    // the transaction did is gone, and only its caller can start over.
+    bool reconnect();
     PGconn *m_conn = nullptr;
+    QStringList m_sessionSetup;
     QHash<QString, QByteArray> m_prepared;   // SQL text -> statement name
     int m_nextName = 0;
 };

@@ -43,7 +43,7 @@ Result<std::unique_ptr<PostgresCatalogStore>> PostgresCatalogStore::open(const Q
                 return Error(s.error().name, QStringLiteral("Failed to connect to the database to make sure that schema '%1' exists, %2")
                                                  .arg(options.schema, s.error().message));
         }
-        if (Status s = store->d->db.exec(QStringLiteral("SET search_path TO ") + schema); !s)
+        if (Status s = store->d->db.addSessionSetup(QStringLiteral("SET search_path TO ") + schema); !s)
             return s.error();
     }
     if (Status s = store->d->migrate(); !s)

@@ -44,6 +44,7 @@ private Q_SLOTS:
     void createsItsDatabaseAndKeepsTheCatalogAcrossARestart();
     void urlConnectionInSchemaMode();
     void unreachableDatabasesAreNamedWithoutThePassword();
+    void keepsServingWhenTheDatabaseRestarts();
 
 private:
     QByteArray config(const QByteArray &database) const;
@@ -141,6 +142,26 @@ void TestPostgresServer::unreachableDatabasesAreNamedWithoutThePassword()
     QVERIFY2(out.contains("Invalid schemaPrefix \"bad-prefix\""), out.constData());
     out = failure("    client: mysql\n");
     QVERIFY2(out.contains("backend.database.client 'mysql' is not supported"), out.constData());
+}
+
+void TestPostgresServer::keepsServingWhenTheDatabaseRestarts()
+{
+    writeFile(m_dir.filePath(QStringLiteral("app-config.yaml")),
+              config("    client: pg\n    connection: {host: 127.0.0.1, port: " + QByteArray::number(m_cluster->port())
+                     + ", user: greenroom, database: restarts}\n    pluginDivisionMode: schema\n"));
+    QVERIFY(m_cluster->createDatabase(QStringLiteral("restarts")).isEmpty());
+    QVERIFY2(m_server.start(m_dir.path()), m_server.output().constData());
+    QCOMPARE(totalItems(m_server), 41);
+    // Every connection the server holds is cut.
+    const QString restarted = m_cluster->restart();
+    QVERIFY2(restarted.isEmpty(), qPrintable(restarted));
+    // Reads and writes reconnect, with the session as it was (the schema on the search path).
+    const Reply svc = m_server.request("GET", QStringLiteral("/api/catalog/entities/by-name/component/default/svc-3"));
+    QVERIFY2(svc.status == 200, svc.body.constData());
+    const QString uid = svc.json()[QLatin1String("metadata")][QLatin1String("uid")].toString();
+    QCOMPARE(m_server.request("DELETE", QStringLiteral("/api/catalog/entities/by-uid/") + uid).status, 204);
+    QCOMPARE(totalItems(m_server), 40);
+    QCOMPARE(m_server.request("GET", QStringLiteral("/api/sync/v1/changes?limit=100")).status, 200);
 }
 
 QTEST_GUILESS_MAIN(TestPostgresServer)

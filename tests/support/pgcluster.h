@@ -64,6 +64,12 @@ public:
                    {QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"), QString::number(m_port),
                     QStringLiteral("-U"), QStringLiteral("greenroom"), name});
     }
+    // Stops the server (fast: connections are cut) and starts it again on the same port.
+    QString restart() const
+    {
+        return run(m_bin + QStringLiteral("/pg_ctl"), {QStringLiteral("-D"), dataDir(), QStringLiteral("-m"), QStringLiteral("fast"),
+                                                      QStringLiteral("-w"), QStringLiteral("restart")});
+    }
     // What psql answers to `sql` in `database` (unaligned, tuples only), or its error.
     QString psql(const QString &database, const QString &sql) const
     {
