@@ -388,21 +388,7 @@ Result<WriteReport> PostgresCatalogStore::writeLocation(LocationWrite write, con
                                                rows->text(i, 5), rows->boolean(i, 6)});
     }
 
-    struct Digest
-    {
-        QByteArray hash;
-        QString kind;
-        QString name;
-    };
-    QList<Digest> digests = QtConcurrent::blockingMapped(write.entities, [](const EntityWrite &w) {
-        if (!w.bodyHash.isEmpty()) {
-            const qsizetype colon = w.ref.indexOf(QLatin1Char(':'));
-            return Digest{w.bodyHash, w.ref.left(colon), w.ref.mid(w.ref.indexOf(QLatin1Char('/'), colon) + 1)};
-        }
-        const QJsonObject entity = w.object();
-        return Digest{Stitcher::bodyHash(entity), entity.value(QLatin1String("kind")).toString().toLower(),
-                      entity.value(QLatin1String("metadata"))[QLatin1String("name")].toString().toLower()};
-    });
+    QList<EntityDigest> digests = digestsOf(write.entities);
 
     // Refs of this write another origin owns already: one query for all of them.
     QHash<QString, QString> ownedElsewhere;   // ref -> its location key
@@ -432,6 +418,10 @@ Result<WriteReport> PostgresCatalogStore::writeLocation(LocationWrite write, con
     std::stable_sort(order.begin(), order.end(),
                      [&](qsizetype a, qsizetype b) { return write.entities.at(a).ref < write.entities.at(b).ref; });
 
+    const std::function<std::optional<QString>(const QString &)> ownerLocation = [&ownedElsewhere](const QString &ref) {
+        const auto owner = ownedElsewhere.constFind(ref);
+        return owner == ownedElsewhere.cend() ? std::nullopt : std::optional<QString>(owner.value());
+    };
     PgArray clearIds;   // unchanged entities whose old problem goes
     PgArray updIds, updHashes, updLocations, updParents;
     QSet<QString> seen;
@@ -446,32 +436,18 @@ Result<WriteReport> PostgresCatalogStore::writeLocation(LocationWrite write, con
             digests[i] = {};
         });
         const QByteArray hash = digests.at(i).hash;
-        const auto keepBody = [&state, &w] {
-            if (!w.json.isEmpty()) {
-                state.bodyJson.insert(w.ref, w.json);
-            } else {
-                state.bodies.insert(w.ref, w.entity);
-                state.orders.insert(w.ref, w.keyOrder);
+        const EntityVerdict verdict = judgeEntity(w, hash, write.originKey, existing, seen, ownerLocation, report);
+        if (verdict == EntityVerdict::Duplicate || verdict == EntityVerdict::OwnedElsewhere)
+            continue;
+        const auto it = existing.constFind(w.ref);
+        if (verdict == EntityVerdict::Unchanged) {
+            if (it->hasStatus) {   // it processed cleanly again: its old problem goes
+                clearIds.add(it->id);
+                state.restitch.insert(w.ref);
             }
-        };
-        if (seen.contains(w.ref)) {
-            report.conflicts.append(conflictRecord(
-                write.originKey, w.locationKey, w.ref,
-                QStringLiteral("Detected conflicting entityRef %1 already referenced by an earlier document of the same "
-                               "location and now also %2").arg(w.ref, w.locationKey)));
             continue;
         }
-        seen.insert(w.ref);
-        const auto it = existing.constFind(w.ref);
-        if (it != existing.cend()) {
-            if (it->bodyHash == hash && it->parentRef == w.parentRef && it->locationKey == w.locationKey) {
-                ++report.unchanged;
-                if (it->hasStatus) {
-                    clearIds.add(it->id);
-                    state.restitch.insert(w.ref);
-                }
-                continue;
-            }
+        if (verdict == EntityVerdict::Changed) {
             updIds.add(it->id);
             updHashes.add(hash);
             updLocations.addOrNull(w.locationKey);
@@ -481,17 +457,8 @@ Result<WriteReport> PostgresCatalogStore::writeLocation(LocationWrite write, con
             if (Status s = d->insertRelations(it->id, w.relations, state); !s)
                 return s.error();
             state.restitch.insert(w.ref);
-            keepBody();
+            keepBodyFor(state, w);
             bodiesWritten.insert(w.ref);
-            ++report.updated;
-            continue;
-        }
-        if (const auto owner = ownedElsewhere.constFind(w.ref); owner != ownedElsewhere.cend()) {
-            // First writer wins (Backstage 6.4): another location owns this ref.
-            report.conflicts.append(conflictRecord(
-                write.originKey, w.locationKey, w.ref,
-                QStringLiteral("Detected conflicting entityRef %1 already referenced by %2 and now also %3")
-                    .arg(w.ref, owner.value(), w.locationKey)));
             continue;
         }
         const qint64 id = ++nextId;
@@ -500,9 +467,8 @@ Result<WriteReport> PostgresCatalogStore::writeLocation(LocationWrite write, con
         if (Status s = d->insertRelations(id, w.relations, state); !s)
             return s.error();
         state.restitch.insert(w.ref);
-        keepBody();
+        keepBodyFor(state, w);
         bodiesWritten.insert(w.ref);
-        ++report.inserted;
     }
     if (!clearIds.isEmpty()) {
         if (auto cleared = d->db.query(QStringLiteral("UPDATE entities SET status_items = NULL WHERE id = ANY(?::bigint[])"),

@@ -7,6 +7,7 @@
 #include <model/annotations.h>
 
 #include <QJsonDocument>
+#include <QtConcurrent/QtConcurrentMap>
 
 namespace Greenroom::Store::Internal {
 
@@ -93,6 +94,20 @@ std::optional<QJsonObject> orphanedBody(const QByteArray &finalJson)
     metadata.insert(QStringLiteral("annotations"), annotations);
     body.insert(QStringLiteral("metadata"), metadata);
     return body;
+}
+
+QList<EntityDigest> digestsOf(const QList<EntityWrite> &entities)
+{
+    return QtConcurrent::blockingMapped(entities, [](const EntityWrite &w) {
+        if (!w.bodyHash.isEmpty()) {   // worked out already: kind and name are in the (lower-case) ref
+            const qsizetype colon = w.ref.indexOf(QLatin1Char(':'));
+            return EntityDigest{w.bodyHash, w.ref.left(colon), w.ref.mid(w.ref.indexOf(QLatin1Char('/'), colon) + 1)};
+        }
+        // An entity kept as JSON is parsed here for its hash, kind and name, and let go again.
+        const QJsonObject entity = w.object();
+        return EntityDigest{Stitcher::bodyHash(entity), entity.value(QLatin1String("kind")).toString().toLower(),
+                            entity.value(QLatin1String("metadata"))[QLatin1String("name")].toString().toLower()};
+    });
 }
 
 Error locationConflict(const QString &type, const QString &target)

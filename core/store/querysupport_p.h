@@ -51,6 +51,63 @@ void keepSubtrees(const QHash<QString, Row> &existing, const QSet<QString> &writ
         }
     }
 }
+// What tells a written entity's body from its last version, and its kind
+// and name (lower case), worked out on every core: serialising and hashing
+// is most of the cost of telling unchanged entities apart.
+struct EntityDigest
+{
+    QByteArray hash;
+    QString kind;
+    QString name;
+};
+QList<EntityDigest> digestsOf(const QList<EntityWrite> &entities);
+
+// How one entity of a location's write stands against what is stored, as
+// both stores judge it in ref order: a second document with a ref (the first
+// wins), unchanged (same body, parent and location), changed, a ref another
+// origin owns (first writer wins, Backstage 6.4), or new. Conflicts go to
+// `report` with Backstage's texts, and unchanged, changed and new are counted.
+enum class EntityVerdict { Duplicate, Unchanged, Changed, OwnedElsewhere, New };
+template<typename Row>
+EntityVerdict judgeEntity(const EntityWrite &w, const QByteArray &hash, const QString &originKey, const QHash<QString, Row> &existing,
+                          QSet<QString> &seen, const std::function<std::optional<QString>(const QString &ref)> &ownerLocation,
+                          WriteReport &report)
+{
+    if (seen.contains(w.ref)) {
+        report.conflicts.append(conflictRecord(originKey, w.locationKey, w.ref,
+                                               QStringLiteral("Detected conflicting entityRef %1 already referenced by an earlier document "
+                                                              "of the same location and now also %2").arg(w.ref, w.locationKey)));
+        return EntityVerdict::Duplicate;
+    }
+    seen.insert(w.ref);
+    if (const auto it = existing.constFind(w.ref); it != existing.cend()) {
+        if (it->bodyHash == hash && it->parentRef == w.parentRef && it->locationKey == w.locationKey) {
+            ++report.unchanged;
+            return EntityVerdict::Unchanged;
+        }
+        ++report.updated;
+        return EntityVerdict::Changed;
+    }
+    if (const std::optional<QString> other = ownerLocation(w.ref)) {
+        report.conflicts.append(conflictRecord(originKey, w.locationKey, w.ref,
+                                               QStringLiteral("Detected conflicting entityRef %1 already referenced by %2 and now also %3")
+                                                   .arg(w.ref, *other, w.locationKey)));
+        return EntityVerdict::OwnedElsewhere;
+    }
+    ++report.inserted;
+    return EntityVerdict::New;
+}
+// Keeps a written entity's body for stitching: its JSON, or the object and key order.
+template<typename State>
+void keepBodyFor(State &state, const EntityWrite &w)
+{
+    if (!w.json.isEmpty()) {
+        state.bodyJson.insert(w.ref, w.json);
+    } else {
+        state.bodies.insert(w.ref, w.entity);
+        state.orders.insert(w.ref, w.keyOrder);
+    }
+}
 // catalog.orphanStrategy keep: the body of an entity its origin no longer
 // emits, annotated backstage.io/orphan; nullopt when it is marked already.
 std::optional<QJsonObject> orphanedBody(const QByteArray &finalJson);

@@ -458,24 +458,7 @@ Result<WriteReport> SqliteCatalogStore::writeLocation(LocationWrite write, const
             existing.insert(r.text(1), {r.integer(0), r.text(2), r.blob(3), r.text(4), r.text(5), r.integer(6) != 0});
     }
 
-    // Body hashes on every core: serialising and hashing is most of the cost
-    // of telling unchanged entities apart.
-    // An entity kept as JSON is parsed here for its hash, kind and name, and let go again.
-    struct Digest
-    {
-        QByteArray hash;
-        QString kind;   // lower case
-        QString name;   // lower case
-    };
-    QList<Digest> digests = QtConcurrent::blockingMapped(write.entities, [](const EntityWrite &w) {
-        if (!w.bodyHash.isEmpty()) {   // worked out already: kind and name are in the (lower-case) ref
-            const qsizetype colon = w.ref.indexOf(QLatin1Char(':'));
-            return Digest{w.bodyHash, w.ref.left(colon), w.ref.mid(w.ref.indexOf(QLatin1Char('/'), colon) + 1)};
-        }
-        const QJsonObject entity = w.object();
-        return Digest{Stitcher::bodyHash(entity), entity.value(QLatin1String("kind")).toString().toLower(),
-                      entity.value(QLatin1String("metadata"))[QLatin1String("name")].toString().toLower()};
-    });
+    QList<EntityDigest> digests = digestsOf(write.entities);
 
     // We hold the write lock, so ids for new entities can be handed out here;
     // their rows are written once, already stitched.
@@ -517,6 +500,16 @@ Result<WriteReport> SqliteCatalogStore::writeLocation(LocationWrite write, const
     std::stable_sort(order.begin(), order.end(),
                      [&](qsizetype a, qsizetype b) { return write.entities.at(a).ref < write.entities.at(b).ref; });
 
+    // Another origin's hold on a ref, looked up as a new ref is met.
+    const std::function<std::optional<QString>(const QString &)> ownerLocation = [&owner](const QString &ref) {
+        Statement &o = *owner.value();
+        o.bind(1, ref);
+        std::optional<QString> other;
+        if (o.next() && !o.isNull(0))
+            other = o.text(1);
+        o.reset();
+        return other;
+    };
     QSet<QString> seen;
     QSet<QString> bodiesWritten;   // inserted or updated: their change is not a "re-relation"
     for (const qsizetype i : std::as_const(order)) {
@@ -530,33 +523,19 @@ Result<WriteReport> SqliteCatalogStore::writeLocation(LocationWrite write, const
             digests[i] = {};
         });
         const QByteArray hash = digests.at(i).hash;
-        const auto keepBody = [&state, &w] {
-            if (!w.json.isEmpty()) {
-                state.bodyJson.insert(w.ref, w.json);
-            } else {
-                state.bodies.insert(w.ref, w.entity);
-                state.orders.insert(w.ref, w.keyOrder);
+        const EntityVerdict verdict = judgeEntity(w, hash, write.originKey, existing, seen, ownerLocation, report);
+        if (verdict == EntityVerdict::Duplicate || verdict == EntityVerdict::OwnedElsewhere)
+            continue;
+        const auto it = existing.constFind(w.ref);
+        if (verdict == EntityVerdict::Unchanged) {
+            if (it->hasStatus) {   // it processed cleanly again: its old problem goes
+                if (!clearStatus.value()->bind(1, it->id).run())
+                    return Error::internal(d->db.lastError());
+                state.restitch.insert(w.ref);
             }
-        };
-        if (seen.contains(w.ref)) {
-            report.conflicts.append(conflictRecord(
-                write.originKey, w.locationKey, w.ref,
-                QStringLiteral("Detected conflicting entityRef %1 already referenced by an earlier document of the same "
-                               "location and now also %2").arg(w.ref, w.locationKey)));
             continue;
         }
-        seen.insert(w.ref);
-        const auto it = existing.constFind(w.ref);
-        if (it != existing.cend()) {
-            if (it->bodyHash == hash && it->parentRef == w.parentRef && it->locationKey == w.locationKey) {
-                ++report.unchanged;
-                if (it->hasStatus) {   // it processed cleanly again: its old problem goes
-                    if (!clearStatus.value()->bind(1, it->id).run())
-                        return Error::internal(d->db.lastError());
-                    state.restitch.insert(w.ref);
-                }
-                continue;
-            }
+        if (verdict == EntityVerdict::Changed) {
             if (!update.value()->bind(1, hash).bind(2, w.locationKey).bind(3, w.parentRef).bind(4, it->id).run())
                 return Error::internal(d->db.lastError());
             if (Status s = d->deleteRelations(it->id, state); !s)
@@ -564,32 +543,18 @@ Result<WriteReport> SqliteCatalogStore::writeLocation(LocationWrite write, const
             if (Status s = d->insertRelations(it->id, w.relations, state); !s)
                 return s.error();
             state.restitch.insert(w.ref);
-            keepBody();
+            keepBodyFor(state, w);
             bodiesWritten.insert(w.ref);
-            ++report.updated;
             continue;
         }
-        Statement &o = *owner.value();
-        o.bind(1, w.ref);
-        if (o.next() && !o.isNull(0)) {
-            // First writer wins (Backstage 6.4): another location owns this ref.
-            report.conflicts.append(conflictRecord(
-                write.originKey, w.locationKey, w.ref,
-                QStringLiteral("Detected conflicting entityRef %1 already referenced by %2 and now also %3")
-                    .arg(w.ref, o.text(1), w.locationKey)));
-            o.reset();
-            continue;
-        }
-        o.reset();
         const qint64 id = ++nextId;
         state.newRows.insert(w.ref, {id, QUuid::createUuid().toString(QUuid::WithoutBraces), digests.at(i).kind, digests.at(i).name,
                                      hash, write.originKey, w.locationKey, w.parentRef});
         if (Status s = d->insertRelations(id, w.relations, state); !s)
             return s.error();
         state.restitch.insert(w.ref);
-        keepBody();
+        keepBodyFor(state, w);
         bodiesWritten.insert(w.ref);
-        ++report.inserted;
     }
 
     // Entities that failed this time keep their last good version, with the problem in status.
