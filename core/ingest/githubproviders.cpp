@@ -132,6 +132,16 @@ void GitHubProviders::run(Provider &provider)
 {
     if (provider.running)
         return;   // one run at a time, as the scheduler's lock allows
+    if (!m_leaseHolder.isEmpty()) {
+        // Held from the start until the run after this is due (or, unscheduled, as long as a run may take).
+        const qint64 heldFor = std::max<qint64>({provider.schedule.frequency.count(), provider.schedule.timeout.count(), 60000});
+        auto held = m_store.claimLease(QStringLiteral("provider:") + provider.name, m_leaseHolder, heldFor);
+        if (held && held.value() > 0) {
+            Q_EMIT ran(provider.name, QStringLiteral("%1: another replica runs it (for %2 s more)").arg(provider.name).arg(held.value() / 1000),
+                       false);
+            return;
+        }
+    }
     provider.running = true;
     provider.cancelled = false;
     provider.startedMs = QDateTime::currentMSecsSinceEpoch();

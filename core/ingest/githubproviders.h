@@ -39,6 +39,12 @@ public:
     Status addOrg(GitHubOrgProviderConfig config, bool alwaysUseDefaultNamespace);
     // The clients' waits and clock (tests), for providers added after this.
     void setClientOptions(GitHubClient::Options options) { m_clientOptions = std::move(options); }
+    // Replicas on one database: a provider's run is made by whoever holds
+    // the lease "provider:<name>", kept until its next run is due, so
+    // replicas do not spend GitHub's quota twice on the same reads (see
+    // Store::CatalogStore::claimLease). A replica that finds it held
+    // skips the run and says so.
+    void setLeases(const QString &holder) { m_leaseHolder = holder; }
 
     QStringList providerNames() const;
     void start();
@@ -67,6 +73,7 @@ private:
     GitHubClient::Options m_clientOptions;
     std::vector<std::unique_ptr<Provider>> m_providers;
     QThreadPool m_pool;
+    QString m_leaseHolder;
 };
 
 } // namespace Greenroom::Ingest

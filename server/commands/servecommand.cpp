@@ -560,6 +560,7 @@ int runServeCommand(const QStringList &arguments)
                                    .arg(QUuid::createUuid().toString(QUuid::Id128).left(8));
         processing.setLeases(holder, leaseTimeout.value());
         docsBuilds.setLeases(holder, leaseTimeout.value());
+        github.setLeases(holder);
         QObject::connect(&processing, &Ingest::ProcessingLoop::passStarting, &server, [&locationService] { locationService.loadRegistered(); });
         auto listener = Store::PostgresChangeListener::listen(database->conninfo);
         if (!listener)

@@ -8,11 +8,13 @@
 // repository among good ones), rate-limit waits, conditional requests that
 // make an unchanged organisation cost no quota, and GitHub App tokens.
 #include "fakegithub.h"
+#include "pgcluster.h"
 
 #include <ingest/githubdiscovery.h>
 #include <ingest/githuborgreader.h>
 #include <ingest/githubproviders.h>
 #include <ingest/processingloop.h>
+#include <store/postgrescatalogstore.h>
 #include <store/sqlitecatalogstore.h>
 
 #include <QJsonDocument>
@@ -127,6 +129,7 @@ private Q_SLOTS:
     void orgMembersAndTeamsBecomeUsersAndGroups();
     void severalOrganisationsGetANamespaceEach();
     void aRenamedTeamAndARemovedMemberAreFollowed();
+    void replicasRunAProviderOnce();
     void rateLimitsAreWaitedOut();
     void anExhaustedQuotaFailsTheRunAndKeepsTheCatalog();
     void aRunStopsAtItsTimeout();
@@ -334,6 +337,40 @@ void TestGitHubProviders::aRenamedTeamAndARemovedMemberAreFollowed()
              (QStringList{QStringLiteral("platform-team"), QStringLiteral("web")}));
     QCOMPARE(list(specOf(entityOf(*store.value(), QStringLiteral("user:default/alice")))[QLatin1String("memberOf")]),
              QStringList{QStringLiteral("platform-team")});
+}
+
+void TestGitHubProviders::replicasRunAProviderOnce()
+{
+    // Two replicas on one PostgreSQL database (a cluster this test starts), each with the same provider.
+    QString error;
+    Tests::PgCluster *cluster = Tests::PgCluster::shared(&error);
+    QVERIFY2(cluster, qPrintable(error));
+    QVERIFY(cluster->createDatabase(QStringLiteral("github_replicas")).isEmpty());
+    auto first = Store::PostgresCatalogStore::open(cluster->conninfo(QStringLiteral("github_replicas")));
+    auto second = Store::PostgresCatalogStore::open(cluster->conninfo(QStringLiteral("github_replicas")));
+    QVERIFY(first && second);
+    Ingest::ProcessingLoop firstLoop(*first.value(), {}), secondLoop(*second.value(), {});
+    Ingest::GitHubProviders one(*first.value(), firstLoop, {integration()}), other(*second.value(), secondLoop, {integration()});
+    for (Ingest::GitHubProviders *providers : {&one, &other}) {
+        providers->setClientOptions(recordingWaits());
+        QVERIFY(providers->addOrg(orgConfig(), true));
+    }
+    one.setLeases(QStringLiteral("replica-one"));
+    other.setLeases(QStringLiteral("replica-other"));
+    QSignalSpy oneRan(&one, &Ingest::GitHubProviders::ran), otherRan(&other, &Ingest::GitHubProviders::ran);
+    const QString name = QStringLiteral("GithubMultiOrgEntityProvider:acme");
+    one.runNow(name);
+    QVERIFY(oneRan.wait(10000));
+    QVERIFY2(!oneRan.last().at(2).toBool(), qPrintable(oneRan.last().at(1).toString()));
+    // The other replica finds the run taken: no GitHub request, and the entities are there for it too.
+    other.runNow(name);
+    QCOMPARE(otherRan.size(), 1);
+    QVERIFY2(otherRan.last().at(1).toString().contains(QLatin1String("another replica runs it")), qPrintable(otherRan.last().at(1).toString()));
+    QVERIFY(!entityOf(*second.value(), QStringLiteral("group:default/platform")).isEmpty());
+    // The holder runs it again when it is due.
+    one.runNow(name);
+    QVERIFY(oneRan.wait(10000));
+    QVERIFY2(oneRan.last().at(1).toString().contains(QLatin1String("entities read")), qPrintable(oneRan.last().at(1).toString()));
 }
 
 void TestGitHubProviders::rateLimitsAreWaitedOut()
