@@ -128,6 +128,8 @@ void PgArray::add(const QByteArray &value)
     quoted.reserve(value.size() + 2);
     quoted += '"';
     for (char c : value) {
+        if (c == '\0')
+            continue;   // PostgreSQL text holds no NUL, and a parameter would end there: an attacker's file would cut the array short
         if (c == '"' || c == '\\')
             quoted += '\\';
         quoted += c;
@@ -239,6 +241,7 @@ Result<PgRows> PgDatabase::run(const QString &sql, const QVariantList &params)
         default:
             values.push_back(p.toString().toUtf8());
         }
+        values.back().replace('\0', QByteArray());   // see PgArray::add
         pointers.push_back(values.back().constData());
     }
     PgRows rows(PQexecPrepared(m_conn, name->constData(), int(pointers.size()), pointers.data(), nullptr, nullptr, 0));

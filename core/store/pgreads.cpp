@@ -71,6 +71,7 @@ Result<bool> PostgresCatalogStorePrivate::isSelective(const Model::EntityFilter 
     constexpr qint64 SmallList = 2000;
     if (filter.anyOf.isEmpty())
         return false;
+    checkCaches();
     for (const Model::EntityFilter::AllOf &allOf : filter.anyOf) {
         bool small = false;
         for (const Model::EntityFilter::Condition &c : allOf) {
@@ -84,10 +85,18 @@ Result<bool> PostgresCatalogStorePrivate::isSelective(const Model::EntityFilter 
                     params.append(value);
             }
             sql += QStringLiteral(" LIMIT %1) matches").arg(SmallList + 1);
-            auto count = db.integer(sql, params);
-            if (!count)
-                return count.error();
-            if (count.value() <= SmallList) {
+            // Asked for every page a client reads; the answer holds until the sequence moves.
+            QString cacheKey = sql;
+            for (const QVariant &p : std::as_const(params))
+                cacheKey += QChar(0) + p.toString();
+            auto cached = cachedCounts.constFind(cacheKey);
+            if (cached == cachedCounts.cend()) {
+                auto count = db.integer(sql, params);
+                if (!count)
+                    return count.error();
+                cached = cachedCounts.insert(cacheKey, count.value());
+            }
+            if (cached.value() <= SmallList) {
                 small = true;
                 break;
             }

@@ -189,17 +189,20 @@ Result<DatabaseSettings> postgresSettings(const Config::ConfigReader &config)
     if (!plugin)
         return plugin.error();
     auto mode = config.optionalString(QStringLiteral("backend.database.pluginDivisionMode"));
+    if (!mode)
+        return mode.error();
     auto prefix = config.optionalString(QStringLiteral("backend.database.prefix"));
+    if (!prefix)
+        return prefix.error();
     auto schemaPrefix = config.optionalString(QStringLiteral("backend.database.schemaPrefix"));
+    if (!schemaPrefix)
+        return schemaPrefix.error();
     auto ensureExists = config.optionalBoolean(QStringLiteral("backend.database.ensureExists"));
+    if (!ensureExists)
+        return ensureExists.error();
     auto pluginEnsureExists = config.optionalBoolean(pluginPath + QStringLiteral(".ensureExists"));
-    for (const Status &read : {Status(mode ? Status(Ok{}) : Status(mode.error())), Status(prefix ? Status(Ok{}) : Status(prefix.error())),
-                               Status(schemaPrefix ? Status(Ok{}) : Status(schemaPrefix.error())),
-                               Status(ensureExists ? Status(Ok{}) : Status(ensureExists.error())),
-                               Status(pluginEnsureExists ? Status(Ok{}) : Status(pluginEnsureExists.error()))}) {
-        if (!read)
-            return read.error();
-    }
+    if (!pluginEnsureExists)
+        return pluginEnsureExists.error();
     const QString division = mode->value_or(QStringLiteral("database"));
     if (division != QLatin1String("database") && division != QLatin1String("schema"))
         return Error::input(QStringLiteral("backend.database.pluginDivisionMode must be database or schema, not '%1'").arg(division));

@@ -59,6 +59,7 @@ private Q_SLOTS:
     void authStateKeepsKeysAndSessionsOnce();
     void leasesGoToOneHolderUntilTheyEnd();
     void countsAndFacetsFollowWritesOfOtherConnections();
+    void aNulCharacterInAFieldIsStoredNotCutShort();
 
 private:
     Result<std::unique_ptr<ServerStore>> tryOpen();
@@ -1031,6 +1032,21 @@ void TestCatalogStore::countsAndFacetsFollowWritesOfOtherConnections()
     QVERIFY2(page, page ? "" : qPrintable(page.error().message));
     QCOMPARE(page->totalItems, 4);
     QCOMPARE(kinds(), (QStringList{QStringLiteral("API=1"), QStringLiteral("Component=4"), QStringLiteral("Group=2"), QStringLiteral("System=1")}));
+}
+
+void TestCatalogStore::aNulCharacterInAFieldIsStoredNotCutShort()
+{
+    // A catalog file may say "\0" in a string; the write must neither fail nor lose what follows.
+    const QString withNul = QStringLiteral("before") + QChar(0) + QStringLiteral("after");
+    QList<EntityWrite> entities = seedEntities();
+    entities.append(entity("Component", "nul", component("team-a"), {{QStringLiteral("description"), withNul}}));
+    auto written = m_store->applyLocation(writeOf(entities));
+    QVERIFY2(written, written ? "" : qPrintable(written.error().message));
+    QCOMPARE(written->inserted, 8);
+    const auto stored = m_store->entityByRef(QStringLiteral("component:default/nul"));
+    QVERIFY(stored);
+    QCOMPARE(stored->entity[QStringLiteral("metadata")][QStringLiteral("description")].toString(), withNul);   // the JSON keeps it escaped
+    QCOMPARE(m_store->entityCount(), 8);
 }
 
 QTEST_GUILESS_MAIN(TestCatalogStore)
