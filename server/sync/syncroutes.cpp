@@ -108,10 +108,8 @@ HttpResponse SyncRoutes::changes(const HttpRequest &request)
 
     const auto page = [this, request, cursor, limit = limit.value(), scope] { return pageResponse(request, cursor, limit, scope); };
     HttpResponse later = m_waiters.wait(std::chrono::seconds(wait.value()),
-                                        [this, cursor, page, scope]() -> std::optional<HttpResponse> {
-                                            if (!m_feed.hasChangesAfter(cursor, scope))
-                                                return std::nullopt;
-                                            return page();
+                                        [this, request, cursor, limit = limit.value(), scope] {
+                                            return readyPage(request, cursor, limit, scope);
                                         },
                                         page);
     if (!m_poll.isActive()) {
@@ -119,6 +117,26 @@ HttpResponse SyncRoutes::changes(const HttpRequest &request)
         m_poll.start();
     }
     return later;
+}
+
+std::optional<HttpResponse> SyncRoutes::readyPage(const HttpRequest &request, const QString &cursor, int limit,
+                                                   const Sync::ChangeFeed::Scope &scope)
+{
+    const auto read = [&]() -> std::optional<HttpResponse> {
+        if (!m_feed.hasChangesAfter(cursor, scope))
+            return std::nullopt;
+        return pageResponse(request, cursor, limit, scope);
+    };
+    if (!m_checking)
+        return read();
+    // The tag names the scope's decision, so equal tags read the same feed.
+    const QString key = cursor + QLatin1Char('\n') + QString::number(limit) + QLatin1Char('\n') + scope.tag;
+    if (const auto shared = m_sharedPages.constFind(key); shared != m_sharedPages.cend())
+        return shared.value();
+    std::optional<HttpResponse> answer = read();
+    if (!answer || answer->status == 200)   // errors name their request: not shared
+        m_sharedPages.insert(key, answer);
+    return answer;
 }
 
 void SyncRoutes::notifyChanged()
@@ -136,8 +154,12 @@ void SyncRoutes::releaseWaiters()
 void SyncRoutes::poll()
 {
     const qint64 last = m_store.lastSequence();
-    if (std::exchange(m_lastSeen, last) != last)
+    if (std::exchange(m_lastSeen, last) != last) {
+        m_checking = true;
         m_waiters.check();
+        m_checking = false;
+        m_sharedPages.clear();
+    }
     m_waiters.tick();
     if (m_waiters.isEmpty())
         m_poll.stop();

@@ -10,6 +10,7 @@
 #include <sync/changefeed.h>
 
 #include <QObject>
+#include <QHash>
 #include <QTimer>
 
 namespace Greenroom::Server {
@@ -52,6 +53,12 @@ public:
 private:
     HttpResponse changes(const HttpRequest &request);
     HttpResponse pageResponse(const HttpRequest &request, const QString &cursor, int limit, const Sync::ChangeFeed::Scope &scope);
+    // A waiter's answer once the feed moved past `cursor`, or nullopt. While
+    // the waiters are checked after a commit, waiters with the same cursor,
+    // limit and scope (typically every desktop, all up to date) share one read
+    // and one body.
+    std::optional<HttpResponse> readyPage(const HttpRequest &request, const QString &cursor, int limit,
+                                          const Sync::ChangeFeed::Scope &scope);
     void poll();
 
     Store::CatalogStore &m_store;
@@ -60,6 +67,8 @@ private:
     LongPollWaiters m_waiters;
     QTimer m_poll;
     qint64 m_lastSeen = -1;
+    bool m_checking = false;
+    QHash<QString, std::optional<HttpResponse>> m_sharedPages;   // during a check, by cursor, limit and scope tag
 };
 
 } // namespace Greenroom::Server

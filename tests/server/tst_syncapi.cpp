@@ -2,7 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 //
 // The sync feed over real HTTP: paging from zero, tombstones, long-poll
-// answered on commit, timeouts, bad and foreign cursors, clients that leave.
+// answered on commit, one answer shared by many waiters, timeouts, bad and
+// foreign cursors, clients that leave.
 #include <serverprocess.h>
 #include <testconfig.h>
 #include <testfiles.h>
@@ -28,6 +29,7 @@ private Q_SLOTS:
     void waitEndsWithAnEmptyPage();
     void badCursorsAndLimits();
     void clientThatLeavesWhileWaiting();
+    void waitersAtOneCursorShareOneAnswer();
     void sigtermAnswersWaitersAndExitsCleanly();   // last: stops the server
 
 private:
@@ -184,6 +186,53 @@ void TestSyncApi::clientThatLeavesWhileWaiting()
     QTest::qWait(100);
     QCOMPARE(get(QStringLiteral("/api/sync/v1/changes?after=") + cursor).json()[QLatin1String("changes")].toArray().size(), 1);
     QCOMPARE(m_server.process().state(), QProcess::Running);
+}
+
+void TestSyncApi::waitersAtOneCursorShareOneAnswer()
+{
+    const QString cursor = currentCursor();
+    // Six desktops up to date, each on its own connection (Qt's network
+    // stack asks for gzip, as the desktop's does), and one asking for pages of 1.
+    std::vector<std::unique_ptr<QNetworkAccessManager>> desktops;
+    QList<QNetworkReply *> waiting;
+    for (int i = 0; i < 7; ++i) {
+        desktops.push_back(std::make_unique<QNetworkAccessManager>());
+        const QString limit = i == 6 ? QStringLiteral("&limit=1") : QString();
+        waiting << desktops.back()->get(
+            QNetworkRequest(QUrl(m_server.base() + QStringLiteral("/api/sync/v1/changes?wait=30&after=") + cursor + limit)));
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(get(QStringLiteral("/metrics")).body.contains("\ngreenroom_sync_waiting_clients 7\n"), 5000);
+    // The file read again with long descriptions: a page well over gzip's 1 kB threshold.
+    QByteArray components;
+    for (int i = 0; i < 20; ++i)
+        components += QStringLiteral("---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: c%1, description: '%2'}\n"
+                                     "spec: {type: service, lifecycle: production, owner: team-a}\n")
+                          .arg(i).arg(i < 4 ? QString(300, QLatin1Char('d')) : QString()).toUtf8();
+    writeFile(m_dir.filePath(QStringLiteral("catalog-info.yaml")), components);
+    QCOMPARE(m_server.request("POST", QStringLiteral("/api/catalog/refresh"),
+                              QJsonDocument(QJsonObject{{QStringLiteral("entityRef"), QStringLiteral("component:default/c1")}}).toJson())
+                 .status,
+             200);
+    for (QNetworkReply *reply : std::as_const(waiting))
+        QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 10000);
+    QList<QByteArray> bodies;
+    for (QNetworkReply *reply : std::as_const(waiting)) {
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        QCOMPARE(reply->rawHeader("Content-Encoding"), QByteArray("gzip"));   // the body below is Qt's inflation of it
+        bodies << reply->readAll();
+        reply->deleteLater();
+    }
+    const QJsonObject page = QJsonDocument::fromJson(bodies.first()).object();
+    const QJsonArray changes = page[QLatin1String("changes")].toArray();
+    QVERIFY2(changes.size() >= 4, bodies.first().constData());   // the four described, and those deleted before, back
+    QVERIFY(bodies.first().size() > 1024);
+    QCOMPARE(page[QLatin1String("hasMore")].toBool(), false);
+    for (qsizetype i = 1; i < 6; ++i)
+        QCOMPARE(bodies.at(i), bodies.first());
+    const QJsonObject single = QJsonDocument::fromJson(bodies.last()).object();
+    QCOMPARE(single[QLatin1String("changes")].toArray().size(), 1);
+    QCOMPARE(single[QLatin1String("changes")][0], changes.first());
+    QCOMPARE(single[QLatin1String("hasMore")].toBool(), true);
 }
 
 void TestSyncApi::sigtermAnswersWaitersAndExitsCleanly()
