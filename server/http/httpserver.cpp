@@ -85,7 +85,7 @@ bool acceptsGzip(const QByteArray &acceptEncoding)
 // Backstage's root router compresses every answer (Express's compression
 // middleware): a compressible body of 1 kB or more goes gzip-compressed to
 // a client that takes it, and such answers say they vary by Accept-Encoding.
-void compressFor(const HttpRequest &request, HttpResponse &response)
+void compressFor(const HttpRequest &request, HttpResponse &response, HttpServer::GzipMemo &memo)
 {
     QByteArray type;
     for (const auto &[name, value] : std::as_const(response.headers)) {
@@ -111,7 +111,17 @@ void compressFor(const HttpRequest &request, HttpResponse &response)
     constexpr qsizetype Threshold = 1024;
     if (request.method == "HEAD" || response.body.size() < Threshold || !acceptsGzip(request.headers.value("accept-encoding")))
         return;
-    QByteArray body = gzipped(response.body);
+    // One body sent to many (a commit answering every waiting desktop with
+    // the same feed page) is compressed once. Its plain bytes are held, so
+    // their address cannot be reused by another body meanwhile.
+    QByteArray body;
+    if (memo.plain.isSharedWith(response.body)) {
+        body = memo.gzipped;
+    } else {
+        body = gzipped(response.body);
+        constexpr qsizetype MemoLimit = 1024 * 1024;   // a large feed page is not kept while idle
+        memo = response.body.size() <= MemoLimit ? HttpServer::GzipMemo{response.body, body} : HttpServer::GzipMemo{};
+    }
     if (body.isEmpty())
         return;
     response.body = std::move(body);
@@ -224,7 +234,7 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     const QList<std::pair<QByteArray, QByteArray>> corsHeaders = m_policy.responseHeaders(decoded);
     const auto answer = [&](HttpResponse response) {
         response.headers.append(corsHeaders);
-        compressFor(decoded, response);
+        compressFor(decoded, response, *m_gzipMemo);
         send(responder, response);
         observe(response);
     };
@@ -242,9 +252,9 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         auto held = std::make_shared<QHttpServerResponder>(std::move(responder));
         QPointer<QTcpSocket> connection(socket);
         std::shared_ptr<DeferredResponse> deferred = response->deferred;
-        deferred->setSink([held, connection, observer = m_observer, decoded, timer, corsHeaders](HttpResponse later) {
+        deferred->setSink([held, connection, observer = m_observer, decoded, timer, corsHeaders, memo = m_gzipMemo](HttpResponse later) {
             later.headers.append(corsHeaders);
-            compressFor(decoded, later);
+            compressFor(decoded, later, *memo);
             if (connection && connection->state() == QAbstractSocket::ConnectedState) {
                 send(*held, later);
                 connection->flush();

@@ -46,6 +46,13 @@ public:
     using Observer = std::function<void(const HttpRequest &request, int status, double seconds)>;
     void setObserver(Observer observer) { m_observer = std::move(observer); }
 
+    // The last body compressed, and its gzip form.
+    struct GzipMemo
+    {
+        QByteArray plain;
+        QByteArray gzipped;
+    };
+
     // Decodes Qt's request; exposed for tests.
     static HttpRequest decode(const QHttpServerRequest &request);
 
@@ -62,6 +69,7 @@ private:
     const Auth::TokenAuthenticator *m_authenticator = nullptr;
     bool m_allowAnonymous = false;
     Observer m_observer;
+    std::shared_ptr<GzipMemo> m_gzipMemo = std::make_shared<GzipMemo>();   // shared with answers sent later
 };
 
 } // namespace Greenroom::Server
