@@ -44,9 +44,23 @@
 #include <QUrl>
 #include <QUuid>
 
+#include <sys/resource.h>
+
 namespace Greenroom::Server {
 
 namespace {
+
+// Each desktop holds a connection open on the sync feed, and a shell's soft
+// descriptor limit (often 1,024) would refuse the thousandth: the soft limit
+// goes up to what the hard limit allows, as Go's runtime and nginx do.
+void raiseDescriptorLimit()
+{
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max)
+        return;
+    limit.rlim_cur = std::min<rlim_t>(limit.rlim_max, 1 << 16);
+    (void)setrlimit(RLIMIT_NOFILE, &limit);
+}
 
 struct ListenAddress
 {
@@ -212,6 +226,7 @@ int runServeCommand(const QStringList &arguments)
         log.error(QStringLiteral("serve: ") + error.toString());
         return ExitFailure;
     };
+    raiseDescriptorLimit();
 
     Config::LoadOptions loadOptions;
     loadOptions.configFiles = parser.values(configOption);
