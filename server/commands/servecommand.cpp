@@ -502,6 +502,10 @@ int runServeCommand(const QStringList &arguments)
     const bool logRequests = parser.isSet(logRequestsOption);
     server.setObserver([&](const HttpRequest &request, int status, double seconds) {
         metrics.recordRequest(request.method, request.route, status, seconds);
+        // A request that may have written (an entity deleted, a location
+        // added) tells the waiting desktops now, not at the next poll.
+        if (request.method != "GET" && request.method != "HEAD" && request.method != "OPTIONS")
+            sync.notifyChanged();
         if (logRequests) {
             // The auth backend's query strings carry OAuth codes, states and
             // device codes: secrets, never logged.
