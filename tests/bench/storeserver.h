@@ -22,6 +22,7 @@ public:
     StoreServer(QString benchName, const QString &workDir, const QString &storeFile, int entities);
     ~StoreServer();
     QString base() const { return m_base; }   // http://127.0.0.1:PORT
+    qint64 processId() const { return m_process.processId(); }
     void stop();
     // Starts it again on the same store with `extraConfig` (YAML) added to its config.
     void restart(const QString &extraConfig);
