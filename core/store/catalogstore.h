@@ -88,6 +88,10 @@ public:
     virtual Status checkHealth() = 0;
     // Lets go of the memory caches hold (after a large write); they fill again as needed.
     virtual void releaseMemory() {}
+    // Another connection to the same database, for reads on another thread
+    // (the server's reader pool); null when there can be none (a database in
+    // memory). The reader must not be used for writes.
+    virtual Result<std::unique_ptr<CatalogStore>> openReader() { return std::unique_ptr<CatalogStore>(); }
 
     // Work shared by replicas on one database (a location's read): whoever
     // holds a key's lease does it. Takes the lease on `key` for `holder`

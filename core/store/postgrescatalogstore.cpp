@@ -34,6 +34,8 @@ int PostgresCatalogStore::schemaVersion()
 Result<std::unique_ptr<PostgresCatalogStore>> PostgresCatalogStore::open(const QString &conninfo, const OpenOptions &options)
 {
     std::unique_ptr<PostgresCatalogStore> store(new PostgresCatalogStore());
+    store->d->conninfo = conninfo;
+    store->d->options = options;
     if (Status s = store->d->db.open(conninfo); !s)
         return s.error();
     if (!options.schema.isEmpty()) {
@@ -49,6 +51,16 @@ Result<std::unique_ptr<PostgresCatalogStore>> PostgresCatalogStore::open(const Q
     if (Status s = store->d->migrate(); !s)
         return s.error();
     return store;
+}
+
+Result<std::unique_ptr<CatalogStore>> PostgresCatalogStore::openReader()
+{
+    OpenOptions options = d->options;
+    options.ensureSchema = false;   // made when this store opened
+    auto reader = open(d->conninfo, options);
+    if (!reader)
+        return reader.error();
+    return std::unique_ptr<CatalogStore>(std::move(reader).value());
 }
 
 Status PostgresCatalogStore::ensureDatabase(const QString &adminConninfo, const QString &name)

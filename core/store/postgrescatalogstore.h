@@ -66,6 +66,7 @@ public:
     qint64 entityCount() override;
     QList<ProcessingErrorRecord> processingErrors(const QString &originKey) override;
     Status checkHealth() override;
+    Result<std::unique_ptr<CatalogStore>> openReader() override;
     Result<qint64> claimLease(const QString &key, const QString &holder, qint64 forMs, bool force = false) override;
     Status extendLease(const QString &key, const QString &holder, qint64 forMs) override;
     // Kept for when the search API is served from here (searchDocuments).

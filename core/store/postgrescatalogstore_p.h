@@ -18,6 +18,8 @@ class PostgresCatalogStorePrivate
 {
 public:
     Internal::PgDatabase db;
+    QString conninfo;             // as opened: a reader connects the same way
+    PostgresOpenOptions options;
 
     Status migrate();
 

@@ -100,7 +100,7 @@ Result<std::unique_ptr<SqliteCatalogStore>> SqliteCatalogStore::open(const QStri
                                // Sorts bigger than the cache (building indexes after a bulk write)
                                // spill to a temporary file: in memory they took 150 MB at 100,000 entities.
                                "PRAGMA temp_store = FILE",
-                               desktop ? "PRAGMA cache_size = -8192" : CacheSizePragma,   // 8 MiB
+                               desktop || memory == Memory::Reader ? "PRAGMA cache_size = -8192" : CacheSizePragma,   // 8 MiB
                                desktop ? "PRAGMA mmap_size = 0" : "PRAGMA mmap_size = 1073741824"}) {
         if (Status s = store->d->db.exec(QString::fromLatin1(pragma)); !s)
             return Error::internal(QStringLiteral("Cannot open database %1: %2").arg(path, s.error().message));
@@ -110,6 +110,16 @@ Result<std::unique_ptr<SqliteCatalogStore>> SqliteCatalogStore::open(const QStri
     if (Status s = store->d->openSearchIndex(); !s)
         return s.error();
     return store;
+}
+
+Result<std::unique_ptr<CatalogStore>> SqliteCatalogStore::openReader()
+{
+    if (d->path.isEmpty() || d->path == QLatin1String(":memory:") || d->path.startsWith(QLatin1String("file::memory:")))
+        return std::unique_ptr<CatalogStore>();
+    auto reader = open(d->path, Memory::Reader);
+    if (!reader)
+        return reader.error();
+    return std::unique_ptr<CatalogStore>(std::move(reader).value());
 }
 
 Status SqliteCatalogStorePrivate::migrate()

@@ -25,7 +25,9 @@ public:
     // How much memory a connection may keep: a server caches generously; a
     // desktop app, whose RSS people see, keeps little (SQLite's page cache
     // and memory-mapped pages both count).
-    enum class Memory { Server, Desktop };
+    // A Reader (the server's pool) shares the server's memory-mapped pages
+    // and keeps a small cache of its own.
+    enum class Memory { Server, Desktop, Reader };
     static Result<std::unique_ptr<SqliteCatalogStore>> open(const QString &path, Memory memory = Memory::Server);
     ~SqliteCatalogStore() override;
 
@@ -60,6 +62,7 @@ public:
     QList<ProcessingErrorRecord> processingErrors(const QString &originKey) override;
     Status checkHealth() override;
     void releaseMemory() override;
+    Result<std::unique_ptr<CatalogStore>> openReader() override;
 
     Result<DocsWriteReport> putDocsSite(const DocsSiteWrite &site) override;
     Result<bool> removeDocsSite(const QString &entityRef) override;

@@ -14,6 +14,7 @@
 #include <QJsonDocument>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QTest>
 
 using namespace Greenroom;
@@ -60,6 +61,7 @@ private Q_SLOTS:
     void leasesGoToOneHolderUntilTheyEnd();
     void countsAndFacetsFollowWritesOfOtherConnections();
     void aNulCharacterInAFieldIsStoredNotCutShort();
+    void readersOnOtherThreadsSeeEveryCommit();
 
 private:
     Result<std::unique_ptr<ServerStore>> tryOpen();
@@ -1047,6 +1049,40 @@ void TestCatalogStore::aNulCharacterInAFieldIsStoredNotCutShort()
     QVERIFY(stored);
     QCOMPARE(stored->entity[QStringLiteral("metadata")][QStringLiteral("description")].toString(), withNul);   // the JSON keeps it escaped
     QCOMPARE(m_store->entityCount(), 8);
+}
+
+void TestCatalogStore::readersOnOtherThreadsSeeEveryCommit()
+{
+    seed();
+    auto opened = m_store->openReader();
+    QVERIFY2(opened, opened ? "" : qPrintable(opened.error().message));
+    std::unique_ptr<CatalogStore> reader = std::move(opened).value();
+    QVERIFY(reader);   // a database in a file, or PostgreSQL: it has readers to give
+    EntityQuery components;
+    components.filter = *Model::EntityFilter::parse({QStringLiteral("kind=component")});
+    components.countTotal = true;
+    const auto namesOnAThread = [&] {
+        QStringList names;
+        QThread *thread = QThread::create([&] {
+            auto page = reader->queryEntities(components);
+            if (!page) {
+                names << page.error().message;
+                return;
+            }
+            for (const StoredEntity &e : page->items)
+                names << e.ref;
+        });
+        thread->start();
+        thread->wait();
+        delete thread;
+        return names;
+    };
+    QCOMPARE(namesOnAThread().size(), 3);
+    // The writer commits; the reader's next query sees it.
+    QVERIFY(m_store->applyLocation(writeOf({entity("Component", "late", component("team-a"))}, QStringLiteral("file:/late.yaml"))));
+    QVERIFY(namesOnAThread().contains(QStringLiteral("component:default/late")));
+    QVERIFY(m_store->removeEntityByUid(m_store->entityByRef(QStringLiteral("component:default/late"))->uid));
+    QCOMPARE(namesOnAThread().size(), 3);
 }
 
 QTEST_GUILESS_MAIN(TestCatalogStore)

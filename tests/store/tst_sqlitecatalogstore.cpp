@@ -31,6 +31,7 @@ private Q_SLOTS:
     void mirrorBatchIsAllOrNothing();
     void mirrorRebuildDeletesOnlyWhenTheSnapshotIsWhole();
     void mirrorFetchesAnnouncedDocs();
+    void aDatabaseInMemoryHasNoReaders();
 
 private:
     std::unique_ptr<SqliteCatalogStore> openStore();
@@ -292,6 +293,16 @@ void TestSqliteCatalogStore::mirrorFetchesAnnouncedDocs()
     QVERIFY(cache.applyMirror(snapshot));
     QVERIFY(!cache.docsSite(search.ref));
     QCOMPARE(cache.entityCount(), m_store->entityCount());
+}
+
+void TestSqliteCatalogStore::aDatabaseInMemoryHasNoReaders()
+{
+    // Another connection to ":memory:" would be another, empty database: none is given.
+    auto memory = SqliteCatalogStore::open(QStringLiteral(":memory:"));
+    QVERIFY(memory);
+    auto reader = memory.value()->openReader();
+    QVERIFY(reader);
+    QVERIFY(!reader.value());
 }
 
 QTEST_GUILESS_MAIN(TestSqliteCatalogStore)
