@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "httpserver.h"
 
+#include "compression.h"
+
 #include <QElapsedTimer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
@@ -9,8 +11,6 @@
 #include <QPointer>
 #include <QTcpSocket>
 #include <QUrl>
-
-#include <zlib.h>
 
 Q_LOGGING_CATEGORY(lcHttp, "greenroom.http", QtInfoMsg)
 
@@ -40,92 +40,6 @@ QString decodeQueryPart(QByteArray part)
 {
     part.replace('+', ' ');
     return QUrl::fromPercentEncoding(part);
-}
-
-// The body gzip-compressed, at zlib's fastest level: a feed page of
-// thousands of entities must not wait long for it. Empty when zlib fails.
-QByteArray gzipped(const QByteArray &body)
-{
-    z_stream stream{};
-    // 15 window bits + 16: a gzip header and trailer, as Content-Encoding: gzip wants.
-    if (deflateInit2(&stream, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-        return {};
-    QByteArray out(qsizetype(deflateBound(&stream, uLong(body.size()))), Qt::Uninitialized);
-    stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(body.constData()));
-    stream.avail_in = uInt(body.size());
-    stream.next_out = reinterpret_cast<Bytef *>(out.data());
-    stream.avail_out = uInt(out.size());
-    const int result = deflate(&stream, Z_FINISH);
-    deflateEnd(&stream);
-    if (result != Z_STREAM_END)
-        return {};
-    out.truncate(qsizetype(stream.total_out));
-    return out;
-}
-
-// Whether Accept-Encoding takes gzip (by name or `*`, with a q above 0).
-bool acceptsGzip(const QByteArray &acceptEncoding)
-{
-    for (const QByteArray &item : acceptEncoding.split(',')) {
-        const QList<QByteArray> parts = item.split(';');
-        const QByteArray coding = parts.first().trimmed().toLower();
-        if (coding != "gzip" && coding != "*")
-            continue;
-        double q = 1;
-        for (qsizetype i = 1; i < parts.size(); ++i) {
-            const QByteArray parameter = parts.at(i).trimmed();
-            if (parameter.startsWith("q="))
-                q = parameter.mid(2).toDouble();
-        }
-        return q > 0;
-    }
-    return false;
-}
-
-// Backstage's root router compresses every answer (Express's compression
-// middleware): a compressible body of 1 kB or more goes gzip-compressed to
-// a client that takes it, and such answers say they vary by Accept-Encoding.
-void compressFor(const HttpRequest &request, HttpResponse &response, HttpServer::GzipMemo &memo)
-{
-    QByteArray type;
-    for (const auto &[name, value] : std::as_const(response.headers)) {
-        const QByteArray lower = name.toLower();
-        if (lower == "content-encoding")
-            return;
-        if (lower == "cache-control" && value.toLower().contains("no-transform"))
-            return;
-        if (lower == "content-type")
-            type = value.toLower();
-    }
-    const bool compressible = type.startsWith("text/") || type.contains("json") || type.contains("javascript") || type.contains("xml")
-                              || type.startsWith("image/svg");
-    if (!compressible || response.body.isEmpty())
-        return;
-    // Added to a Vary the CORS headers set ("Origin, Accept-Encoding"), as Express's vary() does.
-    const auto vary = std::find_if(response.headers.begin(), response.headers.end(),
-                                   [](const std::pair<QByteArray, QByteArray> &h) { return h.first.toLower() == "vary"; });
-    if (vary == response.headers.end())
-        response.headers.append(std::pair<QByteArray, QByteArray>("Vary", "Accept-Encoding"));
-    else if (!vary->second.toLower().contains("accept-encoding"))
-        vary->second += ", Accept-Encoding";
-    constexpr qsizetype Threshold = 1024;
-    if (request.method == "HEAD" || response.body.size() < Threshold || !acceptsGzip(request.headers.value("accept-encoding")))
-        return;
-    // One body sent to many (a commit answering every waiting desktop with
-    // the same feed page) is compressed once. Its plain bytes are held, so
-    // their address cannot be reused by another body meanwhile.
-    QByteArray body;
-    if (memo.plain.isSharedWith(response.body)) {
-        body = memo.gzipped;
-    } else {
-        body = gzipped(response.body);
-        constexpr qsizetype MemoLimit = 1024 * 1024;   // a large feed page is not kept while idle
-        memo = response.body.size() <= MemoLimit ? HttpServer::GzipMemo{response.body, body} : HttpServer::GzipMemo{};
-    }
-    if (body.isEmpty())
-        return;
-    response.body = std::move(body);
-    response.headers.append(std::pair<QByteArray, QByteArray>("Content-Encoding", "gzip"));
 }
 
 void send(QHttpServerResponder &responder, const HttpResponse &response)
@@ -233,8 +147,8 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     // Every answer from here on carries the CORS headers, as Backstage's cors middleware runs first.
     const QList<std::pair<QByteArray, QByteArray>> corsHeaders = m_policy.responseHeaders(decoded);
     const auto answer = [&](HttpResponse response) {
-        response.headers.append(corsHeaders);
-        compressFor(decoded, response, *m_gzipMemo);
+        appendCorsHeaders(response, corsHeaders);
+        compressFor(decoded, response, m_gzipMemo.get());
         send(responder, response);
         observe(response);
     };
@@ -253,8 +167,8 @@ bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
         QPointer<QTcpSocket> connection(socket);
         std::shared_ptr<DeferredResponse> deferred = response->deferred;
         deferred->setSink([held, connection, observer = m_observer, decoded, timer, corsHeaders, memo = m_gzipMemo](HttpResponse later) {
-            later.headers.append(corsHeaders);
-            compressFor(decoded, later, *memo);
+            appendCorsHeaders(later, corsHeaders);
+            compressFor(decoded, later, memo.get());
             if (connection && connection->state() == QAbstractSocket::ConnectedState) {
                 send(*held, later);
                 connection->flush();

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #pragma once
 
+#include "compression.h"
 #include "requestpolicy.h"
 #include "router.h"
 
@@ -45,13 +46,6 @@ public:
     // (empty when none matched), status and time taken. For metrics and logs.
     using Observer = std::function<void(const HttpRequest &request, int status, double seconds)>;
     void setObserver(Observer observer) { m_observer = std::move(observer); }
-
-    // The last body compressed, and its gzip form.
-    struct GzipMemo
-    {
-        QByteArray plain;
-        QByteArray gzipped;
-    };
 
     // Decodes Qt's request; exposed for tests.
     static HttpRequest decode(const QHttpServerRequest &request);
