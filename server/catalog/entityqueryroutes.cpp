@@ -247,10 +247,14 @@ HttpResponse runQuery(Store::CatalogStore &store, const Auth::Authorizer &author
         previous.insert(TotalItems, totalItems);
         pageInfo.insert(QStringLiteral("prevCursor"), encodeJsonCursor(previous));
     }
-    // Keys in the order QJsonObject writes them (sorted), the items spliced.
-    return HttpResponse::jsonBytes("{\"items\":" + entitiesJsonArray(page->items, in.fields) + ",\"pageInfo\":"
-                                   + QJsonDocument(pageInfo).toJson(QJsonDocument::Compact) + ",\"totalItems\":"
-                                   + QByteArray::number(totalItems) + '}');
+    // Keys in the order QJsonObject writes them (sorted), the items spliced
+    // into one buffer sized for the whole body.
+    const QByteArray tail = ",\"pageInfo\":" + QJsonDocument(pageInfo).toJson(QJsonDocument::Compact) + ",\"totalItems\":"
+                            + QByteArray::number(totalItems) + '}';
+    QByteArray body = "{\"items\":";
+    appendEntitiesJsonArray(body, page->items, in.fields, tail.size());
+    body += tail;
+    return HttpResponse::jsonBytes(std::move(body));
 }
 
 Result<QString> totalItemsMode(const QString &value, const char *what)

@@ -81,15 +81,32 @@ QByteArray entityJson(const Store::StoredEntity &entity, const QStringList &fiel
     return JsonKeyOrder::fromJson(entity.json).toJson(projected(parsed, fields));
 }
 
-QByteArray entitiesJsonArray(const QList<Store::StoredEntity> &entities, const QStringList &fields)
+void appendEntitiesJsonArray(QByteArray &out, const QList<Store::StoredEntity> &entities, const QStringList &fields,
+                             qsizetype thenMore)
 {
-    QByteArray out = "[";
+    // Sized once: a page of a hundred stored entities is a few hundred kB,
+    // and growing it step by step copied it and faulted in fresh pages.
+    QList<QByteArray> items;
+    items.reserve(entities.size());
+    qsizetype size = out.size() + 2 + entities.size() + thenMore;
     for (const Store::StoredEntity &e : entities) {
-        if (out.size() > 1)
+        items.append(entityJson(e, fields));
+        size += items.last().size();
+    }
+    out.reserve(size);
+    out += '[';
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        if (i)
             out += ',';
-        out += entityJson(e, fields);
+        out += items.at(i);
     }
     out += ']';
+}
+
+QByteArray entitiesJsonArray(const QList<Store::StoredEntity> &entities, const QStringList &fields)
+{
+    QByteArray out;
+    appendEntitiesJsonArray(out, entities, fields);
     return out;
 }
 

@@ -50,6 +50,9 @@ QJsonArray projected(const QList<Store::StoredEntity> &entities, const QStringLi
 // `fields` projection in that order.
 QByteArray entityJson(const Store::StoredEntity &entity, const QStringList &fields = {});
 QByteArray entitiesJsonArray(const QList<Store::StoredEntity> &entities, const QStringList &fields);
+// The same array appended to `out`, with room for `thenMore` bytes after it.
+void appendEntitiesJsonArray(QByteArray &out, const QList<Store::StoredEntity> &entities, const QStringList &fields,
+                             qsizetype thenMore = 0);
 
 // The permission catalog.entity.read, as the routes that read entities ask it.
 inline const QString ReadEntity = QStringLiteral("catalog.entity.read");
