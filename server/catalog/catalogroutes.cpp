@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Greenroom authors
 #include "catalogroutes.h"
 
+#include "readerpool.h"
 #include "routesupport.h"
 
 #include <model/entityfilter.h>
@@ -56,7 +57,33 @@ Result<QList<Store::EntityOrder>> parseOrder(const QStringList &values)
     return order;
 }
 
-HttpResponse getEntities(Store::CatalogStore &store, const Auth::Authorizer &authorizer, const HttpRequest &request)
+// A page of GET /entities read, with upstream's Link header to the next.
+HttpResponse entitiesPage(Store::CatalogStore &store, const Store::EntityQuery &query, const HttpRequest &request,
+                          const QStringList &fields, bool paginated, std::optional<qint64> pageLimit)
+{
+    auto page = store.queryEntities(query);
+    if (!page)
+        return HttpResponse::error(page.error(), request);
+    HttpResponse response = HttpResponse::jsonBytes(entitiesJsonArray(page->items, fields));
+    if (paginated && page->hasMore && pageLimit) {
+        const QJsonObject next{{QStringLiteral("limit"), *pageLimit}, {QStringLiteral("offset"), query.offset + *pageLimit}};
+        const QString cursor = QString::fromLatin1(QJsonDocument(next).toJson(QJsonDocument::Compact).toBase64());
+        QByteArray link = "</entities";
+        QList<std::pair<QString, QString>> params;
+        for (const auto &pair : request.query) {
+            if (pair.first != QLatin1String("offset") && pair.first != QLatin1String("after"))
+                params.append(pair);
+        }
+        params.append({QStringLiteral("after"), cursor});
+        for (qsizetype i = 0; i < params.size(); ++i)
+            link += (i ? "&" : "?") + formEncode(params.at(i).first) + '=' + formEncode(params.at(i).second);
+        link += ">; rel=\"next\"";
+        response.headers.append(std::pair(QByteArray("Link"), link));
+    }
+    return response;
+}
+
+HttpResponse getEntities(Store::CatalogStore &store, ReaderPool *readers, const Auth::Authorizer &authorizer, const HttpRequest &request)
 {
     auto filter = Model::EntityFilter::parse(request.queryValues(QStringLiteral("filter")));
     if (!filter)
@@ -98,26 +125,9 @@ HttpResponse getEntities(Store::CatalogStore &store, const Auth::Authorizer &aut
     query.offset = pageOffset.value_or(0);
     query.limit = pageLimit.value_or(-1);
     query.rawJson = true;
-    auto page = store.queryEntities(query);
-    if (!page)
-        return HttpResponse::error(page.error(), request);
-    HttpResponse response = HttpResponse::jsonBytes(entitiesJsonArray(page->items, listing->fields));
-    if (paginated && page->hasMore && pageLimit) {
-        const QJsonObject next{{QStringLiteral("limit"), *pageLimit}, {QStringLiteral("offset"), query.offset + *pageLimit}};
-        const QString cursor = QString::fromLatin1(QJsonDocument(next).toJson(QJsonDocument::Compact).toBase64());
-        QByteArray link = "</entities";
-        QList<std::pair<QString, QString>> params;
-        for (const auto &pair : request.query) {
-            if (pair.first != QLatin1String("offset") && pair.first != QLatin1String("after"))
-                params.append(pair);
-        }
-        params.append({QStringLiteral("after"), cursor});
-        for (qsizetype i = 0; i < params.size(); ++i)
-            link += (i ? "&" : "?") + formEncode(params.at(i).first) + '=' + formEncode(params.at(i).second);
-        link += ">; rel=\"next\"";
-        response.headers.append(std::pair(QByteArray("Link"), link));
-    }
-    return response;
+    return readCatalog(readers, store, request, [query, request, fields = listing->fields, paginated, pageLimit](Store::CatalogStore &reader) {
+        return entitiesPage(reader, query, request, fields, paginated, pageLimit);
+    });
 }
 
 HttpResponse postEntitiesByRefs(Store::CatalogStore &store, const Auth::Authorizer &authorizer, const HttpRequest &request)
@@ -249,10 +259,10 @@ Result<std::optional<Store::StoredEntity>> entityWithUid(Store::CatalogStore &st
 
 } // namespace
 
-void addCatalogRoutes(Router &router, Store::CatalogStore &store, const Auth::Authorizer &authorizer)
+void addCatalogRoutes(Router &router, Store::CatalogStore &store, const Auth::Authorizer &authorizer, ReaderPool *readers)
 {
     addCatalogRoute(router, "GET", QStringLiteral("/entities"), {QStringLiteral("fields"), QStringLiteral("limit"), QStringLiteral("filter"), QStringLiteral("offset"), QStringLiteral("after"), QStringLiteral("order")},
-               [&store, &authorizer](const HttpRequest &request) { return getEntities(store, authorizer, request); });
+               [&store, readers, &authorizer](const HttpRequest &request) { return getEntities(store, readers, authorizer, request); });
     addCatalogRoute(router, "GET", QStringLiteral("/entities/by-uid/:uid"), {}, [&store, &authorizer](const HttpRequest &request) {
         const QString uid = request.params.value(QStringLiteral("uid"));
         auto entity = entityWithUid(store, uid, authorizer.entityScope(request.principal, ReadEntity));
@@ -304,7 +314,7 @@ void addCatalogRoutes(Router &router, Store::CatalogStore &store, const Auth::Au
                [&store, &authorizer](const HttpRequest &request) { return postEntitiesByRefs(store, authorizer, request); });
     addCatalogRoute(router, "GET", QStringLiteral("/entity-facets"), {QStringLiteral("facet"), QStringLiteral("filter")},
                [&store, &authorizer](const HttpRequest &request) { return getEntityFacets(store, authorizer, request); });
-    addEntityQueryRoutes(router, store, authorizer);
+    addEntityQueryRoutes(router, store, authorizer, readers);
     addValidationRoutes(router, authorizer);
 }
 

@@ -11,15 +11,18 @@
 
 namespace Greenroom::Server {
 
+class ReaderPool;
+
 // Backstage's catalog REST API under /api/catalog, answered from `store`
 // (which must outlive the router). Request parsing and response shapes live
 // here; every decision about entities is the store's or the model's, and
 // what each caller may do is `authorizer`'s, applied as upstream's
 // Authorized* services do (a denied read is an empty answer, conditions
-// become part of the store's query).
-void addCatalogRoutes(Router &router, Store::CatalogStore &store, const Auth::Authorizer &authorizer);
+// become part of the store's query). Entity lists and by-query pages are
+// read on `readers` when there is a pool (which must outlive the router).
+void addCatalogRoutes(Router &router, Store::CatalogStore &store, const Auth::Authorizer &authorizer, ReaderPool *readers = nullptr);
 // The part of it that pages by cursor: GET/POST /entities/by-query, POST /entity-facets.
-void addEntityQueryRoutes(Router &router, Store::CatalogStore &store, const Auth::Authorizer &authorizer);
+void addEntityQueryRoutes(Router &router, Store::CatalogStore &store, const Auth::Authorizer &authorizer, ReaderPool *readers = nullptr);
 // POST /validate-entity (needs no store).
 void addValidationRoutes(Router &router, const Auth::Authorizer &authorizer);
 // POST /refresh, answered by queueing the entity's location in `loop`.

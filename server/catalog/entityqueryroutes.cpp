@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Greenroom authors
 #include "catalogroutes.h"
+#include "readerpool.h"
 #include "routesupport.h"
 
 #include <model/entityfilter.h>
@@ -184,45 +185,16 @@ struct QueryRequest
     QStringList fields;
 };
 
-// Runs a by-query request the way upstream's queryEntities does and shapes
-// the response {items, totalItems, pageInfo}.
-HttpResponse runQuery(Store::CatalogStore &store, const Auth::Authorizer &authorizer, const HttpRequest &request, const QueryRequest &in)
+// The page of `query` shaped as upstream answers it: {items, pageInfo, totalItems}.
+HttpResponse queryPage(Store::CatalogStore &store, const Store::EntityQuery &query, const QueryRequest &in, const HttpRequest &request)
 {
-    const QJsonObject &cursor = in.cursor;
-    auto filter = cursorFilter(cursor);
-    if (!filter)
-        return HttpResponse::error(filter.error(), request);
-    // The caller's read permission: denied answers an empty page; conditions
-    // join the query's filter (and stay out of the cursor, as upstream's do).
-    const std::optional<Model::EntityFilter> scope = authorizer.entityScope(request.principal, ReadEntity);
-    if (isNothing(scope))
-        return HttpResponse::jsonBytes(R"({"items":[],"pageInfo":{},"totalItems":0})");
-
-    Store::EntityQuery query;
-    query.filter = scope ? filter->intersectedWith(*scope) : filter.value();
-    const QJsonArray orderFields = cursor.value(OrderFields).toArray();
-    const bool ordered = !orderFields.isEmpty();
-    if (ordered) {
-        const QJsonObject first = orderFields.first().toObject();
-        query.order.append({first.value(QLatin1String("field")).toString(),
-                            first.value(QLatin1String("order")).toString() == QLatin1String("desc")});
-    }
-    const QJsonObject fullText = cursor.value(FullTextFilter).toObject();
-    query.fullText.term = fullText.value(QLatin1String("term")).toString();
-    query.fullText.fields = toStringList(fullText.value(QLatin1String("fields")));
-    query.backwards = cursor.value(IsPrevious).toBool();
-    for (const QJsonValue &value : cursor.value(OrderFieldValues).toArray())
-        query.after.append(value.toString());
-    query.offset = in.initial ? in.offset : 0;
-    query.limit = in.limit;
-    const bool frozenTotal = cursor.contains(TotalItems);
-    query.countTotal = !frozenTotal && in.countTotal;
-    query.rawJson = true;
-
     auto page = store.queryEntities(query);
     if (!page)
         return HttpResponse::error(page.error(), request);
 
+    const QJsonObject &cursor = in.cursor;
+    const bool frozenTotal = cursor.contains(TotalItems);
+    const bool ordered = !cursor.value(OrderFields).toArray().isEmpty();
     const qint64 totalItems = frozenTotal ? qint64(cursor.value(TotalItems).toDouble())
                               : query.countTotal ? page->totalItems
                                                  : 0;
@@ -257,6 +229,43 @@ HttpResponse runQuery(Store::CatalogStore &store, const Auth::Authorizer &author
     return HttpResponse::jsonBytes(std::move(body));
 }
 
+// Runs a by-query request the way upstream's queryEntities does: the query
+// built and authorized here, the page read on a reader when there is a pool.
+HttpResponse runQuery(Store::CatalogStore &store, ReaderPool *readers, const Auth::Authorizer &authorizer, const HttpRequest &request,
+                      const QueryRequest &in)
+{
+    const QJsonObject &cursor = in.cursor;
+    auto filter = cursorFilter(cursor);
+    if (!filter)
+        return HttpResponse::error(filter.error(), request);
+    // The caller's read permission: denied answers an empty page; conditions
+    // join the query's filter (and stay out of the cursor, as upstream's do).
+    const std::optional<Model::EntityFilter> scope = authorizer.entityScope(request.principal, ReadEntity);
+    if (isNothing(scope))
+        return HttpResponse::jsonBytes(R"({"items":[],"pageInfo":{},"totalItems":0})");
+
+    Store::EntityQuery query;
+    query.filter = scope ? filter->intersectedWith(*scope) : filter.value();
+    const QJsonArray orderFields = cursor.value(OrderFields).toArray();
+    const bool ordered = !orderFields.isEmpty();
+    if (ordered) {
+        const QJsonObject first = orderFields.first().toObject();
+        query.order.append({first.value(QLatin1String("field")).toString(),
+                            first.value(QLatin1String("order")).toString() == QLatin1String("desc")});
+    }
+    const QJsonObject fullText = cursor.value(FullTextFilter).toObject();
+    query.fullText.term = fullText.value(QLatin1String("term")).toString();
+    query.fullText.fields = toStringList(fullText.value(QLatin1String("fields")));
+    query.backwards = cursor.value(IsPrevious).toBool();
+    for (const QJsonValue &value : cursor.value(OrderFieldValues).toArray())
+        query.after.append(value.toString());
+    query.offset = in.initial ? in.offset : 0;
+    query.limit = in.limit;
+    query.countTotal = !cursor.contains(TotalItems) && in.countTotal;
+    query.rawJson = true;
+    return readCatalog(readers, store, request, [query, in, request](Store::CatalogStore &reader) { return queryPage(reader, query, in, request); });
+}
+
 Result<QString> totalItemsMode(const QString &value, const char *what)
 {
     if (value != QLatin1String("include") && value != QLatin1String("exclude"))
@@ -265,7 +274,7 @@ Result<QString> totalItemsMode(const QString &value, const char *what)
     return value;
 }
 
-HttpResponse getEntitiesByQuery(Store::CatalogStore &store, const Auth::Authorizer &authorizer, const HttpRequest &request)
+HttpResponse getEntitiesByQuery(Store::CatalogStore &store, ReaderPool *readers, const Auth::Authorizer &authorizer, const HttpRequest &request)
 {
     QueryRequest in;
     auto listing = listingParameters(request);
@@ -286,7 +295,7 @@ HttpResponse getEntitiesByQuery(Store::CatalogStore &store, const Auth::Authoriz
             return HttpResponse::error(cursor.error(), request);
         in.cursor = cursor.value();
         in.initial = false;
-        return runQuery(store, authorizer, request, in);
+        return runQuery(store, readers, authorizer, request, in);
     }
 
     const QStringList filterParameters = request.queryValues(QStringLiteral("filter"));
@@ -321,7 +330,7 @@ HttpResponse getEntitiesByQuery(Store::CatalogStore &store, const Auth::Authoriz
             return HttpResponse::error(mode.error(), request);
         in.countTotal = mode.value() == QLatin1String("include");
     }
-    return runQuery(store, authorizer, request, in);
+    return runQuery(store, readers, authorizer, request, in);
 }
 
 Error bodyTypeError(const QString &field, const QString &type)
@@ -353,7 +362,7 @@ Result<QStringList> bodyFields(const QJsonObject &body)
     return Model::EntityProjection::parseFields(toStringList(value));
 }
 
-HttpResponse postEntitiesByQuery(Store::CatalogStore &store, const Auth::Authorizer &authorizer, const HttpRequest &request)
+HttpResponse postEntitiesByQuery(Store::CatalogStore &store, ReaderPool *readers, const Auth::Authorizer &authorizer, const HttpRequest &request)
 {
     auto body = jsonObjectBody(request, true);
     if (!body)
@@ -383,7 +392,7 @@ HttpResponse postEntitiesByQuery(Store::CatalogStore &store, const Auth::Authori
             return HttpResponse::error(cursor.error(), request);
         in.cursor = cursor.value();
         in.initial = false;
-        return runQuery(store, authorizer, request, in);
+        return runQuery(store, readers, authorizer, request, in);
     }
 
     const QJsonValue query = body->value(Query);
@@ -429,7 +438,7 @@ HttpResponse postEntitiesByQuery(Store::CatalogStore &store, const Auth::Authori
             return HttpResponse::error(parsed.error(), request);
         in.countTotal = parsed.value() == QLatin1String("include");
     }
-    return runQuery(store, authorizer, request, in);
+    return runQuery(store, readers, authorizer, request, in);
 }
 
 HttpResponse postEntityFacets(Store::CatalogStore &store, const Auth::Authorizer &authorizer, const HttpRequest &request)
@@ -460,12 +469,12 @@ HttpResponse postEntityFacets(Store::CatalogStore &store, const Auth::Authorizer
 
 } // namespace
 
-void addEntityQueryRoutes(Router &router, Store::CatalogStore &store, const Auth::Authorizer &authorizer)
+void addEntityQueryRoutes(Router &router, Store::CatalogStore &store, const Auth::Authorizer &authorizer, ReaderPool *readers)
 {
     addCatalogRoute(router, "GET", QStringLiteral("/entities/by-query"), {QStringLiteral("fields"), QStringLiteral("limit"), QStringLiteral("offset"), QStringLiteral("orderField"), QStringLiteral("cursor"), QStringLiteral("filter"), QStringLiteral("totalItems"), QStringLiteral("fullTextFilterTerm"), QStringLiteral("fullTextFilterFields")},
-               [&store, &authorizer](const HttpRequest &request) { return getEntitiesByQuery(store, authorizer, request); });
+               [&store, readers, &authorizer](const HttpRequest &request) { return getEntitiesByQuery(store, readers, authorizer, request); });
     addCatalogRoute(router, "POST", QStringLiteral("/entities/by-query"), {},
-               [&store, &authorizer](const HttpRequest &request) { return postEntitiesByQuery(store, authorizer, request); });
+               [&store, readers, &authorizer](const HttpRequest &request) { return postEntitiesByQuery(store, readers, authorizer, request); });
     addCatalogRoute(router, "POST", QStringLiteral("/entity-facets"), {},
                [&store, &authorizer](const HttpRequest &request) { return postEntityFacets(store, authorizer, request); });
 }

@@ -3,6 +3,7 @@
 #include "servecommand.h"
 
 #include "catalog/catalogroutes.h"
+#include "catalog/readerpool.h"
 #include "catalogconfig.h"
 #include "githubproviderconfig.h"
 #include "command.h"
@@ -39,6 +40,7 @@
 #include <QRegularExpression>
 #include <QTcpServer>
 #include <QTextStream>
+#include <QThread>
 #include <QSysInfo>
 #include <QTimer>
 #include <QUrl>
@@ -432,8 +434,13 @@ int runServeCommand(const QStringList &arguments)
     HttpServer server;
     server.setRequestPolicy(std::move(policy).value());
     bool shuttingDown = false;
+    // Entity lists and by-query pages are read on connections of their own,
+    // one per core, so a busy catalog API is not held to one thread.
+    auto readers = ReaderPool::open(*store.value(), std::max(2, QThread::idealThreadCount()), &server);
+    if (!readers)
+        return fail(readers.error());
     addHealthRoutes(server.router(), *store.value(), shuttingDown);
-    addCatalogRoutes(server.router(), *store.value(), authorizer);
+    addCatalogRoutes(server.router(), *store.value(), authorizer, readers.value().get());
     addRefreshRoute(server.router(), processing, *store.value(), authorizer);
     addLocationRoutes(server.router(), locationService, processing.processor(), &server, authorizer);
     addTechDocsRoutes(server.router(), *store.value(), *store.value(), docsBuilds, authorizer,

@@ -520,6 +520,24 @@ void TestCatalogApi::deleteByUid()
     QVERIFY(removed.body.isEmpty());
     QCOMPARE(request("GET", QStringLiteral("/api/catalog/entities/by-uid/") + uid).status, 404);
     QCOMPARE(request("DELETE", QStringLiteral("/api/catalog/entities/by-uid/unknown")).status, 204);
+    // Lists and pages are read on the reader pool's own connections: they see the commit at once.
+    const QString query = QStringLiteral("/api/catalog/entities/by-query?filter=kind=component&fields=metadata.name");
+    QVERIFY(!request("GET", query).body.contains("\"svc-11\""));
+    QVERIFY(!request("GET", QStringLiteral("/api/catalog/entities?filter=kind=component")).body.contains("\"svc-11\""));
+    // Many at once (each client its own connection) get the same page.
+    std::vector<std::unique_ptr<QNetworkAccessManager>> clients;
+    QList<QNetworkReply *> replies;
+    for (int i = 0; i < 8; ++i) {
+        clients.push_back(std::make_unique<QNetworkAccessManager>());
+        replies << clients.back()->get(QNetworkRequest(QUrl(m_base + query)));
+    }
+    const QByteArray expected = request("GET", query).body;
+    for (QNetworkReply *reply : std::as_const(replies)) {
+        QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 10000);
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        QCOMPARE(reply->readAll(), expected);
+        reply->deleteLater();
+    }
 }
 
 void TestCatalogApi::unknownRoutesAre404WithEmptyBody()

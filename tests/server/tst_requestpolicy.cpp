@@ -101,9 +101,10 @@ void TestRequestPolicy::initTestCase()
     writeFile(m_dir.filePath(QStringLiteral("catalog-info.yaml")),
               "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: web}\n"
               "spec: {type: website, lifecycle: production, owner: team-a}\n");
+    // A database in a file: entity lists are then read (and compressed) on the reader pool.
     writeFile(m_dir.filePath(QStringLiteral("app-config.yaml")),
               "backend:\n  baseUrl: http://portal.example.com:7007\n  listen: {port: 0}\n"
-              "  database: {client: better-sqlite3, connection: ':memory:'}\n"
+              "  database: {client: better-sqlite3, connection: {directory: db}}\n"
               "  cors:\n    origin: [http://localhost:3000, 'https://app-*.frontend.example']\n"
               "    methods: [GET, HEAD, PATCH, POST, PUT, DELETE]\n    credentials: true\n"
               "catalog:\n  locations: [{type: file, target: catalog-info.yaml}]\n");
@@ -212,6 +213,12 @@ void TestRequestPolicy::largeAnswersAreGzippedWhenAsked()
     gunzip.closeWriteChannel();
     QVERIFY(gunzip.waitForFinished());
     QCOMPARE(gunzip.readAllStandardOutput(), plain.body);
+    // Compressed on a reader thread, then given CORS's headers: one Vary, CORS's first.
+    const RawReply cors = raw("GET", "/api/catalog/entities", {{"Host", host}, {"Origin", "http://localhost:3000"}, {"Accept-Encoding", "gzip"}});
+    QCOMPARE(cors.headers.value("content-encoding"), QByteArray("gzip"));
+    QCOMPARE(cors.headers.value("vary"), QByteArray("Origin, Accept-Encoding"));
+    QCOMPARE(cors.headers.value("access-control-allow-origin"), QByteArray("http://localhost:3000"));
+    QCOMPARE(cors.body, zipped.body);
     // Refused by q=0, or too small to be worth it: as it is.
     QVERIFY(!raw("GET", "/api/catalog/entities", {{"Host", host}, {"Accept-Encoding", "gzip;q=0"}}).headers.contains("content-encoding"));
     const RawReply small = raw("GET", "/api/catalog/entities/by-name/component/default/nothing", {{"Host", host}, {"Accept-Encoding", "gzip"}});
