@@ -5,8 +5,9 @@
 // under load, over loopback. Works on a copy of FILE (a store written by
 // bench_ingest with GREENROOM_BENCH_DIR), or generates and ingests an
 // organisation of N entities (default 100000). Prints:
-//  - requests/s and p50/p99 latency from wrk for by-name, a filtered
-//    by-query page of 100, and entity-facets;
+//  - requests/s and p50/p99 latency from wrk (32 connections) for by-name,
+//    a filtered by-query page of 100, and entity-facets; the page's latency
+//    again on one connection;
 //  - time for a client to page through every entity by cursor;
 //  - time and bytes for a client at cursor 0 to pull the whole feed;
 //  - latency from a one-entity commit to a waiting client being told;
@@ -84,11 +85,12 @@ struct WrkResult
     qint64 failures = 0;
 };
 
-WrkResult runWrk(const QString &base, const QString &script, int seconds)
+WrkResult runWrk(const QString &base, const QString &script, int seconds, int connections = 32)
 {
     QProcess wrk;
     wrk.setProcessChannelMode(QProcess::MergedChannels);
-    QStringList arguments{QStringLiteral("-t2"), QStringLiteral("-c32"), QStringLiteral("-d%1s").arg(seconds),
+    QStringList arguments{QStringLiteral("-t%1").arg(std::min(2, connections)), QStringLiteral("-c%1").arg(connections),
+                          QStringLiteral("-d%1s").arg(seconds),
                           QStringLiteral("--latency"), QStringLiteral("-s"), script, base};
     wrk.start(QStringLiteral("wrk"), arguments);
     if (!wrk.waitForFinished(seconds * 1000 + 60000))
@@ -227,6 +229,14 @@ int main(int argc, char **argv)
         out << QStringLiteral("  %1: %2 req/s, p50 %3, p99 %4%5")
                    .arg(QString::fromLatin1(load.label)).arg(r.requestsPerSecond, 0, 'f', 0).arg(r.p50, r.p99)
                    .arg(r.failures ? QStringLiteral(", %1 FAILED").arg(r.failures) : QString())
+            << Qt::endl;
+    }
+    // With 32 connections the median waits behind the others (Little's law:
+    // 32 / throughput); one connection shows a request's own time.
+    {
+        const WrkResult r = runWrk(base, writeScript(work, QStringLiteral("alone"), loads[1].paths), seconds, 1);
+        out << QStringLiteral("  by-query page of 100, one connection: %1 req/s, p50 %2, p99 %3")
+                   .arg(r.requestsPerSecond, 0, 'f', 0).arg(r.p50, r.p99)
             << Qt::endl;
     }
 
