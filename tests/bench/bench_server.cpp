@@ -23,6 +23,7 @@
 #include "benchoutput.h"
 #include "orggenerator.h"
 #include "storeserver.h"
+#include "wrkrunner.h"
 
 #include <store/sqlitecatalogstore.h>
 
@@ -53,6 +54,9 @@ namespace {
 QTextStream out(stdout);
 
 using Bench::die;
+using Bench::runWrk;
+using Bench::WrkResult;
+using Bench::writeScript;
 
 struct Response
 {
@@ -76,54 +80,6 @@ double percentile(QList<double> values, double p)
 {
     std::sort(values.begin(), values.end());
     return values.isEmpty() ? 0 : values.at(std::min<qsizetype>(values.size() - 1, qsizetype(p * double(values.size()))));
-}
-
-struct WrkResult
-{
-    double requestsPerSecond = 0;
-    QString p50, p99;
-    qint64 failures = 0;
-};
-
-WrkResult runWrk(const QString &base, const QString &script, int seconds, int connections = 32)
-{
-    QProcess wrk;
-    wrk.setProcessChannelMode(QProcess::MergedChannels);
-    QStringList arguments{QStringLiteral("-t%1").arg(std::min(2, connections)), QStringLiteral("-c%1").arg(connections),
-                          QStringLiteral("-d%1s").arg(seconds),
-                          QStringLiteral("--latency"), QStringLiteral("-s"), script, base};
-    wrk.start(QStringLiteral("wrk"), arguments);
-    if (!wrk.waitForFinished(seconds * 1000 + 60000))
-        die(QStringLiteral("wrk did not finish"));
-    const QString text = QString::fromUtf8(wrk.readAll());
-    WrkResult result;
-    const auto capture = [&](const QString &pattern) {
-        return QRegularExpression(pattern, QRegularExpression::MultilineOption).match(text).captured(1);
-    };
-    result.requestsPerSecond = capture(QStringLiteral("^Requests/sec:\\s+([\\d.]+)")).toDouble();
-    result.p50 = capture(QStringLiteral("^\\s+50%\\s+(\\S+)"));
-    result.p99 = capture(QStringLiteral("^\\s+99%\\s+(\\S+)"));
-    result.failures = capture(QStringLiteral("Non-2xx or 3xx responses:\\s+(\\d+)")).toLongLong()
-                      + capture(QStringLiteral("Socket errors:.*timeout (\\d+)")).toLongLong();
-    if (result.requestsPerSecond <= 0)
-        die(QStringLiteral("could not read wrk's output:\n") + text);
-    return result;
-}
-
-// A wrk script requesting `paths` in turn.
-QString writeScript(const QDir &dir, const QString &name, const QStringList &paths)
-{
-    QString lua = QStringLiteral("paths = {\n");
-    for (const QString &path : paths)
-        lua += QStringLiteral("  \"%1\",\n").arg(path);
-    lua += QStringLiteral("}\ncounter = 0\nrequest = function()\n  counter = counter + 1\n"
-                          "  return wrk.format(\"GET\", paths[(counter %% #paths) + 1])\nend\n").replace(QStringLiteral("%%"), QStringLiteral("%"));
-    const QString file = dir.filePath(name + QStringLiteral(".lua"));
-    QFile f(file);
-    if (!f.open(QIODevice::WriteOnly))
-        die(QStringLiteral("cannot write ") + file);
-    f.write(lua.toUtf8());
-    return file;
 }
 
 // greenroom-server serve reading `location` itself: time to its first pass, peak RSS, RSS once idle.
@@ -388,12 +344,7 @@ int main(int argc, char **argv)
             keepFastest(open, openNow);
             keepFastest(limited, limitedNow);
         }
-        const auto ms = [](const QString &wrkTime) {
-            static const QRegularExpression number(QStringLiteral("([0-9.]+)(us|ms|s)"));
-            const QRegularExpressionMatch m = number.match(wrkTime);
-            const double value = m.captured(1).toDouble();
-            return m.captured(2) == QLatin1String("us") ? value / 1000 : m.captured(2) == QLatin1String("s") ? value * 1000 : value;
-        };
+        const auto ms = &Bench::wrkMilliseconds;
         out << Qt::endl << "with a conditional read policy (owner of 2 teams' and a user's, or kind API/System/Domain/Group/User), "
                            "a second server beside the open one, walks in turns, fastest of " << Rounds << ":" << Qt::endl;
         out << QStringLiteral("  by-query page of 100 (kind=component): %1 req/s, p50 %2, p99 %3; p50 ratio to unfiltered %4, throughput ratio %5")
