@@ -39,6 +39,7 @@ bench: build
 	@$(BUILD_DIR)/tests/bench/bench_ingest $(BENCH_SIZES)
 	@$(BUILD_DIR)/tests/bench/bench_server $(BENCH_SERVER_ARGS)
 	@$(BUILD_DIR)/tests/bench/bench_sync_clients $(BENCH_SYNC_ARGS)
+	@$(BUILD_DIR)/tests/bench/bench_backstage $(BENCH_BACKSTAGE_ARGS)
 	@xvfb-run -a -s "-screen 0 1600x1000x24" $(BUILD_DIR)/tests/bench/bench_desktop $(BENCH_DESKTOP_ARGS)
 	@$(BUILD_DIR)/tests/bench/bench_docs $(BENCH_DOCS_PAGES)
 	@$(BUILD_DIR)/tests/bench/bench_scaffold

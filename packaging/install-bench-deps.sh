@@ -19,9 +19,11 @@ if [ -n "$missing" ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing
 fi
-# Backstage release 1.55's search engine, pinned.
+# Backstage release 1.55's search engine and catalog backend, pinned.
 npm_dir="$build/bench-npm"
-if [ ! -d "$npm_dir/node_modules/@backstage/plugin-search-backend-node" ]; then
+if [ ! -d "$npm_dir/node_modules/@backstage/plugin-search-backend-node" ] \
+   || [ ! -d "$npm_dir/node_modules/@backstage/plugin-catalog-backend" ]; then
   mkdir -p "$npm_dir"
-  npm install --prefix "$npm_dir" --no-audit --no-fund --silent @backstage/plugin-search-backend-node@1.4.10
+  npm install --prefix "$npm_dir" --no-audit --no-fund --silent @backstage/plugin-search-backend-node@1.4.10 \
+    @backstage/backend-defaults@0.18.0 @backstage/plugin-catalog-backend@4.0.0 @backstage/catalog-model@1.10.1
 fi
