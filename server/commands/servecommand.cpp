@@ -595,7 +595,8 @@ int runServeCommand(const QStringList &arguments)
         QObject::connect(changes.get(), &Store::PostgresChangeListener::changed, &sync, &SyncRoutes::notifyChanged);
         sync.setPollInterval(1000);
     }
-    locationService.loadRegistered();
+    if (!changes)   // on PostgreSQL the first pass's passStarting loads them
+        locationService.loadRegistered();
     processing.scheduleAll();
     processing.setInterval(catalog->interval);
     QObject::connect(&github, &Ingest::GitHubProviders::ran, &server, [&log](const QString &, const QString &summary, bool failed) {
