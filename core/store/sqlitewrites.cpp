@@ -15,6 +15,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QScopeGuard>
+#include <QThreadPool>
 #include <QUuid>
 #include <QtConcurrent/QtConcurrentMap>
 
@@ -358,13 +359,16 @@ Result<QSet<QString>> SqliteCatalogStorePrivate::stitchAll(WriteState &state)
     if (!insertEntity || !update)
         return Error::internal(db.lastError());
     QSet<QString> changed;
+    QList<StitchInput> spent;   // this chunk's, written
+    spent.reserve(Chunk);
     for (qsizetype start = 0; start < inputs.size(); start += Chunk) {
         next = stitchChunk(start + Chunk);
         const qsizetype end = std::min(start + Chunk, inputs.size());
         for (qsizetype i = start; i < end; ++i) {
             const StitchOutput output = current.resultAt(int(i - start));
             // Stitched: its body is not needed again in this write, so it goes now, not at the commit.
-            const StitchInput input = std::exchange(inputs[i], StitchInput());
+            spent.append(std::exchange(inputs[i], StitchInput()));
+            const StitchInput &input = spent.last();
             state.bodyJson.remove(input.ref);
             state.bodies.remove(input.ref);
             state.orders.remove(input.ref);
@@ -396,7 +400,11 @@ Result<QSet<QString>> SqliteCatalogStorePrivate::stitchAll(WriteState &state)
             }
         }
         // The chunk's outputs and facet counts go now; what the next chunk needs is in the tables.
-        current = std::exchange(next, QFuture<StitchOutput>());
+        // The chunk's inputs and outputs are a great many small allocations,
+        // most made on the pool: they are freed there too, not on this thread.
+        QThreadPool::globalInstance()->start([done = std::exchange(current, std::exchange(next, QFuture<StitchOutput>())),
+                                              spent = std::exchange(spent, QList<StitchInput>())] {});
+        spent.reserve(Chunk);
         if (Status s = flushFacetDeltas(state); !s)
             return s.error();
     }
