@@ -149,10 +149,7 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     const QStringList args = app.arguments();
-    const auto option = [&](const QString &name, const QString &fallback) {
-        const qsizetype at = args.indexOf(name);
-        return at >= 0 && at + 1 < args.size() ? args.at(at + 1) : fallback;
-    };
+    const auto option = [&](const QString &name, const QString &fallback) { return Bench::option(args, name, fallback); };
     const int size = option(QStringLiteral("--entities"), QStringLiteral("20000")).toInt();
     const int seconds = option(QStringLiteral("--seconds"), QStringLiteral("10")).toInt();
     const QString npm = QDir(QStringLiteral(GREENROOM_BUILD_DIR)).filePath(QStringLiteral("bench-npm/node_modules"));

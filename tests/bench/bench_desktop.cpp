@@ -315,10 +315,7 @@ int main(int argc, char **argv)
             list.append(QString::fromLocal8Bit(argv[i]));
         return list;
     }();
-    const auto option = [&](const QString &name, const QString &fallback) {
-        const qsizetype at = args.indexOf(name);
-        return at >= 0 && at + 1 < args.size() ? args.at(at + 1) : fallback;
-    };
+    const auto option = [&](const QString &name, const QString &fallback) { return Bench::option(args, name, fallback); };
     if (args.contains(QStringLiteral("--window"))) {
         if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
             qputenv("QT_QPA_PLATFORM", "offscreen");

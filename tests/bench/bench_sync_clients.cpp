@@ -220,10 +220,7 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     const QStringList args = app.arguments();
-    const auto option = [&](const QString &name, const QString &fallback) {
-        const qsizetype at = args.indexOf(name);
-        return at >= 0 && at + 1 < args.size() ? args.at(at + 1) : fallback;
-    };
+    const auto option = [&](const QString &name, const QString &fallback) { return Bench::option(args, name, fallback); };
     const int clientCount = option(QStringLiteral("--clients"), QStringLiteral("1000")).toInt();
     const int rounds = option(QStringLiteral("--rounds"), QStringLiteral("10")).toInt();
     raiseDescriptorLimit(rlim_t(clientCount) * 2 + 256);

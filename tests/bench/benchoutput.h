@@ -7,6 +7,7 @@
 
 #include <QCoreApplication>
 #include <QFile>
+#include <QStringList>
 #include <QTextStream>
 
 #include <cstdlib>
@@ -32,6 +33,13 @@ inline qint64 procStatusKiB(const QString &pid, const QByteArray &field)
             return line.mid(field.size() + 1).trimmed().split(' ').value(0).toLongLong();
     }
     return -1;
+}
+
+// The value that follows `name` among a benchmark's arguments, or `fallback`.
+inline QString option(const QStringList &args, const QString &name, const QString &fallback)
+{
+    const qsizetype at = args.indexOf(name);
+    return at >= 0 && at + 1 < args.size() ? args.at(at + 1) : fallback;
 }
 
 [[noreturn]] inline void die(const QString &message)
