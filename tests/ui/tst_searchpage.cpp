@@ -21,6 +21,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace Greenroom;
@@ -57,6 +58,7 @@ private Q_SLOTS:
     void keyboardOpensWhatResultsAre();
     void quickSearchLeadsToThePage();
     void typosAreCorrectedAndSaid();
+    void aHiddenPageReadsWhenShown();
     void screenshot();
 
 private:
@@ -67,6 +69,28 @@ private:
         QTest::keyClicks(page()->input(), text);
     }
 };
+
+void TestSearchPage::aHiddenPageReadsWhenShown()
+{
+    // The kind filter lists each kind with its count, read from the whole cache.
+    auto *kind = page()->findChild<QComboBox *>(QStringLiteral("searchKind"));
+    QVERIFY(kind);
+    const auto componentLabel = [kind] { return kind->itemText(kind->findData(QStringLiteral("Component"))); };
+    const QString before = componentLabel();
+    QVERIFY2(before.startsWith(QStringLiteral("Component (")), qPrintable(before));
+    // Hidden, the page does not follow the cache...
+    m_window->showPage(MainWindow::Page::Catalog);
+    QVERIFY(!page()->isVisible());
+    QVERIFY(mirrorEntity(QStringLiteral("Component"), QStringLiteral("late-arrival"), {}));
+    QSignalSpy changed(m_cache.get(), &Ui::CatalogCache::changed);
+    m_cache->notifyChanged(987654);   // as the sync client says a batch was mirrored
+    QTRY_COMPARE(changed.count(), 1);
+    QCOMPARE(componentLabel(), before);
+    // ...and reads it when shown.
+    m_window->showPage(MainWindow::Page::Search);
+    const qint64 count = before.section(QLatin1Char('('), 1).chopped(1).toLongLong();
+    QCOMPARE(componentLabel(), QStringLiteral("Component (%1)").arg(count + 1));
+}
 
 void TestSearchPage::initTestCase()
 {

@@ -18,6 +18,7 @@
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QResizeEvent>
+#include <QShowEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -160,16 +161,34 @@ SearchPage::SearchPage(CatalogCache &cache, QWidget *parent) : QWidget(parent), 
     m_counting->setSingleShot(true);
     m_counting->setInterval(0);
     connect(m_counting, &QTimer::timeout, this, &SearchPage::updateTypeCounts);
+    // Counting the filters' values reads the whole cache (over a second
+    // with a million entities): not while the window starts with this page
+    // hidden, nor on every sync while it stays hidden.
     connect(&m_cache, &CatalogCache::changed, this, [this] {
-        reloadFilterValues();
-        refresh();
+        m_stale = true;
+        if (isVisible())
+            loadIfStale();
     });
+}
+
+void SearchPage::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    loadIfStale();
+}
+
+void SearchPage::loadIfStale()
+{
+    if (!m_stale)
+        return;
+    m_stale = false;
     reloadFilterValues();
     refresh();
 }
 
 void SearchPage::search(const QString &term)
 {
+    loadIfStale();
     if (m_input->text() == term)
         refresh();
     else

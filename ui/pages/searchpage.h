@@ -66,12 +66,16 @@ Q_SIGNALS:
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     // The request for the page's words and filters, of `type` ("" for all).
     Search::SearchRequest request(const QString &type) const;
     void refresh();
     void reloadFilterValues();
+    // Filter values and results read now if the cache changed since they
+    // were (or they never were): a hidden page reads nothing.
+    void loadIfStale();
     void turnPage(int delta);
     void sizeResults();
     void activate(QListWidgetItem *item);
@@ -92,6 +96,7 @@ private:
     int m_page = 0;
     qint64 m_total = 0;
     bool m_filling = false;   // filter widgets being refilled: their signals are not the user's
+    bool m_stale = true;      // the cache changed while the page was hidden
     QTimer *m_counting;
 };
 
