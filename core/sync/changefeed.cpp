@@ -22,8 +22,10 @@ const QString InitialPass = QStringLiteral("i");
 
 Result<ChangeFeed::Position> ChangeFeed::position(const QString &cursor, const Scope &scope)
 {
+    // Read once, first: a thousand waiting desktops each ask hasChangesAfter.
+    const qint64 newest = m_store.lastSequence();
     if (cursor.isEmpty() || cursor == QLatin1String("0"))
-        return Position{0, true};
+        return Position{0, true, newest};
     const QStringList parts = cursor.split(QLatin1Char('-'));
     bool epochOk = false;
     bool sequenceOk = false;
@@ -32,7 +34,6 @@ Result<ChangeFeed::Position> ChangeFeed::position(const QString &cursor, const S
     const qint64 sequence = shaped ? parts.at(1).toLongLong(&sequenceOk) : 0;
     if (!epochOk || !sequenceOk || sequence < 0)
         return Error::input(QStringLiteral("Invalid cursor '%1', expected 0 or a cursor this feed returned").arg(cursor));
-    const qint64 newest = m_store.lastSequence();
     if (epoch != m_epoch || sequence > newest)
         return resyncRequired(QStringLiteral("Cursor '%1' comes from another database").arg(cursor));
     // Read under other permissions: everything again, with tombstones, so
@@ -53,9 +54,10 @@ Result<ChangeFeed::Page> ChangeFeed::read(const QString &cursor, int limit, cons
         return after.error();
     const Store::FeedReader reader{scope.readable, after->fromStart};
     const int pageSize = std::clamp(limit, 1, MaxLimit);
-    // Read first: rows a scoped reader is not sent up to here are passed,
-    // so its cursor moves past them even when it receives nothing.
-    const qint64 newest = m_store.lastSequence();
+    // The sequence was read before the rows: those a scoped reader is not
+    // sent up to it are passed, so its cursor moves past them even when it
+    // receives nothing.
+    const qint64 newest = after->newest;
     Page page;
     if (!scope.readable) {
         page.changes = m_store.changesSince(after->sequence, pageSize, true);
@@ -87,9 +89,8 @@ Result<ChangeFeed::Page> ChangeFeed::read(const QString &cursor, int limit, cons
 
 bool ChangeFeed::hasChangesAfter(const QString &cursor, const Scope &scope)
 {
-    // One read of the sequence, not two: a thousand waiting desktops each ask this.
     auto after = position(cursor, scope);
-    return !after || (after->newest >= 0 ? after->newest : m_store.lastSequence()) > after->sequence;
+    return !after || after->newest > after->sequence;
 }
 
 } // namespace Greenroom::Sync

@@ -68,7 +68,7 @@ private:
     {
         qint64 sequence = 0;
         bool fromStart = false;   // the client holds nothing yet
-        qint64 newest = -1;       // the store's last sequence when it was checked; -1 when not read
+        qint64 newest = 0;        // the store's last sequence, read before anything else
     };
     // Where a cursor continues, or why it cannot be continued.
     Result<Position> position(const QString &cursor, const Scope &scope);

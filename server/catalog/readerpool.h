@@ -31,7 +31,6 @@ public:
     static Result<std::unique_ptr<ReaderPool>> open(Store::CatalogStore &store, int size, QObject *context);
     ~ReaderPool();   // waits for the reads under way
 
-    int size() const { return int(m_readers.size()); }
     // Runs `read` with a free reader on a pool thread and compresses its
     // answer there when `request` takes gzip; the answer is sent from
     // `context`'s thread.

@@ -52,9 +52,6 @@ bool acceptsGzip(const QByteArray &acceptEncoding)
 
 } // namespace
 
-// Backstage's root router compresses every answer (Express's compression
-// middleware): a compressible body of 1 kB or more goes gzip-compressed to
-// a client that takes it, and such answers say they vary by Accept-Encoding.
 void compressFor(const HttpRequest &request, HttpResponse &response, GzipMemo *memo)
 {
     QByteArray type;
@@ -101,17 +98,18 @@ void compressFor(const HttpRequest &request, HttpResponse &response, GzipMemo *m
 
 void appendCorsHeaders(HttpResponse &response, const QList<std::pair<QByteArray, QByteArray>> &cors)
 {
-    for (const auto &[name, value] : cors) {
-        const auto vary = std::find_if(response.headers.begin(), response.headers.end(),
-                                       [](const std::pair<QByteArray, QByteArray> &h) { return h.first.toLower() == "vary"; });
-        if (name.toLower() == "vary" && vary != response.headers.end()) {
-            // Compressed before (on a reader thread): one Vary, CORS's first, as Express writes it.
-            const QByteArray merged = value + ", " + vary->second;
-            response.headers.erase(vary);
-            response.headers.append({name, merged});
+    const auto isVary = [](const std::pair<QByteArray, QByteArray> &h) { return h.first.toLower() == "vary"; };
+    for (const auto &header : cors) {
+        const auto earlier = isVary(header) ? std::find_if(response.headers.begin(), response.headers.end(), isVary)
+                                            : response.headers.end();
+        if (earlier == response.headers.end()) {
+            response.headers.append(header);
             continue;
         }
-        response.headers.append({name, value});
+        // Compressed before (on a reader thread): one Vary, CORS's first, as Express writes it.
+        const QByteArray merged = header.second + ", " + earlier->second;
+        response.headers.erase(earlier);
+        response.headers.append({header.first, merged});
     }
 }
 

@@ -105,7 +105,6 @@ public:
         m_socket.connectToHost(base.host(), quint16(base.port()));
     }
 
-    bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
     const QString &failure() const { return m_failed; }
     int answers() const { return m_answers; }
     qint64 changesSeen() const { return m_changes; }

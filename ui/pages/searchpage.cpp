@@ -188,7 +188,8 @@ void SearchPage::loadIfStale()
 
 void SearchPage::search(const QString &term)
 {
-    loadIfStale();
+    if (std::exchange(m_stale, false))
+        reloadFilterValues();   // the results are read just below
     if (m_input->text() == term)
         refresh();
     else
