@@ -18,7 +18,9 @@
 //  - before all that, the server's own memory while it ingests N entities
 //    (the generated organisation, and N components in one file): its peak
 //    RSS and its RSS once idle after the first pass (targets at 100,000:
-//    <= 500 MB and <= 200 MB).
+//    <= 500 MB and <= 200 MB); then, on the organisation, one file edited
+//    and its entity refreshed (POST /refresh): time until a client waiting
+//    on the sync feed is told (target < 1 s).
 // Needs wrk (`make bench` installs it with packaging/install-bench-deps.sh).
 #include "benchoutput.h"
 #include "orggenerator.h"
@@ -82,8 +84,61 @@ double percentile(QList<double> values, double p)
     return values.isEmpty() ? 0 : values.at(std::min<qsizetype>(values.size() - 1, qsizetype(p * double(values.size()))));
 }
 
-// greenroom-server serve reading `location` itself: time to its first pass, peak RSS, RSS once idle.
-void measureServerIngestion(const QString &what, const QString &location, const QDir &work)
+// One file of the served catalog edited, then POST /refresh for its entity
+// (the refresh button of Backstage's entity page): time until a client
+// long-polling the sync feed is told of the new version.
+void measureOneChangedFile(const QString &base, const QString &orgRoot)
+{
+    QNetworkAccessManager network;
+    QString last = QStringLiteral("0");
+    for (bool more = true; more;) {
+        const QJsonObject page = fetch(network, "GET", base + QStringLiteral("/api/sync/v1/changes?limit=10000&after=") + last).json();
+        last = page.value(QLatin1String("cursor")).toString();
+        more = page.value(QLatin1String("hasMore")).toBool();
+    }
+    QList<double> latencies;
+    for (int round = 0; round < 5; ++round) {
+        const int component = 1000 + 977 * round;
+        const QString ref = QStringLiteral("component:default/component-%1").arg(component);
+        const QString path = QStringLiteral("%1/repos/%2/catalog-info.yaml").arg(QFileInfo(orgRoot).path()).arg(component, 6, 10, QLatin1Char('0'));
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            die(QStringLiteral("cannot read ") + path);
+        const QByteArray marker = "edited in round " + QByteArray::number(round);
+        QByteArray text = file.readAll().replace("with care.", "with care, " + marker + '.');
+        file.close();
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(text) != text.size())
+            die(QStringLiteral("cannot write ") + path);
+        file.close();
+        QElapsedTimer timer;
+        timer.start();
+        QNetworkRequest refresh(QUrl(base + QStringLiteral("/api/catalog/refresh")));
+        refresh.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        QNetworkReply *asked = network.post(refresh, QJsonDocument(QJsonObject{{QStringLiteral("entityRef"), ref}}).toJson());
+        bool told = false;
+        while (!told && timer.elapsed() < 120000) {
+            const QJsonObject page = fetch(network, "GET", base + QStringLiteral("/api/sync/v1/changes?wait=30&after=") + last).json();
+            last = page.value(QLatin1String("cursor")).toString();
+            for (const QJsonValue &change : page.value(QLatin1String("changes")).toArray()) {
+                const QJsonObject entity = change[QLatin1String("entity")].toObject();
+                told = told || (change[QLatin1String("entityRef")].toString() == ref
+                                && entity[QLatin1String("metadata")][QLatin1String("description")].toString().contains(QString::fromLatin1(marker)));
+            }
+        }
+        if (!told)
+            die(QStringLiteral("the edit of %1 did not reach the feed within 120 s").arg(path));
+        latencies << double(timer.nsecsElapsed()) / 1e6;
+        if (asked->error() != QNetworkReply::NoError && asked->isFinished())
+            die(QStringLiteral("POST /refresh failed: ") + asked->errorString());
+        asked->deleteLater();
+    }
+    out << QStringLiteral("one changed file, POST /refresh to a waiting client told: p50 %1 ms, max %2 ms (target < 1000 ms)")
+               .arg(percentile(latencies, 0.5), 0, 'f', 1).arg(percentile(latencies, 1.0), 0, 'f', 1) << Qt::endl;
+}
+
+// greenroom-server serve reading `location` itself: time to its first pass, peak RSS, RSS once idle;
+// with editable set, then one file changed (measureOneChangedFile).
+void measureServerIngestion(const QString &what, const QString &location, const QDir &work, bool editable = false)
 {
     const QString dbDir = work.filePath(QStringLiteral("ingest-db-") + QFileInfo(location).dir().dirName());
     QDir(dbDir).removeRecursively();
@@ -112,12 +167,18 @@ void measureServerIngestion(const QString &what, const QString &location, const 
     const qint64 peak = Bench::procStatusKiB(QString::number(server.processId()), "VmHWM") / 1024;
     QThread::sleep(3);   // idle: nothing reads, nothing asks
     const qint64 idle = Bench::procStatusKiB(QString::number(server.processId()), "VmRSS") / 1024;
-    server.terminate();
-    server.waitForFinished(10000);
     out << QStringLiteral("server ingesting %1: first pass %2 s, peak RSS %3 MB (target <= 500 at 100,000), "
                             "idle RSS after ingestion %4 MB (target <= 200)")
                  .arg(what).arg(firstPass, 0, 'f', 1).arg(peak).arg(idle)
           << Qt::endl;
+    static const QRegularExpression listening(QStringLiteral("listening on (http://[^\\s]+:\\d+)"));
+    const QString base = listening.match(QString::fromUtf8(log)).captured(1);
+    if (editable && base.isEmpty())
+        die(QStringLiteral("the server did not say where it listens:\n") + QString::fromUtf8(log));
+    if (editable)
+        measureOneChangedFile(base, location);
+    server.terminate();
+    server.waitForFinished(10000);
 }
 
 } // namespace
@@ -136,7 +197,7 @@ int main(int argc, char **argv)
     const int entities = option(QStringLiteral("--entities"), QStringLiteral("100000")).toInt();
     if (!args.contains(QStringLiteral("--no-ingestion"))) {
         measureServerIngestion(QStringLiteral("an organisation of ~%1 entities in many files").arg(entities),
-                               Bench::generateOrganisation(work.filePath(QStringLiteral("org-files")), entities), work);
+                               Bench::generateOrganisation(work.filePath(QStringLiteral("org-files")), entities), work, true);
         measureServerIngestion(QStringLiteral("%1 components in one file").arg(entities),
                                Bench::generateSingleFile(work.filePath(QStringLiteral("org-one-file")), entities), work);
     }
