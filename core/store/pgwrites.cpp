@@ -378,14 +378,20 @@ Result<WriteReport> PostgresCatalogStore::writeLocation(LocationWrite write, con
     };
     QHash<QString, Existing> existing;
     {
-        auto rows = d->db.query(QStringLiteral("SELECT id, ref, uid, body_hash, parent_ref, location_key, status_items IS NOT NULL "
-                                               "FROM entities WHERE origin_key = ?"),
-                                {write.originKey});
-        if (!rows)
-            return rows.error();
-        for (int i = 0; i < rows->size(); ++i)
-            existing.insert(rows->text(i, 1), {rows->integer(i, 0), rows->text(i, 2), rows->bytes(i, 3), rows->text(i, 4),
-                                               rows->text(i, 5), rows->boolean(i, 6)});
+        const bool scoped = !write.onlyLocationKeys.isEmpty();
+        for (const QString &scope : scopesOf(write)) {
+            auto rows = scoped ? d->db.query(QStringLiteral("SELECT id, ref, uid, body_hash, parent_ref, location_key, status_items IS NOT NULL "
+                                                            "FROM entities WHERE origin_key = ? AND location_key = ?"),
+                                             {write.originKey, scope})
+                               : d->db.query(QStringLiteral("SELECT id, ref, uid, body_hash, parent_ref, location_key, status_items IS NOT NULL "
+                                                            "FROM entities WHERE origin_key = ?"),
+                                             {write.originKey});
+            if (!rows)
+                return rows.error();
+            for (int i = 0; i < rows->size(); ++i)
+                existing.insert(rows->text(i, 1), {rows->integer(i, 0), rows->text(i, 2), rows->bytes(i, 3), rows->text(i, 4),
+                                                   rows->text(i, 5), rows->boolean(i, 6)});
+        }
     }
 
     QList<EntityDigest> digests = digestsOf(write.entities);
@@ -530,8 +536,14 @@ Result<WriteReport> PostgresCatalogStore::writeLocation(LocationWrite write, con
             ++report.restitched;
     }
 
-    if (auto cleared = d->db.query(QStringLiteral("DELETE FROM processing_errors WHERE origin_key = ?"), {write.originKey}); !cleared)
-        return cleared.error();
+    for (const QString &scope : scopesOf(write)) {
+        auto cleared = write.onlyLocationKeys.isEmpty()
+                           ? d->db.query(QStringLiteral("DELETE FROM processing_errors WHERE origin_key = ?"), {write.originKey})
+                           : d->db.query(QStringLiteral("DELETE FROM processing_errors WHERE origin_key = ? AND location_key = ?"),
+                                         {write.originKey, scope});
+        if (!cleared)
+            return cleared.error();
+    }
     for (const ProcessingErrorRecord &e : write.errors + report.conflicts) {
         auto added = d->db.query(QStringLiteral("INSERT INTO processing_errors(origin_key, location_key, file, line, entity_ref, name, "
                                                 "message, reason, level) VALUES (?,?,?,?,?,?,?,?,?)"),

@@ -62,6 +62,14 @@ struct EntityDigest
 };
 QList<EntityDigest> digestsOf(const QList<EntityWrite> &entities);
 
+// What a write replaces, key by key: the whole origin (one empty key), or
+// each of its onlyLocationKeys.
+inline QStringList scopesOf(const LocationWrite &write)
+{
+    return write.onlyLocationKeys.isEmpty() ? QStringList{QString()}
+                                            : QStringList(write.onlyLocationKeys.cbegin(), write.onlyLocationKeys.cend());
+}
+
 // How one entity of a location's write stands against what is stored, as
 // both stores judge it in ref order: a second document with a ref (the first
 // wins), unchanged (same body, parent and location), changed, a ref another

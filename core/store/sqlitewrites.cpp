@@ -456,14 +456,21 @@ Result<WriteReport> SqliteCatalogStore::writeLocation(LocationWrite write, const
     };
     QHash<QString, Existing> existing;
     {
+        const bool scoped = !write.onlyLocationKeys.isEmpty();
         auto rows = d->prepare(QStringLiteral("SELECT id, ref, uid, body_hash, parent_ref, location_key, "
-                                              "status_items IS NOT NULL FROM entities WHERE origin_key = ?"));
+                                              "status_items IS NOT NULL FROM entities WHERE origin_key = ?")
+                               + (scoped ? QStringLiteral(" AND location_key = ?") : QString()));
         if (!rows)
             return rows.error();
         Statement &r = *rows.value();
-        r.bind(1, write.originKey);
-        while (r.next())
-            existing.insert(r.text(1), {r.integer(0), r.text(2), r.blob(3), r.text(4), r.text(5), r.integer(6) != 0});
+        for (const QString &scope : scopesOf(write)) {
+            r.bind(1, write.originKey);
+            if (scoped)
+                r.bind(2, scope);
+            while (r.next())
+                existing.insert(r.text(1), {r.integer(0), r.text(2), r.blob(3), r.text(4), r.text(5), r.integer(6) != 0});
+            r.reset();
+        }
     }
 
     QList<EntityDigest> digests = digestsOf(write.entities);
@@ -623,9 +630,18 @@ Result<WriteReport> SqliteCatalogStore::writeLocation(LocationWrite write, const
     if (Status s = d->flushFacetDeltas(state); !s)
         return s.error();
 
-    auto clearErrors = d->prepare(QStringLiteral("DELETE FROM processing_errors WHERE origin_key = ?"));
-    if (!clearErrors || !clearErrors.value()->bind(1, write.originKey).run())
+    const bool scoped = !write.onlyLocationKeys.isEmpty();
+    auto clearErrors = d->prepare(QStringLiteral("DELETE FROM processing_errors WHERE origin_key = ?")
+                                  + (scoped ? QStringLiteral(" AND location_key = ?") : QString()));
+    if (!clearErrors)
         return Error::internal(d->db.lastError());
+    for (const QString &scope : scopesOf(write)) {
+        clearErrors.value()->bind(1, write.originKey);
+        if (scoped)
+            clearErrors.value()->bind(2, scope);
+        if (!clearErrors.value()->run())
+            return Error::internal(d->db.lastError());
+    }
     auto addError = d->prepare(QStringLiteral(
         "INSERT INTO processing_errors(origin_key, location_key, file, line, entity_ref, name, message, reason, level) "
         "VALUES (?,?,?,?,?,?,?,?,?)"));

@@ -132,6 +132,11 @@ struct LocationWrite
     // still registered (checked inside the write's transaction), so a read
     // that finishes after the location was deleted cannot bring it back.
     bool onlyIfRegistered = false;
+    // When not empty, the write covers only what was read from these
+    // location keys (one refreshed file): the origin's other entities and
+    // processing errors stay as they are, and a ref one of them holds is a
+    // conflict, as if another origin held it.
+    QSet<QString> onlyLocationKeys;
 };
 
 struct WriteReport

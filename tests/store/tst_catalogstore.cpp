@@ -35,6 +35,7 @@ private Q_SLOTS:
     void conflictingOriginIsIgnored();
     void failureKeepsLastGoodVersionWithStatus();
     void keptParentKeepsItsChildren();
+    void aWriteOfOneFileLeavesTheOthersAlone();
     void filters_data();
     void filters();
     void predicates_data();
@@ -289,6 +290,68 @@ void TestCatalogStore::keptParentKeepsItsChildren()
     QVERIFY(report);
     QCOMPARE(report->deleted, 0);
     QVERIFY(m_store->entityByRef(QStringLiteral("component:default/grandchild")));
+}
+
+void TestCatalogStore::aWriteOfOneFileLeavesTheOthersAlone()
+{
+    const QString fileA = QStringLiteral("file:/org/a.yaml");
+    const QString fileB = QStringLiteral("file:/org/b.yaml");
+    // writeOf gives each entity the origin's key; these say which file each came from.
+    const auto fromFiles = [](LocationWrite write, const QStringList &files) {
+        for (qsizetype i = 0; i < files.size(); ++i)
+            write.entities[i].locationKey = files.at(i);
+        return write;
+    };
+    const auto problem = [](const QString &file, const QString &message) {
+        ProcessingErrorRecord e;
+        e.originKey = Origin;
+        e.locationKey = file;
+        e.file = file.mid(5);
+        e.name = QStringLiteral("InputError");
+        e.message = message;
+        return e;
+    };
+    LocationWrite whole = fromFiles(writeOf({entity("Group", "team-a", group()), entity("Group", "team-b", group()),
+                                             entity("Component", "cart", component("team-a")),
+                                             entity("Component", "payments", component("team-a")),
+                                             entity("Component", "search", component("team-b"))}),
+                                    {fileB, fileB, fileA, fileA, fileB});
+    whole.errors = {problem(fileA, QStringLiteral("old problem in a")), problem(fileB, QStringLiteral("problem in b"))};
+    QVERIFY(m_store->applyLocation(whole));
+    const StoredEntity searchBefore = *m_store->entityByRef(QStringLiteral("component:default/search"));
+
+    // a.yaml read again: cart changed, payments gone, checkout new, and a
+    // second "search" that b.yaml holds already.
+    LocationWrite one = fromFiles(writeOf({entity("Component", "cart", component("team-b")),
+                                           entity("Component", "checkout", component("team-a")),
+                                           entity("Component", "search", component("team-a"))}),
+                                  {fileA, fileA, fileA});
+    one.onlyLocationKeys = {fileA};
+    one.errors = {problem(fileA, QStringLiteral("new problem in a"))};
+    auto report = m_store->applyLocation(one);
+    QVERIFY2(report, report ? "" : qPrintable(report.error().message));
+    QCOMPARE(report->updated, 1);
+    QCOMPARE(report->inserted, 1);
+    QCOMPARE(report->deleted, 1);
+    QCOMPARE(report->conflicts.size(), 1);
+    QVERIFY(report->conflicts.first().message.contains(fileB));
+    QCOMPARE(m_store->entityByRef(QStringLiteral("component:default/cart"))->entity[QStringLiteral("spec")][QStringLiteral("owner")]
+                 .toString(), QStringLiteral("team-b"));
+    QVERIFY(m_store->entityByRef(QStringLiteral("component:default/checkout")));
+    QVERIFY(!m_store->entityByRef(QStringLiteral("component:default/payments")));
+    // b.yaml's entities and problems are as they were.
+    const StoredEntity searchAfter = *m_store->entityByRef(QStringLiteral("component:default/search"));
+    QCOMPARE(searchAfter.locationKey, fileB);
+    QCOMPARE(searchAfter.entity[QStringLiteral("spec")], searchBefore.entity[QStringLiteral("spec")]);
+    QVERIFY(m_store->entityByRef(QStringLiteral("group:default/team-a")));
+    QStringList messages;
+    for (const ProcessingErrorRecord &e : m_store->processingErrors(Origin))
+        messages << e.message;
+    messages.sort();
+    QCOMPARE(messages.size(), 3);
+    QVERIFY(messages.contains(QStringLiteral("new problem in a")));
+    QVERIFY(messages.contains(QStringLiteral("problem in b")));
+    QVERIFY(!messages.contains(QStringLiteral("old problem in a")));
 }
 
 void TestCatalogStore::filters_data()
