@@ -213,6 +213,70 @@ QJsonObject statusItem(const ProcessingErrorRecord &error, const Model::EntityPr
             {QStringLiteral("error"), serialized}};
 }
 
+// A problem of this read, filed under its origin, entity and location.
+void addError(Store::LocationWrite &write, ProcessingErrorRecord error, const QString &entityRef, const QString &locationKey)
+{
+    error.originKey = write.originKey;
+    if (error.entityRef.isEmpty())
+        error.entityRef = entityRef;
+    if (error.locationKey.isEmpty())
+        error.locationKey = locationKey;
+    write.errors.append(error);
+}
+
+// Whether a file of a Location fails that Location as a whole: it could not
+// be read, a document is not YAML or an object, or names a refused kind.
+bool failsItsLocation(const FileResult &file, const QString &parentRef)
+{
+    return file.readError || std::any_of(file.documents.cbegin(), file.documents.cend(), [&](const DocumentResult &doc) {
+               return doc.readError || (!doc.ref.isEmpty() && doc.ref != parentRef && !doc.allowedKind);
+           });
+}
+
+// One file of a Location that read well: each document lands as an entity
+// or fails on its own; Location entities found go to `next`, to be read.
+void landDocuments(const FileResult &file, const QString &parentRef, Store::LocationWrite &write, QSet<QString> &written,
+                   QList<PendingLocation> &next)
+{
+    const QString locationKey = file.type + QLatin1Char(':') + file.path;
+    for (const DocumentResult &doc : file.documents) {
+        if (doc.ref == parentRef)
+            continue;   // a child with its parent's ref is ignored
+        if (doc.entityError) {
+            addError(write, *doc.entityError, doc.ref, locationKey);
+            if (!doc.ref.isEmpty())
+                write.failures.append({doc.ref, statusItem(*doc.entityError, doc.outcome.problem ? &*doc.outcome.problem : nullptr)});
+            continue;
+        }
+        const Model::ProcessedEntity &processed = doc.outcome.processed;
+        if (written.contains(processed.ref)) {
+            ProcessingErrorRecord duplicate = record(
+                QStringLiteral("ConflictError"),
+                QStringLiteral("Detected conflicting entityRef %1 in %2; it was read from another file of the "
+                               "same location first").arg(processed.ref, file.path),
+                file.path, doc.line);
+            duplicate.level = QStringLiteral("warning");
+            addError(write, duplicate, processed.ref, locationKey);
+            continue;
+        }
+        written.insert(processed.ref);
+        write.entities.append({QJsonObject(), processed.ref, processed.relations, locationKey, parentRef, {}, doc.json, doc.bodyHash});
+        // `written` already keeps a Location from being read twice.
+        if (!processed.entity.isEmpty())   // only a Location's object is kept
+            next.append({processed.ref, processed.entity, {file.type, file.path}});
+    }
+}
+
+// The Location generated for a registered location, processed.
+Model::ProcessingOutcome generatedRoot(const Model::LocationRef &root, const ScmIntegrations &scm)
+{
+    // Processed like any entity read from a url: AnnotateLocationEntityProcessor gives it its view, edit and source URLs.
+    QJsonObject rootEntity = LocationProcessor::generatedLocationEntity(root);
+    if (root.type == QLatin1String("url"))
+        rootEntity = withScmAnnotations(rootEntity, scm.locationAnnotations(root.target));
+    return Model::EntityProcessor::process(rootEntity);
+}
+
 } // namespace
 
 bool LocationReadResult::hasErrors() const
@@ -269,20 +333,11 @@ LocationReadResult LocationProcessor::read(const Model::LocationRef &registered)
     // Placeholders may read anything below the registered file's folder.
     const QString placeholderRoot = QFileInfo(root.target).absolutePath();
 
-    const auto addError = [&](ProcessingErrorRecord error, const QString &entityRef, const QString &locationKey) {
-        error.originKey = write.originKey;
-        if (error.entityRef.isEmpty())
-            error.entityRef = entityRef;
-        if (error.locationKey.isEmpty())
-            error.locationKey = locationKey;
-        write.errors.append(error);
+    const auto addError = [&write](ProcessingErrorRecord error, const QString &entityRef, const QString &locationKey) {
+        Ingest::addError(write, std::move(error), entityRef, locationKey);
     };
 
-    // Processed like any entity read from a url: AnnotateLocationEntityProcessor gives it its view, edit and source URLs.
-    QJsonObject rootEntity = generatedLocationEntity(root);
-    if (root.type == QLatin1String("url"))
-        rootEntity = withScmAnnotations(rootEntity, m_options.scm.locationAnnotations(root.target));
-    const Model::ProcessingOutcome rootOutcome = Model::EntityProcessor::process(rootEntity);
+    const Model::ProcessingOutcome rootOutcome = generatedRoot(root, m_options.scm);
     write.entities.append({rootOutcome.processed.entity, rootOutcome.processed.ref, rootOutcome.processed.relations,
                            write.originKey, QString(), {}, {}, {}});
 
@@ -452,42 +507,47 @@ LocationReadResult LocationProcessor::read(const Model::LocationRef &registered)
                 continue;
             }
             // 4. The Location succeeded: its children land, or fail one by one.
-            for (qsizetype index : std::as_const(entry.jobIndexes)) {
-                const FileResult &file = files.at(index);
-                for (const DocumentResult &doc : file.documents) {
-                    if (doc.ref == parent.ref)
-                        continue;   // a child with its parent's ref is ignored
-                    if (doc.entityError) {
-                        addError(*doc.entityError, doc.ref, file.type + QLatin1Char(':') + file.path);
-                        if (!doc.ref.isEmpty()) {
-                            write.failures.append({doc.ref, statusItem(*doc.entityError,
-                                                                        doc.outcome.problem ? &*doc.outcome.problem : nullptr)});
-                        }
-                        continue;
-                    }
-                    const Model::ProcessedEntity &processed = doc.outcome.processed;
-                    if (written.contains(processed.ref)) {
-                        ProcessingErrorRecord duplicate = record(
-                            QStringLiteral("ConflictError"),
-                            QStringLiteral("Detected conflicting entityRef %1 in %2; it was read from another file of the "
-                                           "same location first").arg(processed.ref, file.path),
-                            file.path, doc.line);
-                        duplicate.level = QStringLiteral("warning");
-                        addError(duplicate, processed.ref, file.type + QLatin1Char(':') + file.path);
-                        continue;
-                    }
-                    written.insert(processed.ref);
-                    write.entities.append({QJsonObject(), processed.ref, processed.relations,
-                                           file.type + QLatin1Char(':') + file.path, parent.ref, {}, doc.json, doc.bodyHash});
-                    // `written` already keeps a Location from being read twice.
-                    if (!processed.entity.isEmpty()) {   // only a Location's object is kept
-                        next.append({processed.ref, processed.entity, {file.type, file.path}});
-                    }
-                }
-            }
+            for (qsizetype index : std::as_const(entry.jobIndexes))
+                landDocuments(files.at(index), parent.ref, write, written, next);
         }
         level = next;
     }
+    return result;
+}
+
+std::optional<LocationReadResult> LocationProcessor::readFile(const Model::LocationRef &registered, const QString &parentRef,
+                                                             const QString &path) const
+{
+    if (registered.type != FileType || parentRef.isEmpty())
+        return std::nullopt;
+    Model::LocationRef root = registered;
+    root.target = QFileInfo(root.target).absoluteFilePath();
+    LocationReadResult result;
+    Store::LocationWrite &write = result.write;
+    write.originKey = root.toString();
+    write.keepOrphans = m_options.keepOrphans;
+    write.onlyLocationKeys = {FileType + QLatin1Char(':') + path};
+    const QString placeholderRoot = QFileInfo(root.target).absolutePath();
+    const FileJob job{FileType, path, std::nullopt, write.originKey, parentRef,
+                      PlaceholderResolver::fileReader(path, placeholderRoot, m_options.maxEntityBytes), &m_options, root};
+    const FileResult file = processFile(job);
+    result.filesRead = 1;
+    result.documentsRead = int(file.documents.size());
+    // What would fail the parent Location fails it as a whole: only its whole read says so.
+    if (failsItsLocation(file, parentRef))
+        return std::nullopt;
+    QSet<QString> written{parentRef};
+    // The registered file itself: the Location generated for it has its key too.
+    if (write.onlyLocationKeys.contains(write.originKey)) {
+        const Model::ProcessingOutcome rootOutcome = generatedRoot(root, m_options.scm);
+        write.entities.append({rootOutcome.processed.entity, rootOutcome.processed.ref, rootOutcome.processed.relations,
+                               write.originKey, QString(), {}, {}, {}});
+        written.insert(rootOutcome.processed.ref);
+    }
+    QList<PendingLocation> locations;
+    landDocuments(file, parentRef, write, written, locations);
+    if (!locations.isEmpty())
+        return std::nullopt;   // a Location's targets are read with the whole location
     return result;
 }
 

@@ -83,6 +83,12 @@ public:
     explicit LocationProcessor(IngestOptions options = {});
 
     LocationReadResult read(const Model::LocationRef &registered) const;
+    // One file of a `file` location read again on its own (an entity's
+    // refresh), as its parent Location `parentRef` reads it: a write that
+    // covers only that file. nullopt when only a read of the whole location
+    // can say what the file means now: it is gone or broken, or it holds a
+    // Location (whose targets are read with the whole).
+    std::optional<LocationReadResult> readFile(const Model::LocationRef &registered, const QString &parentRef, const QString &path) const;
 
     // The Location entity Backstage generates for a registered location.
     static QJsonObject generatedLocationEntity(const Model::LocationRef &location);

@@ -167,8 +167,19 @@ Status ProcessingLoop::refreshEntity(const QString &entityRef)
     // Entities come from the registered location that produced them (their
     // origin); reading it again reprocesses the entity and its ancestors.
     const auto registered = m_locations.constFind(entity->originKey);
-    if (registered != m_locations.cend())
+    if (registered == m_locations.cend())
+        return Ok{};
+    static const QString FilePrefix = QStringLiteral("file:");
+    const bool oneFile = m_leaseHolder.isEmpty() && registered->type == QLatin1String("file") && !entity->parentRef.isEmpty()
+                         && entity->locationKey.startsWith(FilePrefix) && !entity->ref.startsWith(QLatin1String("location:"));
+    if (!oneFile) {
         schedule(*registered, true);
+        return Ok{};
+    }
+    const FileRead read{*registered, entity->parentRef, entity->locationKey.mid(FilePrefix.size())};
+    if (!m_fileQueue.contains(read))
+        m_fileQueue.append(read);
+    startNext();
     return Ok{};
 }
 
@@ -178,6 +189,7 @@ void ProcessingLoop::stop()
     m_retryTimer.stop();
     m_heartbeat.stop();
     m_queue.clear();
+    m_fileQueue.clear();
     if (m_reading) {
         m_watcher.disconnect(this);
         m_watcher.waitForFinished();
@@ -208,6 +220,11 @@ void ProcessingLoop::startNext()
 {
     if (m_reading)
         return;
+    std::optional<FileRead> file;
+    if (!m_fileQueue.isEmpty()) {
+        file = m_fileQueue.takeFirst();
+        m_reading = file->origin;
+    }
     // The next location this replica may read (others' leases are skipped).
     while (!m_queue.isEmpty() && !m_reading) {
         Model::LocationRef candidate = m_queue.takeFirst();
@@ -228,8 +245,11 @@ void ProcessingLoop::startNext()
     const Model::LocationRef location = *m_reading;
     const bool registered = m_registered.contains(location.toString());
     const std::shared_ptr<Store::CatalogStore> writer = m_writer;
-    m_watcher.setFuture(QtConcurrent::run(&m_pool, [processor, location, registered, writer] {
-        Processed processed{processor.read(location), std::nullopt};
+    m_watcher.setFuture(QtConcurrent::run(&m_pool, [processor, location, registered, writer, file] {
+        std::optional<LocationReadResult> read;
+        if (file)
+            read = processor.readFile(location, file->parentRef, file->path);
+        Processed processed{read ? std::move(*read) : processor.read(location), std::nullopt};
         processed.read.write.onlyIfRegistered = registered;
         if (writer) {
             processed.written = CatalogIngester::write(*writer, std::move(processed.read));   // it lets the entities go

@@ -62,13 +62,16 @@ public:
     void setLeases(const QString &holder, std::chrono::milliseconds timeout);
 
     // Queues the registered location that produced `entityRef`; a
-    // NotFoundError when no such entity exists.
+    // NotFoundError when no such entity exists. An entity read from a file
+    // of a `file` location has only that file read again, ahead of whole
+    // locations, when it can be (LocationProcessor::readFile; not with
+    // leases, where the location's holder reads it whole).
     Status refreshEntity(const QString &entityRef);
     // Queues every location (at start-up, and the schedule each interval).
     void scheduleAll();
     // The reader this loop uses, for one-off reads elsewhere (dry runs).
     const LocationProcessor &processor() const { return m_processor; }
-    bool isIdle() const { return !m_reading && m_queue.isEmpty(); }
+    bool isIdle() const { return !m_reading && m_queue.isEmpty() && m_fileQueue.isEmpty(); }
     // Stops the schedule and drops queued reads; the location in progress is
     // awaited (its transaction ends, committed or rolled back).
     void stop();
@@ -102,6 +105,15 @@ private:
     QHash<QString, Model::LocationRef> m_locations;   // by LocationRef::toString(), the origin key
     QList<Model::LocationRef> m_order;
     QList<Model::LocationRef> m_queue;
+    // Files to read again on their own (refreshEntity), ahead of m_queue.
+    struct FileRead
+    {
+        Model::LocationRef origin;
+        QString parentRef;
+        QString path;
+        bool operator==(const FileRead &other) const = default;
+    };
+    QList<FileRead> m_fileQueue;
     QSet<QString> m_registered;   // keys of locations added through the API
     QHash<QString, QList<Model::LocationRef>> m_provided;   // by provider
     QSet<QString> m_dropAfterRead;   // provided locations dropped while being read: their write is undone

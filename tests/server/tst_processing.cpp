@@ -62,6 +62,7 @@ private Q_SLOTS:
     void scheduleReadsLocationsAgain();
     void unreadableLocationKeepsItsEntities();
     void refreshReadsTheEntitysLocationNow();
+    void refreshReadsOnlyTheEntitysFile();
 };
 
 void TestProcessing::scheduleReadsLocationsAgain()
@@ -123,6 +124,51 @@ void TestProcessing::refreshReadsTheEntitysLocationNow()
     QCOMPARE(unknown.errorMessage(), QStringLiteral("Entity component:default/nope not found"));
     QCOMPARE(server.request("POST", QStringLiteral("/api/catalog/refresh"), R"({"entityRef":"component:default/c1","x":1})").status, 400);
     QCOMPARE(server.request("POST", QStringLiteral("/api/catalog/refresh"), R"({"other":1})").status, 400);
+}
+
+void TestProcessing::refreshReadsOnlyTheEntitysFile()
+{
+    QTemporaryDir dir;
+    const auto component = [](const char *name, const char *description) {
+        return QStringLiteral("---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: %1, description: %2}\n"
+                              "spec: {type: service, lifecycle: production, owner: team-a}\n")
+            .arg(QLatin1String(name), QLatin1String(description)).toUtf8();
+    };
+    writeFile(dir.filePath(QStringLiteral("catalog-info.yaml")),
+              "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: org}\nspec: {targets: [./a.yaml, ./b.yaml]}\n");
+    writeFile(dir.filePath(QStringLiteral("a.yaml")), component("a1", "first") + component("a2", "first"));
+    writeFile(dir.filePath(QStringLiteral("b.yaml")), component("b1", "first"));
+    writeFile(dir.filePath(QStringLiteral("app-config.yaml")), config("false").toUtf8());
+    ServerProcess server;
+    QVERIFY2(server.start(dir.path()), server.output().constData());
+    QString cursor = cursorOf(server);
+
+    // Both files change; a refresh of a1 reads a.yaml alone: a1 changes,
+    // a2 is gone, a3 is new, and b1 waits for its own read.
+    writeFile(dir.filePath(QStringLiteral("a.yaml")), component("a1", "second") + component("a3", "new"));
+    writeFile(dir.filePath(QStringLiteral("b.yaml")), component("b1", "second"));
+    QCOMPARE(server.request("POST", QStringLiteral("/api/catalog/refresh"), R"({"entityRef":"component:default/a1"})").status, 200);
+    const QStringList oneFile{QStringLiteral("delete component:default/a2"), QStringLiteral("upsert component:default/a1"),
+                              QStringLiteral("upsert component:default/a3")};
+    QTRY_COMPARE_WITH_TIMEOUT(changesAfter(server, cursor), oneFile, 10000);
+    QTest::qWait(500);
+    QCOMPARE(changesAfter(server, cursor), oneFile);
+    QCOMPARE(server.request("GET", QStringLiteral("/api/catalog/entities/by-name/component/default/b1"))
+                 .json()[QLatin1String("metadata")][QLatin1String("description")].toString(),
+             QStringLiteral("first"));
+    cursor = cursorOf(server);
+
+    // a.yaml now holds a Location too: its targets are read with the
+    // whole location, so b.yaml's change lands as well.
+    writeFile(dir.filePath(QStringLiteral("a.yaml")),
+              component("a1", "second") + component("a3", "new")
+                  + "---\napiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: more}\nspec: {target: ./c.yaml}\n");
+    writeFile(dir.filePath(QStringLiteral("c.yaml")), component("c1", "first"));
+    QCOMPARE(server.request("POST", QStringLiteral("/api/catalog/refresh"), R"({"entityRef":"component:default/a1"})").status, 200);
+    QTRY_COMPARE_WITH_TIMEOUT(changesAfter(server, cursor),
+                              (QStringList{QStringLiteral("upsert component:default/b1"), QStringLiteral("upsert component:default/c1"),
+                                           QStringLiteral("upsert location:default/more")}),
+                              10000);
 }
 
 QTEST_GUILESS_MAIN(TestProcessing)
