@@ -15,7 +15,13 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QSet>
+#include <QSemaphore>
+#include <QThread>
+#include <QThreadPool>
 #include <QtConcurrent/QtConcurrentMap>
+
+#include <atomic>
+#include <memory>
 
 namespace Greenroom::Ingest {
 
@@ -108,6 +114,101 @@ std::optional<ProcessingErrorRecord> readLocalFile(const FileJob &job, QByteArra
     return std::nullopt;
 }
 
+// Runs work(0) ... work(count - 1) on this thread and on whichever threads
+// of the global pool are idle now. QtConcurrent's blocking map, called from
+// inside another (every file of a level is mapped already), left the one
+// big file's parts to this thread alone. Helpers are only started on idle
+// threads and never wait for anything, so no wait here can deadlock.
+void shareAmongIdleThreads(qsizetype count, const std::function<void(qsizetype)> &work)
+{
+    struct Shared
+    {
+        std::atomic<qsizetype> next{0};
+        QSemaphore finished;
+    };
+    auto shared = std::make_shared<Shared>();
+    const auto drain = [shared, count, &work] {
+        for (qsizetype i = shared->next++; i < count; i = shared->next++)
+            work(i);
+    };
+    int helpers = 0;
+    while (helpers + 1 < count && QThreadPool::globalInstance()->tryStart([shared, drain] {
+        drain();
+        shared->finished.release();
+    }))
+        ++helpers;
+    drain();
+    shared->finished.acquire(helpers);
+}
+
+// One document of a file: its entity processed, or why it cannot be.
+// nullopt for an empty document, which is skipped.
+std::optional<DocumentResult> processDocument(Yaml::YamlDocument &&document, const FileJob &job, const QString &locationKey)
+{
+    DocumentResult doc;
+    doc.line = document.line;
+    if (document.error) {
+        const Error &e = *document.error;
+        doc.readError = record(QStringLiteral("Error"),
+                               QStringLiteral("YAML error at %1, YAMLParseError: %2 at line %3, column %4")
+                                   .arg(locationKey, e.message).arg(e.line).arg(e.column),
+                               job.path, e.line);
+        doc.readError->reason = e.message;
+        return doc;
+    }
+    if (document.value.isNull() || document.value.isUndefined())
+        return std::nullopt;   // empty documents are skipped
+    if (!document.value.isObject()) {
+        doc.readError = record(QStringLiteral("Error"),
+                               QStringLiteral("Expected object at root, got %1").arg(jsTypeOf(document.value)),
+                               job.path, doc.line);
+        return doc;
+    }
+    const QJsonObject raw = document.value.toObject();
+    const JsonKeyOrder keyOrder = document.positions.keyOrder();
+    const QJsonValue kind = raw.value(QLatin1String("kind"));
+    const QJsonValue name = raw.value(QLatin1String("metadata"))[QLatin1String("name")];
+    if (kind.isString() && name.isString())
+        doc.ref = Model::EntityRef::canonical(raw);
+    QJsonObject annotated = Model::withLocationAnnotations(raw, locationKey, job.originKey);
+    if (job.type == UrlType || job.type == GitType)   // a git target gets what the same url target would
+        annotated = withScmAnnotations(annotated, job.options->scm.locationAnnotations(job.path));
+    if (!doc.ref.isEmpty())
+        doc.allowedKind = job.options->rules.isAllowed(annotated, job.root);
+    QJsonObject resolved = annotated;
+    const PlaceholderResolver placeholders(job.placeholders);
+    if (auto problem = placeholders.resolve(resolved))
+        doc.outcome.problem = problem;
+    else if (auto refused = runPreProcessors(resolved, locationKey, job.options->preProcessors))
+        doc.outcome.problem = refused;
+    else
+        doc.outcome = Model::EntityProcessor::process(resolved);
+    if (!doc.outcome.isOk()) {
+        const Model::EntityProblem &p = *doc.outcome.problem;
+        doc.entityError = record(p.name, p.fullMessage(), job.path, document.positions.line(p.path));
+        doc.entityError->reason = p.reason();
+    } else {
+        doc.json = keyOrder.toJson(doc.outcome.processed.entity);
+        doc.bodyHash = Store::bodyHash(doc.outcome.processed.entity);
+        doc.json.squeeze();   // written by appending: up to twice its size reserved
+        doc.outcome.processed.relations.squeeze();
+        if (doc.outcome.processed.entity.value(QLatin1String("kind")).toString() != QLatin1String("Location"))
+            doc.outcome.processed.entity = QJsonObject();
+        const qint64 size = doc.json.size();
+        if (size > job.options->maxEntityBytes) {
+            doc.entityError = record(QStringLiteral("InputError"),
+                                     QStringLiteral("Entity %1 is %2, larger than the limit of %3")
+                                         .arg(doc.ref, formatMiB(size), formatMiB(job.options->maxEntityBytes)),
+                                     job.path, doc.line);
+        }
+    }
+    if (doc.entityError) {
+        doc.entityError->locationKey = locationKey;
+        doc.entityError->entityRef = doc.ref;
+    }
+    return doc;
+}
+
 FileResult processFile(const FileJob &job)
 {
     FileResult result;
@@ -122,72 +223,39 @@ FileResult processFile(const FileJob &job)
         return result;
     }
     // Document by document: a document's source map is dropped once its entity is made.
-    Yaml::YamlReader::readEach(content, job.path, job.options->yamlLimits, [&](Yaml::YamlDocument &&document) {
-        DocumentResult doc;
-        doc.line = document.line;
-        if (document.error) {
-            const Error &e = *document.error;
-            doc.readError = record(QStringLiteral("Error"),
-                                   QStringLiteral("YAML error at %1, YAMLParseError: %2 at line %3, column %4")
-                                       .arg(locationKey, e.message).arg(e.line).arg(e.column),
-                                   job.path, e.line);
-            doc.readError->reason = e.message;
-            result.documents.append(doc);
-            return;
-        }
-        if (document.value.isNull() || document.value.isUndefined())
-            return;   // empty documents are skipped
-        if (!document.value.isObject()) {
-            doc.readError = record(QStringLiteral("Error"),
-                                   QStringLiteral("Expected object at root, got %1").arg(jsTypeOf(document.value)),
-                                   job.path, doc.line);
-            result.documents.append(doc);
-            return;
-        }
-        const QJsonObject raw = document.value.toObject();
-        const JsonKeyOrder keyOrder = document.positions.keyOrder();
-        const QJsonValue kind = raw.value(QLatin1String("kind"));
-        const QJsonValue name = raw.value(QLatin1String("metadata"))[QLatin1String("name")];
-        if (kind.isString() && name.isString())
-            doc.ref = Model::EntityRef::canonical(raw);
-        QJsonObject annotated = Model::withLocationAnnotations(raw, locationKey, job.originKey);
-        if (job.type == UrlType || job.type == GitType)   // a git target gets what the same url target would
-            annotated = withScmAnnotations(annotated, job.options->scm.locationAnnotations(job.path));
-        if (!doc.ref.isEmpty())
-            doc.allowedKind = job.options->rules.isAllowed(annotated, job.root);
-        QJsonObject resolved = annotated;
-        const PlaceholderResolver placeholders(job.placeholders);
-        if (auto problem = placeholders.resolve(resolved))
-            doc.outcome.problem = problem;
-        else if (auto refused = runPreProcessors(resolved, locationKey, job.options->preProcessors))
-            doc.outcome.problem = refused;
-        else
-            doc.outcome = Model::EntityProcessor::process(resolved);
-        if (!doc.outcome.isOk()) {
-            const Model::EntityProblem &p = *doc.outcome.problem;
-            doc.entityError = record(p.name, p.fullMessage(), job.path, document.positions.line(p.path));
-            doc.entityError->reason = p.reason();
-        } else {
-            doc.json = keyOrder.toJson(doc.outcome.processed.entity);
-            doc.bodyHash = Store::bodyHash(doc.outcome.processed.entity);
-            doc.json.squeeze();   // written by appending: up to twice its size reserved
-            doc.outcome.processed.relations.squeeze();
-            if (doc.outcome.processed.entity.value(QLatin1String("kind")).toString() != QLatin1String("Location"))
-                doc.outcome.processed.entity = QJsonObject();
-            const qint64 size = doc.json.size();
-            if (size > job.options->maxEntityBytes) {
-                doc.entityError = record(QStringLiteral("InputError"),
-                                         QStringLiteral("Entity %1 is %2, larger than the limit of %3")
-                                             .arg(doc.ref, formatMiB(size), formatMiB(job.options->maxEntityBytes)),
-                                         job.path, doc.line);
-            }
-        }
-        if (doc.entityError) {
-            doc.entityError->locationKey = locationKey;
-            doc.entityError->entityRef = doc.ref;
-        }
-        result.documents.append(std::move(doc));
+    const auto readPart = [&](QByteArrayView text, int lineOffset, QList<DocumentResult> &documents) {
+        return Yaml::YamlReader::readEach(text, job.path, job.options->yamlLimits, [&](Yaml::YamlDocument &&document) {
+            if (std::optional<DocumentResult> doc = processDocument(std::move(document), job, locationKey))
+                documents.append(std::move(*doc));
+        }, lineOffset);
+    };
+    // A big file of many documents is cut at document starts and its parts
+    // read in parallel; a part that a syntax error ends early ends the file
+    // there too, as one read of the whole would stop.
+    constexpr qsizetype PartBytes = 512 * 1024;
+    const int wanted = int(std::min<qsizetype>(content.size() / PartBytes, 4 * QThread::idealThreadCount()));
+    const QList<Yaml::StreamPart> parts = Yaml::YamlReader::partsOf(content, wanted);
+    if (parts.size() == 1) {
+        readPart(content, 0, result.documents);
+        return result;
+    }
+    struct PartResult
+    {
+        QList<DocumentResult> documents;
+        bool complete = true;
+    };
+    QList<PartResult> read(parts.size());
+    shareAmongIdleThreads(parts.size(), [&](qsizetype i) {
+        const Yaml::StreamPart &part = parts.at(i);
+        read[i].complete = readPart(QByteArrayView(content).sliced(part.begin, part.end - part.begin), part.firstLine - 1,
+                                    read[i].documents);
     });
+    content = QByteArray();
+    for (PartResult &part : read) {
+        result.documents.append(std::move(part.documents));
+        if (!part.complete)
+            break;
+    }
     return result;
 }
 

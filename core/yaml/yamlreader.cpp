@@ -28,15 +28,15 @@ using namespace Greenroom::Yaml::Internal;
 class JsonBuilder final : public YAML::EventHandler
 {
 public:
-    JsonBuilder(const QString &sourceName, const YamlLimits &limits)
-        : m_sourceName(sourceName), m_limits(limits) {}
+    JsonBuilder(const QString &sourceName, const YamlLimits &limits, int lineOffset)
+        : m_sourceName(sourceName), m_limits(limits), m_lineOffset(lineOffset) {}
 
     YamlDocument takeDocument() { return std::move(m_document); }
 
     void OnDocumentStart(const YAML::Mark &mark) override
     {
         m_document = YamlDocument();
-        m_document.line = mark.line + 1;
+        m_document.line = lineOf(mark);
         m_stack.clear();
         m_anchors.clear();
         m_failed = false;
@@ -127,13 +127,16 @@ private:
         int uses = 0;
     };
 
+    // 1-based, in the whole stream this part of it starts m_lineOffset lines into.
+    int lineOf(const YAML::Mark &mark) const { return mark.line + 1 + m_lineOffset; }
+
     void fail(const YAML::Mark &mark, const QString &message)
     {
         if (m_failed)
             return;
         m_failed = true;
         Error error = Error::input(message);
-        error.at(m_sourceName, mark.line + 1, mark.column + 1);
+        error.at(m_sourceName, lineOf(mark), mark.column + 1);
         m_document.error = error;
         m_document.value = QJsonValue();
         m_stack.clear();
@@ -156,8 +159,8 @@ private:
     {
         if (m_stack.empty()) {
             m_document.value = value;
-            m_document.line = mark.line + 1;
-            m_document.positions.insert(QString(), mark.line + 1);
+            m_document.line = lineOf(mark);
+            m_document.positions.insert(QString(), lineOf(mark));
             return;
         }
         Frame &frame = m_stack.back();
@@ -174,7 +177,7 @@ private:
                 }
                 frame.pendingKey = keyText;
                 frame.hasPendingKey = true;
-                frame.pendingKeyLine = mark.line + 1;
+                frame.pendingKeyLine = lineOf(mark);
                 return;
             }
             const QString childKey = SourceMap::childKey(frame.pathKey, frame.pendingKey);
@@ -184,7 +187,7 @@ private:
             return;
         }
         m_document.positions.insert(SourceMap::childKey(frame.pathKey, QString::number(frame.array.size())),
-                                    mark.line + 1);
+                                    lineOf(mark));
         frame.array.append(value);
     }
 
@@ -211,7 +214,7 @@ private:
         Frame frame;
         frame.isMap = isMap;
         frame.anchor = anchor;
-        frame.line = mark.line + 1;
+        frame.line = lineOf(mark);
         frame.tag = tag;
         if (!tag.empty() && isMap)
             frame.object.insert(QStringLiteral("!tag"), QString::fromStdString(tag));
@@ -259,6 +262,7 @@ private:
 
     QString m_sourceName;
     YamlLimits m_limits;
+    int m_lineOffset = 0;
     YamlDocument m_document;
     std::vector<Frame> m_stack;
     std::unordered_map<YAML::anchor_t, Anchor> m_anchors;
@@ -274,15 +278,16 @@ YamlStream YamlReader::read(const QByteArray &text, const QString &sourceName, c
     return stream;
 }
 
-void YamlReader::readEach(const QByteArray &text, const QString &sourceName, const YamlLimits &limits,
-                          const std::function<void(YamlDocument &&document)> &each)
+bool YamlReader::readEach(QByteArrayView text, const QString &sourceName, const YamlLimits &limits,
+                          const std::function<void(YamlDocument &&document)> &each, int lineOffset)
 {
     std::istringstream input(std::string(text.constData(), size_t(text.size())));
-    JsonBuilder builder(sourceName, limits);
+    JsonBuilder builder(sourceName, limits, lineOffset);
     try {
         YAML::Parser parser(input);
         while (parser.HandleNextDocument(builder))
             each(builder.takeDocument());
+        return true;
     } catch (const YAML::Exception &e) {
         // yaml-cpp cannot resume after a syntax error: what came before is kept,
         // the broken document and everything after it become one error. If our
@@ -290,7 +295,7 @@ void YamlReader::readEach(const QByteArray &text, const QString &sourceName, con
         YamlDocument broken = builder.takeDocument();
         if (broken.error) {
             each(std::move(broken));
-            return;
+            return false;
         }
         QString message = QString::fromStdString(e.msg);
         // yaml-cpp's scanner gives up on deep flow nesting ([[[[...) before any
@@ -298,12 +303,54 @@ void YamlReader::readEach(const QByteArray &text, const QString &sourceName, con
         if (e.msg == YAML::ErrorMsg::BAD_FILE || dynamic_cast<const YAML::DeepRecursion *>(&e))
             message = QStringLiteral("Nesting is too deep to read (yaml-cpp: %1)").arg(message);
         Error error = Error::input(message);
-        error.at(sourceName, e.mark.line + 1, e.mark.column + 1);
+        error.at(sourceName, e.mark.line + 1 + lineOffset, e.mark.column + 1);
         broken.value = QJsonValue();
-        broken.line = e.mark.line + 1;
+        broken.line = e.mark.line + 1 + lineOffset;
         broken.error = error;
         each(std::move(broken));
+        return false;
     }
+}
+
+QList<StreamPart> YamlReader::partsOf(const QByteArray &text, int count)
+{
+    const qsizetype size = text.size();
+    const QList<StreamPart> whole{{0, size, 1}};
+    if (count <= 1 || size == 0)
+        return whole;
+    const char *data = text.constData();
+    // Directives belong to the document after them; NULs mean UTF-16 or
+    // UTF-32, whose bytes cannot be cut by these rules; a bare CR ends a line
+    // for yaml-cpp but not for the count below.
+    if (data[0] == '%' || text.contains("\n%") || text.contains('\0'))
+        return whole;
+    for (qsizetype cr = text.indexOf('\r'); cr >= 0; cr = text.indexOf('\r', cr + 1)) {
+        if (cr + 1 == size || data[cr + 1] != '\n')
+            return whole;
+    }
+    QList<StreamPart> parts;
+    const qsizetype step = std::max<qsizetype>(1, size / count);
+    qsizetype begin = 0;
+    int line = 1;
+    for (qsizetype search = step; search < size;) {
+        // A line that is "---" alone or followed by a blank starts a document,
+        // in any context: YAML forbids it inside scalars of every style.
+        const qsizetype marker = text.indexOf("\n---", search - 1);
+        if (marker < 0)
+            break;
+        const qsizetype after = marker + 4;
+        if (after < size && data[after] != ' ' && data[after] != '\t' && data[after] != '\n' && data[after] != '\r') {
+            search = after;
+            continue;
+        }
+        const qsizetype cut = marker + 1;
+        parts.append({begin, cut, line});
+        line += int(std::count(data + begin, data + cut, '\n'));
+        begin = cut;
+        search = std::max(cut + step, after);
+    }
+    parts.append({begin, size, line});
+    return parts;
 }
 
 } // namespace Greenroom::Yaml

@@ -5,6 +5,8 @@
 #include "yamldocument.h"
 
 #include <QByteArray>
+#include <QByteArrayView>
+#include <QList>
 #include <QString>
 
 #include <functional>
@@ -31,6 +33,15 @@ struct YamlLimits
     bool keepCustomTags = false;
 };
 
+// A run of whole documents of a stream, bytes [begin, end), whose first line
+// is line `firstLine` (1-based) of the stream.
+struct StreamPart
+{
+    qsizetype begin = 0;
+    qsizetype end = 0;
+    int firstLine = 1;
+};
+
 class YamlReader
 {
 public:
@@ -40,8 +51,18 @@ public:
     // The same documents one at a time, as they are parsed, so a file of
     // 100,000 documents is never held as a whole (a broken one, with its
     // error, is the last).
-    static void readEach(const QByteArray &text, const QString &sourceName, const YamlLimits &limits,
-                         const std::function<void(YamlDocument &&document)> &each);
+    // `lineOffset` is added to every line (a part of a longer stream). False
+    // when a syntax error ended the stream early.
+    static bool readEach(QByteArrayView text, const QString &sourceName, const YamlLimits &limits,
+                         const std::function<void(YamlDocument &&document)> &each, int lineOffset = 0);
+    // Cuts a stream into about `count` parts that parse apart, each cut at a
+    // line that starts a document ("---"), so big files parse in parallel.
+    // Each part read with readEach(..., part.firstLine - 1) gives the
+    // documents and lines one read of the whole gives, up to the first
+    // syntax error (a read of the whole stops there: so must its parts').
+    // One part, the whole, when the stream has directives (%YAML, %TAG), is
+    // UTF-16 or UTF-32, or has bare CR line breaks.
+    static QList<StreamPart> partsOf(const QByteArray &text, int count);
 };
 
 } // namespace Greenroom::Yaml

@@ -3,6 +3,7 @@
 #include <ingest/catalogingester.h>
 #include <store/sqlitecatalogstore.h>
 #include <testconfig.h>
+#include <yaml/yamlreader.h>
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -37,6 +38,7 @@ private Q_SLOTS:
     void invalidDocumentIsAnErrorSiblingsLand();
     void invalidEntityKeepsItsLastGoodVersion();
     void yamlErrorFailsTheFileKeepingPreviousOutput();
+    void aBigFileIsReadInPartsWithItsLines();
     void nonObjectDocuments_data();
     void nonObjectDocuments();
     void missingTargetRequiredAndOptional();
@@ -266,6 +268,38 @@ void TestCatalogIngester::yamlErrorFailsTheFileKeepingPreviousOutput()
     QVERIFY(outcome.errors.first().message.startsWith(QStringLiteral("YAML error at file:") + m_root));
     QCOMPARE(outcome.report.deleted, 0);
     QVERIFY(m_store->entityByRef(QStringLiteral("component:default/b")));   // nothing lost
+}
+
+void TestCatalogIngester::aBigFileIsReadInPartsWithItsLines()
+{
+    // 1.5 MB of components: the file is cut into parts read in parallel.
+    const int count = 9000;
+    QByteArray text;
+    for (int i = 0; i < count; ++i)
+        text += (i ? "---\n" : "") + component(QByteArray("svc-" + QByteArray::number(i)).constData());
+    QVERIFY(Yaml::YamlReader::partsOf(text, 3).size() == 3);
+    // An invalid entity near the end: its error names its own line.
+    const QByteArray bad = "---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: bad\n"
+                           "  tags: [Not_OK]\nspec:\n  type: service\n  lifecycle: production\n  owner: x\n";
+    const int badTagsLine = int(text.count('\n')) + 6;
+    write(QStringLiteral("catalog-info.yaml"), text + bad + "---\n" + component("after"));
+    auto outcome = ingest();
+    QCOMPARE(outcome.errors.size(), 1);
+    QCOMPARE(outcome.errors.first().line, badTagsLine);
+    QCOMPARE(outcome.report.inserted, count + 2);   // the generated Location, every component, "after"
+    QVERIFY(m_store->entityByRef(QStringLiteral("component:default/svc-8999")));
+
+    // A syntax error in the middle fails the file as a read of the whole
+    // does, at the same line, and what was stored stays.
+    const QByteArray broken = text.left(text.size() / 2) + "\n---\nmetadata: [unclosed\n" + text.mid(text.size() / 2);
+    const Yaml::YamlStream whole = Yaml::YamlReader::read(broken, m_root);
+    QVERIFY(whole.documents.last().error);
+    write(QStringLiteral("catalog-info.yaml"), broken);
+    outcome = ingest();
+    QCOMPARE(outcome.errors.size(), 1);
+    QCOMPARE(outcome.errors.first().line, whole.documents.last().error->line);
+    QCOMPARE(outcome.report.deleted, 0);
+    QVERIFY(m_store->entityByRef(QStringLiteral("component:default/after")));
 }
 
 void TestCatalogIngester::nonObjectDocuments_data()

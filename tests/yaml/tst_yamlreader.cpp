@@ -5,6 +5,7 @@
 
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
 
@@ -31,7 +32,29 @@ private Q_SLOTS:
     void nestingAtTheLimitIsAccepted();
     void hugeScalarIsReadInBoundedTime();
     void mergeKeyIsAnOrdinaryKey();
+    void partsReadAsTheWholeReads_data();
+    void partsReadAsTheWholeReads();
+    void streamsThatCannotBeCutStayWhole_data();
+    void streamsThatCannotBeCutStayWhole();
 };
+
+namespace {
+
+// What a reader can see of each document: value, lines, error.
+QStringList summaries(const QList<YamlDocument> &documents)
+{
+    QStringList out;
+    for (const YamlDocument &d : documents) {
+        QString line = QStringLiteral("line %1, root %2: ").arg(d.line).arg(d.positions.line({}));
+        line += QString::fromUtf8(QJsonDocument(QJsonArray{d.value}).toJson(QJsonDocument::Compact));
+        if (d.error)
+            line += QStringLiteral(" error %1 at %2:%3:%4").arg(d.error->message, d.error->file).arg(d.error->line).arg(d.error->column);
+        out << line;
+    }
+    return out;
+}
+
+} // namespace
 
 void TestYamlReader::coreSchemaScalars_data()
 {
@@ -206,6 +229,69 @@ void TestYamlReader::mergeKeyIsAnOrdinaryKey()
     const QJsonObject child = stream.documents.first().value[QStringLiteral("child")].toObject();
     QVERIFY(child.contains(QStringLiteral("<<")));
     QVERIFY(!child.contains(QStringLiteral("x")));
+}
+
+void TestYamlReader::partsReadAsTheWholeReads_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<int>("minimumParts");
+    // Markers in every spelling, and lines that only look like them: "---x"
+    // at column 0 inside a top-level block scalar, an indented "---".
+    const QByteArray mixed = "a: 1\n"
+                             "---\n# comment\nb: &x {k: [1, 2]}\nc: *x\n"
+                             "--- # a comment after the marker\nd: |\n  text\n  --- indented, not a marker\n"
+                             "---\t\ne: 'quoted'\n...\n"
+                             "--- |\nliteral at column 0\n---x is text, not a marker\n"
+                             "---\nmetadata:\n  name: a\n  name: b\n"   // our own error: the stream goes on
+                             "---\n"                                       // empty
+                             "---\r\nf: crlf\r\n"
+                             "--- {g: 1}\n"
+                             "---\nlast: true";
+    QTest::newRow("every kind of marker") << mixed << 9;
+    QTest::newRow("a syntax error stops both at its line")
+        << QByteArray("a: 1\n---\nb: 2\n---\nc: [unclosed\nd: 3\n---\ne: 4\n---\nf: 5\n") << 4;
+    QTest::newRow("no markers at all") << QByteArray("a: 1\nb: 2\n") << 1;
+}
+
+void TestYamlReader::partsReadAsTheWholeReads()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(int, minimumParts);
+    QList<YamlDocument> whole;
+    YamlReader::readEach(text, QStringLiteral("s.yaml"), {}, [&](YamlDocument &&d) { whole.append(std::move(d)); });
+
+    const QList<StreamPart> parts = YamlReader::partsOf(text, 1000);   // as many as there are markers
+    QVERIFY(parts.size() >= minimumParts);
+    QCOMPARE(parts.first().begin, 0);
+    QCOMPARE(parts.last().end, text.size());
+    QList<YamlDocument> pieced;
+    for (qsizetype i = 0; i < parts.size(); ++i) {
+        const StreamPart &part = parts.at(i);
+        if (i > 0)
+            QCOMPARE(part.begin, parts.at(i - 1).end);
+        const bool complete = YamlReader::readEach(QByteArrayView(text).sliced(part.begin, part.end - part.begin), QStringLiteral("s.yaml"),
+                                                   {}, [&](YamlDocument &&d) { pieced.append(std::move(d)); }, part.firstLine - 1);
+        if (!complete)
+            break;
+    }
+    QCOMPARE(summaries(pieced), summaries(whole));
+}
+
+void TestYamlReader::streamsThatCannotBeCutStayWhole_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::newRow("a directive") << QByteArray("a: 1\n---\nb: 2\n%YAML 1.2\n---\nc: 3\n");
+    QTest::newRow("bare CR line breaks") << QByteArray("a: 1\r---\rb: 2\n---\nc: 3\n");
+    QTest::newRow("UTF-16") << QByteArray("\xff\xfe" "a\0:\0 \0001\0\n\0-\0-\0-\0\n\0", 24);
+}
+
+void TestYamlReader::streamsThatCannotBeCutStayWhole()
+{
+    QFETCH(QByteArray, text);
+    const QList<StreamPart> parts = YamlReader::partsOf(text, 8);
+    QCOMPARE(parts.size(), 1);
+    QCOMPARE(parts.first().end, text.size());
+    QCOMPARE(parts.first().firstLine, 1);
 }
 
 void TestYamlReader::writtenYamlReadsBackTheSame()
