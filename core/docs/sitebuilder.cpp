@@ -13,6 +13,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QMutex>
 #include <QRegularExpression>
 #include <QSet>
 #include <QtConcurrent/QtConcurrentMap>
@@ -460,6 +461,7 @@ Status writeSite(const BuiltSite &site, const QString &outputDir)
         return Error::input(QStringLiteral("Could not create the output folder %1").arg(outputDir));
     QSet<QString> written;
     QSet<QString> folders;
+    QStringList paths;
     for (const BuiltFile &file : site.files) {
         const QString path = out.filePath(file.path);
         const QString folder = QFileInfo(path).path();
@@ -468,13 +470,29 @@ Status writeSite(const BuiltSite &site, const QString &outputDir)
                 return Error::input(QStringLiteral("Could not create the folder for %1").arg(path));
             folders.insert(folder);
         }
-        // Plain writes, as MkDocs does: a site folder is an output, and the
-        // server publishes builds into its store in one transaction instead.
-        QFile save(path);
-        if (!save.open(QIODevice::WriteOnly | QIODevice::Truncate) || save.write(file.content) != file.content.size())
-            return Error::input(QStringLiteral("Could not write %1: %2").arg(path, save.errorString()));
+        paths.append(path);
         written.insert(QDir::cleanPath(path));
     }
+    // Plain writes, as MkDocs does: a site folder is an output, and the
+    // server publishes builds into its store in one transaction instead.
+    // On every core: a site's pages each carry the whole nav, so a site of
+    // 1,000 pages is ~120 MB, and copying it into the page cache is most of
+    // what one thread would spend here.
+    QMutex failedLock;
+    QString failed;
+    QList<qsizetype> indexes(paths.size());
+    std::iota(indexes.begin(), indexes.end(), 0);
+    QtConcurrent::blockingMap(indexes, [&](qsizetype i) {
+        QFile save(paths.at(i));
+        const QByteArray &content = site.files.at(i).content;
+        if (save.open(QIODevice::WriteOnly | QIODevice::Truncate) && save.write(content) == content.size())
+            return;
+        const QMutexLocker locked(&failedLock);
+        if (failed.isEmpty())
+            failed = QStringLiteral("Could not write %1: %2").arg(paths.at(i), save.errorString());
+    });
+    if (!failed.isEmpty())
+        return Error::input(failed);
     if (!replacesSite)
         return Ok{};
     // Files of the earlier build that this one no longer has.
