@@ -7,16 +7,22 @@
 // (mkdocs + mkdocs-material + python3-pymdownx, installed by
 // packaging/install-bench-deps.sh) and prints both wall times and the ratio.
 // Each build runs twice; the faster run counts (the first warms the caches).
+// Then the floor no builder of this site goes under: writing the files
+// greenroom built (every page carries the whole nav, as Material's do) into
+// an empty folder, on every core, with nothing computed.
 #include "docssitegenerator.h"
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTextStream>
+#include <QtConcurrent/QtConcurrentMap>
 
 namespace {
 
@@ -36,6 +42,35 @@ double timeCommand(const QString &program, const QStringList &arguments, const Q
     if (*exitCode != 0)
         out << "  " << program << " failed:\n" << QString::fromUtf8(process.readAll()).left(4000) << Qt::endl;
     return seconds;
+}
+
+// Seconds to write `files` (path relative to `root`, content) under `root`, on every core.
+double timeWriting(const QString &root, const QList<std::pair<QString, QByteArray>> &files)
+{
+    QElapsedTimer timer;
+    timer.start();
+    for (const auto &[path, content] : files)
+        QDir().mkpath(QFileInfo(root + QLatin1Char('/') + path).path());
+    QtConcurrent::blockingMap(files, [&root](const std::pair<QString, QByteArray> &file) {
+        QFile out(root + QLatin1Char('/') + file.first);
+        if (!out.open(QIODevice::WriteOnly) || out.write(file.second) != file.second.size())
+            qFatal("cannot write %s", qPrintable(out.fileName()));
+    });
+    return double(timer.nsecsElapsed()) / 1e9;
+}
+
+// Every file under `root`, read into memory.
+QList<std::pair<QString, QByteArray>> readTree(const QString &root)
+{
+    QList<std::pair<QString, QByteArray>> files;
+    QDirIterator it(root, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        QFile file(it.next());
+        if (!file.open(QIODevice::ReadOnly))
+            qFatal("cannot read %s", qPrintable(file.fileName()));
+        files.append({QDir(root).relativeFilePath(file.fileName()), file.readAll()});
+    }
+    return files;
 }
 
 } // namespace
@@ -67,6 +102,20 @@ int main(int argc, char *argv[])
         greenroomBest = std::min(greenroomBest, seconds);
     }
 
+    {
+        const QList<std::pair<QString, QByteArray>> built = readTree(dir.filePath(QStringLiteral("greenroom-site")));
+        qint64 bytes = 0;
+        for (const auto &file : built)
+            bytes += file.second.size();
+        double writeBest = 1e9;
+        for (int run = 0; run < 2; ++run) {
+            QDir(dir.filePath(QStringLiteral("write-floor"))).removeRecursively();
+            writeBest = std::min(writeBest, timeWriting(dir.filePath(QStringLiteral("write-floor")), built));
+        }
+        out << "  writing its " << built.size() << " files (" << QString::number(double(bytes) / 1e6, 'f', 1)
+            << " MB) alone, on every core: " << QString::number(writeBest, 'f', 3) << " s" << Qt::endl;
+    }
+
     if (qEnvironmentVariableIsSet("BENCH_DOCS_GREENROOM_ONLY"))
         return 0;
     const QString mkdocs = QStandardPaths::findExecutable(QStringLiteral("mkdocs"));
@@ -88,6 +137,7 @@ int main(int argc, char *argv[])
     }
     out << "bench_docs: " << generated << " pages: greenroom " << QString::number(greenroomBest, 'f', 3)
         << " s, mkdocs " << QString::number(mkdocsBest, 'f', 3) << " s, greenroom is "
-        << QString::number(mkdocsBest / greenroomBest, 'f', 1) << "x faster (target >= 20x)" << Qt::endl;
+        << QString::number(mkdocsBest / greenroomBest, 'f', 1) << "x faster (target >= 100x: a build in "
+        << QString::number(mkdocsBest / 100, 'f', 3) << " s)" << Qt::endl;
     return 0;
 }
