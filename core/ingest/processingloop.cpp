@@ -221,10 +221,13 @@ void ProcessingLoop::startNext()
     if (m_reading)
         return;
     std::optional<FileRead> file;
-    if (!m_fileQueue.isEmpty()) {
+    while (!m_fileQueue.isEmpty() && !file) {
         file = m_fileQueue.takeFirst();
-        m_reading = file->origin;
+        if (!m_locations.contains(file->origin.toString()))
+            file.reset();   // its location was dropped since: nothing of it may be written again
     }
+    if (file)
+        m_reading = file->origin;
     // The next location this replica may read (others' leases are skipped).
     while (!m_queue.isEmpty() && !m_reading) {
         Model::LocationRef candidate = m_queue.takeFirst();
