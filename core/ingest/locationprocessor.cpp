@@ -245,10 +245,11 @@ FileResult processFile(const FileJob &job)
         bool complete = true;
     };
     QList<PartResult> read(parts.size());
+    PartResult *const slots = read.data();   // detached here, once: the threads only write their own slot
     shareAmongIdleThreads(parts.size(), [&](qsizetype i) {
         const Yaml::StreamPart &part = parts.at(i);
-        read[i].complete = readPart(QByteArrayView(content).sliced(part.begin, part.end - part.begin), part.firstLine - 1,
-                                    read[i].documents);
+        slots[i].complete = readPart(QByteArrayView(content).sliced(part.begin, part.end - part.begin), part.firstLine - 1,
+                                     slots[i].documents);
     });
     content = QByteArray();
     for (PartResult &part : read) {
