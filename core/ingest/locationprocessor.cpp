@@ -223,11 +223,11 @@ FileResult processFile(const FileJob &job)
         return result;
     }
     // Document by document: a document's source map is dropped once its entity is made.
-    const auto readPart = [&](QByteArrayView text, int lineOffset, QList<DocumentResult> &documents) {
-        return Yaml::YamlReader::readEach(text, job.path, job.options->yamlLimits, [&](Yaml::YamlDocument &&document) {
+    const auto collectInto = [&](QList<DocumentResult> &documents) {
+        return [&](Yaml::YamlDocument &&document) {
             if (std::optional<DocumentResult> doc = processDocument(std::move(document), job, locationKey))
                 documents.append(std::move(*doc));
-        }, lineOffset);
+        };
     };
     // A big file of many documents is cut at document starts and its parts
     // read in parallel; a part that a syntax error ends early ends the file
@@ -236,7 +236,7 @@ FileResult processFile(const FileJob &job)
     const int wanted = int(std::min<qsizetype>(content.size() / PartBytes, 4 * QThread::idealThreadCount()));
     const QList<Yaml::StreamPart> parts = Yaml::YamlReader::partsOf(content, wanted);
     if (parts.size() == 1) {
-        readPart(content, 0, result.documents);
+        Yaml::YamlReader::readEach(content, job.path, job.options->yamlLimits, collectInto(result.documents));
         return result;
     }
     struct PartResult
@@ -247,9 +247,8 @@ FileResult processFile(const FileJob &job)
     QList<PartResult> read(parts.size());
     PartResult *const slots = read.data();   // detached here, once: the threads only write their own slot
     shareAmongIdleThreads(parts.size(), [&](qsizetype i) {
-        const Yaml::StreamPart &part = parts.at(i);
-        slots[i].complete = readPart(QByteArrayView(content).sliced(part.begin, part.end - part.begin), part.firstLine - 1,
-                                     slots[i].documents);
+        slots[i].complete = Yaml::YamlReader::readPart(content, parts.at(i), job.path, job.options->yamlLimits,
+                                                       collectInto(slots[i].documents));
     });
     content = QByteArray();
     for (PartResult &part : read) {

@@ -12,6 +12,7 @@
 #include <yaml-cpp/parser.h>
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 #include <unordered_map>
 #include <vector>
@@ -278,17 +279,34 @@ YamlStream YamlReader::read(const QByteArray &text, const QString &sourceName, c
     return stream;
 }
 
-bool YamlReader::readEach(QByteArrayView text, const QString &sourceName, const YamlLimits &limits,
-                          const std::function<void(YamlDocument &&document)> &each, int lineOffset)
+namespace {
+
+// Reads `text`, whose first line is line lineOffset + 1 of its stream. With
+// `sentinel`, text ends in a "---" line of our own: the empty document it
+// starts, always the last one read, is not handed on.
+bool readStream(std::string text, const QString &sourceName, const YamlLimits &limits,
+                const std::function<void(YamlDocument &&document)> &each, int lineOffset, bool sentinel)
 {
-    std::istringstream input(std::string(text.constData(), size_t(text.size())));
+    std::istringstream input(std::move(text));
     JsonBuilder builder(sourceName, limits, lineOffset);
+    std::optional<YamlDocument> held;   // with a sentinel: handed on once the next one is read
+    const auto pass = [&](YamlDocument &&document) {
+        if (!sentinel) {
+            each(std::move(document));
+            return;
+        }
+        if (held)
+            each(std::move(*held));
+        held = std::move(document);
+    };
     try {
         YAML::Parser parser(input);
         while (parser.HandleNextDocument(builder))
-            each(builder.takeDocument());
-        return true;
+            pass(builder.takeDocument());
+        return true;   // what is held is the sentinel's document
     } catch (const YAML::Exception &e) {
+        if (held)
+            each(std::move(*held));
         // yaml-cpp cannot resume after a syntax error: what came before is kept,
         // the broken document and everything after it become one error. If our
         // own limits had already refused the document, that error says more.
@@ -310,6 +328,26 @@ bool YamlReader::readEach(QByteArrayView text, const QString &sourceName, const 
         each(std::move(broken));
         return false;
     }
+}
+
+} // namespace
+
+bool YamlReader::readEach(QByteArrayView text, const QString &sourceName, const YamlLimits &limits,
+                          const std::function<void(YamlDocument &&document)> &each)
+{
+    return readStream(std::string(text.constData(), size_t(text.size())), sourceName, limits, each, 0, false);
+}
+
+bool YamlReader::readPart(const QByteArray &stream, const StreamPart &part, const QString &sourceName, const YamlLimits &limits,
+                          const std::function<void(YamlDocument &&document)> &each)
+{
+    std::string text(stream.constData() + part.begin, size_t(part.end - part.begin));
+    // yaml-cpp takes a quote left open at the end of its input as closed; in
+    // the whole stream it meets the next part's "---" and fails there. So it
+    // meets one here too.
+    if (part.markerFollows)
+        text += "---\n";
+    return readStream(std::move(text), sourceName, limits, each, part.firstLine - 1, part.markerFollows);
 }
 
 QList<StreamPart> YamlReader::partsOf(const QByteArray &text, int count)
@@ -344,12 +382,12 @@ QList<StreamPart> YamlReader::partsOf(const QByteArray &text, int count)
             continue;
         }
         const qsizetype cut = marker + 1;
-        parts.append({begin, cut, line});
+        parts.append({begin, cut, line, true});
         line += int(std::count(data + begin, data + cut, '\n'));
         begin = cut;
         search = std::max(cut + step, after);
     }
-    parts.append({begin, size, line});
+    parts.append({begin, size, line, false});
     return parts;
 }
 

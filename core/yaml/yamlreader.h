@@ -40,6 +40,7 @@ struct StreamPart
     qsizetype begin = 0;
     qsizetype end = 0;
     int firstLine = 1;
+    bool markerFollows = false;   // the stream goes on, with a "---" line
 };
 
 class YamlReader
@@ -51,18 +52,20 @@ public:
     // The same documents one at a time, as they are parsed, so a file of
     // 100,000 documents is never held as a whole (a broken one, with its
     // error, is the last).
-    // `lineOffset` is added to every line (a part of a longer stream). False
-    // when a syntax error ended the stream early.
+    // False when a syntax error ended the stream early.
     static bool readEach(QByteArrayView text, const QString &sourceName, const YamlLimits &limits,
-                         const std::function<void(YamlDocument &&document)> &each, int lineOffset = 0);
+                         const std::function<void(YamlDocument &&document)> &each);
     // Cuts a stream into about `count` parts that parse apart, each cut at a
     // line that starts a document ("---"), so big files parse in parallel.
-    // Each part read with readEach(..., part.firstLine - 1) gives the
-    // documents and lines one read of the whole gives, up to the first
-    // syntax error (a read of the whole stops there: so must its parts').
-    // One part, the whole, when the stream has directives (%YAML, %TAG), is
-    // UTF-16 or UTF-32, or has bare CR line breaks.
+    // Each part read with readPart gives the documents, lines and errors one
+    // read of the whole gives, up to the first syntax error (a read of the
+    // whole stops there: so must its parts'). One part, the whole, when the
+    // stream has directives (%YAML, %TAG), is UTF-16 or UTF-32, or has bare
+    // CR line breaks.
     static QList<StreamPart> partsOf(const QByteArray &text, int count);
+    // One part of `stream`, as partsOf cut it; false as readEach.
+    static bool readPart(const QByteArray &stream, const StreamPart &part, const QString &sourceName, const YamlLimits &limits,
+                         const std::function<void(YamlDocument &&document)> &each);
 };
 
 } // namespace Greenroom::Yaml
