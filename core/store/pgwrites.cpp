@@ -378,14 +378,10 @@ Result<WriteReport> PostgresCatalogStore::writeLocation(LocationWrite write, con
     };
     QHash<QString, Existing> existing;
     {
-        const bool scoped = !write.onlyLocationKeys.isEmpty();
         for (const QString &scope : scopesOf(write)) {
-            auto rows = scoped ? d->db.query(QStringLiteral("SELECT id, ref, uid, body_hash, parent_ref, location_key, status_items IS NOT NULL "
-                                                            "FROM entities WHERE origin_key = ? AND location_key = ?"),
-                                             {write.originKey, scope})
-                               : d->db.query(QStringLiteral("SELECT id, ref, uid, body_hash, parent_ref, location_key, status_items IS NOT NULL "
-                                                            "FROM entities WHERE origin_key = ?"),
-                                             {write.originKey});
+            auto rows = d->db.query(QStringLiteral("SELECT id, ref, uid, body_hash, parent_ref, location_key, status_items IS NOT NULL "
+                                                   "FROM entities WHERE origin_key = ?") + scopeClause(write),
+                                    scopeParams(write, scope));
             if (!rows)
                 return rows.error();
             for (int i = 0; i < rows->size(); ++i)
@@ -537,10 +533,8 @@ Result<WriteReport> PostgresCatalogStore::writeLocation(LocationWrite write, con
     }
 
     for (const QString &scope : scopesOf(write)) {
-        auto cleared = write.onlyLocationKeys.isEmpty()
-                           ? d->db.query(QStringLiteral("DELETE FROM processing_errors WHERE origin_key = ?"), {write.originKey})
-                           : d->db.query(QStringLiteral("DELETE FROM processing_errors WHERE origin_key = ? AND location_key = ?"),
-                                         {write.originKey, scope});
+        auto cleared = d->db.query(QStringLiteral("DELETE FROM processing_errors WHERE origin_key = ?") + scopeClause(write),
+                                   scopeParams(write, scope));
         if (!cleared)
             return cleared.error();
     }

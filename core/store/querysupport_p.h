@@ -62,12 +62,21 @@ struct EntityDigest
 };
 QList<EntityDigest> digestsOf(const QList<EntityWrite> &entities);
 
-// What a write replaces, key by key: the whole origin (one empty key), or
-// each of its onlyLocationKeys.
+// What a write replaces, key by key: the whole origin (one null key), or
+// each of its onlyLocationKeys. Statements on the origin's rows take
+// scopeClause after "origin_key = ?", and scopeParams for each key.
 inline QStringList scopesOf(const LocationWrite &write)
 {
     return write.onlyLocationKeys.isEmpty() ? QStringList{QString()}
                                             : QStringList(write.onlyLocationKeys.cbegin(), write.onlyLocationKeys.cend());
+}
+inline QString scopeClause(const LocationWrite &write)
+{
+    return write.onlyLocationKeys.isEmpty() ? QString() : QStringLiteral(" AND location_key = ?");
+}
+inline QVariantList scopeParams(const LocationWrite &write, const QString &scope)
+{
+    return scope.isNull() ? QVariantList{write.originKey} : QVariantList{write.originKey, scope};
 }
 
 // How one entity of a location's write stands against what is stored, as

@@ -456,16 +456,15 @@ Result<WriteReport> SqliteCatalogStore::writeLocation(LocationWrite write, const
     };
     QHash<QString, Existing> existing;
     {
-        const bool scoped = !write.onlyLocationKeys.isEmpty();
         auto rows = d->prepare(QStringLiteral("SELECT id, ref, uid, body_hash, parent_ref, location_key, "
                                               "status_items IS NOT NULL FROM entities WHERE origin_key = ?")
-                               + (scoped ? QStringLiteral(" AND location_key = ?") : QString()));
+                               + scopeClause(write));
         if (!rows)
             return rows.error();
         Statement &r = *rows.value();
         for (const QString &scope : scopesOf(write)) {
             r.bind(1, write.originKey);
-            if (scoped)
+            if (!scope.isNull())
                 r.bind(2, scope);
             while (r.next())
                 existing.insert(r.text(1), {r.integer(0), r.text(2), r.blob(3), r.text(4), r.text(5), r.integer(6) != 0});
@@ -630,14 +629,12 @@ Result<WriteReport> SqliteCatalogStore::writeLocation(LocationWrite write, const
     if (Status s = d->flushFacetDeltas(state); !s)
         return s.error();
 
-    const bool scoped = !write.onlyLocationKeys.isEmpty();
-    auto clearErrors = d->prepare(QStringLiteral("DELETE FROM processing_errors WHERE origin_key = ?")
-                                  + (scoped ? QStringLiteral(" AND location_key = ?") : QString()));
+    auto clearErrors = d->prepare(QStringLiteral("DELETE FROM processing_errors WHERE origin_key = ?") + scopeClause(write));
     if (!clearErrors)
         return Error::internal(d->db.lastError());
     for (const QString &scope : scopesOf(write)) {
         clearErrors.value()->bind(1, write.originKey);
-        if (scoped)
+        if (!scope.isNull())
             clearErrors.value()->bind(2, scope);
         if (!clearErrors.value()->run())
             return Error::internal(d->db.lastError());
