@@ -41,7 +41,6 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
-#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTextStream>
@@ -84,18 +83,24 @@ double percentile(QList<double> values, double p)
     return values.isEmpty() ? 0 : values.at(std::min<qsizetype>(values.size() - 1, qsizetype(p * double(values.size()))));
 }
 
+// The sync feed's cursor after every change there is now, read from `after`.
+QString catchUp(QNetworkAccessManager &network, const QString &base, QString after)
+{
+    for (bool more = true; more;) {
+        const QJsonObject page = fetch(network, "GET", base + QStringLiteral("/api/sync/v1/changes?limit=10000&after=") + after).json();
+        after = page.value(QLatin1String("cursor")).toString();
+        more = page.value(QLatin1String("hasMore")).toBool();
+    }
+    return after;
+}
+
 // One file of the served catalog edited, then POST /refresh for its entity
 // (the refresh button of Backstage's entity page): time until a client
 // long-polling the sync feed is told of the new version.
 void measureOneChangedFile(const QString &base, const QString &orgRoot)
 {
     QNetworkAccessManager network;
-    QString last = QStringLiteral("0");
-    for (bool more = true; more;) {
-        const QJsonObject page = fetch(network, "GET", base + QStringLiteral("/api/sync/v1/changes?limit=10000&after=") + last).json();
-        last = page.value(QLatin1String("cursor")).toString();
-        more = page.value(QLatin1String("hasMore")).toBool();
-    }
+    QString last = catchUp(network, base, QStringLiteral("0"));
     QList<double> latencies;
     for (int round = 0; round < 5; ++round) {
         const int component = 1000 + 977 * round;
@@ -171,8 +176,7 @@ void measureServerIngestion(const QString &what, const QString &location, const 
                             "idle RSS after ingestion %4 MB (target <= 200)")
                  .arg(what).arg(firstPass, 0, 'f', 1).arg(peak).arg(idle)
           << Qt::endl;
-    static const QRegularExpression listening(QStringLiteral("listening on (http://[^\\s]+:\\d+)"));
-    const QString base = listening.match(QString::fromUtf8(log)).captured(1);
+    const QString base = Bench::listeningBase(log);
     if (editable && base.isEmpty())
         die(QStringLiteral("the server did not say where it listens:\n") + QString::fromUtf8(log));
     if (editable)
@@ -333,11 +337,7 @@ int main(int argc, char **argv)
         QList<double> latencies;
         QString last = QStringLiteral("0");   // the client is up to date first (from 0 once: a million changes take 20 s)
         for (int i = 0; i < 20; ++i) {
-            for (bool more = true; more;) {
-                const QJsonObject page = fetch(network, "GET", base + QStringLiteral("/api/sync/v1/changes?limit=10000&after=") + last).json();
-                last = page.value(QLatin1String("cursor")).toString();
-                more = page.value(QLatin1String("hasMore")).toBool();
-            }
+            last = catchUp(network, base, last);
             QNetworkReply *waiting = network.get(QNetworkRequest(QUrl(base + QStringLiteral("/api/sync/v1/changes?wait=30&after=") + last)));
             QEventLoop settle;
             QTimer::singleShot(50, &settle, &QEventLoop::quit);   // let the wait reach the server

@@ -26,6 +26,12 @@ namespace {
 
 } // namespace
 
+QString listeningBase(const QByteArray &log)
+{
+    static const QRegularExpression listening(QStringLiteral("listening on (http://[^\\s]+:\\d+)"));
+    return listening.match(QString::fromUtf8(log)).captured(1);
+}
+
 StoreServer::StoreServer(QString benchName, const QString &workDir, const QString &storeFile, int entities)
     : m_benchName(benchName), m_workDir(workDir)
 {
@@ -87,12 +93,11 @@ void StoreServer::start(const QString &extraConfig)
 
     m_process.setProcessChannelMode(QProcess::MergedChannels);
     m_process.start(QStringLiteral(GREENROOM_SERVER_BINARY), {QStringLiteral("serve"), QStringLiteral("--config"), config.fileName()});
-    static const QRegularExpression listening(QStringLiteral("listening on (http://[^\\s]+:\\d+)"));
     QByteArray log;
     for (int i = 0; i < 600 && m_base.isEmpty(); ++i) {
         m_process.waitForReadyRead(100);
         log += m_process.readAll();
-        m_base = listening.match(QString::fromUtf8(log)).captured(1);
+        m_base = listeningBase(log);
         if (m_process.state() != QProcess::Running)
             fail(benchName, QStringLiteral("the server stopped:\n") + QString::fromUtf8(log));
     }

@@ -9,6 +9,9 @@
 
 namespace Greenroom::Bench {
 
+// The http://127.0.0.1:PORT a greenroom-server's log says it listens on, or "".
+QString listeningBase(const QByteArray &log);
+
 /*
  * greenroom-server serving a large store on a loopback port, for the
  * benchmarks: a copy of `storeFile` (a store bench_ingest kept), or, when it
