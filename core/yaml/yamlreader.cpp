@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Greenroom authors
 #include "yamlreader.h"
-#include "scalarresolver_p.h"
+#include "jsonbuilder_p.h"
+#include "libyamlreader_p.h"
+#include "yamlreader_p.h"
 
-#include <QJsonArray>
-#include <QJsonObject>
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
@@ -14,8 +14,6 @@
 #include <algorithm>
 #include <optional>
 #include <sstream>
-#include <unordered_map>
-#include <vector>
 
 namespace Greenroom::Yaml {
 
@@ -23,251 +21,37 @@ namespace {
 
 using namespace Greenroom::Yaml::Internal;
 
-// Builds JSON straight from yaml-cpp's parse events with an explicit stack, so
-// depth costs heap, not C++ stack, and a bad document can be abandoned
-// half-way (the rest of its events are ignored) without losing its siblings.
-class JsonBuilder final : public YAML::EventHandler
+// yaml-cpp's events, handed on in the builder's terms.
+class YamlCppEvents final : public YAML::EventHandler
 {
 public:
-    JsonBuilder(const QString &sourceName, const YamlLimits &limits, int lineOffset)
-        : m_sourceName(sourceName), m_limits(limits), m_lineOffset(lineOffset) {}
+    explicit YamlCppEvents(JsonBuilder &builder) : m_builder(builder) {}
 
-    YamlDocument takeDocument() { return std::move(m_document); }
-
-    void OnDocumentStart(const YAML::Mark &mark) override
-    {
-        m_document = YamlDocument();
-        m_document.line = lineOf(mark);
-        m_stack.clear();
-        m_anchors.clear();
-        m_failed = false;
-    }
-
+    void OnDocumentStart(const YAML::Mark &mark) override { m_builder.documentStart(markOf(mark)); }
     void OnDocumentEnd() override {}
-
-    void OnNull(const YAML::Mark &mark, YAML::anchor_t anchor) override
+    void OnNull(const YAML::Mark &mark, YAML::anchor_t anchor) override { m_builder.null(markOf(mark), anchor); }
+    void OnAlias(const YAML::Mark &mark, YAML::anchor_t anchor) override { m_builder.alias(markOf(mark), anchor); }
+    void OnScalar(const YAML::Mark &mark, const std::string &tag, YAML::anchor_t anchor, const std::string &value) override
     {
-        addScalar(mark, anchor, QJsonValue::Null, QStringLiteral("null"));
+        m_builder.scalar(markOf(mark), tag, anchor, value);
     }
-
-    void OnAlias(const YAML::Mark &mark, YAML::anchor_t anchor) override
-    {
-        if (m_failed)
-            return;
-        const auto it = m_anchors.find(anchor);
-        if (it == m_anchors.end()) {
-            fail(mark, QStringLiteral("Alias refers to an anchor that is not defined yet"));
-            return;
-        }
-        Anchor &target = it->second;
-        // The `yaml` package's rule: each use of an anchor costs as much as the
-        // aliases nested in it, and the running product may not pass the limit.
-        target.uses += 1;
-        if (m_limits.maxAliasCount >= 0 && target.uses * target.weight > m_limits.maxAliasCount) {
-            fail(mark, QStringLiteral("Excessive alias count indicates a resource exhaustion attack"));
-            return;
-        }
-        const QString keyText = target.value.isString() ? target.value.toString() : QString();
-        addValue(mark, target.value, keyText, target.uses * target.weight);
-    }
-
-    void OnScalar(const YAML::Mark &mark, const std::string &tag, YAML::anchor_t anchor,
-                  const std::string &value) override
-    {
-        if (m_failed)
-            return;
-        QJsonValue resolved;
-        if (tag == "?")
-            resolved = resolvePlainScalar(value);
-        else if (tag == "!" || tag.empty())
-            resolved = QString::fromUtf8(value.data(), qsizetype(value.size()));
-        else if (m_limits.keepCustomTags && isCustomTag(tag))
-            resolved = QJsonObject{{QStringLiteral("!tag"), QString::fromStdString(tag)},
-                                   {QStringLiteral("value"), QString::fromUtf8(value.data(), qsizetype(value.size()))}};
-        else
-            resolved = resolveTaggedScalar(tag, value);
-        addScalar(mark, anchor, resolved, QString::fromUtf8(value.data(), qsizetype(value.size())));
-    }
-
     void OnSequenceStart(const YAML::Mark &mark, const std::string &tag, YAML::anchor_t anchor,
                          YAML::EmitterStyle::value) override
     {
-        openCollection(mark, anchor, false, m_limits.keepCustomTags && isCustomTag(tag) ? tag : std::string());
+        m_builder.collectionStart(markOf(mark), false, tag, anchor);
     }
-
-    void OnSequenceEnd() override { closeCollection(); }
-
+    void OnSequenceEnd() override { m_builder.collectionEnd(); }
     void OnMapStart(const YAML::Mark &mark, const std::string &tag, YAML::anchor_t anchor,
                     YAML::EmitterStyle::value) override
     {
-        openCollection(mark, anchor, true, m_limits.keepCustomTags && isCustomTag(tag) ? tag : std::string());
+        m_builder.collectionStart(markOf(mark), true, tag, anchor);
     }
-
-    void OnMapEnd() override { closeCollection(); }
+    void OnMapEnd() override { m_builder.collectionEnd(); }
 
 private:
-    struct Frame
-    {
-        bool isMap = false;
-        QJsonObject object;
-        QJsonArray array;
-        QString pathKey;        // SourceMap key of this collection
-        QString pendingKey;     // map: key read, value not yet
-        bool hasPendingKey = false;
-        int pendingKeyLine = 0;
-        YAML::anchor_t anchor = 0;
-        int weight = 0;         // alias weight, the max over the children
-        int line = 0;
-        std::string tag;        // keepCustomTags: the collection's own tag
-    };
+    static EventMark markOf(const YAML::Mark &mark) { return {mark.line, mark.column}; }
 
-    struct Anchor
-    {
-        QJsonValue value;
-        int weight = 1;
-        int uses = 0;
-    };
-
-    // 1-based, in the whole stream this part of it starts m_lineOffset lines into.
-    int lineOf(const YAML::Mark &mark) const { return mark.line + 1 + m_lineOffset; }
-
-    void fail(const YAML::Mark &mark, const QString &message)
-    {
-        if (m_failed)
-            return;
-        m_failed = true;
-        Error error = Error::input(message);
-        error.at(m_sourceName, lineOf(mark), mark.column + 1);
-        m_document.error = error;
-        m_document.value = QJsonValue();
-        m_stack.clear();
-    }
-
-    void addScalar(const YAML::Mark &mark, YAML::anchor_t anchor, const QJsonValue &value,
-                   const QString &keyText)
-    {
-        if (m_failed)
-            return;
-        if (anchor)
-            m_anchors[anchor] = Anchor{value, 1, 0};
-        addValue(mark, value, keyText, 1);
-    }
-
-    // Places a finished value: as the document root, as a map key or value, or
-    // as the next array item.
-    void addValue(const YAML::Mark &mark, const QJsonValue &value,
-                  const QString &keyText, int weight)
-    {
-        if (m_stack.empty()) {
-            m_document.value = value;
-            m_document.line = lineOf(mark);
-            m_document.positions.insert(QString(), lineOf(mark));
-            return;
-        }
-        Frame &frame = m_stack.back();
-        frame.weight = std::max(frame.weight, weight);
-        if (frame.isMap) {
-            if (!frame.hasPendingKey) {
-                if (value.isObject() || value.isArray()) {
-                    fail(mark, QStringLiteral("Map keys must be scalars"));
-                    return;
-                }
-                if (frame.object.contains(keyText)) {
-                    fail(mark, QStringLiteral("Map keys must be unique; \"%1\" is repeated").arg(keyText));
-                    return;
-                }
-                frame.pendingKey = keyText;
-                frame.hasPendingKey = true;
-                frame.pendingKeyLine = lineOf(mark);
-                return;
-            }
-            const QString childKey = SourceMap::childKey(frame.pathKey, frame.pendingKey);
-            m_document.positions.insert(childKey, frame.pendingKeyLine);
-            frame.object.insert(frame.pendingKey, value);
-            frame.hasPendingKey = false;
-            return;
-        }
-        m_document.positions.insert(SourceMap::childKey(frame.pathKey, QString::number(frame.array.size())),
-                                    lineOf(mark));
-        frame.array.append(value);
-    }
-
-    static bool isCustomTag(const std::string &tag)
-    {
-        static const std::string core = "tag:yaml.org,2002:";
-        if (tag.empty() || tag == "?" || tag == "!")
-            return false;
-        if (tag.rfind(core, 0) != 0)
-            return true;
-        static const char *const coreTypes[] = {"str", "int", "float", "bool", "null", "map", "seq"};
-        const std::string type = tag.substr(core.size());
-        return std::find(std::begin(coreTypes), std::end(coreTypes), type) == std::end(coreTypes);
-    }
-
-    void openCollection(const YAML::Mark &mark, YAML::anchor_t anchor, bool isMap, const std::string &tag)
-    {
-        if (m_failed)
-            return;
-        if (int(m_stack.size()) >= m_limits.maxDepth) {
-            fail(mark, QStringLiteral("Nesting is deeper than %1 levels").arg(m_limits.maxDepth));
-            return;
-        }
-        Frame frame;
-        frame.isMap = isMap;
-        frame.anchor = anchor;
-        frame.line = lineOf(mark);
-        frame.tag = tag;
-        if (!tag.empty() && isMap)
-            frame.object.insert(QStringLiteral("!tag"), QString::fromStdString(tag));
-        if (!m_stack.empty()) {
-            const Frame &parent = m_stack.back();
-            if (parent.isMap && !parent.hasPendingKey) {
-                fail(mark, QStringLiteral("Map keys must be scalars"));
-                return;
-            }
-            frame.pathKey = SourceMap::childKey(parent.pathKey, parent.isMap
-                                                ? parent.pendingKey
-                                                : QString::number(parent.array.size()));
-        }
-        m_stack.push_back(std::move(frame));
-    }
-
-    void closeCollection()
-    {
-        if (m_failed)
-            return;
-        Frame frame = std::move(m_stack.back());
-        m_stack.pop_back();
-        QJsonValue value = frame.isMap ? QJsonValue(frame.object) : QJsonValue(frame.array);
-        if (!frame.isMap && !frame.tag.empty())
-            value = QJsonObject{{QStringLiteral("!tag"), QString::fromStdString(frame.tag)}, {QStringLiteral("value"), value}};
-        if (frame.anchor)
-            m_anchors[frame.anchor] = Anchor{value, std::max(frame.weight, 1), 0};
-        if (m_stack.empty()) {
-            m_document.value = value;
-            m_document.line = frame.line;
-            m_document.positions.insert(QString(), frame.line);
-            return;
-        }
-        Frame &parent = m_stack.back();
-        parent.weight = std::max(parent.weight, frame.weight);
-        if (parent.isMap) {
-            m_document.positions.insert(frame.pathKey, parent.pendingKeyLine);
-            parent.object.insert(parent.pendingKey, value);
-            parent.hasPendingKey = false;
-        } else {
-            m_document.positions.insert(frame.pathKey, frame.line);
-            parent.array.append(value);
-        }
-    }
-
-    QString m_sourceName;
-    YamlLimits m_limits;
-    int m_lineOffset = 0;
-    YamlDocument m_document;
-    std::vector<Frame> m_stack;
-    std::unordered_map<YAML::anchor_t, Anchor> m_anchors;
-    bool m_failed = false;
+    JsonBuilder &m_builder;
 };
 
 } // namespace
@@ -281,38 +65,67 @@ YamlStream YamlReader::read(const QByteArray &text, const QString &sourceName, c
 
 namespace {
 
-// Reads `text`, whose first line is line lineOffset + 1 of its stream. With
-// `sentinel`, text ends in a "---" line of our own: the empty document it
-// starts, always the last one read, is not handed on.
-bool readStream(std::string text, const QString &sourceName, const YamlLimits &limits,
-                const std::function<void(YamlDocument &&document)> &each, int lineOffset, bool sentinel)
+using Each = std::function<void(YamlDocument &&document)>;
+
+// Hands a read's documents on. With `sentinel` the text ends in a "---" line
+// of our own: the empty document it starts, always the last one read, is
+// held back. The first `skip` are dropped: another parser handed them on.
+class Handoff
+{
+public:
+    Handoff(const Each &each, bool sentinel, qsizetype skip = 0) : m_each(each), m_sentinel(sentinel), m_skip(skip) {}
+
+    void pass(YamlDocument &&document)
+    {
+        if (!m_sentinel) {
+            deliver(std::move(document));
+            return;
+        }
+        if (m_held)
+            deliver(std::move(*m_held));
+        m_held = std::move(document);
+    }
+    // A syntax error ends the read: what is held was a real document.
+    void releaseHeld()
+    {
+        if (m_held)
+            deliver(std::exchange(m_held, std::nullopt).value());
+    }
+    void deliver(YamlDocument &&document)
+    {
+        if (m_delivered++ >= m_skip)
+            m_each(std::move(document));
+    }
+    qsizetype delivered() const { return m_delivered; }
+
+private:
+    const Each &m_each;
+    bool m_sentinel;
+    qsizetype m_skip;
+    qsizetype m_delivered = 0;
+    std::optional<YamlDocument> m_held;
+};
+
+// yaml-cpp's read, the one whose answers (errors above all) are the reference.
+bool readWithYamlCpp(std::string text, const QString &sourceName, const YamlLimits &limits, int lineOffset,
+                     Handoff &handoff)
 {
     std::istringstream input(std::move(text));
     JsonBuilder builder(sourceName, limits, lineOffset);
-    std::optional<YamlDocument> held;   // with a sentinel: handed on once the next one is read
-    const auto pass = [&](YamlDocument &&document) {
-        if (!sentinel) {
-            each(std::move(document));
-            return;
-        }
-        if (held)
-            each(std::move(*held));
-        held = std::move(document);
-    };
+    YamlCppEvents events(builder);
     try {
         YAML::Parser parser(input);
-        while (parser.HandleNextDocument(builder))
-            pass(builder.takeDocument());
+        while (parser.HandleNextDocument(events))
+            handoff.pass(builder.takeDocument());
         return true;   // what is held is the sentinel's document
     } catch (const YAML::Exception &e) {
-        if (held)
-            each(std::move(*held));
+        handoff.releaseHeld();
         // yaml-cpp cannot resume after a syntax error: what came before is kept,
         // the broken document and everything after it become one error. If our
         // own limits had already refused the document, that error says more.
         YamlDocument broken = builder.takeDocument();
         if (broken.error) {
-            each(std::move(broken));
+            handoff.deliver(std::move(broken));
             return false;
         }
         QString message = QString::fromStdString(e.msg);
@@ -325,21 +138,47 @@ bool readStream(std::string text, const QString &sourceName, const YamlLimits &l
         broken.value = QJsonValue();
         broken.line = e.mark.line + 1 + lineOffset;
         broken.error = error;
-        each(std::move(broken));
+        handoff.deliver(std::move(broken));
         return false;
     }
 }
 
+// Reads `text`, whose first line is line lineOffset + 1 of its stream; with
+// `sentinel` it ends in a "---" line of our own (Handoff). libyaml reads what
+// it can; yaml-cpp reads the rest again from the start, its first documents
+// (libyaml's, the same) dropped.
+bool readStream(std::string_view text, const QString &sourceName, const YamlLimits &limits, const Each &each,
+                int lineOffset, bool sentinel, ReadingParser parser)
+{
+    qsizetype done = 0;
+    if (parser != ReadingParser::YamlCpp) {
+        Handoff handoff(each, sentinel);
+        JsonBuilder builder(sourceName, limits, lineOffset);
+        if (readWithLibyaml(text, builder, [&handoff](YamlDocument &&document) { handoff.pass(std::move(document)); }))
+            return true;
+        if (parser == ReadingParser::Libyaml)
+            return false;
+        done = handoff.delivered();
+    }
+    Handoff handoff(each, sentinel, done);
+    return readWithYamlCpp(std::string(text), sourceName, limits, lineOffset, handoff);
+}
+
 } // namespace
 
-bool YamlReader::readEach(QByteArrayView text, const QString &sourceName, const YamlLimits &limits,
-                          const std::function<void(YamlDocument &&document)> &each)
+bool Internal::readEach(QByteArrayView text, const QString &sourceName, const YamlLimits &limits, const Each &each,
+                        ReadingParser parser)
 {
-    return readStream(std::string(text.constData(), size_t(text.size())), sourceName, limits, each, 0, false);
+    return readStream(std::string_view(text.constData(), size_t(text.size())), sourceName, limits, each, 0, false, parser);
+}
+
+bool YamlReader::readEach(QByteArrayView text, const QString &sourceName, const YamlLimits &limits, const Each &each)
+{
+    return Internal::readEach(text, sourceName, limits, each, ReadingParser::Fastest);
 }
 
 bool YamlReader::readPart(const QByteArray &stream, const StreamPart &part, const QString &sourceName, const YamlLimits &limits,
-                          const std::function<void(YamlDocument &&document)> &each)
+                          const Each &each)
 {
     std::string text(stream.constData() + part.begin, size_t(part.end - part.begin));
     // yaml-cpp takes a quote left open at the end of its input as closed; in
@@ -347,7 +186,7 @@ bool YamlReader::readPart(const QByteArray &stream, const StreamPart &part, cons
     // meets one here too.
     if (part.markerFollows)
         text += "---\n";
-    return readStream(std::move(text), sourceName, limits, each, part.firstLine - 1, part.markerFollows);
+    return readStream(text, sourceName, limits, each, part.firstLine - 1, part.markerFollows, ReadingParser::Fastest);
 }
 
 QList<StreamPart> YamlReader::partsOf(const QByteArray &text, int count)

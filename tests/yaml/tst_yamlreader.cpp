@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Greenroom authors
 #include <yaml/yamlreader.h>
+#include <yaml/yamlreader_p.h>
 #include <yaml/yamlwriter.h>
 
+#include "testconfig.h"
+
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace Greenroom::Yaml;
@@ -36,22 +41,70 @@ private Q_SLOTS:
     void partsReadAsTheWholeReads();
     void streamsThatCannotBeCutStayWhole_data();
     void streamsThatCannotBeCutStayWhole();
+    void libyamlReadsTheTestSuiteAsYamlCppDoes();
+    void libyamlReadsMutatedStreamsAsYamlCppDoes();
+    void libyamlReadsCatalogFilesAlone();
 };
 
 namespace {
 
-// What a reader can see of each document: value, lines, error.
+// The line of every node below `path`, as " a/b=3".
+void appendLines(const QJsonValue &value, const QStringList &path, const SourceMap &positions, QString &out)
+{
+    out += QStringLiteral(" %1=%2").arg(path.join(QLatin1Char('/'))).arg(positions.line(path));
+    if (value.isObject()) {
+        const QJsonObject object = value.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it)
+            appendLines(it.value(), path + QStringList{it.key()}, positions, out);
+    } else if (value.isArray()) {
+        const QJsonArray array = value.toArray();
+        for (qsizetype i = 0; i < array.size(); ++i)
+            appendLines(array.at(i), path + QStringList{QString::number(i)}, positions, out);
+    }
+}
+
+// What a reader can see of each document: value, every node's line, key order, error.
 QStringList summaries(const QList<YamlDocument> &documents)
 {
     QStringList out;
     for (const YamlDocument &d : documents) {
-        QString line = QStringLiteral("line %1, root %2: ").arg(d.line).arg(d.positions.line({}));
+        QString line = QStringLiteral("line %1: ").arg(d.line);
         line += QString::fromUtf8(QJsonDocument(QJsonArray{d.value}).toJson(QJsonDocument::Compact));
+        appendLines(d.value, {}, d.positions, line);
+        if (d.value.isObject())   // with its keys in the order the document wrote them
+            line += QStringLiteral(" as written ") + QString::fromUtf8(d.positions.keyOrder().toJson(d.value.toObject()));
         if (d.error)
             line += QStringLiteral(" error %1 at %2:%3:%4").arg(d.error->message, d.error->file).arg(d.error->line).arg(d.error->column);
         out << line;
     }
     return out;
+}
+
+struct Reading
+{
+    QStringList documents;
+    bool complete = false;
+};
+
+Reading readWith(const QByteArray &text, Internal::ReadingParser parser, const YamlLimits &limits = {})
+{
+    QList<YamlDocument> documents;
+    Reading reading;
+    reading.complete = Internal::readEach(text, QStringLiteral("s.yaml"), limits,
+                                          [&](YamlDocument &&d) { documents.append(std::move(d)); }, parser);
+    reading.documents = summaries(documents);
+    return reading;
+}
+
+QList<QByteArray> yamlTestSuite()
+{
+    QFile file(QStringLiteral(GREENROOM_SOURCE_DIR "/tests/yaml/data/yaml-test-suite.json"));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    QList<QByteArray> inputs;
+    for (const QJsonValue &c : QJsonDocument::fromJson(file.readAll()).array())
+        inputs.append(c.toObject().value(QStringLiteral("yaml")).toString().toUtf8());
+    return inputs;
 }
 
 } // namespace
@@ -118,6 +171,9 @@ void TestYamlReader::emptyDocumentIsNull()
     QVERIFY(stream.documents.size() >= 2);
     QVERIFY(stream.documents.first().value.isNull());
     QCOMPARE(stream.documents.last().value.toObject().value(QStringLiteral("a")).toInt(), 1);
+    // No text at all, null or empty, is a stream of no documents.
+    QCOMPARE(YamlReader::read(QByteArray(), QStringLiteral("e.yaml")).documents.size(), 0);
+    QCOMPARE(YamlReader::read(QByteArray(""), QStringLiteral("e.yaml")).documents.size(), 0);
 }
 
 void TestYamlReader::duplicateKeyIsAnErrorWithItsLine()
@@ -318,6 +374,94 @@ void TestYamlReader::writtenYamlReadsBackTheSame()
     QVERIFY2(!stream.documents.at(0).error, text.constData());
     QCOMPARE(stream.documents.at(0).value, QJsonValue(tricky));
     QCOMPARE(stream.documents.at(1).value, documents.at(1));
+}
+
+// libyaml reads, yaml-cpp is the reference (yamlreader.h): every case of the
+// YAML test suite, valid or not, reads the same either way. Where libyaml
+// reads differently the reader hands the stream to yaml-cpp; this is where
+// each such place was found.
+void TestYamlReader::libyamlReadsTheTestSuiteAsYamlCppDoes()
+{
+    const QList<QByteArray> suite = yamlTestSuite();
+    QCOMPARE(suite.size(), 402);
+    int readByLibyamlAlone = 0;
+    for (const QByteArray &text : suite) {
+        for (const bool keepCustomTags : {false, true}) {
+            YamlLimits limits;
+            limits.keepCustomTags = keepCustomTags;
+            const Reading reference = readWith(text, Internal::ReadingParser::YamlCpp, limits);
+            QCOMPARE(readWith(text, Internal::ReadingParser::Fastest, limits).documents, reference.documents);
+            const Reading alone = readWith(text, Internal::ReadingParser::Libyaml, limits);
+            if (alone.complete) {
+                QCOMPARE(alone.documents, reference.documents);
+                ++readByLibyamlAlone;
+            }
+        }
+    }
+    // Not a test of yaml-cpp against itself: libyaml read most streams whole.
+    QVERIFY2(readByLibyamlAlone > 200, qPrintable(QString::number(readByLibyamlAlone)));
+}
+
+// The same over streams a few bytes away from the suite's.
+void TestYamlReader::libyamlReadsMutatedStreamsAsYamlCppDoes()
+{
+    const QList<QByteArray> suite = yamlTestSuite();
+    QVERIFY(!suite.isEmpty());
+    QRandomGenerator random(22);
+    const QByteArray pieces[] = {" ", ":", "-", "?", "[", "]", "{", "}", ",", "#", "&", "*", "!", "|", ">", "'", "\"",
+                                 "\n", "\t", "%", "~", "\\", "\xc3\xa9", "\n  ", "\n- ", ": ", "\n---\n", "&a ", "*a",
+                                 "|\n", ">-\n  ", "\n...\n"};
+    int compared = 0;
+    for (const QByteArray &original : suite) {
+        for (int round = 0; round < 40; ++round) {
+            QByteArray text = original;
+            for (int change = 1 + random.bounded(4); change > 0; --change) {
+                const qsizetype at = random.bounded(text.size() + 1);
+                if (random.bounded(3) == 0 && at < text.size())
+                    text.remove(at, 1);
+                else
+                    text.insert(at, pieces[random.bounded(int(std::size(pieces)))]);
+            }
+            // Where libyaml stopped, yaml-cpp read the stream. Some broken
+            // streams never end in yaml-cpp, so only those libyaml read whole
+            // are given to it here.
+            const Reading alone = readWith(text, Internal::ReadingParser::Libyaml);
+            if (!alone.complete)
+                continue;
+            ++compared;
+            QCOMPARE(alone.documents, readWith(text, Internal::ReadingParser::YamlCpp).documents);
+        }
+    }
+    QVERIFY2(compared > 1000, qPrintable(QString::number(compared)));
+}
+
+// The fast path is the one catalog files take: libyaml reads them whole,
+// block scalars, flow lists, comments, anchors, quotes and non-ASCII text
+// included, and a stream of many documents.
+void TestYamlReader::libyamlReadsCatalogFilesAlone()
+{
+    QByteArray text;
+    for (int i = 0; i < 50; ++i) {
+        text += QStringLiteral("---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: svc-%1\n"
+                               "  title: \"Service %1 — Zoë's\"\n  description: >-\n    A service, described\n    over two lines.\n"
+                               "  tags: [java, payments]   # a comment\n  annotations:\n    github.com/project-slug: acme/svc-%1\n"
+                               "  links:\n    - url: https://example.com/%1\n      title: Docs\nspec: &spec\n  type: service\n"
+                               "  lifecycle: production\n  owner: team-%2\n  dependsOn:\n    - component:default/svc-%3\n"
+                               "  notes: |\n    first\n    second\n")
+                    .arg(i).arg(i % 7).arg(i + 1).toUtf8();
+    }
+    const Reading alone = readWith(text, Internal::ReadingParser::Libyaml);
+    QVERIFY(alone.complete);
+    QCOMPARE(alone.documents.size(), 50);
+    QCOMPARE(alone.documents, readWith(text, Internal::ReadingParser::YamlCpp).documents);
+    QVERIFY(alone.documents.at(3).contains(QStringLiteral("\"Service 3 — Zoë's\"")));
+
+    // A tag is one of the places yaml-cpp takes over: the stream still reads.
+    const QByteArray tagged = text + "---\nkind: Component\nmetadata: {name: !!str x}\n";
+    QVERIFY(!readWith(tagged, Internal::ReadingParser::Libyaml).complete);
+    const Reading fastest = readWith(tagged, Internal::ReadingParser::Fastest);
+    QCOMPARE(fastest.documents.size(), 51);
+    QCOMPARE(fastest.documents, readWith(tagged, Internal::ReadingParser::YamlCpp).documents);
 }
 
 QTEST_GUILESS_MAIN(TestYamlReader)
