@@ -143,6 +143,10 @@ private:
     bool inFlow() const { return !m_frames.empty() && m_frames.back().isFlow; }
     // libyaml takes a node no further right than its block sequence's '-'
     // as the item (`-` then `>` under it); yaml-cpp does not.
+    bool isAtTheEnd(const yaml_event_t &event)
+    {
+        return m_text.ends_with('\n') && m_bytes.of(event.start_mark) == m_text.size();
+    }
     bool isBesideItsDash(const yaml_event_t &event) const
     {
         return !m_frames.empty() && !m_frames.back().isMap && !m_frames.back().isFlow
@@ -214,8 +218,10 @@ bool LibyamlReader::scalar(const yaml_event_t &event)
         return false;
     // An empty item or key: yaml-cpp places it at the token after it,
     // libyaml at the one before. In a flow mapping, yaml-cpp refuses a key
-    // with no value that libyaml reads ({"a", b: c}).
-    if (plain && scalar.length == 0 && (!isMapValue() || inFlow()))
+    // with no value that libyaml reads ({"a", b: c}). An empty document at
+    // the end of the stream (the sentinel of YamlReader::readPart) they
+    // place alike, if a line break ends the stream.
+    if (plain && scalar.length == 0 && (!isMapValue() || inFlow()) && !(m_frames.empty() && isAtTheEnd(event)))
         return false;
     const EventMark mark{int(event.start_mark.line), int(event.start_mark.column)};
     const AnchorId anchor = defineAnchor(scalar.anchor);

@@ -455,6 +455,8 @@ void TestYamlReader::libyamlReadsCatalogFilesAlone()
     QCOMPARE(alone.documents.size(), 50);
     QCOMPARE(alone.documents, readWith(text, Internal::ReadingParser::YamlCpp).documents);
     QVERIFY(alone.documents.at(3).contains(QStringLiteral("\"Service 3 — Zoë's\"")));
+    // So are the parts readPart reads, which end in a "---" of its own.
+    QVERIFY(readWith(text + "---\n", Internal::ReadingParser::Libyaml).complete);
 
     // A tag is one of the places yaml-cpp takes over: the stream still reads.
     const QByteArray tagged = text + "---\nkind: Component\nmetadata: {name: !!str x}\n";
