@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Greenroom authors
 //
-// bench_server [--store FILE] [--entities N] [--seconds S]: the sync server
+// bench_server [--store FILE] [--entities N] [--seconds S] [--no-ingestion |
+// --ingestion-only]: the sync server
 // under load, over loopback. Works on a copy of FILE (a store written by
 // bench_ingest with GREENROOM_BENCH_DIR), or generates and ingests an
 // organisation of N entities (default 100000). Prints:
@@ -20,7 +21,7 @@
 //    RSS and its RSS once idle after the first pass (targets at 100,000:
 //    <= 500 MB and <= 200 MB); then, on the organisation, one file edited
 //    and its entity refreshed (POST /refresh): time until a client waiting
-//    on the sync feed is told (target < 1 s).
+//    on the sync feed is told (target < 1 s). --ingestion-only stops there.
 // Needs wrk (`make bench` installs it with packaging/install-bench-deps.sh).
 #include "benchoutput.h"
 #include "orggenerator.h"
@@ -205,6 +206,8 @@ int main(int argc, char **argv)
         measureServerIngestion(QStringLiteral("%1 components in one file").arg(entities),
                                Bench::generateSingleFile(work.filePath(QStringLiteral("org-one-file")), entities), work);
     }
+    if (args.contains(QStringLiteral("--ingestion-only")))
+        return 0;
     Bench::StoreServer server(QStringLiteral("bench_server"), temporary.path(), option(QStringLiteral("--store"), QString()),
                               entities);
     const QString base = server.base();
