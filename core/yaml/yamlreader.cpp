@@ -145,23 +145,36 @@ bool readWithYamlCpp(std::string text, const QString &sourceName, const YamlLimi
 
 // Reads `text`, whose first line is line lineOffset + 1 of its stream; with
 // `sentinel` it ends in a "---" line of our own (Handoff). libyaml reads what
-// it can; yaml-cpp reads the rest again from the start, its first documents
-// (libyaml's, the same) dropped.
+// it can (readWithLibyaml); yaml-cpp reads again from the start what it
+// left, its first documents (libyaml's, the same) dropped.
 bool readStream(std::string_view text, const QString &sourceName, const YamlLimits &limits, const Each &each,
                 int lineOffset, bool sentinel, ReadingParser parser)
 {
-    qsizetype done = 0;
-    if (parser != ReadingParser::YamlCpp) {
+    if (parser == ReadingParser::YamlCpp) {
         Handoff handoff(each, sentinel);
-        JsonBuilder builder(sourceName, limits, lineOffset);
-        if (readWithLibyaml(text, builder, [&handoff](YamlDocument &&document) { handoff.pass(std::move(document)); }))
-            return true;
-        if (parser == ReadingParser::Libyaml)
-            return false;
-        done = handoff.delivered();
+        return readWithYamlCpp(std::string(text), sourceName, limits, lineOffset, handoff);
     }
-    Handoff handoff(each, sentinel, done);
-    return readWithYamlCpp(std::string(text), sourceName, limits, lineOffset, handoff);
+    Handoff handoff(each, sentinel);
+    JsonBuilder builder(sourceName, limits, lineOffset);
+    LibyamlReading reading = readWithLibyaml(text, builder, sourceName, lineOffset,
+                                             [&handoff](YamlDocument &&document) { handoff.pass(std::move(document)); });
+    if (reading.outcome == LibyamlReading::Outcome::Read)
+        return true;
+    if (parser == ReadingParser::Libyaml)
+        return false;
+    if (reading.outcome == LibyamlReading::Outcome::ForYamlCpp) {
+        // Cut before a broken document, the text no longer ends in the sentinel.
+        const bool whole = reading.readableEnd == text.size();
+        Handoff rest(each, sentinel && whole, handoff.delivered());
+        if (!readWithYamlCpp(std::string(text.substr(0, reading.readableEnd)), sourceName, limits, lineOffset, rest))
+            return false;
+        if (whole)
+            return true;
+    } else {
+        handoff.releaseHeld();
+    }
+    each(std::move(*reading.broken));
+    return false;
 }
 
 } // namespace

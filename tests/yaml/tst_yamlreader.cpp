@@ -12,6 +12,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
+#include <QSet>
 #include <QTest>
 
 using namespace Greenroom::Yaml;
@@ -44,6 +45,8 @@ private Q_SLOTS:
     void libyamlReadsTheTestSuiteAsYamlCppDoes();
     void libyamlReadsMutatedStreamsAsYamlCppDoes();
     void libyamlReadsCatalogFilesAlone();
+    void aStrayFlowIndicatorEndsTheStream_data();
+    void aStrayFlowIndicatorEndsTheStream();
 };
 
 namespace {
@@ -96,15 +99,25 @@ Reading readWith(const QByteArray &text, Internal::ReadingParser parser, const Y
     return reading;
 }
 
-QList<QByteArray> yamlTestSuite()
+struct SuiteCase
+{
+    QString id;
+    bool invalid = false;   // the suite's verdict: not YAML
+    QByteArray text;
+};
+
+QList<SuiteCase> yamlTestSuite()
 {
     QFile file(QStringLiteral(GREENROOM_SOURCE_DIR "/tests/yaml/data/yaml-test-suite.json"));
     if (!file.open(QIODevice::ReadOnly))
         return {};
-    QList<QByteArray> inputs;
-    for (const QJsonValue &c : QJsonDocument::fromJson(file.readAll()).array())
-        inputs.append(c.toObject().value(QStringLiteral("yaml")).toString().toUtf8());
-    return inputs;
+    QList<SuiteCase> cases;
+    for (const QJsonValue &c : QJsonDocument::fromJson(file.readAll()).array()) {
+        const QJsonObject o = c.toObject();
+        cases.append({o.value(QStringLiteral("id")).toString(), o.value(QStringLiteral("fail")).toBool(),
+                      o.value(QStringLiteral("yaml")).toString().toUtf8()});
+    }
+    return cases;
 }
 
 } // namespace
@@ -379,18 +392,30 @@ void TestYamlReader::writtenYamlReadsBackTheSame()
 // libyaml reads, yaml-cpp is the reference (yamlreader.h): every case of the
 // YAML test suite, valid or not, reads the same either way. Where libyaml
 // reads differently the reader hands the stream to yaml-cpp; this is where
-// each such place was found.
+// each such place was found. The exception: streams broken at a stray ',',
+// ']' or '}' (libyaml's error, not yaml-cpp's, which never returns on some
+// of them): four cases, all of which the suite calls invalid; yaml-cpp
+// reads two of them.
 void TestYamlReader::libyamlReadsTheTestSuiteAsYamlCppDoes()
 {
-    const QList<QByteArray> suite = yamlTestSuite();
+    const QList<SuiteCase> suite = yamlTestSuite();
     QCOMPARE(suite.size(), 402);
     int readByLibyamlAlone = 0;
-    for (const QByteArray &text : suite) {
+    QSet<QString> brokenAtAStrayComma;
+    for (const SuiteCase &c : suite) {
+        const QByteArray &text = c.text;
         for (const bool keepCustomTags : {false, true}) {
             YamlLimits limits;
             limits.keepCustomTags = keepCustomTags;
             const Reading reference = readWith(text, Internal::ReadingParser::YamlCpp, limits);
-            QCOMPARE(readWith(text, Internal::ReadingParser::Fastest, limits).documents, reference.documents);
+            const Reading fastest = readWith(text, Internal::ReadingParser::Fastest, limits);
+            if (fastest.documents != reference.documents) {
+                QVERIFY2(c.invalid, qPrintable(c.id));
+                QVERIFY2(fastest.documents.last().contains(QStringLiteral(" error ")), qPrintable(c.id));
+                QCOMPARE(fastest.documents.mid(0, fastest.documents.size() - 1),
+                         reference.documents.mid(0, fastest.documents.size() - 1));
+                brokenAtAStrayComma.insert(c.id);
+            }
             const Reading alone = readWith(text, Internal::ReadingParser::Libyaml, limits);
             if (alone.complete) {
                 QCOMPARE(alone.documents, reference.documents);
@@ -398,23 +423,60 @@ void TestYamlReader::libyamlReadsTheTestSuiteAsYamlCppDoes()
             }
         }
     }
-    // Not a test of yaml-cpp against itself: libyaml read most streams whole.
+    QCOMPARE(brokenAtAStrayComma, (QSet<QString>{QStringLiteral("9MAG#0"), QStringLiteral("CTN5#0"),
+                                                   QStringLiteral("4H7K#0"), QStringLiteral("U99R#0")}));
+    // Not a test of yaml-cpp against itself: libyaml read many streams whole.
     QVERIFY2(readByLibyamlAlone > 200, qPrintable(QString::number(readByLibyamlAlone)));
+}
+
+// yaml-cpp never returns from these (found by mutating the suite's cases),
+// taking memory until the process dies: a catalog file like them must not
+// stop the server. libyaml's error ends the stream instead; what came
+// before it stays.
+void TestYamlReader::aStrayFlowIndicatorEndsTheStream_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<int>("goodDocuments");
+    QTest::addColumn<int>("errorLine");
+    QTest::newRow("after a nested sequence") << QByteArray("- - a\n  - b\n,- c\n") << 0 << 3;
+    QTest::newRow("after a marker") << QByteArray("a[\n--- ,\n...\n] ,\n...\n]\n") << 1 << 2;
+    QTest::newRow("after a comment") << QByteArray("---\n wordy\n---\n\n# comment\n, word2]\n") << 1 << 6;
+    QTest::newRow("in an anchor, third document") << QByteArray("a: 1\n---\nb: 2\n---\n&n,ode\n- item2\n") << 2 << 5;
+    // A tag hands the stream to yaml-cpp: it reads up to the broken document only.
+    QTest::newRow("after a document yaml-cpp reads")
+        << QByteArray("a: !!str x\n---\nb: 2\n---\nc: 3\n,- d\n") << 2 << 6;
+}
+
+void TestYamlReader::aStrayFlowIndicatorEndsTheStream()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(int, goodDocuments);
+    QFETCH(int, errorLine);
+    const YamlStream stream = YamlReader::read(text, QStringLiteral("stray.yaml"));
+    QCOMPARE(stream.documents.size(), goodDocuments + 1);
+    for (int i = 0; i < goodDocuments; ++i)
+        QVERIFY(!stream.documents.at(i).error);
+    const YamlDocument &broken = stream.documents.last();
+    QVERIFY(broken.error);
+    QCOMPARE(broken.error->file, QStringLiteral("stray.yaml"));
+    QCOMPARE(broken.error->line, errorLine);
+    QCOMPARE(broken.line, errorLine);
+    QVERIFY2(broken.error->message.startsWith(QStringLiteral("did not find expected")), qPrintable(broken.error->message));
 }
 
 // The same over streams a few bytes away from the suite's.
 void TestYamlReader::libyamlReadsMutatedStreamsAsYamlCppDoes()
 {
-    const QList<QByteArray> suite = yamlTestSuite();
+    const QList<SuiteCase> suite = yamlTestSuite();
     QVERIFY(!suite.isEmpty());
     QRandomGenerator random(22);
     const QByteArray pieces[] = {" ", ":", "-", "?", "[", "]", "{", "}", ",", "#", "&", "*", "!", "|", ">", "'", "\"",
                                  "\n", "\t", "%", "~", "\\", "\xc3\xa9", "\n  ", "\n- ", ": ", "\n---\n", "&a ", "*a",
                                  "|\n", ">-\n  ", "\n...\n"};
     int compared = 0;
-    for (const QByteArray &original : suite) {
+    for (const SuiteCase &original : suite) {
         for (int round = 0; round < 40; ++round) {
-            QByteArray text = original;
+            QByteArray text = original.text;
             for (int change = 1 + random.bounded(4); change > 0; --change) {
                 const qsizetype at = random.bounded(text.size() + 1);
                 if (random.bounded(3) == 0 && at < text.size())
