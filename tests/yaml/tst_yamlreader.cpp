@@ -324,6 +324,9 @@ void TestYamlReader::partsReadAsTheWholeReads_data()
     QTest::newRow("a quote left open before a cut")
         << QByteArray("a: 1\n---\nb: 'open\n  more\n---\nc: 3\n---\nd: \"open\n---\ne: 5\n") << 3;
     QTest::newRow("no markers at all") << QByteArray("a: 1\nb: 2\n") << 1;
+    // libyaml's error, not yaml-cpp's (aStrayFlowIndicatorEndsTheStream): at the same line too.
+    QTest::newRow("a stray comma stops both at its line")
+        << QByteArray("a: 1\n---\nb: 2\n---\n- x\n,- y\n---\nc: 3\n---\nd: 4\n") << 4;
 }
 
 void TestYamlReader::partsReadAsTheWholeReads()
