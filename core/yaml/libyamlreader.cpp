@@ -315,194 +315,30 @@ bool LibyamlReader::handle(const yaml_event_t &event, const std::function<void(Y
     return false;
 }
 
-// Bytes libyaml would refuse to decode (not UTF-8; a control character
-// other than tab and line breaks), each made an 'x', so libyaml can judge
-// the syntax around them; lines and byte offsets stay. Empty when none.
-std::optional<std::string> decodableCopy(std::string_view text)
-{
-    const auto *data = reinterpret_cast<const unsigned char *>(text.data());
-    const size_t size = text.size();
-    std::optional<std::string> copy;
-    const auto replace = [&](size_t at, size_t length) {
-        if (!copy)
-            copy.emplace(text);
-        copy->replace(at, length, length, 'x');
-    };
-    for (size_t i = 0; i < size;) {
-        const unsigned char lead = data[i];
-        if (lead < 0x80) {
-            if ((lead < 0x20 && lead != '\t' && lead != '\n' && lead != '\r') || lead == 0x7F)
-                replace(i, 1);
-            ++i;
-            continue;
-        }
-        const size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
-        char32_t point = length == 4 ? lead & 0x07 : length == 3 ? lead & 0x0F : lead & 0x1F;
-        bool valid = length != 0 && lead < 0xF5 && i + length <= size;
-        for (size_t k = 1; valid && k < length; ++k) {
-            valid = (data[i + k] & 0xC0) == 0x80;
-            point = (point << 6) | (data[i + k] & 0x3F);
-        }
-        const char32_t least = length == 4 ? 0x10000 : length == 3 ? 0x800 : 0x80;
-        valid = valid && point >= least && point <= 0x10FFFF && !(point >= 0xD800 && point <= 0xDFFF)
-            && !(point >= 0x80 && point <= 0x9F && point != 0x85) && point != 0xFFFE && point != 0xFFFF;
-        if (!valid) {
-            replace(i, 1);
-            ++i;
-            continue;
-        }
-        i += length;
-    }
-    return copy;
-}
-
-// UTF-16 or UTF-32 by their byte order mark or the NULs of their first
-// character: yaml-cpp reads those alone.
-bool isWideEncoding(std::string_view text)
-{
-    if (text.starts_with("\xFE\xFF") || text.starts_with("\xFF\xFE"))
-        return true;
-    return text.size() >= 2 && (text[0] == '\0' || text[1] == '\0');
-}
-
-// libyaml's parser over one text, with its syntax error as a document.
-class Parser
-{
-public:
-    Parser(std::string_view text, bool utf8)
-    {
-        m_ready = yaml_parser_initialize(&m_parser);
-        // libyaml refuses a null pointer, which an empty QByteArray's data may be.
-        const char *data = text.empty() ? "" : text.data();
-        yaml_parser_set_input_string(&m_parser, reinterpret_cast<const unsigned char *>(data), text.size());
-        // Told UTF-8, a byte order mark is a character; untold, it is skipped.
-        if (utf8)
-            yaml_parser_set_encoding(&m_parser, YAML_UTF8_ENCODING);
-    }
-    ~Parser() { yaml_parser_delete(&m_parser); }
-    Parser(const Parser &) = delete;
-    Parser &operator=(const Parser &) = delete;
-
-    bool next(yaml_event_t &event) { return m_ready && yaml_parser_parse(&m_parser, &event); }
-    // The syntax error is at ',', ']' or '}' where no flow collection is
-    // open. yaml-cpp never returns from some of those (`- a\n,- b`): its
-    // scanner takes the indicator as a token its parser then waits past
-    // forever, taking memory until the process dies. Nothing valid is lost
-    // by keeping them from it: over the YAML test suite, libyaml refuses 58
-    // streams yaml-cpp reads, and the two of those broken at such a
-    // character the suite calls invalid too.
-    bool brokeAtFlowIndicator(ByteOffsets &bytes, std::string_view text) const
-    {
-        if (cannotDecode())
-            return false;
-        const size_t at = bytes.of(m_parser.problem_mark);
-        return at < text.size() && std::string_view(",]}").find(text[at]) != std::string_view::npos;
-    }
-    bool cannotDecode() const { return !m_ready || m_parser.error == YAML_READER_ERROR || m_parser.error == YAML_MEMORY_ERROR; }
-
-    YamlDocument errorDocument(const QString &sourceName, int lineOffset) const
-    {
-        QString message = QString::fromUtf8(m_parser.problem ? m_parser.problem : "not YAML");
-        if (m_parser.context) {
-            message += QStringLiteral(" (%1 from line %2)")
-                           .arg(QString::fromUtf8(m_parser.context))
-                           .arg(m_parser.context_mark.line + 1 + lineOffset);
-        }
-        YamlDocument document;
-        document.line = int(m_parser.problem_mark.line) + 1 + lineOffset;
-        Error error = Error::input(message);
-        error.at(sourceName, document.line, int(m_parser.problem_mark.column) + 1);
-        document.error = error;
-        return document;
-    }
-
-private:
-    yaml_parser_t m_parser{};
-    bool m_ready = false;
-};
-
-// After libyaml stepped aside, the rest of the stream is for yaml-cpp, up
-// to the document libyaml finds broken at a flow indicator, if any, whose
-// start is found here.
-LibyamlReading readOn(Parser &parser, ByteOffsets &bytes, size_t documentStart, std::string_view text,
-                      const QString &sourceName, int lineOffset)
-{
-    LibyamlReading reading;
-    reading.outcome = LibyamlReading::Outcome::ForYamlCpp;
-    for (;;) {
-        yaml_event_t event;
-        if (!parser.next(event)) {
-            if (!parser.brokeAtFlowIndicator(bytes, text)) {   // yaml-cpp judges it, as it always did
-                reading.readableEnd = text.size();
-                return reading;
-            }
-            reading.readableEnd = documentStart;
-            reading.broken = parser.errorDocument(sourceName, lineOffset);
-            return reading;
-        }
-        const auto deleteEvent = qScopeGuard([&event] { yaml_event_delete(&event); });
-        if (event.type == YAML_DOCUMENT_START_EVENT)
-            documentStart = bytes.of(event.start_mark);
-        if (event.type == YAML_STREAM_END_EVENT) {
-            reading.readableEnd = text.size();
-            return reading;
-        }
-    }
-}
-
-// The whole stream for yaml-cpp, up to where libyaml finds it broken.
-LibyamlReading judgeForYamlCpp(std::string_view text, const QString &sourceName, int lineOffset)
-{
-    if (isWideEncoding(text))
-        return {LibyamlReading::Outcome::ForYamlCpp, text.size(), std::nullopt};
-    const std::optional<std::string> copy = decodableCopy(text);
-    const std::string_view decodable = copy ? std::string_view(*copy) : text;
-    Parser parser(decodable, false);
-    // libyaml's marks start after a byte order mark it skipped.
-    const size_t skipped = decodable.starts_with("\xEF\xBB\xBF") ? 3 : 0;
-    ByteOffsets bytes(decodable.substr(skipped));
-    LibyamlReading reading = readOn(parser, bytes, 0, decodable.substr(skipped), sourceName, lineOffset);
-    reading.readableEnd += skipped;
-    if (reading.broken && reading.readableEnd == skipped)
-        reading.readableEnd = 0;
-    if (parser.cannotDecode())   // not even the copy: yaml-cpp reads it all, as it always did
-        return {LibyamlReading::Outcome::ForYamlCpp, text.size(), std::nullopt};
-    return reading;
-}
-
 } // namespace
 
-LibyamlReading readWithLibyaml(std::string_view text, JsonBuilder &builder, const QString &sourceName, int lineOffset,
-                               const std::function<void(YamlDocument &&)> &pass)
+bool readWithLibyaml(std::string_view text, JsonBuilder &builder, const std::function<void(YamlDocument &&)> &pass)
 {
     if (hasDoubtfulText(text))
-        return judgeForYamlCpp(text, sourceName, lineOffset);
-    Parser parser(text, true);
+        return false;
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser))
+        return false;
+    const auto deleteParser = qScopeGuard([&parser] { yaml_parser_delete(&parser); });
+    // libyaml refuses a null pointer, which an empty QByteArray's data may be.
+    const char *data = text.empty() ? "" : text.data();
+    yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char *>(data), text.size());
+    yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
     LibyamlReader reader(text, builder);
-    ByteOffsets bytes(text);
-    size_t documentStart = 0;
     for (;;) {
         yaml_event_t event;
-        if (!parser.next(event)) {
-            if (parser.cannotDecode())
-                return judgeForYamlCpp(text, sourceName, lineOffset);
-            if (!parser.brokeAtFlowIndicator(bytes, text))   // yaml-cpp judges it, as it always did
-                return {LibyamlReading::Outcome::ForYamlCpp, text.size(), std::nullopt};
-            // A document is handed on once the next one began cleanly: this
-            // error is in the document that began at documentStart.
-            return {LibyamlReading::Outcome::Broken, documentStart, parser.errorDocument(sourceName, lineOffset)};
-        }
+        if (!yaml_parser_parse(&parser, &event))
+            return false;
         const auto deleteEvent = qScopeGuard([&event] { yaml_event_delete(&event); });
-        if (event.type == YAML_DOCUMENT_START_EVENT)
-            documentStart = bytes.of(event.start_mark);
-        if (!reader.handle(event, pass)) {
-            LibyamlReading reading = readOn(parser, bytes, documentStart, text, sourceName, lineOffset);
-            if (parser.cannotDecode())
-                return judgeForYamlCpp(text, sourceName, lineOffset);
-            return reading;
-        }
+        if (!reader.handle(event, pass))
+            return false;
         if (event.type == YAML_STREAM_END_EVENT)
-            return {};
+            return true;
     }
 }
 

@@ -27,7 +27,12 @@ class YamlCppEvents final : public YAML::EventHandler
 public:
     explicit YamlCppEvents(JsonBuilder &builder) : m_builder(builder) {}
 
-    void OnDocumentStart(const YAML::Mark &mark) override { m_builder.documentStart(markOf(mark)); }
+    void OnDocumentStart(const YAML::Mark &mark) override
+    {
+        m_documentStart = mark;
+        m_builder.documentStart(markOf(mark));
+    }
+    const YAML::Mark &documentStart() const { return m_documentStart; }
     void OnDocumentEnd() override {}
     void OnNull(const YAML::Mark &mark, YAML::anchor_t anchor) override { m_builder.null(markOf(mark), anchor); }
     void OnAlias(const YAML::Mark &mark, YAML::anchor_t anchor) override { m_builder.alias(markOf(mark), anchor); }
@@ -52,6 +57,7 @@ private:
     static EventMark markOf(const YAML::Mark &mark) { return {mark.line, mark.column}; }
 
     JsonBuilder &m_builder;
+    YAML::Mark m_documentStart = YAML::Mark::null_mark();
 };
 
 } // namespace
@@ -106,19 +112,54 @@ private:
     std::optional<YamlDocument> m_held;
 };
 
+// The error where yaml-cpp went round on a token it could not place.
+YamlDocument stuckDocument(std::string_view text, const YAML::Mark &mark, const QString &sourceName, int lineOffset)
+{
+    const char at = mark.pos >= 0 && size_t(mark.pos) < text.size() ? text[size_t(mark.pos)] : '\0';
+    const QString message = at == ',' || at == ']' || at == '}'
+        ? QStringLiteral("Unexpected '%1' outside a flow collection").arg(QLatin1Char(at))
+        : QStringLiteral("Unexpected text where a value should start");
+    YamlDocument document;
+    document.line = mark.line + 1 + lineOffset;
+    Error error = Error::input(message);
+    error.at(sourceName, document.line, mark.column + 1);
+    document.error = error;
+    return document;
+}
+
 // yaml-cpp's read, the one whose answers (errors above all) are the reference.
-bool readWithYamlCpp(std::string text, const QString &sourceName, const YamlLimits &limits, int lineOffset,
+bool readWithYamlCpp(std::string_view text, const QString &sourceName, const YamlLimits &limits, int lineOffset,
                      Handoff &handoff)
 {
-    std::istringstream input(std::move(text));
+    std::istringstream input{std::string(text)};
     JsonBuilder builder(sourceName, limits, lineOffset);
     YamlCppEvents events(builder);
+    // yaml-cpp 0.7 goes round forever on a token that can start no node at
+    // the top of a document (a ',' outside any flow collection, say): each
+    // round is an empty document at that same place, and memory runs out.
+    // So a document is handed on once the next one has begun elsewhere.
+    std::optional<YamlDocument> last;
+    std::optional<YAML::Mark> lastStart;
     try {
         YAML::Parser parser(input);
-        while (parser.HandleNextDocument(events))
-            handoff.pass(builder.takeDocument());
+        while (parser.HandleNextDocument(events)) {
+            const YAML::Mark start = events.documentStart();
+            if (lastStart && lastStart->pos == start.pos) {
+                handoff.releaseHeld();
+                handoff.deliver(stuckDocument(text, start, sourceName, lineOffset));
+                return false;
+            }
+            if (last)
+                handoff.pass(std::move(*last));
+            last = builder.takeDocument();
+            lastStart = start;
+        }
+        if (last)
+            handoff.pass(std::move(*last));
         return true;   // what is held is the sentinel's document
     } catch (const YAML::Exception &e) {
+        if (last)
+            handoff.pass(std::move(*last));
         handoff.releaseHeld();
         // yaml-cpp cannot resume after a syntax error: what came before is kept,
         // the broken document and everything after it become one error. If our
@@ -145,36 +186,23 @@ bool readWithYamlCpp(std::string text, const QString &sourceName, const YamlLimi
 
 // Reads `text`, whose first line is line lineOffset + 1 of its stream; with
 // `sentinel` it ends in a "---" line of our own (Handoff). libyaml reads what
-// it can (readWithLibyaml); yaml-cpp reads again from the start what it
-// left, its first documents (libyaml's, the same) dropped.
+// it can; yaml-cpp reads the rest again from the start, its first documents
+// (libyaml's, the same) dropped.
 bool readStream(std::string_view text, const QString &sourceName, const YamlLimits &limits, const Each &each,
                 int lineOffset, bool sentinel, ReadingParser parser)
 {
-    if (parser == ReadingParser::YamlCpp) {
+    qsizetype done = 0;
+    if (parser != ReadingParser::YamlCpp) {
         Handoff handoff(each, sentinel);
-        return readWithYamlCpp(std::string(text), sourceName, limits, lineOffset, handoff);
-    }
-    Handoff handoff(each, sentinel);
-    JsonBuilder builder(sourceName, limits, lineOffset);
-    LibyamlReading reading = readWithLibyaml(text, builder, sourceName, lineOffset,
-                                             [&handoff](YamlDocument &&document) { handoff.pass(std::move(document)); });
-    if (reading.outcome == LibyamlReading::Outcome::Read)
-        return true;
-    if (parser == ReadingParser::Libyaml)
-        return false;
-    if (reading.outcome == LibyamlReading::Outcome::ForYamlCpp) {
-        // Cut before a broken document, the text no longer ends in the sentinel.
-        const bool whole = reading.readableEnd == text.size();
-        Handoff rest(each, sentinel && whole, handoff.delivered());
-        if (!readWithYamlCpp(std::string(text.substr(0, reading.readableEnd)), sourceName, limits, lineOffset, rest))
-            return false;
-        if (whole)
+        JsonBuilder builder(sourceName, limits, lineOffset);
+        if (readWithLibyaml(text, builder, [&handoff](YamlDocument &&document) { handoff.pass(std::move(document)); }))
             return true;
-    } else {
-        handoff.releaseHeld();
+        if (parser == ReadingParser::Libyaml)
+            return false;
+        done = handoff.delivered();
     }
-    each(std::move(*reading.broken));
-    return false;
+    Handoff handoff(each, sentinel, done);
+    return readWithYamlCpp(text, sourceName, limits, lineOffset, handoff);
 }
 
 } // namespace

@@ -23,8 +23,9 @@ namespace Greenroom::Yaml {
  * libyaml parses, being about eight times faster than yaml-cpp (a 37 MB file
  * of 100,000 entities: 0.8 s against 6.7 s); yaml-cpp reads again whatever
  * libyaml cannot read as yaml-cpp would (a syntax error, a document our rules
- * refuse, text where the two disagree), so errors are yaml-cpp's, but for a
- * stray ',', ']' or '}', on some of which yaml-cpp never returns.
+ * refuse, text where the two disagree on lines), so errors are yaml-cpp's.
+ * Where yaml-cpp would go round forever on a token it cannot place (a ','
+ * outside any flow collection), the stream ends with an error there.
  *
  * Stateless; safe to call from several threads at once.
  */
