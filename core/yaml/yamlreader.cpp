@@ -75,7 +75,8 @@ using Each = std::function<void(YamlDocument &&document)>;
 
 // Hands a read's documents on. With `sentinel` the text ends in a "---" line
 // of our own: the empty document it starts, always the last one read, is
-// held back. The first `skip` are dropped: another parser handed them on.
+// held back. The first `skip` are dropped: another parser handed them on;
+// but never an error, which would say that parser read them wrongly.
 class Handoff
 {
 public:
@@ -99,7 +100,7 @@ public:
     }
     void deliver(YamlDocument &&document)
     {
-        if (m_delivered++ >= m_skip)
+        if (m_delivered++ >= m_skip || document.error)
             m_each(std::move(document));
     }
     qsizetype delivered() const { return m_delivered; }
